@@ -1,0 +1,1 @@
+"""Portfolio Office: an open-source PMO system."""

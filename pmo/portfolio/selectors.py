@@ -1,0 +1,94 @@
+"""Reads of the portfolio register, restricted to what the user may see and shaped for display."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from pmo.core.permissions import is_pmo
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
+
+PROJECT_RELATIONS = (
+    "portfolio",
+    "programme",
+    "department",
+    "sponsor",
+    "project_manager",
+    "business_owner",
+    "stage",
+)
+
+
+def person_id_of(user: Any) -> int | None:
+    """The id of the Person record linked to ``user`` (read once per user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_pmo_person_id"):
+        user._pmo_person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    return user._pmo_person_id  # type: ignore[no-any-return]
+
+
+def project_visibility(user: Any) -> Q:
+    """The projects ``user`` may see: all for the PMO; otherwise the non-confidential ones
+    plus those where they are sponsor or project manager."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if is_pmo(user):
+        return Q()
+    mine = person_id_of(user)
+    return Q(confidential=False) | Q(sponsor_id=mine) | Q(project_manager_id=mine)
+
+
+def project_list(*, user: Any) -> QuerySet[Project]:
+    """The register as the user may see it, with everything a row shows loaded up front."""
+    return (
+        Project.objects.filter(project_visibility(user))
+        .select_related(*PROJECT_RELATIONS, "programme__portfolio")
+        .prefetch_related("strategic_objectives")
+    )
+
+
+def project_get(*, user: Any, code: str) -> Project:
+    """One project by code; raises Project.DoesNotExist when it does not exist or is hidden."""
+    return project_list(user=user).get(code=code)
+
+
+def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
+    """The register as it stood at ``when`` (historical rows, restricted the same way)."""
+    return (
+        Project.history.as_of(when)
+        .filter(project_visibility(user))
+        .select_related(*PROJECT_RELATIONS)
+    )
+
+
+def programme_list(*, user: Any) -> QuerySet[Programme]:
+    return Programme.objects.select_related("portfolio", "sponsor", "manager")
+
+
+def portfolio_list(*, user: Any) -> QuerySet[Portfolio]:
+    return Portfolio.objects.select_related("owner")
+
+
+def org_unit_list(*, user: Any) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.select_related("parent")
+
+
+def person_list(*, user: Any) -> QuerySet[Person]:
+    return Person.objects.select_related("org_unit", "user")
+
+
+def strategic_objective_list(*, user: Any) -> QuerySet[StrategicObjective]:
+    return StrategicObjective.objects.all()
+
+
+def lifecycle_stage_list(*, user: Any) -> QuerySet[LifecycleStage]:
+    return LifecycleStage.objects.all()
