@@ -1,4 +1,8 @@
 from django.urls import path
 
+from pmo.portfolio import views
+
 app_name = "portfolio"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,44 @@
+"""Filters of the project register, shared by the register page, its exports and the API."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from pmo.portfolio.choices import Methodology, Priority, ProjectCategory, ProjectStatus, SizeTier
+from pmo.portfolio.models import LifecycleStage, OrgUnit, Person, Portfolio, Programme, Project, StrategicObjective
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """``?q=`` searches code, name, description, sponsor and PM; every other filter accepts
+    several values (``?status=active&status=on_hold``)."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    portfolio = django_filters.ModelMultipleChoiceFilter(queryset=Portfolio.objects.all())
+    programme = django_filters.ModelMultipleChoiceFilter(queryset=Programme.objects.all())
+    department = django_filters.ModelMultipleChoiceFilter(queryset=OrgUnit.objects.all())
+    stage = django_filters.ModelMultipleChoiceFilter(queryset=LifecycleStage.objects.all())
+    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
+    category = django_filters.MultipleChoiceFilter(choices=ProjectCategory.choices)
+    methodology = django_filters.MultipleChoiceFilter(choices=Methodology.choices)
+    size_tier = django_filters.MultipleChoiceFilter(choices=SizeTier.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    sponsor = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
+    project_manager = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all(), label="Project manager")
+    strategic_objective = django_filters.ModelMultipleChoiceFilter(
+        field_name="strategic_objectives", queryset=StrategicObjective.objects.all(), distinct=True
+    )
+    confidential = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(code__icontains=term)
+                | Q(name__icontains=term)
+                | Q(description__icontains=term)
+                | Q(sponsor__name__icontains=term)
+                | Q(project_manager__name__icontains=term)
+            )
+        return queryset
