@@ -127,7 +127,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLED = env_bool("PMO_AXES_ENABLED", default=DJANGO_ENV != "test")
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLED = env_bool("PMO_AXES_ENABLED", default=True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("PMO_TIME_ZONE", "Europe/London")
@@ -136,6 +137,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,12 +15,16 @@ M = TypeVar("M", bound=DomainModel)
 
 
 def _with_size_tier(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill in the size tier from the budget when none is given."""
+    """Fill in the size tier from the budget when none is given (a bad budget is left for
+    validation to report)."""
     result = dict(fields)
     if not result.get("size_tier"):
-        result["size_tier"] = classify_size_tier(
-            result.get("budget") or 0, settings.PMO_SIZE_TIER_THRESHOLDS
-        )
+        try:
+            result["size_tier"] = classify_size_tier(
+                result.get("budget") or 0, settings.PMO_SIZE_TIER_THRESHOLDS
+            )
+        except (ValueError, ArithmeticError):
+            pass
     return result
 
 
