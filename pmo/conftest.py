@@ -36,7 +36,9 @@ def make_user(db: None) -> Callable[..., User]:
     """Make a user holding the given roles: ``make_user(Role.PMO_HEAD, username="ann")``."""
     counter = {"n": 0}
 
-    def make(*roles: Role, username: str | None = None, password: str = "pass-Word-123", **extra: Any) -> User:
+    def make(
+        *roles: Role, username: str | None = None, password: str = "pass-Word-123", **extra: Any
+    ) -> User:
         counter["n"] += 1
         user = User.objects.create_user(
             username=username or f"user{counter['n']}", password=password, **extra

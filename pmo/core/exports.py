@@ -71,7 +71,9 @@ def csv_text_value(value: Any) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
-def xlsx_response(filename: str, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str) -> HttpResponse:
+def xlsx_response(
+    filename: str, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str
+) -> HttpResponse:
     buffer = io.BytesIO()
     write_xlsx(buffer, headers=headers, rows=rows, sheet_title=sheet_title)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

@@ -46,14 +46,10 @@ def parse_point_in_time(raw: str) -> datetime:
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in SKIPPED_FIELDS
-    ]
+    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
 
 
-def _display(field_: models.Field, value: Any, names: dict[tuple[type, Any], str]) -> str:
+def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]) -> str:
     if value is None or value == "":
         return "—"
     if field_.is_relation:
@@ -75,7 +71,7 @@ def history_entries(instance: models.Model) -> list[HistoryEntry]:
     fields = _tracked_fields(model)
     m2m_fields = [f for f in model._meta.many_to_many if hasattr(records[0] if records else None, f.name)]
 
-    wanted: dict[type, set[Any]] = defaultdict(set)
+    wanted: dict[Any, set[Any]] = defaultdict(set)
     for record in records:
         for f in fields:
             if f.is_relation and (value := getattr(record, f.attname)) is not None:
@@ -85,9 +81,9 @@ def history_entries(instance: models.Model) -> list[HistoryEntry]:
         through = getattr(type(records[0]), f.name).model
         per_record: dict[int, set[Any]] = defaultdict(set)
         target = f.m2m_reverse_field_name()
-        for history_id, value in through._default_manager.filter(history__in=[r.history_id for r in records]).values_list(
-            "history_id", f"{target}_id"
-        ):
+        for history_id, value in through._default_manager.filter(
+            history__in=[r.history_id for r in records]
+        ).values_list("history_id", f"{target}_id"):
             per_record[history_id].add(value)
             wanted[f.related_model].add(value)
         m2m_values[f.name] = {r.history_id: frozenset(per_record[r.history_id]) for r in records}
@@ -109,17 +105,26 @@ def history_entries(instance: models.Model) -> list[HistoryEntry]:
             if previous is None and new in (None, "", False):
                 continue
             changes.append(
-                {"field": str(f.verbose_name), "before": _display(f, old, names) if previous else None,
-                 "after": _display(f, new, names)}
+                {
+                    "field": str(f.verbose_name),
+                    "before": _display(f, old, names) if previous else None,
+                    "after": _display(f, new, names),
+                }
             )
         for f in m2m_fields:
             new_set = m2m_values[f.name][record.history_id]
-            old_set = m2m_values[f.name][previous.history_id] if previous is not None else frozenset()
+            old_set: frozenset[Any] = (
+                m2m_values[f.name][previous.history_id] if previous is not None else frozenset()
+            )
             if record.history_type != "-" and new_set != old_set:
                 changes.append(
-                    {"field": str(f.verbose_name),
-                     "before": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in old_set)) or "—",
-                     "after": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in new_set)) or "—"}
+                    {
+                        "field": str(f.verbose_name),
+                        "before": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in old_set))
+                        or "—",
+                        "after": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in new_set))
+                        or "—",
+                    }
                 )
         entries.append(
             HistoryEntry(

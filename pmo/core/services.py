@@ -94,7 +94,7 @@ def _check_version(instance: DomainModel, *, expected_version: int | None) -> Do
     current = model._default_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and current.version != expected_version:
         latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
-        who = (latest.history_user if latest and latest.history_user else "someone else")
+        who = latest.history_user if latest and latest.history_user else "someone else"
         when = timezone.localtime(latest.history_date if latest else current.updated_at)
         raise ConflictError(
             STALE_VERSION.format(
@@ -163,7 +163,9 @@ def record_delete(
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; returns it with the secret, which is shown only now."""
     secret = ApiToken.new_secret()
-    token = ApiToken(user=user, name=name.strip() or "API token", prefix=secret[:10], digest=ApiToken.digest_of(secret))
+    token = ApiToken(
+        user=user, name=name.strip() or "API token", prefix=secret[:10], digest=ApiToken.digest_of(secret)
+    )
     token.full_clean()
     token.save()
     return token, secret

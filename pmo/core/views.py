@@ -21,7 +21,11 @@ class LoginView(auth_views.LoginView):
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "core/profile.html", {"tokens": tokens, "new_secret": request.session.pop("new_token_secret", None)})
+    return render(
+        request,
+        "core/profile.html",
+        {"tokens": tokens, "new_secret": request.session.pop("new_token_secret", None)},
+    )
 
 
 @login_required

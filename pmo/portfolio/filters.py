@@ -4,7 +4,15 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from pmo.portfolio.choices import Methodology, Priority, ProjectCategory, ProjectStatus, SizeTier
-from pmo.portfolio.models import LifecycleStage, OrgUnit, Person, Portfolio, Programme, Project, StrategicObjective
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -22,7 +30,9 @@ class ProjectFilter(django_filters.FilterSet):
     size_tier = django_filters.MultipleChoiceFilter(choices=SizeTier.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     sponsor = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
-    project_manager = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all(), label="Project manager")
+    project_manager = django_filters.ModelMultipleChoiceFilter(
+        queryset=Person.objects.all(), label="Project manager"
+    )
     strategic_objective = django_filters.ModelMultipleChoiceFilter(
         field_name="strategic_objectives", queryset=StrategicObjective.objects.all(), distinct=True
     )

@@ -154,7 +154,11 @@ class Programme(DomainModel):
     description = models.TextField(blank=True)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="programmes")
     sponsor = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="sponsored_programmes",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsored_programmes",
         help_text="Senior responsible owner.",
     )
     manager = models.ForeignKey(
@@ -185,9 +189,7 @@ class Project(DomainModel):
     )
     department = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="projects")
     sponsor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sponsored_projects")
-    project_manager = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="managed_projects"
-    )
+    project_manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="managed_projects")
     business_owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_projects"
     )
@@ -199,13 +201,14 @@ class Project(DomainModel):
     planned_start = models.DateField(null=True, blank=True)
     planned_finish = models.DateField(null=True, blank=True)
     budget = models.DecimalField(
-        "headline budget (£)", max_digits=14, decimal_places=2, default=0,
+        "headline budget (£)",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0)],
     )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
-    strategic_objectives = models.ManyToManyField(
-        StrategicObjective, blank=True, related_name="projects"
-    )
+    strategic_objectives = models.ManyToManyField(StrategicObjective, blank=True, related_name="projects")
     confidential = models.BooleanField(
         default=False, help_text="Visible only to the PMO, the sponsor and the project manager."
     )
@@ -235,11 +238,12 @@ class Project(DomainModel):
     def clean(self) -> None:
         if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
             raise ValidationError({"planned_finish": FINISH_BEFORE_START})
-        if self.programme_id and self.portfolio_id and self.programme.portfolio_id != self.portfolio_id:
+        programme = self.programme if self.programme_id else None
+        if programme is not None and self.portfolio_id and programme.portfolio_id != self.portfolio_id:
             raise ValidationError(
                 {
                     "programme": PROGRAMME_IN_OTHER_PORTFOLIO.format(
-                        programme=self.programme, portfolio=self.programme.portfolio, chosen=self.portfolio
+                        programme=programme, portfolio=programme.portfolio, chosen=self.portfolio
                     )
                 }
             )

@@ -11,15 +11,17 @@ from pmo.portfolio.selectors import person_id_of
 
 @rules.predicate
 def is_project_manager(user: Any, project: Any) -> bool:
-    return project is not None and project.project_manager_id is not None and (
-        project.project_manager_id == person_id_of(user)
+    return (
+        project is not None
+        and project.project_manager_id is not None
+        and (project.project_manager_id == person_id_of(user))
     )
 
 
 @rules.predicate
 def is_project_sponsor(user: Any, project: Any) -> bool:
-    return project is not None and project.sponsor_id is not None and (
-        project.sponsor_id == person_id_of(user)
+    return (
+        project is not None and project.sponsor_id is not None and (project.sponsor_id == person_id_of(user))
     )
 
 

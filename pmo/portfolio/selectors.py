@@ -33,7 +33,7 @@ def person_id_of(user: Any) -> int | None:
         return None
     if not hasattr(user, "_pmo_person_id"):
         user._pmo_person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    return user._pmo_person_id  # type: ignore[no-any-return]
+    return user._pmo_person_id
 
 
 def project_visibility(user: Any) -> Q:
@@ -63,11 +63,7 @@ def project_get(*, user: Any, code: str) -> Project:
 
 def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
     """The register as it stood at ``when`` (historical rows, restricted the same way)."""
-    return (
-        Project.history.as_of(when)
-        .filter(project_visibility(user))
-        .select_related(*PROJECT_RELATIONS)
-    )
+    return Project.history.as_of(when).filter(project_visibility(user)).select_related(*PROJECT_RELATIONS)
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

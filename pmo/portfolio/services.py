@@ -1,6 +1,7 @@
 """Writes to the portfolio register. Views, API, admin, imports and the CLI all call these."""
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -19,12 +20,9 @@ def _with_size_tier(fields: Mapping[str, Any]) -> dict[str, Any]:
     validation to report)."""
     result = dict(fields)
     if not result.get("size_tier"):
-        try:
-            result["size_tier"] = classify_size_tier(
-                result.get("budget") or 0, settings.PMO_SIZE_TIER_THRESHOLDS
-            )
-        except (ValueError, ArithmeticError):
-            pass
+        with suppress(ValueError, ArithmeticError):
+            budget = result.get("budget") or 0
+            result["size_tier"] = classify_size_tier(budget, settings.PMO_SIZE_TIER_THRESHOLDS)
     return result
 
 

@@ -24,13 +24,19 @@ def test_history_names_who_changed_what_from_and_to(make_user):
     new_department = OrgUnitFactory(name="Customer Services")
 
     project_update(
-        actor=ann, project=project, fields={"name": "Libraries Wi-Fi refresh", "department": new_department},
+        actor=ann,
+        project=project,
+        fields={"name": "Libraries Wi-Fi refresh", "department": new_department},
         expected_version=1,
     )
 
     latest, created = history_entries(project)
     assert (latest.kind, latest.who, latest.version) == ("changed", "Ann Lee", 2)
-    assert {"field": "name", "before": "Libraries Wi-Fi", "after": "Libraries Wi-Fi refresh"} in latest.changes
+    assert {
+        "field": "name",
+        "before": "Libraries Wi-Fi",
+        "after": "Libraries Wi-Fi refresh",
+    } in latest.changes
     assert {"field": "department", "before": "Housing", "after": "Customer Services"} in latest.changes
     assert created.kind == "created"
 

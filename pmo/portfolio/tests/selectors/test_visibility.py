@@ -59,7 +59,10 @@ def test_the_register_as_of_a_past_moment_shows_the_old_name(make_user):
 
 def test_as_of_before_a_project_existed_leaves_it_out(make_user):
     ProjectFactory()
-    assert list(project_list_as_of(user=make_user(Role.PMO_HEAD), when=timezone.now() - dt.timedelta(days=1))) == []
+    assert (
+        list(project_list_as_of(user=make_user(Role.PMO_HEAD), when=timezone.now() - dt.timedelta(days=1)))
+        == []
+    )
 
 
 def test_as_of_keeps_confidential_projects_hidden(make_user, projects):

@@ -130,9 +130,13 @@ def test_stale_version_is_a_conflict_and_the_other_change_survives(make_user):
     ann_copy = Project.objects.get(pk=project.pk)
     bob_copy = Project.objects.get(pk=project.pk)
 
-    project_update(actor=ann, project=ann_copy, fields={"name": "Wi-Fi refresh (libraries)"}, expected_version=1)
+    project_update(
+        actor=ann, project=ann_copy, fields={"name": "Wi-Fi refresh (libraries)"}, expected_version=1
+    )
     with pytest.raises(ConflictError) as conflict:
-        project_update(actor=bob, project=bob_copy, fields={"name": "Wi-Fi refresh (schools)"}, expected_version=1)
+        project_update(
+            actor=bob, project=bob_copy, fields={"name": "Wi-Fi refresh (schools)"}, expected_version=1
+        )
 
     project.refresh_from_db()
     assert project.name == "Wi-Fi refresh (libraries)"
@@ -155,10 +159,15 @@ def test_an_update_that_changes_nothing_keeps_version_and_history(make_user):
 
 def test_objectives_change_is_one_history_entry_showing_before_and_after(make_user):
     head = make_user(Role.PMO_HEAD)
-    first, second = StrategicObjectiveFactory(title="Digital first"), StrategicObjectiveFactory(title="Net zero")
+    first, second = (
+        StrategicObjectiveFactory(title="Digital first"),
+        StrategicObjectiveFactory(title="Net zero"),
+    )
     project = project_create(actor=head, fields=project_fields(), strategic_objectives=[first])
 
-    project_update(actor=head, project=project, fields={}, expected_version=1, strategic_objectives=[first, second])
+    project_update(
+        actor=head, project=project, fields={}, expected_version=1, strategic_objectives=[first, second]
+    )
 
     assert project.history.count() == 2
     assert project.version == 2

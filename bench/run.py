@@ -1,0 +1,99 @@
+"""`make bench`: speed of the register, measured on generated data.
+
+Prints median server times and SQL query counts for the register page and the projects API at
+two sizes, and the time to import a 10,000-row register. Runs against a throwaway SQLite file
+(or DATABASE_URL when set). Targets come from the issues; the figures go in closing notes.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DJANGO_ENV"] = "development"
+os.environ.setdefault("PMO_VAR_DIR", tempfile.mkdtemp(prefix="pmo-bench-"))
+os.environ["PMO_AXES_ENABLED"] = "false"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.data import LARGE, SMALL, grow_register, register_user  # noqa: E402
+
+REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
+
+
+def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
+    fn()  # warm up
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def query_count(fn: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def get(client: Client, url: str) -> Callable[[], object]:
+    def fetch() -> object:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return fetch
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    user = register_user()
+    client = Client()
+    client.force_login(user)
+    endpoints = {
+        "register page (50 rows, status filter)": "/projects/?status=active",
+        "API /api/v1/projects/ (status filter)": "/api/v1/projects/?status=active",
+    }
+    targets = dict(zip(endpoints, (150, 100), strict=True))
+    results: dict[tuple[str, int], tuple[float, int]] = {}
+    for size in (SMALL, LARGE):
+        grow_register(size)
+        for name, url in endpoints.items():
+            fetch = get(client, url)
+            results[(name, size)] = (median_ms(fetch), query_count(fetch))
+
+    print(f"\nPortfolio Office benchmark — {connection.vendor}, {REPEATS} runs each, median server time\n")
+    print(f"{'measure':44} {'projects':>8} {'median ms':>10} {'queries':>8} {'target':>8}")
+    for (name, size), (ms, queries) in results.items():
+        target = f"<{targets[name]}" if size == LARGE else ""
+        print(f"{name:44} {size:>8} {ms:>10.1f} {queries:>8} {target:>8}")
+    print()
+    for name in endpoints:
+        (small_ms, small_q), (large_ms, large_q) = results[(name, SMALL)], results[(name, LARGE)]
+        verdict = "equal" if small_q == large_q else "GROWS"
+        print(
+            f"{name}: time ratio {LARGE}/{SMALL} = {large_ms / small_ms:.2f}; queries {small_q} vs {large_q} ({verdict})"
+        )
+
+    from bench.imports import time_import
+
+    rows, seconds = time_import()
+    print(f"\nimport of a {rows:,}-row register (xlsx, all-or-nothing): {seconds:.1f} s (target < 15 s)")
+
+
+if __name__ == "__main__":
+    main()
