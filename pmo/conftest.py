@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: users in each role, and Chromium for browser tests."""
 
 import os
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,7 @@ def make_user(db: None) -> Callable[..., User]:
         user = User.objects.create_user(
             username=username or f"user{counter['n']}", password=password, **extra
         )
-        user.groups.add(*Group.objects.filter(name__in=[r.label for r in roles]))
+        user.groups.add(*(Group.objects.get_or_create(name=role.label)[0] for role in roles))
         return user
 
     return make
@@ -52,3 +53,35 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def pmo_head(make_user: Callable[..., User]) -> User:
     return make_user(Role.PMO_HEAD, username="head")
+
+
+SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def sign_in(live_server: Any, page: Any) -> Callable[[User, str], Any]:
+    """Sign ``user`` in through the real login form; returns the Playwright page."""
+
+    def do(user: User, password: str = "pass-Word-123") -> Any:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    return do
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """Run axe-core on the page: no serious or critical violation. Saves a screenshot too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    assert not serious, f"{name}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious
+    )
