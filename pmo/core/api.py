@@ -1,33 +1,55 @@
-"""API plumbing shared by every app: JSON errors, the version
-check and the ``/history/`` action every record has."""
+"""API plumbing shared by every app: JSON errors, object permissions from ``rules``, the version
+check, the ``/history/`` action every record has, ordering by aliases, and personal tokens."""
 
 from typing import Any
 
+from django.contrib.auth import authenticate
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pmo.core.authentication import ApiTokenAuthentication
 from pmo.core.history import history_entries, parse_point_in_time
-from pmo.core.services import ConflictError
+from pmo.core.models import ApiToken
+from pmo.core.permissions import ensure_can
+from pmo.core.services import ConflictError, api_token_create, api_token_revoke
 
 VERSION_REQUIRED = "Send the version you are changing (field 'version' or an If-Match header)."
 VERSION_NOT_NUMBER = "The version must be a whole number."
 INVALID_INPUT = "The request has errors in the fields listed."
+BAD_CREDENTIALS = "Unable to sign in with that username and password."
+LOCKED_OUT = "Too many sign-in attempts for this account: wait a while, then try again."
+REVOKE_NEEDS_TOKEN = "Send the token you want to revoke in the Authorization header (Token <secret>)."
+
+NON_FIELD = "non_field_errors"
 
 
 def _field_errors(detail: Any) -> Any:
     if isinstance(detail, dict):
-        return {key: _field_errors(value) for key, value in detail.items()}
+        return {
+            (NON_FIELD if key == NON_FIELD_ERRORS else key): _field_errors(value)
+            for key, value in detail.items()
+        }
     if isinstance(detail, list):
         return [_field_errors(item) for item in detail]
     return str(detail)
+
+
+def _first_message(messages: Any) -> str:
+    while isinstance(messages, list | dict) and messages:
+        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
+    return str(messages) if messages else INVALID_INPUT
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -35,11 +57,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     ValidationError 400, PermissionDenied 403, ConflictError 409."""
     if isinstance(exc, ConflictError):
         return Response(
-            {"message": exc.message, "fields": {"version": [exc.message]}, "current_version": exc.current_version},
+            {
+                "message": exc.message,
+                "fields": {"version": [exc.message]},
+                "current_version": exc.current_version,
+            },
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         exc = exceptions.ValidationError(fields)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
@@ -51,30 +77,137 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         detail = _field_errors(exc.detail)
         if isinstance(detail, list):
-            detail = {"non_field_errors": detail}
-        first = next(iter(detail.values()), [INVALID_INPUT])
+            detail = {NON_FIELD: detail}
         summary = "; ".join(
-            f"{name}: {msgs[0] if isinstance(msgs, list) and msgs and isinstance(msgs[0], str) else msgs}"
+            _first_message(msgs) if name == NON_FIELD else f"{name}: {_first_message(msgs)}"
             for name, msgs in detail.items()
         )
-        response.data = {"message": summary or str(first), "fields": detail}
+        response.data = {"message": summary or INVALID_INPUT, "fields": detail}
     else:
         message = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
         response.data = {"message": str(message), "fields": {}}
     return response
 
 
-def expected_version(request: Request) -> int:
-    """The version the client is changing, from the body's ``version`` or ``If-Match``."""
+class ErrorSerializer(serializers.Serializer):
+    """Every error: a sentence for people and the messages per field for programs."""
+
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ConflictSerializer(ErrorSerializer):
+    """A stale write: someone changed the record since the version you sent."""
+
+    current_version = serializers.IntegerField()
+
+
+def _version_from(request: Request) -> Any:
     raw = request.data.get("version") if hasattr(request.data, "get") else None
     if raw in (None, ""):
         raw = request.headers.get("If-Match", "").strip('"W/ ')
-    if raw in (None, ""):
-        raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
+    return raw
+
+
+def _as_version(raw: Any) -> int:
     try:
         return int(raw)
     except (TypeError, ValueError):
         raise exceptions.ValidationError({"version": [VERSION_NOT_NUMBER]}) from None
+
+
+def expected_version(request: Request) -> int:
+    """The version the client is changing, from the body's ``version`` or ``If-Match``."""
+    raw = _version_from(request)
+    if raw in (None, ""):
+        raise exceptions.ValidationError({"version": [VERSION_REQUIRED]})
+    return _as_version(raw)
+
+
+def optional_expected_version(request: Request) -> int | None:
+    """Like ``expected_version`` for deletes, where sending the version is optional."""
+    raw = _version_from(request)
+    return None if raw in (None, "") else _as_version(raw)
+
+
+def _model_of(view: Any) -> type[Model]:
+    queryset = getattr(view, "queryset", None)
+    if queryset is None:
+        raise exceptions.MethodNotAllowed(view.request.method)
+    return queryset.model  # type: ignore[no-any-return]
+
+
+def _perm(model: type[Model] | Model, verb: str) -> str:
+    return f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
+
+
+class RulesPermission(permissions.BasePermission):
+    """The same ``rules`` the services apply, checked before any work is done: reading needs
+    ``view_<model>`` (a record the user may not see is not found), creating ``add_<model>``,
+    changing ``change_<model>`` and deleting ``delete_<model>`` on the record itself.
+
+    The viewset names its model with a ``queryset`` attribute (the selector does the reading)."""
+
+    verbs = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "add",
+        "PUT": "change",
+        "PATCH": "change",
+        "DELETE": "delete",
+    }
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        verb = self.verbs.get(request.method or "")
+        if verb is None:
+            return False
+        model = _model_of(view)
+        if verb == "view":
+            return bool(request.user.has_perm(_perm(model, "view")))
+        if verb == "add" and getattr(view, "action", None) == "create":
+            ensure_can(request.user, _perm(model, "add"), action=f"add {model._meta.verbose_name_plural}")
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if not request.user.has_perm(_perm(obj, "view"), obj):
+            raise exceptions.NotFound()
+        verb = self.verbs.get(request.method or "")
+        if verb in ("change", "delete"):
+            ensure_can(request.user, _perm(obj, verb), obj, action=f"{verb} {obj}")
+        return True
+
+
+class AliasOrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` where a public name may stand for another expression: a view declares
+    ``ordering_aliases = {"stage": "stage__order"}`` and lists ``stage`` in ``ordering_fields``.
+    The id breaks ties, so pages never overlap."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str] | None:
+        ordering = super().get_ordering(request, queryset, view)
+        aliases: dict[str, str] = getattr(view, "ordering_aliases", {})
+        if not ordering:
+            return ordering  # type: ignore[no-any-return]
+        result = []
+        for term in ordering:
+            name = aliases.get(term.lstrip("-"), term.lstrip("-"))
+            result.append(f"-{name}" if term.startswith("-") else name)
+        if not {"id", "-id", "pk", "-pk"} & set(result):
+            result.append("id")
+        return result
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        names = [
+            name if isinstance(name, str) else name[0]
+            for name in getattr(view, "ordering_fields", None) or []
+        ]
+        if names:
+            parameters[0]["description"] = (
+                f"Sort by {', '.join(names)}; put '-' before a name to reverse it "
+                "and separate several with commas."
+            )
+        return parameters
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -91,9 +224,10 @@ class HistoryEntrySerializer(serializers.Serializer):
 class HistoryMixin:
     """Adds ``GET <record>/history/`` to a viewset."""
 
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @extend_schema(responses=HistoryEntrySerializer(many=True), parameters=[], filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Every change to this record, newest first: who, when, and each field before and after."""
         instance: Model = self.get_object()  # type: ignore[attr-defined]
         entries = history_entries(instance)
         return Response(HistoryEntrySerializer(entries, many=True).data)
@@ -109,3 +243,86 @@ def parse_as_of(raw: str | None) -> Any:
     except ValueError as exc:
         raise exceptions.ValidationError({"as_of": [str(exc)]}) from None
 
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes ``Authorization: Token <secret>`` in the OpenAPI schema."""
+
+    target_class = "pmo.core.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="What the token is for, to recognise it later.",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="The secret: shown only now. Send it as 'Authorization: Token <secret>'."
+    )
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The first characters, to recognise the token.")
+    created_at = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """``POST`` a username and password for a personal API token; ``DELETE`` with a token
+    revokes that token."""
+
+    authentication_classes = [ApiTokenAuthentication]
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        request=TokenCreateSerializer,
+        responses={201: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+        summary="Create a personal API token",
+        description="Sign in with a username and password; the answer holds a new personal token.",
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            request=django_request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if getattr(django_request, "axes_locked_out", False):
+            # Answer in JSON; axes' middleware would otherwise replace this with its HTML page.
+            del django_request.axes_locked_out
+            return Response({"message": LOCKED_OUT, "fields": {}}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if user is None:
+            raise exceptions.ValidationError({NON_FIELD: [BAD_CREDENTIALS]})
+        token, secret = api_token_create(user=user, name=data.validated_data.get("name", ""))
+        body = {"token": secret, "name": token.name, "prefix": token.prefix, "created_at": token.created_at}
+        return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Revoked: the token no longer works."),
+            400: ErrorSerializer,
+        },
+        summary="Revoke the token this request is signed with",
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise exceptions.ValidationError({NON_FIELD: [REVOKE_NEEDS_TOKEN]})
+        api_token_revoke(user=request.user, token=request.auth)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,562 @@
+"""The portfolio register over REST (``/api/v1/``): serializers and viewsets.
+
+Reads go through the selectors (so the API shows what the web pages show), writes through the
+services (so the same rules, history and version check apply), and permissions are the ``rules``
+declared in ``pmo.portfolio.rules``."""
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When, prefetch_related_objects
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import filters, permissions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pmo.core.api import (
+    AliasOrderingFilter,
+    ConflictSerializer,
+    ErrorSerializer,
+    HistoryMixin,
+    RulesPermission,
+    expected_version,
+    optional_expected_version,
+    parse_as_of,
+)
+from pmo.core.permissions import role_names
+from pmo.portfolio import selectors
+from pmo.portfolio.choices import Priority
+from pmo.portfolio.filters import ProjectFilter
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
+from pmo.portfolio.services import (
+    project_create,
+    project_delete,
+    project_update,
+    register_entry_create,
+    register_entry_delete,
+    register_entry_update,
+)
+
+VERSION_HELP = (
+    "The record's version. On update (PUT/PATCH) send the version you are changing (or an If-Match "
+    "header): if someone changed the record since, the answer is 409 and nothing is saved."
+)
+AS_OF_HELP = (
+    "Show the register as it stood at this date (end of that day) or date and time, "
+    "e.g. 2026-03-31. Not in the future."
+)
+
+
+def _name_of(relation: str, attribute: str = "name", *, nullable: bool = False) -> serializers.CharField:
+    return serializers.CharField(source=f"{relation}.{attribute}", read_only=True, allow_null=nullable)
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Shows the version; accepts it on updates (the viewset reads it with ``expected_version``)."""
+
+    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        values.pop("version", None)
+        return values
+
+
+class OrgUnitSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:org-unit-detail")
+    parent_name = _name_of("parent", nullable=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "url", "name", "kind", "parent", "parent_name", "version", "created_at", "updated_at"]
+
+
+class StrategicObjectiveSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:strategic-objective-detail")
+
+    class Meta:
+        model = StrategicObjective
+        fields = [
+            "id",
+            "url",
+            "code",
+            "title",
+            "description",
+            "is_active",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PersonSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+    org_unit_name = _name_of("org_unit", nullable=True)
+    username = _name_of("user", "username", nullable=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "url",
+            "name",
+            "email",
+            "job_title",
+            "org_unit",
+            "org_unit_name",
+            "user",
+            "username",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class LifecycleStageSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:lifecycle-stage-detail")
+
+    class Meta:
+        model = LifecycleStage
+        fields = [
+            "id",
+            "url",
+            "name",
+            "order",
+            "gate_name",
+            "description",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PortfolioSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:portfolio-detail")
+    owner_name = _name_of("owner", nullable=True)
+
+    class Meta:
+        model = Portfolio
+        fields = [
+            "id",
+            "url",
+            "name",
+            "description",
+            "owner",
+            "owner_name",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProgrammeSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:programme-detail")
+    portfolio_name = _name_of("portfolio")
+    sponsor_name = _name_of("sponsor", nullable=True)
+    manager_name = _name_of("manager", nullable=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "url",
+            "code",
+            "name",
+            "description",
+            "portfolio",
+            "portfolio_name",
+            "sponsor",
+            "sponsor_name",
+            "manager",
+            "manager_name",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(VersionedSerializer):
+    """A project of the register, with the names of the records it refers to. Related records
+    are written by id; the size tier follows the budget when not given."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:project-detail", lookup_field="code")
+    portfolio_name = _name_of("portfolio")
+    programme_name = _name_of("programme", nullable=True)
+    department_name = _name_of("department")
+    sponsor_name = _name_of("sponsor")
+    project_manager_name = _name_of("project_manager")
+    business_owner_name = _name_of("business_owner", nullable=True)
+    stage_name = _name_of("stage")
+    strategic_objectives = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=StrategicObjective.objects.all()
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "url",
+            "code",
+            "name",
+            "description",
+            "portfolio",
+            "portfolio_name",
+            "programme",
+            "programme_name",
+            "department",
+            "department_name",
+            "sponsor",
+            "sponsor_name",
+            "project_manager",
+            "project_manager_name",
+            "business_owner",
+            "business_owner_name",
+            "category",
+            "methodology",
+            "size_tier",
+            "stage",
+            "stage_name",
+            "status",
+            "planned_start",
+            "planned_finish",
+            "budget",
+            "priority",
+            "strategic_objectives",
+            "confidential",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"size_tier": {"required": False}}
+
+
+class ProjectAsOfSerializer(ProjectSerializer):
+    """A project as it stood at an earlier time (names of related records are today's)."""
+
+    strategic_objectives = serializers.SerializerMethodField()
+
+    def get_strategic_objectives(self, project: Project) -> list[int]:
+        return sorted(getattr(project, "as_of_objective_ids", ()))
+
+
+class ProjectAsOfFilter(ProjectFilter):
+    """The register's filters applied to its history (for ``?as_of=``)."""
+
+    strategic_objective = ProjectFilter.base_filters["strategic_objective"].__class__(
+        field_name="historicalproject_strategic_objectives__strategicobjective",
+        queryset=StrategicObjective.objects.all(),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Project.history.model
+        fields: ClassVar[list[str]] = []
+
+
+PRIORITY_RANK = Case(
+    *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),
+    default=Value(len(Priority.values)),
+    output_field=IntegerField(),
+)
+
+WRITE_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input: the fields say what and where."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed by your role or your part in the record."),
+}
+UPDATE_ERRORS = {
+    **WRITE_ERRORS,
+    404: OpenApiResponse(ErrorSerializer, description="No such record, or not one you may see."),
+    409: OpenApiResponse(ConflictSerializer, description="Someone changed the record since your version."),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The version you are changing (instead of the body's 'version').",
+)
+
+
+def _register_schema(serializer: type[serializers.Serializer]) -> Callable[[type], type]:
+    return extend_schema_view(
+        create=extend_schema(responses={201: serializer, **WRITE_ERRORS}),
+        update=extend_schema(parameters=[IF_MATCH], responses={200: serializer, **UPDATE_ERRORS}),
+        partial_update=extend_schema(parameters=[IF_MATCH], responses={200: serializer, **UPDATE_ERRORS}),
+        destroy=extend_schema(
+            parameters=[IF_MATCH],
+            responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
+        ),
+    )
+
+
+class RegisterViewSet(HistoryMixin, viewsets.ModelViewSet):
+    """Reads through a selector, writes through the register services, ``rules`` for
+    permissions. Subclasses set ``queryset`` (its model), ``serializer_class`` and ``selector``."""
+
+    permission_classes = [permissions.IsAuthenticated, RulesPermission]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    selector: ClassVar[Callable[..., QuerySet[Any]]]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return type(self).selector(user=self.request.user)
+
+    def _represent(self, instance: Model, *, status_code: int = status.HTTP_200_OK) -> Response:
+        shaped = self.get_queryset().get(pk=instance.pk)
+        response = Response(self.get_serializer(shaped).data, status=status_code)
+        response["ETag"] = f'"{shaped.version}"'
+        return response
+
+    def _create(self, fields: dict[str, Any]) -> Model:
+        return register_entry_create(actor=self.request.user, model=self.queryset.model, fields=fields)  # type: ignore[arg-type,union-attr]
+
+    def _update(self, instance: Model, fields: dict[str, Any], version: int) -> Model:
+        return register_entry_update(
+            actor=self.request.user, entry=instance, fields=fields, expected_version=version
+        )  # type: ignore[arg-type,type-var]
+
+    def _delete(self, instance: Model, version: int | None) -> None:
+        register_entry_delete(actor=self.request.user, entry=instance, expected_version=version)  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = f'"{instance.version}"'
+        return response
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self._create(dict(serializer.validated_data))
+        return self._represent(instance, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        updated = self._update(instance, dict(serializer.validated_data), version)
+        return self._represent(updated)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self._delete(instance, optional_expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@_register_schema(PortfolioSerializer)
+@extend_schema(tags=["portfolios"])
+class PortfolioViewSet(RegisterViewSet):
+    """Portfolios: collections of projects and programmes managed together."""
+
+    queryset = Portfolio.objects.none()
+    serializer_class = PortfolioSerializer
+    selector = staticmethod(selectors.portfolio_list)
+    filterset_fields = ["owner"]
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at"]
+
+
+@_register_schema(ProgrammeSerializer)
+@extend_schema(tags=["programmes"])
+class ProgrammeViewSet(RegisterViewSet):
+    """Programmes: related projects delivering a shared outcome within one portfolio."""
+
+    queryset = Programme.objects.none()
+    serializer_class = ProgrammeSerializer
+    selector = staticmethod(selectors.programme_list)
+    filterset_fields = ["portfolio", "sponsor", "manager"]
+    search_fields = ["code", "name", "description"]
+    ordering_fields = ["code", "name", "created_at"]
+
+
+@_register_schema(PersonSerializer)
+@extend_schema(tags=["people"])
+class PersonViewSet(RegisterViewSet):
+    """People who hold roles on projects (sponsors, project managers, owners)."""
+
+    queryset = Person.objects.none()
+    serializer_class = PersonSerializer
+    selector = staticmethod(selectors.person_list)
+    filterset_fields = ["org_unit", "user"]
+    search_fields = ["name", "email", "job_title"]
+    ordering_fields = ["name", "email", "created_at"]
+
+
+@_register_schema(OrgUnitSerializer)
+@extend_schema(tags=["org-units"])
+class OrgUnitViewSet(RegisterViewSet):
+    """Organisation units: directorates, departments and business service areas."""
+
+    queryset = OrgUnit.objects.none()
+    serializer_class = OrgUnitSerializer
+    selector = staticmethod(selectors.org_unit_list)
+    filterset_fields = ["kind", "parent"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "kind"]
+
+
+@_register_schema(StrategicObjectiveSerializer)
+@extend_schema(tags=["strategic-objectives"])
+class StrategicObjectiveViewSet(RegisterViewSet):
+    """Objectives of the organisation's strategy that projects contribute to."""
+
+    queryset = StrategicObjective.objects.none()
+    serializer_class = StrategicObjectiveSerializer
+    selector = staticmethod(selectors.strategic_objective_list)
+    filterset_fields = ["is_active"]
+    search_fields = ["code", "title", "description"]
+    ordering_fields = ["code", "title"]
+
+
+@_register_schema(LifecycleStageSerializer)
+@extend_schema(tags=["lifecycle-stages"])
+class LifecycleStageViewSet(RegisterViewSet):
+    """The stages of the project lifecycle, in order, each entered through a gate."""
+
+    queryset = LifecycleStage.objects.none()
+    serializer_class = LifecycleStageSerializer
+    selector = staticmethod(selectors.lifecycle_stage_list)
+    search_fields = ["name", "gate_name"]
+    ordering_fields = ["order", "name"]
+
+
+def _load_as_of_relations(projects: Sequence[Project]) -> None:
+    """Load what historical rows do not bring along: related records (one query per relation)
+    and the strategic objectives as they stood (one query)."""
+    prefetch_related_objects(list(projects), *selectors.PROJECT_RELATIONS)
+    history_ids = {project._history.history_id: project for project in projects}  # type: ignore[attr-defined]
+    through = Project.history.model._meta.get_field("historicalproject_strategic_objectives").related_model
+    objectives: dict[int, list[int]] = defaultdict(list)
+    for history_id, objective_id in through._default_manager.filter(history_id__in=history_ids).values_list(
+        "history_id", "strategicobjective_id"
+    ):
+        objectives[history_id].append(objective_id)
+    for history_id, project in history_ids.items():
+        project.as_of_objective_ids = objectives[history_id]  # type: ignore[attr-defined]
+
+
+@_register_schema(ProjectSerializer)
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description=AS_OF_HELP)],
+        responses={200: ProjectSerializer(many=True), 400: ErrorSerializer},
+    ),
+)
+@extend_schema(tags=["projects"])
+class ProjectViewSet(RegisterViewSet):
+    """The project register. Confidential projects are visible only to the PMO, their sponsor
+    and their project manager; a project is addressed by its code."""
+
+    queryset = Project.objects.none()
+    serializer_class = ProjectSerializer
+    selector = staticmethod(selectors.project_list)
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+    search_fields = ["code", "name", "description", "sponsor__name", "project_manager__name"]
+    ordering_fields = [
+        "code",
+        "name",
+        "planned_start",
+        "planned_finish",
+        "budget",
+        "priority",
+        "status",
+        "stage",
+    ]
+    ordering_aliases = {"priority": "priority_rank", "stage": "stage__order"}
+    ordering = ["code"]
+    as_of: datetime | None = None
+
+    @property
+    def filterset_class(self) -> type[ProjectFilter]:  # type: ignore[override]
+        return ProjectAsOfFilter if self.as_of is not None else ProjectFilter
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self.as_of is not None:
+            queryset = selectors.project_list_as_of(user=self.request.user, when=self.as_of)
+        else:
+            queryset = selectors.project_list(user=self.request.user)
+        return queryset.annotate(priority_rank=PRIORITY_RANK)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.as_of = parse_as_of(request.query_params.get("as_of"))
+        if self.as_of is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        _load_as_of_relations(rows)
+        data = ProjectAsOfSerializer(rows, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def _create(self, fields: dict[str, Any]) -> Model:
+        objectives = fields.pop("strategic_objectives", ())
+        return project_create(
+            actor=self.request.user,  # type: ignore[arg-type]
+            fields=fields,
+            strategic_objectives=objectives,
+        )
+
+    def _update(self, instance: Model, fields: dict[str, Any], version: int) -> Model:
+        objectives = fields.pop("strategic_objectives", None)
+        return project_update(
+            actor=self.request.user,  # type: ignore[arg-type]
+            project=instance,  # type: ignore[arg-type]
+            fields=fields,
+            expected_version=version,
+            strategic_objectives=objectives,
+        )
+
+    def _delete(self, instance: Model, version: int | None) -> None:
+        project_delete(actor=self.request.user, project=instance, expected_version=version)  # type: ignore[arg-type]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    roles = serializers.ListField(child=serializers.CharField())
+    is_superuser = serializers.BooleanField()
+    person = serializers.IntegerField(
+        allow_null=True, help_text="Your record in the people register, if any."
+    )
+
+
+class MeView(APIView):
+    """Who the API thinks you are: your account, your roles and your person record."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer, summary="The signed-in user", tags=["auth"])
+    def get(self, request: Request) -> Response:
+        user = request.user
+        body = {
+            "id": user.pk,
+            "username": user.get_username(),
+            "name": str(user),
+            "email": getattr(user, "email", ""),
+            "roles": sorted(role_names(user)),
+            "is_superuser": user.is_superuser,
+            "person": selectors.person_id_of(user),
+        }
+        return Response(MeSerializer(body).data)
