@@ -1,10 +1,587 @@
-"""Web pages of the portfolio register."""
+"""Web pages of the portfolio register.
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+The list, detail, history, edit and delete pages are written once (``RecordListView`` …) and set
+up per kind of record by a ``RecordKind``; the project register adds filters, column choice and
+"as of" to the list. Reads go through the selectors, writes through the services (via the forms).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+
+from pmo.core.exports import csv_response, xlsx_response
+from pmo.core.history import history_entries, parse_point_in_time
+from pmo.core.permissions import ensure_can
+from pmo.core.services import ConflictError
+from pmo.portfolio import selectors
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.forms import (
+    LifecycleStageForm,
+    OrgUnitForm,
+    PersonForm,
+    PortfolioForm,
+    ProgrammeForm,
+    ProjectForm,
+    RecordForm,
+    RegisterFilter,
+    StrategicObjectiveForm,
+    add_service_errors,
+)
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
+from pmo.portfolio.register import (
+    DEFAULT_PROJECT_COLUMNS,
+    LIFECYCLE_COLUMNS,
+    OBJECTIVE_COLUMNS,
+    ORG_UNIT_COLUMNS,
+    PERSON_COLUMNS,
+    PORTFOLIO_COLUMNS,
+    PROGRAMME_COLUMNS,
+    PROJECT_COLUMNS,
+    Column,
+    columns_by_key,
+    load_as_of,
+    projects_involving,
+    register_rows,
+    with_programme_count,
+    with_project_totals,
+)
+
+PAGE_SIZE = 50
+RELATED_PROJECTS_SHOWN = 50
+RESULTS_TARGET = "record-results"
+FORM_TARGET = "record-form"
+EXPORT_FORMATS = ("xlsx", "csv")
+
+SAVED = "{record} saved."
+DELETED = "{record} deleted."
+NOT_FOUND = "There is no {kind} “{key}”, or you may not see it."
+VERSION_NOT_GIVEN = "The form did not say which version you are deleting: reload the page and try again."
+RELATED_COLUMNS = ("code", "name", "stage", "status", "project_manager", "planned_finish", "budget")
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portfolio/home.html", {})
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record and how its pages show it."""
+
+    model: type[Model]
+    select: Callable[..., QuerySet[Any]]
+    form: type[RecordForm]
+    columns: tuple[Column, ...]
+    intro: str
+    search: tuple[str, ...] = ("name",)
+    annotate: Callable[[QuerySet[Any], Any], QuerySet[Any]] | None = None
+    lookup: str = "pk"
+    title: str = ""
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    projects: Callable[[Any], Q] | None = None
+    register_filter: str = ""
+    more_context: Callable[[Any, Any], dict[str, Any]] | None = None
+    row_actions: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.model_name  # type: ignore[return-value]
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def url_list(self) -> str:
+        return self.url("list")
+
+    @property
+    def heading(self) -> str:
+        return self.title or capfirst(str(self.model._meta.verbose_name_plural))
+
+    def perm(self, action: str) -> str:
+        return f"portfolio.{action}_{self.name}"
+
+    def url(self, action: str, record: Any = None) -> str:
+        args = [getattr(record, self.lookup)] if record is not None else []
+        return reverse(f"portfolio:{self.name}_{action}", args=args)
+
+    def urls(self, record: Any) -> dict[str, str]:
+        urls = {a: self.url(a, record) for a in ("update", "history", "delete")}
+        return {**urls, "list": self.url("list"), "detail": record.get_absolute_url()}
+
+    def detail_sections(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        names = tuple(n for n in self.form._meta.fields if n != "description")  # type: ignore[union-attr]
+        return self.sections or (("Details", names),)
+
+
+PROJECTS = RecordKind(
+    Project, selectors.project_list, ProjectForm, PROJECT_COLUMNS,
+    "Every project in the portfolio you may see. Filter, sort, choose columns and export.",
+    lookup="code", title="Project register",
+    sections=(
+        ("Governance", ("portfolio", "programme", "department", "sponsor", "project_manager",
+                        "business_owner")),
+        ("Delivery", ("stage", "status", "methodology", "planned_start", "planned_finish")),
+        ("Size and priority", ("budget", "size_tier", "category", "priority", "confidential")),
+        ("Strategy", ("strategic_objectives",)),
+    ),
+)
+PROGRAMMES = RecordKind(
+    Programme, selectors.programme_list, ProgrammeForm, PROGRAMME_COLUMNS,
+    "Groups of related projects delivering a shared outcome, each within one portfolio.",
+    search=("code", "name"), annotate=with_project_totals("programme"),
+    projects=lambda record: Q(programme=record), register_filter="programme",
+)
+
+
+def portfolio_programmes(portfolio: Portfolio, user: Any) -> dict[str, Any]:
+    programmes = PROGRAMMES.annotate(selectors.programme_list(user=user).filter(portfolio=portfolio), user)  # type: ignore[misc]
+    return {"programme_table": table_context(list(programmes), PROGRAMME_COLUMNS, "")}
+
+
+PORTFOLIOS = RecordKind(
+    Portfolio, selectors.portfolio_list, PortfolioForm, PORTFOLIO_COLUMNS,
+    "Collections of programmes and projects managed together.",
+    annotate=with_programme_count, projects=lambda record: Q(portfolio=record), register_filter="portfolio",
+    more_context=portfolio_programmes,
+)
+ORG_UNITS = RecordKind(
+    OrgUnit, selectors.org_unit_list, OrgUnitForm, ORG_UNIT_COLUMNS,
+    "Directorates, departments and business service areas that own projects.",
+    annotate=with_project_totals("department"),
+    projects=lambda record: Q(department=record), register_filter="department",
+)
+OBJECTIVES = RecordKind(
+    StrategicObjective, selectors.strategic_objective_list, StrategicObjectiveForm, OBJECTIVE_COLUMNS,
+    "The organisation's strategic objectives that projects contribute to.",
+    search=("code", "title"), annotate=with_project_totals("strategic_objectives"),
+    projects=lambda record: Q(strategic_objectives=record),
+)
+PEOPLE = RecordKind(
+    Person, selectors.person_list, PersonForm, PERSON_COLUMNS,
+    "Sponsors, project managers, business owners and everyone else named in the register.",
+    search=("name", "email", "job_title"), projects=projects_involving,
+)
+LIFECYCLE = RecordKind(
+    LifecycleStage, selectors.lifecycle_stage_list, LifecycleStageForm, LIFECYCLE_COLUMNS,
+    "The stages every project passes through, in order, and the gate that opens each one.",
+    annotate=with_project_totals("stage"), title="Lifecycle", row_actions=True,
+)
+
+
+def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()  # the full page then shows the refusal
+    return render(request, "portfolio/permission_denied.html", {"message": str(error)}, status=403)
+
+
+class Page(LoginRequiredMixin, TemplateView):
+    """A page for signed-in people; an action they may not take shows the 403 page with why."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return denied(request, error)
+
+    def htmx_target(self) -> str | None:
+        return self.request.htmx.target if self.request.htmx else None  # type: ignore[attr-defined]
+
+
+class RecordPage(Page):
+    kind: RecordKind = None  # type: ignore[assignment]  # given by as_view(kind=…)
+
+    def get_record(self) -> Any:
+        key = self.kwargs["key"]
+        try:
+            return self.kind.select(user=self.request.user).get(**{self.kind.lookup: key})
+        except self.kind.model.DoesNotExist as error:  # type: ignore[attr-defined]
+            raise Http404(NOT_FOUND.format(kind=self.kind.label, key=key)) from error
+
+    def record_context(self, record: Any) -> dict[str, Any]:
+        """What every page about one record shows in its header: links and allowed actions."""
+        user = self.request.user
+        return {
+            "record": record,
+            "urls": self.kind.urls(record),
+            "can_change": user.has_perm(self.kind.perm("change"), record),
+            "can_delete": user.has_perm(self.kind.perm("delete"), record),
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "kind": self.kind}
+
+
+def sort_order(sort: str, columns: Sequence[Column]) -> tuple[str, list[Any]]:
+    """The sort the query string asks for (``name`` or ``-name``) as order_by terms; an unknown
+    or unsortable column gives the model's own order."""
+    key = sort.removeprefix("-")
+    column = next((c for c in columns if c.key == key and c.sort is not None), None)
+    if column is None:
+        return "", []
+    expression = F(column.sort) if isinstance(column.sort, str) else column.sort
+    descending = sort.startswith("-")
+    return sort, [expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)]
+
+
+def table_context(
+    records: Sequence[Any], columns: Sequence[Column], sort: str, kind: RecordKind | None = None
+) -> dict[str, Any]:
+    """Headers (with their sort state) and rows for a register table; a row is the record, its
+    cells and, where ``kind`` has row actions, the record's links."""
+    headers = []
+    for column in columns:
+        state = "ascending" if sort == column.key else "descending" if sort == f"-{column.key}" else None
+        headers.append({
+            "column": column,
+            "aria_sort": state,
+            "next_sort": f"-{column.key}" if state == "ascending" else column.key,
+        })
+    actions = kind is not None and kind.row_actions
+    rows = [
+        (record, [(c, c.read(record)) for c in columns], kind.urls(record) if kind and actions else None)
+        for record in records
+    ]
+    return {"headers": headers, "rows": rows, "columns": columns, "row_actions": actions}
+
+
+class RecordListView(RecordPage):
+    """A sortable, searchable, paginated table of records, exportable to Excel and CSV."""
+
+    def get_template_names(self) -> list[str]:
+        if self.htmx_target() == RESULTS_TARGET:
+            return ["portfolio/partials/record_results.html"]
+        return [f"portfolio/{self.kind.name}_list.html", "portfolio/record_list.html"]
+
+    def columns(self) -> list[Column]:
+        return list(self.kind.columns)
+
+    def records(self) -> QuerySet[Any]:
+        records = self.kind.select(user=self.request.user)
+        if self.kind.annotate:
+            records = self.kind.annotate(records, self.request.user)
+        for term in self.request.GET.get("q", "").split():
+            condition = Q()
+            for name in self.kind.search:
+                condition |= Q(**{f"{name}__icontains": term})
+            records = records.filter(condition)
+        return records
+
+    def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
+        """Load what the rows show beyond the queryset (nothing, unless a subclass needs it)."""
+        return records
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        columns = self.columns()
+        records = self.records()
+        sort, order = sort_order(request.GET.get("sort", ""), columns)
+        records = records.order_by(*order, *self.kind.model._meta.ordering, "pk")
+        export = request.GET.get("export")
+        if export in EXPORT_FORMATS:
+            return self.export(export, self.prepare(list(records)), columns)
+        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = self.prepare(list(page.object_list))
+        context = self.get_context_data(
+            page=page, sort=sort, page_numbers=page.paginator.get_elided_page_range(page.number),
+            create_url=self.kind.url("create"), can_add=request.user.has_perm(self.kind.perm("add")),
+            can_change=request.user.has_perm(self.kind.perm("change")),
+            **table_context(shown, columns, sort, self.kind),
+        )
+        return self.render_to_response(context)
+
+    def export_name(self) -> str:
+        return f"{self.kind.plural.replace(' ', '-')}-{timezone.localdate().isoformat()}"
+
+    def export(self, fmt: str, records: Sequence[Any], columns: Sequence[Column]) -> HttpResponse:
+        headers, rows = register_rows(records, columns)
+        if fmt == "csv":
+            return csv_response(f"{self.export_name()}.csv", headers=headers, rows=rows)
+        return xlsx_response(
+            f"{self.export_name()}.xlsx", headers=headers, rows=rows, sheet_title=self.kind.heading
+        )
+
+
+def chosen_column_keys(request: HttpRequest) -> list[str]:
+    """``?cols=code&cols=name`` or ``?cols=code,name``; unknown keys are passed over."""
+    known = {c.key for c in PROJECT_COLUMNS}
+    keys = [k for value in request.GET.getlist("cols") for k in value.split(",") if k in known]
+    return keys or list(DEFAULT_PROJECT_COLUMNS)
+
+
+class ProjectListView(RecordListView):
+    """The project register: the record list plus filters, column choice and "as of" a date."""
+
+    kind = PROJECTS
+
+    @cached_property
+    def point_in_time(self) -> tuple[datetime | None, str]:
+        """The moment ``?as_of=`` asks for, or the reason it cannot be used."""
+        raw = self.request.GET.get("as_of", "").strip()
+        try:
+            return (parse_point_in_time(raw) if raw else None), ""
+        except ValueError as error:
+            return None, str(error)
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.point_in_time[0]
+
+    @cached_property
+    def filter(self) -> RegisterFilter:
+        user = self.request.user
+        if self.as_of:
+            records = selectors.project_list_as_of(user=user, when=self.as_of)
+        else:
+            records = selectors.project_list(user=user)
+        return RegisterFilter(self.request.GET or None, queryset=records, request=self.request)
+
+    def columns(self) -> list[Column]:
+        return columns_by_key(PROJECT_COLUMNS, chosen_column_keys(self.request))
+
+    def records(self) -> QuerySet[Any]:
+        return self.filter.qs
+
+    def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
+        if self.as_of:
+            load_as_of(records)
+        return records
+
+    def export_name(self) -> str:
+        when = timezone.localdate(self.as_of) if self.as_of else timezone.localdate()
+        return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        chosen = {c.key for c in kwargs["columns"]}
+        filter_form = self.filter.form
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": filter_form,
+            "filter_fields": [f for f in filter_form if f.name not in ("q", "confidential")],
+            "column_choices": [(c, c.key in chosen) for c in PROJECT_COLUMNS],
+            "as_of": self.as_of,
+            "as_of_raw": self.request.GET.get("as_of", ""),
+            "as_of_error": self.point_in_time[1],
+            "today": timezone.localdate().isoformat(),
+            "can_add": kwargs["can_add"] and not self.as_of,
+        }
+
+
+def field_value(record: Any, name: str) -> tuple[str, Any]:
+    """(kind, value) of one field of a record, for its detail page."""
+    field = record._meta.get_field(name)
+    if field.many_to_many:
+        return "list", list(getattr(record, name).all())
+    value = getattr(record, name)
+    if field.choices:
+        return "text", getattr(record, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return "flag", value
+    if isinstance(value, Decimal):
+        return "money", value
+    if isinstance(value, date):
+        return "date", value
+    return "text", value
+
+
+class RecordDetailView(RecordPage):
+    """A record's overview: its fields, grouped, and the projects it holds or takes part in."""
+
+    def get_template_names(self) -> list[str]:
+        return [f"portfolio/{self.kind.name}_detail.html", "portfolio/record_detail.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        record = self.get_record()
+        user = self.request.user
+        labels = self.kind.form.base_fields
+        sections = [
+            (title, [(labels[n].label or n, *field_value(record, n)) for n in names])
+            for title, names in self.kind.detail_sections()
+        ]
+        context = {
+            **super().get_context_data(**kwargs),
+            **self.record_context(record),
+            "tab": "overview",
+            "sections": sections,
+        }
+        if self.kind.projects:
+            context.update(self.related_projects(record))
+        if self.kind.more_context:
+            context.update(self.kind.more_context(record, user))
+        return context
+
+    def related_projects(self, record: Any) -> dict[str, Any]:
+        """The first projects the record holds (as many as a page shows) and their totals."""
+        projects = selectors.project_list(user=self.request.user).filter(self.kind.projects(record))  # type: ignore[misc]
+        totals = projects.order_by().aggregate(count=Count("pk"), budget=Coalesce(Sum("budget"), Decimal(0)))
+        shown = list(projects[:RELATED_PROJECTS_SHOWN])
+        register_url = ""
+        if self.kind.register_filter:
+            register_url = f"{reverse('portfolio:project_list')}?{self.kind.register_filter}={record.pk}"
+        return {
+            "project_totals": totals,
+            "project_table": table_context(shown, columns_by_key(PROJECT_COLUMNS, RELATED_COLUMNS), ""),
+            "register_url": register_url,
+        }
+
+
+class RecordHistoryView(RecordPage):
+    """Every change to a record: when, who, and each field before → after."""
+
+    template_name = "portfolio/record_history.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        record = self.get_record()
+        return {
+            **super().get_context_data(**kwargs),
+            **self.record_context(record),
+            "tab": "history",
+            "entries": history_entries(record),
+        }
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+class RecordFormView(RecordPage):
+    """Create a record (no key in the URL) or edit one. Errors show beside their fields; a
+    stale version shows who changed the record meanwhile and saves nothing."""
+
+    def get_template_names(self) -> list[str]:
+        if self.htmx_target() == FORM_TARGET:
+            return ["portfolio/partials/record_form.html"]
+        return ["portfolio/record_form.html"]
+
+    def editable_record(self) -> Any:
+        record = self.get_record() if "key" in self.kwargs else None
+        action = "change" if record else "add"
+        what = f"change {record}" if record else f"add {self.kind.model._meta.verbose_name_plural}"
+        ensure_can(self.request.user, self.kind.perm(action), record, action=what)
+        return record
+
+    def form_page(self, form: RecordForm, record: Any, conflict: str = "") -> HttpResponse:
+        names = [n for n in form.fields if n != "version"]
+        grouped = [n for _, group in self.kind.sections for n in group]
+        groups = [("", [n for n in names if n not in grouped]), *self.kind.sections]
+        return self.render_to_response(self.get_context_data(
+            form=form,
+            conflict=conflict,
+            cancel_url=record.get_absolute_url() if record else self.kind.url_list,
+            groups=[(title, [form[n] for n in group]) for title, group in groups],
+            **(self.record_context(record) if record else {}),
+        ))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = self.editable_record()
+        return self.form_page(self.kind.form(instance=record), record)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = self.editable_record()
+        form = self.kind.form(request.POST, instance=record)
+        conflict = ""
+        if form.is_valid():
+            try:
+                saved = form.save_as(request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                messages.success(request, SAVED.format(record=saved))
+                url = saved.get_absolute_url()  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)  # type: ignore[attr-defined]
+        return self.form_page(form, record, conflict)
+
+
+class RecordDeleteView(RecordPage):
+    """Ask before deleting; delete on POST (refused while other records use it)."""
+
+    template_name = "portfolio/record_confirm_delete.html"
+
+    def deletable_record(self) -> Any:
+        record = self.get_record()
+        ensure_can(self.request.user, self.kind.perm("delete"), record, action=f"delete {record}")
+        return record
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(**self.record_context(self.deletable_record())))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = self.deletable_record()
+        version = posted_version(request)
+        try:
+            if version is None:
+                raise ValidationError(VERSION_NOT_GIVEN)
+            self.kind.form.delete_as(request.user, record, version)  # type: ignore[arg-type]
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        except ConflictError as error:
+            problem = error.message
+        else:
+            messages.success(request, DELETED.format(record=record))
+            return redirect(self.kind.url("list"))
+        context = self.get_context_data(**self.record_context(record), problem=problem)
+        return self.render_to_response(context, status=409)
+
+
+def portfolio_overview(user: Any) -> dict[str, Any]:
+    """The figures of the overview page, in a fixed number of queries whatever the size."""
+    projects = selectors.project_list(user=user).order_by()
+    year_start = timezone.make_aware(datetime.combine(date(timezone.localdate().year, 1, 1), time.min))
+    closed_at_year_start = Project.history.as_of(year_start).filter(status=ProjectStatus.CLOSED).values("id")
+    active = Q(status=ProjectStatus.ACTIVE)
+    figures = projects.aggregate(
+        total=Count("pk"),
+        active_budget=Coalesce(Sum("budget", filter=active), Decimal(0)),
+        closed_this_year=Count("pk", filter=Q(status=ProjectStatus.CLOSED) & ~Q(pk__in=closed_at_year_start)),
+        **{status.value: Count("pk", filter=Q(status=status)) for status in ProjectStatus},
+    )
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")))
+    stages = [(stage, by_stage.get(stage.pk, 0)) for stage in selectors.lifecycle_stage_list(user=user)]
+    programmes = (
+        projects.values("programme", "programme__code", "programme__name")
+        .annotate(count=Count("pk"), active=Count("pk", filter=active), budget=Sum("budget"))
+        .order_by(F("programme__name").asc(nulls_last=True))
+    )
+    return {
+        "figures": figures,
+        "statuses": [(status, figures[status.value]) for status in ProjectStatus],
+        "stages": stages,
+        "programmes": list(programmes),
+        "widest": max([count for _, count in stages] + [1]),
+    }
+
+
+class HomeView(Page):
+    template_name = "portfolio/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **portfolio_overview(self.request.user)}

@@ -1,0 +1,182 @@
+"""Forms of the register's web pages. A form validates what the person typed; saving goes
+through the register's services, which check permissions and versions and write history."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from pmo.core.models import DomainModel, User
+from pmo.portfolio.filters import ProjectFilter
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
+from pmo.portfolio.services import (
+    project_create,
+    project_delete,
+    project_update,
+    register_entry_create,
+    register_entry_delete,
+    register_entry_update,
+)
+
+VERSION_MISSING = (
+    "This form does not say which version of the record you edited: reload the page and try again."
+)
+SIZE_TIER_FROM_BUDGET = "Leave blank to set it from the headline budget."
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names where the form
+    has that field, at the top otherwise."""
+    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, texts in messages.items():
+        form.add_error(name if name in form.fields else None, texts)
+
+
+class RecordForm(forms.ModelForm):
+    """A reference record of the register. Carries the version it was read at, so that saving
+    over somebody else's newer change is refused (a conflict) instead of overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].error_messages["required"] = VERSION_MISSING
+
+    def values(self) -> dict[str, Any]:
+        """The record's own fields as typed (many-to-many fields are saved separately)."""
+        many = {f.name for f in self._meta.model._meta.many_to_many}
+        own = [name for name in self._meta.fields if name not in many]  # type: ignore[union-attr]
+        return {name: self.cleaned_data[name] for name in own if name in self.cleaned_data}
+
+    def save_as(self, actor: User) -> DomainModel:
+        """Create or change the record through the services, as ``actor``."""
+        if self.instance.pk:
+            return register_entry_update(
+                actor=actor, entry=self.instance, fields=self.values(),
+                expected_version=self.cleaned_data["version"],
+            )
+        return register_entry_create(actor=actor, model=self._meta.model, fields=self.values())
+
+    @staticmethod
+    def delete_as(actor: User, record: Any, expected_version: int) -> None:
+        register_entry_delete(actor=actor, entry=record, expected_version=expected_version)
+
+
+class OrgUnitForm(RecordForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "kind", "parent"]
+
+
+class StrategicObjectiveForm(RecordForm):
+    class Meta:
+        model = StrategicObjective
+        fields = ["code", "title", "description", "is_active"]
+        widgets = {"description": SHORT_TEXT}
+
+
+class PersonForm(RecordForm):
+    class Meta:
+        model = Person
+        fields = ["name", "email", "job_title", "org_unit", "user"]
+        labels = {"org_unit": "Organisation unit", "user": "Login account"}
+        help_texts = {"user": "The account this person signs in with, if they have one."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True)
+
+
+class LifecycleStageForm(RecordForm):
+    class Meta:
+        model = LifecycleStage
+        fields = ["order", "name", "gate_name", "description"]
+        labels = {"gate_name": "Entry gate"}
+        widgets = {"description": SHORT_TEXT}
+
+
+class PortfolioForm(RecordForm):
+    class Meta:
+        model = Portfolio
+        fields = ["name", "description", "owner"]
+        widgets = {"description": SHORT_TEXT}
+
+
+class ProgrammeForm(RecordForm):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "description", "portfolio", "sponsor", "manager"]
+        labels = {"manager": "Programme manager"}
+        widgets = {"description": SHORT_TEXT}
+
+
+class ProjectForm(RecordForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code", "name", "description", "portfolio", "programme", "department",
+            "sponsor", "project_manager", "business_owner",
+            "category", "methodology", "size_tier", "priority",
+            "stage", "status", "planned_start", "planned_finish", "budget",
+            "strategic_objectives", "confidential",
+        ]
+        widgets = {
+            "description": SHORT_TEXT,
+            "planned_start": DATE,
+            "planned_finish": DATE,
+            "strategic_objectives": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            tier = self.fields["size_tier"]
+            tier.required = False
+            tier.help_text = SIZE_TIER_FROM_BUDGET
+            tier.choices = [("", "From the budget"), *tier.choices[1:]]
+
+    def save_as(self, actor: User) -> Project:
+        objectives = self.cleaned_data["strategic_objectives"]
+        if self.instance.pk:
+            return project_update(
+                actor=actor, project=self.instance, fields=self.values(),
+                expected_version=self.cleaned_data["version"], strategic_objectives=objectives,
+            )
+        return project_create(actor=actor, fields=self.values(), strategic_objectives=objectives)
+
+    @staticmethod
+    def delete_as(actor: User, record: Any, expected_version: int) -> None:
+        project_delete(actor=actor, project=record, expected_version=expected_version)
+
+
+class RegisterFilter(ProjectFilter):
+    """The register page's filters: those of the API, shown as tick lists. Strategic objectives
+    are left out because the register "as of" a date reads them from history, not by join."""
+
+    strategic_objective = None
+
+    TICK_LISTS = ("portfolio", "programme", "department", "stage", "status", "category",
+                  "methodology", "size_tier", "priority", "sponsor", "project_manager")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.TICK_LISTS:
+            self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple
+        self.filters["size_tier"].label = "Size tier"
+        self.filters["confidential"].extra["widget"] = forms.Select(
+            choices=[("", "Any"), ("true", "Confidential only"), ("false", "Not confidential")]
+        )

@@ -1,0 +1,249 @@
+"""The register's tables, defined once: which columns each kind of record shows, how a column
+reads its value from a record and how it sorts. The web tables, the Excel/CSV exports and the
+``pmo export`` command all read these definitions, so they cannot disagree."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+
+from pmo.portfolio.choices import Priority, SizeTier
+from pmo.portfolio.models import Programme, Project, StrategicObjective
+from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
+
+UNKNOWN_COLUMNS = "Unknown column(s): {keys}. Choose from: {choices}."
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a register table.
+
+    ``read`` returns the raw value (text, number, date, bool, a record, a list of records or
+    None); ``kind`` says how the web page shows it (text, link, money, number, date, status,
+    flag, list); ``sort`` is the field or expression the table orders by (None: not sortable).
+    """
+
+    key: str
+    label: str
+    read: Callable[[Any], Any]
+    sort: str | Expression | None = None
+    kind: str = "text"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("money", "number")
+
+    def value(self, record: Any) -> Any:
+        """The plain value written to a spreadsheet cell."""
+        return plain(self.read(record))
+
+
+def plain(value: Any) -> Any:
+    """A value as a spreadsheet cell holds it: text, number, date or empty."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or isinstance(value, str | int | float | Decimal | date):
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(plain(item)) for item in value)
+    return str(value)
+
+
+def attr(path: str) -> Callable[[Any], Any]:
+    """Read ``a.b.c`` from a record, stopping at the first empty link."""
+    parts = path.split(".")
+
+    def read(record: Any) -> Any:
+        for part in parts:
+            if record is None:
+                return None
+            record = getattr(record, part)
+        return record
+
+    return read
+
+
+def label(name: str) -> Callable[[Any], Any]:
+    """The readable label of a choice field."""
+    return lambda record: getattr(record, f"get_{name}_display")()
+
+
+def choice_order(field: str, choices: Any) -> Case:
+    """Sort a choice field in the order its choices are declared (Critical before Low)."""
+    return Case(
+        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(choices.values)),
+        output_field=IntegerField(),
+    )
+
+
+def project_objectives(project: Any) -> list[StrategicObjective]:
+    """The project's strategic objectives; for a project read "as of" a date, the ones it had then."""
+    as_of = getattr(project, "_as_of_objectives", None)
+    return as_of if as_of is not None else list(project.strategic_objectives.all())
+
+
+def text(key: str, label_: str, *, kind: str = "text") -> Column:
+    return Column(key, label_, attr(key), key, kind)
+
+
+def related(key: str, label_: str, sort: str = "name") -> Column:
+    return Column(key, label_, attr(key), f"{key}__{sort}")
+
+
+def choice(key: str, label_: str, choices: Any = None) -> Column:
+    return Column(key, label_, label(key), choice_order(key, choices) if choices else key)
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    text("code", "Code", kind="link"),
+    text("name", "Name", kind="link"),
+    related("portfolio", "Portfolio"),
+    related("programme", "Programme"),
+    related("department", "Department"),
+    related("sponsor", "Sponsor"),
+    related("project_manager", "Project manager"),
+    related("business_owner", "Business owner"),
+    choice("category", "Category"),
+    choice("methodology", "Methodology"),
+    choice("size_tier", "Size tier", SizeTier),
+    related("stage", "Stage", sort="order"),
+    Column("status", "Status", label("status"), "status", "status"),
+    text("planned_start", "Planned start", kind="date"),
+    text("planned_finish", "Planned finish", kind="date"),
+    text("budget", "Headline budget (£)", kind="money"),
+    choice("priority", "Priority", Priority),
+    Column("strategic_objectives", "Strategic objectives", project_objectives, None, "list"),
+    text("confidential", "Confidential", kind="flag"),
+    text("description", "Description"),
+)
+DEFAULT_PROJECT_COLUMNS = (
+    "code", "name", "programme", "department", "sponsor", "project_manager", "stage", "status",
+    "planned_finish", "budget", "priority",
+)
+
+
+def columns_by_key(columns: Sequence[Column], keys: Iterable[str]) -> list[Column]:
+    """The named columns in the order given; raises ValueError naming any unknown key."""
+    known = {column.key: column for column in columns}
+    keys = list(dict.fromkeys(keys))
+    if unknown := [key for key in keys if key not in known]:
+        raise ValueError(UNKNOWN_COLUMNS.format(keys=", ".join(unknown), choices=", ".join(known)))
+    return [known[key] for key in keys]
+
+
+def register_rows(
+    projects: Iterable[Any], columns: Sequence[Column] | None = None
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and plain rows for an export of ``projects`` (default: the default columns)."""
+    columns = columns or columns_by_key(PROJECT_COLUMNS, DEFAULT_PROJECT_COLUMNS)
+    return [c.label for c in columns], [[c.value(p) for c in columns] for p in projects]
+
+
+def load_as_of(projects: Sequence[Project]) -> None:
+    """Load what rows read "as of" a date show, in a fixed number of queries: their related
+    records, and the strategic objectives each had at that time (from the history)."""
+    prefetch_related_objects(list(projects), *PROJECT_RELATIONS)
+    histories = [p._history for p in projects]  # type: ignore[attr-defined]
+    if not histories:
+        return
+    through = type(histories[0]).strategic_objectives.model
+    held: dict[int, list[StrategicObjective]] = {h.history_id: [] for h in histories}
+    for row in through.objects.filter(history_id__in=held).select_related("strategicobjective").order_by(
+        "strategicobjective__code"
+    ):
+        held[row.history_id].append(row.strategicobjective)
+    for project, history in zip(projects, histories, strict=True):
+        project._as_of_objectives = held[history.history_id]  # type: ignore[attr-defined]
+
+
+def project_totals(user: Any, link: str) -> dict[str, Subquery]:
+    """Annotations counting the projects ``user`` may see under each record (through the project
+    field ``link``) and adding up their headline budgets: one subquery each, no row joins."""
+    visible = project_list(user=user).filter(**{link: OuterRef("pk")}).order_by().values(link)
+    return {
+        "project_count": Coalesce(Subquery(visible.annotate(n=Count("pk")).values("n")), 0),
+        "budget_total": Coalesce(
+            Subquery(visible.annotate(total=Sum("budget")).values("total")),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    }
+
+
+def with_project_totals(link: str) -> Callable[[QuerySet[Any], Any], QuerySet[Any]]:
+    return lambda queryset, user: queryset.annotate(**project_totals(user, link))
+
+
+PROJECT_COUNT = Column("project_count", "Projects", attr("project_count"), "project_count", "number")
+BUDGET_TOTAL = Column("budget_total", "Headline budget (£)", attr("budget_total"), "budget_total", "money")
+
+PROGRAMME_COLUMNS = (
+    text("code", "Code", kind="link"),
+    text("name", "Name", kind="link"),
+    related("portfolio", "Portfolio"),
+    related("sponsor", "Sponsor"),
+    related("manager", "Programme manager"),
+    PROJECT_COUNT,
+    BUDGET_TOTAL,
+)
+PORTFOLIO_COLUMNS = (
+    text("name", "Name", kind="link"),
+    related("owner", "Owner"),
+    Column("programme_count", "Programmes", attr("programme_count"), "programme_count", "number"),
+    PROJECT_COUNT,
+    BUDGET_TOTAL,
+)
+ORG_UNIT_COLUMNS = (
+    text("name", "Name", kind="link"),
+    choice("kind", "Kind"),
+    related("parent", "Part of"),
+    PROJECT_COUNT,
+)
+OBJECTIVE_COLUMNS = (
+    text("code", "Code", kind="link"),
+    text("title", "Title", kind="link"),
+    text("is_active", "Active", kind="flag"),
+    PROJECT_COUNT,
+)
+PERSON_COLUMNS = (
+    text("name", "Name", kind="link"),
+    text("job_title", "Job title"),
+    related("org_unit", "Organisation unit"),
+    text("email", "E-mail"),
+)
+LIFECYCLE_COLUMNS = (
+    text("order", "Order", kind="number"),
+    text("name", "Stage"),
+    text("gate_name", "Entry gate"),
+    text("description", "Description"),
+    PROJECT_COUNT,
+)
+
+
+def with_programme_count(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    programmes = Programme.objects.filter(portfolio=OuterRef("pk")).order_by().values("portfolio")
+    return with_project_totals("portfolio")(queryset, user).annotate(
+        programme_count=Coalesce(Subquery(programmes.annotate(n=Count("pk")).values("n")), 0)
+    )
+
+
+def projects_involving(person: Any) -> Q:
+    return Q(sponsor=person) | Q(project_manager=person) | Q(business_owner=person)
