@@ -1,17 +1,18 @@
 """API plumbing shared by every app: JSON errors, object permissions from ``rules``, the version
 check, the ``/history/`` action every record has, ordering by aliases, and personal tokens."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -89,17 +90,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every error: a sentence for people and the messages per field for programs."""
+def _error_fields() -> dict[str, serializers.Field]:
+    return {
+        "message": serializers.CharField(help_text="What went wrong, in a sentence for people."),
+        "fields": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="The messages per field ('non_field_errors' for the record as a whole).",
+        ),
+    }
 
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
-
-class ConflictSerializer(ErrorSerializer):
-    """A stale write: someone changed the record since the version you sent."""
-
-    current_version = serializers.IntegerField()
+# The shapes of error answers, for the OpenAPI schema (a serializer cannot declare a field
+# called ``fields``, so these are built inline).
+ERROR_SCHEMA = inline_serializer("Error", fields=_error_fields())
+CONFLICT_SCHEMA = inline_serializer(
+    "Conflict",
+    fields={
+        **_error_fields(),
+        "current_version": serializers.IntegerField(help_text="The record's version now."),
+    },
+)
 
 
 def _version_from(request: Request) -> Any:
@@ -133,8 +143,9 @@ def optional_expected_version(request: Request) -> int | None:
 def _model_of(view: Any) -> type[Model]:
     queryset = getattr(view, "queryset", None)
     if queryset is None:
-        raise exceptions.MethodNotAllowed(view.request.method)
-    return queryset.model  # type: ignore[no-any-return]
+        raise ImproperlyConfigured(f"{type(view).__name__} needs a queryset attribute naming its model.")
+    model: type[Model] = queryset.model
+    return model
 
 
 def _perm(model: type[Model] | Model, verb: str) -> str:
@@ -183,11 +194,11 @@ class AliasOrderingFilter(filters.OrderingFilter):
     ``ordering_aliases = {"stage": "stage__order"}`` and lists ``stage`` in ``ordering_fields``.
     The id breaks ties, so pages never overlap."""
 
-    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str] | None:
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> Sequence[str] | None:
         ordering = super().get_ordering(request, queryset, view)
         aliases: dict[str, str] = getattr(view, "ordering_aliases", {})
         if not ordering:
-            return ordering  # type: ignore[no-any-return]
+            return ordering
         result = []
         for term in ordering:
             name = aliases.get(term.lstrip("-"), term.lstrip("-"))
@@ -281,13 +292,13 @@ class TokenView(APIView):
     authentication_classes = [ApiTokenAuthentication]
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.request.method == "POST":
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
 
     @extend_schema(
         request=TokenCreateSerializer,
-        responses={201: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={201: TokenSerializer, 400: ERROR_SCHEMA, 429: ERROR_SCHEMA},
         auth=[],
         summary="Create a personal API token",
         description="Sign in with a username and password; the answer holds a new personal token.",
@@ -304,7 +315,7 @@ class TokenView(APIView):
         )
         if getattr(django_request, "axes_locked_out", False):
             # Answer in JSON; axes' middleware would otherwise replace this with its HTML page.
-            del django_request.axes_locked_out
+            delattr(django_request, "axes_locked_out")
             return Response({"message": LOCKED_OUT, "fields": {}}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             raise exceptions.ValidationError({NON_FIELD: [BAD_CREDENTIALS]})
@@ -316,7 +327,7 @@ class TokenView(APIView):
         request=None,
         responses={
             204: OpenApiResponse(description="Revoked: the token no longer works."),
-            400: ErrorSerializer,
+            400: ERROR_SCHEMA,
         },
         summary="Revoke the token this request is signed with",
         tags=["auth"],

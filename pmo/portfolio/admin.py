@@ -3,16 +3,17 @@ permissions per record from ``rules``, rows restricted by the selectors, saves a
 the services (so history names the actor and a stale form is a conflict, not an overwrite)."""
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pmo.core.models import DomainModel, User
 from pmo.core.services import ConflictError
 from pmo.portfolio import selectors
 from pmo.portfolio.models import (
@@ -41,6 +42,11 @@ CHANGED_WHILE_EDITING = (
 REVERT_UNAVAILABLE = "Reverting from the history page is not available: change the record instead."
 
 
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user: the admin lets nobody else this far."""
+    return cast(User, request.user)
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the form was opened at, so a save over someone else's is refused."""
 
@@ -52,7 +58,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["editing_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         yours = cleaned.get("editing_version")
         if self.instance.pk and yours is not None:
             model = type(self.instance)
@@ -91,19 +97,19 @@ class RegisterAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         version: int | None = form.cleaned_data.get("editing_version")
         return version
 
-    def _create(self, request: HttpRequest, form: forms.ModelForm) -> Model:
-        return register_entry_create(actor=request.user, model=self.model, fields=self._fields_from(form))  # type: ignore[arg-type]
+    def _create(self, request: HttpRequest, form: forms.ModelForm) -> DomainModel:
+        return register_entry_create(actor=_actor(request), model=self.model, fields=self._fields_from(form))
 
-    def _update(self, request: HttpRequest, obj: Model, form: forms.ModelForm) -> Model:
+    def _update(self, request: HttpRequest, obj: DomainModel, form: forms.ModelForm) -> DomainModel:
         return register_entry_update(
-            actor=request.user,  # type: ignore[arg-type]
-            entry=obj,  # type: ignore[arg-type,type-var]
+            actor=_actor(request),
+            entry=obj,
             fields=self._fields_from(form),
             expected_version=self._version_from(form),
         )
 
-    def _delete(self, request: HttpRequest, obj: Model) -> None:
-        register_entry_delete(actor=request.user, entry=obj, expected_version=None)  # type: ignore[arg-type]
+    def _delete(self, request: HttpRequest, obj: DomainModel) -> None:
+        register_entry_delete(actor=_actor(request), entry=obj, expected_version=None)
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         if change:
@@ -221,21 +227,21 @@ class ProjectAdmin(RegisterAdmin):
     search_fields = ("code", "name")
     filter_horizontal = ("strategic_objectives",)
 
-    def _create(self, request: HttpRequest, form: forms.ModelForm) -> Model:
+    def _create(self, request: HttpRequest, form: forms.ModelForm) -> DomainModel:
         return project_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             fields=self._fields_from(form),
             strategic_objectives=self._m2m_from(form).get("strategic_objectives", ()),
         )
 
-    def _update(self, request: HttpRequest, obj: Model, form: forms.ModelForm) -> Model:
+    def _update(self, request: HttpRequest, obj: DomainModel, form: forms.ModelForm) -> DomainModel:
         return project_update(
-            actor=request.user,  # type: ignore[arg-type]
-            project=obj,  # type: ignore[arg-type]
+            actor=_actor(request),
+            project=cast(Project, obj),
             fields=self._fields_from(form),
             expected_version=self._version_from(form),
             strategic_objectives=self._m2m_from(form).get("strategic_objectives"),
         )
 
-    def _delete(self, request: HttpRequest, obj: Model) -> None:
-        project_delete(actor=request.user, project=obj, expected_version=None)  # type: ignore[arg-type]
+    def _delete(self, request: HttpRequest, obj: DomainModel) -> None:
+        project_delete(actor=_actor(request), project=cast(Project, obj), expected_version=None)

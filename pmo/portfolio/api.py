@@ -7,9 +7,10 @@ declared in ``pmo.portfolio.rules``."""
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from django.db.models import Case, IntegerField, Model, QuerySet, Value, When, prefetch_related_objects
+import django_filters
+from django.db.models import Case, IntegerField, QuerySet, Value, When, prefetch_related_objects
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,15 +25,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pmo.core.api import (
+    CONFLICT_SCHEMA,
+    ERROR_SCHEMA,
     AliasOrderingFilter,
-    ConflictSerializer,
-    ErrorSerializer,
     HistoryMixin,
     RulesPermission,
     expected_version,
     optional_expected_version,
     parse_as_of,
 )
+from pmo.core.models import DomainModel, User
 from pmo.core.permissions import role_names
 from pmo.portfolio import selectors
 from pmo.portfolio.choices import Priority
@@ -251,7 +253,7 @@ class ProjectSerializer(VersionedSerializer):
 class ProjectAsOfSerializer(ProjectSerializer):
     """A project as it stood at an earlier time (names of related records are today's)."""
 
-    strategic_objectives = serializers.SerializerMethodField()
+    strategic_objectives = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     def get_strategic_objectives(self, project: Project) -> list[int]:
         return sorted(getattr(project, "as_of_objective_ids", ()))
@@ -260,7 +262,7 @@ class ProjectAsOfSerializer(ProjectSerializer):
 class ProjectAsOfFilter(ProjectFilter):
     """The register's filters applied to its history (for ``?as_of=``)."""
 
-    strategic_objective = ProjectFilter.base_filters["strategic_objective"].__class__(
+    strategic_objective = django_filters.ModelMultipleChoiceFilter(
         field_name="historicalproject_strategic_objectives__strategicobjective",
         queryset=StrategicObjective.objects.all(),
         distinct=True,
@@ -278,13 +280,13 @@ PRIORITY_RANK = Case(
 )
 
 WRITE_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input: the fields say what and where."),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed by your role or your part in the record."),
+    400: OpenApiResponse(ERROR_SCHEMA, description="Invalid input: the fields say what and where."),
+    403: OpenApiResponse(ERROR_SCHEMA, description="Not allowed by your role or your part in the record."),
 }
 UPDATE_ERRORS = {
     **WRITE_ERRORS,
-    404: OpenApiResponse(ErrorSerializer, description="No such record, or not one you may see."),
-    409: OpenApiResponse(ConflictSerializer, description="Someone changed the record since your version."),
+    404: OpenApiResponse(ERROR_SCHEMA, description="No such record, or not one you may see."),
+    409: OpenApiResponse(CONFLICT_SCHEMA, description="Someone changed the record since your version."),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -318,22 +320,33 @@ class RegisterViewSet(HistoryMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return type(self).selector(user=self.request.user)
 
-    def _represent(self, instance: Model, *, status_code: int = status.HTTP_200_OK) -> Response:
-        shaped = self.get_queryset().get(pk=instance.pk)
+    @property
+    def actor(self) -> User:
+        """The signed-in user: the permission classes let nobody else this far."""
+        return cast(User, self.request.user)
+
+    @property
+    def register_model(self) -> type[DomainModel]:
+        return cast(type[DomainModel], self.queryset.model)  # type: ignore[union-attr]
+
+    def _represent(self, instance: DomainModel, *, status_code: int = status.HTTP_200_OK) -> Response:
+        # Read back through the selector, shaped like a list row; a record the writer may no
+        # longer see (a PM who handed a confidential project over) is shown as saved.
+        shaped = self.get_queryset().filter(pk=instance.pk).first() or instance
         response = Response(self.get_serializer(shaped).data, status=status_code)
         response["ETag"] = f'"{shaped.version}"'
         return response
 
-    def _create(self, fields: dict[str, Any]) -> Model:
-        return register_entry_create(actor=self.request.user, model=self.queryset.model, fields=fields)  # type: ignore[arg-type,union-attr]
+    def _create(self, fields: dict[str, Any]) -> DomainModel:
+        return register_entry_create(actor=self.actor, model=self.register_model, fields=fields)
 
-    def _update(self, instance: Model, fields: dict[str, Any], version: int) -> Model:
+    def _update(self, instance: DomainModel, fields: dict[str, Any], version: int) -> DomainModel:
         return register_entry_update(
-            actor=self.request.user, entry=instance, fields=fields, expected_version=version
-        )  # type: ignore[arg-type,type-var]
+            actor=self.actor, entry=instance, fields=fields, expected_version=version
+        )
 
-    def _delete(self, instance: Model, version: int | None) -> None:
-        register_entry_delete(actor=self.request.user, entry=instance, expected_version=version)  # type: ignore[arg-type]
+    def _delete(self, instance: DomainModel, version: int | None) -> None:
+        register_entry_delete(actor=self.actor, entry=instance, expected_version=version)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
@@ -458,13 +471,14 @@ def _load_as_of_relations(projects: Sequence[Project]) -> None:
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description=AS_OF_HELP)],
-        responses={200: ProjectSerializer(many=True), 400: ErrorSerializer},
+        responses={200: ProjectSerializer(many=True), 400: ERROR_SCHEMA},
     ),
 )
 @extend_schema(tags=["projects"])
 class ProjectViewSet(RegisterViewSet):
     """The project register. Confidential projects are visible only to the PMO, their sponsor
-    and their project manager; a project is addressed by its code."""
+    and their project manager; a project is addressed by its code. ``ordering=priority`` puts
+    the most pressing first; ``ordering=stage`` follows the lifecycle."""
 
     queryset = Project.objects.none()
     serializer_class = ProjectSerializer
@@ -487,7 +501,7 @@ class ProjectViewSet(RegisterViewSet):
     as_of: datetime | None = None
 
     @property
-    def filterset_class(self) -> type[ProjectFilter]:  # type: ignore[override]
+    def filterset_class(self) -> type[ProjectFilter]:
         return ProjectAsOfFilter if self.as_of is not None else ProjectFilter
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -508,26 +522,22 @@ class ProjectViewSet(RegisterViewSet):
         data = ProjectAsOfSerializer(rows, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def _create(self, fields: dict[str, Any]) -> Model:
+    def _create(self, fields: dict[str, Any]) -> DomainModel:
         objectives = fields.pop("strategic_objectives", ())
-        return project_create(
-            actor=self.request.user,  # type: ignore[arg-type]
-            fields=fields,
-            strategic_objectives=objectives,
-        )
+        return project_create(actor=self.actor, fields=fields, strategic_objectives=objectives)
 
-    def _update(self, instance: Model, fields: dict[str, Any], version: int) -> Model:
+    def _update(self, instance: DomainModel, fields: dict[str, Any], version: int) -> DomainModel:
         objectives = fields.pop("strategic_objectives", None)
         return project_update(
-            actor=self.request.user,  # type: ignore[arg-type]
-            project=instance,  # type: ignore[arg-type]
+            actor=self.actor,
+            project=cast(Project, instance),
             fields=fields,
             expected_version=version,
             strategic_objectives=objectives,
         )
 
-    def _delete(self, instance: Model, version: int | None) -> None:
-        project_delete(actor=self.request.user, project=instance, expected_version=version)  # type: ignore[arg-type]
+    def _delete(self, instance: DomainModel, version: int | None) -> None:
+        project_delete(actor=self.actor, project=cast(Project, instance), expected_version=version)
 
 
 class MeSerializer(serializers.Serializer):

@@ -142,3 +142,10 @@ def test_a_malformed_token_header_is_refused(ann):
     client.credentials(HTTP_AUTHORIZATION="Token two parts")
 
     assert client.get(ME_URL).json() == {"message": INVALID_TOKEN, "fields": {}}
+
+
+def test_the_token_address_only_takes_post_and_delete(db):
+    response = APIClient().get(TOKEN_URL)
+
+    assert response.status_code == 405
+    assert response.json() == {"message": 'Method "GET" not allowed.', "fields": {}}
