@@ -129,7 +129,7 @@ def test_as_of_filters_and_orders_like_today(client_for, pmo_head):
     for project in (
         a,
         ProjectFactory(code="B", status="active", budget=100),
-        ProjectFactory(code="C", status="closed"),
+        ProjectFactory(code="C", name="Office closure", status="closed"),
     ):
         backdate(project, LAST_QUARTER_END)
     client = client_for(pmo_head)
@@ -143,6 +143,9 @@ def test_as_of_filters_and_orders_like_today(client_for, pmo_head):
 
     assert [row["code"] for row in by_status.json()["results"]] == ["B", "A"]
     assert [row["code"] for row in by_objective.json()["results"]] == ["A"]
+    for param in ("q", "search"):
+        searched = client.get("/api/v1/projects/", {"as_of": "2026-03-31", param: "closure"})
+        assert [row["code"] for row in searched.json()["results"]] == ["C"]
 
 
 @pytest.mark.parametrize(
