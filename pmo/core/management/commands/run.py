@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from io import StringIO
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -27,6 +28,10 @@ PORT_IN_USE = (
     "{host}:{port} is already in use: stop the program using it, or choose another port "
     "(pmo run --port N, or PORT=N make run)."
 )
+OTHER_MACHINES = (
+    "Other computers reach it only by the host names in DJANGO_ALLOWED_HOSTS (now: {hosts})."
+)
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 CANNOT_BIND = "Cannot listen on {host}:{port}: {reason}."
 
 
@@ -169,6 +174,9 @@ class Command(BaseCommand):
             f"Portfolio Office is starting on {public_url(server_options)}  (Ctrl-C to stop)",
             "",
         ]
+        host = server_options["bind"][0].rpartition(":")[0].strip("[]")
+        if host not in LOOPBACK:
+            lines += [OTHER_MACHINES.format(hosts=", ".join(settings.ALLOWED_HOSTS) or "none"), ""]
         if logins.getvalue().startswith("Demo logins"):
             lines += [logins.getvalue().rstrip(), ""]
         return "\n".join(lines)

@@ -15,10 +15,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 
 from pmo.core.management.commands.run import (
     BAD_PORT,
     BAD_WORKERS,
+    OTHER_MACHINES,
     PORT_IN_USE,
     Command,
     ensure_port_free,
@@ -110,6 +112,15 @@ def test_the_banner_shows_the_address_and_no_logins_without_the_demo() -> None:
 
     assert "Portfolio Office is starting on http://127.0.0.1:8123/  (Ctrl-C to stop)" in banner
     assert "Demo logins" not in banner
+    assert "DJANGO_ALLOWED_HOSTS" not in banner
+
+
+@pytest.mark.django_db
+def test_listening_beyond_this_computer_the_banner_names_the_allowed_hosts() -> None:
+    with override_settings(ALLOWED_HOSTS=["pmo.council.example"]):
+        banner = Command(stdout=StringIO()).banner(gunicorn_options(host="192.0.2.10", environ={}))
+
+    assert OTHER_MACHINES.format(hosts="pmo.council.example") in banner
 
 
 @pytest.mark.django_db
