@@ -1,8 +1,11 @@
-"""Template helpers of the register's pages: Bootstrap-styled form widgets and money."""
+"""Template helpers of the register's pages: table cells, Bootstrap-styled form widgets, money."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms, template
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -46,3 +49,34 @@ def money(value: Decimal | int | float | None) -> str:
     if value is None or value == "":
         return "—"
     return f"£{Decimal(value):,.0f}"
+
+
+EMPTY = "—"
+
+
+@register.simple_tag
+def cell(kind: str, value: Any, record: Any = None) -> str:
+    """One value of a register table or record page, shown the way its column ``kind`` says:
+    link (to ``record``), money, date, status badge, flag, list of records; a record links to
+    its own page."""
+    if kind == "link":
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+    if kind == "status":
+        return format_html('<span class="badge badge-status-{}">{}</span>', record.status, value)
+    if kind == "list":
+        badges = format_html_join(
+            "", '<span class="badge text-bg-light border me-1" title="{}">{}</span>',
+            ((item, getattr(item, "code", item)) for item in value),
+        )
+        return badges or EMPTY
+    if kind == "flag":
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return EMPTY
+    if kind == "money":
+        return money(value)
+    if kind == "date":
+        return format_date(value, "j M Y")
+    if hasattr(value, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    return format_html("{}", value)

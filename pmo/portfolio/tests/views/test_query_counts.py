@@ -1,0 +1,101 @@
+"""Every page issues the same number of SQL queries with 3 rows as with 30.
+
+The numbers are pinned: a change that adds a query per row, or one more per page, shows here.
+They include the session, user, role and person lookups of a signed-in request."""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pmo.core.choices import Role
+from pmo.portfolio.models import LifecycleStage, Portfolio, Programme, Project, StrategicObjective
+from pmo.portfolio.services import project_update
+from pmo.portfolio.tests.factories import (
+    OrgUnitFactory,
+    PersonFactory,
+    PortfolioFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    StrategicObjectiveFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n: int) -> None:
+    """Add ``n`` of every kind of record, each project with its own programme, people,
+    department and two objectives, and ``n`` changes to the first project."""
+    start = LifecycleStage.objects.count() + 100
+    for i in range(n):
+        LifecycleStage.objects.create(name=f"Stage {start + i}", order=start + i, gate_name="Gate")
+        portfolio = PortfolioFactory(owner=PersonFactory())
+        programme = ProgrammeFactory(portfolio=portfolio, sponsor=PersonFactory(), manager=PersonFactory())
+        project = ProjectFactory(
+            portfolio=portfolio, programme=programme, department=OrgUnitFactory(parent=OrgUnitFactory()),
+            sponsor=PersonFactory(org_unit=OrgUnitFactory()), business_owner=PersonFactory(),
+        )
+        project.strategic_objectives.set(StrategicObjectiveFactory.create_batch(2))
+        ProjectFactory(portfolio=portfolio, programme=Programme.objects.first(), confidential=True)
+    first = Project.objects.order_by("pk").first()
+    for i in range(n):
+        first.refresh_from_db()
+        project_update(
+            actor=None, project=first, fields={"name": f"Renamed {i}"}, expected_version=first.version,
+            strategic_objectives=StrategicObjective.objects.order_by("?")[:2],
+        )
+
+
+def first_project() -> str:
+    return Project.objects.order_by("pk").first().get_absolute_url()
+
+
+ANALYST = (Role.PMO_ANALYST,)
+MANAGER = (Role.PROJECT_MANAGER,)
+
+# page: (its address, who looks, the pinned number of queries)
+PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
+    "overview": (lambda: "/", ANALYST, 7),
+    "register": (lambda: "/projects/", ANALYST, 12),
+    "register, for a project manager": (lambda: "/projects/", MANAGER, 15),
+    "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 19),
+    "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
+    "project": (first_project, ANALYST, 5),
+    "project, for a project manager": (first_project, MANAGER, 6),
+    "project history": (lambda: first_project() + "history/", ANALYST, 13),
+    "programmes": (lambda: "/programmes/", ANALYST, 5),
+    "programme": (lambda: Programme.objects.order_by("pk").first().get_absolute_url(), ANALYST, 7),
+    "portfolios": (lambda: "/portfolios/", ANALYST, 5),
+    "portfolio": (lambda: Portfolio.objects.order_by("pk").first().get_absolute_url(), ANALYST, 8),
+    "organisation units": (lambda: "/org-units/", ANALYST, 5),
+    "objectives": (lambda: "/objectives/", ANALYST, 5),
+    "people": (lambda: "/people/", ANALYST, 5),
+    "lifecycle": (lambda: "/settings/lifecycle/", ANALYST, 7),  # +2: Django's own permission tables
+    "new project form": (lambda: "/projects/new/", ANALYST, 11),
+}
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def test_queries_do_not_grow_with_the_data(browser_for, make_user):
+    """One test for every page, so the data is built only twice (3 rows, then 30)."""
+    clients = {roles: browser_for(make_user(*roles)) for roles in (ANALYST, MANAGER)}
+    grow(3)
+    manager = clients[MANAGER].get("/").wsgi_request.user
+    Project.objects.filter(pk=Project.objects.order_by("pk").first().pk).update(
+        project_manager=PersonFactory(user=manager)
+    )
+    few = {name: queries_for(clients[roles], url()) for name, (url, roles, _) in PAGES.items()}
+    grow(27)
+    many = {name: queries_for(clients[roles], url()) for name, (url, roles, _) in PAGES.items()}
+
+    pinned = {name: count for name, (_, _, count) in PAGES.items()}
+    assert few == pinned
+    assert many == pinned
