@@ -88,10 +88,15 @@ def record_create(
     return instance
 
 
-def _check_version(instance: DomainModel, *, expected_version: int | None) -> DomainModel:
-    """Lock the row and compare versions; return the locked current row."""
+def _lock_current(
+    instance: DomainModel, *, actor: User | None, action: str, expected_version: int | None
+) -> DomainModel:
+    """Lock the stored row, check the actor may ``action`` it (judged on the record as stored,
+    not on edits made in memory), then compare versions; return the locked row."""
     model = type(instance)
     current = model._default_manager.select_for_update().get(pk=instance.pk)
+    if actor is not None:
+        ensure_can(actor, _perm(current, action), current, action=f"{action} {current}")
     if expected_version is not None and current.version != expected_version:
         latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
         who = latest.history_user if latest and latest.history_user else "someone else"
@@ -124,9 +129,7 @@ def record_update(
     A stale version raises ``ConflictError`` and writes nothing. A write that changes nothing
     keeps the version and adds no history entry.
     """
-    if actor is not None:
-        ensure_can(actor, _perm(instance, "change"), instance, action=f"change {instance}")
-    current = _check_version(instance, expected_version=expected_version)
+    current = _lock_current(instance, actor=actor, action="change", expected_version=expected_version)
     changed = False
     for name, value in fields.items():
         if getattr(current, name) != value:
@@ -147,9 +150,7 @@ def record_delete(
     *, instance: DomainModel, actor: User | None, expected_version: int | None, reason: str = ""
 ) -> None:
     """Delete a record (its history keeps a final entry saying who deleted it)."""
-    if actor is not None:
-        ensure_can(actor, _perm(instance, "delete"), instance, action=f"delete {instance}")
-    current = _check_version(instance, expected_version=expected_version)
+    current = _lock_current(instance, actor=actor, action="delete", expected_version=expected_version)
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason or None  # type: ignore[attr-defined]
     try:

@@ -193,3 +193,23 @@ def test_a_department_in_use_cannot_be_deleted(make_user):
         register_entry_delete(actor=make_user(Role.PMO_HEAD), entry=project.department, expected_version=1)
 
     assert error.value.messages == [DELETE_PROTECTED.format(record=project.department, used_by="projects")]
+
+
+def test_permission_is_judged_on_the_stored_project_not_on_edits_in_memory(make_user):
+    pm = make_user(Role.PROJECT_MANAGER)
+    me = PersonFactory(user=pm)
+    theirs = ProjectFactory(name="Not mine")
+    theirs.project_manager = me  # as a form would, before saving
+
+    with pytest.raises(PermissionDenied):
+        project_update(actor=pm, project=theirs, fields={"project_manager": me}, expected_version=1)
+
+    assert Project.objects.get(pk=theirs.pk).project_manager != me
+
+
+def test_a_denied_user_learns_nothing_from_a_stale_version(make_user):
+    executive = make_user(Role.EXECUTIVE)
+    project = ProjectFactory()
+
+    with pytest.raises(PermissionDenied):
+        project_update(actor=executive, project=project, fields={"name": "x"}, expected_version=99)
