@@ -5,8 +5,8 @@ written through the services (``actor=None`` is the system), so each has its his
 step changes a few projects as the demo users would, so History tabs and "as of" views have
 something to show. Dates are relative to today, so the portfolio always looks current.
 
-Other apps extend the demo with their own steps in their ``demo`` module (found by
-``autodiscover_modules("demo")``, as the admin finds ``admin`` modules)::
+Other pmo apps extend the demo with steps in their own ``demo`` module, which ``demo_steps()``
+imports (as the admin finds ``admin`` modules)::
 
     from pmo.portfolio.demo import DemoContext, demo_step
 
@@ -23,12 +23,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
 
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import User
@@ -133,8 +135,10 @@ def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
 
 
 def demo_steps() -> list[DemoStep]:
-    """The registered steps, in the order they run (every app's ``demo`` module included)."""
-    autodiscover_modules("demo")
+    """The registered steps, in the order they run (every pmo app's ``demo`` module included)."""
+    for app_config in apps.get_app_configs():
+        if app_config.name.startswith("pmo.") and module_has_submodule(app_config.module, "demo"):
+            import_module(f"{app_config.name}.demo")
     return [step for _, step in sorted(_STEPS.values(), key=lambda item: item[0])]
 
 
