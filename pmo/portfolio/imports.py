@@ -53,6 +53,7 @@ from pmo.portfolio.models import (
     Project,
     StrategicObjective,
 )
+from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
 
 # File-level problems.
 NOT_XLSX = "This is not an Excel .xlsx file. Save it from Excel as “Excel Workbook (.xlsx)” and try again."
@@ -1130,6 +1131,23 @@ def user_by_username(username: str) -> User:
     return user
 
 
+def project_export_table(*, user: User | None) -> tuple[list[str], Iterator[list[Any]]]:
+    """The register in the import layout: what ``user`` may see, or everything when ``user`` is
+    None (the system operator)."""
+    if user is None:
+        projects = Project.objects.select_related(*PROJECT_RELATIONS).prefetch_related("strategic_objectives")
+    else:
+        projects = project_list(user=user)
+    return HEADERS, project_export_rows(projects.order_by("code"))
+
+
 IMPORT_KINDS: dict[str, Callable[..., ImportResult]] = {"projects": project_import}
-"""What ``pmo import KIND FILE`` can import; other apps add their kinds here from their
-``AppConfig.ready()`` (e.g. ``IMPORT_KINDS["risks"] = risk_import``), with the same signature."""
+"""What ``pmo import KIND FILE`` can import. Another app adds its kind from its
+``AppConfig.ready()`` (``IMPORT_KINDS["risks"] = risk_import``), with the same keyword arguments:
+actor, file, filename, dry_run, progress."""
+
+EXPORT_KINDS: dict[str, Callable[..., tuple[list[str], Iterable[Sequence[Any]]]]] = {
+    "projects": project_export_table
+}
+"""What ``pmo export KIND FILE`` can export: a function of ``user`` (None: everything) giving
+the headers and the rows, in the layout the matching import reads."""

@@ -6,7 +6,7 @@ otherwise take its name for a project code."""
 
 from django.urls import URLPattern, path
 
-from pmo.portfolio import views
+from pmo.portfolio import views, views_import
 from pmo.portfolio.views import RecordKind
 
 
@@ -29,6 +29,9 @@ def record_paths(prefix: str, kind: RecordKind, key: str = "<int:key>", *, detai
 app_name = "portfolio"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("projects/import/", views_import.project_import, name="project_import"),
+    path("projects/import/template.xlsx", views_import.project_import_template,
+         name="project_import_template"),
     *record_paths("projects", views.PROJECTS, "<str:key>", list_view=views.ProjectListView),
     *record_paths("programmes", views.PROGRAMMES),
     *record_paths("portfolios", views.PORTFOLIOS),
