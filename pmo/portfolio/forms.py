@@ -1,12 +1,13 @@
 """Forms of the register's web pages. A form validates what the person typed; saving goes
 through the register's services, which check permissions and versions and write history."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from pmo.core.models import DomainModel, User
+from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.filters import ProjectFilter
 from pmo.portfolio.models import (
     LifecycleStage,
@@ -35,11 +36,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names where the form
     has that field, at the top otherwise."""
-    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, texts in messages.items():
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, texts in error.message_dict.items():
         form.add_error(name if name in form.fields else None, texts)
 
 
@@ -98,7 +101,7 @@ class PersonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(is_active=True)
 
 
 class LifecycleStageForm(RecordForm):
@@ -144,10 +147,10 @@ class ProjectForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            tier = self.fields["size_tier"]
+            tier = cast(forms.ChoiceField, self.fields["size_tier"])
             tier.required = False
             tier.help_text = SIZE_TIER_FROM_BUDGET
-            tier.choices = [("", "From the budget"), *tier.choices[1:]]
+            tier.choices = [("", "From the budget"), *SizeTier.choices]
 
     def save_as(self, actor: User) -> Project:
         objectives = self.cleaned_data["strategic_objectives"]

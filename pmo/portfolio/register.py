@@ -174,7 +174,7 @@ def load_as_of(projects: Sequence[Project]) -> None:
         project._as_of_objectives = held[history.history_id]  # type: ignore[attr-defined]
 
 
-def project_totals(user: Any, link: str) -> dict[str, Subquery]:
+def project_totals(user: Any, link: str) -> dict[str, Expression]:
     """Annotations counting the projects ``user`` may see under each record (through the project
     field ``link``) and adding up their headline budgets: one subquery each, no row joins."""
     visible = project_list(user=user).filter(**{link: OuterRef("pk")}).order_by().values(link)

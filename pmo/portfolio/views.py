@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -203,7 +203,7 @@ def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
 class Page(LoginRequiredMixin, TemplateView):
     """A page for signed-in people; an action they may not take shows the 403 page with why."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied as error:
@@ -244,7 +244,7 @@ def sort_order(sort: str, columns: Sequence[Column]) -> tuple[str, list[Any]]:
     column = next((c for c in columns if c.key == key and c.sort is not None), None)
     if column is None:
         return "", []
-    expression = F(column.sort) if isinstance(column.sort, str) else column.sort
+    expression: Any = F(column.sort) if isinstance(column.sort, str) else column.sort
     descending = sort.startswith("-")
     return sort, [expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)]
 
@@ -300,7 +300,7 @@ class RecordListView(RecordPage):
         columns = self.columns()
         records = self.records()
         sort, order = sort_order(request.GET.get("sort", ""), columns)
-        records = records.order_by(*order, *self.kind.model._meta.ordering, "pk")
+        records = records.order_by(*order, *(self.kind.model._meta.ordering or ()), "pk")
         export = request.GET.get("export")
         if export in EXPORT_FORMATS:
             return self.export(export, self.prepare(list(records)), columns)
