@@ -55,7 +55,7 @@ class Command(BaseCommand):
             stream = getattr(self.stderr, "_out", sys.stderr)
 
             def progress(rows: Any, total: int | None) -> Any:
-                return tqdm(rows, total=total, unit=" rows", desc="Checking", file=stream, leave=False)
+                return tqdm(rows, total=total, unit=" rows", desc="Checking", file=stream)
 
         try:
             result = IMPORT_KINDS[options["kind"]](

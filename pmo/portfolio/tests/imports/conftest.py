@@ -108,7 +108,10 @@ def write_xlsx(tmp_path: Path) -> WriteXlsx:
     """Write rows (dicts by header) to a real .xlsx file: ``write_xlsx([sheet_row()])``."""
 
     def write(
-        rows: Sequence[dict[str, Any]], *, headers: Sequence[str] = HEADERS, name: str = "register.xlsx",
+        rows: Sequence[dict[str, Any]],
+        *,
+        headers: Sequence[str] = HEADERS,
+        name: str = "register.xlsx",
         sheet_title: str = "Projects",
     ) -> Path:
         workbook = Workbook()
