@@ -106,7 +106,7 @@ def project_import(request: HttpRequest) -> HttpResponse:
             length = 0
         if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
             return _page(request, ProjectImportForm(), _too_large(), status=413)
-        request.upload_handlers.insert(0, UploadLimit(request, limit))
+        request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
     return _project_import_form(request)
 
 

@@ -442,6 +442,43 @@ def test_a_damaged_workbook_is_refused(register, pmo_officer, tmp_path, write_xl
     assert messages(project_import(actor=pmo_officer, file=path)) == [NOT_XLSX]
 
 
+def rewrite_sheet(path, change):
+    """Rewrite the first worksheet's XML of an .xlsx file with ``change(xml) -> xml``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_workbook_damaged_part_way_through_is_refused(register, pmo_officer, write_xlsx):
+    path = rewrite_sheet(
+        write_xlsx([sheet_row(f"ICT-{n:03d}") for n in range(50)]), lambda xml: xml[: len(xml) // 2]
+    )
+
+    result = project_import(actor=pmo_officer, file=path)
+
+    assert len(result.errors) == 1
+    assert str(result.errors[0]).startswith("The workbook is damaged after row ")
+    assert counts() == (0, 0)
+
+
+def test_a_sheet_that_declares_entities_is_refused_and_nothing_is_fetched(register, pmo_officer, write_xlsx):
+    def add_entity(xml):
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        doctype = b'<!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+        return doctype + body.replace(b"Project ICT-001", b"&secret;")
+
+    path = rewrite_sheet(write_xlsx([sheet_row("ICT-001")]), add_entity)
+
+    result = project_import(actor=pmo_officer, file=path)
+
+    assert messages(result) == [NOT_XLSX]
+    assert counts() == (0, 0)
+
+
 @override_settings(PMO_MAX_UPLOAD_BYTES=1024)
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(register, pmo_officer, write_xlsx):
     path = write_xlsx([sheet_row(f"ICT-{n:03d}") for n in range(20)])
