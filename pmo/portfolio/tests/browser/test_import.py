@@ -48,9 +48,10 @@ def problem_cells(page: Page) -> Locator:
 
 def test_officer_imports_a_register_after_fixing_its_problems(live_server, sign_in, make_user, register,
                                                                tmp_path):
-    # Given a PMO officer on the import page
+    # Given a PMO officer who opens the import page from the register
     page = sign_in(make_user(Role.PMO_OFFICER, username="olly", first_name="Olly", last_name="Officer"))
-    page.goto(f"{live_server.url}/projects/import/")
+    page.goto(f"{live_server.url}/projects/")
+    page.get_by_role("link", name="Import from Excel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import projects from Excel")
     assert_accessible(page, "import")
     before = Project.objects.count()

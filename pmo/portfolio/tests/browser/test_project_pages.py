@@ -158,6 +158,7 @@ def test_executive_does_not_see_confidential_projects(live_server, sign_in, make
     page.get_by_role("searchbox", name="Search").fill("Restructure")
     expect(results_count(page)).to_have_text("0 projects")
     expect(page.get_by_role("link", name="New project")).to_have_count(0)
+    expect(page.get_by_role("link", name="Import from Excel")).to_have_count(0)
 
     # And its address answers "not found"
     response = page.goto(f"{live_server.url}/projects/SEC-001/")
