@@ -136,6 +136,15 @@ def test_register_as_it_stood_on_an_earlier_day(live_server, sign_in, make_user,
     expect(page.get_by_role("link", name="New project")).to_have_count(0)
     assert_accessible(page, "register-as-of")
 
+    # And exporting now gives the register as it stood that day
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export to CSV").click()
+    assert download_info.value.suggested_filename == f"projects-as-of-{earlier.isoformat()}.csv"
+    with open(download_info.value.path(), encoding="utf-8-sig", newline="") as handle:
+        assert [line[1] for line in csv.reader(handle)] == [
+            "Name", "Network refresh", "Data centre exit", "Portal hosting"
+        ]
+
     # When they choose a day in the future, they are told why it cannot be shown
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("As of").fill(tomorrow.isoformat())
