@@ -125,7 +125,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a username from one address (not every user behind a shared proxy or office NAT).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy, the number of proxies in front of the app (client address from
+# X-Forwarded-For).
+AXES_IPWARE_PROXY_COUNT = int(env("PMO_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("PMO_AXES_ENABLED", default=True)
@@ -196,6 +201,12 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env("PMO_FROM_EMAIL", "pmo@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env("PMO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("PMO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("PMO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("PMO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PMO_EMAIL_USE_TLS", default=False)
 
 LOGGING = {
     "version": 1,

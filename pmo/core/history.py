@@ -4,10 +4,11 @@ point in time for "as of" views."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 BAD_POINT_IN_TIME = "Give a date as YYYY-MM-DD (or a date and time), not {raw!r}."
@@ -58,6 +59,12 @@ def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
     return str(value)
 
 

@@ -153,6 +153,13 @@ def record_delete(
     current = _lock_current(instance, actor=actor, action="delete", expected_version=expected_version)
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason or None  # type: ignore[attr-defined]
+    linked = sorted(
+        str(rel.related_model._meta.verbose_name_plural)
+        for rel in current._meta.related_objects
+        if rel.many_to_many and getattr(current, rel.get_accessor_name()).exists()  # type: ignore[arg-type]
+    )
+    if linked:  # deleting would silently change those records, with no history on them
+        raise ValidationError(DELETE_PROTECTED.format(record=current, used_by=", ".join(linked)))
     try:
         current.delete()
     except models.ProtectedError as exc:

@@ -19,6 +19,7 @@ from pmo.portfolio.models import (
     StrategicObjective,
 )
 from pmo.portfolio.services import (
+    GOVERNANCE_FIELDS,
     project_create,
     project_delete,
     project_update,
@@ -31,6 +32,7 @@ VERSION_MISSING = (
     "This form does not say which version of the record you edited: reload the page and try again."
 )
 SIZE_TIER_FROM_BUDGET = "Leave blank to set it from the headline budget."
+ONLY_THE_PMO = "Only the PMO changes this."
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -52,8 +54,9 @@ class RecordForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -146,6 +149,12 @@ class ProjectForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.user is not None and not self.user.has_perm(
+            "portfolio.change_project_governance", self.instance
+        ):
+            for name in GOVERNANCE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = ONLY_THE_PMO
         if not self.instance.pk:
             tier = cast(forms.ChoiceField, self.fields["size_tier"])
             tier.required = False

@@ -82,7 +82,7 @@ class Person(DomainModel):
     email = models.EmailField(unique=True)
     job_title = models.CharField(max_length=150, blank=True)
     org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"

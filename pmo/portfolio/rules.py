@@ -42,6 +42,8 @@ rules.add_perm("portfolio.view_project", is_pmo | owns_project | (is_staff_membe
 rules.add_perm("portfolio.add_project", is_pmo)
 rules.add_perm("portfolio.change_project", is_pmo | owns_project)
 rules.add_perm("portfolio.delete_project", is_pmo_head)
+# Who runs a project and who may see it: code, portfolio, sponsor, PM, confidentiality.
+rules.add_perm("portfolio.change_project_governance", is_pmo)
 
 rules.add_perm("portfolio.view_programme", is_staff_member)
 rules.add_perm("portfolio.add_programme", is_pmo)

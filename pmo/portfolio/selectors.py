@@ -62,8 +62,14 @@ def project_get(*, user: Any, code: str) -> Project:
 
 
 def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
-    """The register as it stood at ``when`` (historical rows, restricted the same way)."""
-    return Project.history.as_of(when).filter(project_visibility(user)).select_related(*PROJECT_RELATIONS)
+    """The register as it stood at ``when`` (historical rows). A project shows only if the user
+    could see it then and may see it now (one made confidential since stays hidden); a project
+    since deleted is judged on how it stood then."""
+    visibility = project_visibility(user)
+    if visibility:
+        existing = Project.objects.values("pk")
+        visibility &= Q(id__in=Project.objects.filter(visibility).values("pk")) | ~Q(id__in=existing)
+    return Project.history.as_of(when).filter(visibility).select_related(*PROJECT_RELATIONS)
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

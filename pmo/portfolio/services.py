@@ -6,8 +6,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 
 from pmo.core.models import DomainModel, User
+from pmo.core.permissions import ensure_can
 from pmo.core.services import record_create, record_delete, record_update
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.models import Project, StrategicObjective
@@ -24,6 +26,25 @@ def _with_size_tier(fields: Mapping[str, Any]) -> dict[str, Any]:
             budget = result.get("budget") or 0
             result["size_tier"] = classify_size_tier(budget, settings.PMO_SIZE_TIER_THRESHOLDS)
     return result
+
+
+GOVERNANCE_FIELDS = ("code", "portfolio", "sponsor", "project_manager", "confidential")
+
+
+def _ensure_may_change_governance(actor: User, project: Project, fields: Mapping[str, Any]) -> None:
+    names = [name for name in GOVERNANCE_FIELDS if name in fields]
+    if not names:
+        return
+    stored = Project.objects.filter(pk=project.pk).values(*(Project._meta.get_field(n).attname for n in names))
+    before = stored.first() or {}
+    for name in names:
+        field = Project._meta.get_field(name)
+        value = fields[name]
+        if (value.pk if isinstance(value, Model) else value) != before.get(field.attname):
+            ensure_can(
+                actor, "portfolio.change_project_governance", project,
+                action=f"change the {field.verbose_name} of a project (only the PMO can)",
+            )
 
 
 @transaction.atomic
@@ -54,7 +75,11 @@ def project_update(
     strategic_objectives: Iterable[StrategicObjective | int] | None = None,
     reason: str = "",
 ) -> Project:
-    """Change a project; a stale ``expected_version`` is a conflict and changes nothing."""
+    """Change a project; a stale ``expected_version`` is a conflict and changes nothing.
+
+    Who runs the project and who may see it (``GOVERNANCE_FIELDS``) only the PMO changes."""
+    if actor is not None:
+        _ensure_may_change_governance(actor, project, fields)
     m2m = None if strategic_objectives is None else {"strategic_objectives": strategic_objectives}
     return record_update(
         instance=project,

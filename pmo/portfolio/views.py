@@ -501,11 +501,11 @@ class RecordFormView(RecordPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.editable_record()
-        return self.form_page(self.kind.form(instance=record), record)
+        return self.form_page(self.kind.form(instance=record, user=request.user), record)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.editable_record()
-        form = self.kind.form(request.POST, instance=record)
+        form = self.kind.form(request.POST, instance=record, user=request.user)
         conflict = ""
         if form.is_valid():
             try:

@@ -71,3 +71,15 @@ def test_as_of_keeps_confidential_projects_hidden(make_user, projects):
     when = timezone.now() - dt.timedelta(days=1)
 
     assert [p.code for p in project_list_as_of(user=make_user(Role.EXECUTIVE), when=when)] == ["OPEN"]
+
+
+def test_a_project_made_confidential_since_stays_hidden_in_the_past_register(make_user):
+    head, executive = make_user(Role.PMO_HEAD), make_user(Role.EXECUTIVE)
+    project = ProjectFactory(code="NOW-SECRET")
+    project.history.update(history_date=timezone.now() - dt.timedelta(days=10))
+
+    project_update(actor=head, project=project, fields={"confidential": True}, expected_version=1)
+    when = timezone.now() - dt.timedelta(days=5)
+
+    assert list(project_list_as_of(user=executive, when=when)) == []
+    assert [p.code for p in project_list_as_of(user=head, when=when)] == ["NOW-SECRET"]

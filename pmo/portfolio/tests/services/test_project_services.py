@@ -213,3 +213,52 @@ def test_a_denied_user_learns_nothing_from_a_stale_version(make_user):
 
     with pytest.raises(PermissionDenied):
         project_update(actor=executive, project=project, fields={"name": "x"}, expected_version=99)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("confidential", True), ("code", "MINE-2"), ("sponsor", "other"), ("project_manager", "other")],
+)
+def test_a_project_manager_cannot_change_who_runs_or_sees_their_project(make_user, field, value):
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = ProjectFactory(code="MINE-1", project_manager=PersonFactory(user=pm))
+    new_value = PersonFactory() if value == "other" else value
+
+    with pytest.raises(PermissionDenied, match="only the PMO can"):
+        project_update(actor=pm, project=project, fields={field: new_value}, expected_version=1)
+
+    assert Project.objects.get(pk=project.pk).version == 1
+
+
+def test_a_project_manager_may_resubmit_governance_fields_unchanged(make_user):
+    pm = make_user(Role.PROJECT_MANAGER)
+    me = PersonFactory(user=pm)
+    project = ProjectFactory(project_manager=me)
+
+    project_update(
+        actor=pm, project=project, fields={"project_manager": me, "confidential": False, "name": "Renamed"},
+        expected_version=1,
+    )
+
+    assert Project.objects.get(pk=project.pk).name == "Renamed"
+
+
+def test_the_pmo_reassigns_a_project_manager(make_user):
+    officer = make_user(Role.PMO_OFFICER)
+    project = ProjectFactory()
+    successor = PersonFactory(name="New PM")
+
+    project_update(actor=officer, project=project, fields={"project_manager": successor}, expected_version=1)
+
+    assert Project.objects.get(pk=project.pk).project_manager == successor
+
+
+def test_a_strategic_objective_linked_to_projects_cannot_be_deleted(make_user):
+    head = make_user(Role.PMO_HEAD)
+    objective = StrategicObjectiveFactory(code="CP6")
+    project = project_create(actor=head, fields=project_fields(), strategic_objectives=[objective])
+
+    with pytest.raises(ValidationError, match="because other records use it: projects"):
+        register_entry_delete(actor=head, entry=objective, expected_version=1)
+
+    assert list(project.strategic_objectives.all()) == [objective]

@@ -163,3 +163,20 @@ def test_deleting_a_changed_project_is_refused(browser_for, pmo_head):
     assert response.status_code == 409
     assert "while you were editing" in page(response).xpath("//*[@data-testid='problem']")[0].text_content()
     assert Project.objects.filter(code="IT-7").exists()
+
+
+def test_a_project_manager_sees_who_runs_the_project_but_cannot_change_it(browser_for, make_user):
+    pm = make_user(Role.PROJECT_MANAGER)
+    me = PersonFactory(user=pm, name="Dan Whitaker")
+    project = ProjectFactory(code="IT-9", name="Mine", project_manager=me)
+    client = browser_for(pm)
+
+    form = page(client.get("/projects/IT-9/edit/"))
+    for field in ("code", "sponsor", "project_manager", "confidential", "portfolio"):
+        assert form.xpath(f"//*[@id='id_{field}']")[0].get("disabled") is not None
+    data = form_data(ProjectForm(instance=project), name="Mine, renamed", project_manager=PersonFactory().pk)
+    response = client.post("/projects/IT-9/edit/", data)
+
+    assert response.status_code == 302
+    saved = Project.objects.get(code="IT-9")
+    assert (saved.name, saved.project_manager) == ("Mine, renamed", me)
