@@ -130,7 +130,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Behind a reverse proxy, the number of proxies in front of the app (client address from
 # X-Forwarded-For).
 AXES_IPWARE_PROXY_COUNT = int(env("PMO_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("PMO_AXES_ENABLED", default=True)

@@ -154,7 +154,7 @@ def record_delete(
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason or None  # type: ignore[attr-defined]
     linked = sorted(
-        str(rel.related_model._meta.verbose_name_plural)
+        str(rel.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
         for rel in current._meta.related_objects
         if rel.many_to_many and getattr(current, rel.get_accessor_name()).exists()  # type: ignore[arg-type]
     )

@@ -32,14 +32,12 @@ GOVERNANCE_FIELDS = ("code", "portfolio", "sponsor", "project_manager", "confide
 
 
 def _ensure_may_change_governance(actor: User, project: Project, fields: Mapping[str, Any]) -> None:
-    names = [name for name in GOVERNANCE_FIELDS if name in fields]
-    if not names:
+    changing = [f for f in Project._meta.concrete_fields if f.name in GOVERNANCE_FIELDS and f.name in fields]
+    if not changing:
         return
-    stored = Project.objects.filter(pk=project.pk).values(*(Project._meta.get_field(n).attname for n in names))
-    before = stored.first() or {}
-    for name in names:
-        field = Project._meta.get_field(name)
-        value = fields[name]
+    before = Project.objects.filter(pk=project.pk).values(*(f.attname for f in changing)).first() or {}
+    for field in changing:
+        value = fields[field.name]
         if (value.pk if isinstance(value, Model) else value) != before.get(field.attname):
             ensure_can(
                 actor, "portfolio.change_project_governance", project,

@@ -37,7 +37,7 @@ def test_make_a_token_use_it_then_revoke_it(live_server, sign_in, make_user):
     secret = page.get_by_test_id("new-token").inner_text()
 
     def whoami(token: str) -> int:
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (the local test server)
             f"{live_server.url}/api/v1/projects/", headers={"Authorization": f"Token {token}"}
         )
         try:

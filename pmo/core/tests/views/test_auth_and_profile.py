@@ -82,7 +82,7 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, make_user, settin
     assert client.get(reverse("profile")).status_code == 302
 
 
-def test_one_persons_wrong_passwords_do_not_lock_out_colleagues_at_the_same_address(client, make_user, settings):
+def test_wrong_passwords_do_not_lock_out_colleagues_at_the_same_address(client, make_user, settings):
     make_user(username="ann", password="pass-Word-123")
     make_user(username="bob", password="pass-Word-123")
     for _ in range(settings.AXES_FAILURE_LIMIT):
