@@ -47,7 +47,10 @@ def parse_point_in_time(raw: str) -> datetime:
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
+    """The fields history shows: not the bookkeeping ones, nor those history does not keep
+    (``excluded_fields``, such as a user's password hash)."""
+    excluded = set(getattr(model.history.model, "_history_excluded_fields", ()))  # type: ignore[attr-defined]
+    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS | excluded]
 
 
 def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]) -> str:
@@ -66,6 +69,10 @@ def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     return str(value)
+
+
+def _names(field_: models.Field, pks: frozenset[Any], names: dict[tuple[Any, Any], str]) -> str:
+    return ", ".join(sorted(names.get((field_.related_model, pk), f"#{pk}") for pk in pks)) or "—"
 
 
 def history_entries(instance: models.Model) -> list[HistoryEntry]:
@@ -127,10 +134,8 @@ def history_entries(instance: models.Model) -> list[HistoryEntry]:
                 changes.append(
                     {
                         "field": str(f.verbose_name),
-                        "before": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in old_set))
-                        or "—",
-                        "after": ", ".join(sorted(names.get((f.related_model, v), f"#{v}") for v in new_set))
-                        or "—",
+                        "before": _names(f, old_set, names) if previous is not None else None,
+                        "after": _names(f, new_set, names),
                     }
                 )
         entries.append(
