@@ -37,8 +37,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.utils import timezone
 from lxml import etree
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -479,7 +481,7 @@ def _file_size(source: IO[bytes]) -> int:
     return end
 
 
-def _open_workbook(source: IO[bytes]) -> Any:
+def _open_workbook(source: IO[bytes]) -> "_WorkbookReader":
     limit = settings.PMO_MAX_UPLOAD_BYTES
     if _file_size(source) > limit:
         raise _FileError(FILE_TOO_LARGE.format(limit=size_label(limit)))
@@ -496,9 +498,11 @@ def _open_workbook(source: IO[bytes]) -> Any:
         raise _FileError(FILE_TOO_LARGE_UNPACKED.format(limit=size_label(limit * UNPACKED_LIMIT_FACTOR)))
     source.seek(0)
     try:
-        return load_workbook(source, read_only=True, data_only=False, keep_links=False)
+        reader = _WorkbookReader(source, read_only=True, data_only=False, keep_links=False)
+        reader.read()
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise _FileError(NOT_XLSX) from exc
+    return reader
 
 
 def _header_map(header: Sequence[Any]) -> tuple[dict[int, Column], list[ImportIssue]]:
@@ -539,7 +543,9 @@ Progress = Callable[[Iterable[Any], int | None], Iterable[Any]]
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _FORMULA = f"{_SHEET_NS}row", f"{_SHEET_NS}v", f"{_SHEET_NS}f"
 _INLINE, _TEXT, _RUN = f"{_SHEET_NS}is", f"{_SHEET_NS}t", f"{_SHEET_NS}r"
+_DIMENSION, _SHEET_DATA = f"{_SHEET_NS}dimension", f"{_SHEET_NS}sheetData"
 _DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ$"
 
 
 def _inline_text(inline: Any) -> str:
@@ -552,23 +558,65 @@ def _inline_text(inline: Any) -> str:
     return "".join(parts)
 
 
-def _sheet_rows(workbook: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cell values) for every row stored in the sheet, as openpyxl's
-    ``iter_rows(values_only=True)`` gives them (a formula is its text, starting with =).
+class _WorkbookReader(ExcelReader):
+    """openpyxl's reader of a workbook (content types, shared strings, workbook, styles), which
+    notes where each worksheet is instead of loading it: ``_sheet_rows`` reads the sheet.
 
-    openpyxl parses the sheet with Python's own XML parser: about 5 s of CPU for 10,000 rows of
-    20 columns on our 2-core machine, a third of the time allowed for the whole import. This
-    reads the same XML with lxml (about 1 s), using what openpyxl's read-only workbook has read
-    already: the shared strings, which styles are dates, the date system. Entities are not
-    resolved and nothing is fetched from the network."""
-    strings = sheet._shared_strings
+    openpyxl's read-only worksheet parses with Python's own XML parser, about 5 s of CPU for
+    10,000 rows of 20 columns on our 2-core machine (a third of the time allowed for a whole
+    import), and it parses a sheet that has no <dimension> element (openpyxl's own write-only
+    files) twice, once just to size it. lxml reads the same XML in about 1 s."""
+
+    sheet_paths: dict[str, str]
+
+    def read(self) -> None:
+        self.read_manifest()
+        self.read_strings()
+        self.read_workbook()
+        apply_stylesheet(self.archive, self.wb)
+        self.sheet_paths = {
+            sheet.name: rel.target
+            for sheet, rel in self.parser.find_sheets()
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type
+        }
+
+
+def _xml_events(source: IO[bytes], events: tuple[str, ...], tag: Any) -> Any:
+    """lxml's incremental parser, safe on untrusted input: no DTD, no entities, no network."""
+    return etree.iterparse(
+        source, events=events, tag=tag, resolve_entities=False, no_network=True, load_dtd=False
+    )
+
+
+def _sheet_length(reader: _WorkbookReader, path: str) -> int | None:
+    """The last row number the sheet declares (its <dimension>), read without reading the rows;
+    a sheet that declares a DTD is refused (Excel never writes one: it can only be an attack)."""
+    try:
+        with reader.archive.open(path) as source:
+            for _event, element in _xml_events(source, ("start",), (_DIMENSION, _SHEET_DATA)):
+                if element.getroottree().docinfo.doctype:
+                    raise _FileError(NOT_XLSX)
+                if element.tag == _DIMENSION:
+                    last = (element.get("ref") or "").split(":")[-1].lstrip(_LETTERS)
+                    return int(last) if last.isdigit() else None
+                return None
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise _FileError(NOT_XLSX) from exc
+    return None
+
+
+def _sheet_rows(reader: _WorkbookReader, path: str) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cell values) for every row stored in the sheet, as openpyxl's
+    ``iter_rows(values_only=True)`` gives them (a formula is its text, starting with =), read
+    with lxml using what openpyxl has read: the shared strings, which styles are dates, the
+    date system."""
+    strings = reader.shared_strings
+    workbook = reader.wb
     date_styles, timedelta_styles, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
     number = 0
     try:
-        with workbook._archive.open(sheet._worksheet_path) as source:
-            for _event, row in etree.iterparse(
-                source, events=("end",), tag=_ROW, resolve_entities=False, no_network=True, load_dtd=False
-            ):
+        with reader.archive.open(path) as source:
+            for _event, row in _xml_events(source, ("end",), _ROW):
                 number = int(float(row.get("r"))) if row.get("r") else number + 1
                 values: dict[int, Any] = {}
                 position = 0
@@ -626,12 +674,14 @@ def _cell_value(
 def _read_rows(
     source: IO[bytes], lookups_loader: Callable[[], _Lookups], progress: Progress | None
 ) -> tuple[list[_Row], _Lookups]:
-    workbook = _open_workbook(source)
+    reader = _open_workbook(source)
     try:
-        if not workbook.worksheets:
+        paths = reader.sheet_paths
+        if not paths:
             raise _FileError(NO_SHEET)
-        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-        rows = (r for r in _sheet_rows(workbook, sheet) if not all(_is_blank(v) for v in r[1]))
+        path = paths.get(SHEET_TITLE) or next(iter(paths.values()))
+        length = _sheet_length(reader, path)
+        rows = (r for r in _sheet_rows(reader, path) if not all(_is_blank(v) for v in r[1]))
         first = next(rows, None)
         if first is None:
             raise _FileError(NO_HEADER)
@@ -639,7 +689,7 @@ def _read_rows(
         if issues:
             raise _HeaderErrors(issues)
         lookups = lookups_loader()
-        total = sheet.max_row - first[0] if isinstance(sheet.max_row, int) else None
+        total = length - first[0] if length else None
         numbered: Iterable[tuple[int, list[Any]]] = rows
         if progress is not None:
             numbered = progress(rows, total)
@@ -656,7 +706,7 @@ def _read_rows(
             result.append(row)
         return result, lookups
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
 # --- Checking rows against the register ----------------------------------------------------

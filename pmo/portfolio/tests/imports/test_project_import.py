@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
+from openpyxl import Workbook
 
 from pmo.core.services import record_update
 from pmo.portfolio import imports
@@ -240,6 +241,19 @@ def test_a_file_saved_by_excel_with_shared_strings_and_date_cells_imports(regist
         dt.date(2026, 12, 18),
         True,
     )
+
+
+def test_a_file_written_in_openpyxl_write_only_mode_imports(register, pmo_officer, tmp_path):
+    # Given a file without the sheet size Excel writes (openpyxl's streaming writer leaves it out)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Projects")
+    sheet.append(HEADERS)
+    sheet.append([sheet_row("ICT-001")[h] for h in HEADERS])
+    workbook.save(tmp_path / "streamed.xlsx")
+
+    result = project_import(actor=pmo_officer, file=tmp_path / "streamed.xlsx")
+
+    assert result.summary == SUMMARY.format(created=1, updated=0, unchanged=0)
 
 
 def test_rows_that_are_entirely_blank_are_skipped_and_rows_keep_their_sheet_numbers(
@@ -515,8 +529,6 @@ def test_an_empty_sheet_and_a_header_without_rows_are_refused(register, pmo_offi
 
 
 def test_the_projects_sheet_is_read_even_when_it_is_not_the_first(register, pmo_officer, tmp_path):
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.active.title = "Notes"
     workbook.active.append(["Anything at all"])
