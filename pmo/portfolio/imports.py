@@ -1095,6 +1095,9 @@ def _lists() -> dict[str, list[str]]:
     }
 
 
+GUIDANCE_LIST_LIMIT = 40
+"""Longer lists of allowed values are left to the Lists sheet rather than one Guidance cell."""
+
 GUIDANCE_INTRO = [
     "How to fill in the project register",
     "Put one project per row on the Projects sheet, under the header row. Columns may be in any "
@@ -1135,7 +1138,7 @@ def write_project_template(stream: Any) -> None:
         list_sheet.column_dimensions[letter].width = 28
         if values and header != "Strategic objectives":  # several codes per cell: no dropdown
             validation = DataValidation(
-                type="list", formula1=f"=Lists!${letter}$2:${letter}${len(values) + 1}",
+                type="list", formula1=f"Lists!${letter}$2:${letter}${len(values) + 1}",
                 allow_blank=True, showErrorMessage=True, errorStyle="warning",
                 errorTitle=header, error=f"Choose a {header.lower()} from the list (see Guidance).",
             )
@@ -1160,7 +1163,12 @@ def write_project_template(stream: Any) -> None:
             codes = ", ".join(_CHOICES[column.field].values)
             allowed_text = "; ".join(allowed) + f" (or their codes: {codes})"
         elif column.header in ("Portfolio", "Stage", "Department", "Programme", "Strategic objectives"):
-            allowed_text = "; ".join(allowed) if allowed else "None yet: add them in Portfolio Office first."
+            if not allowed:
+                allowed_text = "None yet: add them in Portfolio Office first."
+            elif len(allowed) > GUIDANCE_LIST_LIMIT:
+                allowed_text = f"{len(allowed)} values: see the Lists sheet"
+            else:
+                allowed_text = "; ".join(allowed)
             if column.header == "Programme":
                 allowed_text += " (codes; the programme's name also works)"
         elif column.field == "confidential":
