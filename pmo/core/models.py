@@ -2,21 +2,44 @@
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
-    """A person who logs in. Their roles are their groups (see ``pmo.core.choices.Role``)."""
+    """A person who logs in. Their roles are their groups (see ``pmo.core.choices.Role``).
+
+    History keeps every change to the account and its roles (``groups``), but neither the
+    password hash nor the time of the last sign-in."""
+
+    history = HistoricalRecords(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Signing in stamps ``last_login`` alone; that is not a change to the account.
+        update_fields = kwargs.get("update_fields")
+        if (
+            update_fields is not None
+            and set(update_fields) <= {"last_login"}
+            and not hasattr(self, "skip_history_when_saving")
+        ):
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
+        super().save(*args, **kwargs)
 
 
 class DomainModel(models.Model):

@@ -1,15 +1,22 @@
 """Writes shared by every domain app: audited create/update/delete with a version check,
-and personal API tokens."""
+personal API tokens, and logins with their roles."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, User
-from pmo.core.permissions import ensure_can
+from pmo.core.permissions import ensure_can, is_pmo_head
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -187,3 +194,219 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+# Logins and roles --------------------------------------------------------------------------
+#
+# A login's roles are its groups named in ``Role``; PMO roles bring admin access (``is_staff``).
+# Only the PMO head (or a superuser) manages logins, only a superuser makes or changes a
+# superuser, and nobody changes their own roles or deactivates themselves, so the PMO head
+# cannot lock the PMO out or raise their own rights. Users carry no version column: the few
+# PMO heads who edit them are not expected to collide, and every change is in the history.
+
+USERNAME_TAKEN = "The username “{username}” is already taken: choose another."
+UNKNOWN_ROLE = "“{role}” is not a role. The roles are: {roles}."
+OWN_ROLES = "You cannot change your own roles: ask another PMO head to do it."
+OWN_DEACTIVATION = "You cannot deactivate your own login: ask another PMO head to do it."
+SUPERUSER_ONLY = "Only a superuser can make a login a superuser or take that away."
+SUPERUSER_ACCOUNT = "Only a superuser can change a superuser's login."
+NOT_A_USER_FIELD = "{field} cannot be set on a login here."
+
+USER_FIELDS = frozenset({"username", "first_name", "last_name", "email", "is_active", "is_superuser"})
+PASSWORD_LINK_ISSUED = "Set-password link issued"
+PASSWORD_SET = "Password set through a set-password link"
+
+set_password_tokens = PasswordResetTokenGenerator()
+
+
+def _roles_from(values: Iterable[Role | str]) -> frozenset[Role]:
+    roles = set()
+    for value in values:
+        try:
+            roles.add(Role(value))
+        except ValueError:
+            raise ValidationError(
+                {"roles": [UNKNOWN_ROLE.format(role=value, roles=", ".join(Role.values))]}
+            ) from None
+    return frozenset(roles)
+
+
+def _stored_roles(user: User) -> frozenset[Role]:
+    names = set(user.groups.values_list("name", flat=True))
+    return frozenset(role for role in Role if role.label in names)
+
+
+def _set_roles(user: User, roles: frozenset[Role]) -> bool:
+    """Give ``user`` exactly ``roles`` (other groups are left alone); True if that changed them.
+    The history entry comes from the save that follows, so the change itself writes none."""
+    current = _stored_roles(user)
+    if current == roles:
+        return False
+    user.skip_history_when_saving = True
+    try:
+        user.groups.remove(*Group.objects.filter(name__in=[role.label for role in current - roles]))
+        user.groups.add(*(Group.objects.get_or_create(name=role.label)[0] for role in roles - current))
+    finally:
+        del user.skip_history_when_saving
+    return True
+
+
+def _needs_admin(user: User, roles: frozenset[Role]) -> bool:
+    """PMO roles (and superusers) may use the admin site; nobody else."""
+    return user.is_superuser or any(role.label in PMO_ROLES for role in roles)
+
+
+def _validate_user(user: User) -> None:
+    """Every field's own rules (the e-mail's format…), and a username nobody else has, whatever
+    the capitals (sign-in tells "Ann" from "ann", people do not)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors = error.message_dict
+    if user.username and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
+        errors["username"] = [USERNAME_TAKEN.format(username=user.username)]
+    if errors:
+        raise ValidationError(errors)
+
+
+def ensure_can_change_user(actor: Any, user: User) -> None:
+    """Raise PermissionDenied, saying why, unless ``actor`` may change the login ``user``."""
+    if not actor.has_perm("core.change_user", user):
+        if user.is_superuser and is_pmo_head(actor):
+            raise PermissionDenied(SUPERUSER_ACCOUNT)
+        ensure_can(actor, "core.change_user", user, action=f"change the login of {user}")
+
+
+def _set_password(user: User, password: str | None) -> None:
+    if password is None:
+        user.set_unusable_password()
+        return
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+
+
+def _password_link_path(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("password_set", kwargs={"uidb64": uidb64, "token": set_password_tokens.make_token(user)})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[Role | str],
+    password: str | None = None,
+    is_superuser: bool = False,
+    is_active: bool = True,
+) -> tuple[User, str | None]:
+    """Create a login holding ``roles``; returns it with a set-password link (a path).
+
+    Without a ``password`` the login gets an unusable one, and the link, which works once and
+    for ``PASSWORD_RESET_TIMEOUT`` seconds, lets the person choose their own: nobody else ever
+    knows it. With a ``password`` (checked against the password rules) there is no link."""
+    ensure_can(actor, "core.add_user", action="add logins")
+    if is_superuser and not actor.is_superuser:
+        raise PermissionDenied(SUPERUSER_ONLY)
+    wanted = _roles_from(roles)
+    user = User(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=User.objects.normalize_email(email.strip()),
+        is_superuser=is_superuser,
+        is_active=is_active,
+    )
+    user.is_staff = _needs_admin(user, wanted)
+    _validate_user(user)
+    _set_password(user, password)
+    user.skip_history_when_saving = True
+    user.save()
+    del user.skip_history_when_saving
+    _set_roles(user, wanted)
+    user._history_user = actor  # type: ignore[attr-defined]
+    user.save()
+    # The entry was written by the second save, with the roles set; it records the creation.
+    user.history.filter(history_id=user.history.latest().history_id).update(history_type="+")
+    return user, None if password is not None else _password_link_path(user)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    fields: Mapping[str, Any],
+    roles: Iterable[Role | str] | None = None,
+) -> User:
+    """Change a login's details (``USER_FIELDS``) and, unless ``roles`` is None, its roles.
+
+    A change that changes nothing adds no history entry. Nobody changes their own roles or
+    deactivates themselves; only a superuser grants or removes superuser status."""
+    unknown = set(fields) - USER_FIELDS
+    if unknown:
+        raise ValueError(NOT_A_USER_FIELD.format(field=", ".join(sorted(unknown))))
+    current = User.objects.select_for_update().get(pk=user.pk)
+    ensure_can_change_user(actor, current)
+    oneself = current.pk == actor.pk
+    wanted = None if roles is None else _roles_from(roles)
+    if wanted is not None and oneself and wanted != _stored_roles(current):
+        raise PermissionDenied(OWN_ROLES)
+    if oneself and fields.get("is_active", True) is False:
+        raise PermissionDenied(OWN_DEACTIVATION)
+    grants = "is_superuser" in fields and bool(fields["is_superuser"]) != current.is_superuser
+    if grants and not actor.is_superuser:
+        raise PermissionDenied(SUPERUSER_ONLY)
+
+    values = dict(fields)
+    for name in ("username", "first_name", "last_name"):
+        if name in values:
+            values[name] = str(values[name]).strip()
+    if "email" in values:
+        values["email"] = User.objects.normalize_email(str(values["email"]).strip())
+    changed = False
+    for name, value in values.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed = True
+    _validate_user(current)
+    if wanted is not None and _set_roles(current, wanted):
+        changed = True
+    staff = _needs_admin(current, _stored_roles(current))
+    if current.is_staff != staff:
+        current.is_staff = staff
+        changed = True
+    if changed:
+        current._history_user = actor  # type: ignore[attr-defined]
+        current.save()
+    user.refresh_from_db()
+    return user
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Let a login sign in again, or stop it signing in (its history and records stay)."""
+    return user_update(actor=actor, user=user, fields={"is_active": active})
+
+
+@transaction.atomic
+def user_password_link_create(*, actor: User, user: User) -> str:
+    """A new set-password link (a path) for ``user``, noted in their history.
+
+    A login with no password yet gets a fresh unusable one, so earlier links stop working. The
+    link works once, for ``PASSWORD_RESET_TIMEOUT`` seconds, and stops working if the person
+    sets a password another way."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    ensure_can_change_user(actor, current)
+    if not current.has_usable_password():
+        current.set_unusable_password()
+    current._history_user = actor  # type: ignore[attr-defined]
+    current._change_reason = PASSWORD_LINK_ISSUED  # type: ignore[attr-defined]
+    current.save()
+    return _password_link_path(current)
