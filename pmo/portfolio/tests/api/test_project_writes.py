@@ -274,16 +274,14 @@ def test_a_stage_in_use_cannot_be_deleted(client_for, pmo_head, register):
     assert response.json()["message"] == DELETE_PROTECTED.format(record="Delivery", used_by="projects")
 
 
-def test_a_pm_handing_over_a_confidential_project_sees_it_saved_then_loses_it(client_for, register):
+def test_a_pm_cannot_hand_their_project_over_only_the_pmo_can(client_for, register):
     successor = PersonFactory(name="Sue Successor")
-    register.own_secret.sponsor = successor  # so the old PM keeps no part in it
-    register.own_secret.save()
     client = client_for(register.pm)
 
     response = client.patch(
         "/api/v1/projects/SEC-2/", {"project_manager": successor.pk, "version": 1}, format="json"
     )
 
-    assert response.status_code == 200
-    assert response.json()["project_manager_name"] == "Sue Successor"
-    assert client.get("/api/v1/projects/SEC-2/").status_code == 404
+    assert response.status_code == 403
+    assert "only the PMO can" in response.json()["message"]
+    assert client.get("/api/v1/projects/SEC-2/").json()["project_manager_name"] != "Sue Successor"
