@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from pmo.core.api import TokenView
+from pmo.core.api_users import UserViewSet
 from pmo.portfolio import api as portfolio_api
 
 app_name = "api"
@@ -25,6 +26,7 @@ router.register(
     "strategic-objectives", portfolio_api.StrategicObjectiveViewSet, basename="strategic-objective"
 )
 router.register("lifecycle-stages", portfolio_api.LifecycleStageViewSet, basename="lifecycle-stage")
+router.register("users", UserViewSet, basename="user")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

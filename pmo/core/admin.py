@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -10,7 +12,26 @@ admin.site.site_title = "Portfolio Office"
 
 @admin.register(User)
 class PmoUserAdmin(UserAdmin):
+    """Superusers only. The PMO head manages logins and roles on the "Users and roles" pages,
+    whose services stop anyone raising their own rights; this admin page does not, and the
+    ``core.*_user`` rules that let the PMO head use those pages would otherwise open it too."""
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
 
 
 @admin.register(ApiToken)

@@ -9,4 +9,10 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.token_create, name="token_create"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("accounts/set-password/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("settings/users/", views.user_list, name="user_list"),
+    path("settings/users/new/", views.user_create_page, name="user_create"),
+    path("settings/users/<int:pk>/edit/", views.user_update_page, name="user_update"),
+    path("settings/users/<int:pk>/history/", views.user_history, name="user_history"),
+    path("settings/users/<int:pk>/password-link/", views.user_password_link, name="user_password_link"),
 ]

@@ -17,6 +17,7 @@ COLLECTIONS = [
     "org-units",
     "strategic-objectives",
     "lifecycle-stages",
+    "users",
 ]
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import RequestFactory
 
 from pmo.core.choices import Role
 from pmo.core.history import history_entries
@@ -55,7 +55,7 @@ def test_without_a_password_the_login_gets_a_one_time_set_password_link(pmo_head
     user, link = user_create(actor=pmo_head, roles=["pmo_officer"], **NEW)
 
     assert not user.has_usable_password()
-    uidb64, token = link.rstrip("/").split("/")[-2:]
+    token = link.rstrip("/").split("/")[-1]
     assert link.startswith("/accounts/set-password/")
     assert set_password_tokens.check_token(user, token)
     assert user.is_staff, "PMO roles open the admin site"
@@ -77,7 +77,7 @@ def test_only_the_pmo_head_creates_or_changes_logins(make_user, role):
     someone = make_user(role)
     other = make_user()
 
-    with pytest.raises(PermissionDenied, match="You do not have permission to add logins."):
+    with pytest.raises(PermissionDenied, match=r"You do not have permission to add logins\."):
         user_create(actor=someone, roles=[Role.PMO_HEAD], **NEW)
     with pytest.raises(PermissionDenied):
         user_update(actor=someone, user=other, fields={}, roles=[Role.PMO_HEAD])

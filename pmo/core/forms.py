@@ -1,0 +1,78 @@
+"""Forms of the login pages. A form checks what the person typed; saving goes through the
+services (``pmo.core.services``), which check permissions, validate and write history."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+
+from pmo.core.choices import Role
+from pmo.core.models import User
+from pmo.core.services import PASSWORD_SET
+
+OWN_ROLES_HELP = "You cannot change your own roles or deactivate yourself: another PMO head can."
+ROLES_HELP = "PMO roles also open the administration site."
+ACTIVE_HELP = "Clear this to stop the person signing in. Their history and records stay."
+SUPERUSER_HELP = "A superuser may do everything, including manage other superusers."
+
+
+def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside the field it names where the form
+    has that field, at the top otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, texts in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, texts)
+
+
+class UserForm(forms.Form):
+    """A login's details and roles. ``is_active`` is shown when editing; ``is_superuser`` only
+    to superusers. Editing oneself, the roles and ``is_active`` are shown but cannot be changed."""
+
+    username = forms.CharField(
+        max_length=150,
+        help_text="What the person types to sign in: letters, digits and @ . + - _ only.",
+    )
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=ROLES_HELP
+    )
+    is_active = forms.BooleanField(label="Active (may sign in)", required=False, help_text=ACTIVE_HELP)
+    is_superuser = forms.BooleanField(label="Superuser", required=False, help_text=SUPERUSER_HELP)
+
+    def __init__(self, *args: Any, actor: User, account: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+        if account is None:
+            del self.fields["is_active"]
+        if not actor.is_superuser:
+            del self.fields["is_superuser"]
+        if account is not None and account.pk == actor.pk:
+            for name in ("roles", "is_active"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = OWN_ROLES_HELP
+
+    def values(self) -> dict[str, Any]:
+        """The login's own fields as typed (roles apart)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
+            if name in self.fields and not self.fields[name].disabled
+        }
+
+    def chosen_roles(self) -> list[str] | None:
+        """The roles ticked, or None when the form may not change them."""
+        return None if self.fields["roles"].disabled else list(self.cleaned_data["roles"])
+
+
+class PasswordSetForm(SetPasswordForm):
+    """Choose a password through a set-password link; history notes it, as done by the person."""
+
+    def save(self, commit: bool = True) -> Any:
+        self.user._history_user = self.user
+        self.user._change_reason = PASSWORD_SET
+        return super().save(commit=commit)
