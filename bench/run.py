@@ -85,9 +85,8 @@ def main() -> None:
     for name in endpoints:
         (small_ms, small_q), (large_ms, large_q) = results[(name, SMALL)], results[(name, LARGE)]
         verdict = "equal" if small_q == large_q else "GROWS"
-        print(
-            f"{name}: time ratio {LARGE}/{SMALL} = {large_ms / small_ms:.2f}; queries {small_q} vs {large_q} ({verdict})"
-        )
+        ratio = large_ms / small_ms
+        print(f"{name}: time ratio {LARGE}/{SMALL} = {ratio:.2f}; queries {small_q} vs {large_q} ({verdict})")
 
     from bench.imports import time_import
 

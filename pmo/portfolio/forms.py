@@ -189,6 +189,10 @@ class RegisterFilter(ProjectFilter):
         for name in self.TICK_LISTS:
             self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple
         self.filters["size_tier"].label = "Size tier"
+        # Offer the people who hold the role on some project, not everyone in the organisation.
+        people = Person.objects.only("pk", "name").distinct()
+        self.filters["sponsor"].queryset = people.filter(sponsored_projects__isnull=False)
+        self.filters["project_manager"].queryset = people.filter(managed_projects__isnull=False)
         self.filters["confidential"].extra["widget"] = forms.Select(
             choices=[("", "Any"), ("true", "Confidential only"), ("false", "Not confidential")]
         )

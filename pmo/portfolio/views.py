@@ -381,7 +381,7 @@ class ProjectListView(RecordListView):
         return {
             **super().get_context_data(**kwargs),
             "filter_form": filter_form,
-            "filter_fields": [f for f in filter_form if f.name not in ("q", "confidential")],
+            "filter_fields": [tick_list(f) for f in filter_form if f.name not in ("q", "confidential")],
             "column_choices": [(c, c.key in chosen) for c in PROJECT_COLUMNS],
             "as_of": self.as_of,
             "as_of_raw": self.request.GET.get("as_of", ""),
@@ -389,6 +389,26 @@ class ProjectListView(RecordListView):
             "today": timezone.localdate().isoformat(),
             "can_add": kwargs["can_add"] and not self.as_of,
         }
+
+
+@dataclass(frozen=True)
+class TickList:
+    """A filter shown as ticks, reduced to plain values: Django's widget rendering of hundreds of
+    options (every person as sponsor and as PM) would cost most of the page's time."""
+
+    name: str
+    label: str
+    value: list[str]
+    options: list[tuple[str, str, Any, bool]]
+
+
+def tick_list(field: Any) -> TickList:
+    chosen = {str(v) for v in (field.value() or [])}
+    options = [
+        (f"{field.auto_id}_{n}", str(value), label, str(value) in chosen)
+        for n, (value, label) in enumerate(field.field.choices)
+    ]
+    return TickList(field.name, str(field.label), sorted(chosen), options)
 
 
 def field_value(record: Any, name: str) -> tuple[str, Any]:
