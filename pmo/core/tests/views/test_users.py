@@ -291,3 +291,15 @@ def test_the_edit_and_history_pages_cost_a_fixed_number_of_queries(
     for n in range(10):
         user_update(actor=pmo_head, user=other, fields={"first_name": f"Name {n}"}, roles=[Role.SPONSOR])
     assert (few, count()) == (pinned, pinned)
+
+
+def test_the_admins_user_pages_are_for_superusers_only(client, make_user):
+    head = make_user(Role.PMO_HEAD, username="boss", is_staff=True)
+    client.force_login(head)
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/core/user/").status_code == 403
+    assert client.get(f"/admin/core/user/{head.pk}/change/").status_code == 403
+
+    client.force_login(make_user(username="root", is_staff=True, is_superuser=True))
+    assert client.get("/admin/core/user/").status_code == 200
