@@ -209,3 +209,18 @@ def test_the_list_costs_the_same_queries_with_3_logins_as_with_20(head_api, make
 
     assert User.objects.count() == 20
     assert (few, many) == (USER_LIST_QUERIES, USER_LIST_QUERIES)
+
+
+@pytest.mark.parametrize(("suffix", "pinned"), [("", 5), ("history/", 8)])
+def test_a_login_and_its_history_cost_a_fixed_number_of_queries(head_api, make_user, suffix, pinned):
+    other = make_user(Role.SPONSOR)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert head_api.get(f"{USERS}{other.pk}/{suffix}").status_code == 200
+        return len(captured.captured_queries)
+
+    few = count()
+    for n in range(10):
+        head_api.patch(f"{USERS}{other.pk}/", {"first_name": f"Name {n}"}, format="json")
+    assert (few, count()) == (pinned, pinned)
