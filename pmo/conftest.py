@@ -1,11 +1,13 @@
 """Fixtures shared by every app's tests: users in each role, and Chromium for browser tests."""
 
+import importlib
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from pmo.core.choices import Role
@@ -24,6 +26,38 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run transactional tests (the browser ones) after all others, as pytest-django means to:
+    they empty the database when they finish, migration data (roles, lifecycle) included.
+    pytest's grouping of session-scoped parameters (the browser name) would mix them in."""
+
+    items.sort(key=_is_transactional)
+
+
+MIGRATION_DATA = (
+    ("pmo.core.migrations.0002_role_groups", "create_groups"),
+    ("pmo.portfolio.migrations.0002_default_lifecycle", "create_stages"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts from the database the last one emptied: put back what the
+    data migrations made (the role groups, the default lifecycle), exactly as they make it."""
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Forms of the register's web pages. A form validates what the person typed; saving goes
 through the register's services, which check permissions and versions and write history."""
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -36,6 +37,26 @@ ONLY_THE_PMO = "Only the PMO changes this."
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+@dataclass(frozen=True)
+class TickList:
+    """A multiple-choice field shown as ticks, reduced to plain values: Django's widget rendering
+    of hundreds of options (every person as sponsor and as PM) costs most of a page's time."""
+
+    name: str
+    label: str
+    value: list[str]
+    options: list[tuple[str, str, Any, bool]]
+
+
+def tick_list(field: Any) -> TickList:
+    chosen = {str(v) for v in (field.value() or [])}
+    options = [
+        (f"{field.auto_id}_{n}", str(value), label, str(value) in chosen)
+        for n, (value, label) in enumerate(field.field.choices)
+    ]
+    return TickList(field.name, str(field.label), sorted(chosen), options)
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

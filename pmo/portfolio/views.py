@@ -43,6 +43,7 @@ from pmo.portfolio.forms import (
     RegisterFilter,
     StrategicObjectiveForm,
     add_service_errors,
+    tick_list,
 )
 from pmo.portfolio.models import (
     LifecycleStage,
@@ -197,7 +198,7 @@ LIFECYCLE = RecordKind(
 def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponseClientRefresh()  # the full page then shows the refusal
-    return render(request, "portfolio/permission_denied.html", {"message": str(error)}, status=403)
+    return render(request, "403.html", {"exception": str(error)}, status=403)
 
 
 class Page(LoginRequiredMixin, TemplateView):
@@ -389,26 +390,6 @@ class ProjectListView(RecordListView):
             "today": timezone.localdate().isoformat(),
             "can_add": kwargs["can_add"] and not self.as_of,
         }
-
-
-@dataclass(frozen=True)
-class TickList:
-    """A filter shown as ticks, reduced to plain values: Django's widget rendering of hundreds of
-    options (every person as sponsor and as PM) would cost most of the page's time."""
-
-    name: str
-    label: str
-    value: list[str]
-    options: list[tuple[str, str, Any, bool]]
-
-
-def tick_list(field: Any) -> TickList:
-    chosen = {str(v) for v in (field.value() or [])}
-    options = [
-        (f"{field.auto_id}_{n}", str(value), label, str(value) in chosen)
-        for n, (value, label) in enumerate(field.field.choices)
-    ]
-    return TickList(field.name, str(field.label), sorted(chosen), options)
 
 
 def field_value(record: Any, name: str) -> tuple[str, Any]:

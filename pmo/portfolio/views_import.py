@@ -69,7 +69,7 @@ def _not_allowed(request: HttpRequest) -> HttpResponse | None:
     if request.user.has_perm("portfolio.add_project"):
         return None
     message = NOT_ALLOWED.format(action="import projects")
-    return render(request, "portfolio/permission_denied.html", {"message": message}, status=403)
+    return render(request, "403.html", {"exception": message}, status=403)
 
 
 def _page(request: HttpRequest, form: ProjectImportForm, result: ImportResult | None = None,
@@ -127,7 +127,7 @@ def _project_import_form(request: HttpRequest) -> HttpResponse:
             actor=request.user, file=upload, filename=upload.name, dry_run=dry_run  # type: ignore[arg-type]
         )
     except PermissionDenied as exc:
-        return render(request, "portfolio/permission_denied.html", {"message": str(exc)}, status=403)
+        return render(request, "403.html", {"exception": str(exc)}, status=403)
     if result.errors or dry_run:
         return _page(request, ProjectImportForm(initial={"check_only": dry_run}), result, upload.name)
     messages.success(request, IMPORTED.format(file=upload.name, summary=result.summary))

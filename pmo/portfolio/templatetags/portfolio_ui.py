@@ -8,7 +8,15 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from pmo.portfolio.forms import TickList, tick_list
+
 register = template.Library()
+
+
+@register.filter
+def as_ticks(field: forms.BoundField) -> TickList:
+    """A multiple-choice form field as plain tick values (see ``partials/ticks.html``)."""
+    return tick_list(field)
 
 
 @register.filter

@@ -8,7 +8,7 @@ import pytest
 from pmo.conftest import assert_accessible
 from pmo.core.choices import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_wrong_password_then_sign_in(live_server, page, make_user):

@@ -9,7 +9,7 @@ from pmo.core.choices import Role
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.views import MANAGE_LOGINS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_pmo_head_creates_a_user_who_chooses_a_password_and_signs_in(

@@ -274,17 +274,17 @@ def test_the_list_page_costs_the_same_queries_with_3_users_as_with_20(
 
 
 @pytest.mark.parametrize(
-    ("page", "pinned"),
+    ("url_name", "pinned"),
     [("user_update", 5), ("user_history", 8)],
 )
 def test_the_edit_and_history_pages_cost_a_fixed_number_of_queries(
-    head_client, pmo_head, make_user, page, pinned
+    head_client, pmo_head, make_user, url_name, pinned
 ):
     other = make_user(Role.SPONSOR)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert head_client.get(reverse(page, args=[other.pk])).status_code == 200
+            assert head_client.get(reverse(url_name, args=[other.pk])).status_code == 200
         return len(captured.captured_queries)
 
     few = count()

@@ -15,7 +15,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.tests.browser.conftest import column_values, results_count
 from pmo.portfolio.views_import import IMPORTED
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADER = ["Code", "Name", "Portfolio", "Department", "Sponsor", "Project manager", "Category", "Stage",
           "Budget"]

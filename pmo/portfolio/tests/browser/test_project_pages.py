@@ -12,7 +12,7 @@ from pmo.portfolio.tests.browser.conftest import results_count, row_keys
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory, StrategicObjectiveFactory
 from pmo.portfolio.views import NOT_FOUND
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REQUIRED = "This field is required."
 

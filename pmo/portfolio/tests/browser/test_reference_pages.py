@@ -17,7 +17,7 @@ from pmo.portfolio.tests.browser.conftest import (
 )
 from pmo.portfolio.tests.factories import StrategicObjectiveFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_reference_page(page: Page, name: str) -> None:

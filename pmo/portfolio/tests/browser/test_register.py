@@ -15,7 +15,7 @@ from pmo.core.choices import Role
 from pmo.portfolio.services import project_update
 from pmo.portfolio.tests.browser.conftest import column_headers, column_values, results_count, row_keys
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_narrows_the_register_and_exports_what_they_see(

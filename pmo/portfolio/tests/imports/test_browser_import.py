@@ -10,7 +10,7 @@ from pmo.portfolio.imports import CHECK_SUMMARY, HEADERS, SUMMARY, UNKNOWN_PERSO
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.imports.conftest import sheet_row
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_fixes_a_register_and_imports_it(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from openpyxl import Workbook
 
+from pmo.core.history import history_entries
 from pmo.core.services import record_update
 from pmo.portfolio import imports
 from pmo.portfolio.imports import (
@@ -40,7 +41,14 @@ from pmo.portfolio.imports import (
     UNKNOWN_STAGE,
     project_import,
 )
-from pmo.portfolio.models import FINISH_BEFORE_START, PROGRAMME_IN_OTHER_PORTFOLIO, Project, code_validator
+from pmo.portfolio.models import (
+    FINISH_BEFORE_START,
+    PROGRAMME_IN_OTHER_PORTFOLIO,
+    LifecycleStage,
+    Project,
+    code_validator,
+)
+from pmo.portfolio.services import project_create, project_update
 from pmo.portfolio.tests.imports.conftest import sheet_row, with_shared_strings
 
 pytestmark = pytest.mark.django_db
@@ -604,3 +612,88 @@ def test_a_failure_in_the_middle_of_writing_rolls_everything_back(
     # …and no project is left half-written
     assert counts() == (0, 0)
     assert Project.strategic_objectives.through.objects.count() == 0
+
+
+# --- The bulk path writes what the services write ---------------------------------------------
+
+_NOT_COMPARED = {"id", "code", "created_at", "updated_at"}
+
+
+def _comparable(project: Project) -> dict:
+    values = {
+        f.attname: getattr(project, f.attname)
+        for f in Project._meta.concrete_fields
+        if f.attname not in _NOT_COMPARED
+    }
+    values["strategic_objectives"] = sorted(project.strategic_objectives.values_list("code", flat=True))
+    return values
+
+
+def _history(project: Project) -> list[tuple]:
+    return [
+        (e.kind, e.who, e.version, [c for c in e.changes if c["field"] not in {"code"}])
+        for e in history_entries(project)
+    ]
+
+
+def test_an_imported_project_and_its_history_match_what_the_services_write(register, pmo_officer, write_xlsx):
+    # Given the same project typed in through the services and imported from a file
+    typed = project_create(
+        actor=pmo_officer,
+        fields={
+            "code": "ICT-TYPED",
+            "name": "Project ICT-001",
+            "description": "Replace the telephony platform.",
+            "portfolio": register.portfolio,
+            "programme": register.programme,
+            "department": register.department,
+            "sponsor": register.sponsor,
+            "project_manager": register.manager,
+            "business_owner": register.owner,
+            "category": "technical",
+            "methodology": "agile",
+            "stage": LifecycleStage.objects.get(name="Delivery"),
+            "status": "active",
+            "planned_start": dt.date(2026, 1, 5),
+            "planned_finish": dt.date(2026, 12, 18),
+            "budget": Decimal("1250000.50"),
+            "priority": "high",
+            "confidential": True,
+        },
+        strategic_objectives=register.objectives[:2],
+    )
+    project_import(
+        actor=pmo_officer,
+        file=write_xlsx(
+            [sheet_row("ICT-001", business_owner="Ali Khan", confidential="Yes", budget="£1,250,000.50")]
+        ),
+    )
+    imported = Project.objects.get(code="ICT-001")
+
+    # Then both hold the same values and the same creation history
+    assert _comparable(imported) == _comparable(typed)
+    assert _history(imported) == _history(typed)
+
+    # And a change made by re-import is recorded as the service records it
+    project_update(
+        actor=pmo_officer, project=typed, fields={"name": "Telephony replacement"}, expected_version=1
+    )
+    project_import(
+        actor=pmo_officer,
+        file=write_xlsx(
+            [
+                sheet_row(
+                    "ICT-001",
+                    name="Telephony replacement",
+                    business_owner="Ali Khan",
+                    confidential="Yes",
+                    budget="£1,250,000.50",
+                )
+            ]
+        ),
+    )
+    imported.refresh_from_db()
+    typed.refresh_from_db()
+    assert _comparable(imported) == _comparable(typed)
+    assert [entry[:3] for entry in _history(imported)] == [entry[:3] for entry in _history(typed)]
+    assert _history(imported)[0][3] == _history(typed)[0][3]

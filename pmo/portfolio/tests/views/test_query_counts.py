@@ -73,7 +73,7 @@ PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "objectives": (lambda: "/objectives/", ANALYST, 5),
     "people": (lambda: "/people/", ANALYST, 5),
     "lifecycle": (lambda: "/settings/lifecycle/", ANALYST, 7),  # +2: Django's own permission tables
-    "new project form": (lambda: "/projects/new/", ANALYST, 10),
+    "new project form": (lambda: "/projects/new/", ANALYST, 11),
 }
 
 
