@@ -17,7 +17,7 @@ ACTIVE_HELP = "Clear this to stop the person signing in. Their history and recor
 SUPERUSER_HELP = "A superuser may do everything, including manage other superusers."
 
 
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: beside the field it names where the form
     has that field, at the top otherwise."""
     if not hasattr(error, "error_dict"):

@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, User
-from pmo.core.permissions import ensure_can, is_pmo_head
+from pmo.core.permissions import ensure_can, has_role, is_pmo_head
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -395,17 +395,25 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     return user_update(actor=actor, user=user, fields={"is_active": active})
 
 
+PEER_HEAD_LINK = (
+    "Another PMO head's login can only be reset by a superuser: a set-password link would let you "
+    "sign in as them."
+)
+
+
 @transaction.atomic
 def user_password_link_create(*, actor: User, user: User) -> str:
     """A new set-password link (a path) for ``user``, noted in their history.
 
-    A login with no password yet gets a fresh unusable one, so earlier links stop working. The
-    link works once, for ``PASSWORD_RESET_TIMEOUT`` seconds, and stops working if the person
-    sets a password another way."""
+    Any password the login had stops working, and so do earlier links. The link works once,
+    for ``PASSWORD_RESET_TIMEOUT`` seconds, and stops working if the person sets a password
+    another way. Another PMO head's login is a superuser's to reset."""
     current = User.objects.select_for_update().get(pk=user.pk)
     ensure_can_change_user(actor, current)
-    if not current.has_usable_password():
-        current.set_unusable_password()
+    if current.pk != actor.pk and not actor.is_superuser and has_role(current, Role.PMO_HEAD):
+        raise PermissionDenied(PEER_HEAD_LINK)
+    # The link replaces any password: nobody keeps a second way in, and the person notices.
+    current.set_unusable_password()
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = PASSWORD_LINK_ISSUED  # type: ignore[attr-defined]
     current.save()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core import selectors
 from pmo.core.choices import Role
-from pmo.core.forms import PasswordSetForm, UserForm, show_service_errors
+from pmo.core.forms import PasswordSetForm, UserForm, add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.models import ApiToken, User
 from pmo.core.permissions import ensure_can
@@ -127,7 +127,7 @@ def user_create_page(request: HttpRequest) -> HttpResponse:
         try:
             account, link = user_create(actor=actor, roles=form.chosen_roles() or [], **form.values())
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if link:
                 _remember_link(request, account, link)
@@ -156,7 +156,7 @@ def user_update_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             saved = user_update(actor=actor, user=account, fields=form.values(), roles=form.chosen_roles())
         except ValidationError as error:
-            show_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, USER_SAVED.format(user=saved))
             return redirect("user_list")

@@ -56,6 +56,7 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["editing_version"].initial = self.instance.version
+            self.fields["editing_version"].required = True  # no version, no overwrite
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

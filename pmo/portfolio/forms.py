@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from pmo.core.models import DomainModel, User
 from pmo.portfolio.choices import SizeTier
@@ -59,16 +58,6 @@ def tick_list(field: Any) -> TickList:
     return TickList(field.name, str(field.label), sorted(chosen), options)
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names where the form
-    has that field, at the top otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, texts in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, texts)
-
-
 class RecordForm(forms.ModelForm):
     """A reference record of the register. Carries the version it was read at, so that saving
     over somebody else's newer change is refused (a conflict) instead of overwriting it."""
@@ -78,6 +67,13 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        model = self._meta.model
+        governance = GOVERNANCE_FIELDS.get(model, ())  # type: ignore[arg-type]
+        perm = f"portfolio.change_{model._meta.model_name}_governance"
+        if governance and self.instance.pk and user is not None and not user.has_perm(perm, self.instance):
+            for name in governance:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = ONLY_THE_PMO
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -170,12 +166,6 @@ class ProjectForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.user is not None and not self.user.has_perm(
-            "portfolio.change_project_governance", self.instance
-        ):
-            for name in GOVERNANCE_FIELDS:
-                self.fields[name].disabled = True
-                self.fields[name].help_text = ONLY_THE_PMO
         if not self.instance.pk:
             tier = cast(forms.ChoiceField, self.fields["size_tier"])
             tier.required = False
@@ -210,10 +200,12 @@ class RegisterFilter(ProjectFilter):
         for name in self.TICK_LISTS:
             self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple
         self.filters["size_tier"].label = "Size tier"
-        # Offer the people who hold the role on some project, not everyone in the organisation.
-        people = Person.objects.only("pk", "name").distinct()
-        self.filters["sponsor"].queryset = people.filter(sponsored_projects__isnull=False)
-        self.filters["project_manager"].queryset = people.filter(managed_projects__isnull=False)
+        # Offer the people who hold the role on a project this user may see, not everyone in
+        # the organisation (nor those whose only projects are confidential to them).
+        people = Person.objects.only("pk", "name")
+        visible = self.queryset
+        self.filters["sponsor"].queryset = people.filter(pk__in=visible.values("sponsor_id"))
+        self.filters["project_manager"].queryset = people.filter(pk__in=visible.values("project_manager_id"))
         self.filters["confidential"].extra["widget"] = forms.Select(
             choices=[("", "Any"), ("true", "Confidential only"), ("false", "Not confidential")]
         )

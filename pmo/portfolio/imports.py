@@ -60,6 +60,7 @@ from pmo.portfolio.models import (
     StrategicObjective,
 )
 from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
+from pmo.portfolio.services import GOVERNANCE_FIELDS
 
 # File-level problems.
 NOT_XLSX = "This is not an Excel .xlsx file. Save it from Excel as “Excel Workbook (.xlsx)” and try again."
@@ -100,6 +101,7 @@ UNKNOWN_STAGE = "No lifecycle stage is called {value}."
 UNKNOWN_OBJECTIVES = "No strategic objective has the code {codes}."
 DUPLICATE_CODE = "Code {value} is also on row {rows}; each project may appear only once."
 NOT_ALLOWED_TO_CHANGE = "You do not have permission to change project {code}."
+NOT_ALLOWED_GOVERNANCE = "Only the PMO changes this for project {code}."
 
 SUMMARY = "{created} created, {updated} updated, {unchanged} unchanged."
 CHECK_SUMMARY = (
@@ -813,6 +815,13 @@ def _plan(rows: list[_Row], lookups: _Lookups, actor: User | None) -> list[_Plan
                 if getattr(project, attname) != new:
                     setattr(project, name, value)
                     changed.add(name)
+            governance = changed & set(GOVERNANCE_FIELDS[Project])
+            if governance and actor is not None and not actor.has_perm(
+                "portfolio.change_project_governance", current
+            ):
+                for name in sorted(governance):
+                    message = NOT_ALLOWED_GOVERNANCE.format(code=row.code)
+                    row.errors.append(ImportIssue(row.number, _HEADER_OF_FIELD[name], message))
             current_objectives = frozenset(objectives_of.get(project.pk, ()))
             objectives_changed = objectives is not None and objectives != current_objectives
             plan = _Plan(row, project, False, changed, objectives, objectives_changed, project.version)

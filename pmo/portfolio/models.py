@@ -21,6 +21,10 @@ from pmo.portfolio.choices import (
 FINISH_BEFORE_START = "The planned finish must be on or after the planned start."
 PROGRAMME_IN_OTHER_PORTFOLIO = "Programme {programme} belongs to portfolio {portfolio}, not {chosen}."
 PARENT_LOOP = "An organisation unit cannot sit under itself."
+PROJECTS_IN_OTHER_PORTFOLIO = (
+    "{count} of this programme's projects are in its current portfolio: move them first, so that "
+    "every project sits in its programme's portfolio."
+)
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
@@ -172,6 +176,12 @@ class Programme(DomainModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.pk and self.portfolio_id:
+            elsewhere = self.projects.exclude(portfolio_id=self.portfolio_id).count()
+            if elsewhere:
+                raise ValidationError({"portfolio": PROJECTS_IN_OTHER_PORTFOLIO.format(count=elsewhere)})
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:programme_detail", args=[self.pk])

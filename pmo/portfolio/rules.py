@@ -49,6 +49,8 @@ rules.add_perm("portfolio.view_programme", is_staff_member)
 rules.add_perm("portfolio.add_programme", is_pmo)
 rules.add_perm("portfolio.change_programme", is_pmo | leads_programme)
 rules.add_perm("portfolio.delete_programme", is_pmo_head)
+# Code, portfolio, sponsor and manager of a programme.
+rules.add_perm("portfolio.change_programme_governance", is_pmo)
 
 for model in ("portfolio", "orgunit", "strategicobjective", "person"):
     rules.add_perm(f"portfolio.view_{model}", is_staff_member)

@@ -12,7 +12,7 @@ from pmo.core.models import DomainModel, User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import record_create, record_delete, record_update
 from pmo.engine.tiers import classify_size_tier
-from pmo.portfolio.models import Project, StrategicObjective
+from pmo.portfolio.models import Programme, Project, StrategicObjective
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -28,20 +28,27 @@ def _with_size_tier(fields: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-GOVERNANCE_FIELDS = ("code", "portfolio", "sponsor", "project_manager", "confidential")
+# Who runs a project or programme and who may see it: only the PMO changes these, even where
+# the project manager, sponsor or programme lead may change the rest.
+GOVERNANCE_FIELDS: dict[type[DomainModel], tuple[str, ...]] = {
+    Project: ("code", "portfolio", "sponsor", "project_manager", "confidential"),
+    Programme: ("code", "portfolio", "sponsor", "manager"),
+}
 
 
-def _ensure_may_change_governance(actor: User, project: Project, fields: Mapping[str, Any]) -> None:
-    changing = [f for f in Project._meta.concrete_fields if f.name in GOVERNANCE_FIELDS and f.name in fields]
+def _ensure_may_change_governance(actor: User, record: DomainModel, fields: Mapping[str, Any]) -> None:
+    model = type(record)
+    names = GOVERNANCE_FIELDS.get(model, ())
+    changing = [f for f in model._meta.concrete_fields if f.name in names and f.name in fields]
     if not changing:
         return
-    before = Project.objects.filter(pk=project.pk).values(*(f.attname for f in changing)).first() or {}
+    before = model._default_manager.filter(pk=record.pk).values(*(f.attname for f in changing)).first() or {}
     for field in changing:
         value = fields[field.name]
         if (value.pk if isinstance(value, Model) else value) != before.get(field.attname):
             ensure_can(
-                actor, "portfolio.change_project_governance", project,
-                action=f"change the {field.verbose_name} of a project (only the PMO can)",
+                actor, f"portfolio.change_{model._meta.model_name}_governance", record,
+                action=f"change the {field.verbose_name} of a {model._meta.verbose_name} (only the PMO can)",
             )
 
 
@@ -103,6 +110,8 @@ def register_entry_update(
     *, actor: User | None, entry: M, fields: Mapping[str, Any], expected_version: int | None
 ) -> M:
     """Change one of the register's reference records, guarded by its version."""
+    if actor is not None:
+        _ensure_may_change_governance(actor, entry, fields)
     return record_update(instance=entry, actor=actor, fields=fields, expected_version=expected_version)
 
 

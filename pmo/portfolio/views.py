@@ -27,6 +27,7 @@ from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from pmo.core.exports import csv_response, xlsx_response
+from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries, parse_point_in_time
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
@@ -42,7 +43,6 @@ from pmo.portfolio.forms import (
     RecordForm,
     RegisterFilter,
     StrategicObjectiveForm,
-    add_service_errors,
     tick_list,
 )
 from pmo.portfolio.models import (

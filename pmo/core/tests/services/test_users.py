@@ -295,3 +295,21 @@ def test_the_denial_message_names_the_action(make_user):
         user_create(actor=officer, roles=[], **NEW)
 
     assert str(refused.value) == NOT_ALLOWED.format(action="add logins")
+
+
+def test_a_link_for_someone_with_a_password_ends_that_password(pmo_head, make_user):
+    officer = make_user(Role.PMO_OFFICER, username="olly", password="pass-Word-123")
+
+    user_password_link_create(actor=pmo_head, user=officer)
+
+    assert authenticate(RequestFactory().post("/"), username="olly", password="pass-Word-123") is None
+
+
+def test_a_pmo_head_cannot_get_a_link_into_another_pmo_heads_login(pmo_head, make_user):
+    peer = make_user(Role.PMO_HEAD, username="peer", password="pass-Word-123")
+
+    with pytest.raises(PermissionDenied, match="only be reset by a superuser"):
+        user_password_link_create(actor=pmo_head, user=peer)
+
+    peer.refresh_from_db()
+    assert peer.check_password("pass-Word-123")

@@ -218,3 +218,15 @@ def test_reference_records_save_through_the_services_too(client, make_user):
     assert unit.history.first().history_user == officer
     assert client.post(f"/admin/portfolio/orgunit/{unit.pk}/delete/", {"post": "yes"}).status_code == 403
     assert OrgUnit.objects.filter(pk=unit.pk).exists()
+
+
+def test_an_admin_form_without_its_version_saves_nothing(client, make_user, projects):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    own = projects["own"]
+    Project.objects.filter(pk=own.pk).update(name="Someone else's name", version=2)
+
+    response = client.post(change_url(own), form_data(own, name="Overwrite", editing_version=""))
+
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert (own.name, own.version) == ("Someone else's name", 2)

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pmo.core.choices import Role
 from pmo.core.services import DELETE_PROTECTED, STALE_VERSION, ConflictError
-from pmo.portfolio.models import FINISH_BEFORE_START, Project
+from pmo.portfolio.models import FINISH_BEFORE_START, PROJECTS_IN_OTHER_PORTFOLIO, Project
 from pmo.portfolio.services import (
     project_create,
     project_delete,
     project_update,
     register_entry_delete,
+    register_entry_update,
 )
 from pmo.portfolio.tests.factories import (
     OrgUnitFactory,
@@ -262,3 +263,30 @@ def test_a_strategic_objective_linked_to_projects_cannot_be_deleted(make_user):
         register_entry_delete(actor=head, entry=objective, expected_version=1)
 
     assert list(project.strategic_objectives.all()) == [objective]
+
+
+def test_a_programme_manager_edits_the_description_but_not_who_runs_it(make_user):
+    lead = make_user(Role.PROJECT_MANAGER)
+    me = PersonFactory(user=lead)
+    programme = ProgrammeFactory(manager=me, description="Old")
+    elsewhere = PortfolioFactory(name="Estates")
+
+    register_entry_update(actor=lead, entry=programme, fields={"description": "New"}, expected_version=1)
+    for field, value in (("portfolio", elsewhere), ("manager", None), ("code", "MINE")):
+        with pytest.raises(PermissionDenied, match="only the PMO can"):
+            register_entry_update(actor=lead, entry=programme, fields={field: value}, expected_version=2)
+
+    programme.refresh_from_db()
+    assert (programme.description, programme.manager, programme.version) == ("New", me, 2)
+
+
+def test_a_programme_cannot_move_portfolio_while_its_projects_stay_behind(make_user):
+    head = make_user(Role.PMO_HEAD)
+    programme = ProgrammeFactory(portfolio=PortfolioFactory(name="IT Portfolio"))
+    ProjectFactory(programme=programme, portfolio=programme.portfolio)
+
+    with pytest.raises(ValidationError) as error:
+        estates = PortfolioFactory(name="Estates")
+        register_entry_update(actor=head, entry=programme, fields={"portfolio": estates}, expected_version=1)
+
+    assert error.value.message_dict["portfolio"] == [PROJECTS_IN_OTHER_PORTFOLIO.format(count=1)]

@@ -180,3 +180,14 @@ def test_a_project_manager_sees_who_runs_the_project_but_cannot_change_it(browse
     assert response.status_code == 302
     saved = Project.objects.get(code="IT-9")
     assert (saved.name, saved.project_manager) == ("Mine, renamed", me)
+
+
+def test_the_register_filters_name_no_one_whose_only_projects_are_hidden(browser_for, make_user):
+    ProjectFactory(code="OPEN-1", sponsor=PersonFactory(name="Open Sponsor"))
+    ProjectFactory(code="SEC-1", confidential=True, sponsor=PersonFactory(name="Secret Sponsor"),
+                   project_manager=PersonFactory(name="Secret Manager"))
+
+    text = text_of(browser_for(make_user(Role.EXECUTIVE)).get("/projects/"))
+
+    assert "Open Sponsor" in text
+    assert "Secret Sponsor" not in text and "Secret Manager" not in text
