@@ -4,13 +4,12 @@ Reads go through the selectors (so the API shows what the web pages show), write
 services (so the same rules, history and version check apply), and permissions are the ``rules``
 declared in ``pmo.portfolio.rules``."""
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar, cast
 
 import django_filters
-from django.db.models import Case, IntegerField, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -256,7 +255,7 @@ class ProjectAsOfSerializer(ProjectSerializer):
     strategic_objectives = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     def get_strategic_objectives(self, project: Project) -> list[int]:
-        return sorted(getattr(project, "as_of_objective_ids", ()))
+        return sorted(objective.pk for objective in getattr(project, "as_of_objectives", ()))
 
 
 class ProjectAsOfFilter(ProjectFilter):
@@ -452,21 +451,6 @@ class LifecycleStageViewSet(RegisterViewSet):
     ordering_fields = ["order", "name"]
 
 
-def _load_as_of_relations(projects: Sequence[Project]) -> None:
-    """Load what historical rows do not bring along: related records (one query per relation)
-    and the strategic objectives as they stood (one query)."""
-    prefetch_related_objects(list(projects), *selectors.PROJECT_RELATIONS)
-    history_ids = {project._history.history_id: project for project in projects}  # type: ignore[attr-defined]
-    through = Project.history.model._meta.get_field("historicalproject_strategic_objectives").related_model
-    objectives: dict[int, list[int]] = defaultdict(list)
-    for history_id, objective_id in through._default_manager.filter(history_id__in=history_ids).values_list(
-        "history_id", "strategicobjective_id"
-    ):
-        objectives[history_id].append(objective_id)
-    for history_id, project in history_ids.items():
-        project.as_of_objective_ids = objectives[history_id]  # type: ignore[attr-defined]
-
-
 @_register_schema(ProjectSerializer)
 @extend_schema_view(
     list=extend_schema(
@@ -518,7 +502,7 @@ class ProjectViewSet(RegisterViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
-        _load_as_of_relations(rows)
+        selectors.project_as_of_load(rows)
         data = ProjectAsOfSerializer(rows, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

@@ -21,13 +21,12 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
 from pmo.portfolio.choices import Priority, SizeTier
-from pmo.portfolio.models import Programme, Project, StrategicObjective
-from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
+from pmo.portfolio.models import Programme, StrategicObjective
+from pmo.portfolio.selectors import project_list
 
 UNKNOWN_COLUMNS = "Unknown column(s): {keys}. Choose from: {choices}."
 
@@ -96,7 +95,7 @@ def choice_order(field: str, choices: Any) -> Case:
 
 def project_objectives(project: Any) -> list[StrategicObjective]:
     """The project's strategic objectives; for a project read "as of" a date, the ones it had then."""
-    as_of = getattr(project, "_as_of_objectives", None)
+    as_of = getattr(project, "as_of_objectives", None)
     return as_of if as_of is not None else list(project.strategic_objectives.all())
 
 
@@ -155,23 +154,6 @@ def register_rows(
     """Headers and plain rows for an export of ``projects`` (default: the default columns)."""
     columns = columns or columns_by_key(PROJECT_COLUMNS, DEFAULT_PROJECT_COLUMNS)
     return [c.label for c in columns], [[c.value(p) for c in columns] for p in projects]
-
-
-def load_as_of(projects: Sequence[Project]) -> None:
-    """Load what rows read "as of" a date show, in a fixed number of queries: their related
-    records, and the strategic objectives each had at that time (from the history)."""
-    prefetch_related_objects(list(projects), *PROJECT_RELATIONS)
-    histories = [p._history for p in projects]  # type: ignore[attr-defined]
-    if not histories:
-        return
-    through = type(histories[0]).strategic_objectives.model
-    held: dict[int, list[StrategicObjective]] = {h.history_id: [] for h in histories}
-    for row in through.objects.filter(history_id__in=held).select_related("strategicobjective").order_by(
-        "strategicobjective__code"
-    ):
-        held[row.history_id].append(row.strategicobjective)
-    for project, history in zip(projects, histories, strict=True):
-        project._as_of_objectives = held[history.history_id]  # type: ignore[attr-defined]
 
 
 def project_totals(user: Any, link: str) -> dict[str, Expression]:

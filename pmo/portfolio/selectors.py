@@ -1,9 +1,10 @@
 """Reads of the portfolio register, restricted to what the user may see and shaped for display."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from pmo.core.permissions import is_pmo
 from pmo.portfolio.models import (
@@ -69,7 +70,24 @@ def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
     if visibility:
         existing = Project.objects.values("pk")
         visibility &= Q(id__in=Project.objects.filter(visibility).values("pk")) | ~Q(id__in=existing)
-    return Project.history.as_of(when).filter(visibility).select_related(*PROJECT_RELATIONS)
+    # as_of() rebuilds each row as a fresh Project, so joins here would be thrown away: the
+    # related records are loaded by project_as_of_load.
+    return Project.history.as_of(when).filter(visibility)
+
+
+def project_as_of_load(projects: Sequence[Any]) -> None:
+    """Load what rows read "as of" a date show, in a fixed number of queries: their related
+    records (historical rows bring only ids) and, as ``as_of_objectives``, the strategic
+    objectives each had at that time, ordered by code."""
+    projects = list(projects)
+    prefetch_related_objects(projects, *PROJECT_RELATIONS)
+    held: dict[int, list[StrategicObjective]] = {p._history.history_id: [] for p in projects}
+    through = Project.history.model.strategic_objectives.model
+    rows = through._default_manager.filter(history_id__in=held).select_related("strategicobjective")
+    for row in rows.order_by("strategicobjective__code"):
+        held[row.history_id].append(row.strategicobjective)
+    for project in projects:
+        project.as_of_objectives = held[project._history.history_id]
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

@@ -65,7 +65,6 @@ from pmo.portfolio.register import (
     PROJECT_COLUMNS,
     Column,
     columns_by_key,
-    load_as_of,
     projects_involving,
     register_rows,
     with_programme_count,
@@ -369,7 +368,7 @@ class ProjectListView(RecordListView):
 
     def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
         if self.as_of:
-            load_as_of(records)
+            selectors.project_as_of_load(records)
         return records
 
     def export_name(self) -> str:
