@@ -23,7 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from pmo.core.authentication import ApiTokenAuthentication
 from pmo.core.history import history_entries, parse_point_in_time
 from pmo.core.models import ApiToken
-from pmo.core.permissions import ensure_can
+from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError, api_token_create, api_token_revoke
 
 VERSION_REQUIRED = "Send the version you are changing (field 'version' or an If-Match header)."
@@ -148,10 +148,6 @@ def _model_of(view: Any) -> type[Model]:
     return model
 
 
-def _perm(model: type[Model] | Model, verb: str) -> str:
-    return f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
-
-
 class RulesPermission(permissions.BasePermission):
     """The same ``rules`` the services apply, checked before any work is done: reading needs
     ``view_<model>`` (a record the user may not see is not found), creating ``add_<model>``,
@@ -175,17 +171,18 @@ class RulesPermission(permissions.BasePermission):
             return False
         model = _model_of(view)
         if verb == "view":
-            return bool(request.user.has_perm(_perm(model, "view")))
+            return bool(request.user.has_perm(permission_name(model, "view")))
         if verb == "add" and getattr(view, "action", None) == "create":
-            ensure_can(request.user, _perm(model, "add"), action=f"add {model._meta.verbose_name_plural}")
+            what = f"add {model._meta.verbose_name_plural}"
+            ensure_can(request.user, permission_name(model, "add"), action=what)
         return True
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if not request.user.has_perm(_perm(obj, "view"), obj):
+        if not request.user.has_perm(permission_name(obj, "view"), obj):
             raise exceptions.NotFound()
         verb = self.verbs.get(request.method or "")
         if verb in ("change", "delete"):
-            ensure_can(request.user, _perm(obj, verb), obj, action=f"{verb} {obj}")
+            ensure_can(request.user, permission_name(obj, verb), obj, action=f"{verb} {obj}")
         return True
 
 

@@ -47,6 +47,11 @@ def is_staff_member(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
+def permission_name(model: Any, action: str) -> str:
+    """``app.action_model`` for a model class or record, e.g. ``portfolio.change_project``."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
 def ensure_can(user: Any, perm: str, obj: Any = None, *, action: str = "") -> None:
     """Raise PermissionDenied unless ``user`` holds ``perm`` (on ``obj`` where given)."""
     if not user.has_perm(perm, obj):

@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, User
-from pmo.core.permissions import ensure_can, has_role, is_pmo_head
+from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -35,10 +35,6 @@ class ConflictError(Exception):
         super().__init__(message)
         self.message = message
         self.current_version = current_version
-
-
-def _perm(model: type[models.Model] | models.Model, action: str) -> str:
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
 def _save_with_history(instance: DomainModel, *, actor: User | None, reason: str) -> None:
@@ -77,7 +73,7 @@ def record_create(
 
     ``actor`` None means the system itself (demo loader, migrations): no permission check."""
     if actor is not None:
-        ensure_can(actor, _perm(model, "add"), action=f"add {model._meta.verbose_name_plural}")
+        ensure_can(actor, permission_name(model, "add"), action=f"add {model._meta.verbose_name_plural}")
     instance = model(**fields)
     instance.full_clean()
     if m2m:
@@ -103,7 +99,7 @@ def _lock_current(
     model = type(instance)
     current = model._default_manager.select_for_update().get(pk=instance.pk)
     if actor is not None:
-        ensure_can(actor, _perm(current, action), current, action=f"{action} {current}")
+        ensure_can(actor, permission_name(current, action), current, action=f"{action} {current}")
     if expected_version is not None and current.version != expected_version:
         latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
         who = latest.history_user if latest and latest.history_user else "someone else"
