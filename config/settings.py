@@ -48,8 +48,12 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "bootstrap",
+    "django_tasks",
+    "django_tasks_db",
     "pmo.core",
     "pmo.portfolio",
+    "pmo.reporting",
+    "pmo.insights",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +213,23 @@ EMAIL_PORT = int(env("PMO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("PMO_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("PMO_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PMO_EMAIL_USE_TLS", default=False)
+
+# Background and periodic work (Django's Tasks API through django-tasks): the database backend
+# and its worker (``pmo worker``, started by ``pmo run``). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "PMO_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DJANGO_ENV == "test"
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+# How often the worker's clock queues the reporting cycle's periodic run (seconds).
+PMO_CYCLE_INTERVAL_SECONDS = int(env("PMO_CYCLE_INTERVAL_SECONDS", "900"))
+# The address links in e-mails start with.
+PMO_SITE_URL = env("PMO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -46,13 +46,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 MIGRATION_DATA = (
     ("pmo.core.migrations.0002_role_groups", "create_groups"),
     ("pmo.portfolio.migrations.0002_default_lifecycle", "create_stages"),
+    ("pmo.reporting.migrations.0002_defaults", "create_defaults"),
 )
 
 
 @pytest.fixture(autouse=True)
 def _migration_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     """A transactional test starts from the database the last one emptied: put back what the
-    data migrations made (the role groups, the default lifecycle), exactly as they make it."""
+    data migrations made (role groups, lifecycle, reporting defaults), exactly as they make it."""
     if not _is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")

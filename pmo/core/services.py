@@ -1,13 +1,16 @@
 """Writes shared by every domain app: audited create/update/delete with a version check,
 personal API tokens, and logins with their roles."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import BadHeaderError, send_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +18,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from pmo.core.choices import PMO_ROLES, Role
-from pmo.core.models import ApiToken, DomainModel, User
+from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
 
 M = TypeVar("M", bound=DomainModel)
+logger = logging.getLogger(__name__)
 
 STALE_VERSION = (
     "{record} was changed by {who} at {when} while you were editing (you had version "
@@ -68,12 +72,19 @@ def record_create(
     fields: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
     reason: str = "",
+    within: Any = None,
+    authorised: bool = False,
 ) -> M:
     """Validate and create a record, its history entry written in the same transaction.
 
-    ``actor`` None means the system itself (demo loader, migrations): no permission check."""
-    if actor is not None:
-        ensure_can(actor, permission_name(model, "add"), action=f"add {model._meta.verbose_name_plural}")
+    ``within`` is the record the permission is judged on, where it depends on one (a project's
+    report is added within that project). ``authorised`` says the calling workflow has already
+    checked the actor's right (a sponsor's decision that makes a baseline). ``actor`` None means
+    the system itself (demo loader, migrations): no permission check."""
+    if actor is not None and not authorised:
+        ensure_can(
+            actor, permission_name(model, "add"), within, action=f"add {model._meta.verbose_name_plural}"
+        )
     instance = model(**fields)
     instance.full_clean()
     if m2m:
@@ -414,3 +425,53 @@ def user_password_link_create(*, actor: User, user: User) -> str:
     current._change_reason = PASSWORD_LINK_ISSUED  # type: ignore[attr-defined]
     current.save()
     return _password_link_path(current)
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+def notify(
+    *, recipients: Iterable[User | None], key: str, subject: str, body: str = "", url: str = ""
+) -> int:
+    """Tell each recipient once per ``key``: an in-app notification and an e-mail. Returns how
+    many were new. A failed e-mail leaves the notification unsent-by-mail (``emailed`` False)
+    for the next periodic run to retry; it never undoes the change being announced."""
+    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    already = set(
+        Notification.objects.filter(recipient_id__in=people, key=key).values_list("recipient_id", flat=True)
+    )
+    new = [
+        Notification(recipient=user, key=key, subject=subject[:200], body=body, url=url)
+        for pk, user in people.items()
+        if pk not in already
+    ]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    notifications_email(Notification.objects.filter(key=key, emailed=False, recipient_id__in=people))
+    return len(new)
+
+
+def notifications_email(notifications: Iterable[Notification]) -> int:
+    """E-mail notifications not yet e-mailed to recipients who have an address; returns the
+    number sent."""
+    sent = 0
+    for notification in notifications:
+        address = notification.recipient.email
+        if not address:
+            continue
+        link = f"\n\n{settings.PMO_SITE_URL}{notification.url}" if notification.url else ""
+        try:
+            send_mail(notification.subject, notification.body + link, None, [address])
+        except (OSError, BadHeaderError):
+            logger.exception("Could not e-mail notification %s to %s", notification.pk, address)
+            continue
+        Notification.objects.filter(pk=notification.pk).update(emailed=True)
+        sent += 1
+    return sent
+
+
+def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them when none is named."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,145 @@
+"""Evidence-based status: what the data says a project's status is, and whether the project
+manager's declared status is better than that ("green outside, red inside").
+
+Each report dimension gets a rating from the evidence with the reasons for it; the ratings are
+green (0), amber (2) and red (4) on the five-point delivery-confidence ladder, so declared RAG and
+delivery-confidence ratings compare on one scale.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+from pmo.engine.tolerance import Dimension, Status
+
+
+class Rating(IntEnum):
+    """Delivery confidence, worse is higher. RAG uses GREEN, AMBER and RED."""
+
+    GREEN = 0
+    AMBER_GREEN = 1
+    AMBER = 2
+    AMBER_RED = 3
+    RED = 4
+
+
+class Area(StrEnum):
+    """The areas a highlight report rates."""
+
+    SCHEDULE = "schedule"
+    COST = "cost"
+    SCOPE = "scope"
+    RISKS = "risks"
+    RESOURCES = "resources"
+    BENEFITS = "benefits"
+
+
+# Which tolerance dimensions bear on which report area.
+AREA_TOLERANCES: dict[Area, tuple[Dimension, ...]] = {
+    Area.SCHEDULE: (Dimension.TIME,),
+    Area.COST: (Dimension.COST,),
+    Area.SCOPE: (Dimension.SCOPE, Dimension.QUALITY),
+    Area.RISKS: (Dimension.RISK,),
+    Area.RESOURCES: (),
+    Area.BENEFITS: (Dimension.BENEFITS,),
+}
+TOLERANCE_RATING = {
+    Status.WITHIN: Rating.GREEN,
+    Status.FORECAST_TO_BREACH: Rating.AMBER,
+    Status.BREACHED: Rating.RED,
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where evidence turns amber and red (set by the PMO)."""
+
+    overdue_milestones_amber: int = 1
+    overdue_milestones_red: int = 3
+    high_risks_amber: int = 1
+    high_risks_red: int = 3
+    missing_reports_amber: int = 1
+    missing_reports_red: int = 2
+    stale_report_days: int = 45
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The facts about one project that its status should agree with."""
+
+    tolerances: Mapping[Dimension, Status] = field(default_factory=dict)
+    overdue_milestones: int = 0
+    open_high_risks: int = 0
+    missing_reports: int = 0  # reports owed in recent periods and not handed in
+    days_since_report: int | None = None  # None: never reported
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rating: Rating
+    reasons: tuple[str, ...]
+
+
+def _count_rating(count: int, amber: int, red: int) -> Rating:
+    if count >= red:
+        return Rating.RED
+    if count >= amber:
+        return Rating.AMBER
+    return Rating.GREEN
+
+
+def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -> dict[Area, Verdict]:
+    """A rating per report area from the evidence, each with the reasons that raised it."""
+    verdicts: dict[Area, Verdict] = {}
+    for area, dimensions in AREA_TOLERANCES.items():
+        rating, reasons = Rating.GREEN, []
+        for dimension in dimensions:
+            status = evidence.tolerances.get(dimension)
+            if status is not None and status is not Status.WITHIN:
+                rating = max(rating, TOLERANCE_RATING[status])
+                reasons.append(f"{dimension.value} tolerance {status.value.replace('_', ' ')}")
+        if area is Area.SCHEDULE and evidence.overdue_milestones:
+            found = _count_rating(
+                evidence.overdue_milestones,
+                thresholds.overdue_milestones_amber,
+                thresholds.overdue_milestones_red,
+            )
+            rating = max(rating, found)
+            reasons.append(f"{evidence.overdue_milestones} milestone(s) overdue")
+        if area is Area.RISKS and evidence.open_high_risks:
+            found = _count_rating(
+                evidence.open_high_risks, thresholds.high_risks_amber, thresholds.high_risks_red
+            )
+            rating = max(rating, found)
+            reasons.append(f"{evidence.open_high_risks} open high risk(s)")
+        verdicts[area] = Verdict(rating, tuple(reasons))
+    return verdicts
+
+
+def overall(
+    evidence: Evidence, verdicts: Mapping[Area, Verdict], thresholds: Thresholds = Thresholds()
+) -> Verdict:
+    """The overall evidence rating: the worst area, made worse by missing or stale reports."""
+    rating = max((v.rating for v in verdicts.values()), default=Rating.GREEN)
+    reasons = [reason for v in verdicts.values() for reason in v.reasons]
+    if evidence.missing_reports:
+        rating = max(
+            rating,
+            _count_rating(
+                evidence.missing_reports, thresholds.missing_reports_amber, thresholds.missing_reports_red
+            ),
+        )
+        reasons.append(f"{evidence.missing_reports} report(s) missing")
+    if evidence.days_since_report is None:
+        rating = max(rating, Rating.AMBER)
+        reasons.append("no highlight report yet")
+    elif evidence.days_since_report > thresholds.stale_report_days:
+        rating = max(rating, Rating.AMBER)
+        reasons.append(f"last report {evidence.days_since_report} days old")
+    return Verdict(rating, tuple(reasons))
+
+
+def is_optimistic(declared: Rating, evidence: Rating) -> bool:
+    """True when the declared status is better than the evidence by more than one step of the
+    five-point ladder: green declared against amber or red evidence, amber against red."""
+    return evidence - declared > 1

@@ -1,0 +1,75 @@
+"""Rows of the reporting cycle turned into the tolerance engine's inputs, and its verdicts back."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from pmo.engine.tolerance import Assessment, Dimension, Direction, Tolerance, assess
+from pmo.reporting.models import Baseline, HighlightReport, ToleranceDefault
+from pmo.reporting.models import Tolerance as ToleranceRow
+
+# Which way a deviation counts against each dimension: later and dearer, more or less scope,
+# more quality criteria or high risks at risk, fewer benefits.
+DIRECTIONS = {
+    Dimension.TIME: Direction.OVER,
+    Dimension.COST: Direction.OVER,
+    Dimension.SCOPE: Direction.EITHER,
+    Dimension.QUALITY: Direction.OVER,
+    Dimension.RISK: Direction.OVER,
+    Dimension.BENEFITS: Direction.UNDER,
+}
+
+
+def _days(baseline: date, forecast: date) -> Decimal:
+    return Decimal((forecast - baseline).days)
+
+
+def figures(baseline: Baseline, report: HighlightReport) -> dict[Dimension, tuple[Decimal, Decimal]]:
+    """(baseline, forecast) per dimension, where the report gives a forecast. Time is in days
+    from the baseline finish; scope, quality and risk from a baseline of zero."""
+    result: dict[Dimension, tuple[Decimal, Decimal]] = {
+        Dimension.SCOPE: (Decimal(0), Decimal(report.scope_change_percent)),
+        Dimension.QUALITY: (Decimal(0), Decimal(report.quality_criteria_at_risk)),
+        Dimension.RISK: (Decimal(0), Decimal(report.high_risks_open)),
+    }
+    if report.forecast_finish is not None:
+        result[Dimension.TIME] = (Decimal(0), _days(baseline.finish, report.forecast_finish))
+    if report.forecast_cost is not None:
+        result[Dimension.COST] = (Decimal(baseline.budget_at_completion), Decimal(report.forecast_cost))
+    if report.forecast_benefits is not None and baseline.benefits_value:
+        result[Dimension.BENEFITS] = (Decimal(baseline.benefits_value), Decimal(report.forecast_benefits))
+    return result
+
+
+def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> Tolerance | None:
+    """A stored tolerance as the engine's. A time percentage is of the planned duration (start to
+    baseline finish), so it becomes days; without a planned start it cannot count."""
+    dimension = Dimension(row.dimension)
+    absolute, percent = row.absolute, row.percent
+    if dimension is Dimension.TIME and percent is not None:
+        start = baseline.project.planned_start
+        days = (baseline.finish - start).days * Decimal(percent) / 100 if start else None
+        candidates = [value for value in (absolute, days) if value is not None]
+        if not candidates:
+            return None
+        absolute, percent = min(candidates), None
+    return Tolerance(absolute=absolute, percent=percent, direction=DIRECTIONS[dimension])
+
+
+def assess_project(
+    *,
+    baseline: Baseline,
+    report: HighlightReport,
+    tolerances: Mapping[str, ToleranceRow | ToleranceDefault],
+    warning: Decimal,
+) -> list[Assessment]:
+    """Every dimension that has a forecast and a tolerance, judged by the engine."""
+    results = []
+    for dimension, (base, forecast) in figures(baseline, report).items():
+        row = tolerances.get(dimension.value)
+        tolerance = to_engine(row, baseline=baseline) if row is not None else None
+        if tolerance is not None:
+            results.append(
+                assess(dimension, baseline=base, forecast=forecast, tolerance=tolerance, warning=warning)
+            )
+    return results

@@ -1,0 +1,69 @@
+"""Who may do what in the reporting cycle. A rule's record is a project or anything with a
+``project`` (report, baseline, tolerance, exception, action)."""
+
+from typing import Any
+
+import rules
+
+from pmo.core.permissions import is_pmo, is_pmo_head, is_staff_member
+from pmo.portfolio.rules import is_project_manager, is_project_sponsor
+
+
+def _project(obj: Any) -> Any:
+    return getattr(obj, "project", obj)
+
+
+@rules.predicate
+def manages_project(user: Any, obj: Any) -> bool:
+    return obj is not None and is_project_manager(user, _project(obj))
+
+
+@rules.predicate
+def sponsors_project(user: Any, obj: Any) -> bool:
+    return obj is not None and is_project_sponsor(user, _project(obj))
+
+
+@rules.predicate
+def sees_project(user: Any, obj: Any) -> bool:
+    return obj is not None and user.has_perm("portfolio.view_project", _project(obj))
+
+
+# Periods and settings.
+rules.add_perm("reporting.view_reportingperiod", is_staff_member)
+rules.add_perm("reporting.add_reportingperiod", is_pmo)
+rules.add_perm("reporting.change_reportingperiod", is_pmo)
+rules.add_perm("reporting.view_reportingsettings", is_staff_member)
+rules.add_perm("reporting.change_reportingsettings", is_pmo_head)
+
+# Highlight reports: the project's manager writes and submits; the PMO may too, and alone
+# quality-checks (returns, accepts, publishes).
+rules.add_perm("reporting.view_highlightreport", is_pmo | sees_project)
+rules.add_perm("reporting.add_highlightreport", is_pmo | manages_project)
+rules.add_perm("reporting.change_highlightreport", is_pmo | manages_project)
+rules.add_perm("reporting.review_highlightreport", is_pmo)
+
+# Baselines are approved plans: only the PMO records them until change control drives them.
+rules.add_perm("reporting.view_baseline", is_pmo | sees_project)
+rules.add_perm("reporting.add_baseline", is_pmo)
+
+# Tolerances: the PMO sets a project's; the PMO head the defaults.
+rules.add_perm("reporting.view_tolerance", is_pmo | sees_project)
+rules.add_perm("reporting.add_tolerance", is_pmo)
+rules.add_perm("reporting.change_tolerance", is_pmo)
+rules.add_perm("reporting.delete_tolerance", is_pmo)
+rules.add_perm("reporting.view_tolerancedefault", is_staff_member)
+rules.add_perm("reporting.add_tolerancedefault", is_pmo_head)
+rules.add_perm("reporting.change_tolerancedefault", is_pmo_head)
+rules.add_perm("reporting.delete_tolerancedefault", is_pmo_head)
+
+# Exceptions: the project manager writes the exception report; the sponsor (or the PMO head,
+# for the board) decides.
+rules.add_perm("reporting.view_projectexception", is_pmo | sees_project)
+rules.add_perm("reporting.change_projectexception", is_pmo | manages_project | sponsors_project)
+rules.add_perm("reporting.report_projectexception", is_pmo | manages_project)
+rules.add_perm("reporting.decide_projectexception", is_pmo_head | sponsors_project)
+
+# Corrective actions: the project's manager and sponsor and the PMO.
+rules.add_perm("reporting.view_correctiveaction", is_pmo | sees_project)
+rules.add_perm("reporting.add_correctiveaction", is_pmo | manages_project | sponsors_project)
+rules.add_perm("reporting.change_correctiveaction", is_pmo | manages_project | sponsors_project)

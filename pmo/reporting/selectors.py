@@ -1,0 +1,197 @@
+"""Reads of the reporting cycle, restricted to what the user may see."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+
+from pmo.core.permissions import is_pmo
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.models import Project
+from pmo.portfolio.selectors import project_visibility
+from pmo.reporting.choices import HANDED_IN_STATES, ActionStatus, ExceptionStatus, PeriodStatus
+from pmo.reporting.models import (
+    Baseline,
+    CorrectiveAction,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+    ReportingSettings,
+    Tolerance,
+    ToleranceDefault,
+)
+
+
+def reporting_settings() -> ReportingSettings:
+    """The PMO's reporting settings (the one row; made with the defaults if missing)."""
+    return ReportingSettings.objects.order_by("pk").first() or ReportingSettings.objects.create()
+
+
+def _visible_projects(user: Any) -> Q:
+    """``project_visibility`` seen from a record with a ``project``."""
+    visibility = project_visibility(user)
+    return Q() if not visibility else Q(project__in=Project.objects.filter(visibility))
+
+
+def period_list(*, user: Any) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.all()
+
+
+def period_for(day: date) -> ReportingPeriod | None:
+    """The period that holds ``day``, if one is open or closed for it."""
+    return ReportingPeriod.objects.filter(start__lte=day, end__gte=day).first()
+
+
+def latest_period(*, before: date | None = None) -> ReportingPeriod | None:
+    periods = ReportingPeriod.objects.all()
+    if before is not None:
+        periods = periods.filter(start__lte=before)
+    return periods.order_by("-start").first()
+
+
+def report_list(*, user: Any) -> QuerySet[HighlightReport]:
+    """Every revision of every report the user may see, newest period first."""
+    return HighlightReport.objects.filter(_visible_projects(user)).select_related(
+        "project", "project__project_manager", "project__sponsor", "period", "submitted_by", "reviewed_by"
+    )
+
+
+def current_reports(*, user: Any) -> QuerySet[HighlightReport]:
+    """The latest revision of each project's report for each period."""
+    newest = (
+        HighlightReport.objects.filter(project=OuterRef("project"), period=OuterRef("period"))
+        .order_by("-revision")
+        .values("revision")[:1]
+    )
+    return report_list(user=user).filter(revision=Subquery(newest))
+
+
+def report_get(*, user: Any, pk: int) -> HighlightReport:
+    return report_list(user=user).prefetch_related("milestones").get(pk=pk)
+
+
+def report_for(*, project: Project, period: ReportingPeriod) -> HighlightReport | None:
+    """The latest revision of ``project``'s report for ``period``."""
+    return (
+        HighlightReport.objects.filter(project=project, period=period)
+        .select_related("project", "period")
+        .order_by("-revision")
+        .first()
+    )
+
+
+def previous_report(*, project: Project, before: ReportingPeriod) -> HighlightReport | None:
+    """The latest revision of the project's last report before ``before``, to pre-fill from."""
+    return (
+        HighlightReport.objects.filter(project=project, period__start__lt=before.start)
+        .prefetch_related("milestones")
+        .order_by("-period__start", "-revision")
+        .first()
+    )
+
+
+def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:
+    """Each project's latest handed-in report (its latest forecasts), by project id."""
+    latest: dict[int, HighlightReport] = {}
+    reports = (
+        HighlightReport.objects.filter(project_id__in=list(project_ids), status__in=HANDED_IN_STATES)
+        .select_related("period")
+        .prefetch_related("milestones")
+        .order_by("project_id", "-period__start", "-revision")
+    )
+    for report in reports:
+        latest.setdefault(report.project_id, report)
+    return latest
+
+
+def baseline_list(*, user: Any) -> QuerySet[Baseline]:
+    return Baseline.objects.filter(_visible_projects(user)).select_related("project", "approved_by")
+
+
+def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
+    """Each project's current (highest-numbered) baseline with its milestones, by project id."""
+    newest = (
+        Baseline.objects.filter(project=OuterRef("project")).values("project").annotate(top=Max("number"))
+    )
+    rows = (
+        Baseline.objects.filter(project_id__in=list(project_ids), number=Subquery(newest.values("top")))
+        .select_related("approved_by")
+        .prefetch_related("milestones")
+    )
+    return {b.project_id: b for b in rows}
+
+
+def tolerance_list(*, user: Any) -> QuerySet[Tolerance]:
+    return Tolerance.objects.filter(_visible_projects(user)).select_related("project")
+
+
+def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
+    return ToleranceDefault.objects.select_related("portfolio")
+
+
+def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tolerance | ToleranceDefault]]:
+    """Each project's tolerance per dimension: its own, else its portfolio's default, else its
+    size tier's (three queries, whatever the number of projects)."""
+    projects = list(projects)
+    own: dict[int, dict[str, Tolerance | ToleranceDefault]] = {p.pk: {} for p in projects}
+    for tolerance in Tolerance.objects.filter(project_id__in=own):
+        own[tolerance.project_id][tolerance.dimension] = tolerance
+    by_portfolio: dict[int, dict[str, ToleranceDefault]] = {}
+    by_tier: dict[str, dict[str, ToleranceDefault]] = {}
+    for default in ToleranceDefault.objects.all():
+        if default.portfolio_id:
+            by_portfolio.setdefault(default.portfolio_id, {})[default.dimension] = default
+        else:
+            by_tier.setdefault(default.size_tier, {})[default.dimension] = default
+    result: dict[int, dict[str, Tolerance | ToleranceDefault]] = {}
+    for project in projects:
+        merged: dict[str, Tolerance | ToleranceDefault] = {}
+        merged.update(by_tier.get(project.size_tier, {}))
+        merged.update(by_portfolio.get(project.portfolio_id, {}))
+        merged.update(own[project.pk])
+        result[project.pk] = merged
+    return result
+
+
+def exception_list(*, user: Any) -> QuerySet[ProjectException]:
+    return ProjectException.objects.filter(_visible_projects(user)).select_related(
+        "project",
+        "project__sponsor",
+        "project__project_manager",
+        "decided_by",
+        "report_submitted_by",
+        "new_baseline",
+    )
+
+
+def open_exception(project: Project) -> ProjectException | None:
+    return ProjectException.objects.filter(project=project).exclude(status=ExceptionStatus.DECIDED).first()
+
+
+def action_list(*, user: Any) -> QuerySet[CorrectiveAction]:
+    return CorrectiveAction.objects.filter(_visible_projects(user)).select_related(
+        "project", "owner", "exception"
+    )
+
+
+def open_actions(*, user: Any) -> QuerySet[CorrectiveAction]:
+    return action_list(user=user).filter(status=ActionStatus.OPEN)
+
+
+def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:
+    """Active projects with no handed-in report for ``period``."""
+    handed_in = HighlightReport.objects.filter(period=period, status__in=HANDED_IN_STATES).values("project")
+    return (
+        Project.objects.filter(status=ProjectStatus.ACTIVE)
+        .exclude(pk__in=handed_in)
+        .select_related("project_manager__user", "sponsor__user")
+    )
+
+
+def open_periods() -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("start")
+
+
+def may_see_everything(user: Any) -> bool:
+    return bool(is_pmo(user))

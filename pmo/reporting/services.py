@@ -1,0 +1,941 @@
+"""Writes and workflows of the reporting cycle: periods, highlight reports, baselines,
+tolerances, the tolerance evaluation that raises exceptions, exception workflow, corrective
+actions and the periodic run that opens periods and chases reports."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pmo.core.choices import PMO_ROLES
+from pmo.core.models import Notification, User
+from pmo.core.permissions import ensure_can
+from pmo.core.services import notifications_email, notify, record_create, record_delete, record_update
+from pmo.engine.periods import period_containing
+from pmo.engine.tolerance import Assessment, Status, worst
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.models import Person, Project
+from pmo.portfolio.services import project_update
+from pmo.reporting import selectors
+from pmo.reporting.adapters import assess_project
+from pmo.reporting.choices import (
+    FROZEN_REPORT_STATES,
+    HANDED_IN_STATES,
+    RAG_RATINGS,
+    ActionStatus,
+    BaselineSource,
+    ExceptionDecision,
+    ExceptionStatus,
+    PeriodStatus,
+    ReportDimension,
+    ReportStatus,
+    StatusScale,
+    ToleranceDimension,
+)
+from pmo.reporting.models import (
+    Baseline,
+    BaselineMilestone,
+    CorrectiveAction,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+    ReportingSettings,
+    ReportMilestone,
+    Tolerance,
+    ToleranceCheck,
+    ToleranceDefault,
+)
+
+PERIOD_CLOSED = "The reporting period {period} is closed: reports for it can no longer be written or changed."
+PERIOD_EXISTS = "A reporting period starting {start:%d %b %Y} already exists."
+PROJECT_NOT_ACTIVE = "{project} is {status}: only active projects report."
+REPORT_EXISTS = "{project} already has a report for {period}: open it instead of starting another."
+NOT_A_DRAFT = "This report is {status}: a submitted report is never changed. Start a revision to correct it."
+ALREADY_SUBMITTED = "This report was already submitted on {when:%d %b %Y %H:%M}."
+NOT_SUBMITTED = "Only a submitted report can be {action}; this one is {status}."
+NOT_ACCEPTED = "Only an accepted report can be published; this one is {status}."
+COMMENTS_REQUIRED = "Say what needs correcting: comments are required to return a report."
+MISSING_FOR_SUBMISSION = "Fill this in before submitting."
+OFF_SCALE = "The PMO reports on the red/amber/green scale: {rating} is not on it."
+FORECAST_BEFORE_START = (
+    "The forecast finish ({forecast:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
+)
+MILESTONE_BEFORE_START = "Milestone {name!r} is forecast before the project starts ({start:%d %b %Y})."
+DUPLICATE_MILESTONE = "Milestone {name!r} is listed twice."
+NOT_REVISABLE = (
+    "Only the latest revision of a submitted, returned, accepted or published report can be revised."
+)
+REASON_REQUIRED = "Give the reason for this baseline (who approved what, and why)."
+BASELINE_BEFORE_START = (
+    "The baseline finish ({finish:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
+)
+EXCEPTION_NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no longer be changed."
+EXCEPTION_NOT_AWAITING_DECISION = (
+    "This exception is {status}: it can be decided only once its exception report is in."
+)
+DECISION_NEEDS_BASELINE = "A new baseline needs its finish date, budget and reason."
+ACTION_DUE_IN_PAST = "The due date cannot be in the past."
+
+# Report fields the PM fills in; copied into the next period's draft.
+CARRIED_FIELDS = (
+    "overall_status",
+    "schedule_status",
+    "cost_status",
+    "scope_status",
+    "risks_status",
+    "resources_status",
+    "benefits_status",
+    "summary",
+    "next_period_plan",
+    "forecast_finish",
+    "forecast_cost",
+    "forecast_benefits",
+    "scope_change_percent",
+    "quality_criteria_at_risk",
+    "high_risks_open",
+    "change_requests",
+    "key_risks_issues",
+    "support_needed",
+    "lessons",
+)
+STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
+REQUIRED_FOR_SUBMISSION = (*STATUS_FIELDS, "summary", "forecast_finish", "forecast_cost")
+
+
+@dataclass(frozen=True)
+class MilestoneForecast:
+    name: str
+    forecast: date
+    achieved_on: date | None = None
+
+
+def _pmo_users() -> list[User]:
+    return list(User.objects.filter(is_active=True, groups__name__in=PMO_ROLES).distinct())
+
+
+def _user_of(person: Person | None) -> User | None:
+    return person.user if person is not None and person.user_id else None
+
+
+# Settings and periods ---------------------------------------------------------------------------
+
+
+def reporting_settings_update(
+    *, actor: User, settings_row: ReportingSettings, fields: Mapping[str, Any], expected_version: int | None
+) -> ReportingSettings:
+    """Change the cadence, status scale, due days, reminders or warning band (PMO head)."""
+    return record_update(instance=settings_row, actor=actor, fields=fields, expected_version=expected_version)
+
+
+@transaction.atomic
+def reporting_period_open(
+    *, actor: User | None, start: date, end: date | None = None, due: date | None = None
+) -> ReportingPeriod:
+    """Open a period; by default the one of the configured cadence that holds ``start``."""
+    config = selectors.reporting_settings()
+    if end is None:
+        start, end = period_containing(start, config.cadence)
+    if ReportingPeriod.objects.filter(start=start).exists():
+        raise ValidationError({"start": PERIOD_EXISTS.format(start=start)})
+    due = due or end + timedelta(days=config.due_days_after_period_end)
+    return record_create(model=ReportingPeriod, actor=actor, fields={"start": start, "end": end, "due": due})
+
+
+def reporting_period_close(
+    *, actor: User, period: ReportingPeriod, expected_version: int | None
+) -> ReportingPeriod:
+    """Close a period: no report can be started or changed in it afterwards."""
+    return record_update(
+        instance=period,
+        actor=actor,
+        fields={"status": PeriodStatus.CLOSED},
+        expected_version=expected_version,
+    )
+
+
+def reporting_period_reopen(
+    *, actor: User, period: ReportingPeriod, expected_version: int | None
+) -> ReportingPeriod:
+    return record_update(
+        instance=period, actor=actor, fields={"status": PeriodStatus.OPEN}, expected_version=expected_version
+    )
+
+
+def _ensure_open(period: ReportingPeriod) -> None:
+    if period.status != PeriodStatus.OPEN:
+        raise ValidationError(PERIOD_CLOSED.format(period=period))
+
+
+# Highlight reports ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def highlight_report_start(
+    *, actor: User | None, project: Project, period: ReportingPeriod
+) -> HighlightReport:
+    """Start the project's draft report for ``period``, pre-filled from its last report (or,
+    for a first report, from its current baseline)."""
+    if actor is not None:
+        ensure_can(actor, "reporting.add_highlightreport", project, action=f"write reports for {project}")
+    _ensure_open(period)
+    if project.status != ProjectStatus.ACTIVE:
+        raise ValidationError(
+            PROJECT_NOT_ACTIVE.format(project=project, status=project.get_status_display().lower())
+        )
+    if HighlightReport.objects.filter(project=project, period=period).exists():
+        raise ValidationError(REPORT_EXISTS.format(project=project, period=period))
+    fields: dict[str, Any] = {"project": project, "period": period}
+    milestones: list[MilestoneForecast] = []
+    previous = selectors.previous_report(project=project, before=period)
+    if previous is not None:
+        fields.update({name: getattr(previous, name) for name in CARRIED_FIELDS})
+        milestones = [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in previous.milestones.all()]
+    else:
+        baseline = selectors.current_baselines([project.pk]).get(project.pk)
+        if baseline is not None:
+            fields.update(
+                forecast_finish=baseline.finish,
+                forecast_cost=baseline.budget_at_completion,
+                forecast_benefits=baseline.benefits_value or None,
+            )
+            milestones = [MilestoneForecast(m.name, m.due) for m in baseline.milestones.all()]
+    report = record_create(
+        model=HighlightReport,
+        actor=actor,
+        fields=fields,
+        within=project,
+        reason=f"Pre-filled from {previous}" if previous else "",
+    )
+    _set_milestones(report, milestones)
+    return report
+
+
+def _set_milestones(report: HighlightReport, milestones: Sequence[MilestoneForecast]) -> None:
+    names = [m.name.strip() for m in milestones]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
+    start = report.project.planned_start
+    for milestone in milestones:
+        if start and milestone.forecast < start:
+            raise ValidationError(
+                {"milestones": MILESTONE_BEFORE_START.format(name=milestone.name, start=start)}
+            )
+    report.milestones.all().delete()
+    ReportMilestone.objects.bulk_create(
+        ReportMilestone(report=report, name=m.name.strip(), forecast=m.forecast, achieved_on=m.achieved_on)
+        for m in milestones
+    )
+
+
+def _check_forecasts(project: Project, fields: Mapping[str, Any]) -> None:
+    forecast, start = fields.get("forecast_finish"), project.planned_start
+    if forecast and start and forecast < start:
+        raise ValidationError(
+            {"forecast_finish": FORECAST_BEFORE_START.format(forecast=forecast, start=start)}
+        )
+
+
+def _check_scale(fields: Mapping[str, Any]) -> None:
+    if selectors.reporting_settings().status_scale != StatusScale.RAG:
+        return
+    errors = {
+        name: OFF_SCALE.format(rating=fields[name].replace("_", "/"))
+        for name in STATUS_FIELDS
+        if fields.get(name) and fields[name] not in RAG_RATINGS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def highlight_report_update(
+    *,
+    actor: User | None,
+    report: HighlightReport,
+    fields: Mapping[str, Any],
+    expected_version: int | None,
+    milestones: Sequence[MilestoneForecast] | None = None,
+) -> HighlightReport:
+    """Change a draft (only a draft changes; a submitted report is a snapshot)."""
+    current = HighlightReport.objects.select_related("project", "period").get(pk=report.pk)
+    if current.status in FROZEN_REPORT_STATES:
+        raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
+    _ensure_open(current.period)
+    _check_forecasts(current.project, fields)
+    _check_scale(fields)
+    updated = record_update(instance=report, actor=actor, fields=fields, expected_version=expected_version)
+    if milestones is not None:
+        _set_milestones(updated, milestones)
+    return updated
+
+
+@transaction.atomic
+def highlight_report_submit(
+    *, actor: User | None, report: HighlightReport, expected_version: int | None
+) -> HighlightReport:
+    """Hand the report in: it becomes a snapshot, the previous revision is superseded, and the
+    tolerances are evaluated against its forecasts (a breach raises an exception)."""
+    current = (
+        HighlightReport.objects.select_for_update().select_related("project", "period").get(pk=report.pk)
+    )
+    if current.status in HANDED_IN_STATES or current.submitted_at is not None:
+        raise ValidationError(ALREADY_SUBMITTED.format(when=timezone.localtime(current.submitted_at)))
+    _ensure_open(current.period)
+    missing = {
+        name: MISSING_FOR_SUBMISSION
+        for name in REQUIRED_FOR_SUBMISSION
+        if getattr(current, name) in ("", None)
+    }
+    if missing:
+        raise ValidationError(missing)
+    _check_scale({name: getattr(current, name) for name in STATUS_FIELDS})
+    submitted = record_update(
+        instance=report,
+        actor=actor,
+        fields={"status": ReportStatus.SUBMITTED, "submitted_by": actor, "submitted_at": timezone.now()},
+        expected_version=expected_version,
+        reason="Submitted",
+    )
+    for older in HighlightReport.objects.filter(
+        project=current.project, period=current.period, revision__lt=current.revision
+    ).exclude(status=ReportStatus.SUPERSEDED):
+        record_update(
+            instance=older,
+            actor=None,
+            fields={"status": ReportStatus.SUPERSEDED},
+            expected_version=None,
+            reason=f"Superseded by revision {current.revision}",
+        )
+    status = tolerances_evaluate(project=current.project, report=submitted)
+    if status is not None:
+        HighlightReport.objects.filter(pk=submitted.pk).update(tolerance_status=status.value)
+        submitted.refresh_from_db()
+    return submitted
+
+
+def _review(
+    *,
+    actor: User | None,
+    report: HighlightReport,
+    expected_version: int | None,
+    to: ReportStatus,
+    allowed_from: ReportStatus,
+    fields: Mapping[str, Any] | None = None,
+    reason: str,
+) -> HighlightReport:
+    if actor is not None:
+        ensure_can(
+            actor, "reporting.review_highlightreport", report, action="quality-check highlight reports"
+        )
+    current = HighlightReport.objects.get(pk=report.pk)
+    if current.status != allowed_from:
+        template = NOT_ACCEPTED if to == ReportStatus.PUBLISHED else NOT_SUBMITTED
+        raise ValidationError(
+            template.format(action=reason.lower(), status=current.get_status_display().lower())
+        )
+    return record_update(
+        instance=report,
+        actor=actor,
+        fields={"status": to, **(fields or {})},
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def highlight_report_return(
+    *, actor: User | None, report: HighlightReport, comments: str, expected_version: int | None
+) -> HighlightReport:
+    """The PMO sends a submitted report back with comments; the PM corrects it in a revision."""
+    if not comments.strip():
+        raise ValidationError({"review_comments": COMMENTS_REQUIRED})
+    returned = _review(
+        actor=actor,
+        report=report,
+        expected_version=expected_version,
+        to=ReportStatus.RETURNED,
+        allowed_from=ReportStatus.SUBMITTED,
+        reason="Returned",
+        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
+    )
+    notify(
+        recipients=[_user_of(returned.project.project_manager)],
+        key=f"report-returned:{returned.pk}",
+        subject=f"{returned} was returned by the PMO",
+        body=f"The PMO returned your highlight report with these comments:\n\n{comments.strip()}",
+        url=returned.get_absolute_url(),
+    )
+    return returned
+
+
+@transaction.atomic
+def highlight_report_accept(
+    *, actor: User | None, report: HighlightReport, expected_version: int | None, comments: str = ""
+) -> HighlightReport:
+    """The PMO's quality check passed."""
+    return _review(
+        actor=actor,
+        report=report,
+        expected_version=expected_version,
+        to=ReportStatus.ACCEPTED,
+        allowed_from=ReportStatus.SUBMITTED,
+        reason="Accepted",
+        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def highlight_report_publish(
+    *, actor: User | None, report: HighlightReport, expected_version: int | None
+) -> HighlightReport:
+    """Publish an accepted report to its board and the dashboard's readers."""
+    return _review(
+        actor=actor,
+        report=report,
+        expected_version=expected_version,
+        to=ReportStatus.PUBLISHED,
+        allowed_from=ReportStatus.ACCEPTED,
+        fields={"published_at": timezone.now()},
+        reason="Published",
+    )
+
+
+@transaction.atomic
+def highlight_report_revise(*, actor: User | None, report: HighlightReport) -> HighlightReport:
+    """Start a corrected revision of a handed-in or returned report: a new draft copied from it.
+    The original stays as it was until the revision is submitted and supersedes it."""
+    current = (
+        HighlightReport.objects.select_related("project", "period")
+        .prefetch_related("milestones")
+        .get(pk=report.pk)
+    )
+    if actor is not None:
+        ensure_can(actor, "reporting.change_highlightreport", current, action=f"revise {current}")
+    latest = selectors.report_for(project=current.project, period=current.period)
+    if current.status not in FROZEN_REPORT_STATES or latest is None or latest.pk != current.pk:
+        raise ValidationError(NOT_REVISABLE)
+    _ensure_open(current.period)
+    revision = record_create(
+        model=HighlightReport,
+        actor=actor,
+        within=current.project,
+        fields={
+            "project": current.project,
+            "period": current.period,
+            "revision": current.revision + 1,
+            **{name: getattr(current, name) for name in (*CARRIED_FIELDS, "achievements")},
+        },
+        reason=f"Revision of revision {current.revision}",
+    )
+    _set_milestones(
+        revision, [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in current.milestones.all()]
+    )
+    return revision
+
+
+# Baselines and tolerances ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def baseline_approve(
+    *,
+    actor: User | None,
+    project: Project,
+    finish: date,
+    budget_at_completion: Decimal,
+    reason: str,
+    scope_summary: str = "",
+    benefits_value: Decimal = Decimal(0),
+    milestones: Iterable[tuple[str, date]] = (),
+    source: BaselineSource = BaselineSource.PMO,
+    approved_by: User | None = None,
+) -> Baseline:
+    """Record a new version of the project's approved baseline (the first, or the next after an
+    approval), then re-evaluate its tolerances against it."""
+    if actor is not None and source == BaselineSource.PMO:
+        ensure_can(actor, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    if project.planned_start and finish < project.planned_start:
+        raise ValidationError(
+            {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
+        )
+    Project.objects.select_for_update().get(pk=project.pk)  # one new version at a time
+    last = (
+        Baseline.objects.filter(project=project).order_by("-number").values_list("number", flat=True).first()
+    )
+    baseline = record_create(
+        model=Baseline,
+        actor=actor,
+        authorised=source != BaselineSource.PMO,
+        fields={
+            "project": project,
+            "number": (last or 0) + 1,
+            "finish": finish,
+            "budget_at_completion": budget_at_completion,
+            "scope_summary": scope_summary,
+            "benefits_value": benefits_value,
+            "approved_by": approved_by or actor,
+            "approved_at": timezone.now(),
+            "reason": reason.strip(),
+            "source": source,
+        },
+        within=project,
+        reason=reason.strip(),
+    )
+    rows = [BaselineMilestone(baseline=baseline, name=name.strip(), due=due) for name, due in milestones]
+    names = [row.name for row in rows]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
+    BaselineMilestone.objects.bulk_create(rows)
+    tolerances_evaluate(project=project)
+    return baseline
+
+
+@transaction.atomic
+def tolerance_set(
+    *,
+    actor: User | None,
+    project: Project,
+    dimension: ToleranceDimension,
+    absolute: Decimal | None,
+    percent: Decimal | None,
+    expected_version: int | None = None,
+) -> Tolerance:
+    """Give the project its own tolerance for one dimension (replacing the default), then
+    re-evaluate."""
+    existing = Tolerance.objects.filter(project=project, dimension=dimension).first()
+    fields = {"absolute": absolute, "percent": percent}
+    if existing is None:
+        row = record_create(
+            model=Tolerance,
+            actor=actor,
+            fields={"project": project, "dimension": dimension, **fields},
+            within=project,
+        )
+    else:
+        row = record_update(instance=existing, actor=actor, fields=fields, expected_version=expected_version)
+    tolerances_evaluate(project=project)
+    return row
+
+
+@transaction.atomic
+def tolerance_clear(*, actor: User | None, tolerance: Tolerance, expected_version: int | None) -> None:
+    """Drop a project's own tolerance: the default applies again."""
+    project = tolerance.project
+    record_delete(instance=tolerance, actor=actor, expected_version=expected_version)
+    tolerances_evaluate(project=project)
+
+
+def tolerance_default_update(
+    *, actor: User | None, default: ToleranceDefault, fields: Mapping[str, Any], expected_version: int | None
+) -> ToleranceDefault:
+    """Change a default tolerance (PMO head). Projects are re-evaluated by the next periodic run
+    or their next report; ``tolerances_evaluate_all`` does all at once."""
+    return record_update(instance=default, actor=actor, fields=fields, expected_version=expected_version)
+
+
+# Tolerance evaluation and exceptions -------------------------------------------------------------
+
+
+def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
+    now = timezone.now()
+    ToleranceCheck.objects.filter(project_id=project_id).exclude(
+        dimension__in=[a.dimension.value for a in assessments]
+    ).delete()
+    for a in assessments:
+        used = None if a.used.is_infinite() else a.used.quantize(Decimal("0.0001"))
+        ToleranceCheck.objects.update_or_create(
+            project_id=project_id,
+            dimension=a.dimension.value,
+            defaults={
+                "status": a.status.value,
+                "baseline_value": a.baseline,
+                "forecast_value": a.forecast,
+                "allowance": a.allowance,
+                "used": used,
+                "explanation": a.explanation[:300],
+                "assessed_at": now,
+            },
+        )
+
+
+@transaction.atomic
+def tolerances_evaluate(*, project: Project, report: HighlightReport | None = None) -> Status | None:
+    """Judge the project's latest forecasts against its current baseline and tolerances, store
+    the verdicts, and raise an exception for a breach. Returns the worst status (None when there
+    is no baseline or no handed-in report to judge)."""
+    baseline = selectors.current_baselines([project.pk]).get(project.pk)
+    latest = report if report is not None else selectors.latest_handed_in([project.pk]).get(project.pk)
+    if baseline is None or latest is None:
+        ToleranceCheck.objects.filter(project=project).delete()
+        return None
+    tolerances = selectors.effective_tolerances([project])[project.pk]
+    warning = selectors.reporting_settings().warning_band
+    assessments = assess_project(baseline=baseline, report=latest, tolerances=tolerances, warning=warning)
+    _store_checks(project.pk, assessments)
+    breaches = [a for a in assessments if a.status is Status.BREACHED]
+    if breaches:
+        exception_raise(project=project, breaches=breaches, report=latest)
+    return worst(assessments)
+
+
+def tolerances_evaluate_all(projects: Iterable[Project] | None = None) -> dict[int, Status]:
+    """Evaluate many projects at once (after a default tolerance or the warning band changes):
+    a fixed number of queries to read, then one write per project whose verdict is stored."""
+    projects = list(projects if projects is not None else Project.objects.filter(status=ProjectStatus.ACTIVE))
+    ids = [p.pk for p in projects]
+    baselines = selectors.current_baselines(ids)
+    reports = selectors.latest_handed_in(ids)
+    tolerances = selectors.effective_tolerances(projects)
+    warning = selectors.reporting_settings().warning_band
+    results: dict[int, Status] = {}
+    for project in projects:
+        baseline, report = baselines.get(project.pk), reports.get(project.pk)
+        if baseline is None or report is None:
+            continue
+        baseline.project = project
+        assessments = assess_project(
+            baseline=baseline, report=report, tolerances=tolerances[project.pk], warning=warning
+        )
+        with transaction.atomic():
+            _store_checks(project.pk, assessments)
+            breaches = [a for a in assessments if a.status is Status.BREACHED]
+            if breaches:
+                exception_raise(project=project, breaches=breaches, report=report)
+        results[project.pk] = worst(assessments)
+    return results
+
+
+@transaction.atomic
+def exception_raise(
+    *, project: Project, breaches: Sequence[Assessment], report: HighlightReport | None = None
+) -> ProjectException:
+    """Raise an exception for a breach (the system does this, never a person), request the
+    exception report from the PM and escalate to the sponsor and the PMO. A project with an open
+    exception has the new breaches added to it instead."""
+    dimensions = ", ".join(sorted(a.dimension.value for a in breaches))
+    summary = "\n".join(a.explanation for a in breaches)
+    existing = selectors.open_exception(project)
+    if existing is not None:
+        known = set(existing.dimensions.split(", "))
+        if set(dimensions.split(", ")) <= known:
+            return existing
+        merged = ", ".join(sorted(known | set(dimensions.split(", "))))
+        return record_update(
+            instance=existing,
+            actor=None,
+            fields={"dimensions": merged, "breach_summary": summary},
+            expected_version=None,
+            reason="Further tolerance breached",
+        )
+    exception = record_create(
+        model=ProjectException,
+        actor=None,
+        fields={
+            "project": project,
+            "dimensions": dimensions,
+            "breach_summary": summary,
+            "raised_at": timezone.now(),
+            "raised_from": report,
+        },
+        reason="Raised automatically: forecast beyond tolerance",
+    )
+    due = timezone.localdate() + timedelta(days=selectors.reporting_settings().exception_report_days)
+    exception = record_update(
+        instance=exception,
+        actor=None,
+        fields={"status": ExceptionStatus.REPORT_REQUESTED, "report_due": due},
+        expected_version=None,
+        reason="Exception report requested from the project manager",
+    )
+    url = exception.get_absolute_url()
+    notify(
+        recipients=[_user_of(project.project_manager)],
+        key=f"exception-report-requested:{exception.pk}",
+        subject=f"Exception report needed by {due:%d %b %Y}: {project} is beyond tolerance",
+        body=f"{summary}\n\nWrite the exception report (cause, consequences, options, recommendation).",
+        url=url,
+    )
+    notify(
+        recipients=[_user_of(project.sponsor), *_pmo_users()],
+        key=f"exception-raised:{exception.pk}",
+        subject=f"Exception raised: {project} is forecast beyond tolerance ({dimensions})",
+        body=f"{summary}\n\nThe project manager has been asked for an exception report by {due:%d %b %Y}.",
+        url=url,
+    )
+    return exception
+
+
+@transaction.atomic
+def exception_report_submit(
+    *,
+    actor: User | None,
+    exception: ProjectException,
+    cause: str,
+    consequences: str,
+    options: str,
+    recommendation: str,
+    expected_version: int | None,
+) -> ProjectException:
+    """The PM's exception report: cause, consequences, options (each with its effect on the
+    business case, risks and tolerances) and a recommendation; goes to the sponsor to decide."""
+    if actor is not None:
+        ensure_can(
+            actor,
+            "reporting.report_projectexception",
+            exception,
+            action=f"write the exception report for {exception.project}",
+        )
+    current = ProjectException.objects.select_related("project__sponsor__user").get(pk=exception.pk)
+    if current.status not in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED):
+        raise ValidationError(
+            EXCEPTION_NOT_AWAITING_REPORT.format(status=current.get_status_display().lower())
+        )
+    texts = {
+        "cause": cause,
+        "consequences": consequences,
+        "options": options,
+        "recommendation": recommendation,
+    }
+    missing = {name: MISSING_FOR_SUBMISSION for name, text in texts.items() if not text.strip()}
+    if missing:
+        raise ValidationError(missing)
+    submitted = record_update(
+        instance=exception,
+        actor=actor,
+        fields={
+            **{name: text.strip() for name, text in texts.items()},
+            "status": ExceptionStatus.REPORT_SUBMITTED,
+            "report_submitted_by": actor,
+            "report_submitted_at": timezone.now(),
+        },
+        expected_version=expected_version,
+        reason="Exception report submitted",
+    )
+    notify(
+        recipients=[_user_of(current.project.sponsor), *_pmo_users()],
+        key=f"exception-decision-needed:{exception.pk}",
+        subject=f"Decision needed: exception report for {current.project}",
+        body=f"Recommendation:\n{recommendation.strip()}",
+        url=submitted.get_absolute_url(),
+    )
+    return submitted
+
+
+@transaction.atomic
+def exception_decide(
+    *,
+    actor: User | None,
+    exception: ProjectException,
+    decision: ExceptionDecision,
+    notes: str,
+    expected_version: int | None,
+    baseline: Mapping[str, Any] | None = None,
+) -> ProjectException:
+    """The sponsor's (or board's) decision: a new baseline, a corrective action plan, or stop.
+    A new baseline is recorded as the next version; stopping cancels the project."""
+    if actor is not None:
+        ensure_can(
+            actor,
+            "reporting.decide_projectexception",
+            exception,
+            action=f"decide exceptions for {exception.project}",
+        )
+    current = ProjectException.objects.select_related("project__project_manager__user").get(pk=exception.pk)
+    if current.status != ExceptionStatus.REPORT_SUBMITTED:
+        raise ValidationError(
+            EXCEPTION_NOT_AWAITING_DECISION.format(status=current.get_status_display().lower())
+        )
+    project = current.project
+    given = dict(baseline or {})
+    if decision == ExceptionDecision.NEW_BASELINE and (
+        not given.get("finish") or given.get("budget_at_completion") is None
+    ):
+        raise ValidationError({"baseline": DECISION_NEEDS_BASELINE})
+    fields: dict[str, Any] = {
+        "status": ExceptionStatus.DECIDED,
+        "decision": decision,
+        "decision_notes": notes.strip(),
+        "decided_by": actor,
+        "decided_at": timezone.now(),
+    }
+    decided = record_update(
+        instance=exception,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        reason=f"Decided: {ExceptionDecision(decision).label}",
+    )
+    if decision == ExceptionDecision.NEW_BASELINE:
+        new = baseline_approve(
+            actor=actor,
+            project=project,
+            finish=given["finish"],
+            budget_at_completion=given["budget_at_completion"],
+            reason=given.get("reason") or f"Exception decision: {notes.strip()}",
+            scope_summary=given.get("scope_summary", ""),
+            benefits_value=given.get("benefits_value") or Decimal(0),
+            milestones=given.get("milestones", ()),
+            source=BaselineSource.EXCEPTION,
+            approved_by=actor,
+        )
+        ProjectException.objects.filter(pk=decided.pk).update(new_baseline=new)
+        decided.refresh_from_db()
+    elif decision == ExceptionDecision.STOP:
+        project_update(
+            actor=actor,
+            project=project,
+            fields={"status": ProjectStatus.CANCELLED},
+            expected_version=None,
+            reason=f"Stopped by exception decision of {actor or 'the board'}",
+        )
+    notify(
+        recipients=[_user_of(project.project_manager), *_pmo_users()],
+        key=f"exception-decided:{exception.pk}",
+        subject=f"Exception decided for {project}: {ExceptionDecision(decision).label}",
+        body=notes.strip(),
+        url=decided.get_absolute_url(),
+    )
+    return decided
+
+
+# Corrective actions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def corrective_action_create(
+    *,
+    actor: User | None,
+    project: Project,
+    description: str,
+    owner: Person,
+    due: date,
+    exception: ProjectException | None = None,
+    notes: str = "",
+) -> CorrectiveAction:
+    """Add an action to the project's recovery plan and tell its owner."""
+    if due < timezone.localdate():
+        raise ValidationError({"due": ACTION_DUE_IN_PAST})
+    action = record_create(
+        model=CorrectiveAction,
+        actor=actor,
+        within=project,
+        fields={
+            "project": project,
+            "exception": exception,
+            "description": description.strip(),
+            "owner": owner,
+            "due": due,
+            "notes": notes,
+        },
+    )
+    notify(
+        recipients=[_user_of(owner)],
+        key=f"action-assigned:{action.pk}",
+        subject=f"Action for {project.code} due {due:%d %b %Y}: {action.description}",
+        url=action.get_absolute_url(),
+    )
+    return action
+
+
+def corrective_action_update(
+    *, actor: User | None, action: CorrectiveAction, fields: Mapping[str, Any], expected_version: int | None
+) -> CorrectiveAction:
+    """Change an action; marking it done stamps the day it was completed."""
+    fields = dict(fields)
+    if (
+        fields.get("status") == ActionStatus.DONE
+        and not fields.get("completed_on")
+        and not action.completed_on
+    ):
+        fields["completed_on"] = timezone.localdate()
+    return record_update(instance=action, actor=actor, fields=fields, expected_version=expected_version)
+
+
+# The periodic run ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleRun:
+    """What one periodic run did."""
+
+    periods_opened: int
+    reminders: int
+    late_notices: int
+    exception_reminders: int
+    emails_retried: int
+
+
+def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
+    """Open the current period if it is missing, remind PMs whose reports are due soon, flag
+    late reports to them and the PMO, chase overdue exception reports and retry unsent e-mail.
+    Idempotent: each reminder goes once (``Notification.key``), however often this runs."""
+    today = today or timezone.localdate()
+    config = selectors.reporting_settings()
+    opened = 0
+    start, _end = period_containing(today, config.cadence)
+    if selectors.period_for(today) is None and not ReportingPeriod.objects.filter(start=start).exists():
+        reporting_period_open(actor=None, start=start)
+        opened = 1
+    reminders = late = 0
+    for period in selectors.open_periods().filter(start__lte=today):
+        soon = period.due - timedelta(days=config.reminder_days_before_due)
+        if today < soon:
+            continue
+        owing = list(selectors.projects_owing_reports(period))
+        is_late = today > period.due
+        for project in owing:
+            kind = "report-late" if is_late else "report-due"
+            subject = (
+                f"Late: the {period} highlight report for {project} was due {period.due:%d %b %Y}"
+                if is_late
+                else f"Reminder: the {period} highlight report for {project} is due {period.due:%d %b %Y}"
+            )
+            count = notify(
+                recipients=[_user_of(project.project_manager)],
+                key=f"{kind}:{period.pk}:{project.pk}",
+                subject=subject,
+                url=reverse("reporting:report_start", args=[project.code, period.pk]),
+            )
+            if is_late:
+                late += count
+            else:
+                reminders += count
+        if is_late and owing:
+            codes = ", ".join(p.code for p in owing[:20]) + (" …" if len(owing) > 20 else "")
+            notify(
+                recipients=_pmo_users(),
+                key=f"reports-late-digest:{period.pk}:{today.isoformat()}",
+                subject=f"{len(owing)} highlight report(s) for {period} are late",
+                body=f"Not handed in by {period.due:%d %b %Y}: {codes}",
+                url=reverse("reporting:period_detail", args=[period.pk]),
+            )
+    chased = 0
+    overdue = ProjectException.objects.filter(
+        status=ExceptionStatus.REPORT_REQUESTED, report_due__lt=today
+    ).select_related("project__project_manager__user", "project")
+    for exception in overdue:
+        chased += notify(
+            recipients=[_user_of(exception.project.project_manager)],
+            key=f"exception-report-overdue:{exception.pk}:{today.isoformat()}",
+            subject=(
+                f"Overdue: the exception report for {exception.project} "
+                f"was due {exception.report_due:%d %b %Y}"
+            ),
+            url=exception.get_absolute_url(),
+        )
+    retried = notifications_email(
+        Notification.objects.filter(emailed=False)
+        .exclude(recipient__email="")
+        .select_related("recipient")[:200]
+    )
+    return CycleRun(opened, reminders, late, chased, retried)
