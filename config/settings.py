@@ -228,6 +228,12 @@ TASKS = {
 }
 # How often the worker's clock queues the reporting cycle's periodic run (seconds).
 PMO_CYCLE_INTERVAL_SECONDS = int(env("PMO_CYCLE_INTERVAL_SECONDS", "900"))
+# The periodic tasks `pmo worker` queues: dotted path of the task -> seconds between runs.
+PMO_PERIODIC_TASKS = {"pmo.reporting.tasks.reporting_cycle": PMO_CYCLE_INTERVAL_SECONDS}
+# How often the worker's clock looks for a periodic task that is due (seconds).
+PMO_CLOCK_TICK_SECONDS = float(env("PMO_CLOCK_TICK_SECONDS", "10"))
+# A periodic run "running" for longer than this is taken to be lost with its worker (seconds).
+PMO_PERIODIC_TASK_STALE_SECONDS = int(env("PMO_PERIODIC_TASK_STALE_SECONDS", "3600"))
 # The address links in e-mails start with.
 PMO_SITE_URL = env("PMO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

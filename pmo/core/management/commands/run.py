@@ -1,12 +1,16 @@
 """`pmo run`: serve Portfolio Office with gunicorn, a production-grade WSGI server.
 
-Static files are served by WhiteNoise (in the settings), so this one process is all a small PMO
-needs. Before serving it prints the address and the demo logins (when the demo is loaded).
+Static files are served by WhiteNoise (in the settings). Beside gunicorn it starts the background
+worker (`pmo worker`, reminders and other periodic work) as a child process and stops it on exit,
+so this one command is all a small PMO needs. Before serving it prints the address and the demo
+logins (when the demo is loaded).
 """
 
 import errno
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Mapping
 from io import StringIO
 from typing import Any
@@ -15,6 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 from gunicorn.app.base import BaseApplication
 
 DEFAULT_HOST = "127.0.0.1"
@@ -33,6 +39,10 @@ OTHER_MACHINES = (
 )
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 CANNOT_BIND = "Cannot listen on {host}:{port}: {reason}."
+WORKER_STARTED = "Background worker started (process {pid}): reminders and periodic tasks run."
+WORKER_NOT_NEEDED = "No background worker: the task backend ({backend}) runs tasks as they are queued."
+WORKER_SKIPPED = "No background worker started (--no-worker): run `pmo worker` separately."
+WORKER_STOP_TIMEOUT = 15
 
 
 def _whole_number(raw: Any, *, low: int, high: int, message: str, source: str) -> int:
@@ -136,6 +146,31 @@ class PortfolioOfficeServer(BaseApplication):
         return application
 
 
+def worker_command() -> list[str]:
+    """`pmo worker` with this interpreter (the `pmo` script may not be on PATH)."""
+    return [sys.executable, "-c", "from pmo.cli import main; main()", "worker"]
+
+
+def worker_start() -> subprocess.Popen[bytes] | None:
+    """Start `pmo worker` as a child process when tasks are queued in the database (they are not
+    with the immediate backend tests use)."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    return subprocess.Popen(worker_command(), cwd=settings.BASE_DIR)
+
+
+def worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes the task it is running), then make sure it has."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 class Command(BaseCommand):
     help = (
         "Serve Portfolio Office with gunicorn on HOST:PORT (default 127.0.0.1:8000; the HOST, "
@@ -150,6 +185,11 @@ class Command(BaseCommand):
             help=f"Worker processes, each with {DEFAULT_THREADS} threads "
             f"(default: $WEB_CONCURRENCY or {DEFAULT_WORKERS}).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (when `pmo worker` runs as its own service).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         server_options = gunicorn_options(
@@ -161,7 +201,22 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The workers are forked from this process: they must not share its connections.
         connections.close_all()
-        PortfolioOfficeServer(server_options).run()
+        worker = None
+        if options["no_worker"]:
+            self.stdout.write(WORKER_SKIPPED)
+        else:
+            worker = worker_start()
+            if worker is None:
+                backend = type(task_backends["default"]).__name__
+                self.stdout.write(WORKER_NOT_NEEDED.format(backend=backend))
+            else:
+                self.stdout.write(WORKER_STARTED.format(pid=worker.pid))
+        self.stdout.flush()
+        try:
+            PortfolioOfficeServer(server_options).run()
+        finally:
+            if worker is not None:
+                worker_stop(worker)
 
     def banner(self, server_options: Mapping[str, Any]) -> str:
         logins = StringIO()
