@@ -434,9 +434,15 @@ def notify(
     *, recipients: Iterable[User | None], key: str, subject: str, body: str = "", url: str = ""
 ) -> int:
     """Tell each recipient once per ``key``: an in-app notification and an e-mail. Returns how
-    many were new. A failed e-mail leaves the notification unsent-by-mail (``emailed`` False)
+    many were new.
+
+    The e-mail goes when the surrounding transaction commits (at once outside one), so nobody is
+    mailed about a change that was rolled back, and no database lock is held while the mail
+    server answers. A failed e-mail leaves the notification unsent-by-mail (``emailed`` False)
     for the next periodic run to retry; it never undoes the change being announced."""
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if not people:
+        return 0
     already = set(
         Notification.objects.filter(recipient_id__in=people, key=key).values_list("recipient_id", flat=True)
     )
@@ -446,25 +452,36 @@ def notify(
         if pk not in already
     ]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    notifications_email(Notification.objects.filter(key=key, emailed=False, recipient_id__in=people))
+    recipient_ids = list(people)
+    transaction.on_commit(
+        lambda: notifications_email(
+            Notification.objects.filter(
+                key=key, emailed=False, recipient_id__in=recipient_ids
+            ).select_related("recipient")
+        )
+    )
     return len(new)
 
 
 def notifications_email(notifications: Iterable[Notification]) -> int:
     """E-mail notifications not yet e-mailed to recipients who have an address; returns the
-    number sent."""
+    number sent. Each is claimed before it is sent, so two runs at once never send one twice; a
+    failed send is released for the next retry."""
     sent = 0
     for notification in notifications:
         address = notification.recipient.email
-        if not address:
+        if not address or not notification.recipient.is_active:
+            continue
+        claimed = Notification.objects.filter(pk=notification.pk, emailed=False).update(emailed=True)
+        if not claimed:
             continue
         link = f"\n\n{settings.PMO_SITE_URL}{notification.url}" if notification.url else ""
         try:
             send_mail(notification.subject, notification.body + link, None, [address])
         except (OSError, BadHeaderError):
             logger.exception("Could not e-mail notification %s to %s", notification.pk, address)
+            Notification.objects.filter(pk=notification.pk).update(emailed=False)
             continue
-        Notification.objects.filter(pk=notification.pk).update(emailed=True)
         sent += 1
     return sent
 

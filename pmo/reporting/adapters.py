@@ -42,14 +42,23 @@ def figures(baseline: Baseline, report: HighlightReport) -> dict[Dimension, tupl
 
 
 def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> Tolerance | None:
-    """A stored tolerance as the engine's. A time percentage is of the planned duration (start to
-    baseline finish), so it becomes days; without a planned start it cannot count."""
+    """A stored tolerance as the engine's.
+
+    A time percentage is of the planned duration (start to baseline finish), so it becomes days;
+    without a planned start it cannot count. Scope is measured in percent of the baseline scope,
+    so a scope percentage is that many percentage points. Quality and risk are counts, where a
+    percentage means nothing (the models refuse one); it is ignored."""
     dimension = Dimension(row.dimension)
     absolute, percent = row.absolute, row.percent
-    if dimension is Dimension.TIME and percent is not None:
-        start = baseline.project.planned_start
-        days = (baseline.finish - start).days * Decimal(percent) / 100 if start else None
-        candidates = [value for value in (absolute, days) if value is not None]
+    if percent is not None and dimension is not Dimension.COST and dimension is not Dimension.BENEFITS:
+        if dimension is Dimension.TIME:
+            start = baseline.project.planned_start
+            converted = max((baseline.finish - start).days, 0) * Decimal(percent) / 100 if start else None
+        elif dimension is Dimension.SCOPE:
+            converted = Decimal(percent)
+        else:
+            converted = None
+        candidates = [value for value in (absolute, converted) if value is not None]
         if not candidates:
             return None
         absolute, percent = min(candidates), None

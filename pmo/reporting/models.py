@@ -15,6 +15,7 @@ from pmo.core.models import DomainModel
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.models import Person, Portfolio, Project
 from pmo.reporting.choices import (
+    TOLERANCE_UNITS,
     ActionStatus,
     BaselineSource,
     Cadence,
@@ -35,6 +36,11 @@ NEGATIVE_AMOUNT = "This cannot be negative."
 NEEDS_ALLOWANCE = "Give an absolute allowance, a percentage, or both."
 ONE_SCOPE = "A default tolerance applies either to a size tier or to a portfolio, not both."
 NO_SCOPE = "Choose the size tier or the portfolio this default applies to."
+COUNT_NOT_PERCENT = (
+    "A {dimension} tolerance counts {unit}: give it as an absolute allowance, not a percentage."
+)
+# Dimensions measured as a count from a baseline of zero, where a percentage means nothing.
+COUNTED_DIMENSIONS = (ToleranceDimension.QUALITY, ToleranceDimension.RISK)
 
 not_negative = [MinValueValidator(Decimal(0), NEGATIVE_AMOUNT)]
 
@@ -297,6 +303,15 @@ class ToleranceBase(DomainModel):
     def clean(self) -> None:
         if self.absolute is None and self.percent is None:
             raise ValidationError(NEEDS_ALLOWANCE)
+        if self.dimension in COUNTED_DIMENSIONS and self.percent is not None:
+            raise ValidationError(
+                {
+                    "percent": COUNT_NOT_PERCENT.format(
+                        dimension=self.get_dimension_display().lower(),
+                        unit=TOLERANCE_UNITS[ToleranceDimension(self.dimension)],
+                    )
+                }
+            )
 
 
 class Tolerance(ToleranceBase):

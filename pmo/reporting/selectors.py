@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
-from pmo.core.permissions import is_pmo
+from pmo.core.permissions import is_staff_member
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import project_visibility
@@ -35,6 +35,9 @@ def _visible_projects(user: Any) -> Q:
 
 
 def period_list(*, user: Any) -> QuerySet[ReportingPeriod]:
+    """Every period, newest first, for anyone signed in."""
+    if not is_staff_member(user):
+        return ReportingPeriod.objects.none()
     return ReportingPeriod.objects.all()
 
 
@@ -127,6 +130,9 @@ def tolerance_list(*, user: Any) -> QuerySet[Tolerance]:
 
 
 def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
+    """The default tolerances, for anyone signed in."""
+    if not is_staff_member(user):
+        return ToleranceDefault.objects.none()
     return ToleranceDefault.objects.select_related("portfolio")
 
 
@@ -180,18 +186,17 @@ def open_actions(*, user: Any) -> QuerySet[CorrectiveAction]:
 
 
 def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:
-    """Active projects with no handed-in report for ``period``."""
+    """Active projects with no handed-in report for ``period`` (a project planned to start after
+    the period ends owes none for it)."""
     handed_in = HighlightReport.objects.filter(period=period, status__in=HANDED_IN_STATES).values("project")
     return (
         Project.objects.filter(status=ProjectStatus.ACTIVE)
+        .filter(Q(planned_start__isnull=True) | Q(planned_start__lte=period.end))
         .exclude(pk__in=handed_in)
         .select_related("project_manager__user", "sponsor__user")
+        .order_by("code")
     )
 
 
 def open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("start")
-
-
-def may_see_everything(user: Any) -> bool:
-    return bool(is_pmo(user))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from pmo.core.services import notifications_email, notify, record_create, record
 from pmo.engine.periods import period_containing
 from pmo.engine.tolerance import Assessment, Status, worst
 from pmo.portfolio.choices import ProjectStatus
-from pmo.portfolio.models import Person, Project
+from pmo.portfolio.models import Person, Portfolio, Project
 from pmo.portfolio.services import project_update
 from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
@@ -80,7 +81,15 @@ EXCEPTION_NOT_AWAITING_DECISION = (
     "This exception is {status}: it can be decided only once its exception report is in."
 )
 DECISION_NEEDS_BASELINE = "A new baseline needs its finish date, budget and reason."
+DECISION_NOTES_REQUIRED = "Record the reasons for the decision."
+NOT_A_DECISION = "{decision!r} is not a decision: choose a new baseline, a corrective action plan or stop."
 ACTION_DUE_IN_PAST = "The due date cannot be in the past."
+ACTION_OTHER_PROJECT = "This exception belongs to {other}, not to {project}."
+PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
+NOT_EDITABLE = "This cannot be changed here."
+
+# History reasons are short (django-simple-history keeps 100 characters).
+REASON_LENGTH = 100
 
 # Report fields the PM fills in; copied into the next period's draft.
 CARRIED_FIELDS = (
@@ -106,6 +115,24 @@ CARRIED_FIELDS = (
 )
 STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
 REQUIRED_FOR_SUBMISSION = (*STATUS_FIELDS, "summary", "forecast_finish", "forecast_cost")
+# What a project manager writes in a draft; the workflow fields (status, who, when, the
+# tolerance verdict) and the report's project, period and revision only the services set.
+REPORT_EDITABLE_FIELDS = frozenset({*CARRIED_FIELDS, "achievements"})
+SETTINGS_EDITABLE_FIELDS = frozenset(
+    {
+        "cadence",
+        "status_scale",
+        "due_days_after_period_end",
+        "reminder_days_before_due",
+        "warning_band",
+        "exception_report_days",
+        "stale_report_days",
+    }
+)
+TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset({"dimension", "absolute", "percent", "size_tier", "portfolio"})
+ACTION_EDITABLE_FIELDS = frozenset({"description", "owner", "due", "status", "completed_on", "notes"})
+# E-mail that could not be sent is retried for this long, then left in the app only.
+EMAIL_RETRY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -123,26 +150,62 @@ def _user_of(person: Person | None) -> User | None:
     return person.user if person is not None and person.user_id else None
 
 
+def _others(actor: User | None, *recipients: User | None) -> list[User | None]:
+    """The recipients but the actor, who needs no telling what they have just done."""
+    return [user for user in recipients if user is None or actor is None or user.pk != actor.pk]
+
+
+def _short(reason: str) -> str:
+    reason = " ".join(reason.split())
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
+
+
+def _only(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    """Refuse fields a caller may not set through this service (naming them)."""
+    refused = sorted(set(fields) - allowed)
+    if refused:
+        raise ValidationError(dict.fromkeys(refused, NOT_EDITABLE))
+
+
 # Settings and periods ---------------------------------------------------------------------------
 
 
+@transaction.atomic
 def reporting_settings_update(
     *, actor: User, settings_row: ReportingSettings, fields: Mapping[str, Any], expected_version: int | None
 ) -> ReportingSettings:
-    """Change the cadence, status scale, due days, reminders or warning band (PMO head)."""
-    return record_update(instance=settings_row, actor=actor, fields=fields, expected_version=expected_version)
+    """Change the cadence, status scale, due days, reminders or warning band (PMO head). A new
+    warning band re-judges every active project at once."""
+    _only(fields, SETTINGS_EDITABLE_FIELDS)
+    band = ReportingSettings.objects.values_list("warning_band", flat=True).get(pk=settings_row.pk)
+    updated = record_update(
+        instance=settings_row, actor=actor, fields=fields, expected_version=expected_version
+    )
+    if updated.warning_band != band:
+        tolerances_evaluate_all()
+    return updated
+
+
+def _overlapping(start: date, end: date) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start").first()
 
 
 @transaction.atomic
 def reporting_period_open(
     *, actor: User | None, start: date, end: date | None = None, due: date | None = None
 ) -> ReportingPeriod:
-    """Open a period; by default the one of the configured cadence that holds ``start``."""
+    """Open a period; by default the one of the configured cadence that holds ``start``.
+    Periods never overlap, so every day belongs to one period at most."""
+    if actor is not None:
+        ensure_can(actor, "reporting.add_reportingperiod", action="open reporting periods")
     config = selectors.reporting_settings()
     if end is None:
         start, end = period_containing(start, config.cadence)
     if ReportingPeriod.objects.filter(start=start).exists():
         raise ValidationError({"start": PERIOD_EXISTS.format(start=start)})
+    clash = _overlapping(start, end) if end >= start else None
+    if clash is not None:
+        raise ValidationError({"start": PERIOD_OVERLAPS.format(start=start, end=end, period=clash)})
     due = due or end + timedelta(days=config.due_days_after_period_end)
     return record_create(model=ReportingPeriod, actor=actor, fields={"start": start, "end": end, "due": due})
 
@@ -156,14 +219,20 @@ def reporting_period_close(
         actor=actor,
         fields={"status": PeriodStatus.CLOSED},
         expected_version=expected_version,
+        reason="Closed",
     )
 
 
 def reporting_period_reopen(
     *, actor: User, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
+    """Open a closed period again, so its reports can be written and checked."""
     return record_update(
-        instance=period, actor=actor, fields={"status": PeriodStatus.OPEN}, expected_version=expected_version
+        instance=period,
+        actor=actor,
+        fields={"status": PeriodStatus.OPEN},
+        expected_version=expected_version,
+        reason="Reopened",
     )
 
 
@@ -180,7 +249,8 @@ def highlight_report_start(
     *, actor: User | None, project: Project, period: ReportingPeriod
 ) -> HighlightReport:
     """Start the project's draft report for ``period``, pre-filled from its last report (or,
-    for a first report, from its current baseline)."""
+    for a first report, from its current baseline). The statuses, forecasts, milestones, plan,
+    risks and lessons carry over; this period's achievements start empty."""
     if actor is not None:
         ensure_can(actor, "reporting.add_highlightreport", project, action=f"write reports for {project}")
     _ensure_open(period)
@@ -188,6 +258,7 @@ def highlight_report_start(
         raise ValidationError(
             PROJECT_NOT_ACTIVE.format(project=project, status=project.get_status_display().lower())
         )
+    Project.objects.select_for_update().filter(pk=project.pk).exists()  # one start at a time
     if HighlightReport.objects.filter(project=project, period=period).exists():
         raise ValidationError(REPORT_EXISTS.format(project=project, period=period))
     fields: dict[str, Any] = {"project": project, "period": period}
@@ -210,28 +281,41 @@ def highlight_report_start(
         actor=actor,
         fields=fields,
         within=project,
-        reason=f"Pre-filled from {previous}" if previous else "",
+        reason=_short(f"Pre-filled from {previous}") if previous else "",
     )
-    _set_milestones(report, milestones)
+    _set_milestones(report, milestones, check=False)
     return report
 
 
-def _set_milestones(report: HighlightReport, milestones: Sequence[MilestoneForecast]) -> None:
+def _check_milestones(project: Project, milestones: Sequence[MilestoneForecast]) -> None:
     names = [m.name.strip() for m in milestones]
     for name in names:
         if names.count(name) > 1:
             raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
-    start = report.project.planned_start
+    start = project.planned_start
     for milestone in milestones:
         if start and milestone.forecast < start:
             raise ValidationError(
                 {"milestones": MILESTONE_BEFORE_START.format(name=milestone.name, start=start)}
             )
+
+
+def _set_milestones(
+    report: HighlightReport, milestones: Sequence[MilestoneForecast], *, check: bool = True
+) -> bool:
+    """Replace the report's milestones; True if they changed."""
+    if check:
+        _check_milestones(report.project, milestones)
+    wanted = [(m.name.strip(), m.forecast, m.achieved_on) for m in milestones]
+    stored = [(m.name, m.forecast, m.achieved_on) for m in report.milestones.all()]
+    if sorted(wanted, key=str) == sorted(stored, key=str):
+        return False
     report.milestones.all().delete()
     ReportMilestone.objects.bulk_create(
-        ReportMilestone(report=report, name=m.name.strip(), forecast=m.forecast, achieved_on=m.achieved_on)
-        for m in milestones
+        ReportMilestone(report=report, name=name, forecast=forecast, achieved_on=achieved_on)
+        for name, forecast, achieved_on in wanted
     )
+    return True
 
 
 def _check_forecasts(project: Project, fields: Mapping[str, Any]) -> None:
@@ -246,12 +330,16 @@ def _check_scale(fields: Mapping[str, Any]) -> None:
     if selectors.reporting_settings().status_scale != StatusScale.RAG:
         return
     errors = {
-        name: OFF_SCALE.format(rating=fields[name].replace("_", "/"))
+        name: OFF_SCALE.format(rating=str(fields[name]).replace("_", "/"))
         for name in STATUS_FIELDS
         if fields.get(name) and fields[name] not in RAG_RATINGS
     }
     if errors:
         raise ValidationError(errors)
+
+
+def _locked_report(report: HighlightReport) -> HighlightReport:
+    return HighlightReport.objects.select_for_update().select_related("project", "period").get(pk=report.pk)
 
 
 @transaction.atomic
@@ -263,30 +351,57 @@ def highlight_report_update(
     expected_version: int | None,
     milestones: Sequence[MilestoneForecast] | None = None,
 ) -> HighlightReport:
-    """Change a draft (only a draft changes; a submitted report is a snapshot)."""
-    current = HighlightReport.objects.select_related("project", "period").get(pk=report.pk)
+    """Change a draft (only a draft changes; a submitted report is a snapshot). Changing only
+    the milestones is a change too: a new version with its history entry."""
+    current = _locked_report(report)
+    if actor is not None:
+        ensure_can(actor, "reporting.change_highlightreport", current, action=f"change {current}")
+    _only(fields, REPORT_EDITABLE_FIELDS)
     if current.status in FROZEN_REPORT_STATES:
         raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
     _ensure_open(current.period)
     _check_forecasts(current.project, fields)
     _check_scale(fields)
-    updated = record_update(instance=report, actor=actor, fields=fields, expected_version=expected_version)
     if milestones is not None:
-        _set_milestones(updated, milestones)
+        _check_milestones(current.project, milestones)
+    version = current.version
+    updated = record_update(instance=report, actor=actor, fields=fields, expected_version=expected_version)
+    changed = milestones is not None and _set_milestones(updated, milestones, check=False)
+    if changed and updated.version == version:
+        # Only the milestones changed: the report still gets a new version and history entry.
+        updated.version = version + 1
+        updated._history_user = actor  # type: ignore[attr-defined]
+        updated._change_reason = "Milestones changed"  # type: ignore[attr-defined]
+        updated.save()
     return updated
+
+
+def _assess(project: Project, report: HighlightReport) -> list[Assessment] | None:
+    """The engine's verdicts on ``report``'s forecasts (None without a baseline to judge by)."""
+    baseline = selectors.current_baselines([project.pk]).get(project.pk)
+    if baseline is None:
+        return None
+    baseline.project = project
+    tolerances = selectors.effective_tolerances([project])[project.pk]
+    warning = selectors.reporting_settings().warning_band
+    return assess_project(baseline=baseline, report=report, tolerances=tolerances, warning=warning)
 
 
 @transaction.atomic
 def highlight_report_submit(
     *, actor: User | None, report: HighlightReport, expected_version: int | None
 ) -> HighlightReport:
-    """Hand the report in: it becomes a snapshot, the previous revision is superseded, and the
-    tolerances are evaluated against its forecasts (a breach raises an exception)."""
-    current = (
-        HighlightReport.objects.select_for_update().select_related("project", "period").get(pk=report.pk)
-    )
+    """Hand the report in: it becomes a snapshot carrying its tolerance verdict, the previous
+    revision is superseded, and the project's tolerances are evaluated against its latest
+    forecasts (a breach raises an exception)."""
+    current = _locked_report(report)
+    if actor is not None:
+        ensure_can(actor, "reporting.change_highlightreport", current, action=f"submit {current}")
     if current.status in HANDED_IN_STATES or current.submitted_at is not None:
-        raise ValidationError(ALREADY_SUBMITTED.format(when=timezone.localtime(current.submitted_at)))
+        when = current.submitted_at or current.updated_at
+        raise ValidationError(ALREADY_SUBMITTED.format(when=timezone.localtime(when)))
+    if current.status in FROZEN_REPORT_STATES:
+        raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
     _ensure_open(current.period)
     missing = {
         name: MISSING_FOR_SUBMISSION
@@ -296,10 +411,20 @@ def highlight_report_submit(
     if missing:
         raise ValidationError(missing)
     _check_scale({name: getattr(current, name) for name in STATUS_FIELDS})
+    _check_forecasts(current.project, {"forecast_finish": current.forecast_finish})
+    milestones = list(current.milestones.all())
+    _check_milestones(current.project, [MilestoneForecast(m.name, m.forecast) for m in milestones])
+    assessments = _assess(current.project, current)
+    verdict = worst(assessments).value if assessments else ""
     submitted = record_update(
         instance=report,
         actor=actor,
-        fields={"status": ReportStatus.SUBMITTED, "submitted_by": actor, "submitted_at": timezone.now()},
+        fields={
+            "status": ReportStatus.SUBMITTED,
+            "submitted_by": actor,
+            "submitted_at": timezone.now(),
+            "tolerance_status": verdict,
+        },
         expected_version=expected_version,
         reason="Submitted",
     )
@@ -308,15 +433,12 @@ def highlight_report_submit(
     ).exclude(status=ReportStatus.SUPERSEDED):
         record_update(
             instance=older,
-            actor=None,
+            actor=actor,
             fields={"status": ReportStatus.SUPERSEDED},
             expected_version=None,
             reason=f"Superseded by revision {current.revision}",
         )
-    status = tolerances_evaluate(project=current.project, report=submitted)
-    if status is not None:
-        HighlightReport.objects.filter(pk=submitted.pk).update(tolerance_status=status.value)
-        submitted.refresh_from_db()
+    tolerances_evaluate(project=current.project)
     return submitted
 
 
@@ -330,16 +452,17 @@ def _review(
     fields: Mapping[str, Any] | None = None,
     reason: str,
 ) -> HighlightReport:
+    current = _locked_report(report)
     if actor is not None:
         ensure_can(
-            actor, "reporting.review_highlightreport", report, action="quality-check highlight reports"
+            actor, "reporting.review_highlightreport", current, action="quality-check highlight reports"
         )
-    current = HighlightReport.objects.get(pk=report.pk)
     if current.status != allowed_from:
         template = NOT_ACCEPTED if to == ReportStatus.PUBLISHED else NOT_SUBMITTED
         raise ValidationError(
             template.format(action=reason.lower(), status=current.get_status_display().lower())
         )
+    _ensure_open(current.period)
     return record_update(
         instance=report,
         actor=actor,
@@ -354,6 +477,10 @@ def highlight_report_return(
     *, actor: User | None, report: HighlightReport, comments: str, expected_version: int | None
 ) -> HighlightReport:
     """The PMO sends a submitted report back with comments; the PM corrects it in a revision."""
+    if actor is not None:
+        ensure_can(
+            actor, "reporting.review_highlightreport", report, action="quality-check highlight reports"
+        )
     if not comments.strip():
         raise ValidationError({"review_comments": COMMENTS_REQUIRED})
     returned = _review(
@@ -366,7 +493,7 @@ def highlight_report_return(
         fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
     )
     notify(
-        recipients=[_user_of(returned.project.project_manager)],
+        recipients=_others(actor, _user_of(returned.project.project_manager)),
         key=f"report-returned:{returned.pk}",
         subject=f"{returned} was returned by the PMO",
         body=f"The PMO returned your highlight report with these comments:\n\n{comments.strip()}",
@@ -409,13 +536,10 @@ def highlight_report_publish(
 
 @transaction.atomic
 def highlight_report_revise(*, actor: User | None, report: HighlightReport) -> HighlightReport:
-    """Start a corrected revision of a handed-in or returned report: a new draft copied from it.
-    The original stays as it was until the revision is submitted and supersedes it."""
-    current = (
-        HighlightReport.objects.select_related("project", "period")
-        .prefetch_related("milestones")
-        .get(pk=report.pk)
-    )
+    """Start a corrected revision of a handed-in or returned report: a new draft copied from it
+    (achievements and milestones included). The original stays as it was until the revision is
+    submitted and supersedes it."""
+    current = _locked_report(report)
     if actor is not None:
         ensure_can(actor, "reporting.change_highlightreport", current, action=f"revise {current}")
     latest = selectors.report_for(project=current.project, period=current.period)
@@ -430,17 +554,77 @@ def highlight_report_revise(*, actor: User | None, report: HighlightReport) -> H
             "project": current.project,
             "period": current.period,
             "revision": current.revision + 1,
-            **{name: getattr(current, name) for name in (*CARRIED_FIELDS, "achievements")},
+            **{name: getattr(current, name) for name in REPORT_EDITABLE_FIELDS},
         },
         reason=f"Revision of revision {current.revision}",
     )
     _set_milestones(
-        revision, [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in current.milestones.all()]
+        revision,
+        [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in current.milestones.all()],
+        check=False,
     )
     return revision
 
 
 # Baselines and tolerances ------------------------------------------------------------------------
+
+
+def _baseline_record(
+    *,
+    actor: User | None,
+    project: Project,
+    finish: date,
+    budget_at_completion: Decimal,
+    reason: str,
+    scope_summary: str,
+    benefits_value: Decimal,
+    milestones: Iterable[tuple[str, date]],
+    source: BaselineSource,
+    approved_by: User | None,
+) -> Baseline:
+    """Write the next baseline version (the caller has checked the actor's right)."""
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    if project.planned_start and finish < project.planned_start:
+        raise ValidationError(
+            {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
+        )
+    rows = [(name.strip(), due) for name, due in milestones]
+    names = [name for name, _due in rows]
+    for name, due in rows:
+        if names.count(name) > 1:
+            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
+        if project.planned_start and due < project.planned_start:
+            raise ValidationError(
+                {"milestones": MILESTONE_BEFORE_START.format(name=name, start=project.planned_start)}
+            )
+    Project.objects.select_for_update().filter(pk=project.pk).exists()  # one new version at a time
+    last = (
+        Baseline.objects.filter(project=project).order_by("-number").values_list("number", flat=True).first()
+    )
+    baseline = record_create(
+        model=Baseline,
+        actor=actor,
+        authorised=True,
+        fields={
+            "project": project,
+            "number": (last or 0) + 1,
+            "finish": finish,
+            "budget_at_completion": budget_at_completion,
+            "scope_summary": scope_summary,
+            "benefits_value": benefits_value,
+            "approved_by": approved_by or actor,
+            "approved_at": timezone.now(),
+            "reason": reason.strip(),
+            "source": source,
+        },
+        within=project,
+        reason=_short(reason),
+    )
+    BaselineMilestone.objects.bulk_create(
+        BaselineMilestone(baseline=baseline, name=name, due=due) for name, due in rows
+    )
+    return baseline
 
 
 @transaction.atomic
@@ -458,44 +642,22 @@ def baseline_approve(
     approved_by: User | None = None,
 ) -> Baseline:
     """Record a new version of the project's approved baseline (the first, or the next after an
-    approval), then re-evaluate its tolerances against it."""
-    if actor is not None and source == BaselineSource.PMO:
+    approval), then re-evaluate its tolerances against it. Only the PMO records one directly;
+    an exception decision makes one through ``exception_decide``."""
+    if actor is not None:
         ensure_can(actor, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
-    if not reason.strip():
-        raise ValidationError({"reason": REASON_REQUIRED})
-    if project.planned_start and finish < project.planned_start:
-        raise ValidationError(
-            {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
-        )
-    Project.objects.select_for_update().get(pk=project.pk)  # one new version at a time
-    last = (
-        Baseline.objects.filter(project=project).order_by("-number").values_list("number", flat=True).first()
-    )
-    baseline = record_create(
-        model=Baseline,
+    baseline = _baseline_record(
         actor=actor,
-        authorised=source != BaselineSource.PMO,
-        fields={
-            "project": project,
-            "number": (last or 0) + 1,
-            "finish": finish,
-            "budget_at_completion": budget_at_completion,
-            "scope_summary": scope_summary,
-            "benefits_value": benefits_value,
-            "approved_by": approved_by or actor,
-            "approved_at": timezone.now(),
-            "reason": reason.strip(),
-            "source": source,
-        },
-        within=project,
-        reason=reason.strip(),
+        project=project,
+        finish=finish,
+        budget_at_completion=budget_at_completion,
+        reason=reason,
+        scope_summary=scope_summary,
+        benefits_value=benefits_value,
+        milestones=milestones,
+        source=source,
+        approved_by=approved_by,
     )
-    rows = [BaselineMilestone(baseline=baseline, name=name.strip(), due=due) for name, due in milestones]
-    names = [row.name for row in rows]
-    for name in names:
-        if names.count(name) > 1:
-            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
-    BaselineMilestone.objects.bulk_create(rows)
     tolerances_evaluate(project=project)
     return baseline
 
@@ -512,6 +674,8 @@ def tolerance_set(
 ) -> Tolerance:
     """Give the project its own tolerance for one dimension (replacing the default), then
     re-evaluate."""
+    if actor is not None:
+        ensure_can(actor, "reporting.add_tolerance", project, action=f"set tolerances for {project}")
     existing = Tolerance.objects.filter(project=project, dimension=dimension).first()
     fields = {"absolute": absolute, "percent": percent}
     if existing is None:
@@ -535,12 +699,64 @@ def tolerance_clear(*, actor: User | None, tolerance: Tolerance, expected_versio
     tolerances_evaluate(project=project)
 
 
+def _projects_under(defaults: Iterable[ToleranceDefault]) -> list[Project]:
+    """The active projects a default tolerance can apply to."""
+    scope = Q(pk__in=[])
+    for default in defaults:
+        scope |= (
+            Q(portfolio_id=default.portfolio_id) if default.portfolio_id else Q(size_tier=default.size_tier)
+        )
+    return list(Project.objects.filter(scope, status=ProjectStatus.ACTIVE))
+
+
+@transaction.atomic
+def tolerance_default_create(
+    *,
+    actor: User | None,
+    dimension: ToleranceDimension,
+    absolute: Decimal | None,
+    percent: Decimal | None,
+    size_tier: str = "",
+    portfolio: Portfolio | None = None,
+) -> ToleranceDefault:
+    """Add a default tolerance for a size tier or a portfolio (PMO head); the projects it
+    applies to are re-evaluated."""
+    default = record_create(
+        model=ToleranceDefault,
+        actor=actor,
+        fields={
+            "dimension": dimension,
+            "absolute": absolute,
+            "percent": percent,
+            "size_tier": size_tier,
+            "portfolio": portfolio,
+        },
+    )
+    tolerances_evaluate_all(_projects_under([default]))
+    return default
+
+
+@transaction.atomic
 def tolerance_default_update(
     *, actor: User | None, default: ToleranceDefault, fields: Mapping[str, Any], expected_version: int | None
 ) -> ToleranceDefault:
-    """Change a default tolerance (PMO head). Projects are re-evaluated by the next periodic run
-    or their next report; ``tolerances_evaluate_all`` does all at once."""
-    return record_update(instance=default, actor=actor, fields=fields, expected_version=expected_version)
+    """Change a default tolerance (PMO head); the projects it applied to, and those it applies
+    to now, are re-evaluated at once."""
+    _only(fields, TOLERANCE_DEFAULT_EDITABLE_FIELDS)
+    before = ToleranceDefault.objects.get(pk=default.pk)
+    updated = record_update(instance=default, actor=actor, fields=fields, expected_version=expected_version)
+    tolerances_evaluate_all(_projects_under([before, updated]))
+    return updated
+
+
+@transaction.atomic
+def tolerance_default_delete(
+    *, actor: User | None, default: ToleranceDefault, expected_version: int | None
+) -> None:
+    """Remove a default tolerance (PMO head); its projects are re-evaluated without it."""
+    projects = _projects_under([default])
+    record_delete(instance=default, actor=actor, expected_version=expected_version)
+    tolerances_evaluate_all(projects)
 
 
 # Tolerance evaluation and exceptions -------------------------------------------------------------
@@ -570,17 +786,15 @@ def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
 
 @transaction.atomic
 def tolerances_evaluate(*, project: Project, report: HighlightReport | None = None) -> Status | None:
-    """Judge the project's latest forecasts against its current baseline and tolerances, store
-    the verdicts, and raise an exception for a breach. Returns the worst status (None when there
-    is no baseline or no handed-in report to judge)."""
-    baseline = selectors.current_baselines([project.pk]).get(project.pk)
+    """Judge the project's latest forecasts (those of ``report`` if given, else of its latest
+    handed-in report) against its current baseline and tolerances, store the verdicts, and raise
+    an exception for a breach. Returns the worst status (None when there is no baseline or no
+    handed-in report to judge)."""
     latest = report if report is not None else selectors.latest_handed_in([project.pk]).get(project.pk)
-    if baseline is None or latest is None:
+    assessments = _assess(project, latest) if latest is not None else None
+    if assessments is None or latest is None:
         ToleranceCheck.objects.filter(project=project).delete()
         return None
-    tolerances = selectors.effective_tolerances([project])[project.pk]
-    warning = selectors.reporting_settings().warning_band
-    assessments = assess_project(baseline=baseline, report=latest, tolerances=tolerances, warning=warning)
     _store_checks(project.pk, assessments)
     breaches = [a for a in assessments if a.status is Status.BREACHED]
     if breaches:
@@ -621,22 +835,37 @@ def exception_raise(
 ) -> ProjectException:
     """Raise an exception for a breach (the system does this, never a person), request the
     exception report from the PM and escalate to the sponsor and the PMO. A project with an open
-    exception has the new breaches added to it instead."""
-    dimensions = ", ".join(sorted(a.dimension.value for a in breaches))
+    exception has new breached dimensions added to it (and the people told) instead."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("project_manager__user", "sponsor__user")
+        .get(pk=project.pk)
+    )  # one open exception per project, however many evaluations run at once
+    found = {a.dimension.value for a in breaches}
     summary = "\n".join(a.explanation for a in breaches)
+    pm, sponsor = _user_of(project.project_manager), _user_of(project.sponsor)
     existing = selectors.open_exception(project)
     if existing is not None:
         known = set(existing.dimensions.split(", "))
-        if set(dimensions.split(", ")) <= known:
+        if found <= known:
             return existing
-        merged = ", ".join(sorted(known | set(dimensions.split(", "))))
-        return record_update(
+        merged = ", ".join(sorted(known | found))
+        extended = record_update(
             instance=existing,
             actor=None,
             fields={"dimensions": merged, "breach_summary": summary},
             expected_version=None,
             reason="Further tolerance breached",
         )
+        notify(
+            recipients=[pm, sponsor, *_pmo_users()],
+            key=f"exception-extended:{extended.pk}:{merged}",
+            subject=f"Exception for {project} now covers {merged}",
+            body=f"{summary}\n\nThe exception report should cover every dimension in breach.",
+            url=extended.get_absolute_url(),
+        )
+        return extended
+    dimensions = ", ".join(sorted(found))
     exception = record_create(
         model=ProjectException,
         actor=None,
@@ -659,14 +888,14 @@ def exception_raise(
     )
     url = exception.get_absolute_url()
     notify(
-        recipients=[_user_of(project.project_manager)],
+        recipients=[pm],
         key=f"exception-report-requested:{exception.pk}",
         subject=f"Exception report needed by {due:%d %b %Y}: {project} is beyond tolerance",
         body=f"{summary}\n\nWrite the exception report (cause, consequences, options, recommendation).",
         url=url,
     )
     notify(
-        recipients=[_user_of(project.sponsor), *_pmo_users()],
+        recipients=[sponsor, *_pmo_users()],
         key=f"exception-raised:{exception.pk}",
         subject=f"Exception raised: {project} is forecast beyond tolerance ({dimensions})",
         body=f"{summary}\n\nThe project manager has been asked for an exception report by {due:%d %b %Y}.",
@@ -688,14 +917,18 @@ def exception_report_submit(
 ) -> ProjectException:
     """The PM's exception report: cause, consequences, options (each with its effect on the
     business case, risks and tolerances) and a recommendation; goes to the sponsor to decide."""
+    current = (
+        ProjectException.objects.select_for_update()
+        .select_related("project__sponsor__user")
+        .get(pk=exception.pk)
+    )
     if actor is not None:
         ensure_can(
             actor,
             "reporting.report_projectexception",
-            exception,
-            action=f"write the exception report for {exception.project}",
+            current,
+            action=f"write the exception report for {current.project}",
         )
-    current = ProjectException.objects.select_related("project__sponsor__user").get(pk=exception.pk)
     if current.status not in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED):
         raise ValidationError(
             EXCEPTION_NOT_AWAITING_REPORT.format(status=current.get_status_display().lower())
@@ -722,7 +955,7 @@ def exception_report_submit(
         reason="Exception report submitted",
     )
     notify(
-        recipients=[_user_of(current.project.sponsor), *_pmo_users()],
+        recipients=_others(actor, _user_of(current.project.sponsor), *_pmo_users()),
         key=f"exception-decision-needed:{exception.pk}",
         subject=f"Decision needed: exception report for {current.project}",
         body=f"Recommendation:\n{recommendation.strip()}",
@@ -741,26 +974,32 @@ def exception_decide(
     expected_version: int | None,
     baseline: Mapping[str, Any] | None = None,
 ) -> ProjectException:
-    """The sponsor's (or board's) decision: a new baseline, a corrective action plan, or stop.
-    A new baseline is recorded as the next version; stopping cancels the project."""
+    """The decision of the project's sponsor (or the PMO head, for the board) on the exception
+    report: a new baseline (recorded as the next version and the tolerances judged against it),
+    a corrective action plan, or stop (the project is cancelled)."""
+    current = (
+        ProjectException.objects.select_for_update()
+        .select_related("project__project_manager__user", "project__sponsor__user")
+        .get(pk=exception.pk)
+    )
     if actor is not None:
         ensure_can(
             actor,
             "reporting.decide_projectexception",
-            exception,
-            action=f"decide exceptions for {exception.project}",
+            current,
+            action=f"decide exceptions for {current.project}",
         )
-    current = ProjectException.objects.select_related("project__project_manager__user").get(pk=exception.pk)
     if current.status != ExceptionStatus.REPORT_SUBMITTED:
         raise ValidationError(
             EXCEPTION_NOT_AWAITING_DECISION.format(status=current.get_status_display().lower())
         )
+    if decision not in ExceptionDecision.values:
+        raise ValidationError({"decision": NOT_A_DECISION.format(decision=decision)})
+    decision = ExceptionDecision(decision)
+    if not notes.strip():
+        raise ValidationError({"decision_notes": DECISION_NOTES_REQUIRED})
     project = current.project
     given = dict(baseline or {})
-    if decision == ExceptionDecision.NEW_BASELINE and (
-        not given.get("finish") or given.get("budget_at_completion") is None
-    ):
-        raise ValidationError({"baseline": DECISION_NEEDS_BASELINE})
     fields: dict[str, Any] = {
         "status": ExceptionStatus.DECIDED,
         "decision": decision,
@@ -768,15 +1007,10 @@ def exception_decide(
         "decided_by": actor,
         "decided_at": timezone.now(),
     }
-    decided = record_update(
-        instance=exception,
-        actor=actor,
-        fields=fields,
-        expected_version=expected_version,
-        reason=f"Decided: {ExceptionDecision(decision).label}",
-    )
     if decision == ExceptionDecision.NEW_BASELINE:
-        new = baseline_approve(
+        if not given.get("finish") or given.get("budget_at_completion") is None:
+            raise ValidationError({"baseline": DECISION_NEEDS_BASELINE})
+        fields["new_baseline"] = _baseline_record(
             actor=actor,
             project=project,
             finish=given["finish"],
@@ -788,20 +1022,29 @@ def exception_decide(
             source=BaselineSource.EXCEPTION,
             approved_by=actor,
         )
-        ProjectException.objects.filter(pk=decided.pk).update(new_baseline=new)
-        decided.refresh_from_db()
+    decided = record_update(
+        instance=exception,
+        actor=actor,
+        fields=fields,
+        expected_version=expected_version,
+        reason=f"Decided: {decision.label}",
+    )
+    if decision == ExceptionDecision.NEW_BASELINE:
+        tolerances_evaluate(project=project)
     elif decision == ExceptionDecision.STOP:
         project_update(
             actor=actor,
             project=project,
             fields={"status": ProjectStatus.CANCELLED},
             expected_version=None,
-            reason=f"Stopped by exception decision of {actor or 'the board'}",
+            reason=_short(f"Stopped by exception decision of {actor or 'the board'}"),
         )
     notify(
-        recipients=[_user_of(project.project_manager), *_pmo_users()],
+        recipients=_others(
+            actor, _user_of(project.project_manager), _user_of(project.sponsor), *_pmo_users()
+        ),
         key=f"exception-decided:{exception.pk}",
-        subject=f"Exception decided for {project}: {ExceptionDecision(decision).label}",
+        subject=f"Exception decided for {project}: {decision.label}",
         body=notes.strip(),
         url=decided.get_absolute_url(),
     )
@@ -823,6 +1066,14 @@ def corrective_action_create(
     notes: str = "",
 ) -> CorrectiveAction:
     """Add an action to the project's recovery plan and tell its owner."""
+    if actor is not None:
+        ensure_can(
+            actor, "reporting.add_correctiveaction", project, action=f"add corrective actions to {project}"
+        )
+    if exception is not None and exception.project_id != project.pk:
+        raise ValidationError(
+            {"exception": ACTION_OTHER_PROJECT.format(other=exception.project, project=project)}
+        )
     if due < timezone.localdate():
         raise ValidationError({"due": ACTION_DUE_IN_PAST})
     action = record_create(
@@ -839,7 +1090,7 @@ def corrective_action_create(
         },
     )
     notify(
-        recipients=[_user_of(owner)],
+        recipients=_others(actor, _user_of(owner)),
         key=f"action-assigned:{action.pk}",
         subject=f"Action for {project.code} due {due:%d %b %Y}: {action.description}",
         url=action.get_absolute_url(),
@@ -847,18 +1098,35 @@ def corrective_action_create(
     return action
 
 
+@transaction.atomic
 def corrective_action_update(
     *, actor: User | None, action: CorrectiveAction, fields: Mapping[str, Any], expected_version: int | None
 ) -> CorrectiveAction:
-    """Change an action; marking it done stamps the day it was completed."""
+    """Change an action; marking it done stamps the day it was completed (unless given), and
+    opening it again clears that day. A new owner is told."""
+    _only(fields, ACTION_EDITABLE_FIELDS)
+    before = CorrectiveAction.objects.select_related("owner__user").get(pk=action.pk)
+    if actor is not None:
+        ensure_can(actor, "reporting.change_correctiveaction", before, action=f"change {before}")
     fields = dict(fields)
-    if (
-        fields.get("status") == ActionStatus.DONE
-        and not fields.get("completed_on")
-        and not action.completed_on
-    ):
+    if "description" in fields:
+        fields["description"] = str(fields["description"]).strip()
+    if "due" in fields and fields["due"] != before.due and fields["due"] < timezone.localdate():
+        raise ValidationError({"due": ACTION_DUE_IN_PAST})
+    status = fields.get("status", before.status)
+    if status == ActionStatus.DONE and not fields.get("completed_on") and not before.completed_on:
         fields["completed_on"] = timezone.localdate()
-    return record_update(instance=action, actor=actor, fields=fields, expected_version=expected_version)
+    elif status == ActionStatus.OPEN and "status" in fields:
+        fields["completed_on"] = None
+    updated = record_update(instance=action, actor=actor, fields=fields, expected_version=expected_version)
+    if updated.owner_id != before.owner_id:
+        notify(
+            recipients=_others(actor, _user_of(updated.owner)),
+            key=f"action-assigned:{updated.pk}:{updated.owner_id}",
+            subject=f"Action for {updated.project.code} due {updated.due:%d %b %Y}: {updated.description}",
+            url=updated.get_absolute_url(),
+        )
+    return updated
 
 
 # The periodic run ------------------------------------------------------------------------------
@@ -875,17 +1143,28 @@ class CycleRun:
     emails_retried: int
 
 
+def _open_current_period(today: date, cadence: str) -> int:
+    """Open the period of the cadence that holds ``today`` unless one already does; after a
+    change of cadence it starts the day after the last period ends. Returns how many opened."""
+    if selectors.period_for(today) is not None:
+        return 0
+    start, end = period_containing(today, cadence)
+    clash = _overlapping(start, end)
+    if clash is not None:
+        start = clash.end + timedelta(days=1)
+    reporting_period_open(actor=None, start=start, end=end)
+    return 1
+
+
 def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
     """Open the current period if it is missing, remind PMs whose reports are due soon, flag
     late reports to them and the PMO, chase overdue exception reports and retry unsent e-mail.
-    Idempotent: each reminder goes once (``Notification.key``), however often this runs."""
+    Idempotent: each reminder goes once (``Notification.key``), however often this runs; the
+    PMO's digest of late reports and the chasers for overdue exception reports once a day."""
     today = today or timezone.localdate()
     config = selectors.reporting_settings()
-    opened = 0
-    start, _end = period_containing(today, config.cadence)
-    if selectors.period_for(today) is None and not ReportingPeriod.objects.filter(start=start).exists():
-        reporting_period_open(actor=None, start=start)
-        opened = 1
+    with transaction.atomic():
+        opened = _open_current_period(today, config.cadence)
     reminders = late = 0
     for period in selectors.open_periods().filter(start__lte=today):
         soon = period.due - timedelta(days=config.reminder_days_before_due)
@@ -934,8 +1213,13 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
             url=exception.get_absolute_url(),
         )
     retried = notifications_email(
-        Notification.objects.filter(emailed=False)
+        Notification.objects.filter(
+            emailed=False,
+            recipient__is_active=True,
+            created_at__gte=timezone.now() - timedelta(days=EMAIL_RETRY_DAYS),
+        )
         .exclude(recipient__email="")
-        .select_related("recipient")[:200]
+        .select_related("recipient")
+        .order_by("created_at", "pk")[:200]
     )
     return CycleRun(opened, reminders, late, chased, retried)
