@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 from pmo.core.api import TokenView
 from pmo.core.api_users import UserViewSet
+from pmo.insights.api import DashboardView
 from pmo.portfolio import api as portfolio_api
+from pmo.reporting import api as reporting_api
 
 app_name = "api"
 
@@ -27,9 +29,19 @@ router.register(
 )
 router.register("lifecycle-stages", portfolio_api.LifecycleStageViewSet, basename="lifecycle-stage")
 router.register("users", UserViewSet, basename="user")
+router.register("reporting-periods", reporting_api.ReportingPeriodViewSet, basename="reporting-period")
+router.register("highlight-reports", reporting_api.HighlightReportViewSet, basename="highlight-report")
+router.register("baselines", reporting_api.BaselineViewSet, basename="baseline")
+router.register("tolerances", reporting_api.ToleranceViewSet, basename="tolerance")
+router.register("tolerance-defaults", reporting_api.ToleranceDefaultViewSet, basename="tolerance-default")
+router.register("tolerance-checks", reporting_api.ToleranceCheckViewSet, basename="tolerance-check")
+router.register("exceptions", reporting_api.ProjectExceptionViewSet, basename="exception")
+router.register("corrective-actions", reporting_api.CorrectiveActionViewSet, basename="corrective-action")
+router.register("notifications", reporting_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/me/", portfolio_api.MeView.as_view(), name="auth-me"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     *router.urls,
 ]

@@ -198,6 +198,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields, or several sets behind one field name ("status"),
+    # named once so the schema's enums are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "pmo.portfolio.choices.ProjectStatus",
+        "PeriodStatusEnum": "pmo.reporting.choices.PeriodStatus",
+        "ReportStatusEnum": "pmo.reporting.choices.ReportStatus",
+        "RatingEnum": "pmo.reporting.choices.Rating",
+        "ToleranceStateEnum": "pmo.reporting.choices.ToleranceState",
+        "ExceptionStatusEnum": "pmo.reporting.choices.ExceptionStatus",
+        "ActionStatusEnum": "pmo.reporting.choices.ActionStatus",
+    },
 }
 
 EMAIL_BACKEND = env(

@@ -1,0 +1,1214 @@
+"""The reporting cycle over REST (``/api/v1/``): periods, highlight reports, baselines,
+tolerances and their verdicts, exceptions, corrective actions, and the signed-in user's own
+notifications.
+
+As for the register: reads go through the selectors (a record of a project you may not see is
+not found), writes through ``pmo.reporting.services`` (so the workflow rules, history and
+version check are the web pages'), and permissions are the ``rules`` of
+``pmo.reporting.rules``, checked before any work is done."""
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, filters, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pmo.core.api import (
+    ERROR_SCHEMA,
+    AliasOrderingFilter,
+    HistoryMixin,
+    RulesPermission,
+    expected_version,
+    optional_expected_version,
+)
+from pmo.core.models import DomainModel, Notification, User
+from pmo.core.permissions import ensure_can, permission_name
+from pmo.core.services import notification_mark_read
+from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, VersionedSerializer
+from pmo.portfolio.models import Person, Project
+from pmo.portfolio.selectors import project_visibility
+from pmo.reporting import selectors, services
+from pmo.reporting.choices import (
+    TOLERANCE_UNITS,
+    ActionStatus,
+    BaselineSource,
+    ExceptionDecision,
+    ExceptionStatus,
+    ReportStatus,
+    ToleranceDimension,
+    ToleranceState,
+)
+from pmo.reporting.models import (
+    NEGATIVE_AMOUNT,
+    Baseline,
+    BaselineMilestone,
+    CorrectiveAction,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+    ReportMilestone,
+    Tolerance,
+    ToleranceCheck,
+    ToleranceDefault,
+)
+
+TOLERANCE_EXISTS = (
+    "{project} already has its own {dimension} tolerance: change that one "
+    "(PATCH /api/v1/tolerances/{pk}/ with its version) instead of adding another."
+)
+EXCEPTION_OF_OTHER_PROJECT = "This exception belongs to another project."
+COMMENTS_REQUIRED = services.COMMENTS_REQUIRED
+CURRENT_HELP = "true: only the latest revision of each project's report for each period."
+OPEN_HELP = "true: only exceptions not yet decided; false: only decided ones."
+OVERDUE_HELP = "true: only open actions past their due date; false: all others."
+
+# The model's own words for a negative amount (DRF would otherwise word it itself).
+NOT_NEGATIVE = {"error_messages": {"min_value": NEGATIVE_AMOUNT}}
+
+NOT_FOUND = {404: OpenApiResponse(ERROR_SCHEMA, description="No such record, or not one you may see.")}
+ACTION_ERRORS = {
+    400: OpenApiResponse(ERROR_SCHEMA, description="Not possible in the record's state, or invalid input."),
+    403: OpenApiResponse(ERROR_SCHEMA, description="Not allowed by your role or your part in the record."),
+    **{code: response for code, response in UPDATE_ERRORS.items() if code in (404, 409)},
+}
+
+
+def _name_of(relation: str, attribute: str = "name", *, nullable: bool = False) -> serializers.CharField:
+    return serializers.CharField(source=f"{relation}.{attribute}", read_only=True, allow_null=nullable)
+
+
+def _user_name(relation: str) -> serializers.CharField:
+    """The name of a login (``str(user)``: full name, else username)."""
+    return serializers.CharField(source=relation, read_only=True, allow_null=True)
+
+
+# Permissions -------------------------------------------------------------------------------
+
+
+def _is_per_project(model: type[Any]) -> bool:
+    return any(field.name == "project" for field in model._meta.fields)
+
+
+class ReportingPermission(RulesPermission):
+    """``RulesPermission`` for the reporting cycle.
+
+    A record that belongs to a project is judged on that project: anyone who may read projects
+    may read the collection (the selector keeps the rows to the projects they may see, and a
+    record of another one is not found), and adding one is judged within the project the body
+    names (by the viewset, before the service runs). A workflow action on a record (``submit``,
+    ``decide``…) needs the permission the viewset names for it in ``action_verbs``."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        model = view.queryset.model
+        if _is_per_project(model):
+            if request.method in permissions.SAFE_METHODS:
+                return bool(request.user.has_perm("portfolio.view_project"))
+            if getattr(view, "action", None) == "create":
+                return True
+        return super().has_permission(request, view)
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        super().has_object_permission(request, view, obj)
+        verbs: Mapping[str, str] = getattr(view, "action_verbs", {})
+        name = getattr(view, "action", None) or ""
+        if name in verbs:
+            ensure_can(
+                request.user, permission_name(obj, verbs[name]), obj, action=f"{name.rstrip('_')} {obj}"
+            )
+        return True
+
+
+# Fields shared by the serializers ------------------------------------------------------------
+
+
+class ProjectCodeField(serializers.SlugRelatedField):
+    """A project named by its code, among those the signed-in user may see."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The project's code, e.g. IT-145.")
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = Project.objects.all()
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[Project]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return Project.objects.filter(project_visibility(user)).select_related("project_manager", "sponsor")
+
+
+class ProjectRecordSerializer(VersionedSerializer):
+    """A record of one project: the project by code, with its name alongside."""
+
+    project = ProjectCodeField()
+    project_name = _name_of("project")
+
+
+# Reporting periods -------------------------------------------------------------------------
+
+
+class ReportingPeriodSerializer(VersionedSerializer):
+    """One turn of the cycle. On create, give ``start``: the period of the configured cadence
+    that holds it is opened (or give ``end`` too); ``due`` defaults from the settings."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:reporting-period-detail")
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "url", "name", "start", "end", "due", "status", "version", "created_at", "updated_at"]
+        read_only_fields = ["status"]
+        extra_kwargs = {
+            "start": {"validators": []},  # the service says which period already exists
+            "end": {"required": False},
+            "due": {"required": False},
+        }
+
+
+class VersionBodySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="The version you are changing (or send an If-Match header)."
+    )
+
+
+# Highlight reports -------------------------------------------------------------------------
+
+
+class ReportMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportMilestone
+        fields = ["name", "forecast", "achieved_on"]
+
+
+class HighlightReportSerializer(ProjectRecordSerializer):
+    """A highlight report with its milestone forecasts. Only a draft changes (``PATCH``);
+    ``milestones``, when sent, replaces the whole list."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:highlight-report-detail")
+    project = ProjectCodeField(read_only=True)
+    period_name = serializers.CharField(source="period.__str__", read_only=True)
+    submitted_by_name = _user_name("submitted_by")
+    reviewed_by_name = _user_name("reviewed_by")
+    milestones = ReportMilestoneSerializer(many=True, required=False)
+
+    class Meta:
+        model = HighlightReport
+        validators: ClassVar[list[Any]] = []  # the services check uniqueness, saying what clashes
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_name",
+            "period",
+            "period_name",
+            "revision",
+            "status",
+            "overall_status",
+            "schedule_status",
+            "cost_status",
+            "scope_status",
+            "risks_status",
+            "resources_status",
+            "benefits_status",
+            "summary",
+            "achievements",
+            "next_period_plan",
+            "forecast_finish",
+            "forecast_cost",
+            "forecast_benefits",
+            "scope_change_percent",
+            "quality_criteria_at_risk",
+            "high_risks_open",
+            "change_requests",
+            "key_risks_issues",
+            "support_needed",
+            "lessons",
+            "milestones",
+            "tolerance_status",
+            "submitted_by",
+            "submitted_by_name",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_by_name",
+            "reviewed_at",
+            "review_comments",
+            "published_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "period",
+            "revision",
+            "status",
+            "tolerance_status",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comments",
+            "published_at",
+        ]
+        extra_kwargs = {"forecast_cost": NOT_NEGATIVE, "forecast_benefits": NOT_NEGATIVE}
+
+
+class HighlightReportStartSerializer(serializers.Serializer):
+    project = ProjectCodeField()
+    period = serializers.PrimaryKeyRelatedField(
+        queryset=ReportingPeriod.objects.all(), help_text="The reporting period's id."
+    )
+
+
+class ReturnBodySerializer(VersionBodySerializer):
+    comments = serializers.CharField(
+        error_messages={"required": COMMENTS_REQUIRED, "blank": COMMENTS_REQUIRED},
+        help_text="What the project manager must correct.",
+    )
+
+
+class AcceptBodySerializer(VersionBodySerializer):
+    comments = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HighlightReportFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    period = django_filters.NumberFilter(field_name="period_id", label="Reporting period id")
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
+    tolerance_status = django_filters.MultipleChoiceFilter(choices=ToleranceState.choices)
+    current = django_filters.BooleanFilter(method="latest_revisions", label=CURRENT_HELP)
+
+    class Meta:
+        model = HighlightReport
+        fields: ClassVar[list[str]] = []
+
+    def latest_revisions(
+        self, queryset: QuerySet[HighlightReport], name: str, value: bool
+    ) -> QuerySet[HighlightReport]:
+        current = selectors.current_reports(user=self.request.user).values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+# Baselines -------------------------------------------------------------------------------
+
+
+class BaselineMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BaselineMilestone
+        fields = ["name", "due"]
+
+
+class BaselineSerializer(ProjectRecordSerializer):
+    """A version of a project's approved plan. ``POST`` approves the next version (the PMO,
+    with a reason); a baseline is never changed or deleted."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:baseline-detail")
+    approved_by_name = _user_name("approved_by")
+    milestones = BaselineMilestoneSerializer(many=True, required=False)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Why this baseline was approved."
+    )
+
+    class Meta:
+        model = Baseline
+        validators: ClassVar[list[Any]] = []  # the services check uniqueness, saying what clashes
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_name",
+            "number",
+            "finish",
+            "budget_at_completion",
+            "scope_summary",
+            "benefits_value",
+            "milestones",
+            "reason",
+            "source",
+            "approved_by",
+            "approved_by_name",
+            "approved_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["number", "source", "approved_by", "approved_at"]
+        extra_kwargs = {"budget_at_completion": NOT_NEGATIVE, "benefits_value": NOT_NEGATIVE}
+
+
+class BaselineFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    source = django_filters.MultipleChoiceFilter(choices=BaselineSource.choices)
+
+    class Meta:
+        model = Baseline
+        fields: ClassVar[list[str]] = []
+
+
+# Tolerances --------------------------------------------------------------------------------
+
+
+class ToleranceSerializer(ProjectRecordSerializer):
+    """A project's own tolerance for one dimension (``unit`` says what ``absolute`` counts),
+    overriding the defaults. At least one of ``absolute`` and ``percent``."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:tolerance-detail")
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tolerance
+        validators: ClassVar[list[Any]] = []  # the services check uniqueness, saying what clashes
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_name",
+            "dimension",
+            "unit",
+            "absolute",
+            "percent",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE}
+
+    def get_unit(self, row: Tolerance | ToleranceDefault) -> str:
+        return TOLERANCE_UNITS[ToleranceDimension(row.dimension)]
+
+
+class ToleranceChangeSerializer(ToleranceSerializer):
+    """On a change, the project and dimension stay as they are."""
+
+    project = ProjectCodeField(read_only=True)
+
+    class Meta(ToleranceSerializer.Meta):
+        read_only_fields = ["dimension"]
+
+
+class ToleranceFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    dimension = django_filters.MultipleChoiceFilter(choices=ToleranceDimension.choices)
+
+    class Meta:
+        model = Tolerance
+        fields: ClassVar[list[str]] = []
+
+
+class ToleranceDefaultSerializer(VersionedSerializer):
+    """The tolerance a project gets for a dimension unless it has its own: its portfolio's,
+    else its size tier's. Only the allowances change."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:tolerance-default-detail")
+    portfolio_name = _name_of("portfolio", nullable=True)
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ToleranceDefault
+        fields = [
+            "id",
+            "url",
+            "dimension",
+            "unit",
+            "size_tier",
+            "portfolio",
+            "portfolio_name",
+            "absolute",
+            "percent",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["dimension", "size_tier", "portfolio"]
+        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE}
+
+    def get_unit(self, row: ToleranceDefault) -> str:
+        return TOLERANCE_UNITS[ToleranceDimension(row.dimension)]
+
+
+class ToleranceCheckSerializer(serializers.ModelSerializer):
+    """The latest verdict on one dimension of a project, with the figures that prove it."""
+
+    project = serializers.CharField(source="project.code", read_only=True)
+    project_name = _name_of("project")
+
+    class Meta:
+        model = ToleranceCheck
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "dimension",
+            "status",
+            "baseline_value",
+            "forecast_value",
+            "allowance",
+            "used",
+            "explanation",
+            "assessed_at",
+        ]
+
+
+class ToleranceCheckFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    dimension = django_filters.MultipleChoiceFilter(choices=ToleranceDimension.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ToleranceState.choices)
+
+    class Meta:
+        model = ToleranceCheck
+        fields: ClassVar[list[str]] = []
+
+
+# Exceptions --------------------------------------------------------------------------------
+
+
+class ProjectExceptionSerializer(VersionedSerializer):
+    """A tolerance breach escalated beyond the project manager, with the PM's exception report
+    and the decision. Raised by the system; changed only by its ``report`` and ``decide``
+    actions."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:exception-detail")
+    project = serializers.CharField(source="project.code", read_only=True)
+    project_name = _name_of("project")
+    is_open = serializers.BooleanField(read_only=True)
+    report_submitted_by_name = _user_name("report_submitted_by")
+    decided_by_name = _user_name("decided_by")
+
+    class Meta:
+        model = ProjectException
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_name",
+            "status",
+            "is_open",
+            "dimensions",
+            "breach_summary",
+            "raised_at",
+            "raised_from",
+            "report_due",
+            "cause",
+            "consequences",
+            "options",
+            "recommendation",
+            "report_submitted_by",
+            "report_submitted_by_name",
+            "report_submitted_at",
+            "decision",
+            "decision_notes",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "new_baseline",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExceptionReportBodySerializer(VersionBodySerializer):
+    cause = serializers.CharField(required=False, allow_blank=True, default="")
+    consequences = serializers.CharField(required=False, allow_blank=True, default="")
+    options = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Each option with its effect on the business case, risks and tolerances.",
+    )
+    recommendation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NewBaselineSerializer(serializers.Serializer):
+    """The terms of the new baseline a ``new_baseline`` decision approves."""
+
+    finish = serializers.DateField()
+    budget_at_completion = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, **NOT_NEGATIVE
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    scope_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    benefits_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, **NOT_NEGATIVE
+    )
+    milestones = BaselineMilestoneSerializer(many=True, required=False)
+
+
+class DecideBodySerializer(VersionBodySerializer):
+    decision = serializers.ChoiceField(choices=ExceptionDecision.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    baseline = NewBaselineSerializer(
+        required=False, help_text="Required for a new_baseline decision: the new baseline's terms."
+    )
+
+
+class ExceptionFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    status = django_filters.MultipleChoiceFilter(choices=ExceptionStatus.choices)
+    open = django_filters.BooleanFilter(method="still_open", label=OPEN_HELP)
+
+    class Meta:
+        model = ProjectException
+        fields: ClassVar[list[str]] = []
+
+    def still_open(
+        self, queryset: QuerySet[ProjectException], name: str, value: bool
+    ) -> QuerySet[ProjectException]:
+        decided = {"status": ExceptionStatus.DECIDED}
+        return queryset.exclude(**decided) if value else queryset.filter(**decided)
+
+
+# Corrective actions ------------------------------------------------------------------------
+
+
+class CorrectiveActionSerializer(ProjectRecordSerializer):
+    """An action in a project's recovery plan, with one owner (a person) and a due date."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:corrective-action-detail")
+    owner_name = _name_of("owner")
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CorrectiveAction
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_name",
+            "exception",
+            "description",
+            "owner",
+            "owner_name",
+            "due",
+            "status",
+            "completed_on",
+            "is_overdue",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"status": {"read_only": True}, "completed_on": {"read_only": True}}
+
+    def get_is_overdue(self, row: CorrectiveAction) -> bool:
+        return row.is_overdue(timezone.localdate())
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        exception, project = attrs.get("exception"), attrs.get("project")
+        if exception is not None and project is not None and exception.project_id != project.pk:
+            raise serializers.ValidationError({"exception": [EXCEPTION_OF_OTHER_PROJECT]})
+        return attrs
+
+
+class CorrectiveActionChangeSerializer(CorrectiveActionSerializer):
+    """On a change the project and exception stay; the status may move to done or cancelled."""
+
+    project = ProjectCodeField(read_only=True)
+
+    class Meta(CorrectiveActionSerializer.Meta):
+        extra_kwargs = {"exception": {"read_only": True}}
+
+
+class CorrectiveActionFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices)
+    owner = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
+    exception = django_filters.NumberFilter(field_name="exception_id", label="Exception id")
+    overdue = django_filters.BooleanFilter(method="past_due", label=OVERDUE_HELP)
+
+    class Meta:
+        model = CorrectiveAction
+        fields: ClassVar[list[str]] = []
+
+    def past_due(
+        self, queryset: QuerySet[CorrectiveAction], name: str, value: bool
+    ) -> QuerySet[CorrectiveAction]:
+        late = {"status": ActionStatus.OPEN, "due__lt": timezone.localdate()}
+        return queryset.filter(**late) if value else queryset.exclude(**late)
+
+
+# Notifications -----------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A message to you: what happened, and the page to open (``url``, within the site)."""
+
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "subject", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, row: Notification) -> bool:
+        return row.read_at is not None
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class NotificationFilter(django_filters.FilterSet):
+    read = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Notification
+        fields: ClassVar[list[str]] = []
+
+
+# Viewsets ----------------------------------------------------------------------------------
+
+
+class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Reads through a selector, ``rules`` for permissions, writes through the services.
+    Subclasses set ``queryset`` (its model), ``serializer_class`` and ``selector``."""
+
+    permission_classes = [permissions.IsAuthenticated, ReportingPermission]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    selector: ClassVar[Callable[..., QuerySet[Any]]]
+    action_verbs: ClassVar[dict[str, str]] = {}
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return type(self).selector(user=self.request.user)
+
+    @property
+    def actor(self) -> User:
+        """The signed-in user: the permission classes let nobody else this far."""
+        return cast(User, self.request.user)
+
+    def _represent(self, instance: DomainModel, *, status_code: int = status.HTTP_200_OK) -> Response:
+        shaped = self.get_queryset().filter(pk=instance.pk).first() or instance
+        serializer = self.serializer_class(shaped, context=self.get_serializer_context())
+        response = Response(serializer.data, status=status_code)
+        response["ETag"] = f'"{shaped.version}"'
+        return response
+
+    def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        body = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    def _ensure_can_add(self, project: Project) -> None:
+        model = self.queryset.model  # type: ignore[union-attr]
+        ensure_can(
+            self.actor,
+            permission_name(model, "add"),
+            project,
+            action=f"add {model._meta.verbose_name_plural} to {project}",
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = f'"{instance.version}"'
+        return response
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: ReportingPeriodSerializer, **WRITE_ERRORS}),
+    close=extend_schema(
+        request=VersionBodySerializer,
+        parameters=[IF_MATCH],
+        responses={200: ReportingPeriodSerializer, **ACTION_ERRORS},
+    ),
+    reopen=extend_schema(
+        request=VersionBodySerializer,
+        parameters=[IF_MATCH],
+        responses={200: ReportingPeriodSerializer, **ACTION_ERRORS},
+    ),
+)
+@extend_schema(tags=["reporting-periods"])
+class ReportingPeriodViewSet(mixins.CreateModelMixin, ReportingViewSet):
+    """Reporting periods: every active project owes one highlight report per period by its
+    ``due`` date. The PMO opens them (the periodic run opens each one on time) and closes them;
+    a closed period takes no more reports."""
+
+    queryset = ReportingPeriod.objects.none()
+    serializer_class = ReportingPeriodSerializer
+    selector = staticmethod(selectors.period_list)
+    filterset_fields = ["status"]
+    ordering_fields = ["start", "due"]
+    action_verbs: ClassVar[dict[str, str]] = {"close": "change", "reopen": "change"}
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(ReportingPeriodSerializer)
+        period = services.reporting_period_open(
+            actor=self.actor, start=fields["start"], end=fields.get("end"), due=fields.get("due")
+        )
+        return self._represent(period, status_code=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Close the period: reports for it can no longer be started or changed."""
+        period = services.reporting_period_close(
+            actor=self.actor, period=self.get_object(), expected_version=expected_version(request)
+        )
+        return self._represent(period)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Open a closed period again, for late reports or corrections."""
+        period = services.reporting_period_reopen(
+            actor=self.actor, period=self.get_object(), expected_version=expected_version(request)
+        )
+        return self._represent(period)
+
+
+def _report_action_schema(body: type[serializers.Serializer] | None = VersionBodySerializer) -> Any:
+    return extend_schema(
+        request=body,
+        parameters=[IF_MATCH] if body is not None else [],
+        responses={200: HighlightReportSerializer, **ACTION_ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: HighlightReportSerializer(many=True), 400: ERROR_SCHEMA}),
+    create=extend_schema(
+        request=HighlightReportStartSerializer,
+        responses={201: HighlightReportSerializer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: HighlightReportSerializer, **UPDATE_ERRORS}
+    ),
+    submit=_report_action_schema(),
+    return_=_report_action_schema(ReturnBodySerializer),
+    accept=_report_action_schema(AcceptBodySerializer),
+    publish=_report_action_schema(),
+    revise=extend_schema(request=None, responses={201: HighlightReportSerializer, **ACTION_ERRORS}),
+)
+@extend_schema(tags=["highlight-reports"])
+class HighlightReportViewSet(mixins.UpdateModelMixin, ReportingViewSet):
+    """Highlight reports, every revision (``current=true`` for the latest only). ``POST`` starts
+    the project's draft for a period, pre-filled from its last report; ``PATCH`` changes a draft;
+    the actions move it through its workflow: ``submit`` (project manager), ``return`` with
+    comments, ``accept`` and ``publish`` (PMO), and ``revise`` to correct a handed-in report in a
+    new revision."""
+
+    queryset = HighlightReport.objects.none()
+    serializer_class = HighlightReportSerializer
+    filterset_class = HighlightReportFilter
+    search_fields = ["project__code", "project__name", "summary"]
+    ordering_fields = ["period", "project", "revision", "status", "submitted_at"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"period": "period__start", "project": "project__code"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_verbs: ClassVar[dict[str, str]] = {
+        "submit": "change",
+        "revise": "change",
+        "return_": "review",
+        "accept": "review",
+        "publish": "review",
+    }
+
+    def get_queryset(self) -> QuerySet[HighlightReport]:
+        return selectors.report_list(user=self.request.user).prefetch_related("milestones")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(HighlightReportStartSerializer)
+        self._ensure_can_add(fields["project"])
+        report = services.highlight_report_start(
+            actor=self.actor, project=fields["project"], period=fields["period"]
+        )
+        return self._represent(report, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        milestones = fields.pop("milestones", None)
+        report = services.highlight_report_update(
+            actor=self.actor,
+            report=instance,
+            fields=fields,
+            expected_version=version,
+            milestones=None
+            if milestones is None
+            else [services.MilestoneForecast(**milestone) for milestone in milestones],
+        )
+        return self._represent(report)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Hand the report in: it becomes a snapshot and its forecasts are judged against the
+        tolerances (a breach raises an exception)."""
+        report = services.highlight_report_submit(
+            actor=self.actor, report=self.get_object(), expected_version=expected_version(request)
+        )
+        return self._represent(report)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
+    def return_(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The PMO sends a submitted report back with comments (the PM corrects it in a
+        revision)."""
+        body = self._body(ReturnBodySerializer)
+        report = services.highlight_report_return(
+            actor=self.actor,
+            report=self.get_object(),
+            comments=body["comments"],
+            expected_version=expected_version(request),
+        )
+        return self._represent(report)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The PMO's quality check passed."""
+        body = self._body(AcceptBodySerializer)
+        report = services.highlight_report_accept(
+            actor=self.actor,
+            report=self.get_object(),
+            comments=body["comments"],
+            expected_version=expected_version(request),
+        )
+        return self._represent(report)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Publish an accepted report to its board and the dashboard's readers."""
+        report = services.highlight_report_publish(
+            actor=self.actor, report=self.get_object(), expected_version=expected_version(request)
+        )
+        return self._represent(report)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def revise(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Start a corrected revision of a handed-in or returned report: a new draft copied from
+        it (the answer), which supersedes it once submitted."""
+        revision = services.highlight_report_revise(actor=self.actor, report=self.get_object())
+        return self._represent(revision, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: BaselineSerializer, **WRITE_ERRORS}),
+)
+@extend_schema(tags=["baselines"])
+class BaselineViewSet(mixins.CreateModelMixin, ReportingViewSet):
+    """Baselines: numbered versions of each project's approved plan. ``POST`` approves the next
+    version (the PMO, with a reason), and the tolerances are judged against it at once. A
+    baseline is never changed or deleted: a new approval makes a new version."""
+
+    queryset = Baseline.objects.none()
+    serializer_class = BaselineSerializer
+    filterset_class = BaselineFilter
+    search_fields = ["project__code", "project__name", "reason", "scope_summary"]
+    ordering_fields = ["project", "number", "finish", "approved_at"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Baseline]:
+        return selectors.baseline_list(user=self.request.user).prefetch_related("milestones")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(BaselineSerializer)
+        project = fields.pop("project")
+        self._ensure_can_add(project)
+        milestones = [(m["name"], m["due"]) for m in fields.pop("milestones", [])]
+        baseline = services.baseline_approve(
+            actor=self.actor, project=project, milestones=milestones, **fields
+        )
+        return self._represent(baseline, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: ToleranceSerializer, **WRITE_ERRORS}),
+    update=extend_schema(
+        request=ToleranceChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ToleranceSerializer, **UPDATE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        request=ToleranceChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ToleranceSerializer, **UPDATE_ERRORS},
+    ),
+    destroy=extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
+    ),
+)
+@extend_schema(tags=["tolerances"])
+class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
+    """Projects' own tolerances (``?project=CODE`` for one project's), which override the
+    defaults. Setting, changing or deleting one (the PMO) re-judges the project at once; after a
+    delete the default applies again. ``tolerance-checks`` shows the verdicts."""
+
+    queryset = Tolerance.objects.none()
+    serializer_class = ToleranceSerializer
+    selector = staticmethod(selectors.tolerance_list)
+    filterset_class = ToleranceFilter
+    search_fields = ["project__code", "project__name"]
+    ordering_fields = ["project", "dimension"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("update", "partial_update"):
+            return ToleranceChangeSerializer
+        return ToleranceSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(ToleranceSerializer)
+        project = fields["project"]
+        self._ensure_can_add(project)
+        existing = Tolerance.objects.filter(project=project, dimension=fields["dimension"]).first()
+        if existing is not None:
+            raise exceptions.ValidationError(
+                {
+                    "dimension": [
+                        TOLERANCE_EXISTS.format(
+                            project=project.code,
+                            dimension=existing.get_dimension_display().lower(),
+                            pk=existing.pk,
+                        )
+                    ]
+                }
+            )
+        tolerance = services.tolerance_set(
+            actor=self.actor,
+            project=project,
+            dimension=fields["dimension"],
+            absolute=fields.get("absolute"),
+            percent=fields.get("percent"),
+        )
+        return self._represent(tolerance, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        tolerance = services.tolerance_set(
+            actor=self.actor,
+            project=instance.project,
+            dimension=ToleranceDimension(instance.dimension),
+            absolute=fields.get("absolute", instance.absolute),
+            percent=fields.get("percent", instance.percent),
+            expected_version=version,
+        )
+        return self._represent(tolerance)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.tolerance_clear(
+            actor=self.actor, tolerance=self.get_object(), expected_version=optional_expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def tolerance_check_list(*, user: Any) -> QuerySet[ToleranceCheck]:
+    """The latest verdicts on the projects ``user`` may see."""
+    return ToleranceCheck.objects.filter(
+        project__in=Project.objects.filter(project_visibility(user))
+    ).select_related("project")
+
+
+@extend_schema(tags=["tolerance-checks"])
+class ToleranceCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The latest tolerance verdict per project and dimension (within, forecast to breach,
+    breached) with the figures and a sentence that prove it. Recomputed by the system whenever a
+    forecast, baseline or tolerance changes; derived data with no history of its own."""
+
+    queryset = ToleranceCheck.objects.none()
+    serializer_class = ToleranceCheckSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filterset_class = ToleranceCheckFilter
+    search_fields = ["project__code", "project__name", "explanation"]
+    ordering_fields = ["project", "dimension", "status", "assessed_at"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+
+    def get_queryset(self) -> QuerySet[ToleranceCheck]:
+        return tolerance_check_list(user=self.request.user)
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH], responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS}),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS}
+    ),
+)
+@extend_schema(tags=["tolerance-defaults"])
+class ToleranceDefaultViewSet(mixins.UpdateModelMixin, ReportingViewSet):
+    """The default tolerances, by size tier and by portfolio (a portfolio's wins). Only the PMO
+    head changes them; projects are re-judged by the next periodic run or their next report."""
+
+    queryset = ToleranceDefault.objects.none()
+    serializer_class = ToleranceDefaultSerializer
+    selector = staticmethod(selectors.tolerance_default_list)
+    filterset_fields = ["dimension", "size_tier", "portfolio"]
+    ordering_fields = ["dimension", "size_tier"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        default = services.tolerance_default_update(
+            actor=self.actor,
+            default=instance,
+            fields=dict(serializer.validated_data),
+            expected_version=version,
+        )
+        return self._represent(default)
+
+
+@extend_schema_view(
+    report=extend_schema(
+        request=ExceptionReportBodySerializer,
+        parameters=[IF_MATCH],
+        responses={200: ProjectExceptionSerializer, **ACTION_ERRORS},
+    ),
+    decide=extend_schema(
+        request=DecideBodySerializer,
+        parameters=[IF_MATCH],
+        responses={200: ProjectExceptionSerializer, **ACTION_ERRORS},
+    ),
+)
+@extend_schema(tags=["exceptions"])
+class ProjectExceptionViewSet(ReportingViewSet):
+    """Exceptions: forecasts beyond tolerance, raised by the system and escalated to the sponsor
+    and the PMO. The project manager writes the exception ``report`` (cause, consequences,
+    options, recommendation); the sponsor or the PMO head ``decide``s: a new baseline, a
+    corrective action plan, or stop."""
+
+    queryset = ProjectException.objects.none()
+    serializer_class = ProjectExceptionSerializer
+    selector = staticmethod(selectors.exception_list)
+    filterset_class = ExceptionFilter
+    search_fields = ["project__code", "project__name", "dimensions", "breach_summary"]
+    ordering_fields = ["raised_at", "report_due", "project", "status"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+    action_verbs: ClassVar[dict[str, str]] = {"report": "report", "decide": "decide"}
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def report(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Submit the exception report (the project manager): it goes to the sponsor to decide."""
+        body = self._body(ExceptionReportBodySerializer)
+        body.pop("version", None)
+        exception = services.exception_report_submit(
+            actor=self.actor, exception=self.get_object(), expected_version=expected_version(request), **body
+        )
+        return self._represent(exception)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Decide the exception (its sponsor, or the PMO head for the board). A new baseline
+        needs its terms in ``baseline``; stop cancels the project."""
+        body = self._body(DecideBodySerializer)
+        terms = body.get("baseline")
+        if terms is not None:
+            terms = dict(terms)
+            terms["milestones"] = [(m["name"], m["due"]) for m in terms.get("milestones", [])]
+        exception = services.exception_decide(
+            actor=self.actor,
+            exception=self.get_object(),
+            decision=ExceptionDecision(body["decision"]),
+            notes=body["notes"],
+            expected_version=expected_version(request),
+            baseline=terms,
+        )
+        return self._represent(exception)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: CorrectiveActionSerializer, **WRITE_ERRORS}),
+    update=extend_schema(
+        request=CorrectiveActionChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CorrectiveActionSerializer, **UPDATE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        request=CorrectiveActionChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CorrectiveActionSerializer, **UPDATE_ERRORS},
+    ),
+)
+@extend_schema(tags=["corrective-actions"])
+class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
+    """Corrective actions of projects at risk, one portfolio-wide log (``overdue=true`` for the
+    open ones past their due date). The project's manager and sponsor and the PMO add and change
+    them; the owner is told."""
+
+    queryset = CorrectiveAction.objects.none()
+    serializer_class = CorrectiveActionSerializer
+    selector = staticmethod(selectors.action_list)
+    filterset_class = CorrectiveActionFilter
+    search_fields = ["project__code", "project__name", "description", "owner__name"]
+    ordering_fields = ["due", "project", "status", "created_at"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("update", "partial_update"):
+            return CorrectiveActionChangeSerializer
+        return CorrectiveActionSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(CorrectiveActionSerializer)
+        self._ensure_can_add(fields["project"])
+        created = services.corrective_action_create(actor=self.actor, **fields)
+        return self._represent(created, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changed = services.corrective_action_update(
+            actor=self.actor,
+            action=instance,
+            fields=dict(serializer.validated_data),
+            expected_version=version,
+        )
+        return self._represent(changed)
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """The signed-in user's own notifications, newest first."""
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+@extend_schema_view(
+    read=extend_schema(request=None, responses={200: NotificationSerializer, **NOT_FOUND}),
+    read_all=extend_schema(request=None, responses={200: MarkedSerializer}),
+)
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your own notifications (``read=false`` for the unread ones), newest first; nobody sees
+    anyone else's. Mark one read, or all of them."""
+
+    queryset = Notification.objects.none()
+    serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filterset_class = NotificationFilter
+    search_fields = ["subject", "body"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return notification_list(user=self.request.user)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Mark this notification read."""
+        notification = self.get_object()
+        notification_mark_read(user=cast(User, request.user), notification=notification)
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data)
+
+    @action(detail=False, methods=["post"], url_path="read-all", url_name="read-all", filter_backends=[])
+    def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Mark all your unread notifications read."""
+        marked = notification_mark_read(user=cast(User, request.user))
+        return Response(MarkedSerializer({"marked": marked}).data)
