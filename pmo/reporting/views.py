@@ -1,108 +1,1177 @@
-"""Pages of the reporting cycle (being built: every page answers 404 until written)."""
+"""Pages of the reporting cycle: what a project manager, the PMO and a sponsor click through.
 
-from django.http import Http404
+Reads go through the selectors, writes through the services. A refusal shows the 403 page with
+the reason; a service's ValidationError is shown beside the field it names (at the top
+otherwise); a stale version shows who changed the record meanwhile and saves nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pmo.core.forms import add_service_errors
+from pmo.core.history import history_entries
+from pmo.core.permissions import ensure_can
+from pmo.core.services import ConflictError
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.models import Project
+from pmo.portfolio.selectors import project_get, project_visibility
+from pmo.portfolio.views import denied
+from pmo.reporting import selectors, services
+from pmo.reporting.choices import (
+    FROZEN_REPORT_STATES,
+    HANDED_IN_STATES,
+    TOLERANCE_UNITS,
+    ExceptionStatus,
+    PeriodStatus,
+    ReportStatus,
+    ToleranceDimension,
+)
+from pmo.reporting.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    BaselineForm,
+    BaselineMilestoneRows,
+    ExceptionDecideForm,
+    ExceptionReportForm,
+    MilestoneRows,
+    ReportForm,
+    ReturnForm,
+    ReviewForm,
+    SettingsForm,
+    ToleranceDefaultForm,
+    ToleranceForm,
+    milestone_forecasts,
+)
+from pmo.reporting.models import (
+    Baseline,
+    CorrectiveAction,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+    Tolerance,
+    ToleranceDefault,
+)
+
+PAGE_SIZE = 50
+PERIODS_PAGE_SIZE = 24
+
+NOT_FOUND = "There is no {kind} {key}, or you may not see it."
+DRAFT_SAVED = "Draft saved."
+REPORT_SUBMITTED = "{report} submitted."
+REPORT_ACTION_DONE = {
+    "submit": "{report} submitted.",
+    "return": "{report} returned to the project manager.",
+    "accept": "{report} accepted.",
+    "publish": "{report} published.",
+    "revise": "Revision {revision} started: correct it and submit it.",
+}
+REPORT_ACTIONS = tuple(REPORT_ACTION_DONE)
+REPORT_STARTED = "Report started, pre-filled from the last one: bring it up to date."
+NOT_EDITABLE = "This report is {status}: only a draft is edited. Start a revision to correct it."
+BASELINE_APPROVED = "Baseline v{number} approved."
+TOLERANCE_SAVED = "{dimension} tolerance saved."
+TOLERANCE_CLEARED = "{dimension} tolerance cleared: the default applies again."
+NO_OWN_TOLERANCE = "This project has no tolerance of its own for {dimension} to clear."
+DEFAULT_SAVED = "{default} saved."
+SETTINGS_SAVED = "Reporting settings saved."
+PERIOD_CLOSED_DONE = "{period} closed: no report can be started or changed in it."
+PERIOD_REOPENED_DONE = "{period} reopened."
+EXCEPTION_REPORT_DONE = "Exception report submitted to the sponsor for a decision."
+EXCEPTION_DECIDED = "Exception decided: {decision}."
+NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no longer be written."
+NOT_AWAITING_DECISION = "This exception is {status}: it can be decided only once its exception report is in."
+ACTION_SAVED = "Action saved."
+ACTION_ADDED = "Action added; its owner has been told."
+UNKNOWN_ACTION = "There is no report action “{action}”."
+
+COMPLIANCE_LABELS = {
+    "on_time": "Handed in on time",
+    "late": "Handed in late",
+    "draft": "Draft, not handed in",
+    "missing": "Missing",
+}
 
 
-def settings_page(request, **kwargs):
-    raise Http404
+# Plumbing ----------------------------------------------------------------------------------------
 
 
-def tolerance_defaults(request, **kwargs):
-    raise Http404
+def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for signed-in people; an action they may not take shows the 403 page with why."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return denied(request, error)
+
+    return wrapper
 
 
-def period_list(request, **kwargs):
-    raise Http404
+def _one(queryset: Any, kind: str, key: Any, **lookup: Any) -> Any:
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as error:
+        raise Http404(NOT_FOUND.format(kind=kind, key=key)) from error
 
 
-def period_detail(request, **kwargs):
-    raise Http404
+def _project(request: HttpRequest, code: str) -> Project:
+    try:
+        return project_get(user=request.user, code=code)
+    except Project.DoesNotExist as error:
+        raise Http404(NOT_FOUND.format(kind="project", key=code)) from error
 
 
-def report_list(request, **kwargs):
-    raise Http404
+def _report(request: HttpRequest, pk: int) -> HighlightReport:
+    try:
+        return selectors.report_get(user=request.user, pk=pk)
+    except HighlightReport.DoesNotExist as error:
+        raise Http404(NOT_FOUND.format(kind="highlight report", key=pk)) from error
 
 
-def report_detail(request, **kwargs):
-    raise Http404
+def _problems(error: ValidationError, model: Any = None) -> list[str]:
+    """A service's errors as sentences, each naming the field it is about."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    found = []
+    for name, texts in error.message_dict.items():
+        label = ""
+        if model is not None and name != "__all__":
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:
+                label = ""
+        found.extend(f"{label[:1].upper()}{label[1:]}: {text}" if label else text for text in texts)
+    return found
 
 
-def report_update(request, **kwargs):
-    raise Http404
+def _finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(url)
 
 
-def report_pdf(request, **kwargs):
-    raise Http404
+def _paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
+    found = Paginator(records, size).get_page(request.GET.get("page"))
+    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
 
 
-def report_history(request, **kwargs):
-    raise Http404
+def _history_page(request: HttpRequest, record: Any, back_url: str, title: str) -> HttpResponse:
+    return render(
+        request,
+        "reporting/record_history.html",
+        {"record": record, "entries": history_entries(record), "back_url": back_url, "title": title},
+    )
 
 
-def report_action(request, **kwargs):
-    raise Http404
+def current_period() -> ReportingPeriod | None:
+    """The period holding today, else the latest open one."""
+    return selectors.period_for(timezone.localdate()) or selectors.open_periods().last()
 
 
-def project_reporting(request, **kwargs):
-    raise Http404
+# Settings and default tolerances ----------------------------------------------------------------
 
 
-def report_start(request, **kwargs):
-    raise Http404
+def _shown_value(record: Any, name: str) -> Any:
+    display = getattr(record, f"get_{name}_display", None)
+    return display() if display else getattr(record, name)
 
 
-def baseline_create(request, **kwargs):
-    raise Http404
+@page
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The PMO head edits the reporting settings; everyone else reads them."""
+    ensure_can(request.user, "reporting.view_reportingsettings", action="see the reporting settings")
+    row = selectors.reporting_settings()
+    can_change = request.user.has_perm("reporting.change_reportingsettings", row)
+    conflict = ""
+    form = None
+    if request.method == "POST":
+        ensure_can(
+            request.user, "reporting.change_reportingsettings", row, action="change the reporting settings"
+        )
+        form = SettingsForm(request.POST, instance=row)
+        if form.is_valid():
+            try:
+                services.reporting_settings_update(
+                    actor=request.user,
+                    settings_row=row,
+                    fields=form.values(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                return _finish(request, SETTINGS_SAVED, reverse("reporting:settings"))
+        row.refresh_from_db()
+    elif can_change:
+        form = SettingsForm(instance=row)
+    shown = [
+        (row._meta.get_field(name).verbose_name, _shown_value(row, name))
+        for name in SettingsForm._meta.fields or ()
+    ]
+    return render(
+        request,
+        "reporting/settings.html",
+        {"row": row, "form": form, "conflict": conflict, "shown": shown, "can_change": can_change},
+        status=409 if conflict else 200,
+    )
 
 
-def project_tolerances(request, **kwargs):
-    raise Http404
+@page
+def tolerance_defaults(request: HttpRequest) -> HttpResponse:
+    """The default tolerances by size tier and portfolio; the PMO head edits one row at a time."""
+    ensure_can(request.user, "reporting.view_tolerancedefault", action="see the default tolerances")
+    defaults = list(
+        selectors.tolerance_default_list(user=request.user).order_by(
+            "portfolio__name", "size_tier", "dimension"
+        )
+    )
+    can_change = request.user.has_perm("reporting.change_tolerancedefault")
+    editing: ToleranceDefault | None = None
+    form = None
+    conflict = ""
+    raw = request.POST.get("pk") if request.method == "POST" else request.GET.get("edit")
+    if raw and raw.isdigit():
+        editing = next((d for d in defaults if d.pk == int(raw)), None)
+    if request.method == "POST":
+        if editing is None:
+            raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
+        ensure_can(request.user, "reporting.change_tolerancedefault", editing, action=f"change {editing}")
+        form = ToleranceDefaultForm(request.POST, record=editing)
+        if form.is_valid():
+            try:
+                services.tolerance_default_update(
+                    actor=request.user,
+                    default=editing,
+                    fields={
+                        "absolute": form.cleaned_data["absolute"],
+                        "percent": form.cleaned_data["percent"],
+                    },
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                return _finish(
+                    request, DEFAULT_SAVED.format(default=editing), reverse("reporting:tolerance_defaults")
+                )
+    elif editing is not None and can_change:
+        form = ToleranceDefaultForm(
+            initial={"absolute": editing.absolute, "percent": editing.percent}, record=editing
+        )
+    rows = [
+        {
+            "default": d,
+            "scope": d.portfolio.name if d.portfolio_id else f"{d.get_size_tier_display()} projects",
+            "unit": TOLERANCE_UNITS[ToleranceDimension(d.dimension)],
+            "form": form if editing is not None and d.pk == editing.pk else None,
+        }
+        for d in defaults
+    ]
+    return render(
+        request,
+        "reporting/tolerance_defaults.html",
+        {"rows": rows, "can_change": can_change, "conflict": conflict},
+    )
 
 
-def action_create(request, **kwargs):
-    raise Http404
+# Periods ------------------------------------------------------------------------------------------
 
 
-def baseline_detail(request, **kwargs):
-    raise Http404
+@page
+def period_list(request: HttpRequest) -> HttpResponse:
+    ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
+    periods = (
+        selectors.period_list(user=request.user)
+        .annotate(
+            handed_in=Count("reports__project", filter=Q(reports__status__in=HANDED_IN_STATES), distinct=True)
+        )
+        .order_by("-start")
+    )
+    active = Project.objects.filter(status=ProjectStatus.ACTIVE).count()
+    return render(
+        request,
+        "reporting/period_list.html",
+        {**_paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": timezone.localdate()},
+    )
 
 
-def baseline_history(request, **kwargs):
-    raise Http404
+@dataclass
+class ComplianceRow:
+    project: Project
+    state: str
+    report: HighlightReport | None
+    handed_in_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return COMPLIANCE_LABELS[self.state]
 
 
-def exception_list(request, **kwargs):
-    raise Http404
+def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
+    """Every active project the user may see and how its report for ``period`` stands: handed
+    in on time, late, still a draft, or missing (two queries whatever the size)."""
+    projects = (
+        Project.objects.filter(project_visibility(user), status=ProjectStatus.ACTIVE)
+        .select_related("project_manager")
+        .order_by("code")
+    )
+    reports: dict[int, list[HighlightReport]] = {}
+    for report in selectors.report_list(user=user).filter(period=period).order_by("project_id", "revision"):
+        reports.setdefault(report.project_id, []).append(report)
+    rows = []
+    for project in projects:
+        mine = reports.get(project.pk, [])
+        latest = mine[-1] if mine else None
+        handed = [r for r in mine if r.status in HANDED_IN_STATES or r.status == ReportStatus.SUPERSEDED]
+        when = min((r.submitted_at for r in handed if r.submitted_at), default=None)
+        if handed and when is not None:
+            state = "on_time" if timezone.localdate(when) <= period.due else "late"
+            shown = next((r for r in reversed(mine) if r.status in HANDED_IN_STATES), latest)
+        else:
+            state, shown = ("draft", latest) if latest else ("missing", None)
+        rows.append(ComplianceRow(project, state, shown, when))
+    return rows
 
 
-def exception_detail(request, **kwargs):
-    raise Http404
+@page
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reporting compliance for one period; the PMO closes and reopens it."""
+    ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
+    period = _one(selectors.period_list(user=request.user), "reporting period", pk, pk=pk)
+    can_change = request.user.has_perm("reporting.change_reportingperiod", period)
+    problem = ""
+    if request.method == "POST":
+        ensure_can(
+            request.user, "reporting.change_reportingperiod", period, action=f"close or reopen {period}"
+        )
+        close = request.POST.get("action") == "close"
+        service = services.reporting_period_close if close else services.reporting_period_reopen
+        try:
+            service(actor=request.user, period=period, expected_version=_version(request))
+        except ConflictError as error:
+            problem = error.message
+        else:
+            done = PERIOD_CLOSED_DONE if close else PERIOD_REOPENED_DONE
+            return _finish(request, done.format(period=period), period.get_absolute_url())
+    rows = compliance(request.user, period)
+    counts = {state: sum(1 for r in rows if r.state == state) for state in COMPLIANCE_LABELS}
+    return render(
+        request,
+        "reporting/period_detail.html",
+        {
+            "period": period,
+            "rows": rows,
+            "counts": [(COMPLIANCE_LABELS[s], s, n) for s, n in counts.items()],
+            "can_change": can_change,
+            "problem": problem,
+            "overdue": period.is_overdue(timezone.localdate()),
+        },
+        status=409 if problem else 200,
+    )
 
 
-def exception_report(request, **kwargs):
-    raise Http404
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
 
 
-def exception_decide(request, **kwargs):
-    raise Http404
+# Highlight reports -------------------------------------------------------------------------------
 
 
-def exception_history(request, **kwargs):
-    raise Http404
+@page
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The current revision of every report the user may see, by period and status."""
+    reports = selectors.current_reports(user=request.user).order_by("-period__start", "project__code")
+    period, status = request.GET.get("period", ""), request.GET.get("status", "")
+    if period.isdigit():
+        reports = reports.filter(period_id=int(period))
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    periods = selectors.period_list(user=request.user).order_by("-start")
+    return render(
+        request,
+        "reporting/report_list.html",
+        {
+            **_paginate(request, reports),
+            "periods": periods,
+            "statuses": ReportStatus.choices,
+            "chosen_period": period,
+            "chosen_status": status,
+        },
+    )
 
 
-def action_list(request, **kwargs):
-    raise Http404
+def _statuses(report: HighlightReport) -> list[tuple[str, str, str]]:
+    return [
+        (
+            str(report._meta.get_field(name).verbose_name),
+            getattr(report, name),
+            getattr(report, f"get_{name}_display")(),
+        )
+        for name in services.STATUS_FIELDS
+    ]
 
 
-def action_detail(request, **kwargs):
-    raise Http404
+def _report_page(
+    request: HttpRequest,
+    report: HighlightReport,
+    *,
+    return_form: ReturnForm | None = None,
+    problems: list[str] | None = None,
+    conflict: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    latest = selectors.report_for(project=report.project, period=report.period)
+    is_latest = latest is not None and latest.pk == report.pk
+    can_change = user.has_perm("reporting.change_highlightreport", report)
+    can_review = user.has_perm("reporting.review_highlightreport", report)
+    period_open = report.period.status == PeriodStatus.OPEN
+    draft = report.status == ReportStatus.DRAFT
+    baseline = selectors.current_baselines([report.project_id]).get(report.project_id)
+    baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
+    milestones = [(m, baseline_dates.get(m.name)) for m in report.milestones.all()]
+    context = {
+        "report": report,
+        "project": report.project,
+        "statuses": _statuses(report),
+        "milestones": milestones,
+        "baseline": baseline,
+        "is_latest": is_latest,
+        "latest": latest,
+        "can_edit": draft and can_change and period_open,
+        "can_submit": draft and can_change and period_open,
+        "can_review": report.status == ReportStatus.SUBMITTED and can_review,
+        "can_publish": report.status == ReportStatus.ACCEPTED and can_review,
+        "can_revise": (
+            report.status in FROZEN_REPORT_STATES
+            and report.status != ReportStatus.SUPERSEDED
+            and is_latest
+            and can_change
+            and period_open
+        ),
+        "return_form": return_form or ReturnForm(record=report),
+        "version": report.version,
+        "problems": problems or [],
+        "conflict": conflict,
+        "tab": "report",
+    }
+    return render(request, "reporting/report_detail.html", context, status=status)
 
 
-def action_update(request, **kwargs):
-    raise Http404
+@page
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_page(request, _report(request, pk))
 
 
-def action_history(request, **kwargs):
-    raise Http404
+@page
+@require_POST
+def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, return (with comments), accept, publish or revise a report."""
+    report = _report(request, pk)
+    if action not in REPORT_ACTIONS:
+        raise Http404(UNKNOWN_ACTION.format(action=action))
+    form: ReturnForm | ReviewForm = (
+        ReturnForm(request.POST, record=report)
+        if action == "return"
+        else ReviewForm(request.POST, record=report)
+    )
+    if not form.is_valid():
+        return _report_page(
+            request, report, problems=[e for errs in form.errors.values() for e in errs], status=400
+        )
+    actor, version = request.user, form.cleaned_data["version"]
+    try:
+        if action == "submit":
+            done = services.highlight_report_submit(actor=actor, report=report, expected_version=version)
+        elif action == "return":
+            done = services.highlight_report_return(
+                actor=actor,
+                report=report,
+                comments=form.cleaned_data["review_comments"],
+                expected_version=version,
+            )
+        elif action == "accept":
+            done = services.highlight_report_accept(
+                actor=actor,
+                report=report,
+                expected_version=version,
+                comments=form.cleaned_data.get("comments", ""),
+            )
+        elif action == "publish":
+            done = services.highlight_report_publish(actor=actor, report=report, expected_version=version)
+        else:
+            done = services.highlight_report_revise(actor=actor, report=report)
+            message = REPORT_ACTION_DONE[action].format(revision=done.revision)
+            return _finish(request, message, reverse("reporting:report_update", args=[done.pk]))
+    except ValidationError as error:
+        if action == "return" and isinstance(form, ReturnForm):
+            add_service_errors(form, error)
+            return _report_page(request, report, return_form=form, status=400)
+        return _report_page(request, report, problems=_problems(error, HighlightReport), status=400)
+    except ConflictError as error:
+        return _report_page(request, report, conflict=error.message, status=409)
+    return _finish(request, REPORT_ACTION_DONE[action].format(report=done), done.get_absolute_url())
 
+
+def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
+    return [
+        {"name": m.name, "date": m.forecast, "achieved_on": m.achieved_on} for m in report.milestones.all()
+    ]
+
+
+@page
+def report_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft; "Submit" saves it and hands it in."""
+    report = _report(request, pk)
+    ensure_can(request.user, "reporting.change_highlightreport", report, action=f"change {report}")
+    if report.status != ReportStatus.DRAFT:
+        messages.error(request, NOT_EDITABLE.format(status=report.get_status_display().lower()))
+        return redirect(report.get_absolute_url())
+    scale = selectors.reporting_settings().status_scale
+    conflict = ""
+    milestone_errors: list[str] = []
+    if request.method == "POST":
+        form = ReportForm(request.POST, instance=report, scale=scale)
+        rows = MilestoneRows(request.POST, prefix="milestones")
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid() and rows.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = services.highlight_report_update(
+                        actor=request.user,
+                        report=report,
+                        fields=form.values(),
+                        expected_version=form.cleaned_data["version"],
+                        milestones=milestone_forecasts(rows),
+                    )
+                    if submit:
+                        saved = services.highlight_report_submit(
+                            actor=request.user, report=saved, expected_version=saved.version
+                        )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                milestone_errors = list(getattr(error, "error_dict", {}).get("milestones", []))
+                milestone_errors = [m for e in milestone_errors for m in e.messages]
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                if submit:
+                    return _finish(request, REPORT_SUBMITTED.format(report=saved), saved.get_absolute_url())
+                return _finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
+        report.refresh_from_db()
+    else:
+        form = ReportForm(instance=report, scale=scale)
+        rows = MilestoneRows(initial=_milestone_initial(report), prefix="milestones")
+    return render(
+        request,
+        "reporting/report_form.html",
+        {
+            "report": report,
+            "project": report.project,
+            "form": form,
+            "rows": rows,
+            "conflict": conflict,
+            "milestone_errors": milestone_errors,
+        },
+    )
+
+
+@page
+def report_start(request: HttpRequest, code: str, period: int) -> HttpResponse:
+    """The project's report for a period: open it, or start it."""
+    project = _project(request, code)
+    chosen = _one(selectors.period_list(user=request.user), "reporting period", period, pk=period)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            report = services.highlight_report_start(actor=request.user, project=project, period=chosen)
+        except ValidationError as error:
+            problems = _problems(error, HighlightReport)
+        else:
+            return _finish(request, REPORT_STARTED, reverse("reporting:report_update", args=[report.pk]))
+    existing = selectors.report_for(project=project, period=chosen)
+    can_start = (
+        existing is None
+        and chosen.status == PeriodStatus.OPEN
+        and request.user.has_perm("reporting.add_highlightreport", project)
+    )
+    return render(
+        request,
+        "reporting/report_start.html",
+        {
+            "project": project,
+            "period": chosen,
+            "existing": existing,
+            "can_start": can_start,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@page
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    from pmo.reporting.pdf import highlight_report_pdf  # pdf.py is written by another engineer
+
+    response = HttpResponse(highlight_report_pdf(report), content_type="application/pdf")
+    name = f"{report.project.code}-{report.period.start:%Y-%m}-r{report.revision}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@page
+def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return _history_page(request, report, report.get_absolute_url(), f"History of {report}")
+
+
+# The project's reporting page ---------------------------------------------------------------------
+
+
+def tolerance_rows(project: Project) -> list[dict[str, Any]]:
+    """Each dimension's tolerance in force (own or default, with its unit) and its latest check."""
+    effective = selectors.effective_tolerances([project])[project.pk]
+    checks = {c.dimension: c for c in project.tolerance_checks.all()}
+    rows = []
+    for dimension in ToleranceDimension:
+        row = effective.get(dimension.value)
+        rows.append(
+            {
+                "dimension": dimension,
+                "row": row,
+                "own": isinstance(row, Tolerance),
+                "unit": TOLERANCE_UNITS[dimension],
+                "check": checks.get(dimension.value),
+            }
+        )
+    return rows
+
+
+@page
+def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
+    """Everything about one project's reporting: baseline, tolerances, reports, exceptions, actions."""
+    project = _project(request, code)
+    user = request.user
+    baselines = list(selectors.baseline_list(user=user).filter(project=project).order_by("-number"))
+    current = selectors.current_baselines([project.pk]).get(project.pk)
+    reports = list(selectors.current_reports(user=user).filter(project=project).order_by("-period__start"))
+    exceptions = list(selectors.exception_list(user=user).filter(project=project).order_by("-raised_at"))
+    actions = list(selectors.action_list(user=user).filter(project=project).order_by("status", "due"))
+    period = current_period()
+    this_period_report = next((r for r in reports if period and r.period_id == period.pk), None)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/project_reporting.html",
+        {
+            "project": project,
+            "baseline": current,
+            "baselines": baselines,
+            "tolerances": tolerance_rows(project),
+            "reports": reports,
+            "exceptions": exceptions,
+            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "period": period,
+            "this_period_report": this_period_report,
+            "can_report": user.has_perm("reporting.add_highlightreport", project),
+            "can_baseline": user.has_perm("reporting.add_baseline", project),
+            "can_tolerances": user.has_perm("reporting.change_tolerance", project),
+            "can_add_action": user.has_perm("reporting.add_correctiveaction", project),
+            "tab": "reporting",
+        },
+    )
+
+
+@page
+def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
+    """The PMO records a new version of the project's approved baseline, with the reason."""
+    project = _project(request, code)
+    ensure_can(request.user, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
+    current = selectors.current_baselines([project.pk]).get(project.pk)
+    if request.method == "POST":
+        form = BaselineForm(request.POST)
+        rows = BaselineMilestoneRows(request.POST, prefix="milestones")
+        if form.is_valid() and rows.is_valid():
+            data = form.cleaned_data
+            try:
+                baseline = services.baseline_approve(
+                    actor=request.user,
+                    project=project,
+                    finish=data["finish"],
+                    budget_at_completion=data["budget_at_completion"],
+                    reason=data["reason"],
+                    scope_summary=data["scope_summary"],
+                    benefits_value=data["benefits_value"] or 0,
+                    milestones=[(m.name, m.forecast) for m in milestone_forecasts(rows)],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _finish(
+                    request,
+                    BASELINE_APPROVED.format(number=baseline.number),
+                    reverse("reporting:project_reporting", args=[project.code]),
+                )
+    else:
+        initial: dict[str, Any] = {}
+        milestones: list[dict[str, Any]] = []
+        if current is not None:
+            initial = {
+                "finish": current.finish,
+                "budget_at_completion": current.budget_at_completion,
+                "benefits_value": current.benefits_value,
+                "scope_summary": current.scope_summary,
+            }
+            milestones = [{"name": m.name, "date": m.due} for m in current.milestones.all()]
+        else:
+            initial = {"finish": project.planned_finish, "budget_at_completion": project.budget}
+        form = BaselineForm(initial=initial)
+        rows = BaselineMilestoneRows(initial=milestones, prefix="milestones")
+    return render(
+        request,
+        "reporting/baseline_form.html",
+        {"project": project, "form": form, "rows": rows, "current": current},
+    )
+
+
+def tolerance_field_id(dimension: str) -> str:
+    """Each dimension's form on the page gets its own field ids."""
+    return f"id_{dimension}_%s"
+
+
+@page
+def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
+    """The project's tolerances in force; the PMO gives it its own or clears them."""
+    project = _project(request, code)
+    ensure_can(request.user, "reporting.view_tolerance", project, action=f"see the tolerances of {project}")
+    can_change = request.user.has_perm("reporting.change_tolerance", project)
+    own = {t.dimension: t for t in selectors.tolerance_list(user=request.user).filter(project=project)}
+    bound: ToleranceForm | None = None
+    conflict = ""
+    if request.method == "POST":
+        ensure_can(
+            request.user, "reporting.change_tolerance", project, action=f"change the tolerances of {project}"
+        )
+        bound = ToleranceForm(request.POST, auto_id=tolerance_field_id(request.POST.get("dimension", "")))
+        if bound.is_valid():
+            dimension = ToleranceDimension(bound.cleaned_data["dimension"])
+            label = dimension.label
+            try:
+                if request.POST.get("action") == "clear":
+                    existing = own.get(dimension.value)
+                    if existing is None:
+                        raise ValidationError(NO_OWN_TOLERANCE.format(dimension=label.lower()))
+                    services.tolerance_clear(
+                        actor=request.user,
+                        tolerance=existing,
+                        expected_version=bound.cleaned_data["version"],
+                    )
+                    done = TOLERANCE_CLEARED.format(dimension=label)
+                else:
+                    services.tolerance_set(
+                        actor=request.user,
+                        project=project,
+                        dimension=dimension,
+                        absolute=bound.cleaned_data["absolute"],
+                        percent=bound.cleaned_data["percent"],
+                        expected_version=bound.cleaned_data["version"],
+                    )
+                    done = TOLERANCE_SAVED.format(dimension=label)
+            except ValidationError as error:
+                add_service_errors(bound, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                return _finish(request, done, reverse("reporting:project_tolerances", args=[project.code]))
+    rows = tolerance_rows(project)
+    for row in rows:
+        dimension = row["dimension"]
+        if not can_change:
+            row["form"] = None
+        elif bound is not None and bound.data.get("dimension") == dimension.value:
+            row["form"] = bound
+        else:
+            mine = own.get(dimension.value)
+            source = row["row"]
+            row["form"] = ToleranceForm(
+                initial={
+                    "dimension": dimension.value,
+                    "absolute": source.absolute if source else None,
+                    "percent": source.percent if source else None,
+                    "version": mine.version if mine else None,
+                },
+                auto_id=tolerance_field_id(dimension.value),
+            )
+    return render(
+        request,
+        "reporting/project_tolerances.html",
+        {"project": project, "rows": rows, "can_change": can_change, "conflict": conflict},
+        status=400 if bound is not None and bound.errors else (409 if conflict else 200),
+    )
+
+
+# Baselines -----------------------------------------------------------------------------------------
+
+
+def _baseline(request: HttpRequest, pk: int) -> Baseline:
+    records = selectors.baseline_list(user=request.user).prefetch_related("milestones")
+    return _one(records, "baseline", pk, pk=pk)
+
+
+@page
+def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    baseline = _baseline(request, pk)
+    from_exceptions = list(baseline.from_exceptions.all())
+    return render(
+        request,
+        "reporting/baseline_detail.html",
+        {"baseline": baseline, "project": baseline.project, "from_exceptions": from_exceptions},
+    )
+
+
+@page
+def baseline_history(request: HttpRequest, pk: int) -> HttpResponse:
+    baseline = _baseline(request, pk)
+    return _history_page(request, baseline, baseline.get_absolute_url(), f"History of {baseline}")
+
+
+# Exceptions ---------------------------------------------------------------------------------------
+
+
+def _age(exception: ProjectException, today: date) -> int:
+    end = timezone.localdate(exception.decided_at) if exception.decided_at else today
+    return (end - timezone.localdate(exception.raised_at)).days
+
+
+@page
+def exception_list(request: HttpRequest) -> HttpResponse:
+    """Exceptions the user may see: open ones first, oldest open first, with their age."""
+    shown = request.GET.get("show", "open")
+    records = selectors.exception_list(user=request.user).annotate(
+        closed=Case(
+            When(status=ExceptionStatus.DECIDED, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    )
+    if shown == "open":
+        records = records.exclude(status=ExceptionStatus.DECIDED)
+    records = records.order_by("closed", "raised_at")
+    context = _paginate(request, records)
+    today = timezone.localdate()
+    context["rows"] = [(e, _age(e, today)) for e in context["page"].object_list]
+    return render(request, "reporting/exception_list.html", {**context, "shown": shown})
+
+
+def _exception(request: HttpRequest, pk: int) -> ProjectException:
+    records = selectors.exception_list(user=request.user).select_related("raised_from__period")
+    return _one(records, "exception", pk, pk=pk)
+
+
+def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
+    """The exception's workflow: raised, report requested, report submitted, decided."""
+    order = [s.value for s in ExceptionStatus]
+    reached = order.index(exception.status)
+    return [
+        {"label": "Raised", "done": True, "when": exception.raised_at, "who": "System (tolerance check)"},
+        {
+            "label": "Exception report requested",
+            "done": reached >= 1,
+            "when": None,
+            "who": exception.project.project_manager,
+            "note": f"due {exception.report_due:%d %b %Y}" if exception.report_due else "",
+        },
+        {
+            "label": "Exception report submitted",
+            "done": reached >= 2,
+            "when": exception.report_submitted_at,
+            "who": exception.report_submitted_by,
+        },
+        {
+            "label": "Decided",
+            "done": reached >= 3,
+            "when": exception.decided_at,
+            "who": exception.decided_by,
+            "note": exception.get_decision_display() if exception.decision else "",
+        },
+    ]
+
+
+@page
+def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exception = _exception(request, pk)
+    user = request.user
+    awaiting_report = exception.status in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED)
+    awaiting_decision = exception.status == ExceptionStatus.REPORT_SUBMITTED
+    checks = list(exception.project.tolerance_checks.all())
+    actions = list(selectors.action_list(user=user).filter(exception=exception).order_by("due"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/exception_detail.html",
+        {
+            "exception": exception,
+            "project": exception.project,
+            "steps": exception_steps(exception),
+            "breaches": exception.breach_summary.splitlines(),
+            "checks": checks,
+            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "age": _age(exception, today),
+            "can_report": awaiting_report and user.has_perm("reporting.report_projectexception", exception),
+            "can_decide": awaiting_decision and user.has_perm("reporting.decide_projectexception", exception),
+            "can_add_action": user.has_perm("reporting.add_correctiveaction", exception.project),
+        },
+    )
+
+
+@page
+def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PM's exception report: cause, consequences, options, recommendation."""
+    exception = _exception(request, pk)
+    ensure_can(
+        request.user,
+        "reporting.report_projectexception",
+        exception,
+        action=f"write the exception report for {exception.project}",
+    )
+    if exception.status not in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED):
+        messages.error(request, NOT_AWAITING_REPORT.format(status=exception.get_status_display().lower()))
+        return redirect(exception.get_absolute_url())
+    conflict = ""
+    if request.method == "POST":
+        form = ExceptionReportForm(request.POST, record=exception)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.exception_report_submit(
+                    actor=request.user,
+                    exception=exception,
+                    cause=data["cause"],
+                    consequences=data["consequences"],
+                    options=data["options"],
+                    recommendation=data["recommendation"],
+                    expected_version=data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                return _finish(request, EXCEPTION_REPORT_DONE, exception.get_absolute_url())
+    else:
+        form = ExceptionReportForm(
+            initial={
+                name: getattr(exception, name)
+                for name in ("cause", "consequences", "options", "recommendation")
+            },
+            record=exception,
+        )
+    return render(
+        request,
+        "reporting/exception_form.html",
+        {
+            "exception": exception,
+            "project": exception.project,
+            "form": form,
+            "conflict": conflict,
+            "heading": f"Exception report: {exception.project}",
+            "submit_label": "Submit exception report",
+            "breaches": exception.breach_summary.splitlines(),
+        },
+    )
+
+
+@page
+def exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sponsor's (or PMO head's) decision; a new baseline needs its finish, budget and reason."""
+    exception = _exception(request, pk)
+    ensure_can(
+        request.user,
+        "reporting.decide_projectexception",
+        exception,
+        action=f"decide exceptions for {exception.project}",
+    )
+    if exception.status != ExceptionStatus.REPORT_SUBMITTED:
+        messages.error(request, NOT_AWAITING_DECISION.format(status=exception.get_status_display().lower()))
+        return redirect(exception.get_absolute_url())
+    conflict = ""
+    if request.method == "POST":
+        form = ExceptionDecideForm(request.POST, record=exception)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decided = services.exception_decide(
+                    actor=request.user,
+                    exception=exception,
+                    decision=data["decision"],
+                    notes=data["notes"],
+                    expected_version=data["version"],
+                    baseline=form.baseline(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                message = EXCEPTION_DECIDED.format(decision=decided.get_decision_display().lower())
+                return _finish(request, message, exception.get_absolute_url())
+    else:
+        form = ExceptionDecideForm(record=exception)
+    return render(
+        request,
+        "reporting/exception_form.html",
+        {
+            "exception": exception,
+            "project": exception.project,
+            "form": form,
+            "conflict": conflict,
+            "heading": f"Decide the exception: {exception.project}",
+            "submit_label": "Record the decision",
+            "breaches": exception.breach_summary.splitlines(),
+            "deciding": True,
+        },
+    )
+
+
+@page
+def exception_history(request: HttpRequest, pk: int) -> HttpResponse:
+    exception = _exception(request, pk)
+    return _history_page(request, exception, exception.get_absolute_url(), f"History of {exception}")
+
+
+# Corrective actions -------------------------------------------------------------------------------
+
+
+@page
+def action_list(request: HttpRequest) -> HttpResponse:
+    """The portfolio's actions log: every open action, with overdue flags; filter overdue, mine
+    or one project."""
+    today = timezone.localdate()
+    records = selectors.open_actions(user=request.user).order_by("due", "pk")
+    overdue, mine, project = (
+        request.GET.get("overdue"),
+        request.GET.get("mine"),
+        request.GET.get("project", "").strip(),
+    )
+    if overdue:
+        records = records.filter(due__lt=today)
+    if mine:
+        records = records.filter(owner__user=request.user)
+    if project:
+        records = records.filter(project__code__iexact=project)
+    context = _paginate(request, records)
+    context["rows"] = [(a, a.is_overdue(today)) for a in context["page"].object_list]
+    return render(
+        request,
+        "reporting/action_list.html",
+        {**context, "overdue": bool(overdue), "mine": bool(mine), "project_code": project},
+    )
+
+
+def _action(request: HttpRequest, pk: int) -> CorrectiveAction:
+    return _one(selectors.action_list(user=request.user), "action", pk, pk=pk)
+
+
+@page
+def action_create(request: HttpRequest, code: str) -> HttpResponse:
+    project = _project(request, code)
+    ensure_can(request.user, "reporting.add_correctiveaction", project, action=f"add actions to {project}")
+    if request.method == "POST":
+        form = ActionForm(request.POST, project=project)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action = services.corrective_action_create(
+                    actor=request.user,
+                    project=project,
+                    description=data["description"],
+                    owner=data["owner"],
+                    due=data["due"],
+                    exception=data["exception"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return _finish(request, ACTION_ADDED, action.get_absolute_url())
+    else:
+        open_exception = selectors.open_exception(project)
+        form = ActionForm(project=project, initial={"exception": open_exception})
+    return render(
+        request,
+        "reporting/action_form.html",
+        {"project": project, "form": form, "action": None, "conflict": ""},
+    )
+
+
+@page
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(request, pk)
+    return render(
+        request,
+        "reporting/action_detail.html",
+        {
+            "action": action,
+            "project": action.project,
+            "overdue": action.is_overdue(timezone.localdate()),
+            "can_change": request.user.has_perm("reporting.change_correctiveaction", action),
+        },
+    )
+
+
+@page
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(request, pk)
+    ensure_can(request.user, "reporting.change_correctiveaction", action, action=f"change {action}")
+    conflict = ""
+    if request.method == "POST":
+        form = ActionUpdateForm(request.POST, instance=action)
+        if form.is_valid():
+            try:
+                services.corrective_action_update(
+                    actor=request.user,
+                    action=action,
+                    fields=form.values(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                return _finish(request, ACTION_SAVED, action.get_absolute_url())
+        action.refresh_from_db()
+    else:
+        form = ActionUpdateForm(instance=action)
+    return render(
+        request,
+        "reporting/action_form.html",
+        {"project": action.project, "form": form, "action": action, "conflict": conflict},
+    )
+
+
+@page
+def action_history(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(request, pk)
+    return _history_page(request, action, action.get_absolute_url(), f"History of the action {action}")

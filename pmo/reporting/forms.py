@@ -1,0 +1,290 @@
+"""Forms of the reporting cycle's pages. A form checks what the person typed; saving goes through
+the reporting services, which check permissions, states and versions and write history. Every
+form that changes a record carries the version it was read at."""
+
+from typing import Any, cast
+
+from django import forms
+
+from pmo.portfolio.forms import DATE, SHORT_TEXT
+from pmo.portfolio.models import Person
+from pmo.reporting.choices import (
+    RAG_RATINGS,
+    ActionStatus,
+    ExceptionDecision,
+    Rating,
+    StatusScale,
+    ToleranceDimension,
+)
+from pmo.reporting.models import (
+    CorrectiveAction,
+    HighlightReport,
+    ProjectException,
+    ReportingSettings,
+)
+from pmo.reporting.services import REASON_REQUIRED, STATUS_FIELDS, MilestoneForecast
+
+VERSION_MISSING = (
+    "This form does not say which version of the record you edited: reload the page and try again."
+)
+MILESTONE_NEEDS_DATE = "Give the milestone's date, or clear its name to leave it out."
+MILESTONE_NEEDS_NAME = "Name the milestone, or clear its date to leave it out."
+NO_RATING = "Not rated"
+LONG_TEXT = forms.Textarea(attrs={"rows": 4})
+
+REPORT_TEXTS = (
+    "summary",
+    "achievements",
+    "next_period_plan",
+    "change_requests",
+    "key_risks_issues",
+    "support_needed",
+    "lessons",
+)
+REPORT_FORECASTS = (
+    "forecast_finish",
+    "forecast_cost",
+    "forecast_benefits",
+    "scope_change_percent",
+    "quality_criteria_at_risk",
+    "high_risks_open",
+)
+
+
+class VersionedForm(forms.Form):
+    """A form about an existing record: it posts back the version it showed."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
+    )
+
+    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record
+        if record is not None:
+            self.fields["version"].initial = record.version
+
+
+class VersionedModelForm(forms.ModelForm):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+        }
+
+
+def rating_choices(scale: str) -> list[tuple[str, str]]:
+    """The ratings the configured scale offers: red/amber/green, or all five points."""
+    ratings = RAG_RATINGS if scale == StatusScale.RAG else tuple(Rating)
+    return [("", NO_RATING), *((r.value, r.label) for r in ratings)]
+
+
+class ReportForm(VersionedModelForm):
+    """A draft highlight report: statuses on the PMO's scale, the narrative and the forecasts."""
+
+    class Meta:
+        model = HighlightReport
+        fields = [*STATUS_FIELDS, *REPORT_TEXTS[:3], *REPORT_FORECASTS, *REPORT_TEXTS[3:]]
+        labels = {"overall_status": "Overall status"}
+        widgets = {
+            "forecast_finish": DATE,
+            **dict.fromkeys(REPORT_TEXTS, LONG_TEXT),
+        }
+
+    def __init__(self, *args: Any, scale: str = StatusScale.RAG, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in STATUS_FIELDS:
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = rating_choices(scale)
+            field.required = False
+
+    def status_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in STATUS_FIELDS]
+
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in REPORT_TEXTS]
+
+    def forecast_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in REPORT_FORECASTS]
+
+
+class MilestoneRowForm(forms.Form):
+    """One key milestone row: a name and a date (both, or neither to leave the row out)."""
+
+    name = forms.CharField(max_length=150, required=False)
+    date = forms.DateField(required=False, widget=DATE)
+    achieved_on = forms.DateField(label="Achieved on", required=False, widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, day = (data.get("name") or "").strip(), data.get("date")
+        if name and not day and "date" not in self.errors:
+            self.add_error("date", MILESTONE_NEEDS_DATE)
+        if day and not name:
+            self.add_error("name", MILESTONE_NEEDS_NAME)
+        return data
+
+
+class BaselineMilestoneRowForm(MilestoneRowForm):
+    achieved_on = None  # type: ignore[assignment]
+
+
+MilestoneRows = forms.formset_factory(MilestoneRowForm, extra=3, max_num=30)
+BaselineMilestoneRows = forms.formset_factory(BaselineMilestoneRowForm, extra=6, max_num=6, absolute_max=6)
+
+
+def milestone_forecasts(rows: Any) -> list[MilestoneForecast]:
+    """The filled-in rows of a valid milestone formset."""
+    return [
+        MilestoneForecast(
+            row.cleaned_data["name"].strip(), row.cleaned_data["date"], row.cleaned_data.get("achieved_on")
+        )
+        for row in rows
+        if row.cleaned_data.get("name", "").strip()
+    ]
+
+
+class ReturnForm(VersionedForm):
+    review_comments = forms.CharField(
+        label="Comments for the project manager", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(VersionedForm):
+    """Accept, publish, submit or revise: only the version (and optional comments on acceptance)."""
+
+    comments = forms.CharField(label="Comments (optional)", required=False, widget=SHORT_TEXT)
+
+
+class BaselineForm(forms.Form):
+    finish = forms.DateField(label="Baseline finish", widget=DATE)
+    budget_at_completion = forms.DecimalField(
+        label="Budget at completion (£)", min_value=0, max_digits=14, decimal_places=2
+    )
+    benefits_value = forms.DecimalField(
+        label="Benefits value (£)", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    scope_summary = forms.CharField(label="Scope summary", required=False, widget=SHORT_TEXT)
+    reason = forms.CharField(
+        label="Reason",
+        widget=SHORT_TEXT,
+        help_text="Who approved what, and why.",
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+
+class ToleranceForm(VersionedForm):
+    """A project's own tolerance for one dimension."""
+
+    dimension = forms.ChoiceField(choices=ToleranceDimension.choices, widget=forms.HiddenInput)
+    absolute = forms.DecimalField(
+        label="Absolute allowance", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    percent = forms.DecimalField(
+        label="Percentage of baseline", min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False  # a new tolerance has no version yet
+
+
+class ToleranceDefaultForm(VersionedForm):
+    absolute = forms.DecimalField(
+        label="Absolute allowance", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    percent = forms.DecimalField(
+        label="Percentage of baseline", min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+
+
+class SettingsForm(VersionedModelForm):
+    class Meta:
+        model = ReportingSettings
+        fields = [
+            "cadence",
+            "status_scale",
+            "due_days_after_period_end",
+            "reminder_days_before_due",
+            "warning_band",
+            "exception_report_days",
+            "stale_report_days",
+        ]
+
+
+class ExceptionReportForm(VersionedForm):
+    cause = forms.CharField(required=False, widget=LONG_TEXT)
+    consequences = forms.CharField(required=False, widget=LONG_TEXT)
+    options = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Each option with its effect on the business case, the risks and the tolerances.",
+    )
+    recommendation = forms.CharField(required=False, widget=LONG_TEXT)
+
+
+class ExceptionDecideForm(VersionedForm):
+    decision = forms.ChoiceField(choices=ExceptionDecision.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Decision notes", required=False, widget=LONG_TEXT)
+    finish = forms.DateField(label="New baseline finish", required=False, widget=DATE)
+    budget_at_completion = forms.DecimalField(
+        label="New budget at completion (£)", min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    reason = forms.CharField(
+        label="Reason for the new baseline",
+        required=False,
+        widget=SHORT_TEXT,
+        help_text="Leave blank to use the decision notes.",
+    )
+
+    def baseline(self) -> dict[str, Any] | None:
+        if self.cleaned_data["decision"] != ExceptionDecision.NEW_BASELINE:
+            return None
+        return {
+            "finish": self.cleaned_data.get("finish"),
+            "budget_at_completion": self.cleaned_data.get("budget_at_completion"),
+            "reason": self.cleaned_data.get("reason", ""),
+        }
+
+
+def people_choices() -> Any:
+    return Person.objects.only("pk", "name").order_by("name")
+
+
+class ActionForm(forms.ModelForm):
+    """A new corrective action: what, who owns it, by when."""
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due", "exception", "notes"]
+        labels = {"exception": "For exception"}
+        widgets = {"due": DATE, "notes": SHORT_TEXT}
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people_choices()
+        exceptions = ProjectException.objects.filter(project=project).order_by("-raised_at")
+        cast(forms.ModelChoiceField, self.fields["exception"]).queryset = exceptions
+
+    def _post_clean(self) -> None:
+        """The service validates the whole record (the project is not on the form)."""
+
+
+class ActionUpdateForm(VersionedModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due", "status", "completed_on", "notes"]
+        widgets = {"due": DATE, "completed_on": DATE, "notes": SHORT_TEXT}
+        help_texts = {"completed_on": "Left blank, marking the action done sets today."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people_choices()
+        cast(forms.ChoiceField, self.fields["status"]).choices = ActionStatus.choices
