@@ -15,4 +15,7 @@ urlpatterns = [
     path("settings/users/<int:pk>/edit/", views.user_update_page, name="user_update"),
     path("settings/users/<int:pk>/history/", views.user_history, name="user_history"),
     path("settings/users/<int:pk>/password-link/", views.user_password_link, name="user_password_link"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -17,12 +17,13 @@ from pmo.core import selectors
 from pmo.core.choices import Role
 from pmo.core.forms import PasswordSetForm, UserForm, add_service_errors
 from pmo.core.history import history_entries
-from pmo.core.models import ApiToken, User
+from pmo.core.models import ApiToken, Notification, User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import (
     api_token_create,
     api_token_revoke,
     ensure_can_change_user,
+    notification_mark_read,
     user_create,
     user_password_link_create,
     user_update,
@@ -197,3 +198,33 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, PASSWORD_IS_SET)
         return response
+
+
+NOTIFICATIONS_PAGE_SIZE = 50
+NOTIFICATION_READ = "Marked read: “{subject}”."
+NOTIFICATIONS_ALL_READ = "All your notifications are marked read ({count} changed)."
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's notifications, newest first, unread ones marked."""
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
+    messages.success(request, NOTIFICATION_READ.format(subject=notification.subject))
+    return redirect("notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = notification_mark_read(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, NOTIFICATIONS_ALL_READ.format(count=count))
+    return redirect("notification_list")
