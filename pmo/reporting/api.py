@@ -63,8 +63,8 @@ TOLERANCE_EXISTS = (
     "{project} already has its own {dimension} tolerance: change that one "
     "(PATCH /api/v1/tolerances/{pk}/ with its version) instead of adding another."
 )
-EXCEPTION_OF_OTHER_PROJECT = "This exception belongs to another project."
 COMMENTS_REQUIRED = services.COMMENTS_REQUIRED
+DECISION_NOTES_REQUIRED = services.DECISION_NOTES_REQUIRED
 CURRENT_HELP = "true: only the latest revision of each project's report for each period."
 OPEN_HELP = "true: only exceptions not yet decided; false: only decided ones."
 OVERDUE_HELP = "true: only open actions past their due date; false: all others."
@@ -102,7 +102,7 @@ class ReportingPermission(RulesPermission):
     A record that belongs to a project is judged on that project: anyone who may read projects
     may read the collection (the selector keeps the rows to the projects they may see, and a
     record of another one is not found), and adding one is judged within the project the body
-    names (by the viewset, before the service runs). A workflow action on a record (``submit``,
+    names (by the service, before it does anything). A workflow action on a record (``submit``,
     ``decide``…) needs the permission the viewset names for it in ``action_verbs``."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -542,7 +542,10 @@ class NewBaselineSerializer(serializers.Serializer):
 
 class DecideBodySerializer(VersionBodySerializer):
     decision = serializers.ChoiceField(choices=ExceptionDecision.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        error_messages={"required": DECISION_NOTES_REQUIRED, "blank": DECISION_NOTES_REQUIRED},
+        help_text="The reasons for the decision.",
+    )
     baseline = NewBaselineSerializer(
         required=False, help_text="Required for a new_baseline decision: the new baseline's terms."
     )
@@ -598,12 +601,6 @@ class CorrectiveActionSerializer(ProjectRecordSerializer):
 
     def get_is_overdue(self, row: CorrectiveAction) -> bool:
         return row.is_overdue(timezone.localdate())
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        exception, project = attrs.get("exception"), attrs.get("project")
-        if exception is not None and project is not None and exception.project_id != project.pk:
-            raise serializers.ValidationError({"exception": [EXCEPTION_OF_OTHER_PROJECT]})
-        return attrs
 
 
 class CorrectiveActionChangeSerializer(CorrectiveActionSerializer):
@@ -693,15 +690,6 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
         body = serializer_class(data=self.request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         return dict(body.validated_data)
-
-    def _ensure_can_add(self, project: Project) -> None:
-        model = self.queryset.model  # type: ignore[union-attr]
-        ensure_can(
-            self.actor,
-            permission_name(model, "add"),
-            project,
-            action=f"add {model._meta.verbose_name_plural} to {project}",
-        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
@@ -811,7 +799,6 @@ class HighlightReportViewSet(mixins.UpdateModelMixin, ReportingViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(HighlightReportStartSerializer)
-        self._ensure_can_add(fields["project"])
         report = services.highlight_report_start(
             actor=self.actor, project=fields["project"], period=fields["period"]
         )
@@ -908,7 +895,6 @@ class BaselineViewSet(mixins.CreateModelMixin, ReportingViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(BaselineSerializer)
         project = fields.pop("project")
-        self._ensure_can_add(project)
         milestones = [(m["name"], m["due"]) for m in fields.pop("milestones", [])]
         baseline = services.baseline_approve(
             actor=self.actor, project=project, milestones=milestones, **fields
@@ -956,7 +942,6 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(ToleranceSerializer)
         project = fields["project"]
-        self._ensure_can_add(project)
         existing = Tolerance.objects.filter(project=project, dimension=fields["dimension"]).first()
         if existing is not None:
             raise exceptions.ValidationError(
@@ -1155,7 +1140,6 @@ class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(CorrectiveActionSerializer)
-        self._ensure_can_add(fields["project"])
         created = services.corrective_action_create(actor=self.actor, **fields)
         return self._represent(created, status_code=status.HTTP_201_CREATED)
 

@@ -7,7 +7,7 @@ from pmo.core.api import VERSION_REQUIRED
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.reporting import services
 from pmo.reporting.choices import ExceptionStatus, ReportStatus
-from pmo.reporting.models import HighlightReport, NEGATIVE_AMOUNT
+from pmo.reporting.models import NEGATIVE_AMOUNT, HighlightReport
 from pmo.reporting.tests.factories import PeriodFactory
 
 from .conftest import COMPLETE
@@ -46,9 +46,7 @@ def test_a_pm_cannot_start_a_report_for_someone_elses_project(client_for, cycle)
     )
 
     assert response.status_code == 403
-    assert response.json()["message"] == NOT_ALLOWED.format(
-        action="add highlight reports to OTH-1 Payroll upgrade"
-    )
+    assert response.json()["message"] == NOT_ALLOWED.format(action="write reports for OTH-1 Payroll upgrade")
     assert not HighlightReport.objects.exists()
 
 
@@ -79,9 +77,7 @@ def test_a_second_report_for_the_same_period_is_refused(client_for, cycle, draft
     )
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.REPORT_EXISTS.format(
-        project=cycle.own, period=cycle.period
-    )
+    assert response.json()["message"] == services.REPORT_EXISTS.format(project=cycle.own, period=cycle.period)
 
 
 def test_the_pm_changes_the_draft_and_replaces_its_milestones(client_for, cycle, draft):
@@ -152,7 +148,9 @@ def test_a_stale_version_is_a_conflict(client_for, cycle, draft):
         actor=cycle.head, report=draft, fields={"summary": "PMO edit"}, expected_version=read
     )
 
-    response = client_for(cycle.pm).patch(url(draft), {"summary": "Mine"}, format="json", HTTP_IF_MATCH=f'"{read}"')
+    response = client_for(cycle.pm).patch(
+        url(draft), {"summary": "Mine"}, format="json", HTTP_IF_MATCH=f'"{read}"'
+    )
 
     assert response.status_code == 409
     assert response.json()["current_version"] == read + 1
@@ -264,7 +262,9 @@ def test_returned_with_comments_then_revised(client_for, cycle, draft):
     report = services.highlight_report_submit(actor=cycle.pm, report=draft, expected_version=draft.version)
     officer = client_for(cycle.officer)
 
-    no_comments = officer.post(url(report, "return"), {"version": report.version, "comments": " "}, format="json")
+    no_comments = officer.post(
+        url(report, "return"), {"version": report.version, "comments": " "}, format="json"
+    )
     assert no_comments.status_code == 400
     assert no_comments.json()["fields"] == {"comments": [services.COMMENTS_REQUIRED]}
 
@@ -286,7 +286,9 @@ def test_returned_with_comments_then_revised(client_for, cycle, draft):
 def test_publishing_needs_an_accepted_report(client_for, cycle, draft):
     report = services.highlight_report_submit(actor=cycle.pm, report=draft, expected_version=draft.version)
 
-    response = client_for(cycle.officer).post(url(report, "publish"), {"version": report.version}, format="json")
+    response = client_for(cycle.officer).post(
+        url(report, "publish"), {"version": report.version}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["message"] == services.NOT_ACCEPTED.format(status="submitted")
