@@ -41,6 +41,14 @@ def figures(baseline: Baseline, report: HighlightReport) -> dict[Dimension, tupl
     return result
 
 
+def _tidy(value: Decimal | None) -> Decimal | None:
+    """28.00 days reads as 28 days; 34.70 as 34.7."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> Tolerance | None:
     """A stored tolerance as the engine's.
 
@@ -62,7 +70,7 @@ def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> To
         if not candidates:
             return None
         absolute, percent = min(candidates), None
-    return Tolerance(absolute=absolute, percent=percent, direction=DIRECTIONS[dimension])
+    return Tolerance(absolute=_tidy(absolute), percent=percent, direction=DIRECTIONS[dimension])
 
 
 def assess_project(

@@ -34,6 +34,7 @@ from pmo.reporting.choices import (
     ExceptionDecision,
     ExceptionStatus,
     PeriodStatus,
+    Rating,
     ReportDimension,
     ReportStatus,
     StatusScale,
@@ -332,7 +333,7 @@ def _check_scale(fields: Mapping[str, Any]) -> None:
     errors = {
         name: OFF_SCALE.format(rating=str(fields[name]).replace("_", "/"))
         for name in STATUS_FIELDS
-        if fields.get(name) and fields[name] not in RAG_RATINGS
+        if fields.get(name) in Rating.values and fields[name] not in RAG_RATINGS
     }
     if errors:
         raise ValidationError(errors)

@@ -1,0 +1,41 @@
+"""The people of one project and the PMO around it, for the reporting service tests."""
+
+from typing import Any
+
+import pytest
+
+from pmo.core.choices import Role
+from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.reporting.tests.factories import PeriodFactory
+from pmo.reporting.tests.services.steps import Cast
+
+
+@pytest.fixture
+def cast(make_user: Any) -> Cast:
+    pm = make_user(Role.PROJECT_MANAGER, username="pm", email="pm@council.example")
+    sponsor = make_user(Role.SPONSOR, username="sponsor", email="sponsor@council.example")
+    other_pm = make_user(Role.PROJECT_MANAGER, username="other_pm", email="other.pm@council.example")
+    other_sponsor = make_user(Role.SPONSOR, username="other_sponsor", email="other.sponsor@council.example")
+    project = ProjectFactory(
+        code="WEB",
+        project_manager=PersonFactory(user=pm, name="Pat Manager"),
+        sponsor=PersonFactory(user=sponsor, name="Sam Sponsor"),
+    )
+    ProjectFactory(
+        code="OTHER",
+        project_manager=PersonFactory(user=other_pm),
+        sponsor=PersonFactory(user=other_sponsor),
+    )
+    return Cast(
+        project=project,
+        period=PeriodFactory(),
+        pm=pm,
+        sponsor=sponsor,
+        head=make_user(Role.PMO_HEAD, username="head", email="head@council.example"),
+        analyst=make_user(Role.PMO_ANALYST, username="analyst", email="analyst@council.example"),
+        officer=make_user(Role.PMO_OFFICER, username="officer", email="officer@council.example"),
+        executive=make_user(Role.EXECUTIVE, username="executive", email="cio@council.example"),
+        finance=make_user(Role.FINANCE_PARTNER, username="finance", email="finance@council.example"),
+        other_pm=other_pm,
+        other_sponsor=other_sponsor,
+    )

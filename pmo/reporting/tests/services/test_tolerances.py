@@ -1,0 +1,352 @@
+"""Tolerances: a project's own, else its portfolio's default, else its size tier's; time
+percentages of the planned duration; the warning band; re-judged whenever they change.
+
+The project is medium-sized (28 days of time tolerance by default), planned from 5 Jan 2026 to a
+baseline finish of 18 Dec 2026: 347 days."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pmo.core.services import ConflictError
+from pmo.reporting import services
+from pmo.reporting.choices import ToleranceDimension, ToleranceState
+from pmo.reporting.models import (
+    NEEDS_ALLOWANCE,
+    NEGATIVE_AMOUNT,
+    NO_SCOPE,
+    ONE_SCOPE,
+    ProjectException,
+    ReportingSettings,
+    Tolerance,
+    ToleranceCheck,
+    ToleranceDefault,
+)
+from pmo.reporting.tests.services.steps import BASELINE_FINISH, baseline, submitted
+
+pytestmark = pytest.mark.django_db
+
+TIME = ToleranceDimension.TIME
+
+
+def late_by(cast, days, **fields):
+    """Baseline the project and hand in a report forecasting ``days`` past the baseline finish."""
+    baseline(cast)
+    return submitted(cast, forecast_finish=BASELINE_FINISH + dt.timedelta(days=days), **fields)
+
+
+def time_check():
+    return ToleranceCheck.objects.get(dimension="time")
+
+
+@pytest.mark.parametrize(
+    ("days", "status"),
+    [
+        (0, ToleranceState.WITHIN),
+        (22, ToleranceState.WITHIN),  # 79% of 28 days
+        (23, ToleranceState.FORECAST_TO_BREACH),  # 82%: inside the default 80% warning band
+        (28, ToleranceState.FORECAST_TO_BREACH),
+        (29, ToleranceState.BREACHED),
+    ],
+)
+def test_the_size_tier_default_judges_the_forecast(cast, days, status):
+    report = late_by(cast, days)
+
+    assert time_check().status == status
+    assert time_check().allowance == 28
+    assert report.tolerance_status == status
+    assert ProjectException.objects.exists() is (status == ToleranceState.BREACHED)
+
+
+def test_forecast_to_breach_raises_no_exception_and_says_why(cast):
+    late_by(cast, 25)
+
+    check = time_check()
+    assert check.status == ToleranceState.FORECAST_TO_BREACH
+    assert check.explanation == (
+        "time: forecast finish +25 days against the baseline; tolerance 28 days, 89% used"
+        " — forecast to breach"
+    )
+    assert not ProjectException.objects.exists()
+
+
+def test_a_portfolio_default_beats_the_size_tier(cast):
+    services.tolerance_default_create(
+        actor=cast.head, dimension=TIME, absolute=Decimal(60), percent=None, portfolio=cast.project.portfolio
+    )
+
+    late_by(cast, 40)
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.WITHIN, 60)
+
+
+def test_the_projects_own_tolerance_beats_the_portfolio_default(cast):
+    services.tolerance_default_create(
+        actor=cast.head, dimension=TIME, absolute=Decimal(60), percent=None, portfolio=cast.project.portfolio
+    )
+    services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(10), percent=None
+    )
+
+    late_by(cast, 11)
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.BREACHED, 10)
+
+
+def test_a_time_percentage_is_of_the_planned_duration(cast):
+    services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=None, percent=Decimal(10)
+    )
+
+    late_by(cast, 30)  # 10% of 347 days is 34.7 days; 30 uses 86%
+
+    check = time_check()
+    assert check.allowance == Decimal("34.70")
+    assert check.status == ToleranceState.FORECAST_TO_BREACH
+
+
+def test_with_days_and_a_percentage_the_stricter_holds(cast):
+    services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(20), percent=Decimal(10)
+    )
+
+    late_by(cast, 21)
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.BREACHED, 20)
+
+
+def test_a_scope_percentage_is_percentage_points_of_scope(cast):
+    services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=ToleranceDimension.SCOPE,
+        absolute=None,
+        percent=Decimal(5),
+    )
+
+    late_by(cast, 0, scope_change_percent=Decimal(6))
+
+    check = ToleranceCheck.objects.get(dimension="scope")
+    assert (check.status, check.allowance) == (ToleranceState.BREACHED, 5)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "unit"),
+    [
+        (ToleranceDimension.QUALITY, "acceptance criteria at risk"),
+        (ToleranceDimension.RISK, "open high risks"),
+    ],
+)
+def test_counted_dimensions_take_no_percentage(cast, dimension, unit):
+    with pytest.raises(ValidationError) as error:
+        services.tolerance_set(
+            actor=cast.officer, project=cast.project, dimension=dimension, absolute=None, percent=Decimal(10)
+        )
+
+    label = dimension.label.lower()
+    assert error.value.message_dict == {
+        "percent": [f"A {label} tolerance counts {unit}: give it as an absolute allowance, not a percentage."]
+    }
+    assert not Tolerance.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("absolute", "percent", "errors"),
+    [
+        (None, None, {"__all__": [NEEDS_ALLOWANCE]}),
+        (Decimal(-3), None, {"absolute": [NEGATIVE_AMOUNT]}),
+        (None, Decimal(-10), {"percent": [NEGATIVE_AMOUNT]}),
+    ],
+)
+def test_a_bad_tolerance_is_refused(cast, absolute, percent, errors):
+    with pytest.raises(ValidationError) as error:
+        services.tolerance_set(
+            actor=cast.officer, project=cast.project, dimension=TIME, absolute=absolute, percent=percent
+        )
+
+    assert error.value.message_dict == errors
+    assert not Tolerance.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["pm", "sponsor", "executive"])
+def test_only_the_pmo_sets_a_projects_tolerances(cast, who):
+    with pytest.raises(PermissionDenied) as error:
+        services.tolerance_set(
+            actor=cast.by_name(who), project=cast.project, dimension=TIME, absolute=Decimal(90), percent=None
+        )
+
+    assert str(error.value) == f"You do not have permission to set tolerances for {cast.project}."
+    assert not Tolerance.objects.exists()
+
+
+def test_changing_a_tolerance_rejudges_and_a_stale_change_is_a_conflict(cast):
+    late_by(cast, 29)
+    own = services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
+    )
+    assert time_check().status == ToleranceState.WITHIN
+
+    services.tolerance_set(
+        actor=cast.head,
+        project=cast.project,
+        dimension=TIME,
+        absolute=Decimal(50),
+        percent=None,
+        expected_version=own.version,
+    )
+    with pytest.raises(ConflictError):
+        services.tolerance_set(
+            actor=cast.officer,
+            project=cast.project,
+            dimension=TIME,
+            absolute=Decimal(5),
+            percent=None,
+            expected_version=own.version,
+        )
+
+    own.refresh_from_db()
+    assert own.absolute == 50
+
+
+def test_clearing_the_projects_tolerance_brings_back_the_default(cast):
+    own = services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
+    )
+    late_by(cast, 40)
+    assert time_check().status == ToleranceState.WITHIN
+
+    services.tolerance_clear(actor=cast.officer, tolerance=own, expected_version=own.version)
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.BREACHED, 28)
+    assert own.history.first().history_type == "-"
+
+
+def test_a_pm_cannot_clear_a_tolerance(cast):
+    own = services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
+    )
+
+    with pytest.raises(PermissionDenied) as error:
+        services.tolerance_clear(actor=cast.pm, tolerance=own, expected_version=own.version)
+
+    assert str(error.value) == f"You do not have permission to delete {own}."
+    assert Tolerance.objects.filter(pk=own.pk).exists()
+
+
+# Defaults and the warning band -----------------------------------------------------------------
+
+
+def medium_time_default():
+    return ToleranceDefault.objects.get(size_tier="medium", dimension="time")
+
+
+def test_a_stricter_default_rejudges_its_projects_at_once(cast):
+    late_by(cast, 20)
+    assert time_check().status == ToleranceState.WITHIN
+    default = medium_time_default()
+
+    services.tolerance_default_update(
+        actor=cast.head, default=default, fields={"absolute": Decimal(14)}, expected_version=default.version
+    )
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.BREACHED, 14)
+    assert ProjectException.objects.get().dimensions == "time"
+
+
+@pytest.mark.parametrize("who", ["officer", "analyst", "pm"])
+def test_only_the_pmo_head_changes_defaults(cast, who):
+    default = medium_time_default()
+
+    with pytest.raises(PermissionDenied) as error:
+        services.tolerance_default_update(
+            actor=cast.by_name(who),
+            default=default,
+            fields={"absolute": Decimal(1)},
+            expected_version=default.version,
+        )
+    with pytest.raises(PermissionDenied) as create_error:
+        services.tolerance_default_create(
+            actor=cast.by_name(who),
+            dimension=TIME,
+            absolute=Decimal(1),
+            percent=None,
+            portfolio=cast.project.portfolio,
+        )
+
+    assert str(error.value) == f"You do not have permission to change {default}."
+    assert str(create_error.value) == "You do not have permission to add tolerance defaults."
+    default.refresh_from_db()
+    assert default.absolute == 28
+
+
+def test_a_stale_default_change_is_a_conflict(cast):
+    default = medium_time_default()
+    services.tolerance_default_update(
+        actor=cast.head, default=default, fields={"absolute": Decimal(21)}, expected_version=default.version
+    )
+
+    with pytest.raises(ConflictError):
+        services.tolerance_default_update(
+            actor=cast.head,
+            default=default,
+            fields={"absolute": Decimal(35)},
+            expected_version=default.version - 1,
+        )
+
+    default.refresh_from_db()
+    assert default.absolute == 21
+
+
+def test_a_default_keeps_its_version_and_id(cast):
+    default = medium_time_default()
+
+    with pytest.raises(ValidationError) as error:
+        services.tolerance_default_update(
+            actor=cast.head, default=default, fields={"version": 99}, expected_version=default.version
+        )
+
+    assert error.value.message_dict == {"version": [services.NOT_EDITABLE]}
+
+
+@pytest.mark.parametrize(
+    ("scope", "message"), [({"size_tier": "small", "portfolio": "mine"}, ONE_SCOPE), ({}, NO_SCOPE)]
+)
+def test_a_default_applies_to_a_tier_or_a_portfolio(cast, scope, message):
+    if scope.get("portfolio"):
+        scope["portfolio"] = cast.project.portfolio
+
+    with pytest.raises(ValidationError) as error:
+        services.tolerance_default_create(
+            actor=cast.head, dimension=TIME, absolute=Decimal(10), percent=None, **scope
+        )
+
+    assert error.value.messages == [message]
+
+
+def test_deleting_a_portfolio_default_brings_back_the_tier_default(cast):
+    own = services.tolerance_default_create(
+        actor=cast.head, dimension=TIME, absolute=Decimal(60), percent=None, portfolio=cast.project.portfolio
+    )
+    late_by(cast, 40)
+    assert time_check().status == ToleranceState.WITHIN
+
+    services.tolerance_default_delete(actor=cast.head, default=own, expected_version=own.version)
+
+    assert (time_check().status, time_check().allowance) == (ToleranceState.BREACHED, 28)
+
+
+def test_a_wider_warning_band_rejudges_every_project(cast):
+    late_by(cast, 23)
+    assert time_check().status == ToleranceState.FORECAST_TO_BREACH
+    row = ReportingSettings.objects.get()
+
+    services.reporting_settings_update(
+        actor=cast.head,
+        settings_row=row,
+        fields={"warning_band": Decimal("0.90")},
+        expected_version=row.version,
+    )
+
+    assert time_check().status == ToleranceState.WITHIN
