@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("pmo.core.urls")),
     path("", include("pmo.portfolio.urls")),
     path("", include("pmo.reporting.urls")),
+    path("", include("pmo.insights.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,433 @@
+"""Reads of the portfolio dashboard: every figure the Head of PMO opens first, for the projects
+the user may see and the filters chosen, in a fixed number of queries however many projects and
+periods there are. Figures are plain dataclasses; the page, the workbook and the API show them."""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from pmo.engine.evidence import Area, Rating
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.models import OrgUnit, Person, Portfolio, Programme, Project
+from pmo.portfolio.selectors import project_visibility
+from pmo.reporting.choices import (
+    HANDED_IN_STATES,
+    ActionStatus,
+    ExceptionStatus,
+    ReportStatus,
+    StatusScale,
+    ToleranceState,
+)
+from pmo.reporting.choices import Rating as RatingChoice
+from pmo.reporting.evidence import RATING_LABELS, ProjectEvidence, project_evidence
+from pmo.reporting.models import CorrectiveAction, HighlightReport, ProjectException, ReportingPeriod
+from pmo.reporting.selectors import reporting_settings
+
+TREND_PERIODS = 12
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("overall", "Overall"),
+    *((area.value, "Risks and issues" if area is Area.RISKS else area.value.capitalize()) for area in Area),
+)
+NOT_REPORTED = "Not reported"
+TOLERANCE_LABELS = dict(ToleranceState.choices)
+AT_RISK_FROM = Rating.AMBER
+TOLERANCE_ORDER: dict[str, int] = {"": 0, ToleranceState.FORECAST_TO_BREACH: 1, ToleranceState.BREACHED: 2}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the dashboard is narrowed to (ids; None for all)."""
+
+    portfolio: int | None = None
+    programme: int | None = None
+    department: int | None = None
+    sponsor: int | None = None
+
+    def q(self) -> Q:
+        names = {
+            "portfolio": "portfolio_id",
+            "programme": "programme_id",
+            "department": "department_id",
+            "sponsor": "sponsor_id",
+        }
+        return Q(**{column: getattr(self, name) for name, column in names.items() if getattr(self, name)})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A status as shown: its value (for colour) and its words (never colour alone)."""
+
+    rating: str  # a Rating value, or "" when there is none
+    label: str
+
+    @classmethod
+    def of(cls, rating: Rating | None, empty: str = NOT_REPORTED) -> "Cell":
+        if rating is None:
+            return cls("", empty)
+        return cls(rating.name.lower(), RATING_LABELS[rating].capitalize())
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    code: str
+    name: str
+    url: str
+    programme: str
+    project_manager: str
+    reported_for: str  # the period of the latest handed-in report ("" when none)
+    cells: tuple[Cell, ...]  # overall, then the areas, as in COLUMNS
+    evidence: Cell
+    evidence_reasons: tuple[str, ...]
+    optimistic: tuple[str, ...]  # "green outside, red inside": where declared beats evidence
+    tolerance: str  # the worst tolerance state found by the checks ("" when within)
+    severity: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    start: date
+    counts: dict[str, int]  # rating value -> number of overall statuses
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Compliance:
+    period_id: int
+    period: str
+    due: date
+    url: str
+    past_due: bool
+    owed: int
+    on_time: int
+    late: int
+    draft: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    code: str
+    project: str
+    project_url: str
+    url: str
+    dimensions: str
+    status: str
+    raised: date
+    age_days: int
+    report_due: date | None
+    report_overdue: bool
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    code: str
+    description: str
+    owner: str
+    due: date
+    overdue: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class AtRiskRow:
+    code: str
+    name: str
+    url: str
+    overall: Cell
+    evidence: Cell
+    tolerance: str
+    reasons: tuple[str, ...]
+    actions: tuple[ActionRow, ...]
+    severity: int
+
+
+@dataclass(frozen=True)
+class SlipRow:
+    code: str
+    project: str
+    url: str
+    milestone: str
+    baseline: date
+    forecast: date
+    achieved: bool
+    slip_days: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    filters: DashboardFilters
+    ratings: tuple[str, ...]  # the ratings the trend and heatmap legend show, best first
+    period: ReportingPeriod | None
+    rows: list[HeatmapRow]
+    trend: list[TrendPoint]
+    compliance: Compliance | None
+    exceptions: list[ExceptionRow]
+    at_risk: list[AtRiskRow]
+    slippage: list[SlipRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> list[HeatmapRow]:
+        return [row for row in self.rows if row.optimistic]
+
+
+def dashboard_projects(*, user: Any, filters: DashboardFilters) -> QuerySet[Project]:
+    """The projects the dashboard covers: those the user may see, narrowed by the filters."""
+    return Project.objects.filter(project_visibility(user)).filter(filters.q())
+
+
+def filter_options(*, user: Any) -> dict[str, QuerySet[Any]]:
+    """Choices for the dashboard's filters; sponsors only of projects the user may see."""
+    visible = Project.objects.filter(project_visibility(user))
+    return {
+        "portfolio": Portfolio.objects.order_by("name"),
+        "programme": Programme.objects.order_by("name"),
+        "department": OrgUnit.objects.order_by("name"),
+        "sponsor": Person.objects.filter(pk__in=visible.order_by().values("sponsor_id")).order_by("name"),
+    }
+
+
+def _worst_tolerance(evidence: ProjectEvidence) -> str:
+    """The worst state among the project's checks; "" when all are within."""
+    states = [str(status.value) for status in evidence.evidence.tolerances.values()]
+    return max(states, key=TOLERANCE_ORDER.__getitem__, default="")
+
+
+def _heatmap_row(
+    project: Mapping[str, Any], evidence: ProjectEvidence, period_labels: dict[int, str]
+) -> HeatmapRow:
+    report = evidence.report
+    cells = tuple(Cell.of(evidence.declared(key)) for key, _ in COLUMNS)
+    declared = evidence.declared("overall")
+    worst = max(declared or Rating.GREEN, evidence.overall.rating)
+    tolerance = _worst_tolerance(evidence)
+    return HeatmapRow(
+        code=project["code"],
+        name=project["name"],
+        url=reverse("reporting:project_reporting", args=[project["code"]]),
+        programme=project["programme__name"] or "",
+        project_manager=project["project_manager__name"] or "",
+        reported_for=period_labels.get(report["period_id"], "") if report else "",
+        cells=cells,
+        evidence=Cell.of(evidence.overall.rating),
+        evidence_reasons=evidence.overall.reasons,
+        optimistic=evidence.optimistic,
+        tolerance=str(TOLERANCE_LABELS[tolerance]) if tolerance else "",
+        severity=int(worst) * 10 + TOLERANCE_ORDER[tolerance] * 2 + bool(evidence.optimistic),
+    )
+
+
+def _trend(projects: QuerySet[Project], periods: list[ReportingPeriod], today: date) -> list[TrendPoint]:
+    shown = [p for p in periods if p.start <= today][:TREND_PERIODS][::-1]
+    counts: dict[int, Counter[str]] = {p.pk: Counter() for p in shown}
+    rows = (
+        HighlightReport.objects.filter(
+            project_id__in=projects.order_by().values("pk"),
+            period_id__in=list(counts),
+            status__in=HANDED_IN_STATES,
+        )
+        .exclude(overall_status="")
+        .values_list("period_id", "overall_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for period_id, rating, n in rows:
+        counts[period_id][rating] += n
+    return [TrendPoint(str(p), p.start, dict(counts[p.pk])) for p in shown]
+
+
+def _compliance(
+    active: QuerySet[Project], owed_ids: list[int], period: ReportingPeriod | None, today: date
+) -> Compliance | None:
+    if period is None:
+        return None
+    on_time = late = draft = 0
+    seen: set[int] = set()
+    rows = (
+        HighlightReport.objects.filter(project_id__in=active.order_by().values("pk"), period=period)
+        .values("project_id")
+        .annotate(
+            handed_in=Count("pk", filter=Q(status__in=HANDED_IN_STATES)),
+            first_submitted=Min("submitted_at", filter=~Q(status=ReportStatus.DRAFT)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        seen.add(row["project_id"])
+        if not row["handed_in"]:
+            draft += 1
+        elif row["first_submitted"] and timezone.localdate(row["first_submitted"]) <= period.due:
+            on_time += 1
+        else:
+            late += 1
+    return Compliance(
+        period_id=period.pk,
+        period=str(period),
+        due=period.due,
+        url=reverse("reporting:period_detail", args=[period.pk]),
+        past_due=today > period.due,
+        owed=len(owed_ids),
+        on_time=on_time,
+        late=late,
+        draft=draft,
+        missing=sum(1 for pk in owed_ids if pk not in seen),
+    )
+
+
+def _exceptions(projects: QuerySet[Project], today: date) -> list[ExceptionRow]:
+    rows = (
+        ProjectException.objects.filter(project_id__in=projects.order_by().values("pk"))
+        .exclude(status=ExceptionStatus.DECIDED)
+        .select_related("project")
+        .order_by("raised_at", "pk")
+    )
+    labels = dict(ExceptionStatus.choices)
+    result = []
+    for exception in rows:
+        raised = timezone.localdate(exception.raised_at)
+        result.append(
+            ExceptionRow(
+                code=exception.project.code,
+                project=exception.project.name,
+                project_url=reverse("reporting:project_reporting", args=[exception.project.code]),
+                url=reverse("reporting:exception_detail", args=[exception.pk]),
+                dimensions=exception.dimensions,
+                status=str(labels[exception.status]),
+                raised=raised,
+                age_days=(today - raised).days,
+                report_due=exception.report_due,
+                report_overdue=bool(
+                    exception.status == ExceptionStatus.REPORT_REQUESTED
+                    and exception.report_due
+                    and exception.report_due < today
+                ),
+            )
+        )
+    return result
+
+
+def _actions(active: QuerySet[Project], today: date) -> dict[int, list[ActionRow]]:
+    actions: dict[int, list[ActionRow]] = {}
+    rows = (
+        CorrectiveAction.objects.filter(
+            project_id__in=active.order_by().values("pk"), status=ActionStatus.OPEN
+        )
+        .select_related("owner", "project")
+        .order_by("due", "pk")
+    )
+    for action in rows:
+        actions.setdefault(action.project_id, []).append(
+            ActionRow(
+                code=action.project.code,
+                description=action.description,
+                owner=action.owner.name,
+                due=action.due,
+                overdue=action.is_overdue(today),
+                url=reverse("reporting:action_detail", args=[action.pk]),
+            )
+        )
+    return actions
+
+
+def _slippage(project: Mapping[str, Any], evidence: ProjectEvidence, url: str) -> list[SlipRow]:
+    rows = []
+    for milestone in evidence.milestones:
+        slip = milestone.slip_days
+        if slip is None or slip <= 0 or milestone.baseline is None:
+            continue
+        rows.append(
+            SlipRow(
+                code=project["code"],
+                project=project["name"],
+                url=url,
+                milestone=milestone.name,
+                baseline=milestone.baseline,
+                forecast=milestone.achieved_on or milestone.forecast,  # type: ignore[arg-type]
+                achieved=milestone.achieved_on is not None,
+                slip_days=slip,
+            )
+        )
+    return rows
+
+
+def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Dashboard:
+    """Every figure of the portfolio dashboard, for the projects ``user`` may see (filtered)."""
+    today = today or timezone.localdate()
+    projects = dashboard_projects(user=user, filters=filters)
+    active = projects.filter(status=ProjectStatus.ACTIVE)
+    periods = list(ReportingPeriod.objects.order_by("-start"))
+    labels = {p.pk: str(p) for p in periods}
+    current = next((p for p in periods if p.start <= today), None)
+    listed = list(
+        active.order_by("code").values("pk", "code", "name", "programme__name", "project_manager__name")
+    )
+    config = reporting_settings()
+    evidence = project_evidence(active, today=today, periods=periods, config=config)
+
+    open_actions = _actions(active, today)
+    rows, at_risk, slippage = [], [], []
+    for project in listed:
+        found = evidence.get(project["pk"])
+        if found is None:  # made active since the first read
+            continue
+        row = _heatmap_row(project, found, labels)
+        rows.append(row)
+        slippage += _slippage(project, found, row.url)
+        declared = found.declared("overall")
+        if (declared is not None and declared >= AT_RISK_FROM) or row.tolerance:
+            at_risk.append(
+                AtRiskRow(
+                    code=row.code,
+                    name=row.name,
+                    url=row.url,
+                    overall=row.cells[0],
+                    evidence=row.evidence,
+                    tolerance=row.tolerance,
+                    reasons=found.overall.reasons,
+                    actions=tuple(open_actions.get(project["pk"], ())),
+                    severity=row.severity,
+                )
+            )
+    rows.sort(key=lambda r: (-r.severity, r.code))
+    at_risk.sort(key=lambda r: (-r.severity, r.code))
+    slippage.sort(key=lambda r: (-r.slip_days, r.code, r.milestone))
+
+    scale = config.status_scale
+    ratings = [r.value for r in RatingChoice]
+    if scale == StatusScale.RAG:
+        ratings = [RatingChoice.GREEN, RatingChoice.AMBER, RatingChoice.RED]
+    trend = _trend(projects, periods, today)
+    seen = {rating for point in trend for rating in point.counts}
+    shown = tuple(str(r) for r in RatingChoice if r in ratings or r in seen)
+    overall_counts = Counter(row.cells[0].rating or "none" for row in rows)
+    exceptions = _exceptions(projects, today)
+    return Dashboard(
+        today=today,
+        filters=filters,
+        ratings=shown,
+        period=current,
+        rows=rows,
+        trend=trend,
+        compliance=_compliance(active, [p["pk"] for p in listed], current, today),
+        exceptions=exceptions,
+        at_risk=at_risk,
+        slippage=slippage,
+        counts={
+            "projects": len(rows),
+            "flagged": sum(1 for row in rows if row.optimistic),
+            "at_risk": len(at_risk),
+            "open_exceptions": len(exceptions),
+            **{f"overall_{key}": value for key, value in overall_counts.items()},
+        },
+    )

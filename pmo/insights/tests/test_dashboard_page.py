@@ -1,0 +1,191 @@
+"""The dashboard page shows the Head of PMO the truth about a small known portfolio (see
+conftest): declared statuses with the evidence, the green-outside-red-inside flag and its reasons,
+compliance, exceptions and their age, projects at risk with their actions, and slippage."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from pmo.core.choices import Role
+from pmo.insights.selectors import DashboardFilters, dashboard
+from pmo.insights.views import BAD_FILTER
+
+pytestmark = pytest.mark.django_db
+
+URL = "/dashboard/"
+
+
+def text(html: str) -> str:
+    """The page's words, tags stripped and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def heatmap_row(html: str, code: str) -> str:
+    match = re.search(rf'<tr data-project="{code}">(.*?)</tr>', html, re.S)
+    assert match, f"{code} not in the heatmap"
+    return text(match.group(1))
+
+
+def section(html: str, testid: str) -> str:
+    match = re.search(rf'data-testid="{testid}">(.*?)</table>', html, re.S)
+    assert match, testid
+    return text(match.group(1))
+
+
+@pytest.fixture
+def head_page(portfolio, browser_for, pmo_head) -> str:
+    response = browser_for(pmo_head).get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_heatmap_lists_active_projects_worst_first_with_words_not_just_colour(head_page):
+    codes = re.findall(r'<tr data-project="([^"]+)">', head_page)
+    assert codes == ["BRE-001", "OPT-001", "LAT-001", "NEW-001", "CON-001", "STE-001"]
+    steady = heatmap_row(head_page, "STE-001")
+    assert steady.count("Green") == 8  # overall, six dimensions, evidence
+    assert "Nothing against it" in steady
+    assert 'href="/reporting/projects/STE-001/"' in head_page
+
+
+def test_a_breached_project_shows_red_with_the_reason(head_page):
+    row = heatmap_row(head_page, "BRE-001")
+    assert row.count("Red") == 8
+    assert "time tolerance breached" in row
+    assert "Tolerance: breached" in row
+    assert "Green outside, red inside" not in row  # it says red itself
+
+
+def test_an_optimistic_report_is_flagged_green_outside_red_inside_with_why(head_page):
+    row = heatmap_row(head_page, "OPT-001")
+    assert "Green Green Green Green Green Green Green Red" in row  # declared, then the evidence
+    assert "Green outside, red inside" in row
+    assert "Overall: declared green, evidence red (3 milestone(s) overdue)" in row
+    assert "Schedule: declared green, evidence red (3 milestone(s) overdue)" in row
+    assert '<div class="figure-number" data-testid="count-flagged">1</div>' in head_page
+
+
+def test_projects_without_reports_show_the_evidence_against_them(head_page):
+    late = heatmap_row(head_page, "LAT-001")
+    assert late.count("Not reported") == 7
+    assert "3 report(s) missing; no highlight report yet" in late
+    new = heatmap_row(head_page, "NEW-001")
+    assert "Amber" in new and "no highlight report yet" in new and "missing" not in new
+
+
+def test_compliance_this_period_counts_on_time_late_draft_and_missing(portfolio, head_page):
+    current = portfolio.periods[-1]
+    assert "Submitted on time 3 Submitted late 1 Draft or returned 1 Not started 1" in section(
+        head_page, "compliance"
+    )
+    assert f'href="{reverse("reporting:period_detail", args=[current.pk])}"' in head_page
+    assert "6 reports owed" in text(head_page)
+
+
+def test_open_exceptions_show_their_age_and_an_overdue_report(head_page):
+    row = section(head_page, "exceptions")
+    assert "BRE-001 Breached time Exception report requested" in row
+    assert " 12 " in row and "overdue" in row
+
+
+def test_projects_at_risk_list_their_open_corrective_actions(portfolio, head_page):
+    rows = section(head_page, "at-risk")
+    assert "BRE-001 Breached Red Breached Re-plan the build with the supplier — Olive Owner" in rows
+    assert "overdue" in rows
+    assert "Already done" not in rows
+    assert "OPT-001" not in rows  # declares green and is within tolerance
+
+
+def test_milestone_slippage_worst_first_in_days(head_page):
+    rows = section(head_page, "slippage")
+    assert re.search(r"OPT-001 Optimistic Build .* 30 OPT-001 Optimistic Design .* 10", rows)
+    assert "Test" not in rows  # on its baseline date
+
+
+def test_status_trend_counts_overall_per_period_and_loads_plotly_locally(portfolio, head_page):
+    table = section(head_page, "trend-table")
+    labels = [str(p) for p in portfolio.periods]
+    # Period, green, amber, red, reports (the closed project reported in the first period).
+    assert f"{labels[0]} 4 0 0 4" in table
+    assert f"{labels[1]} 2 1 0 3" in table
+    assert f"{labels[2]} 2 0 1 3" in table
+    assert f"{labels[3]} 3 0 1 4" in table
+    assert 'id="status-trend-figure"' in head_page and '"type": "bar"' in head_page
+    assert re.search(r'<script src="/dashboard/plotly-[\d.]+\.min\.js" defer>', head_page)
+    assert "cdn" not in head_page.lower()
+
+
+def test_plotly_js_is_served_from_our_server_with_long_caching(client, head_page):
+    address = re.search(r'<script src="(/dashboard/plotly-[\d.]+\.min\.js)"', head_page).group(1)
+    response = client.get(address, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
+    plain = client.get(address)
+    assert plain.content.startswith(b"/**") and b"plotly.js" in plain.content[:500]
+    assert client.get("/dashboard/plotly-0.0.1.min.js").status_code == 404
+
+
+def test_filters_narrow_every_figure(portfolio, browser_for, pmo_head):
+    finance = portfolio.projects["CON-001"].department
+    html = browser_for(pmo_head).get(URL, {"department": finance.pk}).content.decode()
+    assert re.findall(r'<tr data-project="([^"]+)">', html) == ["CON-001"]
+    assert "No open exceptions." in html and "No milestone has slipped." in html
+
+    by_programme = browser_for(pmo_head).get(URL, {"programme": portfolio.projects["OPT-001"].programme_id})
+    codes = re.findall(r'<tr data-project="([^"]+)">', by_programme.content.decode())
+    assert sorted(codes) == ["BRE-001", "LAT-001", "OPT-001", "STE-001"]
+
+    by_sponsor = browser_for(pmo_head).get(URL, {"sponsor": portfolio.sponsor.pk}).content.decode()
+    assert "CON-001" not in by_sponsor and "NEW-001" in by_sponsor
+
+
+def test_a_bad_filter_is_named_and_ignored(portfolio, browser_for, pmo_head):
+    response = browser_for(pmo_head).get(URL, {"portfolio": "999999"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        BAD_FILTER.format(
+            errors="Portfolio: Select a valid choice. That choice is not one of the available choices."
+        )
+        in html
+    )
+    assert len(re.findall(r'<tr data-project="', html)) == 6
+
+
+def test_a_confidential_project_is_hidden_from_those_who_may_not_see_it(portfolio, browser_for, make_user):
+    outsider = make_user(Role.PROJECT_MANAGER)
+    html = browser_for(outsider).get(URL).content.decode()
+    assert "CON-001" not in html and "Confidential" not in html
+    assert "Fay Finance" not in html  # nor its sponsor in the filter
+    assert len(re.findall(r'<tr data-project="', html)) == 5
+
+    own = make_user(Role.PROJECT_MANAGER)
+    portfolio.confidential_pm.user = own
+    portfolio.confidential_pm.save()
+    assert "CON-001" in browser_for(own).get(URL).content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, portfolio):
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert client.get(reverse("insights:dashboard_export")).status_code == 302
+
+
+def test_heatmap_pages_fifty_rows_at_a_time(portfolio, browser_for, pmo_head):
+    from pmo.portfolio.tests.factories import ProjectFactory
+
+    ProjectFactory.create_batch(50)
+    first = browser_for(pmo_head).get(URL).content.decode()
+    assert len(re.findall(r'<tr data-project="', first)) == 50
+    assert "Page 1 of 2" in first
+    second = browser_for(pmo_head).get(URL, {"page": 2}).content.decode()
+    assert len(re.findall(r'<tr data-project="', second)) == 6
+
+
+def test_the_selector_gives_the_same_figures(portfolio, pmo_head):
+    figures = dashboard(user=pmo_head, filters=DashboardFilters())
+    assert figures.counts["projects"] == 6 and figures.counts["flagged"] == 1
+    assert [e.age_days for e in figures.exceptions] == [12]
+    assert [(s.milestone, s.slip_days) for s in figures.slippage] == [("Build", 30), ("Design", 10)]

@@ -1,0 +1,250 @@
+"""Evidence-based status for many projects at once: the facts the engine judges
+(``pmo.engine.evidence``) read in a fixed number of queries, whatever the number of projects, and
+the verdicts compared with what each project manager declared ("green outside, red inside").
+
+The facts per project: its tolerance checks, its overdue milestones (forecast in its latest
+handed-in report before today and not achieved, or a baseline milestone past due and not
+achieved), its open high risks (as its latest report states them), the reports it owes for the
+last three periods that are past due and has not handed in, and the days since its latest
+handed-in report.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from pmo.engine.evidence import (
+    Area,
+    Evidence,
+    Rating,
+    Thresholds,
+    Verdict,
+    assess_evidence,
+    is_optimistic,
+    overall,
+)
+from pmo.engine.tolerance import Dimension, Status
+from pmo.portfolio.models import Project
+from pmo.reporting.choices import HANDED_IN_STATES, ToleranceState
+from pmo.reporting.models import (
+    Baseline,
+    BaselineMilestone,
+    HighlightReport,
+    ReportingPeriod,
+    ReportingSettings,
+    ReportMilestone,
+    ToleranceCheck,
+)
+from pmo.reporting.selectors import reporting_settings
+
+RECENT_PERIODS = 3  # missing reports count over this many past-due periods
+AREAS = tuple(Area)
+REPORT_FIELDS = (
+    "pk",
+    "project_id",
+    "period_id",
+    "status",
+    "submitted_at",
+    "high_risks_open",
+    "overall_status",
+    *(f"{area.value}_status" for area in AREAS),
+)
+OPTIMISTIC = "{what}: declared {declared}, evidence {evidence}"
+OPTIMISTIC_BECAUSE = OPTIMISTIC + " ({reasons})"
+RATING_LABELS = {
+    Rating.GREEN: "green",
+    Rating.AMBER_GREEN: "amber/green",
+    Rating.AMBER: "amber",
+    Rating.AMBER_RED: "amber/red",
+    Rating.RED: "red",
+}
+
+
+def declared_rating(value: str) -> Rating | None:
+    """A report's stored status (``"amber_green"``) on the engine's ladder; None when blank."""
+    return Rating[value.upper()] if value else None
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    """A key milestone as the baseline and the latest report have it (either may be missing)."""
+
+    name: str
+    baseline: date | None = None
+    forecast: date | None = None
+    achieved_on: date | None = None
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the latest forecast (or achievement) is later than the baseline date."""
+        later = self.achieved_on or self.forecast
+        if self.baseline is None or later is None:
+            return None
+        return (later - self.baseline).days
+
+    def is_overdue(self, today: date) -> bool:
+        if self.achieved_on is not None:
+            return False
+        forecast_past = self.forecast is not None and self.forecast < today
+        baseline_past = self.baseline is not None and self.baseline < today
+        return forecast_past or baseline_past
+
+
+@dataclass(frozen=True)
+class ProjectEvidence:
+    """One project's facts, the evidence's verdicts, and where the declared status is better."""
+
+    project_id: int
+    report: Mapping[str, Any] | None  # the latest handed-in report's fields (REPORT_FIELDS)
+    evidence: Evidence
+    areas: Mapping[Area, Verdict]
+    overall: Verdict
+    milestones: tuple[MilestoneFacts, ...] = ()
+    optimistic: tuple[str, ...] = field(default=())
+
+    @property
+    def is_optimistic(self) -> bool:
+        """Green outside, red inside: some declared status is better than the evidence."""
+        return bool(self.optimistic)
+
+    def declared(self, what: str) -> Rating | None:
+        """The declared rating for ``"overall"`` or an area, from the latest report."""
+        return declared_rating(self.report[f"{what}_status"]) if self.report else None
+
+
+def _latest_report_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+    newest = (
+        HighlightReport.objects.filter(project=OuterRef("pk"), status__in=HANDED_IN_STATES)
+        .order_by("-period__start", "-revision")
+        .values("pk")[:1]
+    )
+    return projects.order_by().annotate(latest_report=Subquery(newest)).values("latest_report")
+
+
+def _current_baseline_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+    newest = Baseline.objects.filter(project=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    return projects.order_by().annotate(current_baseline=Subquery(newest)).values("current_baseline")
+
+
+def _milestones(
+    reported: list[tuple[int, str, date, date | None]], planned: list[tuple[int, str, date]]
+) -> dict[int, list[MilestoneFacts]]:
+    by_project: dict[int, dict[str, dict[str, Any]]] = {}
+    for project_id, name, due in planned:
+        by_project.setdefault(project_id, {})[name] = {"baseline": due}
+    for project_id, name, forecast, achieved_on in reported:
+        by_project.setdefault(project_id, {}).setdefault(name, {}).update(
+            forecast=forecast, achieved_on=achieved_on
+        )
+    return {
+        project_id: [MilestoneFacts(name, **facts) for name, facts in sorted(named.items())]
+        for project_id, named in by_project.items()
+    }
+
+
+def _optimism(
+    report: Mapping[str, Any] | None, areas: Mapping[Area, Verdict], whole: Verdict
+) -> tuple[str, ...]:
+    if report is None:
+        return ()
+    found = []
+    judged: list[tuple[str, str, Verdict]] = [("overall", "Overall", whole)]
+    judged += [(area.value, area.value.capitalize(), areas[area]) for area in AREAS]
+    for key, label, verdict in judged:
+        declared = declared_rating(report[f"{key}_status"])
+        if declared is None or not is_optimistic(declared, verdict.rating):
+            continue
+        values = {
+            "what": label,
+            "declared": RATING_LABELS[declared],
+            "evidence": RATING_LABELS[verdict.rating],
+            "reasons": "; ".join(verdict.reasons),
+        }
+        found.append((OPTIMISTIC_BECAUSE if verdict.reasons else OPTIMISTIC).format(**values))
+    return tuple(found)
+
+
+def _days_since(moment: datetime | None, today: date) -> int | None:
+    return None if moment is None else max((today - timezone.localdate(moment)).days, 0)
+
+
+def project_evidence(
+    projects: QuerySet[Project],
+    *,
+    today: date | None = None,
+    periods: list[ReportingPeriod] | None = None,
+    config: ReportingSettings | None = None,
+) -> dict[int, ProjectEvidence]:
+    """The evidence on each project of ``projects`` (a queryset, used in subqueries), by project
+    id, in eight queries; fewer when given ``periods`` (every period, newest first) and the
+    reporting settings ``config``."""
+    today = today or timezone.localdate()
+    config = config or reporting_settings()
+    thresholds = Thresholds(stale_report_days=config.stale_report_days)
+    if periods is None:
+        periods = list(ReportingPeriod.objects.order_by("-start"))
+    owed_periods = [p for p in periods if p.due < today][:RECENT_PERIODS]
+    ids = projects.order_by().values("pk")
+
+    starts = dict(projects.order_by().values_list("pk", "planned_start"))
+    reports = {
+        row["project_id"]: row
+        for row in HighlightReport.objects.filter(pk__in=_latest_report_ids(projects))
+        .order_by()
+        .values(*REPORT_FIELDS)
+    }
+    reported = list(
+        ReportMilestone.objects.filter(report_id__in=_latest_report_ids(projects))
+        .order_by()
+        .values_list("report__project_id", "name", "forecast", "achieved_on")
+    )
+    planned = list(
+        BaselineMilestone.objects.filter(baseline_id__in=_current_baseline_ids(projects))
+        .order_by()
+        .values_list("baseline__project_id", "name", "due")
+    )
+    milestones = _milestones(reported, planned)
+    checks: dict[int, dict[Dimension, Status]] = {}
+    for project_id, dimension, status in (
+        ToleranceCheck.objects.filter(project_id__in=ids)
+        .exclude(status=ToleranceState.WITHIN)
+        .order_by()
+        .values_list("project_id", "dimension", "status")
+    ):
+        checks.setdefault(project_id, {})[Dimension(dimension)] = Status(status)
+    handed_in: set[tuple[int, int]] = set(
+        HighlightReport.objects.filter(
+            project_id__in=ids, period_id__in=[p.pk for p in owed_periods], status__in=HANDED_IN_STATES
+        )
+        .order_by()
+        .values_list("project_id", "period_id")
+    )
+
+    result: dict[int, ProjectEvidence] = {}
+    for project_id, planned_start in starts.items():
+        report = reports.get(project_id)
+        owed = [p for p in owed_periods if planned_start is None or p.end >= planned_start]
+        facts = milestones.get(project_id, [])
+        evidence = Evidence(
+            tolerances=checks.get(project_id, {}),
+            overdue_milestones=sum(1 for m in facts if m.is_overdue(today)),
+            open_high_risks=report["high_risks_open"] if report else 0,
+            missing_reports=sum(1 for p in owed if (project_id, p.pk) not in handed_in),
+            days_since_report=_days_since(report["submitted_at"], today) if report else None,
+        )
+        areas = assess_evidence(evidence, thresholds)
+        whole = overall(evidence, areas, thresholds)
+        result[project_id] = ProjectEvidence(
+            project_id=project_id,
+            report=report,
+            evidence=evidence,
+            areas=areas,
+            overall=whole,
+            milestones=tuple(facts),
+            optimistic=_optimism(report, areas, whole),
+        )
+    return result
