@@ -1,0 +1,56 @@
+"""In Chromium: the Head of PMO opens the dashboard, sees the trend chart drawn by plotly.js from
+our own server, reads the green-outside-red-inside flag, filters, and drills down to a project."""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from pmo.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_head_of_pmo_reads_the_dashboard_and_drills_down(live_server, sign_in, pmo_head, portfolio):
+    page = sign_in(pmo_head)
+    scripts: list[str] = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+
+    # When the Head of PMO opens the dashboard from the navigation
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+
+    # Then the trend chart is drawn (an svg in its container) by plotly.js served by us
+    expect(page.get_by_role("heading", name="Portfolio dashboard", level=1)).to_be_visible()
+    chart = page.locator("#status-trend")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    expect(chart.locator("svg.main-svg").first).to_be_visible()
+    expect(chart.locator(".legendtext", has_text="Green")).to_have_count(1)
+    own = urlparse(live_server.url).netloc
+    assert any(re.search(r"/dashboard/plotly-[\d.]+\.min\.js$", url) for url in scripts)
+    assert all(urlparse(url).netloc == own for url in scripts), scripts
+
+    # And the optimistic project is flagged, with why
+    optimistic = page.locator('tr[data-project="OPT-001"]')
+    expect(optimistic.get_by_test_id("optimistic-flag")).to_have_text(re.compile("Green outside, red inside"))
+    expect(optimistic).to_contain_text("Schedule: declared green, evidence red (3 milestone(s) overdue)")
+    expect(page.locator('tr[data-project="BRE-001"] [data-column="reasons"]')).to_contain_text(
+        "time tolerance breached"
+    )
+    expect(page.get_by_test_id("compliance").get_by_role("row", name="Submitted late")).to_have_text(
+        re.compile(r"Submitted late\s*1")
+    )
+    assert_accessible(page, "dashboard")
+
+    # When they filter by the Finance department
+    page.get_by_label("Department").select_option(label="Finance")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("tr[data-project]")).to_have_count(1)
+    expect(page.locator('tr[data-project="CON-001"]')).to_be_visible()
+
+    # And clear the filter and drill down to a project
+    page.get_by_role("link", name="Clear").click()
+    expect(page.locator("tr[data-project]")).to_have_count(6)
+    page.locator('tr[data-project="OPT-001"]').get_by_role("link", name="OPT-001").click()
+    expect(page).to_have_url(f"{live_server.url}/reporting/projects/OPT-001/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("OPT-001")
