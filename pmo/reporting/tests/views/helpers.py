@@ -8,7 +8,11 @@ from pmo.reporting.services import STATUS_FIELDS
 
 
 def doc(response: Any) -> Any:
-    return lxml.html.fromstring(response.content.decode())
+    """The page as an lxml document, without its style sheet (which no one reads)."""
+    page = lxml.html.fromstring(response.content.decode())
+    for style in page.xpath("//style"):
+        style.drop_tree()
+    return page
 
 
 def text_of(response: Any) -> str:

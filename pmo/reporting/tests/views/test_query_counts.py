@@ -1,0 +1,93 @@
+"""The reporting pages issue the same number of SQL queries with few records as with many.
+
+The numbers are pinned: a change that adds a query per row, or one more per page, shows here.
+They include the session, user, role and person lookups of a signed-in request."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pmo.core.choices import Role
+from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.reporting import services
+from pmo.reporting.models import CorrectiveAction, HighlightReport, ProjectException
+from pmo.reporting.tests.factories import PeriodFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n: int, period) -> None:
+    """``n`` more projects, each with a baseline, a breaching submitted report (so an exception)
+    and an overdue and an open corrective action."""
+    today = timezone.localdate()
+    for _ in range(n):
+        project = ProjectFactory(project_manager=PersonFactory(), sponsor=PersonFactory())
+        services.baseline_approve(
+            actor=None,
+            project=project,
+            finish=dt.date(2026, 12, 18),
+            budget_at_completion=Decimal(100000),
+            reason="Approved",
+            milestones=[("Go live", dt.date(2026, 12, 1))],
+        )
+        report = services.highlight_report_start(actor=None, project=project, period=period)
+        fields = dict.fromkeys(services.STATUS_FIELDS, "amber") | {
+            "summary": "Late",
+            "forecast_finish": dt.date(2027, 9, 1),
+        }
+        report = services.highlight_report_update(
+            actor=None, report=report, fields=fields, expected_version=report.version
+        )
+        services.highlight_report_submit(actor=None, report=report, expected_version=report.version)
+        for days in (3, 10):
+            action = services.corrective_action_create(
+                actor=None,
+                project=project,
+                description=f"Recover {days}",
+                owner=project.project_manager,
+                due=today + dt.timedelta(days=days),
+            )
+        CorrectiveAction.objects.filter(pk=action.pk).update(due=today - dt.timedelta(days=1))
+
+
+def first(model):
+    return model.objects.order_by("pk").first()
+
+
+PAGES = {
+    "reports": (lambda p: "/reporting/reports/", 7),
+    "reports of a period": (lambda p: f"/reporting/reports/?period={p.pk}&status=submitted", 7),
+    "periods": (lambda p: "/reporting/periods/", 7),
+    "period compliance": (lambda p: p.get_absolute_url(), 7),
+    "exceptions": (lambda p: "/reporting/exceptions/", 6),
+    "actions log": (lambda p: "/reporting/actions/", 6),
+    "actions log, overdue": (lambda p: "/reporting/actions/?overdue=1", 6),
+    "default tolerances": (lambda p: "/reporting/settings/tolerances/", 7),
+    "project reporting": (lambda p: f"/reporting/projects/{first(HighlightReport).project.code}/", 16),
+    "report": (lambda p: first(HighlightReport).get_absolute_url(), 9),
+    "exception": (lambda p: first(ProjectException).get_absolute_url(), 8),
+}
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def test_queries_do_not_grow_with_the_data(make_user, client):
+    client.force_login(make_user(Role.PMO_ANALYST))
+    period = PeriodFactory()
+    grow(2, period)
+    few = {name: queries_for(client, url(period)) for name, (url, _) in PAGES.items()}
+    grow(12, period)
+    many = {name: queries_for(client, url(period)) for name, (url, _) in PAGES.items()}
+
+    pinned = {name: count for name, (_, count) in PAGES.items()}
+    assert few == pinned
+    assert many == pinned

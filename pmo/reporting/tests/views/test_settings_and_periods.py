@@ -1,0 +1,168 @@
+"""Reporting settings, default tolerances and periods: who may change them, and compliance."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.reporting import services
+from pmo.reporting.choices import PeriodStatus, StatusScale
+from pmo.reporting.models import NEEDS_ALLOWANCE, ReportingSettings, ToleranceDefault
+from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
+from pmo.reporting.tests.views.helpers import doc, field_error, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def settings_data(row, **changes):
+    data = {
+        "cadence": row.cadence,
+        "status_scale": row.status_scale,
+        "due_days_after_period_end": row.due_days_after_period_end,
+        "reminder_days_before_due": row.reminder_days_before_due,
+        "warning_band": row.warning_band,
+        "exception_report_days": row.exception_report_days,
+        "stale_report_days": row.stale_report_days,
+        "version": row.version,
+    }
+    return {**data, **changes}
+
+
+def test_the_pmo_head_changes_the_status_scale(world):
+    row = ReportingSettings.objects.get()
+
+    response = world.client(world.head).post("/reporting/settings/", settings_data(row, status_scale="dca"))
+
+    assert response.status_code == 302
+    assert ReportingSettings.objects.get().status_scale == StatusScale.DELIVERY_CONFIDENCE
+
+
+def test_a_warning_band_above_one_is_refused_on_its_field(world):
+    row = ReportingSettings.objects.get()
+
+    response = world.client(world.head).post("/reporting/settings/", settings_data(row, warning_band="1.5"))
+
+    assert field_error(response, "warning_band")
+    assert ReportingSettings.objects.get().warning_band == Decimal("0.80")
+
+
+def test_an_officer_reads_the_settings_but_cannot_change_them(world):
+    row = ReportingSettings.objects.get()
+    client = world.client(world.officer)
+
+    shown = client.get("/reporting/settings/")
+    posted = client.post("/reporting/settings/", settings_data(row, status_scale="dca"))
+
+    assert not doc(shown).xpath("//form[@method='post']//select")
+    assert "Red / amber / green" in text_of(shown)
+    assert posted.status_code == 403
+    assert "You do not have permission to change the reporting settings." in text_of(posted)
+    assert ReportingSettings.objects.get().status_scale == StatusScale.RAG
+
+
+def test_the_pmo_head_edits_a_default_tolerance(world):
+    default = ToleranceDefault.objects.get(size_tier="medium", dimension="time")
+    client = world.client(world.head)
+
+    form = client.get("/reporting/settings/tolerances/", {"edit": default.pk})
+    saved = client.post(
+        "/reporting/settings/tolerances/",
+        {"pk": default.pk, "absolute": "35", "percent": "", "version": default.version},
+    )
+
+    assert doc(form).xpath("//input[@id='id_absolute']")[0].get("value") == "28.00"
+    assert saved.status_code == 302
+    default.refresh_from_db()
+    assert default.absolute == Decimal(35)
+
+
+def test_a_default_needs_an_allowance(world):
+    default = ToleranceDefault.objects.get(size_tier="medium", dimension="time")
+
+    response = world.client(world.head).post(
+        "/reporting/settings/tolerances/", {"pk": default.pk, "absolute": "", "percent": "", "version": 1}
+    )
+
+    assert NEEDS_ALLOWANCE in text_of(response)
+    default.refresh_from_db()
+    assert default.absolute == Decimal(28)
+
+
+def test_an_officer_cannot_edit_a_default(world):
+    default = ToleranceDefault.objects.get(size_tier="medium", dimension="time")
+    client = world.client(world.officer)
+
+    listing = client.get("/reporting/settings/tolerances/")
+    posted = client.post(
+        "/reporting/settings/tolerances/", {"pk": default.pk, "absolute": "99", "version": 1}
+    )
+
+    assert "Edit" not in [a.text_content() for a in doc(listing).xpath("//table//a")]
+    assert posted.status_code == 403
+    default.refresh_from_db()
+    assert default.absolute == Decimal(28)
+
+
+def test_period_compliance_shows_on_time_late_draft_and_missing(world):
+    period = world.period
+    on_time, late, draft, missing = (
+        ProjectFactory(code=code, project_manager=PersonFactory(name=f"PM {code}"))
+        for code in ("A-1", "B-1", "C-1", "D-1")
+    )
+    ReportFactory(
+        project=on_time,
+        period=period,
+        status="submitted",
+        submitted_at=timezone.make_aware(dt.datetime(2026, 12, 2, 9)),
+    )
+    ReportFactory(
+        project=late,
+        period=period,
+        status="accepted",
+        submitted_at=timezone.make_aware(dt.datetime(2026, 12, 20, 9)),
+    )
+    ReportFactory(project=draft, period=period)
+
+    response = world.client(world.officer).get(period.get_absolute_url())
+
+    rows = {
+        tr.xpath("th")[0].text_content().split()[0]: " ".join(tr.xpath("td")[1].text_content().split())
+        for tr in doc(response).xpath("//table[@data-testid='compliance']/tbody/tr")
+    }
+    assert rows == {
+        "A-1": "Handed in on time",
+        "B-1": "Handed in late",
+        "C-1": "Draft, not handed in",
+        "D-1": "Missing",
+        "DFD-001": "Missing",
+    }
+    assert f"PM {missing.code}" in text_of(response)
+
+
+def test_the_pmo_closes_a_period_and_a_pm_cannot(world):
+    pm = world.client(world.pm).post(world.period.get_absolute_url(), {"action": "close", "version": 1})
+    closed = world.client(world.officer).post(
+        world.period.get_absolute_url(), {"action": "close", "version": 1}
+    )
+
+    assert pm.status_code == 403
+    assert closed.status_code == 302
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.CLOSED
+    with pytest.raises(Exception, match="closed"):
+        services.highlight_report_start(actor=world.pm, project=world.project, period=world.period)
+
+
+def test_the_period_list_counts_reports_handed_in(world):
+    world.breaching_submission()
+    PeriodFactory(start=dt.date(2026, 10, 1))
+
+    response = world.client(world.pm).get("/reporting/periods/")
+
+    rows = [
+        [" ".join(c.text_content().split()) for c in tr.xpath("th|td")]
+        for tr in doc(response).xpath("//table[@data-testid='periods']/tbody/tr")
+    ]
+    assert [(r[0], r[-1]) for r in rows] == [("November 2026", "1"), ("October 2026", "0")]
