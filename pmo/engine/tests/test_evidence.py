@@ -1,0 +1,137 @@
+"""Evidence-based status: ratings from the facts, and when a declared status is optimistic."""
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmo.engine.evidence import (
+    AREA_TOLERANCES,
+    Area,
+    Evidence,
+    Rating,
+    Thresholds,
+    assess_evidence,
+    is_optimistic,
+    overall,
+)
+from pmo.engine.tolerance import Dimension, Status
+
+STATUS_ORDER = [Status.WITHIN, Status.FORECAST_TO_BREACH, Status.BREACHED]
+
+tolerances = st.dictionaries(st.sampled_from(list(Dimension)), st.sampled_from(STATUS_ORDER))
+counts = st.integers(min_value=0, max_value=20)
+evidence = st.builds(
+    Evidence,
+    tolerances=tolerances,
+    overdue_milestones=counts,
+    open_high_risks=counts,
+    missing_reports=counts,
+    days_since_report=st.none() | st.integers(min_value=0, max_value=400),
+)
+ratings = st.sampled_from(list(Rating))
+
+
+def ratings_of(facts: Evidence) -> tuple[dict[Area, Rating], Rating]:
+    verdicts = assess_evidence(facts)
+    return {area: v.rating for area, v in verdicts.items()}, overall(facts, verdicts).rating
+
+
+@st.composite
+def worse(draw: st.DrawFn, facts: Evidence) -> Evidence:
+    """``facts`` with more wrong: tolerances worse or added, and higher counts."""
+    tolerance = dict(facts.tolerances)
+    for dimension in draw(st.sets(st.sampled_from(list(Dimension)))):
+        now = STATUS_ORDER.index(tolerance.get(dimension, Status.WITHIN))
+        tolerance[dimension] = STATUS_ORDER[draw(st.integers(min_value=now, max_value=2))]
+    days = facts.days_since_report
+    if days is not None and draw(st.booleans()):
+        days = draw(st.none() | st.integers(min_value=days, max_value=500))
+    return replace(
+        facts,
+        tolerances=tolerance,
+        overdue_milestones=facts.overdue_milestones + draw(counts),
+        open_high_risks=facts.open_high_risks + draw(counts),
+        missing_reports=facts.missing_reports + draw(counts),
+        days_since_report=days,
+    )
+
+
+@given(st.data(), evidence)
+def test_more_wrong_never_improves_any_rating(data, facts):
+    areas, whole = ratings_of(facts)
+    more_areas, more_whole = ratings_of(data.draw(worse(facts)))
+    assert all(more_areas[area] >= areas[area] for area in Area)
+    assert more_whole >= whole
+
+
+@given(evidence)
+def test_overall_is_never_better_than_any_area(facts):
+    areas, whole = ratings_of(facts)
+    assert whole >= max(areas.values())
+
+
+@given(evidence)
+def test_an_area_is_worse_than_green_exactly_when_it_gives_a_reason(facts):
+    for verdict in assess_evidence(facts).values():
+        assert (verdict.rating > Rating.GREEN) == bool(verdict.reasons)
+
+
+@given(evidence)
+def test_a_breached_tolerance_makes_its_area_and_the_whole_red(facts):
+    verdicts = assess_evidence(facts)
+    for area, dimensions in AREA_TOLERANCES.items():
+        if any(facts.tolerances.get(d) is Status.BREACHED for d in dimensions):
+            assert verdicts[area].rating is Rating.RED
+            assert overall(facts, verdicts).rating is Rating.RED
+
+
+def test_clean_evidence_is_green_with_no_reasons():
+    facts = Evidence(tolerances=dict.fromkeys(Dimension, Status.WITHIN), days_since_report=3)
+    verdicts = assess_evidence(facts)
+    assert {v.rating for v in verdicts.values()} == {Rating.GREEN}
+    assert overall(facts, verdicts).reasons == ()
+
+
+def test_reasons_name_what_is_wrong():
+    facts = Evidence(
+        tolerances={Dimension.TIME: Status.BREACHED, Dimension.COST: Status.FORECAST_TO_BREACH},
+        overdue_milestones=3,
+        open_high_risks=1,
+        missing_reports=2,
+        days_since_report=None,
+    )
+    verdicts = assess_evidence(facts)
+    assert verdicts[Area.SCHEDULE].reasons == ("time tolerance breached", "3 milestone(s) overdue")
+    assert verdicts[Area.COST].rating is Rating.AMBER
+    assert verdicts[Area.RISKS].reasons == ("1 open high risk(s)",)
+    whole = overall(facts, verdicts)
+    assert whole.rating is Rating.RED
+    assert whole.reasons[-2:] == ("2 report(s) missing", "no highlight report yet")
+
+
+def test_a_stale_report_counts_only_beyond_the_threshold():
+    thresholds = Thresholds(stale_report_days=45)
+    on_the_day = Evidence(days_since_report=45)
+    after = Evidence(days_since_report=46)
+    assert overall(on_the_day, assess_evidence(on_the_day), thresholds).rating is Rating.GREEN
+    late = overall(after, assess_evidence(after), thresholds)
+    assert late.rating is Rating.AMBER and late.reasons == ("last report 46 days old",)
+
+
+@given(ratings)
+def test_declared_red_is_never_optimistic(found):
+    assert not is_optimistic(Rating.RED, found)
+
+
+@given(ratings, ratings)
+def test_optimistic_only_when_declared_is_more_than_one_step_better(declared, found):
+    assert is_optimistic(declared, found) == (found - declared >= 2)
+    if declared >= found:
+        assert not is_optimistic(declared, found)
+
+
+@given(ratings, ratings, ratings)
+def test_worse_evidence_never_clears_an_optimism_flag(declared, found, worse_found):
+    if is_optimistic(declared, found) and worse_found >= found:
+        assert is_optimistic(declared, worse_found)
