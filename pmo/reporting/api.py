@@ -70,7 +70,8 @@ OPEN_HELP = "true: only exceptions not yet decided; false: only decided ones."
 OVERDUE_HELP = "true: only open actions past their due date; false: all others."
 
 # The model's own words for a negative amount (DRF would otherwise word it itself).
-NOT_NEGATIVE = {"error_messages": {"min_value": NEGATIVE_AMOUNT}}
+NEGATIVE: dict[str, Any] = {"min_value": NEGATIVE_AMOUNT}
+NOT_NEGATIVE = {"error_messages": NEGATIVE}
 
 NOT_FOUND = {404: OpenApiResponse(ERROR_SCHEMA, description="No such record, or not one you may see.")}
 ACTION_ERRORS = {
@@ -530,12 +531,12 @@ class NewBaselineSerializer(serializers.Serializer):
 
     finish = serializers.DateField()
     budget_at_completion = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, **NOT_NEGATIVE
+        max_digits=14, decimal_places=2, min_value=0, error_messages=NEGATIVE
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     scope_summary = serializers.CharField(required=False, allow_blank=True, default="")
     benefits_value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, **NOT_NEGATIVE
+        max_digits=14, decimal_places=2, min_value=0, required=False, error_messages=NEGATIVE
     )
     milestones = BaselineMilestoneSerializer(many=True, required=False)
 
@@ -681,7 +682,8 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
 
     def _represent(self, instance: DomainModel, *, status_code: int = status.HTTP_200_OK) -> Response:
         shaped = self.get_queryset().filter(pk=instance.pk).first() or instance
-        serializer = self.serializer_class(shaped, context=self.get_serializer_context())
+        representation = cast(type[serializers.Serializer], self.serializer_class)
+        serializer = representation(shaped, context=self.get_serializer_context())
         response = Response(serializer.data, status=status_code)
         response["ETag"] = f'"{shaped.version}"'
         return response
