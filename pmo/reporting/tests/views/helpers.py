@@ -17,7 +17,7 @@ def doc(response: Any) -> Any:
 
 def text_of(response: Any) -> str:
     """All the text a person reads on the page, white space folded."""
-    return " ".join(doc(response).text_content().split())
+    return " ".join(" ".join(doc(response).itertext()).split())
 
 
 def field_error(response: Any, field: str) -> str:
