@@ -243,11 +243,17 @@ def _pattern(name: str) -> str:
     return STEADY
 
 
+def _start(project: Project) -> dt.date:
+    """The planned start (every demo project has one)."""
+    assert project.planned_start is not None
+    return project.planned_start
+
+
 def _milestone_plan(project: Project, finish: dt.date) -> list[tuple[str, dt.date]]:
     names = MILESTONES[Methodology(project.methodology)]
-    span = (finish - project.planned_start).days
+    span = (finish - _start(project)).days
     return [
-        (name, project.planned_start + dt.timedelta(days=round(span * (i + 1) / len(names))))
+        (name, _start(project) + dt.timedelta(days=round(span * (i + 1) / len(names))))
         for i, name in enumerate(names)
     ]
 
@@ -285,8 +291,8 @@ def reporting_baselines(ctx: DemoContext) -> None:
             original_budget=original["budget"],
         )
         story.level = (ctx.rng.uniform(-0.15, 0.35), ctx.rng.uniform(-0.1, 0.3))
-        story.periods = [p for p in cycle.periods if p.end >= project.planned_start]
-        approved = _moment(project.planned_start - dt.timedelta(days=4), 11)
+        story.periods = [p for p in cycle.periods if p.end >= _start(project)]
+        approved = _moment(_start(project) - dt.timedelta(days=4), 11)
         if project.name in OWN_TOLERANCES:
             dimension, absolute, percent = OWN_TOLERANCES[project.name]
             _run(
@@ -341,7 +347,7 @@ def _declared(time: float, cost: float, *, honest: bool, rng: Any) -> dict[str, 
         "resources_status": Rating.AMBER if rng.random() < 0.15 else Rating.GREEN,
         "benefits_status": Rating.GREEN,
     }
-    worst = max(ratings.values(), key=lambda r: list(Rating).index(r))
+    worst = max(ratings.values(), key=lambda r: list(Rating.values).index(r))
     return {"overall_status": worst, **ratings}
 
 
@@ -452,7 +458,7 @@ def _fields(cycle: _Cycle, story: _Story, plan: _Plan, as_of: dt.date) -> tuple[
     assert baseline is not None
     project = story.project
     shift = _whole_days(plan.time, story.allowance(ToleranceDimension.TIME, Decimal(0)))
-    finish = max(baseline.finish + dt.timedelta(days=shift), project.planned_start)
+    finish = max(baseline.finish + dt.timedelta(days=shift), _start(project))
     cost_allowance = story.allowance(ToleranceDimension.COST, baseline.budget_at_completion)
     cost = baseline.budget_at_completion + Decimal(
         math.floor(plan.cost * float(cost_allowance) / 1000) * 1000
@@ -475,7 +481,7 @@ def _fields(cycle: _Cycle, story: _Story, plan: _Plan, as_of: dt.date) -> tuple[
                 milestones.append(services.MilestoneForecast(name, due, due))
                 continue
         else:
-            forecast = max(due + dt.timedelta(days=shift), project.planned_start)
+            forecast = max(due + dt.timedelta(days=shift), _start(project))
             if forecast <= as_of:
                 story.achieved[name] = forecast
                 achieved_now.append(name)
