@@ -973,12 +973,14 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
+        # PUT replaces both allowances (one left out is none); PATCH keeps what is not sent.
+        kept = instance if partial else Tolerance(absolute=None, percent=None)
         tolerance = services.tolerance_set(
             actor=self.actor,
             project=instance.project,
             dimension=ToleranceDimension(instance.dimension),
-            absolute=fields.get("absolute", instance.absolute),
-            percent=fields.get("percent", instance.percent),
+            absolute=fields.get("absolute", kept.absolute),
+            percent=fields.get("percent", kept.percent),
             expected_version=version,
         )
         return self._represent(tolerance)

@@ -196,11 +196,17 @@ def test_changing_and_clearing_a_tolerance(client_for, cycle):
         2,
     )
 
-    stale = client.delete(url, HTTP_IF_MATCH="1")
+    replaced = client.put(url, {"version": 2, "absolute": "20000"}, format="json")
+    assert (replaced.json()["absolute"], replaced.json()["percent"]) == ("20000.00", None)
+    emptied = client.put(url, {"version": 3}, format="json")
+    assert emptied.status_code == 400
+    assert emptied.json()["fields"] == {"non_field_errors": [NEEDS_ALLOWANCE]}
+
+    stale = client.delete(url, HTTP_IF_MATCH="2")
     assert stale.status_code == 409
-    assert client.delete(url, HTTP_IF_MATCH="2").status_code == 204
+    assert client.delete(url, HTTP_IF_MATCH="3").status_code == 204
     assert not Tolerance.objects.exists()
-    assert [h.history_type for h in Tolerance.history.filter(id=tolerance.pk)] == ["-", "~", "+"]
+    assert [h.history_type for h in Tolerance.history.filter(id=tolerance.pk)] == ["-", "~", "~", "+"]
 
 
 def test_a_pm_reads_their_tolerances_but_cannot_set_them(client_for, cycle):
