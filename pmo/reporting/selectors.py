@@ -138,7 +138,7 @@ def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
 
 def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tolerance | ToleranceDefault]]:
     """Each project's tolerance per dimension: its own, else its portfolio's default, else its
-    size tier's (three queries, whatever the number of projects)."""
+    size tier's (two queries, whatever the number of projects)."""
     projects = list(projects)
     own: dict[int, dict[str, Tolerance | ToleranceDefault]] = {p.pk: {} for p in projects}
     for tolerance in Tolerance.objects.filter(project_id__in=own):
