@@ -314,3 +314,16 @@ def test_the_report_list_filters_by_period_and_status(world):
 
     assert str(report.project) in drafts
     assert str(report.project) not in submitted
+
+
+def test_a_pm_does_not_see_reports_of_confidential_projects_not_theirs(world):
+    report = world.draft()
+    world.project.confidential = True
+    world.project.save()
+    client = world.client(world.other_pm)
+
+    listing = text_of(client.get("/reporting/reports/"))
+    detail = client.get(f"/reporting/reports/{report.pk}/")
+
+    assert str(world.project) not in listing and "No reports match." in listing
+    assert detail.status_code == 404

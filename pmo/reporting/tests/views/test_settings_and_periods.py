@@ -166,3 +166,29 @@ def test_the_period_list_counts_reports_handed_in(world):
         for tr in doc(response).xpath("//table[@data-testid='periods']/tbody/tr")
     ]
     assert [(r[0], r[-1]) for r in rows] == [("November 2026", "1"), ("October 2026", "0")]
+
+
+def test_the_pmo_reopens_a_closed_period(world):
+    world.period.status = PeriodStatus.CLOSED
+    world.period.save()
+    client = world.client(world.officer)
+
+    response = client.post(
+        world.period.get_absolute_url(), {"action": "reopen", "version": world.period.version}
+    )
+
+    assert response.status_code == 302
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.OPEN
+    assert "November 2026 reopened." in " ".join(text_of(client.get(response["Location"])).split())
+
+
+def test_a_stale_close_is_a_conflict(world):
+    response = world.client(world.officer).post(
+        world.period.get_absolute_url(), {"action": "close", "version": 99}
+    )
+
+    assert response.status_code == 409
+    assert "while you were editing" in text_of(response)
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.OPEN
