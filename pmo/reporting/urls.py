@@ -17,7 +17,9 @@ urlpatterns = [
     path("reporting/reports/<int:pk>/history/", views.report_history, name="report_history"),
     path("reporting/reports/<int:pk>/<str:action>/", views.report_action, name="report_action"),
     path("reporting/projects/<str:code>/", views.project_reporting, name="project_reporting"),
-    path("reporting/projects/<str:code>/periods/<int:period>/report/", views.report_start, name="report_start"),
+    path(
+        "reporting/projects/<str:code>/periods/<int:period>/report/", views.report_start, name="report_start"
+    ),
     path("reporting/projects/<str:code>/baselines/new/", views.baseline_create, name="baseline_create"),
     path("reporting/projects/<str:code>/tolerances/", views.project_tolerances, name="project_tolerances"),
     path("reporting/projects/<str:code>/actions/new/", views.action_create, name="action_create"),

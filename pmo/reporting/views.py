@@ -80,7 +80,10 @@ REPORT_ACTION_DONE = {
     "revise": "Revision {revision} started: correct it and submit it.",
 }
 REPORT_ACTIONS = tuple(REPORT_ACTION_DONE)
-REPORT_STARTED = "Report started, pre-filled from the last report (or, for a first report, the baseline): bring it up to date."
+REPORT_STARTED = (
+    "Report started, pre-filled from the last report (or, for a first report, the baseline): "
+    "bring it up to date."
+)
 NOT_EDITABLE = "This report is {status}: only a draft is edited. Start a revision to correct it."
 BASELINE_APPROVED = "Baseline v{number} approved."
 TOLERANCE_SAVED = "{dimension} tolerance saved."
