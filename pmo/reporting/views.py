@@ -901,7 +901,7 @@ def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
         {
             "label": "Exception report requested",
             "done": reached >= 1,
-            "when": None,
+            "when": exception.raised_at if reached >= 1 else None,
             "who": exception.project.project_manager,
             "note": f"due {exception.report_due:%d %b %Y}" if exception.report_due else "",
         },
@@ -927,7 +927,10 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     awaiting_report = exception.status in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED)
     awaiting_decision = exception.status == ExceptionStatus.REPORT_SUBMITTED
-    checks = list(exception.project.tolerance_checks.all())
+    checks = [
+        (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
+        for check in exception.project.tolerance_checks.all()
+    ]
     actions = list(selectors.action_list(user=user).filter(exception=exception).order_by("due"))
     today = timezone.localdate()
     return render(
