@@ -212,7 +212,7 @@ def reporting_period_open(
 
 
 def reporting_period_close(
-    *, actor: User, period: ReportingPeriod, expected_version: int | None
+    *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Close a period: no report can be started or changed in it afterwards."""
     return record_update(
@@ -225,7 +225,7 @@ def reporting_period_close(
 
 
 def reporting_period_reopen(
-    *, actor: User, period: ReportingPeriod, expected_version: int | None
+    *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Open a closed period again, so its reports can be written and checked."""
     return record_update(

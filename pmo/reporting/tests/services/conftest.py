@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 
 from pmo.core.choices import Role
+from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.reporting.models import ReportingPeriod
 from pmo.reporting.tests.factories import PeriodFactory
 from pmo.reporting.tests.services.steps import Cast
 
@@ -16,7 +18,7 @@ def cast(make_user: Any) -> Cast:
     sponsor = make_user(Role.SPONSOR, username="sponsor", email="sponsor@council.example")
     other_pm = make_user(Role.PROJECT_MANAGER, username="other_pm", email="other.pm@council.example")
     other_sponsor = make_user(Role.SPONSOR, username="other_sponsor", email="other.sponsor@council.example")
-    project = ProjectFactory(
+    project: Project = ProjectFactory(
         code="WEB",
         project_manager=PersonFactory(user=pm, name="Pat Manager"),
         sponsor=PersonFactory(user=sponsor, name="Sam Sponsor"),
@@ -26,9 +28,10 @@ def cast(make_user: Any) -> Cast:
         project_manager=PersonFactory(user=other_pm),
         sponsor=PersonFactory(user=other_sponsor),
     )
+    period: ReportingPeriod = PeriodFactory()
     return Cast(
         project=project,
-        period=PeriodFactory(),
+        period=period,
         pm=pm,
         sponsor=sponsor,
         head=make_user(Role.PMO_HEAD, username="head", email="head@council.example"),

@@ -50,7 +50,7 @@ EVERYONE = (
 
 
 def baseline(cast: Cast, **overrides: Any) -> Any:
-    fields = {
+    fields: dict[str, Any] = {
         "finish": BASELINE_FINISH,
         "budget_at_completion": BUDGET,
         "benefits_value": Decimal(400000),
@@ -82,4 +82,5 @@ def submitted(cast: Cast, period: ReportingPeriod | None = None, **fields: Any) 
 
 
 def next_period(start: dt.date = dt.date(2026, 12, 1)) -> ReportingPeriod:
-    return PeriodFactory(start=start)
+    period: ReportingPeriod = PeriodFactory(start=start)
+    return period

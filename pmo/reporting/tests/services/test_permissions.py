@@ -193,7 +193,7 @@ ACTIONS: dict[str, tuple[frozenset[str], Callable[[Cast, Any], Any]]] = {
         ),
     ),
     "decide an exception": (
-        {"head", "sponsor"},
+        frozenset({"head", "sponsor"}),
         lambda c, a: services.exception_decide(
             actor=a,
             exception=_exception(c, reported=True),
