@@ -14,7 +14,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -59,6 +60,11 @@ from pmo.reporting.models import (
     ToleranceDefault,
 )
 
+TOLERANCE_DEFAULT_EXISTS = (
+    "There is already a default {dimension} tolerance for {scope}: change that one "
+    "(PATCH /api/v1/tolerance-defaults/{pk}/ with its version)."
+)
+PROJECT_CODE_REQUIRED = "Give the project's code: ?project=IT-145."
 TOLERANCE_EXISTS = (
     "{project} already has its own {dimension} tolerance: change that one "
     "(PATCH /api/v1/tolerances/{pk}/ with its version) instead of adding another."
@@ -403,7 +409,7 @@ class ToleranceFilter(django_filters.FilterSet):
 
 class ToleranceDefaultSerializer(VersionedSerializer):
     """The tolerance a project gets for a dimension unless it has its own: its portfolio's,
-    else its size tier's. Only the allowances change."""
+    else its size tier's. A default applies to a size tier or to a portfolio (give one)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:tolerance-default-detail")
     portfolio_name = _name_of("portfolio", nullable=True)
@@ -425,11 +431,37 @@ class ToleranceDefaultSerializer(VersionedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["dimension", "size_tier", "portfolio"]
+        validators: ClassVar[list[Any]] = []  # the viewset says which default already exists
         extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE}
 
     def get_unit(self, row: ToleranceDefault) -> str:
         return TOLERANCE_UNITS[ToleranceDimension(row.dimension)]
+
+
+class ToleranceDefaultChangeSerializer(ToleranceDefaultSerializer):
+    """On a change, what the default applies to stays; only the allowances change."""
+
+    class Meta(ToleranceDefaultSerializer.Meta):
+        read_only_fields = ["dimension", "size_tier", "portfolio"]
+
+
+class EffectiveToleranceSerializer(serializers.Serializer):
+    """The tolerance that applies to a project for one dimension, and where it comes from."""
+
+    dimension = serializers.ChoiceField(choices=ToleranceDimension.choices)
+    unit = serializers.CharField()
+    absolute = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=[
+            ("project", "The project's own"),
+            ("portfolio", "Its portfolio's default"),
+            ("size_tier", "Its size tier's default"),
+        ],
+        help_text="project: the project's own (see tolerance); otherwise the default (see default).",
+    )
+    tolerance = serializers.IntegerField(allow_null=True, help_text="The project's own tolerance's id.")
+    default = serializers.IntegerField(allow_null=True, help_text="The default tolerance's id.")
 
 
 class ToleranceCheckSerializer(serializers.ModelSerializer):
@@ -941,6 +973,40 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
             return ToleranceChangeSerializer
         return ToleranceSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", OpenApiTypes.STR, required=True, description="The project's code.")
+        ],
+        responses={200: EffectiveToleranceSerializer(many=True), 400: ERROR_SCHEMA, **NOT_FOUND},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def effective(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The tolerance that applies to the project for each dimension (its own, else its
+        portfolio's default, else its size tier's), by dimension."""
+        code = request.query_params.get("project", "").strip()
+        if not code:
+            raise exceptions.ValidationError({"project": [PROJECT_CODE_REQUIRED]})
+        project = Project.objects.filter(project_visibility(request.user), code=code).first()
+        if project is None:
+            raise exceptions.NotFound()
+        rows = []
+        for dimension, row in sorted(selectors.effective_tolerances([project])[project.pk].items()):
+            own = isinstance(row, Tolerance)
+            source = "project" if own else ("portfolio" if row.portfolio_id else "size_tier")  # type: ignore[union-attr]
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "unit": TOLERANCE_UNITS[ToleranceDimension(dimension)],
+                    "absolute": row.absolute,
+                    "percent": row.percent,
+                    "source": source,
+                    "tolerance": row.pk if own else None,
+                    "default": None if own else row.pk,
+                }
+            )
+        return Response(EffectiveToleranceSerializer(rows, many=True).data)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(ToleranceSerializer)
         project = fields["project"]
@@ -1019,22 +1085,71 @@ class ToleranceCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
 
 @extend_schema_view(
-    update=extend_schema(parameters=[IF_MATCH], responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS}),
+    create=extend_schema(responses={201: ToleranceDefaultSerializer, **WRITE_ERRORS}),
+    update=extend_schema(
+        request=ToleranceDefaultChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS},
+    ),
     partial_update=extend_schema(
-        parameters=[IF_MATCH], responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS}
+        request=ToleranceDefaultChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS},
+    ),
+    destroy=extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
     ),
 )
 @extend_schema(tags=["tolerance-defaults"])
-class ToleranceDefaultViewSet(mixins.UpdateModelMixin, ReportingViewSet):
+class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
     """The default tolerances, by size tier and by portfolio (a portfolio's wins). Only the PMO
-    head changes them; projects are re-judged by the next periodic run or their next report."""
+    head adds, changes or deletes them; the projects they apply to are re-judged at once."""
 
     queryset = ToleranceDefault.objects.none()
     serializer_class = ToleranceDefaultSerializer
     selector = staticmethod(selectors.tolerance_default_list)
     filterset_fields = ["dimension", "size_tier", "portfolio"]
     ordering_fields = ["dimension", "size_tier"]
-    http_method_names = ["get", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("update", "partial_update"):
+            return ToleranceDefaultChangeSerializer
+        return ToleranceDefaultSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(ToleranceDefaultSerializer)
+        portfolio, tier = fields.get("portfolio"), fields.get("size_tier", "")
+        existing = (
+            ToleranceDefault.objects.filter(
+                dimension=fields["dimension"], portfolio=portfolio, size_tier="" if portfolio else tier
+            ).first()
+            if bool(portfolio) != bool(tier)
+            else None
+        )
+        if existing is not None:
+            raise exceptions.ValidationError(
+                {
+                    "dimension": [
+                        TOLERANCE_DEFAULT_EXISTS.format(
+                            dimension=existing.get_dimension_display().lower(),
+                            scope=existing.portfolio
+                            or f"{existing.get_size_tier_display().lower()} projects",
+                            pk=existing.pk,
+                        )
+                    ]
+                }
+            )
+        default = services.tolerance_default_create(
+            actor=self.actor,
+            dimension=ToleranceDimension(fields["dimension"]),
+            absolute=fields.get("absolute"),
+            percent=fields.get("percent"),
+            size_tier=tier,
+            portfolio=portfolio,
+        )
+        return self._represent(default, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
@@ -1049,6 +1164,12 @@ class ToleranceDefaultViewSet(mixins.UpdateModelMixin, ReportingViewSet):
             expected_version=version,
         )
         return self._represent(default)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.tolerance_default_delete(
+            actor=self.actor, default=self.get_object(), expected_version=optional_expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

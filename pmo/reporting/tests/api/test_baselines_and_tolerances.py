@@ -8,10 +8,12 @@ import pytest
 from pmo.core.choices import Role
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.reporting import services
-from pmo.reporting.api import TOLERANCE_EXISTS
+from pmo.reporting.api import PROJECT_CODE_REQUIRED, TOLERANCE_DEFAULT_EXISTS, TOLERANCE_EXISTS
 from pmo.reporting.models import (
     NEEDS_ALLOWANCE,
     NEGATIVE_AMOUNT,
+    NO_SCOPE,
+    ONE_SCOPE,
     Baseline,
     Tolerance,
     ToleranceCheck,
@@ -290,11 +292,106 @@ def test_only_the_pmo_head_changes_defaults(client_for, make_user, cycle, role):
     assert default.percent != Decimal(99)
 
 
-def test_defaults_are_neither_added_nor_deleted_here(client_for, cycle):
-    default = ToleranceDefault.objects.order_by("pk").first()
+def test_the_pmo_head_adds_and_deletes_a_portfolio_default(client_for, cycle):
     client = client_for(cycle.head)
+    portfolio = cycle.own.portfolio
 
-    assert (
-        client.post(DEFAULTS, {"dimension": "time", "size_tier": "small"}, format="json").status_code == 405
+    added = client.post(
+        DEFAULTS, {"dimension": "cost", "portfolio": portfolio.pk, "percent": "5"}, format="json"
     )
-    assert client.delete(f"{DEFAULTS}{default.pk}/").status_code == 405
+
+    assert added.status_code == 201, added.json()
+    assert (added.json()["portfolio_name"], added.json()["size_tier"], added.json()["unit"]) == (
+        portfolio.name,
+        "",
+        "£",
+    )
+    again = client.post(
+        DEFAULTS, {"dimension": "cost", "portfolio": portfolio.pk, "percent": "7"}, format="json"
+    )
+    assert again.status_code == 400
+    assert again.json()["fields"] == {
+        "dimension": [
+            TOLERANCE_DEFAULT_EXISTS.format(dimension="cost", scope=portfolio, pk=added.json()["id"])
+        ]
+    }
+    assert client.delete(f"{DEFAULTS}{added.json()['id']}/", HTTP_IF_MATCH="1").status_code == 204
+    assert not ToleranceDefault.objects.filter(portfolio=portfolio).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"size_tier": "small", "portfolio": "PORTFOLIO"}, ONE_SCOPE),
+        ({}, NO_SCOPE),
+    ],
+)
+def test_a_default_applies_to_a_tier_or_a_portfolio(client_for, cycle, body, message):
+    body = {name: cycle.own.portfolio_id if value == "PORTFOLIO" else value for name, value in body.items()}
+    before = ToleranceDefault.objects.count()
+
+    response = client_for(cycle.head).post(
+        DEFAULTS, {"dimension": "risk", "absolute": "2", **body}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"non_field_errors": [message]}
+    assert ToleranceDefault.objects.count() == before
+
+
+def test_an_officer_cannot_add_or_delete_defaults(client_for, cycle):
+    default = ToleranceDefault.objects.order_by("pk").first()
+    client = client_for(cycle.officer)
+
+    added = client.post(
+        DEFAULTS, {"dimension": "cost", "portfolio": cycle.own.portfolio_id, "percent": "5"}, format="json"
+    )
+
+    assert added.status_code == 403
+    assert client.delete(f"{DEFAULTS}{default.pk}/").status_code == 403
+    assert ToleranceDefault.objects.filter(pk=default.pk).exists()
+
+
+# The tolerances that apply -------------------------------------------------------------------
+
+
+def test_the_effective_tolerances_say_where_each_comes_from(client_for, cycle):
+    own = services.tolerance_set(
+        actor=cycle.head, project=cycle.own, dimension="time", absolute=Decimal(7), percent=None
+    )
+    portfolio_default = services.tolerance_default_create(
+        actor=cycle.head, dimension="cost", absolute=None, percent=Decimal(3), portfolio=cycle.own.portfolio
+    )
+    tier_benefits = ToleranceDefault.objects.get(size_tier=cycle.own.size_tier, dimension="benefits")
+
+    response = client_for(cycle.pm).get(f"{TOLERANCES}effective/?project=OWN-1")
+
+    assert response.status_code == 200, response.json()
+    rows = {row["dimension"]: row for row in response.json()}
+    assert rows["time"] == {
+        "dimension": "time",
+        "unit": "days",
+        "absolute": "7.00",
+        "percent": None,
+        "source": "project",
+        "tolerance": own.pk,
+        "default": None,
+    }
+    assert (rows["cost"]["source"], rows["cost"]["default"], rows["cost"]["percent"]) == (
+        "portfolio",
+        portfolio_default.pk,
+        "3.00",
+    )
+    assert (rows["benefits"]["source"], rows["benefits"]["default"]) == ("size_tier", tier_benefits.pk)
+
+
+def test_the_effective_tolerances_need_a_visible_project(client_for, cycle):
+    client = client_for(cycle.pm)
+
+    missing = client.get(f"{TOLERANCES}effective/")
+    hidden = client.get(f"{TOLERANCES}effective/?project=SEC-1")
+
+    assert missing.status_code == 400
+    assert missing.json()["fields"] == {"project": [PROJECT_CODE_REQUIRED]}
+    assert hidden.status_code == 404
+    assert client_for(cycle.head).get(f"{TOLERANCES}effective/?project=SEC-1").status_code == 200
