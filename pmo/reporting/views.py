@@ -461,6 +461,7 @@ def _report_page(
         "statuses": _statuses(report),
         "milestones": milestones,
         "baseline": baseline,
+        "raised": list(report.exceptions_raised.select_related("project")),
         "is_latest": is_latest,
         "latest": latest,
         "can_edit": draft and can_change and period_open,

@@ -86,7 +86,7 @@ PAGES = {
         MANAGER,
         17,
     ),
-    "report": (lambda p: first(HighlightReport).get_absolute_url(), ANALYST, 9),
+    "report": (lambda p: first(HighlightReport).get_absolute_url(), ANALYST, 10),
     "exception": (lambda p: first(ProjectException).get_absolute_url(), ANALYST, 8),
 }
 
