@@ -156,7 +156,9 @@ def worker_start() -> subprocess.Popen[bytes] | None:
     with the immediate backend tests use)."""
     if not isinstance(task_backends["default"], DatabaseBackend):
         return None
-    return subprocess.Popen(worker_command(), cwd=settings.BASE_DIR)
+    # Its own session: Ctrl-C reaches gunicorn only, and the worker is then stopped once, by
+    # worker_stop, letting the task it is running finish.
+    return subprocess.Popen(worker_command(), cwd=settings.BASE_DIR, start_new_session=True)
 
 
 def worker_stop(worker: subprocess.Popen[bytes]) -> None:

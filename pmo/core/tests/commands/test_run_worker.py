@@ -3,9 +3,12 @@
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -24,8 +27,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _cycle_runs(database: Path) -> list[tuple[str, str]]:
+    """The reporting cycle's runs in the server's database: (status, return value)."""
+    with closing(sqlite3.connect(database, timeout=5)) as db:
+        try:
+            return db.execute(
+                "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE task_path = ?",
+                ["pmo.reporting.tasks.reporting_cycle"],
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error):  # the worker is writing: look again
+                return []
+            raise
+
+
 def test_pmo_run_starts_the_worker_and_stops_it_on_ctrl_c(
     server: tuple[str, subprocess.Popen[str]],  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     base, process = server
     deadline = time.monotonic() + START_TIMEOUT
@@ -37,6 +55,13 @@ def test_pmo_run_starts_the_worker_and_stops_it_on_ctrl_c(
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             assert time.monotonic() < deadline, "the server did not answer in time"
             time.sleep(0.25)
+    # The worker's clock queues the reporting cycle at once and the worker runs it.
+    while not any(status == "SUCCESSFUL" for status, _ in _cycle_runs(tmp_path / "pmo.sqlite3")):
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert time.monotonic() < deadline, (
+            f"the worker did not run the cycle in time: {_cycle_runs(tmp_path / 'pmo.sqlite3')}"
+        )
+        time.sleep(0.25)
 
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=STOP_TIMEOUT)
