@@ -228,3 +228,19 @@ def test_report_history_queries_do_not_grow_with_the_changes(client_for, cycle, 
 
     assert len(response.json()) == draft.history.count() == 17
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_effective_tolerance_queries_do_not_grow_with_the_defaults(client_for, cycle):
+    client = client_for(cycle.pm)
+    url = "/api/v1/tolerances/effective/?project=OWN-1"
+    Tolerance.objects.create(project=cycle.own, dimension="time", absolute=Decimal(5))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+
+    add_defaults(30, cycle.pm)
+    Tolerance.objects.create(project=cycle.own, dimension="cost", percent=Decimal(5))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+
+    # session, user, roles, person, the project, its own tolerances, the defaults
+    assert (len(few.captured_queries), len(many.captured_queries)) == (7, 7)
