@@ -231,7 +231,9 @@ class ExceptionReportForm(VersionedForm):
 
 
 class ExceptionDecideForm(VersionedForm):
-    decision = forms.ChoiceField(choices=ExceptionDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=ExceptionDecision.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     notes = forms.CharField(label="Decision notes", required=False, widget=LONG_TEXT)
     finish = forms.DateField(label="New baseline finish", required=False, widget=DATE)
     budget_at_completion = forms.DecimalField(

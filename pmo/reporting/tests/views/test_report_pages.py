@@ -331,3 +331,18 @@ def test_a_pm_does_not_see_reports_of_confidential_projects_not_theirs(world):
 
     assert str(world.project) not in listing and "No reports match." in listing
     assert detail.status_code == 404
+
+
+def test_a_draft_in_a_closed_period_is_not_saved(world):
+    report = world.draft()
+    world.period.status = PeriodStatus.CLOSED
+    world.period.save()
+    client = world.client(world.pm)
+
+    detail = doc(client.get(f"/reporting/reports/{report.pk}/"))
+    response = client.post(f"/reporting/reports/{report.pk}/edit/", report_data(report, summary="Late news"))
+
+    assert f"/reporting/reports/{report.pk}/edit/" not in {a.get("href") for a in detail.xpath("//a")}
+    assert services.PERIOD_CLOSED.format(period=world.period) in text_of(response)
+    report.refresh_from_db()
+    assert report.summary == "On track."
