@@ -173,10 +173,16 @@ def _only(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 @transaction.atomic
 def reporting_settings_update(
-    *, actor: User, settings_row: ReportingSettings, fields: Mapping[str, Any], expected_version: int | None
+    *,
+    actor: User | None,
+    settings_row: ReportingSettings,
+    fields: Mapping[str, Any],
+    expected_version: int | None,
 ) -> ReportingSettings:
     """Change the cadence, status scale, due days, reminders or warning band (PMO head). A new
     warning band re-judges every active project at once."""
+    if actor is not None:
+        ensure_can(actor, "reporting.change_reportingsettings", settings_row, action=f"change {settings_row}")
     _only(fields, SETTINGS_EDITABLE_FIELDS)
     band = ReportingSettings.objects.values_list("warning_band", flat=True).get(pk=settings_row.pk)
     updated = record_update(
@@ -255,11 +261,11 @@ def highlight_report_start(
     if actor is not None:
         ensure_can(actor, "reporting.add_highlightreport", project, action=f"write reports for {project}")
     _ensure_open(period)
+    project = Project.objects.select_for_update().get(pk=project.pk)  # as stored; one start at a time
     if project.status != ProjectStatus.ACTIVE:
         raise ValidationError(
             PROJECT_NOT_ACTIVE.format(project=project, status=project.get_status_display().lower())
         )
-    Project.objects.select_for_update().filter(pk=project.pk).exists()  # one start at a time
     if HighlightReport.objects.filter(project=project, period=period).exists():
         raise ValidationError(REPORT_EXISTS.format(project=project, period=period))
     fields: dict[str, Any] = {"project": project, "period": period}
@@ -743,8 +749,10 @@ def tolerance_default_update(
 ) -> ToleranceDefault:
     """Change a default tolerance (PMO head); the projects it applied to, and those it applies
     to now, are re-evaluated at once."""
+    before = ToleranceDefault.objects.select_related("portfolio").get(pk=default.pk)
+    if actor is not None:
+        ensure_can(actor, "reporting.change_tolerancedefault", before, action=f"change {before}")
     _only(fields, TOLERANCE_DEFAULT_EDITABLE_FIELDS)
-    before = ToleranceDefault.objects.get(pk=default.pk)
     updated = record_update(instance=default, actor=actor, fields=fields, expected_version=expected_version)
     tolerances_evaluate_all(_projects_under([before, updated]))
     return updated
@@ -837,12 +845,16 @@ def exception_raise(
     """Raise an exception for a breach (the system does this, never a person), request the
     exception report from the PM and escalate to the sponsor and the PMO. A project with an open
     exception has new breached dimensions added to it (and the people told) instead."""
+    found = {a.dimension.value for a in breaches}
+    existing = selectors.open_exception(project)
+    if existing is not None and found <= set(existing.dimensions.split(", ")):
+        return existing  # already raised: the common case, one query
+    # One open exception per project, however many evaluations run at once: lock, look again.
     project = (
         Project.objects.select_for_update()
         .select_related("project_manager__user", "sponsor__user")
         .get(pk=project.pk)
-    )  # one open exception per project, however many evaluations run at once
-    found = {a.dimension.value for a in breaches}
+    )
     summary = "\n".join(a.explanation for a in breaches)
     pm, sponsor = _user_of(project.project_manager), _user_of(project.sponsor)
     existing = selectors.open_exception(project)
@@ -1105,10 +1117,10 @@ def corrective_action_update(
 ) -> CorrectiveAction:
     """Change an action; marking it done stamps the day it was completed (unless given), and
     opening it again clears that day. A new owner is told."""
-    _only(fields, ACTION_EDITABLE_FIELDS)
-    before = CorrectiveAction.objects.select_related("owner__user").get(pk=action.pk)
+    before = CorrectiveAction.objects.select_related("project", "owner__user").get(pk=action.pk)
     if actor is not None:
         ensure_can(actor, "reporting.change_correctiveaction", before, action=f"change {before}")
+    _only(fields, ACTION_EDITABLE_FIELDS)
     fields = dict(fields)
     if "description" in fields:
         fields["description"] = str(fields["description"]).strip()
