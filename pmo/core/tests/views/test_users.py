@@ -251,7 +251,7 @@ def test_a_deactivated_user_cannot_sign_in(head_client, make_user):
 
 # The list page's queries, pinned: the session, the user, their roles (the navigation), the count,
 # the users and their groups. The same with 3 users as with 20.
-USER_LIST_QUERIES = 6
+USER_LIST_QUERIES = 7
 
 
 def test_the_list_page_costs_the_same_queries_with_3_users_as_with_20(
@@ -275,7 +275,7 @@ def test_the_list_page_costs_the_same_queries_with_3_users_as_with_20(
 
 @pytest.mark.parametrize(
     ("url_name", "pinned"),
-    [("user_update", 5), ("user_history", 8)],
+    [("user_update", 6), ("user_history", 9)],
 )
 def test_the_edit_and_history_pages_cost_a_fixed_number_of_queries(
     head_client, pmo_head, make_user, url_name, pinned
