@@ -4,6 +4,7 @@ projects the user may see)."""
 from typing import Any
 
 from django import forms
+from django.forms import BoundField
 
 from pmo.insights.selectors import DashboardFilters, filter_options
 
@@ -26,7 +27,20 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, queryset in filter_options(user=user).items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
-            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def options(self) -> list[tuple[BoundField, list[tuple[str, str, bool]]]]:
+        """Each filter with its options as plain (value, label, selected) triples, one query per
+        filter, so a long list of sponsors renders fast."""
+        result = []
+        for bound in self:
+            field: Any = bound.field
+            current = str(bound.value() or "")
+            options = [("", str(field.empty_label), current == "")]
+            options += [
+                (str(pk), name, str(pk) == current) for pk, name in field.queryset.values_list("pk", "name")
+            ]
+            result.append((bound, options))
+        return result
 
     def filters(self) -> DashboardFilters:
         """The chosen filters (call after ``is_valid()``)."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
@@ -67,10 +68,14 @@ class Cell:
     label: str
 
     @classmethod
-    def of(cls, rating: Rating | None, empty: str = NOT_REPORTED) -> "Cell":
-        if rating is None:
-            return cls("", empty)
-        return cls(rating.name.lower(), RATING_LABELS[rating].capitalize())
+    def of(cls, rating: Rating | None) -> "Cell":
+        return CELLS[rating]
+
+
+CELLS: dict[Rating | None, Cell] = {
+    None: Cell("", NOT_REPORTED),
+    **{rating: Cell(rating.name.lower(), RATING_LABELS[rating].capitalize()) for rating in Rating},
+}
 
 
 @dataclass(frozen=True)
@@ -204,40 +209,58 @@ def _worst_tolerance(evidence: ProjectEvidence) -> str:
     return max(states, key=TOLERANCE_ORDER.__getitem__, default="")
 
 
+class Links:
+    """Addresses of one kind of page for thousands of rows: one ``reverse()`` with a stand-in
+    argument, then each row's key put in its place."""
+
+    SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted
+
+    def __init__(self, name: str, stand_in: str | int) -> None:
+        self.stand_in = str(stand_in)
+        self.pattern = reverse(name, args=[stand_in])
+
+    def __call__(self, key: str | int) -> str:
+        return self.pattern.replace(self.stand_in, quote(str(key), safe=self.SAFE))
+
+
+def project_links() -> Links:
+    return Links("reporting:project_reporting", "--code--")
+
+
 def _heatmap_row(
-    project: Mapping[str, Any], evidence: ProjectEvidence, period_labels: dict[int, str]
+    project: Mapping[str, Any], evidence: ProjectEvidence, period_labels: dict[int, str], url: str
 ) -> HeatmapRow:
     report = evidence.report
-    cells = tuple(Cell.of(evidence.declared(key)) for key, _ in COLUMNS)
-    declared = evidence.declared("overall")
-    worst = max(declared or Rating.GREEN, evidence.overall.rating)
+    cells = tuple(CELLS[evidence.declared(key)] for key, _ in COLUMNS)
+    worst = max(int(evidence.declared("overall") or 0), int(evidence.overall.rating))
     tolerance = _worst_tolerance(evidence)
     return HeatmapRow(
         code=project["code"],
         name=project["name"],
-        url=reverse("reporting:project_reporting", args=[project["code"]]),
+        url=url,
         programme=project["programme__name"] or "",
         project_manager=project["project_manager__name"] or "",
         reported_for=period_labels.get(report["period_id"], "") if report else "",
         cells=cells,
-        evidence=Cell.of(evidence.overall.rating),
+        evidence=CELLS[evidence.overall.rating],
         evidence_reasons=evidence.overall.reasons,
         optimistic=evidence.optimistic,
         tolerance=str(TOLERANCE_LABELS[tolerance]) if tolerance else "",
-        severity=int(worst) * 10 + TOLERANCE_ORDER[tolerance] * 2 + bool(evidence.optimistic),
+        severity=worst * 10 + TOLERANCE_ORDER[tolerance] * 2 + bool(evidence.optimistic),
     )
 
 
-def _trend(projects: QuerySet[Project], periods: list[ReportingPeriod], today: date) -> list[TrendPoint]:
+def _trend(
+    projects: QuerySet[Project] | None, periods: list[ReportingPeriod], today: date
+) -> list[TrendPoint]:
+    """Overall statuses handed in per period; ``projects`` None for every project."""
     shown = [p for p in periods if p.start <= today][:TREND_PERIODS][::-1]
     counts: dict[int, Counter[str]] = {p.pk: Counter() for p in shown}
+    reports = HighlightReport.objects.filter(period_id__in=list(counts), status__in=HANDED_IN_STATES)
+    if projects is not None:
+        reports = reports.filter(project_id__in=projects.order_by().values("pk"))
     rows = (
-        HighlightReport.objects.filter(
-            project_id__in=projects.order_by().values("pk"),
-            period_id__in=list(counts),
-            status__in=HANDED_IN_STATES,
-        )
-        .exclude(overall_status="")
+        reports.exclude(overall_status="")
         .values_list("period_id", "overall_status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -285,32 +308,34 @@ def _compliance(
     )
 
 
-def _exceptions(projects: QuerySet[Project], today: date) -> list[ExceptionRow]:
+def _exceptions(projects: QuerySet[Project], today: date, links: Links) -> list[ExceptionRow]:
+    exception_links = Links("reporting:exception_detail", 987654321)
     rows = (
         ProjectException.objects.filter(project_id__in=projects.order_by().values("pk"))
         .exclude(status=ExceptionStatus.DECIDED)
-        .select_related("project")
         .order_by("raised_at", "pk")
+        .values_list(
+            "pk", "project__code", "project__name", "dimensions", "status", "raised_at", "report_due"
+        )
     )
     labels = dict(ExceptionStatus.choices)
+    zone = timezone.get_current_timezone()
     result = []
-    for exception in rows:
-        raised = timezone.localdate(exception.raised_at)
+    for pk, code, name, dimensions, status, raised_at, report_due in rows:
+        raised = raised_at.astimezone(zone).date()
         result.append(
             ExceptionRow(
-                code=exception.project.code,
-                project=exception.project.name,
-                project_url=reverse("reporting:project_reporting", args=[exception.project.code]),
-                url=reverse("reporting:exception_detail", args=[exception.pk]),
-                dimensions=exception.dimensions,
-                status=str(labels[exception.status]),
+                code=code,
+                project=name,
+                project_url=links(code),
+                url=exception_links(pk),
+                dimensions=dimensions,
+                status=str(labels[status]),
                 raised=raised,
                 age_days=(today - raised).days,
-                report_due=exception.report_due,
+                report_due=report_due,
                 report_overdue=bool(
-                    exception.status == ExceptionStatus.REPORT_REQUESTED
-                    and exception.report_due
-                    and exception.report_due < today
+                    status == ExceptionStatus.REPORT_REQUESTED and report_due and report_due < today
                 ),
             )
         )
@@ -319,22 +344,23 @@ def _exceptions(projects: QuerySet[Project], today: date) -> list[ExceptionRow]:
 
 def _actions(active: QuerySet[Project], today: date) -> dict[int, list[ActionRow]]:
     actions: dict[int, list[ActionRow]] = {}
+    action_links = Links("reporting:action_detail", 987654321)
     rows = (
         CorrectiveAction.objects.filter(
             project_id__in=active.order_by().values("pk"), status=ActionStatus.OPEN
         )
-        .select_related("owner", "project")
         .order_by("due", "pk")
+        .values_list("pk", "project_id", "project__code", "description", "owner__name", "due")
     )
-    for action in rows:
-        actions.setdefault(action.project_id, []).append(
+    for pk, project_id, code, description, owner, due in rows:
+        actions.setdefault(project_id, []).append(
             ActionRow(
-                code=action.project.code,
-                description=action.description,
-                owner=action.owner.name,
-                due=action.due,
-                overdue=action.is_overdue(today),
-                url=reverse("reporting:action_detail", args=[action.pk]),
+                code=code,
+                description=description,
+                owner=owner,
+                due=due,
+                overdue=due < today,  # open actions only
+                url=action_links(pk),
             )
         )
     return actions
@@ -375,13 +401,14 @@ def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None
     config = reporting_settings()
     evidence = project_evidence(active, today=today, periods=periods, config=config)
 
+    links = project_links()
     open_actions = _actions(active, today)
     rows, at_risk, slippage = [], [], []
     for project in listed:
         found = evidence.get(project["pk"])
         if found is None:  # made active since the first read
             continue
-        row = _heatmap_row(project, found, labels)
+        row = _heatmap_row(project, found, labels, links(project["code"]))
         rows.append(row)
         slippage += _slippage(project, found, row.url)
         declared = found.declared("overall")
@@ -407,11 +434,12 @@ def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None
     ratings = [r.value for r in RatingChoice]
     if scale == StatusScale.RAG:
         ratings = [RatingChoice.GREEN, RatingChoice.AMBER, RatingChoice.RED]
-    trend = _trend(projects, periods, today)
+    everything = not project_visibility(user) and not filters.q()
+    trend = _trend(None if everything else projects, periods, today)
     seen = {rating for point in trend for rating in point.counts}
     shown = tuple(str(r) for r in RatingChoice if r in ratings or r in seen)
     overall_counts = Counter(row.cells[0].rating or "none" for row in rows)
-    exceptions = _exceptions(projects, today)
+    exceptions = _exceptions(projects, today, links)
     return Dashboard(
         today=today,
         filters=filters,

@@ -11,7 +11,7 @@ handed-in report.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -42,6 +42,7 @@ from pmo.reporting.models import (
 from pmo.reporting.selectors import reporting_settings
 
 RECENT_PERIODS = 3  # missing reports count over this many past-due periods
+MAX_PARAMETERS = 10_000
 AREAS = tuple(Area)
 REPORT_FIELDS = (
     "pk",
@@ -64,9 +65,12 @@ RATING_LABELS = {
 }
 
 
+DECLARED: dict[str, Rating] = {rating.name.lower(): rating for rating in Rating}
+
+
 def declared_rating(value: str) -> Rating | None:
     """A report's stored status (``"amber_green"``) on the engine's ladder; None when blank."""
-    return Rating[value.upper()] if value else None
+    return DECLARED.get(value)
 
 
 @dataclass(frozen=True)
@@ -168,8 +172,8 @@ def _optimism(
     return tuple(found)
 
 
-def _days_since(moment: datetime | None, today: date) -> int | None:
-    return None if moment is None else max((today - timezone.localdate(moment)).days, 0)
+def _days_since(moment: datetime | None, today: date, zone: tzinfo) -> int | None:
+    return None if moment is None else max((today - moment.astimezone(zone).date()).days, 0)
 
 
 def project_evidence(
@@ -197,11 +201,16 @@ def project_evidence(
         .order_by()
         .values(*REPORT_FIELDS)
     }
-    reported = list(
-        ReportMilestone.objects.filter(report_id__in=_latest_report_ids(projects))
+    # The report ids just read, as parameters, unless more than a database takes in one query.
+    report_ids = [row["pk"] for row in reports.values()]
+    latest = report_ids if len(report_ids) <= MAX_PARAMETERS else _latest_report_ids(projects)
+    project_of = {row["pk"]: project_id for project_id, row in reports.items()}
+    reported = [
+        (project_of[report_id], name, forecast, achieved_on)
+        for report_id, name, forecast, achieved_on in ReportMilestone.objects.filter(report_id__in=latest)
         .order_by()
-        .values_list("report__project_id", "name", "forecast", "achieved_on")
-    )
+        .values_list("report_id", "name", "forecast", "achieved_on")
+    ]
     planned = list(
         BaselineMilestone.objects.filter(baseline_id__in=_current_baseline_ids(projects))
         .order_by()
@@ -224,6 +233,7 @@ def project_evidence(
         .values_list("project_id", "period_id")
     )
 
+    zone = timezone.get_current_timezone()
     result: dict[int, ProjectEvidence] = {}
     for project_id, planned_start in starts.items():
         report = reports.get(project_id)
@@ -234,7 +244,7 @@ def project_evidence(
             overdue_milestones=sum(1 for m in facts if m.is_overdue(today)),
             open_high_risks=report["high_risks_open"] if report else 0,
             missing_reports=sum(1 for p in owed if (project_id, p.pk) not in handed_in),
-            days_since_report=_days_since(report["submitted_at"], today) if report else None,
+            days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,
         )
         areas = assess_evidence(evidence, thresholds)
         whole = overall(evidence, areas, thresholds)

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_head_of_pmo_reads_the_dashboard_and_drills_down(live_server, sign_in, pmo_head, portfolio):
     page = sign_in(pmo_head)
     scripts: list[str] = []
-    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
 
     # When the Head of PMO opens the dashboard from the navigation
     page.get_by_role("link", name="Dashboard", exact=True).click()
