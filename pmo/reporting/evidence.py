@@ -120,7 +120,8 @@ class ProjectEvidence:
         return declared_rating(self.report[f"{what}_status"]) if self.report else None
 
 
-def _latest_report_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+def latest_report_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+    """A subquery: the id of each project's latest handed-in report."""
     newest = (
         HighlightReport.objects.filter(project=OuterRef("pk"), status__in=HANDED_IN_STATES)
         .order_by("-period__start", "-revision")
@@ -129,7 +130,8 @@ def _latest_report_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
     return projects.order_by().annotate(latest_report=Subquery(newest)).values("latest_report")
 
 
-def _current_baseline_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+def current_baseline_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
+    """A subquery: the id of each project's current (highest-numbered) baseline."""
     newest = Baseline.objects.filter(project=OuterRef("pk")).order_by("-number").values("pk")[:1]
     return projects.order_by().annotate(current_baseline=Subquery(newest)).values("current_baseline")
 
@@ -197,13 +199,13 @@ def project_evidence(
     starts = dict(projects.order_by().values_list("pk", "planned_start"))
     reports = {
         row["project_id"]: row
-        for row in HighlightReport.objects.filter(pk__in=_latest_report_ids(projects))
+        for row in HighlightReport.objects.filter(pk__in=latest_report_ids(projects))
         .order_by()
         .values(*REPORT_FIELDS)
     }
     # The report ids just read, as parameters, unless more than a database takes in one query.
     report_ids = [row["pk"] for row in reports.values()]
-    latest = report_ids if len(report_ids) <= MAX_PARAMETERS else _latest_report_ids(projects)
+    latest = report_ids if len(report_ids) <= MAX_PARAMETERS else latest_report_ids(projects)
     project_of = {row["pk"]: project_id for project_id, row in reports.items()}
     reported = [
         (project_of[report_id], name, forecast, achieved_on)
@@ -212,7 +214,7 @@ def project_evidence(
         .values_list("report_id", "name", "forecast", "achieved_on")
     ]
     planned = list(
-        BaselineMilestone.objects.filter(baseline_id__in=_current_baseline_ids(projects))
+        BaselineMilestone.objects.filter(baseline_id__in=current_baseline_ids(projects))
         .order_by()
         .values_list("baseline__project_id", "name", "due")
     )

@@ -40,6 +40,7 @@ from pmo.reporting.choices import (
     StatusScale,
     ToleranceDimension,
 )
+from pmo.reporting.evidence import current_baseline_ids, latest_report_ids
 from pmo.reporting.models import (
     Baseline,
     BaselineMilestone,
@@ -772,25 +773,53 @@ def tolerance_default_delete(
 
 
 def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
+    """Store one project's verdicts (see ``_store_all_checks``)."""
+    _store_all_checks({project_id: assessments})
+
+
+CHECK_FIELDS = ("status", "baseline_value", "forecast_value", "allowance", "used", "explanation")
+CHECKS_PER_QUERY = 2000  # projects
+
+
+def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
+    """Store the verdicts of many projects in bulk: new checks created, changed ones updated,
+    those no longer assessed deleted, and every project's checks stamped as assessed now — a few
+    queries per 2,000 projects, not one per check. Figures are kept as the columns store them."""
     now = timezone.now()
-    ToleranceCheck.objects.filter(project_id=project_id).exclude(
-        dimension__in=[a.dimension.value for a in assessments]
-    ).delete()
-    for a in assessments:
-        used = None if a.used.is_infinite() else a.used.quantize(Decimal("0.0001"))
-        ToleranceCheck.objects.update_or_create(
-            project_id=project_id,
-            dimension=a.dimension.value,
-            defaults={
-                "status": a.status.value,
-                "baseline_value": a.baseline,
-                "forecast_value": a.forecast,
-                "allowance": a.allowance,
-                "used": used,
-                "explanation": a.explanation[:300],
-                "assessed_at": now,
-            },
-        )
+    cents, share = Decimal("0.01"), Decimal("0.0001")
+    ids = list(checks)
+    for first in range(0, len(ids), CHECKS_PER_QUERY):
+        chunk = ids[first : first + CHECKS_PER_QUERY]
+        existing = {
+            (c.project_id, c.dimension): c for c in ToleranceCheck.objects.filter(project_id__in=chunk)
+        }
+        new, changed = [], []
+        for project_id in chunk:
+            for a in checks[project_id]:
+                values = {
+                    "status": a.status.value,
+                    "baseline_value": a.baseline.quantize(cents),
+                    "forecast_value": a.forecast.quantize(cents),
+                    "allowance": a.allowance.quantize(cents),
+                    "used": None if a.used.is_infinite() else a.used.quantize(share),
+                    "explanation": a.explanation[:300],
+                }
+                row = existing.pop((project_id, a.dimension.value), None)
+                if row is None:
+                    new.append(
+                        ToleranceCheck(
+                            project_id=project_id, dimension=a.dimension.value, assessed_at=now, **values
+                        )
+                    )
+                elif any(getattr(row, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    changed.append(row)
+        if existing:  # dimensions no longer assessed
+            ToleranceCheck.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+        ToleranceCheck.objects.filter(project_id__in=chunk).update(assessed_at=now)
+        ToleranceCheck.objects.bulk_create(new, batch_size=1000)
+        ToleranceCheck.objects.bulk_update(changed, CHECK_FIELDS, batch_size=500)
 
 
 @transaction.atomic
@@ -813,28 +842,43 @@ def tolerances_evaluate(*, project: Project, report: HighlightReport | None = No
 
 def tolerances_evaluate_all(projects: Iterable[Project] | None = None) -> dict[int, Status]:
     """Evaluate many projects at once (after a default tolerance or the warning band changes):
-    a fixed number of queries to read, then one write per project whose verdict is stored."""
-    projects = list(projects if projects is not None else Project.objects.filter(status=ProjectStatus.ACTIVE))
-    ids = [p.pk for p in projects]
-    baselines = selectors.current_baselines(ids)
-    reports = selectors.latest_handed_in(ids)
+    a fixed number of queries to read the latest forecasts, baselines, tolerances and open
+    exceptions, the verdicts stored in bulk, then an exception raised (or extended) only for a
+    project whose breach is not yet in its open exception."""
+    if projects is None:
+        scope = Project.objects.filter(status=ProjectStatus.ACTIVE)
+        projects = list(scope)
+    else:
+        projects = list(projects)
+        scope = Project.objects.filter(pk__in=[p.pk for p in projects])
+    baselines = {b.project_id: b for b in Baseline.objects.filter(pk__in=current_baseline_ids(scope))}
+    reports = {r.project_id: r for r in HighlightReport.objects.filter(pk__in=latest_report_ids(scope))}
     tolerances = selectors.effective_tolerances(projects)
     warning = selectors.reporting_settings().warning_band
+    raised: dict[int, set[str]] = {}
+    for project_id, dimensions in (
+        ProjectException.objects.filter(project_id__in=scope.values("pk"))
+        .exclude(status=ExceptionStatus.DECIDED)
+        .values_list("project_id", "dimensions")
+    ):
+        raised[project_id] = set(dimensions.split(", "))
     results: dict[int, Status] = {}
+    judged: dict[int, list[Assessment]] = {}
     for project in projects:
         baseline, report = baselines.get(project.pk), reports.get(project.pk)
         if baseline is None or report is None:
             continue
         baseline.project = project
-        assessments = assess_project(
+        judged[project.pk] = assess_project(
             baseline=baseline, report=report, tolerances=tolerances[project.pk], warning=warning
         )
-        with transaction.atomic():
-            _store_checks(project.pk, assessments)
-            breaches = [a for a in assessments if a.status is Status.BREACHED]
-            if breaches:
-                exception_raise(project=project, breaches=breaches, report=report)
-        results[project.pk] = worst(assessments)
+        results[project.pk] = worst(judged[project.pk])
+    with transaction.atomic():
+        _store_all_checks(judged)
+    for project in projects:
+        breaches = [a for a in judged.get(project.pk, ()) if a.status is Status.BREACHED]
+        if breaches and not {a.dimension.value for a in breaches} <= raised.get(project.pk, set()):
+            exception_raise(project=project, breaches=breaches, report=reports[project.pk])
     return results
 
 
