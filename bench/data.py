@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from pmo.core.choices import Role
 from pmo.core.models import User
@@ -93,3 +94,115 @@ def grow_register(size: int) -> None:
         ],
         batch_size=2000,
     )
+
+
+# The reporting cycle ----------------------------------------------------------------------------
+
+PERIODS = 12
+
+
+def _month_start(day: dt.date, back: int) -> dt.date:
+    month = day.year * 12 + day.month - 1 - back
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def grow_reporting(size: int, today: dt.date) -> None:
+    """A portfolio of ``size`` active projects with twelve monthly periods of reporting history,
+    made in bulk: a baseline with three milestones each, a highlight report per project per period
+    (steady, slipping, over-optimistic and late-reporting projects; some reports missing, some
+    drafts this month), and open corrective actions on the slipping ones. Tolerance checks and
+    exceptions come from the tolerance evaluation (``tolerances_evaluate_all``)."""
+    from pmo.reporting.choices import ActionStatus, PeriodStatus, Rating, ReportStatus
+    from pmo.reporting.models import (
+        Baseline,
+        BaselineMilestone,
+        CorrectiveAction,
+        HighlightReport,
+        ReportingPeriod,
+        ReportMilestone,
+    )
+
+    grow_register(size)
+    Project.objects.update(status=ProjectStatus.ACTIVE, planned_start=today - dt.timedelta(days=500))
+    projects = list(Project.objects.order_by("pk").values_list("pk", "project_manager_id", "budget"))
+    periods = []
+    for back in range(PERIODS - 1, -1, -1):
+        start = _month_start(today, back)
+        end = _month_start(today, back - 1) - dt.timedelta(days=1)
+        periods.append(
+            ReportingPeriod(
+                start=start, end=end, due=end + dt.timedelta(days=5),
+                status=PeriodStatus.OPEN if back == 0 else PeriodStatus.CLOSED,
+            )
+        )
+    periods = ReportingPeriod.objects.bulk_create(periods)
+    now = timezone.now()
+    baselines = Baseline.objects.bulk_create(
+        [
+            Baseline(project_id=pk, number=1, finish=today + dt.timedelta(days=200),
+                     budget_at_completion=budget, benefits_value=budget * 2, approved_at=now,
+                     reason="Business case approved")
+            for pk, _pm, budget in projects
+        ],
+        batch_size=1000,
+    )
+    names = ("Design approved", "Build complete", "Go live")
+    offsets = zip(names, (-60, 30, 180), strict=True)
+    due = {name: today + dt.timedelta(days=offset) for name, offset in offsets}
+    BaselineMilestone.objects.bulk_create(
+        [BaselineMilestone(baseline=b, name=name, due=due[name]) for b in baselines for name in names],
+        batch_size=2000,
+    )
+
+    reports, milestone_rows, actions = [], [], []
+    for index, (pk, owner, budget) in enumerate(projects):
+        pattern = ("steady", "steady", "slipping", "optimistic", "late")[index % 5]
+        for number, period in enumerate(periods):
+            current = number == len(periods) - 1
+            if pattern == "late" and rng.random() < 0.3:
+                continue  # missing
+            slip = number * 9 if pattern in ("slipping", "optimistic") else 0
+            rating = Rating.GREEN
+            if pattern == "slipping":
+                rating = (Rating.GREEN, Rating.AMBER, Rating.RED)[min(number // 4, 2)]
+            status = ReportStatus.PUBLISHED
+            if current:
+                status = rng.choice([ReportStatus.SUBMITTED, ReportStatus.SUBMITTED, ReportStatus.DRAFT])
+            submitted = None
+            if status != ReportStatus.DRAFT:
+                late = pattern == "late" or rng.random() < 0.1
+                day = period.due + dt.timedelta(days=rng.randrange(1, 9) if late else -rng.randrange(0, 5))
+                submitted = timezone.make_aware(dt.datetime.combine(min(day, today), dt.time(10)))
+            reports.append(
+                HighlightReport(
+                    project_id=pk, period=period, status=status, submitted_at=submitted,
+                    overall_status=rating, schedule_status=rating, cost_status=rating,
+                    scope_status=Rating.GREEN, risks_status=rating, resources_status=Rating.GREEN,
+                    benefits_status=Rating.GREEN, summary="Generated for the benchmark.",
+                    forecast_finish=today + dt.timedelta(days=200 + slip),
+                    forecast_cost=budget * (1 + Decimal(slip) / 1000),
+                    forecast_benefits=budget * 2,
+                    high_risks_open=rng.randrange(0, 3),
+                )
+            )
+            milestone_rows.append((len(reports) - 1, slip, pattern))
+        if pattern == "slipping":
+            action_due = today + dt.timedelta(days=rng.randrange(-20, 40))
+            actions.append(
+                CorrectiveAction(project_id=pk, description="Recovery plan", owner_id=owner, due=action_due,
+                                 status=ActionStatus.OPEN)
+            )
+    reports = HighlightReport.objects.bulk_create(reports, batch_size=2000)
+    def milestone(index: int, name: str, slip: int, pattern: str) -> ReportMilestone:
+        """Optimistic projects keep forecasting the baseline date and never achieve it."""
+        if pattern == "optimistic":
+            return ReportMilestone(report=reports[index], name=name, forecast=due[name])
+        forecast = due[name] + dt.timedelta(days=slip)
+        achieved = forecast if forecast < today else None
+        return ReportMilestone(report=reports[index], name=name, forecast=forecast, achieved_on=achieved)
+
+    ReportMilestone.objects.bulk_create(
+        [milestone(i, name, slip, pattern) for i, slip, pattern in milestone_rows for name in names],
+        batch_size=5000,
+    )
+    CorrectiveAction.objects.bulk_create(actions, batch_size=2000)

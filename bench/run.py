@@ -1,8 +1,11 @@
-"""`make bench`: speed of the register, measured on generated data.
+"""`make bench`: speed of the register and the portfolio dashboard, measured on generated data.
 
 Prints median server times and SQL query counts for the register page and the projects API at
-two sizes, and the time to import a 10,000-row register. Runs against a throwaway SQLite file
-(or DATABASE_URL when set). Targets come from the issues; the figures go in closing notes.
+two sizes, the time to import a 10,000-row register, then (``bench/dashboard.py``, each size in its
+own database) the dashboard page, workbook and API with 60 and 5,000 projects x 12 periods and
+the tolerance evaluation of 5,000 projects. Runs against throwaway SQLite files (or DATABASE_URL
+when set). Targets come from the issues; the figures go in closing notes.
+``python bench/run.py dashboard`` runs the dashboard part only.
 """
 
 import os
@@ -59,7 +62,47 @@ def get(client: Client, url: str) -> Callable[[], object]:
     return fetch
 
 
+DASHBOARD_SIZES = (60, 5000)
+DASHBOARD_TARGETS = {60: 150, 5000: 800}  # ms, the dashboard page
+TOLERANCE_TARGET_S = 1.0
+
+
+def dashboard_bench() -> None:
+    """Each size in a fresh process and database (``bench/dashboard.py``)."""
+    import json
+    import subprocess
+
+    runs = {}
+    for size in DASHBOARD_SIZES:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "dashboard.py"), str(size)],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        runs[size] = json.loads(out.strip().splitlines()[-1])
+    print(f"\nPortfolio dashboard — {runs[DASHBOARD_SIZES[0]]['vendor']}, median server time, 12 periods\n")
+    print(f"{'measure':44} {'projects':>8} {'median ms':>10} {'queries':>8} {'target':>8}")
+    for size, run in runs.items():
+        for name, (ms, queries) in run["pages"].items():
+            target = f"<{DASHBOARD_TARGETS[size]}" if name == "dashboard page" else ""
+            print(f"{name:44} {size:>8} {ms:>10.1f} {queries:>8} {target:>8}")
+    small, large = (runs[size]["pages"] for size in DASHBOARD_SIZES)
+    for name in small:
+        verdict = "equal" if small[name][1] == large[name][1] else "GROWS"
+        print(f"{name}: queries {small[name][1]} vs {large[name][1]} ({verdict})")
+    big = runs[DASHBOARD_SIZES[-1]]
+    print(
+        f"\ntolerance evaluation of {big['size']:,} projects (tolerances_evaluate_all): "
+        f"{big['tolerances_again_s']:.2f} s re-evaluating, {big['tolerances_again_queries']} queries "
+        f"(target < {TOLERANCE_TARGET_S:.0f} s); first evaluation, making {big['checks']:,} checks and "
+        f"raising {big['exceptions']:,} exceptions: {big['tolerances_first_s']:.1f} s"
+    )
+    print(f"(generating {big['size']:,} projects x 12 periods of reports took {big['generated_s']:.1f} s)")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["dashboard"]:
+        dashboard_bench()
+        return
     call_command("migrate", verbosity=0)
     user = register_user()
     client = Client()
@@ -92,6 +135,7 @@ def main() -> None:
 
     rows, seconds = time_import()
     print(f"\nimport of a {rows:,}-row register (xlsx, all-or-nothing): {seconds:.1f} s (target < 15 s)")
+    dashboard_bench()
 
 
 if __name__ == "__main__":

@@ -67,10 +67,6 @@ class Cell:
     rating: str  # a Rating value, or "" when there is none
     label: str
 
-    @classmethod
-    def of(cls, rating: Rating | None) -> "Cell":
-        return CELLS[rating]
-
 
 CELLS: dict[Rating | None, Cell] = {
     None: Cell("", NOT_REPORTED),

@@ -1,10 +1,14 @@
 """``GET /api/v1/dashboard/``: the dashboard's figures as JSON, same filters and visibility,
 documented in the OpenAPI schema."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
 from pmo.core.choices import Role
+from pmo.insights.api import DashboardSerializer, figures_json
+from pmo.insights.selectors import DashboardFilters, dashboard
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +62,11 @@ def test_the_figures_as_json(portfolio, pmo_head):
     assert body["at_risk"][0]["actions"][0]["owner"] == "Olive Owner"
     assert body["at_risk"][0]["actions"][0]["overdue"] is True
     assert [(s["milestone"], s["slip_days"]) for s in body["slippage"]] == [("Build", 30), ("Design", 10)]
+
+
+def test_the_json_is_what_the_documented_serializer_gives(portfolio, pmo_head):
+    figures = dashboard(user=pmo_head, filters=DashboardFilters())
+    assert figures_json(figures) == json.loads(json.dumps(DashboardSerializer(figures).data))
 
 
 def test_filters_and_visibility(portfolio, pmo_head, make_user):

@@ -1,0 +1,81 @@
+"""One size of the dashboard benchmark, in its own throwaway database: ``python bench/dashboard.py
+5000`` makes that many active projects with twelve months of reporting, evaluates their
+tolerances (timed), then times the dashboard page, its workbook and its API. Prints one JSON line.
+``bench/run.py`` runs it at both sizes."""
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DJANGO_ENV"] = "development"
+os.environ["PMO_VAR_DIR"] = tempfile.mkdtemp(prefix="pmo-bench-dashboard-")
+os.environ["PMO_AXES_ENABLED"] = "false"
+os.environ["PMO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.data import grow_reporting, register_user  # noqa: E402
+from bench.run import get, median_ms, query_count  # noqa: E402
+
+PAGES = {
+    "dashboard page": "/dashboard/",
+    "dashboard Excel": "/dashboard/export/",
+    "API /api/v1/dashboard/": "/api/v1/dashboard/",
+}
+
+
+def main(size: int) -> dict[str, object]:
+    from pmo.reporting.models import ProjectException, ToleranceCheck
+    from pmo.reporting.services import tolerances_evaluate_all
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    started = time.perf_counter()
+    grow_reporting(size, today)
+    generated = time.perf_counter() - started
+
+    started = time.perf_counter()
+    tolerances_evaluate_all()
+    first = time.perf_counter() - started
+    with_queries = {}
+    started = time.perf_counter()
+    with_queries["again"] = query_count(tolerances_evaluate_all)
+    again = time.perf_counter() - started
+
+    client = Client()
+    client.force_login(register_user())
+    repeats = int(os.environ.get("BENCH_REPEATS", "25" if size < 1000 else "7"))
+    pages = {}
+    for name, url in PAGES.items():
+        times = repeats if name == "dashboard page" or size < 1000 else 3
+        pages[name] = (median_ms(get(client, url), times), query_count(get(client, url)))
+    return {
+        "size": size,
+        "vendor": connection.vendor,
+        "generated_s": generated,
+        "tolerances_first_s": first,
+        "tolerances_again_s": again,
+        "tolerances_again_queries": with_queries["again"],
+        "checks": ToleranceCheck.objects.count(),
+        "exceptions": ProjectException.objects.count(),
+        "pages": pages,
+        "today": dt.date.today().isoformat(),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]))))
