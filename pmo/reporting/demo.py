@@ -15,12 +15,14 @@ notifications come out as they would in real use:
 - old periods are published and closed; the current period (the month holding today) has
   reports accepted, submitted, returned, in draft and missing.
 
-The demo replays the year: each event runs with Django's clock (``timezone.now``) set to the
-moment it happened, so everything the services stamp (submission and review times, history
-dates, when an exception was raised and when its report is due, notifications) carries that
-date. The services take no clock of their own; the clock is set only inside this module's
-steps, within ``demo_build``'s transaction, and restored after each event. Every random choice
-comes from ``ctx.rng``, so the demo is the same on every run on the same day.
+The demo replays the year: each event runs with Django's clock (``timezone.now`` and
+``localdate``) set to the moment it happened, so everything the services stamp (submission and
+review times, history dates, when an exception was raised and when its report is due,
+notifications) carries that date. The services take no clock of their own; the clock is set
+only inside this module's steps, within ``demo_build``'s transaction (one thread: the ``pmo
+demo`` command), and restored after each event. Every random choice comes from ``ctx.rng``,
+so the demo is the same on every run on the same day. The year's notifications count as
+e-mailed when they happened: loading the demo sends no e-mail.
 """
 
 import datetime as dt
@@ -202,7 +204,14 @@ def _at(moment: dt.datetime) -> Iterator[None]:
     """Run the services as at ``moment``; each read of the clock moves it on a microsecond, so
     the events of one call keep their order in the history."""
     ticks = itertools.count()
-    with mock.patch.object(timezone, "now", new=lambda: moment + dt.timedelta(microseconds=next(ticks))):
+
+    def now() -> dt.datetime:
+        return moment + dt.timedelta(microseconds=next(ticks))
+
+    def localdate(value: dt.datetime | None = None, tz: Any = None) -> dt.date:
+        return timezone.localtime(value if value is not None else now(), tz).date()
+
+    with mock.patch.object(timezone, "now", new=now), mock.patch.object(timezone, "localdate", new=localdate):
         yield
 
 
@@ -555,6 +564,8 @@ def _report(cycle: _Cycle, story: _Story, period: ReportingPeriod, plan: _Plan) 
     reviewed = submit + dt.timedelta(days=0 if current else rng.randint(1, 3), hours=2)
     if current and reviewed.date() >= cycle.today:
         reviewed = submit + dt.timedelta(minutes=40)
+    if reviewed.date() >= cycle.today and not current:
+        return report  # the PMO has not looked at it yet
     if plan.fate == "returned" or plan.revise:
         report = _run(
             reviewed, services.highlight_report_return, actor=officer, report=report,
@@ -574,8 +585,6 @@ def _report(cycle: _Cycle, story: _Story, period: ReportingPeriod, plan: _Plan) 
         report = _run(revised_at + dt.timedelta(minutes=30), services.highlight_report_submit,
                       actor=actor, report=report, expected_version=report.version)
         reviewed = revised_at + dt.timedelta(days=1)
-    if reviewed.date() >= cycle.today and not current:
-        return report
     report = _run(reviewed, services.highlight_report_accept, actor=officer, report=report,
                   expected_version=report.version)
     if plan.fate == "accepted":
