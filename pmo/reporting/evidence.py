@@ -152,16 +152,23 @@ def _milestones(
     }
 
 
+# (report field, label, area; None for overall) of each declared status compared.
+JUDGED: tuple[tuple[str, str, Area | None], ...] = (
+    ("overall_status", "Overall", None),
+    *((f"{area.value}_status", area.value.capitalize(), area) for area in AREAS),
+)
+
+
 def _optimism(
     report: Mapping[str, Any] | None, areas: Mapping[Area, Verdict], whole: Verdict
 ) -> tuple[str, ...]:
-    if report is None:
+    # No area is worse than the whole, so evidence no worse than amber/green beats nothing.
+    if report is None or whole.rating <= Rating.AMBER_GREEN:
         return ()
     found = []
-    judged: list[tuple[str, str, Verdict]] = [("overall", "Overall", whole)]
-    judged += [(area.value, area.value.capitalize(), areas[area]) for area in AREAS]
-    for key, label, verdict in judged:
-        declared = declared_rating(report[f"{key}_status"])
+    for field_name, label, area in JUDGED:
+        declared = DECLARED.get(report[field_name])
+        verdict = whole if area is None else areas[area]
         if declared is None or not is_optimistic(declared, verdict.rating):
             continue
         values = {

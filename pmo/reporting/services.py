@@ -779,6 +779,15 @@ def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
 
 CHECK_FIELDS = ("status", "baseline_value", "forecast_value", "allowance", "used", "explanation")
 CHECKS_PER_QUERY = 2000  # projects
+# What the tolerance engine reads from a report (``adapters.figures``).
+FORECAST_FIELDS = (
+    "forecast_finish",
+    "forecast_cost",
+    "forecast_benefits",
+    "scope_change_percent",
+    "quality_criteria_at_risk",
+    "high_risks_open",
+)
 
 
 def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
@@ -790,33 +799,39 @@ def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
     ids = list(checks)
     for first in range(0, len(ids), CHECKS_PER_QUERY):
         chunk = ids[first : first + CHECKS_PER_QUERY]
+        # The explanation states every figure a verdict rests on, so an unchanged status and
+        # explanation mean an unchanged check: no need to read the figures back.
         existing = {
-            (c.project_id, c.dimension): c for c in ToleranceCheck.objects.filter(project_id__in=chunk)
+            (project_id, dimension): (pk, (status, explanation))
+            for pk, project_id, dimension, status, explanation in ToleranceCheck.objects.filter(
+                project_id__in=chunk
+            )
+            .order_by()
+            .values_list("pk", "project_id", "dimension", "status", "explanation")
         }
-        new, changed = [], []
+        new: list[ToleranceCheck] = []
+        changed: list[ToleranceCheck] = []
         for project_id in chunk:
             for a in checks[project_id]:
-                values = {
-                    "status": a.status.value,
-                    "baseline_value": a.baseline.quantize(cents),
-                    "forecast_value": a.forecast.quantize(cents),
-                    "allowance": a.allowance.quantize(cents),
-                    "used": None if a.used.is_infinite() else a.used.quantize(share),
-                    "explanation": a.explanation[:300],
-                }
-                row = existing.pop((project_id, a.dimension.value), None)
-                if row is None:
-                    new.append(
-                        ToleranceCheck(
-                            project_id=project_id, dimension=a.dimension.value, assessed_at=now, **values
-                        )
-                    )
-                elif any(getattr(row, name) != value for name, value in values.items()):
-                    for name, value in values.items():
-                        setattr(row, name, value)
-                    changed.append(row)
+                explanation = a.explanation[:300]
+                found = existing.pop((project_id, a.dimension.value), None)
+                if found is not None and found[1] == (a.status.value, explanation):
+                    continue
+                row = ToleranceCheck(
+                    pk=found[0] if found else None,
+                    project_id=project_id,
+                    dimension=a.dimension.value,
+                    status=a.status.value,
+                    baseline_value=a.baseline.quantize(cents),
+                    forecast_value=a.forecast.quantize(cents),
+                    allowance=a.allowance.quantize(cents),
+                    used=None if a.used.is_infinite() else a.used.quantize(share),
+                    explanation=explanation,
+                    assessed_at=now,
+                )
+                (new if found is None else changed).append(row)
         if existing:  # dimensions no longer assessed
-            ToleranceCheck.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+            ToleranceCheck.objects.filter(pk__in=[pk for pk, _values in existing.values()]).delete()
         ToleranceCheck.objects.filter(project_id__in=chunk).update(assessed_at=now)
         ToleranceCheck.objects.bulk_create(new, batch_size=1000)
         ToleranceCheck.objects.bulk_update(changed, CHECK_FIELDS, batch_size=500)
@@ -847,12 +862,23 @@ def tolerances_evaluate_all(projects: Iterable[Project] | None = None) -> dict[i
     project whose breach is not yet in its open exception."""
     if projects is None:
         scope = Project.objects.filter(status=ProjectStatus.ACTIVE)
-        projects = list(scope)
+        # What judging needs (exception_raise reads the project afresh when it raises).
+        projects = list(scope.only("code", "name", "portfolio", "size_tier", "planned_start"))
     else:
         projects = list(projects)
         scope = Project.objects.filter(pk__in=[p.pk for p in projects])
-    baselines = {b.project_id: b for b in Baseline.objects.filter(pk__in=current_baseline_ids(scope))}
-    reports = {r.project_id: r for r in HighlightReport.objects.filter(pk__in=latest_report_ids(scope))}
+    baselines = {
+        b.project_id: b
+        for b in Baseline.objects.filter(pk__in=current_baseline_ids(scope)).only(
+            "project", "finish", "budget_at_completion", "benefits_value"
+        )
+    }
+    reports = {
+        r.project_id: r
+        for r in HighlightReport.objects.filter(pk__in=latest_report_ids(scope)).only(
+            "project", *FORECAST_FIELDS
+        )
+    }
     tolerances = selectors.effective_tolerances(projects)
     warning = selectors.reporting_settings().warning_band
     raised: dict[int, set[str]] = {}
