@@ -392,10 +392,13 @@ def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None
     labels = {p.pk: str(p) for p in periods}
     current = next((p for p in periods if p.start <= today), None)
     listed = list(
-        active.order_by("code").values("pk", "code", "name", "programme__name", "project_manager__name")
+        active.order_by("code").values(
+            "pk", "code", "name", "programme__name", "project_manager__name", "planned_start"
+        )
     )
     config = reporting_settings()
-    evidence = project_evidence(active, today=today, periods=periods, config=config)
+    starts = {p["pk"]: p["planned_start"] for p in listed}
+    evidence = project_evidence(active, today=today, periods=periods, config=config, starts=starts)
 
     links = project_links()
     open_actions = _actions(active, today)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pmo.engine.evidence import (
@@ -191,10 +191,11 @@ def project_evidence(
     today: date | None = None,
     periods: list[ReportingPeriod] | None = None,
     config: ReportingSettings | None = None,
+    starts: Mapping[int, date | None] | None = None,
 ) -> dict[int, ProjectEvidence]:
     """The evidence on each project of ``projects`` (a queryset, used in subqueries), by project
     id, in eight queries; fewer when given ``periods`` (every period, newest first) and the
-    reporting settings ``config``."""
+    reporting settings ``config``, and each project's planned start as ``starts``."""
     today = today or timezone.localdate()
     config = config or reporting_settings()
     thresholds = Thresholds(stale_report_days=config.stale_report_days)
@@ -203,7 +204,8 @@ def project_evidence(
     owed_periods = [p for p in periods if p.due < today][:RECENT_PERIODS]
     ids = projects.order_by().values("pk")
 
-    starts = dict(projects.order_by().values_list("pk", "planned_start"))
+    if starts is None:
+        starts = dict(projects.order_by().values_list("pk", "planned_start"))
     reports = {
         row["project_id"]: row
         for row in HighlightReport.objects.filter(pk__in=latest_report_ids(projects))
@@ -234,14 +236,17 @@ def project_evidence(
         .values_list("project_id", "dimension", "status")
     ):
         checks.setdefault(project_id, {})[Dimension(dimension)] = Status(status)
-    handed_in: set[tuple[int, int]] = set(
+    # Reports handed in for the owed periods (those ending after the project starts).
+    handed_in = dict(
         HighlightReport.objects.filter(
             project_id__in=ids, period_id__in=[p.pk for p in owed_periods], status__in=HANDED_IN_STATES
         )
+        .filter(Q(project__planned_start__isnull=True) | Q(period__end__gte=F("project__planned_start")))
         .order_by()
-        .values_list("project_id", "period_id")
+        .values("project_id")
+        .annotate(periods=Count("period_id", distinct=True))
+        .values_list("project_id", "periods")
     )
-
     zone = timezone.get_current_timezone()
     result: dict[int, ProjectEvidence] = {}
     for project_id, planned_start in starts.items():
@@ -252,7 +257,7 @@ def project_evidence(
             tolerances=checks.get(project_id, {}),
             overdue_milestones=sum(1 for m in facts if m.is_overdue(today)),
             open_high_risks=report["high_risks_open"] if report else 0,
-            missing_reports=sum(1 for p in owed if (project_id, p.pk) not in handed_in),
+            missing_reports=max(len(owed) - handed_in.get(project_id, 0), 0),
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,
         )
         areas = assess_evidence(evidence, thresholds)
