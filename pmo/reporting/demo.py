@@ -155,13 +155,19 @@ class _Story:
     periods: list[ReportingPeriod] = field(default_factory=list)
     tolerances: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def current(self) -> Baseline:
+        """The current baseline (every story has one once its first is approved)."""
+        assert self.baseline is not None
+        return self.baseline
+
     def allowance(self, dimension: ToleranceDimension, base: Decimal) -> Decimal:
         if not self.tolerances:
             self.tolerances = selectors.effective_tolerances([self.project])[self.project.pk]
         row = self.tolerances.get(dimension.value)
-        assert self.baseline is not None
-        self.baseline.project = self.project
-        tolerance = to_engine(row, baseline=self.baseline) if row is not None else None
+        baseline = self.current
+        baseline.project = self.project
+        tolerance = to_engine(row, baseline=baseline) if row is not None else None
         return tolerance.allowance(base) if tolerance is not None else Decimal(0)
 
 
@@ -463,8 +469,7 @@ def _whole_days(share: float, allowance: Decimal) -> int:
 
 def _fields(cycle: _Cycle, story: _Story, plan: _Plan, as_of: dt.date) -> tuple[dict[str, Any], list[Any]]:
     rng = cycle.ctx.rng
-    baseline = story.baseline
-    assert baseline is not None
+    baseline = story.current
     project = story.project
     shift = _whole_days(plan.time, story.allowance(ToleranceDimension.TIME, Decimal(0)))
     finish = max(baseline.finish + dt.timedelta(days=shift), _start(project))
@@ -543,7 +548,7 @@ def _report(cycle: _Cycle, story: _Story, period: ReportingPeriod, plan: _Plan) 
     drafted = max(
         submit - dt.timedelta(days=rng.randint(0, 3), hours=2),
         _moment(period.start, 8),
-        story.baseline.approved_at + dt.timedelta(hours=1),  # type: ignore[union-attr]
+        story.current.approved_at + dt.timedelta(hours=1),
     )
     drafted = min(drafted, submit - dt.timedelta(minutes=30))
     if drafted.date() >= cycle.today and period != cycle.periods[-1]:
@@ -621,8 +626,7 @@ def _decide_exception(cycle: _Cycle, story: _Story) -> None:
         expected_version=exception.version,
     )
     decided_at = raised + dt.timedelta(days=13, hours=4)
-    baseline = story.baseline
-    assert baseline is not None
+    baseline = story.current
     new_milestones = _moved(story, days=42)
     _run(
         decided_at, services.exception_decide, actor=sponsor, exception=exception,
@@ -698,8 +702,7 @@ def _moved(story: _Story, *, days: int) -> list[tuple[str, dt.date]]:
 
 def _rebaseline(cycle: _Cycle, story: _Story, at: dt.datetime) -> None:
     days, extra, reason = REBASELINED[story.project.name]
-    baseline = story.baseline
-    assert baseline is not None
+    baseline = story.current
     milestones = _moved(story, days=days)
     story.baseline = _run(
         at, services.baseline_approve, actor=cycle.user("head"), project=story.project,
