@@ -2,8 +2,10 @@
 the user may see and the filters chosen, in a fixed number of queries however many projects and
 periods there are. Figures are plain dataclasses; the page, the workbook and the API show them."""
 
+import gc
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -383,8 +385,28 @@ def _slippage(project: Mapping[str, Any], evidence: ProjectEvidence, url: str) -
     return rows
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while thousands of small rows are built: its
+    passes, set off by the allocations alone, took a third of the time at 5,000 projects. The rows
+    hold no cycles; reference counting frees them as usual, and collection resumes after (in a
+    threaded server, when the first of overlapping requests finishes)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Dashboard:
     """Every figure of the portfolio dashboard, for the projects ``user`` may see (filtered)."""
+    with _collector_paused():
+        return _dashboard(user=user, filters=filters, today=today)
+
+
+def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> Dashboard:
     today = today or timezone.localdate()
     projects = dashboard_projects(user=user, filters=filters)
     active = projects.filter(status=ProjectStatus.ACTIVE)
