@@ -35,7 +35,7 @@ from pmo.reporting.selectors import reporting_settings
 TREND_PERIODS = 12
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("overall", "Overall"),
-    *((area.value, "Risks and issues" if area is Area.RISKS else area.value.capitalize()) for area in Area),
+    *((area.value, "Risks/issues" if area is Area.RISKS else area.value.capitalize()) for area in Area),
 )
 NOT_REPORTED = "Not reported"
 TOLERANCE_LABELS = dict(ToleranceState.choices)
