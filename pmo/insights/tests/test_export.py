@@ -73,6 +73,11 @@ def test_text_that_looks_like_a_formula_stays_text(portfolio, browser_for, pmo_h
     workbook = load_workbook(io.BytesIO(browser_for(pmo_head).get(URL).content))
     cell = next(row[1] for row in workbook["Status"].iter_rows() if row[0].value == "STE-001")
     assert cell.data_type == "s" and cell.value == project.name
+    status = workbook["Status"]
+    assert status["A1"].font.b and status.freeze_panes == "A2"  # a bold heading that stays in view
+    assert status["B1"].value == "Project" and status.column_dimensions["B"].width >= len(project.name)
+    raised = next(row[4] for row in workbook["Exceptions"].iter_rows(min_row=2))
+    assert raised.is_date and raised.number_format == "dd/mm/yyyy"
 
 
 def test_a_bad_filter_is_refused_with_the_reason(portfolio, browser_for, pmo_head):
