@@ -100,14 +100,25 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     report = HighlightReport.objects.get(project=people["project"], period=period)
     assert report.status == ReportStatus.SUBMITTED
 
-    # And the sponsor has an in-app notification of the exception
+    # And the sponsor has an in-app notification of the exception, shown on their
+    # notifications page
     exception = ProjectException.objects.get(project=people["project"])
     assert Notification.objects.filter(
         recipient=people["sponsor"], url=exception.get_absolute_url(), subject__startswith="Exception raised"
     ).exists()
+    sponsor = open_as(people["sponsor"])
+    sponsor.goto(f"{base}/notifications/")
+    expect(sponsor.get_by_test_id("notifications")).to_contain_text("Exception raised: DFD-001 Resident portal")
 
-    # And the PMO sees it on the exceptions list
+    # And the PMO sees it appear on the dashboard: an open exception, the project breached
     pmo = open_as(people["head"])
+    pmo.goto(f"{base}/dashboard/")
+    expect(pmo.get_by_test_id("count-exceptions")).to_have_text("1")
+    expect(pmo.get_by_test_id("exceptions")).to_contain_text("DFD-001")
+    expect(pmo.get_by_test_id("exceptions")).to_contain_text("Exception report requested")
+    expect(pmo.get_by_test_id("heatmap").locator("tr", has_text="DFD-001")).to_contain_text("Amber")
+
+    # And on the exceptions list
     pmo.goto(f"{base}/reporting/exceptions/")
     row = pmo.get_by_test_id("exceptions").locator("tbody tr").first
     expect(row).to_contain_text("DFD-001 Resident portal")
@@ -127,7 +138,6 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     expect(pm.get_by_test_id("exception-status")).to_have_text("Exception report submitted")
 
     # And the sponsor decides on a new baseline
-    sponsor = open_as(people["sponsor"])
     sponsor.goto(f"{base}{exception.get_absolute_url()}")
     sponsor.get_by_role("link", name="Decide").click()
     sponsor.get_by_label("Approve a new baseline").check()
