@@ -38,7 +38,20 @@ def _per_project(model: type[Model]) -> bool:
     return any(field.name == "project" for field in model._meta.fields)
 
 
-class ReadOnlyMixin:
+class NoWritesMixin:
+    """Nothing is added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyMixin(NoWritesMixin):
     """Nothing is added, changed or deleted here. Who sees what follows ``rules``: a record of
     a project is seen by those who see the project; the list by anyone who may read projects
     (the selector keeps it to theirs)."""
@@ -53,15 +66,6 @@ class ReadOnlyMixin:
         if obj is None and _per_project(self.model):
             return bool(request.user.has_perm("portfolio.view_project"))
         return bool(request.user.has_perm(permission_name(self.model, "view"), obj))
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = type(self).selector(user=request.user)
@@ -83,18 +87,9 @@ class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True  # shown only inside a record its reader may already see

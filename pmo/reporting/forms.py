@@ -22,7 +22,16 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingSettings,
 )
-from pmo.reporting.services import REASON_REQUIRED, STATUS_FIELDS, MilestoneForecast
+from pmo.reporting.services import (
+    ACTION_FIELDS,
+    REASON_REQUIRED,
+    REPORT_FIELDS,
+    REPORT_FORECASTS,
+    REPORT_TEXTS,
+    SETTINGS_FIELDS,
+    STATUS_FIELDS,
+    MilestoneForecast,
+)
 
 VERSION_MISSING = (
     "This form does not say which version of the record you edited: reload the page and try again."
@@ -31,24 +40,6 @@ MILESTONE_NEEDS_DATE = "Give the milestone's date, or clear its name to leave it
 MILESTONE_NEEDS_NAME = "Name the milestone, or clear its date to leave it out."
 NO_RATING = "Not rated"
 LONG_TEXT = forms.Textarea(attrs={"rows": 4})
-
-REPORT_TEXTS = (
-    "summary",
-    "achievements",
-    "next_period_plan",
-    "change_requests",
-    "key_risks_issues",
-    "support_needed",
-    "lessons",
-)
-REPORT_FORECASTS = (
-    "forecast_finish",
-    "forecast_cost",
-    "forecast_benefits",
-    "scope_change_percent",
-    "quality_criteria_at_risk",
-    "high_risks_open",
-)
 
 
 class VersionedForm(forms.Form):
@@ -91,7 +82,7 @@ class ReportForm(VersionedModelForm):
 
     class Meta:
         model = HighlightReport
-        fields = [*STATUS_FIELDS, *REPORT_TEXTS[:3], *REPORT_FORECASTS, *REPORT_TEXTS[3:]]
+        fields = list(REPORT_FIELDS)
         labels = {"overall_status": "Overall status"}
         widgets = {
             "forecast_finish": DATE,
@@ -208,15 +199,7 @@ class ToleranceDefaultForm(VersionedForm):
 class SettingsForm(VersionedModelForm):
     class Meta:
         model = ReportingSettings
-        fields = [
-            "cadence",
-            "status_scale",
-            "due_days_after_period_end",
-            "reminder_days_before_due",
-            "warning_band",
-            "exception_report_days",
-            "stale_report_days",
-        ]
+        fields = list(SETTINGS_FIELDS)
 
 
 class ExceptionReportForm(VersionedForm):
@@ -282,7 +265,7 @@ class ActionForm(forms.ModelForm):
 class ActionUpdateForm(VersionedModelForm):
     class Meta:
         model = CorrectiveAction
-        fields = ["description", "owner", "due", "status", "completed_on", "notes"]
+        fields = list(ACTION_FIELDS)
         widgets = {"due": DATE, "completed_on": DATE, "notes": SHORT_TEXT}
         help_texts = {"completed_on": "Left blank, marking the action done sets today."}
 

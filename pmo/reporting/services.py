@@ -93,46 +93,48 @@ NOT_EDITABLE = "This cannot be changed here."
 # History reasons are short (django-simple-history keeps 100 characters).
 REASON_LENGTH = 100
 
-# Report fields the PM fills in; copied into the next period's draft.
-CARRIED_FIELDS = (
-    "overall_status",
-    "schedule_status",
-    "cost_status",
-    "scope_status",
-    "risks_status",
-    "resources_status",
-    "benefits_status",
+STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
+# The narrative and the forecasts of a highlight report, as the report form groups them.
+REPORT_TEXTS = (
     "summary",
+    "achievements",
     "next_period_plan",
+    "change_requests",
+    "key_risks_issues",
+    "support_needed",
+    "lessons",
+)
+REPORT_FORECASTS = (
     "forecast_finish",
     "forecast_cost",
     "forecast_benefits",
     "scope_change_percent",
     "quality_criteria_at_risk",
     "high_risks_open",
-    "change_requests",
-    "key_risks_issues",
-    "support_needed",
-    "lessons",
 )
-STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
+# What a project manager writes in a draft, in the order the form and the API show it; the
+# workflow fields (status, who, when, the tolerance verdict) and the report's project, period
+# and revision only the services set.
+REPORT_FIELDS = (*STATUS_FIELDS, *REPORT_TEXTS[:3], *REPORT_FORECASTS, *REPORT_TEXTS[3:])
+# Copied into the next period's draft: all but what was achieved, which is each period's own.
+CARRIED_FIELDS = tuple(name for name in REPORT_FIELDS if name != "achievements")
 REQUIRED_FOR_SUBMISSION = (*STATUS_FIELDS, "summary", "forecast_finish", "forecast_cost")
-# What a project manager writes in a draft; the workflow fields (status, who, when, the
-# tolerance verdict) and the report's project, period and revision only the services set.
-REPORT_EDITABLE_FIELDS = frozenset({*CARRIED_FIELDS, "achievements"})
-SETTINGS_EDITABLE_FIELDS = frozenset(
-    {
-        "cadence",
-        "status_scale",
-        "due_days_after_period_end",
-        "reminder_days_before_due",
-        "warning_band",
-        "exception_report_days",
-        "stale_report_days",
-    }
+REPORT_EDITABLE_FIELDS = frozenset(REPORT_FIELDS)
+# The settings the PMO head changes, in the order the settings page shows them.
+SETTINGS_FIELDS = (
+    "cadence",
+    "status_scale",
+    "due_days_after_period_end",
+    "reminder_days_before_due",
+    "warning_band",
+    "exception_report_days",
+    "stale_report_days",
 )
+SETTINGS_EDITABLE_FIELDS = frozenset(SETTINGS_FIELDS)
 TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset({"dimension", "absolute", "percent", "size_tier", "portfolio"})
-ACTION_EDITABLE_FIELDS = frozenset({"description", "owner", "due", "status", "completed_on", "notes"})
+# What changes on a corrective action, in the order its form shows it.
+ACTION_FIELDS = ("description", "owner", "due", "status", "completed_on", "notes")
+ACTION_EDITABLE_FIELDS = frozenset(ACTION_FIELDS)
 # E-mail that could not be sent is retried for this long, then left in the app only.
 EMAIL_RETRY_DAYS = 7
 
