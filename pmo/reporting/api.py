@@ -676,6 +676,43 @@ class NotificationFilter(django_filters.FilterSet):
 # Viewsets ----------------------------------------------------------------------------------
 
 
+def _action_schema(
+    represented: type[serializers.Serializer],
+    body: type[serializers.Serializer] | None = VersionBodySerializer,
+) -> Any:
+    """A workflow action on a record: the body it reads (with the version, or If-Match) and the
+    record it answers with."""
+    return extend_schema(
+        request=body,
+        parameters=[IF_MATCH] if body is not None else [],
+        responses={200: represented, **ACTION_ERRORS},
+    )
+
+
+def _change_schemas(
+    serializer: type[serializers.Serializer],
+    change: type[serializers.Serializer],
+    *,
+    deletable: bool = False,
+) -> dict[str, Any]:
+    """Create, ``PUT`` and ``PATCH`` (reading ``change``), and ``DELETE`` when ``deletable``, of
+    records shown by ``serializer``."""
+    updated = extend_schema(
+        request=change, parameters=[IF_MATCH], responses={200: serializer, **UPDATE_ERRORS}
+    )
+    schemas = {
+        "create": extend_schema(responses={201: serializer, **WRITE_ERRORS}),
+        "update": updated,
+        "partial_update": updated,
+    }
+    if deletable:
+        schemas["destroy"] = extend_schema(
+            parameters=[IF_MATCH],
+            responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
+        )
+    return schemas
+
+
 class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Reads through a selector, ``rules`` for permissions, writes through the services.
     Subclasses set ``queryset`` (its model), ``serializer_class`` and ``selector``."""
@@ -684,9 +721,16 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
     selector: ClassVar[Callable[..., QuerySet[Any]]]
     action_verbs: ClassVar[dict[str, str]] = {}
+    # What ``PUT`` and ``PATCH`` read, when a change may not touch everything a create may.
+    change_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
 
     def get_queryset(self) -> QuerySet[Any]:
         return type(self).selector(user=self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.change_serializer_class is not None and self.action in ("update", "partial_update"):
+            return self.change_serializer_class
+        return cast(type[serializers.Serializer], super().get_serializer_class())
 
     @property
     def actor(self) -> User:
@@ -706,6 +750,13 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
         body.is_valid(raise_exception=True)
         return dict(body.validated_data)
 
+    def _changes(self, instance: DomainModel, *, partial: bool) -> tuple[int, dict[str, Any]]:
+        """The version the client is changing (body or If-Match) and its checked changes."""
+        version = expected_version(self.request)
+        serializer = self.get_serializer(instance, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return version, dict(serializer.validated_data)
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
@@ -715,16 +766,8 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
 
 @extend_schema_view(
     create=extend_schema(responses={201: ReportingPeriodSerializer, **WRITE_ERRORS}),
-    close=extend_schema(
-        request=VersionBodySerializer,
-        parameters=[IF_MATCH],
-        responses={200: ReportingPeriodSerializer, **ACTION_ERRORS},
-    ),
-    reopen=extend_schema(
-        request=VersionBodySerializer,
-        parameters=[IF_MATCH],
-        responses={200: ReportingPeriodSerializer, **ACTION_ERRORS},
-    ),
+    close=_action_schema(ReportingPeriodSerializer),
+    reopen=_action_schema(ReportingPeriodSerializer),
 )
 @extend_schema(tags=["reporting-periods"])
 class ReportingPeriodViewSet(mixins.CreateModelMixin, ReportingViewSet):
@@ -763,14 +806,6 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, ReportingViewSet):
         return self._represent(period)
 
 
-def _report_action_schema(body: type[serializers.Serializer] | None = VersionBodySerializer) -> Any:
-    return extend_schema(
-        request=body,
-        parameters=[IF_MATCH] if body is not None else [],
-        responses={200: HighlightReportSerializer, **ACTION_ERRORS},
-    )
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: HighlightReportSerializer(many=True), 400: ERROR_SCHEMA}),
     create=extend_schema(
@@ -780,10 +815,10 @@ def _report_action_schema(body: type[serializers.Serializer] | None = VersionBod
     partial_update=extend_schema(
         parameters=[IF_MATCH], responses={200: HighlightReportSerializer, **UPDATE_ERRORS}
     ),
-    submit=_report_action_schema(),
-    return_=_report_action_schema(ReturnBodySerializer),
-    accept=_report_action_schema(AcceptBodySerializer),
-    publish=_report_action_schema(),
+    submit=_action_schema(HighlightReportSerializer),
+    return_=_action_schema(HighlightReportSerializer, ReturnBodySerializer),
+    accept=_action_schema(HighlightReportSerializer, AcceptBodySerializer),
+    publish=_action_schema(HighlightReportSerializer),
     revise=extend_schema(request=None, responses={201: HighlightReportSerializer, **ACTION_ERRORS}),
 )
 @extend_schema(tags=["highlight-reports"])
@@ -821,10 +856,7 @@ class HighlightReportViewSet(mixins.UpdateModelMixin, ReportingViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        version, fields = self._changes(instance, partial=True)
         milestones = fields.pop("milestones", None)
         report = services.highlight_report_update(
             actor=self.actor,
@@ -918,21 +950,7 @@ class BaselineViewSet(mixins.CreateModelMixin, ReportingViewSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: ToleranceSerializer, **WRITE_ERRORS}),
-    update=extend_schema(
-        request=ToleranceChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: ToleranceSerializer, **UPDATE_ERRORS},
-    ),
-    partial_update=extend_schema(
-        request=ToleranceChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: ToleranceSerializer, **UPDATE_ERRORS},
-    ),
-    destroy=extend_schema(
-        parameters=[IF_MATCH],
-        responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
-    ),
+    **_change_schemas(ToleranceSerializer, ToleranceChangeSerializer, deletable=True),
 )
 @extend_schema(tags=["tolerances"])
 class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
@@ -942,17 +960,13 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
 
     queryset = Tolerance.objects.none()
     serializer_class = ToleranceSerializer
+    change_serializer_class = ToleranceChangeSerializer
     selector = staticmethod(selectors.tolerance_list)
     filterset_class = ToleranceFilter
     search_fields = ["project__code", "project__name"]
     ordering_fields = ["project", "dimension"]
     ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action in ("update", "partial_update"):
-            return ToleranceChangeSerializer
-        return ToleranceSerializer
 
     @extend_schema(
         parameters=[
@@ -1016,10 +1030,7 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+        version, fields = self._changes(instance, partial=partial)
         # PUT replaces both allowances (one left out is none); PATCH keeps what is not sent.
         kept = instance if partial else Tolerance(absolute=None, percent=None)
         tolerance = services.tolerance_set(
@@ -1066,21 +1077,7 @@ class ToleranceCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: ToleranceDefaultSerializer, **WRITE_ERRORS}),
-    update=extend_schema(
-        request=ToleranceDefaultChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS},
-    ),
-    partial_update=extend_schema(
-        request=ToleranceDefaultChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: ToleranceDefaultSerializer, **UPDATE_ERRORS},
-    ),
-    destroy=extend_schema(
-        parameters=[IF_MATCH],
-        responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 400}},
-    ),
+    **_change_schemas(ToleranceDefaultSerializer, ToleranceDefaultChangeSerializer, deletable=True),
 )
 @extend_schema(tags=["tolerance-defaults"])
 class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
@@ -1089,15 +1086,11 @@ class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
 
     queryset = ToleranceDefault.objects.none()
     serializer_class = ToleranceDefaultSerializer
+    change_serializer_class = ToleranceDefaultChangeSerializer
     selector = staticmethod(selectors.tolerance_default_list)
     filterset_fields = ["dimension", "size_tier", "portfolio"]
     ordering_fields = ["dimension", "size_tier"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action in ("update", "partial_update"):
-            return ToleranceDefaultChangeSerializer
-        return ToleranceDefaultSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(ToleranceDefaultSerializer)
@@ -1133,16 +1126,10 @@ class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
         return self._represent(default, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        version, fields = self._changes(instance, partial=kwargs.pop("partial", False))
         default = services.tolerance_default_update(
-            actor=self.actor,
-            default=instance,
-            fields=dict(serializer.validated_data),
-            expected_version=version,
+            actor=self.actor, default=instance, fields=fields, expected_version=version
         )
         return self._represent(default)
 
@@ -1154,16 +1141,8 @@ class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
 
 
 @extend_schema_view(
-    report=extend_schema(
-        request=ExceptionReportBodySerializer,
-        parameters=[IF_MATCH],
-        responses={200: ProjectExceptionSerializer, **ACTION_ERRORS},
-    ),
-    decide=extend_schema(
-        request=DecideBodySerializer,
-        parameters=[IF_MATCH],
-        responses={200: ProjectExceptionSerializer, **ACTION_ERRORS},
-    ),
+    report=_action_schema(ProjectExceptionSerializer, ExceptionReportBodySerializer),
+    decide=_action_schema(ProjectExceptionSerializer, DecideBodySerializer),
 )
 @extend_schema(tags=["exceptions"])
 class ProjectExceptionViewSet(ReportingViewSet):
@@ -1212,17 +1191,7 @@ class ProjectExceptionViewSet(ReportingViewSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: CorrectiveActionSerializer, **WRITE_ERRORS}),
-    update=extend_schema(
-        request=CorrectiveActionChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: CorrectiveActionSerializer, **UPDATE_ERRORS},
-    ),
-    partial_update=extend_schema(
-        request=CorrectiveActionChangeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: CorrectiveActionSerializer, **UPDATE_ERRORS},
-    ),
+    **_change_schemas(CorrectiveActionSerializer, CorrectiveActionChangeSerializer),
 )
 @extend_schema(tags=["corrective-actions"])
 class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
@@ -1232,6 +1201,7 @@ class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
 
     queryset = CorrectiveAction.objects.none()
     serializer_class = CorrectiveActionSerializer
+    change_serializer_class = CorrectiveActionChangeSerializer
     selector = staticmethod(selectors.action_list)
     filterset_class = CorrectiveActionFilter
     search_fields = ["project__code", "project__name", "description", "owner__name"]
@@ -1239,27 +1209,16 @@ class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
     ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
-        if self.action in ("update", "partial_update"):
-            return CorrectiveActionChangeSerializer
-        return CorrectiveActionSerializer
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(CorrectiveActionSerializer)
         created = services.corrective_action_create(actor=self.actor, **fields)
         return self._represent(created, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+        version, fields = self._changes(instance, partial=kwargs.pop("partial", False))
         changed = services.corrective_action_update(
-            actor=self.actor,
-            action=instance,
-            fields=dict(serializer.validated_data),
-            expected_version=version,
+            actor=self.actor, action=instance, fields=fields, expected_version=version
         )
         return self._represent(changed)
 
