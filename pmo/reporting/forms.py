@@ -55,6 +55,10 @@ class VersionedForm(forms.Form):
         if record is not None:
             self.fields["version"].initial = record.version
 
+    def values(self) -> dict[str, Any]:
+        """What the form changes: everything it read but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
 
 class VersionedModelForm(forms.ModelForm):
     version = forms.IntegerField(

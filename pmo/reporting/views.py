@@ -7,7 +7,7 @@ otherwise); a stale version shows who changed the record meanwhile and saves not
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.contrib import messages
@@ -54,6 +54,8 @@ from pmo.reporting.forms import (
     SettingsForm,
     ToleranceDefaultForm,
     ToleranceForm,
+    VersionedForm,
+    VersionedModelForm,
     milestone_forecasts,
 )
 from pmo.reporting.models import (
@@ -168,6 +170,29 @@ def _finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def _save_changes(
+    request: HttpRequest,
+    form: VersionedForm | VersionedModelForm,
+    update: Callable[..., Any],
+    message: str,
+    url: str,
+) -> tuple[HttpResponse | None, str]:
+    """Hand a posted ``form``'s values to ``update`` (a service taking ``fields`` and
+    ``expected_version``). Saved: the redirect to ``url`` with ``message``. Not saved: no
+    response, the service's objections on the form, and a version conflict's message ("" if
+    none)."""
+    if form.is_valid():
+        try:
+            update(fields=form.values(), expected_version=form.cleaned_data["version"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            return None, error.message
+        else:
+            return _finish(request, message, url), ""
+    return None, ""
+
+
 def _paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
     found = Paginator(records, size).get_page(request.GET.get("page"))
     return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
@@ -207,20 +232,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             request.user, "reporting.change_reportingsettings", row, action="change the reporting settings"
         )
         form = SettingsForm(request.POST, instance=row)
-        if form.is_valid():
-            try:
-                services.reporting_settings_update(
-                    actor=request.user,
-                    settings_row=row,
-                    fields=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return _finish(request, SETTINGS_SAVED, reverse("reporting:settings"))
+        saved, conflict = _save_changes(
+            request,
+            form,
+            partial(services.reporting_settings_update, actor=request.user, settings_row=row),
+            SETTINGS_SAVED,
+            reverse("reporting:settings"),
+        )
+        if saved is not None:
+            return saved
         row.refresh_from_db()
     elif can_change:
         form = SettingsForm(instance=row)
@@ -257,25 +277,15 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
         ensure_can(request.user, "reporting.change_tolerancedefault", editing, action=f"change {editing}")
         form = ToleranceDefaultForm(request.POST, record=editing)
-        if form.is_valid():
-            try:
-                services.tolerance_default_update(
-                    actor=request.user,
-                    default=editing,
-                    fields={
-                        "absolute": form.cleaned_data["absolute"],
-                        "percent": form.cleaned_data["percent"],
-                    },
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return _finish(
-                    request, DEFAULT_SAVED.format(default=editing), reverse("reporting:tolerance_defaults")
-                )
+        saved, conflict = _save_changes(
+            request,
+            form,
+            partial(services.tolerance_default_update, actor=request.user, default=editing),
+            DEFAULT_SAVED.format(default=editing),
+            reverse("reporting:tolerance_defaults"),
+        )
+        if saved is not None:
+            return saved
     elif editing is not None and can_change:
         form = ToleranceDefaultForm(
             initial={"absolute": editing.absolute, "percent": editing.percent}, record=editing
@@ -952,6 +962,25 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _exception_form(
+    request: HttpRequest,
+    exception: ProjectException,
+    form: VersionedForm,
+    conflict: str,
+    **extra: Any,
+) -> HttpResponse:
+    """An exception's report or decision form, with the breaches it answers."""
+    context = {
+        "exception": exception,
+        "project": exception.project,
+        "form": form,
+        "conflict": conflict,
+        "breaches": exception.breach_summary.splitlines(),
+        **extra,
+    }
+    return render(request, "reporting/exception_form.html", context)
+
+
 @page
 def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The PM's exception report: cause, consequences, options, recommendation."""
@@ -994,18 +1023,13 @@ def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
             },
             record=exception,
         )
-    return render(
+    return _exception_form(
         request,
-        "reporting/exception_form.html",
-        {
-            "exception": exception,
-            "project": exception.project,
-            "form": form,
-            "conflict": conflict,
-            "heading": f"Exception report: {exception.project}",
-            "submit_label": "Submit exception report",
-            "breaches": exception.breach_summary.splitlines(),
-        },
+        exception,
+        form,
+        conflict,
+        heading=f"Exception report: {exception.project}",
+        submit_label="Submit exception report",
     )
 
 
@@ -1045,19 +1069,14 @@ def exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return _finish(request, message, exception.get_absolute_url())
     else:
         form = ExceptionDecideForm(record=exception)
-    return render(
+    return _exception_form(
         request,
-        "reporting/exception_form.html",
-        {
-            "exception": exception,
-            "project": exception.project,
-            "form": form,
-            "conflict": conflict,
-            "heading": f"Decide the exception: {exception.project}",
-            "submit_label": "Record the decision",
-            "breaches": exception.breach_summary.splitlines(),
-            "deciding": True,
-        },
+        exception,
+        form,
+        conflict,
+        heading=f"Decide the exception: {exception.project}",
+        submit_label="Record the decision",
+        deciding=True,
     )
 
 
@@ -1154,20 +1173,15 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = ""
     if request.method == "POST":
         form = ActionUpdateForm(request.POST, instance=action)
-        if form.is_valid():
-            try:
-                services.corrective_action_update(
-                    actor=request.user,
-                    action=action,
-                    fields=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return _finish(request, ACTION_SAVED, action.get_absolute_url())
+        saved, conflict = _save_changes(
+            request,
+            form,
+            partial(services.corrective_action_update, actor=request.user, action=action),
+            ACTION_SAVED,
+            action.get_absolute_url(),
+        )
+        if saved is not None:
+            return saved
         action.refresh_from_db()
     else:
         form = ActionUpdateForm(instance=action)
