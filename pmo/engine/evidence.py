@@ -56,8 +56,8 @@ class Thresholds:
 
     overdue_milestones_amber: int = 1
     overdue_milestones_red: int = 3
-    high_risks_amber: int = 1
-    high_risks_red: int = 3
+    high_risks_amber: int = 2
+    high_risks_red: int = 4
     missing_reports_amber: int = 1
     missing_reports_red: int = 2
     stale_report_days: int = 45
@@ -104,14 +104,16 @@ def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -
                 thresholds.overdue_milestones_amber,
                 thresholds.overdue_milestones_red,
             )
-            rating = max(rating, found)
-            reasons.append(f"{evidence.overdue_milestones} milestone(s) overdue")
+            if found > Rating.GREEN:
+                rating = max(rating, found)
+                reasons.append(f"{evidence.overdue_milestones} milestone(s) overdue")
         if area is Area.RISKS and evidence.open_high_risks:
             found = _count_rating(
                 evidence.open_high_risks, thresholds.high_risks_amber, thresholds.high_risks_red
             )
-            rating = max(rating, found)
-            reasons.append(f"{evidence.open_high_risks} open high risk(s)")
+            if found > Rating.GREEN:
+                rating = max(rating, found)
+                reasons.append(f"{evidence.open_high_risks} open high risk(s)")
         verdicts[area] = Verdict(rating, tuple(reasons))
     return verdicts
 

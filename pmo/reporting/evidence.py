@@ -11,9 +11,10 @@ handed-in report.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ REPORT_FIELDS = (
     "pk",
     "project_id",
     "period_id",
+    "period__end",
     "status",
     "submitted_at",
     "high_risks_open",
@@ -90,12 +92,17 @@ class MilestoneFacts:
             return None
         return (later - self.baseline).days
 
-    def is_overdue(self, today: date) -> bool:
-        if self.achieved_on is not None:
+    def is_overdue(self, today: date, reported_to: date | None = None) -> bool:
+        """Not achieved though its date (the latest forecast, else the baseline) has passed:
+        within the period the latest report covers (the report itself shows it missed), or more
+        than ``PMO_MILESTONE_GRACE_DAYS`` ago (no report has said it was achieved since)."""
+        expected = self.forecast or self.baseline
+        if self.achieved_on is not None or expected is None:
             return False
-        forecast_past = self.forecast is not None and self.forecast < today
-        baseline_past = self.baseline is not None and self.baseline < today
-        return forecast_past or baseline_past
+        cutoff = today - timedelta(days=settings.PMO_MILESTONE_GRACE_DAYS)
+        if reported_to is not None:
+            cutoff = max(cutoff, min(reported_to, today))
+        return expected < cutoff
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,7 @@ def project_evidence(
         facts = milestones.get(project_id, [])
         evidence = Evidence(
             tolerances=checks.get(project_id, {}),
-            overdue_milestones=sum(1 for m in facts if m.is_overdue(today)),
+            overdue_milestones=sum(1 for m in facts if m.is_overdue(today, report and report["period__end"])),
             open_high_risks=report["high_risks_open"] if report else 0,
             missing_reports=max(len(owed) - handed_in.get(project_id, 0), 0),
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,

@@ -11,6 +11,7 @@ from pmo.engine.evidence import (
     Evidence,
     Rating,
     Thresholds,
+    Verdict,
     assess_evidence,
     is_optimistic,
     overall,
@@ -97,14 +98,14 @@ def test_reasons_name_what_is_wrong():
     facts = Evidence(
         tolerances={Dimension.TIME: Status.BREACHED, Dimension.COST: Status.FORECAST_TO_BREACH},
         overdue_milestones=3,
-        open_high_risks=1,
+        open_high_risks=2,
         missing_reports=2,
         days_since_report=None,
     )
     verdicts = assess_evidence(facts)
     assert verdicts[Area.SCHEDULE].reasons == ("time tolerance breached", "3 milestone(s) overdue")
     assert verdicts[Area.COST].rating is Rating.AMBER
-    assert verdicts[Area.RISKS].reasons == ("1 open high risk(s)",)
+    assert verdicts[Area.RISKS].reasons == ("2 open high risk(s)",)
     whole = overall(facts, verdicts)
     assert whole.rating is Rating.RED
     assert whole.reasons[-2:] == ("2 report(s) missing", "no highlight report yet")
@@ -135,3 +136,9 @@ def test_optimistic_only_when_declared_is_more_than_one_step_better(declared, fo
 def test_worse_evidence_never_clears_an_optimism_flag(declared, found, worse_found):
     if is_optimistic(declared, found) and worse_found >= found:
         assert is_optimistic(declared, worse_found)
+
+
+def test_one_open_high_risk_alone_is_not_evidence_against_a_green_status():
+    """A single high risk being managed is normal; two or more turn the risk area amber."""
+    assert assess_evidence(Evidence(open_high_risks=1))[Area.RISKS] == Verdict(Rating.GREEN, ())
+    assert assess_evidence(Evidence(open_high_risks=2))[Area.RISKS].rating is Rating.AMBER

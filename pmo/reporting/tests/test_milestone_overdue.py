@@ -1,0 +1,36 @@
+"""When a milestone counts as overdue in the evidence-based status."""
+
+import datetime as dt
+
+from django.test import override_settings
+
+from pmo.reporting.evidence import MilestoneFacts
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@override_settings(PMO_MILESTONE_GRACE_DAYS=14)
+def test_a_forecast_date_just_past_is_not_overdue_until_a_report_could_have_said_so():
+    """Forecast for 15 Nov in October's report: November's report is not due yet."""
+    milestone = MilestoneFacts("Go live", baseline=dt.date(2026, 11, 1), forecast=dt.date(2026, 11, 15))
+    assert not milestone.is_overdue(TODAY, reported_to=dt.date(2026, 10, 31))
+    # Past the grace period with still no report of it being achieved, it is.
+    assert milestone.is_overdue(dt.date(2026, 12, 1), reported_to=dt.date(2026, 10, 31))
+
+
+@override_settings(PMO_MILESTONE_GRACE_DAYS=14)
+def test_a_date_the_latest_report_covers_unachieved_is_overdue_at_once():
+    milestone = MilestoneFacts("Go live", forecast=dt.date(2026, 11, 20))
+    assert milestone.is_overdue(TODAY, reported_to=dt.date(2026, 11, 30))
+
+
+@override_settings(PMO_MILESTONE_GRACE_DAYS=14)
+def test_a_milestone_reforecast_to_the_future_or_achieved_is_not_overdue():
+    assert not MilestoneFacts("A", baseline=dt.date(2026, 9, 1), forecast=dt.date(2027, 1, 10)).is_overdue(
+        TODAY
+    )
+    assert not MilestoneFacts("B", forecast=dt.date(2026, 9, 1), achieved_on=dt.date(2026, 9, 3)).is_overdue(
+        TODAY
+    )
+    # With no forecast reported, the baseline date is what it is judged on.
+    assert MilestoneFacts("C", baseline=dt.date(2026, 9, 1)).is_overdue(TODAY)
