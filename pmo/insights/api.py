@@ -16,6 +16,10 @@ from pmo.insights import selectors
 from pmo.insights.forms import DashboardFilterForm
 
 
+def _cell(cell: selectors.Cell) -> dict[str, str]:
+    return {"rating": cell.rating, "label": cell.label}
+
+
 class CellSerializer(serializers.Serializer):
     rating = serializers.CharField(help_text="green, amber_green, amber, amber_red, red; empty when none")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
@@ -38,10 +42,7 @@ class HeatmapRowSerializer(serializers.Serializer):
     tolerance = serializers.CharField()
 
     def get_statuses(self, row: selectors.HeatmapRow) -> dict[str, dict[str, str]]:
-        return {
-            key: {"rating": cell.rating, "label": cell.label}
-            for (key, _), cell in zip(selectors.COLUMNS, row.cells, strict=True)
-        }
+        return {key: _cell(cell) for (key, _), cell in zip(selectors.COLUMNS, row.cells, strict=True)}
 
 
 class TrendPointSerializer(serializers.Serializer):
@@ -120,12 +121,23 @@ class DashboardSerializer(serializers.Serializer):
         return str(figures.period) if figures.period else None
 
 
-def _cell(cell: selectors.Cell) -> dict[str, str]:
-    return {"rating": cell.rating, "label": cell.label}
-
-
 def _day(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _flat(record: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A record of plain values (dates as ISO text) under ``keys``, its serializer's fields."""
+    return {key: _plain(getattr(record, key)) for key in keys}
+
+
+COMPLIANCE_KEYS = tuple(ComplianceSerializer().fields)
+EXCEPTION_KEYS = tuple(ExceptionRowSerializer().fields)
+ACTION_KEYS = tuple(ActionRowSerializer().fields)
+SLIP_KEYS = tuple(SlipRowSerializer().fields)
 
 
 def figures_json(figures: selectors.Dashboard) -> dict[str, Any]:
@@ -159,33 +171,8 @@ def figures_json(figures: selectors.Dashboard) -> dict[str, Any]:
             {"period": p.period, "start": _day(p.start), "counts": dict(p.counts), "total": p.total}
             for p in figures.trend
         ],
-        "compliance": None
-        if compliance is None
-        else {
-            "period_id": compliance.period_id,
-            "period": compliance.period,
-            "due": _day(compliance.due),
-            "past_due": compliance.past_due,
-            "owed": compliance.owed,
-            "on_time": compliance.on_time,
-            "late": compliance.late,
-            "draft": compliance.draft,
-            "missing": compliance.missing,
-        },
-        "exceptions": [
-            {
-                "code": e.code,
-                "project": e.project,
-                "url": e.url,
-                "dimensions": e.dimensions,
-                "status": e.status,
-                "raised": _day(e.raised),
-                "age_days": e.age_days,
-                "report_due": _day(e.report_due),
-                "report_overdue": e.report_overdue,
-            }
-            for e in figures.exceptions
-        ],
+        "compliance": None if compliance is None else _flat(compliance, COMPLIANCE_KEYS),
+        "exceptions": [_flat(e, EXCEPTION_KEYS) for e in figures.exceptions],
         "at_risk": [
             {
                 "code": r.code,
@@ -195,31 +182,11 @@ def figures_json(figures: selectors.Dashboard) -> dict[str, Any]:
                 "evidence": _cell(r.evidence),
                 "tolerance": r.tolerance,
                 "reasons": list(r.reasons),
-                "actions": [
-                    {
-                        "description": a.description,
-                        "owner": a.owner,
-                        "due": _day(a.due),
-                        "overdue": a.overdue,
-                        "url": a.url,
-                    }
-                    for a in r.actions
-                ],
+                "actions": [_flat(a, ACTION_KEYS) for a in r.actions],
             }
             for r in figures.at_risk
         ],
-        "slippage": [
-            {
-                "code": s.code,
-                "project": s.project,
-                "milestone": s.milestone,
-                "baseline": _day(s.baseline),
-                "forecast": _day(s.forecast),
-                "achieved": s.achieved,
-                "slip_days": s.slip_days,
-            }
-            for s in figures.slippage
-        ],
+        "slippage": [_flat(s, SLIP_KEYS) for s in figures.slippage],
     }
 
 

@@ -1174,13 +1174,18 @@ def corrective_action_create(
             "notes": notes,
         },
     )
+    _tell_owner(actor, action, key=f"action-assigned:{action.pk}")
+    return action
+
+
+def _tell_owner(actor: User | None, action: CorrectiveAction, *, key: str) -> None:
+    """Tell an action's owner (unless they gave it to themselves) what is theirs, and by when."""
     notify(
-        recipients=_others(actor, _user_of(owner)),
-        key=f"action-assigned:{action.pk}",
-        subject=f"Action for {project.code} due {due:%d %b %Y}: {action.description}",
+        recipients=_others(actor, _user_of(action.owner)),
+        key=key,
+        subject=f"Action for {action.project.code} due {action.due:%d %b %Y}: {action.description}",
         url=action.get_absolute_url(),
     )
-    return action
 
 
 @transaction.atomic
@@ -1205,12 +1210,7 @@ def corrective_action_update(
         fields["completed_on"] = None
     updated = record_update(instance=action, actor=actor, fields=fields, expected_version=expected_version)
     if updated.owner_id != before.owner_id:
-        notify(
-            recipients=_others(actor, _user_of(updated.owner)),
-            key=f"action-assigned:{updated.pk}:{updated.owner_id}",
-            subject=f"Action for {updated.project.code} due {updated.due:%d %b %Y}: {updated.description}",
-            url=updated.get_absolute_url(),
-        )
+        _tell_owner(actor, updated, key=f"action-assigned:{updated.pk}:{updated.owner_id}")
     return updated
 
 
