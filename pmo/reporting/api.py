@@ -157,6 +157,12 @@ class ProjectRecordSerializer(VersionedSerializer):
     project_name = _name_of("project")
 
 
+class ProjectRecordFilter(django_filters.FilterSet):
+    """Filters of records that belong to a project, starting with the project's code."""
+
+    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+
+
 # Reporting periods -------------------------------------------------------------------------
 
 
@@ -264,8 +270,7 @@ class AcceptBodySerializer(VersionBodySerializer):
     comments = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class HighlightReportFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class HighlightReportFilter(ProjectRecordFilter):
     period = django_filters.NumberFilter(field_name="period_id", label="Reporting period id")
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
     tolerance_status = django_filters.MultipleChoiceFilter(choices=ToleranceState.choices)
@@ -329,8 +334,7 @@ class BaselineSerializer(ProjectRecordSerializer):
         extra_kwargs = {"budget_at_completion": NOT_NEGATIVE, "benefits_value": NOT_NEGATIVE}
 
 
-class BaselineFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class BaselineFilter(ProjectRecordFilter):
     source = django_filters.MultipleChoiceFilter(choices=BaselineSource.choices)
 
     class Meta:
@@ -379,8 +383,7 @@ class ToleranceChangeSerializer(ToleranceSerializer):
         read_only_fields = ["dimension"]
 
 
-class ToleranceFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class ToleranceFilter(ProjectRecordFilter):
     dimension = django_filters.MultipleChoiceFilter(choices=ToleranceDimension.choices)
 
     class Meta:
@@ -468,8 +471,7 @@ class ToleranceCheckSerializer(serializers.ModelSerializer):
         ]
 
 
-class ToleranceCheckFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class ToleranceCheckFilter(ProjectRecordFilter):
     dimension = django_filters.MultipleChoiceFilter(choices=ToleranceDimension.choices)
     status = django_filters.MultipleChoiceFilter(choices=ToleranceState.choices)
 
@@ -565,8 +567,7 @@ class DecideBodySerializer(VersionBodySerializer):
     )
 
 
-class ExceptionFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class ExceptionFilter(ProjectRecordFilter):
     status = django_filters.MultipleChoiceFilter(choices=ExceptionStatus.choices)
     open = django_filters.BooleanFilter(method="still_open", label=OPEN_HELP)
 
@@ -626,8 +627,7 @@ class CorrectiveActionChangeSerializer(CorrectiveActionSerializer):
         extra_kwargs = {"exception": {"read_only": True}}
 
 
-class CorrectiveActionFilter(django_filters.FilterSet):
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+class CorrectiveActionFilter(ProjectRecordFilter):
     status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices)
     owner = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
     exception = django_filters.NumberFilter(field_name="exception_id", label="Exception id")
