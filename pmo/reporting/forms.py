@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from pmo.portfolio.forms import DATE, SHORT_TEXT
-from pmo.portfolio.models import Person
+from pmo.portfolio.models import Person, Portfolio
 from pmo.reporting.choices import (
     RAG_RATINGS,
     ActionStatus,
@@ -191,13 +191,30 @@ class ToleranceForm(VersionedForm):
         self.fields["version"].required = False  # a new tolerance has no version yet
 
 
-class ToleranceDefaultForm(VersionedForm):
-    absolute = forms.DecimalField(
+def _absolute_field() -> forms.DecimalField:
+    return forms.DecimalField(
         label="Absolute allowance", min_value=0, max_digits=14, decimal_places=2, required=False
     )
-    percent = forms.DecimalField(
+
+
+def _percent_field() -> forms.DecimalField:
+    return forms.DecimalField(
         label="Percentage of baseline", min_value=0, max_digits=6, decimal_places=2, required=False
     )
+
+
+class ToleranceDefaultForm(VersionedForm):
+    absolute = _absolute_field()
+    percent = _percent_field()
+
+
+class PortfolioDefaultForm(forms.Form):
+    """A default tolerance for every project of one portfolio (it wins over the size tier's)."""
+
+    portfolio = forms.ModelChoiceField(queryset=Portfolio.objects.order_by("name"))
+    dimension = forms.ChoiceField(choices=ToleranceDimension.choices)
+    absolute = _absolute_field()
+    percent = _percent_field()
 
 
 class SettingsForm(VersionedModelForm):

@@ -35,6 +35,7 @@ NEGATIVE_FORECAST_COST = "The forecast cost at completion cannot be negative."
 NEGATIVE_AMOUNT = "This cannot be negative."
 NEEDS_ALLOWANCE = "Give an absolute allowance, a percentage, or both."
 ONE_SCOPE = "A default tolerance applies either to a size tier or to a portfolio, not both."
+DEFAULT_EXISTS = "There is already a default for that dimension there: edit it instead of adding another."
 NO_SCOPE = "Choose the size tier or the portfolio this default applies to."
 COUNT_NOT_PERCENT = (
     "A {dimension} tolerance counts {unit}: give it as an absolute allowance, not a percentage."
@@ -350,11 +351,13 @@ class ToleranceDefault(ToleranceBase):
                 fields=["size_tier", "dimension"],
                 condition=models.Q(portfolio__isnull=True),
                 name="tolerance_default_tier_unique",
+                violation_error_message=DEFAULT_EXISTS,
             ),
             models.UniqueConstraint(
                 fields=["portfolio", "dimension"],
                 condition=models.Q(portfolio__isnull=False),
                 name="tolerance_default_portfolio_unique",
+                violation_error_message=DEFAULT_EXISTS,
             ),
         ]
 

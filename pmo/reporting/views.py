@@ -48,6 +48,7 @@ from pmo.reporting.forms import (
     ExceptionDecideForm,
     ExceptionReportForm,
     MilestoneRows,
+    PortfolioDefaultForm,
     ReportForm,
     ReturnForm,
     ReviewForm,
@@ -92,6 +93,8 @@ TOLERANCE_SAVED = "{dimension} tolerance saved."
 TOLERANCE_CLEARED = "{dimension} tolerance cleared: the default applies again."
 NO_OWN_TOLERANCE = "This project has no tolerance of its own for {dimension} to clear."
 DEFAULT_SAVED = "{default} saved."
+DEFAULT_ADDED = "{default} added."
+DEFAULT_REMOVED = "{default} removed: the size tier's default applies again."
 SETTINGS_SAVED = "Reporting settings saved."
 PERIOD_CLOSED_DONE = "{period} closed: no report can be started or changed in it."
 PERIOD_REOPENED_DONE = "{period} reopened."
@@ -269,10 +272,33 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
     editing: ToleranceDefault | None = None
     form = None
     conflict = ""
+    adding = PortfolioDefaultForm(prefix="new") if can_change else None
     raw = request.POST.get("pk") if request.method == "POST" else request.GET.get("edit")
     if raw and raw.isdigit():
         editing = next((d for d in defaults if d.pk == int(raw)), None)
-    if request.method == "POST":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "add":
+        ensure_can(request.user, "reporting.add_tolerancedefault", action="add default tolerances")
+        adding = PortfolioDefaultForm(request.POST, prefix="new")
+        if adding.is_valid():
+            try:
+                created = services.tolerance_default_create(actor=request.user, **adding.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(adding, error)
+            else:
+                return _finish(request, DEFAULT_ADDED.format(default=created), request.path)
+    elif action == "remove":
+        if editing is None:
+            raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
+        try:
+            services.tolerance_default_delete(
+                actor=request.user, default=editing, expected_version=_version(request)
+            )
+        except ConflictError as error:
+            conflict = error.message
+        else:
+            return _finish(request, DEFAULT_REMOVED.format(default=editing), request.path)
+    elif request.method == "POST":
         if editing is None:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
         ensure_can(request.user, "reporting.change_tolerancedefault", editing, action=f"change {editing}")
@@ -302,7 +328,7 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/tolerance_defaults.html",
-        {"rows": rows, "can_change": can_change, "conflict": conflict},
+        {"rows": rows, "can_change": can_change, "conflict": conflict, "adding": adding},
     )
 
 

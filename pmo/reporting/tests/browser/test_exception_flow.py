@@ -108,9 +108,10 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     ).exists()
     sponsor = open_as(people["sponsor"])
     sponsor.goto(f"{base}/notifications/")
-    expect(sponsor.get_by_test_id("notifications")).to_contain_text("Exception raised: DFD-001 Resident portal")
+    notifications = sponsor.get_by_test_id("notifications")
+    expect(notifications).to_contain_text("Exception raised: DFD-001 Resident portal")
 
-    # And the PMO sees it appear on the dashboard: an open exception, the project breached
+    # And the PMO sees it appear on the dashboard: one open exception, the project amber
     pmo = open_as(people["head"])
     pmo.goto(f"{base}/dashboard/")
     expect(pmo.get_by_test_id("count-exceptions")).to_have_text("1")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting import services
 from pmo.reporting.choices import PeriodStatus, StatusScale
-from pmo.reporting.models import NEEDS_ALLOWANCE, ReportingSettings, ToleranceDefault
+from pmo.reporting.models import DEFAULT_EXISTS, NEEDS_ALLOWANCE, ReportingSettings, ToleranceDefault
 from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
 from pmo.reporting.tests.views.helpers import doc, field_error, text_of
 
@@ -192,3 +192,67 @@ def test_a_stale_close_is_a_conflict(world):
     assert "while you were editing" in text_of(response)
     world.period.refresh_from_db()
     assert world.period.status == PeriodStatus.OPEN
+
+
+def test_the_pmo_head_gives_a_portfolio_its_own_default_and_removes_it(world):
+    """Given a project forecast 194 days late against a 28-day time tolerance, a portfolio
+    default of 250 days brings it within; removing the default makes it breach again."""
+    world.breaching_submission()
+    client = world.client(world.head)
+    portfolio = world.project.portfolio
+
+    added = client.post(
+        "/reporting/settings/tolerances/",
+        {"action": "add", "new-portfolio": portfolio.pk, "new-dimension": "time", "new-absolute": "250"},
+    )
+
+    assert added.status_code == 302
+    default = ToleranceDefault.objects.get(portfolio=portfolio, dimension="time")
+    listing = client.get("/reporting/settings/tolerances/")
+    assert f"{portfolio.name} Time ±250 days" in text_of(listing)
+    assert world.project.tolerance_checks.get(dimension="time").status == "within"
+
+    removed = client.post(
+        "/reporting/settings/tolerances/", {"action": "remove", "pk": default.pk, "version": default.version}
+    )
+
+    assert removed.status_code == 302
+    assert not ToleranceDefault.objects.filter(portfolio=portfolio).exists()
+    assert world.project.tolerance_checks.get(dimension="time").status == "breached"
+    assert default.history.latest().history_type == "-"
+
+
+def test_a_portfolio_default_needs_an_allowance_and_only_one_per_dimension(world):
+    client = world.client(world.head)
+    portfolio = world.project.portfolio
+    data = {"action": "add", "new-portfolio": portfolio.pk, "new-dimension": "cost"}
+
+    empty = client.post("/reporting/settings/tolerances/", data)
+    client.post("/reporting/settings/tolerances/", {**data, "new-percent": "5"})
+    twice = client.post("/reporting/settings/tolerances/", {**data, "new-percent": "7"})
+
+    assert NEEDS_ALLOWANCE in text_of(empty)
+    assert DEFAULT_EXISTS in text_of(twice)
+    assert ToleranceDefault.objects.get(portfolio=portfolio, dimension="cost").percent == Decimal(5)
+
+
+def test_an_officer_cannot_add_or_remove_a_portfolio_default(world):
+    portfolio = world.project.portfolio
+    default = services.tolerance_default_create(
+        actor=world.head, dimension="time", absolute=Decimal(10), percent=None, portfolio=portfolio
+    )
+    client = world.client(world.officer)
+
+    listing = client.get("/reporting/settings/tolerances/")
+    added = client.post(
+        "/reporting/settings/tolerances/",
+        {"action": "add", "new-portfolio": portfolio.pk, "new-dimension": "cost", "new-percent": "5"},
+    )
+    removed = client.post(
+        "/reporting/settings/tolerances/", {"action": "remove", "pk": default.pk, "version": default.version}
+    )
+
+    assert not doc(listing).xpath("//form[@data-testid='add-default']")
+    assert added.status_code == 403
+    assert removed.status_code == 403
+    assert list(ToleranceDefault.objects.filter(portfolio=portfolio)) == [default]
