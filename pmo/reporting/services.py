@@ -349,7 +349,11 @@ def _check_scale(fields: Mapping[str, Any]) -> None:
 
 
 def _locked_report(report: HighlightReport) -> HighlightReport:
-    return HighlightReport.objects.select_for_update().select_related("project", "period").get(pk=report.pk)
+    return (
+        HighlightReport.objects.select_for_update(of=("self",))
+        .select_related("project", "period")
+        .get(pk=report.pk)
+    )
 
 
 @transaction.atomic
@@ -923,7 +927,7 @@ def exception_raise(
         return existing  # already raised: the common case, one query
     # One open exception per project, however many evaluations run at once: lock, look again.
     project = (
-        Project.objects.select_for_update()
+        Project.objects.select_for_update(of=("self",))
         .select_related("project_manager__user", "sponsor__user")
         .get(pk=project.pk)
     )
@@ -1003,7 +1007,7 @@ def exception_report_submit(
     """The PM's exception report: cause, consequences, options (each with its effect on the
     business case, risks and tolerances) and a recommendation; goes to the sponsor to decide."""
     current = (
-        ProjectException.objects.select_for_update()
+        ProjectException.objects.select_for_update(of=("self",))
         .select_related("project__sponsor__user")
         .get(pk=exception.pk)
     )
@@ -1063,7 +1067,7 @@ def exception_decide(
     report: a new baseline (recorded as the next version and the tolerances judged against it),
     a corrective action plan, or stop (the project is cancelled)."""
     current = (
-        ProjectException.objects.select_for_update()
+        ProjectException.objects.select_for_update(of=("self",))
         .select_related("project__project_manager__user", "project__sponsor__user")
         .get(pk=exception.pk)
     )

@@ -86,6 +86,9 @@ def test_a_running_task_holds_the_next_run_back_until_it_is_stale() -> None:
 
 
 @override_settings(TASKS=DATABASE_TASKS, PMO_PERIODIC_TASKS={TICK_TASK: HOURLY})
+# The worker closes its database connection when it finishes, as a worker process should:
+# only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_worker_once_queues_what_is_due_runs_it_and_exits() -> None:
     RUNS.clear()
 
@@ -103,6 +106,9 @@ def test_worker_once_queues_what_is_due_runs_it_and_exits() -> None:
 
 
 @override_settings(TASKS=DATABASE_TASKS, PMO_PERIODIC_TASKS={})
+# The worker closes its database connection when it finishes, as a worker process should:
+# only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_worker_once_runs_tasks_queued_by_anyone() -> None:
     RUNS.clear()
     tick.enqueue()

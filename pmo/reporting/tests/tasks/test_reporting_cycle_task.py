@@ -35,6 +35,8 @@ def last_period_due_tomorrow(make_user):
 
 
 @override_settings(TASKS=DATABASE_TASKS)
+# The worker closes its database connection when it finishes: a transactional test survives it.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_a_queued_cycle_opening_the_period_and_reminding_the_pm(
     last_period_due_tomorrow,
 ) -> None:
