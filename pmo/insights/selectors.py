@@ -2,10 +2,8 @@
 the user may see and the filters chosen, in a fixed number of queries however many projects and
 periods there are. Figures are plain dataclasses; the page, the workbook and the API show them."""
 
-import gc
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +13,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from pmo.core.memory import collector_paused
 from pmo.engine.evidence import Area, Rating
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import OrgUnit, Person, Portfolio, Programme, Project
@@ -385,24 +384,9 @@ def _slippage(project: Mapping[str, Any], evidence: ProjectEvidence, url: str) -
     return rows
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while thousands of small rows are built: its
-    passes, set off by the allocations alone, took a third of the time at 5,000 projects. The rows
-    hold no cycles; reference counting frees them as usual, and collection resumes after (in a
-    threaded server, when the first of overlapping requests finishes)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Dashboard:
     """Every figure of the portfolio dashboard, for the projects ``user`` may see (filtered)."""
-    with _collector_paused():
+    with collector_paused():
         return _dashboard(user=user, filters=filters, today=today)
 
 

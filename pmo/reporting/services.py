@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pmo.core.choices import PMO_ROLES
+from pmo.core.memory import collector_paused
 from pmo.core.models import Notification, User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import notifications_email, notify, record_create, record_delete, record_update
@@ -866,6 +867,11 @@ def tolerances_evaluate_all(projects: Iterable[Project] | None = None) -> dict[i
     a fixed number of queries to read the latest forecasts, baselines, tolerances and open
     exceptions, the verdicts stored in bulk, then an exception raised (or extended) only for a
     project whose breach is not yet in its open exception."""
+    with collector_paused():
+        return _evaluate_all(projects)
+
+
+def _evaluate_all(projects: Iterable[Project] | None) -> dict[int, Status]:
     if projects is None:
         scope = Project.objects.filter(status=ProjectStatus.ACTIVE)
         # What judging needs (exception_raise reads the project afresh when it raises).
