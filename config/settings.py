@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pmo.core",
     "pmo.portfolio",
+    "pmo.raid",
     "pmo.reporting",
+    "pmo.change",
     "pmo.insights",
 ]
 

@@ -32,6 +32,10 @@ STALE_VERSION = (
 DELETE_PROTECTED = "{record} cannot be deleted because other records use it: {used_by}."
 
 
+NOT_EDITABLE = "This cannot be changed here."
+REASON_LENGTH = 100
+
+
 class ConflictError(Exception):
     """A write named a version of a record that is no longer current."""
 
@@ -62,6 +66,19 @@ def _set_many(instance: DomainModel, m2m: Mapping[str, Iterable[Any]] | None) ->
     finally:
         del instance.skip_history_when_saving  # type: ignore[attr-defined]
     return changed
+
+
+def only_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    """Refuse fields a caller may not set through a service (naming them)."""
+    refused = sorted(set(fields) - allowed)
+    if refused:
+        raise ValidationError(dict.fromkeys(refused, NOT_EDITABLE))
+
+
+def short_reason(reason: str) -> str:
+    """A reason fit for a history entry's one line."""
+    reason = " ".join(reason.split())
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 
 @transaction.atomic
@@ -428,6 +445,21 @@ def user_password_link_create(*, actor: User, user: User) -> str:
 
 
 # Notifications ------------------------------------------------------------------------------
+
+
+def pmo_users() -> list[User]:
+    """Every active member of the PMO (head, analyst, officer)."""
+    return list(User.objects.filter(is_active=True, groups__name__in=PMO_ROLES).distinct())
+
+
+def user_of(person: Any) -> User | None:
+    """The login of a person record, if they have one."""
+    return person.user if person is not None and person.user_id else None
+
+
+def others_than(actor: User | None, *recipients: User | None) -> list[User | None]:
+    """The recipients but the actor, who needs no telling what they have just done."""
+    return [user for user in recipients if user is None or actor is None or user.pk != actor.pk]
 
 
 def notify(

@@ -14,11 +14,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from pmo.core.choices import PMO_ROLES
 from pmo.core.memory import collector_paused
 from pmo.core.models import Notification, User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import notifications_email, notify, record_create, record_delete, record_update
+from pmo.core.services import (
+    notifications_email,
+    notify,
+    only_fields,
+    others_than,
+    pmo_users,
+    record_create,
+    record_delete,
+    record_update,
+    short_reason,
+    user_of,
+)
 from pmo.engine.periods import period_containing
 from pmo.engine.tolerance import Assessment, Status, worst
 from pmo.portfolio.choices import ProjectStatus
@@ -89,10 +99,8 @@ NOT_A_DECISION = "{decision!r} is not a decision: choose a new baseline, a corre
 ACTION_DUE_IN_PAST = "The due date cannot be in the past."
 ACTION_OTHER_PROJECT = "This exception belongs to {other}, not to {project}."
 PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
-NOT_EDITABLE = "This cannot be changed here."
 
 # History reasons are short (django-simple-history keeps 100 characters).
-REASON_LENGTH = 100
 
 STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
 # The narrative and the forecasts of a highlight report, as the report form groups them.
@@ -147,31 +155,6 @@ class MilestoneForecast:
     achieved_on: date | None = None
 
 
-def _pmo_users() -> list[User]:
-    return list(User.objects.filter(is_active=True, groups__name__in=PMO_ROLES).distinct())
-
-
-def _user_of(person: Person | None) -> User | None:
-    return person.user if person is not None and person.user_id else None
-
-
-def _others(actor: User | None, *recipients: User | None) -> list[User | None]:
-    """The recipients but the actor, who needs no telling what they have just done."""
-    return [user for user in recipients if user is None or actor is None or user.pk != actor.pk]
-
-
-def _short(reason: str) -> str:
-    reason = " ".join(reason.split())
-    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
-
-
-def _only(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    """Refuse fields a caller may not set through this service (naming them)."""
-    refused = sorted(set(fields) - allowed)
-    if refused:
-        raise ValidationError(dict.fromkeys(refused, NOT_EDITABLE))
-
-
 # Settings and periods ---------------------------------------------------------------------------
 
 
@@ -187,7 +170,7 @@ def reporting_settings_update(
     warning band re-judges every active project at once."""
     if actor is not None:
         ensure_can(actor, "reporting.change_reportingsettings", settings_row, action=f"change {settings_row}")
-    _only(fields, SETTINGS_EDITABLE_FIELDS)
+    only_fields(fields, SETTINGS_EDITABLE_FIELDS)
     band = ReportingSettings.objects.values_list("warning_band", flat=True).get(pk=settings_row.pk)
     updated = record_update(
         instance=settings_row, actor=actor, fields=fields, expected_version=expected_version
@@ -292,7 +275,7 @@ def highlight_report_start(
         actor=actor,
         fields=fields,
         within=project,
-        reason=_short(f"Pre-filled from {previous}") if previous else "",
+        reason=short_reason(f"Pre-filled from {previous}") if previous else "",
     )
     _set_milestones(report, milestones, check=False)
     return report
@@ -371,7 +354,7 @@ def highlight_report_update(
     current = _locked_report(report)
     if actor is not None:
         ensure_can(actor, "reporting.change_highlightreport", current, action=f"change {current}")
-    _only(fields, REPORT_EDITABLE_FIELDS)
+    only_fields(fields, REPORT_EDITABLE_FIELDS)
     if current.status in FROZEN_REPORT_STATES:
         raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
     _ensure_open(current.period)
@@ -508,7 +491,7 @@ def highlight_report_return(
         fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
     )
     notify(
-        recipients=_others(actor, _user_of(returned.project.project_manager)),
+        recipients=others_than(actor, user_of(returned.project.project_manager)),
         key=f"report-returned:{returned.pk}",
         subject=f"{returned} was returned by the PMO",
         body=f"The PMO returned your highlight report with these comments:\n\n{comments.strip()}",
@@ -634,7 +617,7 @@ def _baseline_record(
             "source": source,
         },
         within=project,
-        reason=_short(reason),
+        reason=short_reason(reason),
     )
     BaselineMilestone.objects.bulk_create(
         BaselineMilestone(baseline=baseline, name=name, due=due) for name, due in rows
@@ -655,11 +638,13 @@ def baseline_approve(
     milestones: Iterable[tuple[str, date]] = (),
     source: BaselineSource = BaselineSource.PMO,
     approved_by: User | None = None,
+    authorised: bool = False,
 ) -> Baseline:
     """Record a new version of the project's approved baseline (the first, or the next after an
     approval), then re-evaluate its tolerances against it. Only the PMO records one directly;
-    an exception decision makes one through ``exception_decide``."""
-    if actor is not None:
+    an exception decision or an approved change request makes one too (``authorised``: the
+    calling workflow has checked the actor's right)."""
+    if actor is not None and not authorised:
         ensure_can(actor, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
     baseline = _baseline_record(
         actor=actor,
@@ -760,7 +745,7 @@ def tolerance_default_update(
     before = ToleranceDefault.objects.select_related("portfolio").get(pk=default.pk)
     if actor is not None:
         ensure_can(actor, "reporting.change_tolerancedefault", before, action=f"change {before}")
-    _only(fields, TOLERANCE_DEFAULT_EDITABLE_FIELDS)
+    only_fields(fields, TOLERANCE_DEFAULT_EDITABLE_FIELDS)
     updated = record_update(instance=default, actor=actor, fields=fields, expected_version=expected_version)
     tolerances_evaluate_all(_projects_under([before, updated]))
     return updated
@@ -938,7 +923,7 @@ def exception_raise(
         .get(pk=project.pk)
     )
     summary = "\n".join(a.explanation for a in breaches)
-    pm, sponsor = _user_of(project.project_manager), _user_of(project.sponsor)
+    pm, sponsor = user_of(project.project_manager), user_of(project.sponsor)
     existing = selectors.open_exception(project)
     if existing is not None:
         known = set(existing.dimensions.split(", "))
@@ -953,7 +938,7 @@ def exception_raise(
             reason="Further tolerance breached",
         )
         notify(
-            recipients=[pm, sponsor, *_pmo_users()],
+            recipients=[pm, sponsor, *pmo_users()],
             key=f"exception-extended:{extended.pk}:{merged}",
             subject=f"Exception for {project} now covers {merged}",
             body=f"{summary}\n\nThe exception report should cover every dimension in breach.",
@@ -990,7 +975,7 @@ def exception_raise(
         url=url,
     )
     notify(
-        recipients=[sponsor, *_pmo_users()],
+        recipients=[sponsor, *pmo_users()],
         key=f"exception-raised:{exception.pk}",
         subject=f"Exception raised: {project} is forecast beyond tolerance ({dimensions})",
         body=f"{summary}\n\nThe project manager has been asked for an exception report by {due:%d %b %Y}.",
@@ -1050,7 +1035,7 @@ def exception_report_submit(
         reason="Exception report submitted",
     )
     notify(
-        recipients=_others(actor, _user_of(current.project.sponsor), *_pmo_users()),
+        recipients=others_than(actor, user_of(current.project.sponsor), *pmo_users()),
         key=f"exception-decision-needed:{exception.pk}",
         subject=f"Decision needed: exception report for {current.project}",
         body=f"Recommendation:\n{recommendation.strip()}",
@@ -1132,11 +1117,11 @@ def exception_decide(
             project=project,
             fields={"status": ProjectStatus.CANCELLED},
             expected_version=None,
-            reason=_short(f"Stopped by exception decision of {actor or 'the board'}"),
+            reason=short_reason(f"Stopped by exception decision of {actor or 'the board'}"),
         )
     notify(
-        recipients=_others(
-            actor, _user_of(project.project_manager), _user_of(project.sponsor), *_pmo_users()
+        recipients=others_than(
+            actor, user_of(project.project_manager), user_of(project.sponsor), *pmo_users()
         ),
         key=f"exception-decided:{exception.pk}",
         subject=f"Exception decided for {project}: {decision.label}",
@@ -1191,7 +1176,7 @@ def corrective_action_create(
 def _tell_owner(actor: User | None, action: CorrectiveAction, *, key: str) -> None:
     """Tell an action's owner (unless they gave it to themselves) what is theirs, and by when."""
     notify(
-        recipients=_others(actor, _user_of(action.owner)),
+        recipients=others_than(actor, user_of(action.owner)),
         key=key,
         subject=f"Action for {action.project.code} due {action.due:%d %b %Y}: {action.description}",
         url=action.get_absolute_url(),
@@ -1207,7 +1192,7 @@ def corrective_action_update(
     before = CorrectiveAction.objects.select_related("project", "owner__user").get(pk=action.pk)
     if actor is not None:
         ensure_can(actor, "reporting.change_correctiveaction", before, action=f"change {before}")
-    _only(fields, ACTION_EDITABLE_FIELDS)
+    only_fields(fields, ACTION_EDITABLE_FIELDS)
     fields = dict(fields)
     if "description" in fields:
         fields["description"] = str(fields["description"]).strip()
@@ -1275,7 +1260,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
                 else f"Reminder: the {period} highlight report for {project} is due {period.due:%d %b %Y}"
             )
             count = notify(
-                recipients=[_user_of(project.project_manager)],
+                recipients=[user_of(project.project_manager)],
                 key=f"{kind}:{period.pk}:{project.pk}",
                 subject=subject,
                 url=reverse("reporting:report_start", args=[project.code, period.pk]),
@@ -1287,7 +1272,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
         if is_late and owing:
             codes = ", ".join(p.code for p in owing[:20]) + (" …" if len(owing) > 20 else "")
             notify(
-                recipients=_pmo_users(),
+                recipients=pmo_users(),
                 key=f"reports-late-digest:{period.pk}:{today.isoformat()}",
                 subject=f"{len(owing)} highlight report(s) for {period} are late",
                 body=f"Not handed in by {period.due:%d %b %Y}: {codes}",
@@ -1299,7 +1284,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
     ).select_related("project__project_manager__user", "project")
     for exception in overdue:
         chased += notify(
-            recipients=[_user_of(exception.project.project_manager)],
+            recipients=[user_of(exception.project.project_manager)],
             key=f"exception-report-overdue:{exception.pk}:{today.isoformat()}",
             subject=(
                 f"Overdue: the exception report for {exception.project} "

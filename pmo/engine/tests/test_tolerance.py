@@ -26,8 +26,14 @@ TEN_PERCENT = Tolerance(percent=Decimal(10))
 
 @pytest.mark.parametrize(
     ("forecast", "status"),
-    [(1_000_000, Status.WITHIN), (1_079_000, Status.WITHIN), (1_080_000, Status.FORECAST_TO_BREACH),
-     (1_100_000, Status.FORECAST_TO_BREACH), (1_100_001, Status.BREACHED), (900_000, Status.WITHIN)],
+    [
+        (1_000_000, Status.WITHIN),
+        (1_079_000, Status.WITHIN),
+        (1_080_000, Status.FORECAST_TO_BREACH),
+        (1_100_000, Status.FORECAST_TO_BREACH),
+        (1_100_001, Status.BREACHED),
+        (900_000, Status.WITHIN),
+    ],
 )
 def test_cost_against_ten_percent_of_a_one_million_budget(forecast, status):
     result = assess(Dimension.COST, baseline=1_000_000, forecast=forecast, tolerance=TEN_PERCENT)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pmo.core.models import Notification
-from pmo.core.services import ConflictError
+from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import PersonFactory
 from pmo.reporting import services
@@ -124,7 +124,7 @@ def test_an_action_stays_with_its_project(cast):
             expected_version=action.version,
         )
 
-    assert error.value.message_dict == {"project": [services.NOT_EDITABLE]}
+    assert error.value.message_dict == {"project": [NOT_EDITABLE]}
 
 
 def test_rescheduling_into_the_past_is_refused(cast):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pmo.core.services import ConflictError
+from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.reporting import services
 from pmo.reporting.choices import Cadence, PeriodStatus
 from pmo.reporting.models import DUE_BEFORE_END, PERIOD_END_BEFORE_START, ReportingPeriod, ReportingSettings
@@ -155,7 +155,7 @@ def test_only_the_pmo_head_changes_the_settings(cast, role):
             {"due_days_after_period_end": 90},
             {"due_days_after_period_end": ["Ensure this value is less than or equal to 60."]},
         ),
-        ({"version": 40}, {"version": [services.NOT_EDITABLE]}),
+        ({"version": 40}, {"version": [NOT_EDITABLE]}),
     ],
 )
 def test_bad_settings_are_refused(pmo_head, fields, errors):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pmo.core.services import ConflictError
+from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.portfolio.choices import ProjectStatus
 from pmo.reporting import services
 from pmo.reporting.choices import PeriodStatus, ReportStatus, StatusScale, ToleranceState
@@ -298,7 +298,7 @@ def test_workflow_fields_cannot_be_set_through_an_edit(cast, field, value):
             actor=cast.pm, report=report, fields={field: value}, expected_version=report.version
         )
 
-    assert errors_of(error) == {field: [services.NOT_EDITABLE]}
+    assert errors_of(error) == {field: [NOT_EDITABLE]}
     report.refresh_from_db()
     assert (report.status, report.revision) == (ReportStatus.DRAFT, 1)
 
@@ -312,7 +312,7 @@ def test_a_report_cannot_be_moved_to_another_project(cast):
             actor=cast.pm, report=report, fields={"project": other}, expected_version=report.version
         )
 
-    assert errors_of(error) == {"project": [services.NOT_EDITABLE]}
+    assert errors_of(error) == {"project": [NOT_EDITABLE]}
 
 
 def test_a_stale_edit_is_a_conflict_and_saves_nothing(cast):

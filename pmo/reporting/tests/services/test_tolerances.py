@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pmo.core.services import ConflictError
+from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.reporting import services
 from pmo.reporting.choices import ToleranceDimension, ToleranceState
 from pmo.reporting.models import (
@@ -307,7 +307,7 @@ def test_a_default_keeps_its_version_and_id(cast):
             actor=cast.head, default=default, fields={"version": 99}, expected_version=default.version
         )
 
-    assert error.value.message_dict == {"version": [services.NOT_EDITABLE]}
+    assert error.value.message_dict == {"version": [NOT_EDITABLE]}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,228 @@
+"""Reads of the RAID registers, restricted to what the user may see.
+
+A register is a project's, a programme's or a portfolio's; the higher registers also show the
+items escalated to them. The portfolio-wide views (heat map, top risks, stale and past-due
+items, themes) run a fixed number of queries whatever the number of items."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from pmo.engine import network
+from pmo.engine.risk import Band, Matrix
+from pmo.portfolio.models import Portfolio, Programme, Project
+from pmo.portfolio.selectors import project_visibility
+from pmo.raid.choices import Level
+from pmo.raid.models import BY_PREFIX, Dependency, RaidItem, RaidSettings, Risk
+
+ItemT = TypeVar("ItemT", bound=RaidItem)
+
+ITEM_RELATIONS = ("project", "programme", "portfolio", "owner")
+NOT_A_REFERENCE = "{text} is not a RAID reference (such as RSK-12 or ISS-3)."
+NO_SUCH_ITEM = "There is no {text}{where}."
+
+
+def raid_settings() -> RaidSettings:
+    """The PMO's RAID settings (the one row; made with the defaults if missing)."""
+    return RaidSettings.objects.order_by("pk").first() or RaidSettings.objects.create()
+
+
+def item_visibility(user: Any) -> Q:
+    """The items ``user`` may see: those of projects they may see, and every programme's and
+    portfolio's."""
+    visibility = project_visibility(user)
+    if not visibility:
+        return Q()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    return Q(project__isnull=True) | Q(project__in=Project.objects.filter(visibility))
+
+
+def in_register(register: Project | Programme | Portfolio | None) -> Q:
+    """The items a register shows: its own, plus (for a programme or portfolio) those escalated
+    to it from below."""
+    if register is None:
+        return Q()
+    if isinstance(register, Project):
+        return Q(project=register)
+    if isinstance(register, Programme):
+        return Q(programme=register) | Q(
+            project__programme=register, escalated_to__in=[Level.PROGRAMME, Level.PORTFOLIO]
+        )
+    return Q(portfolio=register) | Q(escalated_to=Level.PORTFOLIO) & (
+        Q(project__portfolio=register) | Q(programme__portfolio=register)
+    )
+
+
+def item_list(
+    model: type[ItemT], *, user: Any, register: Project | Programme | Portfolio | None = None
+) -> QuerySet[ItemT]:
+    """A register's items as the user may see them (every register's when none is named)."""
+    related: tuple[str, ...] = ITEM_RELATIONS
+    if model is Risk:
+        related = (*related, "actionee")
+    if model is Dependency:
+        related = (*related, "depends_on")
+    return (
+        model._default_manager.filter(item_visibility(user))
+        .filter(in_register(register))
+        .select_related(*related)
+    )
+
+
+def item_get(model: type[ItemT], *, user: Any, pk: int) -> ItemT:
+    """One item; raises ``model.DoesNotExist`` when it does not exist or is hidden."""
+    return item_list(model, user=user).get(pk=pk)
+
+
+def open_items(queryset: QuerySet[ItemT]) -> QuerySet[ItemT]:
+    return queryset.filter(status__in=queryset.model.OPEN_STATUSES)
+
+
+def stale(queryset: QuerySet[ItemT], *, stale_before: date) -> QuerySet[ItemT]:
+    """Open items not reviewed (nor raised) since ``stale_before``."""
+    return open_items(queryset).filter(
+        Q(last_reviewed_on__lt=stale_before) | Q(last_reviewed_on__isnull=True, raised_on__lt=stale_before)
+    )
+
+
+def past_due(queryset: QuerySet[ItemT], *, today: date | None = None) -> QuerySet[ItemT]:
+    """Open items whose date (review, validation, target, need-by, due) has passed."""
+    return open_items(queryset).filter(due__lt=today or timezone.localdate())
+
+
+def band_of(matrix: Matrix, field: str = "residual_score") -> Case:
+    """A risk's band (low, medium, high) computed in the database from its score."""
+    return Case(
+        When(**{f"{field}__gte": matrix.high_from}, then=Value(Band.HIGH.value)),
+        When(**{f"{field}__gte": matrix.medium_from}, then=Value(Band.MEDIUM.value)),
+        default=Value(Band.LOW.value),
+        output_field=CharField(),
+    )
+
+
+def high_risks(queryset: QuerySet[Risk], matrix: Matrix) -> QuerySet[Risk]:
+    """Open threats whose residual score is in the high band."""
+    return open_items(queryset).filter(kind="threat", residual_score__gte=matrix.high_from)
+
+
+def top_risks(queryset: QuerySet[Risk]) -> QuerySet[Risk]:
+    """Open risks, worst residual score first, then the largest expected value."""
+    return open_items(queryset).order_by("-residual_score", "-expected_value", "pk")
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Counts of risks per cell of the matrix, before (inherent) and after (residual) response."""
+
+    matrix: Matrix
+    inherent: dict[tuple[int, int], int]
+    residual: dict[tuple[int, int], int]
+
+    def grid(self, which: str) -> list[dict[str, Any]]:
+        counts = self.inherent if which == "inherent" else self.residual
+        return [
+            {
+                "probability": row[0][0],
+                "cells": [
+                    {"probability": p, "impact": i, "band": band.value, "count": counts.get((p, i), 0)}
+                    for p, i, band in row
+                ],
+            }
+            for row in self.matrix.cells()
+        ]
+
+    @property
+    def total(self) -> int:
+        return sum(self.residual.values())
+
+
+def heat_map(queryset: QuerySet[Risk], matrix: Matrix) -> HeatMap:
+    """Where the open risks sit on the matrix (two grouped queries)."""
+    risks = open_items(queryset).order_by()
+
+    def counts(probability: str, impact: str) -> dict[tuple[int, int], int]:
+        rows = risks.values(probability, impact).annotate(n=Count("pk"))
+        return {(row[probability], row[impact]): row["n"] for row in rows}
+
+    return HeatMap(
+        matrix=matrix,
+        inherent=counts("inherent_probability", "inherent_impact"),
+        residual=counts("residual_probability", "residual_impact"),
+    )
+
+
+def themes(queryset: QuerySet[Risk], matrix: Matrix) -> dict[str, Counter[str]]:
+    """Open risks per category and residual band (one grouped query)."""
+    rows = (
+        open_items(queryset)
+        .order_by()
+        .annotate(band=band_of(matrix))
+        .values("category", "band")
+        .annotate(n=Count("pk"))
+    )
+    result: dict[str, Counter[str]] = {}
+    for row in rows:
+        result.setdefault(row["category"], Counter())[row["band"]] += row["n"]
+    return result
+
+
+# Dependencies between projects -----------------------------------------------------------------
+
+
+def dependency_edges(*, user: Any) -> QuerySet[Dependency]:
+    """Open dependencies of one project on another that the user may see both ends of."""
+    visible = Project.objects.filter(project_visibility(user))
+    return (
+        open_items(Dependency.objects.filter(project__isnull=False, depends_on__isnull=False))
+        .filter(project__in=visible, depends_on__in=visible)
+        .select_related("project", "depends_on", "owner")
+    )
+
+
+def project_edges() -> list[tuple[int, int]]:
+    """Every open project-to-project dependency as (dependent id, provider id)."""
+    return list(
+        open_items(Dependency.objects.filter(depends_on__isnull=False)).values_list(
+            "project_id", "depends_on_id"
+        )
+    )
+
+
+def affected_projects(project: Project, *, user: Any) -> list[tuple[Project, int]]:
+    """The projects that wait on ``project``, directly (1) or through others (2, 3…), nearest
+    first, among those the user may see."""
+    distance = network.affected_by(project_edges(), project.pk)
+    shown = Project.objects.filter(project_visibility(user), pk__in=distance).select_related(
+        "project_manager", "sponsor"
+    )
+    return sorted(((p, distance[p.pk]) for p in shown), key=lambda pair: (pair[1], pair[0].code))
+
+
+# References ------------------------------------------------------------------------------------
+
+
+def parse_reference(text: str) -> tuple[type[RaidItem], int]:
+    """``RSK-12`` as (Risk, 12); raises ValueError naming the text otherwise."""
+    prefix, _, number = text.strip().upper().partition("-")
+    model = BY_PREFIX.get(prefix)
+    if model is None or not number.isdigit():
+        raise ValueError(NOT_A_REFERENCE.format(text=text.strip()))
+    return model, int(number)
+
+
+def item_by_reference(text: str, *, project: Project | None = None) -> RaidItem:
+    """The item a reference names (within ``project``, where given); ValueError if none."""
+    model, pk = parse_reference(text)
+    found = model._default_manager.filter(pk=pk)
+    if project is not None:
+        found = found.filter(project=project)
+    item = found.first()
+    if item is None:
+        where = f" in {project.code}" if project is not None else ""
+        raise ValueError(NO_SUCH_ITEM.format(text=text.strip().upper(), where=where))
+    return item

@@ -1,0 +1,324 @@
+"""Writes to the RAID registers. Views, API, imports and the demo all call these.
+
+Each write checks the actor's right on the register (or item), validates the whole record, and
+records who changed what in the item's history. A risk's scores must lie on the PMO's matrix; a
+dependency may not make a project wait on itself, directly or through others."""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, Value
+from django.db.models.functions import Round
+from django.utils import timezone
+
+from pmo.core.models import User
+from pmo.core.permissions import ensure_can, permission_name
+from pmo.core.services import (
+    notify,
+    only_fields,
+    others_than,
+    pmo_users,
+    record_create,
+    record_delete,
+    record_update,
+    short_reason,
+    user_of,
+)
+from pmo.engine import network
+from pmo.engine.risk import Matrix
+from pmo.portfolio.models import Portfolio, Programme, Project
+from pmo.raid import selectors
+from pmo.raid.choices import LEVEL_ORDER, ActionSource, Level
+from pmo.raid.models import Action, Dependency, RaidItem, RaidSettings, Risk
+
+ItemT = TypeVar("ItemT", bound=RaidItem)
+
+REGISTER_FIELDS = frozenset({"project", "programme", "portfolio"})
+WORKFLOW_FIELDS = frozenset(
+    {
+        "escalated_to",
+        "escalated_at",
+        "escalation_note",
+        "raised_by",
+        "closed_on",
+        "inherent_score",
+        "residual_score",
+        "expected_value",
+    }
+)
+DEPENDENCY_LOOP = "This would make a loop of dependencies: {loop}. A project cannot wait on itself."
+SOURCE_NEEDS_ITEM = "Name the RAID item this action comes from (e.g. RSK-12)."
+NO_PROGRAMME = "{project} is not part of a programme: escalate it to the portfolio instead."
+NOT_HIGHER = "{item} is already at {level} level: escalate it to a higher level."
+NOT_ESCALATED = "{item} is not escalated."
+NOTE_REQUIRED = "Say why."
+SCORES_OFF_MATRIX = (
+    "{count} open risks are scored beyond a {rows} × {columns} matrix (for example {example}): "
+    "rescore them before making the matrix smaller."
+)
+SETTINGS_FIELDS = frozenset(
+    {"probability_levels", "impact_levels", "medium_from", "high_from", "likelihoods", "stale_days"}
+)
+SCORE_FIELDS = {
+    "inherent_probability": "Probability",
+    "inherent_impact": "Impact",
+    "residual_probability": "Probability",
+    "residual_impact": "Impact",
+}
+
+
+def _scored(fields: dict[str, Any], current: Risk | None, matrix: Matrix) -> dict[str, Any]:
+    """Check a risk's scores lie on the matrix and set its expected value."""
+    merged: dict[str, Any] = {name: fields.get(name, getattr(current, name, None)) for name in SCORE_FIELDS}
+    errors = {}
+    for name, what in SCORE_FIELDS.items():
+        value = merged[name]
+        if value is None:
+            errors[name] = "A value is required."
+            continue
+        top = matrix.probability_levels if what == "Probability" else matrix.impact_levels
+        try:
+            matrix.check(value, 1) if what == "Probability" else matrix.check(1, value)
+        except ValueError:
+            errors[name] = f"{what} must be a whole number from 1 to {top} on this matrix (got {value})."
+    if errors:
+        raise ValidationError(errors)
+    cost = fields.get("cost_impact", getattr(current, "cost_impact", None))
+    fields["expected_value"] = matrix.expected_value(merged["residual_probability"], cost)
+    return fields
+
+
+def _check_dependency(item: Dependency) -> None:
+    """No project may wait on itself through a chain of open dependencies."""
+    if not (item.project_id and item.depends_on_id and item.is_open):
+        return
+    edges = [
+        edge
+        for edge in selectors.project_edges()
+        if not (item.pk and edge == (item.project_id, item.depends_on_id))
+    ]
+    other = Dependency.objects.filter(pk=item.pk).values_list("project_id", "depends_on_id").first()
+    if other in edges:  # the stored version of this item is replaced by the new one
+        edges.remove(other)
+    loop = network.find_loop([*edges, (item.project_id, item.depends_on_id)])
+    if loop:
+        codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
+        raise ValidationError({"depends_on": DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))})
+
+
+def _check_source(item: Action) -> None:
+    if item.source != ActionSource.RAID_ITEM:
+        return
+    if not item.source_reference.strip():
+        raise ValidationError({"source_reference": SOURCE_NEEDS_ITEM})
+    try:
+        selectors.item_by_reference(item.source_reference, project=item.project)
+    except ValueError as exc:
+        raise ValidationError({"source_reference": str(exc)}) from exc
+    item.source_reference = item.source_reference.strip().upper()
+
+
+def _checked(item: RaidItem) -> None:
+    """Rules that need other records than the item itself."""
+    if isinstance(item, Dependency):
+        _check_dependency(item)
+    if isinstance(item, Action):
+        _check_source(item)
+
+
+def _editable(model: type[RaidItem]) -> frozenset[str]:
+    """The fields a caller sets directly (not the register, escalation or derived figures)."""
+    names = frozenset(f.name for f in model._meta.concrete_fields)
+    return names - REGISTER_FIELDS - WORKFLOW_FIELDS - {"id", "version", "created_at", "updated_at"}
+
+
+def _closing(model: type[RaidItem], fields: dict[str, Any], current: RaidItem | None) -> dict[str, Any]:
+    """Stamp the day an item leaves its open states (and clear it if it reopens)."""
+    status = fields.get("status")
+    if status is None or (current is not None and status == current.status):
+        return fields
+    if status in model.OPEN_STATUSES:
+        fields["closed_on"] = None
+    elif current is None or current.is_open:
+        fields["closed_on"] = timezone.localdate()
+    return fields
+
+
+@transaction.atomic
+def raid_item_create(
+    *,
+    actor: User | None,
+    model: type[ItemT],
+    register: Project | Programme | Portfolio,
+    fields: Mapping[str, Any],
+    reason: str = "",
+) -> ItemT:
+    """Raise an item in a project's, programme's or portfolio's register."""
+    if actor is not None:
+        ensure_can(
+            actor,
+            permission_name(model, "add"),
+            register,
+            action=f"add {model._meta.verbose_name_plural} to {register}",
+        )
+    only_fields(fields, _editable(model))
+    values = _closing(model, dict(fields), None)
+    values[type(register).__name__.lower()] = register
+    values.setdefault("raised_by", actor)
+    if issubclass(model, Risk):
+        values = _scored(values, None, selectors.raid_settings().matrix)
+    probe = model(**values)
+    _checked(probe)
+    if isinstance(probe, Action):
+        values["source_reference"] = probe.source_reference
+    return record_create(model=model, actor=actor, fields=values, authorised=True, reason=reason)
+
+
+@transaction.atomic
+def raid_item_update(
+    *,
+    actor: User | None,
+    item: ItemT,
+    fields: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+) -> ItemT:
+    """Change an item (which counts as reviewing it today). Its register and escalation change
+    only through ``raid_item_escalate``."""
+    model = type(item)
+    only_fields(fields, _editable(model))
+    current = model._default_manager.get(pk=item.pk)
+    values = _closing(model, dict(fields), current)
+    values.setdefault("last_reviewed_on", timezone.localdate())
+    if isinstance(current, Risk):
+        values = _scored(values, current, selectors.raid_settings().matrix)
+    probe = model._default_manager.get(pk=item.pk)
+    for name, value in values.items():
+        setattr(probe, name, value)
+    _checked(probe)
+    if isinstance(probe, Action):
+        values["source_reference"] = probe.source_reference
+    return record_update(
+        instance=item, actor=actor, fields=values, expected_version=expected_version, reason=reason
+    )
+
+
+@transaction.atomic
+def raid_item_review(
+    *, actor: User | None, item: ItemT, expected_version: int | None, note: str = ""
+) -> ItemT:
+    """Record that the item was reviewed today and still stands as it is."""
+    return record_update(
+        instance=item,
+        actor=actor,
+        fields={"last_reviewed_on": timezone.localdate()},
+        expected_version=expected_version,
+        reason=short_reason(note) or "Reviewed: no change",
+    )
+
+
+def _escalation_recipients(item: RaidItem, level: Level) -> list[User | None]:
+    """Whoever keeps the register the item goes to: the programme's leads, or the portfolio's
+    owner and the PMO."""
+    project = item.project
+    programme = item.programme or (project.programme if project is not None else None)
+    if level == Level.PROGRAMME and programme is not None:
+        return [user_of(programme.manager), user_of(programme.sponsor)]
+    portfolio = item.portfolio or (project or programme).portfolio  # type: ignore[union-attr]
+    return [user_of(portfolio.owner), *pmo_users()]
+
+
+@transaction.atomic
+def raid_item_escalate(
+    *, actor: User | None, item: ItemT, to: Level, note: str, expected_version: int | None
+) -> ItemT:
+    """Escalate an item to the programme or portfolio register (which then shows it), telling
+    whoever keeps that register."""
+    if not note.strip():
+        raise ValidationError({"escalation_note": NOTE_REQUIRED})
+    to = Level(to)
+    if LEVEL_ORDER[to] <= LEVEL_ORDER[item.shown_at]:
+        raise ValidationError(
+            {"escalated_to": NOT_HIGHER.format(item=item.reference, level=item.shown_at.label.lower())}
+        )
+    if to == Level.PROGRAMME and item.project is not None and item.project.programme_id is None:
+        raise ValidationError({"escalated_to": NO_PROGRAMME.format(project=item.project)})
+    escalated = record_update(
+        instance=item,
+        actor=actor,
+        fields={"escalated_to": to.value, "escalated_at": timezone.now(), "escalation_note": note.strip()},
+        expected_version=expected_version,
+        reason=short_reason(f"Escalated to {to.label.lower()}: {note}"),
+    )
+    notify(
+        recipients=others_than(actor, *_escalation_recipients(escalated, to)),
+        key=f"raid-escalated:{escalated.reference}:{escalated.version}",
+        subject=f"{escalated.reference} escalated to {to.label.lower()} level: {escalated.title}",
+        body=f"{escalated.home} escalated {escalated.reference} ({escalated.title}).\n\nWhy: {note.strip()}",
+        url=escalated.get_absolute_url(),
+    )
+    return escalated
+
+
+@transaction.atomic
+def raid_item_deescalate(
+    *, actor: User | None, item: ItemT, note: str, expected_version: int | None
+) -> ItemT:
+    """Hand an escalated item back to the register it was raised in."""
+    if not item.escalated_to:
+        raise ValidationError({"escalated_to": NOT_ESCALATED.format(item=item.reference)})
+    if not note.strip():
+        raise ValidationError({"escalation_note": NOTE_REQUIRED})
+    return record_update(
+        instance=item,
+        actor=actor,
+        fields={"escalated_to": "", "escalated_at": None, "escalation_note": note.strip()},
+        expected_version=expected_version,
+        reason=short_reason(f"Returned to the {item.level.label.lower()} register: {note}"),
+    )
+
+
+def raid_item_delete(*, actor: User | None, item: RaidItem, expected_version: int | None) -> None:
+    """Remove an item raised in error (the PMO only; its history is kept)."""
+    record_delete(instance=item, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def raid_settings_update(
+    *, actor: User | None, settings_row: RaidSettings, fields: Mapping[str, Any], expected_version: int | None
+) -> RaidSettings:
+    """Change the matrix, its bands and likelihoods, or the stale threshold (PMO head). A smaller
+    matrix is refused while open risks are scored beyond it; expected values follow new
+    likelihoods."""
+    if actor is not None:
+        ensure_can(actor, "raid.change_raidsettings", settings_row, action=f"change {settings_row}")
+    only_fields(fields, SETTINGS_FIELDS)
+    rows = fields.get("probability_levels", settings_row.probability_levels)
+    columns = fields.get("impact_levels", settings_row.impact_levels)
+    beyond = Risk.objects.filter(status__in=Risk.OPEN_STATUSES).exclude(
+        inherent_probability__lte=rows,
+        residual_probability__lte=rows,
+        inherent_impact__lte=columns,
+        residual_impact__lte=columns,
+    )
+    count = beyond.count()
+    if count:
+        example = beyond.order_by("pk")[0].reference
+        message = SCORES_OFF_MATRIX.format(count=count, rows=rows, columns=columns, example=example)
+        raise ValidationError({"probability_levels": message})
+    updated = record_update(
+        instance=settings_row, actor=actor, fields=fields, expected_version=expected_version
+    )
+    _refresh_expected_values(updated.matrix)
+    return updated
+
+
+def _refresh_expected_values(matrix: Matrix) -> None:
+    """Expected values follow the likelihoods (derived figures: no history entry of their own)."""
+    for probability in range(1, matrix.probability_levels + 1):
+        share = matrix.likelihood(probability) / 100
+        Risk.objects.filter(residual_probability=probability, cost_impact__isnull=False).update(
+            expected_value=Round(F("cost_impact") * Value(share, output_field=DecimalField()), 2)
+        )
