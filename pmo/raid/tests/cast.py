@@ -35,13 +35,20 @@ def make_cast(make_user: Callable[..., User]) -> Cast:
     programme_manager = make_user(Role.PROJECT_MANAGER, username="progman", email="progman@council.example")
     portfolio_owner = make_user(Role.EXECUTIVE, username="owner", email="owner@council.example")
     other_pm = make_user(Role.PROJECT_MANAGER, username="other_pm", email="other.pm@council.example")
-    portfolio = PortfolioFactory(name="IT Portfolio", owner=PersonFactory(user=portfolio_owner, name="Olive Owner"))
+    portfolio = PortfolioFactory(
+        name="IT Portfolio", owner=PersonFactory(user=portfolio_owner, name="Olive Owner")
+    )
     programme = ProgrammeFactory(
-        code="DIG", name="Digital", portfolio=portfolio,
+        code="DIG",
+        name="Digital",
+        portfolio=portfolio,
         manager=PersonFactory(user=programme_manager, name="Greta Programme"),
     )
     project = ProjectFactory(
-        code="WEB", name="Website", portfolio=portfolio, programme=programme,
+        code="WEB",
+        name="Website",
+        portfolio=portfolio,
+        programme=programme,
         project_manager=PersonFactory(user=pm, name="Pat Manager"),
         sponsor=PersonFactory(user=sponsor, name="Sam Sponsor"),
     )
