@@ -9,6 +9,7 @@ risk's cost impact follows.
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 
 HUNDRED = Decimal(100)
 OUTSIDE_MATRIX = "{what} must be a whole number from 1 to {top} on this matrix (got {value})."
@@ -33,7 +34,7 @@ class Matrix:
     def __post_init__(self) -> None:
         if not 1 < self.medium_from < self.high_from <= self.top_score:
             raise ValueError(BAD_BANDS.format(top=self.top_score))
-        rising = all(a < b for a, b in zip(self.likelihoods, self.likelihoods[1:], strict=False))
+        rising = all(a < b for a, b in pairwise(self.likelihoods))
         in_range = all(Decimal(0) <= p <= HUNDRED for p in self.likelihoods)
         if len(self.likelihoods) != self.probability_levels or not rising or not in_range:
             raise ValueError(BAD_LIKELIHOODS)
