@@ -92,8 +92,8 @@ def _scored(fields: dict[str, Any], current: Risk | None, matrix: Matrix) -> dic
 
 def _check_dependency(item: Dependency) -> None:
     """No project may wait on itself through a chain of open dependencies."""
-    if not (item.project_id and item.depends_on_id and item.is_open):
-        return
+    if not (item.project_id and item.depends_on_id and item.is_open) or item.project_id == item.depends_on_id:
+        return  # nothing to link, or the model's own rule says it cannot depend on itself
     edges = [
         edge
         for edge in selectors.project_edges()
