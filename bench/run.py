@@ -3,9 +3,10 @@
 Prints median server times and SQL query counts for the register page and the projects API at
 two sizes, the time to import a 10,000-row register, then (``bench/dashboard.py``, each size in its
 own database) the dashboard page, workbook and API with 60 and 5,000 projects x 12 periods and
-the tolerance evaluation of 5,000 projects. Runs against throwaway SQLite files (or DATABASE_URL
-when set). Targets come from the issues; the figures go in closing notes.
-``python bench/run.py dashboard`` runs the dashboard part only.
+the tolerance evaluation of 5,000 projects, and (``bench/raid.py``, likewise) the RAID risk list,
+overview and API with 500 and 50,000 RAID items, and the import of 10,000 risks. Runs against
+throwaway SQLite files (or DATABASE_URL when set). Targets come from the issues; the figures go in
+closing notes. ``python bench/run.py dashboard`` or ``python bench/run.py raid`` runs that part only.
 """
 
 import os
@@ -99,9 +100,55 @@ def dashboard_bench() -> None:
     print(f"(generating {big['size']:,} projects x 12 periods of reports took {big['generated_s']:.1f} s)")
 
 
+RAID_SIZES = (50, 5000)  # projects, ten RAID items each
+RAID_TARGET_MS = 200  # each page and API call at 50,000 items
+RAID_IMPORT_TARGET_S = 15
+
+
+def raid_bench() -> None:
+    """Each size in a fresh process and database (``bench/raid.py``), then the risk import."""
+    import json
+    import subprocess
+
+    runs = {}
+    for size in RAID_SIZES:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "raid.py"), str(size)],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        runs[size] = json.loads(out.strip().splitlines()[-1])
+    print(f"\nRAID registers — {runs[RAID_SIZES[0]]['vendor']}, median server time\n")
+    print(f"{'measure':44} {'items':>8} {'median ms':>10} {'queries':>8} {'target':>8}")
+    for size, run in runs.items():
+        for name, (ms, queries) in run["pages"].items():
+            target = f"<{RAID_TARGET_MS}" if size == RAID_SIZES[-1] else ""
+            print(f"{name:44} {run['items']:>8} {ms:>10.1f} {queries:>8} {target:>8}")
+    small, large = (runs[size]["pages"] for size in RAID_SIZES)
+    for name in small:
+        verdict = "equal" if small[name][1] == large[name][1] else "GROWS"
+        print(f"{name}: queries {small[name][1]} vs {large[name][1]} ({verdict})")
+    big = runs[RAID_SIZES[-1]]
+    print(f"({big['items']:,} items across {big['size']:,} projects: {big['per_register']})")
+    for name, query in big["slow"].items():
+        print(f"\nover target: {name}; slowest query {query['ms']:.1f} ms:\n  {query['sql']}")
+        print("  plan: " + "\n        ".join(query["plan"]))
+
+    from bench.raid_import import time_raid_import
+
+    rows, seconds = time_raid_import()
+    print(
+        f"\nimport of {rows:,} risks (xlsx, all-or-nothing): {seconds:.1f} s "
+        f"(target < {RAID_IMPORT_TARGET_S} s)"
+    )
+
+
 def main() -> None:
     if sys.argv[1:] == ["dashboard"]:
         dashboard_bench()
+        return
+    if sys.argv[1:] == ["raid"]:
+        call_command("migrate", verbosity=0)
+        raid_bench()
         return
     call_command("migrate", verbosity=0)
     user = register_user()
@@ -136,6 +183,7 @@ def main() -> None:
     rows, seconds = time_import()
     print(f"\nimport of a {rows:,}-row register (xlsx, all-or-nothing): {seconds:.1f} s (target < 15 s)")
     dashboard_bench()
+    raid_bench()
 
 
 if __name__ == "__main__":
