@@ -66,6 +66,11 @@ NEEDS_AUTHORITY = (
 NOTES_REQUIRED = "Give the reasons for the decision."
 BUDGET_BELOW_ZERO = "This change would take the budget at completion below zero ({budget})."
 NO_PLAN = "{project} has neither a baseline nor a planned finish: approve a baseline before a time change."
+WHO = {
+    Authority.PROJECT_MANAGER: "project manager",
+    Authority.SPONSOR: "sponsor",
+    Authority.BOARD: "board",
+}
 REASON_OF = {
     Authority.PROJECT_MANAGER: "within the project manager's limits",
     Authority.SPONSOR: "beyond the project manager's limits but within the project's tolerances",
@@ -159,7 +164,7 @@ def change_request_assess(
             "assessed_at": timezone.now(),
         },
         expected_version=expected_version,
-        reason=f"Assessed: needs the {authority.label.lower()}",
+        reason=f"Assessed: needs the {WHO[authority]}",
     )
     notify(
         recipients=others_than(actor, *_approvers(assessed)),
@@ -167,7 +172,7 @@ def change_request_assess(
         subject=f"Decision needed: {assessed.reference} on {assessed.project.code}, {assessed.title}",
         body=(
             f"{assessed.reference} has been assessed: {assessed.impact_days:+d} days, "
-            f"£{assessed.impact_cost:+,.2f}. It needs the {authority.label.lower()} "
+            f"£{assessed.impact_cost:+,.2f}. It needs the {WHO[authority]} "
             f"({REASON_OF[authority]}).\n\nRecommendation: {assessed.recommendation or '—'}"
         ),
         url=assessed.get_absolute_url(),
@@ -244,7 +249,7 @@ def change_request_decide(
         authority = Authority(current.authority)
         raise PermissionDenied(
             NEEDS_AUTHORITY.format(
-                change=current.reference, authority=authority.label.lower(), why=REASON_OF[authority]
+                change=current.reference, authority=WHO[authority], why=REASON_OF[authority]
             )
         )
     if not notes.strip():
