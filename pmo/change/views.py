@@ -1,11 +1,544 @@
-"""Pages of change control (being built)."""
+"""Pages of change control: the change logs, raising, assessing, deciding and implementing a
+change request, its history, and the delegated limits.
 
+Reads go through the selectors, writes through the services (the reporting pages' plumbing: a
+refusal shows the 403 page with the reason; a service's ValidationError is shown beside the field
+it names, at the top otherwise; a stale version shows who changed the record meanwhile and saves
+nothing)."""
+
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from pmo.change import selectors, services
+from pmo.change.choices import DECIDABLE, Authority, ChangeStatus, Decision
+from pmo.change.forms import (
+    ChangeAssessForm,
+    ChangeDecideForm,
+    ChangeFilter,
+    ChangeImplementForm,
+    ChangeRaiseForm,
+    ChangeSettingsForm,
+    ChangeUpdateForm,
+)
+from pmo.change.models import ChangeRequest, ChangeSettings
+from pmo.core.forms import add_service_errors
+from pmo.core.history import history_entries
+from pmo.core.permissions import ensure_can, is_pmo_head
+from pmo.core.services import ConflictError
+from pmo.portfolio.models import Project
+from pmo.portfolio.selectors import person_id_of
+from pmo.raid import selectors as raid_selectors
+from pmo.raid.models import Issue
+from pmo.reporting import selectors as reporting_selectors
+from pmo.reporting.views import _paginate, _project, _save_changes, page
+
+NOT_FOUND = "There is no change request {pk}, or you may not see it."
+NO_ISSUE = "There is no issue {pk}, or you may not see it."
+RAISED = "{change} raised. Assess its impact next: the delegated limits then say who decides it."
+SAVED = "{change} saved."
+ASSESSED = "{change} assessed: it needs the approval of the {authority} ({why}). They have been told."
+DECIDED = {
+    Decision.APPROVE: "{change} approved.",
+    Decision.REJECT: "{change} rejected.",
+    Decision.DEFER: "{change} deferred: it can be decided later.",
+}
+NEW_BASELINE = " Baseline v{number} of {project} is now in force."
+IMPLEMENTED = "{change} recorded as implemented."
+SETTINGS_SAVED = "Change control settings saved."
+NOTHING_TO_DECIDE = "{change} is {status}: there is nothing to decide."
+CANNOT_ASSESS_NOW = "{change} is {status}: only a raised or assessed change is assessed."
 
 
+# Reading -----------------------------------------------------------------------------------------
+
+
+def _change(request: HttpRequest, pk: int) -> ChangeRequest:
+    try:
+        return selectors.change_request_get(user=request.user, pk=pk)
+    except ChangeRequest.DoesNotExist as error:
+        raise Http404(NOT_FOUND.format(pk=pk)) from error
+
+
+def decidable_by(user: Any) -> Q:
+    """The changes ``user`` holds the authority for (``services.may_decide`` as a filter): all
+    for the PMO head (who records the board's decisions), their projects' for a sponsor, and
+    those within the project manager's limits for a project's manager."""
+    if is_pmo_head(user):
+        return ~Q(authority="")
+    mine = person_id_of(user)
+    if mine is None:
+        return Q(pk__in=[])
+    return Q(project__sponsor_id=mine, authority__in=[Authority.PROJECT_MANAGER, Authority.SPONSOR]) | Q(
+        project__project_manager_id=mine, authority=Authority.PROJECT_MANAGER
+    )
+
+
+def limits_summary(
+    limits: ChangeSettings, allowances: dict[str, Decimal | None] | None
+) -> list[dict[str, str]]:
+    """Who approves what under the delegated limits (with one project's tolerances where given)."""
+    pm = (
+        f"Up to {limits.pm_max_days} days of delay and £{limits.pm_max_cost:,.0f} of cost, "
+        "with no change to benefits"
+    )
+    if not limits.sponsor_within_tolerance:
+        sponsor = "Not delegated: every change beyond the project manager's limits goes to the board"
+    elif allowances is None:
+        sponsor = "Beyond the project manager's limits but within the project's time and cost tolerances"
+    else:
+        time = f"{allowances['time']:,.0f} days" if allowances["time"] is not None else "no time tolerance"
+        cost = f"£{allowances['cost']:,.0f}" if allowances["cost"] is not None else "no cost tolerance"
+        sponsor = f"Beyond the project manager's limits, within the project's tolerances: {time}, {cost}"
+    return [
+        {"authority": Authority.PROJECT_MANAGER.label, "limit": pm},
+        {"authority": Authority.SPONSOR.label, "limit": sponsor},
+        {"authority": Authority.BOARD.label, "limit": "Beyond the project's tolerances"},
+    ]
+
+
+def _filtered(
+    request: HttpRequest, records: QuerySet[ChangeRequest]
+) -> tuple[QuerySet[ChangeRequest], ChangeFilter]:
+    chosen = ChangeFilter(request.GET or None)
+    if not chosen.is_valid():
+        return records, chosen
+    data = chosen.cleaned_data
+    if data["portfolio"]:
+        records = records.filter(project__portfolio=data["portfolio"])
+    if data["project"].strip():
+        records = records.filter(project__code__iexact=data["project"].strip())
+    for name in ("status", "change_type", "authority"):
+        if data[name]:
+            records = records.filter(**{name: data[name]})
+    if data["mine"]:
+        records = records.filter(status__in=DECIDABLE).filter(decidable_by(request.user))
+    return records, chosen
+
+
+@page
+def change_list(request: HttpRequest) -> HttpResponse:
+    """The portfolio-wide change log, newest first, with filters."""
+    records, chosen = _filtered(request, selectors.change_request_list(user=request.user))
+    return render(
+        request,
+        "change/change_list.html",
+        {
+            **_paginate(request, records),
+            "filter": chosen,
+            "filtered": bool(request.GET.dict().keys() - {"page"}),
+        },
+    )
+
+
+@page
+def project_changes(request: HttpRequest, code: str) -> HttpResponse:
+    """A project's change log beside its current baseline and the tolerances a change is judged by."""
+    project = _project(request, code)
+    ensure_can(request.user, "change.view_changerequest", project, action=f"see the change log of {project}")
+    records = selectors.change_request_list(user=request.user, project=project)
+    baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
+    allowances = selectors.tolerance_allowances(project)
+    return render(
+        request,
+        "change/project_changes.html",
+        {
+            **_paginate(request, records),
+            "project": project,
+            "baseline": baseline,
+            "allowances": allowances,
+            "limits": limits_summary(selectors.change_settings(), allowances),
+            "can_raise": request.user.has_perm("change.add_changerequest", project),
+        },
+    )
+
+
+def change_steps(change: ChangeRequest) -> list[dict[str, Any]]:
+    """The workflow: raised, assessed, decided, implemented, each with who and when."""
+    status = ChangeStatus(change.status)
+    decided = change.decided_at is not None
+    return [
+        {"label": "Raised", "done": True, "when": change.raised_on, "who": change.raised_by},
+        {
+            "label": "Assessed",
+            "done": change.assessed_at is not None,
+            "when": change.assessed_at,
+            "who": change.assessed_by,
+            "note": f"needs the {change.get_authority_display().lower()}" if change.authority else "",
+        },
+        {
+            "label": "Decided",
+            "done": decided and status != ChangeStatus.DEFERRED,
+            "when": change.decided_at,
+            "who": change.decided_by,
+            "note": (ChangeStatus.APPROVED if status == ChangeStatus.IMPLEMENTED else status).label
+            if decided
+            else "",
+        },
+        {
+            "label": "Implemented",
+            "done": status == ChangeStatus.IMPLEMENTED,
+            "when": change.implemented_on,
+            "who": None,
+            "note": "not applicable: rejected" if status == ChangeStatus.REJECTED else "",
+        },
+    ]
+
+
+def _signed(value: Any, unit: str = "") -> str:
+    if unit == "£":
+        return f"{'+' if value > 0 else '-' if value < 0 else ''}£{abs(value):,.2f}"
+    return f"{value:+d}" if value else "0"
+
+
+@page
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _change(request, pk)
+    user = request.user
+    status = change.status
+    editable = status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED)
+    authority = Authority(change.authority) if change.authority else None
+    return render(
+        request,
+        "change/change_detail.html",
+        {
+            "change": change,
+            "project": change.project,
+            "steps": change_steps(change),
+            "impact_days": _signed(change.impact_days),
+            "impact_cost": _signed(change.impact_cost, "£"),
+            "impact_benefits": _signed(change.impact_benefits, "£"),
+            "why": services.REASON_OF[authority] if authority else "",
+            "limits": limits_summary(
+                selectors.change_settings(), selectors.tolerance_allowances(change.project)
+            ),
+            "can_edit": editable and user.has_perm("change.change_changerequest", change),
+            "can_assess": status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED)
+            and user.has_perm("change.assess_changerequest", change),
+            "can_decide": status in DECIDABLE and services.may_decide(user, change),
+            "can_implement": status == ChangeStatus.APPROVED
+            and user.has_perm("change.implement_changerequest", change),
+        },
+    )
+
+
+@page
+def change_history(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _change(request, pk)
+    return render(
+        request,
+        "change/change_history.html",
+        {"change": change, "project": change.project, "entries": history_entries(change)},
+    )
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+
+def _from_issue(request: HttpRequest, project: Project) -> tuple[dict[str, Any], list[str]]:
+    """What ``?issue=<pk>`` fills in (the issue's title and description, and the link), or why
+    that issue cannot be the source."""
+    raw = request.GET.get("issue", "")
+    if not raw:
+        return {}, []
+    try:
+        issue = raid_selectors.item_get(Issue, user=request.user, pk=int(raw))
+    except (ValueError, Issue.DoesNotExist):
+        return {}, [NO_ISSUE.format(pk=raw)]
+    try:
+        services._check_issue(project, issue)
+    except ValidationError as error:
+        return {}, error.messages
+    return {"issue": issue.pk, "title": issue.title, "description": issue.description}, []
+
+
+@page
+def change_create(request: HttpRequest, code: str) -> HttpResponse:
+    project = _project(request, code)
+    ensure_can(
+        request.user, "change.add_changerequest", project, action=f"raise change requests on {project}"
+    )
+    problems: list[str] = []
+    if request.method == "POST":
+        form = ChangeRaiseForm(request.POST, project=project)
+        if form.is_valid():
+            try:
+                change = services.change_request_raise(
+                    actor=request.user, project=project, fields=form.values()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, RAISED.format(change=change.reference))
+                return redirect(change.get_absolute_url())
+    else:
+        initial, problems = _from_issue(request, project)
+        form = ChangeRaiseForm(project=project, initial=initial)
+    return render(
+        request,
+        "change/change_form.html",
+        {
+            "project": project,
+            "form": form,
+            "change": None,
+            "problems": problems,
+            "heading": f"Raise a change request: {project}",
+            "submit_label": "Raise the change request",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    change: ChangeRequest,
+    form: Any,
+    conflict: str,
+    heading: str,
+    submit: str,
+    **extra: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        "change/change_form.html",
+        {
+            "project": change.project,
+            "change": change,
+            "form": form,
+            "conflict": conflict,
+            "heading": heading,
+            "submit_label": submit,
+            **extra,
+        },
+        status=409 if conflict else (400 if form.is_bound and form.errors else 200),
+    )
+
+
+@page
+def change_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a change request before it is decided."""
+    change = _change(request, pk)
+    ensure_can(request.user, "change.change_changerequest", change, action=f"change {change.reference}")
+    if change.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED):
+        messages.error(
+            request,
+            services.NOT_EDITABLE_NOW.format(
+                change=change.reference, status=change.get_status_display().lower()
+            ),
+        )
+        return redirect(change.get_absolute_url())
+    conflict = ""
+    if request.method == "POST":
+        form = ChangeUpdateForm(request.POST, instance=change)
+        saved, conflict = _save_changes(
+            request,
+            form,
+            partial(services.change_request_update, actor=request.user, change=change),
+            SAVED.format(change=change.reference),
+            change.get_absolute_url(),
+        )
+        if saved is not None:
+            return saved
+        change.refresh_from_db()
+    else:
+        form = ChangeUpdateForm(instance=change)
+    return _form_page(request, change, form, conflict, f"Edit {change}", "Save")
+
+
+@page
+def change_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """The impact assessment; the page shows the delegated limits and the project's tolerances,
+    so the assessor sees who will have to decide."""
+    change = _change(request, pk)
+    ensure_can(request.user, "change.assess_changerequest", change, action=f"assess {change.reference}")
+    if change.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED):
+        messages.error(
+            request,
+            CANNOT_ASSESS_NOW.format(change=change.reference, status=change.get_status_display().lower()),
+        )
+        return redirect(change.get_absolute_url())
+    conflict = ""
+    if request.method == "POST":
+        form = ChangeAssessForm(request.POST, instance=change)
+        if form.is_valid():
+            try:
+                assessed = services.change_request_assess(
+                    actor=request.user,
+                    change=change,
+                    fields=form.values(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                authority = Authority(assessed.authority)
+                messages.success(
+                    request,
+                    ASSESSED.format(
+                        change=assessed.reference,
+                        authority=authority.label.lower(),
+                        why=services.REASON_OF[authority],
+                    ),
+                )
+                return redirect(assessed.get_absolute_url())
+        change.refresh_from_db()
+    else:
+        form = ChangeAssessForm(instance=change)
+    allowances = selectors.tolerance_allowances(change.project)
+    return _form_page(
+        request,
+        change,
+        form,
+        conflict,
+        f"Assess {change}",
+        "Record the assessment",
+        limits=limits_summary(selectors.change_settings(), allowances),
+        assessing=True,
+    )
+
+
+def _needs_authority(change: ChangeRequest) -> PermissionDenied:
+    authority = Authority(change.authority) if change.authority else Authority.BOARD
+    return PermissionDenied(
+        services.NEEDS_AUTHORITY.format(
+            change=change.reference, authority=authority.label.lower(), why=services.REASON_OF[authority]
+        )
+    )
+
+
+@page
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve, reject or defer: shown only to those holding the authority the change needs."""
+    change = _change(request, pk)
+    conflict = ""
+    if request.method == "POST":
+        form = ChangeDecideForm(request.POST, record=change)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decided = services.change_request_decide(
+                    actor=request.user,
+                    change=change,
+                    decision=data["decision"],
+                    notes=data["decision_notes"],
+                    expected_version=data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                done = DECIDED[Decision(data["decision"])].format(change=decided.reference)
+                if decided.new_baseline and data["decision"] == Decision.APPROVE:
+                    done += NEW_BASELINE.format(
+                        number=decided.new_baseline.number, project=decided.project.code
+                    )
+                messages.success(request, done)
+                return redirect(decided.get_absolute_url())
+        change.refresh_from_db()
+    else:
+        if change.status not in DECIDABLE:
+            message = (
+                services.NOT_ASSESSED.format(change=change.reference)
+                if change.status == ChangeStatus.RAISED
+                else NOTHING_TO_DECIDE.format(
+                    change=change.reference, status=change.get_status_display().lower()
+                )
+            )
+            messages.error(request, message)
+            return redirect(change.get_absolute_url())
+        if not services.may_decide(request.user, change):
+            raise _needs_authority(change)
+        form = ChangeDecideForm(record=change)
+    return _form_page(
+        request,
+        change,
+        form,
+        conflict,
+        f"Decide {change}",
+        "Record the decision",
+        deciding=True,
+        why=services.REASON_OF[Authority(change.authority)] if change.authority else "",
+    )
+
+
+@page
+def change_implement(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _change(request, pk)
+    ensure_can(request.user, "change.implement_changerequest", change, action=f"implement {change.reference}")
+    if change.status != ChangeStatus.APPROVED:
+        messages.error(
+            request,
+            services.NOT_APPROVED.format(change=change.reference, status=change.get_status_display().lower()),
+        )
+        return redirect(change.get_absolute_url())
+    conflict = ""
+    if request.method == "POST":
+        form = ChangeImplementForm(request.POST, record=change)
+        if form.is_valid():
+            try:
+                services.change_request_implement(
+                    actor=request.user,
+                    change=change,
+                    notes=form.cleaned_data["implementation_notes"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                conflict = error.message
+            else:
+                messages.success(request, IMPLEMENTED.format(change=change.reference))
+                return redirect(change.get_absolute_url())
+        change.refresh_from_db()
+    else:
+        form = ChangeImplementForm(record=change)
+    return _form_page(request, change, form, conflict, f"Implement {change}", "Record as implemented")
+
+
+@page
 def settings_page(request: HttpRequest) -> HttpResponse:
-    raise Http404
-
-
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    """The delegated limits: everyone reads them; the PMO head changes them."""
+    ensure_can(request.user, "change.view_changesettings", action="see the change control settings")
+    row = selectors.change_settings()
+    can_change = request.user.has_perm("change.change_changesettings", row)
+    conflict = ""
+    form = None
+    if request.method == "POST":
+        ensure_can(
+            request.user, "change.change_changesettings", row, action="change the change control settings"
+        )
+        form = ChangeSettingsForm(request.POST, instance=row)
+        saved, conflict = _save_changes(
+            request,
+            form,
+            partial(services.change_settings_update, actor=request.user, settings_row=row),
+            SETTINGS_SAVED,
+            reverse("change:settings"),
+        )
+        if saved is not None:
+            return saved
+        row.refresh_from_db()
+    elif can_change:
+        form = ChangeSettingsForm(instance=row)
+    return render(
+        request,
+        "change/settings.html",
+        {
+            "row": row,
+            "form": form,
+            "conflict": conflict,
+            "limits": limits_summary(row, None),
+            "can_change": can_change,
+        },
+        status=409 if conflict else (400 if form is not None and form.is_bound and form.errors else 200),
+    )
