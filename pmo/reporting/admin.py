@@ -3,16 +3,13 @@ accept, approve a baseline, decide an exception…) that only the services perfo
 checks and history; the admin shows the records, restricted by the same selectors and ``rules``
 as the pages and the API, and their history."""
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
-from simple_history.admin import SimpleHistoryAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from pmo.core.permissions import permission_name
+from pmo.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline, ReadOnlyMixin
 from pmo.reporting import selectors
 from pmo.reporting.api import tolerance_check_list
 from pmo.reporting.models import (
@@ -28,71 +25,6 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
-
-READ_ONLY = (
-    "Reporting records change only through their workflow (the reporting pages or the API), never here."
-)
-
-
-def _per_project(model: type[Model]) -> bool:
-    return any(field.name == "project" for field in model._meta.fields)
-
-
-class NoWritesMixin:
-    """Nothing is added, changed or deleted through the admin."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyMixin(NoWritesMixin):
-    """Nothing is added, changed or deleted here. Who sees what follows ``rules``: a record of
-    a project is seen by those who see the project; the list by anyone who may read projects
-    (the selector keeps it to theirs)."""
-
-    model: type[Model]
-    selector: ClassVar[Callable[..., QuerySet[Any]]]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_staff and self.has_view_permission(request))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None and _per_project(self.model):
-            return bool(request.user.has_perm("portfolio.view_project"))
-        return bool(request.user.has_perm(permission_name(self.model, "view"), obj))
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = type(self).selector(user=request.user)
-        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
-        return queryset.order_by(*ordering) if ordering else queryset
-
-
-class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    """A read-only record with its history page (no reverting: that would be a write)."""
-
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        if request.method == "POST":
-            raise PermissionDenied(READ_ONLY)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True  # shown only inside a record its reader may already see
 
 
 class ReportMilestoneInline(ReadOnlyInline):
