@@ -3,10 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from pmo.change import api as change_api
 from pmo.core.api import TokenView
 from pmo.core.api_users import UserViewSet
 from pmo.insights.api import DashboardView
 from pmo.portfolio import api as portfolio_api
+from pmo.raid import api as raid_api
+from pmo.raid.models import REGISTERS
 from pmo.reporting import api as reporting_api
 
 app_name = "api"
@@ -38,6 +41,13 @@ router.register("tolerance-checks", reporting_api.ToleranceCheckViewSet, basenam
 router.register("exceptions", reporting_api.ProjectExceptionViewSet, basename="exception")
 router.register("corrective-actions", reporting_api.CorrectiveActionViewSet, basename="corrective-action")
 router.register("notifications", reporting_api.NotificationViewSet, basename="notification")
+# The RAID registers (risks, assumptions, issues, dependencies, actions, decisions): routes
+# named after the model, e.g. ``api:risk-detail``.
+for kind, viewset in raid_api.VIEWSETS.items():
+    router.register(kind, viewset, basename=REGISTERS[kind]._meta.model_name)
+router.register("raid-settings", raid_api.RaidSettingsViewSet, basename="raid-settings")
+router.register("change-requests", change_api.ChangeRequestViewSet, basename="change-request")
+router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -81,6 +81,22 @@ class VersionedSerializer(serializers.ModelSerializer):
         return values
 
 
+class ProjectCodeField(serializers.SlugRelatedField):
+    """A project named by its code, among those the signed-in user may see."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The project's code, e.g. IT-145.")
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = Project.objects.all()
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[Project]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        visible = Project.objects.filter(selectors.project_visibility(user))
+        return visible.select_related("project_manager", "sponsor")
+
+
 class OrgUnitSerializer(VersionedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:org-unit-detail")
     parent_name = _name_of("parent", nullable=True)

@@ -32,7 +32,7 @@ from pmo.core.api import (
 from pmo.core.models import DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import notification_mark_read
-from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, VersionedSerializer
+from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.models import Person, Project
 from pmo.portfolio.selectors import project_visibility
 from pmo.reporting import selectors, services
@@ -135,21 +135,6 @@ class ReportingPermission(RulesPermission):
 # Fields shared by the serializers ------------------------------------------------------------
 
 
-class ProjectCodeField(serializers.SlugRelatedField):
-    """A project named by its code, among those the signed-in user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "The project's code, e.g. IT-145.")
-        if not kwargs.get("read_only"):
-            kwargs["queryset"] = Project.objects.all()
-        super().__init__(slug_field="code", **kwargs)
-
-    def get_queryset(self) -> QuerySet[Project]:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return Project.objects.filter(project_visibility(user)).select_related("project_manager", "sponsor")
-
-
 class ProjectRecordSerializer(VersionedSerializer):
     """A record of one project: the project by code, with its name alongside."""
 
@@ -223,6 +208,7 @@ class HighlightReportSerializer(ProjectRecordSerializer):
             "revision",
             "status",
             *services.REPORT_FIELDS,
+            "high_risks_from_register",
             "milestones",
             "tolerance_status",
             "submitted_by",
