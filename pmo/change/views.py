@@ -171,7 +171,7 @@ def change_steps(change: ChangeRequest) -> list[dict[str, Any]]:
             "done": change.assessed_at is not None,
             "when": change.assessed_at,
             "who": change.assessed_by,
-            "note": f"needs the {change.get_authority_display().lower()}" if change.authority else "",
+            "note": f"needs the {services.WHO[Authority(change.authority)]}" if change.authority else "",
         },
         {
             "label": "Decided",
@@ -385,7 +385,7 @@ def change_assess(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     ASSESSED.format(
                         change=assessed.reference,
-                        authority=authority.label.lower(),
+                        authority=services.WHO[authority],
                         why=services.REASON_OF[authority],
                     ),
                 )
@@ -410,7 +410,7 @@ def _needs_authority(change: ChangeRequest) -> PermissionDenied:
     authority = Authority(change.authority) if change.authority else Authority.BOARD
     return PermissionDenied(
         services.NEEDS_AUTHORITY.format(
-            change=change.reference, authority=authority.label.lower(), why=services.REASON_OF[authority]
+            change=change.reference, authority=services.WHO[authority], why=services.REASON_OF[authority]
         )
     )
 
