@@ -35,7 +35,7 @@ from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.selectors import portfolio_list, programme_list, project_get
 from pmo.portfolio.views import denied
 from pmo.raid import selectors, services
-from pmo.raid.choices import Level, RiskCategory
+from pmo.raid.choices import IssueType, Level, RiskCategory
 from pmo.raid.forms import (
     ITEM_FIELDS,
     OVERVIEW_FILTERS,
@@ -45,7 +45,7 @@ from pmo.raid.forms import (
     RegisterFilter,
     SettingsForm,
 )
-from pmo.raid.models import REGISTERS, Dependency, RaidItem, RaidSettings, Risk
+from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
 
 PAGE_SIZE = 50
 TOP_RISKS = 10
@@ -492,6 +492,12 @@ def item_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "can_deescalate": can_change and bool(item.escalated_to),
         "can_delete": user.has_perm(permission_name(item, "delete"), item),
         "home_url": _home_url(item.home, kind),
+        "can_raise_change": (
+            isinstance(item, Issue)
+            and item.issue_type == IssueType.REQUEST_FOR_CHANGE
+            and item.project is not None
+            and user.has_perm("change.add_changerequest", item.project)
+        ),
     }
     if isinstance(item, Risk):
         context["scores"] = [
