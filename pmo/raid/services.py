@@ -4,7 +4,7 @@ Each write checks the actor's right on the register (or item), validates the who
 records who changed what in the item's history. A risk's scores must lie on the PMO's matrix; a
 dependency may not make a project wait on itself, directly or through others."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Round
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
@@ -30,8 +31,8 @@ from pmo.engine import network
 from pmo.engine.risk import Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.raid import selectors
-from pmo.raid.choices import LEVEL_ORDER, ActionSource, Level
-from pmo.raid.models import Action, Dependency, RaidItem, RaidSettings, Risk
+from pmo.raid.choices import LEVEL_ORDER, ActionSource, DecisionStatus, Level
+from pmo.raid.models import Action, Decision, Dependency, RaidItem, RaidSettings, Risk
 
 ItemT = TypeVar("ItemT", bound=RaidItem)
 
@@ -135,8 +136,13 @@ def _editable(model: type[RaidItem]) -> frozenset[str]:
 
 
 def _closing(model: type[RaidItem], fields: dict[str, Any], current: RaidItem | None) -> dict[str, Any]:
-    """Stamp the day an item leaves its open states (and clear it if it reopens)."""
+    """Stamp the day an item leaves its open states (and clear it if it reopens); a decision
+    made without a date was made today."""
     status = fields.get("status")
+    if model is Decision:
+        made = (status or getattr(current, "status", DecisionStatus.MADE)) == DecisionStatus.MADE
+        if made and not fields.get("decided_on") and not getattr(current, "decided_on", None):
+            fields["decided_on"] = timezone.localdate()
     if status is None or (current is not None and status == current.status):
         return fields
     if status in model.OPEN_STATUSES:
@@ -174,6 +180,69 @@ def raid_item_create(
     if isinstance(probe, Action):
         values["source_reference"] = probe.source_reference
     return record_create(model=model, actor=actor, fields=values, authorised=True, reason=reason)
+
+
+IMPORT_BATCH = 500
+
+
+@transaction.atomic
+def raid_items_create(
+    *,
+    actor: User | None,
+    model: type[ItemT],
+    items: Sequence[tuple[Project | Programme | Portfolio, Mapping[str, Any]]],
+    reason: str = "",
+) -> list[ItemT]:
+    """Raise many items at once (an Excel import), each in its register: the rules of
+    ``raid_item_create`` (the actor's right on each register, the editable fields, scores on the
+    matrix, the action's source, no dependency loop, the model's validation), with the matrix,
+    the rights and the dependency graph read once, and the items and their history entries
+    (who, why) written in batches. The related records must be saved ones (as an import's
+    lookups are): they are not read again to validate them."""
+    if not items:
+        return []
+    matrix = selectors.raid_settings().matrix if issubclass(model, Risk) else None
+    allowed: set[tuple[str, int]] = set()
+    built: list[ItemT] = []
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for register, fields in items:
+        place = (type(register).__name__, register.pk)
+        if actor is not None and place not in allowed:
+            ensure_can(
+                actor,
+                permission_name(model, "add"),
+                register,
+                action=f"add {model._meta.verbose_name_plural} to {register}",
+            )
+            allowed.add(place)
+        only_fields(fields, _editable(model))
+        values = _closing(model, dict(fields), None)
+        values[type(register).__name__.lower()] = register
+        values.setdefault("raised_by", actor)
+        if matrix is not None:
+            values = _scored(values, None, matrix)
+        item = model(**values)
+        if isinstance(item, Action):
+            _check_source(item)
+        item.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        if isinstance(item, Risk):  # what Risk.save() sets; a bulk insert does not call save()
+            item.inherent_score = item.inherent_probability * item.inherent_impact
+            item.residual_score = item.residual_probability * item.residual_impact
+        built.append(item)
+    new_edges = [
+        (item.project_id, item.depends_on_id)
+        for item in built
+        if isinstance(item, Dependency) and item.project_id and item.depends_on_id and item.is_open
+    ]
+    if new_edges:
+        loop = network.find_loop([*selectors.project_edges(), *new_edges])
+        if loop:
+            codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
+            message = DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))
+            raise ValidationError({"depends_on": message})
+    return bulk_create_with_history(
+        built, model, batch_size=IMPORT_BATCH, default_user=actor, default_change_reason=reason or None
+    )
 
 
 @transaction.atomic

@@ -323,3 +323,37 @@ def test_only_the_pmo_deletes_and_history_keeps_the_deletion(cast):
 def test_a_closed_risk_is_not_open(cast):
     risk = RiskFactory(project=cast.project, status=RiskStatus.CLOSED)
     assert not risk.is_open and not risk.is_past_due(dt.date(2030, 1, 1))
+
+
+def test_a_decision_made_without_a_date_was_made_today(cast):
+    made = services.raid_item_create(
+        actor=cast.pm,
+        model=Decision,
+        register=cast.project,
+        fields={
+            "title": "Use the council's SSO",
+            "owner": cast.project.sponsor,
+            "status": "made",
+            "rationale": "One login",
+        },
+    )
+    assert made.decided_on == timezone.localdate()
+    proposed = services.raid_item_create(
+        actor=cast.pm,
+        model=Decision,
+        register=cast.project,
+        fields={
+            "title": "Hosting",
+            "owner": cast.project.sponsor,
+            "status": "proposed",
+            "due": dt.date(2026, 12, 1),
+        },
+    )
+    assert proposed.decided_on is None and proposed.is_open
+
+
+def test_a_decision_logged_without_a_status_is_made_today(cast):
+    made = services.raid_item_create(
+        actor=cast.pm, model=Decision, register=cast.project, fields={"title": "Go", "owner": cast.project.sponsor}
+    )
+    assert made.status == "made" and made.decided_on == timezone.localdate()
