@@ -354,6 +354,9 @@ def test_a_decision_made_without_a_date_was_made_today(cast):
 
 def test_a_decision_logged_without_a_status_is_made_today(cast):
     made = services.raid_item_create(
-        actor=cast.pm, model=Decision, register=cast.project, fields={"title": "Go", "owner": cast.project.sponsor}
+        actor=cast.pm,
+        model=Decision,
+        register=cast.project,
+        fields={"title": "Go", "owner": cast.project.sponsor},
     )
     assert made.status == "made" and made.decided_on == timezone.localdate()
