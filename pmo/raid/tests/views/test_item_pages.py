@@ -182,7 +182,8 @@ def test_escalating_needs_a_note(cast):
     risk = RiskFactory(project=cast.project)
 
     response = client_for(cast.pm).post(
-        f"/raid/risks/{risk.pk}/escalate/", {"escalated_to": "programme", "escalation_note": " ", "version": 1}
+        f"/raid/risks/{risk.pk}/escalate/",
+        {"escalated_to": "programme", "escalation_note": " ", "version": 1},
     )
 
     assert response.status_code == 400
@@ -195,7 +196,8 @@ def test_a_project_outside_any_programme_cannot_escalate_to_a_programme(cast):
     risk = RiskFactory(project=cast.other_project)
 
     response = client_for(cast.other_pm).post(
-        f"/raid/risks/{risk.pk}/escalate/", {"escalated_to": "programme", "escalation_note": "Big", "version": 1}
+        f"/raid/risks/{risk.pk}/escalate/",
+        {"escalated_to": "programme", "escalation_note": "Big", "version": 1},
     )
 
     assert field_error(response, "escalated_to") == (
@@ -262,8 +264,9 @@ def test_only_the_pmo_deletes(cast):
     deleted = client_for(cast.officer).post(f"/raid/risks/{risk.pk}/delete/", {"version": 1})
 
     assert refused.status_code == 403
-    assert f"You do not have permission to delete RSK-{risk.pk} (only the PMO deletes RAID items)." in text_of(
-        refused
+    assert (
+        f"You do not have permission to delete RSK-{risk.pk} (only the PMO deletes RAID items)."
+        in text_of(refused)
     )
     assert f"Delete RSK-{risk.pk} {risk.title}?" in text_of(confirm)
     assert deleted.status_code == 302 and deleted["Location"] == "/raid/projects/WEB/?kind=risks"
@@ -272,7 +275,9 @@ def test_only_the_pmo_deletes(cast):
 
 def test_the_history_says_who_escalated_and_why(cast):
     risk = RiskFactory(project=cast.project)
-    services.raid_item_escalate(actor=cast.pm, item=risk, to=Level.PORTFOLIO, note="Too big", expected_version=1)
+    services.raid_item_escalate(
+        actor=cast.pm, item=risk, to=Level.PORTFOLIO, note="Too big", expected_version=1
+    )
 
     response = client_for(cast.analyst).get(f"/raid/risks/{risk.pk}/history/")
 
