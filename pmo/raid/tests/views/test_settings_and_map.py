@@ -91,8 +91,8 @@ def test_the_map_draws_each_project_and_lists_every_dependency(cast):
         "CRM depends on WEB",
     ]
     assert [row[:3] for row in table_rows(response, "edges")] == [
-        ["CRM", "WEB", f"DEP-2 Web forms"],
-        ["WEB", "HR", f"DEP-1 HR feed"],
+        ["CRM", "WEB", "DEP-2 Web forms"],
+        ["WEB", "HR", "DEP-1 HR feed"],
     ]
 
 
