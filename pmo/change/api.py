@@ -261,7 +261,7 @@ class ChangeSettingsSerializer(VersionedSerializer):
 
 def change_settings_list(*, user: Any) -> QuerySet[ChangeSettings]:
     """The one row of delegated limits (made with the defaults if missing)."""
-    return ChangeSettings.objects.filter(pk=selectors.change_settings().pk)
+    return ChangeSettings.objects.filter(pk=selectors.change_settings().pk).order_by("pk")
 
 
 @settings_schema(ChangeSettingsSerializer, "change-settings")

@@ -719,6 +719,12 @@ class SettingsViewSet(RegisterViewSet):
     filter_backends: ClassVar[list[Any]] = []
     updater: ClassVar[Callable[..., DomainModel]]
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # No one adds or deletes the row: say so (405) before judging who is asking.
+        if (request.method or "").lower() not in self.http_method_names:
+            raise exceptions.MethodNotAllowed(request.method or "")
+        super().initial(request, *args, **kwargs)
+
     def _update(self, instance: DomainModel, fields: dict[str, Any], version: int) -> DomainModel:
         return type(self).updater(
             actor=self.actor, settings_row=instance, fields=fields, expected_version=version
@@ -737,7 +743,7 @@ def settings_schema(serializer: type[serializers.Serializer], tag: str) -> Calla
 
 def raid_settings_list(*, user: Any) -> QuerySet[RaidSettings]:
     """The one row of RAID settings (made with the defaults if missing)."""
-    return RaidSettings.objects.filter(pk=selectors.raid_settings().pk)
+    return RaidSettings.objects.filter(pk=selectors.raid_settings().pk).order_by("pk")
 
 
 @settings_schema(RaidSettingsSerializer, "raid-settings")
