@@ -61,6 +61,13 @@ class Thresholds:
     missing_reports_amber: int = 1
     missing_reports_red: int = 2
     stale_report_days: int = 45
+    # Open RAID items not reviewed within ``stale_raid_days`` (the PMO's RAID setting), and open
+    # items whose date has passed, count against the risks area.
+    stale_raid_days: int = 30
+    stale_raid_amber: int = 3
+    stale_raid_red: int = 10
+    past_due_raid_amber: int = 2
+    past_due_raid_red: int = 5
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Evidence:
     open_high_risks: int = 0
     missing_reports: int = 0  # reports owed in recent periods and not handed in
     days_since_report: int | None = None  # None: never reported
+    stale_raid_items: int = 0  # open RAID items not reviewed within the stale period
+    past_due_raid_items: int = 0  # open RAID items whose date has passed
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,28 @@ def _count_rating(count: int, amber: int, red: int) -> Rating:
     if count >= amber:
         return Rating.AMBER
     return Rating.GREEN
+
+
+def _items(count: int) -> str:
+    return f"{count} RAID item{'' if count == 1 else 's'}"
+
+
+def _raid_reasons(evidence: Evidence, thresholds: Thresholds) -> tuple[Rating, list[str]]:
+    """What the RAID registers say against the risks area: stale and past-due items."""
+    rating, reasons = Rating.GREEN, []
+    stale = _count_rating(evidence.stale_raid_items, thresholds.stale_raid_amber, thresholds.stale_raid_red)
+    if stale > Rating.GREEN:
+        rating = stale
+        reasons.append(
+            f"{_items(evidence.stale_raid_items)} not reviewed in {thresholds.stale_raid_days} days"
+        )
+    late = _count_rating(
+        evidence.past_due_raid_items, thresholds.past_due_raid_amber, thresholds.past_due_raid_red
+    )
+    if late > Rating.GREEN:
+        rating = max(rating, late)
+        reasons.append(f"{_items(evidence.past_due_raid_items)} past due")
+    return rating, reasons
 
 
 def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -> dict[Area, Verdict]:
@@ -114,6 +145,10 @@ def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -
             if found > Rating.GREEN:
                 rating = max(rating, found)
                 reasons.append(f"{evidence.open_high_risks} open high risk(s)")
+        if area is Area.RISKS:
+            found, raid = _raid_reasons(evidence, thresholds)
+            rating = max(rating, found)
+            reasons += raid
         verdicts[area] = Verdict(rating, tuple(reasons))
     return verdicts
 

@@ -4,9 +4,10 @@ the verdicts compared with what each project manager declared ("green outside, r
 
 The facts per project: its tolerance checks, its overdue milestones (forecast in its latest
 handed-in report before today and not achieved, or a baseline milestone past due and not
-achieved), its open high risks (as its latest report states them), the reports it owes for the
-last three periods that are past due and has not handed in, and the days since its latest
-handed-in report.
+achieved), its open high risks (its risk register's, live, when it keeps one in the system; else
+as its latest report declares them), its open RAID items not reviewed within the RAID stale
+period and those past their date, the reports it owes for the last three periods that are past
+due and has not handed in, and the days since its latest handed-in report.
 """
 
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from pmo.engine.evidence import (
@@ -30,6 +31,8 @@ from pmo.engine.evidence import (
 )
 from pmo.engine.tolerance import Dimension, Status
 from pmo.portfolio.models import Project
+from pmo.raid import selectors as raid
+from pmo.raid.models import REGISTERS, RaidSettings, Risk
 from pmo.reporting.choices import HANDED_IN_STATES, ToleranceState
 from pmo.reporting.models import (
     Baseline,
@@ -159,6 +162,64 @@ def _milestones(
     }
 
 
+@dataclass(frozen=True)
+class RaidFacts:
+    """What a project's RAID registers say: whether it keeps a risk register (has any risk),
+    its open high risks, and its open items that are stale or past their date."""
+
+    keeps_risk_register: bool = False
+    high_risks: int = 0
+    stale: int = 0
+    past_due: int = 0
+
+
+def raid_facts(
+    projects: QuerySet[Project], *, today: date | None = None, config: RaidSettings | None = None
+) -> dict[int, RaidFacts]:
+    """The RAID facts of each project of ``projects`` that has any RAID item, by project id: one
+    query (the six registers' grouped counts in one UNION ALL), plus one for the RAID settings
+    unless given as ``config``."""
+    today = today or timezone.localdate()
+    config = config or raid.raid_settings()
+    ids = projects.order_by().values("pk")
+
+    def counted(queryset: QuerySet[Any], what: str) -> QuerySet[Any]:
+        return (
+            queryset.order_by()
+            .annotate(what=Value(what, output_field=CharField()))
+            .values("project_id", "what")
+            .annotate(n=Count("pk"))
+        )
+
+    risks = Risk.objects.filter(project_id__in=ids)
+    parts = [counted(risks, "risks"), counted(raid.high_risks(risks, config.matrix), "high")]
+    stale_before = config.stale_before(today)
+    for model in REGISTERS.values():
+        items = model._default_manager.filter(project_id__in=ids)
+        parts.append(counted(raid.stale(items, stale_before=stale_before), "stale"))
+        parts.append(counted(raid.past_due(items, today=today), "past_due"))
+    counts: dict[int, dict[str, int]] = {}
+    for project_id, what, n in parts[0].union(*parts[1:], all=True).values_list("project_id", "what", "n"):
+        found = counts.setdefault(project_id, {})
+        found[what] = found.get(what, 0) + n
+    return {
+        project_id: RaidFacts(
+            keeps_risk_register=bool(found.get("risks")),
+            high_risks=found.get("high", 0),
+            stale=found.get("stale", 0),
+            past_due=found.get("past_due", 0),
+        )
+        for project_id, found in counts.items()
+    }
+
+
+def register_high_risks(project: Project) -> int | None:
+    """The project's open high risks as its risk register counts them now; None when it keeps
+    no risk register in the system (has no RAID risk), so its report's figure is declared."""
+    facts = raid_facts(Project.objects.filter(pk=project.pk)).get(project.pk)
+    return facts.high_risks if facts is not None and facts.keeps_risk_register else None
+
+
 # (report field, label, area; None for overall) of each declared status compared.
 JUDGED: tuple[tuple[str, str, Area | None], ...] = (
     ("overall_status", "Overall", None),
@@ -199,13 +260,18 @@ def project_evidence(
     periods: list[ReportingPeriod] | None = None,
     config: ReportingSettings | None = None,
     starts: Mapping[int, date | None] | None = None,
+    raid_config: RaidSettings | None = None,
 ) -> dict[int, ProjectEvidence]:
     """The evidence on each project of ``projects`` (a queryset, used in subqueries), by project
-    id, in eight queries; fewer when given ``periods`` (every period, newest first) and the
-    reporting settings ``config``, and each project's planned start as ``starts``."""
+    id, in ten queries; fewer when given ``periods`` (every period, newest first), the
+    reporting settings ``config``, the RAID settings ``raid_config`` and each project's planned
+    start as ``starts``."""
     today = today or timezone.localdate()
     config = config or reporting_settings()
-    thresholds = Thresholds(stale_report_days=config.stale_report_days)
+    raid_config = raid_config or raid.raid_settings()
+    thresholds = Thresholds(
+        stale_report_days=config.stale_report_days, stale_raid_days=raid_config.stale_days
+    )
     if periods is None:
         periods = list(ReportingPeriod.objects.order_by("-start"))
     owed_periods = [p for p in periods if p.due < today][:RECENT_PERIODS]
@@ -254,18 +320,27 @@ def project_evidence(
         .annotate(periods=Count("period_id", distinct=True))
         .values_list("project_id", "periods")
     )
+    registers = raid_facts(projects, today=today, config=raid_config)
+    no_raid = RaidFacts()
     zone = timezone.get_current_timezone()
     result: dict[int, ProjectEvidence] = {}
     for project_id, planned_start in starts.items():
         report = reports.get(project_id)
         owed = [p for p in owed_periods if planned_start is None or p.end >= planned_start]
         facts = milestones.get(project_id, [])
+        register = registers.get(project_id, no_raid)
+        if register.keeps_risk_register:
+            high_risks = register.high_risks
+        else:
+            high_risks = report["high_risks_open"] if report else 0
         evidence = Evidence(
             tolerances=checks.get(project_id, {}),
             overdue_milestones=sum(1 for m in facts if m.is_overdue(today, report and report["period__end"])),
-            open_high_risks=report["high_risks_open"] if report else 0,
+            open_high_risks=high_risks,
             missing_reports=max(len(owed) - handed_in.get(project_id, 0), 0),
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,
+            stale_raid_items=register.stale,
+            past_due_raid_items=register.past_due,
         )
         areas = assess_evidence(evidence, thresholds)
         whole = overall(evidence, areas, thresholds)

@@ -39,6 +39,14 @@ VERSION_MISSING = (
 MILESTONE_NEEDS_DATE = "Give the milestone's date, or clear its name to leave it out."
 MILESTONE_NEEDS_NAME = "Name the milestone, or clear its date to leave it out."
 NO_RATING = "Not rated"
+HIGH_RISKS_FROM_REGISTER = (
+    "From the project's risk register: {count} open high risk{s} now. The figure is counted again "
+    "and fixed when the report is submitted; change it in the register."
+)
+HIGH_RISKS_DECLARED = (
+    "As you declare it: this project keeps no risk register in the system yet. Once it logs a "
+    "risk, the register's figure replaces this one."
+)
 LONG_TEXT = forms.Textarea(attrs={"rows": 4})
 
 
@@ -93,12 +101,26 @@ class ReportForm(VersionedModelForm):
             **dict.fromkeys(REPORT_TEXTS, LONG_TEXT),
         }
 
-    def __init__(self, *args: Any, scale: str = StatusScale.RAG, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, scale: str = StatusScale.RAG, register_high_risks: int | None = None, **kwargs: Any
+    ) -> None:
+        """``register_high_risks``: the project's risk register's figure, when it keeps one;
+        the field then shows it and cannot be typed over."""
         super().__init__(*args, **kwargs)
         for name in STATUS_FIELDS:
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = rating_choices(scale)
             field.required = False
+        high_risks = self.fields["high_risks_open"]
+        if register_high_risks is None:
+            high_risks.help_text = HIGH_RISKS_DECLARED
+        else:
+            high_risks.disabled = True
+            high_risks.initial = register_high_risks
+            self.initial["high_risks_open"] = register_high_risks
+            high_risks.help_text = HIGH_RISKS_FROM_REGISTER.format(
+                count=register_high_risks, s="" if register_high_risks == 1 else "s"
+            )
 
     def status_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in STATUS_FIELDS]

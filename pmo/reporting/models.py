@@ -170,7 +170,17 @@ class HighlightReport(DomainModel):
         help_text="Deliverables added (+) or removed (-) against the baseline scope, in percent.",
     )
     quality_criteria_at_risk = models.PositiveSmallIntegerField("acceptance criteria at risk", default=0)
-    high_risks_open = models.PositiveSmallIntegerField("open high risks", default=0)
+    high_risks_open = models.PositiveSmallIntegerField(
+        "open high risks",
+        default=0,
+        help_text="From the project's risk register when it keeps one in the system; else as declared.",
+    )
+    high_risks_from_register = models.BooleanField(
+        "open high risks counted from the risk register",
+        default=False,
+        editable=False,
+        help_text="Set by the system: the figure is the risk register's, fixed on submission.",
+    )
     change_requests = models.TextField("requests for change", blank=True)
     key_risks_issues = models.TextField("key risks and issues", blank=True)
     support_needed = models.TextField("support or decisions needed", blank=True)

@@ -51,7 +51,7 @@ from pmo.reporting.choices import (
     StatusScale,
     ToleranceDimension,
 )
-from pmo.reporting.evidence import current_baseline_ids, latest_report_ids
+from pmo.reporting.evidence import current_baseline_ids, latest_report_ids, register_high_risks
 from pmo.reporting.models import (
     Baseline,
     BaselineMilestone,
@@ -270,6 +270,7 @@ def highlight_report_start(
                 forecast_benefits=baseline.benefits_value or None,
             )
             milestones = [MilestoneForecast(m.name, m.due) for m in baseline.milestones.all()]
+    fields.update(_high_risks(project))
     report = record_create(
         model=HighlightReport,
         actor=actor,
@@ -279,6 +280,15 @@ def highlight_report_start(
     )
     _set_milestones(report, milestones, check=False)
     return report
+
+
+def _high_risks(project: Project) -> dict[str, Any]:
+    """The report's open high risks where the project keeps a risk register: the register's
+    figure, which replaces the declared one (nothing to change otherwise)."""
+    figure = register_high_risks(project)
+    if figure is None:
+        return {"high_risks_from_register": False}
+    return {"high_risks_open": figure, "high_risks_from_register": True}
 
 
 def _check_milestones(project: Project, milestones: Sequence[MilestoneForecast]) -> None:
@@ -363,7 +373,12 @@ def highlight_report_update(
     if milestones is not None:
         _check_milestones(current.project, milestones)
     version = current.version
-    updated = record_update(instance=report, actor=actor, fields=fields, expected_version=expected_version)
+    updated = record_update(
+        instance=report,
+        actor=actor,
+        fields={**fields, **_high_risks(current.project)},
+        expected_version=expected_version,
+    )
     changed = milestones is not None and _set_milestones(updated, milestones, check=False)
     if changed and updated.version == version:
         # Only the milestones changed: the report still gets a new version and history entry.
@@ -412,6 +427,9 @@ def highlight_report_submit(
     _check_forecasts(current.project, {"forecast_finish": current.forecast_finish})
     milestones = list(current.milestones.all())
     _check_milestones(current.project, [MilestoneForecast(m.name, m.forecast) for m in milestones])
+    register = _high_risks(current.project)  # the risk tolerance judges the register's figure
+    for name, value in register.items():
+        setattr(current, name, value)
     assessments = _assess(current.project, current)
     verdict = worst(assessments).value if assessments else ""
     submitted = record_update(
@@ -422,6 +440,7 @@ def highlight_report_submit(
             "submitted_by": actor,
             "submitted_at": timezone.now(),
             "tolerance_status": verdict,
+            **register,
         },
         expected_version=expected_version,
         reason="Submitted",

@@ -40,6 +40,7 @@ from pmo.reporting.choices import (
     ReportStatus,
     ToleranceDimension,
 )
+from pmo.reporting.evidence import register_high_risks
 from pmo.reporting.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -590,10 +591,11 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, NOT_EDITABLE.format(status=report.get_status_display().lower()))
         return redirect(report.get_absolute_url())
     scale = selectors.reporting_settings().status_scale
+    register = register_high_risks(report.project)
     conflict = ""
     milestone_errors: list[str] = []
     if request.method == "POST":
-        form = ReportForm(request.POST, instance=report, scale=scale)
+        form = ReportForm(request.POST, instance=report, scale=scale, register_high_risks=register)
         rows = MilestoneRows(request.POST, prefix="milestones")
         submit = request.POST.get("action") == "submit"
         if form.is_valid() and rows.is_valid():
@@ -622,7 +624,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
                 return _finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
         report.refresh_from_db()
     else:
-        form = ReportForm(instance=report, scale=scale)
+        form = ReportForm(instance=report, scale=scale, register_high_risks=register)
         rows = MilestoneRows(initial=_milestone_initial(report), prefix="milestones")
     return render(
         request,

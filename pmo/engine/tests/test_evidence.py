@@ -29,6 +29,8 @@ evidence = st.builds(
     open_high_risks=counts,
     missing_reports=counts,
     days_since_report=st.none() | st.integers(min_value=0, max_value=400),
+    stale_raid_items=counts,
+    past_due_raid_items=counts,
 )
 ratings = st.sampled_from(list(Rating))
 
@@ -55,6 +57,8 @@ def worse(draw: st.DrawFn, facts: Evidence) -> Evidence:
         open_high_risks=facts.open_high_risks + draw(counts),
         missing_reports=facts.missing_reports + draw(counts),
         days_since_report=days,
+        stale_raid_items=facts.stale_raid_items + draw(counts),
+        past_due_raid_items=facts.past_due_raid_items + draw(counts),
     )
 
 
@@ -142,3 +146,56 @@ def test_one_open_high_risk_alone_is_not_evidence_against_a_green_status():
     """A single high risk being managed is normal; two or more turn the risk area amber."""
     assert assess_evidence(Evidence(open_high_risks=1))[Area.RISKS] == Verdict(Rating.GREEN, ())
     assert assess_evidence(Evidence(open_high_risks=2))[Area.RISKS].rating is Rating.AMBER
+
+
+def test_stale_raid_items_count_against_the_risks_area_with_the_stale_period_in_the_reason():
+    thresholds = Thresholds(stale_raid_days=30, stale_raid_amber=3, stale_raid_red=10)
+    assert assess_evidence(Evidence(stale_raid_items=2), thresholds)[Area.RISKS] == Verdict(Rating.GREEN, ())
+    four = assess_evidence(Evidence(stale_raid_items=4), thresholds)
+    assert four[Area.RISKS] == Verdict(Rating.AMBER, ("4 RAID items not reviewed in 30 days",))
+    assert overall(Evidence(stale_raid_items=4), four, thresholds).reasons[0] == (
+        "4 RAID items not reviewed in 30 days"
+    )
+    ten = assess_evidence(Evidence(stale_raid_items=10), Thresholds(stale_raid_days=14))
+    assert ten[Area.RISKS] == Verdict(Rating.RED, ("10 RAID items not reviewed in 14 days",))
+    assert {area for area, v in four.items() if v.rating > Rating.GREEN} == {Area.RISKS}
+
+
+def test_past_due_raid_items_count_against_the_risks_area_after_high_risks():
+    facts = Evidence(open_high_risks=2, past_due_raid_items=5, stale_raid_items=1)
+    verdict = assess_evidence(facts, Thresholds(past_due_raid_amber=2, past_due_raid_red=5))[Area.RISKS]
+    assert verdict == Verdict(Rating.RED, ("2 open high risk(s)", "5 RAID items past due"))
+    one = Thresholds(past_due_raid_amber=1)
+    assert assess_evidence(Evidence(past_due_raid_items=1), one)[Area.RISKS].reasons == (
+        "1 RAID item past due",
+    )
+
+
+@given(counts, counts, st.integers(min_value=1, max_value=365))
+def test_raid_counts_below_both_thresholds_leave_the_risks_area_green(stale, late, days):
+    thresholds = Thresholds(
+        stale_raid_days=days,
+        stale_raid_amber=stale + 1,
+        stale_raid_red=stale + 2,
+        past_due_raid_amber=late + 1,
+        past_due_raid_red=late + 2,
+    )
+    facts = Evidence(stale_raid_items=stale, past_due_raid_items=late)
+    assert assess_evidence(facts, thresholds)[Area.RISKS] == Verdict(Rating.GREEN, ())
+
+
+@given(st.integers(min_value=0, max_value=50), st.integers(min_value=1, max_value=365))
+def test_stale_raid_rating_follows_its_thresholds(stale, days):
+    thresholds = Thresholds(stale_raid_days=days)
+    verdict = assess_evidence(Evidence(stale_raid_items=stale), thresholds)[Area.RISKS]
+    expected = (
+        Rating.RED
+        if stale >= thresholds.stale_raid_red
+        else Rating.AMBER
+        if stale >= thresholds.stale_raid_amber
+        else Rating.GREEN
+    )
+    assert verdict.rating is expected
+    assert any(f"not reviewed in {days} days" in reason for reason in verdict.reasons) == (
+        expected > Rating.GREEN
+    )
