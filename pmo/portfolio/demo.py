@@ -19,12 +19,15 @@ any randomness from ``ctx.rng`` only, so the demo stays deterministic.
 """
 
 import datetime as dt
+import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
 from typing import Any
+from unittest import mock
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -159,6 +162,37 @@ def demo_build(*, today: dt.date | None = None) -> DemoContext:
     for step in demo_steps():
         step(ctx)
     return ctx
+
+
+# --- the clock: replaying past events --------------------------------------------------------
+
+
+def demo_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """``day`` at ``hour:minute`` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@contextmanager
+def demo_at(moment: dt.datetime) -> Iterator[None]:
+    """Run the services as at ``moment`` (Django's ``timezone.now`` and ``localdate``); each read
+    of the clock moves it on a microsecond, so the events of one call keep their order in the
+    history. Used only inside ``demo_build``'s steps (one thread: the ``pmo demo`` command)."""
+    ticks = itertools.count()
+
+    def now() -> dt.datetime:
+        return moment + dt.timedelta(microseconds=next(ticks))
+
+    def localdate(value: dt.datetime | None = None, tz: Any = None) -> dt.date:
+        return timezone.localtime(value if value is not None else now(), tz).date()
+
+    with mock.patch.object(timezone, "now", new=now), mock.patch.object(timezone, "localdate", new=localdate):
+        yield
+
+
+def demo_run(moment: dt.datetime, call: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call a service as at ``moment``."""
+    with demo_at(moment):
+        return call(**kwargs)
 
 
 def demo_logins_present() -> list[tuple[DemoLogin, User, bool]]:
