@@ -258,6 +258,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "impacts": range(1, matrix.impact_levels + 1),
             "total": heat.total,
             "top": _rows(top, matrix=matrix, today=today, stale_before=stale_before),
+            "top_limit": TOP_RISKS,
             "themes": themes,
             "counts": counts,
             "stale_days": settings_row.stale_days,

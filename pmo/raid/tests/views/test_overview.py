@@ -114,3 +114,11 @@ def test_a_confidential_projects_risks_are_left_out_for_a_non_member(cast):
     assert cell(for_pm, "residual", 5, 5)[0] == "0 high"
     assert table_rows(for_pm, "top-risks") == [["No open risks."]]
     assert cell(for_pmo, "residual", 5, 5)[0] == "1 high"
+
+
+def test_filtered_by_programme_the_overview_links_to_its_register(cast):
+    response = client_for(cast.analyst).get("/raid/", {"programme": cast.programme.pk})
+
+    link = doc(response).xpath("//*[@data-testid='home-registers']//a")[0]
+    assert link.text_content() == "Open the Digital programme's register"
+    assert link.get("href") == f"/raid/programmes/{cast.programme.pk}/"
