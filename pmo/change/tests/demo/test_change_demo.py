@@ -1,0 +1,82 @@
+"""The demo's change log: every state, the delegated limits at work, and the baselines that
+approved changes made."""
+
+import pytest
+from django.db.models import Q
+
+from pmo.change import selectors
+from pmo.change.choices import Authority, ChangeStatus
+from pmo.change.demo import DATA_MIGRATION
+from pmo.change.models import ChangeRequest
+from pmo.change.services import may_decide
+from pmo.core.models import Notification, User
+from pmo.raid.choices import IssueType
+from pmo.reporting.choices import BaselineSource
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def test_changes_in_every_state_and_assessed_ones_at_every_authority() -> None:
+    states = set(ChangeRequest.objects.values_list("status", flat=True))
+    waiting = ChangeRequest.objects.filter(status=ChangeStatus.ASSESSED)
+
+    assert states == set(ChangeStatus.values)
+    assert set(waiting.values_list("authority", flat=True)) == set(Authority.values)
+    assert ChangeRequest.objects.values("project").distinct().count() >= 10
+
+
+def test_every_approved_time_or_cost_change_made_the_next_baseline_linked_both_ways() -> None:
+    approved = ChangeRequest.objects.filter(status__in=[ChangeStatus.APPROVED, ChangeStatus.IMPLEMENTED])
+    with_impact = approved.filter(~Q(impact_days=0) | ~Q(impact_cost=0))
+
+    assert with_impact.count() == 3
+    for change in with_impact.select_related("new_baseline", "decided_by"):
+        baseline = change.new_baseline
+        assert baseline is not None, change
+        assert baseline.source == BaselineSource.CHANGE_REQUEST
+        assert list(baseline.change_requests.all()) == [change]
+        assert baseline.approved_by == change.decided_by
+        assert change.reference in baseline.reason
+    # a change with no time, cost or benefits impact leaves the baseline alone
+    assert approved.filter(impact_days=0, impact_cost=0, new_baseline=None).exists()
+    # nothing else made a baseline from a change
+    assert not ChangeRequest.objects.exclude(pk__in=with_impact).exclude(new_baseline=None).exists()
+
+
+def test_the_sponsor_approved_the_pm_logins_change_and_the_head_recorded_the_boards() -> None:
+    sponsors = ChangeRequest.objects.get(project__name=DATA_MIGRATION, status=ChangeStatus.IMPLEMENTED)
+    boards = ChangeRequest.objects.get(authority=Authority.BOARD, status=ChangeStatus.APPROVED)
+
+    assert sponsors.project.project_manager.user == user("pm")
+    assert (sponsors.authority, sponsors.decided_by) == (Authority.SPONSOR, user("sponsor"))
+    assert sponsors.new_baseline.number == 2
+    assert sponsors.new_baseline.budget_at_completion == sponsors.project.budget + sponsors.impact_cost
+    assert boards.decided_by == user("head")
+    assert boards.new_baseline.approved_by == user("head")
+    pm_approved = ChangeRequest.objects.filter(authority=Authority.PROJECT_MANAGER, decided_by=user("pm"))
+    assert pm_approved.count() == 2
+
+
+def test_one_change_came_from_a_request_for_change_issue_and_awaits_the_sponsor() -> None:
+    change = ChangeRequest.objects.select_related("issue", "project").get(issue__isnull=False)
+
+    assert change.issue.issue_type == IssueType.REQUEST_FOR_CHANGE
+    assert change.issue.project_id == change.project_id
+    assert change.project.name == DATA_MIGRATION
+    assert (change.status, change.authority) == (ChangeStatus.ASSESSED, Authority.SPONSOR)
+    assert change in selectors.awaiting_decision(user=user("sponsor"))
+    assert may_decide(user("sponsor"), change)
+    assert not may_decide(user("pm"), change)  # beyond the project manager's limits
+
+
+def test_decisions_waiting_are_announced_unread_and_nothing_is_left_to_email() -> None:
+    sponsor_news = Notification.objects.filter(recipient=user("sponsor"), read_at=None)
+
+    assert sponsor_news.filter(subject__startswith="Decision needed: ").exists()
+    assert not Notification.objects.filter(emailed=False).exists()
+    pm_waiting = selectors.awaiting_decision(user=user("pm")).filter(authority=Authority.PROJECT_MANAGER)
+    assert [may_decide(user("pm"), change) for change in pm_waiting] == [True]
