@@ -2,12 +2,14 @@
 the reporting services, which check permissions, states and versions and write history. Every
 form that changes a record carries the version it was read at."""
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
 
 from pmo.portfolio.forms import DATE, SHORT_TEXT
 from pmo.portfolio.models import Person, Portfolio
+from pmo.raid.models import RaidItem, Risk
 from pmo.reporting.choices import (
     RAG_RATINGS,
     ActionStatus,
@@ -22,6 +24,7 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingSettings,
 )
+from pmo.reporting.selectors import reference_parts
 from pmo.reporting.services import (
     ACTION_FIELDS,
     REASON_REQUIRED,
@@ -89,8 +92,23 @@ def rating_choices(scale: str) -> list[tuple[str, str]]:
     return [("", NO_RATING), *((r.value, r.label) for r in ratings)]
 
 
+def citable_label(item: RaidItem) -> str:
+    """How the report form offers an item to cite: reference, title and why it is on top."""
+    if isinstance(item, Risk):
+        detail = f"risk, residual score {item.residual_score}"
+    else:
+        detail = f"issue, {item.get_priority_display().lower()} priority"  # type: ignore[attr-defined]
+    return f"{item.reference} {item.title} ({detail})"
+
+
 class ReportForm(VersionedModelForm):
-    """A draft highlight report: statuses on the PMO's scale, the narrative and the forecasts."""
+    """A draft highlight report: statuses on the PMO's scale, the narrative, the forecasts and
+    the RAID items it cites (the project's top open risks and issues offered as ticks, any other
+    item by reference)."""
+
+    cite = forms.MultipleChoiceField(
+        label="Top open risks and issues to cite", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = HighlightReport
@@ -102,11 +120,28 @@ class ReportForm(VersionedModelForm):
         }
 
     def __init__(
-        self, *args: Any, scale: str = StatusScale.RAG, register_high_risks: int | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        scale: str = StatusScale.RAG,
+        register_high_risks: int | None = None,
+        citable: Sequence[RaidItem] = (),
+        **kwargs: Any,
     ) -> None:
         """``register_high_risks``: the project's risk register's figure, when it keeps one;
-        the field then shows it and cannot be typed over."""
+        the field then shows it and cannot be typed over. ``citable``: the items offered as
+        ticks; the text field holds the other references."""
         super().__init__(*args, **kwargs)
+        offered = [item.reference for item in citable]
+        cited = reference_parts(self.instance.raid_references)
+        if offered:
+            cast(forms.MultipleChoiceField, self.fields["cite"]).choices = [
+                (item.reference, citable_label(item)) for item in citable
+            ]
+            self.initial["cite"] = [ref for ref in cited if ref in offered]
+            self.initial["raid_references"] = ", ".join(ref for ref in cited if ref not in offered)
+            self.fields["raid_references"].label = "Other RAID items cited"
+        else:
+            del self.fields["cite"]
         for name in STATUS_FIELDS:
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = rating_choices(scale)
@@ -122,8 +157,19 @@ class ReportForm(VersionedModelForm):
                 count=register_high_risks, s="" if register_high_risks == 1 else "s"
             )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "raid_references" in data:
+            ticked = data.get("cite") or []
+            typed = reference_parts(data["raid_references"])
+            data["raid_references"] = ", ".join(dict.fromkeys([*ticked, *typed]))
+        return data
+
     def status_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in STATUS_FIELDS]
+
+    def citation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("cite", "raid_references") if name in self.fields]
 
     def text_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in REPORT_TEXTS]

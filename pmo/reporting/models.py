@@ -183,6 +183,12 @@ class HighlightReport(DomainModel):
     )
     change_requests = models.TextField("requests for change", blank=True)
     key_risks_issues = models.TextField("key risks and issues", blank=True)
+    raid_references = models.CharField(
+        "RAID items cited",
+        max_length=500,
+        blank=True,
+        help_text="The project's RAID items the report cites, by reference: e.g. RSK-12, ISS-3.",
+    )
     support_needed = models.TextField("support or decisions needed", blank=True)
     lessons = models.TextField("lessons", blank=True)
     submitted_by = models.ForeignKey(

@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher
 
 from pmo.reporting.choices import Rating, ReportDimension, ToleranceState
 from pmo.reporting.models import Baseline, HighlightReport, ToleranceCheck
+from pmo.reporting.selectors import cited_items
 
 NO_RATING = "Not rated"
 
@@ -63,8 +64,16 @@ def _difference(forecast: Decimal | None, baseline: Decimal | None) -> Decimal |
     return forecast - baseline
 
 
-def report_pdf_context(report: HighlightReport) -> dict[str, Any]:
-    """What the PDF shows, worked out here so the template only lays it out."""
+@dataclass(frozen=True)
+class CitedRow:
+    reference: str
+    title: str  # empty when the reference names no item of the project any more
+    url: str  # absolute, so the link works from the PDF file
+
+
+def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any]:
+    """What the PDF shows, worked out here so the template only lays it out. ``site`` (such as
+    ``https://pmo.example``) makes the links to cited RAID items absolute."""
     baseline = _baseline_in_force(report)
     baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
     milestones = []
@@ -105,13 +114,20 @@ def report_pdf_context(report: HighlightReport) -> dict[str, Any]:
         ),
         "tolerance_state": report.tolerance_status or "none",
         "checks": checks,
+        "cited": [
+            CitedRow(reference, item.title, f"{site}{item.get_absolute_url()}")
+            if item is not None
+            else CitedRow(reference, "", "")
+            for reference, item in cited_items(project_id=report.project_id, text=report.raid_references)
+        ],
         "generated_at": timezone.localtime(),
     }
 
 
-def highlight_report_pdf(report: HighlightReport) -> bytes:
+def highlight_report_pdf(report: HighlightReport, site: str = "") -> bytes:
     """The report as a printable A4 PDF: statuses in words and colour, forecasts against the
-    baseline, milestones, tolerances and the PM's narrative."""
-    html = render_to_string("reporting/report_pdf.html", report_pdf_context(report))
+    baseline, milestones, tolerances, the PM's narrative and the RAID items cited (linked to
+    ``site``'s pages)."""
+    html = render_to_string("reporting/report_pdf.html", report_pdf_context(report, site))
     document = HTML(string=html, base_url=None, url_fetcher=no_fetching())
     return bytes(document.write_pdf())

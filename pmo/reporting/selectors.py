@@ -1,15 +1,19 @@
 """Reads of the reporting cycle, restricted to what the user may see."""
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from pmo.core.permissions import is_staff_member
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import project_visibility
+from pmo.raid.choices import Priority
+from pmo.raid.models import Issue, RaidItem, Risk
+from pmo.raid.selectors import open_items, parse_reference, top_risks
 from pmo.reporting.choices import HANDED_IN_STATES, ActionStatus, ExceptionStatus, PeriodStatus
 from pmo.reporting.models import (
     Baseline,
@@ -200,3 +204,47 @@ def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:
 
 def open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("start")
+
+
+# RAID items a report cites --------------------------------------------------------------------
+
+
+def reference_parts(text: str) -> list[str]:
+    """The references in ``text``, as typed (split on commas, semicolons and spaces)."""
+    return [part for part in re.split(r"[,;\s]+", text or "") if part]
+
+
+def cited_items(*, project_id: int, text: str) -> list[tuple[str, RaidItem | None]]:
+    """Each reference of ``text`` (``RSK-12, ISS-3``) with the item of the project it names, or
+    None where it names none (any more): one query per register cited, six at most."""
+    wanted: list[tuple[str, type[RaidItem] | None, int]] = []
+    for part in reference_parts(text):
+        try:
+            model, pk = parse_reference(part)
+        except ValueError:
+            wanted.append((part, None, 0))
+        else:
+            wanted.append((f"{model.PREFIX}-{pk}", model, pk))
+    found: dict[tuple[type[RaidItem], int], RaidItem] = {}
+    for model in {model for _, model, _ in wanted if model is not None}:
+        pks = [pk for _, m, pk in wanted if m is model]
+        for item in model._default_manager.filter(project_id=project_id, pk__in=pks):
+            found[(model, item.pk)] = item
+    return [(reference, found.get((model, pk)) if model else None) for reference, model, pk in wanted]
+
+
+CITABLE_EACH = 5  # the top open risks and issues a draft offers to cite
+
+
+def citable_items(project: Project) -> list[RaidItem]:
+    """What a draft offers to cite: the project's worst open risks (by residual score, then
+    expected value) and its open issues (highest priority, then soonest due), five of each."""
+    risks = top_risks(Risk.objects.filter(project=project))[:CITABLE_EACH]
+    priority = Case(
+        *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),
+        output_field=IntegerField(),
+    )
+    issues = open_items(Issue.objects.filter(project=project)).order_by(
+        priority, F("due").asc(nulls_last=True), "pk"
+    )
+    return [*risks, *issues[:CITABLE_EACH]]

@@ -34,6 +34,7 @@ from pmo.engine.tolerance import Assessment, Status, worst
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person, Portfolio, Project
 from pmo.portfolio.services import project_update
+from pmo.raid.selectors import item_by_reference
 from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
 from pmo.reporting.choices import (
@@ -124,7 +125,13 @@ REPORT_FORECASTS = (
 # What a project manager writes in a draft, in the order the form and the API show it; the
 # workflow fields (status, who, when, the tolerance verdict) and the report's project, period
 # and revision only the services set.
-REPORT_FIELDS = (*STATUS_FIELDS, *REPORT_TEXTS[:3], *REPORT_FORECASTS, *REPORT_TEXTS[3:])
+REPORT_FIELDS = (
+    *STATUS_FIELDS,
+    *REPORT_TEXTS[:3],
+    *REPORT_FORECASTS,
+    *REPORT_TEXTS[3:],
+    "raid_references",
+)
 # Copied into the next period's draft: all but what was achieved, which is each period's own.
 CARRIED_FIELDS = tuple(name for name in REPORT_FIELDS if name != "achievements")
 REQUIRED_FOR_SUBMISSION = (*STATUS_FIELDS, "summary", "forecast_finish", "forecast_cost")
@@ -260,6 +267,7 @@ def highlight_report_start(
     previous = selectors.previous_report(project=project, before=period)
     if previous is not None:
         fields.update({name: getattr(previous, name) for name in CARRIED_FIELDS})
+        fields["raid_references"] = _still_cited(project, previous.raid_references)
         milestones = [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in previous.milestones.all()]
     else:
         baseline = selectors.current_baselines([project.pk]).get(project.pk)
@@ -289,6 +297,28 @@ def _high_risks(project: Project) -> dict[str, Any]:
     if figure is None:
         return {"high_risks_from_register": False}
     return {"high_risks_open": figure, "high_risks_from_register": True}
+
+
+def raid_references_check(project: Project, text: str) -> str:
+    """The RAID items ``text`` cites (references separated by commas or spaces), each checked to
+    be an item of ``project``'s registers, written the standard way ("RSK-12, ISS-3") without
+    repeats. A reference that names no item of the project is an error naming it."""
+    found: list[str] = []
+    for part in selectors.reference_parts(text):
+        try:
+            item = item_by_reference(part, project=project)
+        except ValueError as error:
+            raise ValidationError({"raid_references": str(error)}) from error
+        if item.reference not in found:
+            found.append(item.reference)
+    return ", ".join(found)
+
+
+def _still_cited(project: Project, text: str) -> str:
+    """The references of ``text`` that still name an item of the project (for a new draft
+    carrying an earlier report's citations)."""
+    cited = selectors.cited_items(project_id=project.pk, text=text)
+    return ", ".join(reference for reference, item in cited if item is not None)
 
 
 def _check_milestones(project: Project, milestones: Sequence[MilestoneForecast]) -> None:
@@ -370,6 +400,11 @@ def highlight_report_update(
     _ensure_open(current.period)
     _check_forecasts(current.project, fields)
     _check_scale(fields)
+    if "raid_references" in fields:
+        fields = {
+            **fields,
+            "raid_references": raid_references_check(current.project, fields["raid_references"]),
+        }
     if milestones is not None:
         _check_milestones(current.project, milestones)
     version = current.version
@@ -425,6 +460,7 @@ def highlight_report_submit(
         raise ValidationError(missing)
     _check_scale({name: getattr(current, name) for name in STATUS_FIELDS})
     _check_forecasts(current.project, {"forecast_finish": current.forecast_finish})
+    raid_references_check(current.project, current.raid_references)  # each still in the register
     milestones = list(current.milestones.all())
     _check_milestones(current.project, [MilestoneForecast(m.name, m.forecast) for m in milestones])
     register = _high_risks(current.project)  # the risk tolerance judges the register's figure

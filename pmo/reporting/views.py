@@ -498,6 +498,7 @@ def _report_page(
         "statuses": _statuses(report),
         "milestones": milestones,
         "baseline": baseline,
+        "cited": selectors.cited_items(project_id=report.project_id, text=report.raid_references),
         "raised": list(report.exceptions_raised.select_related("project")),
         "is_latest": is_latest,
         "latest": latest,
@@ -592,10 +593,13 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(report.get_absolute_url())
     scale = selectors.reporting_settings().status_scale
     register = register_high_risks(report.project)
+    citable = selectors.citable_items(report.project)
     conflict = ""
     milestone_errors: list[str] = []
     if request.method == "POST":
-        form = ReportForm(request.POST, instance=report, scale=scale, register_high_risks=register)
+        form = ReportForm(
+            request.POST, instance=report, scale=scale, register_high_risks=register, citable=citable
+        )
         rows = MilestoneRows(request.POST, prefix="milestones")
         submit = request.POST.get("action") == "submit"
         if form.is_valid() and rows.is_valid():
@@ -624,7 +628,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
                 return _finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
         report.refresh_from_db()
     else:
-        form = ReportForm(instance=report, scale=scale, register_high_risks=register)
+        form = ReportForm(instance=report, scale=scale, register_high_risks=register, citable=citable)
         rows = MilestoneRows(initial=_milestone_initial(report), prefix="milestones")
     return render(
         request,
@@ -678,7 +682,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     from pmo.reporting.pdf import highlight_report_pdf  # WeasyPrint loads Pango: only when asked
 
-    response = HttpResponse(highlight_report_pdf(report), content_type="application/pdf")
+    pdf = highlight_report_pdf(report, site=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{report.project.code}-{report.period.start:%Y-%m}-r{report.revision}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
