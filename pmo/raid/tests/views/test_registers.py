@@ -213,3 +213,17 @@ def test_the_portfolio_register_shows_items_escalated_to_it(cast):
 
 def test_an_unknown_register_is_not_found(cast):
     assert client_for(cast.analyst).get("/raid/rumours/").status_code == 404
+
+
+def test_the_navigation_marks_raid_not_the_project_register(cast):
+    expected = {
+        "/raid/risks/": ["RAID", "Risks"],
+        "/raid/projects/WEB/": ["RAID"],
+        "/raid/settings/": ["RAID", "RAID settings"],
+    }
+    for path, marked in expected.items():
+        response = client_for(cast.analyst).get(path)
+
+        nav = doc(response).xpath("//nav[@aria-label='Main']")[0]
+        active = [" ".join(a.text_content().split()) for a in nav.xpath(".//a[contains(@class,'active')]")]
+        assert active == marked, path
