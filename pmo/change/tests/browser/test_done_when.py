@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from pmo.change import services
 from pmo.change.models import ChangeRequest
 from pmo.conftest import assert_accessible
 from pmo.portfolio.tests.browser.conftest import sign_in_on, sign_out
@@ -143,3 +144,31 @@ def test_a_risk_leads_to_a_change_the_sponsor_approves_into_a_new_baseline(live_
     page.goto(f"{base}/reporting/projects/WEB/")
     expect(page.get_by_test_id("current-baseline")).to_contain_text("v2")
     expect(page.get_by_test_id("current-baseline")).to_contain_text("20 Jul 2027")
+
+
+def test_the_pmo_head_changes_the_delegated_limits_and_reads_a_changes_history(live_server, page, world):
+    base = live_server.url
+    change = services.change_request_raise(
+        actor=world.pm,
+        project=world.project,
+        fields={"title": "Add a help page", "change_type": "scope", "description": "d", "reason": "r"},
+    )
+
+    # Given the PMO head on the delegated limits
+    sign_in_on(page, base, world.head)
+    page.goto(f"{base}/changes/settings/")
+    assert_accessible(page, "change-settings")
+
+    # When they raise the project manager's limit to ten days
+    field(page, "Project manager may approve up to (days of delay)").fill("10")
+    page.get_by_role("button", name="Save").click()
+
+    # Then the page says so, and the table of who approves what follows
+    expect(messages_of(page)).to_contain_text("Change control settings saved.")
+    expect(page.get_by_test_id("limits")).to_contain_text("Up to 10 days of delay")
+
+    # And a change's history reads as who did what
+    page.goto(f"{base}{change.get_absolute_url()}")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("table.history-table")).to_contain_text("Raised")
+    assert_accessible(page, "change-history")

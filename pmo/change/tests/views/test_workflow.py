@@ -187,3 +187,46 @@ def test_a_rejected_change_makes_no_baseline(world):
     assert _messages(response) == [f"CR-{change.pk} rejected."]
     assert "not applicable: rejected" in _testid(response, "steps")
     assert Baseline.objects.filter(project=world.project).count() == 1
+
+
+def test_editing_an_assessed_change_applies_the_limits_again(world):
+    from pmo.change.tests.views.steps import RAISE, assessed
+
+    change = assessed(world)
+    pm = client_for(world.pm)
+    form = pm.get(f"/changes/{change.pk}/edit/")
+    assert doc(form).xpath("//input[@id='id_impact_days']/@value") == ["20"]
+
+    saved = pm.post(
+        f"/changes/{change.pk}/edit/",
+        {
+            **RAISE,
+            "issue": "",
+            "impact_days": "60",
+            "impact_cost": "0",
+            "impact_benefits": "0",
+            "recommendation": "Approve",
+            "version": change.version,
+        },
+        follow=True,
+    )
+
+    assert _messages(saved) == [f"CR-{change.pk} saved."]
+    assert _testid(saved, "authority") == "Board (recorded by the PMO head): beyond the project's tolerances."
+    assert "Decide" not in [
+        a.text_content()
+        for a in doc(client_for(world.sponsor).get(change.get_absolute_url())).xpath(
+            "//a[contains(@class,'btn')]"
+        )
+    ]
+
+
+def test_a_raised_change_is_edited_without_its_impact(world):
+    from pmo.change.tests.views.steps import raised
+
+    change = raised(world)
+
+    form = client_for(world.sponsor).get(f"/changes/{change.pk}/edit/")
+
+    assert doc(form).xpath("//input[@id='id_title']/@value") == ["Add the payments page"]
+    assert not doc(form).xpath("//input[@id='id_impact_days']")
