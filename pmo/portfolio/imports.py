@@ -14,7 +14,7 @@ many-to-many set, the history entry), over two minutes for such a file, and the 
 bulk_create/bulk_update (and django-simple-history's bulk helpers built on them) still took
 11 s to write it. So: the reference data (people, departments, portfolios, programmes, stages,
 objectives) is read with one query each; the sheet is read with lxml over openpyxl's read-only
-workbook (see ``_sheet_rows``); rows are checked in memory; and the writes are a handful of
+workbook (``pmo.core.spreadsheets``); rows are checked in memory; and the writes are a handful of
 ``executemany``/``INSERT ... SELECT`` statements in one transaction (see "Writing" below). The
 bulk path keeps the services' rules: the permission check (adding projects, and changing each
 project it updates), the model's validation of every row, the version check against concurrent
@@ -22,13 +22,11 @@ edits, and one history entry per created or changed project, by the actor, with 
 """
 
 import re
-import zipfile
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,18 +34,41 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.utils import timezone
-from lxml import etree
 from openpyxl import Workbook
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pmo.core.exports import looks_like_formula
+from pmo.core import spreadsheets
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
+from pmo.core.spreadsheets import (
+    REQUIRED,
+    CellError,
+    Column,
+    FileError,
+    HeaderErrors,
+    ImportIssue,
+    ImportResult,
+    Progress,
+    choice_lookup,
+    chunks,
+    is_blank,
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_person,
+    parse_yes_no,
+    people_finder,
+    put_cell,
+    read_sheet,
+    refuse_formula,
+    shown,
+    text,
+    write_guidance,
+    write_header_row,
+)
+from pmo.core.spreadsheets import key as _key
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.choices import Methodology, Priority, ProjectCategory, ProjectStatus, SizeTier
 from pmo.portfolio.models import (
@@ -62,19 +83,24 @@ from pmo.portfolio.models import (
 from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
 from pmo.portfolio.services import GOVERNANCE_FIELDS
 
-# File-level problems.
-NOT_XLSX = "This is not an Excel .xlsx file. Save it from Excel as “Excel Workbook (.xlsx)” and try again."
-FILE_TOO_LARGE = "The file is larger than {limit}."
-FILE_TOO_LARGE_UNPACKED = "The file unpacks to more than {limit}; it cannot be a project register."
-NO_SHEET = "The workbook has no worksheet."
-DAMAGED = (
-    "The workbook is damaged after row {row} and cannot be read. Open it in Excel, save it "
-    "again and retry."
-)
-NO_HEADER = "The sheet is empty: its first row must name the columns (see the template)."
-MISSING_COLUMN = "Missing required column '{column}'."
-UNKNOWN_COLUMN = "Unknown column '{column}' (the template's Guidance sheet lists the columns)."
-REPEATED_COLUMN = "Column '{column}' appears more than once."
+# The shared messages and helpers, under the names this module's callers use.
+AMBIGUOUS_PERSON = spreadsheets.AMBIGUOUS_PERSON
+CHECK_SUMMARY = spreadsheets.CHECK_SUMMARY
+FILE_TOO_LARGE = spreadsheets.FILE_TOO_LARGE
+FORMULA = spreadsheets.FORMULA
+MISSING_COLUMN = spreadsheets.MISSING_COLUMN
+NO_HEADER = spreadsheets.NO_HEADER
+NOT_A_CHOICE = spreadsheets.NOT_A_CHOICE
+NOT_A_DATE = spreadsheets.NOT_A_DATE
+NOT_AN_AMOUNT = spreadsheets.NOT_AN_AMOUNT
+NOT_XLSX = spreadsheets.NOT_XLSX
+NOT_YES_NO = spreadsheets.NOT_YES_NO
+REPEATED_COLUMN = spreadsheets.REPEATED_COLUMN
+SUMMARY = spreadsheets.SUMMARY
+UNKNOWN_COLUMN = spreadsheets.UNKNOWN_COLUMN
+UNKNOWN_PERSON = spreadsheets.UNKNOWN_PERSON
+size_label = spreadsheets.size_label
+
 NO_ROWS = "The sheet has a header row but no projects under it."
 CHANGED_DURING_IMPORT = (
     "Project {code} was changed by someone else while the file was being imported. Nothing was "
@@ -85,15 +111,7 @@ CODE_TAKEN_DURING_IMPORT = (
     "being imported. Nothing was imported: import the file again."
 )
 
-# Cell problems.
-REQUIRED = "A value is required."
-FORMULA = "{value} is a formula; formulas are never imported. Type the value itself."
-NOT_A_DATE = "{value} is not a date (use dd/mm/yyyy or yyyy-mm-dd)."
-NOT_AN_AMOUNT = "{value} is not an amount of money (e.g. 250000 or £250,000.00)."
-NOT_A_CHOICE = "{value} is not one of: {allowed}."
-NOT_YES_NO = "{value} is not Yes or No."
-UNKNOWN_PERSON = "No person has the e-mail address or name {value}."
-AMBIGUOUS_PERSON = "{count} people are called {value}; give their e-mail address instead."
+# Cell problems (the shared ones are in ``pmo.core.spreadsheets``).
 UNKNOWN_DEPARTMENT = "No department (organisation unit) is called {value}."
 UNKNOWN_PORTFOLIO = "No portfolio is called {value}."
 UNKNOWN_PROGRAMME = "No programme has the code or name {value}."
@@ -103,89 +121,8 @@ DUPLICATE_CODE = "Code {value} is also on row {rows}; each project may appear on
 NOT_ALLOWED_TO_CHANGE = "You do not have permission to change project {code}."
 NOT_ALLOWED_GOVERNANCE = "Only the PMO changes this for project {code}."
 
-SUMMARY = "{created} created, {updated} updated, {unchanged} unchanged."
-CHECK_SUMMARY = (
-    "No problems found. Importing this file would give: {created} created, {updated} updated, "
-    "{unchanged} unchanged. Nothing was written (check only)."
-)
-
 WRITE_BATCH = 500
 SHEET_TITLE = "Projects"
-UNPACKED_LIMIT_FACTOR = 10
-_MONEY_STEP = Decimal("0.01")
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0"}
-
-
-def size_label(limit: int) -> str:
-    """A byte limit as people say it: 10 MB, 500 KB, 1000 bytes."""
-    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
-        if limit >= size and limit % size == 0:
-            return f"{limit // size} {unit}"
-    return f"{limit} bytes"
-
-
-def _key(value: Any) -> str:
-    """How names are compared: case and spacing ignored."""
-    return " ".join(str(value).split()).casefold()
-
-
-def _shown(value: Any) -> str:
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    text = " ".join(text.split())
-    return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """One problem: in a cell (row and column), a row (row only) or the file (neither)."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is not None and self.column:
-            return f"Row {self.row}, column '{self.column}': {self.message}"
-        if self.row is not None:
-            return f"Row {self.row}: {self.message}"
-        if self.column:
-            return f"Column '{self.column}': {self.message}"
-        return self.message
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, for a check, would do), or why it wrote nothing."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[ImportIssue] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def summary(self) -> str:
-        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        return (CHECK_SUMMARY if self.dry_run else SUMMARY).format(**counts)
-
-
-class _CellError(Exception):
-    pass
-
-
-class _FileError(Exception):
-    pass
-
-
-class _HeaderErrors(Exception):
-    def __init__(self, issues: list[ImportIssue]) -> None:
-        super().__init__("; ".join(str(i) for i in issues))
-        self.issues = issues
 
 
 class _Keep:
@@ -197,16 +134,6 @@ KEEP = _Keep()
 
 
 # --- The columns ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    required: bool
-    guidance: str
-    example: str = ""
-    aliases: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -264,7 +191,6 @@ COLUMNS: tuple[Column, ...] = (
            "project, unchanged for an existing one.", "No"),
 )
 HEADERS = [c.header for c in COLUMNS]
-_COLUMN_BY_KEY = {_key(name): c for c in COLUMNS for name in (c.header, *c.aliases)}
 _HEADER_OF_FIELD = {c.field: c.header for c in COLUMNS}
 _FK_FIELDS = ("portfolio", "programme", "department", "sponsor", "project_manager",
               "business_owner", "stage")
@@ -275,10 +201,7 @@ _CHOICES: dict[str, type[models.TextChoices]] = {
     "status": ProjectStatus,
     "priority": Priority,
 }
-_CHOICE_LOOKUP = {
-    name: {**{_key(v): v for v in enum.values}, **{_key(label): v for v, label in enum.choices}}
-    for name, enum in _CHOICES.items()
-}
+_CHOICE_LOOKUP = {name: choice_lookup(enum.choices) for name, enum in _CHOICES.items()}
 _KEEP_WHEN_BLANK = {"methodology", "size_tier", "status", "priority", "budget", "confidential"}
 _EMPTY_WHEN_BLANK: dict[str, Any] = {
     "description": "", "programme": None, "business_owner": None, "planned_start": None,
@@ -296,8 +219,7 @@ class _Lookups:
     portfolios: dict[str, Portfolio]
     programmes: dict[str, Programme]
     departments: dict[str, OrgUnit]
-    people_by_email: dict[str, Person]
-    people_by_name: dict[str, list[Person]]
+    people: Callable[[str], Sequence[Person]]
     stages: dict[str, LifecycleStage]
     objectives: dict[str, StrategicObjective]
     by_id: dict[str, dict[int, Any]]
@@ -313,17 +235,13 @@ class _Lookups:
         portfolio_by_id = {p.pk: p for p in portfolios}
         for programme in programmes:  # so Project.clean() reads the portfolio without a query
             programme.portfolio = portfolio_by_id[programme.portfolio_id]
-        people_by_name: dict[str, list[Person]] = defaultdict(list)
-        for person in people:
-            people_by_name[_key(person.name)].append(person)
         programme_keys = {_key(p.name): p for p in programmes} | {_key(p.code): p for p in programmes}
         people_by_id = {p.pk: p for p in people}
         return cls(
             portfolios={_key(p.name): p for p in portfolios},
             programmes=programme_keys,
             departments={_key(d.name): d for d in departments},
-            people_by_email={_key(p.email): p for p in people},
-            people_by_name=dict(people_by_name),
+            people=people_finder(people),
             stages={_key(s.name): s for s in stages},
             objectives={_key(o.code): o for o in objectives},
             by_id={
@@ -338,83 +256,15 @@ class _Lookups:
         )
 
 
-def _is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, datetime):
-        return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat(" ")
-    if isinstance(raw, date):
-        return raw.isoformat()
-    return str(raw).strip()
-
-
-def _date(raw: Any) -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time zone)
-            except ValueError:
-                continue
-    raise _CellError(NOT_A_DATE.format(value=_shown(raw)))
-
-
-def _money(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise _CellError(NOT_AN_AMOUNT.format(value=_shown(raw)))
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP)
-    text = re.sub(r"[£,\s]", "", str(raw))
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise _CellError(NOT_AN_AMOUNT.format(value=_shown(raw)))
-    return amount
-
-
-def _yes_no(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    key = _key(_text(raw))
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise _CellError(NOT_YES_NO.format(value=_shown(raw)))
-
-
 def _person(raw: Any, lookups: _Lookups) -> Person:
-    key = _key(_text(raw))
-    if "@" in key:
-        person = lookups.people_by_email.get(key)
-        if person is None:
-            raise _CellError(UNKNOWN_PERSON.format(value=_shown(raw)))
-        return person
-    matches = lookups.people_by_name.get(key, [])
-    if not matches:
-        raise _CellError(UNKNOWN_PERSON.format(value=_shown(raw)))
-    if len(matches) > 1:
-        raise _CellError(AMBIGUOUS_PERSON.format(count=len(matches), value=_shown(raw)))
-    return matches[0]
+    return parse_person(raw, lookups.people)
 
 
 def _one_of(table: str, message: str) -> Callable[[Any, _Lookups], Any]:
     def parse(raw: Any, lookups: _Lookups) -> Any:
-        found = getattr(lookups, table).get(_key(_text(raw)))
+        found = getattr(lookups, table).get(_key(text(raw)))
         if found is None:
-            raise _CellError(message.format(value=_shown(raw)))
+            raise CellError(message.format(value=shown(raw)))
         return found
 
     return parse
@@ -422,27 +272,23 @@ def _one_of(table: str, message: str) -> Callable[[Any, _Lookups], Any]:
 
 def _choice(name: str) -> Callable[[Any, _Lookups], str]:
     def parse(raw: Any, lookups: _Lookups) -> str:
-        value = _CHOICE_LOOKUP[name].get(_key(_text(raw)))
-        if value is None:
-            allowed = ", ".join(str(label) for label in _CHOICES[name].labels)
-            raise _CellError(NOT_A_CHOICE.format(value=_shown(raw), allowed=allowed))
-        return value
+        return parse_choice(raw, _CHOICES[name].choices, _CHOICE_LOOKUP[name])
 
     return parse
 
 
 def _objectives(raw: Any, lookups: _Lookups) -> frozenset[int]:
-    codes = [c.strip() for c in re.split(r"[;,]", _text(raw)) if c.strip()]
+    codes = [c.strip() for c in re.split(r"[;,]", text(raw)) if c.strip()]
     unknown = [c for c in codes if _key(c) not in lookups.objectives]
     if unknown:
-        raise _CellError(UNKNOWN_OBJECTIVES.format(codes=", ".join(_shown(c) for c in unknown)))
+        raise CellError(UNKNOWN_OBJECTIVES.format(codes=", ".join(shown(c) for c in unknown)))
     return frozenset(lookups.objectives[_key(c)].pk for c in codes)
 
 
 _PARSERS: dict[str, Callable[[Any, _Lookups], Any]] = {
-    "code": lambda raw, _: _text(raw),
-    "name": lambda raw, _: _text(raw),
-    "description": lambda raw, _: _text(raw),
+    "code": lambda raw, _: text(raw),
+    "name": lambda raw, _: text(raw),
+    "description": lambda raw, _: text(raw),
     "portfolio": _one_of("portfolios", UNKNOWN_PORTFOLIO),
     "programme": _one_of("programmes", UNKNOWN_PROGRAMME),
     "department": _one_of("departments", UNKNOWN_DEPARTMENT),
@@ -450,85 +296,25 @@ _PARSERS: dict[str, Callable[[Any, _Lookups], Any]] = {
     "project_manager": _person,
     "business_owner": _person,
     "stage": _one_of("stages", UNKNOWN_STAGE),
-    "planned_start": lambda raw, _: _date(raw),
-    "planned_finish": lambda raw, _: _date(raw),
-    "budget": lambda raw, _: _money(raw),
+    "planned_start": lambda raw, _: parse_date(raw),
+    "planned_finish": lambda raw, _: parse_date(raw),
+    "budget": lambda raw, _: parse_money(raw),
     "strategic_objectives": _objectives,
-    "confidential": lambda raw, _: _yes_no(raw),
+    "confidential": lambda raw, _: parse_yes_no(raw),
     **{name: _choice(name) for name in _CHOICES},
 }
 
 
 def _parse_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
-    if isinstance(raw, str) and raw.strip().startswith("="):
-        raise _CellError(FORMULA.format(value=_shown(raw.strip())))
-    if _is_blank(raw):
+    refuse_formula(raw)
+    if is_blank(raw):
         if column.required:
-            raise _CellError(REQUIRED)
+            raise CellError(REQUIRED)
         return KEEP if column.field in _KEEP_WHEN_BLANK else _EMPTY_WHEN_BLANK[column.field]
     return _PARSERS[column.field](raw, lookups)
 
 
 # --- Reading the file ----------------------------------------------------------------------
-
-
-def _file_size(source: IO[bytes]) -> int:
-    size = getattr(source, "size", None)
-    if isinstance(size, int):
-        return size
-    position = source.tell()
-    source.seek(0, 2)
-    end = source.tell()
-    source.seek(position)
-    return end
-
-
-def _open_workbook(source: IO[bytes]) -> "_WorkbookReader":
-    limit = settings.PMO_MAX_UPLOAD_BYTES
-    if _file_size(source) > limit:
-        raise _FileError(FILE_TOO_LARGE.format(limit=size_label(limit)))
-    source.seek(0)
-    if not zipfile.is_zipfile(source):
-        raise _FileError(NOT_XLSX)
-    source.seek(0)
-    try:
-        with zipfile.ZipFile(source) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _FileError(NOT_XLSX) from exc
-    if unpacked > limit * UNPACKED_LIMIT_FACTOR:
-        raise _FileError(FILE_TOO_LARGE_UNPACKED.format(limit=size_label(limit * UNPACKED_LIMIT_FACTOR)))
-    source.seek(0)
-    try:
-        reader = _WorkbookReader(source, read_only=True, data_only=False, keep_links=False)
-        reader.read()
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        raise _FileError(NOT_XLSX) from exc
-    return reader
-
-
-def _header_map(header: Sequence[Any]) -> tuple[dict[int, Column], list[ImportIssue]]:
-    """Which column of the sheet holds which register column."""
-    found: dict[int, Column] = {}
-    issues: list[ImportIssue] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(header):
-        if _is_blank(raw):
-            continue
-        column = _COLUMN_BY_KEY.get(_key(raw))
-        if column is None:
-            issues.append(ImportIssue(None, None, UNKNOWN_COLUMN.format(column=_text(raw))))
-        elif column.field in seen:
-            issues.append(ImportIssue(None, None, REPEATED_COLUMN.format(column=column.header)))
-        else:
-            seen.add(column.field)
-            found[index] = column
-    issues += [
-        ImportIssue(None, None, MISSING_COLUMN.format(column=c.header))
-        for c in COLUMNS
-        if c.required and c.field not in seen
-    ]
-    return found, issues
 
 
 @dataclass
@@ -539,176 +325,14 @@ class _Row:
     errors: list[ImportIssue]
 
 
-Progress = Callable[[Iterable[Any], int | None], Iterable[Any]]
-
-
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _VALUE, _FORMULA = f"{_SHEET_NS}row", f"{_SHEET_NS}v", f"{_SHEET_NS}f"
-_INLINE, _TEXT, _RUN = f"{_SHEET_NS}is", f"{_SHEET_NS}t", f"{_SHEET_NS}r"
-_DIMENSION, _SHEET_DATA = f"{_SHEET_NS}dimension", f"{_SHEET_NS}sheetData"
-_DIGITS = "0123456789"
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ$"
-
-
-def _inline_text(inline: Any) -> str:
-    parts = []
-    for child in inline:
-        if child.tag == _TEXT:
-            parts.append(child.text or "")
-        elif child.tag == _RUN:
-            parts.append(child.findtext(_TEXT) or "")
-    return "".join(parts)
-
-
-class _WorkbookReader(ExcelReader):
-    """openpyxl's reader of a workbook (content types, shared strings, workbook, styles), which
-    notes where each worksheet is instead of loading it: ``_sheet_rows`` reads the sheet.
-
-    openpyxl's read-only worksheet parses with Python's own XML parser, about 5 s of CPU for
-    10,000 rows of 20 columns on our 2-core machine (a third of the time allowed for a whole
-    import), and it parses a sheet that has no <dimension> element (openpyxl's own write-only
-    files) twice, once just to size it. lxml reads the same XML in about 1 s."""
-
-    sheet_paths: dict[str, str]
-
-    def read(self) -> None:
-        self.read_manifest()
-        self.read_strings()
-        self.read_workbook()
-        apply_stylesheet(self.archive, self.wb)
-        self.sheet_paths = {
-            sheet.name: rel.target
-            for sheet, rel in self.parser.find_sheets()
-            if rel.target in self.valid_files and "chartsheet" not in rel.Type
-        }
-
-
-def _xml_events(source: IO[bytes], events: tuple[str, ...], tag: Any) -> Any:
-    """lxml's incremental parser, safe on untrusted input: no DTD, no entities, no network."""
-    return etree.iterparse(
-        source, events=events, tag=tag, resolve_entities=False, no_network=True, load_dtd=False
-    )
-
-
-def _sheet_length(reader: _WorkbookReader, path: str) -> int | None:
-    """The last row number the sheet declares (its <dimension>), read without reading the rows;
-    a sheet that declares a DTD is refused (Excel never writes one: it can only be an attack)."""
-    try:
-        with reader.archive.open(path) as source:
-            for _event, element in _xml_events(source, ("start",), (_DIMENSION, _SHEET_DATA)):
-                if element.getroottree().docinfo.doctype:
-                    raise _FileError(NOT_XLSX)
-                if element.tag == _DIMENSION:
-                    last = (element.get("ref") or "").split(":")[-1].lstrip(_LETTERS)
-                    return int(last) if last.isdigit() else None
-                return None
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        raise _FileError(NOT_XLSX) from exc
-    return None
-
-
-def _sheet_rows(reader: _WorkbookReader, path: str) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cell values) for every row stored in the sheet, as openpyxl's
-    ``iter_rows(values_only=True)`` gives them (a formula is its text, starting with =), read
-    with lxml using what openpyxl has read: the shared strings, which styles are dates, the
-    date system."""
-    strings = reader.shared_strings
-    workbook = reader.wb
-    date_styles, timedelta_styles, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
-    number = 0
-    try:
-        with reader.archive.open(path) as source:
-            for _event, row in _xml_events(source, ("end",), _ROW):
-                number = int(float(row.get("r"))) if row.get("r") else number + 1
-                values: dict[int, Any] = {}
-                position = 0
-                for cell in row:
-                    ref = cell.get("r")
-                    position = column_index_from_string(ref.rstrip(_DIGITS)) if ref else position + 1
-                    raw = formula = inline = None
-                    for child in cell:
-                        if child.tag == _VALUE:
-                            raw = child.text
-                        elif child.tag == _FORMULA:
-                            formula = child.text or ""
-                        elif child.tag == _INLINE:
-                            inline = child
-                    values[position] = _cell_value(
-                        cell, raw, formula, inline, strings, date_styles, timedelta_styles, epoch
-                    )
-                row.clear()
-                while row.getprevious() is not None:
-                    del row.getparent()[0]
-                yield number, [values.get(i) for i in range(1, max(values, default=0) + 1)]
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error, ValueError, IndexError) as exc:
-        raise _FileError(DAMAGED.format(row=number)) from exc
-
-
-def _cell_value(
-    cell: Any, raw: str | None, formula: str | None, inline: Any, strings: Sequence[str],
-    date_styles: Any, timedelta_styles: Any, epoch: datetime,
-) -> Any:
-    kind = cell.get("t", "n")
-    if formula is not None:
-        return "=" + formula
-    if inline is not None:
-        return _inline_text(inline)
-    if raw is None:
-        return None
-    if kind == "s":
-        return strings[int(raw)]
-    if kind == "b":
-        return raw.strip() in ("1", "true")
-    if kind == "d":
-        return from_ISO8601(raw)
-    if kind in ("str", "e", "inlineStr"):
-        return raw
-    number = float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
-    style = int(cell.get("s", 0))
-    if style in date_styles:
-        try:
-            return from_excel(number, epoch, timedelta=style in timedelta_styles)
-        except (OverflowError, ValueError):
-            return raw
-    return number
-
-
 def _read_rows(
     source: IO[bytes], lookups_loader: Callable[[], _Lookups], progress: Progress | None
 ) -> tuple[list[_Row], _Lookups]:
-    reader = _open_workbook(source)
-    try:
-        paths = reader.sheet_paths
-        if not paths:
-            raise _FileError(NO_SHEET)
-        path = paths.get(SHEET_TITLE) or next(iter(paths.values()))
-        length = _sheet_length(reader, path)
-        rows = (r for r in _sheet_rows(reader, path) if not all(_is_blank(v) for v in r[1]))
-        first = next(rows, None)
-        if first is None:
-            raise _FileError(NO_HEADER)
-        columns, issues = _header_map(first[1])
-        if issues:
-            raise _HeaderErrors(issues)
-        lookups = lookups_loader()
-        total = length - first[0] if length else None
-        numbered: Iterable[tuple[int, list[Any]]] = rows
-        if progress is not None:
-            numbered = progress(rows, total)
-        result: list[_Row] = []
-        for number, values in numbered:
-            row = _Row(number=number, code="", values={}, errors=[])
-            for index, column in columns.items():
-                raw = values[index] if index < len(values) else None
-                try:
-                    row.values[column.field] = _parse_cell(column, raw, lookups)
-                except _CellError as exc:
-                    row.errors.append(ImportIssue(number, column.header, str(exc)))
-            row.code = row.values.get("code", "")
-            result.append(row)
-        return result, lookups
-    finally:
-        reader.archive.close()
+    rows, lookups = read_sheet(
+        source, sheet_title=SHEET_TITLE, columns=COLUMNS, parse=_parse_cell,
+        load_lookups=lookups_loader, progress=progress,
+    )
+    return [_Row(r.number, r.values.get("code", ""), r.values, r.errors) for r in rows], lookups
 
 
 # --- Checking rows against the register ----------------------------------------------------
@@ -726,8 +350,7 @@ class _Plan:
 
 
 def _chunks(items: Sequence[Any], size: int = WRITE_BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    return chunks(items, size)
 
 
 def _existing(codes: Sequence[str]) -> tuple[dict[str, Project], dict[int, set[int]]]:
@@ -754,7 +377,7 @@ def _duplicate_codes(rows: list[_Row]) -> None:
         if len(same) > 1:
             for row in same:
                 others = ", ".join(str(r.number) for r in same if r is not row)
-                message = DUPLICATE_CODE.format(value=_shown(code), rows=others)
+                message = DUPLICATE_CODE.format(value=shown(code), rows=others)
                 row.errors.append(ImportIssue(row.number, "Code", message))
 
 
@@ -1007,10 +630,10 @@ def project_import(
     result = ImportResult(dry_run=dry_run)
     try:
         rows, lookups = _read_rows(file, _Lookups.load, progress)
-    except _FileError as exc:
+    except FileError as exc:
         result.errors.append(ImportIssue(None, None, str(exc)))
         return result
-    except _HeaderErrors as exc:
+    except HeaderErrors as exc:
         result.errors.extend(exc.issues)
         return result
     if not rows:
@@ -1075,16 +698,6 @@ def project_export_rows(projects: Iterable[Project]) -> Iterator[list[Any]]:
         ]
 
 
-def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Write a cell; text that looks like a formula stays text (names come from users)."""
-    cell = sheet.cell(row=row, column=column, value=None)
-    cell.value = value
-    if looks_like_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
 def _lists() -> dict[str, list[str]]:
     """The values offered in the template's dropdowns, by column header."""
     return {
@@ -1129,20 +742,13 @@ def write_project_template(stream: Any) -> None:
     workbook = Workbook()
     projects = workbook.active
     projects.title = SHEET_TITLE
-    required_fill = PatternFill("solid", fgColor="14284B")
-    optional_fill = PatternFill("solid", fgColor="4A6A9B")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = _put(projects, 1, index, column.header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = required_fill if column.required else optional_fill
-        projects.column_dimensions[get_column_letter(index)].width = max(14, len(column.header) + 4)
-    projects.freeze_panes = "A2"
+    write_header_row(projects, COLUMNS)
 
     list_sheet = workbook.create_sheet("Lists")
     for index, (header, values) in enumerate(lists.items(), start=1):
-        _put(list_sheet, 1, index, header).font = Font(bold=True)
+        put_cell(list_sheet, 1, index, header).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            _put(list_sheet, row, index, value)
+            put_cell(list_sheet, row, index, value)
         letter = get_column_letter(index)
         list_sheet.column_dimensions[letter].width = 28
         if values and header != "Strategic objectives":  # several codes per cell: no dropdown
@@ -1155,23 +761,13 @@ def write_project_template(stream: Any) -> None:
             target = get_column_letter(HEADERS.index(header) + 1)
             validation.add(f"{target}2:{target}10001")
 
-    guidance = workbook.create_sheet("Guidance", 1)
-    for row, line in enumerate(GUIDANCE_INTRO, start=1):
-        cell = _put(guidance, row, 1, line)
-        cell.font = Font(bold=row == 1, size=14 if row == 1 else 11)
-    top = len(GUIDANCE_INTRO) + 2
-    titles = ["Column", "Required", "What to enter", "Allowed values", "Example"]
-    for index, title in enumerate(titles, start=1):
-        cell = _put(guidance, top, index, title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = required_fill
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row, column in enumerate(COLUMNS, start=top + 1):
+
+    def allowed_values(column: Column) -> str:
         allowed = lists.get(column.header, [])
         if column.field in _CHOICES:
             codes = ", ".join(_CHOICES[column.field].values)
-            allowed_text = "; ".join(allowed) + f" (or their codes: {codes})"
-        elif column.header in ("Portfolio", "Stage", "Department", "Programme", "Strategic objectives"):
+            return "; ".join(allowed) + f" (or their codes: {codes})"
+        if column.header in ("Portfolio", "Stage", "Department", "Programme", "Strategic objectives"):
             if not allowed:
                 allowed_text = "None yet: add them in Portfolio Office first."
             elif len(allowed) > GUIDANCE_LIST_LIMIT:
@@ -1180,18 +776,10 @@ def write_project_template(stream: Any) -> None:
                 allowed_text = "; ".join(allowed)
             if column.header == "Programme":
                 allowed_text += " (codes; the programme's name also works)"
-        elif column.field == "confidential":
-            allowed_text = "Yes; No"
-        else:
-            allowed_text = ""
-        for index, value in enumerate(
-            [column.header, "Yes" if column.required else "No", column.guidance, allowed_text,
-             column.example],
-            start=1,
-        ):
-            _put(guidance, row, index, value).alignment = wrap
-    for letter, width in zip("ABCDE", (22, 10, 60, 60, 30), strict=True):
-        guidance.column_dimensions[letter].width = width
+            return allowed_text
+        return "Yes; No" if column.field == "confidential" else ""
+
+    write_guidance(workbook, intro=GUIDANCE_INTRO, columns=COLUMNS, allowed=allowed_values)
     workbook.save(stream)
 
 
