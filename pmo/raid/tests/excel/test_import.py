@@ -1,0 +1,350 @@
+"""Importing a RAID register: all or nothing, every problem by row and column, updates by ID."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from openpyxl import load_workbook
+
+from pmo.core.spreadsheets import (
+    AMBIGUOUS_PERSON,
+    CHECK_SUMMARY,
+    FORMULA,
+    MISSING_COLUMN,
+    NOT_A_CHOICE,
+    NOT_A_DATE,
+    NOT_AN_AMOUNT,
+    NOT_XLSX,
+    SUMMARY,
+    UNKNOWN_PERSON,
+)
+from pmo.portfolio.tests.factories import PersonFactory
+from pmo.raid.imports import (
+    DUPLICATE_ID,
+    MOVED,
+    NO_REGISTER,
+    NO_ROWS,
+    NO_SUCH_ITEM,
+    NOT_A_WHOLE_NUMBER,
+    NOT_ALLOWED_TO_ADD,
+    NOT_ALLOWED_TO_CHANGE,
+    OFF_MATRIX,
+    TWO_REGISTERS,
+    UNKNOWN_PROJECT,
+    WRONG_REGISTER_KIND,
+    register_import,
+)
+from pmo.raid.models import DEPENDS_ON_ITSELF, WRONG_RESPONSE, Dependency, Risk
+from pmo.raid.services import DEPENDENCY_LOOP
+from pmo.raid.tests.excel.conftest import risk_row
+from pmo.raid.tests.factories import DependencyFactory, RiskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, int]:
+    """What a refused import must leave alone."""
+    return Risk.objects.count(), Risk.history.count()
+
+
+def messages(result) -> list[str]:
+    return [str(issue) for issue in result.errors]
+
+
+def test_new_rows_are_created_in_the_register_each_names(cast, write_sheet):
+    # Given a file with a project's, a programme's and a portfolio's new risks
+    path = write_sheet(
+        [
+            risk_row(title="Project risk"),
+            risk_row(title="Programme risk", project=None, programme="DIG"),
+            risk_row(title="Portfolio risk", project=None, portfolio="it portfolio"),
+        ]
+    )
+
+    # When the PMO officer imports it
+    result = register_import("risks", actor=cast.officer, file=path)
+
+    # Then each lands in its register, scored and with its history naming the officer
+    assert result.summary == SUMMARY.format(created=3, updated=0, unchanged=0)
+    by_title = {r.title: r for r in Risk.objects.all()}
+    assert by_title["Project risk"].project == cast.project
+    assert by_title["Programme risk"].programme == cast.programme
+    assert by_title["Portfolio risk"].portfolio == cast.portfolio
+    risk = by_title["Project risk"]
+    assert risk.owner == cast.project.project_manager
+    assert (risk.category, risk.response) == ("commercial", "reduce")
+    assert (risk.inherent_score, risk.residual_score) == (16, 6)
+    assert risk.cost_impact == Decimal("40000.00")
+    assert risk.expected_value == Decimal("8000.00")  # 20 % likelihood at residual probability 2
+    assert risk.due == dt.date(2026, 12, 31)
+    assert risk.raised_by == cast.officer and risk.version == 1
+    entry = risk.history.get()
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == (
+        "+",
+        cast.officer,
+        "Imported from register.xlsx",
+    )
+
+
+def test_a_pm_imports_new_risks_into_their_own_project(cast, write_sheet):
+    result = register_import("risks", actor=cast.pm, file=write_sheet([risk_row(), risk_row(title="Two")]))
+
+    assert result.ok and result.created == 2
+    assert set(Risk.objects.values_list("project__code", flat=True)) == {"WEB"}
+
+
+def test_check_only_reports_what_would_happen_and_writes_nothing(cast, write_sheet):
+    result = register_import("risks", actor=cast.pm, file=write_sheet([risk_row()]), dry_run=True)
+
+    assert result.summary == CHECK_SUMMARY.format(created=1, updated=0, unchanged=0)
+    assert counts() == (0, 0)
+
+
+def test_a_pm_importing_into_another_projects_register_is_refused_naming_the_row(cast, write_sheet):
+    path = write_sheet([risk_row(), risk_row(title="Not mine", project="HR")])
+
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    assert messages(result) == [
+        "Row 3, column 'Project': " + NOT_ALLOWED_TO_ADD.format(items="risks", register="project HR")
+    ]
+    assert counts() == (0, 0)
+
+
+def test_a_pm_cannot_update_another_projects_item(cast, write_sheet):
+    theirs = RiskFactory(project=cast.other_project)
+
+    result = register_import(
+        "risks", actor=cast.pm, file=write_sheet([risk_row(id=theirs.reference, project=None)])
+    )
+
+    assert messages(result) == [
+        "Row 2, column 'ID': " + NOT_ALLOWED_TO_CHANGE.format(reference=theirs.reference)
+    ]
+    assert Risk.objects.get().version == 1
+
+
+def test_someone_who_keeps_no_register_may_not_import(cast, write_sheet):
+    with pytest.raises(PermissionDenied) as refused:
+        register_import("risks", actor=cast.executive, file=write_sheet([risk_row()]))
+    assert str(refused.value) == "You do not have permission to import risks."
+    assert counts() == (0, 0)
+
+
+def test_a_bad_row_between_good_ones_stops_the_whole_file(cast, write_sheet):
+    # Given rows 2 and 4 are good and row 3 names nobody
+    path = write_sheet(
+        [risk_row(title="Good 1"), risk_row(owner="nobody@nowhere.example"), risk_row(title="Good 2")]
+    )
+
+    # When it is imported
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    # Then the one problem is reported and nothing is written, not even the good rows
+    assert messages(result) == [
+        "Row 3, column 'Owner': " + UNKNOWN_PERSON.format(value="'nobody@nowhere.example'")
+    ]
+    assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "message"),
+    [
+        ({"owner": "Nobody Known"}, "Owner", UNKNOWN_PERSON.format(value="'Nobody Known'")),
+        ({"owner": "Chris Jones"}, "Owner", AMBIGUOUS_PERSON.format(count=2, value="'Chris Jones'")),
+        (
+            {"inherent_probability": 7},
+            "Inherent probability",
+            OFF_MATRIX.format(what="Probability", top=5, value=7),
+        ),
+        ({"residual_impact": 0}, "Residual impact", OFF_MATRIX.format(what="Impact", top=5, value=0)),
+        ({"inherent_impact": "high"}, "Inherent impact", NOT_A_WHOLE_NUMBER.format(value="'high'")),
+        ({"inherent_impact": None}, "Inherent impact", "A value is required."),
+        (
+            {"category": "Weather"},
+            "Category",
+            NOT_A_CHOICE.format(
+                value="'Weather'",
+                allowed="Strategic, Financial, Commercial and supplier, Technical, Information security, "
+                "Operational, People and resources, Legal and regulatory, Reputational, Schedule",
+            ),
+        ),
+        ({"next_review": "31/02/2026"}, "Next review", NOT_A_DATE.format(value="'31/02/2026'")),
+        ({"cost_impact": "lots"}, "Cost impact", NOT_AN_AMOUNT.format(value="'lots'")),
+        (
+            {"kind": "Opportunity", "response_category": "Avoid"},
+            "Response category",
+            WRONG_RESPONSE.format(
+                response="Avoid", kind="an opportunity", allowed="enhance, exploit, reject, share"
+            ),
+        ),
+        ({"project": "NOPE"}, "Project", UNKNOWN_PROJECT.format(value="'NOPE'")),
+        ({"project": None}, "Project", NO_REGISTER),
+        ({"programme": "DIG"}, "Programme", TWO_REGISTERS),
+        ({"id": "RSK-999", "project": None}, "ID", NO_SUCH_ITEM.format(reference="RSK-999")),
+        (
+            {"id": "ISS-3"},
+            "ID",
+            WRONG_REGISTER_KIND.format(value="'ISS-3'", items="risks", prefix="RSK"),
+        ),
+        ({"id": "twelve"}, "ID", "twelve is not a RAID reference (such as RSK-12 or ISS-3)."),
+        ({"title": "=1+1"}, "Title", FORMULA.format(value="'=1+1'")),
+        ({"title": "x" * 201}, "Title", "Ensure this value has at most 200 characters (it has 201)."),
+        ({"cost_impact": -5}, "Cost impact", "This cannot be negative."),
+    ],
+)
+def test_each_bad_cell_is_reported_by_row_and_column_and_nothing_is_written(
+    cast, write_sheet, changes, column, message
+):
+    PersonFactory(name="Chris Jones", email="chris.jones@council.example")
+    PersonFactory(name="Chris Jones", email="c.jones@council.example")
+
+    result = register_import("risks", actor=cast.officer, file=write_sheet([risk_row(**changes)]))
+
+    assert messages(result) == [f"Row 2, column '{column}': {message}"]
+    assert counts() == (0, 0)
+
+
+def test_a_formula_cell_is_refused(cast, write_sheet):
+    # Given a sheet whose Cost impact is a formula, as Excel stores it
+    path = write_sheet([risk_row(cost_impact=None)])
+    workbook = load_workbook(path)
+    row = risk_row()
+    workbook.active.cell(row=2, column=list(row).index("Cost impact") + 1, value="=SUM(1,2)")
+    workbook.save(path)
+
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    assert messages(result) == ["Row 2, column 'Cost impact': " + FORMULA.format(value="'=SUM(1,2)'")]
+    assert counts() == (0, 0)
+
+
+def test_a_file_that_is_not_xlsx_is_refused(cast, tmp_path):
+    path = tmp_path / "register.xlsx"
+    path.write_text("ID,Title\n,Risk\n")
+
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    assert messages(result) == [NOT_XLSX]
+
+
+def test_a_sheet_without_a_required_column_or_rows_is_refused(cast, write_sheet):
+    row = risk_row()
+    del row["Owner"]
+    assert messages(register_import("risks", actor=cast.pm, file=write_sheet([row]))) == [
+        MISSING_COLUMN.format(column="Owner")
+    ]
+    empty = write_sheet([], columns=list(risk_row()), name="empty.xlsx")
+    assert messages(register_import("risks", actor=cast.pm, file=empty)) == [NO_ROWS.format(items="risks")]
+
+
+def test_the_same_item_twice_is_refused(cast, write_sheet):
+    risk = RiskFactory(project=cast.project)
+
+    result = register_import(
+        "risks",
+        actor=cast.pm,
+        file=write_sheet([risk_row(id=risk.reference), risk_row(id=risk.reference.lower())]),
+    )
+
+    assert messages(result) == [
+        "Row 2, column 'ID': " + DUPLICATE_ID.format(reference=risk.reference, rows="3"),
+        "Row 3, column 'ID': " + DUPLICATE_ID.format(reference=risk.reference, rows="2"),
+    ]
+
+
+def test_an_import_cannot_move_an_item_to_another_register(cast, write_sheet):
+    risk = RiskFactory(project=cast.project)
+
+    result = register_import(
+        "risks", actor=cast.officer, file=write_sheet([risk_row(id=risk.reference, project="HR")])
+    )
+
+    assert messages(result) == [
+        "Row 2, column 'Project': "
+        + MOVED.format(reference=risk.reference, home="project WEB", other="project HR")
+    ]
+    assert Risk.objects.get().version == 1
+
+
+def test_updating_by_id_changes_only_that_item_and_records_who(cast, write_sheet):
+    # Given two risks in the WEB register
+    first = RiskFactory(project=cast.project, owner=cast.project.project_manager, title="First")
+    second = RiskFactory(project=cast.project, owner=cast.project.project_manager, title="Second")
+    rows = [
+        risk_row(id=first.reference, project="WEB", title="First, reworded", category="Technical",
+                 inherent_probability=4, inherent_impact=4, residual_probability=3, residual_impact=3,
+                 response_category=None, cost_impact=None, next_review=None),
+        risk_row(id=second.reference, project=None, title="Second", category="Technical",
+                 inherent_probability=4, inherent_impact=4, residual_probability=3, residual_impact=3,
+                 response_category=None, cost_impact=None, next_review=None),
+    ]  # fmt: skip
+
+    # When the PM imports them, with one title changed
+    result = register_import("risks", actor=cast.pm, file=write_sheet(rows))
+
+    # Then that risk is updated in the PM's name and the other is left alone
+    assert result.summary == SUMMARY.format(created=0, updated=1, unchanged=1), messages(result)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, first.version) == ("First, reworded", 2)
+    latest = first.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (cast.pm, "Imported from register.xlsx")
+    assert (second.version, second.history.count()) == (1, 1)
+
+
+def test_a_dependency_on_its_own_project_is_refused(cast, write_sheet):
+    row = {"Project": "WEB", "Title": "Needs itself", "Owner": "Pat Manager", "Depends on project": "WEB"}
+
+    result = register_import("dependencies", actor=cast.pm, file=write_sheet([row]))
+
+    assert messages(result) == [f"Row 2, column 'Depends on project': {DEPENDS_ON_ITSELF}"]
+    assert Dependency.objects.count() == 0
+
+
+def test_a_dependency_loop_is_refused_naming_the_row(cast, write_sheet):
+    # Given HR already waits on WEB
+    DependencyFactory(project=cast.other_project, depends_on=cast.project, provider="")
+
+    # When the PMO imports WEB waiting on HR
+    rows = [
+        {"Project": "WEB", "Title": "Fine", "Owner": "Pat Manager", "Provider": "Supplier Ltd"},
+        {"Project": "WEB", "Title": "Loop", "Owner": "Pat Manager", "Depends on project": "HR"},
+    ]
+    result = register_import("dependencies", actor=cast.officer, file=write_sheet(rows))
+
+    # Then the loop is named on the row that closes it, and nothing is written
+    loop = result.errors[0].message
+    assert loop in (
+        DEPENDENCY_LOOP.format(loop="WEB → HR → WEB"),
+        DEPENDENCY_LOOP.format(loop="HR → WEB → HR"),
+    )
+    assert messages(result) == [f"Row 3, column 'Depends on project': {loop}"]
+    assert Dependency.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "row"),
+    [
+        (
+            "assumptions",
+            {"Validation owner": "Pat Manager", "Consequence": "Delay", "Validate by": "01/03/2027"},
+        ),
+        ("issues", {"Owner": "Pat Manager", "Type": "off_spec", "Priority": "High", "Severity": "Major"}),
+        ("dependencies", {"Owner": "Pat Manager", "Provider": "Supplier Ltd", "Needed by": "2027-01-31"}),
+        ("actions", {"Owner": "Pat Manager", "Source": "Meeting", "Due date": "15/01/2027"}),
+        ("decisions", {"Decided by": "Sam Sponsor", "Decided on": "01/10/2026", "Why": "Cheaper"}),
+    ],
+)
+def test_every_register_imports_new_items(cast, write_sheet, kind, row):
+    from pmo.raid.models import REGISTERS
+
+    path = write_sheet([{"ID": None, "Project": "WEB", "Title": f"A new {kind}", **row}])
+
+    result = register_import(kind, actor=cast.pm, file=path)
+
+    assert result.summary == SUMMARY.format(created=1, updated=0, unchanged=0), messages(result)
+    item = REGISTERS[kind].objects.get()
+    assert item.project == cast.project and item.title == f"A new {kind}"
+    assert item.history.get().history_user == cast.pm

@@ -1,0 +1,184 @@
+"""Excel in and out of each RAID register: the template to fill in, the export (the register
+as the user may see it, with the register page's filters, in the import layout) and the upload
+page (check, or import all or nothing). Only people who keep a register (and the PMO) import."""
+
+import io
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from pmo.core.permissions import NOT_ALLOWED
+from pmo.core.spreadsheets import FILE_TOO_LARGE, ImportIssue, ImportResult, size_label
+from pmo.portfolio.models import Portfolio, Programme, Project
+from pmo.portfolio.views import denied
+from pmo.portfolio.views_import import ERRORS_SHOWN, FORM_OVERHEAD_BYTES, IMPORTED, NO_FILE, UploadLimit
+from pmo.raid import selectors
+from pmo.raid.exports import register_export_rows, write_register_template
+from pmo.raid.forms import RegisterFilter
+from pmo.raid.imports import IMPORT_ACTION, LAYOUTS, headers, may_import, register_import, sheet_title
+from pmo.raid.models import REGISTERS, RaidItem, Risk
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel file (.xlsx)",
+        error_messages={"required": NO_FILE},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    check_only = forms.BooleanField(
+        required=False, label="Check only: report problems and what would change, but import nothing"
+    )
+
+
+def _model(kind: str) -> type[RaidItem]:
+    model = REGISTERS.get(kind)
+    if model is None:
+        raise Http404(f"There is no RAID register “{kind}”.")
+    return model
+
+
+def _refusal(request: HttpRequest, model: type[RaidItem]) -> HttpResponse | None:
+    if may_import(request.user):
+        return None
+    action = IMPORT_ACTION.format(items=model._meta.verbose_name_plural)
+    return denied(request, PermissionDenied(NOT_ALLOWED.format(action=action)))
+
+
+def _register(request: HttpRequest) -> Project | Programme | Portfolio | None:
+    """``?register=project:CODE`` (or ``programme:PK``, ``portfolio:PK``): that register as
+    its page shows it (a programme's or portfolio's with the items escalated to it)."""
+    level, _, value = request.GET.get("register", "").partition(":")
+    found: Project | Programme | Portfolio | None = None
+    if level == "project":
+        found = Project.objects.filter(code__iexact=value.strip()).first()
+    elif level in ("programme", "portfolio") and value.strip().isdigit():
+        model = Programme if level == "programme" else Portfolio
+        found = model.objects.filter(pk=int(value)).first()
+    else:
+        return None
+    if found is None:
+        raise Http404("There is no such register.")
+    return found
+
+
+def _filtered(request: HttpRequest, model: type[RaidItem]) -> QuerySet[Any]:
+    """The register as its page lists it for this user, with the page's filters."""
+    settings_row = selectors.raid_settings()
+    today = timezone.localdate()
+    items = selectors.item_list(model, user=request.user, register=_register(request))
+    filters = RegisterFilter(request.GET, model=model)
+    items = filters.filter(
+        items, matrix=settings_row.matrix, today=today, stale_before=settings_row.stale_before(today)
+    )
+    return items.order_by("-residual_score", "pk") if model is Risk else items.order_by("pk")
+
+
+@login_required
+def register_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The register (filtered as on its page) in the import layout, to edit and import back."""
+    model = _model(kind)
+    rows = register_export_rows(kind, _filtered(request, model))
+    filename = f"{kind}-{timezone.localdate().isoformat()}.xlsx"
+    return xlsx_response(filename, headers=headers(kind), rows=rows, sheet_title=sheet_title(kind))
+
+
+@login_required
+def register_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The Excel template: the header row, dropdowns and a Guidance sheet."""
+    model = _model(kind)
+    if (refusal := _refusal(request, model)) is not None:
+        return refusal
+    buffer = io.BytesIO()
+    write_register_template(kind, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+def _page(
+    request: HttpRequest,
+    kind: str,
+    form: RegisterImportForm,
+    result: ImportResult | None = None,
+    filename: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    model = REGISTERS[kind]
+    errors = result.errors if result else []
+    context: dict[str, Any] = {
+        "kind": kind,
+        "plural": str(model._meta.verbose_name_plural).capitalize(),
+        "prefix": model.PREFIX,
+        "sheet": sheet_title(kind),
+        "form": form,
+        "result": result,
+        "filename": filename,
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
+        "columns": LAYOUTS[kind],
+        "limit": size_label(settings.PMO_MAX_UPLOAD_BYTES),
+    }
+    return render(request, "raid/register_import.html", context, status=status)
+
+
+def _too_large() -> ImportResult:
+    limit = size_label(settings.PMO_MAX_UPLOAD_BYTES)
+    return ImportResult(errors=[ImportIssue(None, None, FILE_TOO_LARGE.format(limit=limit))])
+
+
+@csrf_exempt  # checked by _import_form, once the upload limit is in place
+@login_required
+def register_import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload page: a check (nothing written) or an import (all or nothing)."""
+    model = _model(kind)
+    if (refusal := _refusal(request, model)) is not None:
+        return refusal
+    if request.method == "POST":
+        limit = settings.PMO_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
+            return _page(request, kind, RegisterImportForm(), _too_large(), status=413)
+        request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
+    return _import_form(request, kind)
+
+
+@csrf_protect
+def _import_form(request: HttpRequest, kind: str) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, kind, RegisterImportForm())
+    form = RegisterImportForm(request.POST, request.FILES)
+    limit_handler = request.upload_handlers[0]
+    if isinstance(limit_handler, UploadLimit) and limit_handler.exceeded:
+        return _page(request, kind, RegisterImportForm(), _too_large(), status=413)
+    if not form.is_valid():
+        return _page(request, kind, form)
+    upload = form.cleaned_data["file"]
+    dry_run = form.cleaned_data["check_only"]
+    try:
+        result = register_import(
+            kind,
+            actor=request.user,
+            file=upload,
+            filename=upload.name,
+            dry_run=dry_run,  # type: ignore[arg-type]
+        )
+    except PermissionDenied as exc:
+        return denied(request, exc)
+    if result.errors or dry_run:
+        form = RegisterImportForm(initial={"check_only": dry_run})
+        return _page(request, kind, form, result, upload.name)
+    messages.success(request, IMPORTED.format(file=upload.name, summary=result.summary))
+    return redirect("raid:register_import", kind=kind)
