@@ -112,11 +112,13 @@ def raid_bench() -> None:
 
     runs = {}
     for size in RAID_SIZES:
-        out = subprocess.run(
+        done = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "raid.py"), str(size)],
-            check=True, capture_output=True, text=True,
-        ).stdout
-        runs[size] = json.loads(out.strip().splitlines()[-1])
+            check=False, capture_output=True, text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"bench/raid.py {size} failed:\n{done.stderr}")
+        runs[size] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\nRAID registers — {runs[RAID_SIZES[0]]['vendor']}, median server time\n")
     print(f"{'measure':44} {'items':>8} {'median ms':>10} {'queries':>8} {'target':>8}")
     for size, run in runs.items():

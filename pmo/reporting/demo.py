@@ -19,28 +19,24 @@ The demo replays the year: each event runs with Django's clock (``timezone.now``
 ``localdate``) set to the moment it happened, so everything the services stamp (submission and
 review times, history dates, when an exception was raised and when its report is due,
 notifications) carries that date. The services take no clock of their own; the clock is set
-only inside this module's steps, within ``demo_build``'s transaction (one thread: the ``pmo
-demo`` command), and restored after each event. Every random choice comes from ``ctx.rng``,
-so the demo is the same on every run on the same day. The year's notifications count as
-e-mailed when they happened: loading the demo sends no e-mail.
+(``pmo.portfolio.demo.demo_run``) only inside the demo's steps, within ``demo_build``'s
+transaction (one thread: the ``pmo demo`` command), and restored after each event. Every
+random choice comes from ``ctx.rng``, so the demo is the same on every run on the same day. The
+year's notifications count as e-mailed when they happened: loading the demo sends no e-mail.
 """
 
 import datetime as dt
-import itertools
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
 from django.utils import timezone
 
 from pmo.core.models import Notification, User
 from pmo.engine.periods import previous_periods
 from pmo.portfolio.choices import Methodology, ProjectStatus
-from pmo.portfolio.demo import DemoContext, demo_step
+from pmo.portfolio.demo import DemoContext, demo_moment, demo_run, demo_step
 from pmo.portfolio.models import Project
 from pmo.reporting import selectors, services
 from pmo.reporting.adapters import to_engine
@@ -198,32 +194,10 @@ def _cycle(ctx: DemoContext, *, fresh: bool = False) -> _Cycle:
     return cycle
 
 
-# --- the clock ------------------------------------------------------------------------------
+# --- the clock (pmo.portfolio.demo's, shared by every app's demo steps) ----------------------
 
-
-def _moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-@contextmanager
-def _at(moment: dt.datetime) -> Iterator[None]:
-    """Run the services as at ``moment``; each read of the clock moves it on a microsecond, so
-    the events of one call keep their order in the history."""
-    ticks = itertools.count()
-
-    def now() -> dt.datetime:
-        return moment + dt.timedelta(microseconds=next(ticks))
-
-    def localdate(value: dt.datetime | None = None, tz: Any = None) -> dt.date:
-        return timezone.localtime(value if value is not None else now(), tz).date()
-
-    with mock.patch.object(timezone, "now", new=now), mock.patch.object(timezone, "localdate", new=localdate):
-        yield
-
-
-def _run(moment: dt.datetime, call: Callable[..., Any], **kwargs: Any) -> Any:
-    with _at(moment):
-        return call(**kwargs)
+_moment = demo_moment
+_run = demo_run
 
 
 # --- periods --------------------------------------------------------------------------------
