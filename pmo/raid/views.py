@@ -45,6 +45,7 @@ from pmo.raid.forms import (
     RegisterFilter,
     SettingsForm,
 )
+from pmo.raid.imports import may_import
 from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
 
 PAGE_SIZE = 50
@@ -302,7 +303,12 @@ def register(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request,
         "raid/register.html",
-        {**context, "filters": filters, "kinds": [_where(k) for k in REGISTERS]},
+        {
+            **context,
+            "filters": filters,
+            "kinds": [_where(k) for k in REGISTERS],
+            "can_import": may_import(request.user),
+        },
     )
 
 
@@ -325,6 +331,7 @@ def _home_register(
         items = items.exclude(status__in=model.OPEN_STATUSES)
     context = _register_context(request, kind, items, register=home)
     can_add = request.user.has_perm(permission_name(model, "add"), home)
+    key = home.code if isinstance(home, Project) else home.pk
     return render(
         request,
         template,
@@ -334,6 +341,9 @@ def _home_register(
             "tabs": tabs,
             "can_add": can_add,
             "shown_status": shown_status,
+            "export_query": urlencode(
+                {"register": f"{type(home).__name__.lower()}:{key}", "status": shown_status}
+            ),
             "statuses": [("open", "Open"), ("closed", "Closed"), ("all", "All")],
             **extra,
         },

@@ -55,7 +55,7 @@ PAGES = {
         18,
     ),
     "risk register": (lambda c: "/raid/risks/", ANALYST, 9),
-    "risk register, for a project manager": (lambda c: "/raid/risks/", MANAGER, 10),
+    "risk register, for a project manager": (lambda c: "/raid/risks/", MANAGER, 11),
     "risk register, filtered": (
         lambda c: f"/raid/risks/?portfolio={c.portfolio.pk}&stale=on&band=medium&status=all",
         ANALYST,

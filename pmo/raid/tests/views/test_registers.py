@@ -227,3 +227,30 @@ def test_the_navigation_marks_raid_not_the_project_register(cast):
         nav = doc(response).xpath("//nav[@aria-label='Main']")[0]
         active = [" ".join(a.text_content().split()) for a in nav.xpath(".//a[contains(@class,'active')]")]
         assert active == marked, path
+
+
+def test_excel_buttons_export_what_is_shown_and_import_for_those_who_may(cast):
+    query = {"category": "security", "stale": "on"}
+
+    for_analyst = client_for(cast.analyst).get("/raid/risks/", query)
+    for_executive = client_for(cast.executive).get("/raid/risks/", query)
+    project = client_for(cast.pm).get("/raid/projects/WEB/", {"kind": "issues", "status": "all"})
+
+    def buttons(response):
+        links = doc(response).xpath("//*[@data-testid='excel-buttons']//a")
+        return {a.text_content(): a.get("href") for a in links}
+
+    assert buttons(for_analyst) == {
+        "Export to Excel": "/raid/risks/export.xlsx?category=security&stale=on",
+        "Excel template": "/raid/risks/template.xlsx",
+        "Import risks": "/raid/risks/import/",
+    }
+    assert buttons(for_executive) == {"Export to Excel": "/raid/risks/export.xlsx?category=security&stale=on"}
+    assert buttons(project) == {
+        "Export to Excel": "/raid/issues/export.xlsx?register=project%3AWEB&status=all",
+        "Excel template": "/raid/issues/template.xlsx",
+        "Import issues": "/raid/issues/import/",
+    }
+    exported = client_for(cast.pm).get(buttons(project)["Export to Excel"])
+    assert exported.status_code == 200
+    assert exported["Content-Disposition"].startswith('attachment; filename="issues-')
