@@ -7,9 +7,9 @@ import pytest
 from django.db import transaction
 
 from pmo.change.models import ChangeRequest
+from pmo.change.tests.demo.conftest import TODAY
 from pmo.portfolio.demo import demo_build
 from pmo.raid.models import REGISTERS
-from pmo.raid.tests.demo.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
