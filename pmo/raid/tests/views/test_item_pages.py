@@ -10,7 +10,7 @@ from django.utils import timezone
 from pmo.portfolio.tests.factories import ProjectFactory
 from pmo.raid import services
 from pmo.raid.choices import IssueType, Level
-from pmo.raid.models import Dependency, Risk
+from pmo.raid.models import Dependency, Issue, Risk
 from pmo.raid.tests.factories import DependencyFactory, IssueFactory, RiskFactory
 from pmo.raid.tests.views.helpers import client_for, doc, field_error, text_of
 
@@ -318,3 +318,34 @@ def test_a_confidential_projects_item_is_hidden_from_others(cast):
 
     assert client_for(cast.pm).get(risk.get_absolute_url()).status_code == 404
     assert client_for(cast.analyst).get(risk.get_absolute_url()).status_code == 200
+
+
+def test_the_programme_manager_raises_an_issue_in_the_programme_register(cast):
+    client = client_for(cast.programme_manager)
+
+    response = client.post(
+        f"/raid/issues/new/?programme={cast.programme.pk}",
+        {
+            "title": "Shared budget cut",
+            "issue_type": "problem",
+            "priority": "high",
+            "severity": "major",
+            "owner": cast.programme.manager_id,
+            "status": "open",
+        },
+        follow=True,
+    )
+    refused = client_for(cast.pm).get(f"/raid/issues/new/?programme={cast.programme.pk}")
+
+    issue = Issue.objects.get()
+    assert (issue.programme, issue.project) == (cast.programme, None)
+    assert f"{issue.reference} Shared budget cut raised." in text_of(response)
+    assert "Register Digital (programme)" in text_of(response)
+    assert refused.status_code == 403
+    assert "You do not have permission to add issues to Digital." in text_of(refused)
+
+
+def test_a_new_item_needs_its_register(cast):
+    response = client_for(cast.head).get("/raid/risks/new/")
+
+    assert response.status_code == 404

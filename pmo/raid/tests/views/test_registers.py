@@ -254,3 +254,15 @@ def test_excel_buttons_export_what_is_shown_and_import_for_those_who_may(cast):
     exported = client_for(cast.pm).get(buttons(project)["Export to Excel"])
     assert exported.status_code == 200
     assert exported["Content-Disposition"].startswith('attachment; filename="issues-')
+
+
+def test_the_register_shows_fifty_a_page(cast):
+    for _ in range(51):
+        fresh(project=cast.project)
+
+    first = client_for(cast.analyst).get("/raid/risks/")
+    second = client_for(cast.analyst).get("/raid/risks/", {"page": 2})
+
+    assert len(references(first)) == 50
+    assert "Showing 1–50 of 51" in text_of(first)
+    assert len(references(second)) == 1
