@@ -17,6 +17,7 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -80,7 +81,7 @@ ACTION_ERRORS = {
 }
 
 
-def _person_errors(role: str) -> dict[str, str]:
+def _person_errors(role: str) -> dict[str, Any]:
     return {
         "does_not_exist": NOT_A_PERSON.replace("{role}", role),
         "incorrect_type": PERSON_ID_EXPECTED.replace("{role}", role),
@@ -486,12 +487,14 @@ class RaidItemFilter(django_filters.FilterSet):
 def item_filter(model: type[RaidItem]) -> type[RaidItemFilter]:
     """The filters of one register: the shared ones, its statuses (and a risk's category and
     kind)."""
-    declared: dict[str, Any] = {
-        "status": django_filters.MultipleChoiceFilter(choices=model._meta.get_field("status").choices)
-    }
+
+    def choices_of(name: str) -> Any:
+        return cast(models.Field, model._meta.get_field(name)).choices
+
+    declared: dict[str, Any] = {"status": django_filters.MultipleChoiceFilter(choices=choices_of("status"))}
     if model is Risk:
         for name in ("category", "kind"):
-            declared[name] = django_filters.MultipleChoiceFilter(choices=model._meta.get_field(name).choices)
+            declared[name] = django_filters.MultipleChoiceFilter(choices=choices_of(name))
     meta = type("Meta", (), {"model": model, "fields": []})
     return cast(
         type[RaidItemFilter], type(f"{model.__name__}Filter", (RaidItemFilter,), {**declared, "Meta": meta})
@@ -716,7 +719,7 @@ class SettingsViewSet(RegisterViewSet):
     ``selector`` (the row, as a queryset) and ``updater`` (the service that changes it)."""
 
     http_method_names = ["get", "patch", "head", "options"]
-    filter_backends: ClassVar[list[Any]] = []
+    filter_backends = []
     updater: ClassVar[Callable[..., DomainModel]]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
