@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pmo.conftest import assert_accessible
 from pmo.portfolio.tests.browser.conftest import sign_in_on, sign_out
 from pmo.raid.models import Risk
+from pmo.raid.tests.factories import DependencyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +66,19 @@ def test_a_pm_logs_and_escalates_a_risk_the_programme_manager_sees(
     page.goto(f"{base}/raid/risks/")
     expect(page.get_by_test_id("register-table")).to_contain_text("Hosting supplier may fold")
     assert_accessible(page, "raid-risk-register")
+
+
+def test_the_dependency_map_shows_who_is_affected_when_a_project_slips(
+    live_server: Any, page: Page, cast
+) -> None:
+    DependencyFactory(project=cast.project, depends_on=cast.other_project, provider="", title="HR feed")
+    sign_in_on(page, live_server.url, cast.analyst)
+
+    page.goto(f"{live_server.url}/raid/dependencies/map/")
+    page.get_by_role("link", name="HR HR system: who is affected if it slips").click()
+
+    expect(page.get_by_test_id("affected")).to_contain_text("WEB Website: directly")
+    expect(
+        page.get_by_role("link", name="WEB Website (affected): who is affected if it slips")
+    ).to_be_visible()
+    assert_accessible(page, "raid-dependency-map")
