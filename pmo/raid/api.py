@@ -11,7 +11,6 @@ checked before any work is done."""
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar, cast
 
@@ -536,7 +535,8 @@ class RaidItemViewSet(RegisterViewSet):
         return selectors.raid_settings()
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "raid_settings": self.raid_settings, "today": _today()}
+        context = super().get_serializer_context()
+        return {**context, "raid_settings": self.raid_settings, "today": timezone.localdate()}
 
     def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         body = serializer_class(data=self.request.data, context=self.get_serializer_context())
@@ -592,10 +592,6 @@ class RaidItemViewSet(RegisterViewSet):
             actor=self.actor, item=item, note=body["note"], expected_version=expected_version(request)
         )
         return self._represent(reviewed)
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 class HeatMapActions:
