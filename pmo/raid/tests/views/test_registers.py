@@ -59,6 +59,7 @@ def test_the_risk_register_shows_scores_with_band_words_and_flags_in_words(cast)
         ]
     ]
     assert "Risks across the portfolio" in text_of(response)
+    assert "1 risk found." in text_of(response)
 
 
 def test_open_items_by_default_closed_or_all_on_request(cast):
