@@ -460,15 +460,27 @@ def _plan_row(
     return _Plan(row.number, current, None, changed, current.version, stored_edge)
 
 
+_PARSED_STRICTLY = {
+    model: [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation or f.choices or not isinstance(f, models.CharField | models.DecimalField)
+    ]
+    for model in REGISTERS.values()
+}
+
+
 def _model_errors(plan: _Plan, row: Any, headers_by_field: dict[str, str]) -> None:
     """The model's own rules (lengths, a response fit for the kind of risk, a dependency's
-    provider…) on the item as it would be saved, reported by column. The relations were looked
-    up in the register already."""
+    provider…) on the item as it would be saved, reported by column. Only the fields whose
+    validators the cells' parsing does not cover (lengths, amounts) are validated again: the
+    relations were looked up in the register, choices, dates and scores parsed strictly."""
     item = plan.item
-    relations = [f.name for f in item._meta.concrete_fields if f.is_relation]
     failed = {i.column for i in row.errors}
     try:
-        item.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        item.full_clean(
+            exclude=_PARSED_STRICTLY[type(item)], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             header = None if name == NON_FIELD_ERRORS else headers_by_field.get(name)
