@@ -1,4 +1,4 @@
-"""The RAID services end to end: raise, escalate, loop refused, change approved into a baseline."""
+"""RAID and change together: a risk raised and escalated, a loop refused, a change approved."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,8 +1,7 @@
-"""The RAID and change-control admin is read-only and shows only what the rules allow."""
+"""The RAID admin is read-only and shows only what the rules allow."""
 
 import pytest
 
-from pmo.change import services as change_services
 from pmo.portfolio.tests.factories import ProjectFactory
 from pmo.raid.tests.factories import RiskFactory
 
@@ -42,15 +41,3 @@ def test_a_staff_pm_sees_no_confidential_project_risks(client, staff):
     visible = RiskFactory(project=staff.project)
     client.force_login(staff.other_pm)
     assert listed(client, "/admin/raid/risk/") == [str(visible)]
-
-
-def test_change_requests_are_read_only_in_the_admin(client, staff):
-    change = change_services.change_request_raise(
-        actor=None,
-        project=staff.project,
-        fields={"title": "More pages", "change_type": "scope", "description": "d", "reason": "r"},
-    )
-    client.force_login(staff.officer)
-    assert listed(client, "/admin/change/changerequest/") == [str(change)]
-    assert "Save" not in client.get(f"/admin/change/changerequest/{change.pk}/change/").content.decode()
-    assert client.get("/admin/change/changerequest/add/").status_code == 403
