@@ -267,3 +267,22 @@ def test_the_register_shows_fifty_a_page(cast):
     assert len(references(first)) == 50
     assert "Showing 1–50 of 51" in text_of(first)
     assert len(references(second)) == 1
+
+
+def test_the_project_programme_and_portfolio_pages_have_a_raid_tab(cast):
+    client = client_for(cast.analyst)
+
+    project = client.get(cast.project.get_absolute_url())
+    programme = client.get(cast.programme.get_absolute_url())
+    portfolio = client.get(cast.portfolio.get_absolute_url())
+
+    def tab(response):
+        return (
+            doc(response)
+            .xpath("//nav[contains(@aria-label,'pages')]//a[normalize-space()='RAID']")[0]
+            .get("href")
+        )
+
+    assert tab(project) == "/raid/projects/WEB/"
+    assert tab(programme) == f"/raid/programmes/{cast.programme.pk}/"
+    assert tab(portfolio) == f"/raid/portfolios/{cast.portfolio.pk}/"
