@@ -136,7 +136,7 @@ class ItemForm(forms.Form):
         if item is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(item, fields=names)
         super().__init__(*args, **kwargs)
-        widgets = {name: SHORT_TEXT for name in names if name in LONG_FIELDS}
+        widgets: dict[str, forms.Widget] = {name: SHORT_TEXT for name in names if name in LONG_FIELDS}
         widgets.update({name: DATE for name in names if name in DATE_FIELDS})
         self.fields.update(fields_for_model(model, fields=names, widgets=widgets))
         self.fields["version"] = self.fields.pop("version")  # last, with the hidden fields
@@ -173,7 +173,7 @@ class EscalateForm(forms.Form):
     its message ("Say why.") is the one shown beside the field."""
 
     escalated_to = forms.ChoiceField(label="Escalate to")
-    escalation_note = forms.CharField(label="Why", required=False, widget=SHORT_TEXT)
+    escalation_note = forms.CharField(label="Why (required)", required=False, widget=SHORT_TEXT)
     version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
     )
@@ -189,7 +189,7 @@ class EscalateForm(forms.Form):
 class DeescalateForm(forms.Form):
     """Hand an escalated item back to the register it was raised in, saying why."""
 
-    escalation_note = forms.CharField(label="Why", required=False, widget=SHORT_TEXT)
+    escalation_note = forms.CharField(label="Why (required)", required=False, widget=SHORT_TEXT)
     version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
     )

@@ -468,7 +468,8 @@ def item_create(request: HttpRequest, kind: str) -> HttpResponse:
     return _form_page(request, kind, form, item=None, home=home)
 
 
-def _shown_fields(item: RaidItem) -> list[tuple[str, Any]]:
+def _shown_fields(item: RaidItem) -> list[tuple[str, Any, str]]:
+    """Each of the register's own fields as (label, value shown, field name)."""
     shown = []
     for name in ITEM_FIELDS[item.KIND]:
         if name in ("title", "status"):
