@@ -439,9 +439,6 @@ def _plan_row(
     if current is None:
         problem("reference", NO_SUCH_ITEM.format(reference=reference))
         return None
-    if actor is not None and not actor.has_perm(permission_name(model, "change"), current):
-        problem("reference", NOT_ALLOWED_TO_CHANGE.format(reference=reference))
-        return None
     for name, register in named:
         if getattr(current, f"{name}_id") != register.pk:
             home, other = register_label(current.home), register_label(register)
@@ -449,14 +446,19 @@ def _plan_row(
     stored_edge = None
     if isinstance(current, Dependency) and current.project_id and current.depends_on_id and current.is_open:
         stored_edge = (current.project_id, current.depends_on_id)
-    changed: dict[str, Any] = {}
-    for name, value in editable.items():
-        if value is KEEP:
-            continue
-        field = _field(model, name)
-        if _comparable(getattr(current, field.attname)) != _comparable(value):
-            changed[name] = value
-            setattr(current, name, value)
+    changed = {
+        name: value
+        for name, value in editable.items()
+        if value is not KEEP
+        and _comparable(getattr(current, _field(model, name).attname)) != _comparable(value)
+    }
+    # An unchanged row of an item the actor may see but not change is left alone: an export of
+    # the whole register, edited in the actor's own rows, imports back.
+    if changed and actor is not None and not actor.has_perm(permission_name(model, "change"), current):
+        problem("reference", NOT_ALLOWED_TO_CHANGE.format(reference=reference))
+        return None
+    for name, value in changed.items():
+        setattr(current, name, value)
     return _Plan(row.number, current, None, changed, current.version, stored_edge)
 
 

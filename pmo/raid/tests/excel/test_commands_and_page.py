@@ -6,9 +6,9 @@ import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, override_settings
 
-from pmo.core.spreadsheets import CHECK_SUMMARY, SUMMARY, UNKNOWN_PERSON
+from pmo.core.spreadsheets import CHECK_SUMMARY, FILE_TOO_LARGE, SUMMARY, UNKNOWN_PERSON
 from pmo.portfolio.views_import import IMPORTED
 from pmo.raid.imports import headers
 from pmo.raid.models import Risk
@@ -166,3 +166,12 @@ def test_the_page_needs_a_sign_in(db):
     response = Client().get(URL)
 
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@override_settings(PMO_MAX_UPLOAD_BYTES=1024)
+def test_a_file_over_the_limit_is_refused_and_nothing_is_written(cast, write_sheet):
+    response = post(signed_in(cast.pm), write_sheet([risk_row()] * 20))
+
+    assert response.status_code == 413
+    assert FILE_TOO_LARGE.format(limit="1 KB") in words(response)
+    assert Risk.objects.count() == 0

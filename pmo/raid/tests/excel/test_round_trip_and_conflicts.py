@@ -111,3 +111,43 @@ def test_the_batch_service_judges_the_actor_on_each_register(cast):
         )
 
     assert Risk.objects.count() == 0
+
+
+def test_a_pm_edits_their_rows_of_the_whole_register_and_imports_it_back(cast, tmp_path):
+    # Given the whole risk register as the PM sees it: their project's risk and another's
+    mine = RiskFactory(project=cast.project, owner=cast.project.project_manager, title="Mine")
+    theirs = RiskFactory(project=cast.other_project, title="Theirs")
+    workbook, path = exported(cast.pm, tmp_path)
+    sheet = workbook.active
+    title = headers("risks").index("Title") + 1
+    rows = {sheet.cell(row=r, column=1).value: r for r in (2, 3)}
+
+    # When they edit their own row only, the file imports back
+    sheet.cell(row=rows[mine.reference], column=title, value="Mine, reworded")
+    workbook.save(path)
+    result = register_import("risks", actor=cast.pm, file=path)
+    assert result.summary == SUMMARY.format(created=0, updated=1, unchanged=1)
+
+    # but an edit to the other project's row is refused, naming it, and nothing is written
+    sheet.cell(row=rows[theirs.reference], column=title, value="Not mine to change")
+    sheet.cell(row=rows[mine.reference], column=title, value="Mine, again")
+    workbook.save(path)
+    refused = register_import("risks", actor=cast.pm, file=path)
+    assert [str(e) for e in refused.errors] == [
+        f"Row {rows[theirs.reference]}, column 'ID': "
+        + imports.NOT_ALLOWED_TO_CHANGE.format(reference=theirs.reference)
+    ]
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.title, theirs.title) == ("Mine, reworded", "Theirs")
+
+
+def test_a_programme_manager_imports_into_the_programme_register(cast, write_sheet):
+    from pmo.raid.tests.excel.conftest import risk_row
+
+    path = write_sheet([risk_row(project=None, programme="Digital", owner="Greta Programme")])
+
+    result = register_import("risks", actor=cast.programme_manager, file=path)
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert Risk.objects.get().programme == cast.programme
