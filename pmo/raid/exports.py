@@ -6,6 +6,7 @@ and its export in the same layout, so an export can be edited and imported back
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -13,7 +14,7 @@ from pmo.core.models import User
 from pmo.core.spreadsheets import Column, write_guidance, write_header_row
 from pmo.engine.risk import Matrix
 from pmo.raid import selectors
-from pmo.raid.imports import LAYOUTS, REGISTER_FIELDS, SCORE_FIELDS, headers, sheet_title
+from pmo.raid.imports import LAYOUTS, REGISTER_FIELDS, SCORE_FIELDS, headers, model_field, sheet_title
 from pmo.raid.models import REGISTERS, Dependency, RaidItem, Risk
 
 # --- The template --------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def _allowed(kind: str, matrix: Matrix) -> Callable[[Column], str]:
             return matrix_range(matrix)
         if name in ("reference", *REGISTER_FIELDS, "depends_on"):
             return ""
-        field = model._meta.get_field(name)
+        field = model_field(model, name)
         if field.choices and name != "escalated_to":
             values = ", ".join(str(v) for v, _ in field.choices)
             return "; ".join(str(label) for _, label in field.choices) + f" (or their codes: {values})"
@@ -74,7 +75,7 @@ def write_register_template(kind: str, stream: Any) -> None:
     for index, column in enumerate(columns, start=1):
         if column.field in ("reference", *REGISTER_FIELDS, "depends_on") or column.field in SCORE_FIELDS:
             continue
-        field = model._meta.get_field(column.field)
+        field = model_field(model, column.field)
         labels = ",".join(str(label) for _, label in field.choices or [])
         if field.choices and len(labels) < 250 and "," not in "".join(str(x) for _, x in field.choices):
             letter = sheet.cell(row=1, column=index).column_letter
@@ -106,7 +107,7 @@ def _cell(item: RaidItem, name: str) -> Any:
         return item.programme.code if item.programme is not None else None
     if name == "portfolio":
         return item.portfolio.name if item.portfolio is not None else None
-    field = type(item)._meta.get_field(name)
+    field = model_field(type(item), name)
     value = getattr(item, name)
     if field.is_relation:
         return value.email if value is not None else None
@@ -130,12 +131,10 @@ def exporter(kind: str) -> Callable[..., tuple[list[str], Iterator[list[Any]]]]:
     model = REGISTERS[kind]
 
     def table(*, user: User | None) -> tuple[list[str], Iterator[list[Any]]]:
+        items: QuerySet[Any]
         if user is None:
-            items = model._default_manager.select_related(*selectors.ITEM_RELATIONS)
-            if model is Risk:
-                items = items.select_related("actionee")
-            if model is Dependency:
-                items = items.select_related("depends_on")
+            extra = {Risk: ("actionee",), Dependency: ("depends_on",)}.get(model, ())
+            items = model._default_manager.select_related(*selectors.ITEM_RELATIONS, *extra)
         else:
             items = selectors.item_list(model, user=user)
         return headers(kind), register_export_rows(kind, items.order_by("pk"))

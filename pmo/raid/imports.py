@@ -228,7 +228,8 @@ def sheet_title(kind: str) -> str:
     return str(REGISTERS[kind]._meta.verbose_name_plural).capitalize()
 
 
-def _field(model: type[RaidItem], name: str) -> Any:
+def model_field(model: type[RaidItem], name: str) -> Any:
+    """A register's field by name (typed loosely: every column's field is a concrete one)."""
     return model._meta.get_field(name)
 
 
@@ -258,7 +259,8 @@ class _Lookups:
             programme.portfolio = portfolio_by_id[programme.portfolio_id]
         for project in projects:
             project.portfolio = portfolio_by_id[project.portfolio_id]
-            project.programme = programme_by_id.get(project.programme_id)  # type: ignore[assignment]
+            if project.programme_id is not None:
+                project.programme = programme_by_id[project.programme_id]
         choices = {
             f.name: choice_lookup(f.choices)
             for f in model._meta.concrete_fields
@@ -317,7 +319,7 @@ def _parse_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
             raise CellError(REQUIRED)
         if name in ("reference", *REGISTER_FIELDS):
             return None
-        field = _field(model, name)
+        field = model_field(model, name)
         if not field.blank:
             return KEEP
         return None if field.null else ""
@@ -331,7 +333,7 @@ def _parse_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
         return _one_of(lookups.portfolios, raw, UNKNOWN_PORTFOLIO)
     if name in SCORE_FIELDS:
         return _score(name, raw, lookups.matrix)
-    field = _field(model, name)
+    field = model_field(model, name)
     if field.is_relation:
         return parse_person(raw, lookups.people)
     if name in lookups.choices:
@@ -450,7 +452,7 @@ def _plan_row(
         name: value
         for name, value in editable.items()
         if value is not KEEP
-        and _comparable(getattr(current, _field(model, name).attname)) != _comparable(value)
+        and _comparable(getattr(current, model_field(model, name).attname)) != _comparable(value)
     }
     # An unchanged row of an item the actor may see but not change is left alone: an export of
     # the whole register, edited in the actor's own rows, imports back.

@@ -170,10 +170,10 @@ def _import_form(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         result = register_import(
             kind,
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]  # signed in: login_required
             file=upload,
             filename=upload.name,
-            dry_run=dry_run,  # type: ignore[arg-type]
+            dry_run=dry_run,
         )
     except PermissionDenied as exc:
         return denied(request, exc)
