@@ -79,10 +79,7 @@ NOT_ALLOWED_TO_ADD = "You do not have permission to add {items} to the register 
 NOT_ALLOWED_TO_CHANGE = "You do not have permission to change {reference}."
 NOT_A_WHOLE_NUMBER = "{value} is not a whole number."
 OFF_MATRIX = "{what} must be a whole number from 1 to {top} on this matrix (got {value})."
-CHANGED_DURING_IMPORT = (
-    "{reference} was changed by someone else while the file was being imported. Nothing was "
-    "imported: import the file again."
-)
+CHANGED_DURING_IMPORT = "Nothing was imported: {message} Import the file again."
 WRITE_REFUSED = "Nothing was imported: {message}"
 
 IMPORT_ACTION = "import {items}"
@@ -559,28 +556,16 @@ def _message(exc: Exception) -> str:
 
 
 def _write(model: type[RaidItem], plans: list[_Plan], *, actor: User | None, reason: str) -> None:
+    updates = [(p.item, p.fields, p.version) for p in plans if not p.is_new and p.fields]
+    creates = [(p.register, p.fields) for p in plans if p.is_new]
     with transaction.atomic():
-        for plan in plans:
-            if plan.is_new or not plan.fields:
-                continue
-            try:
-                services.raid_item_update(
-                    actor=actor,
-                    item=plan.item,
-                    fields=plan.fields,
-                    expected_version=plan.version,
-                    reason=reason,
-                )
-            except ConflictError as exc:
-                message = CHANGED_DURING_IMPORT.format(reference=plan.item.reference)
-                raise _WriteFailed(ImportIssue(None, None, message)) from exc
-            except (ValidationError, PermissionDenied) as exc:
-                raise _WriteFailed(
-                    ImportIssue(plan.number, None, WRITE_REFUSED.format(message=_message(exc)))
-                ) from exc
-        creates = [(p.register, p.fields) for p in plans if p.is_new]
         try:
+            services.raid_items_update(actor=actor, model=model, changes=updates, reason=reason)
             services.raid_items_create(actor=actor, model=model, items=creates, reason=reason)  # type: ignore[arg-type]
+        except ConflictError as exc:
+            raise _WriteFailed(
+                ImportIssue(None, None, CHANGED_DURING_IMPORT.format(message=exc.message))
+            ) from exc
         except (ValidationError, PermissionDenied) as exc:
             raise _WriteFailed(ImportIssue(None, None, WRITE_REFUSED.format(message=_message(exc)))) from exc
 

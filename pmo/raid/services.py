@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Round
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import (
+    ConflictError,
     notify,
     only_fields,
     others_than,
@@ -272,6 +273,100 @@ def raid_item_update(
     return record_update(
         instance=item, actor=actor, fields=values, expected_version=expected_version, reason=reason
     )
+
+
+BATCH_CONFLICT = "{item} was changed by someone else since version {yours} (it is now version {theirs})."
+
+
+@transaction.atomic
+def raid_items_update(
+    *,
+    actor: User | None,
+    model: type[ItemT],
+    changes: Sequence[tuple[ItemT, Mapping[str, Any], int | None]],
+    reason: str = "",
+) -> list[ItemT]:
+    """Change many items of one register at once (an Excel re-import): (item, fields, expected
+    version) each, with the rules of ``raid_item_update`` (the actor's right on each item as
+    stored, the editable fields, scores on the matrix, closing dates, the action's source, no
+    dependency loop, the model's validation, a stale version is a ConflictError naming the
+    item), the rows locked and read in batches, the matrix and the dependency graph read once,
+    and the changes and their history entries (who, why) written in batches. Each item counts
+    as reviewed today and goes up one version."""
+    if not changes:
+        return []
+    matrix = selectors.raid_settings().matrix if issubclass(model, Risk) else None
+    locked: dict[int, ItemT] = {}
+    pks = [item.pk for item, _, _ in changes]
+    rows = model._default_manager.select_for_update(of=("self",)).select_related(
+        "project__programme", "project__portfolio", "programme__portfolio", "portfolio"
+    )
+    for start in range(0, len(pks), IMPORT_BATCH):
+        locked.update({row.pk: row for row in rows.filter(pk__in=pks[start : start + IMPORT_BATCH])})
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    now, today = timezone.now(), timezone.localdate()
+    written: set[str] = {"version", "updated_at"}
+    stored_edges: list[tuple[int, int]] = []
+    updated: list[ItemT] = []
+    for item, fields, expected_version in changes:
+        current = locked[item.pk]
+        if actor is not None:
+            ensure_can(actor, permission_name(current, "change"), current, action=f"change {current}")
+        if expected_version is not None and current.version != expected_version:
+            message = BATCH_CONFLICT.format(item=current, yours=expected_version, theirs=current.version)
+            raise ConflictError(message, current_version=current.version)
+        only_fields(fields, _editable(model))
+        values = _closing(model, dict(fields), current)
+        values.setdefault("last_reviewed_on", today)
+        if matrix is not None:
+            values = _scored(values, current, matrix)  # type: ignore[arg-type]
+        if all(getattr(current, name) == value for name, value in values.items()):
+            continue  # as record_update: a write that changes nothing keeps the version
+        if (
+            isinstance(current, Dependency)
+            and current.project_id
+            and current.depends_on_id
+            and current.is_open
+        ):
+            stored_edges.append((current.project_id, current.depends_on_id))
+        for name, value in values.items():
+            setattr(current, name, value)
+        if isinstance(current, Action):
+            _check_source(current)
+        current.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        if isinstance(current, Risk):  # what Risk.save() sets; a bulk update does not call save()
+            current.inherent_score = current.inherent_probability * current.inherent_impact
+            current.residual_score = current.residual_probability * current.residual_impact
+            written |= {"inherent_score", "residual_score"}
+        current.version += 1
+        current.updated_at = now
+        written |= set(values)
+        updated.append(current)
+    if issubclass(model, Dependency):
+        edges = selectors.project_edges()
+        for edge in stored_edges:
+            if edge in edges:
+                edges.remove(edge)
+        new_edges = [
+            (d.project_id, d.depends_on_id)
+            for d in updated
+            if isinstance(d, Dependency) and d.project_id and d.depends_on_id and d.is_open
+        ]
+        loop = network.find_loop([*edges, *new_edges]) if new_edges else None
+        if loop:
+            codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
+            message = DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))
+            raise ValidationError({"depends_on": message})
+    bulk_update_with_history(
+        updated,
+        model,
+        sorted(written),
+        batch_size=IMPORT_BATCH,
+        default_user=actor,
+        default_change_reason=reason or None,
+        default_date=now,
+    )
+    return updated
 
 
 @transaction.atomic

@@ -348,3 +348,19 @@ def test_every_register_imports_new_items(cast, write_sheet, kind, row):
     item = REGISTERS[kind].objects.get()
     assert item.project == cast.project and item.title == f"A new {kind}"
     assert item.history.get().history_user == cast.pm
+
+
+def test_an_update_that_would_close_a_dependency_loop_is_refused(cast, write_sheet):
+    # Given HR waits on WEB, and WEB waits on an outside supplier
+    DependencyFactory(project=cast.other_project, depends_on=cast.project, provider="")
+    mine = DependencyFactory(project=cast.project, owner=cast.project.project_manager, provider="Supplier")
+
+    # When the file makes WEB's dependency one on HR instead
+    row = {"ID": mine.reference, "Title": mine.title, "Owner": "Pat Manager", "Depends on project": "HR"}
+    result = register_import("dependencies", actor=cast.officer, file=write_sheet([row]))
+
+    # Then the loop is refused on that row and the dependency is unchanged
+    assert [i.column for i in result.errors] == ["Depends on project"]
+    assert result.errors[0].message.startswith("This would make a loop of dependencies:")
+    mine.refresh_from_db()
+    assert (mine.depends_on, mine.version) == (None, 1)

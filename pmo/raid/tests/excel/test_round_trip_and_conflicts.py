@@ -90,7 +90,8 @@ def test_an_edit_made_while_the_file_is_imported_is_a_conflict_and_nothing_is_wr
     result = register_import("risks", actor=cast.pm, file=path)
 
     # Then their edit stands and the file's new risk was not added either
-    assert [str(e) for e in result.errors] == [CHANGED_DURING_IMPORT.format(reference=risk.reference)]
+    stale = services.BATCH_CONFLICT.format(item=f"{risk.reference} Theirs", yours=1, theirs=2)
+    assert [str(e) for e in result.errors] == [CHANGED_DURING_IMPORT.format(message=stale)]
     assert Risk.objects.get().title == "Theirs"
 
 
