@@ -11,9 +11,9 @@ and item, the models' rules (a response fit for a threat or an opportunity, a de
 its own project) and dependency loops across the whole file. If anything is wrong, nothing is
 written and every problem is reported by row and column. Otherwise the rows are written in one
 transaction through ``pmo.raid.services`` (permissions, validation, history naming the actor):
-updates one by one with the version read at the check (a concurrent edit is a conflict), new
-items with ``raid_items_create``, which writes them in batches (a 10,000-risk file in a few
-seconds). Rows identical to their item are left alone.
+changed items with ``raid_items_update`` (against the version read at the check: a concurrent
+edit is a conflict), new items with ``raid_items_create``; both write in batches (10,000 new
+risks in a few seconds). Rows identical to their item are left alone.
 
 Speed: everything a row refers to (people, projects, programmes, portfolios, the items it
 updates, the matrix) is read once, with one query each (per 500 IDs), before the rows are
