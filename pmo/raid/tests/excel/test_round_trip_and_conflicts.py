@@ -152,3 +152,17 @@ def test_a_programme_manager_imports_into_the_programme_register(cast, write_she
 
     assert result.ok, [str(e) for e in result.errors]
     assert Risk.objects.get().programme == cast.programme
+
+
+def test_the_batch_update_judges_the_actor_on_each_item_and_writes_nothing_when_refused(cast):
+    mine = RiskFactory(project=cast.project, title="Mine")
+    theirs = RiskFactory(project=cast.other_project, title="Theirs")
+
+    with pytest.raises(PermissionDenied):
+        services.raid_items_update(
+            actor=cast.pm,
+            model=Risk,
+            changes=[(mine, {"title": "Mine, changed"}, 1), (theirs, {"title": "Not mine"}, 1)],
+        )
+
+    assert sorted(Risk.objects.values_list("title", "version")) == [("Mine", 1), ("Theirs", 1)]
