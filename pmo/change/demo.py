@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from pmo.change import services
 from pmo.change.choices import ChangeType, Decision
 from pmo.change.models import ChangeRequest
@@ -383,9 +385,11 @@ def change_requests(ctx: DemoContext) -> None:
     """The change log, oldest first, so numbers follow the order changes were raised."""
     for request in sorted(CHANGE_REQUESTS, key=lambda r: (-r.raised[1], r.title)):
         _story(ctx, request)
-    # What was announced by e-mail went when it happened: loading the demo sends none. The last
-    # fortnight's notifications stay unread.
+    # What was announced by e-mail went when it happened: loading the demo sends none. RAID and
+    # change notifications older than a fortnight have been read; the rest stay unread.
     Notification.objects.filter(emailed=False).update(emailed=True)
     Notification.objects.filter(
-        read_at__isnull=True, created_at__lt=demo_moment(ctx.today - dt.timedelta(days=14), 0)
+        Q(key__startswith="raid-") | Q(key__startswith="change-"),
+        read_at__isnull=True,
+        created_at__lt=demo_moment(ctx.today - dt.timedelta(days=14), 0),
     ).update(read_at=demo_moment(ctx.today, 7))
