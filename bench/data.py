@@ -110,13 +110,13 @@ def grow_reporting(size: int, today: dt.date) -> None:
     """A portfolio of ``size`` active projects with twelve monthly periods of reporting history,
     made in bulk: a baseline with three milestones each, a highlight report per project per period
     (steady, slipping, over-optimistic and late-reporting projects; some reports missing, some
-    drafts this month), and open corrective actions on the slipping ones. Tolerance checks and
+    drafts this month), and open (RAID) actions on the slipping ones. Tolerance checks and
     exceptions come from the tolerance evaluation (``tolerances_evaluate_all``)."""
-    from pmo.reporting.choices import ActionStatus, PeriodStatus, Rating, ReportStatus
+    from pmo.raid.models import Action
+    from pmo.reporting.choices import PeriodStatus, Rating, ReportStatus
     from pmo.reporting.models import (
         Baseline,
         BaselineMilestone,
-        CorrectiveAction,
         HighlightReport,
         ReportingPeriod,
         ReportMilestone,
@@ -189,8 +189,7 @@ def grow_reporting(size: int, today: dt.date) -> None:
         if pattern == "slipping":
             action_due = today + dt.timedelta(days=rng.randrange(-20, 40))
             actions.append(
-                CorrectiveAction(project_id=pk, description="Recovery plan", owner_id=owner, due=action_due,
-                                 status=ActionStatus.OPEN)
+                Action(project_id=pk, title="Recovery plan", owner_id=owner, due=action_due, source="meeting")
             )
     reports = HighlightReport.objects.bulk_create(reports, batch_size=2000)
     def milestone(index: int, name: str, slip: int, pattern: str) -> ReportMilestone:
@@ -205,4 +204,4 @@ def grow_reporting(size: int, today: dt.date) -> None:
         [milestone(i, name, slip, pattern) for i, slip, pattern in milestone_rows for name in names],
         batch_size=5000,
     )
-    CorrectiveAction.objects.bulk_create(actions, batch_size=2000)
+    Action.objects.bulk_create(actions, batch_size=2000)

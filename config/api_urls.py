@@ -39,7 +39,6 @@ router.register("tolerances", reporting_api.ToleranceViewSet, basename="toleranc
 router.register("tolerance-defaults", reporting_api.ToleranceDefaultViewSet, basename="tolerance-default")
 router.register("tolerance-checks", reporting_api.ToleranceCheckViewSet, basename="tolerance-check")
 router.register("exceptions", reporting_api.ProjectExceptionViewSet, basename="exception")
-router.register("corrective-actions", reporting_api.CorrectiveActionViewSet, basename="corrective-action")
 router.register("notifications", reporting_api.NotificationViewSet, basename="notification")
 # The RAID registers (risks, assumptions, issues, dependencies, actions, decisions): routes
 # named after the model, e.g. ``api:risk-detail``.

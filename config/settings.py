@@ -209,7 +209,7 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "pmo.reporting.choices.Rating",
         "ToleranceStateEnum": "pmo.reporting.choices.ToleranceState",
         "ExceptionStatusEnum": "pmo.reporting.choices.ExceptionStatus",
-        "ActionStatusEnum": "pmo.reporting.choices.ActionStatus",
+        "ActionStatusEnum": "pmo.raid.choices.ActionStatus",
         # RAID and change control (issue 4), and the names the earlier sets keep beside them.
         "CategoryEnum": "pmo.portfolio.choices.ProjectCategory",
         "PriorityEnum": "pmo.portfolio.choices.Priority",

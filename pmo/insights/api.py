@@ -199,7 +199,7 @@ FILTERS = [
 class DashboardView(APIView):
     """The portfolio dashboard's figures: status heatmap with the evidence, status trend over the
     last 12 periods, reporting compliance this period, open exceptions, projects at risk with
-    their corrective actions, and milestone slippage."""
+    their open RAID actions, and milestone slippage."""
 
     permission_classes = [permissions.IsAuthenticated]
 

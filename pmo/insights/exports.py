@@ -138,7 +138,7 @@ def dashboard_workbook(figures: Dashboard) -> bytes:
                 risk.overall.label,
                 risk.evidence.label,
                 risk.tolerance or "Within tolerance",
-                action.description if action else "No open corrective action",
+                action.description if action else "No open action",
                 action.owner if action else "",
                 action.due if action else None,
                 ("Yes" if action.overdue else "No") if action else "",

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +18,10 @@ from pmo.engine.evidence import Area, Rating
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import OrgUnit, Person, Portfolio, Programme, Project
 from pmo.portfolio.selectors import project_visibility
+from pmo.raid.models import Action
+from pmo.raid.selectors import open_items
 from pmo.reporting.choices import (
     HANDED_IN_STATES,
-    ActionStatus,
     ExceptionStatus,
     ReportStatus,
     StatusScale,
@@ -28,7 +29,7 @@ from pmo.reporting.choices import (
 )
 from pmo.reporting.choices import Rating as RatingChoice
 from pmo.reporting.evidence import RATING_LABELS, ProjectEvidence, project_evidence
-from pmo.reporting.models import CorrectiveAction, HighlightReport, ProjectException, ReportingPeriod
+from pmo.reporting.models import HighlightReport, ProjectException, ReportingPeriod
 from pmo.reporting.selectors import reporting_settings
 
 TREND_PERIODS = 12
@@ -135,7 +136,7 @@ class ActionRow:
     code: str
     description: str
     owner: str
-    due: date
+    due: date | None
     overdue: bool
     url: str
 
@@ -212,9 +213,9 @@ class Links:
 
     SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted
 
-    def __init__(self, name: str, stand_in: str | int) -> None:
+    def __init__(self, name: str, stand_in: str | int, *before: str) -> None:
         self.stand_in = str(stand_in)
-        self.pattern = reverse(name, args=[stand_in])
+        self.pattern = reverse(name, args=[*before, stand_in])
 
     def __call__(self, key: str | int) -> str:
         return self.pattern.replace(self.stand_in, quote(str(key), safe=self.SAFE))
@@ -341,13 +342,11 @@ def _exceptions(projects: QuerySet[Project], today: date, links: Links) -> list[
 
 def _actions(active: QuerySet[Project], today: date) -> dict[int, list[ActionRow]]:
     actions: dict[int, list[ActionRow]] = {}
-    action_links = Links("reporting:action_detail", 987654321)
+    action_links = Links("raid:item_detail", 987654321, Action.KIND)
     rows = (
-        CorrectiveAction.objects.filter(
-            project_id__in=active.order_by().values("pk"), status=ActionStatus.OPEN
-        )
-        .order_by("due", "pk")
-        .values_list("pk", "project_id", "project__code", "description", "owner__name", "due")
+        open_items(Action.objects.filter(project_id__in=active.order_by().values("pk")))
+        .order_by(F("due").asc(nulls_last=True), "pk")
+        .values_list("pk", "project_id", "project__code", "title", "owner__name", "due")
     )
     for pk, project_id, code, description, owner, due in rows:
         actions.setdefault(project_id, []).append(
@@ -356,7 +355,7 @@ def _actions(active: QuerySet[Project], today: date) -> dict[int, list[ActionRow
                 description=description,
                 owner=owner,
                 due=due,
-                overdue=due < today,  # open actions only
+                overdue=due is not None and due < today,  # open actions only
                 url=action_links(pk),
             )
         )

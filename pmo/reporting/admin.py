@@ -15,7 +15,6 @@ from pmo.reporting.api import tolerance_check_list
 from pmo.reporting.models import (
     Baseline,
     BaselineMilestone,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -126,11 +125,3 @@ class ProjectExceptionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("project", "status", "dimensions", "raised_at", "report_due", "decision", "decided_at")
     list_filter = ("status", "decision")
     search_fields = ("project__code", "project__name", "breach_summary")
-
-
-@admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
-    selector = staticmethod(selectors.action_list)
-    list_display = ("project", "description", "owner", "due", "status", "completed_on")
-    list_filter = ("status",)
-    search_fields = ("project__code", "project__name", "description", "owner__name")

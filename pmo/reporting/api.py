@@ -1,6 +1,6 @@
 """The reporting cycle over REST (``/api/v1/``): periods, highlight reports, baselines,
-tolerances and their verdicts, exceptions, corrective actions, and the signed-in user's own
-notifications.
+tolerances and their verdicts, exceptions (whose corrective actions are in the RAID ``actions``
+API), and the signed-in user's own notifications.
 
 As for the register: reads go through the selectors (a record of a project you may not see is
 not found), writes through ``pmo.reporting.services`` (so the workflow rules, history and
@@ -12,7 +12,6 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -33,12 +32,11 @@ from pmo.core.models import DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import notification_mark_read
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
-from pmo.portfolio.models import Person, Project
+from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import project_visibility
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (
     TOLERANCE_UNITS,
-    ActionStatus,
     BaselineSource,
     ExceptionDecision,
     ExceptionStatus,
@@ -50,7 +48,6 @@ from pmo.reporting.models import (
     NEGATIVE_AMOUNT,
     Baseline,
     BaselineMilestone,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -73,7 +70,6 @@ COMMENTS_REQUIRED = services.COMMENTS_REQUIRED
 DECISION_NOTES_REQUIRED = services.DECISION_NOTES_REQUIRED
 CURRENT_HELP = "true: only the latest revision of each project's report for each period."
 OPEN_HELP = "true: only exceptions not yet decided; false: only decided ones."
-OVERDUE_HELP = "true: only open actions past their due date; false: all others."
 
 # The model's own words for a negative amount (DRF would otherwise word it itself).
 NEGATIVE: dict[str, Any] = {"min_value": NEGATIVE_AMOUNT}
@@ -566,68 +562,6 @@ class ExceptionFilter(ProjectRecordFilter):
     ) -> QuerySet[ProjectException]:
         decided = {"status": ExceptionStatus.DECIDED}
         return queryset.exclude(**decided) if value else queryset.filter(**decided)
-
-
-# Corrective actions ------------------------------------------------------------------------
-
-
-class CorrectiveActionSerializer(ProjectRecordSerializer):
-    """An action in a project's recovery plan, with one owner (a person) and a due date."""
-
-    url = serializers.HyperlinkedIdentityField(view_name="api:corrective-action-detail")
-    owner_name = _name_of("owner")
-    is_overdue = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CorrectiveAction
-        fields = [
-            "id",
-            "url",
-            "project",
-            "project_name",
-            "exception",
-            "description",
-            "owner",
-            "owner_name",
-            "due",
-            "status",
-            "completed_on",
-            "is_overdue",
-            "notes",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        extra_kwargs = {"status": {"read_only": True}, "completed_on": {"read_only": True}}
-
-    def get_is_overdue(self, row: CorrectiveAction) -> bool:
-        return row.is_overdue(timezone.localdate())
-
-
-class CorrectiveActionChangeSerializer(CorrectiveActionSerializer):
-    """On a change the project and exception stay; the status may move to done or cancelled."""
-
-    project = ProjectCodeField(read_only=True)
-
-    class Meta(CorrectiveActionSerializer.Meta):
-        extra_kwargs = {"exception": {"read_only": True}}
-
-
-class CorrectiveActionFilter(ProjectRecordFilter):
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices)
-    owner = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
-    exception = django_filters.NumberFilter(field_name="exception_id", label="Exception id")
-    overdue = django_filters.BooleanFilter(method="past_due", label=OVERDUE_HELP)
-
-    class Meta:
-        model = CorrectiveAction
-        fields: ClassVar[list[str]] = []
-
-    def past_due(
-        self, queryset: QuerySet[CorrectiveAction], name: str, value: bool
-    ) -> QuerySet[CorrectiveAction]:
-        late = {"status": ActionStatus.OPEN, "due__lt": timezone.localdate()}
-        return queryset.filter(**late) if value else queryset.exclude(**late)
 
 
 # Notifications -----------------------------------------------------------------------------
@@ -1174,39 +1108,6 @@ class ProjectExceptionViewSet(ReportingViewSet):
             baseline=terms,
         )
         return self._represent(exception)
-
-
-@extend_schema_view(
-    **_change_schemas(CorrectiveActionSerializer, CorrectiveActionChangeSerializer),
-)
-@extend_schema(tags=["corrective-actions"])
-class CorrectiveActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
-    """Corrective actions of projects at risk, one portfolio-wide log (``overdue=true`` for the
-    open ones past their due date). The project's manager and sponsor and the PMO add and change
-    them; the owner is told."""
-
-    queryset = CorrectiveAction.objects.none()
-    serializer_class = CorrectiveActionSerializer
-    change_serializer_class = CorrectiveActionChangeSerializer
-    selector = staticmethod(selectors.action_list)
-    filterset_class = CorrectiveActionFilter
-    search_fields = ["project__code", "project__name", "description", "owner__name"]
-    ordering_fields = ["due", "project", "status", "created_at"]
-    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        fields = self._body(CorrectiveActionSerializer)
-        created = services.corrective_action_create(actor=self.actor, **fields)
-        return self._represent(created, status_code=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        version, fields = self._changes(instance, partial=kwargs.pop("partial", False))
-        changed = services.corrective_action_update(
-            actor=self.actor, action=instance, fields=fields, expected_version=version
-        )
-        return self._represent(changed)
 
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:

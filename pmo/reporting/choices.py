@@ -105,12 +105,6 @@ class ExceptionDecision(models.TextChoices):
     STOP = "stop", "Stop / close the project"
 
 
-class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
 class BaselineSource(models.TextChoices):
     PMO = "pmo", "Set by the PMO"
     EXCEPTION = "exception", "Exception decision"

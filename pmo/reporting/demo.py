@@ -1,5 +1,5 @@
 """The demo's reporting cycle: twelve months of highlight reports, baselines, tolerances,
-exceptions and corrective actions for the demo portfolio's active projects.
+exceptions and corrective actions (RAID actions) for the demo portfolio's active projects.
 
 The story, told through the services so history, tolerance checks, exceptions and
 notifications come out as they would in real use:
@@ -38,10 +38,13 @@ from pmo.engine.periods import previous_periods
 from pmo.portfolio.choices import Methodology, ProjectStatus
 from pmo.portfolio.demo import DemoContext, demo_moment, demo_run, demo_step
 from pmo.portfolio.models import Project
+from pmo.raid.choices import ActionSource
+from pmo.raid.choices import ActionStatus as RaidActionStatus
+from pmo.raid.models import Action
+from pmo.raid.services import raid_item_create, raid_item_update
 from pmo.reporting import selectors, services
 from pmo.reporting.adapters import to_engine
 from pmo.reporting.choices import (
-    ActionStatus,
     ExceptionDecision,
     Rating,
     ToleranceDimension,
@@ -627,13 +630,17 @@ def _decide_exception(cycle: _Cycle, story: _Story) -> None:
     ):
         created = decided_at + dt.timedelta(days=offset)
         action = _run(
-            created, services.corrective_action_create, actor=pm, project=story.project,
-            description=text, owner=story.project.project_manager if owner == "pm" else person[owner],
-            due=created.date() + dt.timedelta(days=due_in), exception=exception,
+            created, services.exception_action_add, actor=pm, exception=exception, title=text,
+            owner=story.project.project_manager if owner == "pm" else person[owner],
+            due=created.date() + dt.timedelta(days=due_in),
         )
         if done:
-            _run(created + dt.timedelta(days=due_in - 3), services.corrective_action_update, actor=pm,
-                 action=action, fields={"status": ActionStatus.DONE}, expected_version=action.version)
+            _done(created + dt.timedelta(days=due_in - 3), pm, action)
+
+
+def _done(at: dt.datetime, actor: Any, action: Action) -> None:
+    _run(at, raid_item_update, actor=actor, item=action, fields={"status": RaidActionStatus.DONE},
+         expected_version=action.version)
 
 
 def _submit_exception_report(cycle: _Cycle, story: _Story) -> None:
@@ -659,10 +666,9 @@ def _submit_exception_report(cycle: _Cycle, story: _Story) -> None:
     )
     created = at + dt.timedelta(hours=1)
     _run(
-        created, services.corrective_action_create, actor=cycle.user("pm"), project=story.project,
-        description="Confirm revised alarm unit volumes and delivery dates with the supplier",
+        created, services.exception_action_add, actor=cycle.user("pm"), exception=exception,
+        title="Confirm revised alarm unit volumes and delivery dates with the supplier",
         owner=story.project.project_manager, due=created.date() + dt.timedelta(days=14),
-        exception=exception,
     )
 
 
@@ -712,19 +718,24 @@ ACTIONS = (
 
 def _actions(cycle: _Cycle) -> None:
     """Recovery plans for the projects at risk, agreed at the IT Portfolio Board and recorded
-    by the PMO officer; some are done, some overdue."""
+    by the PMO officer in each project's RAID actions register; some are done, some overdue."""
     officer = cycle.user("officer")
     for name, text, owner, ago, due_in, done in ACTIONS:
         project = cycle.stories[name].project
         named = {"pm": project.project_manager, "sponsor": project.sponsor}
         who = named.get(owner) or cycle.ctx.people[owner]
         created = _moment(cycle.today - dt.timedelta(days=ago), 15)
-        action = _run(created, services.corrective_action_create, actor=officer, project=project,
-                      description=text, owner=who, due=created.date() + dt.timedelta(days=due_in))
+        fields = {
+            "title": text,
+            "owner": who,
+            "raised_on": created.date(),
+            "due": created.date() + dt.timedelta(days=due_in),
+            "source": ActionSource.MEETING,
+            "source_reference": "IT Portfolio Board",
+        }
+        action = _run(created, raid_item_create, actor=officer, model=Action, register=project, fields=fields)
         if done:
-            _run(created + dt.timedelta(days=due_in - 2), services.corrective_action_update,
-                 actor=officer, action=action, fields={"status": ActionStatus.DONE},
-                 expected_version=action.version)
+            _done(created + dt.timedelta(days=due_in - 2), officer, action)
 
 
 # --- the year, period by period -------------------------------------------------------------

@@ -12,21 +12,17 @@ from pmo.portfolio.models import Person, Portfolio
 from pmo.raid.models import RaidItem, Risk
 from pmo.reporting.choices import (
     RAG_RATINGS,
-    ActionStatus,
     ExceptionDecision,
     Rating,
     StatusScale,
     ToleranceDimension,
 )
 from pmo.reporting.models import (
-    CorrectiveAction,
     HighlightReport,
-    ProjectException,
     ReportingSettings,
 )
 from pmo.reporting.selectors import reference_parts
 from pmo.reporting.services import (
-    ACTION_FIELDS,
     REASON_REQUIRED,
     REPORT_FIELDS,
     REPORT_FORECASTS,
@@ -332,33 +328,14 @@ def people_choices() -> Any:
     return Person.objects.only("pk", "name").order_by("name")
 
 
-class ActionForm(forms.ModelForm):
-    """A new corrective action: what, who owns it, by when."""
+class ExceptionActionForm(forms.Form):
+    """A corrective action for an exception: what, who owns it, by when (a RAID action)."""
 
-    class Meta:
-        model = CorrectiveAction
-        fields = ["description", "owner", "due", "exception", "notes"]
-        labels = {"exception": "For exception"}
-        widgets = {"due": DATE, "notes": SHORT_TEXT}
-
-    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people_choices()
-        exceptions = ProjectException.objects.filter(project=project).order_by("-raised_at")
-        cast(forms.ModelChoiceField, self.fields["exception"]).queryset = exceptions
-
-    def _post_clean(self) -> None:
-        """The service validates the whole record (the project is not on the form)."""
-
-
-class ActionUpdateForm(VersionedModelForm):
-    class Meta:
-        model = CorrectiveAction
-        fields = list(ACTION_FIELDS)
-        widgets = {"due": DATE, "completed_on": DATE, "notes": SHORT_TEXT}
-        help_texts = {"completed_on": "Left blank, marking the action done sets today."}
+    title = forms.CharField(label="Action", max_length=200)
+    owner = forms.ModelChoiceField(queryset=Person.objects.none())
+    due = forms.DateField(label="Due date", widget=DATE)
+    description = forms.CharField(label="Notes", required=False, widget=SHORT_TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people_choices()
-        cast(forms.ChoiceField, self.fields["status"]).choices = ActionStatus.choices

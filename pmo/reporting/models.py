@@ -1,5 +1,6 @@
-"""The reporting cycle: periods, highlight reports, baselines, tolerances, tolerance checks,
-exceptions and corrective actions. Every domain record keeps history and a version."""
+"""The reporting cycle: periods, highlight reports, baselines, tolerances, tolerance checks and
+exceptions (whose corrective actions live in the RAID actions register). Every domain record
+keeps history and a version."""
 
 from datetime import date
 from decimal import Decimal
@@ -13,10 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
 from pmo.portfolio.choices import SizeTier
-from pmo.portfolio.models import Person, Portfolio, Project
+from pmo.portfolio.models import Portfolio, Project
 from pmo.reporting.choices import (
     TOLERANCE_UNITS,
-    ActionStatus,
     BaselineSource,
     Cadence,
     ExceptionDecision,
@@ -419,7 +419,11 @@ class ToleranceCheck(models.Model):
 
 class ProjectException(DomainModel):
     """A tolerance breach escalated beyond the project manager: the exception, the PM's
-    exception report and the sponsor's (or board's) decision. One open exception per project."""
+    exception report and the sponsor's (or board's) decision. One open exception per project.
+    Its corrective actions are RAID actions of the project (source "exception", source reference
+    this exception's ``reference``)."""
+
+    PREFIX = "EXC"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="exceptions")
     status = models.CharField(max_length=20, choices=ExceptionStatus.choices, default=ExceptionStatus.RAISED)
@@ -473,32 +477,7 @@ class ProjectException(DomainModel):
     def is_open(self) -> bool:
         return self.status != ExceptionStatus.DECIDED
 
-
-class CorrectiveAction(DomainModel):
-    """An action in a project's recovery plan, with one owner and a due date."""
-
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="corrective_actions")
-    exception = models.ForeignKey(
-        ProjectException, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
-    )
-    description = models.CharField(max_length=300)
-    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="corrective_actions")
-    due = models.DateField("due date")
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    completed_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due", "pk"]
-        indexes = [models.Index(fields=["status", "due"])]
-
-    def __str__(self) -> str:
-        return f"{self.project.code}: {self.description}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("reporting:action_detail", args=[self.pk])
-
-    def is_overdue(self, today: date) -> bool:
-        return self.status == ActionStatus.OPEN and self.due < today
+    @property
+    def reference(self) -> str:
+        """How the RAID registers name the exception (an action's source reference): EXC-7."""
+        return f"{self.PREFIX}-{self.pk}"

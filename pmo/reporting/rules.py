@@ -1,5 +1,6 @@
 """Who may do what in the reporting cycle. A rule's record is a project or anything with a
-``project`` (report, baseline, tolerance, exception, action)."""
+``project`` (report, baseline, tolerance, exception); corrective actions are RAID
+actions, under ``pmo.raid.rules``."""
 
 from typing import Any
 
@@ -62,8 +63,3 @@ rules.add_perm("reporting.view_projectexception", is_pmo | sees_project)
 rules.add_perm("reporting.change_projectexception", is_pmo | manages_project | sponsors_project)
 rules.add_perm("reporting.report_projectexception", is_pmo | manages_project)
 rules.add_perm("reporting.decide_projectexception", is_pmo_head | sponsors_project)
-
-# Corrective actions: the project's manager and sponsor and the PMO.
-rules.add_perm("reporting.view_correctiveaction", is_pmo | sees_project)
-rules.add_perm("reporting.add_correctiveaction", is_pmo | manages_project | sponsors_project)
-rules.add_perm("reporting.change_correctiveaction", is_pmo | manages_project | sponsors_project)

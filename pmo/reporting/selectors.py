@@ -11,13 +11,12 @@ from pmo.core.permissions import is_staff_member
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import project_visibility
-from pmo.raid.choices import Priority
-from pmo.raid.models import Issue, RaidItem, Risk
-from pmo.raid.selectors import open_items, parse_reference, top_risks
-from pmo.reporting.choices import HANDED_IN_STATES, ActionStatus, ExceptionStatus, PeriodStatus
+from pmo.raid.choices import ActionSource, Priority
+from pmo.raid.models import Action, Issue, RaidItem, Risk
+from pmo.raid.selectors import item_list, open_items, parse_reference, top_risks
+from pmo.reporting.choices import HANDED_IN_STATES, ExceptionStatus, PeriodStatus
 from pmo.reporting.models import (
     Baseline,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -179,14 +178,16 @@ def open_exception(project: Project) -> ProjectException | None:
     return ProjectException.objects.filter(project=project).exclude(status=ExceptionStatus.DECIDED).first()
 
 
-def action_list(*, user: Any) -> QuerySet[CorrectiveAction]:
-    return CorrectiveAction.objects.filter(_visible_projects(user)).select_related(
-        "project", "owner", "exception"
-    )
-
-
-def open_actions(*, user: Any) -> QuerySet[CorrectiveAction]:
-    return action_list(user=user).filter(status=ActionStatus.OPEN)
+def corrective_actions(
+    *, user: Any, project: Project | None = None, exception: ProjectException | None = None
+) -> QuerySet[Action]:
+    """Corrective actions, as the user may see them: RAID actions raised for an exception (of
+    ``project``, or of ``exception`` itself)."""
+    actions = item_list(Action, user=user, register=project or (exception.project if exception else None))
+    actions = actions.filter(source=ActionSource.EXCEPTION)
+    if exception is not None:
+        actions = actions.filter(project_id=exception.project_id, source_reference=exception.reference)
+    return actions
 
 
 def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:

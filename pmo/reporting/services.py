@@ -1,6 +1,7 @@
 """Writes and workflows of the reporting cycle: periods, highlight reports, baselines,
 tolerances, the tolerance evaluation that raises exceptions, exception workflow, corrective
-actions and the periodic run that opens periods and chases reports."""
+actions (RAID actions of the exception, through ``pmo.raid.services``) and the periodic run that
+opens periods and chases reports."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,14 +35,16 @@ from pmo.engine.tolerance import Assessment, Status, worst
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person, Portfolio, Project
 from pmo.portfolio.services import project_update
+from pmo.raid.choices import ActionSource
+from pmo.raid.models import Action
 from pmo.raid.selectors import item_by_reference
+from pmo.raid.services import raid_item_create
 from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
 from pmo.reporting.choices import (
     FROZEN_REPORT_STATES,
     HANDED_IN_STATES,
     RAG_RATINGS,
-    ActionStatus,
     BaselineSource,
     ExceptionDecision,
     ExceptionStatus,
@@ -56,7 +59,6 @@ from pmo.reporting.evidence import current_baseline_ids, latest_report_ids, regi
 from pmo.reporting.models import (
     Baseline,
     BaselineMilestone,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -98,7 +100,6 @@ DECISION_NEEDS_BASELINE = "A new baseline needs its finish date, budget and reas
 DECISION_NOTES_REQUIRED = "Record the reasons for the decision."
 NOT_A_DECISION = "{decision!r} is not a decision: choose a new baseline, a corrective action plan or stop."
 ACTION_DUE_IN_PAST = "The due date cannot be in the past."
-ACTION_OTHER_PROJECT = "This exception belongs to {other}, not to {project}."
 PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
 
 # History reasons are short (django-simple-history keeps 100 characters).
@@ -148,9 +149,6 @@ SETTINGS_FIELDS = (
 )
 SETTINGS_EDITABLE_FIELDS = frozenset(SETTINGS_FIELDS)
 TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset({"dimension", "absolute", "percent", "size_tier", "portfolio"})
-# What changes on a corrective action, in the order its form shows it.
-ACTION_FIELDS = ("description", "owner", "due", "status", "completed_on", "notes")
-ACTION_EDITABLE_FIELDS = frozenset(ACTION_FIELDS)
 # E-mail that could not be sent is retried for this long, then left in the app only.
 EMAIL_RETRY_DAYS = 7
 
@@ -1186,82 +1184,45 @@ def exception_decide(
     return decided
 
 
-# Corrective actions ------------------------------------------------------------------------------
+# Corrective actions (RAID actions of the exception) ------------------------------------------------
 
 
 @transaction.atomic
-def corrective_action_create(
+def exception_action_add(
     *,
     actor: User | None,
-    project: Project,
-    description: str,
+    exception: ProjectException,
+    title: str,
     owner: Person,
     due: date,
-    exception: ProjectException | None = None,
-    notes: str = "",
-) -> CorrectiveAction:
-    """Add an action to the project's recovery plan and tell its owner."""
-    if actor is not None:
-        ensure_can(
-            actor, "reporting.add_correctiveaction", project, action=f"add corrective actions to {project}"
-        )
-    if exception is not None and exception.project_id != project.pk:
-        raise ValidationError(
-            {"exception": ACTION_OTHER_PROJECT.format(other=exception.project, project=project)}
-        )
+    description: str = "",
+) -> Action:
+    """Add an action to the exception's corrective action plan: a RAID action of its project
+    (source "exception", the exception's reference), raised through the RAID services, whose
+    rules decide who may; its owner is told."""
     if due < timezone.localdate():
         raise ValidationError({"due": ACTION_DUE_IN_PAST})
-    action = record_create(
-        model=CorrectiveAction,
+    action = raid_item_create(
         actor=actor,
-        within=project,
+        model=Action,
+        register=exception.project,
         fields={
-            "project": project,
-            "exception": exception,
+            "title": title.strip(),
             "description": description.strip(),
             "owner": owner,
             "due": due,
-            "notes": notes,
+            "source": ActionSource.EXCEPTION,
+            "source_reference": exception.reference,
         },
+        reason=short_reason(f"Corrective action for {exception.reference}"),
     )
-    _tell_owner(actor, action, key=f"action-assigned:{action.pk}")
-    return action
-
-
-def _tell_owner(actor: User | None, action: CorrectiveAction, *, key: str) -> None:
-    """Tell an action's owner (unless they gave it to themselves) what is theirs, and by when."""
     notify(
-        recipients=others_than(actor, user_of(action.owner)),
-        key=key,
-        subject=f"Action for {action.project.code} due {action.due:%d %b %Y}: {action.description}",
+        recipients=others_than(actor, user_of(owner)),
+        key=f"raid-action-assigned:{action.pk}",
+        subject=f"Action for {exception.project.code} due {due:%d %b %Y}: {action.title}",
         url=action.get_absolute_url(),
     )
-
-
-@transaction.atomic
-def corrective_action_update(
-    *, actor: User | None, action: CorrectiveAction, fields: Mapping[str, Any], expected_version: int | None
-) -> CorrectiveAction:
-    """Change an action; marking it done stamps the day it was completed (unless given), and
-    opening it again clears that day. A new owner is told."""
-    before = CorrectiveAction.objects.select_related("project", "owner__user").get(pk=action.pk)
-    if actor is not None:
-        ensure_can(actor, "reporting.change_correctiveaction", before, action=f"change {before}")
-    only_fields(fields, ACTION_EDITABLE_FIELDS)
-    fields = dict(fields)
-    if "description" in fields:
-        fields["description"] = str(fields["description"]).strip()
-    if "due" in fields and fields["due"] != before.due and fields["due"] < timezone.localdate():
-        raise ValidationError({"due": ACTION_DUE_IN_PAST})
-    status = fields.get("status", before.status)
-    if status == ActionStatus.DONE and not fields.get("completed_on") and not before.completed_on:
-        fields["completed_on"] = timezone.localdate()
-    elif status == ActionStatus.OPEN and "status" in fields:
-        fields["completed_on"] = None
-    updated = record_update(instance=action, actor=actor, fields=fields, expected_version=expected_version)
-    if updated.owner_id != before.owner_id:
-        _tell_owner(actor, updated, key=f"action-assigned:{updated.pk}:{updated.owner_id}")
-    return updated
+    return action
 
 
 # The periodic run ------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ urlpatterns = [
     ),
     path("reporting/projects/<str:code>/baselines/new/", views.baseline_create, name="baseline_create"),
     path("reporting/projects/<str:code>/tolerances/", views.project_tolerances, name="project_tolerances"),
-    path("reporting/projects/<str:code>/actions/new/", views.action_create, name="action_create"),
     path("reporting/baselines/<int:pk>/", views.baseline_detail, name="baseline_detail"),
     path("reporting/baselines/<int:pk>/history/", views.baseline_history, name="baseline_history"),
     path("reporting/exceptions/", views.exception_list, name="exception_list"),
@@ -30,8 +29,10 @@ urlpatterns = [
     path("reporting/exceptions/<int:pk>/report/", views.exception_report, name="exception_report"),
     path("reporting/exceptions/<int:pk>/decide/", views.exception_decide, name="exception_decide"),
     path("reporting/exceptions/<int:pk>/history/", views.exception_history, name="exception_history"),
+    path(
+        "reporting/exceptions/<int:pk>/actions/new/",
+        views.exception_action_create,
+        name="exception_action_create",
+    ),
     path("reporting/actions/", views.action_list, name="action_list"),
-    path("reporting/actions/<int:pk>/", views.action_detail, name="action_detail"),
-    path("reporting/actions/<int:pk>/edit/", views.action_update, name="action_update"),
-    path("reporting/actions/<int:pk>/history/", views.action_history, name="action_history"),
 ]

@@ -30,6 +30,7 @@ from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import project_get, project_visibility
 from pmo.portfolio.views import denied
+from pmo.raid.models import Action
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (
     FROZEN_REPORT_STATES,
@@ -42,10 +43,9 @@ from pmo.reporting.choices import (
 )
 from pmo.reporting.evidence import register_high_risks
 from pmo.reporting.forms import (
-    ActionForm,
-    ActionUpdateForm,
     BaselineForm,
     BaselineMilestoneRows,
+    ExceptionActionForm,
     ExceptionDecideForm,
     ExceptionReportForm,
     MilestoneRows,
@@ -62,7 +62,6 @@ from pmo.reporting.forms import (
 )
 from pmo.reporting.models import (
     Baseline,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -103,7 +102,6 @@ EXCEPTION_REPORT_DONE = "Exception report submitted to the sponsor for a decisio
 EXCEPTION_DECIDED = "Exception decided: {decision}."
 NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no longer be written."
 NOT_AWAITING_DECISION = "This exception is {status}: it can be decided only once its exception report is in."
-ACTION_SAVED = "Action saved."
 ACTION_ADDED = "Action added; its owner has been told."
 UNKNOWN_ACTION = "There is no report action “{action}”."
 
@@ -726,7 +724,7 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
     current = selectors.current_baselines([project.pk]).get(project.pk)
     reports = list(selectors.current_reports(user=user).filter(project=project).order_by("-period__start"))
     exceptions = list(selectors.exception_list(user=user).filter(project=project).order_by("-raised_at"))
-    actions = list(selectors.action_list(user=user).filter(project=project).order_by("status", "due"))
+    actions = list(selectors.corrective_actions(user=user, project=project).order_by("status", "due", "pk"))
     period = current_period()
     this_period_report = next((r for r in reports if period and r.period_id == period.pk), None)
     today = timezone.localdate()
@@ -740,13 +738,13 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
             "tolerances": tolerance_rows(project),
             "reports": reports,
             "exceptions": exceptions,
-            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "actions": [(a, a.is_past_due(today)) for a in actions],
             "period": period,
             "this_period_report": this_period_report,
             "can_report": user.has_perm("reporting.add_highlightreport", project),
             "can_baseline": user.has_perm("reporting.add_baseline", project),
             "can_tolerances": user.has_perm("reporting.change_tolerance", project),
-            "can_add_action": user.has_perm("reporting.add_correctiveaction", project),
+            "can_add_action": user.has_perm("raid.add_action", project),
             "tab": "reporting",
         },
     )
@@ -975,7 +973,7 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
         for check in exception.project.tolerance_checks.all()
     ]
-    actions = list(selectors.action_list(user=user).filter(exception=exception).order_by("due"))
+    actions = list(selectors.corrective_actions(user=user, exception=exception).order_by("due", "pk"))
     today = timezone.localdate()
     return render(
         request,
@@ -986,11 +984,11 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": exception_steps(exception),
             "breaches": exception.breach_summary.splitlines(),
             "checks": checks,
-            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "actions": [(a, a.is_past_due(today)) for a in actions],
             "age": _age(exception, today),
             "can_report": awaiting_report and user.has_perm("reporting.report_projectexception", exception),
             "can_decide": awaiting_decision and user.has_perm("reporting.decide_projectexception", exception),
-            "can_add_action": user.has_perm("reporting.add_correctiveaction", exception.project),
+            "can_add_action": user.has_perm("raid.add_action", exception.project),
         },
     )
 
@@ -1122,110 +1120,30 @@ def exception_history(request: HttpRequest, pk: int) -> HttpResponse:
 # Corrective actions -------------------------------------------------------------------------------
 
 
-@page
 def action_list(request: HttpRequest) -> HttpResponse:
-    """The portfolio's actions log: every open action, with overdue flags; filter overdue, mine
-    or one project."""
-    today = timezone.localdate()
-    records = selectors.open_actions(user=request.user).order_by("due", "pk")
-    overdue, mine, project = (
-        request.GET.get("overdue"),
-        request.GET.get("mine"),
-        request.GET.get("project", "").strip(),
-    )
-    if overdue:
-        records = records.filter(due__lt=today)
-    if mine:
-        records = records.filter(owner__user=request.user)
-    if project:
-        records = records.filter(project__code__iexact=project)
-    context = _paginate(request, records)
-    context["rows"] = [(a, a.is_overdue(today)) for a in context["page"].object_list]
-    return render(
-        request,
-        "reporting/action_list.html",
-        {**context, "overdue": bool(overdue), "mine": bool(mine), "project_code": project},
-    )
-
-
-def _action(request: HttpRequest, pk: int) -> CorrectiveAction:
-    return _one(selectors.action_list(user=request.user), "action", pk, pk=pk)
+    """The actions log is the RAID actions register now (corrective actions included)."""
+    return redirect(reverse("raid:register", args=[Action.KIND]))
 
 
 @page
-def action_create(request: HttpRequest, code: str) -> HttpResponse:
-    project = _project(request, code)
-    ensure_can(request.user, "reporting.add_correctiveaction", project, action=f"add actions to {project}")
+def exception_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a corrective action to the exception's plan (a RAID action of its project)."""
+    exception = _exception(request, pk)
+    project = exception.project
+    ensure_can(request.user, "raid.add_action", project, action=f"add actions to {project}")
     if request.method == "POST":
-        form = ActionForm(request.POST, project=project)
+        form = ExceptionActionForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                action = services.corrective_action_create(
-                    actor=request.user,
-                    project=project,
-                    description=data["description"],
-                    owner=data["owner"],
-                    due=data["due"],
-                    exception=data["exception"],
-                    notes=data["notes"],
-                )
+                services.exception_action_add(actor=request.user, exception=exception, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _finish(request, ACTION_ADDED, action.get_absolute_url())
+                return _finish(request, ACTION_ADDED, exception.get_absolute_url())
     else:
-        open_exception = selectors.open_exception(project)
-        form = ActionForm(project=project, initial={"exception": open_exception})
+        form = ExceptionActionForm()
     return render(
         request,
-        "reporting/action_form.html",
-        {"project": project, "form": form, "action": None, "conflict": ""},
+        "reporting/exception_action_form.html",
+        {"exception": exception, "project": project, "form": form},
     )
-
-
-@page
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk)
-    return render(
-        request,
-        "reporting/action_detail.html",
-        {
-            "action": action,
-            "project": action.project,
-            "overdue": action.is_overdue(timezone.localdate()),
-            "can_change": request.user.has_perm("reporting.change_correctiveaction", action),
-        },
-    )
-
-
-@page
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk)
-    ensure_can(request.user, "reporting.change_correctiveaction", action, action=f"change {action}")
-    conflict = ""
-    if request.method == "POST":
-        form = ActionUpdateForm(request.POST, instance=action)
-        saved, conflict = _save_changes(
-            request,
-            form,
-            partial(services.corrective_action_update, actor=request.user, action=action),
-            ACTION_SAVED,
-            action.get_absolute_url(),
-        )
-        if saved is not None:
-            return saved
-        action.refresh_from_db()
-    else:
-        form = ActionUpdateForm(instance=action)
-    return render(
-        request,
-        "reporting/action_form.html",
-        {"project": action.project, "form": form, "action": action, "conflict": conflict},
-    )
-
-
-@page
-def action_history(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk)
-    return _history_page(request, action, action.get_absolute_url(), f"History of the action {action}")

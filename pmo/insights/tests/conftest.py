@@ -5,7 +5,8 @@ Four fortnightly periods (three past due, the current one due in 13 days) and th
 - OPT-001 "Optimistic": reports green every period, but three of its milestones are forecast in
   the past and not achieved (green outside, red inside); two milestones slipped 10 and 30 days.
 - BRE-001 "Breached": time tolerance breached, reports red; an exception raised 12 days ago whose
-  exception report is overdue; one overdue corrective action. Handed in late this period.
+  exception report is overdue; one overdue corrective action (a RAID action). Handed in late
+  this period.
 - STE-001 "Steady": green, nothing against it.
 - LAT-001 "Late reporter": nothing handed in for the three past periods; a draft this period.
 - NEW-001 "New": started recently, no report yet.
@@ -26,10 +27,12 @@ from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person, Project
 from pmo.portfolio.tests.factories import OrgUnitFactory, PersonFactory, ProgrammeFactory, ProjectFactory
-from pmo.reporting.choices import ActionStatus, ExceptionStatus, Rating, ReportStatus, ToleranceState
+from pmo.raid.choices import ActionSource
+from pmo.raid.models import Action
+from pmo.raid.tests.factories import ActionFactory
+from pmo.reporting.choices import ExceptionStatus, Rating, ReportStatus, ToleranceState
 from pmo.reporting.models import (
     BaselineMilestone,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -100,7 +103,7 @@ class Portfolio:
     sponsor: Person
     confidential_pm: Person
     exception: ProjectException
-    action: CorrectiveAction
+    action: Action
 
 
 @pytest.fixture
@@ -163,20 +166,16 @@ def portfolio(db: None) -> Portfolio:
         raised_at=timezone.now() - dt.timedelta(days=12),
         report_due=days(-2),
     )
-    action = CorrectiveAction.objects.create(
+    action = ActionFactory(
         project=projects["BRE-001"],
-        exception=exception,
-        description="Re-plan the build with the supplier",
+        title="Re-plan the build with the supplier",
         owner=PersonFactory(name="Olive Owner"),
         due=days(-3),
-        status=ActionStatus.OPEN,
+        source=ActionSource.EXCEPTION,
+        source_reference=exception.reference,
     )
-    CorrectiveAction.objects.create(
-        project=projects["BRE-001"],
-        description="Already done",
-        owner=action.owner,
-        due=days(-9),
-        status=ActionStatus.DONE,
+    ActionFactory(
+        project=projects["BRE-001"], title="Already done", owner=action.owner, due=days(-9), status="done"
     )
 
     for period in periods:

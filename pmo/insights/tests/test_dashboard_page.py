@@ -89,7 +89,7 @@ def test_open_exceptions_show_their_age_and_an_overdue_report(head_page):
     assert " 12 " in row and "overdue" in row
 
 
-def test_projects_at_risk_list_their_open_corrective_actions(portfolio, head_page):
+def test_projects_at_risk_list_their_open_raid_actions(portfolio, head_page):
     rows = section(head_page, "at-risk")
     assert "BRE-001 Breached Red Breached Re-plan the build with the supplier — Olive Owner" in rows
     assert "overdue" in rows

@@ -20,7 +20,6 @@ from pmo.raid.tests.factories import ActionFactory, IssueFactory, RiskFactory
 from pmo.reporting.choices import ExceptionStatus, Rating, ToleranceState
 from pmo.reporting.models import (
     BaselineMilestone,
-    CorrectiveAction,
     ProjectException,
     ReportMilestone,
     ToleranceCheck,
@@ -69,9 +68,7 @@ def grow(n: int, periods) -> None:
             breach_summary="cost",
             raised_at=timezone.now() - dt.timedelta(days=3),
         )
-        CorrectiveAction.objects.create(
-            project=project, exception=exception, description="Act", owner=PersonFactory(), due=days(4)
-        )
+        ActionFactory(project=project, source="exception", source_reference=exception.reference, due=days(4))
         RiskFactory(project=project, residual_probability=4, residual_impact=4, raised_on=days(-60))
         IssueFactory(project=project, due=days(-3))
         ActionFactory(project=project, due=days(-1), raised_on=days(-40))

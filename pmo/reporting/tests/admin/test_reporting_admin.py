@@ -94,6 +94,5 @@ def test_every_reporting_page_of_the_admin_opens(client, cycle, reports, make_us
         "tolerancedefault",
         "tolerancecheck",
         "projectexception",
-        "correctiveaction",
     ):
         assert client.get(f"/admin/reporting/{model}/").status_code == 200, model

@@ -1,5 +1,5 @@
-"""Exceptions (the PM's exception report, the sponsor's decision) and corrective actions over
-the API."""
+"""Exceptions (the PM's exception report, the sponsor's decision) over the API; their corrective
+actions are in the RAID ``actions`` API."""
 
 import datetime as dt
 
@@ -7,15 +7,13 @@ import pytest
 from django.utils import timezone
 
 from pmo.core.permissions import NOT_ALLOWED
-from pmo.portfolio.tests.factories import PersonFactory
 from pmo.reporting import services
-from pmo.reporting.choices import ActionStatus, ExceptionStatus
-from pmo.reporting.models import Baseline, CorrectiveAction
+from pmo.reporting.choices import ExceptionStatus
+from pmo.reporting.models import Baseline
 
 pytestmark = pytest.mark.django_db
 
 EXCEPTIONS = "/api/v1/exceptions/"
-ACTIONS = "/api/v1/corrective-actions/"
 
 EXCEPTION_REPORT = {
     "cause": "The supplier went into administration.",
@@ -241,129 +239,21 @@ def test_exceptions_are_raised_by_the_system_only(client_for, cycle, breach):
 # Corrective actions ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def owner(cycle):
-    return PersonFactory(name="Ola Owner", user=cycle.officer)
-
-
-def action_body(owner, **extra):
-    due = timezone.localdate() + dt.timedelta(days=14)
-    return {
-        "project": "OWN-1",
-        "description": "Re-tender the cabling",
-        "owner": owner.pk,
-        "due": due.isoformat(),
-        **extra,
-    }
-
-
-def test_the_pm_adds_a_corrective_action_and_its_owner_is_told(client_for, cycle, owner, breach):
-    response = client_for(cycle.pm).post(ACTIONS, action_body(owner, exception=breach.pk), format="json")
-
-    assert response.status_code == 201, response.json()
-    body = response.json()
-    assert (body["project"], body["owner_name"], body["status"], body["is_overdue"]) == (
-        "OWN-1",
-        "Ola Owner",
-        "open",
-        False,
-    )
-    assert body["exception"] == breach.pk
-    assert cycle.officer.notifications.filter(subject__contains="Re-tender the cabling").exists()
-
-
-def test_bad_corrective_actions_are_refused(client_for, cycle, owner, breach):
-    client = client_for(cycle.pm)
-    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-    other_exception_project = client_for(cycle.officer).post(
-        ACTIONS, action_body(owner, project="OTH-1", exception=breach.pk), format="json"
-    )
-
-    past = client.post(ACTIONS, action_body(owner, due=yesterday), format="json")
-
-    assert past.status_code == 400
-    assert past.json()["fields"] == {"due": [services.ACTION_DUE_IN_PAST]}
-    assert other_exception_project.status_code == 400
-    assert other_exception_project.json()["fields"] == {
-        "exception": [services.ACTION_OTHER_PROJECT.format(other=cycle.own, project=cycle.other)]
-    }
-    assert not CorrectiveAction.objects.exists()
-
-
-def test_someone_elses_project_gets_no_corrective_actions_from_a_pm(client_for, cycle, owner):
-    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-
-    response = client_for(cycle.pm).post(
-        ACTIONS, action_body(owner, project="OTH-1", due=yesterday), format="json"
-    )
-
-    assert response.status_code == 403
-    assert not CorrectiveAction.objects.exists()
-
-
-def test_marking_an_action_done_stamps_the_day(client_for, cycle):
-    action = services.corrective_action_create(
+def test_corrective_actions_are_in_the_raid_actions_api(client_for, cycle, breach):
+    action = services.exception_action_add(
         actor=cycle.pm,
-        project=cycle.own,
-        description="Chase supplier",
+        exception=breach,
+        title="Re-tender the cabling",
         owner=cycle.pm_person,
-        due=timezone.localdate() + dt.timedelta(days=3),
+        due=timezone.localdate() + dt.timedelta(days=14),
     )
     client = client_for(cycle.sponsor)
 
-    response = client.patch(
-        f"{ACTIONS}{action.pk}/", {"version": 1, "status": "done", "project": "OTH-1"}, format="json"
-    )
+    body = client.get(f"/api/v1/actions/{action.pk}/").json()
 
-    assert response.status_code == 200, response.json()
-    assert (response.json()["status"], response.json()["completed_on"]) == (
-        "done",
-        timezone.localdate().isoformat(),
+    assert (body["title"], body["source"], body["source_reference"]) == (
+        "Re-tender the cabling",
+        "exception",
+        f"EXC-{breach.pk}",
     )
-    assert response.json()["project"] == "OWN-1"
-    stale = client.patch(f"{ACTIONS}{action.pk}/", {"version": 1, "notes": "late"}, format="json")
-    assert stale.status_code == 409
-    assert (
-        client_for(cycle.other_pm)
-        .patch(f"{ACTIONS}{action.pk}/", {"version": 2, "notes": "x"}, format="json")
-        .status_code
-        == 403
-    )
-    history = client.get(f"{ACTIONS}{action.pk}/history/").json()
-    assert [entry["kind"] for entry in history] == ["changed", "created"]
-
-
-def test_the_actions_log_filters_overdue_owner_project_and_status(client_for, cycle):
-    today = timezone.localdate()
-    soon = services.corrective_action_create(
-        actor=cycle.pm,
-        project=cycle.own,
-        description="Soon",
-        owner=cycle.pm_person,
-        due=today + dt.timedelta(days=3),
-    )
-    late = services.corrective_action_create(
-        actor=cycle.pm,
-        project=cycle.own,
-        description="Late",
-        owner=cycle.sponsor_person,
-        due=today + dt.timedelta(days=1),
-    )
-    CorrectiveAction.objects.filter(pk=late.pk).update(due=today - dt.timedelta(days=2))
-    hidden = services.corrective_action_create(
-        actor=cycle.head, project=cycle.secret, description="Hidden", owner=cycle.pm_person, due=today
-    )
-    client = client_for(cycle.pm)
-
-    def descriptions(query=""):
-        return [a["description"] for a in client.get(ACTIONS + query).json()["results"]]
-
-    assert descriptions() == ["Late", "Soon"]
-    assert descriptions("?overdue=true") == ["Late"]
-    assert descriptions("?overdue=false") == ["Soon"]
-    assert descriptions(f"?owner={cycle.sponsor_person.pk}") == ["Late"]
-    assert descriptions("?project=OWN-1&status=open&ordering=-due") == ["Soon", "Late"]
-    assert descriptions("?search=soon") == ["Soon"]
-    assert client.get(f"{ACTIONS}{late.pk}/").json()["is_overdue"] is True
-    assert client.get(f"{ACTIONS}{hidden.pk}/").status_code == 404
-    assert soon.status == ActionStatus.OPEN
+    assert client.get("/api/v1/corrective-actions/").status_code == 404

@@ -17,7 +17,6 @@ from pmo.portfolio.tests.factories import PersonFactory, PortfolioFactory, Proje
 from pmo.reporting.choices import ExceptionStatus, ReportStatus
 from pmo.reporting.models import (
     BaselineMilestone,
-    CorrectiveAction,
     ProjectException,
     ReportingPeriod,
     ReportMilestone,
@@ -104,13 +103,6 @@ def add_exceptions(n, reader):
         )
 
 
-def add_actions(n, reader):
-    for project in projects(n):
-        CorrectiveAction.objects.create(
-            project=project, description="Chase", owner=PersonFactory(), due=timezone.localdate()
-        )
-
-
 def add_notifications(n, reader):
     start = Notification.objects.count()
     Notification.objects.bulk_create(
@@ -144,9 +136,6 @@ PINNED = [
     # session, user, roles, count, page (with project, people and the new baseline)
     ("/api/v1/exceptions/", add_exceptions, Role.PMO_HEAD, 5),
     ("/api/v1/exceptions/?open=false", add_exceptions, Role.SPONSOR, 6),
-    # session, user, roles, count, page (with project, owner and exception)
-    ("/api/v1/corrective-actions/", add_actions, Role.PMO_HEAD, 5),
-    ("/api/v1/corrective-actions/?overdue=false&ordering=-due", add_actions, Role.PROJECT_MANAGER, 6),
     # session, user, count, page
     ("/api/v1/notifications/", add_notifications, Role.PROJECT_MANAGER, 4),
 ]

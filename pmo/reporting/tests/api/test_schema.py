@@ -13,7 +13,6 @@ WITH_HISTORY = [
     "tolerances",
     "tolerance-defaults",
     "exceptions",
-    "corrective-actions",
 ]
 ACTIONS = [
     "reporting-periods/{id}/close/",

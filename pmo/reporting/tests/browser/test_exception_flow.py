@@ -4,6 +4,7 @@ sponsor decides on a new baseline; and the exception's history shows every step.
 the way passes axe."""
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -166,13 +167,15 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     ):
         expect(history).to_contain_text(step)
 
-    # And the PM records a corrective action that the PMO reads in the actions log
-    pm.goto(f"{base}/reporting/projects/DFD-001/actions/new/")
-    pm.get_by_label("Description").fill("Run the re-tender")
+    # And the PM records a corrective action (a RAID action) that the PMO reads on the exception
+    pm.goto(f"{base}{exception.get_absolute_url()}")
+    pm.get_by_role("link", name="Add corrective action").click()
+    assert_accessible(pm, "reporting-exception-action-form")
+    pm.get_by_label(re.compile(r"^Action")).fill("Run the re-tender")
     pm.get_by_label("Owner").select_option(label="Pat Manager")
     pm.get_by_label("Due date").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
     pm.get_by_role("button", name="Add action").click()
-    expect(pm.locator("h1")).to_have_text("Run the re-tender")
-    pmo.goto(f"{base}/reporting/actions/")
-    expect(pmo.get_by_test_id("actions")).to_contain_text("Run the re-tender")
-    assert_accessible(pmo, "reporting-actions-log")
+    expect(pm.get_by_role("heading", name="Corrective actions")).to_be_visible()
+    pmo.goto(f"{base}{exception.get_absolute_url()}")
+    pmo.get_by_role("link", name=re.compile("Run the re-tender")).click()
+    expect(pmo).to_have_url(re.compile(r"/raid/actions/\d+/$"))

@@ -5,10 +5,15 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models import Q
 
 from pmo.portfolio.demo import demo_build
-from pmo.reporting.models import Baseline, CorrectiveAction, HighlightReport, ProjectException
+from pmo.raid.models import Action
+from pmo.reporting.demo import ACTIONS
+from pmo.reporting.models import Baseline, HighlightReport, ProjectException
 from pmo.reporting.tests.demo.conftest import TODAY
+
+RECOVERY = [text for _name, text, *_rest in ACTIONS]  # the Board's actions (the RAID demo has more)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +49,10 @@ def fingerprint() -> list[tuple[Any, ...]]:
             for e in ProjectException.objects.select_related("project").order_by("project__code")
         ),
         *(
-            (a.project.code, a.description, a.owner.name, a.due, a.status, a.completed_on, history(a))
-            for a in CorrectiveAction.objects.select_related("project", "owner").order_by(
-                "project__code", "description"
-            )
+            (a.project.code, a.title, a.owner.name, a.due, a.status, a.closed_on, a.source, history(a))
+            for a in Action.objects.filter(Q(source="exception") | Q(title__in=RECOVERY))
+            .select_related("project", "owner")
+            .order_by("project__code", "title")
         ),
     ]
 

@@ -8,17 +8,18 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.management.commands.demo import NOT_EMPTY, SKIPPED
 from pmo.portfolio.models import Project
+from pmo.raid.choices import ActionSource, ActionStatus
+from pmo.raid.models import Action
 from pmo.reporting import selectors
 from pmo.reporting.choices import (
     HANDED_IN_STATES,
-    ActionStatus,
     BaselineSource,
     ExceptionDecision,
     ExceptionStatus,
@@ -28,6 +29,7 @@ from pmo.reporting.choices import (
     ToleranceState,
 )
 from pmo.reporting.demo import (
+    ACTIONS,
     AWAITING_DECISION,
     AWAITING_REPORT,
     DECIDED_EXCEPTION,
@@ -39,7 +41,6 @@ from pmo.reporting.demo import (
 )
 from pmo.reporting.models import (
     Baseline,
-    CorrectiveAction,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -224,7 +225,9 @@ def test_the_decided_exceptions_history_shows_every_step_by_whom_and_when() -> N
     # against the new baseline the project is back within tolerance
     checks = ToleranceCheck.objects.filter(project=exception.project)
     assert set(checks.values_list("status", flat=True)) == {ToleranceState.WITHIN}
-    assert exception.actions.count() == 3
+    actions = selectors.corrective_actions(user=User.objects.get(username="head"), exception=exception)
+    assert actions.count() == 3
+    assert {a.history.earliest().history_user.username for a in actions} == {"pm"}
 
 
 def test_the_pm_has_reports_to_write_and_an_exception_report_to_send() -> None:
@@ -292,13 +295,23 @@ def test_slipping_projects_say_so_and_have_recovery_actions_some_overdue() -> No
         assert reports[0][1] != Rating.RED, name
         time = ToleranceCheck.objects.get(project__name=name, dimension="time")
         assert time.status == ToleranceState.FORECAST_TO_BREACH, name
-        assert CorrectiveAction.objects.filter(project__name=name).count() >= 2, name
-    overdue = [a for a in CorrectiveAction.objects.all() if a.is_overdue(TODAY)]
+        assert recovery_actions().filter(project__name=name).count() >= 2, name
+    overdue = [a for a in recovery_actions().select_related("project") if a.is_past_due(TODAY)]
     assert len(overdue) >= 4
     at_risk = {*SLIPPING, OVER_OPTIMISTIC, DECIDED_EXCEPTION, AWAITING_DECISION}
     assert {a.project.name for a in overdue} <= at_risk
-    assert set(CorrectiveAction.objects.values_list("project__name", flat=True)) == at_risk
-    assert CorrectiveAction.objects.filter(status=ActionStatus.DONE).exclude(completed_on=None).count() >= 3
+    assert set(recovery_actions().values_list("project__name", flat=True)) == at_risk
+    assert recovery_actions().filter(status=ActionStatus.DONE).exclude(closed_on=None).count() >= 3
+    decided = ProjectException.objects.get(project__name=DECIDED_EXCEPTION)
+    plan = recovery_actions().filter(source=ActionSource.EXCEPTION, source_reference=decided.reference)
+    assert plan.count() == 3
+
+
+def recovery_actions() -> QuerySet[Action]:
+    """The demo's recovery actions: those of the exceptions, and those the IT Portfolio Board
+    agreed for the projects at risk (the RAID demo adds other actions of its own)."""
+    titles = [text for _name, text, *_rest in ACTIONS]
+    return Action.objects.filter(Q(source=ActionSource.EXCEPTION) | Q(title__in=titles))
 
 
 def test_only_the_two_open_exceptions_are_in_breach_and_most_projects_are_within() -> None:

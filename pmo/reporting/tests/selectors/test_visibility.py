@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from pmo.core.choices import Role
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.raid.tests.factories import ActionFactory
 from pmo.reporting import selectors
-from pmo.reporting.models import CorrectiveAction, ProjectException, Tolerance
+from pmo.reporting.models import ProjectException, Tolerance
 from pmo.reporting.tests.factories import BaselineFactory, PeriodFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,7 @@ LISTS = {
     "baselines": selectors.baseline_list,
     "tolerances": selectors.tolerance_list,
     "exceptions": selectors.exception_list,
-    "actions": selectors.action_list,
-    "open actions": selectors.open_actions,
+    "corrective actions": selectors.corrective_actions,
 }
 
 
@@ -59,12 +59,13 @@ def records(people):
         exception = ProjectException.objects.create(
             project=project, dimensions="time", breach_summary="late", raised_at=timezone.now()
         )
-        CorrectiveAction.objects.create(
+        ActionFactory(
             project=project,
-            exception=exception,
-            description="Recover",
+            title="Recover",
             owner=project.project_manager,
             due=dt.date(2027, 1, 8),
+            source="exception",
+            source_reference=exception.reference,
         )
     return {"open": open_project, "secret": secret}
 

@@ -60,16 +60,6 @@ def _exception(cast: Cast, *, reported: bool = False) -> ProjectException:
     return exception
 
 
-def _action(cast: Cast) -> Any:
-    return services.corrective_action_create(
-        actor=None,
-        project=cast.project,
-        description="Recover",
-        owner=cast.project.project_manager,
-        due=timezone.localdate() + dt.timedelta(days=7),
-    )
-
-
 def _default() -> ToleranceDefault:
     return ToleranceDefault.objects.get(size_tier="medium", dimension="time")
 
@@ -204,18 +194,12 @@ ACTIONS: dict[str, tuple[frozenset[str], Callable[[Cast, Any], Any]]] = {
     ),
     "add a corrective action": (
         PMO | {"pm", "sponsor"},
-        lambda c, a: services.corrective_action_create(
+        lambda c, a: services.exception_action_add(
             actor=a,
-            project=c.project,
-            description="Recover",
+            exception=_exception(c),
+            title="Recover",
             owner=c.project.project_manager,
             due=timezone.localdate() + dt.timedelta(days=7),
-        ),
-    ),
-    "change a corrective action": (
-        PMO | {"pm", "sponsor"},
-        lambda c, a: services.corrective_action_update(
-            actor=a, action=_action(c), fields={"notes": "Chased."}, expected_version=None
         ),
     ),
 }

@@ -1,4 +1,5 @@
-"""The project's reporting page, its baselines, tolerances and corrective actions."""
+"""The project's reporting page, its baselines, tolerances and corrective actions (RAID actions
+added from an exception's page)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from pmo.raid.choices import ActionSource
+from pmo.raid.models import Action
 from pmo.reporting import services
-from pmo.reporting.choices import ActionStatus
-from pmo.reporting.models import NEEDS_ALLOWANCE, Baseline, CorrectiveAction, Tolerance
+from pmo.reporting.models import NEEDS_ALLOWANCE, Baseline, ProjectException, Tolerance
 from pmo.reporting.tests.views.helpers import doc, field_error, text_of
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ def test_buttons_follow_the_role(world):
     head = doc(world.client(world.head).get(PAGE))
     links = lambda page: {a.get("href") for a in page.xpath("//a")}  # noqa: E731
 
-    assert period_report in links(pm) and "/reporting/projects/DFD-001/actions/new/" in links(pm)
+    assert period_report in links(pm) and "/raid/actions/new/?project=DFD-001" in links(pm)
     assert "/reporting/projects/DFD-001/baselines/new/" not in links(pm)
     assert "/reporting/projects/DFD-001/tolerances/" not in links(pm)
     assert {"/reporting/projects/DFD-001/baselines/new/", "/reporting/projects/DFD-001/tolerances/"} <= links(
@@ -153,96 +155,63 @@ def test_the_pm_reads_but_cannot_change_tolerances(world):
     assert not Tolerance.objects.exists()
 
 
-def test_the_pm_adds_an_action_and_marks_it_done(world):
+def exception_of(world) -> ProjectException:
+    world.breaching_submission()
+    return ProjectException.objects.get()
+
+
+def test_the_pm_adds_a_corrective_action_from_the_exception_page(world):
+    exception = exception_of(world)
     client = world.client(world.pm)
     owner = world.project.project_manager
     due = timezone.localdate() + dt.timedelta(days=14)
+    page = f"/reporting/exceptions/{exception.pk}/"
+    assert f"{page}actions/new/" in {a.get("href") for a in doc(client.get(page)).xpath("//a")}
 
-    added = client.post(
-        PAGE + "actions/new/", {"description": "Re-plan testing", "owner": owner.pk, "due": due.isoformat()}
-    )
-    action = CorrectiveAction.objects.get()
-    done = client.post(
-        f"/reporting/actions/{action.pk}/edit/",
-        {
-            "description": "Re-plan testing",
-            "owner": owner.pk,
-            "due": due.isoformat(),
-            "status": "done",
-            "version": action.version,
-        },
-    )
+    added = client.post(f"{page}actions/new/", {"title": "Re-plan testing", "owner": owner.pk, "due": due})
 
-    assert added["Location"] == f"/reporting/actions/{action.pk}/"
-    assert done.status_code == 302
-    action.refresh_from_db()
-    assert (action.status, action.completed_on) == (ActionStatus.DONE, timezone.localdate())
-    history = text_of(client.get(f"/reporting/actions/{action.pk}/history/"))
-    assert "Open" in history and "Done" in history
+    action = Action.objects.get()
+    assert added["Location"] == page
+    assert (action.project, action.source, action.source_reference) == (
+        world.project,
+        ActionSource.EXCEPTION,
+        exception.reference,
+    )
+    links = doc(client.get(page)).xpath("//section[@aria-labelledby='actions-heading']//a")
+    assert (links[1].text_content(), links[1].get("href")) == (
+        f"{action.reference} Re-plan testing",
+        f"/raid/actions/{action.pk}/",
+    )
+    listed = " ".join(doc(client.get(PAGE)).xpath("//*[@id='actions-heading']/..")[0].text_content().split())
+    assert f"{action.reference} Re-plan testing ({exception.reference})" in listed
 
 
 def test_an_action_due_in_the_past_is_refused_on_its_field(world):
+    exception = exception_of(world)
     response = world.client(world.pm).post(
-        PAGE + "actions/new/",
-        {"description": "Late", "owner": world.project.project_manager.pk, "due": "2020-01-01"},
+        f"/reporting/exceptions/{exception.pk}/actions/new/",
+        {"title": "Late", "owner": world.project.project_manager.pk, "due": "2020-01-01"},
     )
 
     assert field_error(response, "due") == services.ACTION_DUE_IN_PAST
-    assert not CorrectiveAction.objects.exists()
+    assert not Action.objects.exists()
 
 
-def test_another_pm_cannot_add_or_change_actions(world):
-    action = services.corrective_action_create(
-        actor=world.pm,
-        project=world.project,
-        description="Re-plan",
-        owner=world.project.project_manager,
-        due=timezone.localdate() + dt.timedelta(days=3),
-    )
+def test_another_pm_cannot_add_corrective_actions(world):
+    exception = exception_of(world)
     client = world.client(world.other_pm)
+    url = f"/reporting/exceptions/{exception.pk}/actions/new/"
 
-    assert client.get(PAGE + "actions/new/").status_code == 403
-    assert (
-        client.post(
-            f"/reporting/actions/{action.pk}/edit/", {"status": "cancelled", "version": 1}
-        ).status_code
-        == 403
+    shown = client.get(url)
+    posted = client.post(
+        url, {"title": "Mine", "owner": world.project.project_manager.pk, "due": "2030-01-01"}
     )
-    action.refresh_from_db()
-    assert action.status == ActionStatus.OPEN
+
+    assert shown.status_code == posted.status_code == 403
+    assert not Action.objects.exists()
 
 
-def test_the_actions_log_flags_overdue_and_filters(world):
-    today = timezone.localdate()
-    mine = services.corrective_action_create(
-        actor=None,
-        project=world.project,
-        description="Chase supplier",
-        owner=world.project.project_manager,
-        due=today + dt.timedelta(days=5),
-    )
-    other = services.corrective_action_create(
-        actor=None,
-        project=world.project,
-        description="Fix budget",
-        owner=world.project.sponsor,
-        due=today + dt.timedelta(days=1),
-    )
-    CorrectiveAction.objects.filter(pk=other.pk).update(due=today - dt.timedelta(days=2))
-    client = world.client(world.pm)
+def test_the_actions_log_is_now_the_raid_actions_register(world):
+    response = world.client(world.pm).get("/reporting/actions/")
 
-    everything = doc(client.get("/reporting/actions/"))
-    overdue = text_of(client.get("/reporting/actions/", {"overdue": "1"}))
-    only_mine = text_of(client.get("/reporting/actions/", {"mine": "1"}))
-    elsewhere = text_of(client.get("/reporting/actions/", {"project": "NOPE-1"}))
-
-    rows = [
-        " ".join(tr.text_content().split())
-        for tr in everything.xpath("//table[@data-testid='actions']/tbody/tr")
-    ]
-    assert rows[0].startswith("Fix budget") and "Overdue" in rows[0]
-    assert rows[1].startswith("Chase supplier") and "Overdue" not in rows[1]
-    assert "Fix budget" in overdue and "Chase supplier" not in overdue
-    assert "Chase supplier" in only_mine and "Fix budget" not in only_mine
-    assert "No open actions match these filters" in elsewhere
-    assert mine.pk
+    assert (response.status_code, response["Location"]) == (302, "/raid/actions/")

@@ -15,8 +15,9 @@ from django.utils import timezone
 from pmo.core.choices import Role
 from pmo.portfolio.models import Person
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.raid.models import Action
 from pmo.reporting import services
-from pmo.reporting.models import CorrectiveAction, HighlightReport, ProjectException
+from pmo.reporting.models import HighlightReport, ProjectException
 from pmo.reporting.tests.factories import PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +46,16 @@ def grow(n: int, period) -> None:
             actor=None, report=report, fields=fields, expected_version=report.version
         )
         services.highlight_report_submit(actor=None, report=report, expected_version=report.version)
+        exception = ProjectException.objects.get(project=project)
         for days in (3, 10):
-            action = services.corrective_action_create(
+            action = services.exception_action_add(
                 actor=None,
-                project=project,
-                description=f"Recover {days}",
+                exception=exception,
+                title=f"Recover {days}",
                 owner=project.project_manager,
                 due=today + dt.timedelta(days=days),
             )
-        CorrectiveAction.objects.filter(pk=action.pk).update(due=today - dt.timedelta(days=1))
+        Action.objects.filter(pk=action.pk).update(due=today - dt.timedelta(days=1))
 
 
 def first(model):
@@ -72,9 +74,6 @@ PAGES = {
     "period compliance, for a project manager": (lambda p: p.get_absolute_url(), MANAGER, 8),
     "exceptions": (lambda p: "/reporting/exceptions/", ANALYST, 6),
     "exceptions, for a project manager": (lambda p: "/reporting/exceptions/", MANAGER, 7),
-    "actions log": (lambda p: "/reporting/actions/", ANALYST, 6),
-    "actions log, overdue": (lambda p: "/reporting/actions/?overdue=1", ANALYST, 6),
-    "actions log, mine": (lambda p: "/reporting/actions/?mine=1", MANAGER, 7),
     "default tolerances": (lambda p: "/reporting/settings/tolerances/", ANALYST, 7),
     "project reporting": (
         lambda p: f"/reporting/projects/{first(HighlightReport).project.code}/",
