@@ -3,10 +3,13 @@ item by reference); the report page links each cited item with its title; a refe
 nothing is refused beside the field."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pmo.portfolio.tests.factories import ProjectFactory
 from pmo.raid.choices import IssueStatus, Priority, RiskStatus
 from pmo.raid.tests.factories import DecisionFactory, IssueFactory, RiskFactory
+from pmo.reporting.models import HighlightReport
 from pmo.reporting.tests.views.helpers import doc, field_error, report_data, text_of
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,20 @@ def test_a_reference_to_nothing_is_shown_beside_the_field_and_nothing_is_saved(w
     assert field_error(response, "raid_references") == f"There is no RSK-404 in {world.project.code}."
     report.refresh_from_db()
     assert (report.raid_references, report.summary) == ("", "On track.")
+
+
+def test_the_report_page_reads_the_cited_items_in_one_query_per_register(world):
+    risks = RiskFactory.create_batch(4, project=world.project)
+    report = world.draft()
+    client = world.client(world.pm)
+
+    def queries(cited) -> int:
+        HighlightReport.objects.filter(pk=report.pk).update(
+            raid_references=", ".join(r.reference for r in cited)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(f"/reporting/reports/{report.pk}/")
+        assert len(doc(page).xpath("//*[@data-testid='cited']//a")) == len(cited)
+        return len(captured.captured_queries)
+
+    assert queries(risks[:1]) == queries(risks)
