@@ -129,20 +129,24 @@ def _lock_current(
     if actor is not None:
         ensure_can(actor, permission_name(current, action), current, action=f"{action} {current}")
     if expected_version is not None and current.version != expected_version:
-        latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
-        who = latest.history_user if latest and latest.history_user else "someone else"
-        when = timezone.localtime(latest.history_date if latest else current.updated_at)
-        raise ConflictError(
-            STALE_VERSION.format(
-                record=current,
-                who=who,
-                when=when.strftime("%d %b %Y %H:%M"),
-                yours=expected_version,
-                theirs=current.version,
-            ),
-            current_version=current.version,
-        )
+        raise stale_version(current, expected_version)
     return current
+
+
+def stale_version(current: DomainModel, expected_version: int) -> ConflictError:
+    """The conflict of a write that named ``expected_version`` of a record now at a later one,
+    saying who changed it last and when."""
+    latest = current.history.select_related("history_user").first()  # type: ignore[attr-defined]
+    who = latest.history_user if latest and latest.history_user else "someone else"
+    when = timezone.localtime(latest.history_date if latest else current.updated_at)
+    message = STALE_VERSION.format(
+        record=current,
+        who=who,
+        when=when.strftime("%d %b %Y %H:%M"),
+        yours=expected_version,
+        theirs=current.version,
+    )
+    return ConflictError(message, current_version=current.version)
 
 
 @transaction.atomic

@@ -17,15 +17,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import (
-    ConflictError,
     notify,
     only_fields,
     others_than,
     pmo_users,
-    record_create,
     record_delete,
     record_update,
     short_reason,
+    stale_version,
     user_of,
 )
 from pmo.engine import network
@@ -92,24 +91,6 @@ def _scored(fields: dict[str, Any], current: Risk | None, matrix: Matrix) -> dic
     return fields
 
 
-def _check_dependency(item: Dependency) -> None:
-    """No project may wait on itself through a chain of open dependencies."""
-    if not (item.project_id and item.depends_on_id and item.is_open) or item.project_id == item.depends_on_id:
-        return  # nothing to link, or the model's own rule says it cannot depend on itself
-    edges = [
-        edge
-        for edge in selectors.project_edges()
-        if not (item.pk and edge == (item.project_id, item.depends_on_id))
-    ]
-    other = Dependency.objects.filter(pk=item.pk).values_list("project_id", "depends_on_id").first()
-    if other in edges:  # the stored version of this item is replaced by the new one
-        edges.remove(other)
-    loop = network.find_loop([*edges, (item.project_id, item.depends_on_id)])
-    if loop:
-        codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
-        raise ValidationError({"depends_on": DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))})
-
-
 def _check_source(item: Action) -> None:
     if item.source != ActionSource.RAID_ITEM:
         return
@@ -120,14 +101,6 @@ def _check_source(item: Action) -> None:
     except ValueError as exc:
         raise ValidationError({"source_reference": str(exc)}) from exc
     item.source_reference = item.source_reference.strip().upper()
-
-
-def _checked(item: RaidItem) -> None:
-    """Rules that need other records than the item itself."""
-    if isinstance(item, Dependency):
-        _check_dependency(item)
-    if isinstance(item, Action):
-        _check_source(item)
 
 
 def _editable(model: type[RaidItem]) -> frozenset[str]:
@@ -163,27 +136,16 @@ def raid_item_create(
     reason: str = "",
 ) -> ItemT:
     """Raise an item in a project's, programme's or portfolio's register."""
-    if actor is not None:
-        ensure_can(
-            actor,
-            permission_name(model, "add"),
-            register,
-            action=f"add {model._meta.verbose_name_plural} to {register}",
-        )
-    only_fields(fields, _editable(model))
-    values = _closing(model, dict(fields), None)
-    values[type(register).__name__.lower()] = register
-    values.setdefault("raised_by", actor)
-    if issubclass(model, Risk):
-        values = _scored(values, None, selectors.raid_settings().matrix)
-    probe = model(**values)
-    _checked(probe)
-    if isinstance(probe, Action):
-        values["source_reference"] = probe.source_reference
-    return record_create(model=model, actor=actor, fields=values, authorised=True, reason=reason)
+    return raid_items_create(actor=actor, model=model, items=[(register, fields)], reason=reason)[0]
 
 
 IMPORT_BATCH = 500
+
+
+def _given(item: RaidItem, relations: Sequence[Any]) -> list[str]:
+    """The related records an item names: saved ones, not read again to validate them (those
+    left empty are validated, so a missing owner is reported as such)."""
+    return [f.name for f in relations if getattr(item, f.attname) is not None]
 
 
 @transaction.atomic
@@ -205,7 +167,7 @@ def raid_items_create(
     matrix = selectors.raid_settings().matrix if issubclass(model, Risk) else None
     allowed: set[tuple[str, int]] = set()
     built: list[ItemT] = []
-    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
     for register, fields in items:
         place = (type(register).__name__, register.pk)
         if actor is not None and place not in allowed:
@@ -225,7 +187,7 @@ def raid_items_create(
         item = model(**values)
         if isinstance(item, Action):
             _check_source(item)
-        item.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        item.full_clean(exclude=_given(item, relations), validate_unique=False, validate_constraints=False)
         if isinstance(item, Risk):  # what Risk.save() sets; a bulk insert does not call save()
             item.inherent_score = item.inherent_probability * item.inherent_impact
             item.residual_score = item.residual_probability * item.residual_impact
@@ -257,25 +219,11 @@ def raid_item_update(
 ) -> ItemT:
     """Change an item (which counts as reviewing it today). Its register and escalation change
     only through ``raid_item_escalate``."""
-    model = type(item)
-    only_fields(fields, _editable(model))
-    current = model._default_manager.get(pk=item.pk)
-    values = _closing(model, dict(fields), current)
-    values.setdefault("last_reviewed_on", timezone.localdate())
-    if isinstance(current, Risk):
-        values = _scored(values, current, selectors.raid_settings().matrix)
-    probe = model._default_manager.get(pk=item.pk)
-    for name, value in values.items():
-        setattr(probe, name, value)
-    _checked(probe)
-    if isinstance(probe, Action):
-        values["source_reference"] = probe.source_reference
-    return record_update(
-        instance=item, actor=actor, fields=values, expected_version=expected_version, reason=reason
+    raid_items_update(
+        actor=actor, model=type(item), changes=[(item, fields, expected_version)], reason=reason
     )
-
-
-BATCH_CONFLICT = "{item} was changed by someone else since version {yours} (it is now version {theirs})."
+    item.refresh_from_db()
+    return item
 
 
 @transaction.atomic
@@ -303,7 +251,7 @@ def raid_items_update(
     )
     for start in range(0, len(pks), IMPORT_BATCH):
         locked.update({row.pk: row for row in rows.filter(pk__in=pks[start : start + IMPORT_BATCH])})
-    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
     now, today = timezone.now(), timezone.localdate()
     written: set[str] = {"version", "updated_at"}
     stored_edges: list[tuple[int, int]] = []
@@ -313,8 +261,7 @@ def raid_items_update(
         if actor is not None:
             ensure_can(actor, permission_name(current, "change"), current, action=f"change {current}")
         if expected_version is not None and current.version != expected_version:
-            message = BATCH_CONFLICT.format(item=current, yours=expected_version, theirs=current.version)
-            raise ConflictError(message, current_version=current.version)
+            raise stale_version(current, expected_version)
         only_fields(fields, _editable(model))
         values = _closing(model, dict(fields), current)
         values.setdefault("last_reviewed_on", today)
@@ -333,7 +280,9 @@ def raid_items_update(
             setattr(current, name, value)
         if isinstance(current, Action):
             _check_source(current)
-        current.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        current.full_clean(
+            exclude=_given(current, relations), validate_unique=False, validate_constraints=False
+        )
         if isinstance(current, Risk):  # what Risk.save() sets; a bulk update does not call save()
             current.inherent_score = current.inherent_probability * current.inherent_impact
             current.residual_score = current.residual_probability * current.residual_impact

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pmo.core.services import record_update
 from pmo.core.spreadsheets import SUMMARY
 from pmo.raid import imports, services
-from pmo.raid.imports import CHANGED_DURING_IMPORT, headers, register_import
+from pmo.raid.imports import headers, register_import
 from pmo.raid.models import Risk
 from pmo.raid.tests.factories import RiskFactory
 
@@ -90,8 +90,9 @@ def test_an_edit_made_while_the_file_is_imported_is_a_conflict_and_nothing_is_wr
     result = register_import("risks", actor=cast.pm, file=path)
 
     # Then their edit stands and the file's new risk was not added either
-    stale = services.BATCH_CONFLICT.format(item=f"{risk.reference} Theirs", yours=1, theirs=2)
-    assert [str(e) for e in result.errors] == [CHANGED_DURING_IMPORT.format(message=stale)]
+    [error] = [str(e) for e in result.errors]
+    assert error.startswith(f"Nothing was imported: {risk.reference} Theirs was changed by someone else at ")
+    assert "(you had version 1, it is now version 2)" in error and error.endswith("Import the file again.")
     assert Risk.objects.get().title == "Theirs"
 
 
