@@ -149,9 +149,9 @@ class ChangeImplementationSerializer(serializers.Serializer):
 
 
 class ChangeRequestFilter(ProjectRecordFilter):
-    status = django_filters.MultipleChoiceFilter(choices=ChangeStatus.choices)
-    authority = django_filters.MultipleChoiceFilter(choices=Authority.choices)
-    change_type = django_filters.MultipleChoiceFilter(choices=ChangeType.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ChangeStatus.choices, distinct=False)
+    authority = django_filters.MultipleChoiceFilter(choices=Authority.choices, distinct=False)
+    change_type = django_filters.MultipleChoiceFilter(choices=ChangeType.choices, distinct=False)
 
     class Meta:
         model = ChangeRequest

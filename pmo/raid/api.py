@@ -453,7 +453,7 @@ class RaidItemFilter(django_filters.FilterSet):
         label=REGISTER_HELP.format(what="portfolio", key="id"),
     )
     owner = django_filters.ModelMultipleChoiceFilter(
-        queryset=Person.objects.all(), label="The owner's person id"
+        queryset=Person.objects.all(), label="The owner's person id", distinct=False
     )
     escalated_to = django_filters.ChoiceFilter(
         choices=ESCALATION_LEVELS,
@@ -490,10 +490,14 @@ def item_filter(model: type[RaidItem]) -> type[RaidItemFilter]:
     def choices_of(name: str) -> Any:
         return cast(models.Field, model._meta.get_field(name)).choices
 
-    declared: dict[str, Any] = {"status": django_filters.MultipleChoiceFilter(choices=choices_of("status"))}
+    # One value of a column per item: no join can repeat a row, so no DISTINCT (which would make
+    # the page count compare every column).
+    declared: dict[str, Any] = {
+        "status": django_filters.MultipleChoiceFilter(choices=choices_of("status"), distinct=False)
+    }
     if model is Risk:
         for name in ("category", "kind"):
-            declared[name] = django_filters.MultipleChoiceFilter(choices=choices_of(name))
+            declared[name] = django_filters.MultipleChoiceFilter(choices=choices_of(name), distinct=False)
     meta = type("Meta", (), {"model": model, "fields": []})
     return cast(
         type[RaidItemFilter], type(f"{model.__name__}Filter", (RaidItemFilter,), {**declared, "Meta": meta})

@@ -283,6 +283,14 @@ class Risk(RaidItem):
         indexes = [
             *RaidItem.register_indexes("risk"),
             models.Index(fields=["status", "residual_score"], name="risk_status_score"),
+            # The heat maps group open risks by cell; the themes and category filters count by category.
+            models.Index(
+                fields=["status", "residual_probability", "residual_impact"], name="risk_residual_cell"
+            ),
+            models.Index(
+                fields=["status", "inherent_probability", "inherent_impact"], name="risk_inherent_cell"
+            ),
+            models.Index(fields=["status", "category", "residual_score"], name="risk_status_category"),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

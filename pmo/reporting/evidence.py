@@ -216,8 +216,10 @@ def raid_facts(
 def register_high_risks(project: Project) -> int | None:
     """The project's open high risks as its risk register counts them now; None when it keeps
     no risk register in the system (has no RAID risk), so its report's figure is declared."""
-    facts = raid_facts(Project.objects.filter(pk=project.pk)).get(project.pk)
-    return facts.high_risks if facts is not None and facts.keeps_risk_register else None
+    risks = Risk.objects.filter(project=project)
+    high = raid.high_risks(risks, raid.raid_settings().matrix).values("pk")
+    counts = risks.aggregate(kept=Count("pk"), high=Count("pk", filter=Q(pk__in=high)))
+    return counts["high"] if counts["kept"] else None
 
 
 # (report field, label, area; None for overall) of each declared status compared.
