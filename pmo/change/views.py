@@ -35,10 +35,11 @@ from pmo.core.permissions import ensure_can, is_pmo_head
 from pmo.core.services import ConflictError
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
+from pmo.portfolio.views import page, paginate, project_or_404
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue
 from pmo.reporting import selectors as reporting_selectors
-from pmo.reporting.views import _paginate, _project, _save_changes, page
+from pmo.reporting.views import save_changes
 
 NOT_FOUND = "There is no change request {pk}, or you may not see it."
 NO_ISSUE = "There is no issue {pk}, or you may not see it."
@@ -131,7 +132,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
         request,
         "change/change_list.html",
         {
-            **_paginate(request, records),
+            **paginate(request, records),
             "filter": chosen,
             "filtered": bool(request.GET.dict().keys() - {"page"}),
         },
@@ -141,7 +142,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
 @page
 def project_changes(request: HttpRequest, code: str) -> HttpResponse:
     """A project's change log beside its current baseline and the tolerances a change is judged by."""
-    project = _project(request, code)
+    project = project_or_404(request, code)
     ensure_can(request.user, "change.view_changerequest", project, action=f"see the change log of {project}")
     records = selectors.change_request_list(user=request.user, project=project)
     baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
@@ -150,7 +151,7 @@ def project_changes(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "change/project_changes.html",
         {
-            **_paginate(request, records),
+            **paginate(request, records),
             "project": project,
             "baseline": baseline,
             "allowances": allowances,
@@ -261,7 +262,7 @@ def _from_issue(request: HttpRequest, project: Project) -> tuple[dict[str, Any],
 
 @page
 def change_create(request: HttpRequest, code: str) -> HttpResponse:
-    project = _project(request, code)
+    project = project_or_404(request, code)
     ensure_can(
         request.user, "change.add_changerequest", project, action=f"raise change requests on {project}"
     )
@@ -337,7 +338,7 @@ def change_update(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = ""
     if request.method == "POST":
         form = ChangeUpdateForm(request.POST, instance=change)
-        saved, conflict = _save_changes(
+        saved, conflict = save_changes(
             request,
             form,
             partial(services.change_request_update, actor=request.user, change=change),
@@ -518,7 +519,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             request.user, "change.change_changesettings", row, action="change the change control settings"
         )
         form = ChangeSettingsForm(request.POST, instance=row)
-        saved, conflict = _save_changes(
+        saved, conflict = save_changes(
             request,
             form,
             partial(services.change_settings_update, actor=request.user, settings_row=row),

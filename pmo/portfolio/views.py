@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -198,6 +199,46 @@ def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponseClientRefresh()  # the full page then shows the refusal
     return render(request, "403.html", {"exception": str(error)}, status=403)
+
+
+def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A function page for signed-in people; an action they may not take shows the 403 page
+    with why (the domain apps' pages use it)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return denied(request, error)
+
+    return wrapper
+
+
+def found_or_404(queryset: Any, kind: str, key: Any, **lookup: Any) -> Any:
+    """The one record ``lookup`` finds in ``queryset`` (what the user may see), else a 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as error:
+        raise Http404(NOT_FOUND.format(kind=kind, key=key)) from error
+
+
+def project_or_404(request: HttpRequest, code: str) -> Project:
+    """The project with ``code`` if the user may see it, else a 404."""
+    return found_or_404(selectors.project_list(user=request.user), "project", code, code=code)
+
+
+def paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
+    """The page of ``records`` the request asks for, with the page numbers to show."""
+    found = Paginator(records, size).get_page(request.GET.get("page"))
+    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
+
+
+def finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
+    """Done: say so and go to ``url``."""
+    messages.success(request, message)
+    return redirect(url)
 
 
 class Page(LoginRequiredMixin, TemplateView):

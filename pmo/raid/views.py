@@ -7,16 +7,12 @@ Reads go through the selectors, writes through the services. A refusal shows the
 the reason; a service's ValidationError is shown beside the field it names; a stale version shows
 who changed the item meanwhile and saves nothing."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +28,8 @@ from pmo.core.services import ConflictError
 from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.selectors import portfolio_list, programme_list, project_get
-from pmo.portfolio.views import denied
+from pmo.portfolio.selectors import portfolio_list, programme_list
+from pmo.portfolio.views import finish, page, paginate, project_or_404
 from pmo.raid import selectors, services
 from pmo.raid.choices import IssueType, Level, RiskCategory
 from pmo.raid.forms import (
@@ -78,18 +74,6 @@ LABELS = {
 # Plumbing ----------------------------------------------------------------------------------------
 
 
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page for signed-in people; an action they may not take shows the 403 page with why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return denied(request, error)
-
-    return wrapper
 
 
 def _model(kind: str) -> type[RaidItem]:
@@ -107,11 +91,6 @@ def _item(request: HttpRequest, kind: str, pk: int) -> RaidItem:
         raise Http404(NOT_FOUND.format(kind="RAID item", key=f"{model.PREFIX}-{pk}")) from error
 
 
-def _project(request: HttpRequest, code: str) -> Project:
-    try:
-        return project_get(user=request.user, code=code)
-    except Project.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(kind="project", key=code)) from error
 
 
 def _programme(request: HttpRequest, pk: Any) -> Programme:
@@ -135,14 +114,8 @@ def _version(request: HttpRequest) -> int | None:
         return None
 
 
-def _finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
 
 
-def _paginate(request: HttpRequest, records: Any) -> dict[str, Any]:
-    found = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
 
 
 def _where(kind: str) -> dict[str, Any]:
@@ -287,7 +260,7 @@ def _register_context(
     model = _model(kind)
     if model is Risk:
         items = items.order_by("-residual_score", "-expected_value", "pk")
-    context = _paginate(request, items)
+    context = paginate(request, items)
     context["rows"] = _rows(
         context["page"].object_list, matrix=matrix, today=today, stale_before=stale_before, register=register
     )
@@ -352,7 +325,7 @@ def _home_register(
 
 @page
 def project_raid(request: HttpRequest, code: str) -> HttpResponse:
-    project = _project(request, code)
+    project = project_or_404(request, code)
     return _home_register(
         request, project, "raid/project_raid.html", project=project, add_query=f"project={project.code}"
     )
@@ -380,7 +353,7 @@ def portfolio_raid(request: HttpRequest, pk: int) -> HttpResponse:
 def _chosen_register(request: HttpRequest) -> Project | Programme | Portfolio:
     source = request.GET
     if source.get("project"):
-        return _project(request, source["project"])
+        return project_or_404(request, source["project"])
     if source.get("programme"):
         return _programme(request, source["programme"])
     if source.get("portfolio"):
@@ -461,7 +434,7 @@ def item_create(request: HttpRequest, kind: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _finish(request, RAISED.format(item=item), item.get_absolute_url())
+                return finish(request, RAISED.format(item=item), item.get_absolute_url())
     else:
         initial = {"owner": home.project_manager_id} if isinstance(home, Project) else {}
         form = ItemForm(model=model, user=request.user, matrix=matrix, initial=initial)
@@ -553,7 +526,7 @@ def item_update(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             except ConflictError as error:
                 conflict = error.message
             else:
-                return _finish(request, SAVED.format(item=saved.reference), saved.get_absolute_url())
+                return finish(request, SAVED.format(item=saved.reference), saved.get_absolute_url())
         item.refresh_from_db()
     else:
         form = ItemForm(model=model, user=request.user, item=item, matrix=matrix)
@@ -603,7 +576,7 @@ def item_escalate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 conflict = error.message
             else:
                 level = Level(data["escalated_to"]).label.lower()
-                return _finish(
+                return finish(
                     request, ESCALATED.format(item=done.reference, level=level), done.get_absolute_url()
                 )
     else:
@@ -634,7 +607,7 @@ def item_deescalate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             else:
                 level = done.level.label.lower()
                 message = DEESCALATED.format(item=done.reference, level=level)
-                return _finish(request, message, done.get_absolute_url())
+                return finish(request, message, done.get_absolute_url())
     else:
         form = DeescalateForm(item=item)
     return _escalation_page(request, kind, item, form, conflict, escalate=False)
@@ -651,7 +624,7 @@ def item_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     except ConflictError as error:
         messages.error(request, error.message)
         return redirect(item.get_absolute_url())
-    return _finish(request, REVIEWED.format(item=item.reference), item.get_absolute_url())
+    return finish(request, REVIEWED.format(item=item.reference), item.get_absolute_url())
 
 
 @page
@@ -689,7 +662,7 @@ def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:
-            return _finish(request, DELETED.format(item=item.reference), _home_url(item.home, kind))
+            return finish(request, DELETED.format(item=item.reference), _home_url(item.home, kind))
     return render(
         request,
         "raid/item_delete.html",
@@ -769,7 +742,7 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
         selectors.dependency_edges(user=request.user).order_by("project__code", "depends_on__code", "pk")
     )
     code = request.GET.get("project", "").strip()
-    chosen = _project(request, code) if code else None
+    chosen = project_or_404(request, code) if code else None
     affected = selectors.affected_projects(chosen, user=request.user) if chosen else []
     loop = network.find_loop((e.project_id, e.depends_on_id) for e in edges)
     layout = None
@@ -822,7 +795,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             except ConflictError as error:
                 conflict = error.message
             else:
-                return _finish(request, SETTINGS_SAVED, reverse("raid:settings"))
+                return finish(request, SETTINGS_SAVED, reverse("raid:settings"))
         row.refresh_from_db()
     elif can_change:
         form = SettingsForm(row=row)

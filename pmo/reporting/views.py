@@ -7,13 +7,11 @@ otherwise); a stale version shows who changed the record meanwhile and saves not
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial, wraps
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,8 +26,8 @@ from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import project_get, project_visibility
-from pmo.portfolio.views import denied
+from pmo.portfolio.selectors import project_visibility
+from pmo.portfolio.views import finish, found_or_404, page, paginate, project_or_404
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (
@@ -116,32 +114,10 @@ COMPLIANCE_LABELS = {
 # Plumbing ----------------------------------------------------------------------------------------
 
 
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page for signed-in people; an action they may not take shows the 403 page with why."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return denied(request, error)
-
-    return wrapper
 
 
-def _one(queryset: Any, kind: str, key: Any, **lookup: Any) -> Any:
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(kind=kind, key=key)) from error
 
 
-def _project(request: HttpRequest, code: str) -> Project:
-    try:
-        return project_get(user=request.user, code=code)
-    except Project.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(kind="project", key=code)) from error
 
 
 def _report(request: HttpRequest, pk: int) -> HighlightReport:
@@ -167,12 +143,9 @@ def _problems(error: ValidationError, model: Any = None) -> list[str]:
     return found
 
 
-def _finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
 
 
-def _save_changes(
+def save_changes(
     request: HttpRequest,
     form: VersionedForm | VersionedModelForm,
     update: Callable[..., Any],
@@ -191,13 +164,10 @@ def _save_changes(
         except ConflictError as error:
             return None, error.message
         else:
-            return _finish(request, message, url), ""
+            return finish(request, message, url), ""
     return None, ""
 
 
-def _paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
-    found = Paginator(records, size).get_page(request.GET.get("page"))
-    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
 
 
 def _history_page(request: HttpRequest, record: Any, back_url: str, title: str) -> HttpResponse:
@@ -234,7 +204,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             request.user, "reporting.change_reportingsettings", row, action="change the reporting settings"
         )
         form = SettingsForm(request.POST, instance=row)
-        saved, conflict = _save_changes(
+        saved, conflict = save_changes(
             request,
             form,
             partial(services.reporting_settings_update, actor=request.user, settings_row=row),
@@ -285,7 +255,7 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(adding, error)
             else:
-                return _finish(request, DEFAULT_ADDED.format(default=created), request.path)
+                return finish(request, DEFAULT_ADDED.format(default=created), request.path)
     elif action == "remove":
         if editing is None:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
@@ -296,13 +266,13 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
         except ConflictError as error:
             conflict = error.message
         else:
-            return _finish(request, DEFAULT_REMOVED.format(default=editing), request.path)
+            return finish(request, DEFAULT_REMOVED.format(default=editing), request.path)
     elif request.method == "POST":
         if editing is None:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
         ensure_can(request.user, "reporting.change_tolerancedefault", editing, action=f"change {editing}")
         form = ToleranceDefaultForm(request.POST, record=editing)
-        saved, conflict = _save_changes(
+        saved, conflict = save_changes(
             request,
             form,
             partial(services.tolerance_default_update, actor=request.user, default=editing),
@@ -348,7 +318,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/period_list.html",
-        {**_paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": timezone.localdate()},
+        {**paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": timezone.localdate()},
     )
 
 
@@ -394,7 +364,7 @@ def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Reporting compliance for one period; the PMO closes and reopens it."""
     ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
-    period = _one(selectors.period_list(user=request.user), "reporting period", pk, pk=pk)
+    period = found_or_404(selectors.period_list(user=request.user), "reporting period", pk, pk=pk)
     can_change = request.user.has_perm("reporting.change_reportingperiod", period)
     problem = ""
     if request.method == "POST":
@@ -409,7 +379,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             problem = error.message
         else:
             done = PERIOD_CLOSED_DONE if close else PERIOD_REOPENED_DONE
-            return _finish(request, done.format(period=period), period.get_absolute_url())
+            return finish(request, done.format(period=period), period.get_absolute_url())
     rows = compliance(request.user, period)
     counts = {state: sum(1 for r in rows if r.state == state) for state in COMPLIANCE_LABELS}
     return render(
@@ -451,7 +421,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/report_list.html",
         {
-            **_paginate(request, reports),
+            **paginate(request, reports),
             "periods": periods,
             "statuses": ReportStatus.choices,
             "chosen_period": period,
@@ -564,7 +534,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             done = services.highlight_report_revise(actor=actor, report=report)
             message = REPORT_ACTION_DONE[action].format(revision=done.revision)
-            return _finish(request, message, reverse("reporting:report_update", args=[done.pk]))
+            return finish(request, message, reverse("reporting:report_update", args=[done.pk]))
     except ValidationError as error:
         if action == "return" and isinstance(form, ReturnForm):
             add_service_errors(form, error)
@@ -572,7 +542,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _report_page(request, report, problems=_problems(error, HighlightReport), status=400)
     except ConflictError as error:
         return _report_page(request, report, conflict=error.message, status=409)
-    return _finish(request, REPORT_ACTION_DONE[action].format(report=done), done.get_absolute_url())
+    return finish(request, REPORT_ACTION_DONE[action].format(report=done), done.get_absolute_url())
 
 
 def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
@@ -622,8 +592,8 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = error.message
             else:
                 if submit:
-                    return _finish(request, REPORT_SUBMITTED.format(report=saved), saved.get_absolute_url())
-                return _finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
+                    return finish(request, REPORT_SUBMITTED.format(report=saved), saved.get_absolute_url())
+                return finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
         report.refresh_from_db()
     else:
         form = ReportForm(instance=report, scale=scale, register_high_risks=register, citable=citable)
@@ -645,8 +615,8 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
 @page
 def report_start(request: HttpRequest, code: str, period: int) -> HttpResponse:
     """The project's report for a period: open it, or start it."""
-    project = _project(request, code)
-    chosen = _one(selectors.period_list(user=request.user), "reporting period", period, pk=period)
+    project = project_or_404(request, code)
+    chosen = found_or_404(selectors.period_list(user=request.user), "reporting period", period, pk=period)
     problems: list[str] = []
     if request.method == "POST":
         try:
@@ -654,7 +624,7 @@ def report_start(request: HttpRequest, code: str, period: int) -> HttpResponse:
         except ValidationError as error:
             problems = _problems(error, HighlightReport)
         else:
-            return _finish(request, REPORT_STARTED, reverse("reporting:report_update", args=[report.pk]))
+            return finish(request, REPORT_STARTED, reverse("reporting:report_update", args=[report.pk]))
     existing = selectors.report_for(project=project, period=chosen)
     can_start = (
         existing is None
@@ -718,7 +688,7 @@ def tolerance_rows(project: Project) -> list[dict[str, Any]]:
 @page
 def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
     """Everything about one project's reporting: baseline, tolerances, reports, exceptions, actions."""
-    project = _project(request, code)
+    project = project_or_404(request, code)
     user = request.user
     baselines = list(selectors.baseline_list(user=user).filter(project=project).order_by("-number"))
     current = selectors.current_baselines([project.pk]).get(project.pk)
@@ -753,7 +723,7 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
 @page
 def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
     """The PMO records a new version of the project's approved baseline, with the reason."""
-    project = _project(request, code)
+    project = project_or_404(request, code)
     ensure_can(request.user, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
     current = selectors.current_baselines([project.pk]).get(project.pk)
     if request.method == "POST":
@@ -775,7 +745,7 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _finish(
+                return finish(
                     request,
                     BASELINE_APPROVED.format(number=baseline.number),
                     reverse("reporting:project_reporting", args=[project.code]),
@@ -810,7 +780,7 @@ def tolerance_field_id(dimension: str) -> str:
 @page
 def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
     """The project's tolerances in force; the PMO gives it its own or clears them."""
-    project = _project(request, code)
+    project = project_or_404(request, code)
     ensure_can(request.user, "reporting.view_tolerance", project, action=f"see the tolerances of {project}")
     can_change = request.user.has_perm("reporting.change_tolerance", project)
     own = {t.dimension: t for t in selectors.tolerance_list(user=request.user).filter(project=project)}
@@ -850,7 +820,7 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
             except ConflictError as error:
                 conflict = error.message
             else:
-                return _finish(request, done, reverse("reporting:project_tolerances", args=[project.code]))
+                return finish(request, done, reverse("reporting:project_tolerances", args=[project.code]))
     rows = tolerance_rows(project)
     for row in rows:
         dimension = row["dimension"]
@@ -883,7 +853,7 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
 
 def _baseline(request: HttpRequest, pk: int) -> Baseline:
     records = selectors.baseline_list(user=request.user).prefetch_related("milestones")
-    return _one(records, "baseline", pk, pk=pk)
+    return found_or_404(records, "baseline", pk, pk=pk)
 
 
 @page
@@ -923,7 +893,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
     if shown == "open":
         records = records.exclude(status=ExceptionStatus.DECIDED)
     records = records.order_by("closed", "raised_at")
-    context = _paginate(request, records)
+    context = paginate(request, records)
     today = timezone.localdate()
     context["rows"] = [(e, _age(e, today)) for e in context["page"].object_list]
     return render(request, "reporting/exception_list.html", {**context, "shown": shown})
@@ -931,7 +901,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
 
 def _exception(request: HttpRequest, pk: int) -> ProjectException:
     records = selectors.exception_list(user=request.user).select_related("raised_from__period")
-    return _one(records, "exception", pk, pk=pk)
+    return found_or_404(records, "exception", pk, pk=pk)
 
 
 def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
@@ -1045,7 +1015,7 @@ def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
             except ConflictError as error:
                 conflict = error.message
             else:
-                return _finish(request, EXCEPTION_REPORT_DONE, exception.get_absolute_url())
+                return finish(request, EXCEPTION_REPORT_DONE, exception.get_absolute_url())
     else:
         form = ExceptionReportForm(
             initial={
@@ -1097,7 +1067,7 @@ def exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = error.message
             else:
                 message = EXCEPTION_DECIDED.format(decision=decided.get_decision_display().lower())
-                return _finish(request, message, exception.get_absolute_url())
+                return finish(request, message, exception.get_absolute_url())
     else:
         form = ExceptionDecideForm(record=exception)
     return _exception_form(
@@ -1139,7 +1109,7 @@ def exception_action_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return _finish(request, ACTION_ADDED, exception.get_absolute_url())
+                return finish(request, ACTION_ADDED, exception.get_absolute_url())
     else:
         form = ExceptionActionForm()
     return render(
