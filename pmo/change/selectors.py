@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from pmo.change.choices import Authority
+from pmo.change.choices import DECIDABLE, Authority
 from pmo.change.models import ChangeRequest, ChangeSettings
+from pmo.core.permissions import is_pmo_head
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import project_visibility
+from pmo.portfolio.selectors import person_id_of, project_visibility
 from pmo.reporting import selectors as reporting_selectors
 from pmo.reporting.adapters import to_engine
 from pmo.reporting.choices import ToleranceDimension
@@ -79,4 +80,21 @@ def authority_needed(change: ChangeRequest, limits: ChangeSettings) -> Authority
 
 def awaiting_decision(*, user: Any) -> QuerySet[ChangeRequest]:
     """Assessed or deferred changes waiting for a decision."""
-    return change_request_list(user=user).filter(Q(status="assessed") | Q(status="deferred"))
+    return change_request_list(user=user).filter(status__in=DECIDABLE)
+
+
+def awaiting_decision_by(user: Any) -> Q:
+    """The changes waiting for a decision that ``user`` holds the authority for
+    (``services.may_decide`` as a filter): all for the PMO head (who records the board's
+    decisions), their projects' for a sponsor, and those within the project manager's limits
+    for a project's manager."""
+    waiting = Q(status__in=DECIDABLE)
+    if is_pmo_head(user):
+        return waiting & ~Q(authority="")
+    mine = person_id_of(user)
+    if mine is None:
+        return Q(pk__in=[])
+    return waiting & (
+        Q(project__sponsor_id=mine, authority__in=[Authority.PROJECT_MANAGER, Authority.SPONSOR])
+        | Q(project__project_manager_id=mine, authority=Authority.PROJECT_MANAGER)
+    )

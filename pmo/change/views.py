@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,10 +31,9 @@ from pmo.change.forms import (
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
-from pmo.core.permissions import ensure_can, is_pmo_head
+from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import person_id_of
 from pmo.portfolio.views import page, paginate, project_or_404
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue
@@ -68,18 +67,6 @@ def _change(request: HttpRequest, pk: int) -> ChangeRequest:
         raise Http404(NOT_FOUND.format(pk=pk)) from error
 
 
-def decidable_by(user: Any) -> Q:
-    """The changes ``user`` holds the authority for (``services.may_decide`` as a filter): all
-    for the PMO head (who records the board's decisions), their projects' for a sponsor, and
-    those within the project manager's limits for a project's manager."""
-    if is_pmo_head(user):
-        return ~Q(authority="")
-    mine = person_id_of(user)
-    if mine is None:
-        return Q(pk__in=[])
-    return Q(project__sponsor_id=mine, authority__in=[Authority.PROJECT_MANAGER, Authority.SPONSOR]) | Q(
-        project__project_manager_id=mine, authority=Authority.PROJECT_MANAGER
-    )
 
 
 def limits_summary(
@@ -120,7 +107,7 @@ def _filtered(
         if data[name]:
             records = records.filter(**{name: data[name]})
     if data["mine"]:
-        records = records.filter(status__in=DECIDABLE).filter(decidable_by(request.user))
+        records = records.filter(selectors.awaiting_decision_by(request.user))
     return records, chosen
 
 
