@@ -68,7 +68,7 @@ def test_a_risk_leads_to_a_change_the_sponsor_approves_into_a_new_baseline(live_
     # And escalate it to the programme
     page.get_by_role("link", name="Escalate").click()
     field(page, "Escalate to").select_option(label="Programme register")
-    field(page, "Why").fill("Only the programme can change the payments contract.")
+    field(page, "Why (required)").fill("Only the programme can change the payments contract.")
     page.get_by_role("button", name="Escalate").click()
     expect(page.get_by_test_id("escalation")).to_contain_text("Escalated to the programme register")
 
