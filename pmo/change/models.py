@@ -17,6 +17,8 @@ from pmo.portfolio.models import Project
 from pmo.raid.models import Issue
 from pmo.reporting.models import Baseline
 
+MAX_IMPACT_DAYS = 3650
+
 
 class ChangeSettings(DomainModel):
     """The delegated limits: what a project manager may approve alone. Beyond that, the sponsor
@@ -74,7 +76,10 @@ class ChangeRequest(DomainModel):
     )
     raised_on = models.DateField()
     impact_days = models.IntegerField(
-        "impact on time (days)", default=0, help_text="Days the finish moves: later (+) or earlier (-)."
+        "impact on time (days)",
+        default=0,
+        validators=[MinValueValidator(-MAX_IMPACT_DAYS), MaxValueValidator(MAX_IMPACT_DAYS)],
+        help_text="Days the finish moves: later (+) or earlier (-), up to ten years either way.",
     )
     impact_cost = models.DecimalField(
         "impact on cost (£)",

@@ -78,11 +78,6 @@ def authority_needed(change: ChangeRequest, limits: ChangeSettings) -> Authority
     return Authority.BOARD
 
 
-def awaiting_decision(*, user: Any) -> QuerySet[ChangeRequest]:
-    """Assessed or deferred changes waiting for a decision."""
-    return change_request_list(user=user).filter(status__in=DECIDABLE)
-
-
 def awaiting_decision_by(user: Any) -> Q:
     """The changes waiting for a decision that ``user`` holds the authority for
     (``services.may_decide`` as a filter): all for the PMO head (who records the board's

@@ -63,6 +63,7 @@ NOT_APPROVED = "{change} is {status}: only an approved change is implemented."
 NEEDS_AUTHORITY = (
     "{change} needs the approval of the {authority} under the delegated limits ({why}); you cannot decide it."
 )
+FINISH_OUT_OF_RANGE = "Moving the finish by {days:+d} days takes it beyond the calendar."
 NOTES_REQUIRED = "Give the reasons for the decision."
 BUDGET_BELOW_ZERO = "This change would take the budget at completion below zero ({budget})."
 NO_PLAN = "{project} has neither a baseline nor a planned finish: approve a baseline before a time change."
@@ -213,11 +214,15 @@ def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
     if change.impact_scope.strip():
         scope = f"{scope}\n{change.reference}: {change.impact_scope.strip()}".strip()
     benefits = (current.benefits_value if current else Decimal(0)) + change.impact_benefits
+    try:
+        new_finish = finish + shift
+    except OverflowError as exc:
+        raise ValidationError({"impact_days": FINISH_OUT_OF_RANGE.format(days=change.impact_days)}) from exc
     return baseline_approve(
         actor=actor,
         authorised=True,
         project=project,
-        finish=finish + shift,
+        finish=new_finish,
         budget_at_completion=budget,
         benefits_value=max(benefits, Decimal(0)),
         scope_summary=scope,

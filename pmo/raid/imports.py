@@ -59,7 +59,7 @@ from pmo.core.spreadsheets import (
 from pmo.engine import network
 from pmo.engine.risk import Matrix
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
-from pmo.portfolio.selectors import person_id_of
+from pmo.portfolio.selectors import person_id_of, project_visibility
 from pmo.raid import selectors, services
 from pmo.raid.choices import ActionSource
 from pmo.raid.models import REGISTERS, Action, Dependency, RaidItem
@@ -246,9 +246,10 @@ class _Lookups:
     choices: dict[str, dict[str, str]]
 
     @classmethod
-    def load(cls, model: type[RaidItem]) -> "_Lookups":
+    def load(cls, model: type[RaidItem], actor: Any) -> "_Lookups":
         programmes = list(Programme.objects.all())
-        projects = list(Project.objects.all())
+        # A project the importer may not see is, to them, one that does not exist.
+        projects = list(Project.objects.filter(project_visibility(actor)) if actor else Project.objects.all())
         portfolios = list(Portfolio.objects.all())
         portfolio_by_id = {p.pk: p for p in portfolios}
         programme_by_id = {p.pk: p for p in programmes}
@@ -277,7 +278,7 @@ class _Lookups:
 def _score(name: str, raw: Any, matrix: Matrix) -> int:
     value = raw
     if isinstance(raw, str):
-        value = int(raw.strip()) if raw.strip().isdigit() else raw
+        value = int(raw.strip()) if raw.strip().isdecimal() and raw.strip().isascii() else raw
     if isinstance(raw, float) and raw.is_integer():
         value = int(raw)
     if not isinstance(value, int) or isinstance(value, bool):
@@ -607,7 +608,7 @@ def register_import(
             sheet_title=sheet_title(kind),
             columns=columns,
             parse=_parse_cell,
-            load_lookups=lambda: _Lookups.load(model),
+            load_lookups=lambda: _Lookups.load(model, actor),
             progress=progress,
         )
     except FileError as exc:

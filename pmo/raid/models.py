@@ -54,9 +54,12 @@ not_negative = [MinValueValidator(Decimal(0), NEGATIVE_COST)]
 
 def _parse_likelihoods(text: str) -> tuple[Decimal, ...]:
     try:
-        return tuple(Decimal(part.strip()) for part in text.split(",") if part.strip())
+        values = tuple(Decimal(part.strip()) for part in text.split(",") if part.strip())
     except ArithmeticError as exc:
         raise ValidationError({"likelihoods": BAD_LIKELIHOODS}) from exc
+    if not all(value.is_finite() for value in values):  # "NaN" and "Infinity" parse as decimals
+        raise ValidationError({"likelihoods": BAD_LIKELIHOODS})
+    return values
 
 
 class RaidSettings(DomainModel):

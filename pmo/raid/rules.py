@@ -46,6 +46,8 @@ def handles_escalation(user: Any, obj: Any) -> bool:
     escalated = getattr(obj, "escalated_to", "")
     if not escalated or (obj.project_id is None and obj.programme_id is None):
         return False
+    if obj.project_id is not None and not user.has_perm("portfolio.view_project", obj.project):
+        return False  # a confidential project's item stays with its team and the PMO
     programme = obj.programme if obj.programme_id else obj.project.programme
     if programme is not None and leads_programme(user, programme):
         return True

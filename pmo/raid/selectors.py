@@ -67,11 +67,13 @@ def item_list(
         related = (*related, "actionee")
     if model is Dependency:
         related = (*related, "depends_on")
-    return (
-        model._default_manager.filter(item_visibility(user))
-        .filter(in_register(register))
-        .select_related(*related)
-    )
+    found = model._default_manager.filter(item_visibility(user)).filter(in_register(register))
+    visibility = project_visibility(user)
+    if model is Dependency and visibility:
+        # A dependency on a project the user may not see is as confidential as that project.
+        visible = Project.objects.filter(visibility)
+        found = found.filter(Q(depends_on__isnull=True) | Q(depends_on__in=visible))
+    return found.select_related(*related)
 
 
 def item_get(model: type[ItemT], *, user: Any, pk: int) -> ItemT:
@@ -195,30 +197,36 @@ def project_edges() -> list[tuple[int, int]]:
 
 def affected_projects(project: Project, *, user: Any) -> list[tuple[Project, int]]:
     """The projects that wait on ``project``, directly (1) or through others (2, 3…), nearest
-    first, among those the user may see."""
-    distance = network.affected_by(project_edges(), project.pk)
-    shown = Project.objects.filter(project_visibility(user), pk__in=distance).select_related(
-        "project_manager", "sponsor"
-    )
+    first, through the dependencies the user may see both ends of (a path through a project
+    they may not see is not shown, nor counted)."""
+    edges = list(dependency_edges(user=user).values_list("project_id", "depends_on_id"))
+    distance = network.affected_by(edges, project.pk)
+    shown = Project.objects.filter(pk__in=distance).select_related("project_manager", "sponsor")
     return sorted(((p, distance[p.pk]) for p in shown), key=lambda pair: (pair[1], pair[0].code))
 
 
 # References ------------------------------------------------------------------------------------
 
 
+LARGEST_ID = 2**63 - 1
+
+
 def parse_reference(text: str) -> tuple[type[RaidItem], int]:
     """``RSK-12`` as (Risk, 12); raises ValueError naming the text otherwise."""
     prefix, _, number = text.strip().upper().partition("-")
     model = BY_PREFIX.get(prefix)
-    if model is None or not number.isdigit():
+    if model is None or not (number.isascii() and number.isdecimal()) or int(number) > LARGEST_ID:
         raise ValueError(NOT_A_REFERENCE.format(text=text.strip()))
     return model, int(number)
 
 
-def item_by_reference(text: str, *, project: Project | None = None) -> RaidItem:
-    """The item a reference names (within ``project``, where given); ValueError if none."""
+def item_by_reference(text: str, *, project: Project | None = None, user: Any = None) -> RaidItem:
+    """The item a reference names (within ``project``, where given, and among those ``user``
+    may see, where given); ValueError if none."""
     model, pk = parse_reference(text)
     found = model._default_manager.filter(pk=pk)
+    if user is not None:
+        found = found.filter(item_visibility(user))
     if project is not None:
         found = found.filter(project=project)
     item = found.first()

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import (
+    ConflictError,
     notify,
     only_fields,
     others_than,
@@ -50,6 +51,8 @@ WORKFLOW_FIELDS = frozenset(
     }
 )
 DEPENDENCY_LOOP = "This would make a loop of dependencies: {loop}. A project cannot wait on itself."
+PROJECT_NOT_SEEN = "Name a project you may see: this one is confidential to its own team and the PMO."
+GONE = "{item} was deleted by someone else meanwhile: nothing was saved."
 SOURCE_NEEDS_ITEM = "Name the RAID item this action comes from (e.g. RSK-12)."
 NO_PROGRAMME = "{project} is not part of a programme: escalate it to the portfolio instead."
 NOT_HIGHER = "{item} is already at {level} level: escalate it to a higher level."
@@ -91,16 +94,46 @@ def _scored(fields: dict[str, Any], current: Risk | None, matrix: Matrix) -> dic
     return fields
 
 
-def _check_source(item: Action) -> None:
-    if item.source != ActionSource.RAID_ITEM:
+def _check_links(item: RaidItem, actor: User | None) -> None:
+    """What an item names beyond itself: an action's RAID item must be one of its project's that
+    the actor may see; a dependency may name only a project the actor may see."""
+    hidden = (
+        isinstance(item, Dependency)
+        and item.depends_on_id is not None
+        and actor is not None
+        and not actor.has_perm("portfolio.view_project", item.depends_on)
+    )
+    if hidden:
+        raise ValidationError({"depends_on": PROJECT_NOT_SEEN})
+    if not isinstance(item, Action) or item.source != ActionSource.RAID_ITEM:
         return
     if not item.source_reference.strip():
         raise ValidationError({"source_reference": SOURCE_NEEDS_ITEM})
     try:
-        selectors.item_by_reference(item.source_reference, project=item.project)
+        selectors.item_by_reference(item.source_reference, project=item.project, user=actor)
     except ValueError as exc:
         raise ValidationError({"source_reference": str(exc)}) from exc
     item.source_reference = item.source_reference.strip().upper()
+
+
+def _refuse_loop(edges: list[tuple[int, int]], new_edges: list[tuple[int, int]]) -> None:
+    """Refuse new open dependencies that would close a loop. Dependency writes take turns (the
+    RAID settings row is locked first), so two at once cannot each close half of one."""
+    if not new_edges:
+        return
+    RaidSettings.objects.select_for_update().filter(pk=selectors.raid_settings().pk).exists()
+    loop = network.find_loop([*edges, *new_edges])
+    if loop:
+        codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
+        raise ValidationError({"depends_on": DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))})
+
+
+def _open_edges(items: Sequence[RaidItem]) -> list[tuple[int, int]]:
+    return [
+        (item.project_id, item.depends_on_id)
+        for item in items
+        if isinstance(item, Dependency) and item.project_id and item.depends_on_id and item.is_open
+    ]
 
 
 def _editable(model: type[RaidItem]) -> frozenset[str]:
@@ -185,24 +218,14 @@ def raid_items_create(
         if matrix is not None:
             values = _scored(values, None, matrix)
         item = model(**values)
-        if isinstance(item, Action):
-            _check_source(item)
+        _check_links(item, actor)
         item.full_clean(exclude=_given(item, relations), validate_unique=False, validate_constraints=False)
         if isinstance(item, Risk):  # what Risk.save() sets; a bulk insert does not call save()
             item.inherent_score = item.inherent_probability * item.inherent_impact
             item.residual_score = item.residual_probability * item.residual_impact
         built.append(item)
-    new_edges = [
-        (item.project_id, item.depends_on_id)
-        for item in built
-        if isinstance(item, Dependency) and item.project_id and item.depends_on_id and item.is_open
-    ]
-    if new_edges:
-        loop = network.find_loop([*selectors.project_edges(), *new_edges])
-        if loop:
-            codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
-            message = DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))
-            raise ValidationError({"depends_on": message})
+    if issubclass(model, Dependency):
+        _refuse_loop(selectors.project_edges(), _open_edges(built))
     return bulk_create_with_history(
         built, model, batch_size=IMPORT_BATCH, default_user=actor, default_change_reason=reason or None
     )
@@ -257,7 +280,9 @@ def raid_items_update(
     stored_edges: list[tuple[int, int]] = []
     updated: list[ItemT] = []
     for item, fields, expected_version in changes:
-        current = locked[item.pk]
+        current = locked.get(item.pk)
+        if current is None:
+            raise ConflictError(GONE.format(item=item), current_version=0)
         if actor is not None:
             ensure_can(actor, permission_name(current, "change"), current, action=f"change {current}")
         if expected_version is not None and current.version != expected_version:
@@ -278,8 +303,7 @@ def raid_items_update(
             stored_edges.append((current.project_id, current.depends_on_id))
         for name, value in values.items():
             setattr(current, name, value)
-        if isinstance(current, Action):
-            _check_source(current)
+        _check_links(current, actor)
         current.full_clean(
             exclude=_given(current, relations), validate_unique=False, validate_constraints=False
         )
@@ -296,16 +320,7 @@ def raid_items_update(
         for edge in stored_edges:
             if edge in edges:
                 edges.remove(edge)
-        new_edges = [
-            (d.project_id, d.depends_on_id)
-            for d in updated
-            if isinstance(d, Dependency) and d.project_id and d.depends_on_id and d.is_open
-        ]
-        loop = network.find_loop([*edges, *new_edges]) if new_edges else None
-        if loop:
-            codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
-            message = DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))
-            raise ValidationError({"depends_on": message})
+        _refuse_loop(edges, _open_edges(updated))
     bulk_update_with_history(
         updated,
         model,
@@ -333,14 +348,18 @@ def raid_item_review(
 
 
 def _escalation_recipients(item: RaidItem, level: Level) -> list[User | None]:
-    """Whoever keeps the register the item goes to: the programme's leads, or the portfolio's
-    owner and the PMO."""
+    """Whoever keeps the register the item goes to and may see the item (a confidential
+    project's item is told to no one outside its team and the PMO): the programme's leads, or
+    the portfolio's owner and the PMO."""
     project = item.project
     programme = item.programme or (project.programme if project is not None else None)
     if level == Level.PROGRAMME and programme is not None:
-        return [user_of(programme.manager), user_of(programme.sponsor)]
-    portfolio = item.portfolio or (project or programme).portfolio  # type: ignore[union-attr]
-    return [user_of(portfolio.owner), *pmo_users()]
+        keepers = [user_of(programme.manager), user_of(programme.sponsor)]
+    else:
+        portfolio = item.portfolio or (project or programme).portfolio  # type: ignore[union-attr]
+        keepers = [user_of(portfolio.owner), *pmo_users()]
+    view = permission_name(item, "view")
+    return [user for user in keepers if user is not None and user.has_perm(view, item)]
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import FILE_TOO_LARGE, ImportIssue, ImportResult, size_label
 from pmo.portfolio.models import Portfolio, Programme, Project
+from pmo.portfolio.selectors import project_visibility
 from pmo.portfolio.views import denied
 from pmo.portfolio.views_import import ERRORS_SHOWN, FORM_OVERHEAD_BYTES, IMPORTED, NO_FILE, UploadLimit
 from pmo.raid import selectors
@@ -60,7 +61,8 @@ def _register(request: HttpRequest) -> Project | Programme | Portfolio | None:
     level, _, value = request.GET.get("register", "").partition(":")
     found: Project | Programme | Portfolio | None = None
     if level == "project":
-        found = Project.objects.filter(code__iexact=value.strip()).first()
+        visible = Project.objects.filter(project_visibility(request.user))
+        found = visible.filter(code__iexact=value.strip()).first()
     elif level in ("programme", "portfolio") and value.strip().isdigit():
         model = Programme if level == "programme" else Portfolio
         found = model.objects.filter(pk=int(value)).first()

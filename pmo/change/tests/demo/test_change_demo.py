@@ -68,7 +68,10 @@ def test_one_change_came_from_a_request_for_change_issue_and_awaits_the_sponsor(
     assert change.issue.project_id == change.project_id
     assert change.project.name == DATA_MIGRATION
     assert (change.status, change.authority) == (ChangeStatus.ASSESSED, Authority.SPONSOR)
-    assert change in selectors.awaiting_decision(user=user("sponsor"))
+    sponsor = user("sponsor")
+    assert change in selectors.change_request_list(user=sponsor).filter(
+        selectors.awaiting_decision_by(sponsor)
+    )
     assert may_decide(user("sponsor"), change)
     assert not may_decide(user("pm"), change)  # beyond the project manager's limits
 
@@ -78,5 +81,6 @@ def test_decisions_waiting_are_announced_unread_and_nothing_is_left_to_email() -
 
     assert sponsor_news.filter(subject__startswith="Decision needed: ").exists()
     assert not Notification.objects.filter(emailed=False).exists()
-    pm_waiting = selectors.awaiting_decision(user=user("pm")).filter(authority=Authority.PROJECT_MANAGER)
+    pm = user("pm")
+    pm_waiting = selectors.change_request_list(user=pm).filter(selectors.awaiting_decision_by(pm))
     assert [may_decide(user("pm"), change) for change in pm_waiting] == [True]

@@ -324,3 +324,15 @@ def test_the_change_log_hides_confidential_projects(cast):
     mine = raised(cast)
     assert list(selectors.change_request_list(user=cast.pm)) == [mine]
     assert selectors.change_request_list(user=cast.head).count() == 2
+
+
+@pytest.mark.parametrize("days", [3651, -3651, 3_000_000])
+def test_a_time_impact_beyond_ten_years_is_refused_at_assessment(cast, planned, days):
+    change = raised(cast)
+    with pytest.raises(ValidationError) as error:
+        services.change_request_assess(
+            actor=cast.pm, change=change, fields={"impact_days": days}, expected_version=1
+        )
+    assert "impact_days" in error.value.message_dict
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.RAISED

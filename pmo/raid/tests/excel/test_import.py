@@ -19,7 +19,7 @@ from pmo.core.spreadsheets import (
     SUMMARY,
     UNKNOWN_PERSON,
 )
-from pmo.portfolio.tests.factories import PersonFactory
+from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid.imports import (
     DUPLICATE_ID,
     MOVED,
@@ -160,6 +160,12 @@ def test_a_bad_row_between_good_ones_stops_the_whole_file(cast, write_sheet):
         ),
         ({"residual_impact": 0}, "Residual impact", OFF_MATRIX.format(what="Impact", top=5, value=0)),
         ({"inherent_impact": "high"}, "Inherent impact", NOT_A_WHOLE_NUMBER.format(value="'high'")),
+        ({"inherent_impact": "²"}, "Inherent impact", NOT_A_WHOLE_NUMBER.format(value="'²'")),
+        (
+            {"id": "RSK-99999999999999999999"},
+            "ID",
+            "RSK-99999999999999999999 is not a RAID reference (such as RSK-12 or ISS-3).",
+        ),
         ({"inherent_impact": None}, "Inherent impact", "A value is required."),
         (
             {"category": "Weather"},
@@ -300,6 +306,18 @@ def test_a_dependency_on_its_own_project_is_refused(cast, write_sheet):
     result = register_import("dependencies", actor=cast.pm, file=write_sheet([row]))
 
     assert messages(result) == [f"Row 2, column 'Depends on project': {DEPENDS_ON_ITSELF}"]
+    assert Dependency.objects.count() == 0
+
+
+def test_a_project_the_importer_may_not_see_is_unknown_to_them(cast, write_sheet):
+    ProjectFactory(code="SECRET", confidential=True)
+    row = {"Project": "WEB", "Title": "Data feed", "Owner": "Pat Manager", "Depends on project": "SECRET"}
+
+    result = register_import("dependencies", actor=cast.pm, file=write_sheet([row]))
+
+    assert messages(result) == [
+        f"Row 2, column 'Depends on project': {UNKNOWN_PROJECT.format(value=repr('SECRET'))}"
+    ]
     assert Dependency.objects.count() == 0
 
 

@@ -94,3 +94,15 @@ def test_new_likelihoods_revalue_the_risks(cast):
     )
     risk.refresh_from_db()
     assert risk.expected_value == Decimal("550.00")
+
+
+@pytest.mark.parametrize("text", ["5, 20, NaN, 60, 85", "5, 20, 40, 60, Infinity"])
+def test_likelihoods_must_be_numbers(cast, text):
+    row = selectors.raid_settings()
+    with pytest.raises(ValidationError) as error:
+        services.raid_settings_update(
+            actor=cast.head, settings_row=row, fields={"likelihoods": text}, expected_version=1
+        )
+    assert error.value.message_dict == {
+        "likelihoods": ["Give one whole-number percentage per probability level, separated by commas."]
+    }

@@ -121,3 +121,28 @@ def test_the_map_hides_a_confidential_project(cast):
 
     assert not doc(response).xpath("//svg")
     assert "No open dependencies between projects you may see." in text_of(response)
+
+
+def test_a_likelihood_that_is_not_a_number_is_refused_beside_the_field(cast):
+    row = raid_settings()
+
+    response = client_for(cast.head).post(
+        "/raid/settings/", settings_data(row, likelihoods="5, 20, NaN, 60, 85")
+    )
+
+    assert response.status_code == 400
+    assert field_error(response, "likelihoods") == (
+        "Give one whole-number percentage per probability level, separated by commas."
+    )
+    assert RaidSettings.objects.get().likelihoods == "5, 20, 40, 60, 85"
+
+
+def test_the_export_of_a_confidential_projects_register_is_not_found_for_others(cast):
+    from pmo.portfolio.tests.factories import ProjectFactory
+
+    ProjectFactory(code="SECRET", confidential=True)
+
+    refused = client_for(cast.other_pm).get("/raid/risks/export.xlsx?register=project:SECRET")
+    allowed = client_for(cast.head).get("/raid/risks/export.xlsx?register=project:SECRET")
+
+    assert (refused.status_code, allowed.status_code) == (404, 200)
