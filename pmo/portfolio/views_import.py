@@ -72,22 +72,28 @@ def _not_allowed(request: HttpRequest) -> HttpResponse | None:
     return render(request, "403.html", {"exception": message}, status=403)
 
 
-def _page(request: HttpRequest, form: ProjectImportForm, result: ImportResult | None = None,
-          filename: str = "", status: int = 200) -> HttpResponse:
+def import_context(form: Any, result: ImportResult | None, filename: str, columns: Any) -> dict[str, Any]:
+    """What an import page shows: the form, the outcome, the first problems and the columns."""
     errors = result.errors if result else []
-    context: dict[str, Any] = {
+    return {
         "form": form,
         "result": result,
         "filename": filename,
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
-        "columns": COLUMNS,
+        "columns": columns,
         "limit": size_label(settings.PMO_MAX_UPLOAD_BYTES),
     }
+
+
+def _page(request: HttpRequest, form: ProjectImportForm, result: ImportResult | None = None,
+          filename: str = "", status: int = 200) -> HttpResponse:
+    context = import_context(form, result, filename, COLUMNS)
     return render(request, "portfolio/project_import.html", context, status=status)
 
 
-def _too_large() -> ImportResult:
+def too_large() -> ImportResult:
+    """The outcome of an upload over the size limit."""
     limit = size_label(settings.PMO_MAX_UPLOAD_BYTES)
     return ImportResult(errors=[ImportIssue(None, None, FILE_TOO_LARGE.format(limit=limit))])
 
@@ -105,7 +111,7 @@ def project_import(request: HttpRequest) -> HttpResponse:
         except ValueError:
             length = 0
         if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
-            return _page(request, ProjectImportForm(), _too_large(), status=413)
+            return _page(request, ProjectImportForm(), too_large(), status=413)
         request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
     return _project_import_form(request)
 
@@ -117,7 +123,7 @@ def _project_import_form(request: HttpRequest) -> HttpResponse:
     form = ProjectImportForm(request.POST, request.FILES)
     limit_handler = request.upload_handlers[0]
     if isinstance(limit_handler, UploadLimit) and limit_handler.exceeded:
-        return _page(request, ProjectImportForm(), _too_large(), status=413)
+        return _page(request, ProjectImportForm(), too_large(), status=413)
     if not form.is_valid():
         return _page(request, form)
     upload = form.cleaned_data["file"]

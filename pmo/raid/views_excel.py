@@ -18,11 +18,18 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.permissions import NOT_ALLOWED
-from pmo.core.spreadsheets import FILE_TOO_LARGE, ImportIssue, ImportResult, size_label
+from pmo.core.spreadsheets import ImportResult
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.selectors import project_visibility
 from pmo.portfolio.views import denied
-from pmo.portfolio.views_import import ERRORS_SHOWN, FORM_OVERHEAD_BYTES, IMPORTED, NO_FILE, UploadLimit
+from pmo.portfolio.views_import import (
+    FORM_OVERHEAD_BYTES,
+    IMPORTED,
+    NO_FILE,
+    UploadLimit,
+    import_context,
+    too_large,
+)
 from pmo.raid import selectors
 from pmo.raid.exports import register_export_rows, write_register_template
 from pmo.raid.forms import RegisterFilter
@@ -116,26 +123,14 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     model = REGISTERS[kind]
-    errors = result.errors if result else []
     context: dict[str, Any] = {
         "kind": kind,
         "plural": str(model._meta.verbose_name_plural).capitalize(),
         "prefix": model.PREFIX,
         "sheet": sheet_title(kind),
-        "form": form,
-        "result": result,
-        "filename": filename,
-        "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
-        "columns": LAYOUTS[kind],
-        "limit": size_label(settings.PMO_MAX_UPLOAD_BYTES),
+        **import_context(form, result, filename, LAYOUTS[kind]),
     }
     return render(request, "raid/register_import.html", context, status=status)
-
-
-def _too_large() -> ImportResult:
-    limit = size_label(settings.PMO_MAX_UPLOAD_BYTES)
-    return ImportResult(errors=[ImportIssue(None, None, FILE_TOO_LARGE.format(limit=limit))])
 
 
 @csrf_exempt  # checked by _import_form, once the upload limit is in place
@@ -152,7 +147,7 @@ def register_import_page(request: HttpRequest, kind: str) -> HttpResponse:
         except ValueError:
             length = 0
         if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
-            return _page(request, kind, RegisterImportForm(), _too_large(), status=413)
+            return _page(request, kind, RegisterImportForm(), too_large(), status=413)
         request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
     return _import_form(request, kind)
 
@@ -164,7 +159,7 @@ def _import_form(request: HttpRequest, kind: str) -> HttpResponse:
     form = RegisterImportForm(request.POST, request.FILES)
     limit_handler = request.upload_handlers[0]
     if isinstance(limit_handler, UploadLimit) and limit_handler.exceeded:
-        return _page(request, kind, RegisterImportForm(), _too_large(), status=413)
+        return _page(request, kind, RegisterImportForm(), too_large(), status=413)
     if not form.is_valid():
         return _page(request, kind, form)
     upload = form.cleaned_data["file"]
