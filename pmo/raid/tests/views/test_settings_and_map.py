@@ -76,8 +76,10 @@ def test_a_stale_settings_version_is_a_conflict(cast):
 
 def test_the_map_draws_each_project_and_lists_every_dependency(cast):
     crm = ProjectFactory(code="CRM", name="CRM")
-    DependencyFactory(project=cast.project, depends_on=cast.other_project, provider="", title="HR feed")
-    DependencyFactory(project=crm, depends_on=cast.project, provider="", title="Web forms")
+    feed = DependencyFactory(
+        project=cast.project, depends_on=cast.other_project, provider="", title="HR feed"
+    )
+    forms = DependencyFactory(project=crm, depends_on=cast.project, provider="", title="Web forms")
 
     response = client_for(cast.analyst).get("/raid/dependencies/map/")
 
@@ -91,8 +93,8 @@ def test_the_map_draws_each_project_and_lists_every_dependency(cast):
         "CRM depends on WEB",
     ]
     assert [row[:3] for row in table_rows(response, "edges")] == [
-        ["CRM", "WEB", "DEP-2 Web forms"],
-        ["WEB", "HR", "DEP-1 HR feed"],
+        ["CRM", "WEB", f"{forms.reference} Web forms"],
+        ["WEB", "HR", f"{feed.reference} HR feed"],
     ]
 
 

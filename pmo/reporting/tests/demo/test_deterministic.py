@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from pmo.portfolio.demo import demo_build
 from pmo.raid.models import Action
+from pmo.raid.tests.references import without_ids
 from pmo.reporting.demo import ACTIONS
 from pmo.reporting.models import Baseline, HighlightReport, ProjectException
 from pmo.reporting.tests.demo.conftest import TODAY
@@ -60,7 +61,7 @@ def fingerprint() -> list[tuple[Any, ...]]:
 def build_and_undo(build: Callable[[], object]) -> list[tuple[Any, ...]]:
     with transaction.atomic():
         build()
-        result = fingerprint()
+        result = without_ids(fingerprint())
         transaction.set_rollback(True)
     return result
 
