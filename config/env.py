@@ -16,3 +16,11 @@ def env_bool(name: str, *, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Why the settings refuse to start (tests assert these exact words).
+DEBUG_IN_PRODUCTION = (
+    "DJANGO_DEBUG must not be true in production (DJANGO_ENV=production): Django's debug pages "
+    "show settings, code and data to whoever causes an error. Unset DJANGO_DEBUG, or run with "
+    "DJANGO_ENV=development on your own machine."
+)

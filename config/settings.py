@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env, env_bool, env_list
+from config.env import DEBUG_IN_PRODUCTION, env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("PMO_VAR_DIR", str(BASE_DIR / "var")))
@@ -21,6 +21,8 @@ if DJANGO_ENV not in {"development", "test", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(DEBUG_IN_PRODUCTION)
 if PRODUCTION:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
     if not SECRET_KEY or len(SECRET_KEY) < 50:
