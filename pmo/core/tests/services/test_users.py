@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import MinimumLengthValidator, validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 
@@ -24,6 +25,7 @@ from pmo.core.services import (
     user_set_active,
     user_update,
 )
+from pmo.portfolio.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +288,30 @@ def test_a_weak_password_is_refused(pmo_head):
 
     assert "password" in refused.value.message_dict
     assert not User.objects.filter(username="nina").exists()
+
+
+def test_a_password_needs_twelve_characters(pmo_head):
+    # given passwords of 11 and 12 characters, neither common nor like the person's name
+    too_short = "Orchard-l7x"
+    long_enough = "Orchard-la7x"
+
+    with pytest.raises(ValidationError) as refused:
+        user_create(actor=pmo_head, roles=[], password=too_short, **NEW)
+    user, _ = user_create(actor=pmo_head, roles=[], password=long_enough, **NEW)
+
+    assert (len(too_short), len(long_enough)) == (11, 12)
+    assert refused.value.message_dict["password"] == [MinimumLengthValidator(12).get_error_message()]
+    assert "at least 12 characters" in refused.value.message_dict["password"][0]
+    assert signs_in("nina", long_enough) == user
+
+
+def test_the_demo_and_test_passwords_meet_the_rules(make_user):
+    # The demo prints its logins with DEMO_PASSWORD; tests sign in with make_user's default. A
+    # validator that refused either would leave people unable to set such a password again.
+    for login in DEMO_LOGINS:
+        first, _, last = login.person.partition(" ")
+        validate_password(login.password, User(username=login.username, first_name=first, last_name=last))
+    validate_password("pass-Word-123", make_user(username="ann"))
 
 
 def test_the_denial_message_names_the_action(make_user):
