@@ -177,6 +177,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = PMO_MAX_UPLOAD_BYTES
 # that tier. The PMO tunes these; the engine classifies.
 PMO_SIZE_TIER_THRESHOLDS = {"small": 0, "medium": 100_000, "large": 500_000, "major": 2_000_000}
 
+# Free text: the most characters each kind of text field holds (pmo.core.text_limits). A note is
+# a comment, a reason or a decision's notes; a description is a narrative (a project's
+# description, a report's summary, an exception's options). Changing them needs no migration.
+PMO_TEXT_LIMITS = {"note": 2_000, "description": 10_000}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "pmo.core.authentication.ApiTokenAuthentication",

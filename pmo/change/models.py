@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.change.choices import Authority, ChangeStatus, ChangeType
 from pmo.core.models import DomainModel
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
 from pmo.portfolio.models import Project
 from pmo.raid.models import Issue
 from pmo.reporting.models import Baseline
@@ -60,8 +61,8 @@ class ChangeRequest(DomainModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="change_requests")
     title = models.CharField(max_length=200)
     change_type = models.CharField("type", max_length=10, choices=ChangeType.choices)
-    description = models.TextField()
-    reason = models.TextField("reason for the change")
+    description = BoundedTextField(limit=DESCRIPTION)
+    reason = BoundedTextField("reason for the change", limit=DESCRIPTION)
     issue = models.ForeignKey(
         Issue,
         null=True,
@@ -95,10 +96,10 @@ class ChangeRequest(DomainModel):
         default=Decimal(0),
         help_text="Change to the benefits value: more (+) or less (-).",
     )
-    impact_scope = models.TextField("impact on scope", blank=True)
-    impact_risks = models.TextField("impact on risks", blank=True)
-    options = models.TextField("options considered", blank=True)
-    recommendation = models.TextField(blank=True)
+    impact_scope = BoundedTextField("impact on scope", blank=True, limit=DESCRIPTION)
+    impact_risks = BoundedTextField("impact on risks", blank=True, limit=DESCRIPTION)
+    options = BoundedTextField("options considered", blank=True, limit=DESCRIPTION)
+    recommendation = BoundedTextField(blank=True, limit=DESCRIPTION)
     authority = models.CharField(
         "approval needed from",
         max_length=20,
@@ -114,12 +115,12 @@ class ChangeRequest(DomainModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_notes = models.TextField(blank=True)
+    decision_notes = BoundedTextField(blank=True, limit=NOTE)
     new_baseline = models.ForeignKey(
         Baseline, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests"
     )
     implemented_on = models.DateField(null=True, blank=True)
-    implementation_notes = models.TextField(blank=True)
+    implementation_notes = BoundedTextField(blank=True, limit=NOTE)
 
     history = HistoricalRecords()
 

@@ -25,6 +25,7 @@ from pmo.core.history import history_entries, parse_point_in_time
 from pmo.core.models import ApiToken
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError, api_token_create, api_token_revoke
+from pmo.core.text_limits import BoundedTextField, text_too_long
 
 VERSION_REQUIRED = "Send the version you are changing (field 'version' or an If-Match header)."
 VERSION_NOT_NUMBER = "The version must be a whole number."
@@ -88,6 +89,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
         response.data = {"message": str(message), "fields": {}}
     return response
+
+
+class BoundedCharField(serializers.CharField):
+    """The API's field for a bounded text (``pmo.core.text_limits``): ``max_length`` is published
+    as ``maxLength`` in the schema, and longer text is refused with the services' own message,
+    which names the field and the limit. Every ModelSerializer uses it for a BoundedTextField."""
+
+    def run_validators(self, value: Any) -> None:
+        if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
+            message = text_too_long(str(self.label or self.field_name), len(value), self.max_length)
+            raise exceptions.ValidationError(message, code="max_length")
+        super().run_validators(value)
+
+
+serializers.ModelSerializer.serializer_field_mapping[BoundedTextField] = BoundedCharField
+
+
+def model_text(model: type[Model], name: str, **kwargs: Any) -> BoundedCharField:
+    """A serializer field for text a service stores in the model's field ``name`` (a workflow's
+    note), bounded like that field."""
+    return BoundedCharField(max_length=model._meta.get_field(name).max_length, **kwargs)
 
 
 def _error_fields() -> dict[str, serializers.Field]:

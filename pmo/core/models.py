@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pmo.core.text_limits import DESCRIPTION, BoundedTextField
+
 
 class User(AbstractUser):
     """A person who logs in. Their roles are their groups (see ``pmo.core.choices.Role``).
@@ -115,7 +117,7 @@ class Notification(models.Model):
     )
     key = models.CharField(max_length=150)
     subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = BoundedTextField(blank=True, limit=DESCRIPTION)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     emailed = models.BooleanField(default=False)

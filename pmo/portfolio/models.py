@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
+from pmo.core.text_limits import DESCRIPTION, BoundedTextField
 from pmo.portfolio.choices import (
     Methodology,
     OrgUnitKind,
@@ -63,7 +64,7 @@ class StrategicObjective(DomainModel):
 
     code = models.CharField(max_length=20, unique=True, validators=[code_validator])
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -115,7 +116,7 @@ class LifecycleStage(DomainModel):
     gate_name = models.CharField(
         max_length=120, blank=True, help_text="The gate a project passes to enter this stage."
     )
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
 
     history = HistoricalRecords()
 
@@ -133,7 +134,7 @@ class Portfolio(DomainModel):
     """A collection of projects and programmes managed together (e.g. the IT portfolio)."""
 
     name = models.CharField(max_length=150, unique=True)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_portfolios"
     )
@@ -155,7 +156,7 @@ class Programme(DomainModel):
 
     code = models.CharField(max_length=20, unique=True, validators=[code_validator])
     name = models.CharField(max_length=150, unique=True)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="programmes")
     sponsor = models.ForeignKey(
         Person,
@@ -192,7 +193,7 @@ class Project(DomainModel):
 
     code = models.CharField(max_length=20, unique=True, validators=[code_validator])
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="projects")
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"

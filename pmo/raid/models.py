@@ -17,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
 from pmo.engine.risk import Matrix
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid.choices import (
@@ -144,7 +145,7 @@ class RaidItem(DomainModel):
         Portfolio, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -159,9 +160,9 @@ class RaidItem(DomainModel):
         blank=True,
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
-    escalation_note = models.TextField(blank=True)
+    escalation_note = BoundedTextField(blank=True, limit=NOTE)
     closed_on = models.DateField(null=True, blank=True)
-    closure_note = models.TextField("resolution or closure note", blank=True)
+    closure_note = BoundedTextField("resolution or closure note", blank=True, limit=NOTE)
 
     class Meta:
         abstract = True
@@ -231,9 +232,9 @@ class Risk(RaidItem):
 
     kind = models.CharField(max_length=12, choices=RiskKind.choices, default=RiskKind.THREAT)
     category = models.CharField(max_length=20, choices=RiskCategory.choices)
-    cause = models.TextField(blank=True)
-    event = models.TextField(blank=True)
-    effect = models.TextField(blank=True)
+    cause = BoundedTextField(blank=True, limit=NOTE)
+    event = BoundedTextField(blank=True, limit=NOTE)
+    effect = BoundedTextField(blank=True, limit=NOTE)
     actionee = models.ForeignKey(
         Person,
         null=True,
@@ -250,7 +251,7 @@ class Risk(RaidItem):
     residual_score = models.PositiveSmallIntegerField(editable=False, default=0)
     proximity = models.CharField(max_length=10, choices=Proximity.choices, default=Proximity.YEAR)
     response = models.CharField("response category", max_length=10, choices=RiskResponse.choices, blank=True)
-    response_plan = models.TextField(blank=True)
+    response_plan = BoundedTextField(blank=True, limit=DESCRIPTION)
     response_cost = models.DecimalField(
         "cost of the response (£)",
         null=True,
@@ -328,7 +329,7 @@ class Assumption(RaidItem):
     owner = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="+", verbose_name="validation owner"
     )
-    consequence = models.TextField("consequence if it does not hold", blank=True)
+    consequence = BoundedTextField("consequence if it does not hold", blank=True, limit=NOTE)
     status = models.CharField(
         max_length=12, choices=AssumptionStatus.choices, default=AssumptionStatus.UNVALIDATED
     )
@@ -438,8 +439,8 @@ class Decision(RaidItem):
 
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="decided by")
     decided_on = models.DateField(null=True, blank=True)
-    rationale = models.TextField("why", blank=True)
-    options_considered = models.TextField(blank=True)
+    rationale = BoundedTextField("why", blank=True, limit=DESCRIPTION)
+    options_considered = BoundedTextField(blank=True, limit=DESCRIPTION)
     status = models.CharField(max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.MADE)
     due = models.DateField("decision needed by", null=True, blank=True)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.models import Portfolio, Project
 from pmo.reporting.choices import (
@@ -142,9 +143,9 @@ class HighlightReport(DomainModel):
     )
     resources_status = models.CharField(max_length=12, choices=Rating.choices, blank=True)
     benefits_status = models.CharField(max_length=12, choices=Rating.choices, blank=True)
-    summary = models.TextField("status summary", blank=True)
-    achievements = models.TextField("achievements this period", blank=True)
-    next_period_plan = models.TextField("plan for next period", blank=True)
+    summary = BoundedTextField("status summary", blank=True, limit=DESCRIPTION)
+    achievements = BoundedTextField("achievements this period", blank=True, limit=DESCRIPTION)
+    next_period_plan = BoundedTextField("plan for next period", blank=True, limit=DESCRIPTION)
     forecast_finish = models.DateField(null=True, blank=True)
     forecast_cost = models.DecimalField(
         "forecast cost at completion (£)",
@@ -181,16 +182,16 @@ class HighlightReport(DomainModel):
         editable=False,
         help_text="Set by the system: the figure is the risk register's, fixed on submission.",
     )
-    change_requests = models.TextField("requests for change", blank=True)
-    key_risks_issues = models.TextField("key risks and issues", blank=True)
+    change_requests = BoundedTextField("requests for change", blank=True, limit=DESCRIPTION)
+    key_risks_issues = BoundedTextField("key risks and issues", blank=True, limit=DESCRIPTION)
     raid_references = models.CharField(
         "RAID items cited",
         max_length=500,
         blank=True,
         help_text="The project's RAID items the report cites, by reference: e.g. RSK-12, ISS-3.",
     )
-    support_needed = models.TextField("support or decisions needed", blank=True)
-    lessons = models.TextField("lessons", blank=True)
+    support_needed = BoundedTextField("support or decisions needed", blank=True, limit=DESCRIPTION)
+    lessons = BoundedTextField("lessons", blank=True, limit=DESCRIPTION)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -199,7 +200,7 @@ class HighlightReport(DomainModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comments = models.TextField(blank=True)
+    review_comments = BoundedTextField(blank=True, limit=NOTE)
     published_at = models.DateTimeField(null=True, blank=True)
     tolerance_status = models.CharField(
         max_length=20,
@@ -256,7 +257,7 @@ class Baseline(DomainModel):
     budget_at_completion = models.DecimalField(
         "budget at completion (£)", validators=not_negative, max_digits=14, decimal_places=2
     )
-    scope_summary = models.TextField(blank=True)
+    scope_summary = BoundedTextField(blank=True, limit=DESCRIPTION)
     benefits_value = models.DecimalField(
         "benefits value (£)", default=0, validators=not_negative, max_digits=14, decimal_places=2
     )
@@ -264,7 +265,7 @@ class Baseline(DomainModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField()
-    reason = models.TextField(help_text="Why this baseline was approved.")
+    reason = BoundedTextField(help_text="Why this baseline was approved.", limit=DESCRIPTION)
     source = models.CharField(max_length=20, choices=BaselineSource.choices, default=BaselineSource.PMO)
 
     history = HistoricalRecords()
@@ -428,24 +429,26 @@ class ProjectException(DomainModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="exceptions")
     status = models.CharField(max_length=20, choices=ExceptionStatus.choices, default=ExceptionStatus.RAISED)
     dimensions = models.CharField(max_length=100, help_text="The dimensions in breach, comma-separated.")
-    breach_summary = models.TextField(help_text="The figures that prove the breach.")
+    breach_summary = BoundedTextField(help_text="The figures that prove the breach.", limit=DESCRIPTION)
     raised_at = models.DateTimeField()
     raised_from = models.ForeignKey(
         HighlightReport, null=True, blank=True, on_delete=models.PROTECT, related_name="exceptions_raised"
     )
     report_due = models.DateField("exception report due", null=True, blank=True)
-    cause = models.TextField(blank=True)
-    consequences = models.TextField(blank=True)
-    options = models.TextField(
-        blank=True, help_text="Each option with its effect on the business case, risks and tolerances."
+    cause = BoundedTextField(blank=True, limit=DESCRIPTION)
+    consequences = BoundedTextField(blank=True, limit=DESCRIPTION)
+    options = BoundedTextField(
+        blank=True,
+        help_text="Each option with its effect on the business case, risks and tolerances.",
+        limit=DESCRIPTION,
     )
-    recommendation = models.TextField(blank=True)
+    recommendation = BoundedTextField(blank=True, limit=DESCRIPTION)
     report_submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     report_submitted_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=20, choices=ExceptionDecision.choices, blank=True)
-    decision_notes = models.TextField(blank=True)
+    decision_notes = BoundedTextField(blank=True, limit=NOTE)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
