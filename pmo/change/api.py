@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
-from pmo.core.api import expected_version
+from pmo.core.api import expected_version, model_text
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.raid.api import SettingsViewSet, action_schema, settings_schema
 from pmo.raid.models import Issue
@@ -137,7 +137,9 @@ class ChangeAssessmentSerializer(serializers.ModelSerializer):
 class ChangeDecisionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
     decision = serializers.ChoiceField(choices=Decision.choices)
-    notes = serializers.CharField(
+    notes = model_text(
+        ChangeRequest,
+        "decision_notes",
         error_messages={"required": NOTES_REQUIRED, "blank": NOTES_REQUIRED},
         help_text="The reasons for the decision.",
     )
@@ -145,7 +147,14 @@ class ChangeDecisionSerializer(serializers.Serializer):
 
 class ChangeImplementationSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", help_text="What was done.")
+    notes = model_text(
+        ChangeRequest,
+        "implementation_notes",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What was done.",
+    )
 
 
 class ChangeRequestFilter(ProjectRecordFilter):

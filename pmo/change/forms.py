@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.services import ASSESS_FIELDS, SETTINGS_FIELDS
+from pmo.core.text_limits import model_text_form_field
 from pmo.portfolio.forms import SHORT_TEXT
 from pmo.portfolio.models import Portfolio, Project
 from pmo.raid.choices import IssueType
@@ -114,7 +115,9 @@ class ChangeDecideForm(VersionedForm):
     decision = forms.ChoiceField(
         choices=Decision.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
-    decision_notes = forms.CharField(
+    decision_notes = model_text_form_field(
+        ChangeRequest,
+        "decision_notes",
         label="Decision notes",
         required=False,
         widget=LONG_TEXT,
@@ -123,8 +126,13 @@ class ChangeDecideForm(VersionedForm):
 
 
 class ChangeImplementForm(VersionedForm):
-    implementation_notes = forms.CharField(
-        label="Implementation notes", required=False, widget=SHORT_TEXT, help_text="What was done, and where."
+    implementation_notes = model_text_form_field(
+        ChangeRequest,
+        "implementation_notes",
+        label="Implementation notes",
+        required=False,
+        widget=SHORT_TEXT,
+        help_text="What was done, and where.",
     )
 
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from pmo.core.text_limits import longest_text, shorten
+
 BAD_POINT_IN_TIME = "Give a date as YYYY-MM-DD (or a date and time), not {raw!r}."
 FUTURE_POINT_IN_TIME = "The date {raw} is in the future; history only goes up to now."
 
@@ -68,7 +70,7 @@ def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]
         return formats.date_format(value, "j M Y")
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
-    return str(value)
+    return shorten(str(value), longest_text())  # text stored before the limits may be longer
 
 
 def _names(field_: models.Field, pks: frozenset[Any], names: dict[tuple[Any, Any], str]) -> str:

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
+from pmo.core.text_limits import shorten
 
 M = TypeVar("M", bound=DomainModel)
 logger = logging.getLogger(__name__)
@@ -466,6 +467,10 @@ def others_than(actor: User | None, *recipients: User | None) -> list[User | Non
     return [user for user in recipients if user is None or actor is None or user.pk != actor.pk]
 
 
+BODY_LIMIT = Notification._meta.get_field("body").max_length - 100  # room to say what was cut
+"""A notification's body quotes people's text; one longer than this is cut, saying so."""
+
+
 def notify(
     *, recipients: Iterable[User | None], key: str, subject: str, body: str = "", url: str = ""
 ) -> int:
@@ -483,7 +488,7 @@ def notify(
         Notification.objects.filter(recipient_id__in=people, key=key).values_list("recipient_id", flat=True)
     )
     new = [
-        Notification(recipient=user, key=key, subject=subject[:200], body=body, url=url)
+        Notification(recipient=user, key=key, subject=subject[:200], body=shorten(body, BODY_LIMIT), url=url)
         for pk, user in people.items()
         if pk not in already
     ]

@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 
 TEXT_TOO_LONG = "{field} is {length:,} characters long; the limit is {limit:,}."
 LIMIT_HELP = "Up to {limit:,} characters."
+SHORTENED = "… ({hidden:,} more characters not shown)"
 UNKNOWN_LIMIT = "No text limit called {limit!r}: use one of {known} (settings.PMO_TEXT_LIMITS)."
 
 NOTE = "note"
@@ -42,6 +43,19 @@ def text_limit(limit: str) -> int:
     if limit not in limits:
         raise ImproperlyConfigured(UNKNOWN_LIMIT.format(limit=limit, known=", ".join(sorted(limits))))
     return limits[limit]
+
+
+def longest_text() -> int:
+    """The most characters any text field holds: a history shows values up to this in full."""
+    return max(settings.PMO_TEXT_LIMITS.values())
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how many more there were (for display only,
+    e.g. a value stored before the limits existed)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + SHORTENED.format(hidden=len(text) - limit)
 
 
 def text_too_long(label: str, length: int, limit: int) -> str:
@@ -117,7 +131,7 @@ class BoundedTextField(models.TextField):
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         field = super().formfield(**kwargs)
-        return bound_form_field(field, limit=self.max_length, label=self.label)
+        return bound_form_field(field, limit=self.max_length, label=str(kwargs.get("label") or self.label))
 
 
 def model_text_form_field(model: type[models.Model], name: str, **kwargs: Any) -> Any:

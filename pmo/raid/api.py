@@ -33,9 +33,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import ERROR_SCHEMA, AliasOrderingFilter, RulesPermission, expected_version
+from pmo.core.api import (
+    ERROR_SCHEMA,
+    AliasOrderingFilter,
+    BoundedCharField,
+    RulesPermission,
+    expected_version,
+    model_text,
+)
 from pmo.core.models import DomainModel
 from pmo.core.permissions import ensure_can, permission_name
+from pmo.core.text_limits import NOTE, text_limit
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.api import (
     IF_MATCH,
@@ -331,14 +339,19 @@ class EscalationBodySerializer(serializers.Serializer):
         choices=ESCALATION_LEVELS,
         help_text="The register to escalate to: programme or portfolio.",
     )
-    note = serializers.CharField(
-        error_messages={"required": NOTE_REQUIRED, "blank": NOTE_REQUIRED}, help_text="Why it is escalated."
+    note = model_text(
+        RaidItem,
+        "escalation_note",
+        error_messages={"required": NOTE_REQUIRED, "blank": NOTE_REQUIRED},
+        help_text="Why it is escalated.",
     )
 
 
 class DeescalationBodySerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
-    note = serializers.CharField(
+    note = model_text(
+        RaidItem,
+        "escalation_note",
         error_messages={"required": NOTE_REQUIRED, "blank": NOTE_REQUIRED},
         help_text="Why it goes back to the register it was raised in.",
     )
@@ -346,8 +359,12 @@ class DeescalationBodySerializer(serializers.Serializer):
 
 class ReviewBodySerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="What the review found (optional)."
+    note = BoundedCharField(
+        max_length=text_limit(NOTE),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the review found (optional).",
     )
 
 

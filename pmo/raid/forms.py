@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 
+from pmo.core.text_limits import model_text_form_field
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.forms import DATE, SHORT_TEXT, VERSION_MISSING
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
@@ -173,7 +174,9 @@ class EscalateForm(forms.Form):
     its message ("Say why.") is the one shown beside the field."""
 
     escalated_to = forms.ChoiceField(label="Escalate to")
-    escalation_note = forms.CharField(label="Why (required)", required=False, widget=SHORT_TEXT)
+    escalation_note = model_text_form_field(
+        RaidItem, "escalation_note", label="Why (required)", required=False, widget=SHORT_TEXT
+    )
     version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
     )
@@ -189,7 +192,9 @@ class EscalateForm(forms.Form):
 class DeescalateForm(forms.Form):
     """Hand an escalated item back to the register it was raised in, saying why."""
 
-    escalation_note = forms.CharField(label="Why (required)", required=False, widget=SHORT_TEXT)
+    escalation_note = model_text_form_field(
+        RaidItem, "escalation_note", label="Why (required)", required=False, widget=SHORT_TEXT
+    )
     version = forms.IntegerField(
         widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
     )

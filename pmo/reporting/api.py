@@ -26,6 +26,7 @@ from pmo.core.api import (
     HistoryMixin,
     RulesPermission,
     expected_version,
+    model_text,
     optional_expected_version,
 )
 from pmo.core.models import DomainModel, Notification, User
@@ -242,14 +243,16 @@ class HighlightReportStartSerializer(serializers.Serializer):
 
 
 class ReturnBodySerializer(VersionBodySerializer):
-    comments = serializers.CharField(
+    comments = model_text(
+        HighlightReport,
+        "review_comments",
         error_messages={"required": COMMENTS_REQUIRED, "blank": COMMENTS_REQUIRED},
         help_text="What the project manager must correct.",
     )
 
 
 class AcceptBodySerializer(VersionBodySerializer):
-    comments = serializers.CharField(required=False, allow_blank=True, default="")
+    comments = model_text(HighlightReport, "review_comments", required=False, allow_blank=True, default="")
 
 
 class HighlightReportFilter(ProjectRecordFilter):
@@ -285,8 +288,13 @@ class BaselineSerializer(ProjectRecordSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:baseline-detail")
     approved_by_name = _user_name("approved_by")
     milestones = BaselineMilestoneSerializer(many=True, required=False)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why this baseline was approved."
+    reason = model_text(
+        Baseline,
+        "reason",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why this baseline was approved.",
     )
 
     class Meta:
@@ -512,15 +520,19 @@ class ProjectExceptionSerializer(VersionedSerializer):
 
 
 class ExceptionReportBodySerializer(VersionBodySerializer):
-    cause = serializers.CharField(required=False, allow_blank=True, default="")
-    consequences = serializers.CharField(required=False, allow_blank=True, default="")
-    options = serializers.CharField(
+    cause = model_text(ProjectException, "cause", required=False, allow_blank=True, default="")
+    consequences = model_text(ProjectException, "consequences", required=False, allow_blank=True, default="")
+    options = model_text(
+        ProjectException,
+        "options",
         required=False,
         allow_blank=True,
         default="",
         help_text="Each option with its effect on the business case, risks and tolerances.",
     )
-    recommendation = serializers.CharField(required=False, allow_blank=True, default="")
+    recommendation = model_text(
+        ProjectException, "recommendation", required=False, allow_blank=True, default=""
+    )
 
 
 class NewBaselineSerializer(serializers.Serializer):
@@ -530,8 +542,8 @@ class NewBaselineSerializer(serializers.Serializer):
     budget_at_completion = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, error_messages=NEGATIVE
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    scope_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = model_text(Baseline, "reason", required=False, allow_blank=True, default="")
+    scope_summary = model_text(Baseline, "scope_summary", required=False, allow_blank=True, default="")
     benefits_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, error_messages=NEGATIVE
     )
@@ -540,7 +552,9 @@ class NewBaselineSerializer(serializers.Serializer):
 
 class DecideBodySerializer(VersionBodySerializer):
     decision = serializers.ChoiceField(choices=ExceptionDecision.choices)
-    notes = serializers.CharField(
+    notes = model_text(
+        ProjectException,
+        "decision_notes",
         error_messages={"required": DECISION_NOTES_REQUIRED, "blank": DECISION_NOTES_REQUIRED},
         help_text="The reasons for the decision.",
     )

@@ -7,9 +7,10 @@ from typing import Any, cast
 
 from django import forms
 
+from pmo.core.text_limits import model_text_form_field
 from pmo.portfolio.forms import DATE, SHORT_TEXT
 from pmo.portfolio.models import Person, Portfolio
-from pmo.raid.models import RaidItem, Risk
+from pmo.raid.models import Action, RaidItem, Risk
 from pmo.reporting.choices import (
     RAG_RATINGS,
     ExceptionDecision,
@@ -18,7 +19,9 @@ from pmo.reporting.choices import (
     ToleranceDimension,
 )
 from pmo.reporting.models import (
+    Baseline,
     HighlightReport,
+    ProjectException,
     ReportingSettings,
 )
 from pmo.reporting.selectors import reference_parts
@@ -211,15 +214,21 @@ def milestone_forecasts(rows: Any) -> list[MilestoneForecast]:
 
 
 class ReturnForm(VersionedForm):
-    review_comments = forms.CharField(
-        label="Comments for the project manager", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    review_comments = model_text_form_field(
+        HighlightReport,
+        "review_comments",
+        label="Comments for the project manager",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReviewForm(VersionedForm):
     """Accept, publish, submit or revise: only the version (and optional comments on acceptance)."""
 
-    comments = forms.CharField(label="Comments (optional)", required=False, widget=SHORT_TEXT)
+    comments = model_text_form_field(
+        HighlightReport, "review_comments", label="Comments (optional)", required=False, widget=SHORT_TEXT
+    )
 
 
 class BaselineForm(forms.Form):
@@ -230,8 +239,12 @@ class BaselineForm(forms.Form):
     benefits_value = forms.DecimalField(
         label="Benefits value (£)", min_value=0, max_digits=14, decimal_places=2, required=False
     )
-    scope_summary = forms.CharField(label="Scope summary", required=False, widget=SHORT_TEXT)
-    reason = forms.CharField(
+    scope_summary = model_text_form_field(
+        Baseline, "scope_summary", label="Scope summary", required=False, widget=SHORT_TEXT
+    )
+    reason = model_text_form_field(
+        Baseline,
+        "reason",
         label="Reason",
         widget=SHORT_TEXT,
         help_text="Who approved what, and why.",
@@ -288,26 +301,35 @@ class SettingsForm(VersionedModelForm):
 
 
 class ExceptionReportForm(VersionedForm):
-    cause = forms.CharField(required=False, widget=LONG_TEXT)
-    consequences = forms.CharField(required=False, widget=LONG_TEXT)
-    options = forms.CharField(
+    cause = model_text_form_field(ProjectException, "cause", required=False, widget=LONG_TEXT)
+    consequences = model_text_form_field(ProjectException, "consequences", required=False, widget=LONG_TEXT)
+    options = model_text_form_field(
+        ProjectException,
+        "options",
+        label="Options",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Each option with its effect on the business case, the risks and the tolerances.",
     )
-    recommendation = forms.CharField(required=False, widget=LONG_TEXT)
+    recommendation = model_text_form_field(
+        ProjectException, "recommendation", required=False, widget=LONG_TEXT
+    )
 
 
 class ExceptionDecideForm(VersionedForm):
     decision = forms.ChoiceField(
         choices=ExceptionDecision.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
-    notes = forms.CharField(label="Decision notes", required=False, widget=LONG_TEXT)
+    notes = model_text_form_field(
+        ProjectException, "decision_notes", label="Decision notes", required=False, widget=LONG_TEXT
+    )
     finish = forms.DateField(label="New baseline finish", required=False, widget=DATE)
     budget_at_completion = forms.DecimalField(
         label="New budget at completion (£)", min_value=0, max_digits=14, decimal_places=2, required=False
     )
-    reason = forms.CharField(
+    reason = model_text_form_field(
+        Baseline,
+        "reason",
         label="Reason for the new baseline",
         required=False,
         widget=SHORT_TEXT,
@@ -334,7 +356,9 @@ class ExceptionActionForm(forms.Form):
     title = forms.CharField(label="Action", max_length=200)
     owner = forms.ModelChoiceField(queryset=Person.objects.none())
     due = forms.DateField(label="Due date", widget=DATE)
-    description = forms.CharField(label="Notes", required=False, widget=SHORT_TEXT)
+    description = model_text_form_field(
+        Action, "description", label="Notes", required=False, widget=SHORT_TEXT
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
