@@ -1,8 +1,15 @@
 """Tabular exports (Excel and CSV) that are safe to open: text that looks like a formula
-(``=HYPERLINK(...)``, ``+``, ``-``, ``@``) is written as text, never as a formula."""
+(``=HYPERLINK(...)``, ``+``, ``-``, ``@``) is written as text, never as a formula.
+
+In CSV such text gets a leading apostrophe, the guard Excel honours; spreadsheet programs that
+open the CSV keep the apostrophe in the cell, so the imports remove one leading apostrophe
+before =, +, -, @, a tab or a carriage return (``unguard``). Text that itself starts with
+apostrophes before one of those (``'=x``) is written with one more, in CSV and in .xlsx, so
+that the export and the import undo each other exactly (ADR 0008)."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,8 +25,22 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
+
+
 def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def is_guarded(value: Any) -> bool:
+    """Whether text starts with the CSV guard: apostrophes before a formula's first character."""
+    return isinstance(value, str) and _GUARDED.match(value) is not None
+
+
+def unguard(value: Any) -> Any:
+    """A cell's text with the export's guard (one leading apostrophe before =, +, -, @…)
+    removed; any other value as it is."""
+    return value[1:] if is_guarded(value) else value
 
 
 def _excel_value(value: Any) -> Any:
@@ -45,7 +66,9 @@ def write_xlsx(
     for row_index, row in enumerate(rows, start=2):
         for col_index, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_index, column=col_index, value=None)
-            if looks_like_formula(value):
+            if is_guarded(value):
+                cell.value = "'" + value  # the import removes one apostrophe (``unguard``)
+            elif looks_like_formula(value):
                 cell.value = value  # openpyxl would take it for a formula; make it text
                 cell.data_type = "s"
                 cell.quotePrefix = True
@@ -68,7 +91,7 @@ def csv_text_value(value: Any) -> str:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     text = str(value)
-    return "'" + text if looks_like_formula(text) else text
+    return "'" + text if looks_like_formula(text) or is_guarded(text) else text
 
 
 def xlsx_response(

@@ -10,6 +10,7 @@ This module knows no domain model: a person column is parsed with a lookup the c
 (``people_finder``) from whatever records it holds."""
 
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections import defaultdict
@@ -20,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from lxml import etree
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -27,7 +29,7 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from pmo.core.exports import looks_like_formula
+from pmo.core.exports import looks_like_formula, unguard
 
 # File-level problems.
 NOT_XLSX = "This is not an Excel .xlsx file. Save it from Excel as “Excel Workbook (.xlsx)” and try again."
@@ -47,6 +49,11 @@ REQUIRED = "A value is required."
 FORMULA = "{value} is a formula; formulas are never imported. Type the value itself."
 NOT_A_DATE = "{value} is not a date (use dd/mm/yyyy or yyyy-mm-dd)."
 NOT_AN_AMOUNT = "{value} is not an amount of money (e.g. 250000 or £250,000.00)."
+AMBIGUOUS_AMOUNT = (
+    "{value} is not clear as an amount: a comma may only separate thousands (250,000 or "
+    "1,234.56). Write pence after a point (12.34)."
+)
+AMOUNT_REFUSED = "The amount {value} cannot be used: {problem}"
 NOT_A_CHOICE = "{value} is not one of: {allowed}."
 NOT_YES_NO = "{value} is not Yes or No."
 UNKNOWN_PERSON = "No person has the e-mail address or name {value}."
@@ -62,6 +69,8 @@ UNPACKED_LIMIT_FACTOR = 10
 HEADER_FILL = "14284B"
 OPTIONAL_FILL = "4A6A9B"
 _MONEY_STEP = Decimal("0.01")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_BOOLEAN_FORMULAS = {"TRUE()": True, "FALSE()": False}
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -77,8 +86,10 @@ def size_label(limit: int) -> str:
 
 
 def key(value: Any) -> str:
-    """How names are compared: case and spacing ignored."""
-    return " ".join(str(value).split()).casefold()
+    """How names are compared: case, spacing and Unicode composition ignored (a "Zoë" typed
+    with a combining diaeresis is the same name as one typed with "ë")."""
+    folded = unicodedata.normalize("NFC", " ".join(str(value).split())).casefold()
+    return unicodedata.normalize("NFC", folded)
 
 
 def shown(value: Any) -> str:
@@ -126,6 +137,11 @@ class ImportResult:
         return (CHECK_SUMMARY if self.dry_run else SUMMARY).format(**counts)
 
 
+class Formula(str):
+    """A cell that holds a formula (its text, starting with =), as opposed to a text cell whose
+    value happens to start with =: the formula is refused, the text imported as it is."""
+
+
 class CellError(Exception):
     """A cell's value cannot be used; the message says why."""
 
@@ -163,12 +179,15 @@ def is_blank(raw: Any) -> bool:
 
 
 def refuse_formula(raw: Any) -> None:
-    """A formula's text is never imported (Excel stores the formula, not a value to trust)."""
-    if isinstance(raw, str) and raw.strip().startswith("="):
+    """A formula is never imported (Excel stores the formula, not a value to trust). Text that
+    merely starts with = (written as text by the exports) is not a formula."""
+    if isinstance(raw, Formula):
         raise CellError(FORMULA.format(value=shown(raw.strip())))
 
 
 def text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"  # as the spreadsheet showed it
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, datetime):
@@ -193,20 +212,31 @@ def parse_date(raw: Any) -> date:
     raise CellError(NOT_A_DATE.format(value=shown(raw)))
 
 
-def parse_money(raw: Any) -> Decimal:
+def parse_money(raw: Any, field: Any = None) -> Decimal:
+    """An amount in pounds: a number cell, or text such as 250000, £250,000 or 1,234.56. A comma
+    that does not separate thousands (12,34 or 1.234,56) is refused rather than guessed at.
+    ``field`` (a DecimalField) adds its own rules (digits, minimum), reported with the value."""
     if isinstance(raw, bool):
         raise CellError(NOT_AN_AMOUNT.format(value=shown(raw)))
     if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP)
-    cleaned = re.sub(r"[£,\s]", "", str(raw))
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise CellError(NOT_AN_AMOUNT.format(value=shown(raw)))
+        amount = Decimal(raw)
+    elif isinstance(raw, float):
+        amount = Decimal(repr(raw)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP)
+    else:
+        cleaned = re.sub(r"[£\s]", "", str(raw))
+        if "," in cleaned and not _THOUSANDS.fullmatch(cleaned):
+            raise CellError(AMBIGUOUS_AMOUNT.format(value=shown(raw)))
+        try:
+            amount = Decimal(cleaned.replace(",", ""))
+        except InvalidOperation:
+            raise CellError(NOT_AN_AMOUNT.format(value=shown(raw))) from None
+        if not amount.is_finite():
+            raise CellError(NOT_AN_AMOUNT.format(value=shown(raw)))
+    if field is not None:
+        try:
+            field.run_validators(amount)
+        except ValidationError as exc:
+            raise CellError(AMOUNT_REFUSED.format(value=shown(raw), problem=" ".join(exc.messages))) from exc
     return amount
 
 
@@ -371,9 +401,9 @@ def sheet_length(reader: WorkbookReader, path: str) -> int | None:
 
 def sheet_rows(reader: WorkbookReader, path: str) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cell values) for every row stored in the sheet, as openpyxl's
-    ``iter_rows(values_only=True)`` gives them (a formula is its text, starting with =), read
-    with lxml using what openpyxl has read: the shared strings, which styles are dates, the
-    date system."""
+    ``iter_rows(values_only=True)`` gives them, except that a formula is a ``Formula`` (its text,
+    starting with =) and =TRUE() / =FALSE() are the booleans they stand for. Read with lxml
+    using what openpyxl has read: the shared strings, which styles are dates, the date system."""
     strings = reader.shared_strings
     workbook = reader.wb
     date_styles, timedelta_styles, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
@@ -418,7 +448,10 @@ def _cell_value(
 ) -> Any:
     kind = cell.get("t", "n")
     if formula is not None:
-        return "=" + formula
+        # LibreOffice's "Office Open XML" stores a typed TRUE or FALSE as =TRUE() / =FALSE().
+        if formula.strip().upper() in _BOOLEAN_FORMULAS:
+            return _BOOLEAN_FORMULAS[formula.strip().upper()]
+        return Formula("=" + formula)
     if inline is not None:
         return _inline_text(inline)
     if raw is None:
@@ -517,7 +550,7 @@ def read_sheet(
         for number, values in numbered:
             row = SheetRow(number=number, values={}, errors=[])
             for index, column in found.items():
-                raw = values[index] if index < len(values) else None
+                raw = unguard(values[index]) if index < len(values) else None
                 try:
                     row.values[column.field] = parse(column, raw, lookups)
                 except CellError as exc:

@@ -298,7 +298,7 @@ _PARSERS: dict[str, Callable[[Any, _Lookups], Any]] = {
     "stage": _one_of("stages", UNKNOWN_STAGE),
     "planned_start": lambda raw, _: parse_date(raw),
     "planned_finish": lambda raw, _: parse_date(raw),
-    "budget": lambda raw, _: parse_money(raw),
+    "budget": lambda raw, _: parse_money(raw, Project._meta.get_field("budget")),
     "strategic_objectives": _objectives,
     "confidential": lambda raw, _: parse_yes_no(raw),
     **{name: _choice(name) for name in _CHOICES},
@@ -731,7 +731,12 @@ GUIDANCE_INTRO = [
     "listed by row and column: fix them and import again.",
     "Optional columns you leave out of the sheet are not changed. A blank cell in an optional "
     "column clears it (or, where a value is always needed, keeps the current value).",
-    "Type values, not formulas: a cell starting with = is refused.",
+    "Type values, not formulas: a cell holding a formula is refused. Text that starts with = "
+    "(typed as text, as the exports write it) is imported as text.",
+    "Amounts: 250000, £250,000 or 1,234.56. A comma may only separate thousands: 12,34 is "
+    "refused, not guessed at; write pence after a point.",
+    "A leading apostrophe before =, +, - or @ (as a CSV export writes such text) is removed "
+    "once on import, so '+44 comes back as +44.",
 ]
 
 

@@ -25,13 +25,20 @@ GUIDANCE_INTRO = [
     "the headers must keep their names (case and spacing do not matter). Required columns are in "
     "dark blue.",
     "Leave ID blank to add an item, and name its register: a project code, a programme or a "
-    "portfolio. Give an item's ID (such as {prefix}-12) to update it; importing the same file twice "
-    "changes nothing the second time.",
+    "portfolio. Give an item's ID (such as {prefix}-12) to update it. A row without an ID whose "
+    "register already has an item with the same title (case and spacing ignored) updates that "
+    "item, so importing the same file twice changes nothing the second time; give each new item "
+    "of a register its own title.",
     "Every row is checked first. If anything is wrong, nothing is imported and each problem is "
     "listed by row and column: fix them and import again.",
     "Optional columns you leave out of the sheet are not changed. A blank cell in an optional "
     "column clears it (or, where a value is always needed, keeps the current value).",
-    "Type values, not formulas: a cell starting with = is refused.",
+    "Type values, not formulas: a cell holding a formula is refused. Text that starts with = "
+    "(typed as text, as the exports write it) is imported as text.",
+    "Amounts: 40000, £40,000 or 1,234.56. A comma may only separate thousands: 12,34 is refused, "
+    "not guessed at; write pence after a point.",
+    "A leading apostrophe before =, +, - or @ (as a CSV export writes such text) is removed once "
+    "on import, so '+44 comes back as +44.",
 ]
 
 

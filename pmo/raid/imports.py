@@ -74,6 +74,13 @@ UNKNOWN_PORTFOLIO = "No portfolio is called {value}."
 WRONG_REGISTER_KIND = "{value} is not an ID in this register: {items} have IDs such as {prefix}-12."
 NO_SUCH_ITEM = "There is no {reference}, or you may not see it."
 DUPLICATE_ID = "{reference} is also on row {rows}; each item may appear only once."
+DUPLICATE_TITLE = (
+    "A new item called {title} for the register of {register} is also on row {rows}; give each "
+    "new item its own title."
+)
+SHARED_TITLE = (
+    "{count} items in the register of {register} are called {title}; give the ID of the one this row updates."
+)
 MOVED = "{reference} is in the register of {home}: an import cannot move it to {other}."
 NOT_ALLOWED_TO_ADD = "You do not have permission to add {items} to the register of {register}."
 NOT_ALLOWED_TO_CHANGE = "You do not have permission to change {reference}."
@@ -339,7 +346,7 @@ def _parse_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
     if isinstance(field, models.DateField):
         return parse_date(raw)
     if isinstance(field, models.DecimalField):
-        return parse_money(raw)
+        return parse_money(raw, field)
     return text(raw)
 
 
@@ -529,6 +536,57 @@ def _loops(plans: list[_Plan], rows_by_number: dict[int, Any], lookups: _Lookups
             rows_by_number[number].errors.append(ImportIssue(number, header, message))
 
 
+def _new_item_key(row: Any) -> tuple[str, int, str] | None:
+    """A row without an ID, naming one register and a title: (register field, its id, title
+    key). The natural key by which such a row is matched to an item already in that register."""
+    if row.values.get("reference") is not None or not isinstance(row.values.get("title"), str):
+        return None
+    if any(issue.column == "ID" for issue in row.errors):  # an ID given, but not a good one
+        return None
+    named = [(name, row.values[name]) for name in REGISTER_FIELDS if row.values.get(name) is not None]
+    if len(named) != 1:
+        return None
+    name, register = named[0]
+    return name, register.pk, key(row.values["title"])
+
+
+def _match_by_title(model: type[RaidItem], rows: list[Any], actor: User | None) -> None:
+    """A row without an ID whose register already has an item with the same title (case,
+    spacing and accents' encoding ignored) is that item: its ID is filled in, so importing a file
+    of new items twice changes nothing the second time. Two such rows for one register and
+    title, or a title that several items of the register share, are problems to fix."""
+    keyed: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        natural = _new_item_key(row)
+        if natural is not None:
+            keyed[natural].append(row)
+    if not keyed:
+        return
+    base = model._default_manager.all() if actor is None else selectors.item_list(model, user=actor)
+    stored: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    for name in REGISTER_FIELDS:
+        ids = sorted({pk for field, pk, _title in keyed if field == name})
+        for chunk in chunks(ids):
+            found = base.filter(**{f"{name}_id__in": chunk}).values_list("pk", f"{name}_id", "title")
+            for pk, register_id, title in found.order_by("pk"):
+                stored[(name, register_id, key(title))].append(pk)
+    for natural, same in keyed.items():
+        register = same[0].values[natural[0]]
+        title = shown(same[0].values["title"])
+        if len(same) > 1:
+            for row in same:
+                others = ", ".join(str(r.number) for r in same if r is not row)
+                message = DUPLICATE_TITLE.format(title=title, register=register_label(register), rows=others)
+                row.errors.append(ImportIssue(row.number, "Title", message))
+            continue
+        matches = stored.get(natural, [])
+        if len(matches) > 1:
+            message = SHARED_TITLE.format(count=len(matches), register=register_label(register), title=title)
+            same[0].errors.append(ImportIssue(same[0].number, "ID", message))
+        elif matches:
+            same[0].values["reference"] = matches[0]
+
+
 def _duplicates(kind: str, rows: list[Any]) -> None:
     by_pk: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
@@ -622,6 +680,7 @@ def register_import(
         return result
 
     headers_by_field = _header_of(kind)
+    _match_by_title(model, rows, actor)
     _duplicates(kind, rows)
     pks = sorted({r.values["reference"] for r in rows if r.values.get("reference") is not None})
     existing = _existing(model, pks, actor)

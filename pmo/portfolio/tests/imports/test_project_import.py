@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from pmo.core.history import history_entries
 from pmo.core.services import record_update
+from pmo.core.spreadsheets import AMBIGUOUS_AMOUNT, AMOUNT_REFUSED
 from pmo.portfolio import imports
 from pmo.portfolio.imports import (
     AMBIGUOUS_PERSON,
@@ -340,7 +341,32 @@ BAD_CELLS = [
         ),
     ),
     ("bad amount", {"budget": "lots"}, "Budget", NOT_AN_AMOUNT.format(value="'lots'")),
-    ("negative budget", {"budget": -5}, "Budget", "Ensure this value is greater than or equal to 0."),
+    (
+        "negative budget",
+        {"budget": -5},
+        "Budget",
+        AMOUNT_REFUSED.format(value="'-5'", problem="Ensure this value is greater than or equal to 0."),
+    ),
+    (
+        "pence after a comma",
+        {"budget": "12,34"},
+        "Budget",
+        AMBIGUOUS_AMOUNT.format(value="'12,34'"),
+    ),
+    (
+        "a European amount",
+        {"budget": "£1.234,56"},
+        "Budget",
+        AMBIGUOUS_AMOUNT.format(value="'£1.234,56'"),
+    ),
+    (
+        "too many pence",
+        {"budget": "12.345"},
+        "Budget",
+        AMOUNT_REFUSED.format(
+            value="'12.345'", problem="Ensure that there are no more than 2 decimal places."
+        ),
+    ),
     ("bad yes/no", {"confidential": "Maybe"}, "Confidential", NOT_YES_NO.format(value="'Maybe'")),
     ("required blank", {"sponsor": "  "}, "Sponsor", REQUIRED),
     ("bad code", {"code": "ICT 2"}, "Code", str(code_validator.message)),

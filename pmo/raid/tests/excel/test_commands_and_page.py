@@ -135,7 +135,7 @@ def test_a_pm_checks_then_imports_a_file_on_the_page(cast, write_sheet):
 
 
 def test_the_page_lists_each_problem_by_row_and_column(cast, write_sheet):
-    response = post(signed_in(cast.pm), write_sheet([risk_row(), risk_row(owner="Nobody")]))
+    response = post(signed_in(cast.pm), write_sheet([risk_row(), risk_row(title="Another", owner="Nobody")]))
 
     rows = [
         [" ".join(td.text_content().split()) for td in tr.xpath("td")]

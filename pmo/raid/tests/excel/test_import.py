@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from pmo.core.spreadsheets import (
     AMBIGUOUS_PERSON,
+    AMOUNT_REFUSED,
     CHECK_SUMMARY,
     FORMULA,
     MISSING_COLUMN,
@@ -22,6 +23,7 @@ from pmo.core.spreadsheets import (
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid.imports import (
     DUPLICATE_ID,
+    DUPLICATE_TITLE,
     MOVED,
     NO_REGISTER,
     NO_ROWS,
@@ -30,6 +32,7 @@ from pmo.raid.imports import (
     NOT_ALLOWED_TO_ADD,
     NOT_ALLOWED_TO_CHANGE,
     OFF_MATRIX,
+    SHARED_TITLE,
     TWO_REGISTERS,
     UNKNOWN_PROJECT,
     WRONG_REGISTER_KIND,
@@ -197,7 +200,11 @@ def test_a_bad_row_between_good_ones_stops_the_whole_file(cast, write_sheet):
         ({"id": "twelve"}, "ID", "twelve is not a RAID reference (such as RSK-12 or ISS-3)."),
         ({"title": "=1+1"}, "Title", FORMULA.format(value="'=1+1'")),
         ({"title": "x" * 201}, "Title", "Ensure this value has at most 200 characters (it has 201)."),
-        ({"cost_impact": -5}, "Cost impact", "This cannot be negative."),
+        (
+            {"cost_impact": -5},
+            "Cost impact",
+            AMOUNT_REFUSED.format(value="'-5'", problem="This cannot be negative."),
+        ),
     ],
 )
 def test_each_bad_cell_is_reported_by_row_and_column_and_nothing_is_written(
@@ -224,6 +231,107 @@ def test_a_formula_cell_is_refused(cast, write_sheet):
 
     assert messages(result) == ["Row 2, column 'Cost impact': " + FORMULA.format(value="'=SUM(1,2)'")]
     assert counts() == (0, 0)
+
+
+def test_text_starting_with_an_equals_sign_in_a_text_cell_is_imported_as_text(cast, write_sheet):
+    # Given a title typed as text (as the export writes it, and Excel's '= prefix stores it)
+    path = write_sheet([risk_row()])
+    workbook = load_workbook(path)
+    cell = workbook.active.cell(row=2, column=list(risk_row()).index("Title") + 1)
+    cell.value, cell.data_type, cell.quotePrefix = "=1+1 is the sum", "s", True
+    workbook.save(path)
+
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    assert result.ok, messages(result)
+    assert Risk.objects.get().title == "=1+1 is the sum"
+
+
+def test_the_csv_exports_apostrophe_guard_is_taken_off_once(cast, write_sheet):
+    # Given text as a spreadsheet program keeps it after opening a CSV export: with the guard
+    path = write_sheet(
+        [
+            risk_row(title="'+44 helpline upgrade", description="''=stays guarded once"),
+            risk_row(title="'quoted, but not a guard"),
+        ]
+    )
+
+    register_import("risks", actor=cast.pm, file=path)
+
+    assert sorted(Risk.objects.values_list("title", "description")) == [
+        ("'quoted, but not a guard", ""),
+        ("+44 helpline upgrade", "'=stays guarded once"),
+    ]
+
+
+def test_a_person_named_with_a_decomposed_accent_is_found(cast, write_sheet):
+    # Given Zoë in the register, typed with "ë"; and a file naming her with "e" + a diaeresis
+    zoe = PersonFactory(name="Zoë Adams", email="zoe@council.example")
+    decomposed = "Zoe\u0308 Adams"
+
+    result = register_import(
+        "risks", actor=cast.officer, file=write_sheet([risk_row(owner=decomposed.upper())])
+    )
+
+    assert result.ok, messages(result)
+    assert Risk.objects.get().owner == zoe
+
+
+def test_the_same_file_of_new_risks_imported_twice_changes_nothing_the_second_time(cast, write_sheet):
+    # Given a file of two new risks (no IDs), imported once
+    path = write_sheet([risk_row(title="Supplier may go bust"), risk_row(title="Key staff leave")])
+    assert register_import("risks", actor=cast.pm, file=path).created == 2
+
+    # When it is imported again
+    again = register_import("risks", actor=cast.pm, file=path)
+
+    # Then each row is matched to the risk of that title in that register: nothing is added
+    assert again.summary == SUMMARY.format(created=0, updated=0, unchanged=2)
+    assert Risk.objects.count() == 2 and Risk.history.count() == 2
+
+
+def test_a_new_row_titled_as_an_item_of_its_register_updates_that_item(cast, write_sheet):
+    # Given a risk in WEB's register, and one of the same title in another project's
+    risk = RiskFactory(project=cast.project, owner=cast.project.project_manager, title="Supplier may go bust")
+    elsewhere = RiskFactory(project=cast.other_project, title="Supplier may go bust")
+
+    # When a row without an ID, for WEB, with that title (in other case and spacing) is imported
+    result = register_import(
+        "risks",
+        actor=cast.officer,
+        file=write_sheet([risk_row(title="  supplier MAY go bust", residual_probability=5)]),
+    )
+
+    # Then WEB's risk is updated (its title as the file gives it), the other project's untouched
+    assert result.summary == SUMMARY.format(created=0, updated=1, unchanged=0)
+    risk.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (risk.residual_probability, risk.version) == (5, 2)
+    assert elsewhere.version == 1
+
+
+def test_new_rows_sharing_a_title_in_one_register_are_refused(cast, write_sheet):
+    path = write_sheet([risk_row(title="Same"), risk_row(title="Other"), risk_row(title="same")])
+
+    result = register_import("risks", actor=cast.pm, file=path)
+
+    assert messages(result) == [
+        "Row 2, column 'Title': " + DUPLICATE_TITLE.format(title="'Same'", register="project WEB", rows="4"),
+        "Row 4, column 'Title': " + DUPLICATE_TITLE.format(title="'Same'", register="project WEB", rows="2"),
+    ]
+    assert counts() == (0, 0)
+
+
+def test_a_title_several_items_of_the_register_share_needs_the_id(cast, write_sheet):
+    for _ in range(2):
+        RiskFactory(project=cast.project, owner=cast.project.project_manager, title="Shared")
+
+    result = register_import("risks", actor=cast.pm, file=write_sheet([risk_row(title="Shared")]))
+
+    assert messages(result) == [
+        "Row 2, column 'ID': " + SHARED_TITLE.format(count=2, register="project WEB", title="'Shared'")
+    ]
+    assert Risk.objects.count() == 2
 
 
 def test_a_file_that_is_not_xlsx_is_refused(cast, tmp_path):
