@@ -1,0 +1,132 @@
+"""The register's free text is bounded: one character over a field's limit is refused by the
+services, the API and the forms, naming the field and the limit; at the limit it is kept (the
+import: ``imports/test_text_limits.py``). The fields come from the models, so a new text field
+is tested (or fails) here."""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils.text import capfirst
+from rest_framework.test import APIClient
+
+from pmo.core.text_limits import TEXT_TOO_LONG, BoundedTextField
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
+from pmo.portfolio.services import project_update, register_entry_update
+from pmo.portfolio.tests.factories import (
+    PortfolioFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    StrategicObjectiveFactory,
+    default_stage,
+)
+
+pytestmark = pytest.mark.django_db
+
+MAKERS = {
+    StrategicObjective: StrategicObjectiveFactory,
+    LifecycleStage: default_stage,
+    Portfolio: PortfolioFactory,
+    Programme: ProgrammeFactory,
+    Project: ProjectFactory,
+}
+"""How to make a record of each model that has text (a new model with text must be added)."""
+
+TEXT_FIELDS = [
+    pytest.param(model, field, id=f"{model.__name__}.{field.name}")
+    for model in apps.get_app_config("portfolio").get_models()
+    if not model.__name__.startswith("Historical")
+    for field in model._meta.concrete_fields
+    if isinstance(field, BoundedTextField)
+]
+
+
+def write(actor, record, name, value):
+    """Change one field through the service that writes the record."""
+    if isinstance(record, Project):
+        return project_update(
+            actor=actor, project=record, fields={name: value}, expected_version=record.version
+        )
+    return register_entry_update(
+        actor=actor, entry=record, fields={name: value}, expected_version=record.version
+    )
+
+
+def test_every_model_with_text_is_covered():
+    assert {model for model, _ in (p.values for p in TEXT_FIELDS)} == set(MAKERS)
+    assert OrgUnit not in MAKERS and Person not in MAKERS  # they hold no free text
+
+
+@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
+def test_one_character_over_the_limit_is_refused_by_the_service(pmo_head, model, field):
+    record = MAKERS[model]()
+    limit = field.max_length
+
+    with pytest.raises(ValidationError) as refused:
+        write(pmo_head, record, field.name, "x" * (limit + 1))
+
+    message = TEXT_TOO_LONG.format(field=capfirst(field.verbose_name), length=limit + 1, limit=limit)
+    assert refused.value.message_dict == {field.name: [message]}
+    record.refresh_from_db()
+    assert record.version == 1 and getattr(record, field.name) != "x" * (limit + 1)
+
+
+@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
+def test_text_at_the_limit_is_kept(pmo_head, model, field):
+    record = MAKERS[model]()
+
+    saved = write(pmo_head, record, field.name, "x" * field.max_length)
+
+    saved.refresh_from_db()
+    assert getattr(saved, field.name) == "x" * field.max_length
+
+
+def test_a_10_mb_description_is_refused_and_history_does_not_grow(pmo_head):
+    project = ProjectFactory()
+    before = project.history.count()
+
+    with pytest.raises(ValidationError) as refused:
+        write(pmo_head, project, "description", "x" * (10 * 1024 * 1024))
+
+    assert refused.value.messages == ["Description is 10,485,760 characters long; the limit is 10,000."]
+    assert project.history.count() == before
+
+
+def test_the_api_answers_400_naming_the_field_and_the_limit(pmo_head):
+    project = ProjectFactory(code="IT-145")
+    client = APIClient()
+    client.force_login(pmo_head)
+
+    response = client.patch(
+        "/api/v1/projects/IT-145/", {"description": "x" * 10_001, "version": 1}, format="json"
+    )
+
+    assert response.status_code == 400
+    message = "Description is 10,001 characters long; the limit is 10,000."
+    assert response.json() == {"message": f"description: {message}", "fields": {"description": [message]}}
+    project.refresh_from_db()
+    assert project.version == 1
+
+
+def test_the_form_says_the_limit_and_shows_the_refusal_beside_the_field(pmo_head):
+    programme = ProgrammeFactory(code="CLOUD", name="Cloud")
+    client = Client()
+    client.force_login(pmo_head)
+    data = {"code": "CLOUD", "name": "Cloud", "portfolio": programme.portfolio_id, "version": 1}
+
+    shown = client.get(f"/programmes/{programme.pk}/edit/").content.decode()
+    refused = client.post(f"/programmes/{programme.pk}/edit/", {**data, "description": "x" * 10_001})
+
+    assert 'maxlength="10000"' in shown and "Up to 10,000 characters." in shown
+    assert refused.status_code == 200
+    assert "Description is 10,001 characters long; the limit is 10,000." in refused.content.decode()
+    programme.refresh_from_db()
+    assert programme.version == 1
