@@ -108,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata (and so `pmo backup`) keeps times to the microsecond: Django's own JSON cuts them to ms.
+SERIALIZATION_MODULES = {"json": "pmo.core.exact_json"}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
