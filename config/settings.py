@@ -193,7 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pmo.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "pmo.core.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -14,3 +14,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ the errors Django answers itself are JSON in the API's error shape.
+handler400 = "pmo.core.errors.bad_request"
+handler403 = "pmo.core.errors.permission_denied"
+handler404 = "pmo.core.errors.page_not_found"
+handler500 = "pmo.core.errors.server_error"

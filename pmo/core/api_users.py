@@ -10,7 +10,6 @@ version column, so unlike the register's records an update is not checked agains
 from typing import Any, cast
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 from pmo.core import selectors
 from pmo.core.api import ERROR_SCHEMA, HistoryMixin, RulesPermission
 from pmo.core.choices import Role
+from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import User
 from pmo.core.services import (
     ensure_can_change_user,
@@ -98,7 +98,7 @@ class PasswordLinkSerializer(serializers.Serializer):
     set_password_url = serializers.CharField(help_text=LINK_HELP)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, method="holding", label="Role")
 
     class Meta:
@@ -143,7 +143,7 @@ class UserViewSet(HistoryMixin, viewsets.ModelViewSet):
     queryset = User.objects.none()
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated, UserRulesPermission]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = UserFilter
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering_fields = ["username", "last_login", "date_joined"]

@@ -10,7 +10,6 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -33,6 +32,7 @@ from pmo.core.api import (
     optional_expected_version,
     parse_as_of,
 )
+from pmo.core.filters import FilterBackend
 from pmo.core.models import DomainModel, User
 from pmo.core.permissions import role_names
 from pmo.portfolio import selectors
@@ -329,7 +329,7 @@ class RegisterViewSet(HistoryMixin, viewsets.ModelViewSet):
     permissions. Subclasses set ``queryset`` (its model), ``serializer_class`` and ``selector``."""
 
     permission_classes = [permissions.IsAuthenticated, RulesPermission]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, AliasOrderingFilter]
     selector: ClassVar[Callable[..., QuerySet[Any]]]
 
     def get_queryset(self) -> QuerySet[Any]:

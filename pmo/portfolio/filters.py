@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
+from pmo.core.filters import FilterSet
 from pmo.portfolio.choices import Methodology, Priority, ProjectCategory, ProjectStatus, SizeTier
 from pmo.portfolio.models import (
     LifecycleStage,
@@ -15,7 +16,7 @@ from pmo.portfolio.models import (
 )
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FilterSet):
     """``?q=`` searches code, name, description, sponsor and PM; every other filter accepts
     several values (``?status=active&status=on_hold``)."""
 

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -41,6 +40,7 @@ from pmo.core.api import (
     expected_version,
     model_text,
 )
+from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import DomainModel
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.text_limits import NOTE, text_limit
@@ -449,7 +449,7 @@ def _visible_projects(request: Request | None) -> QuerySet[Project]:
     return Project.objects.filter(project_visibility(getattr(request, "user", None)))
 
 
-class RaidItemFilter(django_filters.FilterSet):
+class RaidItemFilter(FilterSet):
     """Filters every register has. ``project``, ``programme`` and ``portfolio`` give a register
     as its page shows it: its own items and those escalated to it from below."""
 
@@ -535,7 +535,7 @@ class RaidItemViewSet(RegisterViewSet):
     services. ``register_viewset`` makes one per register."""
 
     permission_classes = [permissions.IsAuthenticated, RaidPermission]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, AliasOrderingFilter]
     search_fields = ["title"]
     ordering_fields = ["reference", "title", "status", "due", "raised_on", "last_reviewed_on", "owner"]
     ordering_aliases: ClassVar[dict[str, str]] = {"reference": "id", "owner": "owner__name"}

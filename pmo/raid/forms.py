@@ -234,7 +234,7 @@ BAND_CHOICES = [("", "Any"), *((band.value, band.value.capitalize()) for band in
 
 def _cell(text: str) -> tuple[int, int] | None:
     probability, _, impact = text.partition("-")
-    if not (probability.isdigit() and impact.isdigit()):
+    if not (probability.isascii() and probability.isdigit() and impact.isascii() and impact.isdigit()):
         raise forms.ValidationError(BAD_CELL)
     return int(probability), int(impact)
 

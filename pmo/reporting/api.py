@@ -12,7 +12,6 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, permissions, serializers, status, viewsets
@@ -29,6 +28,7 @@ from pmo.core.api import (
     model_text,
     optional_expected_version,
 )
+from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import notification_mark_read
@@ -139,7 +139,7 @@ class ProjectRecordSerializer(VersionedSerializer):
     project_name = _name_of("project")
 
 
-class ProjectRecordFilter(django_filters.FilterSet):
+class ProjectRecordFilter(FilterSet):
     """Filters of records that belong to a project, starting with the project's code."""
 
     project = django_filters.CharFilter(field_name="project__code", label="Project code")
@@ -599,7 +599,7 @@ class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked read.")
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     read = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -652,7 +652,7 @@ class ReportingViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericView
     Subclasses set ``queryset`` (its model), ``serializer_class`` and ``selector``."""
 
     permission_classes = [permissions.IsAuthenticated, ReportingPermission]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, AliasOrderingFilter]
     selector: ClassVar[Callable[..., QuerySet[Any]]]
     action_verbs: ClassVar[dict[str, str]] = {}
     # What ``PUT`` and ``PATCH`` read, when a change may not touch everything a create may.
@@ -1000,7 +1000,7 @@ class ToleranceCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     queryset = ToleranceCheck.objects.none()
     serializer_class = ToleranceCheckSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, AliasOrderingFilter]
     filterset_class = ToleranceCheckFilter
     search_fields = ["project__code", "project__name", "explanation"]
     ordering_fields = ["project", "dimension", "status", "assessed_at"]
@@ -1141,7 +1141,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, AliasOrderingFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter, AliasOrderingFilter]
     filterset_class = NotificationFilter
     search_fields = ["subject", "body"]
     ordering_fields = ["created_at"]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pmo.core.filters import record_id
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
@@ -102,6 +103,7 @@ NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no l
 NOT_AWAITING_DECISION = "This exception is {status}: it can be decided only once its exception report is in."
 ACTION_ADDED = "Action added; its owner has been told."
 UNKNOWN_ACTION = "There is no report action “{action}”."
+NO_SUCH_PERIOD = "There is no reporting period “{period}” you may see: showing reports of every period."
 
 COMPLIANCE_LABELS = {
     "on_time": "Handed in on time",
@@ -243,8 +245,9 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
     conflict = ""
     adding = PortfolioDefaultForm(prefix="new") if can_change else None
     raw = request.POST.get("pk") if request.method == "POST" else request.GET.get("edit")
-    if raw and raw.isdigit():
-        editing = next((d for d in defaults if d.pk == int(raw)), None)
+    chosen = record_id(raw or "")
+    if chosen is not None:
+        editing = next((d for d in defaults if d.pk == chosen), None)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "add":
         ensure_can(request.user, "reporting.add_tolerancedefault", action="add default tolerances")
@@ -412,11 +415,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """The current revision of every report the user may see, by period and status."""
     reports = selectors.current_reports(user=request.user).order_by("-period__start", "project__code")
     period, status = request.GET.get("period", ""), request.GET.get("status", "")
-    if period.isdigit():
-        reports = reports.filter(period_id=int(period))
+    periods = list(selectors.period_list(user=request.user).order_by("-start"))
+    chosen = record_id(period)
+    period_ignored = ""
+    if chosen in {p.pk for p in periods}:
+        reports = reports.filter(period_id=chosen)
+    elif period:
+        period_ignored, period = NO_SUCH_PERIOD.format(period=period), ""
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
-    periods = selectors.period_list(user=request.user).order_by("-start")
     return render(
         request,
         "reporting/report_list.html",
@@ -425,6 +432,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "statuses": ReportStatus.choices,
             "chosen_period": period,
+            "period_ignored": period_ignored,
             "chosen_status": status,
         },
     )
