@@ -473,7 +473,9 @@ _PARSED_STRICTLY = {
     model: [
         f.name
         for f in model._meta.concrete_fields
-        if f.is_relation or f.choices or not isinstance(f, models.CharField | models.DecimalField)
+        if f.is_relation
+        or f.choices
+        or not isinstance(f, models.CharField | models.TextField | models.DecimalField)
     ]
     for model in REGISTERS.values()
 }
