@@ -172,7 +172,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads: refuse anything bigger than this many bytes (Excel registers are small).
 PMO_MAX_UPLOAD_BYTES = int(env("PMO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = PMO_MAX_UPLOAD_BYTES + 1024 * 1024
+# A form's or an API call's body, uploaded files apart: the largest a page sends within the text
+# limits (a highlight report's seven 10,000-character texts, percent-encoded) is under 1 MB, so a
+# 10 MB body is refused before any of it reaches a text field (413 in the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("PMO_MAX_FORM_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = PMO_MAX_UPLOAD_BYTES
 
 # Size tiers by headline budget (GBP): a project whose budget is at least the threshold is in

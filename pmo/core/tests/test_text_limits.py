@@ -10,8 +10,11 @@ from django.conf import settings
 from django.db import models
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
+from rest_framework.test import APIClient
 
 from pmo.core.api import BoundedCharField
+from pmo.core.choices import Role
+from pmo.core.errors import BODY_TOO_BIG
 from pmo.core.models import Notification
 from pmo.core.services import BODY_LIMIT, notify
 from pmo.core.text_limits import (
@@ -24,6 +27,7 @@ from pmo.core.text_limits import (
     shorten,
     text_limit,
 )
+from pmo.portfolio.models import Portfolio
 
 PMO_MODELS = [m for m in apps.get_models() if m.__module__.startswith("pmo.")]
 TEXT_FIELDS = [
@@ -169,3 +173,30 @@ def test_the_api_schema_publishes_each_text_fields_limit():
 
     assert checked > 60
     assert published > 30
+
+
+def test_the_largest_form_within_the_limits_fits_in_a_request_body():
+    # Given the model whose text fields hold the most, filled with 4-byte characters that a form
+    # sends percent-encoded (12 bytes each)
+    largest = max(
+        sum(f.max_length for f in m._meta.concrete_fields if isinstance(f, BoundedTextField))
+        for m in PMO_MODELS
+    )
+
+    # Then it fits in the body a request may have, which is far below 10 MB
+    assert largest * 12 < settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_a_10_mb_body_is_refused_before_it_reaches_a_text_field(make_user):
+    portfolio = Portfolio.objects.create(name="IT Portfolio")
+    client = APIClient()
+    client.force_login(make_user(Role.PMO_HEAD))
+    body = {"description": "x" * (10 * 1024 * 1024), "version": 1}
+
+    response = client.patch(f"/api/v1/portfolios/{portfolio.pk}/", body, format="json")
+
+    assert response.status_code == 413
+    assert response.json() == {"message": BODY_TOO_BIG.format(limit=2 * 1024 * 1024), "fields": {}}
+    portfolio.refresh_from_db()
+    assert (portfolio.version, portfolio.description) == (1, "")
