@@ -225,6 +225,23 @@ class ProjectSerializer(VersionedSerializer):
     strategic_objectives = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=StrategicObjective.objects.all()
     )
+    approved_finish = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The approved finish: the latest baseline's, or the proposed finish before one.",
+    )
+    approved_budget = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        help_text="The approved budget: the latest baseline's budget at completion, or the proposed "
+        "budget before one.",
+    )
+    baseline_version = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The baseline that holds the approved plan (null: none yet).",
+    )
 
     class Meta:
         model = Project
@@ -253,6 +270,9 @@ class ProjectSerializer(VersionedSerializer):
             "stage_name",
             "status",
             "planned_start",
+            "approved_finish",
+            "approved_budget",
+            "baseline_version",
             "planned_finish",
             "budget",
             "priority",
@@ -262,7 +282,11 @@ class ProjectSerializer(VersionedSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"size_tier": {"required": False}}
+        extra_kwargs = {
+            "size_tier": {"required": False},
+            "planned_finish": {"help_text": "The proposed finish, before the first baseline."},
+            "budget": {"help_text": "The proposed budget (£), before the first baseline."},
+        }
 
 
 class ProjectAsOfSerializer(ProjectSerializer):
@@ -492,6 +516,8 @@ class ProjectViewSet(RegisterViewSet):
         "planned_start",
         "planned_finish",
         "budget",
+        "approved_finish",
+        "approved_budget",
         "priority",
         "status",
         "stage",

@@ -33,6 +33,11 @@ VERSION_MISSING = (
 )
 SIZE_TIER_FROM_BUDGET = "Leave blank to set it from the headline budget."
 ONLY_THE_PMO = "Only the PMO changes this."
+PROPOSED_PLAN_HELP = (
+    "The proposed finish and budget stand until the first baseline. Then the approved finish and "
+    "budget are the latest baseline's: they change through a change request or an exception "
+    "decision, not here."
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -163,6 +168,8 @@ class ProjectForm(RecordForm):
             "planned_finish": DATE,
             "strategic_objectives": forms.CheckboxSelectMultiple,
         }
+        labels = {"planned_finish": "Proposed finish", "budget": "Proposed budget (£)"}
+        help_texts = {"budget": PROPOSED_PLAN_HELP}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

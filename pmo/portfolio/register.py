@@ -29,6 +29,7 @@ from pmo.portfolio.models import Programme, StrategicObjective
 from pmo.portfolio.selectors import project_list
 
 UNKNOWN_COLUMNS = "Unknown column(s): {keys}. Choose from: {choices}."
+NO_BASELINE = "none yet (proposed figures)"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,12 @@ def project_objectives(project: Any) -> list[StrategicObjective]:
     return as_of if as_of is not None else list(project.strategic_objectives.all())
 
 
+def baseline_label(project: Any) -> str:
+    """Which baseline holds the approved plan ("v4"), or that there is none yet."""
+    number = getattr(project, "baseline_version", None)
+    return f"v{number}" if number else NO_BASELINE
+
+
 def text(key: str, label_: str, *, kind: str = "text") -> Column:
     return Column(key, label_, attr(key), key, kind)
 
@@ -126,8 +133,11 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     related("stage", "Stage", sort="order"),
     Column("status", "Status", label("status"), "status", "status"),
     text("planned_start", "Planned start", kind="date"),
-    text("planned_finish", "Planned finish", kind="date"),
-    text("budget", "Headline budget (£)", kind="money"),
+    text("approved_finish", "Approved finish", kind="date"),
+    text("approved_budget", "Approved budget (£)", kind="money"),
+    Column("baseline_version", "Baseline", baseline_label, "baseline_version"),
+    text("planned_finish", "Proposed finish (before a baseline)", kind="date"),
+    text("budget", "Proposed budget (£, before a baseline)", kind="money"),
     choice("priority", "Priority", Priority),
     Column("strategic_objectives", "Strategic objectives", project_objectives, None, "list"),
     text("confidential", "Confidential", kind="flag"),
@@ -135,7 +145,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
 )
 DEFAULT_PROJECT_COLUMNS = (
     "code", "name", "programme", "department", "sponsor", "project_manager", "stage", "status",
-    "planned_finish", "budget", "priority",
+    "approved_finish", "approved_budget", "baseline_version", "priority",
 )
 
 
@@ -158,12 +168,12 @@ def register_rows(
 
 def project_totals(user: Any, link: str) -> dict[str, Expression]:
     """Annotations counting the projects ``user`` may see under each record (through the project
-    field ``link``) and adding up their headline budgets: one subquery each, no row joins."""
+    field ``link``) and adding up their approved budgets: one subquery each, no row joins."""
     visible = project_list(user=user).filter(**{link: OuterRef("pk")}).order_by().values(link)
     return {
         "project_count": Coalesce(Subquery(visible.annotate(n=Count("pk")).values("n")), 0),
         "budget_total": Coalesce(
-            Subquery(visible.annotate(total=Sum("budget")).values("total")),
+            Subquery(visible.annotate(total=Sum("approved_budget")).values("total")),
             Value(Decimal(0)),
             output_field=DecimalField(max_digits=16, decimal_places=2),
         ),
@@ -175,7 +185,7 @@ def with_project_totals(link: str) -> Callable[[QuerySet[Any], Any], QuerySet[An
 
 
 PROJECT_COUNT = Column("project_count", "Projects", attr("project_count"), "project_count", "number")
-BUDGET_TOTAL = Column("budget_total", "Headline budget (£)", attr("budget_total"), "budget_total", "money")
+BUDGET_TOTAL = Column("budget_total", "Approved budget (£)", attr("budget_total"), "budget_total", "money")
 
 PROGRAMME_COLUMNS = (
     text("code", "Code", kind="link"),

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from pmo.core.permissions import is_pmo
 from pmo.portfolio.models import (
@@ -48,12 +49,42 @@ def project_visibility(user: Any) -> Q:
     return Q(confidential=False) | Q(sponsor_id=mine) | Q(project_manager_id=mine)
 
 
+APPROVED_PLAN_FIELDS = ("baseline_version", "approved_finish", "approved_budget")
+
+
+def approved_plan(*, as_of: datetime | None = None, key: str = "pk") -> dict[str, Any]:
+    """Annotations giving each project its approved plan (ADR 0019): ``baseline_version``, the
+    number of its latest baseline (None before the first), and ``approved_finish`` and
+    ``approved_budget``, that baseline's finish and budget at completion, or the project's own
+    proposed figures while it has no baseline. ``as_of`` counts only the baselines approved by
+    then. One correlated subquery each, in the same query as the rows.
+
+    The baselines are the reporting cycle's records, read here through the ``baselines``
+    relation by name, so that the register (below reporting in the layers) needs no import of
+    them."""
+    latest = Project.objects.filter(pk=OuterRef(key))
+    if as_of is not None:
+        latest = latest.filter(baselines__approved_at__lte=as_of)
+    latest = latest.order_by(F("baselines__number").desc(nulls_last=True))
+
+    def newest(field: str) -> Subquery:
+        return Subquery(latest.values(f"baselines__{field}")[:1])
+
+    return {
+        "baseline_version": newest("number"),
+        "approved_finish": Coalesce(newest("finish"), F("planned_finish")),
+        "approved_budget": Coalesce(newest("budget_at_completion"), F("budget")),
+    }
+
+
 def project_list(*, user: Any) -> QuerySet[Project]:
-    """The register as the user may see it, with everything a row shows loaded up front."""
+    """The register as the user may see it, with everything a row shows loaded up front
+    (including its approved plan: ``approved_plan``)."""
     return (
         Project.objects.filter(project_visibility(user))
         .select_related(*PROJECT_RELATIONS, "programme__portfolio")
         .prefetch_related("strategic_objectives")
+        .annotate(**approved_plan())
     )
 
 
@@ -71,14 +102,16 @@ def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
         existing = Project.objects.values("pk")
         visibility &= Q(id__in=Project.objects.filter(visibility).values("pk")) | ~Q(id__in=existing)
     # as_of() rebuilds each row as a fresh Project, so joins here would be thrown away: the
-    # related records are loaded by project_as_of_load.
-    return Project.history.as_of(when).filter(visibility)
+    # related records are loaded by project_as_of_load. The approved plan is annotated on the
+    # historical rows (as it stood then) and copied onto the projects by project_as_of_load.
+    return Project.history.as_of(when).filter(visibility).annotate(**approved_plan(as_of=when, key="id"))
 
 
 def project_as_of_load(projects: Sequence[Any]) -> None:
     """Load what rows read "as of" a date show, in a fixed number of queries: their related
     records (historical rows bring only ids) and, as ``as_of_objectives``, the strategic
-    objectives each had at that time, ordered by code."""
+    objectives each had at that time, ordered by code; and their approved plan as it stood then
+    (annotated on the historical rows by ``project_list_as_of``)."""
     projects = list(projects)
     prefetch_related_objects(projects, *PROJECT_RELATIONS)
     held: dict[int, list[StrategicObjective]] = {p._history.history_id: [] for p in projects}
@@ -88,6 +121,8 @@ def project_as_of_load(projects: Sequence[Any]) -> None:
         held[row.history_id].append(row.strategicobjective)
     for project in projects:
         project.as_of_objectives = held[project._history.history_id]
+        for name in APPROVED_PLAN_FIELDS:
+            setattr(project, name, getattr(project._history, name))
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

@@ -82,7 +82,10 @@ SAVED = "{record} saved."
 DELETED = "{record} deleted."
 NOT_FOUND = "There is no {kind} “{key}”, or you may not see it."
 VERSION_NOT_GIVEN = "The form did not say which version you are deleting: reload the page and try again."
-RELATED_COLUMNS = ("code", "name", "stage", "status", "project_manager", "planned_finish", "budget")
+RELATED_COLUMNS = (
+    "code", "name", "stage", "status", "project_manager", "approved_finish", "approved_budget",
+    "baseline_version",
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,11 @@ class RecordKind:
 
 
 PROJECTS = RecordKind(
+def project_plan(project: Project, user: Any) -> dict[str, Any]:
+    """The approved plan a project's page shows above its fields (annotated by the selector)."""
+    return {"approved_plan": project}
+
+
     Project, selectors.project_list, ProjectForm, PROJECT_COLUMNS,
     "Every project in the portfolio you may see. Filter, sort, choose columns and export.",
     lookup="code", title="Project register",
@@ -152,6 +160,7 @@ PROJECTS = RecordKind(
         ("Strategy", ("strategic_objectives",)),
     ),
 )
+    more_context=project_plan,
 PROGRAMMES = RecordKind(
     Programme, selectors.programme_list, ProgrammeForm, PROGRAMME_COLUMNS,
     "Groups of related projects delivering a shared outcome, each within one portfolio.",
@@ -478,7 +487,9 @@ class RecordDetailView(RecordPage):
     def related_projects(self, record: Any) -> dict[str, Any]:
         """The first projects the record holds (as many as a page shows) and their totals."""
         projects = selectors.project_list(user=self.request.user).filter(self.kind.projects(record))  # type: ignore[misc]
-        totals = projects.order_by().aggregate(count=Count("pk"), budget=Coalesce(Sum("budget"), Decimal(0)))
+        totals = projects.order_by().aggregate(
+            count=Count("pk"), budget=Coalesce(Sum("approved_budget"), Decimal(0))
+        )
         shown = list(projects[:RELATED_PROJECTS_SHOWN])
         register_url = ""
         if self.kind.register_filter:
@@ -601,7 +612,7 @@ def portfolio_overview(user: Any) -> dict[str, Any]:
     active = Q(status=ProjectStatus.ACTIVE)
     figures = projects.aggregate(
         total=Count("pk"),
-        active_budget=Coalesce(Sum("budget", filter=active), Decimal(0)),
+        active_budget=Coalesce(Sum("approved_budget", filter=active), Decimal(0)),
         closed_this_year=Count("pk", filter=Q(status=ProjectStatus.CLOSED) & ~Q(pk__in=closed_at_year_start)),
         **{status.value: Count("pk", filter=Q(status=status)) for status in ProjectStatus},
     )
@@ -609,7 +620,7 @@ def portfolio_overview(user: Any) -> dict[str, Any]:
     stages = [(stage, by_stage.get(stage.pk, 0)) for stage in selectors.lifecycle_stage_list(user=user)]
     programmes = (
         projects.values("programme", "programme__code", "programme__name")
-        .annotate(count=Count("pk"), active=Count("pk", filter=active), budget=Sum("budget"))
+        .annotate(count=Count("pk"), active=Count("pk", filter=active), budget=Sum("approved_budget"))
         .order_by(F("programme__name").asc(nulls_last=True))
     )
     return {

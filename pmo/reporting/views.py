@@ -714,6 +714,7 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
             "baseline": current,
             "baselines": baselines,
             "tolerances": tolerance_rows(project),
+            "forecast": next((r for r in reports if r.status in HANDED_IN_STATES), None),
             "reports": reports,
             "exceptions": exceptions,
             "actions": [(a, a.is_past_due(today)) for a in actions],

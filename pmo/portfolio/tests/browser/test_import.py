@@ -106,4 +106,4 @@ def test_officer_imports_a_register_after_fixing_its_problems(live_server, sign_
     assert column_values(page, "Name") == ["Parking permits online", "Libraries Wi-Fi"]
     page.get_by_role("searchbox", name="Search").fill("DFD-001")
     expect(results_count(page)).to_have_text("1 project")
-    assert column_values(page, "Headline budget (£)") == ["£420,000"]
+    assert column_values(page, "Approved budget (£)") == ["£420,000"]

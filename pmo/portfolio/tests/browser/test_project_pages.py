@@ -46,8 +46,8 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
     page.get_by_label("Category").select_option(label="Service improvement")
     page.get_by_label("Stage").select_option(label="Initiation")
     page.get_by_label("Planned start").fill("2026-06-01")
-    page.get_by_label("Planned finish").fill("2026-05-01")
-    page.get_by_label("Headline budget (£)").fill("120000")
+    page.get_by_label("Proposed finish").fill("2026-05-01")
+    page.get_by_label("Proposed budget (£)").fill("120000")
     page.get_by_label("SO1 Digital by default").check()
     page.get_by_role("button", name="Save").click()
 
@@ -55,13 +55,13 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_contain_text("Nothing was saved: please correct these problems")
     expect(summary).to_contain_text(f"Name: {REQUIRED}")
-    expect(summary).to_contain_text(f"Planned finish: {FINISH_BEFORE_START}")
+    expect(summary).to_contain_text(f"Proposed finish: {FINISH_BEFORE_START}")
     expect(name_field(page)).to_have_attribute("aria-invalid", "true")
     expect(name_field(page)).to_have_accessible_description(REQUIRED)
-    expect(page.get_by_label("Planned finish")).to_have_accessible_description(FINISH_BEFORE_START)
+    expect(page.get_by_label("Proposed finish")).to_have_accessible_description(FINISH_BEFORE_START)
     expect(page.get_by_label("Code")).to_have_value("DFD-010")
     expect(page.get_by_label("Planned start")).to_have_value("2026-06-01")
-    expect(page.get_by_label("Headline budget (£)")).to_have_value("120000")
+    expect(page.get_by_label("Proposed budget (£)")).to_have_value("120000")
     expect(page.get_by_label("Programme").locator("option:checked")).to_have_text("Digital Front Door")
     expect(page.get_by_label("SO1 Digital by default")).to_be_checked()
     assert not Project.objects.filter(code="DFD-010").exists()
@@ -71,7 +71,7 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
     summary.get_by_role("link", name="Name").click()
     expect(name_field(page)).to_be_focused()
     name_field(page).fill("Resident app")
-    page.get_by_label("Planned finish").fill("2026-12-01")
+    page.get_by_label("Proposed finish").fill("2026-12-01")
     page.get_by_role("button", name="Save").click()
 
     # Then they land on the new project's page, which shows what they entered
@@ -82,8 +82,8 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
     assert shown(page, "Sponsor") == "Sara Sponsor"
     assert shown(page, "Stage") == "Initiation"
     assert shown(page, "Planned start") == "1 Jun 2026"
-    assert shown(page, "Planned finish") == "1 Dec 2026"
-    assert shown(page, "Headline budget (£)") == "£120,000"
+    assert shown(page, "Proposed finish") == "1 Dec 2026"
+    assert shown(page, "Proposed budget (£)") == "£120,000"
     assert shown(page, "Size tier") == "Medium"  # set from the budget
     assert shown(page, "Strategic objectives") == "SO1 Digital by default"
     assert_accessible(page, "project-detail")
@@ -184,7 +184,7 @@ def test_two_people_edit_the_same_project_at_once(live_server, make_user, regist
 
     # And Ben then saves his change from the form he opened before
     name_field(ben).fill("Resident portal (Ben)")
-    ben.get_by_label("Headline budget (£)").fill("450000")
+    ben.get_by_label("Proposed budget (£)").fill("450000")
     ben.get_by_role("button", name="Save").click()
 
     # Then Ben is told Alice changed it meanwhile, and nothing of his is saved
@@ -197,6 +197,6 @@ def test_two_people_edit_the_same_project_at_once(live_server, make_user, regist
     # And the project keeps Alice's change, as Ben sees when he opens the latest version
     conflict.get_by_role("link", name="Open the latest version").click()
     expect(name_field(ben)).to_have_value("Resident portal phase 1")
-    expect(ben.get_by_label("Headline budget (£)")).to_have_value("400000.00")
+    expect(ben.get_by_label("Proposed budget (£)")).to_have_value("400000.00")
     project = Project.objects.get(code="DFD-001")
     assert (project.name, project.budget, project.version) == ("Resident portal phase 1", 400000, 2)

@@ -42,7 +42,7 @@ def test_officer_reads_programmes_portfolios_and_reference_data(live_server, sig
 
     page.get_by_role("link", name="Digital Front Door").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Digital Front Door")
-    expect(page.get_by_test_id("project-totals")).to_have_text("4 projects · £700,000 headline budget")
+    expect(page.get_by_test_id("project-totals")).to_have_text("4 projects · £700,000 approved budget")
     assert row_keys(page, "section[aria-labelledby=projects-heading] table") == [
         "DFD-001", "DFD-002", "DFD-003", "DFD-004"
     ]
@@ -59,7 +59,7 @@ def test_officer_reads_programmes_portfolios_and_reference_data(live_server, sig
     expect(page.locator("#record-results tbody tr")).to_have_count(1)
     assert_accessible(page, "portfolios")
     page.get_by_role("link", name="IT Portfolio").click()
-    expect(page.get_by_test_id("project-totals")).to_have_text("7 projects · £2,770,000 headline budget")
+    expect(page.get_by_test_id("project-totals")).to_have_text("7 projects · £2,770,000 approved budget")
     programmes = page.get_by_role("table", name="Programmes in this portfolio")
     expect(programmes.locator("tbody th")).to_have_text(["DFD", "INF"])
     assert_accessible(page, "portfolio-detail")
@@ -77,7 +77,7 @@ def test_officer_reads_programmes_portfolios_and_reference_data(live_server, sig
     expect(page.locator("#record-results tbody tr", has_text="SO1")).to_contain_text("Digital by default")
     assert_accessible(page, "objectives")
     page.get_by_role("link", name="Digital by default").click()
-    expect(page.get_by_test_id("project-totals")).to_have_text("2 projects · £550,000 headline budget")
+    expect(page.get_by_test_id("project-totals")).to_have_text("2 projects · £550,000 approved budget")
 
     open_reference_page(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("People")

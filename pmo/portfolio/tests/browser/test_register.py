@@ -68,7 +68,7 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     shown_headers = column_headers(page)
     assert shown_headers == [
         "Code", "Name", "Programme", "Department", "Project manager", "Category", "Stage", "Status",
-        "Planned finish", "Headline budget (£)", "Priority",
+        "Approved finish", "Approved budget (£)", "Baseline", "Priority",
     ]
     expect(name_header).to_have_attribute("aria-sort", "descending")  # the sort is kept
     shown_rows = [
@@ -88,7 +88,7 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     assert excel[0] == shown_headers
     assert [row[:2] for row in excel[1:]] == on_screen
     assert [row[0] for row in excel[1:]] == [row[0] for row in shown_rows]
-    assert [row[shown_headers.index("Headline budget (£)")] for row in excel[1:]] == [400000, 150000]
+    assert [row[shown_headers.index("Approved budget (£)")] for row in excel[1:]] == [400000, 150000]
     assert {row[shown_headers.index("Category")] for row in excel[1:]} == {"Technical / infrastructure"}
 
     # And so does the CSV export

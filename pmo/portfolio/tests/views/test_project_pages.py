@@ -24,8 +24,9 @@ def test_the_overview_shows_every_field_with_readable_labels(browser_for, pmo_he
 
     shown = text_of(response)
     for expected in ["IT-7 Payroll upgrade", "Move payroll to the cloud.", "Sponsor Sam Ortiz",
-                     "Headline budget (£) £250,000", "Category Technical / infrastructure",
-                     "Planned finish 18 Dec 2026", "SO1 Digital by default", "Confidential"]:
+                     "Proposed budget (£) £250,000", "Category Technical / infrastructure",
+                     "Proposed finish 18 Dec 2026", "SO1 Digital by default", "Confidential",
+                     "Approved finish18 Dec 2026 Approved budget£250,000 FromNo baseline yet"]:
         assert expected in shown
     assert page(response).xpath("//*[@data-testid='confidential']")
     assert buttons(response) == ["Edit", "Delete"]

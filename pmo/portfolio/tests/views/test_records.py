@@ -33,7 +33,7 @@ def test_the_programme_list_counts_only_the_projects_the_user_may_see(browser_fo
     response = browser_for(make_user(Role.EXECUTIVE)).get("/programmes/")
 
     assert table_headers(response) == [
-        "Code", "Name", "Portfolio", "Sponsor", "Programme manager", "Projects", "Headline budget (£)"
+        "Code", "Name", "Portfolio", "Sponsor", "Programme manager", "Projects", "Approved budget (£)"
     ]
     row = page(response).xpath("//div[@id='record-results']//tbody/tr")[0]
     assert [" ".join(c.text_content().split()) for c in row] == [
@@ -51,7 +51,7 @@ def test_a_programme_page_lists_its_projects_and_their_total_budget(browser_for,
 
     assert row_keys(response, "//section[@aria-labelledby='projects-heading']//table") == ["A", "B"]
     shown = text_of(response)
-    assert "2 projects · £3,500 headline budget" in shown and "Sponsor Priya Shah" in shown
+    assert "2 projects · £3,500 approved budget" in shown and "Sponsor Priya Shah" in shown
     assert page(response).xpath(f"//a[@href='/projects/?programme={cloud.pk}']")
 
 

@@ -83,14 +83,14 @@ def test_clicking_a_heading_sorts_by_it_and_says_so(browser_for, analyst):
     for code, budget in [("A", 300), ("B", 100), ("C", 200)]:
         ProjectFactory(code=code, budget=Decimal(budget))
 
-    response = browser_for(analyst).get(REGISTER, {"sort": "-budget"})
+    response = browser_for(analyst).get(REGISTER, {"sort": "-approved_budget"})
 
     assert row_keys(response) == ["A", "C", "B"]
     budget_header = page(response).xpath("//th[@aria-sort]")
     assert [(th.text_content().strip().rstrip("▼"), th.get("aria-sort")) for th in budget_header] == [
-        ("Headline budget (£)", "descending")
+        ("Approved budget (£)", "descending")
     ]
-    assert "sort=budget" in budget_header[0].xpath(".//a/@href")[0]  # next click: ascending
+    assert "sort=approved_budget" in budget_header[0].xpath(".//a/@href")[0]  # next click: ascending
 
 
 def test_priority_sorts_by_importance_not_alphabet(browser_for, analyst):
@@ -105,11 +105,11 @@ def test_priority_sorts_by_importance_not_alphabet(browser_for, analyst):
 def test_chosen_columns_are_the_ones_shown(browser_for, analyst):
     ProjectFactory(code="A")
 
-    response = browser_for(analyst).get(REGISTER, {"cols": ["code", "budget", "sponsor"]})
+    response = browser_for(analyst).get(REGISTER, {"cols": ["code", "approved_budget", "sponsor"]})
 
-    assert table_headers(response) == ["Code", "Headline budget (£)", "Sponsor"]
+    assert table_headers(response) == ["Code", "Approved budget (£)", "Sponsor"]
     ticked = page(response).xpath("//input[@name='cols'][@checked]/@value")
-    assert ticked == ["code", "sponsor", "budget"]
+    assert ticked == ["code", "sponsor", "approved_budget"]
 
 
 def test_fifty_projects_a_page(browser_for, analyst):
@@ -143,12 +143,13 @@ def test_excel_export_has_the_shown_columns_and_every_filtered_row_as_text(brows
     ProjectFactory.create_batch(50, status=ProjectStatus.ACTIVE)  # more than a page
 
     response = browser_for(analyst).get(
-        REGISTER, {"status": "active", "cols": ["code", "name", "budget"], "sort": "code", "export": "xlsx"}
+        REGISTER,
+        {"status": "active", "cols": ["code", "name", "approved_budget"], "sort": "code", "export": "xlsx"},
     )
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Code", "Name", "Headline budget (£)")
+    assert rows[0] == ("Code", "Name", "Approved budget (£)")
     assert len(rows) == 1 + 52
     assert "C" not in [row[0] for row in rows]
     assert rows[1] == ("A", FORMULA, 1500.5)

@@ -43,6 +43,7 @@ def test_the_page_shows_baseline_tolerances_checks_reports_and_exceptions(world)
     shown = text_of(response)
     baseline = " ".join(doc(response).xpath("//*[@data-testid='current-baseline']")[0].text_content().split())
     assert "v1" in baseline and "18 Dec 2026" in baseline and "£250,000" in baseline
+    assert f"Finishapproved (baseline v1) 18 Dec 2026forecast 30 Jun 2027 ({world.period} report)" in baseline
     tolerances = " ".join(doc(response).xpath("//*[@data-testid='tolerances']")[0].text_content().split())
     assert "Time ±28 days Default Breached" in tolerances
     assert "10% of baseline" in tolerances

@@ -302,6 +302,7 @@ def test_the_report_page_shows_the_report_and_its_history(world):
     history = text_of(client.get(f"/reporting/reports/{report.pk}/history/"))
 
     assert "Breached" in detail and "30 Jun 2027" in detail and "Go live" in detail
+    assert "Forecast finish 30 Jun 2027 approved (baseline v1) 18 Dec 2026" in detail
     assert (
         "This report's forecasts are beyond tolerance: DFD-001 exception (time) is exception report requested"
         in detail
