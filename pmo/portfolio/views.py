@@ -143,12 +143,12 @@ class RecordKind:
         return self.sections or (("Details", names),)
 
 
-PROJECTS = RecordKind(
 def project_plan(project: Project, user: Any) -> dict[str, Any]:
     """The approved plan a project's page shows above its fields (annotated by the selector)."""
     return {"approved_plan": project}
 
 
+PROJECTS = RecordKind(
     Project, selectors.project_list, ProjectForm, PROJECT_COLUMNS,
     "Every project in the portfolio you may see. Filter, sort, choose columns and export.",
     lookup="code", title="Project register",
@@ -159,8 +159,8 @@ def project_plan(project: Project, user: Any) -> dict[str, Any]:
         ("Size and priority", ("budget", "size_tier", "category", "priority", "confidential")),
         ("Strategy", ("strategic_objectives",)),
     ),
-)
     more_context=project_plan,
+)
 PROGRAMMES = RecordKind(
     Programme, selectors.programme_list, ProgrammeForm, PROGRAMME_COLUMNS,
     "Groups of related projects delivering a shared outcome, each within one portfolio.",
