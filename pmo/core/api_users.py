@@ -57,9 +57,12 @@ class UserSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:user-detail")
     roles = RolesField(required=False, help_text=ROLES_HELP)
+    # A blank password is a password given, so Django's password rules judge it (refused), rather
+    # than one left out (which would make a set-password link instead).
     password = serializers.CharField(
         write_only=True,
         required=False,
+        allow_blank=True,
         trim_whitespace=False,
         style={"input_type": "password"},
         help_text=PASSWORD_HELP,

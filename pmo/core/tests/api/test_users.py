@@ -4,6 +4,8 @@ everyone else is refused; nobody raises their own rights."""
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -224,3 +226,20 @@ def test_a_login_and_its_history_cost_a_fixed_number_of_queries(head_api, make_u
     for n in range(10):
         head_api.patch(f"{USERS}{other.pk}/", {"first_name": f"Name {n}"}, format="json")
     assert (few, count()) == (pinned, pinned)
+
+
+def _password_rules_say(password: str, username: str) -> list[str]:
+    """What Django's configured password validators say of ``password`` for a new login."""
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, User(username=username))
+    return refused.value.messages
+
+
+@pytest.mark.parametrize("form", ["json", "multipart"])
+@pytest.mark.parametrize("password", ["", " ", "nina"])
+def test_a_blank_or_weak_password_is_refused_by_the_password_rules(head_api, form, password):
+    response = head_api.post(USERS, {**NEW, "roles": ["sponsor"], "password": password}, format=form)
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"password": _password_rules_say(password, NEW["username"])}
+    assert not User.objects.filter(username="nina").exists()
