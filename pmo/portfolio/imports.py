@@ -8,32 +8,25 @@ Otherwise all rows are written in one transaction: a new code creates a project,
 updates that project (its version goes up by one and its history records the importing user),
 and a row identical to the project is left alone.
 
-Speed (a 10,000-row register must import in well under 15 s on SQLite on a 2-core machine):
-going through ``project_create`` row by row costs about 13 ms a row (two saves, the
-many-to-many set, the history entry), over two minutes for such a file, and the ORM's
-bulk_create/bulk_update (and django-simple-history's bulk helpers built on them) still took
-11 s to write it. So: the reference data (people, departments, portfolios, programmes, stages,
-objectives) is read with one query each; the sheet is read with lxml over openpyxl's read-only
-workbook (``pmo.core.spreadsheets``); rows are checked in memory; and the writes are a handful of
-``executemany``/``INSERT ... SELECT`` statements in one transaction (see "Writing" below). The
-bulk path keeps the services' rules: the permission check (adding projects, and changing each
-project it updates), the model's validation of every row, the version check against concurrent
-edits, and one history entry per created or changed project, by the actor, with its objectives.
+Writes go through the portfolio's batch services (``projects_create``, ``projects_update``,
+ADR 0018), so the import keeps every rule of a single write: the right to add projects and to
+change each one (governance fields for the PMO only), the model's validation, the version check
+against concurrent edits, and one history entry per created or changed project, by the actor,
+with its objectives. For speed (a 10,000-row register in well under 15 s), the reference data
+(people, departments, portfolios, programmes, stages, objectives) is read with one query each,
+the sheet with lxml over openpyxl's read-only workbook (``pmo.core.spreadsheets``), the rows
+checked in memory, and the services write in batches of 500.
 """
 
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -42,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pmo.core import spreadsheets
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
+from pmo.core.services import ConflictError
 from pmo.core.spreadsheets import (
     REQUIRED,
     CellError,
@@ -69,7 +63,7 @@ from pmo.core.spreadsheets import (
     write_header_row,
 )
 from pmo.core.spreadsheets import key as _key
-from pmo.engine.tiers import classify_size_tier
+from pmo.portfolio import services
 from pmo.portfolio.choices import Methodology, Priority, ProjectCategory, ProjectStatus, SizeTier
 from pmo.portfolio.models import (
     LifecycleStage,
@@ -347,6 +341,7 @@ class _Plan:
     objectives: frozenset[int] | None
     objectives_changed: bool
     version: int
+    fields: dict[str, Any] = field(default_factory=dict)  # a new project's
 
 
 def _chunks(items: Sequence[Any], size: int = WRITE_BATCH) -> Iterator[Sequence[Any]]:
@@ -413,13 +408,8 @@ def _plan(rows: list[_Row], lookups: _Lookups, actor: User | None) -> list[_Plan
         current = existing.get(row.code)
         if current is None:
             fields = {k: v for k, v in values.items() if v is not KEEP}
-            if "size_tier" not in fields:
-                budget = fields.get("budget") or Decimal(0)
-                fields["size_tier"] = classify_size_tier(
-                    max(budget, Decimal(0)), settings.PMO_SIZE_TIER_THRESHOLDS
-                )
             project = Project(**fields)
-            plan = _Plan(row, project, True, set(fields), objectives, bool(objectives), 1)
+            plan = _Plan(row, project, True, set(fields), objectives, bool(objectives), 1, fields)
         else:
             project = current
             if actor is not None and not actor.has_perm("portfolio.change_project", project):
@@ -454,146 +444,45 @@ def _plan(rows: list[_Row], lookups: _Lookups, actor: User | None) -> list[_Plan
 
 
 # --- Writing -------------------------------------------------------------------------------
-#
-# The rows are written with plain SQL (``executemany`` and ``INSERT ... SELECT``), which is
-# portable between SQLite and PostgreSQL: the ORM's bulk_create/bulk_update compile every value
-# separately and took 11 s of a 10,000-row import on its own. What is written is exactly what
-# ``record_create``/``record_update`` write: the row (version 1, or version + 1), its objective
-# links, and a history entry (who, when, why, the whole row) with the objectives it records.
-# The SQL is built only from the models' own table and column names (quoted); every value is a
-# query parameter, hence the ``noqa: S608`` below.
 
 
-class _Conflict(Exception):
+class _WriteFailed(Exception):
     pass
 
 
-def _q(name: str) -> str:
-    return connections[DEFAULT_DB_ALIAS].ops.quote_name(name)
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join(["%s"] * count)
-
-
-def _history_model() -> Any:
-    return Project.history.model
-
-
-_DATA_FIELDS = [f for f in Project._meta.concrete_fields if not f.primary_key]
-
-
-def _db_values(projects: list[Project]) -> list[list[Any]]:
-    """Each project's non-key fields as the database stores them."""
-    db = connections[DEFAULT_DB_ALIAS]
-    return [[f.get_db_prep_save(getattr(p, f.attname), db) for f in _DATA_FIELDS] for p in projects]
-
-
-def _insert_projects(cursor: Any, projects: list[Project], values: list[list[Any]]) -> None:
-    cursor.executemany(
-        f"INSERT INTO {_q(Project._meta.db_table)} ({', '.join(_q(f.column) for f in _DATA_FIELDS)}) "  # noqa: S608
-        f"VALUES ({_placeholders(len(_DATA_FIELDS))})",
-        values,
-    )
-    by_code = {p.code: p for p in projects}
-    for chunk in _chunks(list(by_code)):
-        for code, pk in Project.objects.filter(code__in=chunk).values_list("code", "pk"):
-            by_code[code].pk = pk
-
-
-def _update_projects(cursor: Any, projects: list[Project], values: list[list[Any]], names: set[str]) -> None:
-    names = names | {"version", "updated_at"}
-    positions = [i for i, f in enumerate(_DATA_FIELDS) if f.name in names]
-    assignments = ", ".join(f"{_q(_DATA_FIELDS[i].column)} = %s" for i in positions)
-    cursor.executemany(
-        f"UPDATE {_q(Project._meta.db_table)} SET {assignments} WHERE {_q(Project._meta.pk.column)} = %s",  # noqa: S608
-        [[*(row[i] for i in positions), p.pk] for p, row in zip(projects, values, strict=True)],
-    )
-
-
-def _set_objectives(cursor: Any, plans: list["_Plan"], *, replace: bool) -> None:
-    through = Project.strategic_objectives.through
-    table = _q(through._meta.db_table)
-    if replace:
-        for chunk in _chunks([p.project.pk for p in plans]):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {_q('project_id')} IN ({_placeholders(len(chunk))})", chunk  # noqa: S608
-            )
-    links = [[p.project.pk, o] for p in plans for o in sorted(p.objectives or ())]
-    if links:
-        cursor.executemany(
-            f"INSERT INTO {table} ({_q('project_id')}, {_q('strategicobjective_id')}) VALUES (%s, %s)",  # noqa: S608
-            links,
-        )
-
-
-def _write_history(
-    cursor: Any, projects: list[Project], values: list[list[Any]], *, kind: str, actor: User | None,
-    reason: str, now: datetime,
-) -> None:
-    """One history entry per project, as django-simple-history records a save (the whole row,
-    who, when, why), and the objectives each entry records (copied from the links just written)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    model = _history_model()
-    extra = {"history_date": now, "history_change_reason": reason or None, "history_type": kind,
-             "history_user": actor.pk if actor is not None else None}
-    expected = {f.name for f in Project._meta.concrete_fields} | set(extra) | {"history_id"}
-    actual = {f.name for f in model._meta.concrete_fields}
-    if actual != expected:
-        raise RuntimeError(f"Project history fields changed; update the import: {sorted(actual ^ expected)}")
-    extra_values = [model._meta.get_field(n).get_db_prep_save(v, db) for n, v in extra.items()]
-    names = [Project._meta.pk.name, *(f.name for f in _DATA_FIELDS), *extra]
-    columns = [model._meta.get_field(n) for n in names]
-    cursor.executemany(
-        f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(_q(f.column) for f in columns)}) "  # noqa: S608
-        f"VALUES ({_placeholders(len(columns))})",
-        [[p.pk, *row, *extra_values] for p, row in zip(projects, values, strict=True)],
-    )
-    links = model.strategic_objectives.model
-    through = Project.strategic_objectives.through
-    link_columns = ", ".join(_q(c) for c in ("history_id", "id", "project_id", "strategicobjective_id"))
-    for chunk in _chunks([p.pk for p in projects]):
-        cursor.execute(
-            f"INSERT INTO {_q(links._meta.db_table)} ({link_columns}) "  # noqa: S608
-            f"SELECT h.{_q('history_id')}, t.{_q('id')}, t.{_q('project_id')}, "
-            f"t.{_q('strategicobjective_id')} "
-            f"FROM {_q(through._meta.db_table)} t JOIN {_q(model._meta.db_table)} h "
-            f"ON h.{_q('id')} = t.{_q('project_id')} "
-            f"WHERE h.{_q('history_date')} = %s "
-            f"AND t.{_q('project_id')} IN ({_placeholders(len(chunk))})",
-            [extra_values[0], *chunk],
-        )
-
-
-def _write(plans: list["_Plan"], *, actor: User | None, reason: str) -> None:
-    creates = [p for p in plans if p.is_new]
+def _write(plans: list[_Plan], *, actor: User | None, reason: str) -> None:
+    """Write the checked rows through the portfolio's batch services (ADR 0018), in one
+    transaction: changed projects against the version read at the check, then new ones."""
     updates = [p for p in plans if not p.is_new and (p.changed or p.objectives_changed)]
-    now = timezone.now()
-    with transaction.atomic(), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        versions: dict[int, int] = {}
+    creates = [p for p in plans if p.is_new]
+    try:
+        with transaction.atomic():
+            services.projects_update(
+                actor=actor,
+                changes=[
+                    (
+                        p.project,
+                        {name: getattr(p.project, name) for name in p.changed},
+                        p.objectives if p.objectives_changed else None,
+                        p.version,
+                    )
+                    for p in updates
+                ],
+                reason=reason,
+            )
+            services.projects_create(
+                actor=actor,
+                items=[(p.fields, p.objectives or ()) for p in creates],
+                reason=reason,
+            )
+    except ConflictError as exc:
+        stored = {}
         for chunk in _chunks([p.project.pk for p in updates]):
-            locked = Project.objects.select_for_update().filter(pk__in=chunk)
-            versions.update(locked.values_list("pk", "version"))
-        for plan in updates:
-            if versions.get(plan.project.pk) != plan.version:
-                raise _Conflict(CHANGED_DURING_IMPORT.format(code=plan.project.code))
-        if creates:
-            projects = [p.project for p in creates]
-            for project in projects:
-                project.created_at = project.updated_at = now
-            values = _db_values(projects)
-            _insert_projects(cursor, projects, values)
-            _set_objectives(cursor, creates, replace=False)
-            _write_history(cursor, projects, values, kind="+", actor=actor, reason=reason, now=now)
-        if updates:
-            projects = [p.project for p in updates]
-            for project in projects:
-                project.version += 1
-                project.updated_at = now
-            values = _db_values(projects)
-            _update_projects(cursor, projects, values, {n for p in updates for n in p.changed})
-            _set_objectives(cursor, [p for p in updates if p.objectives_changed], replace=True)
-            _write_history(cursor, projects, values, kind="~", actor=actor, reason=reason, now=now)
+            stored.update(Project.objects.filter(pk__in=chunk).values_list("pk", "version"))
+        code = next((p.project.code for p in updates if stored.get(p.project.pk) != p.version), "")
+        raise _WriteFailed(CHANGED_DURING_IMPORT.format(code=code)) from exc
+    except (IntegrityError, ValidationError) as exc:
+        raise _WriteFailed(CODE_TAKEN_DURING_IMPORT) from exc
 
 
 # --- The import ----------------------------------------------------------------------------
@@ -655,10 +544,8 @@ def project_import(
     reason = f"Imported from {filename}" if filename else "Imported from Excel"
     try:
         _write(plans, actor=actor, reason=reason[:100])
-    except _Conflict as exc:
+    except _WriteFailed as exc:
         return ImportResult(errors=[ImportIssue(None, None, str(exc))])
-    except IntegrityError:
-        return ImportResult(errors=[ImportIssue(None, None, CODE_TAKEN_DURING_IMPORT)])
     return result
 
 

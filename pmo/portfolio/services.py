@@ -1,16 +1,18 @@
 """Writes to the portfolio register. Views, API, admin, imports and the CLI all call these."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from pmo.core.models import DomainModel, User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import record_create, record_delete, record_update
+from pmo.core.services import ConflictError, record_create, record_delete, record_update, stale_version
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.models import Programme, Project, StrategicObjective
 
@@ -94,6 +96,177 @@ def project_update(
         m2m=m2m,
         reason=reason,
     )
+
+
+BATCH = 500
+GONE = "{project} was deleted by someone else meanwhile: nothing was saved."
+CODE_TAKEN = "Project {code} already exists."
+
+Objectives = Iterable[StrategicObjective | int]
+_FIELDS = {f.name: f for f in Project._meta.concrete_fields}
+
+
+def _ids(objectives: Objectives) -> frozenset[int]:
+    return frozenset(o.pk if isinstance(o, Model) else o for o in objectives)
+
+
+def _given(project: Project) -> list[str]:
+    """The related records a project names: saved ones (as an import's lookups are), not read
+    again to validate them; those left empty are validated, so a missing sponsor is reported."""
+    fields = Project._meta.concrete_fields
+    return [f.name for f in fields if f.is_relation and getattr(project, f.attname) is not None]
+
+
+def _history(projects: list[Project], *, actor: User | None, reason: str, update: bool) -> None:
+    """One history entry per project (who, when, why, the whole row) and the objectives it
+    records: django-simple-history's bulk writer, which leaves many-to-many fields to us."""
+    entries = Project.history.bulk_history_create(
+        projects, batch_size=BATCH, update=update, default_user=actor,
+        default_change_reason=reason or None, default_date=timezone.now(),
+    )  # fmt: skip
+    through = Project.history.model.strategic_objectives.model
+    links = Project.strategic_objectives.through.objects
+    recorded: dict[int, list[tuple[int, int]]] = {}
+    pks = [p.pk for p in projects]
+    for start in range(0, len(pks), BATCH):
+        found = links.filter(project_id__in=pks[start : start + BATCH]).order_by("strategicobjective_id")
+        values = found.values_list("id", "project_id", "strategicobjective_id")
+        for link_id, project_id, objective_id in values:
+            recorded.setdefault(project_id, []).append((link_id, objective_id))
+    through.objects.bulk_create(
+        [
+            through(history=entry, id=link_id, project_id=entry.id, strategicobjective_id=objective_id)
+            for entry in entries
+            for link_id, objective_id in recorded.get(entry.id, ())
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _link(pairs: list[tuple[Project, frozenset[int]]], *, replace: bool) -> None:
+    links = Project.strategic_objectives.through.objects
+    if replace:
+        pks = [p.pk for p, _ in pairs]
+        for start in range(0, len(pks), BATCH):
+            links.filter(project_id__in=pks[start : start + BATCH]).delete()
+    links.bulk_create(
+        [
+            Project.strategic_objectives.through(project_id=p.pk, strategicobjective_id=o)
+            for p, objectives in pairs
+            for o in sorted(objectives)
+        ],
+        batch_size=BATCH,
+    )
+
+
+@transaction.atomic
+def projects_create(
+    *,
+    actor: User | None,
+    items: Sequence[tuple[Mapping[str, Any], Objectives]],
+    reason: str = "",
+) -> list[Project]:
+    """Add many projects at once (an Excel import): (fields, strategic objectives) each, with the
+    rules of ``project_create`` (the right to add projects, the size tier from the budget, the
+    model's validation, codes not already in the register) and the projects, their objectives
+    and their history entries (who, why, the objectives) written in batches. The related records
+    must be saved ones: they are not read again to validate them."""
+    if not items:
+        return []
+    if actor is not None:
+        ensure_can(actor, "portfolio.add_project", action="add projects")
+    now = timezone.now()
+    built: list[Project] = []
+    for fields, _objectives in items:
+        project = Project(**_with_size_tier(fields))
+        project.full_clean(exclude=_given(project), validate_unique=False, validate_constraints=False)
+        project.created_at = project.updated_at = now
+        built.append(project)
+    codes = [p.code for p in built]
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start : start + BATCH]
+        taken = Project.objects.filter(code__in=chunk).values_list("code", flat=True).first()
+        if taken is not None:
+            raise ValidationError({"code": CODE_TAKEN.format(code=taken)})
+    created = Project.objects.bulk_create(built, batch_size=BATCH)
+    _link([(p, _ids(objectives)) for p, (_f, objectives) in zip(created, items, strict=True)], replace=False)
+    _history(created, actor=actor, reason=reason, update=False)
+    return created
+
+
+@transaction.atomic
+def projects_update(
+    *,
+    actor: User | None,
+    changes: Sequence[tuple[Project, Mapping[str, Any], Objectives | None, int | None]],
+    reason: str = "",
+) -> list[Project]:
+    """Change many projects at once (an Excel re-import): (project, fields, strategic objectives
+    or None to keep them, expected version) each, with the rules of ``project_update`` (the
+    actor's right on each project as stored, governance fields for the PMO only, the model's
+    validation, a stale version is a ConflictError naming who changed it), the rows locked and
+    read in batches, and the changes, objectives and history entries written in batches. A
+    project the write would not change is left alone; each changed one goes up one version."""
+    if not changes:
+        return []
+    pks = [project.pk for project, _, _, _ in changes]
+    locked: dict[int, Project] = {}
+    rows = Project.objects.select_for_update()
+    for start in range(0, len(pks), BATCH):
+        locked.update({row.pk: row for row in rows.filter(pk__in=pks[start : start + BATCH])})
+    current_objectives: dict[int, frozenset[int]] = {}
+    links = Project.strategic_objectives.through.objects
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(pks), BATCH):
+        for project_id, objective_id in links.filter(project_id__in=pks[start : start + BATCH]).values_list(
+            "project_id", "strategicobjective_id"
+        ):
+            found.setdefault(project_id, set()).add(objective_id)
+    current_objectives = {pk: frozenset(found.get(pk, ())) for pk in pks}
+    now = timezone.now()
+    written: set[str] = {"version", "updated_at"}
+    updated: list[Project] = []
+    relinked: list[tuple[Project, frozenset[int]]] = []
+    governance = GOVERNANCE_FIELDS[Project]
+    for project, fields, objectives, expected_version in changes:
+        current = locked.get(project.pk)
+        if current is None:
+            raise ConflictError(GONE.format(project=project), current_version=0)
+        if actor is not None:
+            ensure_can(actor, "portfolio.change_project", current, action=f"change {current}")
+        if expected_version is not None and current.version != expected_version:
+            raise stale_version(current, expected_version)
+        changed = {
+            name: value
+            for name, value in fields.items()
+            if getattr(current, _FIELDS[name].attname)
+            != (value.pk if isinstance(value, Model) else value)
+        }
+        if actor is not None and changed.keys() & set(governance):
+            field = _FIELDS[sorted(changed.keys() & set(governance))[0]]
+            ensure_can(
+                actor, "portfolio.change_project_governance", current,
+                action=f"change the {field.verbose_name} of a project (only the PMO can)",
+            )  # fmt: skip
+        wanted = None if objectives is None else _ids(objectives)
+        relink = wanted is not None and wanted != current_objectives[current.pk]
+        if not changed and not relink:
+            continue  # as project_update: a write that changes nothing keeps the version
+        for name, value in changed.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=_given(current), validate_unique=False, validate_constraints=False)
+        current.version += 1
+        current.updated_at = now
+        written |= set(changed)
+        updated.append(current)
+        if relink:
+            relinked.append((current, wanted))  # type: ignore[arg-type]
+    if not updated:
+        return []
+    Project.objects.bulk_update(updated, sorted(written), batch_size=BATCH)
+    _link(relinked, replace=True)
+    _history(updated, actor=actor, reason=reason, update=True)
+    return updated
 
 
 def project_delete(*, actor: User | None, project: Project, expected_version: int | None) -> None:

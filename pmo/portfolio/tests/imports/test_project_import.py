@@ -14,6 +14,7 @@ from pmo.core.history import history_entries
 from pmo.core.services import record_update
 from pmo.core.spreadsheets import AMBIGUOUS_AMOUNT, AMOUNT_REFUSED
 from pmo.portfolio import imports
+from pmo.portfolio import services as portfolio_services
 from pmo.portfolio.imports import (
     AMBIGUOUS_PERSON,
     CHANGED_DURING_IMPORT,
@@ -629,7 +630,7 @@ def test_a_failure_in_the_middle_of_writing_rolls_everything_back(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "_write_history", broken)
+    monkeypatch.setattr(portfolio_services, "_history", broken)
 
     # When a file is imported, the error surfaces…
     with pytest.raises(RuntimeError, match="disk full"):
@@ -640,7 +641,7 @@ def test_a_failure_in_the_middle_of_writing_rolls_everything_back(
     assert Project.strategic_objectives.through.objects.count() == 0
 
 
-# --- The bulk path writes what the services write ---------------------------------------------
+# --- The batch services write what a single write writes ------------------------------------
 
 _NOT_COMPARED = {"id", "code", "created_at", "updated_at"}
 
