@@ -282,6 +282,9 @@ PMO_PERIODIC_TASKS = {"pmo.reporting.tasks.reporting_cycle": PMO_CYCLE_INTERVAL_
 PMO_CLOCK_TICK_SECONDS = float(env("PMO_CLOCK_TICK_SECONDS", "10"))
 # A periodic run "running" for longer than this is taken to be lost with its worker (seconds).
 PMO_PERIODIC_TASK_STALE_SECONDS = int(env("PMO_PERIODIC_TASK_STALE_SECONDS", "3600"))
+# One worker per database: a worker not heard from for this long is taken to be gone, and another
+# may start (seconds; a running worker renews its lease every third of it).
+PMO_WORKER_LEASE_SECONDS = int(env("PMO_WORKER_LEASE_SECONDS", "30"))
 # Evidence-based status: a milestone not reported achieved this many days after its date is
 # overdue (sooner when the project's own latest report covers the date).
 PMO_MILESTONE_GRACE_DAYS = int(env("PMO_MILESTONE_GRACE_DAYS", "14"))

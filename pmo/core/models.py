@@ -130,3 +130,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class WorkerLease(models.Model):
+    """The background worker that holds the task queue of one task backend: one worker per
+    database at a time (docs/adr/0022-one-worker-per-database.md).
+
+    `pmo worker` takes the row when it starts, renews ``heartbeat_at`` while it runs and deletes
+    the row when it stops. A worker that died without stopping leaves its row behind: it is taken
+    to be gone once its heartbeat is older than ``PMO_WORKER_LEASE_SECONDS``, or at once when it
+    ran on the same host and its process no longer exists. Plumbing, not a PMO record: no history.
+    """
+
+    backend_name = models.CharField(max_length=100, primary_key=True)
+    holder = models.CharField(max_length=64, help_text="The worker's own random id.")
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField("process id")
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker {self.pid} on {self.host} ({self.backend_name})"

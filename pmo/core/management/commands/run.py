@@ -147,8 +147,10 @@ class PortfolioOfficeServer(BaseApplication):
 
 
 def worker_command() -> list[str]:
-    """`pmo worker` with this interpreter (the `pmo` script may not be on PATH)."""
-    return [sys.executable, "-c", "from pmo.cli import main; main()", "worker"]
+    """`pmo worker` with this interpreter (the `pmo` script may not be on PATH), told to stop when
+    this process is gone: killed outright, it cannot stop the worker itself."""
+    pmo = [sys.executable, "-c", "from pmo.cli import main; main()"]
+    return [*pmo, "worker", "--parent-pid", str(os.getpid())]
 
 
 def worker_start() -> subprocess.Popen[bytes] | None:

@@ -6,10 +6,18 @@ command runs a small one: every few seconds, for each task in ``settings.PMO_PER
 that long ago and none is still queued or running. The state lives in the task results table,
 so a restarted worker neither repeats a run nor skips one, and core names no app: the apps'
 tasks come from the setting.
+
+One worker runs a database's tasks: it holds a lease (``WorkerLease``) renewed while it runs, and
+a second worker on the same database is refused. A worker started by `pmo run` is given that
+process's id and stops when it is gone, even when it was killed outright (ADR 0022).
 """
 
 import logging
+import os
+import signal
+import socket
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -26,6 +34,8 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
+
+from pmo.core.models import WorkerLease
 
 logger = logging.getLogger("pmo.worker")
 
@@ -40,6 +50,18 @@ BAD_INTERVAL = (
     "it must be a whole number of seconds, at least 1."
 )
 STARTED = "Worker running queued tasks; periodic: {tasks}."
+ANOTHER_WORKER = (
+    "Another background worker is already running on this database (process {pid} on {host}, "
+    "started {started}, last heard from {seen} s ago), so this one stops: one worker runs a "
+    "database's tasks. Stop the other one first, or start the web server with "
+    "`pmo run --no-worker` beside it. A worker that died without stopping counts as gone once "
+    "it has not been heard from for {lease} s."
+)
+LEASE_LOST = (
+    "Another worker has taken over this database's tasks (this one had not been heard from for "
+    "{lease} s): stopping."
+)
+PARENT_GONE = "The process that started this worker ({pid}) has gone: stopping."
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,112 @@ def clock_loop(clock: PeriodicClock, *, every: float, stop: threading.Event) -> 
             return
 
 
+@dataclass(frozen=True)
+class LeaseHolder:
+    """Who a worker is, as its lease records it."""
+
+    backend_name: str
+    holder: str  # the worker's random id
+    host: str
+    pid: int
+
+    @classmethod
+    def this_process(cls, *, backend_name: str, holder: str) -> "LeaseHolder":
+        return cls(backend_name=backend_name, holder=holder, host=socket.gethostname(), pid=os.getpid())
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this host (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@transaction.atomic
+def lease_take(me: LeaseHolder, *, lease_for: timedelta, now: datetime | None = None) -> WorkerLease:
+    """Make ``me`` the worker of its backend's tasks, or refuse (``CommandError``) while another
+    worker holds them: one heard from within ``lease_for`` whose process, when it ran on this
+    host, still exists."""
+    now = now or timezone.now()
+    lease, created = WorkerLease.objects.select_for_update().get_or_create(
+        backend_name=me.backend_name,
+        defaults={
+            "holder": me.holder,
+            "host": me.host,
+            "pid": me.pid,
+            "started_at": now,
+            "heartbeat_at": now,
+        },
+    )
+    if created:
+        return lease
+    gone = lease.heartbeat_at <= now - lease_for or (lease.host == me.host and not process_exists(lease.pid))
+    if lease.holder != me.holder and not gone:
+        raise CommandError(
+            ANOTHER_WORKER.format(
+                pid=lease.pid,
+                host=lease.host,
+                started=timezone.localtime(lease.started_at).strftime("%d %b %Y %H:%M:%S"),
+                seen=max(0, int((now - lease.heartbeat_at).total_seconds())),
+                lease=int(lease_for.total_seconds()),
+            )
+        )
+    lease.holder, lease.host, lease.pid = me.holder, me.host, me.pid
+    lease.started_at = lease.heartbeat_at = now
+    lease.save()
+    return lease
+
+
+def lease_renew(me: LeaseHolder, *, now: datetime | None = None) -> bool:
+    """Say ``me`` is still working; False when the lease is no longer its own."""
+    renewed = WorkerLease.objects.filter(backend_name=me.backend_name, holder=me.holder).update(
+        heartbeat_at=now or timezone.now()
+    )
+    return renewed == 1
+
+
+def lease_release(me: LeaseHolder) -> None:
+    """Give the backend's tasks up (a worker stopping), unless another worker has taken them."""
+    WorkerLease.objects.filter(backend_name=me.backend_name, holder=me.holder).delete()
+
+
+def watch_loop(
+    me: LeaseHolder,
+    *,
+    parent_pid: int | None,
+    renew_every: float,
+    stop: threading.Event,
+    check_every: float = 1.0,
+) -> None:
+    """Beside the worker until ``stop`` is set: renew its lease every ``renew_every`` seconds and,
+    every ``check_every``, look whether the process that started it (``parent_pid``) is still its
+    parent. When the lease is lost or the parent gone, stop the worker once, as SIGTERM does:
+    it finishes the task it is running, then exits."""
+    stopping = False
+    renewed_at = time.monotonic()
+    while not stop.wait(check_every):
+        reason = ""
+        if parent_pid is not None and os.getppid() != parent_pid:
+            reason = PARENT_GONE.format(pid=parent_pid)
+        if time.monotonic() - renewed_at >= renew_every:
+            try:
+                if not lease_renew(me):
+                    reason = reason or LEASE_LOST.format(lease=int(renew_every * 3))
+                renewed_at = time.monotonic()
+            except DatabaseError:
+                logger.exception("The worker could not renew its lease; trying again")
+            finally:
+                connections.close_all()
+        if reason and not stopping:
+            stopping = True
+            logger.warning(reason)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
 class Command(BaseCommand):
     help = (
         "Run queued background tasks (django-tasks-db's worker) and queue the periodic ones "
@@ -135,6 +263,11 @@ class Command(BaseCommand):
             default=DEFAULT_TASK_BACKEND_ALIAS,
             dest="backend_name",
             help="The task backend to work for (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--parent-pid",
+            type=int,
+            help="Stop when the process with this id is gone (`pmo run` gives its own).",
         )
 
     def configure_logging(self, verbosity: int) -> None:
@@ -172,11 +305,32 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
-        if options["once"]:
-            clock.tick()
-            worker.run()
-            return
-        described = ", ".join(f"{p.path} every {int(p.every.total_seconds())} s" for p in tasks)
+        me = LeaseHolder.this_process(backend_name=backend_name, holder=worker.worker_id)
+        lease_for = timedelta(seconds=settings.PMO_WORKER_LEASE_SECONDS)
+        lease_take(me, lease_for=lease_for)
+        try:
+            if options["once"]:
+                clock.tick()
+                worker.run()
+            else:
+                self.run_until_stopped(
+                    worker, clock, me=me, lease_for=lease_for, parent_pid=options["parent_pid"]
+                )
+        finally:
+            lease_release(me)
+
+    def run_until_stopped(
+        self,
+        worker: Worker,
+        clock: PeriodicClock,
+        *,
+        me: LeaseHolder,
+        lease_for: timedelta,
+        parent_pid: int | None,
+    ) -> None:
+        """The worker loop, with the periodic-task clock and the lease-and-parent watch beside it
+        in threads, until a signal (or the watch) stops it."""
+        described = ", ".join(f"{p.path} every {int(p.every.total_seconds())} s" for p in clock.tasks)
         self.stdout.write(STARTED.format(tasks=described or "no periodic tasks"))
         self.stdout.flush()
         stop = threading.Event()
@@ -186,9 +340,17 @@ class Command(BaseCommand):
             name="pmo-clock",
             daemon=True,
         )
+        watch = threading.Thread(
+            target=watch_loop,
+            args=[me],
+            kwargs={"parent_pid": parent_pid, "renew_every": lease_for.total_seconds() / 3, "stop": stop},
+            name="pmo-watch",
+            daemon=True,
+        )
         close_old_connections()
-        ticker.start()
         worker.configure_signals()
+        ticker.start()
+        watch.start()
         try:
             worker.run()
         finally:
