@@ -17,6 +17,7 @@ so the PMO may tune the numbers in the settings without a migration. Text stored
 limits existed is shortened once by each app's data migration (``shorten_over_long_text``).
 See docs/adr/ on bounded free text."""
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -24,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -31,6 +34,12 @@ from django.utils.text import capfirst
 TEXT_TOO_LONG = "{field} is {length:,} characters long; the limit is {limit:,}."
 LIMIT_HELP = "Up to {limit:,} characters."
 SHORTENED = "… ({hidden:,} more characters not shown)"
+SHORTENED_ON_UPGRADE = (
+    "\n[Shortened to the {limit:,}-character limit on upgrade; the full text ({length:,} "
+    "characters) is kept in this record's history.]"
+)
+UPGRADE_REASON = "Text over the length limits shortened on upgrade: {fields}"
+FULL_TEXT_REASON = "As stored before the upgrade (full text)"
 UNKNOWN_LIMIT = "No text limit called {limit!r}: use one of {known} (settings.PMO_TEXT_LIMITS)."
 
 NOTE = "note"
@@ -91,6 +100,15 @@ class TextLengthValidator(MaxLengthValidator):
         return hash((self.limit_value, self.label))
 
 
+class TextFormField(forms.CharField):
+    """A textarea's text with each line break as one character (the browser sends CR LF but
+    counts one character towards ``maxlength``), so the page and the limit agree."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def bound_form_field(field: forms.CharField, *, limit: int, label: str) -> forms.CharField:
     """A form's text field bounded like the model field it fills: ``maxlength`` on its widget,
     the limit in its help text, over-long text refused with ``TEXT_TOO_LONG``."""
@@ -130,6 +148,7 @@ class BoundedTextField(models.TextField):
         return [*self.default_validators, *self._validators, TextLengthValidator(self.max_length, self.label)]
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("form_class", TextFormField)
         field = super().formfield(**kwargs)
         return bound_form_field(field, limit=self.max_length, label=str(kwargs.get("label") or self.label))
 
@@ -138,3 +157,91 @@ def model_text_form_field(model: type[models.Model], name: str, **kwargs: Any) -
     """The form field for a model's text field ``name`` (its limit included), for a form that
     declares the field itself (a workflow's note, which the service stores in that field)."""
     return model._meta.get_field(name).formfield(**kwargs)
+
+
+def shorten_over_long_text(
+    app_label: str, fields: Mapping[str, Mapping[str, str]]
+) -> Callable[[Any, Any], None]:
+    """A data migration's step (``migrations.RunPython``): text stored before the limits existed
+    that is longer than its field's limit is cut to the limit, ending with ``SHORTENED_ON_UPGRADE``,
+    so that the record can be saved again (``full_clean`` would refuse it). Nothing is lost: the
+    history keeps the full text (an entry holding it is written first where the history has
+    none) and gains an entry for the change, by the system, giving ``UPGRADE_REASON``.
+
+    ``fields``: model name → {field name → limit name}, as the models stood when the migration
+    was written."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        for model_name, limits in fields.items():
+            model = apps.get_model(app_label, model_name)
+            lengths = {f"_length_{name}": Length(name) for name in limits}
+            over = models.Q()
+            for name, limit in limits.items():
+                over |= models.Q(**{f"_length_{name}__gt": text_limit(limit)})
+            for record in model._default_manager.annotate(**lengths).filter(over).order_by("pk"):
+                _shorten_record(apps, app_label, model, record, limits)
+
+    return run
+
+
+def _shorten_record(apps: Any, app_label: str, model: Any, record: Any, limits: Mapping[str, str]) -> None:
+    history = _history_model(apps, app_label, model)
+    now = timezone.now()
+    if history is not None and not _history_holds(history, record, limits):
+        _write_history(apps, app_label, history, model, record, now, FULL_TEXT_REASON)
+    changed = {}
+    for name, limit_name in limits.items():
+        text, limit = getattr(record, name) or "", text_limit(limit_name)
+        if len(text) > limit:
+            mark = SHORTENED_ON_UPGRADE.format(limit=limit, length=len(text))
+            changed[name] = text[: limit - len(mark)] + mark
+    field_names = {f.name for f in model._meta.concrete_fields}
+    if "version" in field_names:
+        changed["version"] = record.version + 1
+    if "updated_at" in field_names:
+        changed["updated_at"] = now
+    model._default_manager.filter(pk=record.pk).update(**changed)
+    for name, value in changed.items():
+        setattr(record, name, value)
+    if history is not None:
+        names = ", ".join(str(model._meta.get_field(n).verbose_name) for n in limits if n in changed)
+        _write_history(apps, app_label, history, model, record, now, UPGRADE_REASON.format(fields=names))
+
+
+def _history_model(apps: Any, app_label: str, model: Any) -> Any:
+    try:
+        return apps.get_model(app_label, f"Historical{model.__name__}")
+    except LookupError:
+        return None
+
+
+def _history_holds(history: Any, record: Any, limits: Mapping[str, str]) -> bool:
+    """Whether the record's latest history entry keeps its text as it is now."""
+    latest = history._default_manager.filter(id=record.pk).order_by("-history_date", "-history_id").first()
+    return latest is not None and all(getattr(latest, n) == getattr(record, n) for n in limits)
+
+
+def _write_history(
+    apps: Any, app_label: str, history: Any, model: Any, record: Any, when: Any, reason: str
+) -> None:
+    """A history entry of the record as it is now (with its many-to-many links), by the system."""
+    values = {f.attname: getattr(record, f.attname) for f in model._meta.concrete_fields}
+    entry = history._default_manager.create(
+        **values, history_date=when, history_type="~", history_change_reason=reason[:100], history_user=None
+    )
+    for through in apps.get_app_config(app_label).get_models():
+        prefix = f"{history.__name__}_"
+        if not through.__name__.startswith(prefix):
+            continue
+        relation = model._meta.get_field(through.__name__[len(prefix) :])
+        source = next(f for f in through._meta.concrete_fields if f.is_relation and f.related_model is model)
+        target = next(
+            f
+            for f in through._meta.concrete_fields
+            if f.is_relation and f.related_model is relation.related_model and f is not source
+        )
+        links = relation.remote_field.through._default_manager.filter(**{source.attname: record.pk})
+        through._default_manager.bulk_create(
+            through(history=entry, id=pk, **{source.attname: record.pk, target.attname: target_pk})
+            for pk, target_pk in links.values_list("pk", target.attname)
+        )

@@ -200,3 +200,11 @@ def test_a_10_mb_body_is_refused_before_it_reaches_a_text_field(make_user):
     assert response.json() == {"message": BODY_TOO_BIG.format(limit=2 * 1024 * 1024), "fields": {}}
     portfolio.refresh_from_db()
     assert (portfolio.version, portfolio.description) == (1, "")
+
+
+def test_line_breaks_count_once_as_the_browser_counts_them():
+    form_field = Notification._meta.get_field("body").formfield()
+
+    text = "line\r\n" * 1_999 + "end"  # 9,998 characters as the browser counts them, 11,997 as sent
+
+    assert form_field.clean(text) == "line\n" * 1_999 + "end"
