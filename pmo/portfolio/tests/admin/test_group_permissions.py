@@ -1,5 +1,5 @@
 """Model permissions ticked on a group in the admin add nothing: who may do what comes from the
-roles alone (``rules``), in the admin, the API and the services (ADR 0019)."""
+roles alone (``rules``), in the admin, the API and the services (ADR 0023)."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
