@@ -4,6 +4,8 @@ The guard tests read every model of every pmo app (history models included), so 
 unbounded text field, an unbounded JSON or binary field, or a CharField as long as a document
 fails here until it is given a limit."""
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -22,6 +24,7 @@ from pmo.core.text_limits import (
     LIMIT_HELP,
     NOTE,
     SHORTENED,
+    SHORTENED_ON_UPGRADE,
     TEXT_TOO_LONG,
     BoundedTextField,
     shorten,
@@ -208,3 +211,16 @@ def test_line_breaks_count_once_as_the_browser_counts_them():
     text = "line\r\n" * 1_999 + "end"  # 9,998 characters as the browser counts them, 11,997 as sent
 
     assert form_field.clean(text) == "line\n" * 1_999 + "end"
+
+
+def test_a_notification_stored_before_the_limits_is_shortened_on_upgrade(make_user):
+    migration = importlib.import_module("pmo.core.migrations.0006_shorten_over_long_text")
+    user = make_user()
+    notify(recipients=[user], key="old", subject="Old", body="short")
+    Notification.objects.filter(recipient=user).update(body="n" * 30_000)
+
+    migration.shorten_over_long_text("core", migration.FIELDS)(apps, None)
+
+    body = Notification.objects.get(recipient=user).body
+    assert len(body) == 10_000
+    assert body.endswith(SHORTENED_ON_UPGRADE.format(limit=10_000, length=30_000))
