@@ -47,6 +47,7 @@ MIGRATION_DATA = (
     ("pmo.core.migrations.0002_role_groups", "create_groups"),
     ("pmo.portfolio.migrations.0002_default_lifecycle", "create_stages"),
     ("pmo.reporting.migrations.0002_defaults", "create_defaults"),
+    ("pmo.reporting.migrations.0008_tolerance_direction", "default_directions"),
 )
 
 

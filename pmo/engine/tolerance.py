@@ -4,6 +4,10 @@ Each dimension of a project (time, cost, scope, quality, risk, benefits) has a b
 forecast and a tolerance (an absolute allowance and/or a percentage of the baseline). The result
 says *within*, *forecast to breach* (more than a warning share of the tolerance used) or
 *breached*, with the numbers that prove it. Dates are compared in days.
+
+A tolerance counts deviation one way (over: later, dearer; under: fewer benefits) or both ways;
+its ``sign`` says which (+, - or ±), and the explanation shows it, so what a page shows is what
+the engine judged.
 """
 
 from collections.abc import Iterable
@@ -34,7 +38,11 @@ class Direction(StrEnum):
 
     OVER = "over"  # later, dearer: time and cost
     UNDER = "under"  # smaller: benefits
-    EITHER = "either"
+    EITHER = "either"  # both ways: early or late, under or over
+
+
+# How a tolerance's allowance is written, by the deviation it counts: +28 days, -£5,000, ±10%.
+SIGNS = {Direction.OVER: "+", Direction.UNDER: "-", Direction.EITHER: "±"}
 
 
 class Status(StrEnum):
@@ -58,6 +66,11 @@ class Tolerance:
             if value is not None and value < 0:
                 raise ValueError(NEGATIVE_ALLOWANCE.format(value=value))
 
+    @property
+    def sign(self) -> str:
+        """+ (over only), - (under only) or ± (both ways)."""
+        return SIGNS[self.direction]
+
     def allowance(self, baseline: Decimal) -> Decimal:
         """The deviation allowed from ``baseline``."""
         candidates = []
@@ -79,19 +92,21 @@ class Assessment:
     variance: Decimal  # forecast - baseline
     allowance: Decimal
     used: Decimal  # share of the allowance used by the deviation that counts (1 = all; ∞ if none allowed)
+    direction: Direction = Direction.OVER  # the deviation that counted
 
     @property
     def explanation(self) -> str:
         share = f"{self.used * HUNDRED:.0f}%" if self.allowance else "all"
         verdict = self.status.value.replace("_", " ")
+        sign = SIGNS[self.direction]
         if self.dimension is Dimension.TIME:
             return (
                 f"time: forecast finish {self.variance:+,} days against the baseline; tolerance "
-                f"{self.allowance:,} days, {share} used — {verdict}"
+                f"{sign}{self.allowance:,} days, {share} used — {verdict}"
             )
         return (
             f"{self.dimension.value}: forecast {self.forecast:,} against baseline {self.baseline:,}, "
-            f"a variance of {self.variance:+,}; tolerance {self.allowance:,}, {share} used — {verdict}"
+            f"a variance of {self.variance:+,}; tolerance {sign}{self.allowance:,}, {share} used — {verdict}"
         )
 
 
@@ -126,19 +141,25 @@ def assess(
         status = Status.FORECAST_TO_BREACH
     else:
         status = Status.WITHIN
-    return Assessment(dimension, status, base, fore, variance, allowance, used)
+    return Assessment(dimension, status, base, fore, variance, allowance, used, tolerance.direction)
 
 
 def assess_finish(
-    *, baseline: date, forecast: date, tolerance_days: int, warning: Decimal = Decimal("0.8")
+    *,
+    baseline: date,
+    forecast: date,
+    tolerance_days: int,
+    warning: Decimal = Decimal("0.8"),
+    direction: Direction = Direction.OVER,
 ) -> Assessment:
     """Time tolerance on a finish date: later than the baseline by more than ``tolerance_days``
-    is a breach. Figures are in days from the baseline finish."""
+    is a breach (or earlier, too, when ``direction`` is both ways). Figures are in days from the
+    baseline finish."""
     return assess(
         Dimension.TIME,
         baseline=0,
         forecast=(forecast - baseline).days,
-        tolerance=Tolerance(absolute=Decimal(tolerance_days)),
+        tolerance=Tolerance(absolute=Decimal(tolerance_days), direction=direction),
         warning=warning,
     )
 

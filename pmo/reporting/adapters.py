@@ -4,20 +4,9 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from pmo.engine.tolerance import Assessment, Dimension, Direction, Tolerance, assess
+from pmo.engine.tolerance import Assessment, Dimension, Tolerance, assess
 from pmo.reporting.models import Baseline, HighlightReport, ToleranceDefault
 from pmo.reporting.models import Tolerance as ToleranceRow
-
-# Which way a deviation counts against each dimension: later and dearer, more or less scope,
-# more quality criteria or high risks at risk, fewer benefits.
-DIRECTIONS = {
-    Dimension.TIME: Direction.OVER,
-    Dimension.COST: Direction.OVER,
-    Dimension.SCOPE: Direction.EITHER,
-    Dimension.QUALITY: Direction.OVER,
-    Dimension.RISK: Direction.OVER,
-    Dimension.BENEFITS: Direction.UNDER,
-}
 
 
 def _days(baseline: date, forecast: date) -> Decimal:
@@ -50,7 +39,8 @@ def _tidy(value: Decimal | None) -> Decimal | None:
 
 
 def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> Tolerance | None:
-    """A stored tolerance as the engine's.
+    """A stored tolerance as the engine's, counting the deviation its direction says (the
+    dimension's worse way only, or both ways).
 
     A time percentage is of the planned duration (start to baseline finish), so it becomes days;
     without a planned start it cannot count. Scope is measured in percent of the baseline scope,
@@ -70,7 +60,7 @@ def to_engine(row: ToleranceRow | ToleranceDefault, *, baseline: Baseline) -> To
         if not candidates:
             return None
         absolute, percent = min(candidates), None
-    return Tolerance(absolute=_tidy(absolute), percent=percent, direction=DIRECTIONS[dimension])
+    return Tolerance(absolute=_tidy(absolute), percent=percent, direction=row.engine_direction)
 
 
 def assess_project(

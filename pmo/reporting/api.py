@@ -335,12 +335,22 @@ class BaselineFilter(ProjectRecordFilter):
 # Tolerances --------------------------------------------------------------------------------
 
 
+SIGN_HELP = "How the allowance counts: + over only, - under only (benefits), ± both ways."
+DIRECTION_KWARGS = {
+    "required": False,
+    "help_text": "one_way: only a deviation for the worse counts (later, dearer, more scope, fewer "
+    "benefits); both: an early finish, an underspend or less scope beyond the allowance counts too. "
+    "Left out: unchanged, or for a new tolerance the dimension's usual way (both for time, cost "
+    "and scope; one way for quality, risk and benefits).",
+}
+
 class ToleranceSerializer(ProjectRecordSerializer):
     """A project's own tolerance for one dimension (``unit`` says what ``absolute`` counts),
     overriding the defaults. At least one of ``absolute`` and ``percent``."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:tolerance-detail")
     unit = serializers.SerializerMethodField()
+    sign = serializers.CharField(read_only=True, help_text=SIGN_HELP)
 
     class Meta:
         model = Tolerance
@@ -354,11 +364,13 @@ class ToleranceSerializer(ProjectRecordSerializer):
             "unit",
             "absolute",
             "percent",
+            "direction",
+            "sign",
             "version",
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE}
+        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE, "direction": DIRECTION_KWARGS}
 
     def get_unit(self, row: Tolerance | ToleranceDefault) -> str:
         return TOLERANCE_UNITS[ToleranceDimension(row.dimension)]
@@ -388,6 +400,7 @@ class ToleranceDefaultSerializer(VersionedSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:tolerance-default-detail")
     portfolio_name = _name_of("portfolio", nullable=True)
     unit = serializers.SerializerMethodField()
+    sign = serializers.CharField(read_only=True, help_text=SIGN_HELP)
 
     class Meta:
         model = ToleranceDefault
@@ -401,12 +414,14 @@ class ToleranceDefaultSerializer(VersionedSerializer):
             "portfolio_name",
             "absolute",
             "percent",
+            "direction",
+            "sign",
             "version",
             "created_at",
             "updated_at",
         ]
         validators: ClassVar[list[Any]] = []  # the viewset says which default already exists
-        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE}
+        extra_kwargs = {"absolute": NOT_NEGATIVE, "percent": NOT_NEGATIVE, "direction": DIRECTION_KWARGS}
 
     def get_unit(self, row: ToleranceDefault) -> str:
         return TOLERANCE_UNITS[ToleranceDimension(row.dimension)]
@@ -426,6 +441,8 @@ class EffectiveToleranceSerializer(serializers.Serializer):
     unit = serializers.CharField()
     absolute = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    direction = serializers.ChoiceField(choices=ToleranceDirection.choices)
+    sign = serializers.CharField(help_text=SIGN_HELP)
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[
             ("project", "The project's own"),
@@ -929,6 +946,8 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
                     "unit": TOLERANCE_UNITS[ToleranceDimension(dimension)],
                     "absolute": row.absolute,
                     "percent": row.percent,
+                    "direction": row.direction,
+                    "sign": row.sign,
                     "source": source,
                     "tolerance": row.pk if own else None,
                     "default": None if own else row.pk,
@@ -958,6 +977,7 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
             dimension=fields["dimension"],
             absolute=fields.get("absolute"),
             percent=fields.get("percent"),
+            direction=fields.get("direction"),
         )
         return self._represent(tolerance, status_code=status.HTTP_201_CREATED)
 
@@ -973,6 +993,7 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
             dimension=ToleranceDimension(instance.dimension),
             absolute=fields.get("absolute", kept.absolute),
             percent=fields.get("percent", kept.percent),
+            direction=fields.get("direction"),
             expected_version=version,
         )
         return self._represent(tolerance)
@@ -1056,6 +1077,7 @@ class ToleranceDefaultViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
             percent=fields.get("percent"),
             size_tier=tier,
             portfolio=portfolio,
+            direction=fields.get("direction"),
         )
         return self._represent(default, status_code=status.HTTP_201_CREATED)
 

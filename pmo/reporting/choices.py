@@ -86,6 +86,27 @@ TOLERANCE_UNITS = {
 }
 
 
+class ToleranceDirection(models.TextChoices):
+    """Which deviation from the baseline a tolerance counts."""
+
+    ONE_WAY = "one_way", "One way: only a deviation for the worse"
+    BOTH = "both", "Both ways (±): early or under counts as well as late or over"
+
+
+# A tolerance's direction unless the PMO chooses: both ways where the figure can move either way
+# and a PMO wants to hear of both (an early finish or an underspend beyond tolerance means the
+# plan no longer holds, as PRINCE2's ± tolerances say); one way where only one way is news
+# (counts from zero cannot fall below it; more benefits than planned is no exception).
+DEFAULT_DIRECTIONS = {
+    ToleranceDimension.TIME: ToleranceDirection.BOTH,
+    ToleranceDimension.COST: ToleranceDirection.BOTH,
+    ToleranceDimension.SCOPE: ToleranceDirection.BOTH,
+    ToleranceDimension.QUALITY: ToleranceDirection.ONE_WAY,
+    ToleranceDimension.RISK: ToleranceDirection.ONE_WAY,
+    ToleranceDimension.BENEFITS: ToleranceDirection.ONE_WAY,
+}
+
+
 class ToleranceState(models.TextChoices):
     WITHIN = "within", "Within tolerance"
     FORECAST_TO_BREACH = "forecast_to_breach", "Forecast to breach"

@@ -252,6 +252,22 @@ class BaselineForm(forms.Form):
     )
 
 
+DIRECTION_HELP = (
+    "One way counts only a deviation for the worse (later, dearer, more scope, fewer benefits); "
+    "both ways (±) counts an early finish, an underspend or less scope beyond the allowance too. "
+    "Left blank: as it is, or the dimension's usual way for a new tolerance."
+)
+
+
+def _direction_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Counts",
+        choices=[("", "—"), *ToleranceDirection.choices],
+        required=False,
+        help_text=DIRECTION_HELP,
+    )
+
+
 class ToleranceForm(VersionedForm):
     """A project's own tolerance for one dimension."""
 
@@ -262,6 +278,7 @@ class ToleranceForm(VersionedForm):
     percent = forms.DecimalField(
         label="Percentage of baseline", min_value=0, max_digits=6, decimal_places=2, required=False
     )
+    direction = _direction_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -283,6 +300,14 @@ def _percent_field() -> forms.DecimalField:
 class ToleranceDefaultForm(VersionedForm):
     absolute = _absolute_field()
     percent = _percent_field()
+    direction = _direction_field()
+
+    def values(self) -> dict[str, Any]:
+        """A direction left blank stays as it is."""
+        values = super().values()
+        if not values.get("direction"):
+            values.pop("direction", None)
+        return values
 
 
 class PortfolioDefaultForm(forms.Form):
@@ -292,6 +317,7 @@ class PortfolioDefaultForm(forms.Form):
     dimension = forms.ChoiceField(choices=ToleranceDimension.choices)
     absolute = _absolute_field()
     percent = _percent_field()
+    direction = _direction_field()
 
 
 class SettingsForm(VersionedModelForm):

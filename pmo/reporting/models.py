@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
 from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
+from pmo.engine.tolerance import SIGNS, Direction
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.models import Portfolio, Project
 from pmo.reporting.choices import (
@@ -27,6 +28,7 @@ from pmo.reporting.choices import (
     ReportStatus,
     StatusScale,
     ToleranceDimension,
+    ToleranceDirection,
     ToleranceState,
 )
 
@@ -43,6 +45,11 @@ COUNT_NOT_PERCENT = (
 )
 # Dimensions measured as a count from a baseline of zero, where a percentage means nothing.
 COUNTED_DIMENSIONS = (ToleranceDimension.QUALITY, ToleranceDimension.RISK)
+# The deviation for the worse, which a one-way tolerance counts: later, dearer, more scope
+# (creep), more acceptance criteria at risk, more open high risks; fewer benefits.
+WORSE_WAY = dict.fromkeys(ToleranceDimension, Direction.OVER) | {
+    ToleranceDimension.BENEFITS: Direction.UNDER
+}
 
 not_negative = [MinValueValidator(Decimal(0), NEGATIVE_AMOUNT)]
 
@@ -314,9 +321,28 @@ class ToleranceBase(DomainModel):
         max_digits=6,
         decimal_places=2,
     )
+    direction = models.CharField(
+        max_length=10,
+        choices=ToleranceDirection.choices,
+        default=ToleranceDirection.BOTH,
+        help_text="One way counts only a deviation for the worse (later, dearer, fewer benefits); "
+        "both ways counts an early finish or an underspend beyond the allowance too.",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def engine_direction(self) -> Direction:
+        """The deviation the tolerance engine counts for this tolerance."""
+        if self.direction == ToleranceDirection.BOTH:
+            return Direction.EITHER
+        return WORSE_WAY[ToleranceDimension(self.dimension)]
+
+    @property
+    def sign(self) -> str:
+        """How its allowance is written: +28 days (over only), -£5,000 (under only), ±10%."""
+        return SIGNS[self.engine_direction]
 
     def clean(self) -> None:
         if self.absolute is None and self.percent is None:

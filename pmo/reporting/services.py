@@ -42,6 +42,7 @@ from pmo.raid.services import raid_item_create
 from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
 from pmo.reporting.choices import (
+    DEFAULT_DIRECTIONS,
     FROZEN_REPORT_STATES,
     HANDED_IN_STATES,
     RAG_RATINGS,
@@ -54,6 +55,7 @@ from pmo.reporting.choices import (
     ReportStatus,
     StatusScale,
     ToleranceDimension,
+    ToleranceDirection,
 )
 from pmo.reporting.evidence import current_baseline_ids, latest_report_ids, register_high_risks
 from pmo.reporting.models import (
@@ -148,7 +150,9 @@ SETTINGS_FIELDS = (
     "stale_report_days",
 )
 SETTINGS_EDITABLE_FIELDS = frozenset(SETTINGS_FIELDS)
-TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset({"dimension", "absolute", "percent", "size_tier", "portfolio"})
+TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset(
+    {"dimension", "absolute", "percent", "direction", "size_tier", "portfolio"}
+)
 # E-mail that could not be sent is retried for this long, then left in the app only.
 EMAIL_RETRY_DAYS = 7
 
@@ -723,14 +727,18 @@ def tolerance_set(
     dimension: ToleranceDimension,
     absolute: Decimal | None,
     percent: Decimal | None,
+    direction: ToleranceDirection | str | None = None,
     expected_version: int | None = None,
 ) -> Tolerance:
     """Give the project its own tolerance for one dimension (replacing the default), then
-    re-evaluate."""
+    re-evaluate. Without a ``direction`` an existing tolerance keeps its own and a new one
+    takes the dimension's default (``DEFAULT_DIRECTIONS``)."""
     if actor is not None:
         ensure_can(actor, "reporting.add_tolerance", project, action=f"set tolerances for {project}")
     existing = Tolerance.objects.filter(project=project, dimension=dimension).first()
-    fields = {"absolute": absolute, "percent": percent}
+    if not direction:
+        direction = existing.direction if existing else default_direction(dimension)
+    fields = {"absolute": absolute, "percent": percent, "direction": direction}
     if existing is None:
         row = record_create(
             model=Tolerance,
@@ -752,6 +760,15 @@ def tolerance_clear(*, actor: User | None, tolerance: Tolerance, expected_versio
     tolerances_evaluate(project=project)
 
 
+def default_direction(dimension: str) -> str:
+    """The direction a new tolerance for ``dimension`` takes unless one is given (an unknown
+    dimension is left for the model's validation to name)."""
+    try:
+        return DEFAULT_DIRECTIONS[ToleranceDimension(dimension)]
+    except ValueError:
+        return ToleranceDirection.BOTH
+
+
 def _projects_under(defaults: Iterable[ToleranceDefault]) -> list[Project]:
     """The active projects a default tolerance can apply to."""
     scope = Q(pk__in=[])
@@ -771,6 +788,7 @@ def tolerance_default_create(
     percent: Decimal | None,
     size_tier: str = "",
     portfolio: Portfolio | None = None,
+    direction: ToleranceDirection | str | None = None,
 ) -> ToleranceDefault:
     """Add a default tolerance for a size tier or a portfolio (PMO head); the projects it
     applies to are re-evaluated."""
@@ -781,6 +799,7 @@ def tolerance_default_create(
             "dimension": dimension,
             "absolute": absolute,
             "percent": percent,
+            "direction": direction or default_direction(dimension),
             "size_tier": size_tier,
             "portfolio": portfolio,
         },

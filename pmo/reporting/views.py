@@ -286,7 +286,8 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
             return saved
     elif editing is not None and can_change:
         form = ToleranceDefaultForm(
-            initial={"absolute": editing.absolute, "percent": editing.percent}, record=editing
+            initial={name: getattr(editing, name) for name in ("absolute", "percent", "direction")},
+            record=editing,
         )
     rows = [
         {
@@ -821,6 +822,7 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
                         dimension=dimension,
                         absolute=bound.cleaned_data["absolute"],
                         percent=bound.cleaned_data["percent"],
+                        direction=bound.cleaned_data["direction"] or None,
                         expected_version=bound.cleaned_data["version"],
                     )
                     done = TOLERANCE_SAVED.format(dimension=label)
@@ -845,6 +847,7 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
                     "dimension": dimension.value,
                     "absolute": source.absolute if source else None,
                     "percent": source.percent if source else None,
+                    "direction": source.direction if source else services.default_direction(dimension),
                     "version": mine.version if mine else None,
                 },
                 auto_id=tolerance_field_id(dimension.value),

@@ -47,7 +47,7 @@ def test_the_figures_prove_the_verdict():
     assert (result.variance, result.allowance, result.used) == (150_000, 100_000, Decimal("1.5"))
     assert result.explanation == (
         "cost: forecast 1,150,000 against baseline 1,000,000, a variance of +150,000; "
-        "tolerance 100,000, 150% used — breached"
+        "tolerance +100,000, 150% used — breached"
     )
 
 
@@ -74,7 +74,7 @@ def test_a_finish_four_weeks_late_against_four_weeks_tolerance_is_forecast_to_br
     assert on_edge.status is Status.FORECAST_TO_BREACH
     assert over.status is Status.BREACHED
     assert over.explanation == (
-        "time: forecast finish +29 days against the baseline; tolerance 28 days, 104% used — breached"
+        "time: forecast finish +29 days against the baseline; tolerance +28 days, 104% used — breached"
     )
 
 
@@ -124,3 +124,84 @@ def test_breached_exactly_when_the_overrun_exceeds_the_allowance(baseline, forec
     result = assess(Dimension.COST, baseline=baseline, forecast=forecast, tolerance=tolerance)
     assert (result.status is Status.BREACHED) == (forecast - baseline > baseline * percent / 100)
     assert result.variance == forecast - baseline
+
+
+# Direction: over only, under only, or both ways ---------------------------------------------------
+
+ORDER = [Status.WITHIN, Status.FORECAST_TO_BREACH, Status.BREACHED]
+BOTH_WAYS = Tolerance(absolute=Decimal(52_500), direction=Direction.EITHER)
+
+
+def test_both_ways_an_underspend_beyond_the_tolerance_is_a_breach():
+    under = assess(Dimension.COST, baseline=525_000, forecast=467_000, tolerance=BOTH_WAYS)
+    over_only = assess(
+        Dimension.COST, baseline=525_000, forecast=467_000, tolerance=Tolerance(absolute=Decimal(52_500))
+    )
+
+    assert (under.status, over_only.status) == (Status.BREACHED, Status.WITHIN)
+    assert under.explanation == (
+        "cost: forecast 467,000 against baseline 525,000, a variance of -58,000; "
+        "tolerance ±52,500, 110% used — breached"
+    )
+
+
+def test_both_ways_a_finish_fifty_days_early_breaches_four_weeks():
+    base = date(2028, 2, 18)
+
+    early = assess_finish(
+        baseline=base, forecast=base - timedelta(days=50), tolerance_days=28, direction=Direction.EITHER
+    )
+    late_only = assess_finish(baseline=base, forecast=base - timedelta(days=50), tolerance_days=28)
+
+    assert (early.status, late_only.status) == (Status.BREACHED, Status.WITHIN)
+    assert early.explanation == (
+        "time: forecast finish -50 days against the baseline; tolerance ±28 days, 179% used — breached"
+    )
+
+
+@pytest.mark.parametrize(
+    ("direction", "sign"), [(Direction.OVER, "+"), (Direction.UNDER, "-"), (Direction.EITHER, "±")]
+)
+def test_the_sign_says_which_way_the_tolerance_counts(direction, sign):
+    assert Tolerance(absolute=Decimal(1), direction=direction).sign == sign
+
+
+tolerances = st.builds(
+    Tolerance,
+    absolute=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**7, places=2)),
+    percent=st.integers(min_value=0, max_value=50).map(Decimal),
+)
+
+
+@given(baseline=money, deviation=money, tolerance=tolerances)
+def test_both_ways_is_symmetric_about_the_baseline(baseline, deviation, tolerance):
+    both = Tolerance(absolute=tolerance.absolute, percent=tolerance.percent, direction=Direction.EITHER)
+    above = assess(Dimension.COST, baseline=baseline, forecast=baseline + deviation, tolerance=both)
+    below = assess(Dimension.COST, baseline=baseline, forecast=baseline - deviation, tolerance=both)
+    assert above.status is below.status
+    assert above.used == below.used
+
+
+@given(baseline=money, forecast=money, tolerance=tolerances)
+def test_both_ways_judges_the_worse_of_over_only_and_under_only(baseline, forecast, tolerance):
+    def judged(direction: Direction) -> Status:
+        one = Tolerance(absolute=tolerance.absolute, percent=tolerance.percent, direction=direction)
+        return assess(Dimension.COST, baseline=baseline, forecast=forecast, tolerance=one).status
+
+    over, under, both = judged(Direction.OVER), judged(Direction.UNDER), judged(Direction.EITHER)
+    assert both is max(over, under, key=ORDER.index)
+    assert Status.WITHIN in (over, under)  # one side of the baseline never counts one way
+
+
+@given(baseline=money, forecast=money, tolerance=tolerances)
+def test_one_way_never_counts_a_deviation_the_other_way(baseline, forecast, tolerance):
+    over = Tolerance(absolute=tolerance.absolute, percent=tolerance.percent, direction=Direction.OVER)
+    under = Tolerance(absolute=tolerance.absolute, percent=tolerance.percent, direction=Direction.UNDER)
+    if forecast <= baseline:
+        assert assess(Dimension.COST, baseline=baseline, forecast=forecast, tolerance=over).status is (
+            Status.WITHIN
+        )
+    if forecast >= baseline:
+        assert assess(Dimension.COST, baseline=baseline, forecast=forecast, tolerance=under).status is (
+            Status.WITHIN
+        )

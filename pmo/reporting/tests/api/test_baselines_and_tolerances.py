@@ -171,6 +171,7 @@ def test_a_second_tolerance_for_the_same_dimension_is_refused(client_for, cycle)
         ({"percent": "-1"}, "percent", NEGATIVE_AMOUNT),
         ({}, "non_field_errors", NEEDS_ALLOWANCE),
         ({"dimension": "mood", "absolute": "1"}, "dimension", '"mood" is not a valid choice.'),
+        ({"absolute": "1", "direction": "sideways"}, "direction", '"sideways" is not a valid choice.'),
     ],
 )
 def test_bad_tolerances_are_refused(client_for, cycle, body, field, message):
@@ -373,6 +374,8 @@ def test_the_effective_tolerances_say_where_each_comes_from(client_for, cycle):
         "unit": "days",
         "absolute": "7.00",
         "percent": None,
+        "direction": "both",
+        "sign": "±",
         "source": "project",
         "tolerance": own.pk,
         "default": None,
@@ -383,6 +386,7 @@ def test_the_effective_tolerances_say_where_each_comes_from(client_for, cycle):
         "3.00",
     )
     assert (rows["benefits"]["source"], rows["benefits"]["default"]) == ("size_tier", tier_benefits.pk)
+    assert (rows["benefits"]["direction"], rows["benefits"]["sign"]) == ("one_way", "-")
 
 
 def test_the_effective_tolerances_need_a_visible_project(client_for, cycle):
@@ -395,3 +399,47 @@ def test_the_effective_tolerances_need_a_visible_project(client_for, cycle):
     assert missing.json()["fields"] == {"project": [PROJECT_CODE_REQUIRED]}
     assert hidden.status_code == 404
     assert client_for(cycle.head).get(f"{TOLERANCES}effective/?project=SEC-1").status_code == 200
+
+
+def test_a_tolerance_counts_one_way_or_both_and_says_so_by_its_sign(client_for, cycle, draft):
+    services.highlight_report_update(
+        actor=cycle.pm,
+        report=draft,
+        fields={"forecast_finish": dt.date(2026, 10, 1)},  # 78 days before the baseline finish
+        expected_version=draft.version,
+    )
+    services.highlight_report_submit(actor=cycle.pm, report=draft, expected_version=draft.version)
+    client = client_for(cycle.officer)
+
+    one_way = client.post(
+        TOLERANCES,
+        {"project": "OWN-1", "dimension": "time", "absolute": "30", "direction": "one_way"},
+        format="json",
+    )
+    within = client.get(f"{CHECKS}?project=OWN-1&dimension=time").json()["results"][0]
+    both = client.patch(
+        f"{TOLERANCES}{one_way.json()['id']}/", {"version": 1, "direction": "both"}, format="json"
+    )
+    breached = client.get(f"{CHECKS}?project=OWN-1&dimension=time").json()["results"][0]
+
+    assert one_way.status_code == 201, one_way.json()
+    assert (one_way.json()["direction"], one_way.json()["sign"]) == ("one_way", "+")
+    assert within["status"] == "within" and "tolerance +30 days" in within["explanation"]
+    assert (both.json()["direction"], both.json()["sign"], both.json()["absolute"]) == ("both", "±", "30.00")
+    assert breached["status"] == "breached" and "tolerance ±30 days" in breached["explanation"]
+
+
+def test_a_default_tolerance_says_which_way_it_counts(client_for, cycle):
+    default = ToleranceDefault.objects.get(
+        portfolio=None, size_tier=cycle.own.size_tier, dimension="benefits"
+    )
+    client = client_for(cycle.head)
+
+    shown = client.get(f"{DEFAULTS}{default.pk}/").json()
+    changed = client.patch(
+        f"{DEFAULTS}{default.pk}/", {"version": default.version, "direction": "both"}, format="json"
+    )
+
+    assert (shown["direction"], shown["sign"]) == ("one_way", "-")
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["direction"], changed.json()["sign"]) == ("both", "±")

@@ -68,7 +68,7 @@ def test_a_breach_raises_an_exception_and_asks_the_pm_for_a_report(cast):
     assert exception.raised_from == report
     assert exception.report_due == timezone.localdate() + dt.timedelta(days=10)
     assert (
-        "time: forecast finish +45 days against the baseline; tolerance 28 days" in exception.breach_summary
+        "time: forecast finish +45 days against the baseline; tolerance ±28 days" in exception.breach_summary
     )
     assert [h.history_change_reason for h in exception.history.order_by("history_date")] == [
         "Raised automatically: forecast beyond tolerance",
@@ -267,7 +267,7 @@ def test_a_new_baseline_decision_records_the_next_version_in_the_exceptions_hist
         decision=ExceptionDecision.NEW_BASELINE,
         notes="Re-tender approved.",
         baseline={
-            "finish": dt.date(2027, 2, 26),
+            "finish": dt.date(2027, 2, 5),  # the forecast (1 Feb 2027) within ±28 days
             "budget_at_completion": Decimal(260000),
             "milestones": [("Go live", dt.date(2027, 2, 1))],
         },

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.reporting import services
-from pmo.reporting.choices import ToleranceDimension, ToleranceState
+from pmo.reporting.choices import ToleranceDimension, ToleranceDirection, ToleranceState
 from pmo.reporting.models import (
     NEEDS_ALLOWANCE,
     NEGATIVE_AMOUNT,
@@ -66,7 +66,7 @@ def test_forecast_to_breach_raises_no_exception_and_says_why(cast):
     check = time_check()
     assert check.status == ToleranceState.FORECAST_TO_BREACH
     assert check.explanation == (
-        "time: forecast finish +25 days against the baseline; tolerance 28 days, 89% used"
+        "time: forecast finish +25 days against the baseline; tolerance ±28 days, 89% used"
         " — forecast to breach"
     )
     assert not ProjectException.objects.exists()
@@ -350,3 +350,121 @@ def test_a_wider_warning_band_rejudges_every_project(cast):
     )
 
     assert time_check().status == ToleranceState.WITHIN
+
+
+# Direction: one way or both ways -------------------------------------------------------------------
+
+
+def test_both_ways_by_default_a_finish_fifty_days_early_is_a_breach(cast):
+    late_by(cast, -50)
+
+    check = time_check()
+    assert check.status == ToleranceState.BREACHED
+    assert check.explanation == (
+        "time: forecast finish -50 days against the baseline; tolerance ±28 days, 179% used — breached"
+    )
+    assert ProjectException.objects.get().dimensions == "time"
+
+
+def test_one_way_a_finish_fifty_days_early_is_within(cast):
+    services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=TIME,
+        absolute=Decimal(28),
+        percent=None,
+        direction=ToleranceDirection.ONE_WAY,
+    )
+
+    late_by(cast, -50)
+
+    check = time_check()
+    assert check.status == ToleranceState.WITHIN
+    assert check.explanation.endswith("tolerance +28 days, 0% used — within")
+    assert not ProjectException.objects.exists()
+
+
+def test_an_underspend_beyond_a_both_ways_cost_tolerance_is_a_breach(cast):
+    services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=ToleranceDimension.COST,
+        absolute=Decimal(52_500),
+        percent=None,
+    )
+
+    baseline(cast, budget_at_completion=Decimal(525_000))
+    submitted(cast, forecast_finish=BASELINE_FINISH, forecast_cost=Decimal(467_000))
+
+    check = ToleranceCheck.objects.get(dimension="cost")
+    assert (check.status, check.allowance) == (ToleranceState.BREACHED, Decimal(52_500))
+    assert "a variance of -58,000.00; tolerance ±52,500" in check.explanation
+
+
+def test_a_tolerance_keeps_its_direction_unless_told(cast):
+    first = services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=TIME,
+        absolute=Decimal(20),
+        percent=None,
+        direction=ToleranceDirection.ONE_WAY,
+    )
+    second = services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=TIME,
+        absolute=Decimal(25),
+        percent=None,
+        expected_version=first.version,
+    )
+
+    assert (second.direction, second.sign, second.absolute) == (ToleranceDirection.ONE_WAY, "+", 25)
+
+
+def test_a_new_tolerance_takes_its_dimensions_usual_direction(cast):
+    benefits = services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=ToleranceDimension.BENEFITS,
+        absolute=None,
+        percent=Decimal(10),
+    )
+    time = services.tolerance_set(
+        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(10), percent=None
+    )
+
+    assert (benefits.direction, benefits.sign) == (ToleranceDirection.ONE_WAY, "-")
+    assert (time.direction, time.sign) == (ToleranceDirection.BOTH, "±")
+
+
+def test_an_unknown_direction_is_refused(cast):
+    with pytest.raises(ValidationError) as error:
+        services.tolerance_set(
+            actor=cast.officer,
+            project=cast.project,
+            dimension=TIME,
+            absolute=Decimal(10),
+            percent=None,
+            direction="sideways",
+        )
+
+    assert error.value.message_dict == {"direction": ["Value 'sideways' is not a valid choice."]}
+    assert not Tolerance.objects.exists()
+
+
+def test_the_seeded_defaults_count_time_cost_and_scope_both_ways():
+    directions = {
+        (d.size_tier, d.dimension): d.direction for d in ToleranceDefault.objects.filter(portfolio=None)
+    }
+
+    assert {
+        direction
+        for (_, dimension), direction in directions.items()
+        if dimension in ("time", "cost", "scope")
+    } == {ToleranceDirection.BOTH}
+    assert {
+        direction
+        for (_, dimension), direction in directions.items()
+        if dimension in ("quality", "risk", "benefits")
+    } == {ToleranceDirection.ONE_WAY}

@@ -131,8 +131,25 @@ def test_the_pmo_gives_the_project_its_own_tolerance_and_clears_it(world):
 
     assert saved.status_code == cleared.status_code == 302
     assert own.absolute == Decimal(60)
-    assert "±60 days This project's own" in page
+    assert "±60 days Both ways (±): early or under counts as well as late or over This project's own" in page
     assert not Tolerance.objects.filter(project=world.project).exists()
+
+
+def test_the_pmo_sets_which_way_a_tolerance_counts_and_the_page_shows_its_sign(world):
+    client = world.client(world.officer)
+    before = text_of(client.get(PAGE + "tolerances/"))
+
+    saved = client.post(
+        PAGE + "tolerances/",
+        {"dimension": "time", "absolute": "60", "percent": "", "direction": "one_way", "action": "set"},
+    )
+    after = text_of(client.get(PAGE + "tolerances/"))
+
+    assert "Time in days ±28 days Both ways (±)" in before
+    assert "Benefits in £ -" in before  # a benefits default counts a shortfall only
+    assert saved.status_code == 302
+    assert Tolerance.objects.get(project=world.project, dimension="time").direction == "one_way"
+    assert "Time in days +60 days One way: only a deviation for the worse This project's own" in after
 
 
 def test_a_tolerance_needs_an_allowance(world):
