@@ -43,6 +43,7 @@ from pmo.reporting.choices import (
     ExceptionStatus,
     ReportStatus,
     ToleranceDimension,
+    ToleranceDirection,
     ToleranceState,
 )
 from pmo.reporting.models import (

@@ -17,6 +17,7 @@ from pmo.reporting.choices import (
     Rating,
     StatusScale,
     ToleranceDimension,
+    ToleranceDirection,
 )
 from pmo.reporting.models import (
     Baseline,
