@@ -444,6 +444,31 @@ class ToleranceCheck(models.Model):
         return self.explanation
 
 
+class ReportToleranceCheck(models.Model):
+    """One dimension's tolerance verdict on a highlight report's forecasts as it stood when the
+    report was submitted: part of the report's snapshot (its history is the report's), written
+    once on submission and never changed, so the report and its PDF show what was true then
+    whatever the baseline or tolerances have become. A draft has none: it shows the live checks."""
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="tolerance_checks")
+    dimension = models.CharField(max_length=10, choices=ToleranceDimension.choices)
+    status = models.CharField(max_length=20, choices=ToleranceState.choices)
+    baseline_value = models.DecimalField(max_digits=16, decimal_places=2)
+    forecast_value = models.DecimalField(max_digits=16, decimal_places=2)
+    allowance = models.DecimalField(max_digits=16, decimal_places=2)
+    used = models.DecimalField("share of tolerance used", max_digits=12, decimal_places=4, null=True)
+    explanation = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["report", "dimension"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "dimension"], name="report_tolerance_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.explanation
+
+
 class ProjectException(DomainModel):
     """A tolerance breach escalated beyond the project manager: the exception, the PM's
     exception report and the sponsor's (or board's) decision. One open exception per project.

@@ -17,8 +17,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from pmo.reporting.choices import Rating, ReportDimension, ToleranceState
-from pmo.reporting.models import Baseline, HighlightReport, ToleranceCheck
-from pmo.reporting.selectors import cited_items
+from pmo.reporting.models import HighlightReport
+from pmo.reporting.selectors import baseline_in_force, cited_items, report_tolerance_checks
 
 NO_RATING = "Not rated"
 
@@ -49,15 +49,6 @@ def _status(label: str, value: str) -> StatusRow:
     return StatusRow(label=label, rating=value or "none", text=text)
 
 
-def _baseline_in_force(report: HighlightReport) -> Baseline | None:
-    """The baseline the report was written against: the newest approved by its submission (the
-    newest now, for a draft)."""
-    baselines = Baseline.objects.filter(project_id=report.project_id).prefetch_related("milestones")
-    if report.submitted_at is not None:
-        baselines = baselines.filter(approved_at__lte=report.submitted_at)
-    return baselines.order_by("-number").first()
-
-
 def _difference(forecast: Decimal | None, baseline: Decimal | None) -> Decimal | None:
     if forecast is None or baseline is None:
         return None
@@ -74,7 +65,7 @@ class CitedRow:
 def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any]:
     """What the PDF shows, worked out here so the template only lays it out. ``site`` (such as
     ``https://pmo.example``) makes the links to cited RAID items absolute."""
-    baseline = _baseline_in_force(report)
+    baseline = baseline_in_force(report)
     baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
     milestones = []
     for milestone in report.milestones.all():
@@ -93,7 +84,7 @@ def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any
         if baseline is not None and report.forecast_finish is not None
         else None
     )
-    checks = list(ToleranceCheck.objects.filter(project_id=report.project_id).order_by("dimension"))
+    checks = report_tolerance_checks(report)
     return {
         "report": report,
         "project": report.project,
@@ -114,6 +105,7 @@ def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any
         ),
         "tolerance_state": report.tolerance_status or "none",
         "checks": checks,
+        "checks_frozen": report.submitted_at is not None,
         "cited": [
             CitedRow(reference, item.title, f"{site}{item.get_absolute_url()}")
             if item is not None

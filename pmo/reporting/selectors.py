@@ -21,7 +21,9 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingPeriod,
     ReportingSettings,
+    ReportToleranceCheck,
     Tolerance,
+    ToleranceCheck,
     ToleranceDefault,
 )
 
@@ -126,6 +128,25 @@ def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
         .prefetch_related("milestones")
     )
     return {b.project_id: b for b in rows}
+
+
+def baseline_in_force(report: HighlightReport) -> Baseline | None:
+    """The baseline a report is judged against, with its milestones: once submitted, the newest
+    approved by then (baselines never change, so this is the one it was judged against); a
+    draft's is the project's newest now."""
+    baselines = Baseline.objects.filter(project_id=report.project_id).prefetch_related("milestones")
+    if report.submitted_at is not None:
+        baselines = baselines.filter(approved_at__lte=report.submitted_at)
+    return baselines.order_by("-number").first()
+
+
+def report_tolerance_checks(report: HighlightReport) -> list[ReportToleranceCheck] | list[ToleranceCheck]:
+    """The tolerance checks a report shows: once submitted, those frozen with it (none when it was
+    submitted with no baseline to judge by, or before reports kept them); a draft, the project's
+    live checks."""
+    if report.submitted_at is not None:
+        return list(ReportToleranceCheck.objects.filter(report=report).order_by("dimension"))
+    return list(ToleranceCheck.objects.filter(project_id=report.project_id).order_by("dimension"))
 
 
 def tolerance_list(*, user: Any) -> QuerySet[Tolerance]:

@@ -66,6 +66,7 @@ from pmo.reporting.models import (
     ReportingPeriod,
     ReportingSettings,
     ReportMilestone,
+    ReportToleranceCheck,
     Tolerance,
     ToleranceCheck,
     ToleranceDefault,
@@ -483,6 +484,10 @@ def highlight_report_submit(
         expected_version=expected_version,
         reason="Submitted",
     )
+    # The verdict's figures go with the report: its page and PDF show them, not today's checks.
+    ReportToleranceCheck.objects.bulk_create(
+        ReportToleranceCheck(report=submitted, **check_figures(a)) for a in assessments or ()
+    )
     for older in HighlightReport.objects.filter(
         project=current.project, period=current.period, revision__lt=current.revision
     ).exclude(status=ReportStatus.SUPERSEDED):
@@ -854,12 +859,25 @@ FORECAST_FIELDS = (
 )
 
 
+def check_figures(a: Assessment) -> dict[str, Any]:
+    """A verdict as the check tables store it (the project's live checks and a submitted
+    report's frozen ones)."""
+    return {
+        "dimension": a.dimension.value,
+        "status": a.status.value,
+        "baseline_value": a.baseline.quantize(Decimal("0.01")),
+        "forecast_value": a.forecast.quantize(Decimal("0.01")),
+        "allowance": a.allowance.quantize(Decimal("0.01")),
+        "used": None if a.used.is_infinite() else a.used.quantize(Decimal("0.0001")),
+        "explanation": a.explanation[:300],
+    }
+
+
 def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
     """Store the verdicts of many projects in bulk: new checks created, changed ones updated,
     those no longer assessed deleted, and every project's checks stamped as assessed now — a few
     queries per 2,000 projects, not one per check. Figures are kept as the columns store them."""
     now = timezone.now()
-    cents, share = Decimal("0.01"), Decimal("0.0001")
     ids = list(checks)
     for first in range(0, len(ids), CHECKS_PER_QUERY):
         chunk = ids[first : first + CHECKS_PER_QUERY]
@@ -877,21 +895,12 @@ def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
         changed: list[ToleranceCheck] = []
         for project_id in chunk:
             for a in checks[project_id]:
-                explanation = a.explanation[:300]
+                figures = check_figures(a)
                 found = existing.pop((project_id, a.dimension.value), None)
-                if found is not None and found[1] == (a.status.value, explanation):
+                if found is not None and found[1] == (figures["status"], figures["explanation"]):
                     continue
                 row = ToleranceCheck(
-                    pk=found[0] if found else None,
-                    project_id=project_id,
-                    dimension=a.dimension.value,
-                    status=a.status.value,
-                    baseline_value=a.baseline.quantize(cents),
-                    forecast_value=a.forecast.quantize(cents),
-                    allowance=a.allowance.quantize(cents),
-                    used=None if a.used.is_infinite() else a.used.quantize(share),
-                    explanation=explanation,
-                    assessed_at=now,
+                    pk=found[0] if found else None, project_id=project_id, assessed_at=now, **figures
                 )
                 (new if found is None else changed).append(row)
         if existing:  # dimensions no longer assessed

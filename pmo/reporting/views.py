@@ -466,7 +466,8 @@ def _report_page(
     can_review = user.has_perm("reporting.review_highlightreport", report)
     period_open = report.period.status == PeriodStatus.OPEN
     draft = report.status == ReportStatus.DRAFT
-    baseline = selectors.current_baselines([report.project_id]).get(report.project_id)
+    # A submitted report is a snapshot: the baseline and tolerance checks it was judged by.
+    baseline = selectors.baseline_in_force(report)
     baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
     milestones = [(m, baseline_dates.get(m.name)) for m in report.milestones.all()]
     context = {
@@ -475,6 +476,7 @@ def _report_page(
         "statuses": _statuses(report),
         "milestones": milestones,
         "baseline": baseline,
+        "checks": selectors.report_tolerance_checks(report),
         "cited": selectors.cited_items(project_id=report.project_id, text=report.raid_references),
         "raised": list(report.exceptions_raised.select_related("project")),
         "is_latest": is_latest,

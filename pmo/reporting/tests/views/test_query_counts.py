@@ -85,7 +85,7 @@ PAGES = {
         MANAGER,
         17,
     ),
-    "report": (lambda p: first(HighlightReport).get_absolute_url(), ANALYST, 10),
+    "report": (lambda p: first(HighlightReport).get_absolute_url(), ANALYST, 11),
     "exception": (lambda p: first(ProjectException).get_absolute_url(), ANALYST, 8),
 }
 
