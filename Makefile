@@ -6,7 +6,11 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint bench clean
+# The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+PYTEST  := DJANGO_ENV=test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
+
+.PHONY: install run test test-unit test-browser lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,15 +27,25 @@ run: install
 	$(BIN)/pmo demo --if-empty
 	$(BIN)/pmo run --host $(HOST) --port $(PORT)
 
-## make test: every check and every test (the browser tests need Debian's chromium).
+## make test: every check and every test: lint (migrations included), the unit tests, then the
+## browser tests (they need Debian's chromium) as their own step.
 test: install lint
-	DJANGO_ENV=test $(BIN)/pmo makemigrations --check --dry-run -v1
-	DJANGO_ENV=test $(BIN)/pytest -q
+	$(PYTEST) -m "not browser"
+	$(PYTEST) -m browser
 
+## make test-unit / make test-browser: one of the two test steps.
+test-unit: install
+	$(PYTEST) -m "not browser"
+
+test-browser: install
+	$(PYTEST) -m browser
+
+## make lint: the static checks, committed migrations included.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	DJANGO_ENV=test $(BIN)/pmo makemigrations --check --dry-run -v1
 
 ## make bench: speed figures (medians, query counts) on generated data.
 bench: install

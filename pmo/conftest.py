@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 
 from pmo.core.choices import Role
 from pmo.core.models import User
+from pmo.core.tests.demo_database import demo, demo_database, drop_postgresql_template
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -41,6 +42,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     pytest's grouping of session-scoped parameters (the browser name) would mix them in."""
 
     items.sort(key=_is_transactional)
+
+
+__all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """After a parallel run, the controlling process drops the run's PostgreSQL demo template
+    (each worker has dropped its own clone of it)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        drop_postgresql_template()
 
 
 MIGRATION_DATA = (

@@ -3,7 +3,7 @@ records, history included; a database holding data is not overwritten by acciden
 
 import gzip
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 
 from pmo.core.management.commands.backup import BACKUP_SUFFIXES, BAD_NAME, EXISTS
@@ -50,13 +50,9 @@ def snapshot() -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo portfolio, loaded once for the module's tests and rolled back after them (each
-    test's own changes, restores included, are rolled back by its ``db`` fixture)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def demo_loaded(demo: None) -> None:
+    """The demo portfolio (built once per test run) for the module's tests; each test's own
+    changes, restores included, are rolled back by its ``db`` fixture."""
 
 
 def test_backup_then_flush_then_restore_gives_back_the_same_projects_and_history(

@@ -27,6 +27,7 @@ from pmo.core.management.commands.run import (
     gunicorn_options,
     public_url,
 )
+from pmo.portfolio import demo
 
 
 def test_defaults_serve_on_localhost_8000_with_two_threaded_workers() -> None:
@@ -124,7 +125,13 @@ def test_listening_beyond_this_computer_the_banner_names_the_allowed_hosts() -> 
 
 
 @pytest.mark.django_db
-def test_the_banner_lists_one_demo_login_per_role_when_the_demo_is_loaded() -> None:
+def test_the_banner_lists_one_demo_login_per_role_when_the_demo_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the demo loaded as far as its logins (the banner reads nothing else of it)
+    demo.demo_steps()  # every app's steps discovered before the registry is narrowed
+    logins = next(order for order, step in demo._STEPS.values() if step is demo.logins)
+    monkeypatch.setattr(demo, "_STEPS", {k: v for k, v in demo._STEPS.items() if v[0] <= logins})
     call_command("demo", stdout=StringIO())
 
     banner = Command(stdout=StringIO()).banner(gunicorn_options(environ={}))

@@ -1,16 +1,12 @@
-"""The demo built once per test module (rolled back afterwards), and a fingerprint of it."""
+"""The demo's day and a fingerprint of its register (the demo itself is the ``demo`` fixture,
+built once per test run: pmo/core/tests/demo_database.py)."""
 
-import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from django.db import transaction
-
-from pmo.portfolio.demo import DemoContext, demo_build
+from pmo.core.tests.demo_database import DEMO_TODAY
 from pmo.portfolio.models import Project
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = DEMO_TODAY
 
 
 def fingerprint() -> list[tuple[Any, ...]]:
@@ -40,12 +36,3 @@ def fingerprint() -> list[tuple[Any, ...]]:
 
 
 FINGERPRINT_START, FINGERPRINT_FINISH = 14, 15
-
-
-@pytest.fixture(scope="module")
-def demo_portfolio(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoContext]:
-    """The demo as of ``TODAY``, shared by a module's tests (each test's own changes are rolled
-    back by its ``db`` fixture; the demo itself when the module ends)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_build(today=TODAY)
-        transaction.set_rollback(True)

@@ -16,7 +16,7 @@ from pmo.portfolio.management.commands.demo import NOT_EMPTY, SKIPPED
 from pmo.portfolio.models import OrgUnit, Person, Programme, Project, StrategicObjective
 from pmo.portfolio.tests.demo.conftest import TODAY, fingerprint
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_portfolio")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_the_register_has_a_council_it_portfolios_mix_of_projects() -> None:

@@ -50,7 +50,7 @@ from pmo.reporting.models import (
 from pmo.reporting.services import STATUS_FIELDS
 from pmo.reporting.tests.demo.conftest import TODAY
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_reporting")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def periods() -> list[ReportingPeriod]:

@@ -1,0 +1,219 @@
+"""The demo portfolio, built once per test run and cloned for each test process (as Zulip
+builds its test template database).
+
+Building the demo takes tens of seconds, so tests never build it for themselves (except the one
+test that proves two builds agree). The first process that needs it builds it into a template:
+
+- SQLite: the process's own in-memory test database, with the demo added, copied to a file in the
+  run's temporary directory (SQLite's backup API), and the process's database put back;
+- PostgreSQL: a database cloned from the process's freshly migrated test database, with the demo
+  built into it (``CREATE DATABASE test_<name>_demo TEMPLATE test_<name>``).
+
+Every process (each pytest-xdist worker) then has its own copy, and a module that reads the demo
+(``pytestmark = pytest.mark.usefixtures("demo")``) runs against that copy: the SQLite file is
+copied into the in-memory database for the module and the database as it was is copied back after
+it; on PostgreSQL the connection is pointed at the worker's clone for the module. Each test is
+still rolled back by its ``db`` fixture, so the copy stays as the demo left it.
+"""
+
+import datetime as dt
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+"""The day the tests' demo is built as of: a Monday late in the month (the October reports are
+overdue, November's are being written)."""
+
+TEMPLATE_SUFFIX = "_demo"
+
+
+def _is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _worker() -> str:
+    """The pytest-xdist worker this process is (``gw0``…), or ``""`` without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def postgresql_template_name(test_database: str) -> str:
+    """``test_pmo_gw0`` → ``test_pmo_demo``: one template for the run, whichever worker builds it."""
+    worker = _worker()
+    base = test_database.removesuffix(f"_{worker}") if worker else test_database
+    return f"{base}{TEMPLATE_SUFFIX}"
+
+
+@contextmanager
+def _one_process_at_a_time(directory: Path) -> Iterator[None]:
+    with (directory / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_the_demo() -> None:
+    from pmo.portfolio.demo import demo_build
+
+    demo_build(today=DEMO_TODAY)
+
+
+def _raw_sqlite() -> sqlite3.Connection:
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    source.backup(target)
+
+
+class DemoDatabase:
+    """This process's copy of the demo, and the switch that puts a module's tests on it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.own_name: str = connection.settings_dict["NAME"]
+        self.template_file = directory / "demo.sqlite3"
+        self.template_name = postgresql_template_name(self.own_name)
+        self.clone_name = f"{self.own_name}{TEMPLATE_SUFFIX}"
+        self._as_it_was: sqlite3.Connection | None = None
+        ready = directory / "demo.ready"
+        with _one_process_at_a_time(directory):
+            if not ready.exists():
+                self._build_template()
+                ready.touch()
+            if not _is_sqlite():
+                self._postgresql_create(self.clone_name, template=self.template_name)
+
+    # --- building the template, once per run ---------------------------------------------------
+
+    def _build_template(self) -> None:
+        if _is_sqlite():
+            raw = _raw_sqlite()
+            as_it_was = sqlite3.connect(":memory:")
+            _sqlite_copy(raw, as_it_was)
+            try:
+                _build_the_demo()
+                partial = self.template_file.with_suffix(".part")
+                with sqlite3.connect(partial) as template:
+                    _sqlite_copy(raw, template)
+                template.close()
+                partial.rename(self.template_file)
+            finally:
+                _sqlite_copy(as_it_was, raw)
+                as_it_was.close()
+        else:
+            self._postgresql_create(self.template_name, template=self.own_name)
+            with self._connected_to(self.template_name):
+                _build_the_demo()
+
+    @staticmethod
+    def _postgresql_create(name: str, *, template: str) -> None:
+        quote = connection.ops.quote_name
+        connection.close()  # a template may have no one connected to it
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+    @contextmanager
+    def _connected_to(self, name: str) -> Iterator[None]:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = self.own_name
+
+    # --- a module's tests on the demo -----------------------------------------------------------
+
+    def enter(self) -> None:
+        """Point the tests at this process's demo (between tests, not inside one)."""
+        assert not connection.in_atomic_block, "the demo is switched in between tests, not inside one"
+        if not _is_sqlite():
+            connection.close()
+            connection.settings_dict["NAME"] = self.clone_name
+            return
+        raw = _raw_sqlite()
+        self._as_it_was = sqlite3.connect(":memory:")
+        _sqlite_copy(raw, self._as_it_was)
+        with sqlite3.connect(self.template_file) as template:
+            _sqlite_copy(template, raw)
+        template.close()
+
+    def leave(self) -> None:
+        """Put the tests back on the database as it was before ``enter``."""
+        if not _is_sqlite():
+            connection.close()
+            connection.settings_dict["NAME"] = self.own_name
+            return
+        assert self._as_it_was is not None
+        _sqlite_copy(self._as_it_was, _raw_sqlite())
+        self._as_it_was.close()
+        self._as_it_was = None
+
+    @contextmanager
+    def use(self) -> Iterator[None]:
+        """The demo for the ``with`` block."""
+        self.enter()
+        try:
+            yield
+        finally:
+            self.leave()
+
+    def drop(self) -> None:
+        """Drop this process's clone (and, without xdist, the template: no one else uses it)."""
+        if _is_sqlite():
+            return
+        quote = connection.ops.quote_name
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(self.clone_name)}")
+            if not _worker():
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(self.template_name)}")
+
+
+def drop_postgresql_template() -> None:
+    """After an xdist run, in the controlling process: drop the run's PostgreSQL template."""
+    if _is_sqlite():
+        return
+    test_database = connection.creation._get_test_db_name()
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_database + TEMPLATE_SUFFIX)}")
+
+
+@pytest.fixture(scope="session")
+def demo_database(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoDatabase]:
+    """This process's copy of the demo (the template is built by the first process to ask)."""
+    run_directory = tmp_path_factory.getbasetemp()
+    if _worker():
+        run_directory = run_directory.parent  # shared by the run's workers
+    with django_db_blocker.unblock():
+        database = DemoDatabase(run_directory)
+    yield database
+    with django_db_blocker.unblock():
+        database.drop()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_database: DemoDatabase, django_db_blocker: Any) -> Iterator[None]:
+    """The whole demo as of ``DEMO_TODAY`` for a module's tests, each test's changes rolled back."""
+    with django_db_blocker.unblock():
+        demo_database.enter()
+    yield
+    with django_db_blocker.unblock():
+        demo_database.leave()

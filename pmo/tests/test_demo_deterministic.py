@@ -1,0 +1,100 @@
+"""`pmo demo` gives the same portfolio on every run on the same day, and a week later the same
+portfolio a week on: the one place the suite builds the whole demo itself.
+
+The first build is the run's demo template (pmo/core/tests/demo_database.py, built by whichever
+test process asked first); this module builds it twice more, with ``pmo demo`` on the template's
+day and a week later, each rolled back. Every app's fingerprint of the first build is compared
+with the second."""
+
+import datetime as dt
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from pmo.change.tests.demo.conftest import fingerprint as registers_and_change_log
+from pmo.core.tests.demo_database import DEMO_TODAY, DemoDatabase
+from pmo.portfolio.demo import demo_build
+from pmo.portfolio.tests.demo.conftest import FINGERPRINT_FINISH, FINGERPRINT_START
+from pmo.portfolio.tests.demo.conftest import fingerprint as register
+from pmo.raid.tests.references import without_ids
+from pmo.reporting.tests.demo.conftest import fingerprint as reporting_year
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-builds")]
+
+Fingerprints = dict[str, list[tuple[Any, ...]]]
+
+
+def fingerprints() -> Fingerprints:
+    """The demo in the database now, by value (item references by shape: ids differ between
+    builds on PostgreSQL, which does not reuse them)."""
+    return {
+        "register": register(),
+        "reporting year": without_ids(reporting_year()),
+        "registers and change log": sorted(without_ids(registers_and_change_log()), key=repr),
+    }
+
+
+def build_and_undo(build: Callable[[], object], django_db_blocker: Any) -> Fingerprints:
+    """Build the demo into the empty register, take its fingerprints, and roll it back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        build()
+        result = fingerprints()
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.fixture(scope="module")
+def first(demo_database: DemoDatabase, django_db_blocker: Any) -> Fingerprints:
+    """The run's demo, built as of ``DEMO_TODAY``."""
+    with django_db_blocker.unblock(), demo_database.use():
+        return fingerprints()
+
+
+@pytest.fixture(scope="module")
+def second(django_db_setup: None, django_db_blocker: Any) -> Fingerprints:
+    """``pmo demo`` run on ``DEMO_TODAY`` into the empty register."""
+    on_the_day = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(10)))
+    with time_machine.travel(on_the_day, tick=False):
+        return build_and_undo(lambda: call_command("demo", stdout=StringIO()), django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def week_later(django_db_setup: None, django_db_blocker: Any) -> Fingerprints:
+    """The demo built a week after ``DEMO_TODAY``."""
+    return build_and_undo(lambda: demo_build(today=DEMO_TODAY + dt.timedelta(days=7)), django_db_blocker)
+
+
+def test_two_runs_on_the_same_day_give_identical_projects_down_to_their_history(
+    first: Fingerprints, second: Fingerprints
+) -> None:
+    assert len(first["register"]) > 60
+    assert first["register"] == second["register"]
+
+
+def test_a_week_later_every_planned_date_has_moved_on_a_week_and_nothing_else_changed(
+    first: Fingerprints, week_later: Fingerprints
+) -> None:
+    start, finish = FINGERPRINT_START, FINGERPRINT_FINISH
+    for old, new in zip(first["register"], week_later["register"], strict=True):
+        assert (new[start] - old[start], new[finish] - old[finish]) == (dt.timedelta(days=7),) * 2
+        assert old[:start] + old[finish + 1 :] == new[:start] + new[finish + 1 :]
+
+
+def test_two_runs_on_the_same_day_give_the_same_reporting_year(
+    first: Fingerprints, second: Fingerprints
+) -> None:
+    assert len(first["reporting year"]) > 400
+    assert first["reporting year"] == second["reporting year"]
+
+
+def test_two_runs_on_the_same_day_give_the_same_registers_and_change_log(
+    first: Fingerprints, second: Fingerprints
+) -> None:
+    assert len(first["registers and change log"]) > 500
+    assert first["registers and change log"] == second["registers and change log"]
