@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
-from pmo.core.text_limits import shorten
+from pmo.core.text_limits import DESCRIPTION, shorten, text_limit
 
 M = TypeVar("M", bound=DomainModel)
 logger = logging.getLogger(__name__)
@@ -467,7 +467,7 @@ def others_than(actor: User | None, *recipients: User | None) -> list[User | Non
     return [user for user in recipients if user is None or actor is None or user.pk != actor.pk]
 
 
-BODY_LIMIT = Notification._meta.get_field("body").max_length - 100  # room to say what was cut
+BODY_LIMIT = text_limit(DESCRIPTION) - 100  # the body's limit, less room to say what was cut
 """A notification's body quotes people's text; one longer than this is cut, saying so."""
 
 

@@ -18,7 +18,7 @@ limits existed is shortened once by each app's data migration (``shorten_over_lo
 See docs/adr/ on bounded free text."""
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -125,7 +125,7 @@ class BoundedTextField(models.TextField):
 
     def __init__(self, *args: Any, limit: str, **kwargs: Any) -> None:
         self.limit = limit
-        kwargs["max_length"] = text_limit(limit)
+        self.limit_value = kwargs["max_length"] = text_limit(limit)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
@@ -145,18 +145,18 @@ class BoundedTextField(models.TextField):
 
     @cached_property
     def validators(self) -> list[Any]:
-        return [*self.default_validators, *self._validators, TextLengthValidator(self.max_length, self.label)]
+        return [*super().validators, TextLengthValidator(self.limit_value, self.label)]
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs.setdefault("form_class", TextFormField)
-        field = super().formfield(**kwargs)
-        return bound_form_field(field, limit=self.max_length, label=str(kwargs.get("label") or self.label))
+        field = cast(forms.CharField, super().formfield(**kwargs))
+        return bound_form_field(field, limit=self.limit_value, label=str(kwargs.get("label") or self.label))
 
 
 def model_text_form_field(model: type[models.Model], name: str, **kwargs: Any) -> Any:
     """The form field for a model's text field ``name`` (its limit included), for a form that
     declares the field itself (a workflow's note, which the service stores in that field)."""
-    return model._meta.get_field(name).formfield(**kwargs)
+    return cast(BoundedTextField, model._meta.get_field(name)).formfield(**kwargs)
 
 
 def shorten_over_long_text(
