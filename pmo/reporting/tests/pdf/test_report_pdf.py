@@ -7,13 +7,16 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from pmo.core.choices import Role
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting import services
+from pmo.reporting.choices import ToleranceState
 from pmo.reporting.pdf import highlight_report_pdf, no_fetching
 from pmo.reporting.tests.factories import PeriodFactory
 
@@ -117,6 +120,58 @@ def test_the_pdf_says_what_the_report_says(submitted_report) -> None:
     check = submitted_report.project.tolerance_checks.get(dimension="time")
     assert f"Time Breached {check.explanation}" in text
     assert PdfReader(io.BytesIO(data)).metadata.title == "ICT-042 highlight report, November 2026"
+
+
+def test_a_submitted_report_keeps_the_tolerance_checks_in_force_when_it_was_submitted(
+    submitted_report, pm_user, pmo_head
+) -> None:
+    # Given the report submitted 73 days late against baseline v1: time breached
+    frozen = submitted_report.tolerance_checks.get(dimension="time")
+    assert frozen.status == ToleranceState.BREACHED
+    # When, a day later, the PMO approves a re-plan to 1 Mar 2027 (the live checks are judged again)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
+        services.baseline_approve(
+            actor=pmo_head,
+            project=submitted_report.project,
+            finish=dt.date(2027, 3, 1),
+            budget_at_completion=Decimal(280000),
+            reason="Re-plan agreed with the supplier",
+        )
+    live = submitted_report.project.tolerance_checks.get(dimension="time")
+    assert live.status == ToleranceState.WITHIN
+
+    # Then the submitted report's PDF shows what was true when it was submitted
+    text = pdf_text(highlight_report_pdf(submitted_report))
+    assert f"Time Breached {frozen.explanation}" in text
+    assert live.explanation not in text
+    assert "Finish 18 Dec 2026 1 Mar 2027 +73 days" in text  # baseline v1, not v2
+    assert "as they stood when it was submitted" in text
+    # while a draft revision of it shows the live checks, against baseline v2
+    revision = services.highlight_report_revise(actor=pm_user, report=submitted_report)
+    text = pdf_text(highlight_report_pdf(revision))
+    assert f"Time Within tolerance {live.explanation}" in text
+    assert frozen.explanation not in text
+    assert "Finish 1 Mar 2027 1 Mar 2027 0 days" in text
+    assert "A draft: the project's latest tolerance checks" in text
+
+
+def test_a_report_submitted_without_a_baseline_says_it_had_none_to_be_judged_by(pm_user) -> None:
+    project = ProjectFactory(code="ICT-8", project_manager=PersonFactory(user=pm_user))
+    report = services.highlight_report_start(actor=pm_user, project=project, period=PeriodFactory())
+    fields = dict.fromkeys(services.STATUS_FIELDS, "green") | {
+        "summary": "On track.",
+        "forecast_finish": dt.date(2027, 6, 30),
+        "forecast_cost": Decimal(100000),
+    }
+    report = services.highlight_report_update(
+        actor=pm_user, report=report, fields=fields, expected_version=report.version
+    )
+    report = services.highlight_report_submit(actor=pm_user, report=report, expected_version=report.version)
+
+    text = pdf_text(highlight_report_pdf(report))
+
+    assert "Tolerance status of this report: Not assessed" in text
+    assert "There was no baseline to judge this report's forecasts by when it was submitted." in text
 
 
 def test_a_draft_without_baseline_or_ratings_says_so(pm_user) -> None:

@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from pmo.core.services import STALE_VERSION
 from pmo.reporting import services
@@ -308,6 +310,46 @@ def test_the_report_page_shows_the_report_and_its_history(world):
         in detail
     )
     assert "Submitted" in history and "Pat Manager" in history
+
+
+def _tolerance_rows(response):
+    table = doc(response).xpath("//*[@data-testid='tolerance-checks']//tbody/tr")
+    return [tuple(" ".join(cell.text_content().split()) for cell in row) for row in table]
+
+
+def _tolerance_note(response):
+    (note,) = doc(response).xpath("//*[@data-testid='tolerance-checks-note']")
+    return " ".join(note.text_content().split())
+
+
+def test_a_submitted_report_shows_the_tolerance_checks_in_force_when_it_was_submitted(world):
+    # Given a report submitted with its finish beyond the time tolerance of baseline v1
+    report = world.breaching_submission()
+    frozen = report.tolerance_checks.get(dimension="time")
+    # When, a day later, the PMO approves a baseline finishing when the report forecast
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False):
+        services.baseline_approve(
+            actor=world.head,
+            project=world.project,
+            finish=dt.date(2027, 6, 30),
+            budget_at_completion=Decimal(250000),
+            reason="Re-plan approved",
+        )
+    live = world.project.tolerance_checks.get(dimension="time")
+    assert live.explanation != frozen.explanation
+    client = world.client(world.sponsor)
+
+    # Then the report's page still shows the checks and the baseline it was judged by
+    page = client.get(f"/reporting/reports/{report.pk}/")
+    assert ("Time", "Breached", frozen.explanation) in _tolerance_rows(page)
+    assert _tolerance_note(page).startswith("As they stood when the report was submitted, ")
+    assert "Forecast finish 30 Jun 2027 approved (baseline v1) 18 Dec 2026" in text_of(page)
+    # and a draft revision of it shows the live checks, against baseline v2
+    revision = services.highlight_report_revise(actor=world.pm, report=report)
+    page = client.get(f"/reporting/reports/{revision.pk}/")
+    assert ("Time", "Within tolerance", live.explanation) in _tolerance_rows(page)
+    assert _tolerance_note(page).startswith("A draft: the project's latest checks, as assessed on ")
+    assert "Forecast finish 30 Jun 2027 approved (baseline v2) 30 Jun 2027" in text_of(page)
 
 
 def test_the_report_list_filters_by_period_and_status(world):
