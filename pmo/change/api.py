@@ -167,6 +167,32 @@ class ChangeRequestFilter(ProjectRecordFilter):
         fields: ClassVar[list[str]] = []
 
 
+class CumulativeSerializer(serializers.Serializer):
+    """A change judged with the changes approved under delegated authority since the board (or
+    the PMO, for the stage) last approved a baseline: who must approve it, and why."""
+
+    since_baseline = serializers.IntegerField(
+        allow_null=True, help_text="The number of the last baseline the board or the PMO approved."
+    )
+    approved = serializers.ListField(
+        child=serializers.CharField(), help_text="The changes approved since, by reference (CR-3…)."
+    )
+    days = serializers.IntegerField(help_text="Days the finish moves, with this change.")
+    cost = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="£, with this change.")
+    benefits = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="£, with this change.")
+    time_tolerance = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, help_text="The project's time tolerance, days."
+    )
+    cost_tolerance = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, help_text="The project's cost tolerance, £."
+    )
+    authority = serializers.ChoiceField(
+        choices=Authority.choices,
+        help_text="Who must approve it: the higher of what its own size and the total need.",
+    )
+    reason = serializers.CharField(help_text="Why that authority.")
+
+
 def _changes_schema() -> dict[str, Any]:
     return {
         "create": extend_schema(responses={201: ChangeRequestSerializer, **WRITE_ERRORS}),
@@ -244,6 +270,26 @@ class ChangeRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rep
             expected_version=expected_version(request),
         )
         return self._represent(decided)
+
+    @extend_schema(responses={200: CumulativeSerializer}, filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def cumulative(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The change with those approved under delegated authority since the last baseline the
+        board (or the PMO) approved, against the project's tolerances: who must approve it now."""
+        change = self.get_object()
+        total = selectors.cumulative_change(change, selectors.change_settings())
+        body = {
+            "since_baseline": total.since.number if total.since else None,
+            "approved": [c.reference for c in total.approved],
+            "days": total.days,
+            "cost": total.cost,
+            "benefits": total.benefits,
+            "time_tolerance": total.allowances["time"],
+            "cost_tolerance": total.allowances["cost"],
+            "authority": total.authority,
+            "reason": services.why(total),
+        }
+        return Response(CumulativeSerializer(body).data)
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def implement(self, request: Request, *args: Any, **kwargs: Any) -> Response:

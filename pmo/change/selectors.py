@@ -1,18 +1,20 @@
 """Reads of change control, restricted to the projects the user may see."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from pmo.change.choices import DECIDABLE, Authority
+from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStatus
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.permissions import is_pmo_head
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of, project_visibility
 from pmo.reporting import selectors as reporting_selectors
 from pmo.reporting.adapters import to_engine
-from pmo.reporting.choices import ToleranceDimension
+from pmo.reporting.choices import BaselineSource, ToleranceDimension
+from pmo.reporting.models import Baseline
 
 CHANGE_RELATIONS = (
     "project",
@@ -44,10 +46,11 @@ def change_request_get(*, user: Any, pk: int) -> ChangeRequest:
     return change_request_list(user=user).get(pk=pk)
 
 
-def tolerance_allowances(project: Project) -> dict[str, Decimal | None]:
-    """The project's time (days) and cost (£) tolerance against its current baseline; None
-    where it has no baseline or no tolerance for that dimension."""
-    baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
+def tolerance_allowances(project: Project, baseline: Baseline | None = None) -> dict[str, Decimal | None]:
+    """The project's time (days) and cost (£) tolerance against ``baseline`` (by default its
+    current one); None where it has no baseline or no tolerance for that dimension."""
+    if baseline is None:
+        baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
     result: dict[str, Decimal | None] = {"time": None, "cost": None}
     if baseline is None:
         return result
@@ -63,19 +66,93 @@ def tolerance_allowances(project: Project) -> dict[str, Decimal | None]:
     return result
 
 
-def authority_needed(change: ChangeRequest, limits: ChangeSettings) -> Authority:
-    """Who may approve the change under the delegated limits: the project manager within their
-    limits, the sponsor within the project's time and cost tolerances, else the board."""
-    days, cost, benefits = abs(change.impact_days), abs(change.impact_cost), abs(change.impact_benefits)
+# Changes that count towards the delegated limits once approved.
+APPROVED_STATES = (ChangeStatus.APPROVED, ChangeStatus.IMPLEMENTED)
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    """A change judged with the changes approved under delegated authority since the baseline
+    the board (or the stage) last approved: PRINCE2 sets tolerances per stage, so a string of
+    small changes cannot together go beyond them without reaching the board."""
+
+    since: Baseline | None  # the last baseline the board or the PMO approved (None: none yet)
+    approved: tuple[ChangeRequest, ...]  # the delegated approvals since, oldest first
+    days: int  # with this change
+    cost: Decimal
+    benefits: Decimal
+    allowances: dict[str, Decimal | None]  # the time and cost tolerances, against ``since``
+    own: Authority  # who must approve, judged on this change alone
+    authority: Authority  # who must approve, judged on this change alone and on the total
+
+    @property
+    def raised_by_the_total(self) -> bool:
+        """Whether the changes approved before this one take it to a higher authority."""
+        return self.authority != self.own
+
+    @property
+    def references(self) -> str:
+        return ", ".join(change.reference for change in self.approved)
+
+
+def board_baseline(project: Project) -> Baseline | None:
+    """The last baseline the board or the stage approved: one the PMO recorded, one an
+    exception decision made, or one a change decided by the board made (a change approved by
+    the project manager or the sponsor under delegated limits does not reset the count)."""
+    by_the_board = ChangeRequest.objects.filter(
+        project=project, authority=Authority.BOARD, new_baseline__isnull=False
+    ).values("new_baseline")
+    return (
+        Baseline.objects.filter(project=project)
+        .select_related("project")
+        .filter(~Q(source=BaselineSource.CHANGE_REQUEST) | Q(pk__in=by_the_board))
+        .order_by("-number")
+        .first()
+    )
+
+
+def _level(
+    days: int, cost: Decimal, benefits: Decimal, limits: ChangeSettings, allowed: dict[str, Decimal | None]
+) -> Authority:
+    days, cost, benefits = abs(days), abs(cost), abs(benefits)
     if days <= limits.pm_max_days and cost <= limits.pm_max_cost and not benefits:
         return Authority.PROJECT_MANAGER
     if limits.sponsor_within_tolerance:
-        allowed = tolerance_allowances(change.project)
         time_ok = allowed["time"] is not None and days <= allowed["time"]
         cost_ok = allowed["cost"] is not None and cost <= allowed["cost"]
         if (time_ok or not days) and (cost_ok or not cost):
             return Authority.SPONSOR
     return Authority.BOARD
+
+
+def cumulative_change(change: ChangeRequest, limits: ChangeSettings) -> Cumulative:
+    """``change`` with the changes of its project approved under delegated authority since the
+    last board-approved baseline (``board_baseline``), and who must approve it: the higher of
+    the authority its own impact needs and the one the total needs (three queries)."""
+    project = change.project
+    since = board_baseline(project)
+    approved = ChangeRequest.objects.filter(
+        project=project, status__in=APPROVED_STATES, new_baseline__isnull=False
+    ).exclude(pk=change.pk)
+    if since is not None:
+        approved = approved.filter(new_baseline__number__gt=since.number)
+    counted = tuple(approved.order_by("new_baseline__number"))
+    days = change.impact_days + sum(c.impact_days for c in counted)
+    cost = change.impact_cost + sum((c.impact_cost for c in counted), Decimal(0))
+    benefits = change.impact_benefits + sum((c.impact_benefits for c in counted), Decimal(0))
+    allowed = tolerance_allowances(project, since)
+    own = _level(change.impact_days, change.impact_cost, change.impact_benefits, limits, allowed)
+    total = _level(days, cost, benefits, limits, allowed)
+    authority = max(own, total, key=AUTHORITY_ORDER.__getitem__)
+    return Cumulative(since, counted, days, cost, benefits, allowed, own, authority)
+
+
+def authority_needed(change: ChangeRequest, limits: ChangeSettings) -> Authority:
+    """Who may approve the change under the delegated limits: the project manager within their
+    limits, the sponsor within the project's time and cost tolerances, else the board — judged
+    on the change and on the total with the changes approved since the board last approved a
+    baseline (``cumulative_change``)."""
+    return cumulative_change(change, limits).authority
 
 
 def awaiting_decision_by(user: Any) -> Q:

@@ -67,6 +67,13 @@ FINISH_OUT_OF_RANGE = "Moving the finish by {days:+d} days takes it beyond the c
 NOTES_REQUIRED = "Give the reasons for the decision."
 BUDGET_BELOW_ZERO = "This change would take the budget at completion below zero ({budget})."
 NO_PLAN = "{project} has neither a baseline nor a planned finish: approve a baseline before a time change."
+CUMULATIVE_REASON = (
+    "{beyond} once added to the changes approved since {since} ({references}): "
+    "{days:+d} days and {cost} in all"
+)
+NOW_NEEDS = (
+    "{change} now needs the approval of the {authority}: {why}. Re-assess it to send it to the {authority}."
+)
 WHO = {
     Authority.PROJECT_MANAGER: "project manager",
     Authority.SPONSOR: "sponsor",
@@ -78,6 +85,25 @@ REASON_OF = {
     Authority.BOARD: "beyond the project's tolerances",
 }
 
+
+
+def why(cumulative: selectors.Cumulative) -> str:
+    """Why the change needs the authority it does: its own size, or the total with the changes
+    approved under delegated authority since the board last approved a baseline."""
+    authority = cumulative.authority
+    if not cumulative.raised_by_the_total:
+        return REASON_OF[authority]
+    beyond = (
+        "beyond the project manager's limits"
+        if authority == Authority.SPONSOR
+        else "beyond the project's tolerances"
+    )
+    since = f"baseline v{cumulative.since.number}" if cumulative.since else "the first baseline"
+    sign = "-" if cumulative.cost < 0 else "+" if cumulative.cost > 0 else ""
+    cost = f"{sign}£{abs(cumulative.cost):,.0f}"
+    return CUMULATIVE_REASON.format(
+        beyond=beyond, since=since, references=cumulative.references, days=cumulative.days, cost=cost
+    )
 
 def _check_issue(project: Project, issue: Any) -> None:
     if issue is not None and (
@@ -153,7 +179,8 @@ def change_request_assess(
     probe = ChangeRequest(
         **{**{f: getattr(current, f) for f in ASSESS_FIELDS}, **fields}, project=current.project
     )
-    authority = selectors.authority_needed(probe, selectors.change_settings())
+    cumulative = selectors.cumulative_change(probe, selectors.change_settings())
+    authority = cumulative.authority
     assessed = record_update(
         instance=change,
         actor=actor,
@@ -174,24 +201,26 @@ def change_request_assess(
         body=(
             f"{assessed.reference} has been assessed: {assessed.impact_days:+d} days, "
             f"£{assessed.impact_cost:+,.2f}. It needs the {WHO[authority]} "
-            f"({REASON_OF[authority]}).\n\nRecommendation: {assessed.recommendation or '—'}"
+            f"({why(cumulative)}).\n\nRecommendation: {assessed.recommendation or '—'}"
         ),
         url=assessed.get_absolute_url(),
     )
     return assessed
 
 
-def may_decide(user: Any, change: ChangeRequest) -> bool:
-    """Whether ``user`` holds the authority this change needs (the PMO head records the
-    board's decisions; a higher authority may decide a smaller change)."""
-    if not change.authority or not user.has_perm("change.decide_changerequest", change.project):
+def may_decide(user: Any, change: ChangeRequest, authority: Authority | None = None) -> bool:
+    """Whether ``user`` holds the authority this change needs (its assessment's, or
+    ``authority``; the PMO head records the board's decisions; a higher authority may decide a
+    smaller change)."""
+    needed = authority or change.authority
+    if not needed or not user.has_perm("change.decide_changerequest", change.project):
         return False
     if is_pmo_head(user):
         return True
     held = Authority.SPONSOR if is_project_sponsor(user, change.project) else None
     if held is None and is_project_manager(user, change.project):
         held = Authority.PROJECT_MANAGER
-    return held is not None and AUTHORITY_ORDER[held] >= AUTHORITY_ORDER[Authority(change.authority)]
+    return held is not None and AUTHORITY_ORDER[held] >= AUTHORITY_ORDER[Authority(needed)]
 
 
 def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
@@ -232,6 +261,26 @@ def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
     )
 
 
+def _escalated(actor: User | None, change: ChangeRequest) -> Authority | None:
+    """Judge an approval again with the changes approved since the change was assessed: a higher
+    authority than its assessment found is returned (to be recorded), or refused when ``actor``
+    does not hold it. The project's decisions take turns, so two approvals cannot both count
+    without the other."""
+    if not change.changes_baseline:
+        return None
+    Project.objects.select_for_update().filter(pk=change.project_id).exists()
+    cumulative = selectors.cumulative_change(change, selectors.change_settings())
+    if AUTHORITY_ORDER[cumulative.authority] <= AUTHORITY_ORDER[Authority(change.authority)]:
+        return None
+    if actor is not None and not may_decide(actor, change, cumulative.authority):
+        raise PermissionDenied(
+            NOW_NEEDS.format(
+                change=change.reference, authority=WHO[cumulative.authority], why=why(cumulative)
+            )
+        )
+    return cumulative.authority
+
+
 @transaction.atomic
 def change_request_decide(
     *, actor: User | None, change: ChangeRequest, decision: Decision, notes: str, expected_version: int | None
@@ -257,6 +306,7 @@ def change_request_decide(
                 change=current.reference, authority=WHO[authority], why=REASON_OF[authority]
             )
         )
+    escalated = _escalated(actor, current) if decision == Decision.APPROVE else None
     if not notes.strip():
         raise ValidationError({"decision_notes": NOTES_REQUIRED})
     decision = Decision(decision)
@@ -271,6 +321,8 @@ def change_request_decide(
         "decided_at": timezone.now(),
         "decision_notes": notes.strip(),
     }
+    if escalated is not None:
+        fields["authority"] = escalated
     if decision == Decision.APPROVE and current.changes_baseline:
         fields["new_baseline"] = _next_baseline(actor, current)
     decided = record_update(

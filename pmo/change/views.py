@@ -186,6 +186,23 @@ def _signed(value: Any, unit: str = "") -> str:
     return f"{value:+d}" if value else "0"
 
 
+def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
+    """What the change page says of the total it is judged on (``selectors.cumulative_change``)."""
+    allowed = cumulative.allowances
+    return {
+        "since": f"baseline v{cumulative.since.number}" if cumulative.since else "the start",
+        "since_url": cumulative.since.get_absolute_url() if cumulative.since else "",
+        "approved": cumulative.approved,
+        "days": _signed(cumulative.days),
+        "cost": _signed(cumulative.cost, "£"),
+        "time_limit": f"{allowed['time']:,.0f} days" if allowed["time"] is not None else "none",
+        "cost_limit": f"£{allowed['cost']:,.0f}" if allowed["cost"] is not None else "none",
+        "authority": services.WHO[cumulative.authority],
+        "why": services.why(cumulative),
+        "escalated": cumulative.authority != cumulative.own,
+    }
+
+
 @page
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     change = _change(request, pk)
@@ -193,6 +210,8 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = change.status
     editable = status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED)
     authority = Authority(change.authority) if change.authority else None
+    limits = selectors.change_settings()
+    cumulative = selectors.cumulative_change(change, limits) if editable and change.authority else None
     return render(
         request,
         "change/change_detail.html",
@@ -204,13 +223,14 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "impact_cost": _signed(change.impact_cost, "£"),
             "impact_benefits": _signed(change.impact_benefits, "£"),
             "why": services.REASON_OF[authority] if authority else "",
-            "limits": limits_summary(
-                selectors.change_settings(), selectors.tolerance_allowances(change.project)
-            ),
+            "cumulative": cumulative_summary(cumulative) if cumulative else None,
+            "limits": limits_summary(limits, selectors.tolerance_allowances(change.project)),
             "can_edit": editable and user.has_perm("change.change_changerequest", change),
             "can_assess": status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED)
             and user.has_perm("change.assess_changerequest", change),
-            "can_decide": status in DECIDABLE and services.may_decide(user, change),
+            "can_decide": status in DECIDABLE
+            and services.may_decide(user, change, cumulative.authority if cumulative else None)
+            and services.may_decide(user, change),
             "can_implement": status == ChangeStatus.APPROVED
             and user.has_perm("change.implement_changerequest", change),
         },

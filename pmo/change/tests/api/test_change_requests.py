@@ -387,3 +387,50 @@ def test_the_change_log_filters_and_hides_confidential_projects(client_for, cast
     assert ids(head, authority="project_manager") == [scope["id"]]
     assert ids(head, change_type="time") == [time["id"]]
     assert ids(head, search="launch") == [time["id"]]
+
+
+def test_changes_approved_by_the_sponsor_add_up_and_the_total_goes_to_the_board(client_for, cast, web):
+    sponsor, pm = client_for(cast.sponsor), client_for(cast.pm)
+    first = assess(pm, raise_change(pm), 20, 8000)
+    approved = sponsor.post(
+        f"{CHANGES}{first['id']}/decide/",
+        {"version": 2, "decision": "approve", "notes": "Agreed."},
+        format="json",
+    )
+    second = assess(pm, raise_change(pm), 15, 8000)
+
+    total = sponsor.get(f"{CHANGES}{second['id']}/cumulative/")
+
+    assert approved.status_code == 200, approved.json()
+    assert second["authority"] == Authority.BOARD
+    assert total.status_code == 200
+    assert total.json() == {
+        "since_baseline": 1,
+        "approved": [first["reference"]],
+        "days": 35,
+        "cost": "16000.00",
+        "benefits": "0.00",
+        "time_tolerance": "30.00",
+        "cost_tolerance": "20000.00",
+        "authority": "board",
+        "reason": (
+            "beyond the project's tolerances once added to the changes approved since baseline v1 "
+            f"({first['reference']}): +35 days and +£16,000 in all"
+        ),
+    }
+    refused = sponsor.post(
+        f"{CHANGES}{second['id']}/decide/",
+        {"version": 2, "decision": "approve", "notes": "Agreed."},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["message"] == needs(Authority.BOARD, second)
+
+
+def test_the_cumulative_figure_of_a_hidden_change_is_not_found(client_for, cast, web):
+    head = client_for(cast.head)
+    ProjectFactory(code="SEC", confidential=True)
+    hidden = raise_change(head, project="SEC", title="Office closure")
+
+    assert head.get(f"{CHANGES}{hidden['id']}/cumulative/").status_code == 200
+    assert client_for(cast.pm).get(f"{CHANGES}{hidden['id']}/cumulative/").status_code == 404
