@@ -10,7 +10,7 @@ from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStat
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.permissions import is_pmo_head
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import person_id_of, project_visibility
+from pmo.portfolio.selectors import person_id_of
 from pmo.reporting import selectors as reporting_selectors
 from pmo.reporting.adapters import to_engine
 from pmo.reporting.choices import BaselineSource, ToleranceDimension
@@ -34,10 +34,7 @@ def change_settings() -> ChangeSettings:
 
 def change_request_list(*, user: Any, project: Project | None = None) -> QuerySet[ChangeRequest]:
     """The change log: every change request the user may see (one project's where named)."""
-    visibility = project_visibility(user)
-    found = ChangeRequest.objects.select_related(*CHANGE_RELATIONS)
-    if visibility:
-        found = found.filter(project__in=Project.objects.filter(visibility))
+    found = ChangeRequest.objects.restrict(user, "view").select_related(*CHANGE_RELATIONS)
     return found.filter(project=project) if project is not None else found
 
 

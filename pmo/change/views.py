@@ -130,7 +130,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
 def project_changes(request: HttpRequest, code: str) -> HttpResponse:
     """A project's change log beside its current baseline and the tolerances a change is judged by."""
     project = project_or_404(request, code)
-    ensure_can(request.user, "change.view_changerequest", project, action=f"see the change log of {project}")
+    ensure_can(request.user, "change.view_changerequest", action=f"see the change log of {project}")
     records = selectors.change_request_list(user=request.user, project=project)
     baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
     allowances = selectors.tolerance_allowances(project)
@@ -243,7 +243,7 @@ def change_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "change/change_history.html",
-        {"change": change, "project": change.project, "entries": history_entries(change)},
+        {"change": change, "project": change.project, "entries": history_entries(change, user=request.user)},
     )
 
 

@@ -5,14 +5,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -38,11 +38,16 @@ NON_FIELD = "non_field_errors"
 
 
 def _field_errors(detail: Any) -> Any:
+    """DRF's error detail as plain JSON: a list of messages per field; the errors of a nested
+    record, or of a list's items, are an object of the same shape by field or by position (the
+    items without errors left out)."""
     if isinstance(detail, dict):
         return {
-            (NON_FIELD if key == NON_FIELD_ERRORS else key): _field_errors(value)
+            (NON_FIELD if key == NON_FIELD_ERRORS else str(key)): _field_errors(value)
             for key, value in detail.items()
         }
+    if isinstance(detail, list) and any(isinstance(item, dict) for item in detail):
+        return {str(position): _field_errors(item) for position, item in enumerate(detail) if item}
     if isinstance(detail, list):
         return [_field_errors(item) for item in detail]
     return str(detail)
@@ -112,12 +117,26 @@ def model_text(model: type[Model], name: str, **kwargs: Any) -> BoundedCharField
     return BoundedCharField(max_length=model._meta.get_field(name).max_length, **kwargs)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "description": "A nested record's or list's messages, by field or position."},
+        ]
+    }
+)
+class FieldMessagesField(serializers.JSONField):
+    """One field's messages in an error body: a list, or an object for a nested record or list."""
+
+
 def _error_fields() -> dict[str, serializers.Field]:
     return {
         "message": serializers.CharField(help_text="What went wrong, in a sentence for people."),
         "fields": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()),
-            help_text="The messages per field ('non_field_errors' for the record as a whole).",
+            child=FieldMessagesField(),
+            help_text="The messages per field ('non_field_errors' for the record as a whole). For a "
+            "nested record or a list, an object of the same shape by field or by position, e.g. "
+            "{\"milestones\": {\"2\": {\"due\": [\"Enter a valid date.\"]}}}.",
         ),
     }
 
@@ -259,7 +278,7 @@ class HistoryMixin:
     def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Every change to this record, newest first: who, when, and each field before and after."""
         instance: Model = self.get_object()  # type: ignore[attr-defined]
-        entries = history_entries(instance)
+        entries = history_entries(instance, user=request.user)
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
@@ -284,6 +303,34 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106
 
 
+def _model_field(field: serializers.Field) -> Any:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or field.source == "*" or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+
+
+class BlankChoiceSchema(OpenApiSerializerFieldExtension):
+    """One rule for every choice field: a choice that is not set is ``""`` in the API, read or
+    written, and the schema says so (the choices' enum or ``BlankEnum``). DRF drops
+    ``allow_blank`` from read-only fields (an exception's ``decision``, a change's ``authority``,
+    a RAID item's ``escalated_to``), so without this their schema would promise a choice always."""
+
+    target_class = "rest_framework.fields.ChoiceField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        column = _model_field(self.target)
+        blank = column is not None and column.blank and bool(column.choices)
+        if blank and "enum" in schema and "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+
+
 class TokenCreateSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
@@ -292,6 +339,11 @@ class TokenCreateSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=100,
         help_text="What the token is for, to recognise it later.",
+    )
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the token stops working (ISO 8601, later than now); null or left out: never.",
     )
 
 
@@ -302,6 +354,9 @@ class TokenSerializer(serializers.Serializer):
     name = serializers.CharField()
     prefix = serializers.CharField(help_text="The first characters, to recognise the token.")
     created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it stops working (null: never; a password reset ends it too)."
+    )
 
 
 class TokenView(APIView):
@@ -338,8 +393,18 @@ class TokenView(APIView):
             return Response({"message": LOCKED_OUT, "fields": {}}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             raise exceptions.ValidationError({NON_FIELD: [BAD_CREDENTIALS]})
-        token, secret = api_token_create(user=user, name=data.validated_data.get("name", ""))
-        body = {"token": secret, "name": token.name, "prefix": token.prefix, "created_at": token.created_at}
+        token, secret = api_token_create(
+            user=user,
+            name=data.validated_data.get("name", ""),
+            expires_at=data.validated_data.get("expires_at"),
+        )
+        body = {
+            "token": secret,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+        }
         return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -8,14 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from pmo.core import clock
+from pmo.core.restrict import EVERYTHING, is_restricted, restriction
 from pmo.core.text_limits import longest_text, shorten
 
 BAD_POINT_IN_TIME = "Give a date as YYYY-MM-DD (or a date and time), not {raw!r}."
 FUTURE_POINT_IN_TIME = "The date {raw} is in the future; history only goes up to now."
 
+HIDDEN_RECORD = "(a record you may not see)"
 KIND_LABELS = {"+": "created", "~": "changed", "-": "deleted"}
 SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at"}
 
@@ -28,6 +32,15 @@ class HistoryEntry:
     reason: str | None
     version: int | None
     changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def stamp_from_the_clock(*, instance: models.Model, history_instance: models.Model, **_: Any) -> None:
+    """Date each history entry by ``pmo.core.clock`` (simple-history reads Django's own clock), so
+    an entry written while the clock is held — the demo replaying its year — says when it
+    happened in the replay. A date the writer gave (``_history_date``) is kept. Connected to
+    simple-history's ``pre_create_historical_record`` by ``CoreConfig.ready``."""
+    if not hasattr(instance, "_history_date"):
+        history_instance.history_date = clock.now()  # type: ignore[attr-defined]
 
 
 def parse_point_in_time(raw: str) -> datetime:
@@ -43,7 +56,7 @@ def parse_point_in_time(raw: str) -> datetime:
         moment = datetime.combine(day, time.max)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    if moment.date() > timezone.localdate():
+    if moment.date() > clock.today():
         raise ValueError(FUTURE_POINT_IN_TIME.format(raw=raw))
     return moment
 
@@ -73,12 +86,26 @@ def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]
     return shorten(str(value), longest_text())  # text stored before the limits may be longer
 
 
+def _as_seen_by(user: Any, model: type[models.Model], pks: set[Any]) -> models.QuerySet[Any]:
+    """The ``model`` records ``pks`` (one query), each marked ``visible`` where its model keeps
+    some of its records from ``user`` (see ``pmo.core.restrict``)."""
+    found = model._default_manager.filter(pk__in=list(pks))
+    if not is_restricted(model):
+        return found
+    seen = restriction(model, user, "view")
+    if seen == EVERYTHING:
+        return found.annotate(visible=Value(True))
+    return found.annotate(visible=Case(When(seen, then=Value(True)), default=Value(False)))
+
+
 def _names(field_: models.Field, pks: frozenset[Any], names: dict[tuple[Any, Any], str]) -> str:
     return ", ".join(sorted(names.get((field_.related_model, pk), f"#{pk}") for pk in pks)) or "—"
 
 
-def history_entries(instance: models.Model) -> list[HistoryEntry]:
-    """Every change to ``instance``, newest first, with readable before/after values.
+def history_entries(instance: models.Model, *, user: Any) -> list[HistoryEntry]:
+    """Every change to ``instance``, newest first, with readable before/after values, as
+    ``user`` may read them: a related record they may not see (a confidential project a
+    dependency once named) is shown as ``HIDDEN_RECORD``, never by name.
 
     Runs a fixed number of queries whatever the length of the history: the records, one query
     per related model for names, and one per many-to-many field."""
@@ -104,9 +131,9 @@ def history_entries(instance: models.Model) -> list[HistoryEntry]:
             wanted[f.related_model].add(value)
         m2m_values[f.name] = {r.history_id: frozenset(per_record[r.history_id]) for r in records}
     names = {
-        (related, pk): str(obj)
+        (related, obj.pk): str(obj) if getattr(obj, "visible", True) else HIDDEN_RECORD
         for related, pks in wanted.items()
-        for pk, obj in related._default_manager.in_bulk(list(pks)).items()
+        for obj in _as_seen_by(user, related, pks)
     }
 
     entries: list[HistoryEntry] = []

@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pmo.core import clock
+from pmo.core.clock import ClockDateTimeField
+from pmo.core.restrict import RestrictedQuerySet
 from pmo.core.text_limits import DESCRIPTION, BoundedTextField
 
 
@@ -53,8 +55,10 @@ class DomainModel(models.Model):
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
+    updated_at = ClockDateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()  # .restrict(user, action): see pmo.core.restrict
 
     class Meta:
         abstract = True
@@ -65,19 +69,31 @@ API_TOKEN_PREFIX = "pmo_"
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        """The tokens that still work: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=clock.now())
+        )
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a digest is stored; the secret is shown once, at creation."""
+    """A personal API token. Only a digest is stored; the secret is shown once, at creation.
+
+    It works until it is revoked (by its owner, or by a password reset: ``revoked_reason`` says
+    which) or, when it has one, until ``expires_at``."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(
+        max_length=100, blank=True, help_text="Why it was revoked, when not by its owner."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it stops working (empty: never)."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -96,11 +112,15 @@ class ApiToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= clock.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
     def mark_used(self) -> None:
-        now = timezone.now()
+        now = clock.now()
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
@@ -119,7 +139,7 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = BoundedTextField(blank=True, limit=DESCRIPTION)
     url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
     emailed = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core import selectors
 from pmo.core.choices import Role
-from pmo.core.forms import PasswordSetForm, UserForm, add_service_errors
+from pmo.core.forms import ApiTokenForm, PasswordSetForm, UserForm, add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.models import ApiToken, Notification, User
 from pmo.core.permissions import ensure_can
@@ -37,20 +37,32 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def _profile_page(request: HttpRequest, form: ApiTokenForm) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request,
         "core/profile.html",
-        {"tokens": tokens, "new_secret": request.session.pop("new_token_secret", None)},
+        {"tokens": tokens, "form": form, "new_secret": request.session.pop("new_token_secret", None)},
     )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's details and their API tokens: when each was made, last used, expires or ended."""
+    return _profile_page(request, ApiTokenForm())
 
 
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    token, secret = api_token_create(user=request.user, name=request.POST.get("name", ""))  # type: ignore[arg-type]
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form)
+    token, secret = api_token_create(
+        user=request.user,  # type: ignore[arg-type]
+        name=form.cleaned_data["name"],
+        expires_at=form.expires_at(),
+    )
     request.session["new_token_secret"] = secret
     messages.success(request, TOKEN_CREATED.format(name=token.name))
     return redirect("profile")
@@ -67,7 +79,10 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 USER_CREATED = "Login “{user}” created."
 USER_SAVED = "Login “{user}” saved."
-PASSWORD_LINK_CREATED = "New set-password link for “{user}” made; earlier links no longer work."
+PASSWORD_LINK_CREATED = (
+    "New set-password link for “{user}” made. Their password, earlier links and API tokens no "
+    "longer work: they sign in again once they have chosen a password with this link."
+)
 PASSWORD_IS_SET = "Your password is set: sign in with it."
 MANAGE_LOGINS = "manage logins and roles"
 USERS_PAGE_SIZE = 50
@@ -183,7 +198,7 @@ def user_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/user_history.html",
-        {"account": account, "entries": history_entries(account), "tab": "history"},
+        {"account": account, "entries": history_entries(account, user=request.user), "tab": "history"},
     )
 
 

@@ -13,11 +13,12 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from pmo.core import clock
 from pmo.core.memory import collector_paused
+from pmo.core.restrict import EVERYTHING, restriction
 from pmo.engine.evidence import Area, Rating
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import OrgUnit, Person, Portfolio, Programme, Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.raid.models import Action
 from pmo.raid.selectors import open_items
 from pmo.reporting.choices import (
@@ -187,12 +188,12 @@ class Dashboard:
 
 def dashboard_projects(*, user: Any, filters: DashboardFilters) -> QuerySet[Project]:
     """The projects the dashboard covers: those the user may see, narrowed by the filters."""
-    return Project.objects.filter(project_visibility(user)).filter(filters.q())
+    return Project.objects.restrict(user, "view").filter(filters.q())
 
 
 def filter_options(*, user: Any) -> dict[str, QuerySet[Any]]:
     """Choices for the dashboard's filters; sponsors only of projects the user may see."""
-    visible = Project.objects.filter(project_visibility(user))
+    visible = Project.objects.restrict(user, "view")
     return {
         "portfolio": Portfolio.objects.order_by("name"),
         "programme": Programme.objects.order_by("name"),
@@ -390,7 +391,7 @@ def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None
 
 
 def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> Dashboard:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     projects = dashboard_projects(user=user, filters=filters)
     active = projects.filter(status=ProjectStatus.ACTIVE)
     periods = list(ReportingPeriod.objects.order_by("-start"))
@@ -438,7 +439,7 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
     ratings = [r.value for r in RatingChoice]
     if scale == StatusScale.RAG:
         ratings = [RatingChoice.GREEN, RatingChoice.AMBER, RatingChoice.RED]
-    everything = not project_visibility(user) and not filters.q()
+    everything = restriction(Project, user, "view") == EVERYTHING and not filters.q()
     trend = _trend(None if everything else projects, periods, today)
     seen = {rating for point in trend for rating in point.counts}
     shown = tuple(str(r) for r in RatingChoice if r in ratings or r in seen)

@@ -93,8 +93,7 @@ class ProjectCodeField(serializers.SlugRelatedField):
     def get_queryset(self) -> QuerySet[Project]:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        visible = Project.objects.filter(selectors.project_visibility(user))
-        return visible.select_related("project_manager", "sponsor")
+        return Project.objects.restrict(user, "view").select_related("project_manager", "sponsor")
 
 
 class OrgUnitSerializer(VersionedSerializer):

@@ -1,12 +1,47 @@
 """Permissions on the portfolio register, declared once and used by the UI, API, exports and
-admin alike (through ``user.has_perm``)."""
+admin alike (through ``user.has_perm``). Who sees which records is a restriction
+(``pmo.core.restrict``): the register's filter and ``portfolio.view_*`` both come from it."""
 
 from typing import Any
 
 import rules
+from django.db.models import Q
 
-from pmo.core.permissions import is_pmo, is_pmo_head, is_staff_member
+from pmo.core.permissions import is_pmo, is_pmo_head
+from pmo.core.restrict import EVERYTHING, NOTHING, any_of, restricts
+from pmo.portfolio.models import (
+    LifecycleStage,
+    OrgUnit,
+    Person,
+    Portfolio,
+    Programme,
+    Project,
+    StrategicObjective,
+)
 from pmo.portfolio.selectors import person_id_of
+
+
+@restricts(Project)
+def project_restriction(user: Any, action: str) -> Q:
+    """The projects ``user`` may see: all for the PMO; for anyone else signed in, those not
+    confidential and those they sponsor or manage."""
+    if is_pmo(user):
+        return EVERYTHING
+    return any_of(Q(confidential=False), runs_project(user))
+
+
+def runs_project(user: Any) -> Q:
+    """The projects ``user`` sponsors or manages (none for a login with no person record)."""
+    mine = person_id_of(user)
+    if mine is None:
+        return NOTHING
+    return Q(sponsor_id=mine) | Q(project_manager_id=mine)
+
+
+@restricts(Programme, Portfolio, OrgUnit, StrategicObjective, Person, LifecycleStage)
+def seen_by_all_staff(user: Any, action: str) -> Q:
+    """Programmes, portfolios and the reference lists: anyone signed in sees them all."""
+    return EVERYTHING
 
 
 @rules.predicate
@@ -26,11 +61,6 @@ def is_project_sponsor(user: Any, project: Any) -> bool:
 
 
 @rules.predicate
-def is_not_confidential(user: Any, project: Any) -> bool:
-    return project is None or not project.confidential
-
-
-@rules.predicate
 def leads_programme(user: Any, programme: Any) -> bool:
     mine = person_id_of(user)
     return programme is not None and mine is not None and mine in (programme.manager_id, programme.sponsor_id)
@@ -38,14 +68,12 @@ def leads_programme(user: Any, programme: Any) -> bool:
 
 owns_project = is_project_manager | is_project_sponsor
 
-rules.add_perm("portfolio.view_project", is_pmo | owns_project | (is_staff_member & is_not_confidential))
 rules.add_perm("portfolio.add_project", is_pmo)
 rules.add_perm("portfolio.change_project", is_pmo | owns_project)
 rules.add_perm("portfolio.delete_project", is_pmo_head)
 # Who runs a project and who may see it: code, portfolio, sponsor, PM, confidentiality.
 rules.add_perm("portfolio.change_project_governance", is_pmo)
 
-rules.add_perm("portfolio.view_programme", is_staff_member)
 rules.add_perm("portfolio.add_programme", is_pmo)
 rules.add_perm("portfolio.change_programme", is_pmo | leads_programme)
 rules.add_perm("portfolio.delete_programme", is_pmo_head)
@@ -53,12 +81,10 @@ rules.add_perm("portfolio.delete_programme", is_pmo_head)
 rules.add_perm("portfolio.change_programme_governance", is_pmo)
 
 for model in ("portfolio", "orgunit", "strategicobjective", "person"):
-    rules.add_perm(f"portfolio.view_{model}", is_staff_member)
     rules.add_perm(f"portfolio.add_{model}", is_pmo)
     rules.add_perm(f"portfolio.change_{model}", is_pmo)
     rules.add_perm(f"portfolio.delete_{model}", is_pmo_head)
 
-rules.add_perm("portfolio.view_lifecyclestage", is_staff_member)
 rules.add_perm("portfolio.add_lifecyclestage", is_pmo_head)
 rules.add_perm("portfolio.change_lifecyclestage", is_pmo_head)
 rules.add_perm("portfolio.delete_lifecyclestage", is_pmo_head)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
-from pmo.core.permissions import is_pmo
+from pmo.core.restrict import EVERYTHING, restriction
 from pmo.portfolio.models import (
     LifecycleStage,
     OrgUnit,
@@ -36,17 +36,6 @@ def person_id_of(user: Any) -> int | None:
     if not hasattr(user, "_pmo_person_id"):
         user._pmo_person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     return user._pmo_person_id
-
-
-def project_visibility(user: Any) -> Q:
-    """The projects ``user`` may see: all for the PMO; otherwise the non-confidential ones
-    plus those where they are sponsor or project manager."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if is_pmo(user):
-        return Q()
-    mine = person_id_of(user)
-    return Q(confidential=False) | Q(sponsor_id=mine) | Q(project_manager_id=mine)
 
 
 APPROVED_PLAN_FIELDS = ("baseline_version", "approved_finish", "approved_budget")
@@ -81,7 +70,7 @@ def project_list(*, user: Any) -> QuerySet[Project]:
     """The register as the user may see it, with everything a row shows loaded up front
     (including its approved plan: ``approved_plan``)."""
     return (
-        Project.objects.filter(project_visibility(user))
+        Project.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "programme__portfolio")
         .prefetch_related("strategic_objectives")
         .annotate(**approved_plan())
@@ -97,8 +86,9 @@ def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
     """The register as it stood at ``when`` (historical rows). A project shows only if the user
     could see it then and may see it now (one made confidential since stays hidden); a project
     since deleted is judged on how it stood then."""
-    visibility = project_visibility(user)
-    if visibility:
+    visibility = restriction(Project, user, "view")
+    if visibility != EVERYTHING:
+        # The restriction reads the project's own fields, which the historical rows share.
         existing = Project.objects.values("pk")
         visibility &= Q(id__in=Project.objects.filter(visibility).values("pk")) | ~Q(id__in=existing)
     # as_of() rebuilds each row as a fresh Project, so joins here would be thrown away: the
@@ -126,24 +116,24 @@ def project_as_of_load(projects: Sequence[Any]) -> None:
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:
-    return Programme.objects.select_related("portfolio", "sponsor", "manager")
+    return Programme.objects.restrict(user, "view").select_related("portfolio", "sponsor", "manager")
 
 
 def portfolio_list(*, user: Any) -> QuerySet[Portfolio]:
-    return Portfolio.objects.select_related("owner")
+    return Portfolio.objects.restrict(user, "view").select_related("owner")
 
 
 def org_unit_list(*, user: Any) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.select_related("parent")
+    return OrgUnit.objects.restrict(user, "view").select_related("parent")
 
 
 def person_list(*, user: Any) -> QuerySet[Person]:
-    return Person.objects.select_related("org_unit", "user")
+    return Person.objects.restrict(user, "view").select_related("org_unit", "user")
 
 
 def strategic_objective_list(*, user: Any) -> QuerySet[StrategicObjective]:
-    return StrategicObjective.objects.all()
+    return StrategicObjective.objects.restrict(user, "view")
 
 
 def lifecycle_stage_list(*, user: Any) -> QuerySet[LifecycleStage]:
-    return LifecycleStage.objects.all()
+    return LifecycleStage.objects.restrict(user, "view")

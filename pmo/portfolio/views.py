@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from pmo.core import clock
 from pmo.core.exports import csv_response, xlsx_response
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries, parse_point_in_time
@@ -365,7 +366,7 @@ class RecordListView(RecordPage):
         return self.render_to_response(context)
 
     def export_name(self) -> str:
-        return f"{self.kind.plural.replace(' ', '-')}-{timezone.localdate().isoformat()}"
+        return f"{self.kind.plural.replace(' ', '-')}-{clock.today().isoformat()}"
 
     def export(self, fmt: str, records: Sequence[Any], columns: Sequence[Column]) -> HttpResponse:
         headers, rows = register_rows(records, columns)
@@ -422,7 +423,7 @@ class ProjectListView(RecordListView):
         return records
 
     def export_name(self) -> str:
-        when = timezone.localdate(self.as_of) if self.as_of else timezone.localdate()
+        when = timezone.localdate(self.as_of) if self.as_of else clock.today()
         return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -436,7 +437,7 @@ class ProjectListView(RecordListView):
             "as_of": self.as_of,
             "as_of_raw": self.request.GET.get("as_of", ""),
             "as_of_error": self.point_in_time[1],
-            "today": timezone.localdate().isoformat(),
+            "today": clock.today().isoformat(),
             "can_add": kwargs["can_add"] and not self.as_of,
         }
 
@@ -512,7 +513,7 @@ class RecordHistoryView(RecordPage):
             **super().get_context_data(**kwargs),
             **self.record_context(record),
             "tab": "history",
-            "entries": history_entries(record),
+            "entries": history_entries(record, user=self.request.user),
         }
 
 
@@ -607,7 +608,7 @@ class RecordDeleteView(RecordPage):
 def portfolio_overview(user: Any) -> dict[str, Any]:
     """The figures of the overview page, in a fixed number of queries whatever the size."""
     projects = selectors.project_list(user=user).order_by()
-    year_start = timezone.make_aware(datetime.combine(date(timezone.localdate().year, 1, 1), time.min))
+    year_start = timezone.make_aware(datetime.combine(date(clock.today().year, 1, 1), time.min))
     closed_at_year_start = Project.history.as_of(year_start).filter(status=ProjectStatus.CLOSED).values("id")
     active = Q(status=ProjectStatus.ACTIVE)
     figures = projects.aggregate(

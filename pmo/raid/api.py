@@ -18,7 +18,6 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,6 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pmo.core import clock
 from pmo.core.api import (
     ERROR_SCHEMA,
     AliasOrderingFilter,
@@ -54,7 +54,6 @@ from pmo.portfolio.api import (
     VersionedSerializer,
 )
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.raid import selectors, services
 from pmo.raid.choices import Level
 from pmo.raid.models import REGISTERS, Dependency, RaidItem, RaidSettings, Risk
@@ -243,11 +242,11 @@ class RaidItemSerializer(VersionedSerializer):
         read_only_fields = ["raised_by", "escalated_to", "escalated_at", "escalation_note", "closed_on"]
 
     def get_is_past_due(self, item: RaidItem) -> bool:
-        return item.is_past_due(self.context.get("today") or timezone.localdate())
+        return item.is_past_due(self.context.get("today") or clock.today())
 
     def get_is_stale(self, item: RaidItem) -> bool:
         settings_row: RaidSettings = self.context.get("raid_settings") or selectors.raid_settings()
-        return item.is_stale(settings_row.stale_before(self.context.get("today") or timezone.localdate()))
+        return item.is_stale(settings_row.stale_before(self.context.get("today") or clock.today()))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None:
@@ -446,7 +445,7 @@ class RaidSettingsSerializer(VersionedSerializer):
 
 
 def _visible_projects(request: Request | None) -> QuerySet[Project]:
-    return Project.objects.filter(project_visibility(getattr(request, "user", None)))
+    return Project.objects.restrict(getattr(request, "user", None), "view")
 
 
 class RaidItemFilter(FilterSet):
@@ -493,7 +492,7 @@ class RaidItemFilter(FilterSet):
         return self._kept(queryset, selectors.open_items(queryset), value)
 
     def not_reviewed(self, queryset: QuerySet[RaidItem], name: str, value: bool) -> QuerySet[RaidItem]:
-        stale_before = selectors.raid_settings().stale_before(timezone.localdate())
+        stale_before = selectors.raid_settings().stale_before(clock.today())
         return self._kept(queryset, selectors.stale(queryset, stale_before=stale_before), value)
 
     def late(self, queryset: QuerySet[RaidItem], name: str, value: bool) -> QuerySet[RaidItem]:
@@ -557,7 +556,7 @@ class RaidItemViewSet(RegisterViewSet):
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        return {**context, "raid_settings": self.raid_settings, "today": timezone.localdate()}
+        return {**context, "raid_settings": self.raid_settings, "today": clock.today()}
 
     def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         body = serializer_class(data=self.request.data, context=self.get_serializer_context())

@@ -16,7 +16,6 @@ from pmo.core.text_limits import model_text_form_field
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.forms import DATE, SHORT_TEXT, VERSION_MISSING
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.raid import selectors
 from pmo.raid.choices import LEVEL_ORDER, Level, RiskCategory
 from pmo.raid.models import RaidItem, RaidSettings, Risk
@@ -149,7 +148,7 @@ class ItemForm(forms.Form):
                 field.queryset = Person.objects.order_by("name")
         if "depends_on" in self.fields:
             field = cast(forms.ModelChoiceField, self.fields["depends_on"])
-            field.queryset = Project.objects.filter(project_visibility(user)).order_by("code")
+            field.queryset = Project.objects.restrict(user, "view").order_by("code")
             field.label_from_instance = lambda p: f"{p.code} {p.name}"
         if model is Risk and matrix is not None:
             for name in SCORE_FIELDS:

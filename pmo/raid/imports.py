@@ -59,7 +59,7 @@ from pmo.core.spreadsheets import (
 from pmo.engine import network
 from pmo.engine.risk import Matrix
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
-from pmo.portfolio.selectors import person_id_of, project_visibility
+from pmo.portfolio.selectors import person_id_of
 from pmo.raid import selectors, services
 from pmo.raid.choices import ActionSource
 from pmo.raid.models import REGISTERS, Action, Dependency, RaidItem
@@ -256,7 +256,7 @@ class _Lookups:
     def load(cls, model: type[RaidItem], actor: Any) -> "_Lookups":
         programmes = list(Programme.objects.all())
         # A project the importer may not see is, to them, one that does not exist.
-        projects = list(Project.objects.filter(project_visibility(actor)) if actor else Project.objects.all())
+        projects = list(Project.objects.restrict(actor, "view") if actor else Project.objects.all())
         portfolios = list(Portfolio.objects.all())
         portfolio_by_id = {p.pk: p for p in portfolios}
         programme_by_id = {p.pk: p for p in programmes}
@@ -481,11 +481,12 @@ _PARSED_STRICTLY = {
 }
 
 
-def _model_errors(plan: _Plan, row: Any, headers_by_field: dict[str, str]) -> None:
+def _model_errors(plan: _Plan, row: Any, headers_by_field: dict[str, str], actor: User | None) -> None:
     """The model's own rules (lengths, a response fit for the kind of risk, a dependency's
     provider…) on the item as it would be saved, reported by column. Only the fields whose
     validators the cells' parsing does not cover (lengths, amounts) are validated again: the
-    relations were looked up in the register, choices, dates and scores parsed strictly."""
+    relations were looked up in the register, choices, dates and scores parsed strictly. An
+    action's RAID item must be one ``actor`` may see, as the service requires."""
     item = plan.item
     failed = {i.column for i in row.errors}
     try:
@@ -504,7 +505,7 @@ def _model_errors(plan: _Plan, row: Any, headers_by_field: dict[str, str]) -> No
             row.errors.append(ImportIssue(row.number, header, services.SOURCE_NEEDS_ITEM))
         else:
             try:
-                selectors.item_by_reference(item.source_reference, project=item.project)
+                selectors.item_by_reference(item.source_reference, project=item.project, user=actor)
             except ValueError as exc:
                 row.errors.append(ImportIssue(row.number, header, str(exc)))
 
@@ -690,7 +691,7 @@ def register_import(
     for row in rows:
         plan = _plan_row(kind, row, existing, actor, headers_by_field)
         if plan is not None:
-            _model_errors(plan, row, headers_by_field)
+            _model_errors(plan, row, headers_by_field, actor)
             plans.append(plan)
     if model is Dependency:
         _loops(plans, {r.number: r for r in rows}, lookups, headers_by_field["depends_on"])

@@ -7,15 +7,14 @@ items, themes) run a fixed number of queries whatever the number of items."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.utils import timezone
 
+from pmo.core import clock
 from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.raid.choices import Level
 from pmo.raid.models import BY_PREFIX, Dependency, RaidItem, RaidSettings, Risk
 
@@ -29,17 +28,6 @@ NO_SUCH_ITEM = "There is no {text}{where}."
 def raid_settings() -> RaidSettings:
     """The PMO's RAID settings (the one row; made with the defaults if missing)."""
     return RaidSettings.objects.order_by("pk").first() or RaidSettings.objects.create()
-
-
-def item_visibility(user: Any) -> Q:
-    """The items ``user`` may see: those of projects they may see, and every programme's and
-    portfolio's."""
-    visibility = project_visibility(user)
-    if not visibility:
-        return Q()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    return Q(project__isnull=True) | Q(project__in=Project.objects.filter(visibility))
 
 
 def in_register(register: Project | Programme | Portfolio | None) -> Q:
@@ -67,12 +55,7 @@ def item_list(
         related = (*related, "actionee")
     if model is Dependency:
         related = (*related, "depends_on")
-    found = model._default_manager.filter(item_visibility(user)).filter(in_register(register))
-    visibility = project_visibility(user)
-    if model is Dependency and visibility:
-        # A dependency on a project the user may not see is as confidential as that project.
-        visible = Project.objects.filter(visibility)
-        found = found.filter(Q(depends_on__isnull=True) | Q(depends_on__in=visible))
+    found = cast("QuerySet[ItemT]", model.objects.restrict(user, "view")).filter(in_register(register))
     return found.select_related(*related)
 
 
@@ -94,7 +77,7 @@ def stale(queryset: QuerySet[ItemT], *, stale_before: date) -> QuerySet[ItemT]:
 
 def past_due(queryset: QuerySet[ItemT], *, today: date | None = None) -> QuerySet[ItemT]:
     """Open items whose date (review, validation, target, need-by, due) has passed."""
-    return open_items(queryset).filter(due__lt=today or timezone.localdate())
+    return open_items(queryset).filter(due__lt=today or clock.today())
 
 
 def band_of(matrix: Matrix, field: str = "residual_score") -> Case:
@@ -178,12 +161,9 @@ def themes(queryset: QuerySet[Risk], matrix: Matrix) -> dict[str, Counter[str]]:
 
 def dependency_edges(*, user: Any) -> QuerySet[Dependency]:
     """Open dependencies of one project on another that the user may see both ends of."""
-    visible = Project.objects.filter(project_visibility(user))
-    return (
-        open_items(Dependency.objects.filter(project__isnull=False, depends_on__isnull=False))
-        .filter(project__in=visible, depends_on__in=visible)
-        .select_related("project", "depends_on", "owner")
-    )
+    return open_items(
+        Dependency.objects.restrict(user, "view").filter(project__isnull=False, depends_on__isnull=False)
+    ).select_related("project", "depends_on", "owner")
 
 
 def project_edges() -> list[tuple[int, int]]:
@@ -224,9 +204,9 @@ def item_by_reference(text: str, *, project: Project | None = None, user: Any = 
     """The item a reference names (within ``project``, where given, and among those ``user``
     may see, where given); ValueError if none."""
     model, pk = parse_reference(text)
-    found = model._default_manager.filter(pk=pk)
+    found = model.objects.filter(pk=pk)
     if user is not None:
-        found = found.filter(item_visibility(user))
+        found = found.restrict(user, "view")
     if project is not None:
         found = found.filter(project=project)
     item = found.first()

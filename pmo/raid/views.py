@@ -17,10 +17,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from pmo.core import clock
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can, permission_name
@@ -149,7 +149,7 @@ def _rows(items: Any, *, matrix: Matrix, today: date, stale_before: date, regist
 
 
 def _today_and_stale(row: RaidSettings) -> tuple[date, date]:
-    today = timezone.localdate()
+    today = clock.today()
     return today, row.stale_before(today)
 
 
@@ -638,7 +638,7 @@ def item_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "item": item,
             "home": item.home,
             "project": item.project,
-            "entries": history_entries(item),
+            "entries": history_entries(item, user=request.user),
         },
     )
 
@@ -763,7 +763,7 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "chosen": chosen,
             "affected": [(p, distance) for p, distance in affected],
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

@@ -13,14 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import ImportResult
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.portfolio.views import denied
 from pmo.portfolio.views_import import (
     FORM_OVERHEAD_BYTES,
@@ -68,11 +67,11 @@ def _register(request: HttpRequest) -> Project | Programme | Portfolio | None:
     level, _, value = request.GET.get("register", "").partition(":")
     found: Project | Programme | Portfolio | None = None
     if level == "project":
-        visible = Project.objects.filter(project_visibility(request.user))
+        visible = Project.objects.restrict(request.user, "view")
         found = visible.filter(code__iexact=value.strip()).first()
     elif level in ("programme", "portfolio") and value.strip().isdigit():
         model = Programme if level == "programme" else Portfolio
-        found = model.objects.filter(pk=int(value)).first()
+        found = model.objects.restrict(request.user, "view").filter(pk=int(value)).first()
     else:
         return None
     if found is None:
@@ -83,7 +82,7 @@ def _register(request: HttpRequest) -> Project | Programme | Portfolio | None:
 def _filtered(request: HttpRequest, model: type[RaidItem]) -> QuerySet[Any]:
     """The register as its page lists it for this user, with the page's filters."""
     settings_row = selectors.raid_settings()
-    today = timezone.localdate()
+    today = clock.today()
     items = selectors.item_list(model, user=request.user, register=_register(request))
     filters = RegisterFilter(request.GET, model=model)
     items = filters.filter(
@@ -97,7 +96,7 @@ def register_export(request: HttpRequest, kind: str) -> HttpResponse:
     """The register (filtered as on its page) in the import layout, to edit and import back."""
     model = _model(kind)
     rows = register_export_rows(kind, _filtered(request, model))
-    filename = f"{kind}-{timezone.localdate().isoformat()}.xlsx"
+    filename = f"{kind}-{clock.today().isoformat()}.xlsx"
     return xlsx_response(filename, headers=headers(kind), rows=rows, sheet_title=sheet_title(kind))
 
 

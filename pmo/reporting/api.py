@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, cast
 
 import django_filters
+from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -34,7 +35,6 @@ from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import notification_mark_read
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (
     TOLERANCE_UNITS,
@@ -191,7 +191,9 @@ class HighlightReportSerializer(ProjectRecordSerializer):
     period_name = serializers.CharField(source="period.__str__", read_only=True)
     submitted_by_name = _user_name("submitted_by")
     reviewed_by_name = _user_name("reviewed_by")
-    milestones = ReportMilestoneSerializer(many=True, required=False)
+    milestones = ReportMilestoneSerializer(
+        many=True, required=False, max_length=settings.PMO_MAX_MILESTONES
+    )
 
     class Meta:
         model = HighlightReport
@@ -288,7 +290,9 @@ class BaselineSerializer(ProjectRecordSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:baseline-detail")
     approved_by_name = _user_name("approved_by")
-    milestones = BaselineMilestoneSerializer(many=True, required=False)
+    milestones = BaselineMilestoneSerializer(
+        many=True, required=False, max_length=settings.PMO_MAX_MILESTONES
+    )
     reason = model_text(
         Baseline,
         "reason",
@@ -565,7 +569,9 @@ class NewBaselineSerializer(serializers.Serializer):
     benefits_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, error_messages=NEGATIVE
     )
-    milestones = BaselineMilestoneSerializer(many=True, required=False)
+    milestones = BaselineMilestoneSerializer(
+        many=True, required=False, max_length=settings.PMO_MAX_MILESTONES
+    )
 
 
 class DecideBodySerializer(VersionBodySerializer):
@@ -934,7 +940,7 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
         code = request.query_params.get("project", "").strip()
         if not code:
             raise exceptions.ValidationError({"project": [PROJECT_CODE_REQUIRED]})
-        project = Project.objects.filter(project_visibility(request.user), code=code).first()
+        project = Project.objects.restrict(request.user, "view").filter(code=code).first()
         if project is None:
             raise exceptions.NotFound()
         rows = []
@@ -1008,9 +1014,7 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Reporti
 
 def tolerance_check_list(*, user: Any) -> QuerySet[ToleranceCheck]:
     """The latest verdicts on the projects ``user`` may see."""
-    return ToleranceCheck.objects.filter(
-        project__in=Project.objects.filter(project_visibility(user))
-    ).select_related("project")
+    return ToleranceCheck.objects.restrict(user, "view").select_related("project")
 
 
 @extend_schema(tags=["tolerance-checks"])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
+from pmo.core.restrict import RestrictedQuerySet
 from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
 from pmo.engine.tolerance import SIGNS, Direction
 from pmo.portfolio.choices import SizeTier
@@ -433,6 +434,8 @@ class ToleranceCheck(models.Model):
     used = models.DecimalField("share of tolerance used", max_digits=12, decimal_places=4, null=True)
     explanation = models.CharField(max_length=300)
     assessed_at = models.DateTimeField()
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project__code", "dimension"]

@@ -7,10 +7,8 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from pmo.core.permissions import is_staff_member
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.raid.choices import ActionSource, Priority
 from pmo.raid.models import Action, Issue, RaidItem, Risk
 from pmo.raid.selectors import item_list, open_items, parse_reference, top_risks
@@ -33,22 +31,25 @@ def reporting_settings() -> ReportingSettings:
     return ReportingSettings.objects.order_by("pk").first() or ReportingSettings.objects.create()
 
 
-def _visible_projects(user: Any) -> Q:
-    """``project_visibility`` seen from a record with a ``project``."""
-    visibility = project_visibility(user)
-    return Q() if not visibility else Q(project__in=Project.objects.filter(visibility))
-
-
 def period_list(*, user: Any) -> QuerySet[ReportingPeriod]:
     """Every period, newest first, for anyone signed in."""
-    if not is_staff_member(user):
-        return ReportingPeriod.objects.none()
-    return ReportingPeriod.objects.all()
+    return ReportingPeriod.objects.restrict(user, "view")
 
 
 def period_for(day: date) -> ReportingPeriod | None:
     """The period that holds ``day``, if one is open or closed for it."""
     return ReportingPeriod.objects.filter(start__lte=day, end__gte=day).first()
+
+
+def current_period(today: date) -> ReportingPeriod | None:
+    """The period holding ``today``, else the latest open one: one query whatever the date."""
+    holds = Q(start__lte=today, end__gte=today)
+    return (
+        ReportingPeriod.objects.filter(holds | Q(status=PeriodStatus.OPEN))
+        .annotate(holds_today=Case(When(holds, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("-holds_today", "-start")
+        .first()
+    )
 
 
 def latest_period(*, before: date | None = None) -> ReportingPeriod | None:
@@ -60,7 +61,7 @@ def latest_period(*, before: date | None = None) -> ReportingPeriod | None:
 
 def report_list(*, user: Any) -> QuerySet[HighlightReport]:
     """Every revision of every report the user may see, newest period first."""
-    return HighlightReport.objects.filter(_visible_projects(user)).select_related(
+    return HighlightReport.objects.restrict(user, "view").select_related(
         "project", "project__project_manager", "project__sponsor", "period", "submitted_by", "reviewed_by"
     )
 
@@ -114,7 +115,7 @@ def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:
 
 
 def baseline_list(*, user: Any) -> QuerySet[Baseline]:
-    return Baseline.objects.filter(_visible_projects(user)).select_related("project", "approved_by")
+    return Baseline.objects.restrict(user, "view").select_related("project", "approved_by")
 
 
 def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
@@ -150,14 +151,12 @@ def report_tolerance_checks(report: HighlightReport) -> list[ReportToleranceChec
 
 
 def tolerance_list(*, user: Any) -> QuerySet[Tolerance]:
-    return Tolerance.objects.filter(_visible_projects(user)).select_related("project")
+    return Tolerance.objects.restrict(user, "view").select_related("project")
 
 
 def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
     """The default tolerances, for anyone signed in."""
-    if not is_staff_member(user):
-        return ToleranceDefault.objects.none()
-    return ToleranceDefault.objects.select_related("portfolio")
+    return ToleranceDefault.objects.restrict(user, "view").select_related("portfolio")
 
 
 def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tolerance | ToleranceDefault]]:
@@ -185,7 +184,7 @@ def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tol
 
 
 def exception_list(*, user: Any) -> QuerySet[ProjectException]:
-    return ProjectException.objects.filter(_visible_projects(user)).select_related(
+    return ProjectException.objects.restrict(user, "view").select_related(
         "project",
         "project__sponsor",
         "project__project_manager",

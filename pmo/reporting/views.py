@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
@@ -27,7 +28,6 @@ from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
-from pmo.portfolio.selectors import project_visibility
 from pmo.portfolio.views import finish, found_or_404, page, paginate, project_or_404
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
@@ -176,13 +176,18 @@ def _history_page(request: HttpRequest, record: Any, back_url: str, title: str) 
     return render(
         request,
         "reporting/record_history.html",
-        {"record": record, "entries": history_entries(record), "back_url": back_url, "title": title},
+        {
+            "record": record,
+            "entries": history_entries(record, user=request.user),
+            "back_url": back_url,
+            "title": title,
+        },
     )
 
 
 def current_period() -> ReportingPeriod | None:
     """The period holding today, else the latest open one."""
-    return selectors.period_for(timezone.localdate()) or selectors.open_periods().last()
+    return selectors.current_period(clock.today())
 
 
 # Settings and default tolerances ----------------------------------------------------------------
@@ -322,7 +327,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/period_list.html",
-        {**paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": timezone.localdate()},
+        {**paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": clock.today()},
     )
 
 
@@ -342,7 +347,8 @@ def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
     """Every active project the user may see and how its report for ``period`` stands: handed
     in on time, late, still a draft, or missing (two queries whatever the size)."""
     projects = (
-        Project.objects.filter(project_visibility(user), status=ProjectStatus.ACTIVE)
+        Project.objects.restrict(user, "view")
+        .filter(status=ProjectStatus.ACTIVE)
         .select_related("project_manager")
         .order_by("code")
     )
@@ -395,7 +401,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [(COMPLIANCE_LABELS[s], s, n) for s, n in counts.items()],
             "can_change": can_change,
             "problem": problem,
-            "overdue": period.is_overdue(timezone.localdate()),
+            "overdue": period.is_overdue(clock.today()),
         },
         status=409 if problem else 200,
     )
@@ -708,7 +714,7 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
     actions = list(selectors.corrective_actions(user=user, project=project).order_by("status", "due", "pk"))
     period = current_period()
     this_period_report = next((r for r in reports if period and r.period_id == period.pk), None)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "reporting/project_reporting.html",
@@ -716,8 +722,8 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
             "project": project,
             "baseline": current,
             "baselines": baselines,
-            "tolerances": tolerance_rows(project),
             "forecast": next((r for r in reports if r.status in HANDED_IN_STATES), None),
+            "tolerances": tolerance_rows(project),
             "reports": reports,
             "exceptions": exceptions,
             "actions": [(a, a.is_past_due(today)) for a in actions],
@@ -793,7 +799,7 @@ def tolerance_field_id(dimension: str) -> str:
 def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
     """The project's tolerances in force; the PMO gives it its own or clears them."""
     project = project_or_404(request, code)
-    ensure_can(request.user, "reporting.view_tolerance", project, action=f"see the tolerances of {project}")
+    ensure_can(request.user, "reporting.view_tolerance", action=f"see the tolerances of {project}")
     can_change = request.user.has_perm("reporting.change_tolerance", project)
     own = {t.dimension: t for t in selectors.tolerance_list(user=request.user).filter(project=project)}
     bound: ToleranceForm | None = None
@@ -908,7 +914,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
         records = records.exclude(status=ExceptionStatus.DECIDED)
     records = records.order_by("closed", "raised_at")
     context = paginate(request, records)
-    today = timezone.localdate()
+    today = clock.today()
     context["rows"] = [(e, _age(e, today)) for e in context["page"].object_list]
     return render(request, "reporting/exception_list.html", {**context, "shown": shown})
 
@@ -958,7 +964,7 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for check in exception.project.tolerance_checks.all()
     ]
     actions = list(selectors.corrective_actions(user=user, exception=exception).order_by("due", "pk"))
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "reporting/exception_detail.html",

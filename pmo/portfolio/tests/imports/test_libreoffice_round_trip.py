@@ -122,7 +122,7 @@ def test_an_edit_made_in_libreoffice_changes_only_what_was_edited(pmo_officer):
     assert result.summary == SUMMARY.format(created=0, updated=1, unchanged=2)
     changed = Project.objects.get(code="ICT-002")
     assert (changed.confidential, changed.version) == (True, 2)
-    entry = history_entries(changed)[0]
+    entry = history_entries(changed, user=pmo_officer)[0]
     assert (entry.who, entry.reason) == (str(pmo_officer), "Imported from edited.xlsx")
     assert [change["field"] for change in entry.changes] == ["confidential"]
     assert Project.objects.get(code="ICT-003").sponsor.name == ZOE == projects[2].sponsor.name

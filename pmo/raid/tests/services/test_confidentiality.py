@@ -3,13 +3,17 @@ knock-on effects and references are not shown or told to people outside its team
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
 
+from pmo.core.history import HIDDEN_RECORD, history_entries
 from pmo.core.models import Notification
 from pmo.core.services import ConflictError
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid import selectors, services
 from pmo.raid.choices import Level
+from pmo.raid.imports import register_import
 from pmo.raid.models import Action, Dependency, Risk
+from pmo.raid.selectors import NO_SUCH_ITEM
 from pmo.raid.tests.factories import DependencyFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +106,73 @@ def test_a_reference_too_large_for_an_id_is_not_a_reference():
         selectors.parse_reference("RSK-99999999999999999999")
     with pytest.raises(ValueError, match="is not a RAID reference"):
         selectors.parse_reference("RSK-²")
+
+
+# A dependency on a confidential project: the list and the object check say the same -----------
+
+
+def test_a_dependency_on_a_confidential_project_is_not_seen_on_its_own_either(cast, secret):
+    # Given WEB (which the PM runs) depends on SECRET (which they may not see)
+    on_secret = DependencyFactory(project=cast.project, depends_on=secret)
+
+    # Then the PM may not open it, as its register does not list it; the PMO may
+    assert not cast.pm.has_perm("raid.view_dependency", on_secret)
+    assert not cast.pm.has_perm("raid.change_dependency", on_secret)
+    assert cast.head.has_perm("raid.view_dependency", on_secret)
+    with pytest.raises(PermissionDenied):
+        services.raid_item_update(actor=cast.pm, item=on_secret, fields={"title": "Seen"}, expected_version=1)
+
+
+def test_escalating_a_dependency_on_a_confidential_project_tells_only_those_who_see_both(cast, secret):
+    # Given WEB (in the Digital programme) depends on SECRET
+    on_secret = DependencyFactory(project=cast.project, depends_on=secret, title="Waits on the merger")
+
+    # When the PMO escalates it to the programme
+    services.raid_item_escalate(
+        actor=cast.head, item=on_secret, to=Level.PROGRAMME, note="Board view", expected_version=1
+    )
+
+    # Then the programme manager, who sees WEB but not SECRET, is not told, nor shown it
+    assert not Notification.objects.filter(recipient=cast.programme_manager).exists()
+    assert not selectors.item_list(Dependency, user=cast.programme_manager, register=cast.programme).exists()
+
+
+def test_a_history_does_not_name_a_confidential_project_its_reader_may_not_see(cast, secret):
+    # Given WEB's dependency once waited on SECRET and now waits on HR
+    dependency = DependencyFactory(project=cast.project, depends_on=secret)
+    services.raid_item_update(
+        actor=cast.head, item=dependency, fields={"depends_on": cast.other_project}, expected_version=1
+    )
+
+    # When the PM, who may now see the dependency, reads its history
+    change = next(
+        c for c in history_entries(dependency, user=cast.pm)[0].changes if c["field"] == "depends on project"
+    )
+
+    # Then the confidential project is not named; the PMO reads its name
+    assert change == {
+        "field": "depends on project",
+        "before": HIDDEN_RECORD,
+        "after": str(cast.other_project),
+    }
+    by_head = history_entries(dependency, user=cast.head)[0].changes
+    assert {"field": "depends on project", "before": str(secret), "after": str(cast.other_project)} in by_head
+
+
+def test_an_imported_action_cannot_cite_an_item_its_importer_may_not_see(cast, secret, tmp_path):
+    # Given a dependency of WEB on SECRET, which the PM may not see
+    hidden = DependencyFactory(project=cast.project, depends_on=secret)
+    path = tmp_path / "actions.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["ID", "Project", "Title", "Owner", "Source", "Source reference", "Due date"])
+    workbook.active.append([None, "WEB", "Chase", "Pat Manager", "RAID item", hidden.reference, "15/01/2027"])
+    workbook.save(path)
+
+    # When the PM imports an action citing it
+    result = register_import("actions", actor=cast.pm, file=path)
+
+    # Then the row is refused as the service would refuse it, and nothing is written
+    assert [(i.column, i.message) for i in result.errors] == [
+        ("Source reference", NO_SUCH_ITEM.format(text=hidden.reference, where=" in WEB"))
+    ]
+    assert not Action.objects.exists()

@@ -1,0 +1,102 @@
+"""Property: for every reader (each role, each relation to a project, deactivated, superuser,
+not signed in) and every reporting record of a project — highlight report, baseline,
+tolerance, tolerance check, exception, confidential projects included — the page's list and
+the object check agree, and say what the rule says: whoever sees the project sees its
+records. Periods, settings and default tolerances are read by everyone signed in."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from hypothesis import given
+
+from pmo.portfolio.tests.visibility import (
+    PROPERTY,
+    SIGNED_OUT,
+    assert_list_and_object_checks_agree,
+    make_cast,
+    make_project,
+    project_shapes,
+    rolled_back,
+    rule_says_sees,
+)
+from pmo.reporting import selectors
+from pmo.reporting.api import tolerance_check_list
+from pmo.reporting.models import (
+    Baseline,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+    Tolerance,
+    ToleranceCheck,
+    ToleranceDefault,
+)
+from pmo.reporting.tests.factories import BaselineFactory, PeriodFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_records(project):
+    """One record of each kind on ``project``, with the list each is read through."""
+    return {
+        HighlightReport: (ReportFactory(project=project), selectors.report_list),
+        Baseline: (BaselineFactory(project=project), selectors.baseline_list),
+        Tolerance: (
+            Tolerance.objects.create(project=project, dimension="time", absolute=10),
+            selectors.tolerance_list,
+        ),
+        ToleranceCheck: (
+            ToleranceCheck.objects.create(
+                project=project,
+                dimension="time",
+                status="within",
+                baseline_value=Decimal(0),
+                forecast_value=Decimal(3),
+                allowance=Decimal(20),
+                explanation="Forecast 3 days late; 20 allowed.",
+                assessed_at=timezone.now(),
+            ),
+            tolerance_check_list,
+        ),
+        ProjectException: (
+            ProjectException.objects.create(
+                project=project, dimensions="time", breach_summary="late", raised_at=timezone.now()
+            ),
+            selectors.exception_list,
+        ),
+    }
+
+
+@pytest.fixture
+def cast(make_user):
+    return make_cast(make_user)
+
+
+@PROPERTY
+@given(shape=project_shapes())
+def test_who_sees_a_projects_reporting_records_is_the_same_in_lists_and_on_records(cast, shape):
+    with rolled_back():
+        records = make_records(make_project(cast, shape))
+
+        for model, (record, selector) in records.items():
+            assert_list_and_object_checks_agree(model, [record], cast, selectors=[selector])
+            perm = f"reporting.view_{model._meta.model_name}"
+            for name, reader in cast.readers.items():
+                assert reader.has_perm(perm, record) == rule_says_sees(name, shape), (model, name)
+
+
+@pytest.mark.parametrize(
+    ("model", "selector"),
+    [(ReportingPeriod, selectors.period_list), (ToleranceDefault, selectors.tolerance_default_list)],
+)
+def test_periods_and_default_tolerances_are_read_by_everyone_signed_in(cast, model, selector):
+    PeriodFactory()
+    records = list(model._default_manager.all())
+
+    assert_list_and_object_checks_agree(model, records, cast, selectors=[selector])
+    for name, reader in cast.readers.items():
+        assert selector(user=reader).count() == (0 if name in SIGNED_OUT else len(records)), name
+
+
+def test_the_reporting_settings_are_read_by_everyone_signed_in(cast):
+    assert_list_and_object_checks_agree(type(row := selectors.reporting_settings()), [row], cast)
