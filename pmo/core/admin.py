@@ -8,6 +8,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from pmo.core.forms import AdminPasswordForm
 from pmo.core.models import ApiToken, User
 from pmo.core.permissions import permission_name
 
@@ -22,6 +23,7 @@ class PmoUserAdmin(UserAdmin):
     ``core.*_user`` rules that let the PMO head use those pages would otherwise open it too."""
 
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+    change_password_form = AdminPasswordForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
@@ -44,10 +46,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by their owners (profile page or API), which is the only time the secret
     is shown; here an administrator sees them and may revoke one by setting ``revoked at``."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at", "expires_at")
     search_fields = ("name", "prefix", "user__username")
-    readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at")
+    readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at", "expires_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

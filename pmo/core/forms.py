@@ -1,15 +1,17 @@
 """Forms of the login pages. A form checks what the person typed; saving goes through the
 services (``pmo.core.services``), which check permissions, validate and write history."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
+from pmo.core import clock
 from pmo.core.choices import Role
 from pmo.core.models import User
-from pmo.core.services import PASSWORD_SET
+from pmo.core.services import TOKENS_ENDED_BY_ADMIN, api_tokens_end, user_password_set
 
 OWN_ROLES_HELP = "You cannot change your own roles or deactivate yourself: another PMO head can."
 ROLES_HELP = "PMO roles also open the administration site."
@@ -70,9 +72,45 @@ class UserForm(forms.Form):
 
 
 class PasswordSetForm(SetPasswordForm):
-    """Choose a password through a set-password link; history notes it, as done by the person."""
+    """Choose a password through a set-password link; saved by ``user_password_set`` (history
+    notes it as done by the person; their API tokens end)."""
 
     def save(self, commit: bool = True) -> Any:
-        self.user._history_user = self.user
-        self.user._change_reason = PASSWORD_SET
-        return super().save(commit=commit)
+        return user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class AdminPasswordForm(AdminPasswordChangeForm):
+    """A superuser sets someone's password in the admin: their API tokens end too."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        if commit:
+            api_tokens_end(user=user, reason=TOKENS_ENDED_BY_ADMIN)
+        return user
+
+
+# How long a new token works: choice -> (label, days; None for ever).
+TOKEN_LIFETIMES = {
+    "30": ("In 30 days", 30),
+    "90": ("In 90 days", 90),
+    "365": ("In a year", 365),
+    "never": ("Never", None),
+}
+DEFAULT_TOKEN_LIFETIME = "90"
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: its name and how long it works."""
+
+    name = forms.CharField(label="Token name", max_length=100, required=False)
+    expires_in = forms.ChoiceField(
+        label="Expires",
+        choices=[(key, label) for key, (label, _) in TOKEN_LIFETIMES.items()],
+        initial=DEFAULT_TOKEN_LIFETIME,
+        required=False,
+    )
+
+    def expires_at(self) -> dt.datetime | None:
+        """When the token stops working, counted from now (None: never)."""
+        days = TOKEN_LIFETIMES[self.cleaned_data["expires_in"] or DEFAULT_TOKEN_LIFETIME][1]
+        return None if days is None else clock.now() + dt.timedelta(days=days)

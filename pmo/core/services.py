@@ -1,6 +1,7 @@
 """Writes shared by every domain app: audited create/update/delete with a version check,
 personal API tokens, and logins with their roles."""
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
@@ -203,16 +205,38 @@ def record_delete(
         raise ValidationError(DELETE_PROTECTED.format(record=current, used_by=", ".join(used_by))) from exc
 
 
+TOKEN_EXPIRY_PASSED = "A token's expiry must be later than now; {when} has passed."
+TOKENS_ENDED_BY_ADMIN = "Password changed in the administration site"
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; returns it with the secret, which is shown only now."""
+def api_token_create(*, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token; returns it with the secret, which is shown only now.
+
+    With ``expires_at`` the token stops working then; without, it works until revoked (or until
+    the login's password is reset, see ``api_tokens_end``)."""
+    if expires_at is not None and expires_at <= clock.now():
+        when = timezone.localtime(expires_at).strftime("%d %b %Y %H:%M")
+        raise ValidationError({"expires_at": [TOKEN_EXPIRY_PASSED.format(when=when)]})
     secret = ApiToken.new_secret()
     token = ApiToken(
-        user=user, name=name.strip() or "API token", prefix=secret[:10], digest=ApiToken.digest_of(secret)
+        user=user,
+        name=name.strip() or "API token",
+        prefix=secret[:10],
+        digest=ApiToken.digest_of(secret),
+        expires_at=expires_at,
     )
     token.full_clean()
     token.save()
     return token, secret
+
+
+@transaction.atomic
+def api_tokens_end(*, user: User, reason: str) -> int:
+    """Revoke every token of ``user`` that still works, noting ``reason``; returns how many.
+
+    A password reset ends them: whoever knew the old password may have made one."""
+    return ApiToken.objects.active().filter(user=user).update(revoked_at=clock.now(), revoked_reason=reason)
 
 
 @transaction.atomic
@@ -434,19 +458,35 @@ PEER_HEAD_LINK = (
 def user_password_link_create(*, actor: User, user: User) -> str:
     """A new set-password link (a path) for ``user``, noted in their history.
 
-    Any password the login had stops working, and so do earlier links. The link works once,
+    Any password the login had stops working at once, and so do earlier links, the login's
+    sessions and its API tokens. The link works once,
     for ``PASSWORD_RESET_TIMEOUT`` seconds, and stops working if the person sets a password
     another way. Another PMO head's login is a superuser's to reset."""
     current = User.objects.select_for_update().get(pk=user.pk)
     ensure_can_change_user(actor, current)
     if current.pk != actor.pk and not actor.is_superuser and has_role(current, Role.PMO_HEAD):
         raise PermissionDenied(PEER_HEAD_LINK)
-    # The link replaces any password: nobody keeps a second way in, and the person notices.
+    # The link replaces any password: nobody keeps a second way in, and the person notices. Their
+    # sessions end with it (Django ties a session to the password) and so do their API tokens.
     current.set_unusable_password()
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = PASSWORD_LINK_ISSUED  # type: ignore[attr-defined]
     current.save()
+    api_tokens_end(user=current, reason=PASSWORD_LINK_ISSUED)
     return _password_link_path(current)
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """The person chooses their password through a set-password link (the link's view checks
+    the link and the password rules). Noted in their history as done by them; any API token made
+    before ends, as after every password reset."""
+    user.set_password(password)
+    user._history_user = user  # type: ignore[attr-defined]
+    user._change_reason = PASSWORD_SET  # type: ignore[attr-defined]
+    user.save()
+    api_tokens_end(user=user, reason=PASSWORD_SET)
+    return user
 
 
 # Notifications ------------------------------------------------------------------------------
