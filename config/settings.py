@@ -188,6 +188,8 @@ PMO_SIZE_TIER_THRESHOLDS = {"small": 0, "medium": 100_000, "large": 500_000, "ma
 # a comment, a reason or a decision's notes; a description is a narrative (a project's
 # description, a report's summary, an exception's options). Changing them needs no migration.
 PMO_TEXT_LIMITS = {"note": 2_000, "description": 10_000}
+# The most key milestones a highlight report or a baseline lists (the report form offers 30).
+PMO_MAX_MILESTONES = 30
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -88,6 +89,7 @@ FORECAST_BEFORE_START = (
 )
 MILESTONE_BEFORE_START = "Milestone {name!r} is forecast before the project starts ({start:%d %b %Y})."
 DUPLICATE_MILESTONE = "Milestone {name!r} is listed twice."
+TOO_MANY_MILESTONES = "List at most {limit} key milestones; this has {count}."
 NOT_REVISABLE = (
     "Only the latest revision of a submitted, returned, accepted or published report can be revised."
 )
@@ -324,7 +326,14 @@ def _still_cited(project: Project, text: str) -> str:
     return ", ".join(reference for reference, item in cited if item is not None)
 
 
+def _check_count(milestones: Sequence[Any]) -> None:
+    limit = settings.PMO_MAX_MILESTONES
+    if len(milestones) > limit:
+        raise ValidationError({"milestones": TOO_MANY_MILESTONES.format(limit=limit, count=len(milestones))})
+
+
 def _check_milestones(project: Project, milestones: Sequence[MilestoneForecast]) -> None:
+    _check_count(milestones)
     names = [m.name.strip() for m in milestones]
     for name in names:
         if names.count(name) > 1:
@@ -650,6 +659,7 @@ def _baseline_record(
             {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
         )
     rows = [(name.strip(), due) for name, due in milestones]
+    _check_count(rows)
     names = [name for name, _due in rows]
     for name, due in rows:
         if names.count(name) > 1:

@@ -159,3 +159,63 @@ def test_the_decision_form_says_the_limit_and_refuses_longer(cast):
     assert "Decision notes is 2,001 characters long; the limit is 2,000." in refused.content.decode()
     exception.refresh_from_db()
     assert exception.decision == ""
+
+
+def _milestones(count):
+    return [(f"Milestone {n}", BASELINE_FINISH) for n in range(count)]
+
+
+def test_a_baseline_or_a_report_lists_at_most_30_milestones(cast):
+    baseline = write_baseline(cast, "reason", "Approved")
+    assert baseline.milestones.count() == 0
+    kept = services.baseline_approve(
+        actor=cast.head,
+        project=cast.project,
+        finish=BASELINE_FINISH,
+        budget_at_completion=Decimal(250000),
+        reason="Re-planned",
+        milestones=_milestones(30),
+    )
+    report = draft(cast)
+
+    with pytest.raises(ValidationError) as too_many_in_baseline:
+        services.baseline_approve(
+            actor=cast.head,
+            project=cast.project,
+            finish=BASELINE_FINISH,
+            budget_at_completion=Decimal(250000),
+            reason="Re-planned",
+            milestones=_milestones(31),
+        )
+    with pytest.raises(ValidationError) as too_many_in_report:
+        services.highlight_report_update(
+            actor=cast.pm,
+            report=report,
+            fields={},
+            expected_version=report.version,
+            milestones=[services.MilestoneForecast(name, due, None) for name, due in _milestones(31)],
+        )
+
+    message = services.TOO_MANY_MILESTONES.format(limit=30, count=31)
+    assert message == "List at most 30 key milestones; this has 31."
+    assert too_many_in_baseline.value.message_dict == {"milestones": [message]}
+    assert too_many_in_report.value.message_dict == {"milestones": [message]}
+    assert kept.milestones.count() == 30
+    assert Baseline.objects.filter(project=cast.project).count() == 2
+
+
+def test_the_api_refuses_31_milestones(cast):
+    report = draft(cast)
+    api = APIClient()
+    api.force_login(cast.pm)
+    rows = [{"name": f"M{n}", "forecast": "2026-12-01"} for n in range(31)]
+
+    response = api.patch(
+        f"/api/v1/highlight-reports/{report.pk}/",
+        {"milestones": rows, "version": report.version},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["milestones"]
+    assert not report.milestones.exists()
