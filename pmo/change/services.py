@@ -12,17 +12,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from pmo.change import selectors
 from pmo.change.choices import (
     AUTHORITY_ORDER,
-    DECIDABLE,
     Authority,
     ChangeStatus,
     Decision,
 )
 from pmo.change.models import ChangeRequest, ChangeSettings
+from pmo.change.workflows import CHANGE_REQUEST, REASON_OF, WHO, may_decide
+from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, is_pmo_head
 from pmo.core.services import (
@@ -35,7 +35,6 @@ from pmo.core.services import (
     user_of,
 )
 from pmo.portfolio.models import Project
-from pmo.portfolio.rules import is_project_manager, is_project_sponsor
 from pmo.raid.choices import IssueType
 from pmo.reporting import selectors as reporting_selectors
 from pmo.reporting.choices import BaselineSource
@@ -56,13 +55,6 @@ ASSESS_FIELDS = frozenset(
 SETTINGS_FIELDS = frozenset({"pm_max_days", "pm_max_cost", "sponsor_within_tolerance"})
 
 NOT_AN_RFC = "{issue} is not a request-for-change issue of {project}."
-ALREADY_DECIDED = "{change} was already {status} by {who} on {when}: it cannot be decided again."
-NOT_ASSESSED = "{change} must be assessed (its impact set out) before it is decided."
-NOT_EDITABLE_NOW = "{change} is {status}: it can no longer be changed."
-NOT_APPROVED = "{change} is {status}: only an approved change is implemented."
-NEEDS_AUTHORITY = (
-    "{change} needs the approval of the {authority} under the delegated limits ({why}); you cannot decide it."
-)
 FINISH_OUT_OF_RANGE = "Moving the finish by {days:+d} days takes it beyond the calendar."
 NOTES_REQUIRED = "Give the reasons for the decision."
 BUDGET_BELOW_ZERO = "This change would take the budget at completion below zero ({budget})."
@@ -74,16 +66,6 @@ CUMULATIVE_REASON = (
 NOW_NEEDS = (
     "{change} now needs the approval of the {authority}: {why}. Re-assess it to send it to the {authority}."
 )
-WHO = {
-    Authority.PROJECT_MANAGER: "project manager",
-    Authority.SPONSOR: "sponsor",
-    Authority.BOARD: "board",
-}
-REASON_OF = {
-    Authority.PROJECT_MANAGER: "within the project manager's limits",
-    Authority.SPONSOR: "beyond the project manager's limits but within the project's tolerances",
-    Authority.BOARD: "beyond the project's tolerances",
-}
 
 
 
@@ -123,7 +105,7 @@ def change_request_raise(*, actor: User | None, project: Project, fields: Mappin
         model=ChangeRequest,
         actor=actor,
         authorised=True,
-        fields={**fields, "project": project, "raised_by": actor, "raised_on": timezone.localdate()},
+        fields={**fields, "project": project, "raised_by": actor, "raised_on": clock.today()},
         reason="Raised",
     )
 
@@ -139,10 +121,7 @@ def change_request_update(
     """Correct a change request before it is decided (an assessed one is re-assessed)."""
     only_fields(fields, RAISE_FIELDS | ASSESS_FIELDS)
     current = _locked(change)
-    if current.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED):
-        raise ValidationError(
-            NOT_EDITABLE_NOW.format(change=current, status=current.get_status_display().lower())
-        )
+    CHANGE_REQUEST.ensure(current, actor, "edit")
     _check_issue(current.project, fields.get("issue", current.issue))
     values = dict(fields)
     if current.status != ChangeStatus.RAISED and ASSESS_FIELDS & set(fields):
@@ -168,14 +147,9 @@ def change_request_assess(
 ) -> ChangeRequest:
     """Set out the change's impact, options and recommendation; the delegated limits then say
     who must decide, and they are told."""
-    if actor is not None:
-        ensure_can(actor, "change.assess_changerequest", change.project, action=f"assess {change}")
-    only_fields(fields, ASSESS_FIELDS)
     current = _locked(change)
-    if current.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED):
-        raise ValidationError(
-            NOT_EDITABLE_NOW.format(change=current, status=current.get_status_display().lower())
-        )
+    CHANGE_REQUEST.ensure(current, actor, "assess")
+    only_fields(fields, ASSESS_FIELDS)
     probe = ChangeRequest(
         **{**{f: getattr(current, f) for f in ASSESS_FIELDS}, **fields}, project=current.project
     )
@@ -189,7 +163,7 @@ def change_request_assess(
             "status": ChangeStatus.ASSESSED,
             "authority": authority,
             "assessed_by": actor,
-            "assessed_at": timezone.now(),
+            "assessed_at": clock.now(),
         },
         expected_version=expected_version,
         reason=f"Assessed: needs the {WHO[authority]}",
@@ -208,21 +182,6 @@ def change_request_assess(
     return assessed
 
 
-def may_decide(user: Any, change: ChangeRequest, authority: Authority | None = None) -> bool:
-    """Whether ``user`` holds the authority this change needs (its assessment's, or
-    ``authority``; the PMO head records the board's decisions; a higher authority may decide a
-    smaller change)."""
-    needed = authority or change.authority
-    if not needed or not user.has_perm("change.decide_changerequest", change.project):
-        return False
-    if is_pmo_head(user):
-        return True
-    held = Authority.SPONSOR if is_project_sponsor(user, change.project) else None
-    if held is None and is_project_manager(user, change.project):
-        held = Authority.PROJECT_MANAGER
-    return held is not None and AUTHORITY_ORDER[held] >= AUTHORITY_ORDER[Authority(needed)]
-
-
 def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
     """The project's next baseline: the current one moved by the change's impact."""
     project = change.project
@@ -234,7 +193,7 @@ def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
     if budget < 0:
         raise ValidationError({"impact_cost": BUDGET_BELOW_ZERO.format(budget=f"£{budget:,.2f}")})
     shift = timedelta(days=change.impact_days)
-    today = timezone.localdate()
+    today = clock.today()
     milestones = [
         (m.name, m.due + shift if m.due >= today else m.due)
         for m in (current.milestones.all() if current else ())
@@ -288,24 +247,7 @@ def change_request_decide(
     """Approve, reject or defer an assessed change. Approval of a change with a time, cost or
     benefits impact makes the next baseline version, linked to the change."""
     current = _locked(change)
-    if current.status not in DECIDABLE:
-        if current.decided_at is not None:
-            raise ValidationError(
-                ALREADY_DECIDED.format(
-                    change=current.reference,
-                    status=current.get_status_display().lower(),
-                    who=current.decided_by or "the system",
-                    when=timezone.localtime(current.decided_at).strftime("%d %b %Y"),
-                )
-            )
-        raise ValidationError(NOT_ASSESSED.format(change=current.reference))
-    if actor is not None and not may_decide(actor, current):
-        authority = Authority(current.authority)
-        raise PermissionDenied(
-            NEEDS_AUTHORITY.format(
-                change=current.reference, authority=WHO[authority], why=REASON_OF[authority]
-            )
-        )
+    CHANGE_REQUEST.ensure(current, actor, Decision(decision).value)
     escalated = _escalated(actor, current) if decision == Decision.APPROVE else None
     if not notes.strip():
         raise ValidationError({"decision_notes": NOTES_REQUIRED})
@@ -318,7 +260,7 @@ def change_request_decide(
     fields: dict[str, Any] = {
         "status": status,
         "decided_by": actor,
-        "decided_at": timezone.now(),
+        "decided_at": clock.now(),
         "decision_notes": notes.strip(),
     }
     if escalated is not None:
@@ -339,6 +281,7 @@ def change_request_decide(
         body=decided.decision_notes
         + (f"\n\nNew baseline: version {decided.new_baseline.number}." if decided.new_baseline else ""),
         url=decided.get_absolute_url(),
+        about=decided,
     )
     return decided
 
@@ -348,19 +291,14 @@ def change_request_implement(
     *, actor: User | None, change: ChangeRequest, notes: str, expected_version: int | None
 ) -> ChangeRequest:
     """Record that an approved change has been made."""
-    if actor is not None:
-        ensure_can(actor, "change.implement_changerequest", change.project, action=f"implement {change}")
     current = _locked(change)
-    if current.status != ChangeStatus.APPROVED:
-        raise ValidationError(
-            NOT_APPROVED.format(change=current.reference, status=current.get_status_display().lower())
-        )
+    CHANGE_REQUEST.ensure(current, actor, "implement")
     return record_update(
         instance=change,
         actor=actor,
         fields={
             "status": ChangeStatus.IMPLEMENTED,
-            "implemented_on": timezone.localdate(),
+            "implemented_on": clock.today(),
             "implementation_notes": notes.strip(),
         },
         expected_version=expected_version,

@@ -245,7 +245,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise PermissionDenied("You can only revoke your own API tokens.")
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
 
 
@@ -512,16 +512,27 @@ BODY_LIMIT = text_limit(DESCRIPTION) - 100  # the body's limit, less room to say
 
 
 def notify(
-    *, recipients: Iterable[User | None], key: str, subject: str, body: str = "", url: str = ""
+    *,
+    recipients: Iterable[User | None],
+    key: str,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    about: models.Model | None = None,
 ) -> int:
     """Tell each recipient once per ``key``: an in-app notification and an e-mail. Returns how
-    many were new.
+    many were new. With ``about`` (the record the message is about), only the recipients who
+    may see that record are told (its ``view_*`` permission): a confidential project's news
+    goes to no one outside its team and the PMO, whoever the record names.
 
     The e-mail goes when the surrounding transaction commits (at once outside one), so nobody is
     mailed about a change that was rolled back, and no database lock is held while the mail
     server answers. A failed e-mail leaves the notification unsent-by-mail (``emailed`` False)
     for the next periodic run to retry; it never undoes the change being announced."""
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if about is not None:
+        view = permission_name(about, "view")
+        people = {pk: user for pk, user in people.items() if user.has_perm(view, about)}
     if not people:
         return 0
     already = set(
@@ -572,4 +583,4 @@ def notification_mark_read(*, user: User, notification: Notification | None = No
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
-    return unread.update(read_at=timezone.now())
+    return unread.update(read_at=clock.now())

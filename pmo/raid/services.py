@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Round
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import (
@@ -149,13 +149,13 @@ def _closing(model: type[RaidItem], fields: dict[str, Any], current: RaidItem | 
     if model is Decision:
         made = (status or getattr(current, "status", DecisionStatus.MADE)) == DecisionStatus.MADE
         if made and not fields.get("decided_on") and not getattr(current, "decided_on", None):
-            fields["decided_on"] = timezone.localdate()
+            fields["decided_on"] = clock.today()
     if status is None or (current is not None and status == current.status):
         return fields
     if status in model.OPEN_STATUSES:
         fields["closed_on"] = None
     elif current is None or current.is_open:
-        fields["closed_on"] = timezone.localdate()
+        fields["closed_on"] = clock.today()
     return fields
 
 
@@ -227,7 +227,12 @@ def raid_items_create(
     if issubclass(model, Dependency):
         _refuse_loop(selectors.project_edges(), _open_edges(built))
     return bulk_create_with_history(
-        built, model, batch_size=IMPORT_BATCH, default_user=actor, default_change_reason=reason or None
+        built,
+        model,
+        batch_size=IMPORT_BATCH,
+        default_user=actor,
+        default_change_reason=reason or None,
+        default_date=clock.now(),
     )
 
 
@@ -275,7 +280,7 @@ def raid_items_update(
     for start in range(0, len(pks), IMPORT_BATCH):
         locked.update({row.pk: row for row in rows.filter(pk__in=pks[start : start + IMPORT_BATCH])})
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
-    now, today = timezone.now(), timezone.localdate()
+    now, today = clock.now(), clock.today()
     written: set[str] = {"version", "updated_at"}
     stored_edges: list[tuple[int, int]] = []
     updated: list[ItemT] = []
@@ -341,16 +346,15 @@ def raid_item_review(
     return record_update(
         instance=item,
         actor=actor,
-        fields={"last_reviewed_on": timezone.localdate()},
+        fields={"last_reviewed_on": clock.today()},
         expected_version=expected_version,
         reason=short_reason(note) or "Reviewed: no change",
     )
 
 
 def _escalation_recipients(item: RaidItem, level: Level) -> list[User | None]:
-    """Whoever keeps the register the item goes to and may see the item (a confidential
-    project's item is told to no one outside its team and the PMO): the programme's leads, or
-    the portfolio's owner and the PMO."""
+    """Whoever keeps the register the item goes to: the programme's leads, or the portfolio's
+    owner and the PMO (``notify`` then tells only those who may see the item)."""
     project = item.project
     programme = item.programme or (project.programme if project is not None else None)
     if level == Level.PROGRAMME and programme is not None:
@@ -358,8 +362,7 @@ def _escalation_recipients(item: RaidItem, level: Level) -> list[User | None]:
     else:
         portfolio = item.portfolio or (project or programme).portfolio  # type: ignore[union-attr]
         keepers = [user_of(portfolio.owner), *pmo_users()]
-    view = permission_name(item, "view")
-    return [user for user in keepers if user is not None and user.has_perm(view, item)]
+    return keepers
 
 
 @transaction.atomic
@@ -380,7 +383,7 @@ def raid_item_escalate(
     escalated = record_update(
         instance=item,
         actor=actor,
-        fields={"escalated_to": to.value, "escalated_at": timezone.now(), "escalation_note": note.strip()},
+        fields={"escalated_to": to.value, "escalated_at": clock.now(), "escalation_note": note.strip()},
         expected_version=expected_version,
         reason=short_reason(f"Escalated to {to.label.lower()}: {note}"),
     )
@@ -390,6 +393,7 @@ def raid_item_escalate(
         subject=f"{escalated.reference} escalated to {to.label.lower()} level: {escalated.title}",
         body=f"{escalated.home} escalated {escalated.reference} ({escalated.title}).\n\nWhy: {note.strip()}",
         url=escalated.get_absolute_url(),
+        about=escalated,
     )
     return escalated
 

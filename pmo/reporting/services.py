@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from pmo.core import clock
 from pmo.core.memory import collector_paused
 from pmo.core.models import Notification, User
 from pmo.core.permissions import ensure_can
@@ -486,7 +487,7 @@ def highlight_report_submit(
         fields={
             "status": ReportStatus.SUBMITTED,
             "submitted_by": actor,
-            "submitted_at": timezone.now(),
+            "submitted_at": clock.now(),
             "tolerance_status": verdict,
             **register,
         },
@@ -559,7 +560,7 @@ def highlight_report_return(
         to=ReportStatus.RETURNED,
         allowed_from=ReportStatus.SUBMITTED,
         reason="Returned",
-        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
+        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
     )
     notify(
         recipients=others_than(actor, user_of(returned.project.project_manager)),
@@ -583,7 +584,7 @@ def highlight_report_accept(
         to=ReportStatus.ACCEPTED,
         allowed_from=ReportStatus.SUBMITTED,
         reason="Accepted",
-        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": timezone.now()},
+        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
     )
 
 
@@ -598,7 +599,7 @@ def highlight_report_publish(
         expected_version=expected_version,
         to=ReportStatus.PUBLISHED,
         allowed_from=ReportStatus.ACCEPTED,
-        fields={"published_at": timezone.now()},
+        fields={"published_at": clock.now()},
         reason="Published",
     )
 
@@ -684,7 +685,7 @@ def _baseline_record(
             "scope_summary": scope_summary,
             "benefits_value": benefits_value,
             "approved_by": approved_by or actor,
-            "approved_at": timezone.now(),
+            "approved_at": clock.now(),
             "reason": reason.strip(),
             "source": source,
         },
@@ -806,7 +807,7 @@ def tolerance_default_create(
     direction: ToleranceDirection | str | None = None,
 ) -> ToleranceDefault:
     """Add a default tolerance for a size tier or a portfolio (PMO head); the projects it
-    applies to are re-evaluated."""
+    applies to are re-evaluated. Without a ``direction``, the dimension's default."""
     default = record_create(
         model=ToleranceDefault,
         actor=actor,
@@ -887,7 +888,7 @@ def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
     """Store the verdicts of many projects in bulk: new checks created, changed ones updated,
     those no longer assessed deleted, and every project's checks stamped as assessed now — a few
     queries per 2,000 projects, not one per check. Figures are kept as the columns store them."""
-    now = timezone.now()
+    now = clock.now()
     ids = list(checks)
     for first in range(0, len(ids), CHECKS_PER_QUERY):
         chunk = ids[first : first + CHECKS_PER_QUERY]
@@ -1044,12 +1045,12 @@ def exception_raise(
             "project": project,
             "dimensions": dimensions,
             "breach_summary": summary,
-            "raised_at": timezone.now(),
+            "raised_at": clock.now(),
             "raised_from": report,
         },
         reason="Raised automatically: forecast beyond tolerance",
     )
-    due = timezone.localdate() + timedelta(days=selectors.reporting_settings().exception_report_days)
+    due = clock.today() + timedelta(days=selectors.reporting_settings().exception_report_days)
     exception = record_update(
         instance=exception,
         actor=None,
@@ -1120,7 +1121,7 @@ def exception_report_submit(
             **{name: text.strip() for name, text in texts.items()},
             "status": ExceptionStatus.REPORT_SUBMITTED,
             "report_submitted_by": actor,
-            "report_submitted_at": timezone.now(),
+            "report_submitted_at": clock.now(),
         },
         expected_version=expected_version,
         reason="Exception report submitted",
@@ -1176,7 +1177,7 @@ def exception_decide(
         "decision": decision,
         "decision_notes": notes.strip(),
         "decided_by": actor,
-        "decided_at": timezone.now(),
+        "decided_at": clock.now(),
     }
     if decision == ExceptionDecision.NEW_BASELINE:
         if not given.get("finish") or given.get("budget_at_completion") is None:
@@ -1238,7 +1239,7 @@ def exception_action_add(
     """Add an action to the exception's corrective action plan: a RAID action of its project
     (source "exception", the exception's reference), raised through the RAID services, whose
     rules decide who may; its owner is told."""
-    if due < timezone.localdate():
+    if due < clock.today():
         raise ValidationError({"due": ACTION_DUE_IN_PAST})
     action = raid_item_create(
         actor=actor,
@@ -1259,6 +1260,7 @@ def exception_action_add(
         key=f"raid-action-assigned:{action.pk}",
         subject=f"Action for {exception.project.code} due {due:%d %b %Y}: {action.title}",
         url=action.get_absolute_url(),
+        about=action,
     )
     return action
 
@@ -1295,7 +1297,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
     late reports to them and the PMO, chase overdue exception reports and retry unsent e-mail.
     Idempotent: each reminder goes once (``Notification.key``), however often this runs; the
     PMO's digest of late reports and the chasers for overdue exception reports once a day."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     config = selectors.reporting_settings()
     with transaction.atomic():
         opened = _open_current_period(today, config.cadence)
@@ -1350,7 +1352,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
         Notification.objects.filter(
             emailed=False,
             recipient__is_active=True,
-            created_at__gte=timezone.now() - timedelta(days=EMAIL_RETRY_DAYS),
+            created_at__gte=clock.now() - timedelta(days=EMAIL_RETRY_DAYS),
         )
         .exclude(recipient__email="")
         .select_related("recipient")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pmo.core.models import Notification
+from pmo.portfolio.models import Person
 from pmo.raid.choices import ActionSource, ActionStatus
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
@@ -63,6 +64,20 @@ def test_the_pm_sponsor_and_pmo_add_actions_and_the_owner_is_told(cast, exceptio
             f"Action for WEB due {action.due:%d %b %Y}: Re-tender the hosting contract"
         )
         assert told.get().url == f"/raid/actions/{action.pk}/"
+
+
+def test_an_owner_outside_a_confidential_project_is_not_told_its_news(cast, exception):
+    # Given the project is confidential and the action's owner is another project's manager
+    cast.project.confidential = True
+    cast.project.save()
+    outsider = Person.objects.get(user=cast.other_pm)
+
+    # When the PMO adds a corrective action they own
+    action = add(cast, exception, owner=outsider)
+
+    # Then they are not told (the message would name the project), as they may not open it
+    assert not cast.other_pm.has_perm("raid.view_action", action)
+    assert not Notification.objects.filter(recipient=cast.other_pm).exists()
 
 
 @pytest.mark.parametrize("who", ["other_pm", "other_sponsor", "executive", "finance"])
