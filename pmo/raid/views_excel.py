@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from pmo.core.filters import record_id
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import ImportResult
 from pmo.portfolio.models import Portfolio, Programme, Project
@@ -69,9 +70,10 @@ def _register(request: HttpRequest) -> Project | Programme | Portfolio | None:
     if level == "project":
         visible = Project.objects.restrict(request.user, "view")
         found = visible.filter(code__iexact=value.strip()).first()
-    elif level in ("programme", "portfolio") and value.strip().isdigit():
+    elif level in ("programme", "portfolio"):
         model = Programme if level == "programme" else Portfolio
-        found = model.objects.restrict(request.user, "view").filter(pk=int(value)).first()
+        pk = record_id(value)
+        found = None if pk is None else model.objects.restrict(request.user, "view").filter(pk=pk).first()
     else:
         return None
     if found is None:
