@@ -533,7 +533,9 @@ def _loops(plans: list[_Plan], rows_by_number: dict[int, Any], lookups: _Lookups
     if not loop:
         return
     codes = {p.pk: p.code for p in lookups.projects.values()}
-    message = services.DEPENDENCY_LOOP.format(loop=" → ".join(codes.get(p, str(p)) for p in loop))
+    message = services.DEPENDENCY_LOOP.format(
+        loop=" → ".join(codes.get(p, services.HIDDEN_PROJECT) for p in loop)
+    )
     for pair in itertools.pairwise(loop):
         for number in new.get(pair, []):
             rows_by_number[number].errors.append(ImportIssue(number, header, message))

@@ -51,6 +51,7 @@ WORKFLOW_FIELDS = frozenset(
     }
 )
 DEPENDENCY_LOOP = "This would make a loop of dependencies: {loop}. A project cannot wait on itself."
+HIDDEN_PROJECT = "a project you may not see"
 PROJECT_NOT_SEEN = "Name a project you may see: this one is confidential to its own team and the PMO."
 GONE = "{item} was deleted by someone else meanwhile: nothing was saved."
 SOURCE_NEEDS_ITEM = "Name the RAID item this action comes from (e.g. RSK-12)."
@@ -116,16 +117,22 @@ def _check_links(item: RaidItem, actor: User | None) -> None:
     item.source_reference = item.source_reference.strip().upper()
 
 
-def _refuse_loop(edges: list[tuple[int, int]], new_edges: list[tuple[int, int]]) -> None:
+def _refuse_loop(edges: list[tuple[int, int]], new_edges: list[tuple[int, int]], actor: User | None) -> None:
     """Refuse new open dependencies that would close a loop. Dependency writes take turns (the
-    RAID settings row is locked first), so two at once cannot each close half of one."""
+    RAID settings row is locked first), so two at once cannot each close half of one. The
+    message names only the projects ``actor`` may see (a loop may run through a confidential
+    one)."""
     if not new_edges:
         return
     RaidSettings.objects.select_for_update().filter(pk=selectors.raid_settings().pk).exists()
     loop = network.find_loop([*edges, *new_edges])
     if loop:
-        codes = dict(Project.objects.filter(pk__in=loop).values_list("pk", "code"))
-        raise ValidationError({"depends_on": DEPENDENCY_LOOP.format(loop=" → ".join(codes[p] for p in loop))})
+        seen = Project.objects.filter(pk__in=loop)
+        if actor is not None:
+            seen = seen.restrict(actor, "view")
+        codes = dict(seen.values_list("pk", "code"))
+        names = " → ".join(codes.get(p, HIDDEN_PROJECT) for p in loop)
+        raise ValidationError({"depends_on": DEPENDENCY_LOOP.format(loop=names)})
 
 
 def _open_edges(items: Sequence[RaidItem]) -> list[tuple[int, int]]:
@@ -220,12 +227,9 @@ def raid_items_create(
         item = model(**values)
         _check_links(item, actor)
         item.full_clean(exclude=_given(item, relations), validate_unique=False, validate_constraints=False)
-        if isinstance(item, Risk):  # what Risk.save() sets; a bulk insert does not call save()
-            item.inherent_score = item.inherent_probability * item.inherent_impact
-            item.residual_score = item.residual_probability * item.residual_impact
         built.append(item)
     if issubclass(model, Dependency):
-        _refuse_loop(selectors.project_edges(), _open_edges(built))
+        _refuse_loop(selectors.project_edges(), _open_edges(built), actor)
     return bulk_create_with_history(
         built,
         model,
@@ -312,10 +316,6 @@ def raid_items_update(
         current.full_clean(
             exclude=_given(current, relations), validate_unique=False, validate_constraints=False
         )
-        if isinstance(current, Risk):  # what Risk.save() sets; a bulk update does not call save()
-            current.inherent_score = current.inherent_probability * current.inherent_impact
-            current.residual_score = current.residual_probability * current.residual_impact
-            written |= {"inherent_score", "residual_score"}
         current.version += 1
         current.updated_at = now
         written |= set(values)
@@ -325,7 +325,7 @@ def raid_items_update(
         for edge in stored_edges:
             if edge in edges:
                 edges.remove(edge)
-        _refuse_loop(edges, _open_edges(updated))
+        _refuse_loop(edges, _open_edges(updated), actor)
     bulk_update_with_history(
         updated,
         model,
@@ -335,7 +335,20 @@ def raid_items_update(
         default_change_reason=reason or None,
         default_date=now,
     )
+    if issubclass(model, Risk):
+        _read_scores(updated)  # type: ignore[arg-type]
     return updated
+
+
+def _read_scores(risks: Sequence[Risk]) -> None:
+    """A bulk update leaves the scores the database computed unread (a GeneratedField is read back
+    only on insert): read them, a batch at a time, so the returned risks show what was stored."""
+    by_pk = {risk.pk: risk for risk in risks}
+    pks = list(by_pk)
+    for start in range(0, len(pks), IMPORT_BATCH):
+        stored = Risk.objects.filter(pk__in=pks[start : start + IMPORT_BATCH])
+        for pk, inherent, residual in stored.values_list("pk", "inherent_score", "residual_score"):
+            by_pk[pk].inherent_score, by_pk[pk].residual_score = inherent, residual
 
 
 @transaction.atomic

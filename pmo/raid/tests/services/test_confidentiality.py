@@ -159,6 +159,25 @@ def test_a_history_does_not_name_a_confidential_project_its_reader_may_not_see(c
     assert {"field": "depends on project", "before": str(secret), "after": str(cast.other_project)} in by_head
 
 
+def test_a_loop_through_a_confidential_project_is_refused_without_naming_it(cast, secret):
+    # Given HR waits on SECRET and SECRET on WEB (dependencies the PM may not see)
+    DependencyFactory(project=cast.other_project, depends_on=secret)
+    DependencyFactory(project=secret, depends_on=cast.project)
+
+    # When WEB's PM makes WEB wait on HR
+    with pytest.raises(ValidationError) as error:
+        services.raid_item_create(
+            actor=cast.pm,
+            model=Dependency,
+            register=cast.project,
+            fields={"title": "HR feed", "owner": PersonFactory(), "depends_on": cast.other_project},
+        )
+
+    # Then the loop is refused, naming the projects they see and not the confidential one
+    loop = f"HR → {services.HIDDEN_PROJECT} → WEB → HR"
+    assert error.value.message_dict == {"depends_on": [services.DEPENDENCY_LOOP.format(loop=loop)]}
+
+
 def test_an_imported_action_cannot_cite_an_item_its_importer_may_not_see(cast, secret, tmp_path):
     # Given a dependency of WEB on SECRET, which the PM may not see
     hidden = DependencyFactory(project=cast.project, depends_on=secret)
