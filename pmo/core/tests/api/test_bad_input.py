@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from config.api_urls import router
 from pmo.core.choices import Role
-from pmo.core.errors import BODY_TOO_BIG, NO_SUCH_ROUTE
+from pmo.core.errors import BODY_TOO_BIG, NO_SUCH_ROUTE, SERVER_ERROR, server_error
 from pmo.core.filters import FilterBackend
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +169,11 @@ def test_a_body_over_the_upload_limit_is_a_json_413(make_user, settings, content
 
     assert response.status_code == 413
     assert response.json() == {"message": BODY_TOO_BIG.format(limit=1000), "fields": {}}
+
+
+def test_a_server_fault_under_the_api_is_json_and_elsewhere_the_page(rf):
+    api = server_error(rf.get("/api/v1/projects/"))
+    page = server_error(rf.get("/projects/"))
+
+    assert (api.status_code, json.loads(api.content)) == (500, {"message": SERVER_ERROR, "fields": {}})
+    assert (page.status_code, page["Content-Type"]) == (500, "text/html; charset=utf-8")
