@@ -26,7 +26,7 @@ def _column(field: models.Field) -> models.Field:
 
 def _key_column(queryset: QuerySet[Any], to_field_name: str | None) -> models.Field:
     meta = queryset.model._meta
-    return _column(meta.get_field(to_field_name) if to_field_name else meta.pk)  # type: ignore[arg-type]
+    return _column(meta.get_field(to_field_name) if to_field_name else meta.pk)
 
 
 def beyond_column(column: models.Field, raw: Any) -> bool:
@@ -44,7 +44,7 @@ def beyond_column(column: models.Field, raw: Any) -> bool:
     return False
 
 
-ID_COLUMN = models.BigAutoField(primary_key=True)
+ID_COLUMN: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
 
 
 def record_id(raw: str) -> int | None:
