@@ -7,8 +7,11 @@ through ``pmo.change.services`` with Django's clock set to when it happened (``d
   the ``pm`` login within their limits, and by the board (recorded by the PMO head) beyond the
   project's tolerances, each time/cost change making the project's next baseline;
 - rejected, deferred and implemented;
-- one raised from a request-for-change issue in the project's RAID log, and one waiting for the
-  ``sponsor`` login's decision on the ``pm`` login's project.
+- one raised from a request-for-change issue in the project's RAID log, on the ``pm`` login's
+  project: within the sponsor's limits on its own, but with the change the sponsor approved
+  before it goes beyond the project's tolerances, so it waits for the board (issue 9);
+- the board's approval of one change moves a project's baseline beyond its latest forecasts:
+  early and under, a both-ways tolerance breach that raises an exception.
 
 Notifications of the past weeks count as read and e-mailed; the last fortnight's stay unread,
 so the demo logins find decisions waiting for them.
@@ -32,7 +35,8 @@ from pmo.raid.services import raid_item_create
 
 DATA_MIGRATION = "Social care data migration"
 """The ``pm`` login's project sponsored by the ``sponsor`` login: one change approved (with a new
-baseline) and one, raised from a request-for-change issue, waiting for the sponsor."""
+baseline) and one, raised from a request-for-change issue, that together with it goes to the
+board."""
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,15 @@ approved changes made."""
 import pytest
 from django.db.models import Q
 
-from pmo.change import selectors
+from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus
 from pmo.change.demo import DATA_MIGRATION
 from pmo.change.models import ChangeRequest
 from pmo.change.services import may_decide
 from pmo.core.models import Notification, User
 from pmo.raid.choices import IssueType
-from pmo.reporting.choices import BaselineSource
+from pmo.reporting.choices import BaselineSource, ExceptionStatus
+from pmo.reporting.models import ProjectException, ToleranceCheck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -61,19 +62,43 @@ def test_the_sponsor_approved_the_pm_logins_change_and_the_head_recorded_the_boa
     assert pm_approved.count() == 2
 
 
-def test_one_change_came_from_a_request_for_change_issue_and_awaits_the_sponsor() -> None:
+def test_one_change_came_from_a_request_for_change_issue_and_with_the_first_goes_to_the_board() -> None:
     change = ChangeRequest.objects.select_related("issue", "project").get(issue__isnull=False)
+    first = ChangeRequest.objects.get(project=change.project, status=ChangeStatus.IMPLEMENTED)
 
     assert change.issue.issue_type == IssueType.REQUEST_FOR_CHANGE
     assert change.issue.project_id == change.project_id
     assert change.project.name == DATA_MIGRATION
-    assert (change.status, change.authority) == (ChangeStatus.ASSESSED, Authority.SPONSOR)
-    sponsor = user("sponsor")
-    assert change in selectors.change_request_list(user=sponsor).filter(
-        selectors.awaiting_decision_by(sponsor)
+    # +14 days alone is the sponsor's; with the sponsor's +21 days approved before, the board's
+    total = selectors.cumulative_change(change, selectors.change_settings())
+    assert (change.status, change.authority, total.own) == (
+        ChangeStatus.ASSESSED,
+        Authority.BOARD,
+        Authority.SPONSOR,
     )
-    assert may_decide(user("sponsor"), change)
-    assert not may_decide(user("pm"), change)  # beyond the project manager's limits
+    assert (total.since.number, total.approved, total.days) == (1, (first,), 35)
+    assert services.why(total) == (
+        "beyond the project's tolerances once added to the changes approved since baseline v1 "
+        f"({first.reference}): +35 days and +£50,000 in all"
+    )
+    head, sponsor = user("head"), user("sponsor")
+    assert change in selectors.change_request_list(user=head).filter(selectors.awaiting_decision_by(head))
+    assert may_decide(head, change)
+    assert not may_decide(sponsor, change)
+
+
+def test_a_board_approval_left_a_project_early_and_under_its_new_baseline_both_ways() -> None:
+    boards = ChangeRequest.objects.select_related("project").get(
+        authority=Authority.BOARD, status=ChangeStatus.APPROVED
+    )
+
+    exception = ProjectException.objects.get(project=boards.project)
+    assert (exception.status, exception.dimensions) == (ExceptionStatus.REPORT_REQUESTED, "cost, time")
+    checks = {c.dimension: c for c in ToleranceCheck.objects.filter(project=boards.project)}
+    assert checks["time"].explanation == (
+        "time: forecast finish -60 days against the baseline; tolerance ±42 days, 143% used — breached"
+    )
+    assert checks["cost"].forecast_value < checks["cost"].baseline_value
 
 
 def test_decisions_waiting_are_announced_unread_and_nothing_is_left_to_email() -> None:

@@ -182,14 +182,25 @@ def test_the_current_period_has_reports_in_every_state_and_missing_ones() -> Non
     assert all(current.start <= when.date() < TODAY for when in submitted)
 
 
-def test_exactly_three_exceptions_each_at_its_stage() -> None:
+EARLY_AND_UNDER = "Cloud backup and disaster recovery"
+"""The change demo's board approval (+56 days, +£145,000) moved this project's baseline beyond
+its latest forecasts: 60 days early and £148,000 under, breaching its time and cost tolerances
+both ways, so an exception report is requested."""
+
+
+def test_the_reporting_cycles_three_exceptions_each_at_its_stage_and_one_both_ways() -> None:
     exceptions = {e.project.name: e for e in ProjectException.objects.select_related("project")}
 
     assert {name: e.status for name, e in exceptions.items()} == {
         DECIDED_EXCEPTION: ExceptionStatus.DECIDED,
         AWAITING_DECISION: ExceptionStatus.REPORT_SUBMITTED,
         AWAITING_REPORT: ExceptionStatus.REPORT_REQUESTED,
+        EARLY_AND_UNDER: ExceptionStatus.REPORT_REQUESTED,
     }
+    assert exceptions[EARLY_AND_UNDER].dimensions == "cost, time"
+    assert "time: forecast finish -60 days against the baseline; tolerance ±42 days" in (
+        exceptions[EARLY_AND_UNDER].breach_summary
+    )
     assert exceptions[AWAITING_REPORT].report_due > TODAY
     assert exceptions[AWAITING_REPORT].dimensions == "cost"
     assert exceptions[AWAITING_DECISION].dimensions == "cost"
@@ -314,11 +325,15 @@ def recovery_actions() -> QuerySet[Action]:
     return Action.objects.filter(Q(source=ActionSource.EXCEPTION) | Q(title__in=titles))
 
 
-def test_only_the_two_open_exceptions_are_in_breach_and_most_projects_are_within() -> None:
+def test_only_the_open_exceptions_are_in_breach_and_most_projects_are_within() -> None:
     breached = ToleranceCheck.objects.filter(status=ToleranceState.BREACHED)
     statuses = Counter(ToleranceCheck.objects.values_list("status", flat=True))
 
-    assert set(breached.values_list("project__name", flat=True)) == {AWAITING_REPORT, AWAITING_DECISION}
+    assert set(breached.values_list("project__name", flat=True)) == {
+        AWAITING_REPORT,
+        AWAITING_DECISION,
+        EARLY_AND_UNDER,
+    }
     assert statuses[ToleranceState.WITHIN] > 10 * statuses[ToleranceState.FORECAST_TO_BREACH]
 
 
