@@ -63,10 +63,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 READ_ONLY = "These records change only through their workflow (the pages or the API), never here."
 
 
-def _per_project(model: type[Model]) -> bool:
-    return any(field.name == "project" for field in model._meta.fields)
-
-
 class NoWritesMixin:
     """Nothing is added, changed or deleted through the admin."""
 
@@ -81,9 +77,10 @@ class NoWritesMixin:
 
 
 class ReadOnlyMixin(NoWritesMixin):
-    """Nothing is added, changed or deleted here. Who sees what follows ``rules``: a record of
-    a project is seen by those who see the project; the list by anyone who may read projects
-    (the selector keeps it to theirs)."""
+    """Nothing is added, changed or deleted here. Who sees what follows the model's restriction
+    (``pmo.core.restrict``): the selector lists what the user may see, and the ``view_*``
+    permission derived from the same rule answers for one record (or, with none, whether the
+    user may see any)."""
 
     model: type[Model]
     selector: ClassVar[Callable[..., QuerySet[Any]]]
@@ -92,8 +89,6 @@ class ReadOnlyMixin(NoWritesMixin):
         return bool(request.user.is_active and request.user.is_staff and self.has_view_permission(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None and _per_project(self.model):
-            return bool(request.user.has_perm("portfolio.view_project"))
         return bool(request.user.has_perm(permission_name(self.model, "view"), obj))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

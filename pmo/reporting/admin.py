@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from pmo.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline, ReadOnlyMixin
 from pmo.reporting import selectors
@@ -114,9 +113,6 @@ class ToleranceCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("status", "dimension")
     search_fields = ("project__code", "project__name")
     list_select_related = ("project",)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.has_perm("portfolio.view_project", obj.project if obj else None))
 
 
 @admin.register(ProjectException)
