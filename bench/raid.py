@@ -114,8 +114,6 @@ def grow_raid(size: int) -> dict[str, int]:
                     inherent_impact=ii,
                     residual_probability=rp,
                     residual_impact=ri,
-                    inherent_score=ip * ii,
-                    residual_score=rp * ri,
                     proximity=rng.choice(Proximity.values),
                     response=RiskResponse.REDUCE if threat else RiskResponse.EXPLOIT,
                     response_plan="Generated response.",

@@ -7,7 +7,7 @@ Every item keeps history and a version (``pmo.core.models.DomainModel``); its re
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -247,8 +247,19 @@ class Risk(RaidItem):
     inherent_impact = models.PositiveSmallIntegerField()
     residual_probability = models.PositiveSmallIntegerField()
     residual_impact = models.PositiveSmallIntegerField()
-    inherent_score = models.PositiveSmallIntegerField(editable=False, default=0)
-    residual_score = models.PositiveSmallIntegerField(editable=False, default=0)
+    # Probability × impact, computed by the database on every write (one place, whatever writes
+    # the row: a save, a bulk insert or update, a migration), so lists sort and the heat map counts
+    # on stored columns. See docs/adr/0016-raid-registers.md.
+    inherent_score = models.GeneratedField(
+        expression=models.F("inherent_probability") * models.F("inherent_impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    residual_score = models.GeneratedField(
+        expression=models.F("residual_probability") * models.F("residual_impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     proximity = models.CharField(max_length=10, choices=Proximity.choices, default=Proximity.YEAR)
     response = models.CharField("response category", max_length=10, choices=RiskResponse.choices, blank=True)
     response_plan = BoundedTextField(blank=True, limit=DESCRIPTION)
@@ -296,11 +307,6 @@ class Risk(RaidItem):
             ),
             models.Index(fields=["status", "category", "residual_score"], name="risk_status_category"),
         ]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.inherent_score = self.inherent_probability * self.inherent_impact
-        self.residual_score = self.residual_probability * self.residual_impact
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
