@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
+from pmo.change.workflows import CHANGE_REQUEST
 from pmo.core.api import expected_version, model_text
+from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.raid.api import SettingsViewSet, action_schema, settings_schema
 from pmo.raid.models import Issue
@@ -66,6 +68,7 @@ class ChangeRequestSerializer(ProjectRecordSerializer):
     assessed_by_name = _user_name("assessed_by")
     decided_by_name = _user_name("decided_by")
     new_baseline = BaselineLinkSerializer(read_only=True, allow_null=True)
+    actions = ActionsField(CHANGE_REQUEST)
 
     class Meta:
         model = ChangeRequest
@@ -83,6 +86,7 @@ class ChangeRequestSerializer(ProjectRecordSerializer):
             "issue",
             "issue_reference",
             "status",
+            "actions",
             "raised_by",
             "raised_by_name",
             "raised_on",

@@ -11,14 +11,14 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pmo.change import selectors, services
-from pmo.change.choices import DECIDABLE, Authority, ChangeStatus, Decision
+from pmo.change.choices import Authority, ChangeStatus, Decision
 from pmo.change.forms import (
     ChangeAssessForm,
     ChangeDecideForm,
@@ -29,10 +29,12 @@ from pmo.change.forms import (
     ChangeUpdateForm,
 )
 from pmo.change.models import ChangeRequest, ChangeSettings
+from pmo.change.workflows import CHANGE_REQUEST, EDITABLE, judge
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
+from pmo.core.workflow import refused_page
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import page, paginate, project_or_404
 from pmo.raid import selectors as raid_selectors
@@ -53,8 +55,6 @@ DECIDED = {
 NEW_BASELINE = " Baseline v{number} of {project} is now in force."
 IMPLEMENTED = "{change} recorded as implemented."
 SETTINGS_SAVED = "Change control settings saved."
-NOTHING_TO_DECIDE = "{change} is {status}: there is nothing to decide."
-CANNOT_ASSESS_NOW = "{change} is {status}: only a raised or assessed change is assessed."
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -203,15 +203,23 @@ def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
     }
 
 
+def judged(change: ChangeRequest, limits: ChangeSettings) -> selectors.Cumulative | None:
+    """An open assessed change judged with the changes approved since its assessment
+    (``selectors.cumulative_change``): approving it needs the authority the total calls for."""
+    if change.status not in EDITABLE or not change.authority:
+        return None
+    cumulative = selectors.cumulative_change(change, limits)
+    judge(change, cumulative.authority)
+    return cumulative
+
+
 @page
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     change = _change(request, pk)
-    user = request.user
-    status = change.status
-    editable = status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED)
     authority = Authority(change.authority) if change.authority else None
     limits = selectors.change_settings()
-    cumulative = selectors.cumulative_change(change, limits) if editable and change.authority else None
+    cumulative = judged(change, limits)
+    allowed = CHANGE_REQUEST.allowed_actions(change, request.user)
     return render(
         request,
         "change/change_detail.html",
@@ -225,14 +233,8 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "why": services.REASON_OF[authority] if authority else "",
             "cumulative": cumulative_summary(cumulative) if cumulative else None,
             "limits": limits_summary(limits, selectors.tolerance_allowances(change.project)),
-            "can_edit": editable and user.has_perm("change.change_changerequest", change),
-            "can_assess": status in (ChangeStatus.RAISED, ChangeStatus.ASSESSED)
-            and user.has_perm("change.assess_changerequest", change),
-            "can_decide": status in DECIDABLE
-            and services.may_decide(user, change, cumulative.authority if cumulative else None)
-            and services.may_decide(user, change),
-            "can_implement": status == ChangeStatus.APPROVED
-            and user.has_perm("change.implement_changerequest", change),
+            "allowed": allowed,
+            "decisions": [action for action in allowed if action in Decision.values],
         },
     )
 
@@ -333,15 +335,9 @@ def _form_page(
 def change_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a change request before it is decided."""
     change = _change(request, pk)
-    ensure_can(request.user, "change.change_changerequest", change, action=f"change {change.reference}")
-    if change.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED):
-        messages.error(
-            request,
-            services.NOT_EDITABLE_NOW.format(
-                change=change.reference, status=change.get_status_display().lower()
-            ),
-        )
-        return redirect(change.get_absolute_url())
+    refused = refused_page(request, CHANGE_REQUEST, change, "edit")
+    if refused is not None:
+        return refused
     conflict = ""
     if request.method == "POST":
         form = ChangeUpdateForm(request.POST, instance=change)
@@ -365,13 +361,9 @@ def change_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """The impact assessment; the page shows the delegated limits and the project's tolerances,
     so the assessor sees who will have to decide."""
     change = _change(request, pk)
-    ensure_can(request.user, "change.assess_changerequest", change, action=f"assess {change.reference}")
-    if change.status not in (ChangeStatus.RAISED, ChangeStatus.ASSESSED):
-        messages.error(
-            request,
-            CANNOT_ASSESS_NOW.format(change=change.reference, status=change.get_status_display().lower()),
-        )
-        return redirect(change.get_absolute_url())
+    refused = refused_page(request, CHANGE_REQUEST, change, "assess")
+    if refused is not None:
+        return refused
     conflict = ""
     if request.method == "POST":
         form = ChangeAssessForm(request.POST, instance=change)
@@ -414,15 +406,6 @@ def change_assess(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _needs_authority(change: ChangeRequest) -> PermissionDenied:
-    authority = Authority(change.authority) if change.authority else Authority.BOARD
-    return PermissionDenied(
-        services.NEEDS_AUTHORITY.format(
-            change=change.reference, authority=services.WHO[authority], why=services.REASON_OF[authority]
-        )
-    )
-
-
 @page
 def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or defer: shown only to those holding the authority the change needs."""
@@ -454,19 +437,15 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(decided.get_absolute_url())
         change.refresh_from_db()
     else:
-        if change.status not in DECIDABLE:
-            message = (
-                services.NOT_ASSESSED.format(change=change.reference)
-                if change.status == ChangeStatus.RAISED
-                else NOTHING_TO_DECIDE.format(
-                    change=change.reference, status=change.get_status_display().lower()
-                )
+        judged(change, selectors.change_settings())
+        allowed = CHANGE_REQUEST.allowed_actions(change, request.user)
+        decisions = [choice for choice in Decision.choices if choice[0] in allowed]
+        if not decisions:  # whoever may approve may also reject: its refusal says why not
+            return refused_page(request, CHANGE_REQUEST, change, Decision.REJECT) or redirect(
+                change.get_absolute_url()
             )
-            messages.error(request, message)
-            return redirect(change.get_absolute_url())
-        if not services.may_decide(request.user, change):
-            raise _needs_authority(change)
         form = ChangeDecideForm(record=change)
+        form.fields["decision"].choices = decisions  # type: ignore[attr-defined]
     return _form_page(
         request,
         change,
@@ -482,13 +461,9 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @page
 def change_implement(request: HttpRequest, pk: int) -> HttpResponse:
     change = _change(request, pk)
-    ensure_can(request.user, "change.implement_changerequest", change, action=f"implement {change.reference}")
-    if change.status != ChangeStatus.APPROVED:
-        messages.error(
-            request,
-            services.NOT_APPROVED.format(change=change.reference, status=change.get_status_display().lower()),
-        )
-        return redirect(change.get_absolute_url())
+    refused = refused_page(request, CHANGE_REQUEST, change, "implement")
+    if refused is not None:
+        return refused
     conflict = ""
     if request.method == "POST":
         form = ChangeImplementForm(request.POST, record=change)

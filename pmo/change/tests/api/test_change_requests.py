@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pmo.change import services
+from pmo.change import services, workflows
 from pmo.change.choices import Authority
 from pmo.change.models import ChangeRequest
 from pmo.change.tests.api.conftest import BUDGET, FINISH
@@ -50,7 +50,7 @@ def assess(client, change, days, cost, version=1):
 
 
 def needs(authority, change):
-    return services.NEEDS_AUTHORITY.format(
+    return workflows.NEEDS_AUTHORITY.format(
         change=change["reference"], authority=services.WHO[authority], why=services.REASON_OF[authority]
     )
 
@@ -145,7 +145,7 @@ def test_deciding_before_the_assessment_is_refused(client_for, cast, web):
     )
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.NOT_ASSESSED.format(change=change["reference"])
+    assert response.json()["message"] == workflows.NOT_ASSESSED.format(change=change["reference"])
     assert ChangeRequest.objects.get().status == "raised"
 
 
@@ -272,7 +272,7 @@ def test_a_change_is_corrected_until_decided_and_reassessed_when_its_impact_chan
     )
     late = pm.patch(f"{CHANGES}{change['id']}/", {"version": 4, "title": "Again"}, format="json")
     assert late.status_code == 400
-    assert late.json()["message"] == services.NOT_EDITABLE_NOW.format(
+    assert late.json()["message"] == workflows.NOT_EDITABLE_NOW.format(
         change=f"{change['reference']} {change['title']}", status="rejected"
     )
 
@@ -334,7 +334,7 @@ def test_only_an_approved_change_is_implemented(client_for, cast, web):
     response = pm.post(f"{CHANGES}{change['id']}/implement/", {"version": 1}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.NOT_APPROVED.format(
+    assert response.json()["message"] == workflows.NOT_APPROVED.format(
         change=change["reference"], status="raised"
     )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from pmo.change import selectors, services
+from pmo.change import selectors, services, workflows
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.reporting import services as reporting_services
 from pmo.reporting.choices import ToleranceDimension
@@ -71,7 +71,7 @@ def test_three_sponsor_approvals_cannot_add_up_past_tolerance_without_the_board(
     )
     with pytest.raises(PermissionDenied) as refused:
         approve(cast.sponsor, third)
-    assert str(refused.value) == services.NEEDS_AUTHORITY.format(
+    assert str(refused.value) == workflows.NEEDS_AUTHORITY.format(
         change=third.reference, authority="board", why=services.REASON_OF[Authority.BOARD]
     )
 

@@ -75,8 +75,12 @@ def test_an_approved_change_offers_no_decision(world):
 
     response = sponsor.get(f"/changes/{change.pk}/decide/", follow=True)
 
+    today = timezone.localdate().strftime("%d %b %Y")
     assert response.redirect_chain == [(change.get_absolute_url(), 302)]
-    assert f"CR-{change.pk} is approved: there is nothing to decide." in text_of(response)
+    assert (
+        f"CR-{change.pk} was already approved by sponsor on {today}: it cannot be decided again."
+        in text_of(response)
+    )
 
 
 def test_a_change_is_not_decided_before_it_is_assessed(world):
@@ -206,8 +210,9 @@ def test_a_decided_change_is_no_longer_edited_or_assessed(world):
     edit = pm.get(f"/changes/{change.pk}/edit/", follow=True)
     assess = pm.get(f"/changes/{change.pk}/assess/", follow=True)
 
-    assert f"CR-{change.pk} is approved: it can no longer be changed." in text_of(edit)
-    assert f"CR-{change.pk} is approved: only a raised or assessed change is assessed." in text_of(assess)
+    # The page says what the service says (the workflow's one refusal).
+    assert f"{change} is approved: it can no longer be changed." in text_of(edit)
+    assert f"{change} is approved: it can no longer be changed." in text_of(assess)
 
 
 def test_only_an_approved_change_is_implemented(world):

@@ -2,6 +2,7 @@
 authority since the last board-approved baseline, with this one, against the tolerances."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pmo.change import services
 from pmo.change.choices import Authority, Decision
@@ -54,4 +55,13 @@ def test_a_change_assessed_before_another_was_approved_offers_the_sponsor_no_dec
 
     assert second.authority == Authority.SPONSOR  # as assessed, before the first was approved
     assert "Now needs the board" in _testid(page, "cumulative")
-    assert not doc(page).xpath(f"//a[@href='/changes/{second.pk}/decide/']")
+    # Approving it needs the board now; rejecting or deferring it is still the sponsor's call,
+    # and the page offers exactly that (the service refuses the approval, takes the others).
+    decide = doc(page).xpath(f"//a[@href='/changes/{second.pk}/decide/']")
+    assert [link.get("data-action") for link in decide] == ["reject defer"]
+    form = client_for(world.sponsor).get(f"/changes/{second.pk}/decide/")
+    assert doc(form).xpath("//input[@name='decision']/@value") == ["reject", "defer"]
+    with pytest.raises(PermissionDenied):
+        services.change_request_decide(
+            actor=world.sponsor, change=second, decision=Decision.APPROVE, notes="Yes.", expected_version=2
+        )

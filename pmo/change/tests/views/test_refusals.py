@@ -87,7 +87,7 @@ def test_the_sponsor_cannot_assess(world):
     change = assessed(world)
 
     assert reason(client_for(world.sponsor).get(f"/changes/{change.pk}/assess/")) == (
-        f"You do not have permission to assess CR-{change.pk}."
+        f"You do not have permission to assess {change}."
     )
     assert "Assess" not in buttons(client_for(world.sponsor).get(change.get_absolute_url()))
 
