@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.memory import collector_paused
@@ -45,8 +44,6 @@ from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
 from pmo.reporting.choices import (
     DEFAULT_DIRECTIONS,
-    FROZEN_REPORT_STATES,
-    HANDED_IN_STATES,
     RAG_RATINGS,
     BaselineSource,
     ExceptionDecision,
@@ -73,15 +70,11 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
+from pmo.reporting.workflows import EXCEPTION, HIGHLIGHT_REPORT, PERIOD, PERIOD_CLOSED
 
-PERIOD_CLOSED = "The reporting period {period} is closed: reports for it can no longer be written or changed."
 PERIOD_EXISTS = "A reporting period starting {start:%d %b %Y} already exists."
 PROJECT_NOT_ACTIVE = "{project} is {status}: only active projects report."
 REPORT_EXISTS = "{project} already has a report for {period}: open it instead of starting another."
-NOT_A_DRAFT = "This report is {status}: a submitted report is never changed. Start a revision to correct it."
-ALREADY_SUBMITTED = "This report was already submitted on {when:%d %b %Y %H:%M}."
-NOT_SUBMITTED = "Only a submitted report can be {action}; this one is {status}."
-NOT_ACCEPTED = "Only an accepted report can be published; this one is {status}."
 COMMENTS_REQUIRED = "Say what needs correcting: comments are required to return a report."
 MISSING_FOR_SUBMISSION = "Fill this in before submitting."
 OFF_SCALE = "The PMO reports on the red/amber/green scale: {rating} is not on it."
@@ -91,16 +84,9 @@ FORECAST_BEFORE_START = (
 MILESTONE_BEFORE_START = "Milestone {name!r} is forecast before the project starts ({start:%d %b %Y})."
 DUPLICATE_MILESTONE = "Milestone {name!r} is listed twice."
 TOO_MANY_MILESTONES = "List at most {limit} key milestones; this has {count}."
-NOT_REVISABLE = (
-    "Only the latest revision of a submitted, returned, accepted or published report can be revised."
-)
 REASON_REQUIRED = "Give the reason for this baseline (who approved what, and why)."
 BASELINE_BEFORE_START = (
     "The baseline finish ({finish:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
-)
-EXCEPTION_NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no longer be changed."
-EXCEPTION_NOT_AWAITING_DECISION = (
-    "This exception is {status}: it can be decided only once its exception report is in."
 )
 DECISION_NEEDS_BASELINE = "A new baseline needs its finish date, budget and reason."
 DECISION_NOTES_REQUIRED = "Record the reasons for the decision."
@@ -217,10 +203,12 @@ def reporting_period_open(
     return record_create(model=ReportingPeriod, actor=actor, fields={"start": start, "end": end, "due": due})
 
 
+@transaction.atomic
 def reporting_period_close(
     *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Close a period: no report can be started or changed in it afterwards."""
+    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, "close")
     return record_update(
         instance=period,
         actor=actor,
@@ -230,10 +218,12 @@ def reporting_period_close(
     )
 
 
+@transaction.atomic
 def reporting_period_reopen(
     *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Open a closed period again, so its reports can be written and checked."""
+    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, "reopen")
     return record_update(
         instance=period,
         actor=actor,
@@ -405,12 +395,8 @@ def highlight_report_update(
     """Change a draft (only a draft changes; a submitted report is a snapshot). Changing only
     the milestones is a change too: a new version with its history entry."""
     current = _locked_report(report)
-    if actor is not None:
-        ensure_can(actor, "reporting.change_highlightreport", current, action=f"change {current}")
+    HIGHLIGHT_REPORT.ensure(current, actor, "edit")
     only_fields(fields, REPORT_EDITABLE_FIELDS)
-    if current.status in FROZEN_REPORT_STATES:
-        raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
-    _ensure_open(current.period)
     _check_forecasts(current.project, fields)
     _check_scale(fields)
     if "raid_references" in fields:
@@ -456,14 +442,7 @@ def highlight_report_submit(
     revision is superseded, and the project's tolerances are evaluated against its latest
     forecasts (a breach raises an exception)."""
     current = _locked_report(report)
-    if actor is not None:
-        ensure_can(actor, "reporting.change_highlightreport", current, action=f"submit {current}")
-    if current.status in HANDED_IN_STATES or current.submitted_at is not None:
-        when = current.submitted_at or current.updated_at
-        raise ValidationError(ALREADY_SUBMITTED.format(when=timezone.localtime(when)))
-    if current.status in FROZEN_REPORT_STATES:
-        raise ValidationError(NOT_A_DRAFT.format(status=current.get_status_display().lower()))
-    _ensure_open(current.period)
+    HIGHLIGHT_REPORT.ensure(current, actor, "submit")
     missing = {
         name: MISSING_FOR_SUBMISSION
         for name in REQUIRED_FOR_SUBMISSION
@@ -517,26 +496,16 @@ def _review(
     actor: User | None,
     report: HighlightReport,
     expected_version: int | None,
-    to: ReportStatus,
-    allowed_from: ReportStatus,
+    action: str,
     fields: Mapping[str, Any] | None = None,
     reason: str,
 ) -> HighlightReport:
     current = _locked_report(report)
-    if actor is not None:
-        ensure_can(
-            actor, "reporting.review_highlightreport", current, action="quality-check highlight reports"
-        )
-    if current.status != allowed_from:
-        template = NOT_ACCEPTED if to == ReportStatus.PUBLISHED else NOT_SUBMITTED
-        raise ValidationError(
-            template.format(action=reason.lower(), status=current.get_status_display().lower())
-        )
-    _ensure_open(current.period)
+    HIGHLIGHT_REPORT.ensure(current, actor, action)
     return record_update(
         instance=report,
         actor=actor,
-        fields={"status": to, **(fields or {})},
+        fields={"status": HIGHLIGHT_REPORT.target(action), **(fields or {})},
         expected_version=expected_version,
         reason=reason,
     )
@@ -547,18 +516,14 @@ def highlight_report_return(
     *, actor: User | None, report: HighlightReport, comments: str, expected_version: int | None
 ) -> HighlightReport:
     """The PMO sends a submitted report back with comments; the PM corrects it in a revision."""
-    if actor is not None:
-        ensure_can(
-            actor, "reporting.review_highlightreport", report, action="quality-check highlight reports"
-        )
+    HIGHLIGHT_REPORT.ensure(report, actor, "return")  # before the comments are judged
     if not comments.strip():
         raise ValidationError({"review_comments": COMMENTS_REQUIRED})
     returned = _review(
         actor=actor,
         report=report,
         expected_version=expected_version,
-        to=ReportStatus.RETURNED,
-        allowed_from=ReportStatus.SUBMITTED,
+        action="return",
         reason="Returned",
         fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
     )
@@ -581,8 +546,7 @@ def highlight_report_accept(
         actor=actor,
         report=report,
         expected_version=expected_version,
-        to=ReportStatus.ACCEPTED,
-        allowed_from=ReportStatus.SUBMITTED,
+        action="accept",
         reason="Accepted",
         fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
     )
@@ -597,8 +561,7 @@ def highlight_report_publish(
         actor=actor,
         report=report,
         expected_version=expected_version,
-        to=ReportStatus.PUBLISHED,
-        allowed_from=ReportStatus.ACCEPTED,
+        action="publish",
         fields={"published_at": clock.now()},
         reason="Published",
     )
@@ -610,12 +573,7 @@ def highlight_report_revise(*, actor: User | None, report: HighlightReport) -> H
     (achievements and milestones included). The original stays as it was until the revision is
     submitted and supersedes it."""
     current = _locked_report(report)
-    if actor is not None:
-        ensure_can(actor, "reporting.change_highlightreport", current, action=f"revise {current}")
-    latest = selectors.report_for(project=current.project, period=current.period)
-    if current.status not in FROZEN_REPORT_STATES or latest is None or latest.pk != current.pk:
-        raise ValidationError(NOT_REVISABLE)
-    _ensure_open(current.period)
+    HIGHLIGHT_REPORT.ensure(current, actor, "revise")
     revision = record_create(
         model=HighlightReport,
         actor=actor,
@@ -1094,17 +1052,7 @@ def exception_report_submit(
         .select_related("project__sponsor__user")
         .get(pk=exception.pk)
     )
-    if actor is not None:
-        ensure_can(
-            actor,
-            "reporting.report_projectexception",
-            current,
-            action=f"write the exception report for {current.project}",
-        )
-    if current.status not in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED):
-        raise ValidationError(
-            EXCEPTION_NOT_AWAITING_REPORT.format(status=current.get_status_display().lower())
-        )
+    EXCEPTION.ensure(current, actor, "report")
     texts = {
         "cause": cause,
         "consequences": consequences,
@@ -1154,17 +1102,7 @@ def exception_decide(
         .select_related("project__project_manager__user", "project__sponsor__user")
         .get(pk=exception.pk)
     )
-    if actor is not None:
-        ensure_can(
-            actor,
-            "reporting.decide_projectexception",
-            current,
-            action=f"decide exceptions for {current.project}",
-        )
-    if current.status != ExceptionStatus.REPORT_SUBMITTED:
-        raise ValidationError(
-            EXCEPTION_NOT_AWAITING_DECISION.format(status=current.get_status_display().lower())
-        )
+    EXCEPTION.ensure(current, actor, "decide")
     if decision not in ExceptionDecision.values:
         raise ValidationError({"decision": NOT_A_DECISION.format(decision=decision)})
     decision = ExceptionDecision(decision)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from pmo.core.permissions import NOT_ALLOWED
-from pmo.reporting import services
+from pmo.reporting import services, workflows
 from pmo.reporting.choices import ExceptionStatus
 from pmo.reporting.models import Baseline
 
@@ -103,7 +103,7 @@ def test_deciding_before_the_exception_report_is_refused(client_for, cycle, brea
     )
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.EXCEPTION_NOT_AWAITING_DECISION.format(
+    assert response.json()["message"] == workflows.EXCEPTION_NOT_AWAITING_DECISION.format(
         status="exception report requested"
     )
 

@@ -5,7 +5,7 @@ import pytest
 
 from pmo.core.api import VERSION_REQUIRED
 from pmo.core.permissions import NOT_ALLOWED
-from pmo.reporting import services
+from pmo.reporting import services, workflows
 from pmo.reporting.choices import ExceptionStatus, ReportStatus
 from pmo.reporting.models import NEGATIVE_AMOUNT, HighlightReport
 from pmo.reporting.tests.factories import PeriodFactory
@@ -255,7 +255,7 @@ def test_a_submitted_report_is_never_changed(client_for, cycle, draft):
     )
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.NOT_A_DRAFT.format(status="submitted")
+    assert response.json()["message"] == workflows.NOT_A_DRAFT.format(status="submitted")
 
 
 def test_returned_with_comments_then_revised(client_for, cycle, draft):
@@ -291,7 +291,7 @@ def test_publishing_needs_an_accepted_report(client_for, cycle, draft):
     )
 
     assert response.status_code == 400
-    assert response.json()["message"] == services.NOT_ACCEPTED.format(status="submitted")
+    assert response.json()["message"] == workflows.NOT_ACCEPTED.format(status="submitted")
 
 
 def test_a_breaching_submission_raises_an_exception(client_for, cycle, draft):

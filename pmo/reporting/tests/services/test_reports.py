@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.portfolio.choices import ProjectStatus
-from pmo.reporting import services
+from pmo.reporting import services, workflows
 from pmo.reporting.choices import PeriodStatus, ReportStatus, StatusScale, ToleranceState
 from pmo.reporting.models import NEGATIVE_AMOUNT, HighlightReport, ReportingSettings, ToleranceCheck
 from pmo.reporting.services import MilestoneForecast
@@ -406,7 +406,7 @@ def test_submitting_freezes_the_report_with_its_tolerance_verdict(cast):
         services.highlight_report_update(
             actor=cast.pm, report=report, fields={"summary": "Oops."}, expected_version=report.version
         )
-    assert error.value.messages == [services.NOT_A_DRAFT.format(status="submitted")]
+    assert error.value.messages == [workflows.NOT_A_DRAFT.format(status="submitted")]
 
 
 def test_without_a_baseline_a_submission_has_no_tolerance_verdict(cast):

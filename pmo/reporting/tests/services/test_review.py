@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pmo.core.models import Notification
 from pmo.core.services import ConflictError
-from pmo.reporting import services
+from pmo.reporting import services, workflows
 from pmo.reporting.choices import ReportStatus
 from pmo.reporting.models import HighlightReport
 from pmo.reporting.services import MilestoneForecast
@@ -222,7 +222,7 @@ def test_only_the_latest_revision_can_be_revised(cast):
     with pytest.raises(ValidationError) as error:
         services.highlight_report_revise(actor=cast.pm, report=returned)
 
-    assert error.value.messages == [services.NOT_REVISABLE]
+    assert error.value.messages == [workflows.NOT_REVISABLE]
     assert HighlightReport.objects.count() == 2
 
 
@@ -232,7 +232,7 @@ def test_a_draft_is_edited_not_revised(cast):
     with pytest.raises(ValidationError) as error:
         services.highlight_report_revise(actor=cast.pm, report=report)
 
-    assert error.value.messages == [services.NOT_REVISABLE]
+    assert error.value.messages == [workflows.NOT_REVISABLE]
 
 
 def test_another_pm_cannot_revise(cast):
