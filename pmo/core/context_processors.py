@@ -20,6 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.is_authenticated:
         # One COUNT query, run only when a page shows the badge (not for fragments or files).
         context["unread_notifications"] = SimpleLazyObject(
-            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+            lambda: Notification.objects.restrict(user, "view").filter(read_at__isnull=True).count()
         )
     return context

@@ -143,6 +143,8 @@ class Notification(models.Model):
     emailed = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()  # each user sees their own (pmo.core.rules)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]

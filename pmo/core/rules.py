@@ -4,8 +4,17 @@ the pages, the API and the services alike (through ``user.has_perm``)."""
 from typing import Any
 
 import rules
+from django.db.models import Q
 
+from pmo.core.models import Notification
 from pmo.core.permissions import is_pmo_head
+from pmo.core.restrict import restricts
+
+
+@restricts(Notification)
+def own_notifications(user: Any, action: str) -> Q:
+    """A notification is seen (and marked read) by its recipient alone."""
+    return Q(recipient_id=user.pk)
 
 
 @rules.predicate

@@ -580,7 +580,7 @@ def notifications_email(notifications: Iterable[Notification]) -> int:
 
 def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
     """Mark one of the user's notifications read, or all of them when none is named."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = Notification.objects.restrict(user, "view").filter(read_at__isnull=True)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=clock.now())

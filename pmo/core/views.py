@@ -223,7 +223,7 @@ NOTIFICATIONS_ALL_READ = "All your notifications are marked read ({count} change
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in user's notifications, newest first, unread ones marked."""
-    notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    notifications = Notification.objects.restrict(request.user, "view").order_by("-created_at", "-pk")
     page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/notification_list.html", {"page": page})
 
@@ -231,7 +231,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(Notification.objects.restrict(request.user, "view"), pk=pk)
     notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
     messages.success(request, NOTIFICATION_READ.format(subject=notification.subject))
     return redirect("notification_list")

@@ -124,11 +124,11 @@ def _fields_renamed(names: Mapping[str, str]) -> Iterator[None]:
 
 
 class RaidPermission(RulesPermission):
-    """``RulesPermission`` for the registers. Anyone who may read projects may read the
-    collections (the selector keeps the rows to those they may see; another item is not
-    found); adding one is judged within the register the body names (by the service, before it
-    does anything). The workflow actions need the right to change the item, checked before the
-    body is read."""
+    """``RulesPermission`` for the registers. Reading needs the model's ``view_*`` permission
+    (derived from its restriction: the selector keeps the rows to those the user may see;
+    another item is not found); adding one is judged within the register the body names (by
+    the service, before it does anything). The workflow actions need the right to change the
+    item, checked before the body is read."""
 
     action_verbs: ClassVar[dict[str, str]] = {
         "escalate": "change",
@@ -137,8 +137,6 @@ class RaidPermission(RulesPermission):
     }
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return bool(request.user.has_perm("portfolio.view_project"))
         if getattr(view, "action", None) == "create":
             return True
         return super().has_permission(request, view)

@@ -104,19 +104,15 @@ def _is_per_project(model: type[Any]) -> bool:
 class ReportingPermission(RulesPermission):
     """``RulesPermission`` for the reporting cycle.
 
-    A record that belongs to a project is judged on that project: anyone who may read projects
-    may read the collection (the selector keeps the rows to the projects they may see, and a
-    record of another one is not found), and adding one is judged within the project the body
-    names (by the service, before it does anything). A workflow action on a record (``submit``,
+    Reading needs the model's ``view_*`` permission (derived from its restriction: the selector
+    keeps the rows to those the user may see, and another one is not found). Adding a record
+    that belongs to a project is judged within the project the body names (by the service,
+    before it does anything). A workflow action on a record (``submit``,
     ``decide``…) needs the permission the viewset names for it in ``action_verbs``."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        model = view.queryset.model
-        if _is_per_project(model):
-            if request.method in permissions.SAFE_METHODS:
-                return bool(request.user.has_perm("portfolio.view_project"))
-            if getattr(view, "action", None) == "create":
-                return True
+        if _is_per_project(view.queryset.model) and getattr(view, "action", None) == "create":
+            return True
         return super().has_permission(request, view)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
@@ -1153,7 +1149,7 @@ class ProjectExceptionViewSet(ReportingViewSet):
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:
     """The signed-in user's own notifications, newest first."""
-    return Notification.objects.filter(recipient_id=user.pk)
+    return Notification.objects.restrict(user, "view")
 
 
 @extend_schema_view(

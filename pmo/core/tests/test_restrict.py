@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 
 from pmo.core.choices import Role
-from pmo.core.models import ApiToken
+from pmo.core.models import ApiToken, Notification
 from pmo.core.restrict import (
     EVERYTHING,
     NOTHING,
@@ -19,6 +19,7 @@ from pmo.core.restrict import (
 )
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import ProjectFactory
+from pmo.portfolio.tests.visibility import assert_list_and_object_checks_agree, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,20 @@ def test_nobody_signed_out_or_deactivated_is_let_in(make_user):
     for user in (AnonymousUser(), make_user(Role.PMO_HEAD, is_active=False)):
         assert restriction(Project, user, "view") == NOTHING
         assert not Project.objects.restrict(user, "view").exists()
+
+
+def test_a_notification_is_seen_by_its_recipient_alone(make_user):
+    cast = make_cast(make_user)
+    notes = [
+        Notification.objects.create(recipient=cast.readers[name], key=f"k-{name}", subject=f"For {name}")
+        for name in ("pm", "head", "inactive_head")
+    ]
+
+    # Django's own has_perm lets an active superuser through everything; their inbox is still
+    # their own, so the superuser is left out of the agreement (and only there)
+    superuser = cast.readers.pop("superuser")
+    assert_list_and_object_checks_agree(Notification, notes, cast)
+    assert not Notification.objects.restrict(superuser, "view").exists()
+    for name, reader in cast.readers.items():
+        seen = {n.subject for n in Notification.objects.restrict(reader, "view")}
+        assert seen == ({f"For {name}"} if name in ("pm", "head") else set()), name

@@ -236,7 +236,8 @@ def test_a_deactivated_login_cannot_sign_in_and_reactivated_can(pmo_head, make_u
 
     user_set_active(actor=pmo_head, user=user, active=False)
     assert signs_in("sid", "pass-Word-123") is None
-    assert history_entries(user, user=pmo_head)[0].changes == [{"field": "active", "before": "Yes", "after": "No"}]
+    latest = history_entries(user, user=pmo_head)[0]
+    assert latest.changes == [{"field": "active", "before": "Yes", "after": "No"}]
 
     user_set_active(actor=pmo_head, user=user, active=True)
     assert signs_in("sid", "pass-Word-123") == user
