@@ -8,13 +8,15 @@ executive with a personal token, over a small known portfolio with a record of e
 and no answer is a server error or differs from what the schema declares (body, content type).
 The date is fixed; the run takes about a minute."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
@@ -47,6 +49,23 @@ GENERATED = hypothesis.settings(
 )
 # Revoking the token the run is signed with would leave the rest of the run unsigned.
 NOT_TRIED = {("DELETE", "/api/v1/auth/token/")}
+
+
+@pytest.fixture
+def app() -> Iterator[Any]:
+    """The site's WSGI application, answering inside the test's transaction: like Django's test
+    client, it leaves the database connection open between requests (on PostgreSQL, closing it
+    would end the transaction the test's data is in)."""
+
+    def in_the_test_transaction(environ: dict[str, Any], start_response: Any) -> Any:
+        # Each time: Django's test client connects them again after each of its requests.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        return application(environ, start_response)
+
+    yield in_the_test_transaction
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _every_kind_of_record(portfolio: Portfolio, make_user: Callable[..., User]) -> None:
@@ -114,14 +133,14 @@ def _generated_problems(operation: Any, headers: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("role", [Role.PMO_HEAD, Role.EXECUTIVE], ids=["pmo-head", "executive"])
 def test_every_operation_answers_as_the_schema_says(
-    portfolio: Portfolio, make_user: Callable[..., User], role: Role
+    app: Any, portfolio: Portfolio, make_user: Callable[..., User], role: Role
 ) -> None:
     # Given a record of every kind and a personal token of a user in the role,
     _every_kind_of_record(portfolio, make_user)
     _, secret = api_token_create(user=make_user(role, username="prober"), name="schemathesis")
     headers = {"Authorization": f"Token {secret}"}
     client = APIClient(headers=headers)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations = [op for op in operations if (op.method.upper(), op.path) not in NOT_TRIED]
 
