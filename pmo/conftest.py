@@ -1,13 +1,18 @@
-"""Fixtures shared by every app's tests: users in each role, and Chromium for browser tests."""
+"""Fixtures shared by every app's tests: the date they run on, users in each role, and Chromium
+for browser tests."""
 
+import datetime as dt
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from pmo.core.choices import Role
@@ -57,6 +62,42 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     with config.stash[blocking_manager_key].unblock():
         drop_postgresql_template()
+
+
+TESTS_RUN_AT = "2026-12-04 10:00"
+"""The moment, in the site's time zone, at which every test runs unless it says otherwise."""
+TESTS_SET_UP_AT = "2025-01-01 09:00"
+"""When the run starts, its clock running from there: the test databases are made and migrated
+(the history their data migrations write is dated then) before any test's date."""
+
+
+def frozen_moment(raw: str) -> dt.datetime:
+    """``"2027-03-01"`` (10:00 that day) or ``"2027-03-01 23:30"``, in the site's time zone."""
+    text = raw if " " in raw.strip() or "T" in raw else f"{raw} 10:00"
+    return dt.datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_run_starts_before_every_test_date() -> Iterator[None]:
+    """Session set-up (the test databases, the demo) happens at ``TESTS_SET_UP_AT``, never at the
+    machine's date, so what it writes is older than anything a test writes."""
+    with time_machine.travel(frozen_moment(TESTS_SET_UP_AT), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tests_run_on_a_stated_date(request: pytest.FixtureRequest) -> Iterator[dt.datetime]:
+    """Every test runs at ``TESTS_RUN_AT``, or at the moment its ``@pytest.mark.today(...)`` states
+    (on the test, its class or its module), never at the machine's real date. The clock stands
+    still unless the marker says ``tick=True``; tests that drive a live server (the browser tests)
+    start there and let it run, so page loads and timeouts see time pass. Processes a test starts
+    (``pmo run``) keep the real clock."""
+    marker = request.node.get_closest_marker("today")
+    moment = frozen_moment(marker.args[0] if marker and marker.args else TESTS_RUN_AT)
+    moves = "live_server" in getattr(request.node, "fixturenames", ())
+    tick = bool(marker.kwargs.get("tick", moves)) if marker else moves
+    with time_machine.travel(moment, tick=tick):
+        yield moment
 
 
 MIGRATION_DATA = (

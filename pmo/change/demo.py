@@ -1,5 +1,5 @@
 """The demo's change control: change requests across the portfolio in every state, each taken
-through ``pmo.change.services`` with Django's clock set to when it happened (``demo_run``).
+through ``pmo.change.services`` with the clock held at when it happened (``demo_run``).
 
 - raised and not yet assessed; assessed and waiting for the project manager, the sponsor and
   the board (the delegated limits decide which);

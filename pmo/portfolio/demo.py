@@ -19,15 +19,12 @@ any randomness from ``ctx.rng`` only, so the demo stays deterministic.
 """
 
 import datetime as dt
-import itertools
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import import_module
 from typing import Any
-from unittest import mock
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -35,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import User
 from pmo.portfolio.choices import (
@@ -147,7 +145,11 @@ def demo_steps() -> list[DemoStep]:
 
 @transaction.atomic
 def demo_build(*, today: dt.date | None = None) -> DemoContext:
-    """Build the demo portfolio in an empty register; all or nothing."""
+    """Build the demo portfolio in an empty register; all or nothing.
+
+    The whole build runs with the clock held at the moment it starts (``today``, if given, at
+    the present time of day), so whatever the steps write outside a replayed event is stamped
+    as of that day too."""
     taken = sorted(
         User.objects.filter(username__in=[login.username for login in DEMO_LOGINS]).values_list(
             "username", flat=True
@@ -155,16 +157,20 @@ def demo_build(*, today: dt.date | None = None) -> DemoContext:
     )
     if taken:
         raise ValueError(USERNAMES_TAKEN.format(usernames=", ".join(taken)))
+    start = clock.now()
+    if today is not None:
+        start = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(start).time()))
     ctx = DemoContext(
-        today=today or timezone.localdate(),
+        today=timezone.localdate(start),
         rng=random.Random(DEMO_SEED),  # noqa: S311 - reproducible demo data, not security
     )
-    for step in demo_steps():
-        step(ctx)
+    with clock.as_at(start):
+        for step in demo_steps():
+            step(ctx)
     return ctx
 
 
-# --- the clock: replaying past events --------------------------------------------------------
+# --- replaying past events through the clock -------------------------------------------------
 
 
 def demo_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -172,26 +178,11 @@ def demo_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-@contextmanager
-def demo_at(moment: dt.datetime) -> Iterator[None]:
-    """Run the services as at ``moment`` (Django's ``timezone.now`` and ``localdate``); each read
-    of the clock moves it on a microsecond, so the events of one call keep their order in the
-    history. Used only inside ``demo_build``'s steps (one thread: the ``pmo demo`` command)."""
-    ticks = itertools.count()
-
-    def now() -> dt.datetime:
-        return moment + dt.timedelta(microseconds=next(ticks))
-
-    def localdate(value: dt.datetime | None = None, tz: Any = None) -> dt.date:
-        return timezone.localtime(value if value is not None else now(), tz).date()
-
-    with mock.patch.object(timezone, "now", new=now), mock.patch.object(timezone, "localdate", new=localdate):
-        yield
-
-
 def demo_run(moment: dt.datetime, call: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service as at ``moment``."""
-    with demo_at(moment):
+    """Call a service as at ``moment`` (``pmo.core.clock.as_at``): everything it stamps —
+    submission and decision times, history dates, created and updated times, notifications —
+    carries that moment, and the events of one call keep their order."""
+    with clock.as_at(moment):
         return call(**kwargs)
 
 

@@ -2,8 +2,8 @@
 actions and decisions, the programmes' and the portfolio's own registers, and the items
 escalated to them.
 
-The story, written through ``pmo.raid.services`` with Django's clock set to when each thing
-happened (``demo_run``), so every item's history shows who raised and reviewed it and when:
+The story, written through ``pmo.raid.services`` with the clock (``pmo.core.clock``) held at when
+each thing happened (``demo_run``), so every item's history shows who raised and reviewed it and when:
 
 - each active project keeps a log drawn from a UK council IT PMO's usual risks (threats and
   opportunities with cause, event and effect, inherent and residual scores, responses and

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pmo.core import clock
 from pmo.core.models import DomainModel
 from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
 from pmo.engine.risk import Matrix
@@ -150,7 +151,7 @@ class RaidItem(DomainModel):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    raised_on = models.DateField("date raised", default=date.today)
+    raised_on = models.DateField("date raised", default=clock.today)
     status = models.CharField(max_length=12)  # each register declares its own choices
     due = models.DateField(null=True, blank=True)
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)

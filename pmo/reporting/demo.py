@@ -15,12 +15,11 @@ notifications come out as they would in real use:
 - old periods are published and closed; the current period (the month holding today) has
   reports accepted, submitted, returned, in draft and missing.
 
-The demo replays the year: each event runs with Django's clock (``timezone.now`` and
-``localdate``) set to the moment it happened, so everything the services stamp (submission and
-review times, history dates, when an exception was raised and when its report is due,
-notifications) carries that date. The services take no clock of their own; the clock is set
-(``pmo.portfolio.demo.demo_run``) only inside the demo's steps, within ``demo_build``'s
-transaction (one thread: the ``pmo demo`` command), and restored after each event. Every
+The demo replays the year: each event runs with the product's clock (``pmo.core.clock``) held
+at the moment it happened (``pmo.portfolio.demo.demo_run``), so everything the services stamp
+(submission and review times, history dates, when an exception was raised and when its report
+is due, notifications) carries that date. Holding the clock affects only the thread building
+the demo; Django's own clock is never touched. Every
 random choice comes from ``ctx.rng``, so the demo is the same on every run on the same day. The
 year's notifications count as e-mailed when they happened: loading the demo sends no e-mail.
 """
@@ -31,8 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from pmo.core import clock
 from pmo.core.models import Notification, User
 from pmo.engine.periods import previous_periods
 from pmo.portfolio.choices import Methodology, ProjectStatus
@@ -771,6 +769,6 @@ def reporting_history(ctx: DemoContext) -> None:
     # periodic run, started by `make run`, flags today's late reports itself.)
     Notification.objects.filter(emailed=False).update(emailed=True)
     Notification.objects.filter(created_at__lt=_moment(cycle.periods[-1].start, 0)).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )
     _CYCLE.pop(id(ctx), None)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from pmo.core import clock
 from pmo.engine.evidence import (
     Area,
     Evidence,
@@ -179,7 +180,7 @@ def raid_facts(
     """The RAID facts of each project of ``projects`` that has any RAID item, by project id: one
     query (the six registers' grouped counts in one UNION ALL), plus one for the RAID settings
     unless given as ``config``."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     config = config or raid.raid_settings()
     ids = projects.order_by().values("pk")
 
@@ -268,7 +269,7 @@ def project_evidence(
     id, in ten queries; fewer when given ``periods`` (every period, newest first), the
     reporting settings ``config``, the RAID settings ``raid_config`` and each project's planned
     start as ``starts``."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     config = config or reporting_settings()
     raid_config = raid_config or raid.raid_settings()
     thresholds = Thresholds(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from pmo.core import clock
 from pmo.reporting.choices import Rating, ReportDimension, ToleranceState
 from pmo.reporting.models import HighlightReport
 from pmo.reporting.selectors import baseline_in_force, cited_items, report_tolerance_checks
@@ -112,7 +113,7 @@ def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any
             else CitedRow(reference, "", "")
             for reference, item in cited_items(project_id=report.project_id, text=report.raid_references)
         ],
-        "generated_at": timezone.localtime(),
+        "generated_at": timezone.localtime(clock.now()),
     }
 
 

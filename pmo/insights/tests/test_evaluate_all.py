@@ -2,10 +2,13 @@
 the dashboard's tolerance and evidence columns: verdicts stored in bulk, exceptions raised once,
 and a fixed number of queries however many projects are judged again."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pmo.core import clock
 from pmo.engine.tolerance import Status
 from pmo.insights.tests.conftest import days, hand_in, make_periods
 from pmo.portfolio.tests.factories import ProjectFactory
@@ -30,7 +33,7 @@ def statuses() -> dict[tuple[str, str], str]:
     return {(c.project.code, c.dimension): c.status for c in ToleranceCheck.objects.select_related("project")}
 
 
-def test_verdicts_are_stored_and_exceptions_raised_once(make_user):
+def test_verdicts_are_stored_and_exceptions_raised_once(make_user, time_machine):
     periods = make_periods()
     late = project_with(periods, late_by=40, code="LATE-1")  # medium tier: 28 days allowed
     near = project_with(periods, late_by=25, code="NEAR-1")
@@ -48,8 +51,10 @@ def test_verdicts_are_stored_and_exceptions_raised_once(make_user):
     assert "+40 days" in ToleranceCheck.objects.get(project=late, dimension="time").explanation
     assert list(ProjectException.objects.values_list("project__code", "dimensions")) == [("LATE-1", "time")]
 
-    # When it runs again with nothing changed: the same verdicts, stamped again, no new exception
+    # When it runs again an hour later with nothing changed: the same verdicts, stamped again,
+    # no new exception
     before = {c.pk: c.assessed_at for c in ToleranceCheck.objects.all()}
+    time_machine.move_to(clock.now() + dt.timedelta(hours=1), tick=False)
     tolerances_evaluate_all()
     after = {c.pk: c.assessed_at for c in ToleranceCheck.objects.all()}
     assert set(after) == set(before) and all(after[pk] > before[pk] for pk in before)

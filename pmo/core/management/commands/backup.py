@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from pmo.core import clock
+
 BACKUP_SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz")
 EXCLUDED = ("sessions",)
 
@@ -29,7 +31,7 @@ def backup_suffix_ok(path: Path) -> bool:
 
 
 def default_backup_path() -> Path:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M%S")
     return Path(settings.VAR_DIR) / "backups" / f"pmo-{stamp}.json.gz"
 
 

@@ -35,6 +35,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 from django_tasks_db.models import DBTaskResult
 
+from pmo.core import clock
 from pmo.core.models import WorkerLease
 
 logger = logging.getLogger("pmo.worker")
@@ -104,7 +105,7 @@ class PeriodicClock:
 
     def tick(self, now: datetime | None = None) -> list[str]:
         """Queue what is due at ``now``; returns the paths of the tasks queued."""
-        now = now or timezone.now()
+        now = now or clock.now()
         queued = []
         for periodic in self.tasks:
             runs = DBTaskResult.objects.filter(task_path=periodic.path, backend_name=self.backend_name)
@@ -164,7 +165,7 @@ def lease_take(me: LeaseHolder, *, lease_for: timedelta, now: datetime | None = 
     """Make ``me`` the worker of its backend's tasks, or refuse (``CommandError``) while another
     worker holds them: one heard from within ``lease_for`` whose process, when it ran on this
     host, still exists."""
-    now = now or timezone.now()
+    now = now or clock.now()
     lease, created = WorkerLease.objects.select_for_update().get_or_create(
         backend_name=me.backend_name,
         defaults={
@@ -197,7 +198,7 @@ def lease_take(me: LeaseHolder, *, lease_for: timedelta, now: datetime | None = 
 def lease_renew(me: LeaseHolder, *, now: datetime | None = None) -> bool:
     """Say ``me`` is still working; False when the lease is no longer its own."""
     renewed = WorkerLease.objects.filter(backend_name=me.backend_name, holder=me.holder).update(
-        heartbeat_at=now or timezone.now()
+        heartbeat_at=now or clock.now()
     )
     return renewed == 1
 
