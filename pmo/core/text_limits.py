@@ -26,10 +26,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
-from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
+
+from pmo.core import clock
 
 TEXT_TOO_LONG = "{field} is {length:,} characters long; the limit is {limit:,}."
 LIMIT_HELP = "Up to {limit:,} characters."
@@ -186,7 +187,7 @@ def shorten_over_long_text(
 
 def _shorten_record(apps: Any, app_label: str, model: Any, record: Any, limits: Mapping[str, str]) -> None:
     history = _history_model(apps, app_label, model)
-    now = timezone.now()
+    now = clock.now()
     if history is not None and not _history_holds(history, record, limits):
         _write_history(apps, app_label, history, model, record, now, FULL_TEXT_REASON)
     changed = {}

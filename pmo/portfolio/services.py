@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 
+from pmo.core import clock
 from pmo.core.models import DomainModel, User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError, record_create, record_delete, record_update, stale_version
@@ -122,7 +122,7 @@ def _history(projects: list[Project], *, actor: User | None, reason: str, update
     records: django-simple-history's bulk writer, which leaves many-to-many fields to us."""
     entries = Project.history.bulk_history_create(
         projects, batch_size=BATCH, update=update, default_user=actor,
-        default_change_reason=reason or None, default_date=timezone.now(),
+        default_change_reason=reason or None, default_date=clock.now(),
     )  # fmt: skip
     through = Project.history.model.strategic_objectives.model
     links = Project.strategic_objectives.through.objects
@@ -175,7 +175,7 @@ def projects_create(
         return []
     if actor is not None:
         ensure_can(actor, "portfolio.add_project", action="add projects")
-    now = timezone.now()
+    now = clock.now()
     built: list[Project] = []
     for fields, _objectives in items:
         project = Project(**_with_size_tier(fields))
@@ -223,7 +223,7 @@ def projects_update(
         ):
             found.setdefault(project_id, set()).add(objective_id)
     current_objectives = {pk: frozenset(found.get(pk, ())) for pk in pks}
-    now = timezone.now()
+    now = clock.now()
     written: set[str] = {"version", "updated_at"}
     updated: list[Project] = []
     relinked: list[tuple[Project, frozenset[int]]] = []
