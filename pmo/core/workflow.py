@@ -129,8 +129,14 @@ class Workflow:
         return None
 
     def allowed_actions(self, record: Any, user: Any) -> list[str]:
-        """The actions ``user`` may take on ``record`` now, in the table's order."""
-        return [action for action in self._rows if self.refusal(record, user, action) is None]
+        """The actions ``user`` may take on ``record`` now, in the table's order. The state is
+        looked at first: an action the state rules out costs no permission check."""
+        state = getattr(record, self.field)
+        return [
+            row.action
+            for row in self.transitions
+            if state in row.sources and self.refusal(record, user, row.action) is None
+        ]
 
     def ensure(self, record: Any, user: Any, action: str) -> None:
         """Raise PermissionDenied or ValidationError unless ``user`` may take ``action`` on

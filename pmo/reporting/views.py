@@ -10,7 +10,6 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -26,13 +25,13 @@ from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
+from pmo.core.workflow import refused_page
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import finish, found_or_404, page, paginate, project_or_404
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (
-    FROZEN_REPORT_STATES,
     HANDED_IN_STATES,
     TOLERANCE_UNITS,
     ExceptionStatus,
@@ -67,6 +66,7 @@ from pmo.reporting.models import (
     Tolerance,
     ToleranceDefault,
 )
+from pmo.reporting.workflows import EXCEPTION, HIGHLIGHT_REPORT, PERIOD
 
 PAGE_SIZE = 50
 PERIODS_PAGE_SIZE = 24
@@ -86,7 +86,6 @@ REPORT_STARTED = (
     "Report started, pre-filled from the last report (or, for a first report, the baseline): "
     "bring it up to date."
 )
-NOT_EDITABLE = "This report is {status}: only a draft is edited. Start a revision to correct it."
 BASELINE_APPROVED = "Baseline v{number} approved."
 TOLERANCE_SAVED = "{dimension} tolerance saved."
 TOLERANCE_CLEARED = "{dimension} tolerance cleared: the default applies again."
@@ -99,8 +98,6 @@ PERIOD_CLOSED_DONE = "{period} closed: no report can be started or changed in it
 PERIOD_REOPENED_DONE = "{period} reopened."
 EXCEPTION_REPORT_DONE = "Exception report submitted to the sponsor for a decision."
 EXCEPTION_DECIDED = "Exception decided: {decision}."
-NOT_AWAITING_REPORT = "This exception is {status}: its exception report can no longer be written."
-NOT_AWAITING_DECISION = "This exception is {status}: it can be decided only once its exception report is in."
 ACTION_ADDED = "Action added; its owner has been told."
 UNKNOWN_ACTION = "There is no report action “{action}”."
 NO_SUCH_PERIOD = "There is no reporting period “{period}” you may see: showing reports of every period."
@@ -375,18 +372,16 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Reporting compliance for one period; the PMO closes and reopens it."""
     ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
     period = found_or_404(selectors.period_list(user=request.user), "reporting period", pk, pk=pk)
-    can_change = request.user.has_perm("reporting.change_reportingperiod", period)
-    problem = ""
+    problem, status = "", 200
     if request.method == "POST":
-        ensure_can(
-            request.user, "reporting.change_reportingperiod", period, action=f"close or reopen {period}"
-        )
         close = request.POST.get("action") == "close"
         service = services.reporting_period_close if close else services.reporting_period_reopen
         try:
             service(actor=request.user, period=period, expected_version=_version(request))
+        except ValidationError as error:
+            problem, status = " ".join(error.messages), 400
         except ConflictError as error:
-            problem = error.message
+            problem, status = error.message, 409
         else:
             done = PERIOD_CLOSED_DONE if close else PERIOD_REOPENED_DONE
             return finish(request, done.format(period=period), period.get_absolute_url())
@@ -399,11 +394,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "rows": rows,
             "counts": [(COMPLIANCE_LABELS[s], s, n) for s, n in counts.items()],
-            "can_change": can_change,
+            "allowed": PERIOD.allowed_actions(period, request.user),
             "problem": problem,
             "overdue": period.is_overdue(clock.today()),
         },
-        status=409 if problem else 200,
+        status=status,
     )
 
 
@@ -468,10 +463,7 @@ def _report_page(
     user = request.user
     latest = selectors.report_for(project=report.project, period=report.period)
     is_latest = latest is not None and latest.pk == report.pk
-    can_change = user.has_perm("reporting.change_highlightreport", report)
-    can_review = user.has_perm("reporting.review_highlightreport", report)
-    period_open = report.period.status == PeriodStatus.OPEN
-    draft = report.status == ReportStatus.DRAFT
+    report.latest_revision = latest.revision if latest is not None else None  # read by the table
     # A submitted report is a snapshot: the baseline and tolerance checks it was judged by.
     baseline = selectors.baseline_in_force(report)
     baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
@@ -487,17 +479,7 @@ def _report_page(
         "raised": list(report.exceptions_raised.select_related("project")),
         "is_latest": is_latest,
         "latest": latest,
-        "can_edit": draft and can_change and period_open,
-        "can_submit": draft and can_change and period_open,
-        "can_review": report.status == ReportStatus.SUBMITTED and can_review,
-        "can_publish": report.status == ReportStatus.ACCEPTED and can_review,
-        "can_revise": (
-            report.status in FROZEN_REPORT_STATES
-            and report.status != ReportStatus.SUPERSEDED
-            and is_latest
-            and can_change
-            and period_open
-        ),
+        "allowed": HIGHLIGHT_REPORT.allowed_actions(report, user),
         "return_form": return_form or ReturnForm(record=report),
         "version": report.version,
         "problems": problems or [],
@@ -572,10 +554,9 @@ def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
 def report_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft; "Submit" saves it and hands it in."""
     report = _report(request, pk)
-    ensure_can(request.user, "reporting.change_highlightreport", report, action=f"change {report}")
-    if report.status != ReportStatus.DRAFT:
-        messages.error(request, NOT_EDITABLE.format(status=report.get_status_display().lower()))
-        return redirect(report.get_absolute_url())
+    refused = refused_page(request, HIGHLIGHT_REPORT, report, "edit")
+    if refused is not None:
+        return refused
     scale = selectors.reporting_settings().status_scale
     register = register_high_risks(report.project)
     citable = selectors.citable_items(report.project)
@@ -655,6 +636,7 @@ def report_start(request: HttpRequest, code: str, period: int) -> HttpResponse:
             "project": project,
             "period": chosen,
             "existing": existing,
+            "existing_allowed": HIGHLIGHT_REPORT.allowed_actions(existing, request.user) if existing else [],
             "can_start": can_start,
             "problems": problems,
         },
@@ -957,8 +939,6 @@ def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
 def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exception = _exception(request, pk)
     user = request.user
-    awaiting_report = exception.status in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED)
-    awaiting_decision = exception.status == ExceptionStatus.REPORT_SUBMITTED
     checks = [
         (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
         for check in exception.project.tolerance_checks.all()
@@ -976,8 +956,7 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "actions": [(a, a.is_past_due(today)) for a in actions],
             "age": _age(exception, today),
-            "can_report": awaiting_report and user.has_perm("reporting.report_projectexception", exception),
-            "can_decide": awaiting_decision and user.has_perm("reporting.decide_projectexception", exception),
+            "allowed": EXCEPTION.allowed_actions(exception, user),
             "can_add_action": user.has_perm("raid.add_action", exception.project),
         },
     )
@@ -1006,15 +985,9 @@ def _exception_form(
 def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The PM's exception report: cause, consequences, options, recommendation."""
     exception = _exception(request, pk)
-    ensure_can(
-        request.user,
-        "reporting.report_projectexception",
-        exception,
-        action=f"write the exception report for {exception.project}",
-    )
-    if exception.status not in (ExceptionStatus.RAISED, ExceptionStatus.REPORT_REQUESTED):
-        messages.error(request, NOT_AWAITING_REPORT.format(status=exception.get_status_display().lower()))
-        return redirect(exception.get_absolute_url())
+    refused = refused_page(request, EXCEPTION, exception, "report")
+    if refused is not None:
+        return refused
     conflict = ""
     if request.method == "POST":
         form = ExceptionReportForm(request.POST, record=exception)
@@ -1058,15 +1031,9 @@ def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
 def exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The sponsor's (or PMO head's) decision; a new baseline needs its finish, budget and reason."""
     exception = _exception(request, pk)
-    ensure_can(
-        request.user,
-        "reporting.decide_projectexception",
-        exception,
-        action=f"decide exceptions for {exception.project}",
-    )
-    if exception.status != ExceptionStatus.REPORT_SUBMITTED:
-        messages.error(request, NOT_AWAITING_DECISION.format(status=exception.get_status_display().lower()))
-        return redirect(exception.get_absolute_url())
+    refused = refused_page(request, EXCEPTION, exception, "decide")
+    if refused is not None:
+        return refused
     conflict = ""
     if request.method == "POST":
         form = ExceptionDecideForm(request.POST, record=exception)

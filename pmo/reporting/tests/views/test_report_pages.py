@@ -9,11 +9,10 @@ import time_machine
 from django.utils import timezone
 
 from pmo.core.services import STALE_VERSION
-from pmo.reporting import services
+from pmo.reporting import services, workflows
 from pmo.reporting.choices import PeriodStatus, ReportStatus, StatusScale
 from pmo.reporting.models import NEGATIVE_AMOUNT, HighlightReport, ReportingSettings
 from pmo.reporting.tests.views.helpers import doc, field_error, options_of, report_data, text_of
-from pmo.reporting.views import NOT_EDITABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +207,8 @@ def test_a_submitted_report_is_not_edited(world):
     response = client.get(f"/reporting/reports/{report.pk}/edit/")
 
     assert response["Location"] == f"/reporting/reports/{report.pk}/"
-    assert NOT_EDITABLE.format(status="submitted") in text_of(client.get(response["Location"]))
+    # The page says what the service says.
+    assert workflows.NOT_A_DRAFT.format(status="submitted") in text_of(client.get(response["Location"]))
 
 
 def test_the_sponsor_cannot_submit(world):
@@ -383,9 +383,12 @@ def test_a_draft_in_a_closed_period_is_not_saved(world):
     client = world.client(world.pm)
 
     detail = doc(client.get(f"/reporting/reports/{report.pk}/"))
-    response = client.post(f"/reporting/reports/{report.pk}/edit/", report_data(report, summary="Late news"))
+    response = client.post(
+        f"/reporting/reports/{report.pk}/edit/", report_data(report, summary="Late news"), follow=True
+    )
 
     assert f"/reporting/reports/{report.pk}/edit/" not in {a.get("href") for a in detail.xpath("//a")}
+    assert response.redirect_chain == [(f"/reporting/reports/{report.pk}/", 302)]
     assert services.PERIOD_CLOSED.format(period=world.period) in text_of(response)
     report.refresh_from_db()
     assert report.summary == "On track."
