@@ -1,7 +1,9 @@
 """The one clock: what now and today are, held "as at" a moment, per thread, nested."""
 
 import datetime as dt
+import re
 import threading
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,3 +92,24 @@ def test_the_clock_refuses_a_moment_without_a_time_zone():
         pass
 
     assert str(refused.value) == clock.NAIVE_MOMENT.format(moment=naive)
+
+
+OTHER_CLOCKS = re.compile(
+    r"timezone\.now\(|timezone\.localdate\(\)|timezone\.localtime\(\)|date\.today\b|datetime\.now\b"
+    r"|datetime\.today\b|\bNow\(\)|CURRENT_DATE|CURRENT_TIMESTAMP"
+)
+PMO = Path(__file__).resolve().parents[2]
+
+
+def test_the_product_reads_no_clock_but_the_one_clock():
+    """Outside tests and migrations, nothing in pmo/ reads Django's, Python's or the database's
+    clock: a held clock (the demo) and a test's date would not reach it."""
+    readers = [
+        f"{path.relative_to(PMO.parent)}:{number}: {line.strip()}"
+        for path in sorted(PMO.rglob("*.py"))
+        if not {"tests", "migrations"} & set(path.relative_to(PMO).parts) and path.name != "clock.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if OTHER_CLOCKS.search(line.split("#")[0])
+    ]
+
+    assert readers == []
