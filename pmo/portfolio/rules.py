@@ -44,20 +44,25 @@ def seen_by_all_staff(user: Any, action: str) -> Q:
     return EVERYTHING
 
 
+def _is_person_of(user: Any, project: Any, role: str) -> bool:
+    """Whether ``user`` is the project's ``role`` (``project_manager`` or ``sponsor``): read
+    from that person where it was loaded with the project (a person has one login), so a page
+    of records asks nothing more; else from the user's own person record (one query per user)."""
+    if project is None or getattr(project, f"{role}_id", None) is None:
+        return False
+    if "_pmo_person_id" not in user.__dict__ and type(project)._meta.get_field(role).is_cached(project):
+        return bool(user.pk is not None and getattr(project, role).user_id == user.pk)
+    return bool(getattr(project, f"{role}_id") == person_id_of(user))
+
+
 @rules.predicate
 def is_project_manager(user: Any, project: Any) -> bool:
-    return (
-        project is not None
-        and project.project_manager_id is not None
-        and (project.project_manager_id == person_id_of(user))
-    )
+    return _is_person_of(user, project, "project_manager")
 
 
 @rules.predicate
 def is_project_sponsor(user: Any, project: Any) -> bool:
-    return (
-        project is not None and project.sponsor_id is not None and (project.sponsor_id == person_id_of(user))
-    )
+    return _is_person_of(user, project, "sponsor")
 
 
 @rules.predicate

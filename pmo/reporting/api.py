@@ -33,6 +33,7 @@ from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import notification_mark_read
+from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.models import Project
 from pmo.reporting import selectors, services
@@ -58,6 +59,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
+from pmo.reporting.workflows import EXCEPTION, HIGHLIGHT_REPORT, PERIOD
 
 TOLERANCE_DEFAULT_EXISTS = (
     "There is already a default {dimension} tolerance for {scope}: change that one "
@@ -151,10 +153,23 @@ class ReportingPeriodSerializer(VersionedSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:reporting-period-detail")
     name = serializers.CharField(source="__str__", read_only=True)
+    actions = ActionsField(PERIOD)
 
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "url", "name", "start", "end", "due", "status", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "start",
+            "end",
+            "due",
+            "status",
+            "actions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["status"]
         extra_kwargs = {
             "start": {"validators": []},  # the service says which period already exists
@@ -190,6 +205,7 @@ class HighlightReportSerializer(ProjectRecordSerializer):
     milestones = ReportMilestoneSerializer(
         many=True, required=False, max_length=settings.PMO_MAX_MILESTONES
     )
+    actions = ActionsField(HIGHLIGHT_REPORT)
 
     class Meta:
         model = HighlightReport
@@ -203,6 +219,7 @@ class HighlightReportSerializer(ProjectRecordSerializer):
             "period_name",
             "revision",
             "status",
+            "actions",
             *services.REPORT_FIELDS,
             "high_risks_from_register",
             "milestones",
@@ -502,6 +519,7 @@ class ProjectExceptionSerializer(VersionedSerializer):
     is_open = serializers.BooleanField(read_only=True)
     report_submitted_by_name = _user_name("report_submitted_by")
     decided_by_name = _user_name("decided_by")
+    actions = ActionsField(EXCEPTION)
 
     class Meta:
         model = ProjectException
@@ -511,6 +529,7 @@ class ProjectExceptionSerializer(VersionedSerializer):
             "project",
             "project_name",
             "status",
+            "actions",
             "is_open",
             "dimensions",
             "breach_summary",

@@ -60,9 +60,19 @@ def latest_period(*, before: date | None = None) -> ReportingPeriod | None:
 
 
 def report_list(*, user: Any) -> QuerySet[HighlightReport]:
-    """Every revision of every report the user may see, newest period first."""
-    return HighlightReport.objects.restrict(user, "view").select_related(
-        "project", "project__project_manager", "project__sponsor", "period", "submitted_by", "reviewed_by"
+    """Every revision of every report the user may see, newest period first, each with the
+    number of its report's latest revision (``latest_revision``: only that one is revised)."""
+    newest = (
+        HighlightReport.objects.filter(project=OuterRef("project"), period=OuterRef("period"))
+        .order_by("-revision")
+        .values("revision")[:1]
+    )
+    return (
+        HighlightReport.objects.restrict(user, "view")
+        .select_related(
+            "project", "project__project_manager", "project__sponsor", "period", "submitted_by", "reviewed_by"
+        )
+        .annotate(latest_revision=Subquery(newest))
     )
 
 

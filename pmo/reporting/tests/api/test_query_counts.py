@@ -112,9 +112,10 @@ def add_notifications(n, reader):
 
 # url, how to add n rows, role of the reader, pinned number of queries
 PINNED = [
-    # session, user, count, page
-    ("/api/v1/reporting-periods/", add_periods, Role.EXECUTIVE, 4),
-    ("/api/v1/reporting-periods/?status=open&ordering=-due", add_periods, Role.PMO_OFFICER, 4),
+    # session, user, count, page, and the reader's roles: who may close or reopen a period
+    # (each period's actions) is the PMO, once per request whatever the rows
+    ("/api/v1/reporting-periods/", add_periods, Role.EXECUTIVE, 5),
+    ("/api/v1/reporting-periods/?status=open&ordering=-due", add_periods, Role.PMO_OFFICER, 5),
     # session, user, roles, count, page (with project, period and people), milestones
     ("/api/v1/highlight-reports/", add_reports, Role.PMO_HEAD, 6),
     # ... and the reader's person record, for the confidential projects they may see
