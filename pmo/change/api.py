@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
-from pmo.change.workflows import CHANGE_REQUEST
+from pmo.change.workflows import CHANGE_REQUEST, judged
 from pmo.core.api import expected_version, model_text
 from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
@@ -233,6 +233,15 @@ class ChangeRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rep
 
     def get_queryset(self) -> QuerySet[ChangeRequest]:
         return selectors.change_request_list(user=self.request.user).select_related("assessed_by", "issue")
+
+    def get_object(self) -> ChangeRequest:
+        """One change request; read on its own, its ``actions`` judge an approval with the
+        changes approved since its assessment, as its page does (a list judges by the
+        assessment)."""
+        change: ChangeRequest = super().get_object()
+        if self.action == "retrieve":
+            judged(change)
+        return change
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(ChangeRequestSerializer)

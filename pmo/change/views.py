@@ -29,7 +29,7 @@ from pmo.change.forms import (
     ChangeUpdateForm,
 )
 from pmo.change.models import ChangeRequest, ChangeSettings
-from pmo.change.workflows import CHANGE_REQUEST, EDITABLE, judge
+from pmo.change.workflows import CHANGE_REQUEST, judged
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
@@ -201,16 +201,6 @@ def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
         "why": services.why(cumulative),
         "escalated": cumulative.authority != cumulative.own,
     }
-
-
-def judged(change: ChangeRequest, limits: ChangeSettings) -> selectors.Cumulative | None:
-    """An open assessed change judged with the changes approved since its assessment
-    (``selectors.cumulative_change``): approving it needs the authority the total calls for."""
-    if change.status not in EDITABLE or not change.authority:
-        return None
-    cumulative = selectors.cumulative_change(change, limits)
-    judge(change, cumulative.authority)
-    return cumulative
 
 
 @page

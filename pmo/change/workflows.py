@@ -5,13 +5,15 @@ guard every step with ``ensure``; the change page's buttons and the API's ``acti
 
 Who may decide depends on the authority the change needs (the delegated limits): ``may_decide``
 judges it. A change's record carries the authority its assessment found; where a caller has
-judged the change again with the changes approved since (``judge``: the change page does, and the
-decision service re-judges every approval), approving it needs that authority instead."""
+judged the change again with the changes approved since (``judged``: its page and its own API
+record are, and the decision service re-judges every approval), approving it needs that
+authority instead; a list judges by the assessment."""
 
 from typing import Any
 
 from django.utils import timezone
 
+from pmo.change import selectors
 from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStatus
 from pmo.core.permissions import is_pmo_head
 from pmo.core.workflow import Transition, Workflow
@@ -29,6 +31,7 @@ WHO = {
     Authority.SPONSOR: "sponsor",
     Authority.BOARD: "board",
 }
+EDITABLE = frozenset({ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED})
 REASON_OF = {
     Authority.PROJECT_MANAGER: "within the project manager's limits",
     Authority.SPONSOR: "beyond the project manager's limits but within the project's tolerances",
@@ -51,15 +54,20 @@ def may_decide(user: Any, change: Any, authority: Authority | None = None) -> bo
     return held is not None and AUTHORITY_ORDER[held] >= AUTHORITY_ORDER[Authority(needed)]
 
 
-def judge(change: Any, authority: Authority) -> Any:
-    """Record on ``change`` (in memory) the authority approving it needs now, judged with the
-    changes approved since its assessment (``selectors.cumulative_change``)."""
-    change.judged_authority = authority
-    return change
+def judged(change: Any, limits: Any = None) -> selectors.Cumulative | None:
+    """Judge an open, assessed change again with the changes approved since its assessment
+    (``selectors.cumulative_change``, three queries): approving it needs the authority the total
+    calls for, which is kept on ``change`` (in memory) for the table. None, and nothing kept,
+    for a change not open or not yet assessed."""
+    if change.status not in EDITABLE or not change.authority:
+        return None
+    cumulative = selectors.cumulative_change(change, limits or selectors.change_settings())
+    change.judged_authority = cumulative.authority
+    return cumulative
 
 
 def approval_authority(change: Any) -> Authority | None:
-    """The authority approving ``change`` needs: as judged again (``judge``), else its
+    """The authority approving ``change`` needs: as judged again (``judged``), else its
     assessment's."""
     judged = change.__dict__.get("judged_authority")
     return judged or (Authority(change.authority) if change.authority else None)
@@ -96,9 +104,6 @@ def _needs_authority(authority_of: Any) -> Any:
 
 def _not_editable(change: Any) -> str:
     return NOT_EDITABLE_NOW.format(change=change, status=_status(change))
-
-
-EDITABLE = frozenset({ChangeStatus.RAISED, ChangeStatus.ASSESSED, ChangeStatus.DEFERRED})
 
 
 def _decision(action: str, target: ChangeStatus, label: str) -> Transition:
