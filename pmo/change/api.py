@@ -68,7 +68,16 @@ class ChangeRequestSerializer(ProjectRecordSerializer):
     assessed_by_name = _user_name("assessed_by")
     decided_by_name = _user_name("decided_by")
     new_baseline = BaselineLinkSerializer(read_only=True, allow_null=True)
-    actions = ActionsField(CHANGE_REQUEST)
+    actions = ActionsField(
+        CHANGE_REQUEST,
+        help_text=(
+            "What the signed-in user may do to this change now, by its workflow's table (the "
+            "services refuse anything else): edit is a PATCH, approve, reject and defer are the "
+            "decisions of POST …/decide/, assess and implement their own actions. Read on its "
+            "own, a change judges an approval with the changes approved since its assessment; "
+            "a list judges it by the assessment."
+        ),
+    )
 
     class Meta:
         model = ChangeRequest

@@ -30,8 +30,9 @@ NOT_IN_STATE = "{record} is {state}: you cannot {verb} it now."
 NOT_FOR_YOU = NOT_ALLOWED
 UNKNOWN_ACTION = "{workflow} has no action {action!r}: its actions are {actions}."
 ACTIONS_HELP = (
-    "What you may do to this record now, by the workflow's table: each is an action of its "
-    "endpoint (or edit: PATCH). A refused action is never listed."
+    "What the signed-in user may do to this record now, by its workflow's table (the services "
+    "refuse anything else): edit is a PATCH of the record, each other name a POST to the "
+    "record's action of that name. An action not listed would be refused."
 )
 
 # A refusal's words: a template (formatted with ``record``, ``state``, ``verb``, the action's
@@ -166,7 +167,7 @@ class ActionsField(serializers.ListField):
     def __init__(self, workflow: Workflow, **kwargs: Any) -> None:
         self.workflow = workflow
         kwargs.setdefault("help_text", ACTIONS_HELP)
-        child = serializers.ChoiceField(choices=list(workflow.actions))
+        child = serializers.ChoiceField(choices=[(row.action, row.label) for row in workflow.transitions])
         super().__init__(child=child, read_only=True, source="*", **kwargs)
 
     def to_representation(self, data: Any) -> list[str]:
