@@ -9,30 +9,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import cached_property, wraps
+from functools import cached_property
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.views.generic import TemplateView
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from pmo.core import clock
-from pmo.core.exports import csv_response, xlsx_response
-from pmo.core.forms import add_service_errors
-from pmo.core.history import history_entries, parse_point_in_time
-from pmo.core.permissions import ensure_can
-from pmo.core.services import ConflictError
+from pmo.core.generic import (
+    NOT_FOUND,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectPage,
+    ObjectView,
+    finish,
+    found_or_404,
+    page,
+    paginate,
+    table_context,
+)
+from pmo.core.history import parse_point_in_time
+from pmo.core.permissions import permission_name
 from pmo.portfolio import selectors
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.forms import (
@@ -68,21 +71,17 @@ from pmo.portfolio.register import (
     Column,
     columns_by_key,
     projects_involving,
-    register_rows,
     with_programme_count,
     with_project_totals,
 )
 
-PAGE_SIZE = 50
+# Imported from here by the pages not yet on the core views (reporting, change).
+__all__ = ["NOT_FOUND", "finish", "found_or_404", "page", "paginate"]
+
 RELATED_PROJECTS_SHOWN = 50
 RESULTS_TARGET = "record-results"
 FORM_TARGET = "record-form"
-EXPORT_FORMATS = ("xlsx", "csv")
 
-SAVED = "{record} saved."
-DELETED = "{record} deleted."
-NOT_FOUND = "There is no {kind} “{key}”, or you may not see it."
-VERSION_NOT_GIVEN = "The form did not say which version you are deleting: reload the page and try again."
 RELATED_COLUMNS = (
     "code", "name", "stage", "status", "project_manager", "approved_finish", "approved_budget",
     "baseline_version",
@@ -127,9 +126,6 @@ class RecordKind:
     @property
     def heading(self) -> str:
         return self.title or capfirst(str(self.model._meta.verbose_name_plural))
-
-    def perm(self, action: str) -> str:
-        return f"portfolio.{action}_{self.name}"
 
     def url(self, action: str, record: Any = None) -> str:
         args = [getattr(record, self.lookup)] if record is not None else []
@@ -205,123 +201,43 @@ LIFECYCLE = RecordKind(
 )
 
 
-def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return HttpResponseClientRefresh()  # the full page then shows the refusal
-    return render(request, "403.html", {"exception": str(error)}, status=403)
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A function page for signed-in people; an action they may not take shows the 403 page
-    with why (the domain apps' pages use it)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return denied(request, error)
-
-    return wrapper
-
-
-def found_or_404(queryset: Any, kind: str, key: Any, **lookup: Any) -> Any:
-    """The one record ``lookup`` finds in ``queryset`` (what the user may see), else a 404."""
-    try:
-        return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as error:
-        raise Http404(NOT_FOUND.format(kind=kind, key=key)) from error
-
-
 def project_or_404(request: HttpRequest, code: str) -> Project:
     """The project with ``code`` if the user may see it, else a 404."""
     return found_or_404(selectors.project_list(user=request.user), "project", code, code=code)
 
 
-def paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """The page of ``records`` the request asks for, with the page numbers to show."""
-    found = Paginator(records, size).get_page(request.GET.get("page"))
-    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
+class RecordPage:
+    """What the register's pages of one kind of record share: the ``RecordKind`` (given by
+    ``as_view(kind=…)``) says which model, selector and form the core view works with."""
 
+    kind: RecordKind = None  # type: ignore[assignment]
 
-def finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    """Done: say so and go to ``url``."""
-    messages.success(request, message)
-    return redirect(url)
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)  # type: ignore[misc]
+        self.model = self.kind.model
+        self.lookup = self.kind.lookup
 
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.kind.select(user=self.request.user)  # type: ignore[attr-defined]
 
-class Page(LoginRequiredMixin, TemplateView):
-    """A page for signed-in people; an action they may not take shows the 403 page with why."""
+    def kind_label(self) -> str:
+        return self.kind.label
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return denied(request, error)
-
-    def htmx_target(self) -> str | None:
-        return self.request.htmx.target if self.request.htmx else None  # type: ignore[attr-defined]
-
-
-class RecordPage(Page):
-    kind: RecordKind = None  # type: ignore[assignment]  # given by as_view(kind=…)
-
-    def get_record(self) -> Any:
-        key = self.kwargs["key"]
-        try:
-            return self.kind.select(user=self.request.user).get(**{self.kind.lookup: key})
-        except self.kind.model.DoesNotExist as error:  # type: ignore[attr-defined]
-            raise Http404(NOT_FOUND.format(kind=self.kind.label, key=key)) from error
-
-    def record_context(self, record: Any) -> dict[str, Any]:
+    def object_context(self, record: Any) -> dict[str, Any]:
         """What every page about one record shows in its header: links and allowed actions."""
-        user = self.request.user
+        user = self.request.user  # type: ignore[attr-defined]
         return {
-            "record": record,
+            **super().object_context(record),  # type: ignore[misc]
             "urls": self.kind.urls(record),
-            "can_change": user.has_perm(self.kind.perm("change"), record),
-            "can_delete": user.has_perm(self.kind.perm("delete"), record),
+            "can_change": user.has_perm(permission_name(record, "change"), record),
+            "can_delete": user.has_perm(permission_name(record, "delete"), record),
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "kind": self.kind}
+        return {**super().get_context_data(**kwargs), "kind": self.kind}  # type: ignore[misc]
 
 
-def sort_order(sort: str, columns: Sequence[Column]) -> tuple[str, list[Any]]:
-    """The sort the query string asks for (``name`` or ``-name``) as order_by terms; an unknown
-    or unsortable column gives the model's own order."""
-    key = sort.removeprefix("-")
-    column = next((c for c in columns if c.key == key and c.sort is not None), None)
-    if column is None:
-        return "", []
-    expression: Any = F(column.sort) if isinstance(column.sort, str) else column.sort
-    descending = sort.startswith("-")
-    return sort, [expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)]
-
-
-def table_context(
-    records: Sequence[Any], columns: Sequence[Column], sort: str, kind: RecordKind | None = None
-) -> dict[str, Any]:
-    """Headers (with their sort state) and rows for a register table; a row is the record, its
-    cells and, where ``kind`` has row actions, the record's links."""
-    headers = []
-    for column in columns:
-        state = "ascending" if sort == column.key else "descending" if sort == f"-{column.key}" else None
-        headers.append({
-            "column": column,
-            "aria_sort": state,
-            "next_sort": f"-{column.key}" if state == "ascending" else column.key,
-        })
-    actions = kind is not None and kind.row_actions
-    rows = [
-        (record, [(c, c.read(record)) for c in columns], kind.urls(record) if kind and actions else None)
-        for record in records
-    ]
-    return {"headers": headers, "rows": rows, "columns": columns, "row_actions": actions}
-
-
-class RecordListView(RecordPage):
+class RecordListView(RecordPage, ObjectListView):
     """A sortable, searchable, paginated table of records, exportable to Excel and CSV."""
 
     def get_template_names(self) -> list[str]:
@@ -329,52 +245,31 @@ class RecordListView(RecordPage):
             return ["portfolio/partials/record_results.html"]
         return [f"portfolio/{self.kind.name}_list.html", "portfolio/record_list.html"]
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> Sequence[Column]:
         return list(self.kind.columns)
 
-    def records(self) -> QuerySet[Any]:
-        records = self.kind.select(user=self.request.user)
+    def get_queryset(self) -> QuerySet[Any]:
+        records = super().get_queryset()
         if self.kind.annotate:
             records = self.kind.annotate(records, self.request.user)
-        for term in self.request.GET.get("q", "").split():
-            condition = Q()
-            for name in self.kind.search:
-                condition |= Q(**{f"{name}__icontains": term})
-            records = records.filter(condition)
         return records
 
-    def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
-        """Load what the rows show beyond the queryset (nothing, unless a subclass needs it)."""
-        return records
+    @property
+    def search(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.kind.search
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        columns = self.columns()
-        records = self.records()
-        sort, order = sort_order(request.GET.get("sort", ""), columns)
-        records = records.order_by(*order, *(self.kind.model._meta.ordering or ()), "pk")
-        export = request.GET.get("export")
-        if export in EXPORT_FORMATS:
-            return self.export(export, self.prepare(list(records)), columns)
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = self.prepare(list(page.object_list))
-        context = self.get_context_data(
-            page=page, sort=sort, page_numbers=page.paginator.get_elided_page_range(page.number),
-            create_url=self.kind.url("create"), can_add=request.user.has_perm(self.kind.perm("add")),
-            can_change=request.user.has_perm(self.kind.perm("change")),
-            **table_context(shown, columns, sort, self.kind),
-        )
-        return self.render_to_response(context)
+    @property
+    def heading(self) -> str:  # type: ignore[override]
+        return self.kind.heading
 
-    def export_name(self) -> str:
-        return f"{self.kind.plural.replace(' ', '-')}-{clock.today().isoformat()}"
-
-    def export(self, fmt: str, records: Sequence[Any], columns: Sequence[Column]) -> HttpResponse:
-        headers, rows = register_rows(records, columns)
-        if fmt == "csv":
-            return csv_response(f"{self.export_name()}.csv", headers=headers, rows=rows)
-        return xlsx_response(
-            f"{self.export_name()}.xlsx", headers=headers, rows=rows, sheet_title=self.kind.heading
-        )
+    def list_context(self, shown: Sequence[Any], columns: Sequence[Any], sort: str) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "create_url": self.kind.url("create"),
+            "can_add": user.has_perm(permission_name(self.model, "add")),
+            "can_change": user.has_perm(permission_name(self.model, "change")),
+            **table_context(shown, columns, sort, self.kind.urls if self.kind.row_actions else None),
+        }
 
 
 def chosen_column_keys(request: HttpRequest) -> list[str]:
@@ -426,11 +321,12 @@ class ProjectListView(RecordListView):
         when = timezone.localdate(self.as_of) if self.as_of else clock.today()
         return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        chosen = {c.key for c in kwargs["columns"]}
+    def list_context(self, shown: Sequence[Any], columns: Sequence[Any], sort: str) -> dict[str, Any]:
+        context = super().list_context(shown, columns, sort)
+        chosen = {c.key for c in columns}
         filter_form = self.filter.form
         return {
-            **super().get_context_data(**kwargs),
+            **context,
             "filter_form": filter_form,
             "filter_fields": [tick_list(f) for f in filter_form if f.name not in ("q", "confidential")],
             "column_choices": [(c, c.key in chosen) for c in PROJECT_COLUMNS],
@@ -438,7 +334,7 @@ class ProjectListView(RecordListView):
             "as_of_raw": self.request.GET.get("as_of", ""),
             "as_of_error": self.point_in_time[1],
             "today": clock.today().isoformat(),
-            "can_add": kwargs["can_add"] and not self.as_of,
+            "can_add": context["can_add"] and not self.as_of,
         }
 
 
@@ -459,30 +355,23 @@ def field_value(record: Any, name: str) -> tuple[str, Any]:
     return "text", value
 
 
-class RecordDetailView(RecordPage):
+class RecordDetailView(RecordPage, ObjectView):
     """A record's overview: its fields, grouped, and the projects it holds or takes part in."""
 
     def get_template_names(self) -> list[str]:
         return [f"portfolio/{self.kind.name}_detail.html", "portfolio/record_detail.html"]
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        record = self.get_record()
-        user = self.request.user
+    def object_context(self, record: Any) -> dict[str, Any]:
         labels = self.kind.form.base_fields
         sections = [
             (title, [(labels[n].label or n, *field_value(record, n)) for n in names])
             for title, names in self.kind.detail_sections()
         ]
-        context = {
-            **super().get_context_data(**kwargs),
-            **self.record_context(record),
-            "tab": "overview",
-            "sections": sections,
-        }
+        context = {**super().object_context(record), "tab": "overview", "sections": sections}
         if self.kind.projects:
             context.update(self.related_projects(record))
         if self.kind.more_context:
-            context.update(self.kind.more_context(record, user))
+            context.update(self.kind.more_context(record, self.request.user))
         return context
 
     def related_projects(self, record: Any) -> dict[str, Any]:
@@ -502,107 +391,50 @@ class RecordDetailView(RecordPage):
         }
 
 
-class RecordHistoryView(RecordPage):
+class RecordHistoryView(RecordPage, ObjectHistoryView):
     """Every change to a record: when, who, and each field before → after."""
 
     template_name = "portfolio/record_history.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        record = self.get_record()
-        return {
-            **super().get_context_data(**kwargs),
-            **self.record_context(record),
-            "tab": "history",
-            "entries": history_entries(record, user=self.request.user),
-        }
+    def object_context(self, record: Any) -> dict[str, Any]:
+        return {**super().object_context(record), "tab": "history"}
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
-class RecordFormView(RecordPage):
-    """Create a record (no key in the URL) or edit one. Errors show beside their fields; a
-    stale version shows who changed the record meanwhile and saves nothing."""
+class RecordFormView(RecordPage, ObjectEditView):
+    """Create a record (no key in the URL) or edit one, through its form's service."""
 
     def get_template_names(self) -> list[str]:
         if self.htmx_target() == FORM_TARGET:
             return ["portfolio/partials/record_form.html"]
         return ["portfolio/record_form.html"]
 
-    def editable_record(self) -> Any:
-        record = self.get_record() if "key" in self.kwargs else None
-        action = "change" if record else "add"
-        what = f"change {record}" if record else f"add {self.kind.model._meta.verbose_name_plural}"
-        ensure_can(self.request.user, self.kind.perm(action), record, action=what)
-        return record
+    def get_form(self, record: Any, data: Any = None) -> RecordForm:
+        return self.kind.form(data, instance=record, user=self.request.user)
 
-    def form_page(self, form: RecordForm, record: Any, conflict: str = "") -> HttpResponse:
+    def save(self, form: Any, record: Any) -> Any:
+        return form.save_as(self.request.user)
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
         names = [n for n in form.fields if n != "version"]
         grouped = [n for _, group in self.kind.sections for n in group]
         groups = [("", [n for n in names if n not in grouped]), *self.kind.sections]
-        return self.render_to_response(self.get_context_data(
-            form=form,
-            conflict=conflict,
-            cancel_url=record.get_absolute_url() if record else self.kind.url_list,
-            groups=[(title, [form[n] for n in group]) for title, group in groups],
-            **(self.record_context(record) if record else {}),
-        ))
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        record = self.editable_record()
-        return self.form_page(self.kind.form(instance=record, user=request.user), record)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        record = self.editable_record()
-        form = self.kind.form(request.POST, instance=record, user=request.user)
-        conflict = ""
-        if form.is_valid():
-            try:
-                saved = form.save_as(request.user)  # type: ignore[arg-type]
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                messages.success(request, SAVED.format(record=saved))
-                url = saved.get_absolute_url()  # type: ignore[attr-defined]
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)  # type: ignore[attr-defined]
-        return self.form_page(form, record, conflict)
+        return {
+            **super().form_context(form, record, outcome),
+            "cancel_url": record.get_absolute_url() if record else self.kind.url_list,
+            "groups": [(title, [form[n] for n in group]) for title, group in groups],
+        }
 
 
-class RecordDeleteView(RecordPage):
+class RecordDeleteView(RecordPage, ObjectDeleteView):
     """Ask before deleting; delete on POST (refused while other records use it)."""
 
     template_name = "portfolio/record_confirm_delete.html"
 
-    def deletable_record(self) -> Any:
-        record = self.get_record()
-        ensure_can(self.request.user, self.kind.perm("delete"), record, action=f"delete {record}")
-        return record
+    def delete(self, record: Any, version: int) -> None:
+        self.kind.form.delete_as(self.request.user, record, version)  # type: ignore[arg-type]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(**self.record_context(self.deletable_record())))
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        record = self.deletable_record()
-        version = posted_version(request)
-        try:
-            if version is None:
-                raise ValidationError(VERSION_NOT_GIVEN)
-            self.kind.form.delete_as(request.user, record, version)  # type: ignore[arg-type]
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        except ConflictError as error:
-            problem = error.message
-        else:
-            messages.success(request, DELETED.format(record=record))
-            return redirect(self.kind.url("list"))
-        context = self.get_context_data(**self.record_context(record), problem=problem)
-        return self.render_to_response(context, status=409)
+    def success_url(self, record: Any) -> str:
+        return self.kind.url("list")
 
 
 def portfolio_overview(user: Any) -> dict[str, Any]:
@@ -633,7 +465,7 @@ def portfolio_overview(user: Any) -> dict[str, Any]:
     }
 
 
-class HomeView(Page):
+class HomeView(ObjectPage):
     template_name = "portfolio/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

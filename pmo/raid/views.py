@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core import clock
 from pmo.core.forms import add_service_errors
+from pmo.core.generic import finish, page, paginate
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError
@@ -29,7 +30,7 @@ from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.selectors import portfolio_list, programme_list
-from pmo.portfolio.views import finish, page, paginate, project_or_404
+from pmo.portfolio.views import project_or_404
 from pmo.raid import selectors, services
 from pmo.raid.choices import IssueType, Level, RiskCategory
 from pmo.raid.forms import (

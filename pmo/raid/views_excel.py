@@ -18,10 +18,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.filters import record_id
+from pmo.core.generic import denied
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import ImportResult
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.views import denied
 from pmo.portfolio.views_import import (
     FORM_OVERHEAD_BYTES,
     IMPORTED,

@@ -126,7 +126,7 @@ def test_the_form_says_the_limit_and_shows_the_refusal_beside_the_field(pmo_head
     refused = client.post(f"/programmes/{programme.pk}/edit/", {**data, "description": "x" * 10_001})
 
     assert 'maxlength="10000"' in shown and "Up to 10,000 characters." in shown
-    assert refused.status_code == 200
+    assert refused.status_code == 400  # shown again, with what to correct
     assert "Description is 10,001 characters long; the limit is 10,000." in refused.content.decode()
     programme.refresh_from_db()
     assert programme.version == 1
