@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, Decision
@@ -31,6 +30,7 @@ from pmo.change.forms import (
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.workflows import CHANGE_REQUEST, judged
 from pmo.core.forms import add_service_errors
+from pmo.core.generic import SettingsView
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
@@ -478,40 +478,13 @@ def change_implement(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, change, form, conflict, f"Implement {change}", "Record as implemented")
 
 
-@page
-def settings_page(request: HttpRequest) -> HttpResponse:
-    """The delegated limits: everyone reads them; the PMO head changes them."""
-    ensure_can(request.user, "change.view_changesettings", action="see the change control settings")
-    row = selectors.change_settings()
-    can_change = request.user.has_perm("change.change_changesettings", row)
-    conflict = ""
-    form = None
-    if request.method == "POST":
-        ensure_can(
-            request.user, "change.change_changesettings", row, action="change the change control settings"
-        )
-        form = ChangeSettingsForm(request.POST, instance=row)
-        saved, conflict = save_changes(
-            request,
-            form,
-            partial(services.change_settings_update, actor=request.user, settings_row=row),
-            SETTINGS_SAVED,
-            reverse("change:settings"),
-        )
-        if saved is not None:
-            return saved
-        row.refresh_from_db()
-    elif can_change:
-        form = ChangeSettingsForm(instance=row)
-    return render(
-        request,
-        "change/settings.html",
-        {
-            "row": row,
-            "form": form,
-            "conflict": conflict,
-            "limits": limits_summary(row, None),
-            "can_change": can_change,
-        },
-        status=409 if conflict else (400 if form is not None and form.is_bound and form.errors else 200),
-    )
+settings_page = SettingsView.as_view(
+    model=ChangeSettings,
+    read=selectors.change_settings,
+    update=services.change_settings_update,
+    form_class=ChangeSettingsForm,
+    what="the change control settings",
+    saved=SETTINGS_SAVED,
+    shows=lambda row: {"limits": limits_summary(row, None)},
+    template_name="change/settings.html",
+)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from pmo.core import clock
 from pmo.core.forms import add_service_errors
-from pmo.core.generic import finish, page, paginate
+from pmo.core.generic import SettingsView, finish, page, paginate
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError
@@ -772,34 +772,8 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
 # Settings ----------------------------------------------------------------------------------------
 
 
-@page
-def settings_page(request: HttpRequest) -> HttpResponse:
-    """The PMO head edits the RAID settings; everyone else reads them."""
-    ensure_can(request.user, "raid.view_raidsettings", action="see the RAID settings")
-    row = selectors.raid_settings()
-    can_change = request.user.has_perm("raid.change_raidsettings", row)
-    conflict = ""
-    form = None
-    if request.method == "POST":
-        ensure_can(request.user, "raid.change_raidsettings", row, action="change the RAID settings")
-        form = SettingsForm(request.POST, row=row)
-        if form.is_valid():
-            try:
-                services.raid_settings_update(
-                    actor=request.user,
-                    settings_row=row,
-                    fields=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return finish(request, SETTINGS_SAVED, reverse("raid:settings"))
-        row.refresh_from_db()
-    elif can_change:
-        form = SettingsForm(row=row)
+def settings_shown(row: RaidSettings) -> dict[str, Any]:
+    """The settings in words (for those who may not change them) and the matrix they make."""
     shown = [
         (row._meta.get_field(name).verbose_name, getattr(row, name))
         for name in (
@@ -812,20 +786,22 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         )
     ]
     matrix = row.matrix
-    return render(
-        request,
-        "raid/settings.html",
-        {
-            "row": row,
-            "form": form,
-            "conflict": conflict,
-            "shown": shown,
-            "can_change": can_change,
-            "grid": [
-                [{"band": band.value, "score": p * i} for p, i, band in cells] for cells in matrix.cells()
-            ],
-            "impacts": range(1, matrix.impact_levels + 1),
-            "matrix": matrix,
-        },
-        status=409 if conflict else (400 if form is not None and form.is_bound and form.errors else 200),
-    )
+    return {
+        "shown": shown,
+        "grid": [[{"band": band.value, "score": p * i} for p, i, band in cells] for cells in matrix.cells()],
+        "impacts": range(1, matrix.impact_levels + 1),
+        "matrix": matrix,
+    }
+
+
+settings_page = SettingsView.as_view(
+    model=RaidSettings,
+    read=selectors.raid_settings,
+    update=services.raid_settings_update,
+    form_class=SettingsForm,
+    form_row="row",
+    what="the RAID settings",
+    saved=SETTINGS_SAVED,
+    shows=settings_shown,
+    template_name="raid/settings.html",
+)

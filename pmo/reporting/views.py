@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.forms import add_service_errors
+from pmo.core.generic import SettingsView
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
@@ -63,6 +64,7 @@ from pmo.reporting.models import (
     HighlightReport,
     ProjectException,
     ReportingPeriod,
+    ReportingSettings,
     Tolerance,
     ToleranceDefault,
 )
@@ -195,41 +197,22 @@ def _shown_value(record: Any, name: str) -> Any:
     return display() if display else getattr(record, name)
 
 
-@page
-def settings_page(request: HttpRequest) -> HttpResponse:
-    """The PMO head edits the reporting settings; everyone else reads them."""
-    ensure_can(request.user, "reporting.view_reportingsettings", action="see the reporting settings")
-    row = selectors.reporting_settings()
-    can_change = request.user.has_perm("reporting.change_reportingsettings", row)
-    conflict = ""
-    form = None
-    if request.method == "POST":
-        ensure_can(
-            request.user, "reporting.change_reportingsettings", row, action="change the reporting settings"
-        )
-        form = SettingsForm(request.POST, instance=row)
-        saved, conflict = save_changes(
-            request,
-            form,
-            partial(services.reporting_settings_update, actor=request.user, settings_row=row),
-            SETTINGS_SAVED,
-            reverse("reporting:settings"),
-        )
-        if saved is not None:
-            return saved
-        row.refresh_from_db()
-    elif can_change:
-        form = SettingsForm(instance=row)
-    shown = [
-        (row._meta.get_field(name).verbose_name, _shown_value(row, name))
-        for name in SettingsForm._meta.fields or ()
-    ]
-    return render(
-        request,
-        "reporting/settings.html",
-        {"row": row, "form": form, "conflict": conflict, "shown": shown, "can_change": can_change},
-        status=409 if conflict else 200,
-    )
+def settings_shown(row: Any) -> dict[str, Any]:
+    """The settings in words, for those who may not change them."""
+    names = SettingsForm._meta.fields or ()
+    return {"shown": [(row._meta.get_field(name).verbose_name, _shown_value(row, name)) for name in names]}
+
+
+settings_page = SettingsView.as_view(
+    model=ReportingSettings,
+    read=selectors.reporting_settings,
+    update=services.reporting_settings_update,
+    form_class=SettingsForm,
+    what="the reporting settings",
+    saved=SETTINGS_SAVED,
+    shows=settings_shown,
+    template_name="reporting/settings.html",
+)
 
 
 @page
