@@ -59,7 +59,7 @@ def test_breach_raises_exception_that_the_sponsor_decides(
     decided = services.exception_decide(
         actor=sponsor_user, exception=exception, decision=ExceptionDecision.NEW_BASELINE,
         notes="Re-tender approved", expected_version=exception.version,
-        baseline={"finish": dt.date(2027, 3, 31), "budget_at_completion": Decimal(260000)},
+        baseline={"finish": dt.date(2027, 3, 15), "budget_at_completion": Decimal(260000)},
     )
     assert decided.status == ExceptionStatus.DECIDED
     assert decided.new_baseline == Baseline.objects.get(project=project, number=2)
