@@ -6,6 +6,7 @@
 - ``ObjectEditView``: a form that calls a service to create or change a record (or take one
   step of its workflow);
 - ``ObjectDeleteView``: ask, then delete through a service;
+- ``ObjectActionView``: a button taking one step of a record's workflow through a service;
 - ``SettingsView``: a versioned settings row that everyone reads and the PMO head changes.
 
 Each takes the model and derives the permission from it (``<app>.<action>_<model>``, through
@@ -177,6 +178,7 @@ class ObjectView(ObjectPage):
     lookup = "pk"
     key = "key"
     not_found = NOT_FOUND
+    action = "view"  # what the page does to the record (its permission: <app>.<action>_<model>)
 
     def get_queryset(self) -> QuerySet[Any]:
         """What the user may see (an app gives its selector, shaped for the page)."""
@@ -197,6 +199,14 @@ class ObjectView(ObjectPage):
 
     def may(self, action: str, record: Any = None) -> bool:
         return bool(self.request.user.has_perm(self.permission(action, record), record))
+
+    def doing(self, record: Any) -> str:
+        """The action in words, for the refusal ("You do not have permission to …")."""
+        return f"{self.action} {record}"
+
+    def ensure_allowed(self, record: Any) -> None:
+        """Refuse (403, saying what) unless the user may take the page's action on ``record``."""
+        ensure_can(self.request.user, self.permission(self.action, record), record, action=self.doing(record))
 
     def object_context(self, record: Any) -> dict[str, Any]:
         """What the page shows of the record (and every page about it in its header)."""
@@ -230,16 +240,16 @@ class ObjectEditView(ObjectView):
         return super().get_object() if self.key in self.kwargs else None
 
     def doing(self, record: Any) -> str:
-        """The action in words, for the refusal ("You do not have permission to …")."""
         if record is None:
             return f"add {self.model._meta.verbose_name_plural}"
-        return f"{self.action} {record}"
+        return super().doing(record)
 
     def ensure_allowed(self, record: Any) -> None:
-        """Refuse (403) unless the user may take the view's action on ``record`` (add, without
-        one)."""
-        action = self.action if record is not None else "add"
-        ensure_can(self.request.user, self.permission(action, record), record, action=self.doing(record))
+        """Without a record, whether the user may add one."""
+        if record is not None:
+            super().ensure_allowed(record)
+            return
+        ensure_can(self.request.user, self.permission("add"), action=self.doing(None))
 
     def get_form(self, record: Any, data: Any = None) -> BaseForm:
         return self.form_class(data, **self.form_kwargs(record))
@@ -289,13 +299,8 @@ class ObjectDeleteView(ObjectView):
     """Ask before deleting; delete through the service on POST (a refusal, a stale version or a
     record still in use is said on the page, with nothing deleted)."""
 
+    action = "delete"
     deleted = DELETED
-
-    def doing(self, record: Any) -> str:
-        return f"delete {record}"
-
-    def ensure_allowed(self, record: Any) -> None:
-        ensure_can(self.request.user, self.permission("delete", record), record, action=self.doing(record))
 
     def delete(self, record: Any, version: int) -> None:
         """Call the service deleting ``record`` read at ``version``."""
@@ -324,6 +329,30 @@ class ObjectDeleteView(ObjectView):
             return finish(request, self.success_message(record), self.success_url(record))
         problem = outcome.conflict or outcome.problem
         return self.render_page(409, **self.object_context(record), problem=problem)
+
+
+class ObjectActionView(ObjectView):
+    """A button on a record's page that takes one step through a service (POST only, with the
+    version the page showed). Done: the record's page says so; refused or stale: it says why."""
+
+    http_method_names = ["post"]
+    action = "change"
+
+    def act(self, record: Any, version: int | None) -> Any:
+        """Call the service taking the step on ``record`` read at ``version``."""
+        raise NotImplementedError
+
+    def success_message(self, record: Any) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = self.get_object()
+        self.ensure_allowed(record)
+        outcome = call_service(lambda: self.act(record, posted_version(request)))
+        if outcome.done:
+            return finish(request, self.success_message(record), record.get_absolute_url())
+        messages.error(request, outcome.conflict or outcome.problem)
+        return redirect(record.get_absolute_url())
 
 
 class TableColumn(Protocol):

@@ -9,23 +9,29 @@ who changed the item meanwhile and saves nothing."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
 
 from pmo.core import clock
-from pmo.core.forms import add_service_errors
-from pmo.core.generic import SettingsView, finish, page, paginate
-from pmo.core.history import history_entries
+from pmo.core.generic import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectView,
+    SettingsView,
+    expected_version,
+    found_or_404,
+    page,
+    paginate,
+)
 from pmo.core.permissions import ensure_can, permission_name
-from pmo.core.services import ConflictError
 from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
@@ -84,16 +90,6 @@ def _model(kind: str) -> type[RaidItem]:
     return model
 
 
-def _item(request: HttpRequest, kind: str, pk: int) -> RaidItem:
-    model = _model(kind)
-    try:
-        return selectors.item_list(model, user=request.user).select_related("raised_by").get(pk=pk)
-    except model.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(kind="RAID item", key=f"{model.PREFIX}-{pk}")) from error
-
-
-
-
 def _programme(request: HttpRequest, pk: Any) -> Programme:
     try:
         return programme_list(user=request.user).select_related("portfolio").get(pk=int(pk))
@@ -106,17 +102,6 @@ def _portfolio(request: HttpRequest, pk: Any) -> Portfolio:
         return portfolio_list(user=request.user).get(pk=int(pk))
     except (Portfolio.DoesNotExist, ValueError) as error:
         raise Http404(NOT_FOUND.format(kind="portfolio", key=pk)) from error
-
-
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
-
-
-
-
 
 
 def _where(kind: str) -> dict[str, Any]:
@@ -362,33 +347,41 @@ def _chosen_register(request: HttpRequest) -> Project | Programme | Portfolio:
     raise Http404(NO_REGISTER)
 
 
-def _form_page(
-    request: HttpRequest,
-    kind: str,
-    form: ItemForm,
-    *,
-    item: RaidItem | None,
-    home: Any,
-    conflict: str = "",
-) -> HttpResponse:
-    model = _model(kind)
-    groups = _form_groups(model, form)
-    return render(
-        request,
-        "raid/item_form.html",
-        {
-            **_where(kind),
-            "form": form,
-            "groups": groups,
+class ItemPage:
+    """What an item's pages share: the register in the URL (``kind``) names the model, the item
+    is found among those the user may see, and the page's header shows its register."""
+
+    key = "pk"
+
+    @property
+    def kind(self) -> str:
+        return str(self.kwargs["kind"])  # type: ignore[attr-defined]
+
+    @property
+    def model(self) -> type[RaidItem]:  # type: ignore[override]
+        return _model(self.kind)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.item_list(self.model, user=self.request.user).select_related("raised_by")  # type: ignore[attr-defined]
+
+    def get_object(self) -> Any:
+        if self.key not in self.kwargs:  # type: ignore[attr-defined]
+            return None
+        pk = self.kwargs[self.key]  # type: ignore[attr-defined]
+        key = f"{self.model.PREFIX}-{pk}"
+        return found_or_404(self.get_queryset(), "RAID item", key, message=NOT_FOUND, pk=pk)
+
+    def doing(self, record: Any) -> str:
+        return f"{self.action} {record.reference}"  # type: ignore[attr-defined]
+
+    def object_context(self, item: Any) -> dict[str, Any]:
+        return {
+            **super().object_context(item),  # type: ignore[misc]
+            **_where(self.kind),
             "item": item,
-            "home": home,
-            "project": home if isinstance(home, Project) else None,
-            "conflict": conflict,
-            "matrix": selectors.raid_settings().matrix if model is Risk else None,
-            "cancel_url": item.get_absolute_url() if item else _home_url(home, kind),
-        },
-        status=409 if conflict else (400 if form.is_bound and form.errors else 200),
-    )
+            "home": item.home,
+            "project": item.project,
+        }
 
 
 RISK_GROUPS = (
@@ -413,33 +406,79 @@ def _home_url(home: Any, kind: str) -> str:
     return f"{reverse(name, args=[home.pk])}?kind={kind}"
 
 
-@page
-def item_create(request: HttpRequest, kind: str) -> HttpResponse:
-    """Raise an item in a project's, programme's or portfolio's register."""
-    model = _model(kind)
-    home = _chosen_register(request)
-    ensure_can(
-        request.user,
-        permission_name(model, "add"),
-        home,
-        action=f"add {model._meta.verbose_name_plural} to {home}",
-    )
-    matrix = selectors.raid_settings().matrix if model is Risk else None
-    if request.method == "POST":
-        form = ItemForm(request.POST, model=model, user=request.user, matrix=matrix)
-        if form.is_valid():
-            try:
-                item = services.raid_item_create(
-                    actor=request.user, model=model, register=home, fields=form.values()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return finish(request, RAISED.format(item=item), item.get_absolute_url())
-    else:
-        initial = {"owner": home.project_manager_id} if isinstance(home, Project) else {}
-        form = ItemForm(model=model, user=request.user, matrix=matrix, initial=initial)
-    return _form_page(request, kind, form, item=None, home=home)
+class ItemFormView(ItemPage, ObjectEditView):
+    """Raise an item in a project's, programme's or portfolio's register (``?project=CODE``,
+    ``?programme=ID`` or ``?portfolio=ID``), or edit one (which counts as reviewing it)."""
+
+    template_name = "raid/item_form.html"
+
+    @cached_property
+    def home(self) -> Project | Programme | Portfolio:
+        """The register a new item goes in."""
+        return _chosen_register(self.request)
+
+    def doing(self, record: Any) -> str:
+        if record is None:
+            return f"add {self.model._meta.verbose_name_plural} to {self.home}"
+        return super().doing(record)
+
+    def ensure_allowed(self, record: Any) -> None:
+        if record is not None:
+            super().ensure_allowed(record)
+            return
+        ensure_can(self.request.user, self.permission("add"), self.home, action=self.doing(None))
+
+    def matrix(self) -> Matrix | None:
+        return selectors.raid_settings().matrix if self.model is Risk else None
+
+    def get_form(self, record: Any, data: Any = None) -> ItemForm:
+        extra: dict[str, Any] = {}
+        if record is None and data is None and isinstance(self.home, Project):
+            extra["initial"] = {"owner": self.home.project_manager_id}
+        return ItemForm(
+            data, model=self.model, user=self.request.user, item=record, matrix=self.matrix(), **extra
+        )
+
+    def save(self, form: Any, record: Any) -> Any:
+        if record is None:
+            return services.raid_item_create(
+                actor=self.request.user, model=self.model, register=self.home, fields=form.values()
+            )
+        return services.raid_item_update(
+            actor=self.request.user,
+            item=record,
+            fields=form.values(),
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, saved: Any) -> str:
+        if self.key in self.kwargs:
+            return SAVED.format(item=saved.reference)
+        return RAISED.format(item=saved)
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        home = record.home if record is not None else self.home
+        return {
+            **super().form_context(form, record, outcome),
+            **_where(self.kind),
+            "groups": _form_groups(self.model, form),
+            "item": record,
+            "home": home,
+            "project": home if isinstance(home, Project) else None,
+            "matrix": self.matrix(),
+            "cancel_url": record.get_absolute_url() if record else _home_url(home, self.kind),
+        }
+
+
+def _chosen_register(request: HttpRequest) -> Project | Programme | Portfolio:
+    source = request.GET
+    if source.get("project"):
+        return project_or_404(request, source["project"])
+    if source.get("programme"):
+        return _programme(request, source["programme"])
+    if source.get("portfolio"):
+        return _portfolio(request, source["portfolio"])
+    raise Http404(NO_REGISTER)
 
 
 def _shown_fields(item: RaidItem) -> list[tuple[str, Any, str]]:
@@ -455,221 +494,149 @@ def _shown_fields(item: RaidItem) -> list[tuple[str, Any, str]]:
     return shown
 
 
-@page
-def item_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    item = _item(request, kind, pk)
-    settings_row = selectors.raid_settings()
-    matrix = settings_row.matrix
-    today, stale_before = _today_and_stale(settings_row)
-    user = request.user
-    can_change = user.has_perm(permission_name(item, "change"), item)
-    above = item.shown_at != Level.PORTFOLIO
-    context = {
-        **_where(kind),
-        "item": item,
-        "home": item.home,
-        "project": item.project,
-        "fields": _shown_fields(item),
-        "stale": item.is_stale(stale_before),
-        "past_due": item.is_past_due(today),
-        "stale_days": settings_row.stale_days,
-        "can_change": can_change,
-        "can_escalate": can_change and above,
-        "can_deescalate": can_change and bool(item.escalated_to),
-        "can_delete": user.has_perm(permission_name(item, "delete"), item),
-        "home_url": _home_url(item.home, kind),
-        "can_raise_change": (
-            isinstance(item, Issue)
-            and item.issue_type == IssueType.REQUEST_FOR_CHANGE
-            and item.project is not None
-            and user.has_perm("change.add_changerequest", item.project)
-        ),
-    }
-    if isinstance(item, Risk):
-        context["scores"] = [
-            (
-                "Inherent (before response)",
-                item.inherent_probability,
-                item.inherent_impact,
-                item.inherent_score,
+class ItemView(ItemPage, ObjectView):
+    """An item: its fields, flags (stale, past due), scores on the matrix and what the reader
+    may do with it."""
+
+    template_name = "raid/item_detail.html"
+
+    def object_context(self, item: Any) -> dict[str, Any]:
+        settings_row = selectors.raid_settings()
+        matrix = settings_row.matrix
+        today, stale_before = _today_and_stale(settings_row)
+        user = self.request.user
+        can_change = self.may("change", item)
+        above = item.shown_at != Level.PORTFOLIO
+        context = {
+            **super().object_context(item),
+            "fields": _shown_fields(item),
+            "stale": item.is_stale(stale_before),
+            "past_due": item.is_past_due(today),
+            "stale_days": settings_row.stale_days,
+            "can_change": can_change,
+            "can_escalate": can_change and above,
+            "can_deescalate": can_change and bool(item.escalated_to),
+            "can_delete": self.may("delete", item),
+            "home_url": _home_url(item.home, self.kind),
+            "can_raise_change": (
+                isinstance(item, Issue)
+                and item.issue_type == IssueType.REQUEST_FOR_CHANGE
+                and item.project is not None
+                and user.has_perm("change.add_changerequest", item.project)
             ),
-            (
-                "Residual (after response)",
-                item.residual_probability,
-                item.residual_impact,
-                item.residual_score,
-            ),
-        ]
-        context["bands"] = [matrix.band(item.inherent_score).value, matrix.band(item.residual_score).value]
-        context["matrix"] = matrix
-    return render(request, "raid/item_detail.html", context)
+        }
+        if isinstance(item, Risk):
+            context["scores"] = [
+                (
+                    "Inherent (before response)",
+                    item.inherent_probability,
+                    item.inherent_impact,
+                    item.inherent_score,
+                ),
+                (
+                    "Residual (after response)",
+                    item.residual_probability,
+                    item.residual_impact,
+                    item.residual_score,
+                ),
+            ]
+            context["bands"] = [
+                matrix.band(item.inherent_score).value,
+                matrix.band(item.residual_score).value,
+            ]
+            context["matrix"] = matrix
+        return context
 
 
-@page
-def item_update(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    item = _item(request, kind, pk)
-    ensure_can(request.user, permission_name(item, "change"), item, action=f"change {item.reference}")
-    model = type(item)
-    matrix = selectors.raid_settings().matrix if model is Risk else None
-    conflict = ""
-    if request.method == "POST":
-        form = ItemForm(request.POST, model=model, user=request.user, item=item, matrix=matrix)
-        if form.is_valid():
-            try:
-                saved = services.raid_item_update(
-                    actor=request.user,
-                    item=item,
-                    fields=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return finish(request, SAVED.format(item=saved.reference), saved.get_absolute_url())
-        item.refresh_from_db()
-    else:
-        form = ItemForm(model=model, user=request.user, item=item, matrix=matrix)
-    return _form_page(request, kind, form, item=item, home=item.home, conflict=conflict)
+class ItemEscalateView(ItemPage, ObjectEditView):
+    """Escalate an item up a level (``escalate=True``), or hand an escalated item back to the
+    register it was raised in; either with a note saying why (required)."""
+
+    template_name = "raid/item_escalate.html"
+    escalate = True
+
+    @property
+    def action(self) -> str:  # type: ignore[override]
+        return "escalate" if self.escalate else "de-escalate"
+
+    def permission(self, action: str, record: Any = None) -> str:
+        return super().permission("change", record)
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        form = EscalateForm if self.escalate else DeescalateForm
+        return form(data, item=record)
+
+    def save(self, form: Any, record: Any) -> Any:
+        data = form.cleaned_data
+        if self.escalate:
+            return services.raid_item_escalate(
+                actor=self.request.user,
+                item=record,
+                to=Level(data["escalated_to"]),
+                note=data["escalation_note"],
+                expected_version=expected_version(form),
+            )
+        return services.raid_item_deescalate(
+            actor=self.request.user,
+            item=record,
+            note=data["escalation_note"],
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, done: Any) -> str:
+        if self.escalate:
+            return ESCALATED.format(item=done.reference, level=Level(done.escalated_to).label.lower())
+        return DEESCALATED.format(item=done.reference, level=done.level.label.lower())
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        return {**super().form_context(form, record, outcome), "escalate": self.escalate}
 
 
-def _escalation_page(
-    request: HttpRequest, kind: str, item: RaidItem, form: Any, conflict: str, *, escalate: bool
-) -> HttpResponse:
-    return render(
-        request,
-        "raid/item_escalate.html",
-        {
-            **_where(kind),
-            "item": item,
-            "home": item.home,
-            "project": item.project,
-            "form": form,
-            "conflict": conflict,
-            "escalate": escalate,
-        },
-        status=409 if conflict else (400 if form.is_bound and form.errors else 200),
-    )
-
-
-@page
-def item_escalate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Escalate an item up a level, with a note saying why (required)."""
-    item = _item(request, kind, pk)
-    ensure_can(request.user, permission_name(item, "change"), item, action=f"escalate {item.reference}")
-    conflict = ""
-    if request.method == "POST":
-        form = EscalateForm(request.POST, item=item)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                done = services.raid_item_escalate(
-                    actor=request.user,
-                    item=item,
-                    to=Level(data["escalated_to"]),
-                    note=data["escalation_note"],
-                    expected_version=data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                level = Level(data["escalated_to"]).label.lower()
-                return finish(
-                    request, ESCALATED.format(item=done.reference, level=level), done.get_absolute_url()
-                )
-    else:
-        form = EscalateForm(item=item)
-    return _escalation_page(request, kind, item, form, conflict, escalate=True)
-
-
-@page
-def item_deescalate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Hand an escalated item back to the register it was raised in, with a note."""
-    item = _item(request, kind, pk)
-    ensure_can(request.user, permission_name(item, "change"), item, action=f"de-escalate {item.reference}")
-    conflict = ""
-    if request.method == "POST":
-        form = DeescalateForm(request.POST, item=item)
-        if form.is_valid():
-            try:
-                done = services.raid_item_deescalate(
-                    actor=request.user,
-                    item=item,
-                    note=form.cleaned_data["escalation_note"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                level = done.level.label.lower()
-                message = DEESCALATED.format(item=done.reference, level=level)
-                return finish(request, message, done.get_absolute_url())
-    else:
-        form = DeescalateForm(item=item)
-    return _escalation_page(request, kind, item, form, conflict, escalate=False)
-
-
-@page
-@require_POST
-def item_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+class ItemReviewView(ItemPage, ObjectActionView):
     """Mark the item reviewed today (it still stands as it is)."""
-    item = _item(request, kind, pk)
-    ensure_can(request.user, permission_name(item, "change"), item, action=f"review {item.reference}")
-    try:
-        services.raid_item_review(actor=request.user, item=item, expected_version=_version(request))
-    except ConflictError as error:
-        messages.error(request, error.message)
-        return redirect(item.get_absolute_url())
-    return finish(request, REVIEWED.format(item=item.reference), item.get_absolute_url())
+
+    action = "review"
+
+    def permission(self, action: str, record: Any = None) -> str:
+        return super().permission("change", record)
+
+    def act(self, record: Any, version: int | None) -> Any:
+        return services.raid_item_review(actor=self.request.user, item=record, expected_version=version)
+
+    def success_message(self, record: Any) -> str:
+        return REVIEWED.format(item=record.reference)
 
 
-@page
-def item_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    item = _item(request, kind, pk)
-    return render(
-        request,
-        "raid/item_history.html",
-        {
-            **_where(kind),
-            "item": item,
-            "home": item.home,
-            "project": item.project,
-            "entries": history_entries(item, user=request.user),
-        },
-    )
+class ItemHistoryView(ItemPage, ObjectHistoryView):
+    template_name = "raid/item_history.html"
 
 
-@page
-def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+class ItemDeleteView(ItemPage, ObjectDeleteView):
     """Ask before deleting an item raised in error (the PMO only); delete on POST."""
-    item = _item(request, kind, pk)
-    ensure_can(
-        request.user,
-        permission_name(item, "delete"),
-        item,
-        action=f"delete {item.reference} (only the PMO deletes RAID items)",
-    )
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.raid_item_delete(actor=request.user, item=item, expected_version=_version(request))
-        except ConflictError as error:
-            problem = error.message
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            return finish(request, DELETED.format(item=item.reference), _home_url(item.home, kind))
-    return render(
-        request,
-        "raid/item_delete.html",
-        {**_where(kind), "item": item, "home": item.home, "project": item.project, "problem": problem},
-        status=409 if problem else 200,
-    )
+
+    template_name = "raid/item_delete.html"
+
+    def doing(self, record: Any) -> str:
+        return f"delete {record.reference} (only the PMO deletes RAID items)"
+
+    def delete(self, record: Any, version: int) -> None:
+        services.raid_item_delete(actor=self.request.user, item=record, expected_version=version)
+
+    def success_message(self, record: Any) -> str:
+        return DELETED.format(item=record.reference)
+
+    def success_url(self, record: Any) -> str:
+        return _home_url(record.home, self.kind)
+
+
+item_create = ItemFormView.as_view()
+item_detail = ItemView.as_view()
+item_update = ItemFormView.as_view()
+item_escalate = ItemEscalateView.as_view(escalate=True)
+item_deescalate = ItemEscalateView.as_view(escalate=False)
+item_review = ItemReviewView.as_view()
+item_history = ItemHistoryView.as_view()
+item_delete = ItemDeleteView.as_view()
 
 
 # Dependency map -----------------------------------------------------------------------------------
