@@ -5,12 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from pmo.change import api as change_api
 from pmo.core.api import TokenView
+from pmo.core.api_notifications import NotificationViewSet
 from pmo.core.api_users import UserViewSet
 from pmo.insights.api import DashboardView
 from pmo.portfolio import api as portfolio_api
 from pmo.raid import api as raid_api
 from pmo.raid.models import REGISTERS
-from pmo.reporting import api as reporting_api
+from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
 
 app_name = "api"
 
@@ -32,14 +33,16 @@ router.register(
 )
 router.register("lifecycle-stages", portfolio_api.LifecycleStageViewSet, basename="lifecycle-stage")
 router.register("users", UserViewSet, basename="user")
-router.register("reporting-periods", reporting_api.ReportingPeriodViewSet, basename="reporting-period")
-router.register("highlight-reports", reporting_api.HighlightReportViewSet, basename="highlight-report")
-router.register("baselines", reporting_api.BaselineViewSet, basename="baseline")
-router.register("tolerances", reporting_api.ToleranceViewSet, basename="tolerance")
-router.register("tolerance-defaults", reporting_api.ToleranceDefaultViewSet, basename="tolerance-default")
-router.register("tolerance-checks", reporting_api.ToleranceCheckViewSet, basename="tolerance-check")
-router.register("exceptions", reporting_api.ProjectExceptionViewSet, basename="exception")
-router.register("notifications", reporting_api.NotificationViewSet, basename="notification")
+router.register("reporting-periods", periods_reports.ReportingPeriodViewSet, basename="reporting-period")
+router.register("highlight-reports", periods_reports.HighlightReportViewSet, basename="highlight-report")
+router.register("baselines", baselines_tolerances.BaselineViewSet, basename="baseline")
+router.register("tolerances", baselines_tolerances.ToleranceViewSet, basename="tolerance")
+router.register(
+    "tolerance-defaults", baselines_tolerances.ToleranceDefaultViewSet, basename="tolerance-default"
+)
+router.register("tolerance-checks", baselines_tolerances.ToleranceCheckViewSet, basename="tolerance-check")
+router.register("exceptions", exceptions.ProjectExceptionViewSet, basename="exception")
+router.register("notifications", NotificationViewSet, basename="notification")
 # The RAID registers (risks, assumptions, issues, dependencies, actions, decisions): routes
 # named after the model, e.g. ``api:risk-detail``.
 for kind, viewset in raid_api.VIEWSETS.items():

@@ -23,18 +23,20 @@ from pmo.change.workflows import CHANGE_REQUEST, judged
 from pmo.core.api import expected_version, model_text
 from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
-from pmo.raid.api import SettingsViewSet, action_schema, settings_schema
+from pmo.portfolio.api_records import (
+    ProjectRecordFilter,
+    ProjectRecordSerializer,
+    RecordViewSet,
+    SettingsViewSet,
+    action_schema,
+    settings_schema,
+    user_name,
+)
 from pmo.raid.models import Issue
-from pmo.reporting.api import ProjectRecordFilter, ProjectRecordSerializer, ReportingViewSet
 from pmo.reporting.models import Baseline
 
 NOTES_REQUIRED = services.NOTES_REQUIRED
 VERSION_HELP = "The version you are changing (or send an If-Match header)."
-
-
-def _user_name(relation: str) -> serializers.CharField:
-    """The name of a login (``str(user)``: full name, else username)."""
-    return serializers.CharField(source=relation, read_only=True, allow_null=True)
 
 
 class BaselineLinkSerializer(serializers.ModelSerializer):
@@ -63,10 +65,10 @@ class ChangeRequestSerializer(ProjectRecordSerializer):
         help_text="The id of the request-for-change issue it came from, if any.",
     )
     issue_reference = serializers.CharField(source="issue.reference", read_only=True, allow_null=True)
-    raised_by_name = _user_name("raised_by")
+    raised_by_name = user_name("raised_by")
     authority_label = serializers.CharField(source="get_authority_display", read_only=True)
-    assessed_by_name = _user_name("assessed_by")
-    decided_by_name = _user_name("decided_by")
+    assessed_by_name = user_name("assessed_by")
+    decided_by_name = user_name("decided_by")
     new_baseline = BaselineLinkSerializer(read_only=True, allow_null=True)
     actions = ActionsField(
         CHANGE_REQUEST,
@@ -224,7 +226,7 @@ def _changes_schema() -> dict[str, Any]:
     implement=action_schema(ChangeRequestSerializer, ChangeImplementationSerializer),
 )
 @extend_schema(tags=["change-requests"])
-class ChangeRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReportingViewSet):
+class ChangeRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordViewSet):
     """The change log, every project's (``project=CODE`` for one). The project's manager or
     sponsor, or the PMO, raises a change (``POST``) and may correct it (``PATCH``) until it is
     decided; ``assess`` sets out its impact, after which the delegated limits say who must

@@ -9,7 +9,7 @@ through ``pmo.raid.services`` (so the matrix, loop and escalation rules, the his
 version check are the web pages'), and permissions are the ``rules`` of ``pmo.raid.rules``,
 checked before any work is done."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, ClassVar, cast
@@ -53,6 +53,7 @@ from pmo.portfolio.api import (
     RegisterViewSet,
     VersionedSerializer,
 )
+from pmo.portfolio.api_records import SettingsViewSet, settings_schema
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid import selectors, services
 from pmo.raid.choices import Level
@@ -725,37 +726,6 @@ VIEWSETS: dict[str, type[RaidItemViewSet]] = {
 
 
 # Settings ----------------------------------------------------------------------------------
-
-
-class SettingsViewSet(RegisterViewSet):
-    """A one-row settings table: the list holds the row; everyone reads it; ``PATCH`` (with its
-    version) by whom its rules allow. Subclasses set ``queryset``, ``serializer_class``,
-    ``selector`` (the row, as a queryset) and ``updater`` (the service that changes it)."""
-
-    http_method_names = ["get", "patch", "head", "options"]
-    filter_backends = []
-    updater: ClassVar[Callable[..., DomainModel]]
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # No one adds or deletes the row: say so (405) before judging who is asking.
-        if (request.method or "").lower() not in self.http_method_names:
-            raise exceptions.MethodNotAllowed(request.method or "")
-        super().initial(request, *args, **kwargs)
-
-    def _update(self, instance: DomainModel, fields: dict[str, Any], version: int) -> DomainModel:
-        return type(self).updater(
-            actor=self.actor, settings_row=instance, fields=fields, expected_version=version
-        )
-
-
-def settings_schema(serializer: type[serializers.Serializer], tag: str) -> Callable[[type], type]:
-    def decorate(viewset: type) -> type:
-        schemas = extend_schema_view(
-            partial_update=extend_schema(parameters=[IF_MATCH], responses={200: serializer, **UPDATE_ERRORS}),
-        )
-        return cast(type, extend_schema(tags=[tag])(schemas(viewset)))
-
-    return decorate
 
 
 def raid_settings_list(*, user: Any) -> QuerySet[RaidSettings]:

@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 
 from pmo.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline, ReadOnlyMixin
 from pmo.reporting import selectors
-from pmo.reporting.api import tolerance_check_list
 from pmo.reporting.models import (
     Baseline,
     BaselineMilestone,
@@ -23,6 +22,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
+from pmo.reporting.selectors import tolerance_check_list
 
 
 class ReportMilestoneInline(ReadOnlyInline):

@@ -164,6 +164,11 @@ def tolerance_list(*, user: Any) -> QuerySet[Tolerance]:
     return Tolerance.objects.restrict(user, "view").select_related("project")
 
 
+def tolerance_check_list(*, user: Any) -> QuerySet[ToleranceCheck]:
+    """The latest verdicts on the projects ``user`` may see."""
+    return ToleranceCheck.objects.restrict(user, "view").select_related("project")
+
+
 def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
     """The default tolerances, for anyone signed in."""
     return ToleranceDefault.objects.restrict(user, "view").select_related("portfolio")

@@ -21,11 +21,7 @@ from pmo.reporting.services.baselines_tolerances import (
     tolerance_default_update,
     tolerance_set,
 )
-from pmo.reporting.services.cycle import (
-    EMAIL_RETRY_DAYS,
-    CycleRun,
-    reporting_cycle_run,
-)
+from pmo.reporting.services.cycle import EMAIL_RETRY_DAYS, CycleRun, reporting_cycle_run
 from pmo.reporting.services.evaluation import (
     CHECK_FIELDS,
     CHECKS_PER_QUERY,

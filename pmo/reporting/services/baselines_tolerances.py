@@ -14,27 +14,11 @@ from django.db.models import Q
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import (
-    only_fields,
-    record_create,
-    record_delete,
-    record_update,
-    short_reason,
-)
+from pmo.core.services import only_fields, record_create, record_delete, record_update, short_reason
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Portfolio, Project
-from pmo.reporting.choices import (
-    DEFAULT_DIRECTIONS,
-    BaselineSource,
-    ToleranceDimension,
-    ToleranceDirection,
-)
-from pmo.reporting.models import (
-    Baseline,
-    BaselineMilestone,
-    Tolerance,
-    ToleranceDefault,
-)
+from pmo.reporting.choices import DEFAULT_DIRECTIONS, BaselineSource, ToleranceDimension, ToleranceDirection
+from pmo.reporting.models import Baseline, BaselineMilestone, Tolerance, ToleranceDefault
 from pmo.reporting.services.evaluation import tolerances_evaluate, tolerances_evaluate_all
 from pmo.reporting.services.milestones import (
     DUPLICATE_MILESTONE,

@@ -9,20 +9,11 @@ from django.urls import reverse
 
 from pmo.core import clock
 from pmo.core.models import Notification
-from pmo.core.services import (
-    notifications_email,
-    notify,
-    pmo_users,
-    user_of,
-)
+from pmo.core.services import notifications_email, notify, pmo_users, user_of
 from pmo.engine.periods import period_containing
 from pmo.reporting import selectors
-from pmo.reporting.choices import (
-    ExceptionStatus,
-)
-from pmo.reporting.models import (
-    ProjectException,
-)
+from pmo.reporting.choices import ExceptionStatus
+from pmo.reporting.models import ProjectException
 from pmo.reporting.services.periods_reports import overlapping_period, reporting_period_open
 
 # E-mail that could not be sent is retried for this long, then left in the app only.

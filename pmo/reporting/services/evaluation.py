@@ -11,28 +11,15 @@ from django.db import transaction
 
 from pmo.core import clock
 from pmo.core.memory import collector_paused
-from pmo.core.services import (
-    notify,
-    pmo_users,
-    record_create,
-    record_update,
-    user_of,
-)
+from pmo.core.services import notify, pmo_users, record_create, record_update, user_of
 from pmo.engine.tolerance import Assessment, Status, worst
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
-from pmo.reporting.choices import (
-    ExceptionStatus,
-)
+from pmo.reporting.choices import ExceptionStatus
 from pmo.reporting.evidence import current_baseline_ids, latest_report_ids
-from pmo.reporting.models import (
-    Baseline,
-    HighlightReport,
-    ProjectException,
-    ToleranceCheck,
-)
+from pmo.reporting.models import Baseline, HighlightReport, ProjectException, ToleranceCheck
 
 
 def assess_report(project: Project, report: HighlightReport) -> list[Assessment] | None:

@@ -12,28 +12,15 @@ from django.db import transaction
 
 from pmo.core import clock
 from pmo.core.models import User
-from pmo.core.services import (
-    notify,
-    others_than,
-    pmo_users,
-    record_update,
-    short_reason,
-    user_of,
-)
+from pmo.core.services import notify, others_than, pmo_users, record_update, short_reason, user_of
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person
 from pmo.portfolio.services import project_update
 from pmo.raid.choices import ActionSource
 from pmo.raid.models import Action
 from pmo.raid.services import raid_item_create
-from pmo.reporting.choices import (
-    BaselineSource,
-    ExceptionDecision,
-    ExceptionStatus,
-)
-from pmo.reporting.models import (
-    ProjectException,
-)
+from pmo.reporting.choices import BaselineSource, ExceptionDecision, ExceptionStatus
+from pmo.reporting.models import ProjectException
 from pmo.reporting.services.baselines_tolerances import baseline_record
 from pmo.reporting.services.evaluation import tolerances_evaluate
 from pmo.reporting.services.periods_reports import MISSING_FOR_SUBMISSION

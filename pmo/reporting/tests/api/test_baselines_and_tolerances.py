@@ -8,7 +8,11 @@ import pytest
 from pmo.core.choices import Role
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.reporting import services
-from pmo.reporting.api import PROJECT_CODE_REQUIRED, TOLERANCE_DEFAULT_EXISTS, TOLERANCE_EXISTS
+from pmo.reporting.api.baselines_tolerances import (
+    PROJECT_CODE_REQUIRED,
+    TOLERANCE_DEFAULT_EXISTS,
+    TOLERANCE_EXISTS,
+)
 from pmo.reporting.models import (
     NEEDS_ALLOWANCE,
     NEGATIVE_AMOUNT,

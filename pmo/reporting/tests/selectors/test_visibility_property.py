@@ -21,7 +21,6 @@ from pmo.portfolio.tests.visibility import (
     rule_says_sees,
 )
 from pmo.reporting import selectors
-from pmo.reporting.api import tolerance_check_list
 from pmo.reporting.models import (
     Baseline,
     HighlightReport,
@@ -31,6 +30,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
+from pmo.reporting.selectors import tolerance_check_list
 from pmo.reporting.tests.factories import BaselineFactory, PeriodFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
