@@ -7,10 +7,9 @@ it names, at the top otherwise; a stale version shows who changed the record mea
 nothing)."""
 
 from decimal import Decimal
-from functools import partial
+from functools import cached_property
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,18 +28,20 @@ from pmo.change.forms import (
 )
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.workflows import CHANGE_REQUEST, judged
-from pmo.core.forms import add_service_errors
-from pmo.core.generic import SettingsView
-from pmo.core.history import history_entries
+from pmo.core.generic import (
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectView,
+    SettingsView,
+    expected_version,
+)
 from pmo.core.permissions import ensure_can
-from pmo.core.services import ConflictError
 from pmo.core.workflow import refused_page
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import page, paginate, project_or_404
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue
 from pmo.reporting import selectors as reporting_selectors
-from pmo.reporting.views import save_changes
 
 NOT_FOUND = "There is no change request {pk}, or you may not see it."
 NO_ISSUE = "There is no issue {pk}, or you may not see it."
@@ -203,19 +204,33 @@ def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
     }
 
 
-@page
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    change = _change(request, pk)
-    authority = Authority(change.authority) if change.authority else None
-    limits = selectors.change_settings()
-    cumulative = judged(change, limits)
-    allowed = CHANGE_REQUEST.allowed_actions(change, request.user)
-    return render(
-        request,
-        "change/change_detail.html",
-        {
-            "change": change,
-            "project": change.project,
+class ChangePage:
+    """What a change request's pages share: it is found among those the user may see, and the
+    page's header shows it and its project."""
+
+    model = ChangeRequest
+    key = "pk"
+
+    def get_object(self) -> Any:
+        return _change(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
+
+    def object_context(self, change: Any) -> dict[str, Any]:
+        return {**super().object_context(change), "change": change, "project": change.project}  # type: ignore[misc]
+
+
+class ChangeView(ChangePage, ObjectView):
+    """A change request: its workflow so far, its impact, the total it is judged on, the
+    delegated limits, and the actions the workflow's table allows the reader."""
+
+    template_name = "change/change_detail.html"
+
+    def object_context(self, change: Any) -> dict[str, Any]:
+        authority = Authority(change.authority) if change.authority else None
+        limits = selectors.change_settings()
+        cumulative = judged(change, limits)
+        allowed = CHANGE_REQUEST.allowed_actions(change, self.request.user)
+        return {
+            **super().object_context(change),
             "steps": change_steps(change),
             "impact_days": _signed(change.impact_days),
             "impact_cost": _signed(change.impact_cost, "£"),
@@ -225,18 +240,15 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "limits": limits_summary(limits, selectors.tolerance_allowances(change.project)),
             "allowed": allowed,
             "decisions": [action for action in allowed if action in Decision.values],
-        },
-    )
+        }
 
 
-@page
-def change_history(request: HttpRequest, pk: int) -> HttpResponse:
-    change = _change(request, pk)
-    return render(
-        request,
-        "change/change_history.html",
-        {"change": change, "project": change.project, "entries": history_entries(change, user=request.user)},
-    )
+class ChangeHistoryView(ChangePage, ObjectHistoryView):
+    template_name = "change/change_history.html"
+
+
+change_detail = ChangeView.as_view()
+change_history = ChangeHistoryView.as_view()
 
 
 # Writing -----------------------------------------------------------------------------------------
@@ -259,223 +271,192 @@ def _from_issue(request: HttpRequest, project: Project) -> tuple[dict[str, Any],
     return {"issue": issue.pk, "title": issue.title, "description": issue.description}, []
 
 
-@page
-def change_create(request: HttpRequest, code: str) -> HttpResponse:
-    project = project_or_404(request, code)
-    ensure_can(
-        request.user, "change.add_changerequest", project, action=f"raise change requests on {project}"
-    )
-    problems: list[str] = []
-    if request.method == "POST":
-        form = ChangeRaiseForm(request.POST, project=project)
-        if form.is_valid():
-            try:
-                change = services.change_request_raise(
-                    actor=request.user, project=project, fields=form.values()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, RAISED.format(change=change.reference))
-                return redirect(change.get_absolute_url())
-    else:
-        initial, problems = _from_issue(request, project)
-        form = ChangeRaiseForm(project=project, initial=initial)
-    return render(
-        request,
-        "change/change_form.html",
-        {
-            "project": project,
-            "form": form,
-            "change": None,
-            "problems": problems,
-            "heading": f"Raise a change request: {project}",
-            "submit_label": "Raise the change request",
-        },
-        status=400 if form.errors else 200,
-    )
+class ChangeRaiseView(ObjectEditView):
+    """Raise a change request on a project (``?issue=<pk>`` fills it in from a RAID issue)."""
 
+    model = ChangeRequest
+    template_name = "change/change_form.html"
 
-def _form_page(
-    request: HttpRequest,
-    change: ChangeRequest,
-    form: Any,
-    conflict: str,
-    heading: str,
-    submit: str,
-    **extra: Any,
-) -> HttpResponse:
-    return render(
-        request,
-        "change/change_form.html",
-        {
-            "project": change.project,
-            "change": change,
-            "form": form,
-            "conflict": conflict,
-            "heading": heading,
-            "submit_label": submit,
-            **extra,
-        },
-        status=409 if conflict else (400 if form.is_bound and form.errors else 200),
-    )
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
 
+    def doing(self, record: Any) -> str:
+        return f"raise change requests on {self.project}"
 
-@page
-def change_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a change request before it is decided."""
-    change = _change(request, pk)
-    refused = refused_page(request, CHANGE_REQUEST, change, "edit")
-    if refused is not None:
-        return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ChangeUpdateForm(request.POST, instance=change)
-        saved, conflict = save_changes(
-            request,
-            form,
-            partial(services.change_request_update, actor=request.user, change=change),
-            SAVED.format(change=change.reference),
-            change.get_absolute_url(),
+    def ensure_allowed(self, record: Any) -> None:
+        ensure_can(self.request.user, self.permission("add"), self.project, action=self.doing(None))
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return ChangeRaiseForm(data, project=self.project)
+        initial, self.problems = _from_issue(self.request, self.project)
+        return ChangeRaiseForm(project=self.project, initial=initial)
+
+    def save(self, form: Any, record: Any) -> Any:
+        return services.change_request_raise(
+            actor=self.request.user, project=self.project, fields=form.values()
         )
-        if saved is not None:
-            return saved
-        change.refresh_from_db()
-    else:
-        form = ChangeUpdateForm(instance=change)
-    return _form_page(request, change, form, conflict, f"Edit {change}", "Save")
+
+    def success_message(self, change: Any) -> str:
+        return RAISED.format(change=change.reference)
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, record, outcome),
+            "project": self.project,
+            "change": None,
+            "problems": getattr(self, "problems", []),
+            "heading": f"Raise a change request: {self.project}",
+            "submit_label": "Raise the change request",
+        }
 
 
-@page
-def change_assess(request: HttpRequest, pk: int) -> HttpResponse:
+class ChangeStepView(ChangePage, ObjectEditView):
+    """A step of a change request's workflow taken with a form (edit, assess, decide,
+    implement): offered only where the workflow's table allows it, taken by its service."""
+
+    template_name = "change/change_form.html"
+    step = ""  # the workflow's action
+    heading = ""  # "Assess {change}"
+    submit_label = ""
+
+    def refusal(self, change: Any) -> HttpResponse | None:
+        return refused_page(self.request, CHANGE_REQUEST, change, self.step)
+
+    def form_context(self, form: Any, change: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, change, outcome),
+            "heading": self.heading.format(change=change),
+            "submit_label": self.submit_label,
+        }
+
+
+class ChangeUpdateView(ChangeStepView):
+    """Correct a change request before it is decided."""
+
+    step, heading, submit_label = "edit", "Edit {change}", "Save"
+
+    def get_form(self, change: Any, data: Any = None) -> Any:
+        return ChangeUpdateForm(data, instance=change)
+
+    def save(self, form: Any, change: Any) -> Any:
+        return services.change_request_update(
+            actor=self.request.user,
+            change=change,
+            fields=form.values(),
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, change: Any) -> str:
+        return SAVED.format(change=change.reference)
+
+
+class ChangeAssessView(ChangeStepView):
     """The impact assessment; the page shows the delegated limits and the project's tolerances,
     so the assessor sees who will have to decide."""
-    change = _change(request, pk)
-    refused = refused_page(request, CHANGE_REQUEST, change, "assess")
-    if refused is not None:
-        return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ChangeAssessForm(request.POST, instance=change)
-        if form.is_valid():
-            try:
-                assessed = services.change_request_assess(
-                    actor=request.user,
-                    change=change,
-                    fields=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                authority = Authority(assessed.authority)
-                messages.success(
-                    request,
-                    ASSESSED.format(
-                        change=assessed.reference,
-                        authority=services.WHO[authority],
-                        why=services.REASON_OF[authority],
-                    ),
-                )
-                return redirect(assessed.get_absolute_url())
-        change.refresh_from_db()
-    else:
-        form = ChangeAssessForm(instance=change)
-    allowances = selectors.tolerance_allowances(change.project)
-    return _form_page(
-        request,
-        change,
-        form,
-        conflict,
-        f"Assess {change}",
-        "Record the assessment",
-        limits=limits_summary(selectors.change_settings(), allowances),
-        assessing=True,
-    )
+
+    step, heading, submit_label = "assess", "Assess {change}", "Record the assessment"
+
+    def get_form(self, change: Any, data: Any = None) -> Any:
+        return ChangeAssessForm(data, instance=change)
+
+    def save(self, form: Any, change: Any) -> Any:
+        return services.change_request_assess(
+            actor=self.request.user,
+            change=change,
+            fields=form.values(),
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, assessed: Any) -> str:
+        authority = Authority(assessed.authority)
+        return ASSESSED.format(
+            change=assessed.reference, authority=services.WHO[authority], why=services.REASON_OF[authority]
+        )
+
+    def form_context(self, form: Any, change: Any, outcome: Any) -> dict[str, Any]:
+        allowances = selectors.tolerance_allowances(change.project)
+        return {
+            **super().form_context(form, change, outcome),
+            "limits": limits_summary(selectors.change_settings(), allowances),
+            "assessing": True,
+        }
 
 
-@page
-def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve, reject or defer: shown only to those holding the authority the change needs."""
-    change = _change(request, pk)
-    conflict = ""
-    if request.method == "POST":
-        form = ChangeDecideForm(request.POST, record=change)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                decided = services.change_request_decide(
-                    actor=request.user,
-                    change=change,
-                    decision=data["decision"],
-                    notes=data["decision_notes"],
-                    expected_version=data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                done = DECIDED[Decision(data["decision"])].format(change=decided.reference)
-                if decided.new_baseline and data["decision"] == Decision.APPROVE:
-                    done += NEW_BASELINE.format(
-                        number=decided.new_baseline.number, project=decided.project.code
-                    )
-                messages.success(request, done)
-                return redirect(decided.get_absolute_url())
-        change.refresh_from_db()
-    else:
+class ChangeDecideView(ChangeStepView):
+    """Approve, reject or defer: shown only to those holding the authority the change needs
+    (judged with the changes approved since its assessment)."""
+
+    heading, submit_label = "Decide {change}", "Record the decision"
+
+    def refusal(self, change: Any) -> HttpResponse | None:
+        if self.request.method == "POST":
+            return None  # the service judges the decision taken
         judged(change, selectors.change_settings())
-        allowed = CHANGE_REQUEST.allowed_actions(change, request.user)
-        decisions = [choice for choice in Decision.choices if choice[0] in allowed]
-        if not decisions:  # whoever may approve may also reject: its refusal says why not
-            return refused_page(request, CHANGE_REQUEST, change, Decision.REJECT) or redirect(
+        allowed = CHANGE_REQUEST.allowed_actions(change, self.request.user)
+        self.decisions = [choice for choice in Decision.choices if choice[0] in allowed]
+        if not self.decisions:  # whoever may approve may also reject: its refusal says why not
+            return refused_page(self.request, CHANGE_REQUEST, change, Decision.REJECT) or redirect(
                 change.get_absolute_url()
             )
-        form = ChangeDecideForm(record=change)
-        form.fields["decision"].choices = decisions  # type: ignore[attr-defined]
-    return _form_page(
-        request,
-        change,
-        form,
-        conflict,
-        f"Decide {change}",
-        "Record the decision",
-        deciding=True,
-        why=services.REASON_OF[Authority(change.authority)] if change.authority else "",
-    )
+        return None
+
+    def get_form(self, change: Any, data: Any = None) -> Any:
+        form = ChangeDecideForm(data, record=change)
+        if data is None:
+            form.fields["decision"].choices = self.decisions  # type: ignore[attr-defined]
+        return form
+
+    def save(self, form: Any, change: Any) -> Any:
+        data = form.cleaned_data
+        self.decision = Decision(data["decision"])
+        return services.change_request_decide(
+            actor=self.request.user,
+            change=change,
+            decision=data["decision"],
+            notes=data["decision_notes"],
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, decided: Any) -> str:
+        done = DECIDED[self.decision].format(change=decided.reference)
+        if decided.new_baseline and self.decision == Decision.APPROVE:
+            done += NEW_BASELINE.format(number=decided.new_baseline.number, project=decided.project.code)
+        return done
+
+    def form_context(self, form: Any, change: Any, outcome: Any) -> dict[str, Any]:
+        authority = Authority(change.authority) if change.authority else None
+        return {
+            **super().form_context(form, change, outcome),
+            "deciding": True,
+            "why": services.REASON_OF[authority] if authority else "",
+        }
 
 
-@page
-def change_implement(request: HttpRequest, pk: int) -> HttpResponse:
-    change = _change(request, pk)
-    refused = refused_page(request, CHANGE_REQUEST, change, "implement")
-    if refused is not None:
-        return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ChangeImplementForm(request.POST, record=change)
-        if form.is_valid():
-            try:
-                services.change_request_implement(
-                    actor=request.user,
-                    change=change,
-                    notes=form.cleaned_data["implementation_notes"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                messages.success(request, IMPLEMENTED.format(change=change.reference))
-                return redirect(change.get_absolute_url())
-        change.refresh_from_db()
-    else:
-        form = ChangeImplementForm(record=change)
-    return _form_page(request, change, form, conflict, f"Implement {change}", "Record as implemented")
+class ChangeImplementView(ChangeStepView):
+    step, heading, submit_label = "implement", "Implement {change}", "Record as implemented"
+
+    def get_form(self, change: Any, data: Any = None) -> Any:
+        return ChangeImplementForm(data, record=change)
+
+    def save(self, form: Any, change: Any) -> Any:
+        return services.change_request_implement(
+            actor=self.request.user,
+            change=change,
+            notes=form.cleaned_data["implementation_notes"],
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, change: Any) -> str:
+        return IMPLEMENTED.format(change=change.reference)
+
+
+change_create = ChangeRaiseView.as_view()
+change_update = ChangeUpdateView.as_view()
+change_assess = ChangeAssessView.as_view()
+change_decide = ChangeDecideView.as_view()
+change_implement = ChangeImplementView.as_view()
 
 
 settings_page = SettingsView.as_view(

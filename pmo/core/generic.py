@@ -276,14 +276,24 @@ class ObjectEditView(ObjectView):
         context = self.form_context(form, record, outcome)
         return self.render_page(form_status(self.request, form, outcome), **context)
 
+    def refusal(self, record: Any) -> HttpResponse | None:
+        """Refuse (403) unless the user may use the form; or the page to show instead of it (a
+        workflow's refusal for the record's state: ``pmo.core.workflow.refused_page``)."""
+        self.ensure_allowed(record)
+        return None
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_object()
-        self.ensure_allowed(record)
+        refused = self.refusal(record)
+        if refused is not None:
+            return refused
         return self.form_page(self.get_form(record), record)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_object()
-        self.ensure_allowed(record)
+        refused = self.refusal(record)
+        if refused is not None:
+            return refused
         form = self.get_form(record, request.POST)
         outcome = None
         if form.is_valid():
