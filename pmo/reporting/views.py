@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.forms import add_service_errors
-from pmo.core.generic import SettingsView
+from pmo.core.generic import SettingsView, call_service, expected_version, posted_version
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
@@ -157,16 +157,11 @@ def save_changes(
     ``expected_version``). Saved: the redirect to ``url`` with ``message``. Not saved: no
     response, the service's objections on the form, and a version conflict's message ("" if
     none)."""
-    if form.is_valid():
-        try:
-            update(fields=form.values(), expected_version=form.cleaned_data["version"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            return None, error.message
-        else:
-            return finish(request, message, url), ""
-    return None, ""
+    if not form.is_valid():
+        return None, ""
+    fields, version = form.values(), expected_version(form)
+    outcome = call_service(lambda: update(fields=fields, expected_version=version), form)
+    return (finish(request, message, url) if outcome.done else None), outcome.conflict
 
 
 
@@ -249,7 +244,7 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
         try:
             services.tolerance_default_delete(
-                actor=request.user, default=editing, expected_version=_version(request)
+                actor=request.user, default=editing, expected_version=posted_version(request)
             )
         except ConflictError as error:
             conflict = error.message
@@ -360,7 +355,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         close = request.POST.get("action") == "close"
         service = services.reporting_period_close if close else services.reporting_period_reopen
         try:
-            service(actor=request.user, period=period, expected_version=_version(request))
+            service(actor=request.user, period=period, expected_version=posted_version(request))
         except ValidationError as error:
             problem, status = " ".join(error.messages), 400
         except ConflictError as error:
@@ -383,13 +378,6 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 # Highlight reports -------------------------------------------------------------------------------
