@@ -470,17 +470,6 @@ class ItemFormView(ItemPage, ObjectEditView):
         }
 
 
-def _chosen_register(request: HttpRequest) -> Project | Programme | Portfolio:
-    source = request.GET
-    if source.get("project"):
-        return project_or_404(request, source["project"])
-    if source.get("programme"):
-        return _programme(request, source["programme"])
-    if source.get("portfolio"):
-        return _portfolio(request, source["portfolio"])
-    raise Http404(NO_REGISTER)
-
-
 def _shown_fields(item: RaidItem) -> list[tuple[str, Any, str]]:
     """Each of the register's own fields as (label, value shown, field name)."""
     shown = []
