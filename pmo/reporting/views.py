@@ -17,12 +17,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.forms import add_service_errors
-from pmo.core.generic import SettingsView, call_service, expected_version, posted_version
+from pmo.core.generic import (
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectView,
+    SettingsView,
+    call_service,
+    expected_version,
+    posted_version,
+)
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.services import ConflictError
@@ -115,12 +122,6 @@ COMPLIANCE_LABELS = {
 # Plumbing ----------------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
 def _report(request: HttpRequest, pk: int) -> HighlightReport:
     try:
         return selectors.report_get(user=request.user, pk=pk)
@@ -144,8 +145,6 @@ def _problems(error: ValidationError, model: Any = None) -> list[str]:
     return found
 
 
-
-
 def save_changes(
     request: HttpRequest,
     form: VersionedForm | VersionedModelForm,
@@ -162,8 +161,6 @@ def save_changes(
     fields, version = form.values(), expected_version(form)
     outcome = call_service(lambda: update(fields=fields, expected_version=version), form)
     return (finish(request, message, url) if outcome.done else None), outcome.conflict
-
-
 
 
 def _history_page(request: HttpRequest, record: Any, back_url: str, title: str) -> HttpResponse:
@@ -422,97 +419,124 @@ def _statuses(report: HighlightReport) -> list[tuple[str, str, str]]:
     ]
 
 
-def _report_page(
-    request: HttpRequest,
-    report: HighlightReport,
-    *,
-    return_form: ReturnForm | None = None,
-    problems: list[str] | None = None,
-    conflict: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    user = request.user
-    latest = selectors.report_for(project=report.project, period=report.period)
-    is_latest = latest is not None and latest.pk == report.pk
-    report.latest_revision = latest.revision if latest is not None else None  # read by the table
-    # A submitted report is a snapshot: the baseline and tolerance checks it was judged by.
-    baseline = selectors.baseline_in_force(report)
-    baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
-    milestones = [(m, baseline_dates.get(m.name)) for m in report.milestones.all()]
-    context = {
-        "report": report,
-        "project": report.project,
-        "statuses": _statuses(report),
-        "milestones": milestones,
-        "baseline": baseline,
-        "checks": selectors.report_tolerance_checks(report),
-        "cited": selectors.cited_items(project_id=report.project_id, text=report.raid_references),
-        "raised": list(report.exceptions_raised.select_related("project")),
-        "is_latest": is_latest,
-        "latest": latest,
-        "allowed": HIGHLIGHT_REPORT.allowed_actions(report, user),
-        "return_form": return_form or ReturnForm(record=report),
-        "version": report.version,
-        "problems": problems or [],
-        "conflict": conflict,
-        "tab": "report",
-    }
-    return render(request, "reporting/report_detail.html", context, status=status)
+class ReportPage:
+    """What a highlight report's pages share: it is found among those the user may see, and the
+    page's header shows it and its project."""
+
+    model = HighlightReport
+    key = "pk"
+
+    def get_object(self) -> Any:
+        return _report(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
+
+    def object_context(self, report: Any) -> dict[str, Any]:
+        return {**super().object_context(report), "report": report, "project": report.project}  # type: ignore[misc]
 
 
-@page
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _report_page(request, _report(request, pk))
+class ReportView(ReportPage, ObjectView):
+    """A report: its statuses, milestones against the baseline it is judged by, the tolerance
+    checks, the RAID items it cites, and the steps the workflow's table allows the reader."""
+
+    template_name = "reporting/report_detail.html"
+
+    def object_context(self, report: Any) -> dict[str, Any]:
+        user = self.request.user
+        latest = selectors.report_for(project=report.project, period=report.period)
+        is_latest = latest is not None and latest.pk == report.pk
+        report.latest_revision = latest.revision if latest is not None else None  # read by the table
+        # A submitted report is a snapshot: the baseline and tolerance checks it was judged by.
+        baseline = selectors.baseline_in_force(report)
+        baseline_dates = {m.name: m.due for m in baseline.milestones.all()} if baseline else {}
+        milestones = [(m, baseline_dates.get(m.name)) for m in report.milestones.all()]
+        return {
+            **super().object_context(report),
+            "statuses": _statuses(report),
+            "milestones": milestones,
+            "baseline": baseline,
+            "checks": selectors.report_tolerance_checks(report),
+            "cited": selectors.cited_items(project_id=report.project_id, text=report.raid_references),
+            "raised": list(report.exceptions_raised.select_related("project")),
+            "is_latest": is_latest,
+            "latest": latest,
+            "allowed": HIGHLIGHT_REPORT.allowed_actions(report, user),
+            "return_form": ReturnForm(record=report),
+            "version": report.version,
+            "problems": [],
+            "conflict": "",
+            "tab": "report",
+        }
 
 
-@page
-@require_POST
-def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Submit, return (with comments), accept, publish or revise a report."""
-    report = _report(request, pk)
-    if action not in REPORT_ACTIONS:
-        raise Http404(UNKNOWN_ACTION.format(action=action))
-    form: ReturnForm | ReviewForm = (
-        ReturnForm(request.POST, record=report)
-        if action == "return"
-        else ReviewForm(request.POST, record=report)
-    )
-    if not form.is_valid():
-        return _report_page(
-            request, report, problems=[e for errs in form.errors.values() for e in errs], status=400
-        )
-    actor, version = request.user, form.cleaned_data["version"]
-    try:
+def _labelled(write: Callable[[], Any]) -> Callable[[], Any]:
+    """``write``, its refusal worded with the report's field names ("Summary: …")."""
+
+    def labelled() -> Any:
+        try:
+            return write()
+        except ValidationError as error:
+            raise ValidationError(_problems(error, HighlightReport)) from error
+
+    return labelled
+
+
+class ReportActionView(ReportView):
+    """Submit, return (with comments), accept, publish or revise a report: a button (POST only)
+    on its page. Refused: the page says why (400); stale: who changed it meanwhile (409)."""
+
+    http_method_names = ["post"]
+
+    def take(self, action: str, report: HighlightReport, form: ReturnForm | ReviewForm) -> HighlightReport:
+        actor, version = self.request.user, expected_version(form)
         if action == "submit":
-            done = services.highlight_report_submit(actor=actor, report=report, expected_version=version)
-        elif action == "return":
-            done = services.highlight_report_return(
+            return services.highlight_report_submit(actor=actor, report=report, expected_version=version)
+        if action == "return":
+            return services.highlight_report_return(
                 actor=actor,
                 report=report,
                 comments=form.cleaned_data["review_comments"],
                 expected_version=version,
             )
-        elif action == "accept":
-            done = services.highlight_report_accept(
+        if action == "accept":
+            return services.highlight_report_accept(
                 actor=actor,
                 report=report,
                 expected_version=version,
                 comments=form.cleaned_data.get("comments", ""),
             )
-        elif action == "publish":
-            done = services.highlight_report_publish(actor=actor, report=report, expected_version=version)
-        else:
-            done = services.highlight_report_revise(actor=actor, report=report)
-            message = REPORT_ACTION_DONE[action].format(revision=done.revision)
-            return finish(request, message, reverse("reporting:report_update", args=[done.pk]))
-    except ValidationError as error:
-        if action == "return" and isinstance(form, ReturnForm):
-            add_service_errors(form, error)
-            return _report_page(request, report, return_form=form, status=400)
-        return _report_page(request, report, problems=_problems(error, HighlightReport), status=400)
-    except ConflictError as error:
-        return _report_page(request, report, conflict=error.message, status=409)
-    return finish(request, REPORT_ACTION_DONE[action].format(report=done), done.get_absolute_url())
+        if action == "publish":
+            return services.highlight_report_publish(actor=actor, report=report, expected_version=version)
+        return services.highlight_report_revise(actor=actor, report=report)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        report = self.get_object()
+        action = self.kwargs["action"]
+        if action not in REPORT_ACTIONS:
+            raise Http404(UNKNOWN_ACTION.format(action=action))
+        returning = action == "return"
+        form: ReturnForm | ReviewForm = (
+            ReturnForm(request.POST, record=report) if returning else ReviewForm(request.POST, record=report)
+        )
+        context = self.object_context(report)
+        if not form.is_valid():
+            problems = [e for errs in form.errors.values() for e in errs]
+            return self.render_page(400, **{**context, "problems": problems})
+        write = partial(self.take, action, report, form)
+        outcome = call_service(write if returning else _labelled(write), form)
+        if outcome.done:
+            done = outcome.result
+            if action == "revise":
+                message = REPORT_ACTION_DONE[action].format(revision=done.revision)
+                return finish(request, message, reverse("reporting:report_update", args=[done.pk]))
+            return finish(request, REPORT_ACTION_DONE[action].format(report=done), done.get_absolute_url())
+        if outcome.conflict:
+            return self.render_page(409, **{**context, "conflict": outcome.conflict})
+        if returning:
+            return self.render_page(400, **{**context, "return_form": form})
+        return self.render_page(400, **{**context, "problems": list(form.non_field_errors())})
+
+
+report_detail = ReportView.as_view()
+report_action = ReportActionView.as_view()
 
 
 def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
@@ -521,64 +545,76 @@ def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
     ]
 
 
-@page
-def report_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a draft; "Submit" saves it and hands it in."""
-    report = _report(request, pk)
-    refused = refused_page(request, HIGHLIGHT_REPORT, report, "edit")
-    if refused is not None:
-        return refused
-    scale = selectors.reporting_settings().status_scale
-    register = register_high_risks(report.project)
-    citable = selectors.citable_items(report.project)
-    conflict = ""
-    milestone_errors: list[str] = []
-    if request.method == "POST":
-        form = ReportForm(
-            request.POST, instance=report, scale=scale, register_high_risks=register, citable=citable
+class ReportForMilestones(ReportForm):
+    """The report's form with its milestone rows: valid when both are."""
+
+    def __init__(self, data: Any = None, *, rows: MilestoneRows, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.rows = rows
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and self.rows.is_valid()
+
+
+class ReportUpdateView(ReportPage, ObjectEditView):
+    """Edit a draft; "Submit" saves it and hands it in (both or neither)."""
+
+    template_name = "reporting/report_form.html"
+
+    def refusal(self, report: Any) -> HttpResponse | None:
+        return refused_page(self.request, HIGHLIGHT_REPORT, report, "edit")
+
+    def get_form(self, report: Any, data: Any = None) -> ReportForMilestones:
+        rows = (
+            MilestoneRows(data, prefix="milestones")
+            if data is not None
+            else MilestoneRows(initial=_milestone_initial(report), prefix="milestones")
         )
-        rows = MilestoneRows(request.POST, prefix="milestones")
-        submit = request.POST.get("action") == "submit"
-        if form.is_valid() and rows.is_valid():
-            try:
-                with transaction.atomic():
-                    saved = services.highlight_report_update(
-                        actor=request.user,
-                        report=report,
-                        fields=form.values(),
-                        expected_version=form.cleaned_data["version"],
-                        milestones=milestone_forecasts(rows),
-                    )
-                    if submit:
-                        saved = services.highlight_report_submit(
-                            actor=request.user, report=saved, expected_version=saved.version
-                        )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                milestone_errors = list(getattr(error, "error_dict", {}).get("milestones", []))
-                milestone_errors = [m for e in milestone_errors for m in e.messages]
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                if submit:
-                    return finish(request, REPORT_SUBMITTED.format(report=saved), saved.get_absolute_url())
-                return finish(request, DRAFT_SAVED, reverse("reporting:report_update", args=[saved.pk]))
-        report.refresh_from_db()
-    else:
-        form = ReportForm(instance=report, scale=scale, register_high_risks=register, citable=citable)
-        rows = MilestoneRows(initial=_milestone_initial(report), prefix="milestones")
-    return render(
-        request,
-        "reporting/report_form.html",
-        {
-            "report": report,
-            "project": report.project,
-            "form": form,
-            "rows": rows,
-            "conflict": conflict,
-            "milestone_errors": milestone_errors,
-        },
-    )
+        return ReportForMilestones(
+            data,
+            rows=rows,
+            instance=report,
+            scale=selectors.reporting_settings().status_scale,
+            register_high_risks=register_high_risks(report.project),
+            citable=selectors.citable_items(report.project),
+        )
+
+    def submitting(self) -> bool:
+        return self.request.POST.get("action") == "submit"
+
+    def save(self, form: Any, report: Any) -> Any:
+        with transaction.atomic():
+            saved = services.highlight_report_update(
+                actor=self.request.user,
+                report=report,
+                fields=form.values(),
+                expected_version=expected_version(form),
+                milestones=milestone_forecasts(form.rows),
+            )
+            if self.submitting():
+                saved = services.highlight_report_submit(
+                    actor=self.request.user, report=saved, expected_version=saved.version
+                )
+        return saved
+
+    def success_message(self, saved: Any) -> str:
+        return REPORT_SUBMITTED.format(report=saved) if self.submitting() else DRAFT_SAVED
+
+    def success_url(self, saved: Any) -> str:
+        if self.submitting():
+            return str(saved.get_absolute_url())
+        return reverse("reporting:report_update", args=[saved.pk])
+
+    def form_context(self, form: Any, report: Any, outcome: Any) -> dict[str, Any]:
+        return {**super().form_context(form, report, outcome), "rows": form.rows}
+
+    def form_page(self, form: Any, report: Any, outcome: Any = None) -> HttpResponse:
+        # A refused report answers 200 (as it always has); a conflict 409.
+        context = self.form_context(form, report, outcome)
+        return self.render_page(409 if outcome is not None and outcome.conflict else 200, **context)
+
+
+report_update = ReportUpdateView.as_view()
 
 
 @page
@@ -627,10 +663,24 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@page
-def report_history(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    return _history_page(request, report, report.get_absolute_url(), f"History of {report}")
+class RecordHistoryView(ObjectHistoryView):
+    """A reporting record's history, with the way back to its page."""
+
+    template_name = "reporting/record_history.html"
+
+    def object_context(self, record: Any) -> dict[str, Any]:
+        return {
+            **super().object_context(record),
+            "back_url": record.get_absolute_url(),
+            "title": f"History of {record}",
+        }
+
+
+class ReportHistoryView(ReportPage, RecordHistoryView):
+    pass
+
+
+report_history = ReportHistoryView.as_view()
 
 
 # The project's reporting page ---------------------------------------------------------------------
