@@ -27,8 +27,9 @@ from django.db.models import Q
 from pmo.change import services
 from pmo.change.choices import ChangeType, Decision
 from pmo.change.models import ChangeRequest
+from pmo.core.demo import demo_moment, demo_run, demo_step
 from pmo.core.models import Notification, User
-from pmo.portfolio.demo import DemoContext, demo_moment, demo_run, demo_step
+from pmo.portfolio.demo import DemoContext
 from pmo.raid.choices import IssueType, Priority, Severity
 from pmo.raid.models import Issue
 from pmo.raid.services import raid_item_create

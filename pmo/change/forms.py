@@ -11,11 +11,10 @@ from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.services import ASSESS_FIELDS, SETTINGS_FIELDS
 from pmo.core.text_limits import model_text_form_field
-from pmo.portfolio.forms import SHORT_TEXT
+from pmo.portfolio.forms import LONG_TEXT, SHORT_TEXT, VersionedForm, VersionedModelForm
 from pmo.portfolio.models import Portfolio, Project
 from pmo.raid.choices import IssueType
 from pmo.raid.models import Issue
-from pmo.reporting.forms import LONG_TEXT, VersionedForm, VersionedModelForm
 
 # The order the raise and assess forms show their fields in.
 RAISE_ORDER = ("title", "change_type", "description", "reason", "issue")

@@ -12,7 +12,7 @@ from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.permissions import is_pmo, is_pmo_head
 from pmo.core.restrict import EVERYTHING, restriction, restricts, through
 from pmo.portfolio.models import Project
-from pmo.reporting.rules import manages_project, sponsors_project
+from pmo.portfolio.rules import manages_project, sponsors_project
 
 
 @restricts(ChangeRequest)

@@ -11,10 +11,9 @@ from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.permissions import is_pmo_head
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
-from pmo.reporting import selectors as reporting_selectors
-from pmo.reporting.adapters import to_engine
-from pmo.reporting.choices import BaselineSource, ToleranceDimension
+from pmo.reporting.choices import BaselineSource
 from pmo.reporting.models import Baseline
+from pmo.reporting.selectors import tolerance_allowances
 
 CHANGE_RELATIONS = (
     "project",
@@ -41,26 +40,6 @@ def change_request_list(*, user: Any, project: Project | None = None) -> QuerySe
 def change_request_get(*, user: Any, pk: int) -> ChangeRequest:
     """One change request; raises ChangeRequest.DoesNotExist when missing or hidden."""
     return change_request_list(user=user).get(pk=pk)
-
-
-def tolerance_allowances(project: Project, baseline: Baseline | None = None) -> dict[str, Decimal | None]:
-    """The project's time (days) and cost (£) tolerance against ``baseline`` (by default its
-    current one); None where it has no baseline or no tolerance for that dimension."""
-    if baseline is None:
-        baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
-    result: dict[str, Decimal | None] = {"time": None, "cost": None}
-    if baseline is None:
-        return result
-    tolerances = reporting_selectors.effective_tolerances([project])[project.pk]
-    for dimension, base in (
-        (ToleranceDimension.TIME, Decimal(0)),
-        (ToleranceDimension.COST, Decimal(baseline.budget_at_completion)),
-    ):
-        row = tolerances.get(dimension.value)
-        tolerance = to_engine(row, baseline=baseline) if row is not None else None
-        if tolerance is not None:
-            result[dimension.value] = tolerance.allowance(base)
-    return result
 
 
 # Changes that count towards the delegated limits once approved.

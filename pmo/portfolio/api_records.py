@@ -5,7 +5,7 @@ and the viewset of a one-row settings table.
 
 It lives here, beside ``RegisterViewSet`` and the project code field it builds on, one layer
 below the domain apps (``pmo.reporting``, ``pmo.raid``, ``pmo.change``), so that none of them
-imports another's API (ADR 0028)."""
+imports another's API (ADR 0029)."""
 
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, cast

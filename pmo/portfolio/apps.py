@@ -5,3 +5,11 @@ class PortfolioConfig(AppConfig):
     name = "pmo.portfolio"
     label = "portfolio"
     verbose_name = "Portfolio register"
+
+    def ready(self) -> None:
+        """``pmo import`` and ``pmo export`` learn the project register."""
+        from pmo.core.imports import EXPORT_KINDS, IMPORT_KINDS
+        from pmo.portfolio.imports import project_export_table, project_import
+
+        IMPORT_KINDS["projects"] = project_import
+        EXPORT_KINDS["projects"] = project_export_table

@@ -5,35 +5,25 @@ written through the services (``actor=None`` is the system), so each has its his
 step changes a few projects as the demo users would, so History tabs and "as of" views have
 something to show. Dates are relative to today, so the portfolio always looks current.
 
-Other pmo apps extend the demo with steps in their own ``demo`` module, which ``demo_steps()``
-imports (as the admin finds ``admin`` modules)::
-
-    from pmo.portfolio.demo import DemoContext, demo_step
-
-    @demo_step(order=200)
-    def reporting_periods(ctx: DemoContext) -> None:
-        ...
-
-A step sees everything earlier steps made through ``ctx`` (people, projects… by name) and draws
-any randomness from ``ctx.rng`` only, so the demo stays deterministic.
+Other pmo apps extend the demo with steps in their own ``demo`` module, registered with
+``pmo.core.demo.demo_step`` (the framework: steps, and replaying past events through the clock).
+A step sees everything earlier steps made through its ``DemoContext`` (people, projects… by
+name) and draws any randomness from ``ctx.rng`` only, so the demo stays deterministic.
 """
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
 from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
+from pmo.core.demo import demo_step, demo_steps
 from pmo.core.models import User
 from pmo.portfolio.choices import (
     Methodology,
@@ -121,28 +111,6 @@ class DemoContext:
         return self.people[login.person]
 
 
-DemoStep = Callable[[DemoContext], None]
-_STEPS: dict[str, tuple[int, DemoStep]] = {}
-
-
-def demo_step(*, order: int) -> Callable[[DemoStep], DemoStep]:
-    """Register a step of the demo; steps run by ascending ``order``."""
-
-    def register(step: DemoStep) -> DemoStep:
-        _STEPS[f"{step.__module__}.{step.__qualname__}"] = (order, step)
-        return step
-
-    return register
-
-
-def demo_steps() -> list[DemoStep]:
-    """The registered steps, in the order they run (every pmo app's ``demo`` module included)."""
-    for app_config in apps.get_app_configs():
-        if app_config.name.startswith("pmo.") and module_has_submodule(app_config.module, "demo"):
-            import_module(f"{app_config.name}.demo")
-    return [step for _, step in sorted(_STEPS.values(), key=lambda item: item[0])]
-
-
 @transaction.atomic
 def demo_build(*, today: dt.date | None = None) -> DemoContext:
     """Build the demo portfolio in an empty register; all or nothing.
@@ -168,22 +136,6 @@ def demo_build(*, today: dt.date | None = None) -> DemoContext:
         for step in demo_steps():
             step(ctx)
     return ctx
-
-
-# --- replaying past events through the clock -------------------------------------------------
-
-
-def demo_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    """``day`` at ``hour:minute`` in the site's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def demo_run(moment: dt.datetime, call: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service as at ``moment`` (``pmo.core.clock.as_at``): everything it stamps —
-    submission and decision times, history dates, created and updated times, notifications —
-    carries that moment, and the events of one call keep their order."""
-    with clock.as_at(moment):
-        return call(**kwargs)
 
 
 def demo_logins_present() -> list[tuple[DemoLogin, User, bool]]:

@@ -216,3 +216,41 @@ class RegisterFilter(ProjectFilter):
         self.filters["confidential"].extra["widget"] = forms.Select(
             choices=[("", "Any"), ("true", "Confidential only"), ("false", "Not confidential")]
         )
+
+
+# Forms the domain apps share (reporting, RAID, change control) ------------------------------
+
+LONG_TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class VersionedForm(forms.Form):
+    """A form about an existing record: it posts back the version it showed."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
+    )
+
+    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record
+        if record is not None:
+            self.fields["version"].initial = record.version
+
+    def values(self) -> dict[str, Any]:
+        """What the form changes: everything it read but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class VersionedModelForm(forms.ModelForm):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+        }

@@ -675,16 +675,6 @@ def write_project_template(stream: Any) -> None:
     workbook.save(stream)
 
 
-def user_by_username(username: str) -> User:
-    """The active user a command acts as; LookupError names the problem."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise LookupError(f"No user has the username {username!r}.")
-    if not user.is_active:
-        raise LookupError(f"The user {username!r} is inactive.")
-    return user
-
-
 def project_export_table(*, user: User | None) -> tuple[list[str], Iterator[list[Any]]]:
     """The register in the import layout: what ``user`` may see, or everything when ``user`` is
     None (the system operator)."""
@@ -693,15 +683,3 @@ def project_export_table(*, user: User | None) -> tuple[list[str], Iterator[list
     else:
         projects = project_list(user=user)
     return HEADERS, project_export_rows(projects.order_by("code"))
-
-
-IMPORT_KINDS: dict[str, Callable[..., ImportResult]] = {"projects": project_import}
-"""What ``pmo import KIND FILE`` can import. Another app adds its kind from its
-``AppConfig.ready()`` (``IMPORT_KINDS["risks"] = risk_import``), with the same keyword arguments:
-actor, file, filename, dry_run, progress."""
-
-EXPORT_KINDS: dict[str, Callable[..., tuple[list[str], Iterable[Sequence[Any]]]]] = {
-    "projects": project_export_table
-}
-"""What ``pmo export KIND FILE`` can export: a function of ``user`` (None: everything) giving
-the headers and the rows, in the layout the matching import reads."""

@@ -65,6 +65,23 @@ def is_project_sponsor(user: Any, project: Any) -> bool:
     return _is_person_of(user, project, "sponsor")
 
 
+def _project(obj: Any) -> Any:
+    return getattr(obj, "project", obj)
+
+
+@rules.predicate
+def manages_project(user: Any, obj: Any) -> bool:
+    """``user`` manages the project that ``obj`` is (or belongs to, through its ``project``): the
+    domain apps' rules for a project's records (reports, RAID items, change requests…)."""
+    return obj is not None and is_project_manager(user, _project(obj))
+
+
+@rules.predicate
+def sponsors_project(user: Any, obj: Any) -> bool:
+    """``user`` sponsors the project that ``obj`` is (or belongs to)."""
+    return obj is not None and is_project_sponsor(user, _project(obj))
+
+
 @rules.predicate
 def leads_programme(user: Any, programme: Any) -> bool:
     mine = person_id_of(user)

@@ -8,7 +8,7 @@ class RaidConfig(AppConfig):
 
     def ready(self) -> None:
         """``pmo import`` and ``pmo export`` learn the six registers (risks, assumptions…)."""
-        from pmo.portfolio.imports import EXPORT_KINDS, IMPORT_KINDS
+        from pmo.core.imports import EXPORT_KINDS, IMPORT_KINDS
         from pmo.raid.exports import exporter
         from pmo.raid.imports import importer
         from pmo.raid.models import REGISTERS

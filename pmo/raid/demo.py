@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pmo.core.demo import demo_moment, demo_run, demo_step
 from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
-from pmo.portfolio.demo import DemoContext, demo_moment, demo_run, demo_step
+from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid import services
 from pmo.raid.choices import (

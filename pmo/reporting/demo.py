@@ -16,7 +16,7 @@ notifications come out as they would in real use:
   reports accepted, submitted, returned, in draft and missing.
 
 The demo replays the year: each event runs with the product's clock (``pmo.core.clock``) held
-at the moment it happened (``pmo.portfolio.demo.demo_run``), so everything the services stamp
+at the moment it happened (``pmo.core.demo.demo_run``), so everything the services stamp
 (submission and review times, history dates, when an exception was raised and when its report
 is due, notifications) carries that date. Holding the clock affects only the thread building
 the demo; Django's own clock is never touched. Every
@@ -31,10 +31,11 @@ from decimal import Decimal
 from typing import Any
 
 from pmo.core import clock
+from pmo.core.demo import demo_moment, demo_run, demo_step
 from pmo.core.models import Notification, User
 from pmo.engine.periods import previous_periods
 from pmo.portfolio.choices import Methodology, ProjectStatus
-from pmo.portfolio.demo import DemoContext, demo_moment, demo_run, demo_step
+from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Project
 from pmo.raid.choices import ActionSource
 from pmo.raid.choices import ActionStatus as RaidActionStatus
@@ -195,7 +196,7 @@ def _cycle(ctx: DemoContext, *, fresh: bool = False) -> _Cycle:
     return cycle
 
 
-# --- the clock (pmo.portfolio.demo's, shared by every app's demo steps) ----------------------
+# --- the clock (pmo.core.demo's, shared by every app's demo steps) ----------------------
 
 _moment = demo_moment
 _run = demo_run

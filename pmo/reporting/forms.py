@@ -8,7 +8,13 @@ from typing import Any, cast
 from django import forms
 
 from pmo.core.text_limits import model_text_form_field
-from pmo.portfolio.forms import DATE, SHORT_TEXT
+from pmo.portfolio.forms import (
+    DATE,
+    LONG_TEXT,
+    SHORT_TEXT,
+    VersionedForm,
+    VersionedModelForm,
+)
 from pmo.portfolio.models import Person, Portfolio
 from pmo.raid.models import Action, RaidItem, Risk
 from pmo.reporting.choices import (
@@ -36,9 +42,6 @@ from pmo.reporting.services import (
     MilestoneForecast,
 )
 
-VERSION_MISSING = (
-    "This form does not say which version of the record you edited: reload the page and try again."
-)
 MILESTONE_NEEDS_DATE = "Give the milestone's date, or clear its name to leave it out."
 MILESTONE_NEEDS_NAME = "Name the milestone, or clear its date to leave it out."
 NO_RATING = "Not rated"
@@ -50,42 +53,6 @@ HIGH_RISKS_DECLARED = (
     "As you declare it: this project keeps no risk register in the system yet. Once it logs a "
     "risk, the register's figure replaces this one."
 )
-LONG_TEXT = forms.Textarea(attrs={"rows": 4})
-
-
-class VersionedForm(forms.Form):
-    """A form about an existing record: it posts back the version it showed."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
-    )
-
-    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.record = record
-        if record is not None:
-            self.fields["version"].initial = record.version
-
-    def values(self) -> dict[str, Any]:
-        """What the form changes: everything it read but the version."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
-
-class VersionedModelForm(forms.ModelForm):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def values(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
-        }
-
-
 def rating_choices(scale: str) -> list[tuple[str, str]]:
     """The ratings the configured scale offers: red/amber/green, or all five points."""
     ratings = RAG_RATINGS if scale == StatusScale.RAG else tuple(Rating)

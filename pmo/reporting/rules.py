@@ -13,7 +13,7 @@ from django.db.models import Q
 from pmo.core.permissions import is_pmo, is_pmo_head
 from pmo.core.restrict import EVERYTHING, restriction, restricts, through
 from pmo.portfolio.models import Project
-from pmo.portfolio.rules import is_project_manager, is_project_sponsor
+from pmo.portfolio.rules import manages_project, sponsors_project
 from pmo.reporting.models import (
     Baseline,
     HighlightReport,
@@ -37,20 +37,6 @@ def project_record_restriction(user: Any, action: str) -> Q:
 def shared_record_restriction(user: Any, action: str) -> Q:
     """Periods, settings and default tolerances: anyone signed in."""
     return EVERYTHING
-
-
-def _project(obj: Any) -> Any:
-    return getattr(obj, "project", obj)
-
-
-@rules.predicate
-def manages_project(user: Any, obj: Any) -> bool:
-    return obj is not None and is_project_manager(user, _project(obj))
-
-
-@rules.predicate
-def sponsors_project(user: Any, obj: Any) -> bool:
-    return obj is not None and is_project_sponsor(user, _project(obj))
 
 
 # Periods and settings.

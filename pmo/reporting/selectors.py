@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -12,7 +13,8 @@ from pmo.portfolio.models import Project
 from pmo.raid.choices import ActionSource, Priority
 from pmo.raid.models import Action, Issue, RaidItem, Risk
 from pmo.raid.selectors import item_list, open_items, parse_reference, top_risks
-from pmo.reporting.choices import HANDED_IN_STATES, ExceptionStatus, PeriodStatus
+from pmo.reporting.adapters import to_engine
+from pmo.reporting.choices import HANDED_IN_STATES, ExceptionStatus, PeriodStatus, ToleranceDimension
 from pmo.reporting.models import (
     Baseline,
     HighlightReport,
@@ -195,6 +197,26 @@ def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tol
         merged.update(by_portfolio.get(project.portfolio_id, {}))
         merged.update(own[project.pk])
         result[project.pk] = merged
+    return result
+
+
+def tolerance_allowances(project: Project, baseline: Baseline | None = None) -> dict[str, Decimal | None]:
+    """The project's time (days) and cost (£) tolerance against ``baseline`` (by default its
+    current one); None where it has no baseline or no tolerance for that dimension."""
+    if baseline is None:
+        baseline = current_baselines([project.pk]).get(project.pk)
+    result: dict[str, Decimal | None] = {"time": None, "cost": None}
+    if baseline is None:
+        return result
+    tolerances = effective_tolerances([project])[project.pk]
+    for dimension, base in (
+        (ToleranceDimension.TIME, Decimal(0)),
+        (ToleranceDimension.COST, Decimal(baseline.budget_at_completion)),
+    ):
+        row = tolerances.get(dimension.value)
+        tolerance = to_engine(row, baseline=baseline) if row is not None else None
+        if tolerance is not None:
+            result[dimension.value] = tolerance.allowance(base)
     return result
 
 

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from pmo.core import demo as demo_framework
 from pmo.core.management.commands.run import (
     BAD_PORT,
     BAD_WORKERS,
@@ -130,8 +131,10 @@ def test_the_banner_lists_one_demo_login_per_role_when_the_demo_is_loaded(
 ) -> None:
     # Given the demo loaded as far as its logins (the banner reads nothing else of it)
     demo.demo_steps()  # every app's steps discovered before the registry is narrowed
-    logins = next(order for order, step in demo._STEPS.values() if step is demo.logins)
-    monkeypatch.setattr(demo, "_STEPS", {k: v for k, v in demo._STEPS.items() if v[0] <= logins})
+    logins = next(order for order, step in demo_framework._STEPS.values() if step is demo.logins)
+    monkeypatch.setattr(
+        demo_framework, "_STEPS", {k: v for k, v in demo_framework._STEPS.items() if v[0] <= logins}
+    )
     call_command("demo", stdout=StringIO())
 
     banner = Command(stdout=StringIO()).banner(gunicorn_options(environ={}))

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from pmo.core import demo as demo_framework
 from pmo.core.models import User
 from pmo.portfolio import demo
 from pmo.portfolio.demo import USERNAMES_TAKEN, DemoContext, demo_build, demo_step
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def test_the_command_reports_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given the demo reduced to its first steps (the whole demo is tested elsewhere)
     demo.demo_steps()  # every app's steps discovered before the registry is narrowed
-    monkeypatch.setattr(demo, "_STEPS", {k: v for k, v in demo._STEPS.items() if v[0] <= 50})
+    monkeypatch.setattr(
+        demo_framework, "_STEPS", {k: v for k, v in demo_framework._STEPS.items() if v[0] <= 50}
+    )
     out = StringIO()
 
     call_command("demo", stdout=out)
@@ -50,7 +53,9 @@ def test_logins_says_so_when_there_are_none() -> None:
 def test_other_apps_add_steps_that_run_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given the demo's first steps, and an app's step registered between programmes and projects
     demo.demo_steps()  # every app's steps discovered before the registry is narrowed
-    monkeypatch.setattr(demo, "_STEPS", {k: v for k, v in demo._STEPS.items() if v[0] <= 50})
+    monkeypatch.setattr(
+        demo_framework, "_STEPS", {k: v for k, v in demo_framework._STEPS.items() if v[0] <= 50}
+    )
     seen: list[tuple[str, int]] = []
 
     @demo_step(order=45)

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from pmo.core.choices import Role
+from pmo.core.management.commands.export import BOTH_WHO, UNKNOWN_FORMAT, WHO_REQUIRED, WRITTEN
 from pmo.portfolio.imports import CHECK_SUMMARY, HEADERS, NOT_A_DATE, SUMMARY, UNKNOWN_PERSON
-from pmo.portfolio.management.commands.export import BOTH_WHO, UNKNOWN_FORMAT, WHO_REQUIRED, WRITTEN
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import (
     PersonFactory,

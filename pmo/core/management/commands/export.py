@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pmo.core.exports import csv_text_value, write_xlsx
-from pmo.portfolio.imports import EXPORT_KINDS, user_by_username
+from pmo.core.imports import EXPORT_KINDS, user_by_username
 
 UNKNOWN_FORMAT = "Give a file name ending in .xlsx or .csv, not {name!r}."
 WHO_REQUIRED = (

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from pmo.portfolio.imports import IMPORT_KINDS, user_by_username
+from pmo.core.imports import IMPORT_KINDS, user_by_username
 
 NO_SUCH_FILE = "No such file: {path}"
 NOT_IMPORTED = "{count} problem(s) found in {file}; nothing was imported."
