@@ -956,22 +956,36 @@ def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
     ]
 
 
-@page
-def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = _exception(request, pk)
-    user = request.user
-    checks = [
-        (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
-        for check in exception.project.tolerance_checks.all()
-    ]
-    actions = list(selectors.corrective_actions(user=user, exception=exception).order_by("due", "pk"))
-    today = clock.today()
-    return render(
-        request,
-        "reporting/exception_detail.html",
-        {
-            "exception": exception,
-            "project": exception.project,
+class ExceptionPage:
+    """What an exception's pages share: it is found among those the user may see, and the
+    page's header shows it and its project."""
+
+    model = ProjectException
+    key = "pk"
+
+    def get_object(self) -> Any:
+        return _exception(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
+
+    def object_context(self, exception: Any) -> dict[str, Any]:
+        return {**super().object_context(exception), "exception": exception, "project": exception.project}  # type: ignore[misc]
+
+
+class ExceptionView(ExceptionPage, ObjectView):
+    """An exception: its workflow so far, the breaches, the tolerance checks, its corrective
+    actions and the steps the workflow's table allows the reader."""
+
+    template_name = "reporting/exception_detail.html"
+
+    def object_context(self, exception: Any) -> dict[str, Any]:
+        user = self.request.user
+        checks = [
+            (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
+            for check in exception.project.tolerance_checks.all()
+        ]
+        actions = list(selectors.corrective_actions(user=user, exception=exception).order_by("due", "pk"))
+        today = clock.today()
+        return {
+            **super().object_context(exception),
             "steps": exception_steps(exception),
             "breaches": exception.breach_summary.splitlines(),
             "checks": checks,
@@ -979,120 +993,98 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": _age(exception, today),
             "allowed": EXCEPTION.allowed_actions(exception, user),
             "can_add_action": user.has_perm("raid.add_action", exception.project),
-        },
-    )
+        }
 
 
-def _exception_form(
-    request: HttpRequest,
-    exception: ProjectException,
-    form: VersionedForm,
-    conflict: str,
-    **extra: Any,
-) -> HttpResponse:
-    """An exception's report or decision form, with the breaches it answers."""
-    context = {
-        "exception": exception,
-        "project": exception.project,
-        "form": form,
-        "conflict": conflict,
-        "breaches": exception.breach_summary.splitlines(),
-        **extra,
-    }
-    return render(request, "reporting/exception_form.html", context)
+class ExceptionStepView(ExceptionPage, ObjectEditView):
+    """A step of an exception's workflow taken with a form (the PM's report, the decision):
+    offered only where the workflow's table allows it, taken by its service. The form shows
+    the breaches it answers."""
+
+    template_name = "reporting/exception_form.html"
+    step = ""  # the workflow's action
+    heading = ""  # "Exception report: {project}"
+    submit_label = ""
+
+    def refusal(self, exception: Any) -> HttpResponse | None:
+        return refused_page(self.request, EXCEPTION, exception, self.step)
+
+    def form_context(self, form: Any, exception: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, exception, outcome),
+            "breaches": exception.breach_summary.splitlines(),
+            "heading": self.heading.format(project=exception.project),
+            "submit_label": self.submit_label,
+        }
 
 
-@page
-def exception_report(request: HttpRequest, pk: int) -> HttpResponse:
+class ExceptionReportView(ExceptionStepView):
     """The PM's exception report: cause, consequences, options, recommendation."""
-    exception = _exception(request, pk)
-    refused = refused_page(request, EXCEPTION, exception, "report")
-    if refused is not None:
-        return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ExceptionReportForm(request.POST, record=exception)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.exception_report_submit(
-                    actor=request.user,
-                    exception=exception,
-                    cause=data["cause"],
-                    consequences=data["consequences"],
-                    options=data["options"],
-                    recommendation=data["recommendation"],
-                    expected_version=data["version"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return finish(request, EXCEPTION_REPORT_DONE, exception.get_absolute_url())
-    else:
-        form = ExceptionReportForm(
-            initial={
-                name: getattr(exception, name)
-                for name in ("cause", "consequences", "options", "recommendation")
-            },
-            record=exception,
+
+    step = "report"
+    heading = "Exception report: {project}"
+    submit_label = "Submit exception report"
+
+    def get_form(self, exception: Any, data: Any = None) -> Any:
+        if data is not None:
+            return ExceptionReportForm(data, record=exception)
+        names = ("cause", "consequences", "options", "recommendation")
+        return ExceptionReportForm(
+            initial={name: getattr(exception, name) for name in names}, record=exception
         )
-    return _exception_form(
-        request,
-        exception,
-        form,
-        conflict,
-        heading=f"Exception report: {exception.project}",
-        submit_label="Submit exception report",
-    )
+
+    def save(self, form: Any, exception: Any) -> Any:
+        data = form.cleaned_data
+        return services.exception_report_submit(
+            actor=self.request.user,
+            exception=exception,
+            cause=data["cause"],
+            consequences=data["consequences"],
+            options=data["options"],
+            recommendation=data["recommendation"],
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, exception: Any) -> str:
+        return EXCEPTION_REPORT_DONE
 
 
-@page
-def exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
+class ExceptionDecideView(ExceptionStepView):
     """The sponsor's (or PMO head's) decision; a new baseline needs its finish, budget and reason."""
-    exception = _exception(request, pk)
-    refused = refused_page(request, EXCEPTION, exception, "decide")
-    if refused is not None:
-        return refused
-    conflict = ""
-    if request.method == "POST":
-        form = ExceptionDecideForm(request.POST, record=exception)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                decided = services.exception_decide(
-                    actor=request.user,
-                    exception=exception,
-                    decision=data["decision"],
-                    notes=data["notes"],
-                    expected_version=data["version"],
-                    baseline=form.baseline(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                message = EXCEPTION_DECIDED.format(decision=decided.get_decision_display().lower())
-                return finish(request, message, exception.get_absolute_url())
-    else:
-        form = ExceptionDecideForm(record=exception)
-    return _exception_form(
-        request,
-        exception,
-        form,
-        conflict,
-        heading=f"Decide the exception: {exception.project}",
-        submit_label="Record the decision",
-        deciding=True,
-    )
+
+    step = "decide"
+    heading = "Decide the exception: {project}"
+    submit_label = "Record the decision"
+
+    def get_form(self, exception: Any, data: Any = None) -> Any:
+        return ExceptionDecideForm(data, record=exception)
+
+    def save(self, form: Any, exception: Any) -> Any:
+        data = form.cleaned_data
+        return services.exception_decide(
+            actor=self.request.user,
+            exception=exception,
+            decision=data["decision"],
+            notes=data["notes"],
+            expected_version=expected_version(form),
+            baseline=form.baseline(),
+        )
+
+    def success_message(self, decided: Any) -> str:
+        return EXCEPTION_DECIDED.format(decision=decided.get_decision_display().lower())
+
+    def form_context(self, form: Any, exception: Any, outcome: Any) -> dict[str, Any]:
+        return {**super().form_context(form, exception, outcome), "deciding": True}
 
 
-@page
-def exception_history(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = _exception(request, pk)
-    return _history_page(request, exception, exception.get_absolute_url(), f"History of {exception}")
+class ExceptionHistoryView(ExceptionPage, RecordHistoryView):
+    pass
+
+
+exception_detail = ExceptionView.as_view()
+exception_report = ExceptionReportView.as_view()
+exception_decide = ExceptionDecideView.as_view()
+exception_history = ExceptionHistoryView.as_view()
 
 
 # Corrective actions -------------------------------------------------------------------------------
@@ -1103,25 +1095,30 @@ def action_list(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("raid:register", args=[Action.KIND]))
 
 
-@page
-def exception_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+class ExceptionActionCreateView(ExceptionPage, ObjectEditView):
     """Add a corrective action to the exception's plan (a RAID action of its project)."""
-    exception = _exception(request, pk)
-    project = exception.project
-    ensure_can(request.user, "raid.add_action", project, action=f"add actions to {project}")
-    if request.method == "POST":
-        form = ExceptionActionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.exception_action_add(actor=request.user, exception=exception, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return finish(request, ACTION_ADDED, exception.get_absolute_url())
-    else:
-        form = ExceptionActionForm()
-    return render(
-        request,
-        "reporting/exception_action_form.html",
-        {"exception": exception, "project": project, "form": form},
-    )
+
+    template_name = "reporting/exception_action_form.html"
+
+    def doing(self, exception: Any) -> str:
+        return f"add actions to {exception.project}"
+
+    def ensure_allowed(self, exception: Any) -> None:
+        ensure_can(self.request.user, "raid.add_action", exception.project, action=self.doing(exception))
+
+    def get_form(self, exception: Any, data: Any = None) -> Any:
+        return ExceptionActionForm(data)
+
+    def save(self, form: Any, exception: Any) -> Any:
+        services.exception_action_add(actor=self.request.user, exception=exception, **form.cleaned_data)
+        return exception
+
+    def success_message(self, exception: Any) -> str:
+        return ACTION_ADDED
+
+    def form_page(self, form: Any, exception: Any, outcome: Any = None) -> HttpResponse:
+        # A refused action answers 200, as it always has.
+        return self.render_page(200, **self.form_context(form, exception, outcome))
+
+
+exception_action_create = ExceptionActionCreateView.as_view()
