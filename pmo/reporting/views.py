@@ -342,39 +342,52 @@ def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
     return rows
 
 
-@page
-def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reporting compliance for one period; the PMO closes and reopens it."""
-    ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
-    period = found_or_404(selectors.period_list(user=request.user), "reporting period", pk, pk=pk)
-    problem, status = "", 200
-    if request.method == "POST":
-        close = request.POST.get("action") == "close"
-        service = services.reporting_period_close if close else services.reporting_period_reopen
-        try:
-            service(actor=request.user, period=period, expected_version=posted_version(request))
-        except ValidationError as error:
-            problem, status = " ".join(error.messages), 400
-        except ConflictError as error:
-            problem, status = error.message, 409
-        else:
-            done = PERIOD_CLOSED_DONE if close else PERIOD_REOPENED_DONE
-            return finish(request, done.format(period=period), period.get_absolute_url())
-    rows = compliance(request.user, period)
-    counts = {state: sum(1 for r in rows if r.state == state) for state in COMPLIANCE_LABELS}
-    return render(
-        request,
-        "reporting/period_detail.html",
-        {
+class PeriodView(ObjectView):
+    """Reporting compliance for one period; the PMO closes and reopens it (a button posting
+    ``action=close`` or ``reopen`` with the version shown: refused 400, stale 409)."""
+
+    model = ReportingPeriod
+    key = "pk"
+    kind = "reporting period"
+    template_name = "reporting/period_detail.html"
+
+    def kind_label(self) -> str:
+        return self.kind
+
+    def get_queryset(self) -> Any:
+        ensure_can(self.request.user, "reporting.view_reportingperiod", action="see reporting periods")
+        return selectors.period_list(user=self.request.user)
+
+    def object_context(self, period: Any) -> dict[str, Any]:
+        rows = compliance(self.request.user, period)
+        counts = {state: sum(1 for r in rows if r.state == state) for state in COMPLIANCE_LABELS}
+        return {
+            **super().object_context(period),
             "period": period,
             "rows": rows,
             "counts": [(COMPLIANCE_LABELS[s], s, n) for s, n in counts.items()],
-            "allowed": PERIOD.allowed_actions(period, request.user),
-            "problem": problem,
+            "allowed": PERIOD.allowed_actions(period, self.request.user),
+            "problem": "",
             "overdue": period.is_overdue(clock.today()),
-        },
-        status=status,
-    )
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        period = self.get_object()
+        close = request.POST.get("action") == "close"
+        service = services.reporting_period_close if close else services.reporting_period_reopen
+        outcome = call_service(
+            lambda: service(actor=request.user, period=period, expected_version=posted_version(request))
+        )
+        if outcome.done:
+            done = PERIOD_CLOSED_DONE if close else PERIOD_REOPENED_DONE
+            return finish(request, done.format(period=period), period.get_absolute_url())
+        status = 409 if outcome.conflict else 400
+        return self.render_page(
+            status, **{**self.object_context(period), "problem": outcome.conflict or outcome.problem}
+        )
+
+
+period_detail = PeriodView.as_view()
 
 
 # Highlight reports -------------------------------------------------------------------------------
