@@ -32,7 +32,6 @@ from pmo.core.generic import (
 )
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
-from pmo.core.services import ConflictError
 from pmo.core.workflow import refused_page
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -230,23 +229,24 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
         ensure_can(request.user, "reporting.add_tolerancedefault", action="add default tolerances")
         adding = PortfolioDefaultForm(request.POST, prefix="new")
         if adding.is_valid():
-            try:
-                created = services.tolerance_default_create(actor=request.user, **adding.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(adding, error)
-            else:
-                return finish(request, DEFAULT_ADDED.format(default=created), request.path)
+            values = adding.cleaned_data
+            outcome = call_service(
+                lambda: services.tolerance_default_create(actor=request.user, **values), adding
+            )
+            if outcome.done:
+                return finish(request, DEFAULT_ADDED.format(default=outcome.result), request.path)
     elif action == "remove":
         if editing is None:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
-        try:
-            services.tolerance_default_delete(
-                actor=request.user, default=editing, expected_version=posted_version(request)
+        removing = editing
+        outcome = call_service(
+            lambda: services.tolerance_default_delete(
+                actor=request.user, default=removing, expected_version=posted_version(request)
             )
-        except ConflictError as error:
-            conflict = error.message
-        else:
+        )
+        if outcome.done:
             return finish(request, DEFAULT_REMOVED.format(default=editing), request.path)
+        conflict = outcome.conflict or outcome.problem
     elif request.method == "POST":
         if editing is None:
             raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
@@ -826,36 +826,35 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
         )
         bound = ToleranceForm(request.POST, auto_id=tolerance_field_id(request.POST.get("dimension", "")))
         if bound.is_valid():
-            dimension = ToleranceDimension(bound.cleaned_data["dimension"])
-            label = dimension.label
-            try:
-                if request.POST.get("action") == "clear":
-                    existing = own.get(dimension.value)
-                    if existing is None:
-                        raise ValidationError(NO_OWN_TOLERANCE.format(dimension=label.lower()))
-                    services.tolerance_clear(
-                        actor=request.user,
-                        tolerance=existing,
-                        expected_version=bound.cleaned_data["version"],
-                    )
-                    done = TOLERANCE_CLEARED.format(dimension=label)
-                else:
+            data = bound.cleaned_data
+            dimension = ToleranceDimension(data["dimension"])
+            clearing = request.POST.get("action") == "clear"
+
+            def write() -> None:
+                if not clearing:
                     services.tolerance_set(
                         actor=request.user,
                         project=project,
                         dimension=dimension,
-                        absolute=bound.cleaned_data["absolute"],
-                        percent=bound.cleaned_data["percent"],
-                        direction=bound.cleaned_data["direction"] or None,
-                        expected_version=bound.cleaned_data["version"],
+                        absolute=data["absolute"],
+                        percent=data["percent"],
+                        direction=data["direction"] or None,
+                        expected_version=expected_version(bound),
                     )
-                    done = TOLERANCE_SAVED.format(dimension=label)
-            except ValidationError as error:
-                add_service_errors(bound, error)
-            except ConflictError as error:
-                conflict = error.message
-            else:
-                return finish(request, done, reverse("reporting:project_tolerances", args=[project.code]))
+                    return
+                existing = own.get(dimension.value)
+                if existing is None:
+                    raise ValidationError(NO_OWN_TOLERANCE.format(dimension=dimension.label.lower()))
+                services.tolerance_clear(
+                    actor=request.user, tolerance=existing, expected_version=expected_version(bound)
+                )
+
+            outcome = call_service(write, bound)
+            if outcome.done:
+                done = TOLERANCE_CLEARED if clearing else TOLERANCE_SAVED
+                url = reverse("reporting:project_tolerances", args=[project.code])
+                return finish(request, done.format(dimension=dimension.label), url)
+            conflict = outcome.conflict
     rows = tolerance_rows(project)
     for row in rows:
         dimension = row["dimension"]
