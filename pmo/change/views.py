@@ -34,11 +34,13 @@ from pmo.core.generic import (
     ObjectView,
     SettingsView,
     expected_version,
+    page,
+    paginate,
 )
 from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
 from pmo.portfolio.models import Project
-from pmo.portfolio.views import page, paginate, project_or_404
+from pmo.portfolio.views import project_or_404
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue
 from pmo.reporting import selectors as reporting_selectors

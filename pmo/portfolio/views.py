@@ -21,17 +21,13 @@ from django.utils.text import capfirst
 
 from pmo.core import clock
 from pmo.core.generic import (
-    NOT_FOUND,
     ObjectDeleteView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
     ObjectPage,
     ObjectView,
-    finish,
     found_or_404,
-    page,
-    paginate,
     table_context,
 )
 from pmo.core.history import parse_point_in_time
@@ -74,9 +70,6 @@ from pmo.portfolio.register import (
     with_programme_count,
     with_project_totals,
 )
-
-# Imported from here by the pages not yet on the core views (reporting, change).
-__all__ = ["NOT_FOUND", "finish", "found_or_404", "page", "paginate"]
 
 RELATED_PROJECTS_SHOWN = 50
 RESULTS_TARGET = "record-results"

@@ -28,6 +28,10 @@ from pmo.core.generic import (
     SettingsView,
     call_service,
     expected_version,
+    finish,
+    found_or_404,
+    page,
+    paginate,
     posted_version,
 )
 from pmo.core.history import history_entries
@@ -35,7 +39,7 @@ from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
-from pmo.portfolio.views import finish, found_or_404, page, paginate, project_or_404
+from pmo.portfolio.views import project_or_404
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import (

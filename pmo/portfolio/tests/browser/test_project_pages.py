@@ -7,10 +7,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from pmo.conftest import assert_accessible
 from pmo.core.choices import Role
+from pmo.core.generic import NOT_FOUND
 from pmo.portfolio.models import FINISH_BEFORE_START, Project
 from pmo.portfolio.tests.browser.conftest import results_count, row_keys
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory, StrategicObjectiveFactory
-from pmo.portfolio.views import NOT_FOUND
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
