@@ -7,7 +7,7 @@ otherwise); a stale version shows who changed the record meanwhile and saves not
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.filters import record_id
-from pmo.core.forms import add_service_errors
 from pmo.core.generic import (
     ObjectEditView,
     ObjectHistoryView,
@@ -562,15 +561,23 @@ def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
     ]
 
 
-class ReportForMilestones(ReportForm):
-    """The report's form with its milestone rows: valid when both are."""
+class WithMilestones:
+    """A form with its milestone rows (a formset): valid when both are."""
 
-    def __init__(self, data: Any = None, *, rows: MilestoneRows, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
+    def __init__(self, data: Any = None, *, rows: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)  # type: ignore[call-arg]
         self.rows = rows
 
     def is_valid(self) -> bool:
-        return super().is_valid() and self.rows.is_valid()
+        return super().is_valid() and self.rows.is_valid()  # type: ignore[misc]
+
+
+class ReportForMilestones(WithMilestones, ReportForm):
+    pass
+
+
+class BaselineForMilestones(WithMilestones, BaselineForm):
+    pass
 
 
 class ReportUpdateView(ReportPage, ObjectEditView):
@@ -758,41 +765,33 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@page
-def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
+class BaselineCreateView(ObjectEditView):
     """The PMO records a new version of the project's approved baseline, with the reason."""
-    project = project_or_404(request, code)
-    ensure_can(request.user, "reporting.add_baseline", project, action="approve baselines (only the PMO can)")
-    current = selectors.current_baselines([project.pk]).get(project.pk)
-    if request.method == "POST":
-        form = BaselineForm(request.POST)
-        rows = BaselineMilestoneRows(request.POST, prefix="milestones")
-        if form.is_valid() and rows.is_valid():
-            data = form.cleaned_data
-            try:
-                baseline = services.baseline_approve(
-                    actor=request.user,
-                    project=project,
-                    finish=data["finish"],
-                    budget_at_completion=data["budget_at_completion"],
-                    reason=data["reason"],
-                    scope_summary=data["scope_summary"],
-                    benefits_value=data["benefits_value"] or 0,
-                    milestones=[(m.name, m.forecast) for m in milestone_forecasts(rows)],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return finish(
-                    request,
-                    BASELINE_APPROVED.format(number=baseline.number),
-                    reverse("reporting:project_reporting", args=[project.code]),
-                )
-    else:
-        initial: dict[str, Any] = {}
+
+    model = Baseline
+    template_name = "reporting/baseline_form.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    @cached_property
+    def current(self) -> Baseline | None:
+        return selectors.current_baselines([self.project.pk]).get(self.project.pk)
+
+    def doing(self, record: Any) -> str:
+        return "approve baselines (only the PMO can)"
+
+    def ensure_allowed(self, record: Any) -> None:
+        ensure_can(self.request.user, self.permission("add"), self.project, action=self.doing(None))
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return BaselineForMilestones(data, rows=BaselineMilestoneRows(data, prefix="milestones"))
+        current = self.current
         milestones: list[dict[str, Any]] = []
         if current is not None:
-            initial = {
+            initial: dict[str, Any] = {
                 "finish": current.finish,
                 "budget_at_completion": current.budget_at_completion,
                 "benefits_value": current.benefits_value,
@@ -800,14 +799,39 @@ def baseline_create(request: HttpRequest, code: str) -> HttpResponse:
             }
             milestones = [{"name": m.name, "date": m.due} for m in current.milestones.all()]
         else:
-            initial = {"finish": project.planned_finish, "budget_at_completion": project.budget}
-        form = BaselineForm(initial=initial)
+            initial = {"finish": self.project.planned_finish, "budget_at_completion": self.project.budget}
         rows = BaselineMilestoneRows(initial=milestones, prefix="milestones")
-    return render(
-        request,
-        "reporting/baseline_form.html",
-        {"project": project, "form": form, "rows": rows, "current": current},
-    )
+        return BaselineForMilestones(initial=initial, rows=rows)
+
+    def save(self, form: Any, record: Any) -> Any:
+        data = form.cleaned_data
+        return services.baseline_approve(
+            actor=self.request.user,
+            project=self.project,
+            finish=data["finish"],
+            budget_at_completion=data["budget_at_completion"],
+            reason=data["reason"],
+            scope_summary=data["scope_summary"],
+            benefits_value=data["benefits_value"] or 0,
+            milestones=[(m.name, m.forecast) for m in milestone_forecasts(form.rows)],
+        )
+
+    def success_message(self, baseline: Any) -> str:
+        return BASELINE_APPROVED.format(number=baseline.number)
+
+    def success_url(self, baseline: Any) -> str:
+        return reverse("reporting:project_reporting", args=[self.project.code])
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, record, outcome),
+            "project": self.project,
+            "rows": form.rows,
+            "current": self.current,
+        }
+
+
+baseline_create = BaselineCreateView.as_view()
 
 
 def tolerance_field_id(dimension: str) -> str:
@@ -890,26 +914,33 @@ def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
 # Baselines -----------------------------------------------------------------------------------------
 
 
-def _baseline(request: HttpRequest, pk: int) -> Baseline:
-    records = selectors.baseline_list(user=request.user).prefetch_related("milestones")
-    return found_or_404(records, "baseline", pk, pk=pk)
+class BaselinePage:
+    """What a baseline's pages share: it is found among those the user may see (with its
+    milestones), and the page's header shows it and its project."""
+
+    model = Baseline
+    key = "pk"
+
+    def get_queryset(self) -> Any:
+        return selectors.baseline_list(user=self.request.user).prefetch_related("milestones")  # type: ignore[attr-defined]
+
+    def object_context(self, baseline: Any) -> dict[str, Any]:
+        return {**super().object_context(baseline), "baseline": baseline, "project": baseline.project}  # type: ignore[misc]
 
 
-@page
-def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    baseline = _baseline(request, pk)
-    from_exceptions = list(baseline.from_exceptions.all())
-    return render(
-        request,
-        "reporting/baseline_detail.html",
-        {"baseline": baseline, "project": baseline.project, "from_exceptions": from_exceptions},
-    )
+class BaselineView(BaselinePage, ObjectView):
+    template_name = "reporting/baseline_detail.html"
+
+    def object_context(self, baseline: Any) -> dict[str, Any]:
+        return {**super().object_context(baseline), "from_exceptions": list(baseline.from_exceptions.all())}
 
 
-@page
-def baseline_history(request: HttpRequest, pk: int) -> HttpResponse:
-    baseline = _baseline(request, pk)
-    return _history_page(request, baseline, baseline.get_absolute_url(), f"History of {baseline}")
+class BaselineHistoryView(BaselinePage, RecordHistoryView):
+    pass
+
+
+baseline_detail = BaselineView.as_view()
+baseline_history = BaselineHistoryView.as_view()
 
 
 # Exceptions ---------------------------------------------------------------------------------------
