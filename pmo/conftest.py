@@ -49,21 +49,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_is_transactional)
 
 
-__all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """After a parallel run, the controlling process drops the run's PostgreSQL demo template
-    (each worker has dropped its own clone of it)."""
-    config = session.config
-    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
-        return
-    from pytest_django.plugin import blocking_manager_key
-
-    with config.stash[blocking_manager_key].unblock():
-        drop_postgresql_template()
-
-
 TESTS_RUN_AT = "2026-12-04 10:00"
 """The moment, in the site's time zone, at which every test runs unless it says otherwise."""
 TESTS_SET_UP_AT = "2025-01-01 09:00"
@@ -81,6 +66,14 @@ def frozen_moment(raw: str) -> dt.datetime:
 def _the_run_starts_before_every_test_date() -> Iterator[None]:
     """Session set-up (the test databases, the demo) happens at ``TESTS_SET_UP_AT``, never at the
     machine's date, so what it writes is older than anything a test writes."""
+    # Under faketime (.ci/run moves one suite's date) the processes tests start — `pmo run`, its
+    # worker, the browser — run on the machine's clock: libfaketime 0.9.10 moves the monotonic
+    # clock too but does not intercept sem_clockwait, so a timed wait in Python (Event.wait with a
+    # timeout) would last the whole shift. The test processes (pytest-xdist's workers included,
+    # started before this runs) keep the moved clock.
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        preloaded = os.environ["LD_PRELOAD"].split()
+        os.environ["LD_PRELOAD"] = " ".join(lib for lib in preloaded if "faketime" not in lib)
     with time_machine.travel(frozen_moment(TESTS_SET_UP_AT), tick=True):
         yield
 
@@ -98,6 +91,21 @@ def _tests_run_on_a_stated_date(request: pytest.FixtureRequest) -> Iterator[dt.d
     tick = bool(marker.kwargs.get("tick", moves)) if marker else moves
     with time_machine.travel(moment, tick=tick):
         yield moment
+
+
+__all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """After a parallel run, the controlling process drops the run's PostgreSQL demo template
+    (each worker has dropped its own clone of it)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        drop_postgresql_template()
 
 
 MIGRATION_DATA = (
