@@ -425,6 +425,7 @@ class ObjectListView(ObjectPage):
 
     model: type[Model] = None  # type: ignore[assignment]
     search: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ()  # the list's order without ?sort= (else the model's)
     page_size = PAGE_SIZE
     heading = ""
 
@@ -455,12 +456,14 @@ class ObjectListView(ObjectPage):
         columns = self.columns()
         records = self.records()
         sort, order = sort_order(request.GET.get("sort", ""), columns)
-        records = records.order_by(*order, *(self.model._meta.ordering or ()), "pk")
+        records = records.order_by(*order, *(self.ordering or self.model._meta.ordering or ()), "pk")
         export = request.GET.get("export")
         if columns and export in EXPORT_FORMATS:
             return self.export(export, self.prepare(list(records)), columns)
         context = paginate(request, records, self.page_size)
-        shown = self.prepare(list(context["page"].object_list))
+        found = context["page"]
+        found.object_list = list(found.object_list)  # read once, by the rows and the template
+        shown = self.prepare(found.object_list)
         return self.render_page(**context, sort=sort, **self.list_context(shown, columns, sort))
 
     def export_name(self) -> str:

@@ -23,6 +23,7 @@ from pmo.core.filters import record_id
 from pmo.core.generic import (
     ObjectEditView,
     ObjectHistoryView,
+    ObjectListView,
     ObjectView,
     SettingsView,
     call_service,
@@ -30,7 +31,6 @@ from pmo.core.generic import (
     finish,
     found_or_404,
     page,
-    paginate,
     posted_version,
 )
 from pmo.core.history import history_entries
@@ -288,22 +288,26 @@ def tolerance_defaults(request: HttpRequest) -> HttpResponse:
 # Periods ------------------------------------------------------------------------------------------
 
 
-@page
-def period_list(request: HttpRequest) -> HttpResponse:
-    ensure_can(request.user, "reporting.view_reportingperiod", action="see reporting periods")
-    periods = (
-        selectors.period_list(user=request.user)
-        .annotate(
+class PeriodListView(ObjectListView):
+    """Every reporting period, newest first, with how many reports were handed in."""
+
+    model = ReportingPeriod
+    ordering = ("-start",)
+    page_size = PERIODS_PAGE_SIZE
+    template_name = "reporting/period_list.html"
+
+    def get_queryset(self) -> Any:
+        ensure_can(self.request.user, "reporting.view_reportingperiod", action="see reporting periods")
+        return selectors.period_list(user=self.request.user).annotate(
             handed_in=Count("reports__project", filter=Q(reports__status__in=HANDED_IN_STATES), distinct=True)
         )
-        .order_by("-start")
-    )
-    active = Project.objects.filter(status=ProjectStatus.ACTIVE).count()
-    return render(
-        request,
-        "reporting/period_list.html",
-        {**paginate(request, periods, PERIODS_PAGE_SIZE), "active": active, "today": clock.today()},
-    )
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        active = Project.objects.filter(status=ProjectStatus.ACTIVE).count()
+        return {"active": active, "today": clock.today()}
+
+
+period_list = PeriodListView.as_view()
 
 
 @dataclass
@@ -396,32 +400,50 @@ period_detail = PeriodView.as_view()
 # Highlight reports -------------------------------------------------------------------------------
 
 
-@page
-def report_list(request: HttpRequest) -> HttpResponse:
-    """The current revision of every report the user may see, by period and status."""
-    reports = selectors.current_reports(user=request.user).order_by("-period__start", "project__code")
-    period, status = request.GET.get("period", ""), request.GET.get("status", "")
-    periods = list(selectors.period_list(user=request.user).order_by("-start"))
-    chosen = record_id(period)
-    period_ignored = ""
-    if chosen in {p.pk for p in periods}:
-        reports = reports.filter(period_id=chosen)
-    elif period:
-        period_ignored, period = NO_SUCH_PERIOD.format(period=period), ""
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
-    return render(
-        request,
-        "reporting/report_list.html",
-        {
-            **paginate(request, reports),
-            "periods": periods,
+class ReportListView(ObjectListView):
+    """The current revision of every report the user may see, by period and status (an
+    unknown period is said and ignored)."""
+
+    model = HighlightReport
+    ordering = ("-period__start", "project__code")
+    template_name = "reporting/report_list.html"
+
+    def get_queryset(self) -> Any:
+        return selectors.current_reports(user=self.request.user)
+
+    @cached_property
+    def periods(self) -> list[ReportingPeriod]:
+        return list(selectors.period_list(user=self.request.user).order_by("-start"))
+
+    @cached_property
+    def chosen(self) -> tuple[int | None, str, str]:
+        """The period filtered on (its pk, as asked), and why an asked period is ignored."""
+        period = self.request.GET.get("period", "")
+        chosen = record_id(period)
+        if chosen in {p.pk for p in self.periods}:
+            return chosen, period, ""
+        return None, "", NO_SUCH_PERIOD.format(period=period) if period else ""
+
+    def records(self) -> Any:
+        reports = super().records()
+        pk, _, _ = self.chosen
+        if pk is not None:
+            reports = reports.filter(period_id=pk)
+        status = self.request.GET.get("status", "")
+        return reports.filter(status=status) if status in ReportStatus.values else reports
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        _, period, ignored = self.chosen
+        return {
+            "periods": self.periods,
             "statuses": ReportStatus.choices,
             "chosen_period": period,
-            "period_ignored": period_ignored,
-            "chosen_status": status,
-        },
-    )
+            "period_ignored": ignored,
+            "chosen_status": self.request.GET.get("status", ""),
+        }
+
+
+report_list = ReportListView.as_view()
 
 
 def _statuses(report: HighlightReport) -> list[tuple[str, str, str]]:
@@ -951,22 +973,36 @@ def _age(exception: ProjectException, today: date) -> int:
     return (end - timezone.localdate(exception.raised_at)).days
 
 
-@page
-def exception_list(request: HttpRequest) -> HttpResponse:
-    """Exceptions the user may see: open ones first, oldest open first, with their age."""
-    shown = request.GET.get("show", "open")
-    records = selectors.exception_list(user=request.user).annotate(
-        closed=Case(
-            When(status=ExceptionStatus.DECIDED, then=Value(1)), default=Value(0), output_field=IntegerField()
+class ExceptionListView(ObjectListView):
+    """Exceptions the user may see: open ones first, oldest open first, with their age
+    (``?show=open``, the default, or ``all``)."""
+
+    model = ProjectException
+    ordering = ("closed", "raised_at")
+    template_name = "reporting/exception_list.html"
+
+    def shown(self) -> str:
+        return self.request.GET.get("show", "open")
+
+    def get_queryset(self) -> Any:
+        return selectors.exception_list(user=self.request.user).annotate(
+            closed=Case(
+                When(status=ExceptionStatus.DECIDED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         )
-    )
-    if shown == "open":
-        records = records.exclude(status=ExceptionStatus.DECIDED)
-    records = records.order_by("closed", "raised_at")
-    context = paginate(request, records)
-    today = clock.today()
-    context["rows"] = [(e, _age(e, today)) for e in context["page"].object_list]
-    return render(request, "reporting/exception_list.html", {**context, "shown": shown})
+
+    def records(self) -> Any:
+        records = super().records()
+        return records.exclude(status=ExceptionStatus.DECIDED) if self.shown() == "open" else records
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        today = clock.today()
+        return {"rows": [(e, _age(e, today)) for e in shown], "shown": self.shown()}
+
+
+exception_list = ExceptionListView.as_view()
 
 
 def _exception(request: HttpRequest, pk: int) -> ProjectException:
