@@ -33,7 +33,6 @@ from pmo.core.generic import (
     page,
     posted_version,
 )
-from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
 from pmo.portfolio.choices import ProjectStatus
@@ -163,19 +162,6 @@ def save_changes(
     fields, version = form.values(), expected_version(form)
     outcome = call_service(lambda: update(fields=fields, expected_version=version), form)
     return (finish(request, message, url) if outcome.done else None), outcome.conflict
-
-
-def _history_page(request: HttpRequest, record: Any, back_url: str, title: str) -> HttpResponse:
-    return render(
-        request,
-        "reporting/record_history.html",
-        {
-            "record": record,
-            "entries": history_entries(record, user=request.user),
-            "back_url": back_url,
-            "title": title,
-        },
-    )
 
 
 def current_period() -> ReportingPeriod | None:
