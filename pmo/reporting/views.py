@@ -649,38 +649,57 @@ class ReportUpdateView(ReportPage, ObjectEditView):
 report_update = ReportUpdateView.as_view()
 
 
-@page
-def report_start(request: HttpRequest, code: str, period: int) -> HttpResponse:
-    """The project's report for a period: open it, or start it."""
-    project = project_or_404(request, code)
-    chosen = found_or_404(selectors.period_list(user=request.user), "reporting period", period, pk=period)
-    problems: list[str] = []
-    if request.method == "POST":
-        try:
-            report = services.highlight_report_start(actor=request.user, project=project, period=chosen)
-        except ValidationError as error:
-            problems = _problems(error, HighlightReport)
-        else:
-            return finish(request, REPORT_STARTED, reverse("reporting:report_update", args=[report.pk]))
-    existing = selectors.report_for(project=project, period=chosen)
-    can_start = (
-        existing is None
-        and chosen.status == PeriodStatus.OPEN
-        and request.user.has_perm("reporting.add_highlightreport", project)
-    )
-    return render(
-        request,
-        "reporting/report_start.html",
-        {
+class ReportStartView(ObjectView):
+    """The project's report for a period: open it, or start it (a button; refused: the page
+    says why, 400)."""
+
+    model = ReportingPeriod
+    key = "period"
+    template_name = "reporting/report_start.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    def kind_label(self) -> str:
+        return "reporting period"
+
+    def get_queryset(self) -> Any:
+        self.project  # noqa: B018 -- the project is looked up (and refused) first
+        return selectors.period_list(user=self.request.user)
+
+    def object_context(self, period: Any) -> dict[str, Any]:
+        user, project = self.request.user, self.project
+        existing = selectors.report_for(project=project, period=period)
+        can_start = (
+            existing is None
+            and period.status == PeriodStatus.OPEN
+            and user.has_perm("reporting.add_highlightreport", project)
+        )
+        return {
+            **super().object_context(period),
             "project": project,
-            "period": chosen,
+            "period": period,
             "existing": existing,
-            "existing_allowed": HIGHLIGHT_REPORT.allowed_actions(existing, request.user) if existing else [],
+            "existing_allowed": HIGHLIGHT_REPORT.allowed_actions(existing, user) if existing else [],
             "can_start": can_start,
-            "problems": problems,
-        },
-        status=400 if problems else 200,
-    )
+            "problems": [],
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        period = self.get_object()
+        start = partial(
+            services.highlight_report_start, actor=request.user, project=self.project, period=period
+        )
+        outcome = call_service(_labelled(start))
+        if outcome.done:
+            return finish(
+                request, REPORT_STARTED, reverse("reporting:report_update", args=[outcome.result.pk])
+            )
+        return self.render_page(400, **{**self.object_context(period), "problems": [outcome.problem]})
+
+
+report_start = ReportStartView.as_view()
 
 
 @page
