@@ -866,76 +866,100 @@ def tolerance_field_id(dimension: str) -> str:
     return f"id_{dimension}_%s"
 
 
-@page
-def project_tolerances(request: HttpRequest, code: str) -> HttpResponse:
-    """The project's tolerances in force; the PMO gives it its own or clears them."""
-    project = project_or_404(request, code)
-    ensure_can(request.user, "reporting.view_tolerance", action=f"see the tolerances of {project}")
-    can_change = request.user.has_perm("reporting.change_tolerance", project)
-    own = {t.dimension: t for t in selectors.tolerance_list(user=request.user).filter(project=project)}
-    bound: ToleranceForm | None = None
-    conflict = ""
-    if request.method == "POST":
-        ensure_can(
-            request.user, "reporting.change_tolerance", project, action=f"change the tolerances of {project}"
-        )
-        bound = ToleranceForm(request.POST, auto_id=tolerance_field_id(request.POST.get("dimension", "")))
-        if bound.is_valid():
-            data = bound.cleaned_data
-            dimension = ToleranceDimension(data["dimension"])
-            clearing = request.POST.get("action") == "clear"
+class ProjectTolerancesView(ObjectEditView):
+    """The project's tolerances in force, one row per dimension; the PMO gives it its own
+    (``action=set``) or clears them (``action=clear``: the default applies again), one
+    dimension's form at a time."""
 
-            def write() -> None:
-                if not clearing:
-                    services.tolerance_set(
-                        actor=request.user,
-                        project=project,
-                        dimension=dimension,
-                        absolute=data["absolute"],
-                        percent=data["percent"],
-                        direction=data["direction"] or None,
-                        expected_version=expected_version(bound),
-                    )
-                    return
-                existing = own.get(dimension.value)
-                if existing is None:
-                    raise ValidationError(NO_OWN_TOLERANCE.format(dimension=dimension.label.lower()))
-                services.tolerance_clear(
-                    actor=request.user, tolerance=existing, expected_version=expected_version(bound)
-                )
+    model = Tolerance
+    key = "code"
+    template_name = "reporting/project_tolerances.html"
 
-            outcome = call_service(write, bound)
-            if outcome.done:
-                done = TOLERANCE_CLEARED if clearing else TOLERANCE_SAVED
-                url = reverse("reporting:project_tolerances", args=[project.code])
-                return finish(request, done.format(dimension=dimension.label), url)
-            conflict = outcome.conflict
-    rows = tolerance_rows(project)
-    for row in rows:
-        dimension = row["dimension"]
-        if not can_change:
-            row["form"] = None
-        elif bound is not None and bound.data.get("dimension") == dimension.value:
-            row["form"] = bound
-        else:
-            mine = own.get(dimension.value)
-            source = row["row"]
-            row["form"] = ToleranceForm(
-                initial={
-                    "dimension": dimension.value,
-                    "absolute": source.absolute if source else None,
-                    "percent": source.percent if source else None,
-                    "direction": source.direction if source else services.default_direction(dimension),
-                    "version": mine.version if mine else None,
-                },
-                auto_id=tolerance_field_id(dimension.value),
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs[self.key])
+
+    def get_object(self) -> Any:
+        return self.project
+
+    def ensure_allowed(self, project: Any) -> None:
+        user = self.request.user
+        ensure_can(user, "reporting.view_tolerance", action=f"see the tolerances of {project}")
+        if self.request.method == "POST":
+            ensure_can(user, self.permission("change"), project, action=f"change the tolerances of {project}")
+
+    @cached_property
+    def own(self) -> dict[str, Tolerance]:
+        own = selectors.tolerance_list(user=self.request.user).filter(project=self.project)
+        return {t.dimension: t for t in own}
+
+    def get_form(self, project: Any, data: Any = None) -> Any:
+        if data is None:
+            return None  # each row gets its own form (form_context)
+        return ToleranceForm(data, auto_id=tolerance_field_id(data.get("dimension", "")))
+
+    def clearing(self) -> bool:
+        return self.request.POST.get("action") == "clear"
+
+    def save(self, form: Any, project: Any) -> Any:
+        data = form.cleaned_data
+        self.dimension = ToleranceDimension(data["dimension"])
+        if not self.clearing():
+            return services.tolerance_set(
+                actor=self.request.user,
+                project=project,
+                dimension=self.dimension,
+                absolute=data["absolute"],
+                percent=data["percent"],
+                direction=data["direction"] or None,
+                expected_version=expected_version(form),
             )
-    return render(
-        request,
-        "reporting/project_tolerances.html",
-        {"project": project, "rows": rows, "can_change": can_change, "conflict": conflict},
-        status=400 if bound is not None and bound.errors else (409 if conflict else 200),
-    )
+        existing = self.own.get(self.dimension.value)
+        if existing is None:
+            raise ValidationError(NO_OWN_TOLERANCE.format(dimension=self.dimension.label.lower()))
+        services.tolerance_clear(
+            actor=self.request.user, tolerance=existing, expected_version=expected_version(form)
+        )
+        return None
+
+    def success_message(self, saved: Any) -> str:
+        done = TOLERANCE_CLEARED if self.clearing() else TOLERANCE_SAVED
+        return done.format(dimension=self.dimension.label)
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("reporting:project_tolerances", args=[self.kwargs[self.key]])
+
+    def form_context(self, form: Any, project: Any, outcome: Any) -> dict[str, Any]:
+        can_change = self.request.user.has_perm(self.permission("change"), project)
+        rows = tolerance_rows(project)
+        for row in rows:
+            dimension = row["dimension"]
+            if not can_change:
+                row["form"] = None
+            elif form is not None and form.data.get("dimension") == dimension.value:
+                row["form"] = form
+            else:
+                mine = self.own.get(dimension.value)
+                source = row["row"]
+                row["form"] = ToleranceForm(
+                    initial={
+                        "dimension": dimension.value,
+                        "absolute": source.absolute if source else None,
+                        "percent": source.percent if source else None,
+                        "direction": source.direction if source else services.default_direction(dimension),
+                        "version": mine.version if mine else None,
+                    },
+                    auto_id=tolerance_field_id(dimension.value),
+                )
+        return {
+            "project": project,
+            "rows": rows,
+            "can_change": can_change,
+            "conflict": outcome.conflict if outcome else "",
+        }
+
+
+project_tolerances = ProjectTolerancesView.as_view()
 
 
 # Baselines -----------------------------------------------------------------------------------------
