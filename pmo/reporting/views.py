@@ -25,6 +25,7 @@ from pmo.core.generic import (
     ObjectHistoryView,
     ObjectListView,
     ObjectView,
+    Outcome,
     SettingsView,
     call_service,
     expected_version,
@@ -63,8 +64,6 @@ from pmo.reporting.forms import (
     SettingsForm,
     ToleranceDefaultForm,
     ToleranceForm,
-    VersionedForm,
-    VersionedModelForm,
     milestone_forecasts,
 )
 from pmo.reporting.models import (
@@ -146,24 +145,6 @@ def _problems(error: ValidationError, model: Any = None) -> list[str]:
     return found
 
 
-def save_changes(
-    request: HttpRequest,
-    form: VersionedForm | VersionedModelForm,
-    update: Callable[..., Any],
-    message: str,
-    url: str,
-) -> tuple[HttpResponse | None, str]:
-    """Hand a posted ``form``'s values to ``update`` (a service taking ``fields`` and
-    ``expected_version``). Saved: the redirect to ``url`` with ``message``. Not saved: no
-    response, the service's objections on the form, and a version conflict's message ("" if
-    none)."""
-    if not form.is_valid():
-        return None, ""
-    fields, version = form.values(), expected_version(form)
-    outcome = call_service(lambda: update(fields=fields, expected_version=version), form)
-    return (finish(request, message, url) if outcome.done else None), outcome.conflict
-
-
 def current_period() -> ReportingPeriod | None:
     """The period holding today, else the latest open one."""
     return selectors.current_period(clock.today())
@@ -195,80 +176,120 @@ settings_page = SettingsView.as_view(
 )
 
 
-@page
-def tolerance_defaults(request: HttpRequest) -> HttpResponse:
-    """The default tolerances by size tier and portfolio; the PMO head edits one row at a time."""
-    ensure_can(request.user, "reporting.view_tolerancedefault", action="see the default tolerances")
-    defaults = list(
-        selectors.tolerance_default_list(user=request.user).order_by(
-            "portfolio__name", "size_tier", "dimension"
+class ToleranceDefaultsView(ObjectEditView):
+    """The default tolerances by size tier and portfolio; the PMO head edits one row at a time
+    (``?edit=<pk>``, posting its ``pk``), adds a portfolio's own (``action=add``) or removes it
+    (``action=remove``: the size tier's default applies again)."""
+
+    model = ToleranceDefault
+    template_name = "reporting/tolerance_defaults.html"
+
+    @cached_property
+    def defaults(self) -> list[ToleranceDefault]:
+        records = selectors.tolerance_default_list(user=self.request.user)
+        return list(records.order_by("portfolio__name", "size_tier", "dimension"))
+
+    def posted(self) -> str | None:
+        """``add``, ``remove``, or "" (change the row); None for a GET."""
+        return self.request.POST.get("action", "") if self.request.method == "POST" else None
+
+    @cached_property
+    def raw(self) -> str:
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        return data.get("pk" if self.request.method == "POST" else "edit") or ""
+
+    @cached_property
+    def editing(self) -> ToleranceDefault | None:
+        chosen = record_id(self.raw)
+        return next((d for d in self.defaults if d.pk == chosen), None) if chosen is not None else None
+
+    def can_change(self) -> bool:
+        return bool(self.request.user.has_perm(self.permission("change")))
+
+    def the_edited(self) -> ToleranceDefault:
+        if self.editing is None:
+            raise Http404(NOT_FOUND.format(kind="default tolerance", key=self.raw))
+        return self.editing
+
+    def ensure_allowed(self, record: Any) -> None:
+        user = self.request.user
+        ensure_can(user, "reporting.view_tolerancedefault", action="see the default tolerances")
+        posted = self.posted()
+        if posted == "add":
+            ensure_can(user, self.permission("add"), action="add default tolerances")
+        elif posted == "":
+            edited = self.the_edited()
+            ensure_can(user, self.permission("change"), edited, action=f"change {edited}")
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            if self.posted() == "add":
+                return PortfolioDefaultForm(data, prefix="new")
+            return ToleranceDefaultForm(data, record=self.editing)
+        if self.editing is None or not self.can_change():
+            return None
+        names = ("absolute", "percent", "direction")
+        return ToleranceDefaultForm(
+            initial={name: getattr(self.editing, name) for name in names}, record=self.editing
         )
-    )
-    can_change = request.user.has_perm("reporting.change_tolerancedefault")
-    editing: ToleranceDefault | None = None
-    form = None
-    conflict = ""
-    adding = PortfolioDefaultForm(prefix="new") if can_change else None
-    raw = request.POST.get("pk") if request.method == "POST" else request.GET.get("edit")
-    chosen = record_id(raw or "")
-    if chosen is not None:
-        editing = next((d for d in defaults if d.pk == chosen), None)
-    action = request.POST.get("action") if request.method == "POST" else None
-    if action == "add":
-        ensure_can(request.user, "reporting.add_tolerancedefault", action="add default tolerances")
-        adding = PortfolioDefaultForm(request.POST, prefix="new")
-        if adding.is_valid():
-            values = adding.cleaned_data
-            outcome = call_service(
-                lambda: services.tolerance_default_create(actor=request.user, **values), adding
-            )
-            if outcome.done:
-                return finish(request, DEFAULT_ADDED.format(default=outcome.result), request.path)
-    elif action == "remove":
-        if editing is None:
-            raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
-        removing = editing
+
+    def save(self, form: Any, record: Any) -> Any:
+        if self.posted() == "add":
+            return services.tolerance_default_create(actor=self.request.user, **form.cleaned_data)
+        return services.tolerance_default_update(
+            actor=self.request.user,
+            default=self.editing,
+            fields=form.values(),
+            expected_version=expected_version(form),
+        )
+
+    def success_message(self, saved: Any) -> str:
+        if self.posted() == "add":
+            return DEFAULT_ADDED.format(default=saved)
+        return DEFAULT_SAVED.format(default=self.editing)
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("reporting:tolerance_defaults")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.posted() != "remove":
+            return super().post(request, *args, **kwargs)
+        self.ensure_allowed(None)
+        removed = self.the_edited()
         outcome = call_service(
             lambda: services.tolerance_default_delete(
-                actor=request.user, default=removing, expected_version=posted_version(request)
+                actor=request.user, default=removed, expected_version=posted_version(request)
             )
         )
         if outcome.done:
-            return finish(request, DEFAULT_REMOVED.format(default=editing), request.path)
-        conflict = outcome.conflict or outcome.problem
-    elif request.method == "POST":
-        if editing is None:
-            raise Http404(NOT_FOUND.format(kind="default tolerance", key=raw))
-        ensure_can(request.user, "reporting.change_tolerancedefault", editing, action=f"change {editing}")
-        form = ToleranceDefaultForm(request.POST, record=editing)
-        saved, conflict = save_changes(
-            request,
-            form,
-            partial(services.tolerance_default_update, actor=request.user, default=editing),
-            DEFAULT_SAVED.format(default=editing),
-            reverse("reporting:tolerance_defaults"),
-        )
-        if saved is not None:
-            return saved
-    elif editing is not None and can_change:
-        form = ToleranceDefaultForm(
-            initial={name: getattr(editing, name) for name in ("absolute", "percent", "direction")},
-            record=editing,
-        )
-    rows = [
-        {
-            "default": d,
-            "scope": d.portfolio.name if d.portfolio_id else f"{d.get_size_tier_display()} projects",
-            "unit": TOLERANCE_UNITS[ToleranceDimension(d.dimension)],
-            "form": form if editing is not None and d.pk == editing.pk else None,
+            return finish(request, DEFAULT_REMOVED.format(default=removed), self.success_url(None))
+        failed = Outcome(False, conflict=outcome.conflict or outcome.problem)
+        return self.form_page(None, None, failed)  # type: ignore[arg-type]
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        can_change = self.can_change()
+        adding = form if self.posted() == "add" else None
+        if adding is None and can_change:
+            adding = PortfolioDefaultForm(prefix="new")
+        editing = self.editing if self.posted() != "add" else None
+        rows = [
+            {
+                "default": d,
+                "scope": d.portfolio.name if d.portfolio_id else f"{d.get_size_tier_display()} projects",
+                "unit": TOLERANCE_UNITS[ToleranceDimension(d.dimension)],
+                "form": form if editing is not None and d.pk == editing.pk else None,
+            }
+            for d in self.defaults
+        ]
+        return {
+            "rows": rows,
+            "can_change": can_change,
+            "conflict": outcome.conflict if outcome else "",
+            "adding": adding,
         }
-        for d in defaults
-    ]
-    return render(
-        request,
-        "reporting/tolerance_defaults.html",
-        {"rows": rows, "can_change": can_change, "conflict": conflict, "adding": adding},
-    )
+
+
+tolerance_defaults = ToleranceDefaultsView.as_view()
 
 
 # Periods ------------------------------------------------------------------------------------------
