@@ -14,11 +14,10 @@ process's id and stops when it is gone, even when it was killed outright (ADR 00
 
 import logging
 import os
-import signal
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -214,12 +213,15 @@ def watch_loop(
     parent_pid: int | None,
     renew_every: float,
     stop: threading.Event,
+    halt: Callable[[], None],
     check_every: float = 1.0,
 ) -> None:
     """Beside the worker until ``stop`` is set: renew its lease every ``renew_every`` seconds and,
     every ``check_every``, look whether the process that started it (``parent_pid``) is still its
-    parent. When the lease is lost or the parent gone, stop the worker once, as SIGTERM does:
-    it finishes the task it is running, then exits."""
+    parent. When the lease is lost or the parent gone, ``halt`` the worker once: it finishes the
+    task it is running, then leaves its loop. (Not a SIGTERM to itself: the handler's exit would
+    land wherever the main thread is, inside a database transaction too, and the lease could not
+    be given up.)"""
     stopping = False
     renewed_at = time.monotonic()
     while not stop.wait(check_every):
@@ -238,7 +240,7 @@ def watch_loop(
         if reason and not stopping:
             stopping = True
             logger.warning(reason)
-            os.kill(os.getpid(), signal.SIGTERM)
+            halt()
 
 
 class Command(BaseCommand):
@@ -344,7 +346,12 @@ class Command(BaseCommand):
         watch = threading.Thread(
             target=watch_loop,
             args=[me],
-            kwargs={"parent_pid": parent_pid, "renew_every": lease_for.total_seconds() / 3, "stop": stop},
+            kwargs={
+                "parent_pid": parent_pid,
+                "renew_every": lease_for.total_seconds() / 3,
+                "stop": stop,
+                "halt": lambda: setattr(worker, "running", False),
+            },
             name="pmo-watch",
             daemon=True,
         )

@@ -224,7 +224,7 @@ def test_a_worker_told_its_parent_stops_at_once_when_the_parent_is_not_there(
     output, _ = worker.communicate(timeout=START_TIMEOUT)
 
     assert PARENT_GONE.format(pid=1) in output
-    assert worker.returncode == 0
+    assert worker.returncode == 0, output
     assert _lease(environment) is None
 
 
