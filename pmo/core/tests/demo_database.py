@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 DEMO_TODAY = dt.date(2026, 11, 23)
 """The day the tests' demo is built as of: a Monday late in the month (the October reports are
@@ -62,9 +64,14 @@ def _one_process_at_a_time(directory: Path) -> Iterator[None]:
 
 
 def _build_the_demo() -> None:
+    """The demo as ``pmo demo`` builds it on ``DEMO_TODAY`` at 10:00, whatever moment the process
+    that builds it stands at (a test's frozen day, or a run's shifted clock): each process's
+    template is then the same, and the same as the determinism module's second build."""
     from pmo.portfolio.demo import demo_build
 
-    demo_build(today=DEMO_TODAY)
+    on_the_day = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(10)))
+    with time_machine.travel(on_the_day, tick=False):
+        demo_build(today=DEMO_TODAY)
 
 
 def _raw_sqlite() -> sqlite3.Connection:
