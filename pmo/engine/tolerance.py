@@ -96,18 +96,56 @@ class Assessment:
 
     @property
     def explanation(self) -> str:
+        """The verdict with the figures it rests on, each in its dimension's unit: days, £, % of
+        scope, or a count (of acceptance criteria at risk, of open high risks)."""
         share = f"{self.used * HUNDRED:.0f}%" if self.allowance else "all"
         verdict = self.status.value.replace("_", " ")
         sign = SIGNS[self.direction]
-        if self.dimension is Dimension.TIME:
-            return (
-                f"time: forecast finish {self.variance:+,} days against the baseline; tolerance "
-                f"{sign}{self.allowance:,} days, {share} used — {verdict}"
-            )
+        dimension, variance = self.dimension, _signed(self.dimension, self.variance)
+        tolerance = f"tolerance {sign}{_in_unit(dimension, self.allowance)}, {share} used — {verdict}"
+        if dimension is Dimension.TIME:
+            return f"time: forecast finish {variance} against the baseline; {tolerance}"
+        if dimension is Dimension.SCOPE:
+            return f"scope: forecast scope change {variance}; {tolerance}"
+        if dimension in COUNTED:
+            one, many = COUNTED[dimension]
+            counted = one if self.forecast == 1 else many
+            return f"{dimension.value}: {_number(self.forecast)} {counted}; {tolerance}"
+        forecast, baseline = _in_unit(dimension, self.forecast), _in_unit(dimension, self.baseline)
         return (
-            f"{self.dimension.value}: forecast {self.forecast:,} against baseline {self.baseline:,}, "
-            f"a variance of {self.variance:+,}; tolerance {sign}{self.allowance:,}, {share} used — {verdict}"
+            f"{dimension.value}: forecast {forecast} against baseline {baseline}, a variance of {variance}; "
+            f"{tolerance}"
         )
+
+
+# What the counted dimensions count, from a baseline of zero.
+COUNTED = {
+    Dimension.QUALITY: ("acceptance criterion at risk", "acceptance criteria at risk"),
+    Dimension.RISK: ("open high risk", "open high risks"),
+}
+
+
+def _number(value: Decimal) -> str:
+    """1,234 or 34.7: grouped, without trailing zeros."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+def _in_unit(dimension: Dimension, value: Decimal) -> str:
+    """28 days, £160,000 (pence only where there are some), 10%, or a bare count."""
+    if dimension is Dimension.TIME:
+        return f"{_number(value)} days"
+    if dimension in (Dimension.COST, Dimension.BENEFITS):
+        return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+    if dimension is Dimension.SCOPE:
+        return f"{_number(value)}%"
+    return _number(value)
+
+
+def _signed(dimension: Dimension, value: Decimal) -> str:
+    """+29 days, -£58,000, +12%."""
+    return f"{'-' if value < 0 else '+'}{_in_unit(dimension, abs(value))}"
 
 
 def _counted(variance: Decimal, direction: Direction) -> Decimal:

@@ -46,9 +46,59 @@ def test_the_figures_prove_the_verdict():
 
     assert (result.variance, result.allowance, result.used) == (150_000, 100_000, Decimal("1.5"))
     assert result.explanation == (
-        "cost: forecast 1,150,000 against baseline 1,000,000, a variance of +150,000; "
-        "tolerance +100,000, 150% used — breached"
+        "cost: forecast £1,150,000 against baseline £1,000,000, a variance of +£150,000; "
+        "tolerance +£100,000, 150% used — breached"
     )
+
+
+@pytest.mark.parametrize(
+    ("dimension", "baseline", "forecast", "tolerance", "explanation"),
+    [
+        (
+            Dimension.COST,
+            Decimal("1600000.00"),
+            Decimal("1500000.00"),
+            Tolerance(percent=Decimal("10.00"), direction=Direction.EITHER),
+            "cost: forecast £1,500,000 against baseline £1,600,000, a variance of -£100,000; "
+            "tolerance ±£160,000, 62% used — within",
+        ),
+        (
+            Dimension.BENEFITS,
+            Decimal("200000.00"),
+            Decimal("180000.50"),
+            Tolerance(percent=Decimal("5.00"), direction=Direction.UNDER),
+            "benefits: forecast £180,000.50 against baseline £200,000, a variance of -£19,999.50; "
+            "tolerance -£10,000, 200% used — breached",
+        ),
+        (
+            Dimension.SCOPE,
+            Decimal(0),
+            Decimal("12.50"),
+            Tolerance(absolute=Decimal("10.00"), direction=Direction.EITHER),
+            "scope: forecast scope change +12.5%; tolerance ±10%, 125% used — breached",
+        ),
+        (
+            Dimension.QUALITY,
+            Decimal(0),
+            Decimal(1),
+            Tolerance(absolute=Decimal(2)),
+            "quality: 1 acceptance criterion at risk; tolerance +2, 50% used — within",
+        ),
+        (
+            Dimension.RISK,
+            Decimal(0),
+            Decimal(4),
+            Tolerance(absolute=Decimal(0)),
+            "risk: 4 open high risks; tolerance +0, all used — breached",
+        ),
+    ],
+)
+def test_the_explanation_gives_each_figure_in_its_unit(dimension, baseline, forecast, tolerance, explanation):
+    """Given a money tolerance set as a percentage (figures to the penny or beyond), when judged,
+    then the explanation reads £160,000, not 160,000.0000; scope in %, counts as counts."""
+    result = assess(dimension, baseline=baseline, forecast=forecast, tolerance=tolerance)
+
+    assert result.explanation == explanation
 
 
 def test_with_both_allowances_the_stricter_holds():
@@ -140,8 +190,8 @@ def test_both_ways_an_underspend_beyond_the_tolerance_is_a_breach():
 
     assert (under.status, over_only.status) == (Status.BREACHED, Status.WITHIN)
     assert under.explanation == (
-        "cost: forecast 467,000 against baseline 525,000, a variance of -58,000; "
-        "tolerance ±52,500, 110% used — breached"
+        "cost: forecast £467,000 against baseline £525,000, a variance of -£58,000; "
+        "tolerance ±£52,500, 110% used — breached"
     )
 
 

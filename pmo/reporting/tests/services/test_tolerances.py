@@ -398,7 +398,27 @@ def test_an_underspend_beyond_a_both_ways_cost_tolerance_is_a_breach(cast):
 
     check = ToleranceCheck.objects.get(dimension="cost")
     assert (check.status, check.allowance) == (ToleranceState.BREACHED, Decimal(52_500))
-    assert "a variance of -58,000.00; tolerance ±52,500" in check.explanation
+    assert "a variance of -£58,000; tolerance ±£52,500" in check.explanation
+
+
+def test_a_percentage_cost_tolerance_is_explained_in_whole_pounds(cast):
+    """Given 10% both ways of a £1.6m budget, when a report forecasts £1.5m, then the check
+    says £160,000 (not 160,000.0000) and the other figures in pounds."""
+    services.tolerance_set(
+        actor=cast.officer,
+        project=cast.project,
+        dimension=ToleranceDimension.COST,
+        absolute=None,
+        percent=Decimal(10),
+    )
+
+    baseline(cast, budget_at_completion=Decimal(1_600_000))
+    submitted(cast, forecast_finish=BASELINE_FINISH, forecast_cost=Decimal(1_500_000))
+
+    assert ToleranceCheck.objects.get(dimension="cost").explanation == (
+        "cost: forecast £1,500,000 against baseline £1,600,000, a variance of -£100,000; "
+        "tolerance ±£160,000, 62% used — within"
+    )
 
 
 def test_a_tolerance_keeps_its_direction_unless_told(cast):
