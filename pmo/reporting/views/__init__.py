@@ -1,0 +1,3 @@
+"""The reporting pages (being split by sub-domain)."""
+
+from pmo.reporting.views.periods_reports import *  # noqa: F403
