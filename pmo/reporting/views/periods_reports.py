@@ -1,4 +1,6 @@
-"""Pages of the reporting cycle: what a project manager, the PMO and a sponsor click through.
+"""Pages of the reporting cycle: the reporting settings, periods and their compliance, highlight
+reports (read, edit and submit, the review buttons, the PDF, the history) and a project's
+reporting page.
 
 Reads go through the selectors, writes through the services. A refusal shows the 403 page with
 the reason; a service's ValidationError is shown beside the field it names (at the top
@@ -6,15 +8,15 @@ otherwise); a stale version shows who changed the record meanwhile and saves not
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property, partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,15 +24,12 @@ from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.generic import (
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     ObjectView,
-    Outcome,
     SettingsView,
     call_service,
     expected_version,
     finish,
-    found_or_404,
     page,
     posted_version,
 )
@@ -39,48 +38,24 @@ from pmo.core.workflow import refused_page
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import project_or_404
-from pmo.raid.models import Action
 from pmo.reporting import selectors, services
-from pmo.reporting.choices import (
-    HANDED_IN_STATES,
-    TOLERANCE_UNITS,
-    ExceptionStatus,
-    PeriodStatus,
-    ReportStatus,
-    ToleranceDimension,
-)
+from pmo.reporting.choices import HANDED_IN_STATES, PeriodStatus, ReportStatus
 from pmo.reporting.evidence import register_high_risks
 from pmo.reporting.forms import (
-    BaselineForm,
-    BaselineMilestoneRows,
-    ExceptionActionForm,
-    ExceptionDecideForm,
-    ExceptionReportForm,
     MilestoneRows,
-    PortfolioDefaultForm,
     ReportForm,
     ReturnForm,
     ReviewForm,
     SettingsForm,
-    ToleranceDefaultForm,
-    ToleranceForm,
     milestone_forecasts,
 )
-from pmo.reporting.models import (
-    Baseline,
-    HighlightReport,
-    ProjectException,
-    ReportingPeriod,
-    ReportingSettings,
-    Tolerance,
-    ToleranceDefault,
-)
-from pmo.reporting.workflows import EXCEPTION, HIGHLIGHT_REPORT, PERIOD
+from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings
+from pmo.reporting.views.baselines_tolerances import tolerance_rows
+from pmo.reporting.views.common import NOT_FOUND, RecordHistoryView, WithMilestones
+from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
 
-PAGE_SIZE = 50
 PERIODS_PAGE_SIZE = 24
 
-NOT_FOUND = "There is no {kind} {key}, or you may not see it."
 DRAFT_SAVED = "Draft saved."
 REPORT_SUBMITTED = "{report} submitted."
 REPORT_ACTION_DONE = {
@@ -95,19 +70,9 @@ REPORT_STARTED = (
     "Report started, pre-filled from the last report (or, for a first report, the baseline): "
     "bring it up to date."
 )
-BASELINE_APPROVED = "Baseline v{number} approved."
-TOLERANCE_SAVED = "{dimension} tolerance saved."
-TOLERANCE_CLEARED = "{dimension} tolerance cleared: the default applies again."
-NO_OWN_TOLERANCE = "This project has no tolerance of its own for {dimension} to clear."
-DEFAULT_SAVED = "{default} saved."
-DEFAULT_ADDED = "{default} added."
-DEFAULT_REMOVED = "{default} removed: the size tier's default applies again."
 SETTINGS_SAVED = "Reporting settings saved."
 PERIOD_CLOSED_DONE = "{period} closed: no report can be started or changed in it."
 PERIOD_REOPENED_DONE = "{period} reopened."
-EXCEPTION_REPORT_DONE = "Exception report submitted to the sponsor for a decision."
-EXCEPTION_DECIDED = "Exception decided: {decision}."
-ACTION_ADDED = "Action added; its owner has been told."
 UNKNOWN_ACTION = "There is no report action “{action}”."
 NO_SUCH_PERIOD = "There is no reporting period “{period}” you may see: showing reports of every period."
 
@@ -150,7 +115,7 @@ def current_period() -> ReportingPeriod | None:
     return selectors.current_period(clock.today())
 
 
-# Settings and default tolerances ----------------------------------------------------------------
+# Settings -----------------------------------------------------------------------------------------
 
 
 def _shown_value(record: Any, name: str) -> Any:
@@ -174,122 +139,6 @@ settings_page = SettingsView.as_view(
     shows=settings_shown,
     template_name="reporting/settings.html",
 )
-
-
-class ToleranceDefaultsView(ObjectEditView):
-    """The default tolerances by size tier and portfolio; the PMO head edits one row at a time
-    (``?edit=<pk>``, posting its ``pk``), adds a portfolio's own (``action=add``) or removes it
-    (``action=remove``: the size tier's default applies again)."""
-
-    model = ToleranceDefault
-    template_name = "reporting/tolerance_defaults.html"
-
-    @cached_property
-    def defaults(self) -> list[ToleranceDefault]:
-        records = selectors.tolerance_default_list(user=self.request.user)
-        return list(records.order_by("portfolio__name", "size_tier", "dimension"))
-
-    def posted(self) -> str | None:
-        """``add``, ``remove``, or "" (change the row); None for a GET."""
-        return self.request.POST.get("action", "") if self.request.method == "POST" else None
-
-    @cached_property
-    def raw(self) -> str:
-        data = self.request.POST if self.request.method == "POST" else self.request.GET
-        return data.get("pk" if self.request.method == "POST" else "edit") or ""
-
-    @cached_property
-    def editing(self) -> ToleranceDefault | None:
-        chosen = record_id(self.raw)
-        return next((d for d in self.defaults if d.pk == chosen), None) if chosen is not None else None
-
-    def can_change(self) -> bool:
-        return bool(self.request.user.has_perm(self.permission("change")))
-
-    def the_edited(self) -> ToleranceDefault:
-        if self.editing is None:
-            raise Http404(NOT_FOUND.format(kind="default tolerance", key=self.raw))
-        return self.editing
-
-    def ensure_allowed(self, record: Any) -> None:
-        user = self.request.user
-        ensure_can(user, "reporting.view_tolerancedefault", action="see the default tolerances")
-        posted = self.posted()
-        if posted == "add":
-            ensure_can(user, self.permission("add"), action="add default tolerances")
-        elif posted == "":
-            edited = self.the_edited()
-            ensure_can(user, self.permission("change"), edited, action=f"change {edited}")
-
-    def get_form(self, record: Any, data: Any = None) -> Any:
-        if data is not None:
-            if self.posted() == "add":
-                return PortfolioDefaultForm(data, prefix="new")
-            return ToleranceDefaultForm(data, record=self.editing)
-        if self.editing is None or not self.can_change():
-            return None
-        names = ("absolute", "percent", "direction")
-        return ToleranceDefaultForm(
-            initial={name: getattr(self.editing, name) for name in names}, record=self.editing
-        )
-
-    def save(self, form: Any, record: Any) -> Any:
-        if self.posted() == "add":
-            return services.tolerance_default_create(actor=self.request.user, **form.cleaned_data)
-        return services.tolerance_default_update(
-            actor=self.request.user,
-            default=self.editing,
-            fields=form.values(),
-            expected_version=expected_version(form),
-        )
-
-    def success_message(self, saved: Any) -> str:
-        if self.posted() == "add":
-            return DEFAULT_ADDED.format(default=saved)
-        return DEFAULT_SAVED.format(default=self.editing)
-
-    def success_url(self, saved: Any) -> str:
-        return reverse("reporting:tolerance_defaults")
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.posted() != "remove":
-            return super().post(request, *args, **kwargs)
-        self.ensure_allowed(None)
-        removed = self.the_edited()
-        outcome = call_service(
-            lambda: services.tolerance_default_delete(
-                actor=request.user, default=removed, expected_version=posted_version(request)
-            )
-        )
-        if outcome.done:
-            return finish(request, DEFAULT_REMOVED.format(default=removed), self.success_url(None))
-        failed = Outcome(False, conflict=outcome.conflict or outcome.problem)
-        return self.form_page(None, None, failed)  # type: ignore[arg-type]
-
-    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
-        can_change = self.can_change()
-        adding = form if self.posted() == "add" else None
-        if adding is None and can_change:
-            adding = PortfolioDefaultForm(prefix="new")
-        editing = self.editing if self.posted() != "add" else None
-        rows = [
-            {
-                "default": d,
-                "scope": d.portfolio.name if d.portfolio_id else f"{d.get_size_tier_display()} projects",
-                "unit": TOLERANCE_UNITS[ToleranceDimension(d.dimension)],
-                "form": form if editing is not None and d.pk == editing.pk else None,
-            }
-            for d in self.defaults
-        ]
-        return {
-            "rows": rows,
-            "can_change": can_change,
-            "conflict": outcome.conflict if outcome else "",
-            "adding": adding,
-        }
-
-
-tolerance_defaults = ToleranceDefaultsView.as_view()
 
 
 # Periods ------------------------------------------------------------------------------------------
@@ -590,22 +439,7 @@ def _milestone_initial(report: HighlightReport) -> list[dict[str, Any]]:
     ]
 
 
-class WithMilestones:
-    """A form with its milestone rows (a formset): valid when both are."""
-
-    def __init__(self, data: Any = None, *, rows: Any, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)  # type: ignore[call-arg]
-        self.rows = rows
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and self.rows.is_valid()  # type: ignore[misc]
-
-
 class ReportForMilestones(WithMilestones, ReportForm):
-    pass
-
-
-class BaselineForMilestones(WithMilestones, BaselineForm):
     pass
 
 
@@ -735,19 +569,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-class RecordHistoryView(ObjectHistoryView):
-    """A reporting record's history, with the way back to its page."""
-
-    template_name = "reporting/record_history.html"
-
-    def object_context(self, record: Any) -> dict[str, Any]:
-        return {
-            **super().object_context(record),
-            "back_url": record.get_absolute_url(),
-            "title": f"History of {record}",
-        }
-
-
 class ReportHistoryView(ReportPage, RecordHistoryView):
     pass
 
@@ -756,25 +577,6 @@ report_history = ReportHistoryView.as_view()
 
 
 # The project's reporting page ---------------------------------------------------------------------
-
-
-def tolerance_rows(project: Project) -> list[dict[str, Any]]:
-    """Each dimension's tolerance in force (own or default, with its unit) and its latest check."""
-    effective = selectors.effective_tolerances([project])[project.pk]
-    checks = {c.dimension: c for c in project.tolerance_checks.all()}
-    rows = []
-    for dimension in ToleranceDimension:
-        row = effective.get(dimension.value)
-        rows.append(
-            {
-                "dimension": dimension,
-                "row": row,
-                "own": isinstance(row, Tolerance),
-                "unit": TOLERANCE_UNITS[dimension],
-                "check": checks.get(dimension.value),
-            }
-        )
-    return rows
 
 
 @page
@@ -811,447 +613,3 @@ def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
             "tab": "reporting",
         },
     )
-
-
-class BaselineCreateView(ObjectEditView):
-    """The PMO records a new version of the project's approved baseline, with the reason."""
-
-    model = Baseline
-    template_name = "reporting/baseline_form.html"
-
-    @cached_property
-    def project(self) -> Project:
-        return project_or_404(self.request, self.kwargs["code"])
-
-    @cached_property
-    def current(self) -> Baseline | None:
-        return selectors.current_baselines([self.project.pk]).get(self.project.pk)
-
-    def doing(self, record: Any) -> str:
-        return "approve baselines (only the PMO can)"
-
-    def ensure_allowed(self, record: Any) -> None:
-        ensure_can(self.request.user, self.permission("add"), self.project, action=self.doing(None))
-
-    def get_form(self, record: Any, data: Any = None) -> Any:
-        if data is not None:
-            return BaselineForMilestones(data, rows=BaselineMilestoneRows(data, prefix="milestones"))
-        current = self.current
-        milestones: list[dict[str, Any]] = []
-        if current is not None:
-            initial: dict[str, Any] = {
-                "finish": current.finish,
-                "budget_at_completion": current.budget_at_completion,
-                "benefits_value": current.benefits_value,
-                "scope_summary": current.scope_summary,
-            }
-            milestones = [{"name": m.name, "date": m.due} for m in current.milestones.all()]
-        else:
-            initial = {"finish": self.project.planned_finish, "budget_at_completion": self.project.budget}
-        rows = BaselineMilestoneRows(initial=milestones, prefix="milestones")
-        return BaselineForMilestones(initial=initial, rows=rows)
-
-    def save(self, form: Any, record: Any) -> Any:
-        data = form.cleaned_data
-        return services.baseline_approve(
-            actor=self.request.user,
-            project=self.project,
-            finish=data["finish"],
-            budget_at_completion=data["budget_at_completion"],
-            reason=data["reason"],
-            scope_summary=data["scope_summary"],
-            benefits_value=data["benefits_value"] or 0,
-            milestones=[(m.name, m.forecast) for m in milestone_forecasts(form.rows)],
-        )
-
-    def success_message(self, baseline: Any) -> str:
-        return BASELINE_APPROVED.format(number=baseline.number)
-
-    def success_url(self, baseline: Any) -> str:
-        return reverse("reporting:project_reporting", args=[self.project.code])
-
-    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
-        return {
-            **super().form_context(form, record, outcome),
-            "project": self.project,
-            "rows": form.rows,
-            "current": self.current,
-        }
-
-
-baseline_create = BaselineCreateView.as_view()
-
-
-def tolerance_field_id(dimension: str) -> str:
-    """Each dimension's form on the page gets its own field ids."""
-    return f"id_{dimension}_%s"
-
-
-class ProjectTolerancesView(ObjectEditView):
-    """The project's tolerances in force, one row per dimension; the PMO gives it its own
-    (``action=set``) or clears them (``action=clear``: the default applies again), one
-    dimension's form at a time."""
-
-    model = Tolerance
-    key = "code"
-    template_name = "reporting/project_tolerances.html"
-
-    @cached_property
-    def project(self) -> Project:
-        return project_or_404(self.request, self.kwargs[self.key])
-
-    def get_object(self) -> Any:
-        return self.project
-
-    def ensure_allowed(self, project: Any) -> None:
-        user = self.request.user
-        ensure_can(user, "reporting.view_tolerance", action=f"see the tolerances of {project}")
-        if self.request.method == "POST":
-            ensure_can(user, self.permission("change"), project, action=f"change the tolerances of {project}")
-
-    @cached_property
-    def own(self) -> dict[str, Tolerance]:
-        own = selectors.tolerance_list(user=self.request.user).filter(project=self.project)
-        return {t.dimension: t for t in own}
-
-    def get_form(self, project: Any, data: Any = None) -> Any:
-        if data is None:
-            return None  # each row gets its own form (form_context)
-        return ToleranceForm(data, auto_id=tolerance_field_id(data.get("dimension", "")))
-
-    def clearing(self) -> bool:
-        return self.request.POST.get("action") == "clear"
-
-    def save(self, form: Any, project: Any) -> Any:
-        data = form.cleaned_data
-        self.dimension = ToleranceDimension(data["dimension"])
-        if not self.clearing():
-            return services.tolerance_set(
-                actor=self.request.user,
-                project=project,
-                dimension=self.dimension,
-                absolute=data["absolute"],
-                percent=data["percent"],
-                direction=data["direction"] or None,
-                expected_version=expected_version(form),
-            )
-        existing = self.own.get(self.dimension.value)
-        if existing is None:
-            raise ValidationError(NO_OWN_TOLERANCE.format(dimension=self.dimension.label.lower()))
-        services.tolerance_clear(
-            actor=self.request.user, tolerance=existing, expected_version=expected_version(form)
-        )
-        return None
-
-    def success_message(self, saved: Any) -> str:
-        done = TOLERANCE_CLEARED if self.clearing() else TOLERANCE_SAVED
-        return done.format(dimension=self.dimension.label)
-
-    def success_url(self, saved: Any) -> str:
-        return reverse("reporting:project_tolerances", args=[self.kwargs[self.key]])
-
-    def form_context(self, form: Any, project: Any, outcome: Any) -> dict[str, Any]:
-        can_change = self.request.user.has_perm(self.permission("change"), project)
-        rows = tolerance_rows(project)
-        for row in rows:
-            dimension = row["dimension"]
-            if not can_change:
-                row["form"] = None
-            elif form is not None and form.data.get("dimension") == dimension.value:
-                row["form"] = form
-            else:
-                mine = self.own.get(dimension.value)
-                source = row["row"]
-                row["form"] = ToleranceForm(
-                    initial={
-                        "dimension": dimension.value,
-                        "absolute": source.absolute if source else None,
-                        "percent": source.percent if source else None,
-                        "direction": source.direction if source else services.default_direction(dimension),
-                        "version": mine.version if mine else None,
-                    },
-                    auto_id=tolerance_field_id(dimension.value),
-                )
-        return {
-            "project": project,
-            "rows": rows,
-            "can_change": can_change,
-            "conflict": outcome.conflict if outcome else "",
-        }
-
-
-project_tolerances = ProjectTolerancesView.as_view()
-
-
-# Baselines -----------------------------------------------------------------------------------------
-
-
-class BaselinePage:
-    """What a baseline's pages share: it is found among those the user may see (with its
-    milestones), and the page's header shows it and its project."""
-
-    model = Baseline
-    key = "pk"
-
-    def get_queryset(self) -> Any:
-        return selectors.baseline_list(user=self.request.user).prefetch_related("milestones")  # type: ignore[attr-defined]
-
-    def object_context(self, baseline: Any) -> dict[str, Any]:
-        return {**super().object_context(baseline), "baseline": baseline, "project": baseline.project}  # type: ignore[misc]
-
-
-class BaselineView(BaselinePage, ObjectView):
-    template_name = "reporting/baseline_detail.html"
-
-    def object_context(self, baseline: Any) -> dict[str, Any]:
-        return {**super().object_context(baseline), "from_exceptions": list(baseline.from_exceptions.all())}
-
-
-class BaselineHistoryView(BaselinePage, RecordHistoryView):
-    pass
-
-
-baseline_detail = BaselineView.as_view()
-baseline_history = BaselineHistoryView.as_view()
-
-
-# Exceptions ---------------------------------------------------------------------------------------
-
-
-def _age(exception: ProjectException, today: date) -> int:
-    end = timezone.localdate(exception.decided_at) if exception.decided_at else today
-    return (end - timezone.localdate(exception.raised_at)).days
-
-
-class ExceptionListView(ObjectListView):
-    """Exceptions the user may see: open ones first, oldest open first, with their age
-    (``?show=open``, the default, or ``all``)."""
-
-    model = ProjectException
-    ordering = ("closed", "raised_at")
-    template_name = "reporting/exception_list.html"
-
-    def shown(self) -> str:
-        return self.request.GET.get("show", "open")
-
-    def get_queryset(self) -> Any:
-        return selectors.exception_list(user=self.request.user).annotate(
-            closed=Case(
-                When(status=ExceptionStatus.DECIDED, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-
-    def records(self) -> Any:
-        records = super().records()
-        return records.exclude(status=ExceptionStatus.DECIDED) if self.shown() == "open" else records
-
-    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
-        today = clock.today()
-        return {"rows": [(e, _age(e, today)) for e in shown], "shown": self.shown()}
-
-
-exception_list = ExceptionListView.as_view()
-
-
-def _exception(request: HttpRequest, pk: int) -> ProjectException:
-    records = selectors.exception_list(user=request.user).select_related("raised_from__period")
-    return found_or_404(records, "exception", pk, pk=pk)
-
-
-def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
-    """The exception's workflow: raised, report requested, report submitted, decided."""
-    order = [s.value for s in ExceptionStatus]
-    reached = order.index(exception.status)
-    return [
-        {"label": "Raised", "done": True, "when": exception.raised_at, "who": "System (tolerance check)"},
-        {
-            "label": "Exception report requested",
-            "done": reached >= 1,
-            "when": exception.raised_at if reached >= 1 else None,
-            "who": exception.project.project_manager,
-            "note": f"due {exception.report_due:%d %b %Y}" if exception.report_due else "",
-        },
-        {
-            "label": "Exception report submitted",
-            "done": reached >= 2,
-            "when": exception.report_submitted_at,
-            "who": exception.report_submitted_by,
-        },
-        {
-            "label": "Decided",
-            "done": reached >= 3,
-            "when": exception.decided_at,
-            "who": exception.decided_by,
-            "note": exception.get_decision_display() if exception.decision else "",
-        },
-    ]
-
-
-class ExceptionPage:
-    """What an exception's pages share: it is found among those the user may see, and the
-    page's header shows it and its project."""
-
-    model = ProjectException
-    key = "pk"
-
-    def get_object(self) -> Any:
-        return _exception(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
-
-    def object_context(self, exception: Any) -> dict[str, Any]:
-        return {**super().object_context(exception), "exception": exception, "project": exception.project}  # type: ignore[misc]
-
-
-class ExceptionView(ExceptionPage, ObjectView):
-    """An exception: its workflow so far, the breaches, the tolerance checks, its corrective
-    actions and the steps the workflow's table allows the reader."""
-
-    template_name = "reporting/exception_detail.html"
-
-    def object_context(self, exception: Any) -> dict[str, Any]:
-        user = self.request.user
-        checks = [
-            (check, TOLERANCE_UNITS[ToleranceDimension(check.dimension)])
-            for check in exception.project.tolerance_checks.all()
-        ]
-        actions = list(selectors.corrective_actions(user=user, exception=exception).order_by("due", "pk"))
-        today = clock.today()
-        return {
-            **super().object_context(exception),
-            "steps": exception_steps(exception),
-            "breaches": exception.breach_summary.splitlines(),
-            "checks": checks,
-            "actions": [(a, a.is_past_due(today)) for a in actions],
-            "age": _age(exception, today),
-            "allowed": EXCEPTION.allowed_actions(exception, user),
-            "can_add_action": user.has_perm("raid.add_action", exception.project),
-        }
-
-
-class ExceptionStepView(ExceptionPage, ObjectEditView):
-    """A step of an exception's workflow taken with a form (the PM's report, the decision):
-    offered only where the workflow's table allows it, taken by its service. The form shows
-    the breaches it answers."""
-
-    template_name = "reporting/exception_form.html"
-    step = ""  # the workflow's action
-    heading = ""  # "Exception report: {project}"
-    submit_label = ""
-
-    def refusal(self, exception: Any) -> HttpResponse | None:
-        return refused_page(self.request, EXCEPTION, exception, self.step)
-
-    def form_context(self, form: Any, exception: Any, outcome: Any) -> dict[str, Any]:
-        return {
-            **super().form_context(form, exception, outcome),
-            "breaches": exception.breach_summary.splitlines(),
-            "heading": self.heading.format(project=exception.project),
-            "submit_label": self.submit_label,
-        }
-
-
-class ExceptionReportView(ExceptionStepView):
-    """The PM's exception report: cause, consequences, options, recommendation."""
-
-    step = "report"
-    heading = "Exception report: {project}"
-    submit_label = "Submit exception report"
-
-    def get_form(self, exception: Any, data: Any = None) -> Any:
-        if data is not None:
-            return ExceptionReportForm(data, record=exception)
-        names = ("cause", "consequences", "options", "recommendation")
-        return ExceptionReportForm(
-            initial={name: getattr(exception, name) for name in names}, record=exception
-        )
-
-    def save(self, form: Any, exception: Any) -> Any:
-        data = form.cleaned_data
-        return services.exception_report_submit(
-            actor=self.request.user,
-            exception=exception,
-            cause=data["cause"],
-            consequences=data["consequences"],
-            options=data["options"],
-            recommendation=data["recommendation"],
-            expected_version=expected_version(form),
-        )
-
-    def success_message(self, exception: Any) -> str:
-        return EXCEPTION_REPORT_DONE
-
-
-class ExceptionDecideView(ExceptionStepView):
-    """The sponsor's (or PMO head's) decision; a new baseline needs its finish, budget and reason."""
-
-    step = "decide"
-    heading = "Decide the exception: {project}"
-    submit_label = "Record the decision"
-
-    def get_form(self, exception: Any, data: Any = None) -> Any:
-        return ExceptionDecideForm(data, record=exception)
-
-    def save(self, form: Any, exception: Any) -> Any:
-        data = form.cleaned_data
-        return services.exception_decide(
-            actor=self.request.user,
-            exception=exception,
-            decision=data["decision"],
-            notes=data["notes"],
-            expected_version=expected_version(form),
-            baseline=form.baseline(),
-        )
-
-    def success_message(self, decided: Any) -> str:
-        return EXCEPTION_DECIDED.format(decision=decided.get_decision_display().lower())
-
-    def form_context(self, form: Any, exception: Any, outcome: Any) -> dict[str, Any]:
-        return {**super().form_context(form, exception, outcome), "deciding": True}
-
-
-class ExceptionHistoryView(ExceptionPage, RecordHistoryView):
-    pass
-
-
-exception_detail = ExceptionView.as_view()
-exception_report = ExceptionReportView.as_view()
-exception_decide = ExceptionDecideView.as_view()
-exception_history = ExceptionHistoryView.as_view()
-
-
-# Corrective actions -------------------------------------------------------------------------------
-
-
-def action_list(request: HttpRequest) -> HttpResponse:
-    """The actions log is the RAID actions register now (corrective actions included)."""
-    return redirect(reverse("raid:register", args=[Action.KIND]))
-
-
-class ExceptionActionCreateView(ExceptionPage, ObjectEditView):
-    """Add a corrective action to the exception's plan (a RAID action of its project)."""
-
-    template_name = "reporting/exception_action_form.html"
-
-    def doing(self, exception: Any) -> str:
-        return f"add actions to {exception.project}"
-
-    def ensure_allowed(self, exception: Any) -> None:
-        ensure_can(self.request.user, "raid.add_action", exception.project, action=self.doing(exception))
-
-    def get_form(self, exception: Any, data: Any = None) -> Any:
-        return ExceptionActionForm(data)
-
-    def save(self, form: Any, exception: Any) -> Any:
-        services.exception_action_add(actor=self.request.user, exception=exception, **form.cleaned_data)
-        return exception
-
-    def success_message(self, exception: Any) -> str:
-        return ACTION_ADDED
-
-    def form_page(self, form: Any, exception: Any, outcome: Any = None) -> HttpResponse:
-        # A refused action answers 200, as it always has.
-        return self.render_page(200, **self.form_context(form, exception, outcome))
-
-
-exception_action_create = ExceptionActionCreateView.as_view()

@@ -6,7 +6,7 @@ import pytest
 
 from pmo.portfolio.tests.views.conftest import page, text_of
 from pmo.reporting.tests.views.conftest import World
-from pmo.reporting.views import NO_SUCH_PERIOD
+from pmo.reporting.views.periods_reports import NO_SUCH_PERIOD
 
 pytestmark = pytest.mark.django_db
 
