@@ -28,7 +28,7 @@ from pmo.portfolio.api_records import (
 from pmo.reporting import selectors, services
 from pmo.reporting.api import NOT_NEGATIVE
 from pmo.reporting.choices import ReportStatus, ToleranceState
-from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportMilestone
+from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportMilestone, ReportToleranceCheck
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
 
 CURRENT_HELP = "true: only the latest revision of each project's report for each period."
@@ -78,9 +78,27 @@ class ReportMilestoneSerializer(serializers.ModelSerializer):
         fields = ["name", "forecast", "achieved_on"]
 
 
+class ReportToleranceCheckSerializer(serializers.ModelSerializer):
+    """One dimension's tolerance verdict as it stood when the report was submitted."""
+
+    class Meta:
+        model = ReportToleranceCheck
+        fields = [
+            "dimension",
+            "status",
+            "baseline_value",
+            "forecast_value",
+            "allowance",
+            "used",
+            "explanation",
+        ]
+        read_only_fields = fields
+
+
 class HighlightReportSerializer(ProjectRecordSerializer):
     """A highlight report with its milestone forecasts. Only a draft changes (``PATCH``);
-    ``milestones``, when sent, replaces the whole list."""
+    ``milestones``, when sent, replaces the whole list. ``tolerance_checks`` are the verdicts
+    frozen when the report was submitted (read only)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:highlight-report-detail")
     project = ProjectCodeField(read_only=True)
@@ -88,6 +106,15 @@ class HighlightReportSerializer(ProjectRecordSerializer):
     submitted_by_name = user_name("submitted_by")
     reviewed_by_name = user_name("reviewed_by")
     milestones = ReportMilestoneSerializer(many=True, required=False, max_length=settings.PMO_MAX_MILESTONES)
+    tolerance_checks = ReportToleranceCheckSerializer(
+        many=True,
+        read_only=True,
+        help_text=(
+            "The tolerance verdicts as they stood when the report was submitted, whatever the "
+            "baseline or tolerances have become since; empty for a draft (the project's live "
+            "verdicts are at tolerance-checks) and for a report submitted with no baseline."
+        ),
+    )
     actions = ActionsField(HIGHLIGHT_REPORT)
 
     class Meta:
@@ -107,6 +134,7 @@ class HighlightReportSerializer(ProjectRecordSerializer):
             "high_risks_from_register",
             "milestones",
             "tolerance_status",
+            "tolerance_checks",
             "submitted_by",
             "submitted_by_name",
             "submitted_at",
@@ -252,7 +280,9 @@ class HighlightReportViewSet(mixins.UpdateModelMixin, RecordViewSet):
     }
 
     def get_queryset(self) -> QuerySet[HighlightReport]:
-        return selectors.report_list(user=self.request.user).prefetch_related("milestones")
+        return selectors.report_list(user=self.request.user).prefetch_related(
+            "milestones", "tolerance_checks"
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(HighlightReportStartSerializer)

@@ -1,6 +1,9 @@
 """Highlight reports over the API: start, change a draft, and the workflow (submit, return,
 accept, publish, revise), with the denials, bad input and conflicts a user would meet."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
 from pmo.core.api import VERSION_REQUIRED
@@ -305,6 +308,35 @@ def test_a_breaching_submission_raises_an_exception(client_for, cycle, draft):
     assert submitted.json()["tolerance_status"] == "breached"
     exception = cycle.own.exceptions.get()
     assert exception.status == ExceptionStatus.REPORT_REQUESTED
+
+
+def test_a_submitted_report_keeps_the_tolerance_checks_it_was_judged_by(client_for, cycle, breach, pmo_head):
+    """Given OWN-1's report submitted three months late against baseline v1, when the PMO
+    approves a baseline finishing then, the report (detail and list) still shows the breach it
+    was judged by; the project's live check is within."""
+    report = breach.raised_from
+    services.baseline_approve(
+        actor=pmo_head,
+        project=cycle.own,
+        finish=dt.date(2027, 3, 1),
+        budget_at_completion=Decimal(250000),
+        reason="Re-plan approved",
+    )
+    client = client_for(cycle.pm)
+
+    shown = client.get(url(report)).json()["tolerance_checks"]
+    listed = next(r for r in client.get(REPORTS).json()["results"] if r["id"] == report.pk)
+
+    time = next(check for check in shown if check["dimension"] == "time")
+    assert time["status"] == "breached"
+    assert time["explanation"].startswith("time: forecast finish +73 days against the baseline; tolerance ±")
+    assert listed["tolerance_checks"] == shown
+    live = client.get("/api/v1/tolerance-checks/?dimension=time&project=OWN-1").json()["results"]
+    assert [check["status"] for check in live] == ["within"]
+
+
+def test_a_draft_has_no_frozen_tolerance_checks(client_for, cycle, draft):
+    assert client_for(cycle.pm).get(url(draft)).json()["tolerance_checks"] == []
 
 
 def test_the_list_filters_by_project_period_status_and_latest_revision(client_for, cycle, draft):

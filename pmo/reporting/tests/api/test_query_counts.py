@@ -20,6 +20,7 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingPeriod,
     ReportMilestone,
+    ReportToleranceCheck,
     Tolerance,
     ToleranceCheck,
     ToleranceDefault,
@@ -51,6 +52,16 @@ def add_reports(n, reader):
         )
         ReportFactory(project=project, period=report.period, revision=2, reviewed_by=reader)
         ReportMilestone.objects.create(report=report, name="Go live", forecast=dt.date(2026, 12, 1))
+        ReportToleranceCheck.objects.create(
+            report=report,
+            dimension="time",
+            status="within",
+            baseline_value=Decimal(0),
+            forecast_value=Decimal(3),
+            allowance=Decimal(20),
+            used=Decimal("0.15"),
+            explanation="Forecast 3 days late; 20 allowed.",
+        )
 
 
 def add_baselines(n, reader):
@@ -116,15 +127,16 @@ PINNED = [
     # (each period's actions) is the PMO, once per request whatever the rows
     ("/api/v1/reporting-periods/", add_periods, Role.EXECUTIVE, 5),
     ("/api/v1/reporting-periods/?status=open&ordering=-due", add_periods, Role.PMO_OFFICER, 5),
-    # session, user, roles, count, page (with project, period and people), milestones
-    ("/api/v1/highlight-reports/", add_reports, Role.PMO_HEAD, 6),
+    # session, user, roles, count, page (with project, period and people), milestones, the
+    # tolerance checks frozen on submission
+    ("/api/v1/highlight-reports/", add_reports, Role.PMO_HEAD, 7),
     # ... and the reader's person record, for the confidential projects they may see
-    ("/api/v1/highlight-reports/", add_reports, Role.PROJECT_MANAGER, 7),
+    ("/api/v1/highlight-reports/", add_reports, Role.PROJECT_MANAGER, 8),
     (
         "/api/v1/highlight-reports/?current=true&status=draft&search=project&ordering=project",
         add_reports,
         Role.PMO_HEAD,
-        6,
+        7,
     ),
     # session, user, roles, person, count, page, milestones
     ("/api/v1/baselines/", add_baselines, Role.EXECUTIVE, 7),
