@@ -18,8 +18,13 @@ since the form was read) as the conflict message on the form, with nothing saved
 form was read at is read in one place too (``expected_version``, ``posted_version``).
 
 A refusal (``PermissionDenied``) shows the 403 page with its reason. ``page`` gives function
-pages (the truly own ones: heat maps, dashboards…) the same sign-in and refusal handling."""
+pages (the truly own ones: heat maps, dashboards…) the same sign-in and refusal handling.
 
+The hooks a page must write (the service it calls: ``save``, ``delete``, ``act``…) are abstract
+methods: a view class leaving one unwritten is refused when its view is made (``as_view``, as
+the URLs are read at start-up), not on the first request that needs it."""
+
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -154,8 +159,16 @@ def form_status(request: HttpRequest, form: BaseForm | None, outcome: Outcome | 
 # Generic pages ---------------------------------------------------------------------------------------
 
 
-class ObjectPage(LoginRequiredMixin, TemplateView):
+class ObjectPage(LoginRequiredMixin, TemplateView, ABC):
     """A page for signed-in people; an action they may not take shows the 403 page with why."""
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
+        """The view; refused (TypeError) while the class leaves an abstract hook unwritten."""
+        if cls.__abstractmethods__:
+            unwritten = ", ".join(sorted(cls.__abstractmethods__))
+            raise TypeError(f"{cls.__name__} cannot serve pages: it does not write {unwritten}")
+        return super().as_view(**initkwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -257,10 +270,10 @@ class ObjectEditView(ObjectView):
     def form_kwargs(self, record: Any) -> dict[str, Any]:
         return {}
 
+    @abstractmethod
     def save(self, form: BaseForm, record: Any) -> Any:
         """Call the service with the form's values and ``expected_version(form)``; return what
         it saved."""
-        raise NotImplementedError
 
     def success_message(self, saved: Any) -> str:
         return self.saved.format(record=saved)
@@ -312,15 +325,16 @@ class ObjectDeleteView(ObjectView):
     action = "delete"
     deleted = DELETED
 
+    @abstractmethod
     def delete(self, record: Any, version: int) -> None:
         """Call the service deleting ``record`` read at ``version``."""
-        raise NotImplementedError
 
     def success_message(self, record: Any) -> str:
         return self.deleted.format(record=record)
 
+    @abstractmethod
     def success_url(self, record: Any) -> str:
-        raise NotImplementedError
+        """Where to go once ``record`` is deleted (its page is gone)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_object()
@@ -348,21 +362,26 @@ class ObjectActionView(ObjectView):
     http_method_names = ["post"]
     action = "change"
 
+    @abstractmethod
     def act(self, record: Any, version: int | None) -> Any:
         """Call the service taking the step on ``record`` read at ``version``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def success_message(self, record: Any) -> str:
-        raise NotImplementedError
+        """What the page says once the step is taken."""
+
+    def success_url(self, record: Any) -> str:
+        """The page shown after the step, taken or refused (the record's, unless said)."""
+        return str(record.get_absolute_url())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_object()
         self.ensure_allowed(record)
         outcome = call_service(lambda: self.act(record, posted_version(request)))
         if outcome.done:
-            return finish(request, self.success_message(record), record.get_absolute_url())
+            return finish(request, self.success_message(record), self.success_url(record))
         messages.error(request, outcome.conflict or outcome.problem)
-        return redirect(record.get_absolute_url())
+        return redirect(self.success_url(record))
 
 
 class TableColumn(Protocol):
@@ -503,12 +522,12 @@ class SettingsView(ObjectPage):
             form=form,
             conflict=outcome.conflict if outcome else "",
             can_change=self.request.user.has_perm(permission_name(self.model, "change"), row),
-            **(self.shows(row) if self.shows else {}),  # type: ignore[misc]
+            **(self.shows(row) if self.shows else {}),
         )
 
     def the_row(self) -> Any:
         ensure_can(self.request.user, permission_name(self.model, "view"), action=f"see {self.what}")
-        return self.read()  # type: ignore[misc]
+        return self.read()
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         row = self.the_row()
@@ -523,7 +542,7 @@ class SettingsView(ObjectPage):
         if form.is_valid():
             fields, version = form.values(), expected_version(form)  # type: ignore[attr-defined]
             outcome = call_service(
-                lambda: self.update(  # type: ignore[misc]
+                lambda: self.update(
                     actor=request.user, settings_row=row, fields=fields, expected_version=version
                 ),
                 form,
