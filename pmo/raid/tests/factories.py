@@ -56,3 +56,14 @@ class DecisionFactory(RaidItemFactory):
         model = Decision
 
     decided_on = dt.date(2026, 10, 1)
+
+
+ITEM_FACTORIES = {
+    Risk: RiskFactory,
+    Assumption: AssumptionFactory,
+    Issue: IssueFactory,
+    Dependency: DependencyFactory,
+    Action: ActionFactory,
+    Decision: DecisionFactory,
+}
+"""The factory of each register's items (a new register must be added)."""

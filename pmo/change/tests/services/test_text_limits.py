@@ -4,16 +4,13 @@ the decision form refuse it too. The fields come from the model, so a new text f
 (or fails) here."""
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils.text import capfirst
 from rest_framework.test import APIClient
 
 from pmo.change import services
 from pmo.change.choices import ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest
-from pmo.core.text_limits import TEXT_TOO_LONG, BoundedTextField
+from pmo.core.tests.text_limits import BoundedTextTests
 
 pytestmark = pytest.mark.django_db
 
@@ -36,71 +33,39 @@ def _assessed(cast):
     return services.change_request_assess(actor=cast.pm, change=change, fields={}, expected_version=1)
 
 
-def write(cast, name, value):
-    """Change one field through the step of the workflow that writes it."""
-    if name in RAISED_FIELDS:
-        change = _raised(cast)
-        return services.change_request_update(
-            actor=cast.pm, change=change, fields={name: value}, expected_version=change.version
-        )
-    if name in ASSESSED_FIELDS:
-        change = _raised(cast)
-        return services.change_request_assess(
-            actor=cast.pm, change=change, fields={name: value}, expected_version=change.version
-        )
-    change = _assessed(cast)
-    if name == "decision_notes":
-        return services.change_request_decide(
-            actor=cast.head,
-            change=change,
-            decision=Decision.REJECT,
-            notes=value,
-            expected_version=change.version,
-        )
-    assert name == "implementation_notes", f"no step of the workflow writes {name}: add it here"
-    change = services.change_request_decide(
-        actor=cast.head,
-        change=change,
-        decision=Decision.APPROVE,
-        notes="Go",
-        expected_version=change.version,
-    )
-    return services.change_request_implement(
-        actor=cast.pm, change=change, notes=value, expected_version=change.version
+def _decided(cast, change, decision, notes):
+    return services.change_request_decide(
+        actor=cast.head, change=change, decision=decision, notes=notes, expected_version=change.version
     )
 
 
-TEXT_FIELDS = [
-    pytest.param(field, id=field.name)
-    for model in apps.get_app_config("change").get_models()
-    if not model.__name__.startswith("Historical")
-    for field in model._meta.concrete_fields
-    if isinstance(field, BoundedTextField)
-]
+class TestBoundedText(BoundedTextTests):
+    app_label = "change"
+    models_with_text = {ChangeRequest}
 
+    @pytest.fixture(autouse=True)
+    def _cast(self, cast):
+        self.cast = cast
 
-def test_only_change_requests_hold_text():
-    assert {p.values[0].model for p in TEXT_FIELDS} == {ChangeRequest}
+    def make(self, model, name):
+        """The change as the step that writes ``name`` finds it."""
+        if name in RAISED_FIELDS | ASSESSED_FIELDS:
+            return _raised(self.cast)
+        if name == "decision_notes":
+            return _assessed(self.cast)
+        return _decided(self.cast, _assessed(self.cast), Decision.APPROVE, "Go")
 
-
-@pytest.mark.parametrize("field", TEXT_FIELDS)
-def test_one_character_over_the_limit_is_refused_by_the_service(cast, field):
-    limit = field.max_length
-
-    with pytest.raises(ValidationError) as refused:
-        write(cast, field.name, "x" * (limit + 1))
-
-    message = TEXT_TOO_LONG.format(field=capfirst(field.verbose_name), length=limit + 1, limit=limit)
-    assert refused.value.message_dict == {field.name: [message]}
-    assert not ChangeRequest.objects.filter(**{f"{field.name}__startswith": "x" * 100}).exists()
-
-
-@pytest.mark.parametrize("field", TEXT_FIELDS)
-def test_text_at_the_limit_is_kept(cast, field):
-    change = write(cast, field.name, "x" * field.max_length)
-
-    change.refresh_from_db()
-    assert getattr(change, field.name) == "x" * field.max_length
+    def write(self, model, record, name, value):
+        """Change one field through the step of the workflow that writes it."""
+        step = {"actor": self.cast.pm, "change": record, "expected_version": record.version}
+        if name in RAISED_FIELDS:
+            return services.change_request_update(fields={name: value}, **step)
+        if name in ASSESSED_FIELDS:
+            return services.change_request_assess(fields={name: value}, **step)
+        if name == "decision_notes":
+            return _decided(self.cast, record, Decision.REJECT, value)
+        assert name == "implementation_notes", f"no step of the workflow writes {name}: add it here"
+        return services.change_request_implement(notes=value, **step)
 
 
 def test_the_api_refuses_long_decision_notes_naming_the_field(cast):

@@ -4,84 +4,35 @@ import: ``excel/test_text_limits.py``). The fields come from the models, so a ne
 tested (or fails) here."""
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.utils.text import capfirst
 from rest_framework.test import APIClient
 
-from pmo.core.text_limits import TEXT_TOO_LONG, BoundedTextField
+from pmo.core.tests.text_limits import BoundedTextTests
 from pmo.raid.choices import Level
-from pmo.raid.models import Action, Assumption, Decision, Dependency, Issue, Risk
 from pmo.raid.services import raid_item_escalate, raid_item_update
-from pmo.raid.tests.factories import (
-    ActionFactory,
-    AssumptionFactory,
-    DecisionFactory,
-    DependencyFactory,
-    IssueFactory,
-    RiskFactory,
-)
+from pmo.raid.tests.factories import ITEM_FACTORIES, RiskFactory
 from pmo.raid.tests.views.helpers import client_for, field_error
 
 pytestmark = pytest.mark.django_db
 
-FACTORIES = {
-    Risk: RiskFactory,
-    Assumption: AssumptionFactory,
-    Issue: IssueFactory,
-    Dependency: DependencyFactory,
-    Action: ActionFactory,
-    Decision: DecisionFactory,
-}
-"""How to make an item of each register that has text (a new one must be added)."""
 
-TEXT_FIELDS = [
-    pytest.param(model, field, id=f"{model.__name__}.{field.name}")
-    for model in apps.get_app_config("raid").get_models()
-    if not model.__name__.startswith("Historical")
-    for field in model._meta.concrete_fields
-    if isinstance(field, BoundedTextField)
-]
+class TestBoundedText(BoundedTextTests):
+    app_label = "raid"
+    models_with_text = set(ITEM_FACTORIES)
 
+    @pytest.fixture(autouse=True)
+    def _cast(self, cast):
+        self.cast = cast
 
-def write(actor, item, name, value):
-    """Change one field through the service that writes it (the escalation note: escalating)."""
-    if name == "escalation_note":
-        return raid_item_escalate(
-            actor=actor, item=item, to=Level.PROGRAMME, note=value, expected_version=item.version
-        )
-    return raid_item_update(actor=actor, item=item, fields={name: value}, expected_version=item.version)
+    def make(self, model, name):
+        return ITEM_FACTORIES[model](project=self.cast.project)
 
-
-def too_long(field, limit):
-    return TEXT_TOO_LONG.format(field=capfirst(field.verbose_name), length=limit + 1, limit=limit)
-
-
-def test_every_register_with_text_is_covered():
-    assert {p.values[0] for p in TEXT_FIELDS} == set(FACTORIES)
-
-
-@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
-def test_one_character_over_the_limit_is_refused_by_the_service(cast, model, field):
-    item = FACTORIES[model](project=cast.project)
-    limit = field.max_length
-
-    with pytest.raises(ValidationError) as refused:
-        write(cast.head, item, field.name, "x" * (limit + 1))
-
-    assert refused.value.message_dict == {field.name: [too_long(field, limit)]}
-    item.refresh_from_db()
-    assert item.version == 1
-
-
-@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
-def test_text_at_the_limit_is_kept(cast, model, field):
-    item = FACTORIES[model](project=cast.project)
-
-    write(cast.head, item, field.name, "x" * field.max_length)
-
-    item.refresh_from_db()
-    assert getattr(item, field.name) == "x" * field.max_length
+    def write(self, model, record, name, value):
+        """The escalation note is written by escalating, every other field by changing the item."""
+        if name == "escalation_note":
+            return raid_item_escalate(
+                actor=self.cast.head, item=record, to=Level.PROGRAMME, note=value, expected_version=1
+            )
+        return raid_item_update(actor=self.cast.head, item=record, fields={name: value}, expected_version=1)
 
 
 def test_the_api_answers_400_naming_the_field_and_the_limit(cast):

@@ -3,26 +3,20 @@ the service that writes it, naming the field and the limit, and at the limit it 
 and the forms refuse it too. The fields come from the models, so a new text field is tested (or
 fails) here."""
 
-from decimal import Decimal
-
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from django.utils.text import capfirst
 from rest_framework.test import APIClient
 
 from pmo.core.services import record_update
-from pmo.core.text_limits import TEXT_TOO_LONG, BoundedTextField
+from pmo.core.tests.text_limits import BoundedTextTests
 from pmo.reporting import services
 from pmo.reporting.choices import ExceptionDecision
 from pmo.reporting.models import Baseline, HighlightReport, ProjectException
-from pmo.reporting.tests.services.steps import BASELINE_FINISH, draft, submitted
+from pmo.reporting.tests.services.steps import BASELINE_FINISH, BUDGET, draft, submitted
 
 pytestmark = pytest.mark.django_db
-
-REPORT_TEXT = "x"
 
 
 def _exception(cast, **fields):
@@ -39,81 +33,51 @@ def _report_submitted(cast, exception, **texts):
     )
 
 
-def write_report(cast, name, value):
-    if name == "review_comments":
-        report = submitted(cast)
-        return services.highlight_report_return(
-            actor=cast.officer, report=report, comments=value, expected_version=report.version
-        )
-    report = draft(cast)
-    return services.highlight_report_update(
-        actor=cast.pm, report=report, fields={name: value}, expected_version=report.version
-    )
-
-
-def write_baseline(cast, name, value):
-    texts = {"reason": "Business case approved", name: value}
+def _baseline(cast, **fields):
     return services.baseline_approve(
-        actor=cast.head,
-        project=cast.project,
-        finish=BASELINE_FINISH,
-        budget_at_completion=Decimal(250000),
-        **texts,
+        actor=cast.head, project=cast.project, finish=BASELINE_FINISH, budget_at_completion=BUDGET, **fields
     )
 
 
-def write_exception(cast, name, value):
-    exception = _exception(cast)
-    if name == "breach_summary":  # written by the system when a forecast breaches tolerance
-        return record_update(instance=exception, actor=None, fields={name: value}, expected_version=None)
-    if name == "decision_notes":
-        exception = _report_submitted(cast, exception)
-        return services.exception_decide(
-            actor=cast.sponsor,
-            exception=exception,
-            decision=ExceptionDecision.CORRECTIVE_ACTION,
-            notes=value,
-            expected_version=exception.version,
-        )
-    return _report_submitted(cast, exception, **{name: value})
+class TestBoundedText(BoundedTextTests):
+    app_label = "reporting"
+    models_with_text = {HighlightReport, Baseline, ProjectException}
 
+    @pytest.fixture(autouse=True)
+    def _cast(self, cast):
+        self.cast = cast
 
-WRITERS = {HighlightReport: write_report, Baseline: write_baseline, ProjectException: write_exception}
-"""The service that writes each model's text (a new model with text must be added)."""
+    def make(self, model, name):
+        """The record as the step that writes ``name`` finds it (approving makes a baseline)."""
+        if model is HighlightReport:
+            return submitted(self.cast) if name == "review_comments" else draft(self.cast)
+        if model is ProjectException:
+            exception = _exception(self.cast)
+            return _report_submitted(self.cast, exception) if name == "decision_notes" else exception
+        return None
 
-TEXT_FIELDS = [
-    pytest.param(model, field, id=f"{model.__name__}.{field.name}")
-    for model in apps.get_app_config("reporting").get_models()
-    if not model.__name__.startswith("Historical")
-    for field in model._meta.concrete_fields
-    if isinstance(field, BoundedTextField)
-]
-
-
-def test_every_model_with_text_is_covered():
-    assert {p.values[0] for p in TEXT_FIELDS} == set(WRITERS)
-
-
-@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
-def test_one_character_over_the_limit_is_refused_by_the_service(cast, model, field):
-    limit = field.max_length
-    before = model.objects.count()
-
-    with pytest.raises(ValidationError) as refused:
-        WRITERS[model](cast, field.name, REPORT_TEXT * (limit + 1))
-
-    message = TEXT_TOO_LONG.format(field=capfirst(field.verbose_name), length=limit + 1, limit=limit)
-    assert refused.value.message_dict == {field.name: [message]}
-    assert model.objects.filter(**{f"{field.name}__startswith": REPORT_TEXT * 100}).count() == 0
-    assert model.objects.count() <= before + 1  # a draft or an exception to write into, no more
-
-
-@pytest.mark.parametrize(("model", "field"), TEXT_FIELDS)
-def test_text_at_the_limit_is_kept(cast, model, field):
-    record = WRITERS[model](cast, field.name, REPORT_TEXT * field.max_length)
-
-    record.refresh_from_db()
-    assert getattr(record, field.name) == REPORT_TEXT * field.max_length
+    def write(self, model, record, name, value):
+        if model is Baseline:
+            return _baseline(self.cast, **{"reason": "Business case approved", name: value})
+        if name == "review_comments":
+            return services.highlight_report_return(
+                actor=self.cast.officer, report=record, comments=value, expected_version=record.version
+            )
+        if model is HighlightReport:
+            return services.highlight_report_update(
+                actor=self.cast.pm, report=record, fields={name: value}, expected_version=record.version
+            )
+        if name == "breach_summary":  # written by the system when a forecast breaches tolerance
+            return record_update(instance=record, actor=None, fields={name: value}, expected_version=None)
+        if name == "decision_notes":
+            return services.exception_decide(
+                actor=self.cast.sponsor,
+                exception=record,
+                decision=ExceptionDecision.CORRECTIVE_ACTION,
+                notes=value,
+                expected_version=record.version,
+            )
+        return _report_submitted(self.cast, record, **{name: value})
 
 
 def test_the_api_refuses_a_long_summary_and_long_decision_notes_naming_the_field(cast):
@@ -166,27 +130,13 @@ def _milestones(count):
 
 
 def test_a_baseline_or_a_report_lists_at_most_30_milestones(cast):
-    baseline = write_baseline(cast, "reason", "Approved")
+    baseline = _baseline(cast, reason="Approved")
     assert baseline.milestones.count() == 0
-    kept = services.baseline_approve(
-        actor=cast.head,
-        project=cast.project,
-        finish=BASELINE_FINISH,
-        budget_at_completion=Decimal(250000),
-        reason="Re-planned",
-        milestones=_milestones(30),
-    )
+    kept = _baseline(cast, reason="Re-planned", milestones=_milestones(30))
     report = draft(cast)
 
     with pytest.raises(ValidationError) as too_many_in_baseline:
-        services.baseline_approve(
-            actor=cast.head,
-            project=cast.project,
-            finish=BASELINE_FINISH,
-            budget_at_completion=Decimal(250000),
-            reason="Re-planned",
-            milestones=_milestones(31),
-        )
+        _baseline(cast, reason="Re-planned", milestones=_milestones(31))
     with pytest.raises(ValidationError) as too_many_in_report:
         services.highlight_report_update(
             actor=cast.pm,
