@@ -331,6 +331,23 @@ class BlankChoiceSchema(OpenApiSerializerFieldExtension):
         return schema
 
 
+class ListLengthSchema(OpenApiSerializerFieldExtension):
+    """A nested list the API bounds (``many=True, max_length=…``, e.g. a report's or baseline's
+    milestones) says its bounds in the schema: DRF checks them outside the validators
+    drf-spectacular reads."""
+
+    target_class = "rest_framework.serializers.ListSerializer"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if self.target.max_length is not None:
+            schema["maxItems"] = self.target.max_length
+        if self.target.min_length is not None:
+            schema["minItems"] = self.target.min_length
+        return schema
+
+
 class TokenCreateSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)

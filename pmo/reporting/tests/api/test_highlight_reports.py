@@ -310,6 +310,20 @@ def test_a_breaching_submission_raises_an_exception(client_for, cycle, draft):
     assert exception.status == ExceptionStatus.REPORT_REQUESTED
 
 
+def test_more_milestones_than_the_schema_allows_are_refused(client_for, cycle, draft):
+    too_many = [{"name": f"Milestone {i}", "forecast": "2026-12-01"} for i in range(31)]
+
+    response = client_for(cycle.pm).patch(
+        url(draft), {"version": draft.version, "milestones": too_many}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "milestones": {"non_field_errors": ["Ensure this field has no more than 30 elements."]}
+    }
+    assert draft.milestones.count() == 1
+
+
 def test_a_submitted_report_keeps_the_tolerance_checks_it_was_judged_by(client_for, cycle, breach, pmo_head):
     """Given OWN-1's report submitted three months late against baseline v1, when the PMO
     approves a baseline finishing then, the report (detail and list) still shows the breach it

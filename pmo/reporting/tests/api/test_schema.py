@@ -2,6 +2,7 @@
 every workflow action documented."""
 
 import pytest
+from django.conf import settings
 from drf_spectacular.validation import validate_schema
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,13 @@ def test_the_schema_describes_the_reporting_cycle(client):
     assert {"400", "403", "404", "409"} <= set(decide["responses"])
     current = [p for p in paths["/api/v1/highlight-reports/"]["get"]["parameters"] if p["name"] == "current"]
     assert current[0]["schema"] == {"type": "boolean"}
+
+
+@pytest.mark.parametrize(
+    "component", ["BaselineRequest", "PatchedHighlightReportRequest", "NewBaselineRequest", "HighlightReport"]
+)
+def test_the_schema_says_how_many_milestones_the_api_takes(client, component):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    milestones = schema["components"]["schemas"][component]["properties"]["milestones"]
+    assert milestones["maxItems"] == settings.PMO_MAX_MILESTONES == 30
