@@ -21,18 +21,21 @@ class ProjectFilter(FilterSet):
     several values (``?status=active&status=on_hold``)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
-    portfolio = django_filters.ModelMultipleChoiceFilter(queryset=Portfolio.objects.all())
-    programme = django_filters.ModelMultipleChoiceFilter(queryset=Programme.objects.all())
-    department = django_filters.ModelMultipleChoiceFilter(queryset=OrgUnit.objects.all())
-    stage = django_filters.ModelMultipleChoiceFilter(queryset=LifecycleStage.objects.all())
-    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
-    category = django_filters.MultipleChoiceFilter(choices=ProjectCategory.choices)
-    methodology = django_filters.MultipleChoiceFilter(choices=Methodology.choices)
-    size_tier = django_filters.MultipleChoiceFilter(choices=SizeTier.choices)
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
-    sponsor = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all())
+    # A choice of several values is one "IN" on the project's own column, which repeats no row:
+    # django-filter's default DISTINCT would make the register's count and page queries compare
+    # every column of every matching project. Only the objectives (many-to-many) need it.
+    portfolio = django_filters.ModelMultipleChoiceFilter(queryset=Portfolio.objects.all(), distinct=False)
+    programme = django_filters.ModelMultipleChoiceFilter(queryset=Programme.objects.all(), distinct=False)
+    department = django_filters.ModelMultipleChoiceFilter(queryset=OrgUnit.objects.all(), distinct=False)
+    stage = django_filters.ModelMultipleChoiceFilter(queryset=LifecycleStage.objects.all(), distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, distinct=False)
+    category = django_filters.MultipleChoiceFilter(choices=ProjectCategory.choices, distinct=False)
+    methodology = django_filters.MultipleChoiceFilter(choices=Methodology.choices, distinct=False)
+    size_tier = django_filters.MultipleChoiceFilter(choices=SizeTier.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    sponsor = django_filters.ModelMultipleChoiceFilter(queryset=Person.objects.all(), distinct=False)
     project_manager = django_filters.ModelMultipleChoiceFilter(
-        queryset=Person.objects.all(), label="Project manager"
+        queryset=Person.objects.all(), label="Project manager", distinct=False
     )
     strategic_objective = django_filters.ModelMultipleChoiceFilter(
         field_name="strategic_objectives", queryset=StrategicObjective.objects.all(), distinct=True

@@ -70,6 +70,19 @@ def test_filtering_by_strategic_objective_and_people(client):
     assert codes(client.get("/api/v1/projects/", {"project_manager": pat.pk})) == ["B"]
 
 
+def test_a_project_serving_both_chosen_objectives_is_listed_once(client):
+    first, second = StrategicObjectiveFactory(), StrategicObjectiveFactory()
+    ProjectFactory(code="A", status="active").strategic_objectives.add(first, second)
+    ProjectFactory(code="B", status="active").strategic_objectives.add(second)
+
+    response = client.get(
+        "/api/v1/projects/", {"strategic_objective": [first.pk, second.pk], "status": ["active", "closed"]}
+    )
+
+    assert codes(response) == ["A", "B"]
+    assert response.json()["count"] == 2
+
+
 def test_an_unknown_filter_value_is_refused_naming_the_filter(client):
     response = client.get("/api/v1/projects/", {"status": "sleeping", "programme": 999})
 
