@@ -24,12 +24,12 @@ from pmo.core.generic import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectHistoryView,
+    ObjectListView,
     ObjectView,
     SettingsView,
     expected_version,
     found_or_404,
     page,
-    paginate,
 )
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.engine import network
@@ -51,7 +51,6 @@ from pmo.raid.forms import (
 from pmo.raid.imports import may_import
 from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
 
-PAGE_SIZE = 50
 TOP_RISKS = 10
 BANDS_WORST_FIRST = (Band.HIGH, Band.MEDIUM, Band.LOW)
 
@@ -81,8 +80,6 @@ LABELS = {
 # Plumbing ----------------------------------------------------------------------------------------
 
 
-
-
 def _model(kind: str) -> type[RaidItem]:
     model = REGISTERS.get(kind)
     if model is None:
@@ -102,6 +99,13 @@ def _portfolio(request: HttpRequest, pk: Any) -> Portfolio:
         return portfolio_list(user=request.user).get(pk=int(pk))
     except (Portfolio.DoesNotExist, ValueError) as error:
         raise Http404(NOT_FOUND.format(kind="portfolio", key=pk)) from error
+
+
+def _home(request: HttpRequest, level: str, key: Any) -> Project | Programme | Portfolio:
+    """The project (by its code), programme or portfolio (by id) whose register is asked for."""
+    if level == "project":
+        return project_or_404(request, key)
+    return _programme(request, key) if level == "programme" else _portfolio(request, key)
 
 
 def _where(kind: str) -> dict[str, Any]:
@@ -230,120 +234,125 @@ def overview(request: HttpRequest) -> HttpResponse:
 # Registers ---------------------------------------------------------------------------------------
 
 
-def _register_context(
-    request: HttpRequest,
-    kind: str,
-    items: QuerySet[Any],
-    *,
-    register: Any = None,
-    filters: RegisterFilter | None = None,
-) -> dict[str, Any]:
-    settings_row = selectors.raid_settings()
-    matrix = settings_row.matrix
-    today, stale_before = _today_and_stale(settings_row)
-    if filters is not None:
-        items = filters.filter(items, matrix=matrix, today=today, stale_before=stale_before)
-    model = _model(kind)
-    if model is Risk:
-        items = items.order_by("-residual_score", "-expected_value", "pk")
-    context = paginate(request, items)
-    context["rows"] = _rows(
-        context["page"].object_list, matrix=matrix, today=today, stale_before=stale_before, register=register
-    )
-    return {**context, **_where(kind), "matrix": matrix, "stale_days": settings_row.stale_days}
+class RegisterView(ObjectListView):
+    """One register (``kind`` in the URL) across the portfolio, filtered; open items unless asked
+    otherwise. Each row says whether the item is stale or past due and, for a risk, its bands on
+    the matrix; risks come worst first."""
 
+    template_name = "raid/register.html"
+    home: Project | Programme | Portfolio | None = None  # the register shown (None: every one)
 
-@page
-def register(request: HttpRequest, kind: str) -> HttpResponse:
-    """One register across the portfolio, filtered; open items unless asked otherwise."""
-    model = _model(kind)
-    filters = RegisterFilter(request.GET, model=model)
-    context = _register_context(request, kind, selectors.item_list(model, user=request.user), filters=filters)
-    return render(
-        request,
-        "raid/register.html",
-        {
-            **context,
-            "filters": filters,
+    @property
+    def kind(self) -> str:
+        return str(self.kwargs["kind"])
+
+    @property
+    def model(self) -> type[RaidItem]:  # type: ignore[override]
+        return _model(self.kind)
+
+    @property
+    def ordering(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("-residual_score", "-expected_value") if self.model is Risk else ()
+
+    @cached_property
+    def settings_row(self) -> RaidSettings:
+        return selectors.raid_settings()
+
+    @cached_property
+    def filters(self) -> RegisterFilter:
+        return RegisterFilter(self.request.GET, model=self.model)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.item_list(self.model, user=self.request.user, register=self.home)
+
+    def records(self) -> QuerySet[Any]:
+        today, stale_before = _today_and_stale(self.settings_row)
+        return self.filters.filter(
+            self.get_queryset(), matrix=self.settings_row.matrix, today=today, stale_before=stale_before
+        )
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        matrix = self.settings_row.matrix
+        today, stale_before = _today_and_stale(self.settings_row)
+        return {
+            "rows": _rows(shown, matrix=matrix, today=today, stale_before=stale_before, register=self.home),
+            **_where(self.kind),
+            "matrix": matrix,
+            "stale_days": self.settings_row.stale_days,
+            **self.around(),
+        }
+
+    def around(self) -> dict[str, Any]:
+        """What the page shows beside the register: its filters, the other registers."""
+        return {
+            "filters": self.filters,
             "kinds": [_where(k) for k in REGISTERS],
-            "can_import": may_import(request.user),
-        },
-    )
+            "can_import": may_import(self.request.user),
+        }
 
 
-def _home_register(
-    request: HttpRequest, home: Project | Programme | Portfolio, template: str, **extra: Any
-) -> HttpResponse:
-    """A project's, programme's or portfolio's RAID tabs: one register shown, each with its count
-    of open items; the higher registers mark the items escalated to them."""
-    kind = request.GET.get("kind", "risks")
-    model = _model(kind)
-    tabs = []
-    for name, each in REGISTERS.items():
-        shown = selectors.item_list(each, user=request.user, register=home).order_by()
-        tabs.append({**_where(name), "open": selectors.open_items(shown).count()})
-    shown_status = request.GET.get("status", "open")
-    items = selectors.item_list(model, user=request.user, register=home)
-    if shown_status == "open":
-        items = selectors.open_items(items)
-    elif shown_status == "closed":
-        items = items.exclude(status__in=model.OPEN_STATUSES)
-    context = _register_context(request, kind, items, register=home)
-    can_add = request.user.has_perm(permission_name(model, "add"), home)
-    key = home.code if isinstance(home, Project) else home.pk
-    return render(
-        request,
-        template,
-        {
-            **context,
+class HomeRegisterView(RegisterView):
+    """A project's, programme's or portfolio's RAID tabs (``level``): one register shown
+    (``?kind=``, risks unless said), each tab with its count of open items, and ``?status=``
+    open (unless said), closed or all; the higher registers mark the items escalated to them."""
+
+    template_name = "raid/home_raid.html"
+    level = "project"
+    statuses = (("open", "Open"), ("closed", "Closed"), ("all", "All"))
+
+    @property
+    def kind(self) -> str:
+        return self.request.GET.get("kind", "risks")
+
+    @cached_property
+    def home(self) -> Project | Programme | Portfolio:  # type: ignore[override]
+        return _home(self.request, self.level, self.kwargs["code" if self.level == "project" else "pk"])
+
+    def shown_status(self) -> str:
+        return self.request.GET.get("status", "open")
+
+    def records(self) -> QuerySet[Any]:
+        items = self.get_queryset()
+        if self.shown_status() == "open":
+            return selectors.open_items(items)
+        if self.shown_status() == "closed":
+            return items.exclude(status__in=self.model.OPEN_STATUSES)
+        return items
+
+    def around(self) -> dict[str, Any]:
+        home, user = self.home, self.request.user
+        tabs = []
+        for name, model in REGISTERS.items():
+            shown = selectors.item_list(model, user=user, register=home).order_by()
+            tabs.append({**_where(name), "open": selectors.open_items(shown).count()})
+        key = home.code if isinstance(home, Project) else home.pk
+        return {
             "home": home,
+            "level": self.level,
+            "project": home if isinstance(home, Project) else None,
             "tabs": tabs,
-            "can_add": can_add,
-            "shown_status": shown_status,
-            "export_query": urlencode(
-                {"register": f"{type(home).__name__.lower()}:{key}", "status": shown_status}
-            ),
-            "statuses": [("open", "Open"), ("closed", "Closed"), ("all", "All")],
-            **extra,
-        },
-    )
+            "can_add": user.has_perm(permission_name(self.model, "add"), home),
+            "shown_status": self.shown_status(),
+            "export_query": urlencode({"register": f"{self.level}:{key}", "status": self.shown_status()}),
+            "statuses": self.statuses,
+            "add_query": f"{self.level}={key}",
+        }
 
 
-@page
-def project_raid(request: HttpRequest, code: str) -> HttpResponse:
-    project = project_or_404(request, code)
-    return _home_register(
-        request, project, "raid/project_raid.html", project=project, add_query=f"project={project.code}"
-    )
-
-
-@page
-def programme_raid(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    return _home_register(
-        request, programme, "raid/home_raid.html", level="programme", add_query=f"programme={programme.pk}"
-    )
-
-
-@page
-def portfolio_raid(request: HttpRequest, pk: int) -> HttpResponse:
-    portfolio = _portfolio(request, pk)
-    return _home_register(
-        request, portfolio, "raid/home_raid.html", level="portfolio", add_query=f"portfolio={portfolio.pk}"
-    )
+register = RegisterView.as_view()
+project_raid = HomeRegisterView.as_view(level="project", template_name="raid/project_raid.html")
+programme_raid = HomeRegisterView.as_view(level="programme")
+portfolio_raid = HomeRegisterView.as_view(level="portfolio")
 
 
 # An item's pages ----------------------------------------------------------------------------------
 
 
 def _chosen_register(request: HttpRequest) -> Project | Programme | Portfolio:
-    source = request.GET
-    if source.get("project"):
-        return project_or_404(request, source["project"])
-    if source.get("programme"):
-        return _programme(request, source["programme"])
-    if source.get("portfolio"):
-        return _portfolio(request, source["portfolio"])
+    """The register named by ``?project=CODE``, ``?programme=ID`` or ``?portfolio=ID``."""
+    for level in ("project", "programme", "portfolio"):
+        if request.GET.get(level):
+            return _home(request, level, request.GET[level])
     raise Http404(NO_REGISTER)
 
 
