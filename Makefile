@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/lint-imports
 	DJANGO_ENV=test $(BIN)/pmo makemigrations --check --dry-run -v1
 
-## make bench: speed figures (medians, query counts) on generated data.
+## make bench: speed figures (medians, multiples of a bare-view floor, query counts) on generated data.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -96,6 +96,25 @@ def grow_register(size: int) -> None:
     )
 
 
+def grow_baselines() -> None:
+    """Give every other project without a baseline two (the second a re-plan: later, dearer), so
+    the register's approved plan comes from a baseline on half its rows."""
+    from pmo.reporting.models import Baseline
+
+    now = timezone.now()
+    projects = Project.objects.filter(baselines__isnull=True).order_by("pk")
+    Baseline.objects.bulk_create(
+        [
+            Baseline(project_id=pk, number=number, finish=finish + dt.timedelta(days=60 * (number - 1)),
+                     budget_at_completion=budget * (1 + Decimal(number - 1) / 10), approved_at=now,
+                     reason="Business case approved" if number == 1 else "Change approved")
+            for pk, finish, budget in projects.values_list("pk", "planned_finish", "budget")[::2]
+            for number in (1, 2)
+        ],
+        batch_size=1000,
+    )
+
+
 # The reporting cycle ----------------------------------------------------------------------------
 
 PERIODS = 12

@@ -1,30 +1,24 @@
 """One size of the RAID benchmark, in its own throwaway database: ``python bench/raid.py 5000``
 makes that many projects with ten RAID items each (mostly risks, plus assumptions, issues,
 dependencies, actions and decisions; some escalated, some stale or past due), then times the
-filtered portfolio risk list, the RAID overview with its heat map, and the risk API's list and
-heat map. Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
+floor (``bench/measure.py``), the filtered portfolio risk list, the RAID overview with its heat
+map, and the risk API's list and heat map. Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
 
 import datetime as dt
 import json
 import os
 import random
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DJANGO_ENV"] = "development"
-os.environ["PMO_VAR_DIR"] = tempfile.mkdtemp(prefix="pmo-bench-raid-")
-os.environ["PMO_AXES_ENABLED"] = "false"
-os.environ["PMO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 
-import django  # noqa: E402
+from bench.measure import start  # noqa: E402
 
-django.setup()
+start("raid")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -33,7 +27,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.data import grow_register, register_user  # noqa: E402
-from bench.run import get, median_ms, query_count  # noqa: E402
+from bench.measure import measure  # noqa: E402
 
 ITEMS_PER_PROJECT = 10
 PAGES = {
@@ -175,12 +169,8 @@ def main(size: int) -> dict[str, object]:
     client = Client()
     client.force_login(register_user())
     repeats = int(os.environ.get("BENCH_REPEATS", "25" if size < 1000 else "9"))
-    pages: dict[str, tuple[float, int]] = {}
-    slow: dict[str, Any] = {}
-    for name, url in PAGES.items():
-        pages[name] = (median_ms(get(client, url), repeats), query_count(get(client, url)))
-        if pages[name][0] >= 200:
-            slow[name] = slowest_query(url, client)
+    pages = measure(client, PAGES, repeats)
+    slow = {name: slowest_query(url, client) for name, url in PAGES.items() if pages[name][0] >= 200}
     return {
         "size": size,
         "items": sum(items.values()),
