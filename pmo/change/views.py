@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, Decision
@@ -31,11 +31,10 @@ from pmo.change.workflows import CHANGE_REQUEST, judged
 from pmo.core.generic import (
     ObjectEditView,
     ObjectHistoryView,
+    ObjectListView,
     ObjectView,
     SettingsView,
     expected_version,
-    page,
-    paginate,
 )
 from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
@@ -95,60 +94,69 @@ def limits_summary(
     ]
 
 
-def _filtered(
-    request: HttpRequest, records: QuerySet[ChangeRequest]
-) -> tuple[QuerySet[ChangeRequest], ChangeFilter]:
-    chosen = ChangeFilter(request.GET or None)
-    if not chosen.is_valid():
-        return records, chosen
-    data = chosen.cleaned_data
-    if data["portfolio"]:
-        records = records.filter(project__portfolio=data["portfolio"])
-    if data["project"].strip():
-        records = records.filter(project__code__iexact=data["project"].strip())
-    for name in ("status", "change_type", "authority"):
-        if data[name]:
-            records = records.filter(**{name: data[name]})
-    if data["mine"]:
-        records = records.filter(selectors.awaiting_decision_by(request.user))
-    return records, chosen
+class ChangeListView(ObjectListView):
+    """The portfolio-wide change log, newest first, with filters (each one left empty does not
+    filter)."""
+
+    model = ChangeRequest
+    template_name = "change/change_list.html"
+
+    def get_queryset(self) -> QuerySet[ChangeRequest]:
+        return selectors.change_request_list(user=self.request.user)
+
+    @cached_property
+    def chosen(self) -> ChangeFilter:
+        return ChangeFilter(self.request.GET or None)
+
+    def records(self) -> QuerySet[ChangeRequest]:
+        records = self.get_queryset()
+        if not self.chosen.is_valid():
+            return records
+        data = self.chosen.cleaned_data
+        if data["portfolio"]:
+            records = records.filter(project__portfolio=data["portfolio"])
+        if data["project"].strip():
+            records = records.filter(project__code__iexact=data["project"].strip())
+        for name in ("status", "change_type", "authority"):
+            if data[name]:
+                records = records.filter(**{name: data[name]})
+        if data["mine"]:
+            records = records.filter(selectors.awaiting_decision_by(self.request.user))
+        return records
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        return {"filter": self.chosen, "filtered": bool(self.request.GET.dict().keys() - {"page"})}
 
 
-@page
-def change_list(request: HttpRequest) -> HttpResponse:
-    """The portfolio-wide change log, newest first, with filters."""
-    records, chosen = _filtered(request, selectors.change_request_list(user=request.user))
-    return render(
-        request,
-        "change/change_list.html",
-        {
-            **paginate(request, records),
-            "filter": chosen,
-            "filtered": bool(request.GET.dict().keys() - {"page"}),
-        },
-    )
-
-
-@page
-def project_changes(request: HttpRequest, code: str) -> HttpResponse:
+class ProjectChangesView(ObjectListView):
     """A project's change log beside its current baseline and the tolerances a change is judged by."""
-    project = project_or_404(request, code)
-    ensure_can(request.user, "change.view_changerequest", action=f"see the change log of {project}")
-    records = selectors.change_request_list(user=request.user, project=project)
-    baseline = reporting_selectors.current_baselines([project.pk]).get(project.pk)
-    allowances = selectors.tolerance_allowances(project)
-    return render(
-        request,
-        "change/project_changes.html",
-        {
-            **paginate(request, records),
+
+    model = ChangeRequest
+    template_name = "change/project_changes.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    def get_queryset(self) -> QuerySet[ChangeRequest]:
+        user = self.request.user
+        ensure_can(user, "change.view_changerequest", action=f"see the change log of {self.project}")
+        return selectors.change_request_list(user=user, project=self.project)
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        project = self.project
+        allowances = selectors.tolerance_allowances(project)
+        return {
             "project": project,
-            "baseline": baseline,
+            "baseline": reporting_selectors.current_baselines([project.pk]).get(project.pk),
             "allowances": allowances,
             "limits": limits_summary(selectors.change_settings(), allowances),
-            "can_raise": request.user.has_perm("change.add_changerequest", project),
-        },
-    )
+            "can_raise": self.request.user.has_perm("change.add_changerequest", project),
+        }
+
+
+change_list = ChangeListView.as_view()
+project_changes = ProjectChangesView.as_view()
 
 
 def change_steps(change: ChangeRequest) -> list[dict[str, Any]]:
