@@ -4,30 +4,17 @@ the API (groups prefetched, so a list costs the same number of queries however l
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from pmo.core.choices import Role
 from pmo.core.models import User
 
 
-def user_list(*, user: Any, role: Role | None = None, search: str = "") -> QuerySet[User]:
-    """Every login, for those who manage logins (the PMO head); nothing for anyone else.
-
-    ``role`` keeps the logins holding that role; ``search`` matches each word against the
-    username, names and e-mail."""
+def user_list(*, user: Any) -> QuerySet[User]:
+    """Every login, for those who manage logins (the PMO head); nothing for anyone else."""
     if not user.has_perm("core.view_user"):
         return User.objects.none()
-    users = User.objects.prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
-    if role is not None:
-        users = users.filter(groups__name=role.label)
-    for word in search.split():
-        users = users.filter(
-            Q(username__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-        )
-    return users
+    return User.objects.prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
 
 
 def user_roles(account: User) -> list[Role]:

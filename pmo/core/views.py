@@ -6,17 +6,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from pmo.core import selectors
 from pmo.core.choices import Role
-from pmo.core.forms import ApiTokenForm, PasswordSetForm, UserForm, add_service_errors
-from pmo.core.history import history_entries
+from pmo.core.forms import ApiTokenForm, PasswordSetForm, UserForm
+from pmo.core.generic import (
+    ObjectActionView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+)
 from pmo.core.models import ApiToken, Notification, User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import (
@@ -85,18 +89,7 @@ PASSWORD_LINK_CREATED = (
 )
 PASSWORD_IS_SET = "Your password is set: sign in with it."
 MANAGE_LOGINS = "manage logins and roles"
-USERS_PAGE_SIZE = 50
 NEW_LINK = "new_password_link"
-
-
-def _ensure_manager(request: HttpRequest) -> None:
-    ensure_can(request.user, "core.view_user", action=MANAGE_LOGINS)
-
-
-def _account(request: HttpRequest, pk: int) -> User:
-    """The login ``pk``, for someone who manages logins (others are refused first)."""
-    _ensure_manager(request)
-    return get_object_or_404(selectors.user_list(user=request.user), pk=pk)
 
 
 def _remember_link(request: HttpRequest, account: User, path: str) -> None:
@@ -112,94 +105,133 @@ def _shown_once_link(request: HttpRequest, account: User) -> str | None:
     return str(link["url"])
 
 
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    """Every login: username, name, e-mail, roles, whether it may sign in, its last sign-in."""
-    _ensure_manager(request)
-    raw_role = request.GET.get("role", "")
-    role = Role(raw_role) if raw_role in Role.values else None
-    search = request.GET.get("q", "")
-    users = selectors.user_list(user=request.user, role=role, search=search)
-    page = Paginator(users, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(account, selectors.user_roles(account)) for account in page.object_list]
-    return render(
-        request,
-        "core/user_list.html",
-        {"page": page, "rows": rows, "roles": Role.choices, "role": role, "search": search},
-    )
+class UserPage:
+    """What the PMO head's pages about logins share: whoever does not manage logins is refused
+    (saying so) before any login is looked up; a login is found among them (else a 404)."""
+
+    model = User
+    key = "pk"
+
+    def get_queryset(self) -> QuerySet[User]:
+        user = self.request.user  # type: ignore[attr-defined]
+        ensure_can(user, "core.view_user", action=MANAGE_LOGINS)
+        return selectors.user_list(user=user)
+
+    def object_context(self, account: Any) -> dict[str, Any]:
+        return {**super().object_context(account), "account": account}  # type: ignore[misc]
 
 
-def _form_page(request: HttpRequest, form: UserForm, account: User | None, **extra: Any) -> HttpResponse:
-    return render(request, "core/user_form.html", {"form": form, "account": account, "tab": "edit", **extra})
+class UserListView(UserPage, ObjectListView):
+    """Every login: username, name, e-mail, roles, whether it may sign in, its last sign-in;
+    ``?role=`` keeps those holding a role, ``?q=`` matches each word against the username,
+    names and e-mail."""
+
+    search = ("username", "first_name", "last_name", "email")
+    template_name = "core/user_list.html"
+
+    def role(self) -> Role | None:
+        raw = self.request.GET.get("role", "")
+        return Role(raw) if raw in Role.values else None
+
+    def records(self) -> QuerySet[User]:
+        users = super().records()
+        role = self.role()
+        return users.filter(groups__name=role.label) if role is not None else users
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        return {
+            "rows": [(account, selectors.user_roles(account)) for account in shown],
+            "roles": Role.choices,
+            "role": self.role(),
+            "search": self.request.GET.get("q", ""),
+        }
 
 
-@login_required
-def user_create_page(request: HttpRequest) -> HttpResponse:
-    """A new login with its roles; the page after shows its set-password link once."""
-    ensure_can(request.user, "core.add_user", action="add logins")
-    actor: User = request.user  # type: ignore[assignment]
-    form = UserForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account, link = user_create(actor=actor, roles=form.chosen_roles() or [], **form.values())
-        except ValidationError as error:
-            add_service_errors(form, error)
+class UserFormView(UserPage, ObjectEditView):
+    """A new login with its roles (the page after shows its set-password link once), or a
+    login's details, roles and whether it may sign in."""
+
+    template_name = "core/user_form.html"
+
+    def ensure_allowed(self, account: Any) -> None:
+        if account is None:
+            ensure_can(self.request.user, "core.add_user", action="add logins")
         else:
-            if link:
-                _remember_link(request, account, link)
-            messages.success(request, USER_CREATED.format(user=account))
-            return redirect("user_update", pk=account.pk)
-    return _form_page(request, form, None)
+            ensure_can_change_user(self.request.user, account)
+
+    def get_form(self, account: Any, data: Any = None) -> UserForm:
+        actor: User = self.request.user  # type: ignore[assignment]
+        if account is None:
+            return UserForm(data, actor=actor)
+        initial = {
+            "username": account.username,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": account.email,
+            "roles": [role.value for role in selectors.user_roles(account)],
+            "is_active": account.is_active,
+            "is_superuser": account.is_superuser,
+        }
+        return UserForm(data, initial=initial, actor=actor, account=account)
+
+    def save(self, form: Any, account: Any) -> User:
+        actor: User = self.request.user  # type: ignore[assignment]
+        if account is not None:
+            return user_update(actor=actor, user=account, fields=form.values(), roles=form.chosen_roles())
+        created, link = user_create(actor=actor, roles=form.chosen_roles() or [], **form.values())
+        if link:
+            _remember_link(self.request, created, link)
+        return created
+
+    def success_message(self, saved: Any) -> str:
+        return (USER_SAVED if self.key in self.kwargs else USER_CREATED).format(user=saved)
+
+    def success_url(self, saved: Any) -> str:
+        if self.key in self.kwargs:
+            return reverse("user_list")
+        return reverse("user_update", args=[saved.pk])
+
+    def form_context(self, form: Any, account: Any, outcome: Any) -> dict[str, Any]:
+        shows_link = account is not None and self.request.method == "GET"
+        return {
+            **super().form_context(form, account, outcome),
+            "account": account,
+            "tab": "edit",
+            "new_link": _shown_once_link(self.request, account) if shows_link else None,
+        }
 
 
-@login_required
-def user_update_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A login's details, roles and whether it may sign in."""
-    account = _account(request, pk)
-    actor: User = request.user  # type: ignore[assignment]
-    ensure_can_change_user(actor, account)
-    initial = {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "email": account.email,
-        "roles": [role.value for role in selectors.user_roles(account)],
-        "is_active": account.is_active,
-        "is_superuser": account.is_superuser,
-    }
-    form = UserForm(request.POST or None, initial=initial, actor=actor, account=account)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = user_update(actor=actor, user=account, fields=form.values(), roles=form.chosen_roles())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, USER_SAVED.format(user=saved))
-            return redirect("user_list")
-    new_link = _shown_once_link(request, account) if request.method == "GET" else None
-    return _form_page(request, form, account, new_link=new_link)
-
-
-@login_required
-@require_POST
-def user_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+class UserPasswordLinkView(UserPage, ObjectActionView):
     """Make a new set-password link for a login (shown once on its page)."""
-    account = _account(request, pk)
-    path = user_password_link_create(actor=request.user, user=account)  # type: ignore[arg-type]
-    _remember_link(request, account, path)
-    messages.success(request, PASSWORD_LINK_CREATED.format(user=account))
-    return redirect("user_update", pk=account.pk)
+
+    def ensure_allowed(self, account: Any) -> None:
+        ensure_can_change_user(self.request.user, account)
+
+    def act(self, account: Any, version: int | None) -> None:
+        path = user_password_link_create(actor=self.request.user, user=account)  # type: ignore[arg-type]
+        _remember_link(self.request, account, path)
+
+    def success_message(self, account: Any) -> str:
+        return PASSWORD_LINK_CREATED.format(user=account)
+
+    def success_url(self, account: Any) -> str:
+        return reverse("user_update", args=[account.pk])
 
 
-@login_required
-def user_history(request: HttpRequest, pk: int) -> HttpResponse:
+class UserHistoryView(UserPage, ObjectHistoryView):
     """Every change to a login and its roles: when, who, and each field before → after."""
-    account = _account(request, pk)
-    return render(
-        request,
-        "core/user_history.html",
-        {"account": account, "entries": history_entries(account, user=request.user), "tab": "history"},
-    )
+
+    template_name = "core/user_history.html"
+
+    def object_context(self, account: Any) -> dict[str, Any]:
+        return {**super().object_context(account), "tab": "history"}
+
+
+user_list = UserListView.as_view()
+user_create_page = UserFormView.as_view()
+user_update_page = UserFormView.as_view()
+user_password_link = UserPasswordLinkView.as_view()
+user_history = UserHistoryView.as_view()
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
@@ -215,17 +247,18 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         return response
 
 
-NOTIFICATIONS_PAGE_SIZE = 50
 NOTIFICATION_READ = "Marked read: “{subject}”."
 NOTIFICATIONS_ALL_READ = "All your notifications are marked read ({count} changed)."
 
 
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+class NotificationListView(ObjectListView):
     """The signed-in user's notifications, newest first, unread ones marked."""
-    notifications = Notification.objects.restrict(request.user, "view").order_by("-created_at", "-pk")
-    page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+
+    model = Notification
+    template_name = "core/notification_list.html"
+
+
+notification_list = NotificationListView.as_view()
 
 
 @login_required

@@ -157,13 +157,14 @@ def test_form_errors_are_shown_beside_their_fields_and_nothing_is_saved(head_cli
 
     response = head_client.post(reverse("user_create"), {**NEW_USER, "username": "SID", "email": "nope"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     summary = doc(response).xpath("string(//*[@data-testid='error-summary'])")
     assert "Nothing was saved" in summary
     assert "Enter a valid email address." in text_of(response)
     assert User.objects.filter(username__iexact="sid").count() == 1
 
     taken = head_client.post(reverse("user_create"), {**NEW_USER, "username": "SID"})
+    assert taken.status_code == 400
     assert "The username “SID” is already taken" in doc(taken).xpath("string(//*[@id='id_username_error'])")
 
 
