@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from pmo.core.choices import Role
 from pmo.core.models import User
 from pmo.core.tests.demo_database import demo, demo_database, drop_postgresql_template
+from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -154,6 +155,12 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def pmo_head(make_user: Callable[..., User]) -> User:
     return make_user(Role.PMO_HEAD, username="head")
+
+
+@pytest.fixture
+def visibility_cast(make_user: Callable[..., User]) -> Cast:
+    """A reader in every role and relation to a project, for the visibility property tests."""
+    return make_cast(make_user)
 
 
 SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))

@@ -19,7 +19,7 @@ from pmo.core.restrict import (
 )
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import ProjectFactory
-from pmo.portfolio.tests.visibility import assert_list_and_object_checks_agree, make_cast
+from pmo.portfolio.tests.visibility import assert_list_and_object_checks_agree
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +88,8 @@ def test_nobody_signed_out_or_deactivated_is_let_in(make_user):
         assert not Project.objects.restrict(user, "view").exists()
 
 
-def test_a_notification_is_seen_by_its_recipient_alone(make_user):
-    cast = make_cast(make_user)
+def test_a_notification_is_seen_by_its_recipient_alone(visibility_cast):
+    cast = visibility_cast
     notes = [
         Notification.objects.create(recipient=cast.readers[name], key=f"k-{name}", subject=f"For {name}")
         for name in ("pm", "head", "inactive_head")

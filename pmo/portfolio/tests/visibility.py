@@ -2,8 +2,9 @@
 projects of every shape (confidential or not, in a programme or not, run by any of them), and
 the check that a model's list and its object check agree for every reader on every record.
 
-Readers are made once per test (hypothesis runs each example inside the same test); each
-example's records are written inside a transaction rolled back at its end (``rolled_back``)."""
+Readers are made once per test (the ``visibility_cast`` fixture; hypothesis runs each example
+inside the same test); each example's records are written inside a transaction rolled back at its
+end (``rolled_back``)."""
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,12 @@ ROLES = {
 
 SIGNED_OUT = ("visitor", "inactive_head")
 """The readers who see nothing: not signed in, or deactivated."""
+
+
+def signed_in(name: str) -> bool:
+    """Whether reader ``name`` sees what everyone signed in sees (settings, reference lists)."""
+    return name not in SIGNED_OUT
+
 
 RUNNERS = ("pm", "other_pm", "sponsor", "other_sponsor", "executive", "finance", "nobody")
 """Who may be a project's manager or sponsor: a reader, or ``nobody`` (a person with no login)."""
@@ -122,10 +129,16 @@ def assert_list_and_object_checks_agree(
     *,
     action: str = "view",
     selectors: Iterable[Callable[..., Any]] = (),
+    seen_by: Callable[[str], bool] | None = None,
 ) -> None:
     """For every reader and record: the record is in ``model.objects.restrict(reader, action)``
     (and in each selector's list) exactly when ``reader.has_perm("<app>.<action>_<model>",
-    record)`` says so. The record is read afresh, with none of its relations loaded."""
+    record)`` says so. The record is read afresh, with none of its relations loaded.
+
+    With ``seen_by`` (whether the rule, written out in the test, lets the reader of that name see
+    these records), the list and the object check, asked of the records as given (their
+    relations loaded) too, both say what the rule says."""
+    records = list(records)
     pks = [record.pk for record in records]
     perm = permission_name(model, action)
     manager: Any = model._default_manager
@@ -142,3 +155,9 @@ def assert_list_and_object_checks_agree(
                 f"{name}: {record!r} is {'' if record.pk in listed else 'not '}listed "
                 f"but has_perm({perm!r}) says {allowed}"
             )
+        if seen_by is None:
+            continue
+        expected = seen_by(name)
+        for record in records:
+            assert (record.pk in listed) == expected, f"{name}: {record!r} listed is not what the rule says"
+            assert reader.has_perm(perm, record) == expected, f"{name}: has_perm({perm!r}, {record!r})"
