@@ -91,12 +91,6 @@ def found_or_404(queryset: Any, kind: str, key: Any, *, message: str = NOT_FOUND
         raise Http404(message.format(kind=kind, key=key)) from error
 
 
-def paginate(request: HttpRequest, records: Any, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """The page of ``records`` the request asks for, with the page numbers to show."""
-    found = Paginator(records, size).get_page(request.GET.get("page"))
-    return {"page": found, "page_numbers": found.paginator.get_elided_page_range(found.number)}
-
-
 def finish(request: HttpRequest, message: str, url: str) -> HttpResponse:
     """Done: say so and go to ``url`` (an HTMX form is sent there by its response header)."""
     messages.success(request, message)
@@ -479,11 +473,15 @@ class ObjectListView(ObjectPage):
         export = request.GET.get("export")
         if columns and export in EXPORT_FORMATS:
             return self.export(export, self.prepare(list(records)), columns)
-        context = paginate(request, records, self.page_size)
-        found = context["page"]
+        found = Paginator(records, self.page_size).get_page(request.GET.get("page"))
         found.object_list = list(found.object_list)  # read once, by the rows and the template
         shown = self.prepare(found.object_list)
-        return self.render_page(**context, sort=sort, **self.list_context(shown, columns, sort))
+        return self.render_page(
+            page=found,
+            page_numbers=found.paginator.get_elided_page_range(found.number),
+            sort=sort,
+            **self.list_context(shown, columns, sort),
+        )
 
     def export_name(self) -> str:
         plural = str(self.model._meta.verbose_name_plural)
