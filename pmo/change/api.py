@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from pmo.change import selectors, services
 from pmo.change.choices import Authority, ChangeStatus, ChangeType, Decision
 from pmo.change.models import ChangeRequest, ChangeSettings
-from pmo.change.workflows import CHANGE_REQUEST, judged
+from pmo.change.workflows import CHANGE_REQUEST, judge_all, judged
 from pmo.core.api import expected_version, model_text
 from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
@@ -247,12 +247,18 @@ class ChangeRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Rec
 
     def get_object(self) -> ChangeRequest:
         """One change request; read on its own, its ``actions`` judge an approval with the
-        changes approved since its assessment, as its page does (a list judges by the
-        assessment)."""
+        changes approved since its assessment, as its page and the decision do."""
         change: ChangeRequest = super().get_object()
         if self.action == "retrieve":
             judged(change)
         return change
+
+    def paginate_queryset(self, queryset: QuerySet[ChangeRequest]) -> list[ChangeRequest] | None:
+        """A page of the change log, each change's ``actions`` judged as its decision will be."""
+        found = super().paginate_queryset(queryset)
+        if found is not None and self.action == "list":
+            judge_all(found)
+        return found
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(ChangeRequestSerializer)

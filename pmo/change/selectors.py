@@ -1,10 +1,11 @@
 """Reads of change control, restricted to the projects the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStatus
 from pmo.change.models import ChangeRequest, ChangeSettings
@@ -13,7 +14,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
 from pmo.reporting.choices import BaselineSource
 from pmo.reporting.models import Baseline
-from pmo.reporting.selectors import tolerance_allowances
+from pmo.reporting.selectors import effective_tolerances, tolerance_allowances
 
 CHANGE_RELATIONS = (
     "project",
@@ -71,20 +72,23 @@ class Cumulative:
         return ", ".join(change.reference for change in self.approved)
 
 
-def board_baseline(project: Project) -> Baseline | None:
-    """The last baseline the board or the stage approved: one the PMO recorded, one an
-    exception decision made, or one a change decided by the board made (a change approved by
-    the project manager or the sponsor under delegated limits does not reset the count)."""
+def board_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
+    """Each project's last baseline the board or the stage approved: one the PMO recorded, one
+    an exception decision made, or one a change decided by the board made (a change approved by
+    the project manager or the sponsor under delegated limits does not reset the count). One
+    query, whatever the number of projects."""
+    ids = list(project_ids)
     by_the_board = ChangeRequest.objects.filter(
-        project=project, authority=Authority.BOARD, new_baseline__isnull=False
+        project_id__in=ids, authority=Authority.BOARD, new_baseline__isnull=False
     ).values("new_baseline")
-    return (
-        Baseline.objects.filter(project=project)
-        .select_related("project")
+    found: dict[int, Baseline] = {}
+    for baseline in (
+        Baseline.objects.filter(project_id__in=ids)
         .filter(~Q(source=BaselineSource.CHANGE_REQUEST) | Q(pk__in=by_the_board))
-        .order_by("-number")
-        .first()
-    )
+        .order_by("project_id", "-number")
+    ):
+        found.setdefault(baseline.project_id, baseline)
+    return found
 
 
 def _level(
@@ -101,26 +105,50 @@ def _level(
     return Authority.BOARD
 
 
+def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings) -> dict[int, Cumulative]:
+    """Each of ``changes`` (by id; one not yet saved by None's) with the changes of its project
+    approved under delegated authority since the last board-approved baseline
+    (``board_baselines``), and who must approve it: the higher of the authority its own impact
+    needs and the one the total needs. Four queries, whatever the number of changes, so a page
+    of them is judged as the decision will judge each."""
+    changes = list(changes)
+    projects = {change.project_id: change.project for change in changes}
+    since_of = board_baselines(projects)
+    approved_of: dict[int, list[ChangeRequest]] = {}
+    for approved in (
+        ChangeRequest.objects.filter(
+            project_id__in=projects, status__in=APPROVED_STATES, new_baseline__isnull=False
+        )
+        .annotate(baseline_number=F("new_baseline__number"))
+        .order_by("baseline_number")
+    ):
+        approved_of.setdefault(approved.project_id, []).append(approved)
+    tolerances = effective_tolerances(projects.values())
+    result = {}
+    for change in changes:
+        project = projects[change.project_id]
+        since = since_of.get(project.pk)
+        if since is not None:
+            since.project = project
+        counted = tuple(
+            c
+            for c in approved_of.get(project.pk, ())
+            if c.pk != change.pk and (since is None or c.baseline_number > since.number)
+        )
+        days = change.impact_days + sum(c.impact_days for c in counted)
+        cost = change.impact_cost + sum((c.impact_cost for c in counted), Decimal(0))
+        benefits = change.impact_benefits + sum((c.impact_benefits for c in counted), Decimal(0))
+        allowed = tolerance_allowances(project, since, tolerances=tolerances[project.pk])
+        own = _level(change.impact_days, change.impact_cost, change.impact_benefits, limits, allowed)
+        total = _level(days, cost, benefits, limits, allowed)
+        authority = max(own, total, key=AUTHORITY_ORDER.__getitem__)
+        result[change.pk] = Cumulative(since, counted, days, cost, benefits, allowed, own, authority)
+    return result
+
+
 def cumulative_change(change: ChangeRequest, limits: ChangeSettings) -> Cumulative:
-    """``change`` with the changes of its project approved under delegated authority since the
-    last board-approved baseline (``board_baseline``), and who must approve it: the higher of
-    the authority its own impact needs and the one the total needs (three queries)."""
-    project = change.project
-    since = board_baseline(project)
-    approved = ChangeRequest.objects.filter(
-        project=project, status__in=APPROVED_STATES, new_baseline__isnull=False
-    ).exclude(pk=change.pk)
-    if since is not None:
-        approved = approved.filter(new_baseline__number__gt=since.number)
-    counted = tuple(approved.order_by("new_baseline__number"))
-    days = change.impact_days + sum(c.impact_days for c in counted)
-    cost = change.impact_cost + sum((c.impact_cost for c in counted), Decimal(0))
-    benefits = change.impact_benefits + sum((c.impact_benefits for c in counted), Decimal(0))
-    allowed = tolerance_allowances(project, since)
-    own = _level(change.impact_days, change.impact_cost, change.impact_benefits, limits, allowed)
-    total = _level(days, cost, benefits, limits, allowed)
-    authority = max(own, total, key=AUTHORITY_ORDER.__getitem__)
-    return Cumulative(since, counted, days, cost, benefits, allowed, own, authority)
+    """One change judged with the total (``cumulative_changes``)."""
+    return cumulative_changes([change], limits)[change.pk]
 
 
 def authority_needed(change: ChangeRequest, limits: ChangeSettings) -> Authority:

@@ -4,11 +4,12 @@ guard every step with ``ensure``; the change page's buttons and the API's ``acti
 ``allowed_actions``.
 
 Who may decide depends on the authority the change needs (the delegated limits): ``may_decide``
-judges it. A change's record carries the authority its assessment found; where a caller has
-judged the change again with the changes approved since (``judged``: its page and its own API
-record are, and the decision service re-judges every approval), approving it needs that
-authority instead; a list judges by the assessment."""
+judges it. A change's record carries the authority its assessment found; the decision service
+judges every approval again with the changes approved since, and so do the pages and the API
+before they offer one (``judged`` for a change, ``judge_all`` for a list): approving needs the
+higher authority where the total calls for it."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -56,19 +57,40 @@ def may_decide(user: Any, change: Any, authority: Authority | None = None) -> bo
 
 def judged(change: Any, limits: Any = None) -> selectors.Cumulative | None:
     """Judge an open, assessed change again with the changes approved since its assessment
-    (``selectors.cumulative_change``, three queries): approving it needs the authority the total
-    calls for, which is kept on ``change`` (in memory) for the table. None, and nothing kept,
-    for a change not open or not yet assessed."""
+    (``selectors.cumulative_change``): approving it needs what the decision will ask, which is
+    kept on ``change`` (in memory) for the table. None, and nothing kept, for a change not open
+    or not yet assessed."""
     if change.status not in EDITABLE or not change.authority:
         return None
     cumulative = selectors.cumulative_change(change, limits or selectors.change_settings())
-    change.judged_authority = cumulative.authority
+    _keep(change, cumulative)
     return cumulative
 
 
+def judge_all(changes: Iterable[Any], limits: Any = None) -> None:
+    """A page of changes judged as ``judged`` judges one, so that a list offers an approval
+    exactly where the decision takes it: the same few queries whatever their number (none when
+    no change on the page is open and assessed)."""
+    waiting = [change for change in changes if change.status in EDITABLE and change.authority]
+    if not waiting:
+        return
+    found = selectors.cumulative_changes(waiting, limits or selectors.change_settings())
+    for change in waiting:
+        _keep(change, found[change.pk])
+
+
+def _keep(change: Any, cumulative: selectors.Cumulative) -> None:
+    """The authority an approval needs, as the decision asks it: the assessment's, raised to
+    the total's where approving makes a baseline and the changes approved since call for more
+    (``services._escalated``)."""
+    assessed = Authority(change.authority)
+    raised = AUTHORITY_ORDER[cumulative.authority] > AUTHORITY_ORDER[assessed]
+    change.judged_authority = cumulative.authority if raised and change.changes_baseline else assessed
+
+
 def approval_authority(change: Any) -> Authority | None:
-    """The authority approving ``change`` needs: as judged again (``judged``), else its
-    assessment's."""
+    """The authority approving ``change`` needs: as judged again (``judged``, ``judge_all``),
+    else its assessment's."""
     judged = change.__dict__.get("judged_authority")
     return judged or (Authority(change.authority) if change.authority else None)
 

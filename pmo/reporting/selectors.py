@@ -200,15 +200,22 @@ def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tol
     return result
 
 
-def tolerance_allowances(project: Project, baseline: Baseline | None = None) -> dict[str, Decimal | None]:
+def tolerance_allowances(
+    project: Project,
+    baseline: Baseline | None = None,
+    *,
+    tolerances: dict[str, Tolerance | ToleranceDefault] | None = None,
+) -> dict[str, Decimal | None]:
     """The project's time (days) and cost (£) tolerance against ``baseline`` (by default its
-    current one); None where it has no baseline or no tolerance for that dimension."""
+    current one); None where it has no baseline or no tolerance for that dimension. Give the
+    project's ``tolerances`` (``effective_tolerances``) where they are already read."""
     if baseline is None:
         baseline = current_baselines([project.pk]).get(project.pk)
     result: dict[str, Decimal | None] = {"time": None, "cost": None}
     if baseline is None:
         return result
-    tolerances = effective_tolerances([project])[project.pk]
+    if tolerances is None:
+        tolerances = effective_tolerances([project])[project.pk]
     for dimension, base in (
         (ToleranceDimension.TIME, Decimal(0)),
         (ToleranceDimension.COST, Decimal(baseline.budget_at_completion)),

@@ -427,6 +427,34 @@ def test_changes_approved_by_the_sponsor_add_up_and_the_total_goes_to_the_board(
     assert refused.json()["message"] == needs(Authority.BOARD, second)
 
 
+def test_the_change_log_offers_an_approval_only_where_the_decision_takes_it(client_for, cast, web):
+    """Given two sponsor changes of +16 days (30 allowed) assessed before either was approved, when the
+    sponsor approves the first, then the log (as the change's own record) no longer offers the
+    sponsor the second's approval, which now needs the board; the PMO head's log still does."""
+    sponsor, pm, head = client_for(cast.sponsor), client_for(cast.pm), client_for(cast.head)
+    first, second = (assess(pm, raise_change(pm, title=f"Change {n}"), 16, 0) for n in (1, 2))
+    assert [first["authority"], second["authority"]] == [Authority.SPONSOR, Authority.SPONSOR]
+    assert (
+        "approve"
+        in next(c for c in sponsor.get(CHANGES).json()["results"] if c["id"] == second["id"])["actions"]
+    )
+    approved = sponsor.post(
+        f"{CHANGES}{first['id']}/decide/", {"version": 2, "decision": "approve", "notes": "Agreed."}
+    )
+    assert approved.status_code == 200, approved.json()
+
+    listed = {c["id"]: c for c in sponsor.get(CHANGES).json()["results"]}
+    by_head = {c["id"]: c for c in head.get(CHANGES).json()["results"]}
+
+    assert listed[second["id"]]["actions"] == ["edit", "reject", "defer"]
+    assert listed[second["id"]]["actions"] == sponsor.get(f"{CHANGES}{second['id']}/").json()["actions"]
+    assert "approve" in by_head[second["id"]]["actions"]
+    refused = sponsor.post(
+        f"{CHANGES}{second['id']}/decide/", {"version": 2, "decision": "approve", "notes": "Agreed."}
+    )
+    assert refused.status_code == 403
+
+
 def test_the_cumulative_figure_of_a_hidden_change_is_not_found(client_for, cast, web):
     head = client_for(cast.head)
     ProjectFactory(code="SEC", confidential=True)
