@@ -318,6 +318,7 @@ class ObjectDeleteView(ObjectView):
 
     action = "delete"
     deleted = DELETED
+    http_method_names = ["get", "head", "post"]  # not DELETE: ``delete`` here calls the service
 
     @abstractmethod
     def delete(self, record: Any, version: int) -> None:

@@ -273,6 +273,16 @@ def test_only_the_pmo_deletes(cast):
     assert not Risk.objects.exists()
 
 
+def test_an_http_delete_on_the_delete_page_is_refused_and_deletes_nothing(cast):
+    risk = RiskFactory(project=cast.project)
+
+    response = client_for(cast.officer).delete(f"/raid/risks/{risk.pk}/delete/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert Risk.objects.filter(pk=risk.pk).exists()
+
+
 def test_the_history_says_who_escalated_and_why(cast):
     risk = RiskFactory(project=cast.project)
     services.raid_item_escalate(
