@@ -65,15 +65,31 @@ def _not_a_draft(report: Any) -> str:
     return NOT_A_DRAFT.format(status=_status(report))
 
 
-def _not_submitted(done: str) -> Any:
-    return lambda report: NOT_SUBMITTED.format(action=done, status=_status(report))
-
-
 OPEN_PERIOD = Guard(period_is_open, _period_closed)
 DRAFT = frozenset({ReportStatus.DRAFT})
+SUBMITTED = frozenset({ReportStatus.SUBMITTED})
+ACCEPTED = frozenset({ReportStatus.ACCEPTED})
 REVISABLE = FROZEN_REPORT_STATES - {ReportStatus.SUPERSEDED}
 CHANGE_REPORT = "reporting.change_highlightreport"
 REVIEW_REPORT = "reporting.review_highlightreport"
+
+
+def _review(action: str, sources: frozenset[str], target: str, label: str, refused: str) -> Transition:
+    """A step of the PMO's quality check of a report, in an open period. ``refused`` words the
+    refusal in any other state; its ``{action}``, if it has one, is what the step makes the
+    report ("returned")."""
+    done = str(target)
+    return Transition(
+        action,
+        sources,
+        target,
+        label,
+        permission=REVIEW_REPORT,
+        refused=lambda report: refused.format(action=done, status=_status(report)),
+        guards=(OPEN_PERIOD,),
+        doing=REVIEW,
+    )
+
 
 HIGHLIGHT_REPORT = Workflow(
     "The highlight report workflow",
@@ -97,36 +113,10 @@ HIGHLIGHT_REPORT = Workflow(
             refused=_not_a_draft,
             guards=(OPEN_PERIOD,),
         ),
-        Transition(
-            "return",
-            frozenset({ReportStatus.SUBMITTED}),
-            ReportStatus.RETURNED,
-            "Return with comments",
-            permission=REVIEW_REPORT,
-            refused=_not_submitted("returned"),
-            guards=(OPEN_PERIOD,),
-            doing=REVIEW,
-        ),
-        Transition(
-            "accept",
-            frozenset({ReportStatus.SUBMITTED}),
-            ReportStatus.ACCEPTED,
-            "Accept",
-            permission=REVIEW_REPORT,
-            refused=_not_submitted("accepted"),
-            guards=(OPEN_PERIOD,),
-            doing=REVIEW,
-        ),
-        Transition(
-            "publish",
-            frozenset({ReportStatus.ACCEPTED}),
-            ReportStatus.PUBLISHED,
-            "Publish",
-            permission=REVIEW_REPORT,
-            refused=lambda report: NOT_ACCEPTED.format(status=_status(report)),
-            guards=(OPEN_PERIOD,),
-            doing=REVIEW,
-        ),
+        # The PMO's quality check (action, from, to, button, the refusal in any other state):
+        _review("return", SUBMITTED, ReportStatus.RETURNED, "Return with comments", NOT_SUBMITTED),
+        _review("accept", SUBMITTED, ReportStatus.ACCEPTED, "Accept", NOT_SUBMITTED),
+        _review("publish", ACCEPTED, ReportStatus.PUBLISHED, "Publish", NOT_ACCEPTED),
         Transition(
             "revise",
             REVISABLE,
