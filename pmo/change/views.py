@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from pmo.change import selectors, services
@@ -34,6 +34,7 @@ from pmo.core.generic import (
     ObjectListView,
     ObjectView,
     SettingsView,
+    WorkflowStepView,
     expected_version,
 )
 from pmo.core.permissions import ensure_can
@@ -44,7 +45,7 @@ from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue
 from pmo.reporting import selectors as reporting_selectors
 
-NOT_FOUND = "There is no change request {pk}, or you may not see it."
+NOT_FOUND = "There is no {kind} {key}, or you may not see it."
 NO_ISSUE = "There is no issue {pk}, or you may not see it."
 RAISED = "{change} raised. Assess its impact next: the delegated limits then say who decides it."
 SAVED = "{change} saved."
@@ -60,15 +61,6 @@ SETTINGS_SAVED = "Change control settings saved."
 
 
 # Reading -----------------------------------------------------------------------------------------
-
-
-def _change(request: HttpRequest, pk: int) -> ChangeRequest:
-    try:
-        return selectors.change_request_get(user=request.user, pk=pk)
-    except ChangeRequest.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(pk=pk)) from error
-
-
 
 
 def limits_summary(
@@ -220,12 +212,11 @@ class ChangePage:
 
     model = ChangeRequest
     key = "pk"
+    not_found = NOT_FOUND
+    context_object_name, context_related = "change", ("project",)
 
-    def get_object(self) -> Any:
-        return _change(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
-
-    def object_context(self, change: Any) -> dict[str, Any]:
-        return {**super().object_context(change), "change": change, "project": change.project}  # type: ignore[misc]
+    def get_queryset(self) -> Any:
+        return selectors.change_request_list(user=self.request.user)  # type: ignore[attr-defined]
 
 
 class ChangeView(ChangePage, ObjectView):
@@ -322,24 +313,12 @@ class ChangeRaiseView(ObjectEditView):
         }
 
 
-class ChangeStepView(ChangePage, ObjectEditView):
+class ChangeStepView(ChangePage, WorkflowStepView):
     """A step of a change request's workflow taken with a form (edit, assess, decide,
-    implement): offered only where the workflow's table allows it, taken by its service."""
+    implement)."""
 
     template_name = "change/change_form.html"
-    step = ""  # the workflow's action
-    heading = ""  # "Assess {change}"
-    submit_label = ""
-
-    def refusal(self, change: Any) -> HttpResponse | None:
-        return refused_page(self.request, CHANGE_REQUEST, change, self.step)
-
-    def form_context(self, form: Any, change: Any, outcome: Any) -> dict[str, Any]:
-        return {
-            **super().form_context(form, change, outcome),
-            "heading": self.heading.format(change=change),
-            "submit_label": self.submit_label,
-        }
+    workflow = CHANGE_REQUEST
 
 
 class ChangeUpdateView(ChangeStepView):

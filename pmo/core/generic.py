@@ -3,8 +3,8 @@
 - ``ObjectListView``: the records the user may see, searched, sorted by its columns, a page at a
   time, and exported to Excel or CSV as shown;
 - ``ObjectView``: one record's page; ``ObjectHistoryView``: its history;
-- ``ObjectEditView``: a form that calls a service to create or change a record (or take one
-  step of its workflow);
+- ``ObjectEditView``: a form that calls a service to create or change a record;
+  ``WorkflowStepView``: one that takes a step of its workflow, where the workflow's table allows;
 - ``ObjectDeleteView``: ask, then delete through a service;
 - ``ObjectActionView``: a button taking one step of a record's workflow through a service;
 - ``SettingsView``: a versioned settings row that everyone reads and the PMO head changes.
@@ -48,6 +48,7 @@ from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError
+from pmo.core.workflow import Workflow, refused_page
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -186,6 +187,8 @@ class ObjectView(ObjectPage):
     key = "key"
     not_found = NOT_FOUND
     action = "view"  # what the page does to the record (its permission: <app>.<action>_<model>)
+    context_object_name = ""  # the record's name in the app's templates too ("change", "report")
+    context_related: tuple[str, ...] = ()  # records it belongs to that the page shows ("project",)
 
     def get_queryset(self) -> QuerySet[Any]:
         """What the user may see (an app gives its selector, shaped for the page)."""
@@ -216,8 +219,12 @@ class ObjectView(ObjectPage):
         ensure_can(self.request.user, self.permission(self.action, record), record, action=self.doing(record))
 
     def object_context(self, record: Any) -> dict[str, Any]:
-        """What the page shows of the record (and every page about it in its header)."""
-        return {"record": record}
+        """What the page shows of the record (and every page about it in its header): the record
+        as ``record`` and by its ``context_object_name``, and its ``context_related`` records."""
+        context = {"record": record, **{name: getattr(record, name) for name in self.context_related}}
+        if self.context_object_name:
+            context[self.context_object_name] = record
+        return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_page(**self.object_context(self.get_object()))
@@ -310,6 +317,26 @@ class ObjectEditView(ObjectView):
         if record is not None:
             record.refresh_from_db()  # the page around the form shows the record as it is stored
         return self.form_page(form, record, outcome)
+
+
+class WorkflowStepView(ObjectEditView):
+    """A step of a record's workflow taken with a form (a change request's assessment, an
+    exception's decision…): offered only where the workflow's table allows the reader that
+    ``step`` (else the table's refusal: ``pmo.core.workflow.refused_page``), taken by the step's
+    service (``save``). The form's page says which step it is: ``heading``, formatted with the
+    page's context ("Assess {change}"), and ``submit_label``."""
+
+    workflow: Workflow = None  # type: ignore[assignment]
+    step = ""  # the table's action
+    heading = ""
+    submit_label = ""
+
+    def refusal(self, record: Any) -> HttpResponse | None:
+        return refused_page(self.request, self.workflow, record, self.step)
+
+    def form_context(self, form: BaseForm, record: Any, outcome: Outcome | None) -> dict[str, Any]:
+        context = super().form_context(form, record, outcome)
+        return {**context, "heading": self.heading.format(**context), "submit_label": self.submit_label}
 
 
 class ObjectDeleteView(ObjectView):

@@ -2,11 +2,24 @@
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -14,9 +27,16 @@ from pmo.raid.choices import ActionSource, Priority
 from pmo.raid.models import Action, Issue, RaidItem, Risk
 from pmo.raid.selectors import item_list, open_items, parse_reference, top_risks
 from pmo.reporting.adapters import to_engine
-from pmo.reporting.choices import HANDED_IN_STATES, ExceptionStatus, PeriodStatus, ToleranceDimension
+from pmo.reporting.choices import (
+    HANDED_IN_STATES,
+    TOLERANCE_UNITS,
+    ExceptionStatus,
+    PeriodStatus,
+    ToleranceDimension,
+)
 from pmo.reporting.models import (
     Baseline,
+    BaselineMilestone,
     HighlightReport,
     ProjectException,
     ReportingPeriod,
@@ -130,6 +150,14 @@ def baseline_list(*, user: Any) -> QuerySet[Baseline]:
     return Baseline.objects.restrict(user, "view").select_related("project", "approved_by")
 
 
+def baseline_page(*, user: Any) -> QuerySet[Baseline]:
+    """Baselines as their page shows them: with their milestones, the exceptions whose decision
+    made them and change control's requests that did (``change_requests``), all loaded with
+    them: the same few queries whatever their number."""
+    made_by = Prefetch("from_exceptions", queryset=ProjectException.objects.select_related("project"))
+    return baseline_list(user=user).prefetch_related("milestones", made_by, "change_requests")
+
+
 def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
     """Each project's current (highest-numbered) baseline with its milestones, by project id."""
     newest = (
@@ -200,6 +228,25 @@ def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tol
     return result
 
 
+def tolerance_rows(project: Project) -> list[dict[str, Any]]:
+    """Each dimension's tolerance in force (own or default, with its unit) and its latest check."""
+    effective = effective_tolerances([project])[project.pk]
+    checks = {c.dimension: c for c in ToleranceCheck.objects.filter(project=project)}
+    rows = []
+    for dimension in ToleranceDimension:
+        row = effective.get(dimension.value)
+        rows.append(
+            {
+                "dimension": dimension,
+                "row": row,
+                "own": isinstance(row, Tolerance),
+                "unit": TOLERANCE_UNITS[dimension],
+                "check": checks.get(dimension.value),
+            }
+        )
+    return rows
+
+
 def tolerance_allowances(
     project: Project,
     baseline: Baseline | None = None,
@@ -252,6 +299,42 @@ def corrective_actions(
     if exception is not None:
         actions = actions.filter(project_id=exception.project_id, source_reference=exception.reference)
     return actions
+
+
+@dataclass(frozen=True)
+class ProjectReporting:
+    """What a project's reporting page shows, each part read once whatever its length."""
+
+    baseline: Baseline | None  # the current (highest-numbered) version
+    milestones: list[BaselineMilestone]  # the current version's
+    baselines: list[Baseline]  # every version, newest first
+    tolerances: list[dict[str, Any]]  # ``tolerance_rows``
+    reports: list[HighlightReport]  # each period's latest revision, newest period first
+    forecast: HighlightReport | None  # the newest handed in
+    exceptions: list[ProjectException]  # newest first
+    actions: list[Action]  # the corrective actions, by status then due date
+    period: ReportingPeriod | None  # ``current_period``
+    this_period_report: HighlightReport | None
+
+
+def project_reporting(*, user: Any, project: Project, today: date) -> ProjectReporting:
+    """Everything about ``project``'s reporting that ``user`` may see, as of ``today``."""
+    baselines = list(baseline_list(user=user).filter(project=project).order_by("-number"))
+    current = baselines[0] if baselines else None
+    reports = list(current_reports(user=user).filter(project=project).order_by("-period__start"))
+    period = current_period(today)
+    return ProjectReporting(
+        baseline=current,
+        milestones=list(current.milestones.all()) if current else [],
+        baselines=baselines,
+        tolerances=tolerance_rows(project),
+        reports=reports,
+        forecast=next((r for r in reports if r.status in HANDED_IN_STATES), None),
+        exceptions=list(exception_list(user=user).filter(project=project).order_by("-raised_at")),
+        actions=list(corrective_actions(user=user, project=project).order_by("status", "due", "pk")),
+        period=period,
+        this_period_report=next((r for r in reports if period and r.period_id == period.pk), None),
+    )
 
 
 def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:

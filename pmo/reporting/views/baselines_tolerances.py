@@ -165,25 +165,6 @@ tolerance_defaults = ToleranceDefaultsView.as_view()
 # Tolerances --------------------------------------------------------------------------------------
 
 
-def tolerance_rows(project: Project) -> list[dict[str, Any]]:
-    """Each dimension's tolerance in force (own or default, with its unit) and its latest check."""
-    effective = selectors.effective_tolerances([project])[project.pk]
-    checks = {c.dimension: c for c in project.tolerance_checks.all()}
-    rows = []
-    for dimension in ToleranceDimension:
-        row = effective.get(dimension.value)
-        rows.append(
-            {
-                "dimension": dimension,
-                "row": row,
-                "own": isinstance(row, Tolerance),
-                "unit": TOLERANCE_UNITS[dimension],
-                "check": checks.get(dimension.value),
-            }
-        )
-    return rows
-
-
 def tolerance_field_id(dimension: str) -> str:
     """Each dimension's form on the page gets its own field ids."""
     return f"id_{dimension}_%s"
@@ -254,7 +235,7 @@ class ProjectTolerancesView(ObjectEditView):
 
     def form_context(self, form: Any, project: Any, outcome: Any) -> dict[str, Any]:
         can_change = self.request.user.has_perm(self.permission("change"), project)
-        rows = tolerance_rows(project)
+        rows = selectors.tolerance_rows(project)
         for row in rows:
             dimension = row["dimension"]
             if not can_change:
@@ -289,24 +270,33 @@ project_tolerances = ProjectTolerancesView.as_view()
 
 
 class BaselinePage:
-    """What a baseline's pages share: it is found among those the user may see (with its
-    milestones), and the page's header shows it and its project."""
+    """What a baseline's pages share: it is found among those the user may see, and the page's
+    header shows it and its project."""
 
     model = Baseline
     key = "pk"
+    context_object_name, context_related = "baseline", ("project",)
 
     def get_queryset(self) -> Any:
-        return selectors.baseline_list(user=self.request.user).prefetch_related("milestones")  # type: ignore[attr-defined]
-
-    def object_context(self, baseline: Any) -> dict[str, Any]:
-        return {**super().object_context(baseline), "baseline": baseline, "project": baseline.project}  # type: ignore[misc]
+        return selectors.baseline_list(user=self.request.user)  # type: ignore[attr-defined]
 
 
 class BaselineView(BaselinePage, ObjectView):
+    """A baseline: the approved plan, its milestones, and the exception decision or change
+    requests that made it."""
+
     template_name = "reporting/baseline_detail.html"
 
+    def get_queryset(self) -> Any:
+        return selectors.baseline_page(user=self.request.user)
+
     def object_context(self, baseline: Any) -> dict[str, Any]:
-        return {**super().object_context(baseline), "from_exceptions": list(baseline.from_exceptions.all())}
+        return {
+            **super().object_context(baseline),
+            "milestones": list(baseline.milestones.all()),
+            "from_exceptions": list(baseline.from_exceptions.all()),
+            "change_requests": list(baseline.change_requests.all()),
+        }
 
 
 class BaselineHistoryView(BaselinePage, RecordHistoryView):

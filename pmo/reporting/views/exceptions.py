@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pmo.core import clock
-from pmo.core.generic import ObjectEditView, ObjectListView, ObjectView, expected_version, found_or_404
+from pmo.core.generic import ObjectEditView, ObjectListView, ObjectView, WorkflowStepView, expected_version
 from pmo.core.permissions import ensure_can
-from pmo.core.workflow import refused_page
 from pmo.raid.models import Action
 from pmo.reporting import selectors, services
 from pmo.reporting.choices import TOLERANCE_UNITS, ExceptionStatus, ToleranceDimension
@@ -25,6 +24,7 @@ from pmo.reporting.workflows import EXCEPTION
 EXCEPTION_REPORT_DONE = "Exception report submitted to the sponsor for a decision."
 EXCEPTION_DECIDED = "Exception decided: {decision}."
 ACTION_ADDED = "Action added; its owner has been told."
+
 
 # Exceptions ---------------------------------------------------------------------------------------
 
@@ -66,11 +66,6 @@ class ExceptionListView(ObjectListView):
 exception_list = ExceptionListView.as_view()
 
 
-def _exception(request: HttpRequest, pk: int) -> ProjectException:
-    records = selectors.exception_list(user=request.user).select_related("raised_from__period")
-    return found_or_404(records, "exception", pk, pk=pk)
-
-
 def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
     """The exception's workflow: raised, report requested, report submitted, decided."""
     order = [s.value for s in ExceptionStatus]
@@ -106,12 +101,11 @@ class ExceptionPage:
 
     model = ProjectException
     key = "pk"
+    context_object_name, context_related = "exception", ("project",)
 
-    def get_object(self) -> Any:
-        return _exception(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
-
-    def object_context(self, exception: Any) -> dict[str, Any]:
-        return {**super().object_context(exception), "exception": exception, "project": exception.project}  # type: ignore[misc]
+    def get_queryset(self) -> Any:
+        records = selectors.exception_list(user=self.request.user)  # type: ignore[attr-defined]
+        return records.select_related("raised_from__project", "raised_from__period")
 
 
 class ExceptionView(ExceptionPage, ObjectView):
@@ -140,25 +134,17 @@ class ExceptionView(ExceptionPage, ObjectView):
         }
 
 
-class ExceptionStepView(ExceptionPage, ObjectEditView):
-    """A step of an exception's workflow taken with a form (the PM's report, the decision):
-    offered only where the workflow's table allows it, taken by its service. The form shows
-    the breaches it answers."""
+class ExceptionStepView(ExceptionPage, WorkflowStepView):
+    """A step of an exception's workflow taken with a form (the PM's report, the decision); the
+    form shows the breaches it answers."""
 
     template_name = "reporting/exception_form.html"
-    step = ""  # the workflow's action
-    heading = ""  # "Exception report: {project}"
-    submit_label = ""
-
-    def refusal(self, exception: Any) -> HttpResponse | None:
-        return refused_page(self.request, EXCEPTION, exception, self.step)
+    workflow = EXCEPTION
 
     def form_context(self, form: Any, exception: Any, outcome: Any) -> dict[str, Any]:
         return {
             **super().form_context(form, exception, outcome),
             "breaches": exception.breach_summary.splitlines(),
-            "heading": self.heading.format(project=exception.project),
-            "submit_label": self.submit_label,
         }
 
 

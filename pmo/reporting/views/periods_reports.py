@@ -16,25 +16,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.filters import record_id
 from pmo.core.generic import (
-    ObjectEditView,
     ObjectListView,
     ObjectView,
     SettingsView,
+    WorkflowStepView,
     call_service,
     expected_version,
     finish,
-    page,
     posted_version,
 )
 from pmo.core.permissions import ensure_can
-from pmo.core.workflow import refused_page
+from pmo.portfolio import selectors as portfolio_selectors
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import project_or_404
@@ -50,7 +48,6 @@ from pmo.reporting.forms import (
     milestone_forecasts,
 )
 from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings
-from pmo.reporting.views.baselines_tolerances import tolerance_rows
 from pmo.reporting.views.common import NOT_FOUND, RecordHistoryView, WithMilestones
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
 
@@ -87,13 +84,6 @@ COMPLIANCE_LABELS = {
 # Plumbing ----------------------------------------------------------------------------------------
 
 
-def _report(request: HttpRequest, pk: int) -> HighlightReport:
-    try:
-        return selectors.report_get(user=request.user, pk=pk)
-    except HighlightReport.DoesNotExist as error:
-        raise Http404(NOT_FOUND.format(kind="highlight report", key=pk)) from error
-
-
 def _problems(error: ValidationError, model: Any = None) -> list[str]:
     """A service's errors as sentences, each naming the field it is about."""
     if not hasattr(error, "error_dict"):
@@ -108,11 +98,6 @@ def _problems(error: ValidationError, model: Any = None) -> list[str]:
                 label = ""
         found.extend(f"{label[:1].upper()}{label[1:]}: {text}" if label else text for text in texts)
     return found
-
-
-def current_period() -> ReportingPeriod | None:
-    """The period holding today, else the latest open one."""
-    return selectors.current_period(clock.today())
 
 
 # Settings -----------------------------------------------------------------------------------------
@@ -319,12 +304,11 @@ class ReportPage:
 
     model = HighlightReport
     key = "pk"
+    not_found = NOT_FOUND
+    context_object_name, context_related = "report", ("project",)
 
-    def get_object(self) -> Any:
-        return _report(self.request, self.kwargs[self.key])  # type: ignore[attr-defined]
-
-    def object_context(self, report: Any) -> dict[str, Any]:
-        return {**super().object_context(report), "report": report, "project": report.project}  # type: ignore[misc]
+    def get_queryset(self) -> Any:
+        return selectors.report_list(user=self.request.user).prefetch_related("milestones")  # type: ignore[attr-defined]
 
 
 class ReportView(ReportPage, ObjectView):
@@ -443,13 +427,11 @@ class ReportForMilestones(WithMilestones, ReportForm):
     pass
 
 
-class ReportUpdateView(ReportPage, ObjectEditView):
+class ReportUpdateView(ReportPage, WorkflowStepView):
     """Edit a draft; "Submit" saves it and hands it in (both or neither)."""
 
     template_name = "reporting/report_form.html"
-
-    def refusal(self, report: Any) -> HttpResponse | None:
-        return refused_page(self.request, HIGHLIGHT_REPORT, report, "edit")
+    workflow, step = HIGHLIGHT_REPORT, "edit"
 
     def get_form(self, report: Any, data: Any = None) -> ReportForMilestones:
         rows = (
@@ -557,16 +539,21 @@ class ReportStartView(ObjectView):
 report_start = ReportStartView.as_view()
 
 
-@page
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    from pmo.reporting.pdf import highlight_report_pdf  # WeasyPrint loads Pango: only when asked
+class ReportPdfView(ReportPage, ObjectView):
+    """A report as a PDF file, shown in the browser."""
 
-    pdf = highlight_report_pdf(report, site=request.build_absolute_uri("/").rstrip("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{report.project.code}-{report.period.start:%Y-%m}-r{report.revision}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        report = self.get_object()
+        from pmo.reporting.pdf import highlight_report_pdf  # WeasyPrint loads Pango: only when asked
+
+        pdf = highlight_report_pdf(report, site=request.build_absolute_uri("/").rstrip("/"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"{report.project.code}-{report.period.start:%Y-%m}-r{report.revision}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+report_pdf = ReportPdfView.as_view()
 
 
 class ReportHistoryView(ReportPage, RecordHistoryView):
@@ -579,37 +566,31 @@ report_history = ReportHistoryView.as_view()
 # The project's reporting page ---------------------------------------------------------------------
 
 
-@page
-def project_reporting(request: HttpRequest, code: str) -> HttpResponse:
-    """Everything about one project's reporting: baseline, tolerances, reports, exceptions, actions."""
-    project = project_or_404(request, code)
-    user = request.user
-    baselines = list(selectors.baseline_list(user=user).filter(project=project).order_by("-number"))
-    current = selectors.current_baselines([project.pk]).get(project.pk)
-    reports = list(selectors.current_reports(user=user).filter(project=project).order_by("-period__start"))
-    exceptions = list(selectors.exception_list(user=user).filter(project=project).order_by("-raised_at"))
-    actions = list(selectors.corrective_actions(user=user, project=project).order_by("status", "due", "pk"))
-    period = current_period()
-    this_period_report = next((r for r in reports if period and r.period_id == period.pk), None)
-    today = clock.today()
-    return render(
-        request,
-        "reporting/project_reporting.html",
-        {
-            "project": project,
-            "baseline": current,
-            "baselines": baselines,
-            "forecast": next((r for r in reports if r.status in HANDED_IN_STATES), None),
-            "tolerances": tolerance_rows(project),
-            "reports": reports,
-            "exceptions": exceptions,
-            "actions": [(a, a.is_past_due(today)) for a in actions],
-            "period": period,
-            "this_period_report": this_period_report,
+class ProjectReportingView(ObjectView):
+    """Everything about one project's reporting: baseline, tolerances, reports, exceptions and
+    corrective actions (``selectors.project_reporting``), and the steps the reader may take."""
+
+    model = Project
+    key = lookup = "code"
+    context_object_name = "project"
+    template_name = "reporting/project_reporting.html"
+
+    def get_queryset(self) -> Any:
+        return portfolio_selectors.project_list(user=self.request.user)
+
+    def object_context(self, project: Any) -> dict[str, Any]:
+        user, today = self.request.user, clock.today()
+        shown = selectors.project_reporting(user=user, project=project, today=today)
+        return {
+            **super().object_context(project),
+            **vars(shown),
+            "actions": [(a, a.is_past_due(today)) for a in shown.actions],
             "can_report": user.has_perm("reporting.add_highlightreport", project),
             "can_baseline": user.has_perm("reporting.add_baseline", project),
             "can_tolerances": user.has_perm("reporting.change_tolerance", project),
             "can_add_action": user.has_perm("raid.add_action", project),
             "tab": "reporting",
-        },
-    )
+        }
+
+
+project_reporting = ProjectReportingView.as_view()
