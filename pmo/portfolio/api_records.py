@@ -170,6 +170,13 @@ class RecordViewSet(HistoryMixin, mixins.ListModelMixin, viewsets.GenericViewSet
         response["ETag"] = f'"{shaped.version}"'
         return response
 
+    def _step(self, service: Callable[..., DomainModel], **arguments: Any) -> Response:
+        """Take a workflow step through ``service`` (the signed-in user, ``arguments`` and the
+        version the client read: body or If-Match) and answer with the record it leaves."""
+        return self._represent(
+            service(actor=self.actor, expected_version=expected_version(self.request), **arguments)
+        )
+
     def _body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         body = serializer_class(data=self.request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)

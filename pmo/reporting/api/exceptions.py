@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import expected_version, model_text
+from pmo.core.api import model_text
 from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import VersionedSerializer
 from pmo.portfolio.api_records import (
@@ -171,10 +171,7 @@ class ProjectExceptionViewSet(RecordViewSet):
         """Submit the exception report (the project manager): it goes to the sponsor to decide."""
         body = self._body(ExceptionReportBodySerializer)
         body.pop("version", None)
-        exception = services.exception_report_submit(
-            actor=self.actor, exception=self.get_object(), expected_version=expected_version(request), **body
-        )
-        return self._represent(exception)
+        return self._step(services.exception_report_submit, exception=self.get_object(), **body)
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -185,12 +182,10 @@ class ProjectExceptionViewSet(RecordViewSet):
         if terms is not None:
             terms = dict(terms)
             terms["milestones"] = [(m["name"], m["due"]) for m in terms.get("milestones", [])]
-        exception = services.exception_decide(
-            actor=self.actor,
+        return self._step(
+            services.exception_decide,
             exception=self.get_object(),
             decision=ExceptionDecision(body["decision"]),
             notes=body["notes"],
-            expected_version=expected_version(request),
             baseline=terms,
         )
-        return self._represent(exception)

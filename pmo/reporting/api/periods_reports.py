@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import ERROR_SCHEMA, expected_version, model_text
+from pmo.core.api import ERROR_SCHEMA, model_text
 from pmo.core.workflow import ActionsField
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.api_records import (
@@ -227,18 +227,12 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, RecordViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Close the period: reports for it can no longer be started or changed."""
-        period = services.reporting_period_close(
-            actor=self.actor, period=self.get_object(), expected_version=expected_version(request)
-        )
-        return self._represent(period)
+        return self._step(services.reporting_period_close, period=self.get_object())
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Open a closed period again, for late reports or corrections."""
-        period = services.reporting_period_reopen(
-            actor=self.actor, period=self.get_object(), expected_version=expected_version(request)
-        )
-        return self._represent(period)
+        return self._step(services.reporting_period_reopen, period=self.get_object())
 
 
 @extend_schema_view(
@@ -310,43 +304,29 @@ class HighlightReportViewSet(mixins.UpdateModelMixin, RecordViewSet):
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Hand the report in: it becomes a snapshot and its forecasts are judged against the
         tolerances (a breach raises an exception)."""
-        report = services.highlight_report_submit(
-            actor=self.actor, report=self.get_object(), expected_version=expected_version(request)
-        )
-        return self._represent(report)
+        return self._step(services.highlight_report_submit, report=self.get_object())
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def return_(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The PMO sends a submitted report back with comments (the PM corrects it in a
         revision)."""
         body = self._body(ReturnBodySerializer)
-        report = services.highlight_report_return(
-            actor=self.actor,
-            report=self.get_object(),
-            comments=body["comments"],
-            expected_version=expected_version(request),
+        return self._step(
+            services.highlight_report_return, report=self.get_object(), comments=body["comments"]
         )
-        return self._represent(report)
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The PMO's quality check passed."""
         body = self._body(AcceptBodySerializer)
-        report = services.highlight_report_accept(
-            actor=self.actor,
-            report=self.get_object(),
-            comments=body["comments"],
-            expected_version=expected_version(request),
+        return self._step(
+            services.highlight_report_accept, report=self.get_object(), comments=body["comments"]
         )
-        return self._represent(report)
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Publish an accepted report to its board and the dashboard's readers."""
-        report = services.highlight_report_publish(
-            actor=self.actor, report=self.get_object(), expected_version=expected_version(request)
-        )
-        return self._represent(report)
+        return self._step(services.highlight_report_publish, report=self.get_object())
 
     @action(detail=True, methods=["post"], filter_backends=[])
     def revise(self, request: Request, *args: Any, **kwargs: Any) -> Response:
