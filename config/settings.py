@@ -135,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django tells validators when a password changes, and this one then ends the
+    # login's API tokens, whatever changed it (the admin, `pmo changepassword`, a link).
+    {"NAME": "pmo.core.services.PasswordChangeEndsApiTokens"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio:home"

@@ -80,11 +80,14 @@ class PasswordSetForm(SetPasswordForm):
 
 
 class AdminPasswordForm(AdminPasswordChangeForm):
-    """A superuser sets someone's password in the admin: their API tokens end too."""
+    """A superuser sets someone's password in the admin: their history says so, and their API
+    tokens end, as after every password change, saying why; as they do when the admin turns
+    password sign-in off (no password changes then, so nothing else ends them)."""
 
     def save(self, commit: bool = True) -> Any:
+        self.user._change_reason = TOKENS_ENDED_BY_ADMIN  # type: ignore[attr-defined]
         user = super().save(commit=commit)
-        if commit:
+        if commit and not user.has_usable_password():
             api_tokens_end(user=user, reason=TOKENS_ENDED_BY_ADMIN)
         return user
 

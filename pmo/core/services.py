@@ -207,6 +207,8 @@ def record_delete(
 
 TOKEN_EXPIRY_PASSED = "A token's expiry must be later than now; {when} has passed."
 TOKENS_ENDED_BY_ADMIN = "Password changed in the administration site"
+PASSWORD_CHANGED = "Password changed"
+TOKENS_END_HELP = "Setting a new password ends every API token made with the login."
 
 
 @transaction.atomic
@@ -237,6 +239,23 @@ def api_tokens_end(*, user: User, reason: str) -> int:
 
     A password reset ends them: whoever knew the old password may have made one."""
     return ApiToken.objects.active().filter(user=user).update(revoked_at=clock.now(), revoked_reason=reason)
+
+
+class PasswordChangeEndsApiTokens:
+    """Every password change ends the login's API tokens, whatever makes it: a set-password
+    link, the admin, ``pmo changepassword``, a shell. Not a rule on passwords: Django tells each
+    password validator when a saved password has changed (``password_changed``), so this sits in
+    ``AUTH_PASSWORD_VALIDATORS``. The reason noted is the save's history reason, if it gave one."""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        return None
+
+    def get_help_text(self) -> str:
+        return TOKENS_END_HELP
+
+    def password_changed(self, password: str, user: User | None = None) -> None:
+        if user is not None and user.pk is not None:
+            api_tokens_end(user=user, reason=getattr(user, "_change_reason", None) or PASSWORD_CHANGED)
 
 
 @transaction.atomic
@@ -480,12 +499,11 @@ def user_password_link_create(*, actor: User, user: User) -> str:
 def user_password_set(*, user: User, password: str) -> User:
     """The person chooses their password through a set-password link (the link's view checks
     the link and the password rules). Noted in their history as done by them; any API token made
-    before ends, as after every password reset."""
+    before ends, as after every password change (``PasswordChangeEndsApiTokens``)."""
     user.set_password(password)
     user._history_user = user  # type: ignore[attr-defined]
     user._change_reason = PASSWORD_SET  # type: ignore[attr-defined]
     user.save()
-    api_tokens_end(user=user, reason=PASSWORD_SET)
     return user
 
 

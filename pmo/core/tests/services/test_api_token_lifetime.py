@@ -1,17 +1,22 @@
 """How long a personal API token works: until its expiry if it has one, and never past a password
-reset — issuing a set-password link, choosing a password with one, or a superuser setting the
-password in the admin ends every token the login holds."""
+change — issuing a set-password link, choosing a password with one, a superuser setting the
+password in the admin or with ``pmo changepassword``, or any other save of a new password ends
+every token the login holds."""
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.management.commands import changepassword
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from pmo.core.choices import Role
 from pmo.core.models import ApiToken
 from pmo.core.services import (
+    PASSWORD_CHANGED,
     PASSWORD_LINK_ISSUED,
     PASSWORD_SET,
     TOKEN_EXPIRY_PASSED,
@@ -136,3 +141,58 @@ def test_a_refused_admin_password_ends_nothing(client, make_user):
     assert response.status_code == 200  # the form again, with the password rules' message
     assert "at least 12 characters" in response.content.decode()
     assert works(token)
+
+
+def test_pmo_changepassword_ends_the_tokens(make_user, monkeypatch):
+    """Given sid's token, when an administrator sets sid's password with ``pmo changepassword``
+    (Django's command), then the token no longer works, saying why."""
+    sid = make_user(username="sid")
+    token, _ = api_token_create(user=sid, name="Power BI")
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": "Orchard-lamp-77")
+
+    with time_machine.travel(NOON, tick=False):
+        call_command("changepassword", "sid", stdout=io.StringIO())
+
+    token.refresh_from_db()
+    assert (token.revoked_at, token.revoked_reason) == (NOON, PASSWORD_CHANGED)
+    sid.refresh_from_db()
+    assert sid.check_password("Orchard-lamp-77")
+
+
+def test_any_saved_password_change_ends_the_tokens_and_only_that_login_s(make_user):
+    sid, ann = make_user(username="sid"), make_user(username="ann")
+    sids, _ = api_token_create(user=sid, name="Power BI")
+    anns, _ = api_token_create(user=ann, name="Power BI")
+
+    sid.set_password("Orchard-lamp-77")
+    assert works(sids)  # not saved yet: nothing has changed
+    sid.save()
+
+    assert (works(sids), works(anns)) == (False, True)
+
+
+def test_a_password_form_says_that_a_new_password_ends_the_tokens(client, make_user):
+    root = make_user(username="root", is_staff=True, is_superuser=True)
+    sid = make_user(username="sid")
+    client.force_login(root)
+
+    page = client.get(f"/admin/core/user/{sid.pk}/password/")
+
+    assert "Setting a new password ends every API token made with the login." in page.content.decode()
+
+
+def test_turning_password_sign_in_off_in_the_admin_ends_the_tokens(client, make_user):
+    root = make_user(username="root", is_staff=True, is_superuser=True)
+    sid = make_user(username="sid")
+    token, _ = api_token_create(user=sid, name="Power BI")
+    client.force_login(root)
+
+    response = client.post(
+        f"/admin/core/user/{sid.pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+
+    assert response.status_code == 302
+    sid.refresh_from_db()
+    assert not sid.has_usable_password()
+    token.refresh_from_db()
+    assert token.revoked_reason == TOKENS_ENDED_BY_ADMIN
