@@ -1,11 +1,12 @@
 """What every benchmark process shares: starting Django on a throwaway database (``start``), timing
-a page (``median_ms``, ``query_count``, ``get``), and the floor each page is compared with.
+a page (``measure``, ``query_count``, ``get``), the floor each page is compared with, and the
+tables ``bench/run.py`` prints (``report``).
 
-The floor is a bare Django view (``floor``, served by this module as a one-path urlconf): the
+The floor is a bare Django view (``floor``, served beside the site by ``bench/urls.py``): the
 register's first 50 active projects, with the relations a register row shows, from the same
 database, through the same middleware, rendered by a plain template with no permission check,
 menu, history or context processor. The machines running ``make bench`` are shared and noisy, so
-each process measures the floor itself, at each size, just before its pages (``measure``), and a
+each process measures the floor itself, at each size, in turn with its pages (``measure``), and a
 page is judged by its median as a multiple of the floor's (goal: ``FLOOR_GOAL`` times at most)."""
 
 import os
@@ -20,11 +21,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template import Context, Engine
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import path
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "25"))
 FLOOR_GOAL = 3  # a page's median, at most this many times the floor's
-FLOOR_NAME = "floor (bare view, same 50 rows)"
+FLOOR_NAME = "floor (bare view, 50 register rows)"
 FLOOR_URL = "/floor/"
 
 
@@ -41,14 +41,10 @@ def start(name: str) -> None:
     django.setup()
 
 
-def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    fn()  # warm up
-    samples = []
-    for _ in range(repeats):
-        begin = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - begin) * 1000)
-    return statistics.median(samples)
+def timed_ms(fn: Callable[[], object]) -> float:
+    begin = time.perf_counter()
+    fn()
+    return (time.perf_counter() - begin) * 1000
 
 
 def query_count(fn: Callable[[], object]) -> int:
@@ -90,22 +86,27 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse(FLOOR_TEMPLATE.render(Context({"projects": projects})))
 
 
-urlpatterns = [path(FLOOR_URL.strip("/") + "/", floor)]
-
-
 def measure(
     client: Client, pages: Mapping[str, str], repeats: Mapping[str, int] | int = REPEATS
 ) -> dict[str, tuple[float, int]]:
-    """(median ms, queries) of the floor, then of each named page, in this process now.
-    ``repeats`` may differ by page name; the floor takes the most any page takes."""
-    counts = repeats if isinstance(repeats, Mapping) else dict.fromkeys(pages, repeats)
-    with override_settings(ROOT_URLCONF=__name__):
-        fetch = get(client, FLOOR_URL)
-        results = {FLOOR_NAME: (median_ms(fetch, max(counts.values())), query_count(fetch))}
-    for name, url in pages.items():
-        fetch = get(client, url)
-        results[name] = (median_ms(fetch, counts[name]), query_count(fetch))
-    return results
+    """(median ms, queries) of the floor and of each named page, in this process now: each is
+    fetched once to warm up, then the floor and the pages are timed in turn, round after round,
+    so that the machine's load weighs alike on the floor and the pages measured beside it.
+    ``repeats`` may differ by page name; the floor is timed in every round."""
+    counts = dict(repeats) if isinstance(repeats, Mapping) else dict.fromkeys(pages, repeats)
+    counts[FLOOR_NAME] = max(counts.values())
+    fetches = {FLOOR_NAME: get(client, FLOOR_URL)} | {name: get(client, url) for name, url in pages.items()}
+    samples: dict[str, list[float]] = {name: [] for name in fetches}
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        for fetch in fetches.values():
+            fetch()
+        for _ in range(counts[FLOOR_NAME]):
+            for name, fetch in fetches.items():
+                if len(samples[name]) < counts[name]:
+                    samples[name].append(timed_ms(fetch))
+        return {
+            name: (statistics.median(samples[name]), query_count(fetch)) for name, fetch in fetches.items()
+        }
 
 
 # Printing -----------------------------------------------------------------------------------------
