@@ -108,10 +108,6 @@ def current_reports(*, user: Any) -> QuerySet[HighlightReport]:
     return report_list(user=user).filter(revision=Subquery(newest))
 
 
-def report_get(*, user: Any, pk: int) -> HighlightReport:
-    return report_list(user=user).prefetch_related("milestones").get(pk=pk)
-
-
 def report_for(*, project: Project, period: ReportingPeriod) -> HighlightReport | None:
     """The latest revision of ``project``'s report for ``period``."""
     return (

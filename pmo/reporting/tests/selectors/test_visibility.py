@@ -97,8 +97,8 @@ def test_a_hidden_report_cannot_be_fetched_by_id(people, records):
     secret_report = records["secret"].highlight_reports.get()
 
     with pytest.raises(secret_report.DoesNotExist):
-        selectors.report_get(user=people["executive"], pk=secret_report.pk)
-    assert selectors.report_get(user=people["secret_sponsor"], pk=secret_report.pk) == secret_report
+        selectors.report_list(user=people["executive"]).get(pk=secret_report.pk)
+    assert selectors.report_list(user=people["secret_sponsor"]).get(pk=secret_report.pk) == secret_report
 
 
 def test_periods_and_default_tolerances_are_for_everyone_signed_in(people, records):
