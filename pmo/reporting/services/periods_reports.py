@@ -162,14 +162,7 @@ def reporting_period_close(
     *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Close a period: no report can be started or changed in it afterwards."""
-    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, "close")
-    return record_update(
-        instance=period,
-        actor=actor,
-        fields={"status": PeriodStatus.CLOSED},
-        expected_version=expected_version,
-        reason="Closed",
-    )
+    return _period_moved(period, actor, "close", expected_version, reason="Closed")
 
 
 @transaction.atomic
@@ -177,13 +170,20 @@ def reporting_period_reopen(
     *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
     """Open a closed period again, so its reports can be written and checked."""
-    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, "reopen")
+    return _period_moved(period, actor, "reopen", expected_version, reason="Reopened")
+
+
+def _period_moved(
+    period: ReportingPeriod, actor: User | None, action: str, expected_version: int | None, *, reason: str
+) -> ReportingPeriod:
+    """Take ``action`` on the period if its table allows it, moving it to the state it names."""
+    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, action)
     return record_update(
         instance=period,
         actor=actor,
-        fields={"status": PeriodStatus.OPEN},
+        fields={"status": PERIOD.transition(action).target},
         expected_version=expected_version,
-        reason="Reopened",
+        reason=reason,
     )
 
 
