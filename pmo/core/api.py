@@ -15,6 +15,7 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -329,6 +330,15 @@ class BlankChoiceSchema(OpenApiSerializerFieldExtension):
         if blank and "enum" in schema and "" not in schema["enum"]:
             schema["enum"] = [*schema["enum"], ""]
         return schema
+
+
+class GivenBooleanField(serializers.BooleanField):
+    """A true/false field left out of a form (multipart or urlencoded) body is left out, as in
+    JSON: DRF reads a missing form boolean as false (an unticked checkbox), which would make a
+    login created without ``is_active`` unable to sign in, or a ``PUT`` without it deactivate
+    one."""
+
+    default_empty_html = empty
 
 
 class ListLengthSchema(OpenApiSerializerFieldExtension):

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.core import selectors
-from pmo.core.api import ERROR_SCHEMA, HistoryMixin, RulesPermission
+from pmo.core.api import ERROR_SCHEMA, GivenBooleanField, HistoryMixin, RulesPermission
 from pmo.core.choices import Role
 from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import User
@@ -57,6 +57,13 @@ class UserSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:user-detail")
     roles = RolesField(required=False, help_text=ROLES_HELP)
+    is_active = GivenBooleanField(
+        required=False,
+        help_text="Whether the login may sign in. Left out: true on create, unchanged on a change.",
+    )
+    is_superuser = GivenBooleanField(
+        required=False, help_text="Superuser status. Left out: false on create, unchanged on a change."
+    )
     # A blank password is a password given, so Django's password rules judge it (refused), rather
     # than one left out (which would make a set-password link instead).
     password = serializers.CharField(

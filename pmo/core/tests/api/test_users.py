@@ -64,6 +64,38 @@ def test_a_login_created_with_a_password_signs_in_with_it(head_api):
     assert me.get("/api/v1/auth/me/").json()["roles"] == ["Project manager", "Sponsor"]
 
 
+@pytest.mark.parametrize("form", ["json", "multipart"])
+def test_a_login_created_without_is_active_may_sign_in_whatever_the_body(head_api, form):
+    """Given a new login posted as JSON or as a form (multipart) without ``is_active``, then it
+    is active and signs in with its password: a form's missing boolean is not "false"."""
+    response = head_api.post(USERS, {**NEW, "password": "Orchard-lamp-77"}, format=form)
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["is_active"], response.json()["is_superuser"]) == (True, False)
+    token = APIClient().post("/api/v1/auth/token/", {"username": "nina", "password": "Orchard-lamp-77"})
+    assert token.status_code in (200, 201), token.json()
+
+
+@pytest.mark.parametrize("form", ["json", "multipart"])
+def test_a_login_created_inactive_when_asked(head_api, form):
+    response = head_api.post(USERS, {**NEW, "is_active": False}, format=form)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["is_active"] is False
+    assert User.objects.get(username="nina").is_active is False
+
+
+@pytest.mark.parametrize("form", ["json", "multipart"])
+def test_a_full_change_without_is_active_leaves_it(head_api, make_user, form):
+    other = make_user(Role.SPONSOR, username="sid", first_name="Sid")
+    body = {"username": "sid", "first_name": "Sidney", "last_name": "", "email": "", "roles": ["sponsor"]}
+
+    response = head_api.put(f"{USERS}{other.pk}/", body, format=form)
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["first_name"], response.json()["is_active"]) == ("Sidney", True)
+
+
 def test_the_pmo_head_lists_and_filters_logins_by_role(head_api, make_user):
     make_user(Role.SPONSOR, username="sid")
     make_user(Role.EXECUTIVE, username="eve", is_active=False)
