@@ -37,6 +37,18 @@ def late_by(cast, days, **fields):
     return submitted(cast, forecast_finish=BASELINE_FINISH + dt.timedelta(days=days), **fields)
 
 
+def own_tolerance(cast, dimension=TIME, *, absolute=None, percent=None, by="officer", **more):
+    """Set the project's own tolerance in ``dimension``, as the PMO officer unless ``by`` says."""
+    return services.tolerance_set(
+        actor=cast.by_name(by),
+        project=cast.project,
+        dimension=dimension,
+        absolute=absolute,
+        percent=percent,
+        **more,
+    )
+
+
 def time_check():
     return ToleranceCheck.objects.get(dimension="time")
 
@@ -86,9 +98,7 @@ def test_the_projects_own_tolerance_beats_the_portfolio_default(cast):
     services.tolerance_default_create(
         actor=cast.head, dimension=TIME, absolute=Decimal(60), percent=None, portfolio=cast.project.portfolio
     )
-    services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(10), percent=None
-    )
+    own_tolerance(cast, absolute=Decimal(10))
 
     late_by(cast, 11)
 
@@ -96,9 +106,7 @@ def test_the_projects_own_tolerance_beats_the_portfolio_default(cast):
 
 
 def test_a_time_percentage_is_of_the_planned_duration(cast):
-    services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=None, percent=Decimal(10)
-    )
+    own_tolerance(cast, percent=Decimal(10))
 
     late_by(cast, 30)  # 10% of 347 days is 34.7 days; 30 uses 86%
 
@@ -108,9 +116,7 @@ def test_a_time_percentage_is_of_the_planned_duration(cast):
 
 
 def test_with_days_and_a_percentage_the_stricter_holds(cast):
-    services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(20), percent=Decimal(10)
-    )
+    own_tolerance(cast, absolute=Decimal(20), percent=Decimal(10))
 
     late_by(cast, 21)
 
@@ -118,13 +124,7 @@ def test_with_days_and_a_percentage_the_stricter_holds(cast):
 
 
 def test_a_scope_percentage_is_percentage_points_of_scope(cast):
-    services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=ToleranceDimension.SCOPE,
-        absolute=None,
-        percent=Decimal(5),
-    )
+    own_tolerance(cast, ToleranceDimension.SCOPE, percent=Decimal(5))
 
     late_by(cast, 0, scope_change_percent=Decimal(6))
 
@@ -141,9 +141,7 @@ def test_a_scope_percentage_is_percentage_points_of_scope(cast):
 )
 def test_counted_dimensions_take_no_percentage(cast, dimension, unit):
     with pytest.raises(ValidationError) as error:
-        services.tolerance_set(
-            actor=cast.officer, project=cast.project, dimension=dimension, absolute=None, percent=Decimal(10)
-        )
+        own_tolerance(cast, dimension, percent=Decimal(10))
 
     label = dimension.label.lower()
     assert error.value.message_dict == {
@@ -162,9 +160,7 @@ def test_counted_dimensions_take_no_percentage(cast, dimension, unit):
 )
 def test_a_bad_tolerance_is_refused(cast, absolute, percent, errors):
     with pytest.raises(ValidationError) as error:
-        services.tolerance_set(
-            actor=cast.officer, project=cast.project, dimension=TIME, absolute=absolute, percent=percent
-        )
+        own_tolerance(cast, absolute=absolute, percent=percent)
 
     assert error.value.message_dict == errors
     assert not Tolerance.objects.exists()
@@ -173,9 +169,7 @@ def test_a_bad_tolerance_is_refused(cast, absolute, percent, errors):
 @pytest.mark.parametrize("who", ["pm", "sponsor", "executive"])
 def test_only_the_pmo_sets_a_projects_tolerances(cast, who):
     with pytest.raises(PermissionDenied) as error:
-        services.tolerance_set(
-            actor=cast.by_name(who), project=cast.project, dimension=TIME, absolute=Decimal(90), percent=None
-        )
+        own_tolerance(cast, by=who, absolute=Decimal(90))
 
     assert str(error.value) == f"You do not have permission to set tolerances for {cast.project}."
     assert not Tolerance.objects.exists()
@@ -183,37 +177,19 @@ def test_only_the_pmo_sets_a_projects_tolerances(cast, who):
 
 def test_changing_a_tolerance_rejudges_and_a_stale_change_is_a_conflict(cast):
     late_by(cast, 29)
-    own = services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
-    )
+    own = own_tolerance(cast, absolute=Decimal(60))
     assert time_check().status == ToleranceState.WITHIN
 
-    services.tolerance_set(
-        actor=cast.head,
-        project=cast.project,
-        dimension=TIME,
-        absolute=Decimal(50),
-        percent=None,
-        expected_version=own.version,
-    )
+    own_tolerance(cast, by="head", absolute=Decimal(50), expected_version=own.version)
     with pytest.raises(ConflictError):
-        services.tolerance_set(
-            actor=cast.officer,
-            project=cast.project,
-            dimension=TIME,
-            absolute=Decimal(5),
-            percent=None,
-            expected_version=own.version,
-        )
+        own_tolerance(cast, absolute=Decimal(5), expected_version=own.version)
 
     own.refresh_from_db()
     assert own.absolute == 50
 
 
 def test_clearing_the_projects_tolerance_brings_back_the_default(cast):
-    own = services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
-    )
+    own = own_tolerance(cast, absolute=Decimal(60))
     late_by(cast, 40)
     assert time_check().status == ToleranceState.WITHIN
 
@@ -224,9 +200,7 @@ def test_clearing_the_projects_tolerance_brings_back_the_default(cast):
 
 
 def test_a_pm_cannot_clear_a_tolerance(cast):
-    own = services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(60), percent=None
-    )
+    own = own_tolerance(cast, absolute=Decimal(60))
 
     with pytest.raises(PermissionDenied) as error:
         services.tolerance_clear(actor=cast.pm, tolerance=own, expected_version=own.version)
@@ -367,14 +341,7 @@ def test_both_ways_by_default_a_finish_fifty_days_early_is_a_breach(cast):
 
 
 def test_one_way_a_finish_fifty_days_early_is_within(cast):
-    services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=TIME,
-        absolute=Decimal(28),
-        percent=None,
-        direction=ToleranceDirection.ONE_WAY,
-    )
+    own_tolerance(cast, absolute=Decimal(28), direction=ToleranceDirection.ONE_WAY)
 
     late_by(cast, -50)
 
@@ -385,13 +352,7 @@ def test_one_way_a_finish_fifty_days_early_is_within(cast):
 
 
 def test_an_underspend_beyond_a_both_ways_cost_tolerance_is_a_breach(cast):
-    services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=ToleranceDimension.COST,
-        absolute=Decimal(52_500),
-        percent=None,
-    )
+    own_tolerance(cast, ToleranceDimension.COST, absolute=Decimal(52_500))
 
     baseline(cast, budget_at_completion=Decimal(525_000))
     submitted(cast, forecast_finish=BASELINE_FINISH, forecast_cost=Decimal(467_000))
@@ -404,13 +365,7 @@ def test_an_underspend_beyond_a_both_ways_cost_tolerance_is_a_breach(cast):
 def test_a_percentage_cost_tolerance_is_explained_in_whole_pounds(cast):
     """Given 10% both ways of a £1.6m budget, when a report forecasts £1.5m, then the check
     says £160,000 (not 160,000.0000) and the other figures in pounds."""
-    services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=ToleranceDimension.COST,
-        absolute=None,
-        percent=Decimal(10),
-    )
+    own_tolerance(cast, ToleranceDimension.COST, percent=Decimal(10))
 
     baseline(cast, budget_at_completion=Decimal(1_600_000))
     submitted(cast, forecast_finish=BASELINE_FINISH, forecast_cost=Decimal(1_500_000))
@@ -422,37 +377,15 @@ def test_a_percentage_cost_tolerance_is_explained_in_whole_pounds(cast):
 
 
 def test_a_tolerance_keeps_its_direction_unless_told(cast):
-    first = services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=TIME,
-        absolute=Decimal(20),
-        percent=None,
-        direction=ToleranceDirection.ONE_WAY,
-    )
-    second = services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=TIME,
-        absolute=Decimal(25),
-        percent=None,
-        expected_version=first.version,
-    )
+    first = own_tolerance(cast, absolute=Decimal(20), direction=ToleranceDirection.ONE_WAY)
+    second = own_tolerance(cast, absolute=Decimal(25), expected_version=first.version)
 
     assert (second.direction, second.sign, second.absolute) == (ToleranceDirection.ONE_WAY, "+", 25)
 
 
 def test_a_new_tolerance_takes_its_dimensions_usual_direction(cast):
-    benefits = services.tolerance_set(
-        actor=cast.officer,
-        project=cast.project,
-        dimension=ToleranceDimension.BENEFITS,
-        absolute=None,
-        percent=Decimal(10),
-    )
-    time = services.tolerance_set(
-        actor=cast.officer, project=cast.project, dimension=TIME, absolute=Decimal(10), percent=None
-    )
+    benefits = own_tolerance(cast, ToleranceDimension.BENEFITS, percent=Decimal(10))
+    time = own_tolerance(cast, absolute=Decimal(10))
 
     assert (benefits.direction, benefits.sign) == (ToleranceDirection.ONE_WAY, "-")
     assert (time.direction, time.sign) == (ToleranceDirection.BOTH, "±")
@@ -460,14 +393,7 @@ def test_a_new_tolerance_takes_its_dimensions_usual_direction(cast):
 
 def test_an_unknown_direction_is_refused(cast):
     with pytest.raises(ValidationError) as error:
-        services.tolerance_set(
-            actor=cast.officer,
-            project=cast.project,
-            dimension=TIME,
-            absolute=Decimal(10),
-            percent=None,
-            direction="sideways",
-        )
+        own_tolerance(cast, absolute=Decimal(10), direction="sideways")
 
     assert error.value.message_dict == {"direction": ["Value 'sideways' is not a valid choice."]}
     assert not Tolerance.objects.exists()
