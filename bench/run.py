@@ -3,16 +3,18 @@
 Prints median server times and SQL query counts for the register page and the projects API at
 50 and 5,000 projects (every other one with two baselines, so their approved plan comes from a
 baseline), the time to import a 10,000-row register, then (``bench/dashboard.py``, each size in
-its own process and database) the dashboard page, workbook and API, a project's page and the
-highlight report list with 60 and 5,000 projects x 12 periods, and the tolerance evaluation of
-5,000 projects, and (``bench/raid.py``, likewise) the RAID risk list, overview and API with 500
-and 50,000 RAID items, and the import of 10,000 risks.
+its own process and database) the dashboard page, workbook and API, a project's page and its
+reporting page, and the highlight report list (all periods, and this one) with 60 and 5,000
+projects x 12 periods, and the tolerance evaluation of 5,000 projects, and (``bench/raid.py``,
+likewise) the RAID risk list, overview and API with 500 and 50,000 RAID items, and the import of
+10,000 risks. The imports and the tolerance re-evaluation print their CPU time beside their wall
+time: on a loaded machine the CPU time stays near an idle machine's.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
-the same 50 register rows from the same database, measured in the same process just before the
-pages. The ``x floor`` column is each median as a multiple of it, so figures from a loaded or
-slow machine still compare; the goal is at most 3x, and the line under each table names the
-pages beyond it. Each page's query count is compared between the two sizes ("equal" or "GROWS").
+50 register rows from the same database, timed in the same process in turn with the pages. The
+``x floor`` column is each median as a multiple of the floor's, so figures from a loaded or slow
+machine still compare; the goal is at most 3x, and the line under each table names the pages
+beyond it. Each page's query count is compared between the two sizes ("equal" or "GROWS").
 Runs against throwaway SQLite files (or DATABASE_URL when set); BENCH_REPEATS sets the runs per
 page. Targets come from the issues; the figures go in closing notes. ``python bench/run.py
 register``, ``dashboard``, ``raid`` or ``import`` (the 10,000-project import alone) runs that
