@@ -52,6 +52,7 @@ from pmo.core.workflow import Workflow, refused_page
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("xlsx", "csv")
+EXPORT_REFUSED = "Nothing was exported: a filter cannot be used. Correct it, or clear it, and export again."
 
 NOT_FOUND = "There is no {kind} “{key}”, or you may not see it."
 SAVED = "{record} saved."
@@ -459,6 +460,18 @@ def table_rows(records: Iterable[Any], columns: Sequence[TableColumn]) -> tuple[
     return [c.label for c in columns], [[c.value(r) for c in columns] for r in records]
 
 
+def export_refused(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
+    """The answer to an export asked with filters that cannot be used (``errors`` by the name
+    each has in the address): 400, naming each and why, and a link back to the page with them;
+    never the whole register instead."""
+    shown = request.GET.copy()
+    shown.pop("export", None)
+    back = f"{request.path}?{shown.urlencode()}" if shown else request.path
+    problems = [(name, " ".join(str(reason) for reason in why)) for name, why in errors.items()]
+    context = {"message": EXPORT_REFUSED, "problems": problems, "back": back}
+    return render(request, "core/export_refused.html", context, status=400)
+
+
 class ObjectListView(ObjectPage):
     """The records the user may see, a page at a time: searched (``?q=``, every word in one of
     the ``search`` fields), sorted by a column (``?sort=name``, ``-name``) and, where the list
@@ -489,6 +502,11 @@ class ObjectListView(ObjectPage):
         """Load what the rows show beyond the queryset (nothing, unless a list needs it)."""
         return records
 
+    def filter_errors(self) -> dict[str, list[str]]:
+        """The filters in the address that cannot be used, by name, with why: the page says so
+        and lists what it can; an export refuses (``export_refused``)."""
+        return {}
+
     def list_context(self, shown: Sequence[Any], columns: Sequence[TableColumn], sort: str) -> dict[str, Any]:
         """What the page shows beside its rows."""
         return table_context(shown, columns, sort) if columns else {}
@@ -500,6 +518,8 @@ class ObjectListView(ObjectPage):
         records = records.order_by(*order, *(self.ordering or self.model._meta.ordering or ()), "pk")
         export = request.GET.get("export")
         if columns and export in EXPORT_FORMATS:
+            if errors := self.filter_errors():
+                return export_refused(request, errors)
             return self.export(export, self.prepare(list(records)), columns)
         found = Paginator(records, self.page_size).get_page(request.GET.get("page"))
         found.object_list = list(found.object_list)  # read once, by the rows and the template

@@ -310,6 +310,12 @@ class ProjectListView(RecordListView):
             selectors.project_as_of_load(records)
         return records
 
+    def filter_errors(self) -> dict[str, list[str]]:
+        errors = {name: list(why) for name, why in self.filter.errors.items()}
+        if self.point_in_time[1]:
+            errors["as_of"] = [self.point_in_time[1]]
+        return errors
+
     def export_name(self) -> str:
         when = timezone.localdate(self.as_of) if self.as_of else clock.today()
         return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"

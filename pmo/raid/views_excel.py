@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.filters import record_id
-from pmo.core.generic import denied
+from pmo.core.generic import denied, export_refused
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import ImportResult
 from pmo.portfolio.models import Portfolio, Programme, Project
@@ -95,8 +95,12 @@ def _filtered(request: HttpRequest, model: type[RaidItem]) -> QuerySet[Any]:
 
 @login_required
 def register_export(request: HttpRequest, kind: str) -> HttpResponse:
-    """The register (filtered as on its page) in the import layout, to edit and import back."""
+    """The register (filtered as on its page) in the import layout, to edit and import back;
+    refused, naming them, when its filters cannot be used."""
     model = _model(kind)
+    errors = RegisterFilter(request.GET, model=model).errors
+    if errors:
+        return export_refused(request, {name: list(why) for name, why in errors.items()})
     rows = register_export_rows(kind, _filtered(request, model))
     filename = f"{kind}-{clock.today().isoformat()}.xlsx"
     return xlsx_response(filename, headers=headers(kind), rows=rows, sheet_title=sheet_title(kind))

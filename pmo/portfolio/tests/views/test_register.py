@@ -176,6 +176,36 @@ def test_exports_leave_out_what_the_user_may_not_see(browser_for, make_user):
     assert response.content.decode("utf-8-sig").split() == ["Code", "OPEN-1"]
 
 
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        (
+            {"status": "nonsense"},
+            "Filter “status”: Select a valid choice. nonsense is not one of the available choices.",
+        ),
+        ({"department": "abc"}, "Filter “department”: “abc” is not a valid value."),
+        ({"as_of": "yesterday-ish"}, f"Filter “as_of”: {BAD_POINT_IN_TIME.format(raw='yesterday-ish')}"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_a_filter_it_cannot_use_is_refused_naming_it(browser_for, analyst, query, named, fmt):
+    """Given a register export asked with a filter value it cannot use, then it answers 400
+    naming the filter and why, and exports nothing (never the whole register)."""
+    ProjectFactory(code="A", name="Libraries Wi-Fi", status=ProjectStatus.ACTIVE)
+
+    response = browser_for(analyst).get(REGISTER, {**query, "export": fmt, "cols": "code"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    shown = page(response)
+    assert [
+        " ".join(li.text_content().split()) for li in shown.xpath("//*[@data-testid='filter-errors']/li")
+    ] == [named]
+    assert "Libraries Wi-Fi" not in text_of(response)
+    back = shown.xpath("//a[starts-with(@href, '/projects/?')]/@href")
+    assert back and "export" not in back[0]
+
+
 def test_as_of_shows_the_name_a_project_had_then(browser_for, analyst):
     project = ProjectFactory(code="A", name="Old name")
     project.history.update(history_date=timezone.make_aware(dt.datetime(2026, 1, 10, 9, 0)))

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pmo.raid import selectors
 from pmo.raid.choices import RiskStatus
 from pmo.raid.exports import matrix_range
+from pmo.raid.forms import BAD_CELL
 from pmo.raid.imports import LAYOUTS, headers
 from pmo.raid.tests.excel.conftest import read_back
 from pmo.raid.tests.factories import RiskFactory
@@ -121,6 +122,30 @@ def test_the_export_is_the_register_in_the_import_layout_with_the_page_filters(c
     # and "all" statuses brings the closed one too
     all_rows = read_back(signed_in(cast.pm).get("/raid/risks/export.xlsx?project=WEB&status=all").content)[1]
     assert len(all_rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        (
+            "status=nonsense",
+            "Filter “status”: Select a valid choice. nonsense is not one of the available choices.",
+        ),
+        ("residual=9-x", "Filter “residual”: " + BAD_CELL),
+    ],
+)
+def test_an_export_with_a_filter_it_cannot_use_is_refused_naming_it(cast, query, named):
+    """Given the risk register asked for with a filter it cannot use, then the export answers
+    400 naming it and sends no workbook (never every risk instead)."""
+    RiskFactory(project=cast.project, title="Supplier may go bust")
+
+    response = signed_in(cast.pm).get(f"/raid/risks/export.xlsx?project=WEB&{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert named in " ".join(body.split())
+    assert "Supplier may go bust" not in body
 
 
 def test_the_export_of_a_programme_register_includes_what_was_escalated_to_it(cast):
