@@ -33,9 +33,9 @@ from pmo.reporting.models import (
 )
 from pmo.reporting.selectors import reference_parts
 from pmo.reporting.services import (
+    FORECAST_FIELDS,
     REASON_REQUIRED,
     REPORT_FIELDS,
-    REPORT_FORECASTS,
     REPORT_TEXTS,
     SETTINGS_FIELDS,
     STATUS_FIELDS,
@@ -53,6 +53,8 @@ HIGH_RISKS_DECLARED = (
     "As you declare it: this project keeps no risk register in the system yet. Once it logs a "
     "risk, the register's figure replaces this one."
 )
+
+
 def rating_choices(scale: str) -> list[tuple[str, str]]:
     """The ratings the configured scale offers: red/amber/green, or all five points."""
     ratings = RAG_RATINGS if scale == StatusScale.RAG else tuple(Rating)
@@ -142,7 +144,7 @@ class ReportForm(VersionedModelForm):
         return [self[name] for name in REPORT_TEXTS]
 
     def forecast_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in REPORT_FORECASTS]
+        return [self[name] for name in FORECAST_FIELDS]
 
 
 class MilestoneRowForm(forms.Form):

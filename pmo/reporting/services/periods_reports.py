@@ -43,6 +43,7 @@ from pmo.reporting.models import (
     ReportToleranceCheck,
 )
 from pmo.reporting.services.evaluation import (
+    FORECAST_FIELDS,
     assess_report,
     check_figures,
     tolerances_evaluate,
@@ -63,7 +64,8 @@ FORECAST_BEFORE_START = (
 PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
 
 STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
-# The narrative and the forecasts of a highlight report, as the report form groups them.
+# The narrative of a highlight report, as the report form groups it (its forecasts are what the
+# tolerance engine reads: FORECAST_FIELDS).
 REPORT_TEXTS = (
     "summary",
     "achievements",
@@ -73,21 +75,13 @@ REPORT_TEXTS = (
     "support_needed",
     "lessons",
 )
-REPORT_FORECASTS = (
-    "forecast_finish",
-    "forecast_cost",
-    "forecast_benefits",
-    "scope_change_percent",
-    "quality_criteria_at_risk",
-    "high_risks_open",
-)
 # What a project manager writes in a draft, in the order the form and the API show it; the
 # workflow fields (status, who, when, the tolerance verdict) and the report's project, period
 # and revision only the services set.
 REPORT_FIELDS = (
     *STATUS_FIELDS,
     *REPORT_TEXTS[:3],
-    *REPORT_FORECASTS,
+    *FORECAST_FIELDS,
     *REPORT_TEXTS[3:],
     "raid_references",
 )
@@ -181,7 +175,7 @@ def _period_moved(
     return record_update(
         instance=period,
         actor=actor,
-        fields={"status": PERIOD.transition(action).target},
+        fields={"status": PERIOD.target(action)},
         expected_version=expected_version,
         reason=reason,
     )
@@ -420,15 +414,21 @@ def _review(
     report: HighlightReport,
     expected_version: int | None,
     action: str,
-    fields: Mapping[str, Any] | None = None,
     reason: str,
+    comments: str | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> HighlightReport:
+    """Take the PMO's ``action`` on the report: its ``comments`` (with who and when) are the
+    review's, ``fields`` anything else the step sets."""
     current = _locked_report(report)
     HIGHLIGHT_REPORT.ensure(current, actor, action)
+    review: dict[str, Any] = {}
+    if comments is not None:
+        review = {"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()}
     return record_update(
         instance=report,
         actor=actor,
-        fields={"status": HIGHLIGHT_REPORT.target(action), **(fields or {})},
+        fields={"status": HIGHLIGHT_REPORT.target(action), **review, **(fields or {})},
         expected_version=expected_version,
         reason=reason,
     )
@@ -448,7 +448,7 @@ def highlight_report_return(
         expected_version=expected_version,
         action="return",
         reason="Returned",
-        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
+        comments=comments,
     )
     notify(
         recipients=others_than(actor, user_of(returned.project.project_manager)),
@@ -471,7 +471,7 @@ def highlight_report_accept(
         expected_version=expected_version,
         action="accept",
         reason="Accepted",
-        fields={"review_comments": comments.strip(), "reviewed_by": actor, "reviewed_at": clock.now()},
+        comments=comments,
     )
 
 
