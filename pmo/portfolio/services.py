@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pmo.core import clock
 from pmo.core.models import DomainModel, User
-from pmo.core.permissions import ensure_can
+from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError, record_create, record_delete, record_update, stale_version
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.models import Programme, Project, StrategicObjective
@@ -291,3 +292,112 @@ def register_entry_update(
 def register_entry_delete(*, actor: User | None, entry: DomainModel, expected_version: int | None) -> None:
     """Delete a reference record unless projects or programmes still use it."""
     record_delete(instance=entry, actor=actor, expected_version=expected_version)
+
+
+ENTRY_TAKEN = "{model} {value} already exists."
+ENTRY_GONE = "{entry} was deleted by someone else meanwhile: nothing was saved."
+
+
+def _relations_given(entry: DomainModel) -> list[str]:
+    """The related records an entry names: saved ones (as an import's lookups are), not read
+    again to validate them."""
+    fields = entry._meta.concrete_fields
+    return [f.name for f in fields if f.is_relation and getattr(entry, f.attname) is not None]
+
+
+@transaction.atomic
+def register_entries_create(
+    *, actor: User | None, model: type[M], items: Sequence[Mapping[str, Any]], reason: str = ""
+) -> list[M]:
+    """Add many reference records of one kind at once (an Excel import of people, organisation
+    units, objectives, portfolios or programmes), with the rules of ``register_entry_create``
+    (the right to add them, the model's validation, unique values not already taken) and the
+    records and their history entries (who, when, why) written in batches. Related records must
+    be saved ones: they are not read again to validate them."""
+    if not items:
+        return []
+    if actor is not None:
+        ensure_can(actor, permission_name(model, "add"), action=f"add {model._meta.verbose_name_plural}")
+    built = [model(**fields) for fields in items]
+    for entry in built:
+        entry.full_clean(exclude=_relations_given(entry), validate_unique=False, validate_constraints=False)
+    for field in model._meta.concrete_fields:
+        if not field.unique or field.primary_key:
+            continue
+        values = [getattr(e, field.attname) for e in built]
+        for start in range(0, len(values), BATCH):
+            lookup = {f"{field.attname}__in": values[start : start + BATCH]}
+            taken = model._default_manager.filter(**lookup).values_list(field.attname, flat=True).first()
+            if taken is not None:
+                raise ValidationError(
+                    {field.name: ENTRY_TAKEN.format(model=model._meta.verbose_name.capitalize(), value=taken)}
+                )
+    return bulk_create_with_history(
+        built, model, batch_size=BATCH, default_user=actor,
+        default_change_reason=reason or None, default_date=clock.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def register_entries_update(
+    *,
+    actor: User | None,
+    model: type[M],
+    changes: Sequence[tuple[M, Mapping[str, Any], int | None]],
+    reason: str = "",
+) -> list[M]:
+    """Change many reference records of one kind at once (an Excel re-import): (record, fields,
+    expected version) each, with the rules of ``register_entry_update`` (the actor's right on
+    each record as stored, governance fields for the PMO only, the model's validation, a stale
+    version is a ConflictError naming who changed it), the rows locked and read in batches and
+    the changes and their history entries written in batches. A record the write would not
+    change is left alone; each changed one goes up one version."""
+    if not changes:
+        return []
+    pks = [entry.pk for entry, _, _ in changes]
+    locked: dict[int, M] = {}
+    rows = model._default_manager.select_for_update()
+    for start in range(0, len(pks), BATCH):
+        locked.update({row.pk: row for row in rows.filter(pk__in=pks[start : start + BATCH])})
+    fields_by_name = {f.name: f for f in model._meta.concrete_fields}
+    governance = set(GOVERNANCE_FIELDS.get(model, ()))
+    now = clock.now()
+    written: set[str] = {"version", "updated_at"}
+    updated: list[M] = []
+    for entry, fields, expected_version in changes:
+        current = locked.get(entry.pk)
+        if current is None:
+            raise ConflictError(ENTRY_GONE.format(entry=entry), current_version=0)
+        if actor is not None:
+            ensure_can(actor, permission_name(current, "change"), current, action=f"change {current}")
+        if expected_version is not None and current.version != expected_version:
+            raise stale_version(current, expected_version)
+        changed = {
+            name: value
+            for name, value in fields.items()
+            if getattr(current, fields_by_name[name].attname)
+            != (value.pk if isinstance(value, Model) else value)
+        }
+        if not changed:
+            continue  # as record_update: a write that changes nothing keeps the version
+        if actor is not None and changed.keys() & governance:
+            field = fields_by_name[sorted(changed.keys() & governance)[0]]
+            ensure_can(
+                actor, f"portfolio.change_{model._meta.model_name}_governance", current,
+                action=f"change the {field.verbose_name} of a {model._meta.verbose_name} (only the PMO can)",
+            )  # fmt: skip
+        for name, value in changed.items():
+            setattr(current, name, value)
+        current.full_clean(
+            exclude=_relations_given(current), validate_unique=False, validate_constraints=False
+        )
+        current.version += 1
+        current.updated_at = now
+        written |= set(changed)
+        updated.append(current)
+    if updated:
+        bulk_update_with_history(
+            updated, model, sorted(written), batch_size=BATCH, default_user=actor,
+            default_change_reason=reason or None, default_date=now,
+        )  # fmt: skip
+    return updated
