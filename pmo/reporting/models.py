@@ -48,9 +48,7 @@ COUNT_NOT_PERCENT = (
 COUNTED_DIMENSIONS = (ToleranceDimension.QUALITY, ToleranceDimension.RISK)
 # The deviation for the worse, which a one-way tolerance counts: later, dearer, more scope
 # (creep), more acceptance criteria at risk, more open high risks; fewer benefits.
-WORSE_WAY = dict.fromkeys(ToleranceDimension, Direction.OVER) | {
-    ToleranceDimension.BENEFITS: Direction.UNDER
-}
+WORSE_WAY = dict.fromkeys(ToleranceDimension, Direction.OVER) | {ToleranceDimension.BENEFITS: Direction.UNDER}
 
 not_negative = [MinValueValidator(Decimal(0), NEGATIVE_AMOUNT)]
 
@@ -420,12 +418,9 @@ class ToleranceDefault(ToleranceBase):
         return reverse("reporting:tolerance_defaults")
 
 
-class ToleranceCheck(models.Model):
-    """The latest verdict on one dimension of a project, recomputed by the tolerance engine
-    whenever a forecast, baseline or tolerance changes. Derived data: the reports, baselines and
-    tolerances it comes from keep the history."""
+class ToleranceVerdict(models.Model):
+    """The tolerance engine's verdict on one dimension, with the figures that prove it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tolerance_checks")
     dimension = models.CharField(max_length=10, choices=ToleranceDimension.choices)
     status = models.CharField(max_length=20, choices=ToleranceState.choices)
     baseline_value = models.DecimalField(max_digits=16, decimal_places=2)
@@ -433,6 +428,21 @@ class ToleranceCheck(models.Model):
     allowance = models.DecimalField(max_digits=16, decimal_places=2)
     used = models.DecimalField("share of tolerance used", max_digits=12, decimal_places=4, null=True)
     explanation = models.CharField(max_length=300)
+
+    class Meta:
+        abstract = True
+
+
+VERDICT_FIELDS = tuple(field.name for field in ToleranceVerdict._meta.fields)
+"""A verdict's fields, as the check tables store it and the API shows it."""
+
+
+class ToleranceCheck(ToleranceVerdict):
+    """The latest verdict on one dimension of a project, recomputed by the tolerance engine
+    whenever a forecast, baseline or tolerance changes. Derived data: the reports, baselines and
+    tolerances it comes from keep the history."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tolerance_checks")
     assessed_at = models.DateTimeField()
 
     objects = RestrictedQuerySet.as_manager()
@@ -447,20 +457,13 @@ class ToleranceCheck(models.Model):
         return self.explanation
 
 
-class ReportToleranceCheck(models.Model):
+class ReportToleranceCheck(ToleranceVerdict):
     """One dimension's tolerance verdict on a highlight report's forecasts as it stood when the
     report was submitted: part of the report's snapshot (its history is the report's), written
     once on submission and never changed, so the report and its PDF show what was true then
     whatever the baseline or tolerances have become. A draft has none: it shows the live checks."""
 
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="tolerance_checks")
-    dimension = models.CharField(max_length=10, choices=ToleranceDimension.choices)
-    status = models.CharField(max_length=20, choices=ToleranceState.choices)
-    baseline_value = models.DecimalField(max_digits=16, decimal_places=2)
-    forecast_value = models.DecimalField(max_digits=16, decimal_places=2)
-    allowance = models.DecimalField(max_digits=16, decimal_places=2)
-    used = models.DecimalField("share of tolerance used", max_digits=12, decimal_places=4, null=True)
-    explanation = models.CharField(max_length=300)
 
     class Meta:
         ordering = ["report", "dimension"]

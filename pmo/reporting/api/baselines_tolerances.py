@@ -36,7 +36,14 @@ from pmo.reporting.choices import (
     ToleranceDirection,
     ToleranceState,
 )
-from pmo.reporting.models import Baseline, BaselineMilestone, Tolerance, ToleranceCheck, ToleranceDefault
+from pmo.reporting.models import (
+    VERDICT_FIELDS,
+    Baseline,
+    BaselineMilestone,
+    Tolerance,
+    ToleranceCheck,
+    ToleranceDefault,
+)
 
 TOLERANCE_DEFAULT_EXISTS = (
     "There is already a default {dimension} tolerance for {scope}: change that one "
@@ -243,19 +250,7 @@ class ToleranceCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ToleranceCheck
-        fields = [
-            "id",
-            "project",
-            "project_name",
-            "dimension",
-            "status",
-            "baseline_value",
-            "forecast_value",
-            "allowance",
-            "used",
-            "explanation",
-            "assessed_at",
-        ]
+        fields = ["id", "project", "project_name", *VERDICT_FIELDS, "assessed_at"]
 
 
 class ToleranceCheckFilter(ProjectRecordFilter):

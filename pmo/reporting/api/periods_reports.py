@@ -28,7 +28,13 @@ from pmo.portfolio.api_records import (
 from pmo.reporting import selectors, services
 from pmo.reporting.api import NOT_NEGATIVE
 from pmo.reporting.choices import ReportStatus, ToleranceState
-from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportMilestone, ReportToleranceCheck
+from pmo.reporting.models import (
+    VERDICT_FIELDS,
+    HighlightReport,
+    ReportingPeriod,
+    ReportMilestone,
+    ReportToleranceCheck,
+)
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
 
 CURRENT_HELP = "true: only the latest revision of each project's report for each period."
@@ -83,15 +89,7 @@ class ReportToleranceCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportToleranceCheck
-        fields = [
-            "dimension",
-            "status",
-            "baseline_value",
-            "forecast_value",
-            "allowance",
-            "used",
-            "explanation",
-        ]
+        fields = list(VERDICT_FIELDS)
         read_only_fields = fields
 
 

@@ -19,7 +19,7 @@ from pmo.reporting import selectors
 from pmo.reporting.adapters import assess_project
 from pmo.reporting.choices import ExceptionStatus
 from pmo.reporting.evidence import current_baseline_ids, latest_report_ids
-from pmo.reporting.models import Baseline, HighlightReport, ProjectException, ToleranceCheck
+from pmo.reporting.models import VERDICT_FIELDS, Baseline, HighlightReport, ProjectException, ToleranceCheck
 
 
 def assess_report(project: Project, report: HighlightReport) -> list[Assessment] | None:
@@ -38,7 +38,7 @@ def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
     _store_all_checks({project_id: assessments})
 
 
-CHECK_FIELDS = ("status", "baseline_value", "forecast_value", "allowance", "used", "explanation")
+CHECK_FIELDS = tuple(name for name in VERDICT_FIELDS if name != "dimension")  # what a new verdict changes
 CHECKS_PER_QUERY = 2000  # projects
 # What the tolerance engine reads from a report (``adapters.figures``).
 FORECAST_FIELDS = (
