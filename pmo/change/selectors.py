@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStatus
 from pmo.change.models import ChangeRequest, ChangeSettings
@@ -114,15 +114,17 @@ def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings)
     changes = list(changes)
     projects = {change.project_id: change.project for change in changes}
     since_of = board_baselines(projects)
-    approved_of: dict[int, list[ChangeRequest]] = {}
+    approved_of: dict[int, list[tuple[int, ChangeRequest]]] = {}  # with the baseline each made
     for approved in (
         ChangeRequest.objects.filter(
             project_id__in=projects, status__in=APPROVED_STATES, new_baseline__isnull=False
         )
-        .annotate(baseline_number=F("new_baseline__number"))
-        .order_by("baseline_number")
+        .select_related("new_baseline")
+        .order_by("new_baseline__number")
     ):
-        approved_of.setdefault(approved.project_id, []).append(approved)
+        if approved.new_baseline is not None:
+            made = approved.new_baseline.number
+            approved_of.setdefault(approved.project_id, []).append((made, approved))
     tolerances = effective_tolerances(projects.values())
     result = {}
     for change in changes:
@@ -132,8 +134,8 @@ def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings)
             since.project = project
         counted = tuple(
             c
-            for c in approved_of.get(project.pk, ())
-            if c.pk != change.pk and (since is None or c.baseline_number > since.number)
+            for made, c in approved_of.get(project.pk, ())
+            if c.pk != change.pk and (since is None or made > since.number)
         )
         days = change.impact_days + sum(c.impact_days for c in counted)
         cost = change.impact_cost + sum((c.impact_cost for c in counted), Decimal(0))
