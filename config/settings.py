@@ -285,7 +285,10 @@ TASKS = {
 # How often the worker's clock queues the reporting cycle's periodic run (seconds).
 PMO_CYCLE_INTERVAL_SECONDS = int(env("PMO_CYCLE_INTERVAL_SECONDS", "900"))
 # The periodic tasks `pmo worker` queues: dotted path of the task -> seconds between runs.
-PMO_PERIODIC_TASKS = {"pmo.reporting.tasks.reporting_cycle": PMO_CYCLE_INTERVAL_SECONDS}
+PMO_PERIODIC_TASKS = {
+    "pmo.reporting.tasks.reporting_cycle": PMO_CYCLE_INTERVAL_SECONDS,
+    "pmo.core.tasks.work_digest": int(env("PMO_DIGEST_INTERVAL_SECONDS", "86400")),
+}
 # How often the worker's clock looks for a periodic task that is due (seconds).
 PMO_CLOCK_TICK_SECONDS = float(env("PMO_CLOCK_TICK_SECONDS", "10"))
 # A periodic run "running" for longer than this is taken to be lost with its worker (seconds).
@@ -296,6 +299,9 @@ PMO_WORKER_LEASE_SECONDS = int(env("PMO_WORKER_LEASE_SECONDS", "30"))
 # Evidence-based status: a milestone not reported achieved this many days after its date is
 # overdue (sooner when the project's own latest report covers the date).
 PMO_MILESTONE_GRACE_DAYS = int(env("PMO_MILESTONE_GRACE_DAYS", "14"))
+# Work queues: something waiting for someone (a change to assess or decide, an exception to
+# decide, a report to quality-check) is due this many days after it started waiting.
+PMO_WORK_RESPONSE_DAYS = int(env("PMO_WORK_RESPONSE_DAYS", "10"))
 # The address links in e-mails start with.
 PMO_SITE_URL = env("PMO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -346,6 +346,13 @@ def projects_owing_reports(period: ReportingPeriod) -> QuerySet[Project]:
     )
 
 
+def period_being_chased(today: date) -> ReportingPeriod | None:
+    """The period whose reports are being chased: the latest that has ended (its reports due
+    next, or just past due), while it is open."""
+    latest = ReportingPeriod.objects.filter(end__lt=today).order_by("-end").first()
+    return latest if latest is not None and latest.status == PeriodStatus.OPEN else None
+
+
 def open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("start")
 
