@@ -4,7 +4,7 @@ from typing import Any
 
 import lxml.html
 
-from pmo.reporting.services import STATUS_FIELDS
+from pmo.reporting.services import REPORT_TEXTS, STATUS_FIELDS
 
 
 def doc(response: Any) -> Any:
@@ -32,19 +32,7 @@ def options_of(response: Any, field: str) -> list[str]:
 
 def report_data(report: Any, **changes: Any) -> dict[str, Any]:
     """What the report form posts for ``report`` as it stands, with ``changes`` typed over it."""
-    data: dict[str, Any] = {
-        name: getattr(report, name) or ""
-        for name in (
-            *STATUS_FIELDS,
-            "summary",
-            "achievements",
-            "next_period_plan",
-            "change_requests",
-            "key_risks_issues",
-            "support_needed",
-            "lessons",
-        )
-    }
+    data: dict[str, Any] = {name: getattr(report, name) or "" for name in (*STATUS_FIELDS, *REPORT_TEXTS)}
     data.update(
         forecast_finish=report.forecast_finish.isoformat() if report.forecast_finish else "",
         forecast_cost=report.forecast_cost if report.forecast_cost is not None else "",
