@@ -7,8 +7,14 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from pmo.reporting.choices import Rating, ReportStatus
-from pmo.reporting.models import Baseline, HighlightReport, ReportingPeriod
+from pmo.reporting.choices import Rating, ReportStatus, ToleranceState
+from pmo.reporting.models import (
+    Baseline,
+    HighlightReport,
+    ReportingPeriod,
+    ReportToleranceCheck,
+    ToleranceCheck,
+)
 
 
 class PeriodFactory(DjangoModelFactory):
@@ -58,3 +64,34 @@ class ReportFactory(DjangoModelFactory):
     forecast_finish = dt.date(2026, 12, 18)
     forecast_cost = Decimal("250000.00")
     forecast_benefits = Decimal("400000.00")
+
+
+class VerdictFactory(DjangoModelFactory):
+    """A time verdict: forecast 3 days late, 20 allowed, within."""
+
+    dimension = "time"
+    status = ToleranceState.WITHIN
+    baseline_value = Decimal(0)
+    forecast_value = Decimal(3)
+    allowance = Decimal(20)
+    used = Decimal("0.15")
+    explanation = "Forecast 3 days late; 20 allowed."
+
+
+class ToleranceCheckFactory(VerdictFactory):
+    """A project's live check (give ``project``)."""
+
+    class Meta:
+        model = ToleranceCheck
+
+    project = None
+    assessed_at = factory.LazyFunction(timezone.now)
+
+
+class ReportToleranceCheckFactory(VerdictFactory):
+    """A submitted report's frozen check (give ``report``)."""
+
+    class Meta:
+        model = ReportToleranceCheck
+
+    report = None

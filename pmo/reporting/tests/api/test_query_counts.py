@@ -20,12 +20,15 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingPeriod,
     ReportMilestone,
-    ReportToleranceCheck,
     Tolerance,
-    ToleranceCheck,
     ToleranceDefault,
 )
-from pmo.reporting.tests.factories import BaselineFactory, ReportFactory
+from pmo.reporting.tests.factories import (
+    BaselineFactory,
+    ReportFactory,
+    ReportToleranceCheckFactory,
+    ToleranceCheckFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +55,7 @@ def add_reports(n, reader):
         )
         ReportFactory(project=project, period=report.period, revision=2, reviewed_by=reader)
         ReportMilestone.objects.create(report=report, name="Go live", forecast=dt.date(2026, 12, 1))
-        ReportToleranceCheck.objects.create(
-            report=report,
-            dimension="time",
-            status="within",
-            baseline_value=Decimal(0),
-            forecast_value=Decimal(3),
-            allowance=Decimal(20),
-            used=Decimal("0.15"),
-            explanation="Forecast 3 days late; 20 allowed.",
-        )
+        ReportToleranceCheckFactory(report=report)
 
 
 def add_baselines(n, reader):
@@ -83,17 +77,7 @@ def add_defaults(n, reader):
 
 def add_checks(n, reader):
     for project in projects(n):
-        ToleranceCheck.objects.create(
-            project=project,
-            dimension="time",
-            status="within",
-            baseline_value=Decimal(0),
-            forecast_value=Decimal(3),
-            allowance=Decimal(20),
-            used=Decimal("0.15"),
-            explanation="Forecast 3 days late; 20 allowed.",
-            assessed_at=timezone.now(),
-        )
+        ToleranceCheckFactory(project=project)
 
 
 def add_exceptions(n, reader):

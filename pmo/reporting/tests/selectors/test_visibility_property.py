@@ -4,7 +4,6 @@ tolerance, tolerance check, exception, confidential projects included — the pa
 the object check agree, and say what the rule says: whoever sees the project sees its
 records. Periods, settings and default tolerances are read by everyone signed in."""
 
-from decimal import Decimal
 from functools import partial
 
 import pytest
@@ -30,8 +29,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
-from pmo.reporting.selectors import tolerance_check_list
-from pmo.reporting.tests.factories import BaselineFactory, PeriodFactory, ReportFactory
+from pmo.reporting.tests.factories import BaselineFactory, PeriodFactory, ReportFactory, ToleranceCheckFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +43,7 @@ def make_records(project):
             Tolerance.objects.create(project=project, dimension="time", absolute=10),
             selectors.tolerance_list,
         ),
-        ToleranceCheck: (
-            ToleranceCheck.objects.create(
-                project=project,
-                dimension="time",
-                status="within",
-                baseline_value=Decimal(0),
-                forecast_value=Decimal(3),
-                allowance=Decimal(20),
-                explanation="Forecast 3 days late; 20 allowed.",
-                assessed_at=timezone.now(),
-            ),
-            tolerance_check_list,
-        ),
+        ToleranceCheck: (ToleranceCheckFactory(project=project), selectors.tolerance_check_list),
         ProjectException: (
             ProjectException.objects.create(
                 project=project, dimensions="time", breach_summary="late", raised_at=timezone.now()
