@@ -108,16 +108,22 @@ def test_choosing_a_password_with_the_link_ends_tokens_made_before(make_user):
     assert (entry.history_user, entry.history_change_reason) == (sid, PASSWORD_SET)
 
 
-def test_a_superuser_setting_a_password_in_the_admin_ends_the_tokens(client, make_user):
+def set_in_the_admin(client, make_user, password):
+    """A superuser sets Sid's password in the admin; Sid has a token. Returns Sid, the token and
+    the admin's answer."""
     root = make_user(username="root", is_staff=True, is_superuser=True)
     sid = make_user(username="sid")
     token, _ = api_token_create(user=sid, name="Power BI")
     client.force_login(root)
-
     response = client.post(
         f"/admin/core/user/{sid.pk}/password/",
-        {"password1": "Orchard-lamp-77", "password2": "Orchard-lamp-77", "usable_password": "true"},
+        {"password1": password, "password2": password, "usable_password": "true"},
     )
+    return sid, token, response
+
+
+def test_a_superuser_setting_a_password_in_the_admin_ends_the_tokens(client, make_user):
+    sid, token, response = set_in_the_admin(client, make_user, "Orchard-lamp-77")
 
     assert response.status_code == 302
     token.refresh_from_db()
@@ -128,15 +134,7 @@ def test_a_superuser_setting_a_password_in_the_admin_ends_the_tokens(client, mak
 
 
 def test_a_refused_admin_password_ends_nothing(client, make_user):
-    root = make_user(username="root", is_staff=True, is_superuser=True)
-    sid = make_user(username="sid")
-    token, _ = api_token_create(user=sid, name="Power BI")
-    client.force_login(root)
-
-    response = client.post(
-        f"/admin/core/user/{sid.pk}/password/",
-        {"password1": "short-7", "password2": "short-7", "usable_password": "true"},
-    )
+    _sid, token, response = set_in_the_admin(client, make_user, "short-7")
 
     assert response.status_code == 200  # the form again, with the password rules' message
     assert "at least 12 characters" in response.content.decode()
