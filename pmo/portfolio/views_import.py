@@ -1,152 +1,166 @@
-"""The project register's import page (upload an Excel file, check it or import it) and the
-template to fill in. Only people who may add projects (the PMO) see either."""
+"""The register's Excel pages: the project import (upload a file, check it or import it) and
+its template, and the same for each kind of reference data a new PMO loads first
+(organisation units, people, strategic objectives, portfolios, programmes) with their exports,
+on one "Moving in" page listing them in the order to load them. Only the PMO (who may add such
+records) sees them. The upload page itself is core's (``pmo.core.views_import``)."""
 
 import io
+from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
-from pmo.core.exports import XLSX_CONTENT_TYPE
-from pmo.core.permissions import NOT_ALLOWED
-from pmo.portfolio import imports
-from pmo.portfolio.imports import (
-    COLUMNS,
-    FILE_TOO_LARGE,
-    ImportIssue,
-    ImportResult,
-    size_label,
-    write_project_template,
-)
+from pmo.core import clock
+from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from pmo.core.generic import denied
+from pmo.core.permissions import NOT_ALLOWED, permission_name
+from pmo.core.views_import import IMPORTED, NO_FILE, upload_page
+from pmo.portfolio import imports, reference_imports
+from pmo.portfolio.imports import COLUMNS, SHEET_TITLE, write_project_template
+from pmo.portfolio.models import Project
+from pmo.portfolio.reference_imports import KINDS, REFERENCE_KINDS_ORDER, ReferenceKind
 
-IMPORTED = "Import of {file} complete: {summary}"
-NO_FILE = "Choose the Excel file to import."
-ERRORS_SHOWN = 500
-FORM_OVERHEAD_BYTES = 64 * 1024
-"""Room for the form's other fields and the multipart boundaries around the file."""
+__all__ = ["IMPORTED", "NO_FILE"]  # the page's messages, as the tests read them
+
 TEMPLATE_FILENAME = "project-register-template.xlsx"
 
 
-class ProjectImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel file (.xlsx)",
-        error_messages={"required": NO_FILE},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-    check_only = forms.BooleanField(
-        required=False, label="Check only: report problems and what would change, but import nothing"
-    )
-
-
-class UploadLimit(FileUploadHandler):
-    """Stops reading an upload as soon as it passes the limit, instead of storing all of it."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.exceeded = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
+def _not_allowed(request: HttpRequest, perm: str, items: str) -> HttpResponse | None:
+    if request.user.has_perm(perm):
         return None
+    return denied(request, PermissionDenied(NOT_ALLOWED.format(action=f"import {items}")))
 
 
-def _not_allowed(request: HttpRequest) -> HttpResponse | None:
-    if request.user.has_perm("portfolio.add_project"):
-        return None
-    message = NOT_ALLOWED.format(action="import projects")
-    return render(request, "403.html", {"exception": message}, status=403)
+def _xlsx(write: Callable[[Any], None], filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-def import_context(form: Any, result: ImportResult | None, filename: str, columns: Any) -> dict[str, Any]:
-    """What an import page shows: the form, the outcome, the first problems and the columns."""
-    errors = result.errors if result else []
-    return {
-        "form": form,
-        "result": result,
-        "filename": filename,
-        "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
-        "columns": columns,
-        "limit": size_label(settings.PMO_MAX_UPLOAD_BYTES),
-    }
-
-
-def _page(request: HttpRequest, form: ProjectImportForm, result: ImportResult | None = None,
-          filename: str = "", status: int = 200) -> HttpResponse:
-    context = import_context(form, result, filename, COLUMNS)
-    return render(request, "portfolio/project_import.html", context, status=status)
-
-
-def too_large() -> ImportResult:
-    """The outcome of an upload over the size limit."""
-    limit = size_label(settings.PMO_MAX_UPLOAD_BYTES)
-    return ImportResult(errors=[ImportIssue(None, None, FILE_TOO_LARGE.format(limit=limit))])
-
-
-@csrf_exempt  # checked by _project_import_form, once the upload limit is in place
+@csrf_exempt  # upload_page checks the token once the upload limit is in place
 @login_required
 def project_import(request: HttpRequest) -> HttpResponse:
     """Upload page: a check (nothing written) or an import (all or nothing)."""
-    if (refusal := _not_allowed(request)) is not None:
+    if (refusal := _not_allowed(request, "portfolio.add_project", "projects")) is not None:
         return refusal
-    if request.method == "POST":
-        limit = settings.PMO_MAX_UPLOAD_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
-            return _page(request, ProjectImportForm(), too_large(), status=413)
-        request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
-    return _project_import_form(request)
-
-
-@csrf_protect
-def _project_import_form(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return _page(request, ProjectImportForm())
-    form = ProjectImportForm(request.POST, request.FILES)
-    limit_handler = request.upload_handlers[0]
-    if isinstance(limit_handler, UploadLimit) and limit_handler.exceeded:
-        return _page(request, ProjectImportForm(), too_large(), status=413)
-    if not form.is_valid():
-        return _page(request, form)
-    upload = form.cleaned_data["file"]
-    dry_run = form.cleaned_data["check_only"]
-    try:
-        result = imports.project_import(
-            actor=request.user, file=upload, filename=upload.name, dry_run=dry_run  # type: ignore[arg-type]
-        )
-    except PermissionDenied as exc:
-        return render(request, "403.html", {"exception": str(exc)}, status=403)
-    if result.errors or dry_run:
-        return _page(request, ProjectImportForm(initial={"check_only": dry_run}), result, upload.name)
-    messages.success(request, IMPORTED.format(file=upload.name, summary=result.summary))
-    return redirect("portfolio:project_import")
+    context = {
+        "title": "Import projects",
+        "heading": "Import projects from Excel",
+        "upload_heading": "Upload a register",
+        "sheet": SHEET_TITLE,
+        "action": reverse("portfolio:project_import"),
+        "import_kind": "projects",
+    }
+    return upload_page(
+        request, template="portfolio/project_import.html", context=context, columns=COLUMNS,
+        run=imports.project_import, done_url=reverse("portfolio:project_import"),
+    )  # fmt: skip
 
 
 @login_required
 def project_import_template(request: HttpRequest) -> HttpResponse:
     """The Excel template: the header row, a Guidance sheet and dropdowns of today's values."""
-    if (refusal := _not_allowed(request)) is not None:
+    if (refusal := _not_allowed(request, "portfolio.add_project", "projects")) is not None:
         return refusal
-    buffer = io.BytesIO()
-    write_project_template(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
-    return response
+    return _xlsx(write_project_template, TEMPLATE_FILENAME)
+
+
+# --- Reference data ------------------------------------------------------------------------
+
+
+def _kind(name: str) -> ReferenceKind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise Http404(f"Nothing called “{name}” is imported here.")
+    return kind
+
+
+def _refusal(request: HttpRequest, kind: ReferenceKind) -> HttpResponse | None:
+    return _not_allowed(request, permission_name(kind.model, "add"), kind.items)
+
+
+@login_required
+def reference_import_index(request: HttpRequest) -> HttpResponse:
+    """Moving in: each kind of reference data, then projects, in the order to load them, with
+    how many the register holds, its template, export and import page."""
+    if (refusal := _not_allowed(request, "portfolio.add_project", "the register")) is not None:
+        return refusal
+    steps = [
+        {
+            "kind": name,
+            "label": KINDS[name].sheet,
+            "count": KINDS[name].model._default_manager.count(),
+            "import_url": reverse("portfolio:reference_import", args=[name]),
+            "template_url": reverse("portfolio:reference_template", args=[name]),
+            "export_url": reverse("portfolio:reference_export", args=[name]),
+        }
+        for name in REFERENCE_KINDS_ORDER
+    ]
+    steps.append(
+        {
+            "kind": "projects",
+            "label": "Projects",
+            "count": Project.objects.count(),
+            "import_url": reverse("portfolio:project_import"),
+            "template_url": reverse("portfolio:project_import_template"),
+            "export_url": None,
+        }
+    )
+    return render(request, "portfolio/reference_import_index.html", {"steps": steps})
+
+
+@csrf_exempt  # upload_page checks the token once the upload limit is in place
+@login_required
+def reference_import(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload page of one kind of reference data: a check or an import (all or nothing)."""
+    spec = _kind(kind)
+    if (refusal := _refusal(request, spec)) is not None:
+        return refusal
+    action = reverse("portfolio:reference_import", args=[kind])
+    context = {
+        "title": f"Import {spec.items}",
+        "heading": f"Import {spec.items} from Excel",
+        "upload_heading": f"Upload {spec.items}",
+        "sheet": spec.sheet,
+        "action": action,
+        "import_kind": kind,
+        "spec": spec,
+        "key_header": spec.key_header,
+    }
+
+    def run(**kwargs: Any) -> Any:
+        return reference_imports.reference_import(kind, **kwargs)
+
+    return upload_page(
+        request, template="portfolio/reference_import.html", context=context, columns=spec.columns,
+        run=run, done_url=action,
+    )  # fmt: skip
+
+
+@login_required
+def reference_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The Excel template of a kind: header row, dropdowns, Guidance and Lists sheets."""
+    spec = _kind(kind)
+    if (refusal := _refusal(request, spec)) is not None:
+        return refusal
+    def write(stream: Any) -> None:
+        reference_imports.write_reference_template(kind, stream)
+
+    return _xlsx(write, f"{kind}-template.xlsx")
+
+
+@login_required
+def reference_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The records of a kind in the import layout, to edit and import back."""
+    spec = _kind(kind)
+    records = reference_imports.reference_records(kind, user=request.user)  # type: ignore[arg-type]
+    rows = reference_imports.reference_export_rows(kind, records)
+    filename = f"{kind}-{clock.today().isoformat()}.xlsx"
+    return xlsx_response(filename, headers=spec.headers, rows=rows, sheet_title=spec.sheet)

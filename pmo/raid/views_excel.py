@@ -5,15 +5,12 @@ page (check, or import all or nothing). Only people who keep a register (and the
 import io
 from typing import Any
 
-from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
@@ -21,31 +18,13 @@ from pmo.core.filters import record_id
 from pmo.core.generic import denied, export_refused
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.core.spreadsheets import ImportResult
+from pmo.core.views_import import upload_page
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.views_import import (
-    FORM_OVERHEAD_BYTES,
-    IMPORTED,
-    NO_FILE,
-    UploadLimit,
-    import_context,
-    too_large,
-)
 from pmo.raid import selectors
 from pmo.raid.exports import register_export_rows, write_register_template
 from pmo.raid.forms import RegisterFilter
 from pmo.raid.imports import IMPORT_ACTION, LAYOUTS, headers, may_import, register_import, sheet_title
 from pmo.raid.models import REGISTERS, RaidItem, Risk
-
-
-class RegisterImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel file (.xlsx)",
-        error_messages={"required": NO_FILE},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-    check_only = forms.BooleanField(
-        required=False, label="Check only: report problems and what would change, but import nothing"
-    )
 
 
 def _model(kind: str) -> type[RaidItem]:
@@ -119,68 +98,30 @@ def register_template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
-def _page(
-    request: HttpRequest,
-    kind: str,
-    form: RegisterImportForm,
-    result: ImportResult | None = None,
-    filename: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    model = REGISTERS[kind]
-    context: dict[str, Any] = {
-        "kind": kind,
-        "plural": str(model._meta.verbose_name_plural).capitalize(),
-        "prefix": model.PREFIX,
-        "sheet": sheet_title(kind),
-        **import_context(form, result, filename, LAYOUTS[kind]),
-    }
-    return render(request, "raid/register_import.html", context, status=status)
-
-
-@csrf_exempt  # checked by _import_form, once the upload limit is in place
+@csrf_exempt  # upload_page checks the token once the upload limit is in place
 @login_required
 def register_import_page(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload page: a check (nothing written) or an import (all or nothing)."""
     model = _model(kind)
     if (refusal := _refusal(request, model)) is not None:
         return refusal
-    if request.method == "POST":
-        limit = settings.PMO_MAX_UPLOAD_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + FORM_OVERHEAD_BYTES:  # refuse before reading the body at all
-            return _page(request, kind, RegisterImportForm(), too_large(), status=413)
-        request.upload_handlers = [UploadLimit(request, limit), *request.upload_handlers]
-    return _import_form(request, kind)
+    plural = str(model._meta.verbose_name_plural).capitalize()
+    action = reverse("raid:register_import", args=[kind])
+    context = {
+        "title": f"Import {plural.lower()}",
+        "heading": f"Import {plural.lower()} from Excel",
+        "upload_heading": f"Upload a register of {plural.lower()}",
+        "sheet": sheet_title(kind),
+        "action": action,
+        "import_kind": kind,
+        "plural": plural,
+        "prefix": model.PREFIX,
+    }
 
+    def run(**kwargs: Any) -> ImportResult:
+        return register_import(kind, **kwargs)
 
-@csrf_protect
-def _import_form(request: HttpRequest, kind: str) -> HttpResponse:
-    if request.method != "POST":
-        return _page(request, kind, RegisterImportForm())
-    form = RegisterImportForm(request.POST, request.FILES)
-    limit_handler = request.upload_handlers[0]
-    if isinstance(limit_handler, UploadLimit) and limit_handler.exceeded:
-        return _page(request, kind, RegisterImportForm(), too_large(), status=413)
-    if not form.is_valid():
-        return _page(request, kind, form)
-    upload = form.cleaned_data["file"]
-    dry_run = form.cleaned_data["check_only"]
-    try:
-        result = register_import(
-            kind,
-            actor=request.user,  # type: ignore[arg-type]  # signed in: login_required
-            file=upload,
-            filename=upload.name,
-            dry_run=dry_run,
-        )
-    except PermissionDenied as exc:
-        return denied(request, exc)
-    if result.errors or dry_run:
-        form = RegisterImportForm(initial={"check_only": dry_run})
-        return _page(request, kind, form, result, upload.name)
-    messages.success(request, IMPORTED.format(file=upload.name, summary=result.summary))
-    return redirect("raid:register_import", kind=kind)
+    return upload_page(
+        request, template="raid/register_import.html", context=context, columns=LAYOUTS[kind],
+        run=run, done_url=action,
+    )  # fmt: skip
