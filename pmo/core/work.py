@@ -94,6 +94,24 @@ def work_queue(user: Any, *, today: date | None = None) -> list[WorkItem]:
     return sorted(found.values(), key=lambda item: (item.due, item.project, item.title, item.key))
 
 
+SHOWN_ON_THE_HOME_PAGE = 15  # the first items the home page lists, before "Show all"
+
+
+def work_page(user: Any, *, show_all: bool = False) -> dict[str, Any]:
+    """What a page listing ``user``'s work queue shows: each item with whether it is overdue
+    (``work``: the first ``SHOWN_ON_THE_HOME_PAGE``, or all), how many there are and are
+    overdue, and how many more there are than shown."""
+    today = clock.today()
+    items = work_queue(user, today=today)
+    shown = items if show_all else items[:SHOWN_ON_THE_HOME_PAGE]
+    return {
+        "work": [(item, item.is_overdue(today)) for item in shown],
+        "work_total": len(items),
+        "work_overdue": sum(item.is_overdue(today) for item in items),
+        "work_more": len(items) - len(shown),
+    }
+
+
 # The daily digest ------------------------------------------------------------------------------
 
 DIGEST_SUBJECT = "Your work for {day.day} {day:%B %Y}: {count} item{plural}, {overdue} overdue"

@@ -32,6 +32,7 @@ from pmo.core.generic import (
 )
 from pmo.core.history import parse_point_in_time
 from pmo.core.permissions import permission_name
+from pmo.core.work import work_page
 from pmo.portfolio import selectors
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.forms import (
@@ -468,4 +469,5 @@ class HomeView(ObjectPage):
     template_name = "portfolio/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), **portfolio_overview(self.request.user)}
+        work = work_page(self.request.user, show_all=self.request.GET.get("work") == "all")
+        return {**super().get_context_data(**kwargs), **portfolio_overview(self.request.user), **work}

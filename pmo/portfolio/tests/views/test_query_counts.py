@@ -58,7 +58,8 @@ MANAGER = (Role.PROJECT_MANAGER,)
 
 # page: (its address, who looks, the pinned number of queries)
 PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
-    "overview": (lambda: "/", ANALYST, 8),
+    "overview": (lambda: "/", ANALYST, 9),
+    "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 22),
     "register": (lambda: "/projects/", ANALYST, 13),
     "register, for a project manager": (lambda: "/projects/", MANAGER, 14),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 20),
@@ -93,6 +94,7 @@ def test_queries_do_not_grow_with_the_data(browser_for, make_user):
     Project.objects.filter(pk=Project.objects.order_by("pk").first().pk).update(
         project_manager=PersonFactory(user=manager)
     )
+    clients[MANAGER].get("/")  # the work queue's first read makes the settings rows it reads
     few = {name: queries_for(clients[roles], url()) for name, (url, roles, _) in PAGES.items()}
     grow(27)
     many = {name: queries_for(clients[roles], url()) for name, (url, roles, _) in PAGES.items()}
