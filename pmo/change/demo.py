@@ -24,10 +24,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from pmo.change import services
+from pmo.change import selectors, services
 from pmo.change.choices import ChangeType, Decision
 from pmo.change.models import ChangeRequest
-from pmo.core.demo import demo_moment, demo_run, demo_step
+from pmo.core.demo import demo_moment, demo_run, demo_settings, demo_step
 from pmo.core.models import Notification, User
 from pmo.portfolio.demo import DemoContext
 from pmo.raid.choices import IssueType, Priority, Severity
@@ -383,6 +383,12 @@ def _story(ctx: DemoContext, request: DemoChangeRequest) -> ChangeRequest:
         notes=notes,
         expected_version=change.version,
     )
+
+
+@demo_step(order=110)
+def change_settings(ctx: DemoContext) -> None:
+    """The change control settings (the defaults), set up a year ago."""
+    demo_settings(ctx.today, selectors.change_settings)
 
 
 @demo_step(order=260)

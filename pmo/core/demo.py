@@ -58,3 +58,17 @@ def demo_run(moment: dt.datetime, call: Callable[..., Any], **kwargs: Any) -> An
     carries that moment, and the events of one call keep their order."""
     with clock.as_at(moment):
         return call(**kwargs)
+
+
+SETTINGS_SET_UP_DAYS_AGO = 365
+"""An app's settings row in the demo was set up (with the defaults) a year before the demo's day."""
+
+
+def demo_settings(today: dt.date, read: Callable[[], Any]) -> None:
+    """Make an app's one settings row, if missing, as set up a year before ``today``: ``read`` is
+    the app's getter, which makes the row with the defaults when there is none. An app's demo
+    calls it in a step before any service reads the row; otherwise the first service to read it
+    would make it inside a replayed event, whose later stamps would move on by the row's clock
+    reads, and a row already there (a page opened before the demo was loaded, a row a test left)
+    would give a different demo."""
+    demo_run(demo_moment(today - dt.timedelta(days=SETTINGS_SET_UP_DAYS_AGO), 9), read)

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pmo.core.demo import demo_moment, demo_run, demo_step
+from pmo.core.demo import demo_moment, demo_run, demo_settings, demo_step
 from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
-from pmo.raid import services
+from pmo.raid import selectors, services
 from pmo.raid.choices import (
     ActionSource,
     ActionStatus,
@@ -734,6 +734,12 @@ def active_projects(ctx: DemoContext) -> list[Project]:
     return sorted(
         (p for p in ctx.projects.values() if p.status == ProjectStatus.ACTIVE), key=lambda p: p.code
     )
+
+
+@demo_step(order=100)
+def raid_settings(ctx: DemoContext) -> None:
+    """The RAID settings (the defaults), set up a year ago."""
+    demo_settings(ctx.today, selectors.raid_settings)
 
 
 @demo_step(order=230)
