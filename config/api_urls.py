@@ -7,6 +7,7 @@ from pmo.change import api as change_api
 from pmo.core.api import TokenView
 from pmo.core.api_notifications import NotificationViewSet
 from pmo.core.api_users import UserViewSet
+from pmo.core.api_work import MyWorkView
 from pmo.insights.api import DashboardView
 from pmo.portfolio import api as portfolio_api
 from pmo.raid import api as raid_api
@@ -55,5 +56,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/me/", portfolio_api.MeView.as_view(), name="auth-me"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("my-work/", MyWorkView.as_view(), name="my-work"),
     *router.urls,
 ]
