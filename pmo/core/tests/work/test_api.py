@@ -82,7 +82,9 @@ def test_the_schema_documents_the_queue(client):
     page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
     item = schema["components"]["schemas"][page]["properties"]["results"]["items"]["$ref"].split("/")[-1]
     fields = schema["components"]["schemas"][item]["properties"]
-    assert set(fields) == {"key", "kind", "title", "due", "overdue", "url", "reason", "project", "project_name"}
+    assert set(fields) == {
+        "key", "kind", "title", "due", "overdue", "url", "reason", "project", "project_name"
+    }
     assert fields["due"] == {"type": "string", "format": "date"}
 
 

@@ -16,7 +16,6 @@ from pmo.raid.choices import ActionSource, ActionStatus
 from pmo.raid.models import Action
 from pmo.raid.services import raid_item_update
 from pmo.raid.tests.factories import ActionFactory
-from pmo.reporting.choices import ReportStatus
 from pmo.reporting.models import HighlightReport
 from pmo.reporting.services import highlight_report_accept, highlight_report_submit
 
@@ -30,9 +29,10 @@ def lines(items: list[WorkItem]) -> list[tuple[str, str, str, str]]:
 
 def test_a_project_managers_queue_lists_their_reports_exception_report_change_and_raid_items(desk: Desk):
     items = work_queue(desk.pm)
+    action = Action.objects.get(title="Chase the supplier")
 
     assert lines(items) == [
-        ("2026-10-31", "raid-past-due", "IT-103", f"Complete {Action.objects.get(title='Chase the supplier')}"),
+        ("2026-10-31", "raid-past-due", "IT-103", f"Complete {action}"),
         ("2026-10-31", "raid-stale", "IT-103", items[1].title),
         ("2026-12-05", "report-due", "IT-100", "Write the November 2026 highlight report"),
         ("2026-12-05", "report-due", "IT-101", "Submit the November 2026 highlight report"),
