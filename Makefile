@@ -21,11 +21,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## make run: install, migrate, load the demo portfolio into an empty database, serve on HOST:PORT.
+## make run: install, migrate, load the demo portfolio into an empty database (not with
+## DEMO=no: a clean start), serve on HOST:PORT.
 run: install
 	$(BIN)/pmo migrate --noinput -v0
 	$(BIN)/pmo collectstatic --noinput -v0
-	$(BIN)/pmo demo --if-empty
+	@if [ "$(DEMO)" != "no" ]; then $(BIN)/pmo demo --if-empty; fi
 	$(BIN)/pmo run --host $(HOST) --port $(PORT)
 
 ## make test: every check and every test: lint (migrations included), the unit tests, then the

@@ -1,4 +1,5 @@
-"""`pmo demo`: load the demo portfolio (a UK council's IT portfolio) into an empty register."""
+"""`pmo demo`: load the demo portfolio (a UK council's IT portfolio) into an empty register, or
+clear a trial's demo data (`pmo demo --clear`)."""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DEMO_PASSWORD, demo_build, demo_logins_present
+from pmo.portfolio.demo_clear import demo_clear
 from pmo.portfolio.models import Project
 
 NOT_EMPTY = (
@@ -19,6 +21,10 @@ LOADED = (
     "{people} people, {logins} demo logins."
 )
 NO_LOGINS = "No demo logins in this database."
+CLEARED = (
+    "Cleared the demo: {records} records and {logins} demo logins deleted. The lifecycle, settings, "
+    "default tolerances and your own logins are kept."
+)
 
 
 def logins_table() -> list[str]:
@@ -50,11 +56,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--logins", action="store_true", help="Only print the demo logins that exist."
         )
+        parser.add_argument(
+            "--clear", action="store_true",
+            help="Delete the demo and everything done to it (reports, RAID, changes…) and the demo "
+            "logins, all or nothing; keep the lifecycle, settings, default tolerances and other "
+            "logins. Refused when the register holds records the demo did not make.",
+        )
+        parser.add_argument(
+            "--force", action="store_true",
+            help="With --clear: clear the register's records the demo did not make as well.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["logins"]:
             lines = logins_table()
             self.stdout.write("\n".join(lines) if lines else NO_LOGINS)
+            return
+        if options["clear"]:
+            try:
+                cleared = demo_clear(force=options["force"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            message = CLEARED.format(records=cleared.records, logins=cleared.logins)
+            self.stdout.write(self.style.SUCCESS(message))
             return
         count = Project.objects.count()
         if count:
