@@ -69,7 +69,10 @@ def test_pmo_run_starts_the_worker_and_stops_it_on_ctrl_c(
     assert process.returncode == 0, output
     started = STARTED.search(output)
     assert started, output
-    assert "Worker running queued tasks; periodic: pmo.reporting.tasks.reporting_cycle every 900 s." in output
+    assert (
+        "Worker running queued tasks; periodic: pmo.reporting.tasks.reporting_cycle every 900 s, "
+        "pmo.core.tasks.work_digest every 86400 s."
+    ) in output
     assert not _alive(int(started.group(1)))
 
 

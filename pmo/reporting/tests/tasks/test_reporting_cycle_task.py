@@ -34,7 +34,8 @@ def last_period_due_tomorrow(make_user):
     return pm_user, project, period
 
 
-@override_settings(TASKS=DATABASE_TASKS)
+# The cycle alone: the worker would run the daily work digest too, e-mailing the PM again.
+@override_settings(TASKS=DATABASE_TASKS, PMO_PERIODIC_TASKS={"pmo.reporting.tasks.reporting_cycle": 900})
 # The worker closes its database connection when it finishes: a transactional test survives it.
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_a_queued_cycle_opening_the_period_and_reminding_the_pm(
