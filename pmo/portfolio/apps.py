@@ -18,3 +18,7 @@ class PortfolioConfig(AppConfig):
         for kind in reference_imports.KINDS:
             IMPORT_KINDS[kind] = reference_imports.importer(kind)
             EXPORT_KINDS[kind] = reference_imports.exporter(kind)
+
+        from pmo.portfolio import first_run
+
+        first_run.register_steps()  # the head of PMO's first-run checklist

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from pmo.core import clock
+from pmo.core.first_run import first_run_checklist
 from pmo.core.generic import (
     ObjectDeleteView,
     ObjectEditView,
@@ -470,4 +471,6 @@ class HomeView(ObjectPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         work = work_page(self.request.user, show_all=self.request.GET.get("work") == "all")
-        return {**super().get_context_data(**kwargs), **portfolio_overview(self.request.user), **work}
+        overview = portfolio_overview(self.request.user)
+        first_run = {"first_run": first_run_checklist(self.request.user)}  # the PMO head's setup
+        return {**super().get_context_data(**kwargs), **overview, **work, **first_run}

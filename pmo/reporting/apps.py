@@ -8,6 +8,9 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting cycle"
 
     def ready(self) -> None:
+        from pmo.reporting import first_run
         from pmo.reporting.upgrades import rejudge_tolerances
+
+        first_run.register_steps()
 
         post_migrate.connect(rejudge_tolerances, sender=self, dispatch_uid="reporting-rejudge-tolerances")
