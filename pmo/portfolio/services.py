@@ -330,7 +330,7 @@ def register_entries_create(
             taken = model._default_manager.filter(**lookup).values_list(field.attname, flat=True).first()
             if taken is not None:
                 raise ValidationError(
-                    {field.name: ENTRY_TAKEN.format(model=model._meta.verbose_name.capitalize(), value=taken)}
+                    {field.name: ENTRY_TAKEN.format(model=str(model._meta.verbose_name).capitalize(), value=taken)}
                 )
     return bulk_create_with_history(
         built, model, batch_size=BATCH, default_user=actor,
