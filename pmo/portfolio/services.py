@@ -329,9 +329,8 @@ def register_entries_create(
             lookup = {f"{field.attname}__in": values[start : start + BATCH]}
             taken = model._default_manager.filter(**lookup).values_list(field.attname, flat=True).first()
             if taken is not None:
-                raise ValidationError(
-                    {field.name: ENTRY_TAKEN.format(model=str(model._meta.verbose_name).capitalize(), value=taken)}
-                )
+                what = str(model._meta.verbose_name).capitalize()
+                raise ValidationError({field.name: ENTRY_TAKEN.format(model=what, value=taken)})
     return bulk_create_with_history(
         built, model, batch_size=BATCH, default_user=actor,
         default_change_reason=reason or None, default_date=clock.now(),
