@@ -35,7 +35,7 @@ class WorkItemSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["work"])
-class MyWorkView(generics.ListAPIView):  # type: ignore[type-arg]
+class MyWorkView(generics.ListAPIView):
     """What is yours to do now, from every part of the system: reports due or returned,
     exception reports asked of you, changes to assess, decisions waiting for you, reports to
     check and people to chase (PMO officer), exceptions, board decisions and overdue actions

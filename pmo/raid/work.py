@@ -61,21 +61,21 @@ def raid_work(user: Any, today: date) -> list[WorkItem]:
 def _item(item: RaidItem, kind: str, today: date, stale_days: int) -> WorkItem:
     reviewed = item.last_reviewed_on or item.raised_on
     review_by = reviewed + timedelta(days=stale_days)
-    late = item.due is not None and item.due < today
+    passed = item.due if item.due is not None and item.due < today else None  # its date, if past
     reasons = []
-    if late:
-        reasons.append(f"Past its date ({day(item.due)}).")
+    if passed:
+        reasons.append(f"Past its date ({day(passed)}).")
     if review_by < today:
         since = "since" if item.last_reviewed_on else "since it was raised on"
         reasons.append(f"Not reviewed {since} {day(reviewed)}: stale after {stale_days} days.")
     owner = f" Owner: {item.owner}." if item.owner_id else ""
     return WorkItem(
         key=f"raid:{item.reference}",
-        kind="raid-past-due" if late else "raid-stale",
-        title=f"{VERBS[kind] if late else 'Review'} {item}",
-        due=min(item.due, review_by) if late and item.due else review_by,
+        kind="raid-past-due" if passed else "raid-stale",
+        title=f"{VERBS[kind] if passed else 'Review'} {item}",
+        due=min(passed, review_by) if passed else review_by,
         url=item.get_absolute_url(),
         reason=" ".join(reasons) + owner,
-        project=item.project.code if item.project_id else "",
-        project_name=item.project.name if item.project_id else "",
+        project=item.project.code if item.project else "",
+        project_name=item.project.name if item.project else "",
     )
