@@ -73,7 +73,7 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         model = self._meta.model
-        governance = GOVERNANCE_FIELDS.get(model, ())  # type: ignore[arg-type]
+        governance = GOVERNANCE_FIELDS.get(model, ())
         perm = f"portfolio.change_{model._meta.model_name}_governance"
         if governance and self.instance.pk and user is not None and not user.has_perm(perm, self.instance):
             for name in governance:
