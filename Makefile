@@ -9,7 +9,7 @@ export HOST PORT
 # The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process. Each
 # step ends by naming its 15 slowest tests, where a faster suite starts looking.
 PYTEST_WORKERS ?= auto
-PYTEST  := DJANGO_ENV=test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
+PYTEST  := DJANGO_ENV=test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 .PHONY: install run test test-unit test-browser lint bench clean
 

@@ -41,12 +41,26 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or "live_server" in fixtures
 
 
+MIXED_MODULE = (
+    "{path} mixes transactional tests ({transactional}) with others: move them to a module of their "
+    "own. The tests run a module at a time on a worker (pytest-xdist --dist loadfile), and a "
+    "transactional test empties the database, migration data included, for the tests after it."
+)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run transactional tests (the browser ones) after all others, as pytest-django means to:
     they empty the database when they finish, migration data (roles, lifecycle) included.
-    pytest's grouping of session-scoped parameters (the browser name) would mix them in."""
-
+    pytest's grouping of session-scoped parameters (the browser name) would mix them in. A module
+    holds transactional tests or others, never both (``MIXED_MODULE`` says why)."""
+    kinds: dict[Path, set[bool]] = {}
+    for item in items:
+        kinds.setdefault(item.path, set()).add(_is_transactional(item))
+    for path, found in kinds.items():
+        if len(found) > 1:
+            transactional = ", ".join(i.name for i in items if i.path == path and _is_transactional(i))
+            raise pytest.UsageError(MIXED_MODULE.format(path=path, transactional=transactional))
     items.sort(key=_is_transactional)
 
 

@@ -25,7 +25,7 @@ from pmo.portfolio.tests.demo.conftest import fingerprint as register
 from pmo.raid.tests.references import without_ids
 from pmo.reporting.tests.demo.conftest import fingerprint as reporting_year
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-builds")]
+pytestmark = pytest.mark.django_db
 
 Fingerprints = dict[str, list[tuple[Any, ...]]]
 

@@ -35,7 +35,14 @@ def snapshot() -> dict[str, object]:
     return {
         "projects": list(
             project.objects.order_by("code").values_list(
-                "id", "code", "name", "status", "stage__name", "sponsor__email", "budget", "planned_finish",
+                "id",
+                "code",
+                "name",
+                "status",
+                "stage__name",
+                "sponsor__email",
+                "budget",
+                "planned_finish",
                 "version",
             )
         ),
@@ -53,6 +60,15 @@ def snapshot() -> dict[str, object]:
 def demo_loaded(demo: None) -> None:
     """The demo portfolio (built once per test run) for the module's tests; each test's own
     changes, restores included, are rolled back by its ``db`` fixture."""
+
+
+@pytest.fixture(scope="module")
+def demo_backup(demo_loaded: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``pmo backup`` of the demo, written once for the module (a backup only reads)."""
+    backup = tmp_path_factory.mktemp("backup") / "pmo.json.gz"
+    with django_db_blocker.unblock():
+        call_command("backup", str(backup), stdout=StringIO())
+    return backup
 
 
 def test_backup_then_flush_then_restore_gives_back_the_same_projects_and_history(
@@ -105,12 +121,11 @@ def _sub_millisecond(rows: dict[str, list[dict[str, Any]]]) -> int:
     )
 
 
-def test_a_restore_gives_back_every_value_of_every_row_exactly(demo_loaded: None, tmp_path: Path) -> None:
+def test_a_restore_gives_back_every_value_of_every_row_exactly(demo_backup: Path) -> None:
     # Given the demo portfolio, whose timestamps have sub-millisecond parts, backed up
     before = every_row()
     assert _sub_millisecond(before) > 100
-    backup = tmp_path / "pmo.json.gz"
-    call_command("backup", str(backup), stdout=StringIO())
+    backup = demo_backup
 
     # When the database is emptied and the backup restored
     connection.check_constraints()
@@ -123,19 +138,15 @@ def test_a_restore_gives_back_every_value_of_every_row_exactly(demo_loaded: None
         assert after[label] == rows, label
 
 
-def test_the_backup_is_a_readable_fixture_of_every_app_but_sessions(
-    demo_loaded: None, tmp_path: Path
-) -> None:
-    backup = tmp_path / "pmo.json.gz"
-
-    call_command("backup", str(backup), stdout=StringIO())
+def test_the_backup_is_a_readable_fixture_of_every_app_but_sessions(demo_backup: Path) -> None:
+    backup = demo_backup
 
     with gzip.open(backup, "rt") as stream:
         labels = {row["model"] for row in json.load(stream)}
     assert {"core.user", "auth.group", "portfolio.project", "portfolio.historicalproject"} <= labels
     assert not any(label.startswith("sessions.") for label in labels)
     assert backup.stat().st_mode & 0o777 == 0o600
-    assert not list(tmp_path.glob(".partial-*"))
+    assert not list(backup.parent.glob(".partial-*"))
 
 
 def test_the_default_backup_file_is_dated_under_var_backups(tmp_path: Path) -> None:
@@ -166,11 +177,12 @@ def test_backup_refuses_a_name_it_could_not_restore(tmp_path: Path) -> None:
 
 
 def test_restore_refuses_a_database_holding_data_and_changes_nothing(
-    demo_loaded: None, tmp_path: Path, make_user: Callable[..., User]
+    demo_backup: Path, tmp_path: Path, make_user: Callable[..., User]
 ) -> None:
-    # Given a backup of the demo, and then more work done
+    # Given a backup of the demo (uncompressed), and then more work done
     backup = tmp_path / "pmo.json"
-    call_command("backup", str(backup), stdout=StringIO())
+    with gzip.open(demo_backup, "rb") as compressed:
+        backup.write_bytes(compressed.read())
     make_user(username="newcomer")
     before = snapshot()
 
@@ -185,10 +197,9 @@ def test_restore_refuses_a_database_holding_data_and_changes_nothing(
 
 
 def test_restore_force_replaces_what_the_database_holds(
-    demo_loaded: None, tmp_path: Path, make_user: Callable[..., User]
+    demo_backup: Path, make_user: Callable[..., User]
 ) -> None:
-    backup = tmp_path / "pmo.json.gz"
-    call_command("backup", str(backup), stdout=StringIO())
+    backup = demo_backup
     before = snapshot()
     make_user(username="newcomer")
 

@@ -75,49 +75,12 @@ def test_a_running_task_holds_the_next_run_back_until_it_is_stale() -> None:
     clock = _clock()
     now = timezone.now()
     clock.tick(now)
-    DBTaskResult.objects.filter(task_path=TICK_TASK).update(
-        status=TaskResultStatus.RUNNING, started_at=now
-    )
+    DBTaskResult.objects.filter(task_path=TICK_TASK).update(status=TaskResultStatus.RUNNING, started_at=now)
 
     assert clock.tick(now + timedelta(seconds=HOURLY + 1)) == []
     # Running for longer than stale_after (two hours): its worker died; the next run goes ahead.
     assert clock.tick(now + timedelta(hours=2, seconds=1)) == [TICK_TASK]
     assert len(_runs()) == 2
-
-
-@override_settings(TASKS=DATABASE_TASKS, PMO_PERIODIC_TASKS={TICK_TASK: HOURLY})
-# The worker closes its database connection when it finishes, as a worker process should:
-# only a transactional test survives that on PostgreSQL.
-@pytest.mark.django_db(transaction=True)
-def test_worker_once_queues_what_is_due_runs_it_and_exits() -> None:
-    RUNS.clear()
-
-    call_command("worker", "--once", stdout=StringIO())
-
-    assert RUNS == ["ran"]
-    [run] = _runs()
-    assert run.status == TaskResultStatus.SUCCESSFUL
-    assert run.return_value == "ran"
-
-    # Run again straight away: the last run is recent, so nothing is queued or run.
-    call_command("worker", "--once", stdout=StringIO())
-    assert RUNS == ["ran"]
-    assert len(_runs()) == 1
-
-
-@override_settings(TASKS=DATABASE_TASKS, PMO_PERIODIC_TASKS={})
-# The worker closes its database connection when it finishes, as a worker process should:
-# only a transactional test survives that on PostgreSQL.
-@pytest.mark.django_db(transaction=True)
-def test_worker_once_runs_tasks_queued_by_anyone() -> None:
-    RUNS.clear()
-    tick.enqueue()
-    tick.enqueue()
-
-    call_command("worker", "--once", stdout=StringIO())
-
-    assert RUNS == ["ran", "ran"]
-    assert {run.status for run in _runs()} == {TaskResultStatus.SUCCESSFUL}
 
 
 def test_the_worker_refuses_a_backend_that_runs_tasks_immediately() -> None:
