@@ -61,7 +61,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if len(found) > 1:
             transactional = ", ".join(i.name for i in items if i.path == path and _is_transactional(i))
             raise pytest.UsageError(MIXED_MODULE.format(path=path, transactional=transactional))
-    items.sort(key=_is_transactional)
+    items.sort(key=_run_order(items))
+
+
+def _uses_the_demo(item: pytest.Item) -> bool:
+    return "demo_database" in getattr(item, "fixturenames", ())
+
+
+def _run_order(items: list[pytest.Item]) -> Callable[[pytest.Item], int]:
+    """The long modules marked ``first`` (one of them reading the demo, its worker builds the
+    run's demo template while the other workers run modules that do not need it), then the
+    modules that do not read the demo, then those that do (the template is ready by then: nobody
+    waits for it), the transactional last."""
+    first = {item.path for item in items if item.get_closest_marker("first")}
+    if not any(_uses_the_demo(item) for item in items if item.path in first):
+        first |= {next((item.path for item in items if _uses_the_demo(item)), None)} - {None}
+
+    def order(item: pytest.Item) -> int:
+        if _is_transactional(item):
+            return 3
+        if item.path in first:
+            return 0
+        return 2 if _uses_the_demo(item) else 1
+
+    return order
 
 
 TESTS_RUN_AT = "2026-12-04 10:00"

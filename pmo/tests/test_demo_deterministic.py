@@ -25,7 +25,8 @@ from pmo.portfolio.tests.demo.conftest import fingerprint as register
 from pmo.raid.tests.references import without_ids
 from pmo.reporting.tests.demo.conftest import fingerprint as reporting_year
 
-pytestmark = pytest.mark.django_db
+# Long (two builds of the demo, and the template it compares them with): started first.
+pytestmark = [pytest.mark.django_db, pytest.mark.first]
 
 Fingerprints = dict[str, list[tuple[Any, ...]]]
 

@@ -38,6 +38,8 @@ from pmo.raid.tests.factories import (
     RiskFactory,
 )
 
+pytestmark = pytest.mark.first  # long (every operation, for two roles): started first
+
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 GENERATED = hypothesis.settings(
     max_examples=3,
