@@ -165,6 +165,24 @@ def _migration_data_in_transactional_tests(request: pytest.FixtureRequest) -> No
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture
+def migrate_to(transactional_db: None) -> Iterator[Callable[[list[tuple[str, str]]], Any]]:
+    """Move the test database to the given migrations (``[("reporting", "0005_…")]``), returning
+    the models as they stood there; afterwards the database is put back on the latest migrations,
+    whatever the test did, so the transactional tests after it find the schema the code expects."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets: list[tuple[str, str]]) -> Any:
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium, never a downloaded browser."""

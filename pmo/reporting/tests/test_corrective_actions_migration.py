@@ -5,8 +5,6 @@ whoever created the action, dated when they did."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from pmo.core.models import User
@@ -18,15 +16,8 @@ BEFORE = [("reporting", "0005_report_raid_references")]
 AFTER = [("reporting", "0006_corrective_actions_to_raid")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_corrective_actions_become_raid_actions_of_their_exception():
-    old = migrate(BEFORE)
+def test_corrective_actions_become_raid_actions_of_their_exception(migrate_to):
+    old = migrate_to(BEFORE)
     ProjectException = old.get_model("reporting", "ProjectException")
     CorrectiveAction = old.get_model("reporting", "CorrectiveAction")
     HistoricalCorrectiveAction = old.get_model("reporting", "HistoricalCorrectiveAction")
@@ -68,12 +59,11 @@ def test_corrective_actions_become_raid_actions_of_their_exception():
         project_id=project.pk, description="x" * 250, owner_id=owner.pk, due=dt.date(2026, 12, 1)
     )
 
-    new = migrate(AFTER)
+    new = migrate_to(AFTER)
     Action = new.get_model("raid", "Action")
     copied = Action.objects.get(title="Re-tender the hosting contract")
     long = Action.objects.exclude(pk=copied.pk).get()
     entry = new.get_model("raid", "HistoricalAction").objects.get(id=copied.pk)
-    migrate([("reporting", "0007_delete_corrective_action")])
 
     assert (copied.project_id, copied.owner_id, copied.due, copied.status) == (
         project.pk,

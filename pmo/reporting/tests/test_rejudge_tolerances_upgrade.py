@@ -9,8 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from pmo.portfolio.choices import ProjectStatus
@@ -53,9 +51,8 @@ def early_project_judged_before_directions():
     return project
 
 
-def test_the_upgrade_judges_the_tolerances_again_once_migrated():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+def test_the_upgrade_judges_the_tolerances_again_once_migrated(migrate_to):
+    migrate_to(BEFORE)
     project = early_project_judged_before_directions()
     said = io.StringIO()
 

@@ -21,8 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_reference_page(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Reference data").click()
-    page.get_by_role("link", name=name).click()
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Reference data").click()
+    menu.get_by_role("link", name=name, exact=True).click()
 
 
 def test_officer_reads_programmes_portfolios_and_reference_data(live_server, sign_in, make_user, register):
