@@ -6,6 +6,7 @@ own host, and elsewhere once it has not been heard from for the lease time."""
 
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -31,7 +32,8 @@ from pmo.core.management.commands.worker import (
     lease_take,
 )
 from pmo.core.models import WorkerLease
-from pmo.core.tests.commands.test_run import _free_port, _pmo
+from pmo.core.tests.commands.processes import pmo_command, process_environment
+from pmo.core.tests.commands.test_run import _free_port
 
 LEASE_SECONDS = 3  # the processes' PMO_WORKER_LEASE_SECONDS: they renew their lease every second
 GONE_WITHIN = 5  # seconds for a worker to notice and stop
@@ -42,22 +44,11 @@ START_TIMEOUT = 60
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def environment(tmp_path_factory: pytest.TempPathFactory, _migrated_database: Path) -> dict[str, str]:
     """The environment of processes sharing one new, migrated SQLite database."""
     var = tmp_path_factory.mktemp("one-worker")
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "development",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{var / 'pmo.sqlite3'}",
-        "PMO_VAR_DIR": str(var),
-        "PMO_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
-        "WEB_CONCURRENCY": "1",
-    }
-    subprocess.run(
-        _pmo("migrate", "--noinput", "-v0"), cwd=settings.BASE_DIR, env=env, check=True, timeout=120
-    )
-    return env
+    shutil.copyfile(_migrated_database, var / "pmo.sqlite3")
+    return process_environment(var, PMO_WORKER_LEASE_SECONDS=str(LEASE_SECONDS))
 
 
 @pytest.fixture
@@ -68,7 +59,7 @@ def start(environment: dict[str, str]) -> Iterator[Callable[..., subprocess.Pope
 
     def do(*args: str) -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            _pmo(*args),
+            pmo_command(*args),
             cwd=settings.BASE_DIR,
             env=environment,
             stdout=subprocess.PIPE,

@@ -1,13 +1,11 @@
 """`pmo run`: gunicorn's settings from options and environment, the banner, and a real server."""
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from pmo.core.management.commands.run import (
     gunicorn_options,
     public_url,
 )
+from pmo.core.tests.commands.processes import pmo_command, process_environment
 from pmo.portfolio import demo
 
 
@@ -156,31 +155,22 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _pmo(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from pmo.cli import main; main()", *args]
-
-
 def _get(url: str) -> tuple[int, str, bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - a local http URL
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def server(
+    tmp_path: Path, migrated_database: Callable[[Path], None]
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`pmo run` on a free port against a new SQLite database; stopped with Ctrl-C (SIGINT)."""
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "development",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'pmo.sqlite3'}",
-        "PMO_VAR_DIR": str(tmp_path),
-        "WEB_CONCURRENCY": "1",
-    }
+    env = process_environment(tmp_path)
     cwd = settings.BASE_DIR
-    subprocess.run(_pmo("migrate", "--noinput", "-v0"), cwd=cwd, env=env, check=True, timeout=120)
+    migrated_database(tmp_path)
     port = _free_port()
     process = subprocess.Popen(
-        _pmo("run", "--port", str(port)),
+        pmo_command("run", "--port", str(port)),
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,0 +1,45 @@
+"""A new database migrated by `pmo migrate`, for the tests that start `pmo` processes: migrated
+once per test run (by the first process to ask) and copied for each test, as migrating takes
+seconds."""
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from pmo.core.tests.commands.processes import pmo_command, process_environment
+from pmo.core.tests.demo_database import _one_process_at_a_time, _worker
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run_directory = tmp_path_factory.getbasetemp()
+    if _worker():
+        run_directory = run_directory.parent  # shared by the run's workers
+    migrated = run_directory / "migrated" / "pmo.sqlite3"
+    with _one_process_at_a_time(run_directory):
+        if not migrated.exists():
+            building = run_directory / "migrating"
+            building.mkdir(exist_ok=True)
+            subprocess.run(
+                pmo_command("migrate", "--noinput", "-v0"),
+                cwd=settings.BASE_DIR,
+                env=process_environment(building),
+                check=True,
+                timeout=120,
+            )
+            building.rename(migrated.parent)
+    return migrated
+
+
+@pytest.fixture
+def migrated_database(_migrated_database: Path) -> Callable[[Path], None]:
+    """``migrated_database(var)`` puts a freshly migrated ``var/pmo.sqlite3`` in place."""
+
+    def copy(var: Path) -> None:
+        shutil.copyfile(_migrated_database, var / "pmo.sqlite3")
+
+    return copy
