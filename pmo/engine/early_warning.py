@@ -17,7 +17,8 @@ waits on from other projects) and gives signals, each with a kind, a weight (1 w
   it is needed by; the risk is inherited, named.
 
 The rules are monotone: more slip, more creep, more falls, more late reports or a later provider
-never lower a signal, and a flat history gives none.
+never lower a signal, and a flat history gives none. The trends read the reports handed in (a
+missing report counts as late, not as a break in a run).
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -145,12 +146,17 @@ def _reports(count: int) -> str:
     return f"{count} report{'' if count == 1 else 's'}"
 
 
+def _handed_in(history: History) -> list[Report]:
+    return [report for report in history.reports if report.handed_in is not None]
+
+
 def milestone_slips(history: History, thresholds: Thresholds) -> Iterator[Signal]:
-    names = sorted({name for report in history.reports for name in report.milestones})
+    reports = _handed_in(history)
+    names = sorted({name for report in reports for name in report.milestones})
     for name in names:
         days = [
             Decimal(report.milestones[name].toordinal()) if name in report.milestones else None
-            for report in history.reports
+            for report in reports
         ]
         run, slip = _rising_run(days)
         weight = _weight(
@@ -167,7 +173,7 @@ def milestone_slips(history: History, thresholds: Thresholds) -> Iterator[Signal
 
 
 def cost_creep(history: History, thresholds: Thresholds) -> Iterator[Signal]:
-    run, rise = _rising_run([report.forecast_cost for report in history.reports])
+    run, rise = _rising_run([report.forecast_cost for report in _handed_in(history)])
     weight = _weight(run, thresholds.creep_reports, rise, history.cost_allowance, thresholds.creep_share)
     if weight:
         yield Signal(
@@ -180,7 +186,7 @@ def cost_creep(history: History, thresholds: Thresholds) -> Iterator[Signal]:
 
 def confidence_falling(history: History, thresholds: Thresholds) -> Iterator[Signal]:
     """Falls counted back from the latest report until confidence last improved."""
-    ratings = [report.confidence for report in history.reports if report.confidence is not None]
+    ratings = [report.confidence for report in _handed_in(history) if report.confidence is not None]
     falls, start = 0, len(ratings) - 1
     for index in range(len(ratings) - 1, 0, -1):
         if ratings[index] < ratings[index - 1]:

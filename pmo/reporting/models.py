@@ -78,6 +78,47 @@ class ReportingSettings(DomainModel):
     stale_report_days = models.PositiveSmallIntegerField(
         "evidence: report older than (days) counts against status", default=45
     )
+    # Early warning (pmo.engine.early_warning): where each trend starts to count.
+    early_slip_reports = models.PositiveSmallIntegerField(
+        "early warning: milestone forecast later in (reports running)",
+        default=3,
+        validators=[MaxValueValidator(24)],
+    )
+    early_slip_share = models.DecimalField(
+        "early warning: milestone slip (share of time tolerance)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(1))],
+    )
+    early_creep_reports = models.PositiveSmallIntegerField(
+        "early warning: cost forecast up in (reports running)", default=3, validators=[MaxValueValidator(24)]
+    )
+    early_creep_share = models.DecimalField(
+        "early warning: cost creep (share of cost tolerance)",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(1))],
+    )
+    early_confidence_falls = models.PositiveSmallIntegerField(
+        "early warning: confidence down in (reports without recovering)",
+        default=2,
+        validators=[MaxValueValidator(12)],
+    )
+    early_late_reports = models.PositiveSmallIntegerField(
+        "early warning: reports late or missing (count)", default=3, validators=[MaxValueValidator(24)]
+    )
+    early_late_window = models.PositiveSmallIntegerField(
+        "early warning: … of the last (reports due)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    early_dependency_days = models.PositiveSmallIntegerField(
+        "early warning: dependency forecast after need by (days)",
+        default=14,
+        validators=[MaxValueValidator(365)],
+    )
 
     history = HistoricalRecords()
 

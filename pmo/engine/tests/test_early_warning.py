@@ -145,7 +145,9 @@ def test_another_fall_never_lowers_the_confidence_signal(ratings, worse, limits)
     history = History([replace(r, confidence=c) for r, c in zip(monthly(len(ratings)), ratings, strict=True)])
     if worse <= ratings[-1]:
         return
-    longer = replace(history, reports=[*history.reports, Report(due=AS_OF, confidence=worse)])
+    longer = replace(
+        history, reports=[*history.reports, Report(due=AS_OF, handed_in=AS_OF, confidence=worse)]
+    )
     assert strongest(early_warnings(longer, AS_OF, limits), Kind.CONFIDENCE_FALLING) >= strongest(
         early_warnings(history, AS_OF, limits), Kind.CONFIDENCE_FALLING
     )
@@ -206,3 +208,10 @@ def test_a_later_provider_never_lowers_the_dependency_signal(gap, more, limits):
 
     assert weight(gap + more) >= weight(gap)
     assert (weight(gap) >= WATCH) == (gap >= limits.dependency_days)
+
+
+def test_a_report_not_handed_in_does_not_break_a_milestone_run():
+    reports = with_milestone(monthly(4), [0, 14, 28, 42])
+    reports.insert(2, Report(due=reports[1].due + timedelta(days=15)))
+    signals = early_warnings(History(reports), AS_OF)
+    assert [s.kind for s in signals] == [Kind.MILESTONE_SLIP]

@@ -11,6 +11,7 @@ from django.db import transaction
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
+from pmo.core.problems import Problems
 from pmo.core.services import (
     notify,
     only_fields,
@@ -98,6 +99,14 @@ SETTINGS_FIELDS = (
     "warning_band",
     "exception_report_days",
     "stale_report_days",
+    "early_slip_reports",
+    "early_slip_share",
+    "early_creep_reports",
+    "early_creep_share",
+    "early_confidence_falls",
+    "early_late_reports",
+    "early_late_window",
+    "early_dependency_days",
 )
 SETTINGS_EDITABLE_FIELDS = frozenset(SETTINGS_FIELDS)
 
@@ -303,6 +312,31 @@ def _check_scale(fields: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def highlight_report_check(
+    *,
+    report: HighlightReport,
+    fields: Mapping[str, Any],
+    milestones: Sequence[MilestoneForecast] | None = None,
+    submitting: bool = False,
+) -> None:
+    """Every problem of ``fields`` (some or all of a draft's) and ``milestones`` for ``report``,
+    raised together: a forecast before the project starts, a rating off the scale, a RAID item
+    not in the project's registers, the milestones' rules and, when ``submitting``, what must be
+    filled in first (the stored value for a field not given)."""
+    problems = Problems()
+    if submitting:
+        for name in REQUIRED_FOR_SUBMISSION:
+            if fields.get(name, getattr(report, name)) in ("", None):
+                problems.add(ValidationError({name: MISSING_FOR_SUBMISSION}))
+    problems.check(_check_forecasts, report.project, fields)
+    problems.check(_check_scale, fields)
+    if fields.get("raid_references"):
+        problems.check(raid_references_check, report.project, fields["raid_references"])
+    if milestones is not None:
+        problems.check(check_milestones, report.project, milestones)
+    problems.raise_any()
+
+
 def _locked_report(report: HighlightReport) -> HighlightReport:
     return (
         HighlightReport.objects.select_for_update(of=("self",))
@@ -325,15 +359,12 @@ def highlight_report_update(
     current = _locked_report(report)
     HIGHLIGHT_REPORT.ensure(current, actor, "edit")
     only_fields(fields, REPORT_EDITABLE_FIELDS)
-    _check_forecasts(current.project, fields)
-    _check_scale(fields)
+    highlight_report_check(report=current, fields=fields, milestones=milestones)
     if "raid_references" in fields:
         fields = {
             **fields,
             "raid_references": raid_references_check(current.project, fields["raid_references"]),
         }
-    if milestones is not None:
-        check_milestones(current.project, milestones)
     version = current.version
     updated = record_update(
         instance=report,
@@ -360,18 +391,12 @@ def highlight_report_submit(
     forecasts (a breach raises an exception)."""
     current = _locked_report(report)
     HIGHLIGHT_REPORT.ensure(current, actor, "submit")
-    missing = {
-        name: MISSING_FOR_SUBMISSION
-        for name in REQUIRED_FOR_SUBMISSION
-        if getattr(current, name) in ("", None)
-    }
-    if missing:
-        raise ValidationError(missing)
-    _check_scale({name: getattr(current, name) for name in STATUS_FIELDS})
-    _check_forecasts(current.project, {"forecast_finish": current.forecast_finish})
-    raid_references_check(current.project, current.raid_references)  # each still in the register
-    milestones = list(current.milestones.all())
-    check_milestones(current.project, [MilestoneForecast(m.name, m.forecast) for m in milestones])
+    highlight_report_check(  # the references each still in the register
+        report=current,
+        fields={name: getattr(current, name) for name in REPORT_EDITABLE_FIELDS},
+        milestones=[MilestoneForecast(m.name, m.forecast) for m in current.milestones.all()],
+        submitting=True,
+    )
     register = _high_risks(current.project)  # the risk tolerance judges the register's figure
     for name, value in register.items():
         setattr(current, name, value)

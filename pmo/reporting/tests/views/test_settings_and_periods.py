@@ -10,6 +10,7 @@ from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting import services
 from pmo.reporting.choices import PeriodStatus, StatusScale
 from pmo.reporting.models import DEFAULT_EXISTS, NEEDS_ALLOWANCE, ReportingSettings, ToleranceDefault
+from pmo.reporting.services.periods_reports import SETTINGS_FIELDS
 from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
 from pmo.reporting.tests.views.helpers import doc, field_error, text_of
 
@@ -17,17 +18,27 @@ pytestmark = pytest.mark.django_db
 
 
 def settings_data(row, **changes):
-    data = {
-        "cadence": row.cadence,
-        "status_scale": row.status_scale,
-        "due_days_after_period_end": row.due_days_after_period_end,
-        "reminder_days_before_due": row.reminder_days_before_due,
-        "warning_band": row.warning_band,
-        "exception_report_days": row.exception_report_days,
-        "stale_report_days": row.stale_report_days,
-        "version": row.version,
-    }
+    data = {name: getattr(row, name) for name in SETTINGS_FIELDS} | {"version": row.version}
     return {**data, **changes}
+
+
+def test_the_pmo_head_sets_the_early_warning_thresholds(world):
+    row = ReportingSettings.objects.get()
+    page = world.client(world.head).get("/reporting/settings/")
+    assert "early warning: milestone forecast later in (reports running)" in page.content.decode().lower()
+
+    response = world.client(world.head).post(
+        "/reporting/settings/", settings_data(row, early_slip_reports=2, early_slip_share="1.5")
+    )
+    assert response.status_code == 400  # a share over the whole tolerance is refused
+    assert "less than or equal to 1" in response.content.decode()
+
+    response = world.client(world.head).post(
+        "/reporting/settings/", settings_data(row, early_slip_reports=2, early_dependency_days=21)
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.early_slip_reports, row.early_dependency_days) == (2, 21)
 
 
 def test_the_pmo_head_changes_the_status_scale(world):

@@ -1,0 +1,193 @@
+"""Early warning for many projects at once: the adapter from reports, tolerance checks and RAID
+dependencies to the engine's histories (``pmo.engine.early_warning``), read in a fixed number of
+queries whatever the number of projects (ADR 0031).
+
+``early_warnings(projects, as_of)`` is the one entry point: pages, the API, the work queue and the
+cockpit read it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+
+from pmo.engine.early_warning import History, Report, Signal, Thresholds, WaitsOn
+from pmo.engine.early_warning import early_warnings as engine_early_warnings
+from pmo.engine.evidence import Rating
+from pmo.portfolio.models import Project
+from pmo.raid.models import Dependency
+from pmo.reporting.choices import HANDED_IN_STATES, RATING_ORDER, ToleranceDimension
+from pmo.reporting.choices import Rating as RatingChoice
+from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings, ToleranceCheck
+from pmo.reporting.selectors import reporting_settings
+
+HISTORY_CAP = 24  # periods read at most
+
+
+@dataclass(frozen=True)
+class ProjectWarnings:
+    """A project's early-warning signals, heaviest first, and their total weight."""
+
+    project: Project
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def weight(self) -> int:
+        return sum(signal.weight for signal in self.signals)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(signal.reason for signal in self.signals)
+
+
+def thresholds_from(row: ReportingSettings) -> Thresholds:
+    return Thresholds(
+        slip_reports=row.early_slip_reports,
+        slip_share=Decimal(row.early_slip_share),
+        creep_reports=row.early_creep_reports,
+        creep_share=Decimal(row.early_creep_share),
+        confidence_falls=row.early_confidence_falls,
+        late_reports=row.early_late_reports,
+        late_window=row.early_late_window,
+        dependency_days=row.early_dependency_days,
+    )
+
+
+def _periods(thresholds: Thresholds, as_of: date) -> list[ReportingPeriod]:
+    """The periods the trends read, oldest first: enough for twice the longest run asked for."""
+    longest = max(
+        thresholds.slip_reports, thresholds.creep_reports, thresholds.confidence_falls, thresholds.late_window
+    )
+    count = min(2 * longest + 1, HISTORY_CAP)
+    return list(reversed(ReportingPeriod.objects.filter(start__lte=as_of).order_by("-start")[:count]))
+
+
+def _reports(
+    project_ids: list[int], periods: list[ReportingPeriod]
+) -> dict[tuple[int, int], HighlightReport]:
+    """Each project's latest handed-in revision per period, its milestones prefetched."""
+    latest: dict[tuple[int, int], HighlightReport] = {}
+    reports = (
+        HighlightReport.objects.filter(
+            project_id__in=project_ids, period__in=periods, status__in=HANDED_IN_STATES
+        )
+        .prefetch_related("milestones")
+        .order_by("project_id", "period_id", "-revision")
+    )
+    for report in reports:
+        latest.setdefault((report.project_id, report.period_id), report)
+    return latest
+
+
+def _first_handed_in(project_ids: list[int], periods: list[ReportingPeriod]) -> dict[tuple[int, int], date]:
+    """When each project first handed in its report for each period (revisions later do not
+    make it on time)."""
+    rows = (
+        HighlightReport.objects.filter(
+            project_id__in=project_ids, period__in=periods, submitted_at__isnull=False
+        )
+        .values("project_id", "period_id")
+        .annotate(first=Min("submitted_at"))
+    )
+    return {(row["project_id"], row["period_id"]): timezone.localdate(row["first"]) for row in rows}
+
+
+def _allowances(project_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    allowances: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = ToleranceCheck.objects.filter(
+        project_id__in=project_ids, dimension__in=[ToleranceDimension.TIME, ToleranceDimension.COST]
+    ).values_list("project_id", "dimension", "allowance")
+    for project_id, dimension, allowance in rows:
+        allowances[project_id][dimension] = allowance
+    return allowances
+
+
+def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
+    """Open dependencies on other projects with a need-by date, against the provider's latest
+    forecast finish (its latest handed-in report's, else its planned finish)."""
+    dependencies = list(
+        Dependency.objects.filter(
+            project_id__in=project_ids,
+            status__in=Dependency.OPEN_STATUSES,
+            depends_on__isnull=False,
+            due__isnull=False,
+        ).values("pk", "project_id", "due", "depends_on_id", "depends_on__code", "depends_on__planned_finish")
+    )
+    providers = {row["depends_on_id"] for row in dependencies}
+    forecasts: dict[int, date] = {}
+    for project_id, finish in (
+        HighlightReport.objects.filter(project_id__in=providers, status__in=HANDED_IN_STATES)
+        .order_by("project_id", "-period__start", "-revision")
+        .values_list("project_id", "forecast_finish")
+    ):
+        if finish is not None:
+            forecasts.setdefault(project_id, finish)
+    waits: dict[int, list[WaitsOn]] = defaultdict(list)
+    for row in dependencies:
+        need_by = row["due"]
+        if need_by is None:  # filtered out above; tells the type checker
+            continue
+        forecast = forecasts.get(row["depends_on_id"], row["depends_on__planned_finish"])
+        waits[row["project_id"]].append(
+            WaitsOn(row["depends_on__code"], need_by=need_by, forecast=forecast, reference=f"DEP-{row['pk']}")
+        )
+    return waits
+
+
+def _report(period: ReportingPeriod, report: HighlightReport | None, handed_in: date | None) -> Report:
+    if report is None:
+        return Report(due=period.due, handed_in=handed_in)
+    return Report(
+        due=period.due,
+        handed_in=handed_in,
+        forecast_cost=report.forecast_cost,
+        confidence=Rating(RATING_ORDER[RatingChoice(report.overall_status)])
+        if report.overall_status
+        else None,
+        milestones={m.name: m.forecast for m in report.milestones.all() if m.achieved_on is None},
+    )
+
+
+def _owed(project: Project, period: ReportingPeriod) -> bool:
+    return project.planned_start is None or project.planned_start <= period.end
+
+
+def early_warnings(
+    projects: QuerySet[Project] | Iterable[Project], as_of: date, *, settings: ReportingSettings | None = None
+) -> dict[int, ProjectWarnings]:
+    """Early-warning signals for each of ``projects`` (already restricted to what the reader may
+    see) as of a day, by project id; projects with no signal are left out. Eight queries whatever
+    the number of projects, besides reading ``projects`` (one fewer when the settings are given)."""
+    projects = list(projects)
+    thresholds = thresholds_from(settings or reporting_settings())
+    periods = _periods(thresholds, as_of)
+    ids = [project.pk for project in projects]
+    reports = _reports(ids, periods)
+    handed_in = _first_handed_in(ids, periods)
+    allowances = _allowances(ids)
+    waits = _waits_on(ids)
+    result: dict[int, ProjectWarnings] = {}
+    for project in projects:
+        history = History(
+            reports=[
+                _report(period, reports.get((project.pk, period.pk)), handed_in.get((project.pk, period.pk)))
+                for period in periods
+                if _owed(project, period) or (project.pk, period.pk) in reports
+            ],
+            time_allowance_days=allowances[project.pk].get(ToleranceDimension.TIME),
+            cost_allowance=allowances[project.pk].get(ToleranceDimension.COST),
+            waits_on=waits.get(project.pk, ()),
+        )
+        signals = engine_early_warnings(history, as_of, thresholds)
+        if signals:
+            result[project.pk] = ProjectWarnings(project, signals)
+    return result
+
+
+def ranked(warnings: dict[int, ProjectWarnings]) -> list[ProjectWarnings]:
+    """Heaviest first, then by code."""
+    return sorted(warnings.values(), key=lambda w: (-w.weight, w.project.code))

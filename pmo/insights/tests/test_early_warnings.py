@@ -1,0 +1,154 @@
+"""Early warnings read for many projects at once (``pmo.insights.early_warning``): each trend
+caught from the stored reports with its reason, the PMO's thresholds obeyed, and the same
+number of queries with 2 projects as with 6."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pmo.engine.early_warning import Kind
+from pmo.insights.early_warning import early_warnings
+from pmo.portfolio.models import Project
+from pmo.portfolio.tests.factories import ProjectFactory
+from pmo.raid.tests.factories import DependencyFactory
+from pmo.reporting.choices import Rating, ReportStatus, ToleranceState
+from pmo.reporting.models import ReportingPeriod, ReportMilestone, ToleranceCheck
+from pmo.reporting.selectors import reporting_settings
+from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture
+def periods():
+    """May to October 2026 (all due before today), November (due tomorrow) and December."""
+    return [PeriodFactory(start=dt.date(2026, month, 1)) for month in range(5, 13)]
+
+
+def report(project, period, *, late_days=0, status=ReportStatus.SUBMITTED, **fields):
+    submitted = dt.datetime.combine(period.due + dt.timedelta(days=late_days), dt.time(12), tzinfo=dt.UTC)
+    return ReportFactory(project=project, period=period, status=status, submitted_at=submitted, **fields)
+
+
+def allowance(project, dimension: str, value: int) -> None:
+    ToleranceCheck.objects.create(
+        project=project,
+        dimension=dimension,
+        status=ToleranceState.WITHIN,
+        baseline_value=0,
+        forecast_value=0,
+        allowance=value,
+        used=Decimal(0),
+        explanation="",
+        assessed_at=timezone.now(),
+    )
+
+
+def reasons(project) -> list[str]:
+    found = early_warnings(Project.objects.filter(pk=project.pk), TODAY)
+    return [s.reason for s in found[project.pk].signals] if project.pk in found else []
+
+
+def test_a_milestone_slipping_report_after_report_is_caught_with_its_reason(periods):
+    project = ProjectFactory(code="SLP-001")
+    allowance(project, "time", 60)
+    for step, period in enumerate(periods[:6]):
+        made = report(project, period)
+        ReportMilestone.objects.create(
+            report=made,
+            name="Go live",
+            forecast=dt.date(2027, 3, 1) + dt.timedelta(days=7 * max(step - 2, 0)),
+        )
+    assert reasons(project) == [
+        "Go live forecast later in 3 reports running, 21 days in all (35% of the tolerance)"
+    ]
+
+
+def test_cost_creep_confidence_and_lateness_read_from_the_reports(periods):
+    project = ProjectFactory(code="TRD-001")
+    ratings = [Rating.GREEN, Rating.GREEN, Rating.GREEN, Rating.GREEN, Rating.AMBER, Rating.RED]
+    for step, (period, rating) in enumerate(zip(periods[:6], ratings, strict=True)):
+        report(
+            project,
+            period,
+            late_days=6 if step >= 3 else 0,
+            overall_status=rating,
+            forecast_cost=Decimal(100_000 + 1_000 * max(step - 2, 0)),
+        )
+    assert reasons(project) == [
+        "confidence down in 2 reports without recovering, green to red",
+        "cost forecast up in 3 reports running, £3,000 in all",
+        "3 of the last 6 reports late",
+    ]
+
+
+def test_a_report_not_handed_in_counts_as_late_but_a_draft_not_yet_due_does_not(periods):
+    project = ProjectFactory(code="MIS-001")
+    for period in periods[:3]:
+        report(project, period)
+    report(project, periods[6], status=ReportStatus.DRAFT)  # November's, due tomorrow
+    assert reasons(project) == ["3 of the last 6 reports late, 3 never handed in"]
+
+
+def test_a_dependency_forecast_after_its_need_by_date_is_inherited_named(periods):
+    provider = ProjectFactory(code="IT-131")
+    report(provider, periods[5], forecast_finish=dt.date(2027, 4, 12))
+    waiting = ProjectFactory(code="WAI-001")
+    DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+    DependencyFactory(
+        project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1), status="delivered"
+    )
+    for period in periods[:6]:
+        report(waiting, period)
+    assert reasons(waiting) == ["waits on IT-131, forecast 6 weeks after need"]
+
+
+def test_the_pmo_thresholds_hold(periods):
+    project = ProjectFactory(code="THR-001")
+    for step, period in enumerate(periods[:6]):
+        report(project, period, late_days=3 if step >= 4 else 0)
+    assert reasons(project) == []  # two late: under the default three
+    settings = reporting_settings()
+    settings.early_late_reports = 2
+    settings.save()
+    assert reasons(project) == ["2 of the last 6 reports late"]
+
+
+def grow(count: int, periods: list[ReportingPeriod]):
+    provider = ProjectFactory(planned_start=dt.date(2026, 10, 1))
+    report(provider, periods[5], forecast_finish=dt.date(2027, 6, 1))
+    for _ in range(count):
+        project = ProjectFactory()
+        allowance(project, "time", 30)
+        allowance(project, "cost", 10_000)
+        DependencyFactory(project=project, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+        for step, period in enumerate(periods[:6]):
+            made = report(project, period, late_days=step % 2 * 5, forecast_cost=Decimal(1000 * step))
+            ReportMilestone.objects.create(
+                report=made, name="M", forecast=dt.date(2027, 1, 1) + dt.timedelta(days=step)
+            )
+    return provider
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_the_queries_do_not_grow_with_the_projects(periods, count):
+    provider = grow(count, periods)
+    reporting_settings()
+    with CaptureQueriesContext(connection) as queries:
+        found = early_warnings(Project.objects.exclude(pk=provider.pk), TODAY)
+    assert len(found) == count
+    assert {s.kind for s in next(iter(found.values())).signals} == {
+        Kind.MILESTONE_SLIP,
+        Kind.COST_CREEP,
+        Kind.LATE_REPORTS,
+        Kind.DEPENDENCY,
+    }
+    assert (
+        len(queries) == 9
+    )  # the projects, settings, periods, reports, milestones, hand-ins, allowances, dependencies, providers
