@@ -90,10 +90,12 @@ def report_pdf_context(report: HighlightReport, site: str = "") -> dict[str, Any
         "report": report,
         "project": report.project,
         "period": report.period,
-        "overall": _status("Overall", report.overall_status),
-        "dimensions": [
-            _status(dimension.label, getattr(report, f"{dimension.value}_status"))
-            for dimension in ReportDimension
+        "statuses": [  # the overall status first
+            _status("Overall", report.overall_status),
+            *(
+                _status(dimension.label, getattr(report, f"{dimension.value}_status"))
+                for dimension in ReportDimension
+            ),
         ],
         "baseline": baseline,
         "finish_slip_days": finish_slip,

@@ -187,7 +187,7 @@ def test_a_draft_without_baseline_or_ratings_says_so(pm_user) -> None:
     assert "revision 1 · Draft" in text
     assert "Overall Not rated" in text
     assert "No approved baseline yet." in text
-    assert "Not submitted (draft)" in text
+    assert "Submitted Not submitted yet" in text
     assert "No milestones reported." in text
     assert "Tolerance status of this report: Not assessed" in text
 
