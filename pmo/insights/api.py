@@ -50,6 +50,10 @@ class TrendPointSerializer(serializers.Serializer):
     start = serializers.DateField()
     counts = serializers.DictField(child=serializers.IntegerField())
     total = serializers.IntegerField()
+    active_projects = serializers.IntegerField(
+        help_text="Projects active in the period (those that reported, and those started by its end): "
+        "the denominator of the dashboard's shares"
+    )
 
 
 class ComplianceSerializer(serializers.Serializer):
@@ -168,7 +172,13 @@ def figures_json(figures: selectors.Dashboard) -> dict[str, Any]:
             for row in figures.rows
         ],
         "trend": [
-            {"period": p.period, "start": _day(p.start), "counts": dict(p.counts), "total": p.total}
+            {
+                "period": p.period,
+                "start": _day(p.start),
+                "counts": dict(p.counts),
+                "total": p.total,
+                "active_projects": p.active_projects,
+            }
             for p in figures.trend
         ],
         "compliance": None if compliance is None else _flat(compliance, COMPLIANCE_KEYS),
@@ -217,3 +227,4 @@ class DashboardView(APIView):
                 raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
             filters = form.filters()
         return Response(figures_json(selectors.dashboard(user=request.user, filters=filters)))
+

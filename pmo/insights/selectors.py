@@ -98,10 +98,19 @@ class TrendPoint:
     period: str
     start: date
     counts: dict[str, int]  # rating value -> number of overall statuses
+    active_projects: int = 0  # those that reported for it, and the active ones started by its end
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def unreported(self) -> int:
+        return max(self.active_projects - self.total, 0)
+
+    def share(self, count: int) -> float:
+        """``count`` as a percentage of the period's active projects (0 when there were none)."""
+        return 100 * count / self.active_projects if self.active_projects else 0.0
 
 
 @dataclass(frozen=True)
@@ -250,23 +259,41 @@ def _heatmap_row(
 
 
 def _trend(
-    projects: QuerySet[Project] | None, periods: list[ReportingPeriod], today: date
+    projects: QuerySet[Project] | None,
+    periods: list[ReportingPeriod],
+    today: date,
+    starts: Mapping[int, date | None],
 ) -> list[TrendPoint]:
-    """Overall statuses handed in per period; ``projects`` None for every project."""
+    """Overall statuses handed in per period, over the projects active in it: those that reported
+    for it, and the active ones (``starts``: their planned starts) started by its end that did not.
+    ``projects`` None for every project."""
     shown = [p for p in periods if p.start <= today][:TREND_PERIODS][::-1]
     counts: dict[int, Counter[str]] = {p.pk: Counter() for p in shown}
+    counted_active: Counter[int] = Counter()  # reports among the active projects started by then
     reports = HighlightReport.objects.filter(period_id__in=list(counts), status__in=HANDED_IN_STATES)
     if projects is not None:
         reports = reports.filter(project_id__in=projects.order_by().values("pk"))
+    started = Q(project__planned_start__isnull=True) | Q(project__planned_start__lte=F("period__end"))
     rows = (
         reports.exclude(overall_status="")
         .values_list("period_id", "overall_status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), active=Count("pk", filter=Q(project__status=ProjectStatus.ACTIVE) & started))
         .order_by()
     )
-    for period_id, rating, n in rows:
+    for period_id, rating, n, active in rows:
         counts[period_id][rating] += n
-    return [TrendPoint(str(p), p.start, dict(counts[p.pk])) for p in shown]
+        counted_active[period_id] += active
+    return [
+        TrendPoint(
+            str(p),
+            p.start,
+            dict(counts[p.pk]),
+            active_projects=sum(counts[p.pk].values())
+            - counted_active[p.pk]
+            + sum(1 for start in starts.values() if start is None or start <= p.end),
+        )
+        for p in shown
+    ]
 
 
 def _compliance(
@@ -440,7 +467,7 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
     if scale == StatusScale.RAG:
         ratings = [RatingChoice.GREEN, RatingChoice.AMBER, RatingChoice.RED]
     everything = restriction(Project, user, "view") == EVERYTHING and not filters.q()
-    trend = _trend(None if everything else projects, periods, today)
+    trend = _trend(None if everything else projects, periods, today, starts)
     seen = {rating for point in trend for rating in point.counts}
     shown = tuple(str(r) for r in RatingChoice if r in ratings or r in seen)
     overall_counts = Counter(row.cells[0].rating or "none" for row in rows)

@@ -8,5 +8,4 @@ app_name = "insights"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
-    path("dashboard/plotly-<str:version>.min.js", views.plotly_js, name="plotly_js"),
 ]

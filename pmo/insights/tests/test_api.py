@@ -51,6 +51,9 @@ def test_the_figures_as_json(portfolio, pmo_head):
         {"green": 2, "red": 1},
         {"green": 3, "red": 1},
     ]
+    # The shares' denominator: the closed project reported only in the first period, and two
+    # projects started in the latest.
+    assert [p["active_projects"] for p in body["trend"]] == [5, 4, 4, 6]
     assert {k: body["compliance"][k] for k in ("owed", "on_time", "late", "draft", "missing")} == {
         "owed": 6,
         "on_time": 3,
