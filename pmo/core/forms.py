@@ -20,12 +20,15 @@ SUPERUSER_HELP = "A superuser may do everything, including manage other superuse
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names where the form
-    has that field, at the top otherwise."""
+    """Show every problem of a service's ValidationError on the form: beside the field it names
+    where the form has that field, at the top otherwise. A field the form already found wrong
+    keeps its own problem (the service judged what was left of it)."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
+        form.add_error(None, [text for text in error.messages if text not in form.non_field_errors()])
         return
     for name, texts in error.message_dict.items():
+        if name in form.fields and name in form.errors:
+            continue
         form.add_error(name if name in form.fields else None, texts)
 
 

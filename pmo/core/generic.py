@@ -277,6 +277,11 @@ class ObjectEditView(ObjectView):
         """Call the service with the form's values and ``expected_version(form)``; return what
         it saved."""
 
+    def check(self, form: BaseForm, record: Any) -> None:
+        """With problems in the form, the service's own checks of what is valid in it (its
+        ``cleaned_data``), raising their ValidationError: every problem shows in one submit, not
+        the form's first and the service's on the next. A field already in error keeps its own."""
+
     def success_message(self, saved: Any) -> str:
         return self.saved.format(record=saved)
 
@@ -315,6 +320,8 @@ class ObjectEditView(ObjectView):
             outcome = call_service(lambda: self.save(form, record), form)
             if outcome.done:
                 return finish(request, self.success_message(outcome.result), self.success_url(outcome.result))
+        else:
+            call_service(lambda: self.check(form, record), form)
         if record is not None:
             record.refresh_from_db()  # the page around the form shows the record as it is stored
         return self.form_page(form, record, outcome)

@@ -22,6 +22,7 @@ from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
+from pmo.core.problems import Problems
 from pmo.core.text_limits import DESCRIPTION, shorten, text_limit
 
 M = TypeVar("M", bound=DomainModel)
@@ -331,15 +332,11 @@ def _needs_admin(user: User, roles: frozenset[Role]) -> bool:
 def _validate_user(user: User) -> None:
     """Every field's own rules (the e-mail's format…), and a username nobody else has, whatever
     the capitals (sign-in tells "Ann" from "ann", people do not)."""
-    errors: dict[str, list[str]] = {}
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as error:
-        errors = error.message_dict
+    problems = Problems()
+    problems.check(user.full_clean, exclude=["password"])
     if user.username and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
-        errors["username"] = [USERNAME_TAKEN.format(username=user.username)]
-    if errors:
-        raise ValidationError(errors)
+        problems.add(ValidationError({"username": USERNAME_TAKEN.format(username=user.username)}))
+    problems.raise_any()
 
 
 def ensure_can_change_user(actor: Any, user: User) -> None:

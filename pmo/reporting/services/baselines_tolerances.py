@@ -2,7 +2,7 @@
 and the PMO's defaults; each change has the projects it touches judged again
 (``evaluation``)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,17 +14,14 @@ from django.db.models import Q
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
+from pmo.core.problems import Problems
 from pmo.core.services import only_fields, record_create, record_delete, record_update, short_reason
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Portfolio, Project
 from pmo.reporting.choices import DEFAULT_DIRECTIONS, BaselineSource, ToleranceDimension, ToleranceDirection
 from pmo.reporting.models import Baseline, BaselineMilestone, Tolerance, ToleranceDefault
 from pmo.reporting.services.evaluation import tolerances_evaluate, tolerances_evaluate_all
-from pmo.reporting.services.milestones import (
-    DUPLICATE_MILESTONE,
-    MILESTONE_BEFORE_START,
-    check_milestone_count,
-)
+from pmo.reporting.services.milestones import MilestoneForecast, check_milestones
 
 REASON_REQUIRED = "Give the reason for this baseline (who approved what, and why)."
 BASELINE_BEFORE_START = (
@@ -34,6 +31,23 @@ BASELINE_BEFORE_START = (
 TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset(
     {"dimension", "absolute", "percent", "direction", "size_tier", "portfolio"}
 )
+
+
+def baseline_check(
+    *, project: Project, finish: date | None, reason: str | None, milestones: Sequence[tuple[str, date]]
+) -> None:
+    """Every problem of a new baseline at once (``None``: a value not given, left to the form)."""
+    problems = Problems()
+    if reason is not None and not reason.strip():
+        problems.add(ValidationError({"reason": REASON_REQUIRED}))
+    if finish and project.planned_start and finish < project.planned_start:
+        problems.add(
+            ValidationError(
+                {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
+            )
+        )
+    problems.check(check_milestones, project, [MilestoneForecast(name, due) for name, due in milestones])
+    problems.raise_any()
 
 
 def baseline_record(
@@ -50,22 +64,8 @@ def baseline_record(
     approved_by: User | None,
 ) -> Baseline:
     """Write the next baseline version (the caller has checked the actor's right)."""
-    if not reason.strip():
-        raise ValidationError({"reason": REASON_REQUIRED})
-    if project.planned_start and finish < project.planned_start:
-        raise ValidationError(
-            {"finish": BASELINE_BEFORE_START.format(finish=finish, start=project.planned_start)}
-        )
     rows = [(name.strip(), due) for name, due in milestones]
-    check_milestone_count(rows)
-    names = [name for name, _due in rows]
-    for name, due in rows:
-        if names.count(name) > 1:
-            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
-        if project.planned_start and due < project.planned_start:
-            raise ValidationError(
-                {"milestones": MILESTONE_BEFORE_START.format(name=name, start=project.planned_start)}
-            )
+    baseline_check(project=project, finish=finish, reason=reason, milestones=rows)
     Project.objects.select_for_update().filter(pk=project.pk).exists()  # one new version at a time
     last = (
         Baseline.objects.filter(project=project).order_by("-number").values_list("number", flat=True).first()

@@ -10,18 +10,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.models import User
+from pmo.core.problems import Problems
 from pmo.core.services import notify, others_than, pmo_users, record_update, short_reason, user_of
 from pmo.portfolio.choices import ProjectStatus
-from pmo.portfolio.models import Person
+from pmo.portfolio.models import Person, Project
 from pmo.portfolio.services import project_update
 from pmo.raid.choices import ActionSource
 from pmo.raid.models import Action
 from pmo.raid.services import raid_item_create
 from pmo.reporting.choices import BaselineSource, ExceptionDecision, ExceptionStatus
 from pmo.reporting.models import ProjectException
-from pmo.reporting.services.baselines_tolerances import baseline_record
+from pmo.reporting.services.baselines_tolerances import baseline_check, baseline_record
 from pmo.reporting.services.evaluation import tolerances_evaluate
 from pmo.reporting.services.periods_reports import MISSING_FOR_SUBMISSION
 from pmo.reporting.workflows import EXCEPTION
@@ -30,6 +31,37 @@ DECISION_NEEDS_BASELINE = "A new baseline needs its finish date, budget and reas
 DECISION_NOTES_REQUIRED = "Record the reasons for the decision."
 NOT_A_DECISION = "{decision!r} is not a decision: choose a new baseline, a corrective action plan or stop."
 ACTION_DUE_IN_PAST = "The due date cannot be in the past."
+
+
+def exception_report_check(texts: Mapping[str, str]) -> None:
+    """Every part of an exception report left blank, at once."""
+    missing = {name: MISSING_FOR_SUBMISSION for name, text in texts.items() if not text.strip()}
+    if missing:
+        raise ValidationError(missing)
+
+
+def exception_decide_check(
+    *, project: Project, decision: str | None, notes: str | None, baseline: Mapping[str, Any] | None
+) -> None:
+    """Every problem of a decision at once (``None``: a value not given, left to the form): the
+    decision itself, its reasons, and a new baseline's figures and rules."""
+    problems = Problems()
+    if decision is not None and decision not in ExceptionDecision.values:
+        problems.add(ValidationError({"decision": NOT_A_DECISION.format(decision=decision)}))
+    if notes is not None and not notes.strip():
+        problems.add(ValidationError({"decision_notes": DECISION_NOTES_REQUIRED}))
+    if decision == ExceptionDecision.NEW_BASELINE:
+        given = dict(baseline or {})
+        if not given.get("finish") or given.get("budget_at_completion") is None:
+            problems.add(ValidationError({"baseline": DECISION_NEEDS_BASELINE}))
+        problems.check(
+            baseline_check,
+            project=project,
+            finish=given.get("finish"),
+            reason=None,
+            milestones=given.get("milestones", ()),
+        )
+    problems.raise_any()
 
 
 @transaction.atomic
@@ -57,9 +89,7 @@ def exception_report_submit(
         "options": options,
         "recommendation": recommendation,
     }
-    missing = {name: MISSING_FOR_SUBMISSION for name, text in texts.items() if not text.strip()}
-    if missing:
-        raise ValidationError(missing)
+    exception_report_check(texts)
     submitted = record_update(
         instance=exception,
         actor=actor,
@@ -101,12 +131,9 @@ def exception_decide(
         .get(pk=exception.pk)
     )
     EXCEPTION.ensure(current, actor, "decide")
-    if decision not in ExceptionDecision.values:
-        raise ValidationError({"decision": NOT_A_DECISION.format(decision=decision)})
-    decision = ExceptionDecision(decision)
-    if not notes.strip():
-        raise ValidationError({"decision_notes": DECISION_NOTES_REQUIRED})
     project = current.project
+    exception_decide_check(project=project, decision=decision, notes=notes, baseline=baseline)
+    decision = ExceptionDecision(decision)
     given = dict(baseline or {})
     fields: dict[str, Any] = {
         "status": ExceptionStatus.DECIDED,
@@ -116,8 +143,6 @@ def exception_decide(
         "decided_at": clock.now(),
     }
     if decision == ExceptionDecision.NEW_BASELINE:
-        if not given.get("finish") or given.get("budget_at_completion") is None:
-            raise ValidationError({"baseline": DECISION_NEEDS_BASELINE})
         fields["new_baseline"] = baseline_record(
             actor=actor,
             project=project,
@@ -194,7 +219,7 @@ def exception_action_add(
     notify(
         recipients=others_than(actor, user_of(owner)),
         key=f"raid-action-assigned:{action.pk}",
-        subject=f"Action for {exception.project.code} due {due:%d %b %Y}: {action.title}",
+        subject=f"Action for {exception.project.code} due {formatting.date(due)}: {action.title}",
         url=action.get_absolute_url(),
         about=action,
     )

@@ -4,7 +4,6 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,21 +22,21 @@ class MilestoneForecast:
     achieved_on: date | None = None
 
 
-def check_milestone_count(milestones: Sequence[Any]) -> None:
-    limit = settings.PMO_MAX_MILESTONES
-    if len(milestones) > limit:
-        raise ValidationError({"milestones": TOO_MANY_MILESTONES.format(limit=limit, count=len(milestones))})
-
-
 def check_milestones(project: Project, milestones: Sequence[MilestoneForecast]) -> None:
-    check_milestone_count(milestones)
+    """Every broken rule at once, under ``milestones``."""
+    limit = settings.PMO_MAX_MILESTONES
+    problems = []
+    if len(milestones) > limit:
+        problems.append(TOO_MANY_MILESTONES.format(limit=limit, count=len(milestones)))
     names = [m.name.strip() for m in milestones]
-    for name in names:
-        if names.count(name) > 1:
-            raise ValidationError({"milestones": DUPLICATE_MILESTONE.format(name=name)})
+    problems.extend(
+        DUPLICATE_MILESTONE.format(name=name) for name in dict.fromkeys(names) if names.count(name) > 1
+    )
     start = project.planned_start
-    for milestone in milestones:
-        if start and milestone.forecast < start:
-            raise ValidationError(
-                {"milestones": MILESTONE_BEFORE_START.format(name=milestone.name, start=start)}
-            )
+    problems.extend(
+        MILESTONE_BEFORE_START.format(name=milestone.name, start=start)
+        for milestone in milestones
+        if start and milestone.forecast < start
+    )
+    if problems:
+        raise ValidationError({"milestones": problems})

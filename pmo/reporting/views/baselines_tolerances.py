@@ -365,6 +365,15 @@ class BaselineCreateView(ObjectEditView):
             milestones=[(m.name, m.forecast) for m in milestone_forecasts(form.rows)],
         )
 
+    def check(self, form: Any, record: Any) -> None:
+        data = form.cleaned_data
+        services.baseline_check(
+            project=self.project,
+            finish=data.get("finish"),
+            reason=data.get("reason"),
+            milestones=[(m.name, m.forecast) for m in milestone_forecasts(form.valid_rows())],
+        )
+
     def success_message(self, baseline: Any) -> str:
         return BASELINE_APPROVED.format(number=baseline.number)
 
