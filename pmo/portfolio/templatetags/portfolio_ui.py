@@ -1,6 +1,6 @@
-"""Template helpers of the register's pages: table cells, Bootstrap-styled form widgets, money."""
+"""Template helpers of the register's pages: table cells, Bootstrap-styled form widgets (money and
+the other figures: ``pmo.core.templatetags.formatting``, in every template)."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms, template
@@ -8,6 +8,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from pmo.core.formatting import money
 from pmo.portfolio.forms import TickList, tick_list
 
 register = template.Library()
@@ -51,14 +52,6 @@ def is_wide(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.Textarea | forms.CheckboxSelectMultiple)
 
 
-@register.filter
-def money(value: Decimal | int | float | None) -> str:
-    """£1,234,567 (whole pounds), or a dash when there is no amount."""
-    if value is None or value == "":
-        return "—"
-    return f"£{Decimal(value):,.0f}"
-
-
 EMPTY = "—"
 
 
@@ -67,10 +60,17 @@ def cell(kind: str, value: Any, record: Any = None) -> str:
     """One value of a register table or record page, shown the way its column ``kind`` says:
     link (to ``record``), money, date, status badge, flag, list of records; a record links to
     its own page."""
-    if kind == "link":
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+    if kind == "link":  # a long name is cut short in a table, whole on hover
+        url = record.get_absolute_url()
+        return format_html('<a class="cell-clip" href="{}" title="{}">{}</a>', url, value, value)
     if kind == "status":
         return format_html('<span class="badge badge-status-{}">{}</span>', record.status, value)
+    if kind == "rating":  # colour and words, and why where the status was judged
+        reasons = "; ".join(getattr(value, "reasons", ()))
+        return format_html(
+            '<span class="rating rating-{}"{}>{}</span>', value.rating or "none",
+            format_html(' title="{}"', reasons) if reasons else "", value.label,
+        )
     if kind == "list":
         badges = format_html_join(
             "", '<span class="badge text-bg-light border me-1" title="{}">{}</span>',
