@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pmo.core.context_processors.navigation",
             ],
+            "builtins": ["pmo.core.templatetags.formatting"],
         },
     },
 ]

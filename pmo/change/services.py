@@ -23,6 +23,7 @@ from pmo.change.choices import (
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.workflows import CHANGE_REQUEST, REASON_OF, WHO, may_decide
 from pmo.core import clock
+from pmo.core.formatting import money, signed_days, signed_money
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, is_pmo_head
 from pmo.core.services import (
@@ -61,7 +62,7 @@ BUDGET_BELOW_ZERO = "This change would take the budget at completion below zero 
 NO_PLAN = "{project} has neither a baseline nor a planned finish: approve a baseline before a time change."
 CUMULATIVE_REASON = (
     "{beyond} once added to the changes approved since {since} ({references}): "
-    "{days:+d} days and {cost} in all"
+    "{days} and {cost} in all"
 )
 NOW_NEEDS = (
     "{change} now needs the approval of the {authority}: {why}. Re-assess it to send it to the {authority}."
@@ -81,10 +82,9 @@ def why(cumulative: selectors.Cumulative) -> str:
         else "beyond the project's tolerances"
     )
     since = f"baseline v{cumulative.since.number}" if cumulative.since else "the first baseline"
-    sign = "-" if cumulative.cost < 0 else "+" if cumulative.cost > 0 else ""
-    cost = f"{sign}£{abs(cumulative.cost):,.0f}"
     return CUMULATIVE_REASON.format(
-        beyond=beyond, since=since, references=cumulative.references, days=cumulative.days, cost=cost
+        beyond=beyond, since=since, references=cumulative.references,
+        days=signed_days(cumulative.days), cost=signed_money(cumulative.cost),
     )
 
 def _check_issue(project: Project, issue: Any) -> None:
@@ -173,8 +173,8 @@ def change_request_assess(
         key=f"change-assessed:{assessed.pk}:{assessed.version}",
         subject=f"Decision needed: {assessed.reference} on {assessed.project.code}, {assessed.title}",
         body=(
-            f"{assessed.reference} has been assessed: {assessed.impact_days:+d} days, "
-            f"£{assessed.impact_cost:+,.2f}. It needs the {WHO[authority]} "
+            f"{assessed.reference} has been assessed: {signed_days(assessed.impact_days)}, "
+            f"{signed_money(assessed.impact_cost)}. It needs the {WHO[authority]} "
             f"({why(cumulative)}).\n\nRecommendation: {assessed.recommendation or '—'}"
         ),
         url=assessed.get_absolute_url(),
@@ -191,7 +191,7 @@ def _next_baseline(actor: User | None, change: ChangeRequest) -> Any:
         raise ValidationError(NO_PLAN.format(project=project))
     budget = (current.budget_at_completion if current else project.budget) + change.impact_cost
     if budget < 0:
-        raise ValidationError({"impact_cost": BUDGET_BELOW_ZERO.format(budget=f"£{budget:,.2f}")})
+        raise ValidationError({"impact_cost": BUDGET_BELOW_ZERO.format(budget=money(budget))})
     shift = timedelta(days=change.impact_days)
     today = clock.today()
     milestones = [

@@ -28,6 +28,7 @@ from pmo.change.forms import (
 )
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.change.workflows import CHANGE_REQUEST, judged
+from pmo.core.formatting import days, money, signed_days, signed_money
 from pmo.core.generic import (
     ObjectEditView,
     ObjectHistoryView,
@@ -68,7 +69,7 @@ def limits_summary(
 ) -> list[dict[str, str]]:
     """Who approves what under the delegated limits (with one project's tolerances where given)."""
     pm = (
-        f"Up to {limits.pm_max_days} days of delay and £{limits.pm_max_cost:,.0f} of cost, "
+        f"Up to {days(limits.pm_max_days)} of delay and {money(limits.pm_max_cost)} of cost, "
         "with no change to benefits"
     )
     if not limits.sponsor_within_tolerance:
@@ -76,8 +77,8 @@ def limits_summary(
     elif allowances is None:
         sponsor = "Beyond the project manager's limits but within the project's time and cost tolerances"
     else:
-        time = f"{allowances['time']:,.0f} days" if allowances["time"] is not None else "no time tolerance"
-        cost = f"£{allowances['cost']:,.0f}" if allowances["cost"] is not None else "no cost tolerance"
+        time = days(allowances["time"]) if allowances["time"] is not None else "no time tolerance"
+        cost = money(allowances["cost"]) if allowances["cost"] is not None else "no cost tolerance"
         sponsor = f"Beyond the project manager's limits, within the project's tolerances: {time}, {cost}"
     return [
         {"authority": Authority.PROJECT_MANAGER.label, "limit": pm},
@@ -183,12 +184,6 @@ def change_steps(change: ChangeRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _signed(value: Any, unit: str = "") -> str:
-    if unit == "£":
-        return f"{'+' if value > 0 else '-' if value < 0 else ''}£{abs(value):,.2f}"
-    return f"{value:+d}" if value else "0"
-
-
 def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
     """What the change page says of the total it is judged on (``selectors.cumulative_change``)."""
     allowed = cumulative.allowances
@@ -196,10 +191,10 @@ def cumulative_summary(cumulative: selectors.Cumulative) -> dict[str, Any]:
         "since": f"baseline v{cumulative.since.number}" if cumulative.since else "the start",
         "since_url": cumulative.since.get_absolute_url() if cumulative.since else "",
         "approved": cumulative.approved,
-        "days": _signed(cumulative.days),
-        "cost": _signed(cumulative.cost, "£"),
-        "time_limit": f"{allowed['time']:,.0f} days" if allowed["time"] is not None else "none",
-        "cost_limit": f"£{allowed['cost']:,.0f}" if allowed["cost"] is not None else "none",
+        "days": signed_days(cumulative.days),
+        "cost": signed_money(cumulative.cost),
+        "time_limit": days(allowed["time"]) if allowed["time"] is not None else "none",
+        "cost_limit": money(allowed["cost"]) if allowed["cost"] is not None else "none",
         "authority": services.WHO[cumulative.authority],
         "why": services.why(cumulative),
         "escalated": cumulative.authority != cumulative.own,
@@ -233,9 +228,9 @@ class ChangeView(ChangePage, ObjectView):
         return {
             **super().object_context(change),
             "steps": change_steps(change),
-            "impact_days": _signed(change.impact_days),
-            "impact_cost": _signed(change.impact_cost, "£"),
-            "impact_benefits": _signed(change.impact_benefits, "£"),
+            "impact_days": signed_days(change.impact_days),
+            "impact_cost": signed_money(change.impact_cost),
+            "impact_benefits": signed_money(change.impact_benefits),
             "why": services.REASON_OF[authority] if authority else "",
             "cumulative": cumulative_summary(cumulative) if cumulative else None,
             "limits": limits_summary(limits, selectors.tolerance_allowances(change.project)),

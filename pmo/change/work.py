@@ -5,7 +5,6 @@ project manager or the sponsor; beyond them, the board, whose decisions the PMO 
 Read through the change log's selector (what the user may see) in two queries."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -14,10 +13,10 @@ from django.utils import timezone
 from pmo.change import selectors
 from pmo.change.choices import DECIDABLE, Authority, ChangeStatus
 from pmo.change.models import ChangeRequest
+from pmo.core.formatting import signed_days, signed_money
 from pmo.core.permissions import is_pmo_head
 from pmo.core.work import WorkItem, day, response_due, work_provider
 from pmo.portfolio.selectors import person_id_of
-from pmo.portfolio.templatetags.portfolio_ui import money
 
 
 @work_provider
@@ -68,21 +67,13 @@ def _raised(change: ChangeRequest) -> str:
     return f"Raised{by} on {day(change.raised_on)}: set out its impact and who must approve it."
 
 
-MINUS = "\N{MINUS SIGN}"
-
-
-def _signed_money(value: Decimal) -> str:
-    sign = "+" if value > 0 else MINUS if value < 0 else ""
-    return f"{sign}{money(abs(value))}"
-
-
 def _impact(change: ChangeRequest) -> str:
     """The change's impact in a few words: "+20 days, +£12,000"."""
     parts = []
     if change.impact_days:
-        parts.append(f"{change.impact_days:+d} day{'s' if abs(change.impact_days) != 1 else ''}")
+        parts.append(signed_days(change.impact_days))
     if change.impact_cost:
-        parts.append(f"{_signed_money(change.impact_cost)} cost")
+        parts.append(f"{signed_money(change.impact_cost)} cost")
     if change.impact_benefits:
-        parts.append(f"{_signed_money(change.impact_benefits)} benefits")
+        parts.append(f"{signed_money(change.impact_benefits)} benefits")
     return "Impact: " + (", ".join(parts) if parts else "none on time, cost or benefits")

@@ -43,6 +43,12 @@ def unguard(value: Any) -> Any:
     return value[1:] if is_guarded(value) else value
 
 
+# Numbers stay numbers in a workbook: pounds (a column whose header names £) shown as £1,250.00,
+# other amounts grouped with two decimals.
+MONEY_FORMAT = '"£"#,##0.00'
+NUMBER_FORMAT = "#,##0.00"
+
+
 def _excel_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
@@ -77,7 +83,7 @@ def write_xlsx(
                 if isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"
                 elif isinstance(value, Decimal | float):
-                    cell.number_format = "#,##0.00"
+                    cell.number_format = MONEY_FORMAT if "£" in headers[col_index - 1] else NUMBER_FORMAT
             widths[col_index - 1] = max(widths[col_index - 1], min(len(str(value or "")), 60))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 2

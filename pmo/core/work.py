@@ -28,7 +28,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.module_loading import module_has_submodule
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.models import User
 
 logger = logging.getLogger(__name__)
@@ -70,8 +70,8 @@ def work_providers() -> list[WorkProvider]:
 
 
 def day(value: date) -> str:
-    """A date as the pages show it (``j M Y``): 7 Oct 2026."""
-    return f"{value.day} {value:%b %Y}"
+    """A date as the pages show it: 7 Oct 2026."""
+    return formatting.date(value)
 
 
 def response_due(since: date) -> date:
@@ -114,7 +114,7 @@ def work_page(user: Any, *, show_all: bool = False) -> dict[str, Any]:
 
 # The daily digest ------------------------------------------------------------------------------
 
-DIGEST_SUBJECT = "Your work for {day.day} {day:%B %Y}: {count} item{plural}, {overdue} overdue"
+DIGEST_SUBJECT = "Your work for {day}: {count} item{plural}, {overdue} overdue"
 
 
 def digest_message(user: User, items: list[WorkItem], today: date) -> EmailMultiAlternatives:
@@ -128,7 +128,7 @@ def digest_message(user: User, items: list[WorkItem], today: date) -> EmailMulti
         "site": settings.PMO_SITE_URL,
     }
     subject = DIGEST_SUBJECT.format(
-        day=today, count=len(items), plural="" if len(items) == 1 else "s", overdue=overdue
+        day=formatting.date(today), count=len(items), plural="" if len(items) == 1 else "s", overdue=overdue
     )
     message = EmailMultiAlternatives(
         subject, render_to_string("core/email/work_digest.txt", context), None, [user.email]

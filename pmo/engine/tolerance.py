@@ -41,8 +41,11 @@ class Direction(StrEnum):
     EITHER = "either"  # both ways: early or late, under or over
 
 
-# How a tolerance's allowance is written, by the deviation it counts: +28 days, -£5,000, ±10%.
+# How a tolerance's allowance is written, by the deviation it counts: +28 days, -£5,000, ±10% (the sign as the API gives it).
 SIGNS = {Direction.OVER: "+", Direction.UNDER: "-", Direction.EITHER: "±"}
+# Explanations are written as the app writes figures (pmo.core.formatting): a real minus sign.
+MINUS = "\N{MINUS SIGN}"
+WRITTEN_SIGNS = {**SIGNS, Direction.UNDER: MINUS}
 
 
 class Status(StrEnum):
@@ -100,7 +103,7 @@ class Assessment:
         scope, or a count (of acceptance criteria at risk, of open high risks)."""
         share = f"{self.used * HUNDRED:.0f}%" if self.allowance else "all"
         verdict = self.status.value.replace("_", " ")
-        sign = SIGNS[self.direction]
+        sign = WRITTEN_SIGNS[self.direction]
         dimension, variance = self.dimension, _signed(self.dimension, self.variance)
         tolerance = f"tolerance {sign}{_in_unit(dimension, self.allowance)}, {share} used — {verdict}"
         if dimension is Dimension.TIME:
@@ -133,9 +136,9 @@ def _number(value: Decimal) -> str:
 
 
 def _in_unit(dimension: Dimension, value: Decimal) -> str:
-    """28 days, £160,000 (pence only where there are some), 10%, or a bare count."""
+    """28 days, 1 day, £160,000 (pence only where there are some), 10%, or a bare count."""
     if dimension is Dimension.TIME:
-        return f"{_number(value)} days"
+        return f"{_number(value)} {'day' if value == 1 else 'days'}"
     if dimension in (Dimension.COST, Dimension.BENEFITS):
         return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
     if dimension is Dimension.SCOPE:
@@ -144,8 +147,8 @@ def _in_unit(dimension: Dimension, value: Decimal) -> str:
 
 
 def _signed(dimension: Dimension, value: Decimal) -> str:
-    """+29 days, -£58,000, +12%."""
-    return f"{'-' if value < 0 else '+'}{_in_unit(dimension, abs(value))}"
+    """+29 days, (minus)£58,000, +12% (with a real minus sign)."""
+    return f"{MINUS if value < 0 else '+'}{_in_unit(dimension, abs(value))}"
 
 
 def _counted(variance: Decimal, direction: Direction) -> Decimal:

@@ -59,7 +59,7 @@ def test_the_figures_prove_the_verdict():
             Decimal("1600000.00"),
             Decimal("1500000.00"),
             Tolerance(percent=Decimal("10.00"), direction=Direction.EITHER),
-            "cost: forecast £1,500,000 against baseline £1,600,000, a variance of -£100,000; "
+            "cost: forecast £1,500,000 against baseline £1,600,000, a variance of \u2212£100,000; "
             "tolerance ±£160,000, 62% used — within",
         ),
         (
@@ -67,8 +67,8 @@ def test_the_figures_prove_the_verdict():
             Decimal("200000.00"),
             Decimal("180000.50"),
             Tolerance(percent=Decimal("5.00"), direction=Direction.UNDER),
-            "benefits: forecast £180,000.50 against baseline £200,000, a variance of -£19,999.50; "
-            "tolerance -£10,000, 200% used — breached",
+            "benefits: forecast £180,000.50 against baseline £200,000, a variance of \u2212£19,999.50; "
+            "tolerance \u2212£10,000, 200% used — breached",
         ),
         (
             Dimension.SCOPE,
@@ -190,7 +190,7 @@ def test_both_ways_an_underspend_beyond_the_tolerance_is_a_breach():
 
     assert (under.status, over_only.status) == (Status.BREACHED, Status.WITHIN)
     assert under.explanation == (
-        "cost: forecast £467,000 against baseline £525,000, a variance of -£58,000; "
+        "cost: forecast £467,000 against baseline £525,000, a variance of \u2212£58,000; "
         "tolerance ±£52,500, 110% used — breached"
     )
 
@@ -205,7 +205,7 @@ def test_both_ways_a_finish_fifty_days_early_breaches_four_weeks():
 
     assert (early.status, late_only.status) == (Status.BREACHED, Status.WITHIN)
     assert early.explanation == (
-        "time: forecast finish -50 days against the baseline; tolerance ±28 days, 179% used — breached"
+        "time: forecast finish \u221250 days against the baseline; tolerance ±28 days, 179% used — breached"
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.models import Notification
 from pmo.core.services import notifications_email, notify, pmo_users, user_of
 from pmo.engine.periods import period_containing
@@ -60,12 +60,13 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
             continue
         owing = list(selectors.projects_owing_reports(period))
         is_late = today > period.due
+        due = formatting.date(period.due)
         for project in owing:
             kind = "report-late" if is_late else "report-due"
             subject = (
-                f"Late: the {period} highlight report for {project} was due {period.due:%d %b %Y}"
+                f"Late: the {period} highlight report for {project} was due {due}"
                 if is_late
-                else f"Reminder: the {period} highlight report for {project} is due {period.due:%d %b %Y}"
+                else f"Reminder: the {period} highlight report for {project} is due {due}"
             )
             count = notify(
                 recipients=[user_of(project.project_manager)],
@@ -83,7 +84,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
                 recipients=pmo_users(),
                 key=f"reports-late-digest:{period.pk}:{today.isoformat()}",
                 subject=f"{len(owing)} highlight report(s) for {period} are late",
-                body=f"Not handed in by {period.due:%d %b %Y}: {codes}",
+                body=f"Not handed in by {due}: {codes}",
                 url=reverse("reporting:period_detail", args=[period.pk]),
             )
     chased = 0
@@ -96,7 +97,7 @@ def reporting_cycle_run(*, today: date | None = None) -> CycleRun:
             key=f"exception-report-overdue:{exception.pk}:{today.isoformat()}",
             subject=(
                 f"Overdue: the exception report for {exception.project} "
-                f"was due {exception.report_due:%d %b %Y}"
+                f"was due {formatting.date(exception.report_due)}"
             ),
             url=exception.get_absolute_url(),
         )

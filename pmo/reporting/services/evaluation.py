@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.memory import collector_paused
 from pmo.core.services import notify, pmo_users, record_create, record_update, user_of
 from pmo.engine.tolerance import Assessment, Status, worst
@@ -243,7 +243,7 @@ def exception_raise(
     notify(
         recipients=[pm],
         key=f"exception-report-requested:{exception.pk}",
-        subject=f"Exception report needed by {due:%d %b %Y}: {project} is beyond tolerance",
+        subject=f"Exception report needed by {formatting.date(due)}: {project} is beyond tolerance",
         body=f"{summary}\n\nWrite the exception report (cause, consequences, options, recommendation).",
         url=url,
     )
@@ -251,7 +251,10 @@ def exception_raise(
         recipients=[sponsor, *pmo_users()],
         key=f"exception-raised:{exception.pk}",
         subject=f"Exception raised: {project} is forecast beyond tolerance ({dimensions})",
-        body=f"{summary}\n\nThe project manager has been asked for an exception report by {due:%d %b %Y}.",
+        body=(
+            f"{summary}\n\nThe project manager has been asked for an exception report by "
+            f"{formatting.date(due)}."
+        ),
         url=url,
     )
     return exception

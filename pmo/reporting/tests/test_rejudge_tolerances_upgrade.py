@@ -61,7 +61,7 @@ def test_the_upgrade_judges_the_tolerances_again_once_migrated(migrate_to):
     check = ToleranceCheck.objects.get(project=project, dimension="time")
     assert (check.status, check.explanation) == (
         "breached",
-        "time: forecast finish -50 days against the baseline; tolerance ±28 days, 179% used — breached",
+        "time: forecast finish \u221250 days against the baseline; tolerance ±28 days, 179% used — breached",
     )
     assert ProjectException.objects.get(project=project).dimensions == "time"
     assert REJUDGED.format(count=1) in said.getvalue()

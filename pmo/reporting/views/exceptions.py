@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.generic import ObjectEditView, ObjectListView, ObjectView, WorkflowStepView, expected_version
 from pmo.core.permissions import ensure_can
 from pmo.raid.models import Action
@@ -77,7 +77,7 @@ def exception_steps(exception: ProjectException) -> list[dict[str, Any]]:
             "done": reached >= 1,
             "when": exception.raised_at if reached >= 1 else None,
             "who": exception.project.project_manager,
-            "note": f"due {exception.report_due:%d %b %Y}" if exception.report_due else "",
+            "note": f"due {formatting.date(exception.report_due)}" if exception.report_due else "",
         },
         {
             "label": "Exception report submitted",
@@ -175,12 +175,6 @@ class ExceptionReportView(ExceptionStepView):
             expected_version=expected_version(form),
         )
 
-    def check(self, form: Any, exception: Any) -> None:
-        names = ("cause", "consequences", "options", "recommendation")
-        services.exception_report_check(
-            {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        )
-
     def success_message(self, exception: Any) -> str:
         return EXCEPTION_REPORT_DONE
 
@@ -204,15 +198,6 @@ class ExceptionDecideView(ExceptionStepView):
             notes=data["notes"],
             expected_version=expected_version(form),
             baseline=form.baseline(),
-        )
-
-    def check(self, form: Any, exception: Any) -> None:
-        data = form.cleaned_data
-        services.exception_decide_check(
-            project=exception.project,
-            decision=data.get("decision"),
-            notes=data.get("notes"),
-            baseline=form.baseline() if "decision" in data else None,
         )
 
     def success_message(self, decided: Any) -> str:

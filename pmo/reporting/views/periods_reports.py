@@ -452,8 +452,6 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
         return self.request.POST.get("action") == "submit"
 
     def save(self, form: Any, report: Any) -> Any:
-        if self.submitting():
-            self.check(form, report)  # what submitting needs too, with the draft's problems
         with transaction.atomic():
             saved = services.highlight_report_update(
                 actor=self.request.user,
@@ -467,16 +465,6 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
                     actor=self.request.user, report=saved, expected_version=saved.version
                 )
         return saved
-
-    def check(self, form: Any, report: Any) -> None:
-        services.highlight_report_check(
-            report=report,
-            fields={
-                name: value for name, value in form.cleaned_data.items() if name in services.REPORT_FIELDS
-            },
-            milestones=milestone_forecasts(form.valid_rows()),
-            submitting=self.submitting(),
-        )
 
     def success_message(self, saved: Any) -> str:
         return REPORT_SUBMITTED.format(report=saved) if self.submitting() else DRAFT_SAVED

@@ -96,7 +96,7 @@ def test_a_board_approval_left_a_project_early_and_under_its_new_baseline_both_w
     assert (exception.status, exception.dimensions) == (ExceptionStatus.REPORT_REQUESTED, "cost, time")
     checks = {c.dimension: c for c in ToleranceCheck.objects.filter(project=boards.project)}
     assert checks["time"].explanation == (
-        "time: forecast finish -60 days against the baseline; tolerance ±42 days, 143% used — breached"
+        "time: forecast finish \u221260 days against the baseline; tolerance ±42 days, 143% used — breached"
     )
     assert checks["cost"].forecast_value < checks["cost"].baseline_value
 

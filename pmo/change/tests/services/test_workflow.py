@@ -251,7 +251,7 @@ def test_a_cost_reduction_below_zero_is_refused_and_nothing_changes(cast, planne
             actor=cast.head, change=change, decision=Decision.APPROVE, notes="x", expected_version=2
         )
     assert error.value.message_dict == {
-        "impact_cost": ["This change would take the budget at completion below zero (£-50,000.00)."]
+        "impact_cost": ["This change would take the budget at completion below zero (\u2212£50,000)."]
     }
     change.refresh_from_db()
     assert change.status == ChangeStatus.ASSESSED and Baseline.objects.count() == 1

@@ -24,7 +24,7 @@ def test_the_page_shows_the_total_since_the_board_and_who_it_now_needs(world):
     assert second.authority == Authority.BOARD
     assert _testid(page, "cumulative") == (
         "Judged with the changes approved since baseline v1 "
-        f"Approved since: {first.reference} . With this one: +30 days, £0.00 against the project's "
+        f"Approved since: {first.reference} . With this one: +30 days, £0 against the project's "
         "tolerances of 28 days and £25,000. "
         "Now needs the board: beyond the project's tolerances once added to the changes approved since "
         f"baseline v1 ({first.reference}): +30 days and £0 in all."
@@ -41,7 +41,7 @@ def test_a_change_within_the_limits_on_its_own_and_in_total_says_so(world):
 
     assert _testid(page, "cumulative") == (
         "Judged with the changes approved since baseline v1 No change approved since. With this one: "
-        "+3 days, £0.00 against the project's tolerances of 28 days and £25,000. Needs the project manager."
+        "+3 days, £0 against the project's tolerances of 28 days and £25,000. Needs the project manager."
     )
 
 

@@ -30,7 +30,7 @@ def test_each_person_with_work_gets_their_queue_and_nobody_else_is_mailed(desk: 
         "head@council.example", "officer@council.example", "pm@council.example", "sponsor@council.example",
     ]  # the executive has nothing waiting: no e-mail
     sponsor = digest_to("sponsor@council.example")
-    assert sponsor.subject == "Your work for 4 December 2026: 2 items, 2 overdue"
+    assert sponsor.subject == "Your work for 4 Dec 2026: 2 items, 2 overdue"
     assert sponsor.body.splitlines()[:3] == [
         "Hello Helen,",
         "",

@@ -198,7 +198,7 @@ def test_the_reporting_cycles_three_exceptions_each_at_its_stage_and_one_both_wa
         EARLY_AND_UNDER: ExceptionStatus.REPORT_REQUESTED,
     }
     assert exceptions[EARLY_AND_UNDER].dimensions == "cost, time"
-    assert "time: forecast finish -60 days against the baseline; tolerance ±42 days" in (
+    assert "time: forecast finish \u221260 days against the baseline; tolerance ±42 days" in (
         exceptions[EARLY_AND_UNDER].breach_summary
     )
     assert exceptions[AWAITING_REPORT].report_due > TODAY

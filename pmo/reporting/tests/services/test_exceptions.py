@@ -87,7 +87,7 @@ def test_the_pm_the_sponsor_and_the_pmo_are_told_and_nobody_else(cast, django_ca
     by_address = {message.to[0]: message.subject for message in mail.outbox}
     due = exception.report_due
     assert by_address["pm@council.example"] == (
-        f"Exception report needed by {due:%d %b %Y}: {cast.project} is beyond tolerance"
+        f"Exception report needed by {due.day} {due:%b %Y}: {cast.project} is beyond tolerance"
     )
     assert by_address["sponsor@council.example"] == (
         f"Exception raised: {cast.project} is forecast beyond tolerance (time)"

@@ -335,7 +335,7 @@ def test_both_ways_by_default_a_finish_fifty_days_early_is_a_breach(cast):
     check = time_check()
     assert check.status == ToleranceState.BREACHED
     assert check.explanation == (
-        "time: forecast finish -50 days against the baseline; tolerance ±28 days, 179% used — breached"
+        "time: forecast finish \u221250 days against the baseline; tolerance ±28 days, 179% used — breached"
     )
     assert ProjectException.objects.get().dimensions == "time"
 
@@ -359,7 +359,7 @@ def test_an_underspend_beyond_a_both_ways_cost_tolerance_is_a_breach(cast):
 
     check = ToleranceCheck.objects.get(dimension="cost")
     assert (check.status, check.allowance) == (ToleranceState.BREACHED, Decimal(52_500))
-    assert "a variance of -£58,000; tolerance ±£52,500" in check.explanation
+    assert "a variance of \u2212£58,000; tolerance ±£52,500" in check.explanation
 
 
 def test_a_percentage_cost_tolerance_is_explained_in_whole_pounds(cast):
@@ -371,7 +371,7 @@ def test_a_percentage_cost_tolerance_is_explained_in_whole_pounds(cast):
     submitted(cast, forecast_finish=BASELINE_FINISH, forecast_cost=Decimal(1_500_000))
 
     assert ToleranceCheck.objects.get(dimension="cost").explanation == (
-        "cost: forecast £1,500,000 against baseline £1,600,000, a variance of -£100,000; "
+        "cost: forecast £1,500,000 against baseline £1,600,000, a variance of \u2212£100,000; "
         "tolerance ±£160,000, 62% used — within"
     )
 
