@@ -1,14 +1,15 @@
 """`make bench`: speed of the pages PMO users open most, measured on generated data.
 
-Prints median server times and SQL query counts for the register page and the projects API at
-50 and 5,000 projects (every other one with two baselines, so their approved plan comes from a
-baseline), the time to import a 10,000-row register, then (``bench/dashboard.py``, each size in
-its own process and database) the dashboard page, workbook and API, a project's page and its
-reporting page, and the highlight report list (all periods, and this one) with 60 and 5,000
-projects x 12 periods, and the tolerance evaluation of 5,000 projects, and (``bench/raid.py``,
-likewise) the RAID risk list, overview and API with 500 and 50,000 RAID items, and the import of
-10,000 risks. The imports and the tolerance re-evaluation print their CPU time beside their wall
-time: on a loaded machine the CPU time stays near an idle machine's.
+Prints median server times and SQL query counts for the register page and the projects API at 50
+and 5,000 projects (every other one with two baselines, so their approved plan comes from a
+baseline), the JavaScript and CSS bytes each main page loads, the time to import a 10,000-row
+register, then (``bench/dashboard.py``, each size in its own process and database) the dashboard
+page, workbook and API, a project's page and its reporting page, and the highlight report list
+(all periods, and this one) with 60 and 5,000 projects x 12 periods, and the tolerance evaluation
+of 5,000 projects, and (``bench/raid.py``, likewise) the RAID risk list, overview and API with 500
+and 50,000 RAID items, and the import of 10,000 risks. The imports and the tolerance re-evaluation
+print their CPU time beside their wall time: on a loaded machine the CPU time stays near an idle
+machine's.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -22,6 +23,7 @@ part only.
 """
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +126,33 @@ def register_bench() -> None:
     for name in endpoints:
         ratio = results[LARGE][1][name][0] / results[SMALL][1][name][0]
         print(f"{name}: time ratio {LARGE}/{SMALL} = {ratio:.2f}")
+    asset_bytes_bench(client)
+
+
+ASSET_PAGES = {
+    "home": "/",
+    "register": "/projects/",
+    "dashboard": "/dashboard/",
+    "RAID overview": "/raid/",
+    "highlight reports": "/reporting/reports/",
+}
+ASSET = re.compile(r'<script[^>]* src="([^"]+)"|<link[^>]* rel="stylesheet"[^>]* href="([^"]+)"')
+
+
+def asset_bytes_bench(client: Client) -> None:
+    """The JavaScript and CSS each page loads (its own files, uncompressed), from the page's
+    ``<script src>`` and stylesheet links, read where the static finders find them."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    print("\nJavaScript and CSS per page (uncompressed KB; issue 10: JavaScript < 500 KB on the dashboard)")
+    for name, url in ASSET_PAGES.items():
+        html = client.get(url).content.decode()
+        sizes = {"js": 0, "css": 0}
+        for script, sheet in ASSET.findall(html):
+            found = finders.find((script or sheet).removeprefix(settings.STATIC_URL).split("?")[0])
+            sizes["js" if script else "css"] += Path(found).stat().st_size if found else 0
+        print(f"  {name:<20} JS {sizes['js'] / 1000:7.1f}   CSS {sizes['css'] / 1000:7.1f}")
 
 
 def import_bench() -> None:
