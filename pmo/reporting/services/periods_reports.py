@@ -62,6 +62,9 @@ OFF_SCALE = "The PMO reports on the red/amber/green scale: {rating} is not on it
 FORECAST_BEFORE_START = (
     "The forecast finish ({forecast:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
 )
+SUCCESSOR_CLOSED = (
+    "{period} cannot be reopened while the period after it, {successor}, is closed: reopen {successor} first."
+)
 PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
 
 STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
@@ -172,7 +175,12 @@ def reporting_period_close(
 def reporting_period_reopen(
     *, actor: User | None, period: ReportingPeriod, expected_version: int | None
 ) -> ReportingPeriod:
-    """Open a closed period again, so its reports can be written and checked."""
+    """Open a closed period again, so its reports can be written and checked; not once the
+    period after it is closed (reopen that one first)."""
+    PERIOD.ensure(ReportingPeriod.objects.select_for_update().get(pk=period.pk), actor, "reopen")
+    successor = ReportingPeriod.objects.filter(start__gt=period.start).order_by("start").first()
+    if successor is not None and successor.status == PeriodStatus.CLOSED:
+        raise ValidationError(SUCCESSOR_CLOSED.format(period=period, successor=successor))
     return _period_moved(period, actor, "reopen", expected_version, reason="Reopened")
 
 

@@ -70,6 +70,10 @@ REPORT_STARTED = (
 SETTINGS_SAVED = "Reporting settings saved."
 PERIOD_CLOSED_DONE = "{period} closed: no report can be started or changed in it."
 PERIOD_REOPENED_DONE = "{period} reopened."
+CLOSE_EARLY = (
+    "Its reports are not due until {due:%-d %b %Y}, and {drafts} not handed in yet (a draft) and "
+    "{missing} missing. Once it is closed, no report can be started or changed in it."
+)
 UNKNOWN_ACTION = "There is no report action “{action}”."
 NO_SUCH_PERIOD = "There is no reporting period “{period}” you may see: showing reports of every period."
 
@@ -222,6 +226,12 @@ class PeriodView(ObjectView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         period = self.get_object()
         close = request.POST.get("action") == "close"
+        if (
+            close
+            and request.POST.get("confirm") != "yes"
+            and "close" in PERIOD.allowed_actions(period, request.user)
+        ):
+            return self._confirm_close(period)
         service = services.reporting_period_close if close else services.reporting_period_reopen
         outcome = call_service(
             lambda: service(actor=request.user, period=period, expected_version=posted_version(request))
@@ -233,6 +243,28 @@ class PeriodView(ObjectView):
         return self.render_page(
             status, **{**self.object_context(period), "problem": outcome.conflict or outcome.problem}
         )
+
+    def _confirm_close(self, period: Any) -> HttpResponse:
+        """The page again, asking to confirm the close (the version as posted, so a stale close
+        is still caught); before the due date it says how many reports are drafts or missing."""
+        context = self.object_context(period)
+        states = [row.state for row in context["rows"]]
+        early = (
+            CLOSE_EARLY.format(
+                due=period.due,
+                drafts=_reports(states.count("draft")),
+                missing=_reports(states.count("missing")),
+            )
+            if clock.today() < period.due
+            else ""
+        )
+        return self.render_page(
+            200, **context, confirm_close={"version": posted_version(self.request), "early": early}
+        )
+
+
+def _reports(count: int) -> str:
+    return f"{count} report{'' if count == 1 else 's'}"
 
 
 period_detail = PeriodView.as_view()
@@ -452,6 +484,8 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
         return self.request.POST.get("action") == "submit"
 
     def save(self, form: Any, report: Any) -> Any:
+        if self.submitting():
+            self.check(form, report)  # what submitting needs too, with the draft's problems
         with transaction.atomic():
             saved = services.highlight_report_update(
                 actor=self.request.user,
@@ -465,6 +499,16 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
                     actor=self.request.user, report=saved, expected_version=saved.version
                 )
         return saved
+
+    def check(self, form: Any, report: Any) -> None:
+        services.highlight_report_check(
+            report=report,
+            fields={
+                name: value for name, value in form.cleaned_data.items() if name in services.REPORT_FIELDS
+            },
+            milestones=milestone_forecasts(form.valid_rows()),
+            submitting=self.submitting(),
+        )
 
     def success_message(self, saved: Any) -> str:
         return REPORT_SUBMITTED.format(report=saved) if self.submitting() else DRAFT_SAVED

@@ -155,7 +155,7 @@ def test_period_compliance_shows_on_time_late_draft_and_missing(world):
 def test_the_pmo_closes_a_period_and_a_pm_cannot(world):
     pm = world.client(world.pm).post(world.period.get_absolute_url(), {"action": "close", "version": 1})
     closed = world.client(world.officer).post(
-        world.period.get_absolute_url(), {"action": "close", "version": 1}
+        world.period.get_absolute_url(), {"action": "close", "version": 1, "confirm": "yes"}
     )
 
     assert pm.status_code == 403
@@ -164,6 +164,71 @@ def test_the_pmo_closes_a_period_and_a_pm_cannot(world):
     assert world.period.status == PeriodStatus.CLOSED
     with pytest.raises(Exception, match="closed"):
         services.highlight_report_start(actor=world.pm, project=world.project, period=world.period)
+
+
+def test_closing_before_the_due_date_asks_first_counting_drafts_and_missing_reports(world):
+    ReportFactory(project=ProjectFactory(code="C-1"), period=world.period)  # a draft
+    ProjectFactory(code="D-1")  # missing, as DFD-001 is
+    client = world.client(world.officer)
+
+    asked = client.post(world.period.get_absolute_url(), {"action": "close", "version": 1})
+
+    assert asked.status_code == 200
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.OPEN  # nothing done yet
+    panel = " ".join(doc(asked).xpath("//*[@data-testid='confirm-close']")[0].text_content().split())
+    assert panel.startswith("Close November 2026?")
+    assert (
+        "Its reports are not due until 5 Dec 2026, and 1 report not handed in yet (a draft) and "
+        "2 reports missing." in panel
+    )
+    confirm = doc(asked).xpath("//*[@data-testid='confirm-close']//form")[0]
+    fields = {i.get("name"): i.get("value") for i in confirm.xpath(".//input[@type='hidden']")}
+    assert fields["confirm"] == "yes"
+    assert fields["version"] == "1"
+
+    closed = client.post(world.period.get_absolute_url(), {**fields, "action": "close"})
+
+    assert closed.status_code == 302
+    world.period.refresh_from_db()
+    assert world.period.status == PeriodStatus.CLOSED
+
+
+@pytest.mark.today("2026-12-10")
+def test_closing_after_the_due_date_asks_without_the_warning(world):
+    asked = world.client(world.officer).post(
+        world.period.get_absolute_url(), {"action": "close", "version": 1}
+    )
+
+    panel = " ".join(doc(asked).xpath("//*[@data-testid='confirm-close']")[0].text_content().split())
+    assert "No report can be started or changed in it afterwards." in panel
+    assert "not due" not in panel
+
+
+def test_a_period_is_not_reopened_while_the_one_after_it_is_closed(world):
+    november = services.reporting_period_close(actor=world.head, period=world.period, expected_version=1)
+    december = PeriodFactory(start=dt.date(2026, 12, 1))
+    december = services.reporting_period_close(
+        actor=world.head, period=december, expected_version=december.version
+    )
+
+    page = world.client(world.officer).post(
+        november.get_absolute_url(), {"action": "reopen", "version": november.version}
+    )
+
+    assert page.status_code == 400
+    assert (
+        "November 2026 cannot be reopened while the period after it, December 2026, is closed: "
+        "reopen December 2026 first." in " ".join(text_of(page).split())
+    )
+    november.refresh_from_db()
+    assert november.status == PeriodStatus.CLOSED
+    # once December is open again, November can be reopened
+    services.reporting_period_reopen(actor=world.head, period=december, expected_version=december.version)
+    reopened = services.reporting_period_reopen(
+        actor=world.head, period=november, expected_version=november.version
+    )
+    assert reopened.status == PeriodStatus.OPEN
 
 
 def test_the_period_list_counts_reports_handed_in(world):
@@ -196,7 +261,7 @@ def test_the_pmo_reopens_a_closed_period(world):
 
 def test_a_stale_close_is_a_conflict(world):
     response = world.client(world.officer).post(
-        world.period.get_absolute_url(), {"action": "close", "version": 99}
+        world.period.get_absolute_url(), {"action": "close", "version": 99, "confirm": "yes"}
     )
 
     assert response.status_code == 409

@@ -297,7 +297,7 @@ def test_closing_a_closed_period_is_refused_saying_so(world):
     with pytest.raises(ValidationError) as again:
         services.reporting_period_close(actor=world.head, period=closed, expected_version=closed.version)
     page = world.client(world.head).post(
-        closed.get_absolute_url(), {"action": "close", "version": closed.version}
+        closed.get_absolute_url(), {"action": "close", "version": closed.version, "confirm": "yes"}
     )
 
     message = f"{closed} is closed: you cannot close it now."
