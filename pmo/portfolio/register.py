@@ -24,8 +24,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from pmo.core.project_status import evidence_statuses
 from pmo.portfolio.choices import Priority, SizeTier
-from pmo.portfolio.models import Programme, StrategicObjective
+from pmo.portfolio.models import Programme, Project, StrategicObjective
 from pmo.portfolio.selectors import project_list
 
 UNKNOWN_COLUMNS = "Unknown column(s): {keys}. Choose from: {choices}."
@@ -106,6 +107,54 @@ def baseline_label(project: Any) -> str:
     return f"v{number}" if number else NO_BASELINE
 
 
+# The ratings a highlight report declares, best first (the reporting cycle's, by value).
+RATINGS = ("green", "amber_green", "amber", "amber_red", "red")
+NOT_REPORTED = "Not reported"
+NOT_JUDGED = "Not judged"
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A status as a cell shows it: its rating value (for colour) and its words."""
+
+    rating: str
+    label: str
+    reasons: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def declared(project: Any) -> Rated:
+    """The overall status the project's latest handed-in report declares, in words."""
+    value = getattr(project, "declared_status", None) or ""
+    return Rated(value, value.replace("_", "/").capitalize() if value else NOT_REPORTED)
+
+
+def evidence(project: Any) -> Any:
+    """The evidence-based status ``load_evidence`` set on the project."""
+    return getattr(project, "evidence_status", None) or Rated("", NOT_JUDGED)
+
+
+def load_evidence(projects: Sequence[Any]) -> Sequence[Any]:
+    """Set each project's evidence-based status (as the app judging it reads it), in a fixed
+    number of queries whatever the number of projects."""
+    if projects:
+        found = evidence_statuses(Project.objects.filter(pk__in=[p.pk for p in projects]))
+        for project in projects:
+            project.evidence_status = found.get(project.pk)
+    return projects
+
+
+def rating_order(field: str) -> Case:
+    """Sort a rating best to worst; none yet sorts first."""
+    return Case(
+        *(When(**{field: value}, then=Value(index + 1)) for index, value in enumerate(RATINGS)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def text(key: str, label_: str, *, kind: str = "text") -> Column:
     return Column(key, label_, attr(key), key, kind)
 
@@ -132,6 +181,8 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     choice("size_tier", "Size tier", SizeTier),
     related("stage", "Stage", sort="order"),
     Column("status", "Status", label("status"), "status", "status"),
+    Column("declared_status", "Declared", declared, rating_order("declared_status"), "rating"),
+    Column("evidence_status", "Evidence", evidence, None, "rating"),
     text("planned_start", "Planned start", kind="date"),
     text("approved_finish", "Approved finish", kind="date"),
     text("approved_budget", "Approved budget (£)", kind="money"),
@@ -143,9 +194,10 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     text("confidential", "Confidential", kind="flag"),
     text("description", "Description"),
 )
+# What fits 1280 px wide beside the filters (long names are cut short, whole on hover).
 DEFAULT_PROJECT_COLUMNS = (
-    "code", "name", "programme", "department", "sponsor", "project_manager", "stage", "status",
-    "approved_finish", "approved_budget", "baseline_version", "priority",
+    "code", "name", "project_manager", "stage", "status", "declared_status", "evidence_status",
+    "approved_finish", "approved_budget",
 )
 
 
@@ -163,6 +215,8 @@ def register_rows(
 ) -> tuple[list[str], list[list[Any]]]:
     """Headers and plain rows for an export of ``projects`` (default: the default columns)."""
     columns = columns or columns_by_key(PROJECT_COLUMNS, DEFAULT_PROJECT_COLUMNS)
+    if any(c.key == "evidence_status" for c in columns):
+        projects = load_evidence(list(projects))
     return [c.label for c in columns], [[c.value(p) for c in columns] for p in projects]
 
 

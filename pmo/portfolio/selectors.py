@@ -66,6 +66,21 @@ def approved_plan(*, as_of: datetime | None = None, key: str = "pk") -> dict[str
     }
 
 
+# The reporting cycle's states of a report handed in, by value (read by name, as the baselines).
+HANDED_IN_REPORT_STATES = ("submitted", "accepted", "published")
+
+
+def declared_status(*, as_of: datetime | None = None, key: str = "pk") -> Subquery:
+    """An annotation: the overall status (a rating value, "green" … "red") the project's latest
+    handed-in highlight report declares; None before its first. ``as_of`` counts only the
+    reports handed in by then. One correlated subquery, in the same query as the rows."""
+    latest = Project.objects.filter(pk=OuterRef(key), highlight_reports__status__in=HANDED_IN_REPORT_STATES)
+    if as_of is not None:
+        latest = latest.filter(highlight_reports__submitted_at__lte=as_of)
+    latest = latest.order_by("-highlight_reports__period__start", "-highlight_reports__revision")
+    return Subquery(latest.values("highlight_reports__overall_status")[:1])
+
+
 def project_list(*, user: Any) -> QuerySet[Project]:
     """The register as the user may see it, with everything a row shows loaded up front
     (including its approved plan: ``approved_plan``)."""
@@ -73,7 +88,7 @@ def project_list(*, user: Any) -> QuerySet[Project]:
         Project.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "programme__portfolio")
         .prefetch_related("strategic_objectives")
-        .annotate(**approved_plan())
+        .annotate(**approved_plan(), declared_status=declared_status())
     )
 
 
@@ -94,7 +109,9 @@ def project_list_as_of(*, user: Any, when: datetime) -> QuerySet[Any]:
     # as_of() rebuilds each row as a fresh Project, so joins here would be thrown away: the
     # related records are loaded by project_as_of_load. The approved plan is annotated on the
     # historical rows (as it stood then) and copied onto the projects by project_as_of_load.
-    return Project.history.as_of(when).filter(visibility).annotate(**approved_plan(as_of=when, key="id"))
+    return Project.history.as_of(when).filter(visibility).annotate(
+        **approved_plan(as_of=when, key="id"), declared_status=declared_status(as_of=when, key="id")
+    )
 
 
 def project_as_of_load(projects: Sequence[Any]) -> None:
@@ -111,7 +128,7 @@ def project_as_of_load(projects: Sequence[Any]) -> None:
         held[row.history_id].append(row.strategicobjective)
     for project in projects:
         project.as_of_objectives = held[project._history.history_id]
-        for name in APPROVED_PLAN_FIELDS:
+        for name in (*APPROVED_PLAN_FIELDS, "declared_status"):
             setattr(project, name, getattr(project._history, name))
 
 

@@ -68,6 +68,7 @@ from pmo.portfolio.register import (
     PROJECT_COLUMNS,
     Column,
     columns_by_key,
+    load_evidence,
     projects_involving,
     with_programme_count,
     with_project_totals,
@@ -267,6 +268,10 @@ class RecordListView(RecordPage, ObjectListView):
         }
 
 
+# What an address may hold besides the filters: how the register is shown, not what it holds.
+VIEW_KEYS = frozenset({"sort", "page", "cols", "export"})
+
+
 def chosen_column_keys(request: HttpRequest) -> list[str]:
     """``?cols=code&cols=name`` or ``?cols=code,name``; unknown keys are passed over."""
     known = {c.key for c in PROJECT_COLUMNS}
@@ -292,6 +297,13 @@ class ProjectListView(RecordListView):
     def as_of(self) -> datetime | None:
         return self.point_in_time[0]
 
+    @property
+    def default_filter(self) -> bool:
+        """Whether the register shows its default choice, the active projects: when the address
+        chooses no filter (sorting, paging or choosing columns keeps it; any search or filter,
+        even an empty one, as the filter form sends, replaces it)."""
+        return not set(self.request.GET) - VIEW_KEYS
+
     @cached_property
     def filter(self) -> RegisterFilter:
         user = self.request.user
@@ -299,7 +311,10 @@ class ProjectListView(RecordListView):
             records = selectors.project_list_as_of(user=user, when=self.as_of)
         else:
             records = selectors.project_list(user=user)
-        return RegisterFilter(self.request.GET or None, queryset=records, request=self.request)
+        data = self.request.GET.copy()
+        if self.default_filter:
+            data.setlist("status", [ProjectStatus.ACTIVE])
+        return RegisterFilter(data, queryset=records, request=self.request)
 
     def columns(self) -> list[Column]:
         return columns_by_key(PROJECT_COLUMNS, chosen_column_keys(self.request))
@@ -309,7 +324,9 @@ class ProjectListView(RecordListView):
 
     def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
         if self.as_of:
-            selectors.project_as_of_load(records)
+            selectors.project_as_of_load(records)  # the evidence is today's: not shown as of a date
+        elif "evidence_status" in chosen_column_keys(self.request):
+            load_evidence(records)
         return records
 
     def filter_errors(self) -> dict[str, list[str]]:
@@ -331,6 +348,7 @@ class ProjectListView(RecordListView):
             "filter_form": filter_form,
             "filter_fields": [tick_list(f) for f in filter_form if f.name not in ("q", "confidential")],
             "column_choices": [(c, c.key in chosen) for c in PROJECT_COLUMNS],
+            "default_filter": self.default_filter,
             "as_of": self.as_of,
             "as_of_raw": self.request.GET.get("as_of", ""),
             "as_of_error": self.point_in_time[1],

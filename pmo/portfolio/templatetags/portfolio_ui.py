@@ -60,10 +60,17 @@ def cell(kind: str, value: Any, record: Any = None) -> str:
     """One value of a register table or record page, shown the way its column ``kind`` says:
     link (to ``record``), money, date, status badge, flag, list of records; a record links to
     its own page."""
-    if kind == "link":
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+    if kind == "link":  # a long name is cut short in a table, whole on hover
+        url = record.get_absolute_url()
+        return format_html('<a class="cell-clip" href="{}" title="{}">{}</a>', url, value, value)
     if kind == "status":
         return format_html('<span class="badge badge-status-{}">{}</span>', record.status, value)
+    if kind == "rating":  # colour and words, and why where the status was judged
+        reasons = "; ".join(getattr(value, "reasons", ()))
+        return format_html(
+            '<span class="rating rating-{}"{}>{}</span>', value.rating or "none",
+            format_html(' title="{}"', reasons) if reasons else "", value.label,
+        )
     if kind == "list":
         badges = format_html_join(
             "", '<span class="badge text-bg-light border me-1" title="{}">{}</span>',

@@ -175,6 +175,12 @@ class ExceptionReportView(ExceptionStepView):
             expected_version=expected_version(form),
         )
 
+    def check(self, form: Any, exception: Any) -> None:
+        names = ("cause", "consequences", "options", "recommendation")
+        services.exception_report_check(
+            {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        )
+
     def success_message(self, exception: Any) -> str:
         return EXCEPTION_REPORT_DONE
 
@@ -198,6 +204,15 @@ class ExceptionDecideView(ExceptionStepView):
             notes=data["notes"],
             expected_version=expected_version(form),
             baseline=form.baseline(),
+        )
+
+    def check(self, form: Any, exception: Any) -> None:
+        data = form.cleaned_data
+        services.exception_decide_check(
+            project=exception.project,
+            decision=data.get("decision"),
+            notes=data.get("notes"),
+            baseline=form.baseline() if "decision" in data else None,
         )
 
     def success_message(self, decided: Any) -> str:

@@ -53,7 +53,7 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
 
     # Then nothing is saved; each error is beside its field and what they typed is still there
     summary = page.get_by_test_id("error-summary")
-    expect(summary).to_contain_text("Nothing was saved: please correct these problems")
+    expect(summary).to_contain_text("Nothing was saved: please correct what is listed here")
     expect(summary).to_contain_text(f"Name: {REQUIRED}")
     expect(summary).to_contain_text(f"Proposed finish: {FINISH_BEFORE_START}")
     expect(name_field(page)).to_have_attribute("aria-invalid", "true")

@@ -60,8 +60,8 @@ MANAGER = (Role.PROJECT_MANAGER,)
 PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "overview": (lambda: "/", ANALYST, 9),
     "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 22),
-    "register": (lambda: "/projects/", ANALYST, 13),
-    "register, for a project manager": (lambda: "/projects/", MANAGER, 14),
+    "register": (lambda: "/projects/", ANALYST, 21),  # 8 read the evidence-based status
+    "register, for a project manager": (lambda: "/projects/", MANAGER, 22),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 20),
     "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
     "project": (first_project, ANALYST, 6),

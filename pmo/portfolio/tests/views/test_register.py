@@ -97,7 +97,7 @@ def test_priority_sorts_by_importance_not_alphabet(browser_for, analyst):
     for code, priority in [("A", "low"), ("B", "critical"), ("C", "medium"), ("D", "high")]:
         ProjectFactory(code=code, priority=priority)
 
-    response = browser_for(analyst).get(REGISTER, {"sort": "priority"})
+    response = browser_for(analyst).get(REGISTER, {"sort": "priority", "cols": "code,priority"})
 
     assert row_keys(response) == ["B", "D", "C", "A"]
 
