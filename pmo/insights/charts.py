@@ -88,7 +88,7 @@ def _axis() -> SafeString:
     return format_html_join(
         "",
         '<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#dee2e6"/>'
-        '<text x="{3}" y="{2}" dy="4" text-anchor="end" font-size="12" fill="#495057">{4}%</text>',
+        '<text x="{3}" y="{2}" dy="4" text-anchor="end" font-size="12" fill="currentColor">{4}%</text>',
         ((LEFT, WIDTH - RIGHT, _n(_y(tick)), LEFT - 6, tick) for tick in TICKS),
     )
 
@@ -125,7 +125,8 @@ def _bars(trend: list[TrendPoint], series: list[Series]) -> SafeString:
                 '<g class="chart-point" tabindex="0" role="img" aria-label="{0}" data-period="{1}">'
                 "<title>{0}</title>{2}"
                 '<rect class="chart-focus" x="{3}" y="{4}" width="{5}" height="{6}" fill="none"/>'
-                '<text x="{7}" y="{8}" text-anchor="middle" font-size="11" fill="#212529">{9}</text></g>',
+                '<text x="{7}" y="{8}" text-anchor="middle" font-size="11" fill="currentColor">{9}</text>'
+                "</g>",
                 name,
                 point.period,
                 mark_safe("".join(rects)),  # each part built by format_html
