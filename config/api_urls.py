@@ -9,6 +9,7 @@ from pmo.core.api_notifications import NotificationViewSet
 from pmo.core.api_users import UserViewSet
 from pmo.core.api_work import MyWorkView
 from pmo.insights.api import DashboardView
+from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.portfolio import api as portfolio_api
 from pmo.raid import api as raid_api
 from pmo.raid.models import REGISTERS
@@ -56,6 +57,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/me/", portfolio_api.MeView.as_view(), name="auth-me"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("early-warnings/", EarlyWarningsView.as_view(), name="early-warnings"),
     path("my-work/", MyWorkView.as_view(), name="my-work"),
     *router.urls,
 ]

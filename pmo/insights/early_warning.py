@@ -18,6 +18,7 @@ from django.utils import timezone
 from pmo.engine.early_warning import History, Report, Signal, Thresholds, WaitsOn
 from pmo.engine.early_warning import early_warnings as engine_early_warnings
 from pmo.engine.evidence import Rating
+from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.raid.models import Dependency
 from pmo.reporting.choices import HANDED_IN_STATES, RATING_ORDER, ToleranceDimension
@@ -186,6 +187,11 @@ def early_warnings(
         if signals:
             result[project.pk] = ProjectWarnings(project, signals)
     return result
+
+
+def active(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The projects early warning speaks of: active ones (not proposed, on hold or closed)."""
+    return projects.filter(status=ProjectStatus.ACTIVE).order_by("code")
 
 
 def ranked(warnings: dict[int, ProjectWarnings]) -> list[ProjectWarnings]:

@@ -152,3 +152,43 @@ def test_the_queries_do_not_grow_with_the_projects(periods, count):
     assert (
         len(queries) == 9
     )  # the projects, settings, periods, reports, milestones, hand-ins, allowances, dependencies, providers
+
+
+def test_the_api_lists_the_early_warnings_a_reader_may_see_with_their_reasons(periods, pmo_head, make_user):
+    from rest_framework.test import APIClient
+
+    from pmo.core.choices import Role
+    from pmo.insights.early_warning_api import EarlyWarningSerializer
+    from pmo.portfolio.tests.factories import PersonFactory
+
+    provider = ProjectFactory(code="IT-131")
+    report(provider, periods[5], forecast_finish=dt.date(2027, 4, 12))
+    manager = make_user(Role.PROJECT_MANAGER)
+    waiting = ProjectFactory(code="WAI-001", project_manager=PersonFactory(user=manager), confidential=False)
+    DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+    other = ProjectFactory(code="OTH-001", confidential=True)  # five missing; hidden from the manager
+    for period in periods[:6]:
+        report(waiting, period)
+    report(other, periods[0])
+
+    client = APIClient()
+    client.force_authenticate(pmo_head)
+    body = client.get("/api/v1/early-warnings/").json()
+    assert [(row["code"], [s["reason"] for s in row["signals"]]) for row in body] == [
+        ("IT-131", ["5 of the last 6 reports late, 5 never handed in"]),
+        ("OTH-001", ["5 of the last 6 reports late, 5 never handed in"]),
+        ("WAI-001", ["waits on IT-131, forecast 6 weeks after need"]),
+    ]
+    assert body[2]["signals"][0] == {
+        "kind": "dependency",
+        "label": "Waits on a late project",
+        "weight": 2,
+        "level": "warning",
+        "reason": "waits on IT-131, forecast 6 weeks after need",
+        "subject": "IT-131",
+    }
+    assert EarlyWarningSerializer(data=body, many=True).is_valid()
+
+    client.force_authenticate(manager)
+    assert [row["code"] for row in client.get("/api/v1/early-warnings/").json()] == ["IT-131", "WAI-001"]
+    assert client.get("/api/v1/early-warnings/?portfolio=x").status_code == 400
