@@ -41,7 +41,8 @@ class Direction(StrEnum):
     EITHER = "either"  # both ways: early or late, under or over
 
 
-# How a tolerance's allowance is written, by the deviation it counts: +28 days, -£5,000, ±10% (the sign as the API gives it).
+# How a tolerance's allowance is written, by the deviation it counts: +28 days, -£5,000, ±10%
+# (the sign as the API gives it).
 SIGNS = {Direction.OVER: "+", Direction.UNDER: "-", Direction.EITHER: "±"}
 # Explanations are written as the app writes figures (pmo.core.formatting): a real minus sign.
 MINUS = "\N{MINUS SIGN}"
