@@ -261,3 +261,28 @@ class Project(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:project_detail", args=[self.code])
+
+
+class SavedView(DomainModel):
+    """A person's named way of seeing the project register: the filters, columns and sort of its
+    address (``query``, as ``status=active&cols=code,name&sort=-code``). Its link is the register
+    with that address, so whoever opens it sees the same choice (of the projects they may see)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_once_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def link(self) -> str:
+        return f"{reverse('portfolio:project_list')}?{self.query}"

@@ -16,9 +16,16 @@ from pmo.portfolio.models import (
     Portfolio,
     Programme,
     Project,
+    SavedView,
     StrategicObjective,
 )
 from pmo.portfolio.selectors import person_id_of
+
+
+@restricts(SavedView, actions=("view", "change", "delete"))
+def own_saved_views(user: Any, action: str) -> Q:
+    """A saved view is its owner's alone (its link shares the choice, not the record)."""
+    return Q(owner_id=user.pk)
 
 
 @restricts(Project)

@@ -8,14 +8,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.http import QueryDict
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pmo.core import clock
+from pmo.core.history import parse_point_in_time
 from pmo.core.models import DomainModel, User
 from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError, record_create, record_delete, record_update, stale_version
 from pmo.engine.tiers import classify_size_tier
-from pmo.portfolio.models import Programme, Project, StrategicObjective
+from pmo.portfolio.models import Programme, Project, SavedView, StrategicObjective
+from pmo.portfolio.register import PROJECT_COLUMNS, columns_by_key
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -400,3 +403,75 @@ def register_entries_update(
             default_change_reason=reason or None, default_date=now,
         )  # fmt: skip
     return updated
+
+
+SAVED_VIEW_UNKNOWN_FILTERS = "Unknown filter(s): {keys}. Choose from: {choices}."
+SAVED_VIEW_UNKNOWN_SORT = "Unknown sort: {sort}. Sort by one of the columns: {choices}."
+SAVED_VIEW_NAME_TAKEN = "You already have a saved view named {name}."
+VIEW_PARTS = ("cols", "sort", "as_of")  # how the register is shown, beside its filters
+NOT_SAVED = ("page", "export")  # where the reader is, not what they chose
+
+
+def saved_view_query(query: str) -> str:
+    """``query`` (a register address's query string) checked and tidied: raises ValidationError
+    naming every unknown filter, column or sort and every filter value that cannot be used."""
+    from pmo.portfolio.forms import RegisterFilter  # the forms write through these services
+
+    data = QueryDict(query.lstrip("?"), mutable=True)
+    for name in NOT_SAVED:
+        data.pop(name, None)
+    problems: list[str] = []
+    filters = [name for name, spec in RegisterFilter.base_filters.items() if spec is not None]
+    if unknown := [key for key in data if key not in filters and key not in VIEW_PARTS]:
+        problems.append(SAVED_VIEW_UNKNOWN_FILTERS.format(
+            keys=", ".join(unknown), choices=", ".join([*filters, *VIEW_PARTS])
+        ))
+    columns = [key for value in data.getlist("cols") for key in value.split(",") if key]
+    try:
+        columns_by_key(PROJECT_COLUMNS, columns)
+    except ValueError as error:
+        problems.append(str(error))
+    sortable = [c.key for c in PROJECT_COLUMNS if c.sort is not None]
+    if (sort := data.get("sort", "")) and sort.lstrip("-") not in sortable:
+        problems.append(SAVED_VIEW_UNKNOWN_SORT.format(sort=sort, choices=", ".join(sortable)))
+    form = RegisterFilter(data, queryset=Project.objects.none()).form
+    if not unknown and not form.is_valid():
+        problems += [f"{form.fields[name].label}: {' '.join(why)}" for name, why in form.errors.items()]
+    if as_of := data.get("as_of", "").strip():
+        try:
+            parse_point_in_time(as_of)
+        except ValueError as error:
+            problems.append(f"As of: {error}")
+    if problems:
+        raise ValidationError({"query": problems})
+    return data.urlencode()
+
+
+def _saved_view_name(owner: User, name: str, exclude: int | None = None) -> str:
+    name = " ".join(name.split())
+    if SavedView.objects.filter(owner=owner, name=name).exclude(pk=exclude).exists():
+        raise ValidationError({"name": [SAVED_VIEW_NAME_TAKEN.format(name=name)]})
+    return name
+
+
+@transaction.atomic
+def saved_view_create(*, actor: User, name: str, query: str) -> SavedView:
+    """Save ``actor``'s current choice of filters, columns and sort on the register as ``name``."""
+    view = SavedView(owner=actor, name=_saved_view_name(actor, name), query=saved_view_query(query))
+    view.full_clean()
+    view._history_user = actor  # type: ignore[attr-defined]
+    view.save()
+    return view
+
+
+def saved_view_rename(*, actor: User, view: SavedView, name: str, expected_version: int | None) -> SavedView:
+    """Rename one of ``actor``'s saved views (only its owner may)."""
+    return record_update(
+        instance=view, actor=actor, fields={"name": _saved_view_name(actor, name, exclude=view.pk)},
+        expected_version=expected_version,
+    )
+
+
+def saved_view_delete(*, actor: User, view: SavedView, expected_version: int | None) -> None:
+    """Delete one of ``actor``'s saved views (its history is kept)."""
+    record_delete(instance=view, actor=actor, expected_version=expected_version)
