@@ -312,6 +312,12 @@ class ExceptionReportForm(VersionedForm):
     )
 
 
+EARLIER_FINISH = (
+    "{finish:%-d %b %Y} is earlier than the current baseline's finish (v{number}, {current:%-d %b %Y}): "
+    "tick the box below if that is meant."
+)
+
+
 class ExceptionDecideForm(VersionedForm):
     decision = forms.ChoiceField(
         choices=ExceptionDecision.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
@@ -331,6 +337,35 @@ class ExceptionDecideForm(VersionedForm):
         widget=SHORT_TEXT,
         help_text="Leave blank to use the decision notes.",
     )
+    earlier_finish = forms.BooleanField(
+        label="The new finish is meant to be earlier than the current baseline's",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        project_id = self.record.project_id if self.record is not None else None
+        self.current = Baseline.objects.filter(project_id=project_id).order_by("-number").first()
+        if self.current is not None:  # the new baseline starts from the current one
+            self.fields["finish"].initial = self.current.finish
+            self.fields["budget_at_completion"].initial = self.current.budget_at_completion
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        finish = cleaned.get("finish")
+        if (
+            cleaned.get("decision") == ExceptionDecision.NEW_BASELINE
+            and self.current is not None
+            and finish is not None
+            and finish < self.current.finish
+            and not cleaned.get("earlier_finish")
+        ):
+            self.add_error(
+                None,  # beside the finish's own problems (before the project starts…), not instead
+                EARLIER_FINISH.format(finish=finish, current=self.current.finish, number=self.current.number),
+            )
+        return cleaned
 
     def baseline(self) -> dict[str, Any] | None:
         if self.cleaned_data["decision"] != ExceptionDecision.NEW_BASELINE:

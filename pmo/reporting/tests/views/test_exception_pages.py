@@ -161,6 +161,44 @@ def test_the_sponsor_decides_a_new_baseline_and_history_shows_every_step(world):
         assert step in history
 
 
+def test_the_decision_form_shows_and_starts_from_the_current_baseline(world):
+    exception = reported(world)
+
+    page = doc(world.client(world.sponsor).get(f"/reporting/exceptions/{exception.pk}/decide/"))
+
+    shown = " ".join(page.xpath("//*[@data-testid='current-baseline']")[0].text_content().split())
+    assert shown.startswith("Current baseline v1: finish 18 Dec 2026, budget at completion £250,000")
+    assert page.xpath("//input[@name='finish']/@value") == ["2026-12-18"]
+    assert Decimal(page.xpath("//input[@name='budget_at_completion']/@value")[0]) == Decimal(250000)
+
+
+def test_a_new_finish_earlier_than_the_current_one_is_questioned_until_confirmed(world):
+    exception = reported(world)
+    client = world.client(world.sponsor)
+    data = {
+        "decision": "new_baseline",
+        "notes": "Descope reporting",
+        "finish": "2026-11-30",
+        "budget_at_completion": "250000",
+        "version": exception.version,
+    }
+
+    questioned = client.post(f"/reporting/exceptions/{exception.pk}/decide/", data)
+
+    assert questioned.status_code == 400
+    assert (
+        "30 Nov 2026 is earlier than the current baseline's finish (v1, 18 Dec 2026): "
+        "tick the box below if that is meant." in " ".join(text_of(questioned).split())
+    )
+    exception.refresh_from_db()
+    assert exception.status == ExceptionStatus.REPORT_SUBMITTED
+
+    confirmed = client.post(f"/reporting/exceptions/{exception.pk}/decide/", {**data, "earlier_finish": "on"})
+
+    assert confirmed.status_code == 302
+    assert Baseline.objects.get(project=world.project, number=2).finish == dt.date(2026, 11, 30)
+
+
 def test_a_decided_exception_cannot_be_decided_again(world):
     exception = reported(world)
     services.exception_decide(
