@@ -233,8 +233,13 @@ JUDGED: tuple[tuple[str, str, Area | None], ...] = (
 def _optimism(
     report: Mapping[str, Any] | None, areas: Mapping[Area, Verdict], whole: Verdict
 ) -> tuple[str, ...]:
-    # No area is worse than the whole, so evidence no worse than amber/green beats nothing.
-    if report is None or whole.rating <= Rating.AMBER_GREEN:
+    # No area is worse than the whole, so evidence no worse than amber/green beats nothing; a
+    # project declared red overall hides nothing, whatever it says of an area.
+    if (
+        report is None
+        or whole.rating <= Rating.AMBER_GREEN
+        or DECLARED.get(report["overall_status"]) == Rating.RED
+    ):
         return ()
     found = []
     for field_name, label, area in JUDGED:

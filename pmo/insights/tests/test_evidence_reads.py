@@ -119,6 +119,21 @@ def test_stale_and_past_due_raid_items_count_against_the_risks_area_with_reasons
     )
 
 
+def test_a_project_declared_red_is_not_flagged_green_outside_red_inside():
+    periods = make_periods()
+    project = ProjectFactory(planned_start=days(-300))
+    for period in periods:
+        hand_in(project, period, Declared.GREEN, overall_status=Declared.RED)  # red overall, risks green
+    for _ in range(4):
+        ActionFactory(project=project, raised_on=days(-45), due=days(-1))  # stale and past due
+
+    found = project_evidence(Project.objects.filter(pk=project.pk))[project.pk]
+
+    assert found.areas[Area.RISKS].rating is Rating.AMBER  # the evidence still says so
+    assert not found.is_optimistic
+    assert found.optimistic == ()
+
+
 def test_the_stale_period_is_the_pmos_raid_setting():
     periods = make_periods()
     project = ProjectFactory(planned_start=days(-300))
