@@ -11,6 +11,7 @@ from pmo.core.api_work import MyWorkView
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.portfolio import api as portfolio_api
+from pmo.portfolio.api_saved_views import SavedViewViewSet
 from pmo.raid import api as raid_api
 from pmo.raid.models import REGISTERS
 from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
@@ -28,6 +29,7 @@ router = Router()
 router.register("portfolios", portfolio_api.PortfolioViewSet, basename="portfolio")
 router.register("programmes", portfolio_api.ProgrammeViewSet, basename="programme")
 router.register("projects", portfolio_api.ProjectViewSet, basename="project")
+router.register("saved-views", SavedViewViewSet, basename="saved-view")
 router.register("people", portfolio_api.PersonViewSet, basename="person")
 router.register("org-units", portfolio_api.OrgUnitViewSet, basename="org-unit")
 router.register(
