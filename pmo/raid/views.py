@@ -38,7 +38,7 @@ from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.selectors import portfolio_list, programme_list
 from pmo.portfolio.views import project_or_404
 from pmo.raid import selectors, services
-from pmo.raid.choices import IssueType, Level, RiskCategory
+from pmo.raid.choices import IssueType, Level, RiskCategory, RiskKind
 from pmo.raid.forms import (
     ITEM_FIELDS,
     OVERVIEW_FILTERS,
@@ -52,6 +52,7 @@ from pmo.raid.imports import may_import
 from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
 
 TOP_RISKS = 10
+TOP_KINDS = {RiskKind.THREAT: "threats", RiskKind.OPPORTUNITY: "opportunities"}  # ranked apart
 BANDS_WORST_FIRST = (Band.HIGH, Band.MEDIUM, Band.LOW)
 
 NOT_FOUND = "There is no {kind} {key}, or you may not see it."
@@ -178,7 +179,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     query = f"&{passed_on.urlencode()}" if passed_on else ""
     passed_on.pop("category", None)
     themes_query = f"&{passed_on.urlencode()}" if passed_on else ""
-    top = list(selectors.top_risks(risks)[:TOP_RISKS])
+    # Threats and opportunities ranked apart: a large opportunity is not a top risk to manage.
+    top = [(kind, list(selectors.top_risks(risks.filter(kind=kind))[:TOP_RISKS])) for kind in TOP_KINDS]
     by_category = selectors.themes(risks, matrix)
     themes = [
         {
@@ -221,7 +223,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "residual": _heat_rows(heat.grid("residual"), "residual", query),
             "impacts": range(1, matrix.impact_levels + 1),
             "total": heat.total,
-            "top": _rows(top, matrix=matrix, today=today, stale_before=stale_before),
+            "top": [
+                (TOP_KINDS[kind], _rows(found, matrix=matrix, today=today, stale_before=stale_before))
+                for kind, found in top
+            ],
             "top_limit": TOP_RISKS,
             "themes": themes,
             "counts": counts,

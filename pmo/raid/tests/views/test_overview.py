@@ -60,9 +60,21 @@ def test_the_top_ten_risks_worst_first_with_owner_and_project(cast):
 
     response = client_for(cast.analyst).get("/raid/")
 
-    rows = table_rows(response, "top-risks")
+    rows = table_rows(response, "top-threats")
     assert len(rows) == 10
     assert rows[0] == [worst.reference, worst.title, "WEB Website", "Rita Owner", "25 high", "£170,000"]
+
+
+def test_threats_and_opportunities_are_ranked_apart(cast):
+    threat = risk(cast.project, 3, 3, 2, 2, title="Supplier late")
+    opportunity = risk(cast.project, 5, 5, 5, 5, title="Shared licence", kind="opportunity")
+
+    response = client_for(cast.analyst).get("/raid/")
+
+    assert [row[1] for row in table_rows(response, "top-threats")] == [threat.title]
+    assert [row[1] for row in table_rows(response, "top-opportunities")] == [opportunity.title]
+    headings = [" ".join(h.text_content().split()) for h in doc(response).xpath("//h2")]
+    assert {"Top 10 threats", "Top 10 opportunities"} <= set(headings)
 
 
 def test_themes_count_open_risks_by_category_and_band(cast):
@@ -99,7 +111,7 @@ def test_filters_narrow_every_figure(cast):
     response = client_for(cast.analyst).get("/raid/", {"project": "HR"})
 
     assert cell(response, "inherent", 5, 5)[0] == "1 high"
-    assert [row[2] for row in table_rows(response, "top-risks")] == ["HR HR system"]
+    assert [row[2] for row in table_rows(response, "top-threats")] == ["HR HR system"]
     assert {row[0]: row[1] for row in table_rows(response, "register-counts")}["Risks"] == "1"
     assert "project=HR" in cell(response, "residual", 5, 5)[1]
 
@@ -112,7 +124,7 @@ def test_a_confidential_projects_risks_are_left_out_for_a_non_member(cast):
     for_pmo = client_for(cast.analyst).get("/raid/")
 
     assert cell(for_pm, "residual", 5, 5)[0] == "0 high"
-    assert table_rows(for_pm, "top-risks") == [["No open risks."]]
+    assert table_rows(for_pm, "top-threats") == [["No open threats."]]
     assert cell(for_pmo, "residual", 5, 5)[0] == "1 high"
 
 

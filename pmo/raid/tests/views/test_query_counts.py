@@ -47,12 +47,12 @@ ANALYST, MANAGER = "analyst", "pm"
 
 # page: (its address, who looks, the pinned number of queries)
 PAGES = {
-    "overview": (lambda c: "/raid/", ANALYST, 17),
-    "overview, for a project manager": (lambda c: "/raid/", MANAGER, 18),
+    "overview": (lambda c: "/raid/", ANALYST, 18),  # top threats, top opportunities
+    "overview, for a project manager": (lambda c: "/raid/", MANAGER, 19),
     "overview, filtered": (
         lambda c: f"/raid/?programme={c.programme.pk}&owner=a&category=technical",
         ANALYST,
-        18,
+        19,
     ),
     "risk register": (lambda c: "/raid/risks/", ANALYST, 9),
     "risk register, for a project manager": (lambda c: "/raid/risks/", MANAGER, 11),
