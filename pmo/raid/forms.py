@@ -17,8 +17,8 @@ from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.forms import DATE, SHORT_TEXT, VERSION_MISSING
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid import selectors
-from pmo.raid.choices import LEVEL_ORDER, Level, RiskCategory
-from pmo.raid.models import RaidItem, RaidSettings, Risk
+from pmo.raid.choices import LEVEL_ORDER, ActionSource, Level, RiskCategory
+from pmo.raid.models import Action, RaidItem, RaidSettings, Risk
 
 BAD_CELL = "Give a cell of the matrix as probability-impact, such as 3-4."
 
@@ -261,6 +261,9 @@ class RegisterFilter(forms.Form):
     stale = forms.BooleanField(label="Stale only (not reviewed lately)", required=False)
     past_due = forms.BooleanField(label="Past due only", required=False)
     escalated = forms.ChoiceField(label="Escalation", choices=ESCALATION_CHOICES, required=False)
+    source = forms.ChoiceField(
+        label="Source", choices=[("", "All sources"), *ActionSource.choices], required=False
+    )
     band = forms.ChoiceField(label="Residual band", choices=BAND_CHOICES, required=False)
     inherent = forms.CharField(required=False, widget=forms.HiddenInput)
     residual = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -277,6 +280,8 @@ class RegisterFilter(forms.Form):
         super().__init__(data if data is not None else {}, **kwargs)
         self.model = model
         dropped = {"category", "band", "inherent", "residual"} if model is not Risk else set()
+        if model is not Action:
+            dropped.add("source")
         if keep is not None:
             dropped |= set(self.fields) - set(keep)
         for name in dropped:
@@ -334,6 +339,8 @@ class RegisterFilter(forms.Form):
                     queryset = queryset.filter(
                         **{f"{which}_probability": probability, f"{which}_impact": impact}
                     )
+        if model is Action and "source" in chosen:
+            queryset = queryset.filter(source=chosen["source"])
         escalated = chosen.get("escalated", "")
         if escalated == "none":
             queryset = queryset.filter(escalated_to="")

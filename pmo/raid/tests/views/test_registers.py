@@ -74,6 +74,23 @@ def test_open_items_by_default_closed_or_all_on_request(cast):
     )
 
 
+def test_the_actions_log_filters_by_source_and_other_registers_do_not_offer_it(cast):
+    meeting = ActionFactory(project=cast.project, source="meeting", last_reviewed_on=timezone.localdate())
+    check = ActionFactory(project=cast.project, source="health_check", last_reviewed_on=timezone.localdate())
+    client = client_for(cast.analyst)
+
+    page = client.get("/raid/actions/", {"source": "health_check"})
+
+    assert references(page) == [check.reference]
+    assert references(client.get("/raid/actions/", {"source": "meeting"})) == [meeting.reference]
+    assert sorted(references(client.get("/raid/actions/", {"source": "nonsense"}))) == sorted(
+        [meeting.reference, check.reference]
+    )  # an unknown source is ignored
+    options = doc(page).xpath("//select[@name='source']/option/text()")
+    assert options == ["All sources", "RAID item", "Meeting", "Exception", "Health check", "Other"]
+    assert not doc(client.get("/raid/risks/")).xpath("//select[@name='source']")
+
+
 def test_filters_narrow_the_register(cast):
     today = timezone.localdate()
     web = fresh(project=cast.project, category=RiskCategory.SECURITY, title="Breach of portal")
