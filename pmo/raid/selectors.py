@@ -65,19 +65,38 @@ def item_get(model: type[ItemT], *, user: Any, pk: int) -> ItemT:
 
 
 def open_items(queryset: QuerySet[ItemT]) -> QuerySet[ItemT]:
-    return queryset.filter(status__in=queryset.model.OPEN_STATUSES)
+    return queryset.filter(open_q(queryset.model))
 
 
-def stale(queryset: QuerySet[ItemT], *, stale_before: date) -> QuerySet[ItemT]:
-    """Open items not reviewed (nor raised) since ``stale_before``."""
-    return open_items(queryset).filter(
+def open_q(model: Any) -> Q:
+    return Q(status__in=model.OPEN_STATUSES)
+
+
+def stale_q(model: Any, *, stale_before: date) -> Q:
+    """Open items not reviewed (nor raised) since ``stale_before``, as a condition."""
+    return open_q(model) & (
         Q(last_reviewed_on__lt=stale_before) | Q(last_reviewed_on__isnull=True, raised_on__lt=stale_before)
     )
 
 
+def past_due_q(model: Any, *, today: date) -> Q:
+    """Open items whose date (review, validation, target, need-by, due) has passed, as a condition."""
+    return open_q(model) & Q(due__lt=today)
+
+
+def high_risk_q(matrix: Matrix) -> Q:
+    """Open threats whose residual score is in the high band, as a condition."""
+    return open_q(Risk) & Q(kind="threat", residual_score__gte=matrix.high_from)
+
+
+def stale(queryset: QuerySet[ItemT], *, stale_before: date) -> QuerySet[ItemT]:
+    """Open items not reviewed (nor raised) since ``stale_before``."""
+    return queryset.filter(stale_q(queryset.model, stale_before=stale_before))
+
+
 def past_due(queryset: QuerySet[ItemT], *, today: date | None = None) -> QuerySet[ItemT]:
     """Open items whose date (review, validation, target, need-by, due) has passed."""
-    return open_items(queryset).filter(due__lt=today or clock.today())
+    return queryset.filter(past_due_q(queryset.model, today=today or clock.today()))
 
 
 def band_of(matrix: Matrix, field: str = "residual_score") -> Case:
@@ -92,7 +111,7 @@ def band_of(matrix: Matrix, field: str = "residual_score") -> Case:
 
 def high_risks(queryset: QuerySet[Risk], matrix: Matrix) -> QuerySet[Risk]:
     """Open threats whose residual score is in the high band."""
-    return open_items(queryset).filter(kind="threat", residual_score__gte=matrix.high_from)
+    return queryset.filter(high_risk_q(matrix))
 
 
 def top_risks(queryset: QuerySet[Risk]) -> QuerySet[Risk]:

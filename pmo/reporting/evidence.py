@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from pmo.core import clock
@@ -178,39 +178,33 @@ def raid_facts(
     projects: QuerySet[Project], *, today: date | None = None, config: RaidSettings | None = None
 ) -> dict[int, RaidFacts]:
     """The RAID facts of each project of ``projects`` that has any RAID item, by project id: one
-    query (the six registers' grouped counts in one UNION ALL), plus one for the RAID settings
-    unless given as ``config``."""
+    query (each of the six registers' counts per project, in one UNION ALL), plus one for the
+    RAID settings unless given as ``config``."""
     today = today or clock.today()
     config = config or raid.raid_settings()
     ids = projects.order_by().values("pk")
-
-    def counted(queryset: QuerySet[Any], what: str) -> QuerySet[Any]:
-        return (
-            queryset.order_by()
-            .annotate(what=Value(what, output_field=CharField()))
-            .values("project_id", "what")
-            .annotate(n=Count("pk"))
-        )
-
-    risks = Risk.objects.filter(project_id__in=ids)
-    parts = [counted(risks, "risks"), counted(raid.high_risks(risks, config.matrix), "high")]
     stale_before = config.stale_before(today)
-    for model in REGISTERS.values():
-        items = model._default_manager.filter(project_id__in=ids)
-        parts.append(counted(raid.stale(items, stale_before=stale_before), "stale"))
-        parts.append(counted(raid.past_due(items, today=today), "past_due"))
-    counts: dict[int, dict[str, int]] = {}
-    for project_id, what, n in parts[0].union(*parts[1:], all=True).values_list("project_id", "what", "n"):
-        found = counts.setdefault(project_id, {})
-        found[what] = found.get(what, 0) + n
-    return {
-        project_id: RaidFacts(
-            keeps_risk_register=bool(found.get("risks")),
-            high_risks=found.get("high", 0),
-            stale=found.get("stale", 0),
-            past_due=found.get("past_due", 0),
+    none = Value(0, output_field=IntegerField())
+    parts = [
+        model._default_manager.filter(project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(
+            risks=Count("pk") if model is Risk else none,
+            high=Count("pk", filter=raid.high_risk_q(config.matrix)) if model is Risk else none,
+            stale=Count("pk", filter=raid.stale_q(model, stale_before=stale_before)),
+            past_due=Count("pk", filter=raid.past_due_q(model, today=today)),
         )
-        for project_id, found in counts.items()
+        .values_list("project_id", "risks", "high", "stale", "past_due")
+        for model in REGISTERS.values()
+    ]
+    counts: dict[int, list[int]] = {}
+    for project_id, *figures in parts[0].union(*parts[1:], all=True):
+        found = counts.get(project_id, [0, 0, 0, 0])
+        counts[project_id] = [a + b for a, b in zip(found, figures, strict=True)]
+    return {
+        project_id: RaidFacts(keeps_risk_register=bool(risks), high_risks=high, stale=stale, past_due=due)
+        for project_id, (risks, high, stale, due) in counts.items()
     }
 
 
