@@ -30,6 +30,8 @@ app_name = "portfolio"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("projects/import/", views_import.project_import, name="project_import"),
+    path("saved-views/", views.saved_view_save, name="saved_view_save"),
+    path("saved-views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("projects/import/template.xlsx", views_import.project_import_template,
          name="project_import_template"),
     path("import/", views_import.reference_import_index, name="reference_import_index"),

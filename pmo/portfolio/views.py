@@ -12,12 +12,17 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
 
 from pmo.core import clock
 from pmo.core.first_run import first_run_checklist
@@ -34,7 +39,7 @@ from pmo.core.generic import (
 from pmo.core.history import parse_point_in_time
 from pmo.core.permissions import permission_name
 from pmo.core.work import work_page
-from pmo.portfolio import selectors
+from pmo.portfolio import selectors, services
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.forms import (
     LifecycleStageForm,
@@ -55,6 +60,7 @@ from pmo.portfolio.models import (
     Portfolio,
     Programme,
     Project,
+    SavedView,
     StrategicObjective,
 )
 from pmo.portfolio.register import (
@@ -335,6 +341,15 @@ class ProjectListView(RecordListView):
             errors["as_of"] = [self.point_in_time[1]]
         return errors
 
+    def view_query(self) -> str:
+        """The filters, columns and sort shown, as a saved view keeps them."""
+        shown = self.request.GET.copy()
+        for name in services.NOT_SAVED:
+            shown.pop(name, None)
+        if self.default_filter:
+            shown.setlist("status", [ProjectStatus.ACTIVE])
+        return shown.urlencode()
+
     def export_name(self) -> str:
         when = timezone.localdate(self.as_of) if self.as_of else clock.today()
         return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"
@@ -349,12 +364,38 @@ class ProjectListView(RecordListView):
             "filter_fields": [tick_list(f) for f in filter_form if f.name not in ("q", "confidential")],
             "column_choices": [(c, c.key in chosen) for c in PROJECT_COLUMNS],
             "default_filter": self.default_filter,
+            "saved_views": list(SavedView.objects.restrict(self.request.user, "view")),
+            "view_query": self.view_query(),
             "as_of": self.as_of,
             "as_of_raw": self.request.GET.get("as_of", ""),
             "as_of_error": self.point_in_time[1],
             "today": clock.today().isoformat(),
             "can_add": context["can_add"] and not self.as_of,
         }
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    """Save the register's filters, columns and sort as one of the user's views, then show it."""
+    query = request.POST.get("query", "")
+    try:
+        view = services.saved_view_create(actor=request.user, name=request.POST.get("name", ""), query=query)  # type: ignore[arg-type]
+    except ValidationError as refused:
+        messages.error(request, "The view was not saved: " + " ".join(refused.messages))
+        return redirect(f"{reverse('portfolio:project_list')}?{query}")
+    messages.success(request, f"Saved the view “{view.name}”. Its link shows the same choice to anyone.")
+    return redirect(view.link)
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the user's saved views (someone else's is not found)."""
+    view = get_object_or_404(SavedView.objects.restrict(request.user, "view"), pk=pk)
+    services.saved_view_delete(actor=request.user, view=view, expected_version=None)  # type: ignore[arg-type]
+    messages.success(request, f"Deleted the view “{view.name}”.")
+    return redirect("portfolio:project_list")
 
 
 def field_value(record: Any, name: str) -> tuple[str, Any]:
