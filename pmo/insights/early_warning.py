@@ -1,6 +1,6 @@
 """Early warning for many projects at once: the adapter from reports, tolerance checks and RAID
 dependencies to the engine's histories (``pmo.engine.early_warning``), read in a fixed number of
-queries whatever the number of projects (ADR 0031).
+queries whatever the number of projects (ADR 0032).
 
 ``early_warnings(projects, as_of)`` is the one entry point: pages, the API, the work queue and the
 cockpit read it.

@@ -1,5 +1,5 @@
 """``GET /api/v1/early-warnings/``: the early-warning signals of the active projects the reader
-may see, heaviest first, each with its reason (ADR 0031)."""
+may see, heaviest first, each with its reason (ADR 0032)."""
 
 from typing import Any
 

@@ -8,4 +8,5 @@ app_name = "insights"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
+    path("dashboard/early-warnings/", views.early_warnings_page, name="early_warnings"),
 ]

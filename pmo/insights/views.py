@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pmo.insights import selectors
+from pmo.core import clock
+from pmo.insights import early_warning, selectors
 from pmo.insights.charts import status_trend
 from pmo.insights.exports import dashboard_response
 from pmo.insights.forms import DashboardFilterForm
@@ -60,3 +61,22 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     return dashboard_response(selectors.dashboard(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
+def early_warnings_page(request: HttpRequest) -> HttpResponse:
+    """Early warning: the active projects whose reports show trouble coming, heaviest first,
+    each signal with its reason (ADR 0032)."""
+    form, filters, error = _filters(request)
+    projects = early_warning.active(selectors.dashboard_projects(user=request.user, filters=filters))
+    found = early_warning.ranked(early_warning.early_warnings(projects, clock.today()))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form,
+        "filter_error": error,
+        "warnings": Paginator(found, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page")),
+        "total": len(found),
+        "page_query": urlencode(query) + "&" if query else "",
+    }
+    return render(request, "insights/early_warnings.html", context)

@@ -192,3 +192,52 @@ def test_the_api_lists_the_early_warnings_a_reader_may_see_with_their_reasons(pe
     client.force_authenticate(manager)
     assert [row["code"] for row in client.get("/api/v1/early-warnings/").json()] == ["IT-131", "WAI-001"]
     assert client.get("/api/v1/early-warnings/?portfolio=x").status_code == 400
+
+
+def test_the_work_queue_tells_the_manager_and_the_pmo_but_not_an_executive(periods, make_user):
+    from pmo.core.choices import Role
+    from pmo.core.work import work_queue
+    from pmo.portfolio.tests.factories import PersonFactory
+
+    provider = ProjectFactory(code="IT-131", planned_start=dt.date(2026, 10, 1))
+    report(provider, periods[5], forecast_finish=dt.date(2027, 6, 1))  # 3 months after need: serious
+    manager = make_user(Role.PROJECT_MANAGER)
+    waiting = ProjectFactory(code="WAI-001", project_manager=PersonFactory(user=manager), confidential=False)
+    DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+    for period in periods[:6]:
+        report(waiting, period)
+
+    def early(user):
+        return [
+            (i.title, i.reason, i.due, i.url)
+            for i in work_queue(user, today=TODAY)
+            if i.kind == "early-warning"
+        ]
+
+    expected = (
+        "Early warning on WAI-001",
+        "waits on IT-131, forecast 13 weeks after need",
+        TODAY,
+        "/projects/WAI-001/",
+    )
+    assert early(manager) == [expected]
+    assert early(make_user(Role.PMO_OFFICER)) == [expected]
+    assert early(make_user(Role.EXECUTIVE)) == []
+
+
+def test_the_early_warning_page_lists_each_project_with_its_reasons(periods, pmo_head, client):
+    provider = ProjectFactory(code="IT-131", planned_start=dt.date(2026, 10, 1))
+    report(provider, periods[5], forecast_finish=dt.date(2027, 4, 12))
+    waiting = ProjectFactory(code="WAI-001")
+    DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+    for period in periods[:6]:
+        report(waiting, period)
+    client.force_login(pmo_head)
+    page = client.get("/dashboard/early-warnings/").content.decode()
+    assert "1 active project whose reports show trouble coming" in page
+    assert 'href="/projects/WAI-001/"' in page
+    assert "Waits on a late project</strong>: waits on IT-131, forecast 6 weeks after need" in page
+
+    waiting.status = "on_hold"
+    waiting.save()
+    assert "No early warnings" in client.get("/dashboard/early-warnings/").content.decode()
