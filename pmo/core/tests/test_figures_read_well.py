@@ -14,9 +14,11 @@ from django.db.models import F
 
 from pmo.change.models import ChangeRequest
 from pmo.core import clock
+from pmo.core.formatting import signed_money
 from pmo.core.models import Notification, User
 from pmo.core.work import digest_message, work_queue
 from pmo.reporting.models import Baseline, HighlightReport, ProjectException
+from pmo.reporting.selectors import baseline_in_force
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -87,21 +89,25 @@ def test_the_main_pages_write_money_days_and_dates_one_way(head_client):
 
 
 def test_a_report_pdf_writes_figures_as_the_pages_do(head_client):
-    report = (
-        HighlightReport.objects.filter(submitted_at__isnull=False, forecast_cost__isnull=False)
-        .order_by("-submitted_at")
-        .first()
+    """An underspending report's PDF: its cost variance with a real minus sign, as the pages write it."""
+    reports = HighlightReport.objects.filter(submitted_at__isnull=False, forecast_cost__isnull=False)
+    report, baseline = next(
+        (r, b)
+        for r in reports.order_by("-submitted_at")
+        if (b := baseline_in_force(r)) is not None and r.forecast_cost < b.budget_at_completion
     )
     pdf = head_client.get(f"{report.get_absolute_url()}pdf/")
     assert pdf.status_code == 200
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.pdf"
-        path.write_bytes(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+        path.write_bytes(pdf.content)
         text = subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout
 
-    assert "Cost at completion" in text and "£" in text
+    variance = signed_money(report.forecast_cost - baseline.budget_at_completion)
+    assert variance.startswith("\u2212£")
+    assert variance in text
     assert badly_written(text) == []
 
 

@@ -33,7 +33,7 @@ def test_the_overview_counts_what_the_user_may_see(browser_for, make_user):
     response = browser_for(make_user(Role.EXECUTIVE)).get("/")
 
     assert stat(response, "Active projects") == ("2", "/projects/?status=active")
-    assert stat(response, "Approved budget of active projects")[0] == "£350,000"
+    assert stat(response, "Approved budget of active projects")[0] == "£350k"
     assert stat(response, "Proposed (pipeline)")[0] == "1"
     assert stat(response, "On hold")[0] == "1"
 
