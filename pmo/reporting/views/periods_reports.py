@@ -273,6 +273,13 @@ period_detail = PeriodView.as_view()
 # Highlight reports -------------------------------------------------------------------------------
 
 
+# A report's long texts, which its list does not show.
+LONG_TEXT = (
+    "summary", "achievements", "next_period_plan", "change_requests", "key_risks_issues",
+    "support_needed", "lessons", "review_comments",
+)
+
+
 class ReportListView(ObjectListView):
     """The current revision of every report the user may see, by period and status (an
     unknown period is said and ignored)."""
@@ -282,7 +289,13 @@ class ReportListView(ObjectListView):
     template_name = "reporting/report_list.html"
 
     def get_queryset(self) -> Any:
-        return selectors.current_reports(user=self.request.user)
+        # Every current report is sorted before a page is cut: carry only what a row shows.
+        return (
+            selectors.current_reports(user=self.request.user)
+            .select_related(None)
+            .select_related("project__project_manager", "period")
+            .defer(*LONG_TEXT)
+        )
 
     @cached_property
     def periods(self) -> list[ReportingPeriod]:
