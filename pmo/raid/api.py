@@ -57,7 +57,7 @@ from pmo.portfolio.api_records import SettingsViewSet, settings_schema
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid import selectors, services
 from pmo.raid.choices import Level
-from pmo.raid.models import REGISTERS, Dependency, RaidItem, RaidSettings, Risk
+from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
 
 NAME_ONE_REGISTER = (
     "Name the register the item goes in: a project's code (project), a programme's id "
@@ -300,6 +300,10 @@ def item_serializer(model: type[RaidItem]) -> type[RaidItemSerializer]:
             required=False, allow_null=True, help_text="The project it depends on (its code)."
         )
         declared["depends_on_name"] = _name_of("depends_on")
+    if model is Issue:  # linked by raising the issue from the risk's page
+        declared["raised_from"] = serializers.PrimaryKeyRelatedField(
+            read_only=True, help_text="The risk that occurred and became this issue (its id), if any."
+        )
     money = {name: MONEY for name in ("response_cost", "cost_impact") if model is Risk}
     meta = type(
         "Meta",

@@ -365,6 +365,14 @@ class Issue(RaidItem):
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MODERATE)
     status = models.CharField(max_length=12, choices=IssueStatus.choices, default=IssueStatus.OPEN)
     due = models.DateField("resolve by", null=True, blank=True)
+    raised_from = models.ForeignKey(
+        Risk,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issues_raised",
+        help_text="The risk that occurred and became this issue.",
+    )
 
     history = HistoricalRecords()
 

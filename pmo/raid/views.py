@@ -38,7 +38,7 @@ from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.selectors import portfolio_list, programme_list
 from pmo.portfolio.views import project_or_404
 from pmo.raid import selectors, services
-from pmo.raid.choices import IssueType, Level, RiskCategory, RiskKind
+from pmo.raid.choices import IssueType, Level, RiskCategory, RiskKind, RiskStatus
 from pmo.raid.forms import (
     ITEM_FIELDS,
     OVERVIEW_FILTERS,
@@ -58,6 +58,7 @@ BANDS_WORST_FIRST = (Band.HIGH, Band.MEDIUM, Band.LOW)
 NOT_FOUND = "There is no {kind} {key}, or you may not see it."
 NO_REGISTER = "Say which register the item goes in: ?project=CODE, ?programme=ID or ?portfolio=ID."
 RAISED = "{item} raised."
+RAISED_FROM_RISK = "Raised from {risk}, which occurred"
 SAVED = "{item} saved."
 ESCALATED = "{item} escalated to the {level} register."
 DEESCALATED = "{item} handed back to the {level} register."
@@ -445,15 +446,41 @@ class ItemFormView(ItemPage, ObjectEditView):
     def matrix(self) -> Matrix | None:
         return selectors.raid_settings().matrix if self.model is Risk else None
 
+    @cached_property
+    def from_risk(self) -> Risk | None:
+        """The risk a new issue is raised from (``?from_risk=ID``: a risk that occurred), if the
+        user may see it."""
+        raw = self.request.GET.get("from_risk", "")
+        if self.model is not Issue or "pk" in self.kwargs or not raw.isdigit():
+            return None
+        return selectors.item_list(Risk, user=self.request.user).filter(pk=raw).first()
+
     def get_form(self, record: Any, data: Any = None) -> ItemForm:
         extra: dict[str, Any] = {}
         if record is None and data is None and isinstance(self.home, Project):
             extra["initial"] = {"owner": self.home.project_manager_id}
+        if record is None and data is None and self.from_risk is not None:
+            risk = self.from_risk
+            happened = "\n\n".join(text for text in (risk.event, risk.effect) if text)
+            extra["initial"] = {
+                "title": risk.title,
+                "description": happened or risk.description,
+                "owner": risk.owner_id,
+            }
         return ItemForm(
             data, model=self.model, user=self.request.user, item=record, matrix=self.matrix(), **extra
         )
 
     def save(self, form: Any, record: Any) -> Any:
+        if record is None and self.from_risk is not None:
+            risk = self.from_risk
+            return services.raid_item_create(
+                actor=self.request.user,
+                model=Issue,
+                register=self.home,
+                fields={**form.values(), "raised_from": risk},
+                reason=RAISED_FROM_RISK.format(risk=risk.reference),
+            )
         if record is None:
             return services.raid_item_create(
                 actor=self.request.user, model=self.model, register=self.home, fields=form.values()
@@ -463,6 +490,15 @@ class ItemFormView(ItemPage, ObjectEditView):
             item=record,
             fields=form.values(),
             expected_version=expected_version(form),
+        )
+
+    def check(self, form: Any, record: Any) -> None:
+        services.raid_item_check(
+            actor=self.request.user,
+            model=Issue if record is None and self.from_risk is not None else self.model,
+            fields={name: value for name, value in form.cleaned_data.items() if name != "version"},
+            register=self.home if record is None else None,
+            item=record,
         )
 
     def success_message(self, saved: Any) -> str:
@@ -481,6 +517,7 @@ class ItemFormView(ItemPage, ObjectEditView):
             "project": home if isinstance(home, Project) else None,
             "matrix": self.matrix(),
             "cancel_url": record.get_absolute_url() if record else _home_url(home, self.kind),
+            "from_risk": self.from_risk,
         }
 
 
@@ -528,7 +565,20 @@ class ItemView(ItemPage, ObjectView):
                 and user.has_perm("change.add_changerequest", item.project)
             ),
         }
+        if isinstance(item, Issue) and item.raised_from_id is not None:
+            context["raised_from"] = (
+                selectors.item_list(Risk, user=user).filter(pk=item.raised_from_id).first()
+            )
         if isinstance(item, Risk):
+            context["issues_raised"] = list(selectors.item_list(Issue, user=user).filter(raised_from=item))
+            context["can_raise_issue"] = item.status == RiskStatus.OCCURRED and user.has_perm(
+                permission_name(Issue, "add"), item.home
+            )
+            home = item.home
+            level = type(home).__name__.lower()
+            key = home.code if isinstance(home, Project) else home.pk
+            query = urlencode({level: key, "from_risk": item.pk})
+            context["raise_issue_url"] = f"{reverse('raid:item_create', args=['issues'])}?{query}"
             context["scores"] = [
                 (
                     "Inherent (before response)",

@@ -359,3 +359,58 @@ def test_a_new_item_needs_its_register(cast):
     response = client_for(cast.head).get("/raid/risks/new/")
 
     assert response.status_code == 404
+
+
+def test_a_risk_that_occurred_offers_to_raise_the_issue_it_became_linked_both_ways(cast):
+    risk = RiskFactory(
+        project=cast.project,
+        title="Supplier folds",
+        event="The supplier goes into administration.",
+        effect="Build stops for three months.",
+        owner=cast.project.project_manager,
+    )
+    client = client_for(cast.pm)
+    assert not doc(client.get(risk.get_absolute_url())).xpath("//a[@data-action='raise-issue']")  # open
+    services.raid_item_update(
+        actor=cast.pm, item=risk, fields={"status": "occurred"}, expected_version=risk.version
+    )
+
+    offer = doc(client.get(risk.get_absolute_url())).xpath("//a[@data-action='raise-issue']")[0]
+    assert offer.text_content() == "Raise the issue it became"
+    form = client.get(offer.get("href"))
+    page = doc(form)
+    assert page.xpath("//input[@name='title']/@value") == ["Supplier folds"]
+    assert page.xpath("//textarea[@name='description']")[0].text_content().strip() == (
+        "The supplier goes into administration.\n\nBuild stops for three months."
+    )
+    shown = " ".join(page.xpath("//*[@data-testid='from-risk']")[0].text_content().split())
+    assert (
+        shown == f"Raised from the risk {risk.reference} Supplier folds, which occurred: the two are linked."
+    )
+    data = {
+        "title": "Supplier folds",
+        "issue_type": IssueType.PROBLEM,
+        "description": "In administration since Monday.",
+        "priority": "high",
+        "severity": "major",
+        "owner": cast.project.project_manager.pk,
+        "status": "open",
+    }
+
+    response = client.post(offer.get("href"), data)
+
+    issue = Issue.objects.get()
+    assert response["Location"] == issue.get_absolute_url()
+    assert (issue.raised_from, issue.project) == (risk, cast.project)
+    linked = doc(client.get(issue.get_absolute_url())).xpath("//*[@data-testid='raised-from']")[0]
+    assert (
+        " ".join(linked.text_content().split()) == f"the risk {risk.reference} Supplier folds, which occurred"
+    )
+    assert linked.xpath("a/@href") == [risk.get_absolute_url()]
+    risk_page = client.get(risk.get_absolute_url())
+    became = doc(risk_page).xpath("//*[@data-testid='issues-raised']")[0]
+    assert " ".join(became.text_content().split()) == f"{issue.reference} Supplier folds"
+    assert became.xpath("a/@href") == [issue.get_absolute_url()]
+    assert not doc(risk_page).xpath("//a[@data-action='raise-issue']")  # raised once
+    history = text_of(client.get(f"/raid/issues/{issue.pk}/history/"))
+    assert f"Raised from {risk.reference}, which occurred" in history
