@@ -1,5 +1,7 @@
 """Filters of the project register, shared by the register page, its exports and the API."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -21,12 +23,25 @@ class ProjectFilter(FilterSet):
     several values (``?status=active&status=on_hold``)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
+
+    def in_units(self, queryset: QuerySet[Any], name: str, units: Any) -> QuerySet[Any]:
+        """Projects of the chosen units or of units under them (a directorate's departments)."""
+        if not units:
+            return queryset
+        return queryset.filter(
+            Q(department__in=units)
+            | Q(department__parent__in=units)
+            | Q(department__parent__parent__in=units)
+        )
+
     # A choice of several values is one "IN" on the project's own column, which repeats no row:
     # django-filter's default DISTINCT would make the register's count and page queries compare
     # every column of every matching project. Only the objectives (many-to-many) need it.
     portfolio = django_filters.ModelMultipleChoiceFilter(queryset=Portfolio.objects.all(), distinct=False)
     programme = django_filters.ModelMultipleChoiceFilter(queryset=Programme.objects.all(), distinct=False)
-    department = django_filters.ModelMultipleChoiceFilter(queryset=OrgUnit.objects.all(), distinct=False)
+    department = django_filters.ModelMultipleChoiceFilter(
+        queryset=OrgUnit.objects.all(), distinct=False, method="in_units"
+    )
     stage = django_filters.ModelMultipleChoiceFilter(queryset=LifecycleStage.objects.all(), distinct=False)
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, distinct=False)
     category = django_filters.MultipleChoiceFilter(choices=ProjectCategory.choices, distinct=False)

@@ -238,6 +238,27 @@ def with_project_totals(link: str) -> Callable[[QuerySet[Any], Any], QuerySet[An
     return lambda queryset, user: queryset.annotate(**project_totals(user, link))
 
 
+def unit_projects(unit: Any) -> Q:
+    """An organisation unit's projects: its own and those of the units under it (a directorate's
+    departments and their service areas)."""
+    return Q(department=unit) | Q(department__parent=unit) | Q(department__parent__parent=unit)
+
+
+def with_unit_totals(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Each unit's project count and approved budget, its sub-units' projects included: one
+    subquery each (a count over the matching projects, grouped by nothing)."""
+    visible = project_list(user=user).filter(unit_projects(OuterRef("pk"))).order_by()
+    whole = visible.annotate(unit=Value(1)).values("unit")
+    return queryset.annotate(
+        project_count=Coalesce(Subquery(whole.annotate(n=Count("pk")).values("n")), 0),
+        budget_total=Coalesce(
+            Subquery(whole.annotate(total=Sum("approved_budget")).values("total")),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+
+
 PROJECT_COUNT = Column("project_count", "Projects", attr("project_count"), "project_count", "number")
 BUDGET_TOTAL = Column("budget_total", "Approved budget (£)", attr("budget_total"), "budget_total", "money")
 

@@ -76,8 +76,10 @@ from pmo.portfolio.register import (
     columns_by_key,
     load_evidence,
     projects_involving,
+    unit_projects,
     with_programme_count,
     with_project_totals,
+    with_unit_totals,
 )
 
 RELATED_PROJECTS_SHOWN = 50
@@ -182,8 +184,7 @@ PORTFOLIOS = RecordKind(
 ORG_UNITS = RecordKind(
     OrgUnit, selectors.org_unit_list, OrgUnitForm, ORG_UNIT_COLUMNS,
     "Directorates, departments and business service areas that own projects.",
-    annotate=with_project_totals("department"),
-    projects=lambda record: Q(department=record), register_filter="department",
+    annotate=with_unit_totals, projects=unit_projects, register_filter="department",
 )
 OBJECTIVES = RecordKind(
     StrategicObjective, selectors.strategic_objective_list, StrategicObjectiveForm, OBJECTIVE_COLUMNS,

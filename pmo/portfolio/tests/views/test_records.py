@@ -177,3 +177,25 @@ def test_a_pmo_officer_may_not_change_the_lifecycle(browser_for, officer):
 
     assert new.status_code == edit.status_code == 403
     assert not LifecycleStage.objects.filter(name="Extra").exists()
+
+
+def test_a_directorate_counts_the_projects_of_its_departments(browser_for, officer):
+    directorate = OrgUnitFactory(name="Place", kind="directorate")
+    housing = OrgUnitFactory(name="Housing", kind="department", parent=directorate)
+    repairs = OrgUnitFactory(name="Repairs", kind="service_area", parent=housing)
+    own = ProjectFactory(code="PLC-1", department=directorate)
+    ProjectFactory(code="HSG-1", department=housing)
+    ProjectFactory(code="REP-1", department=repairs)
+    ProjectFactory(code="ELSE-1", department=OrgUnitFactory(name="Finance"))
+    client = browser_for(officer)
+
+    listed = {
+        row.xpath("td|th")[0].text_content().strip(): " ".join(row.xpath("td|th")[3].text_content().split())
+        for row in page(client.get("/org-units/")).xpath("//div[@id='record-results']//tbody/tr")
+    }
+    detail = client.get(directorate.get_absolute_url())
+    register = client.get(page(detail).xpath("//a[contains(@href, '?department=')]/@href")[0])
+
+    assert listed == {"Finance": "1", "Housing": "2", "Place": "3", "Repairs": "1"}
+    assert "3 projects" in " ".join(text_of(detail).split())
+    assert sorted(row_keys(register)) == sorted([own.code, "HSG-1", "REP-1"])
