@@ -74,6 +74,8 @@ from pmo.portfolio.register import (
     PROJECT_COLUMNS,
     Column,
     columns_by_key,
+    declared,
+    evidence,
     load_evidence,
     projects_involving,
     unit_projects,
@@ -145,8 +147,12 @@ class RecordKind:
 
 
 def project_plan(project: Project, user: Any) -> dict[str, Any]:
-    """The approved plan a project's page shows above its fields (annotated by the selector)."""
-    return {"approved_plan": project}
+    """What a project's page opens on, above its fields: its health (the status its latest
+    report declares and the one the evidence gives, with why) and its approved plan (both
+    annotated by the selector or read in a fixed number of queries)."""
+    load_evidence([project])
+    health = {"declared": declared(project), "evidence": evidence(project)}
+    return {"approved_plan": project, "health": health}
 
 
 PROJECTS = RecordKind(

@@ -100,3 +100,16 @@ def test_the_register_as_of_a_date_shows_the_status_declared_by_then(browser_for
 
     assert cells(then, "IT-1")["Declared"] == "Green"  # the red report came after that day
     assert cells(now, "IT-1")["Declared"] == "Red"
+
+
+def test_a_project_page_opens_on_its_health_with_the_reasons(browser_for, analyst):
+    project = ProjectFactory(code="IT-1")
+    submitted(project, Rating.AMBER, dt.date(2026, 9, 1))
+    PeriodFactory(start=dt.date(2026, 10, 1))  # due 5 November, not handed in
+
+    response = browser_for(analyst).get(f"/projects/{project.code}/")
+
+    health = page(response).xpath("//*[@data-testid='health-summary']")[0]
+    said = " ".join(health.text_content().split())
+    assert said.startswith("Declared Amber in the latest report handed in")
+    assert "Evidence Green" not in said and "1 report(s) missing" in said
