@@ -4,6 +4,7 @@ Each write checks the actor's right on the register (or item), validates the who
 records who changed what in the item's history. A risk's scores must lie on the PMO's matrix; a
 dependency may not make a project wait on itself, directly or through others."""
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can, permission_name
+from pmo.core.problems import Problems
 from pmo.core.services import (
     ConflictError,
     notify,
@@ -115,6 +117,46 @@ def _check_links(item: RaidItem, actor: User | None) -> None:
     except ValueError as exc:
         raise ValidationError({"source_reference": str(exc)}) from exc
     item.source_reference = item.source_reference.strip().upper()
+
+
+def _check_item(item: RaidItem, actor: User | None, relations: Sequence[Any], problems: Problems) -> None:
+    """Every problem of ``item`` at once, with those already found (its scores): its links and
+    the model's own rules (a field already found wrong keeps its own problem)."""
+    problems.check(_check_links, item, actor)
+    problems.check(
+        item.full_clean,
+        exclude=[*_given(item, relations), *problems.errors],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    problems.raise_any()
+
+
+def raid_item_check(
+    *,
+    actor: User | None,
+    model: type[RaidItem],
+    fields: Mapping[str, Any],
+    register: Project | Programme | Portfolio | None = None,
+    item: RaidItem | None = None,
+) -> None:
+    """The problems of raising ``fields`` in ``register`` (or of changing ``item`` to them),
+    writing nothing: for a form with problems of its own, so they all show at once."""
+    values = _closing(model, dict(fields), item)
+    problems = Problems()
+    matrix = selectors.raid_settings().matrix if issubclass(model, Risk) else None
+    if matrix is not None:
+        values = problems.check(_scored, values, item, matrix) or values  # type: ignore[arg-type]
+    if item is None:
+        if register is not None:
+            values[type(register).__name__.lower()] = register
+        checked = model(**values)
+    else:
+        checked = copy.copy(item)
+        for name, value in values.items():
+            setattr(checked, name, value)
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
+    _check_item(checked, actor, relations, problems)
 
 
 def _refuse_loop(edges: list[tuple[int, int]], new_edges: list[tuple[int, int]], actor: User | None) -> None:
@@ -222,11 +264,11 @@ def raid_items_create(
         values = _closing(model, dict(fields), None)
         values[type(register).__name__.lower()] = register
         values.setdefault("raised_by", actor)
+        problems = Problems()
         if matrix is not None:
-            values = _scored(values, None, matrix)
+            values = problems.check(_scored, values, None, matrix) or values
         item = model(**values)
-        _check_links(item, actor)
-        item.full_clean(exclude=_given(item, relations), validate_unique=False, validate_constraints=False)
+        _check_item(item, actor, relations, problems)
         built.append(item)
     if issubclass(model, Dependency):
         _refuse_loop(selectors.project_edges(), _open_edges(built), actor)
@@ -299,9 +341,10 @@ def raid_items_update(
         only_fields(fields, _editable(model))
         values = _closing(model, dict(fields), current)
         values.setdefault("last_reviewed_on", today)
+        problems = Problems()
         if matrix is not None:
-            values = _scored(values, current, matrix)  # type: ignore[arg-type]
-        if all(getattr(current, name) == value for name, value in values.items()):
+            values = problems.check(_scored, values, current, matrix) or values  # type: ignore[arg-type]
+        if not problems.errors and all(getattr(current, name) == value for name, value in values.items()):
             continue  # as record_update: a write that changes nothing keeps the version
         if (
             isinstance(current, Dependency)
@@ -312,10 +355,7 @@ def raid_items_update(
             stored_edges.append((current.project_id, current.depends_on_id))
         for name, value in values.items():
             setattr(current, name, value)
-        _check_links(current, actor)
-        current.full_clean(
-            exclude=_given(current, relations), validate_unique=False, validate_constraints=False
-        )
+        _check_item(current, actor, relations, problems)
         current.version += 1
         current.updated_at = now
         written |= set(values)

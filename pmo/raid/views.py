@@ -492,6 +492,15 @@ class ItemFormView(ItemPage, ObjectEditView):
             expected_version=expected_version(form),
         )
 
+    def check(self, form: Any, record: Any) -> None:
+        services.raid_item_check(
+            actor=self.request.user,
+            model=Issue if record is None and self.from_risk is not None else self.model,
+            fields={name: value for name, value in form.cleaned_data.items() if name != "version"},
+            register=self.home if record is None else None,
+            item=record,
+        )
+
     def success_message(self, saved: Any) -> str:
         if self.key in self.kwargs:
             return SAVED.format(item=saved.reference)
