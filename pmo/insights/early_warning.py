@@ -109,7 +109,8 @@ def _allowances(project_ids: list[int]) -> dict[int, dict[str, Decimal]]:
 
 def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
     """Open dependencies on other projects with a need-by date, against the provider's latest
-    forecast finish (its latest handed-in report's, else its planned finish)."""
+    forecast finish (its latest handed-in report's, else its planned finish); a delivery needed
+    before the provider's planned finish is taken to slip as that finish does."""
     dependencies = list(
         Dependency.objects.filter(
             project_id__in=project_ids,
@@ -132,7 +133,12 @@ def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
         need_by = row["due"]
         if need_by is None:  # filtered out above; tells the type checker
             continue
-        forecast = forecasts.get(row["depends_on_id"], row["depends_on__planned_finish"])
+        planned = row["depends_on__planned_finish"]
+        forecast = forecasts.get(row["depends_on_id"], planned)
+        if forecast is not None and planned is not None and planned > need_by:
+            # Needed before the provider's planned finish: an interim delivery, taken to move
+            # with the provider's finish (its slip), not to come at the finish itself.
+            forecast = need_by + (forecast - planned)
         waits[row["project_id"]].append(
             WaitsOn(row["depends_on__code"], need_by=need_by, forecast=forecast, reference=f"DEP-{row['pk']}")
         )

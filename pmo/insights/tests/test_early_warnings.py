@@ -241,3 +241,17 @@ def test_the_early_warning_page_lists_each_project_with_its_reasons(periods, pmo
     waiting.status = "on_hold"
     waiting.save()
     assert "No early warnings" in client.get("/dashboard/early-warnings/").content.decode()
+
+
+def test_a_delivery_needed_before_the_providers_finish_is_late_only_by_the_providers_slip(periods):
+    provider = ProjectFactory(
+        code="IT-200", planned_start=dt.date(2026, 10, 1), planned_finish=dt.date(2027, 9, 1)
+    )
+    report(provider, periods[5], forecast_finish=dt.date(2027, 9, 15))  # two weeks late
+    waiting = ProjectFactory(code="WAI-002")
+    DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+    for period in periods[:6]:
+        report(waiting, period)
+    assert reasons(waiting) == ["waits on IT-200, forecast 2 weeks after need"]
+    report(provider, periods[6], forecast_finish=dt.date(2027, 9, 8))  # one week late: inside 14 days
+    assert reasons(waiting) == []
