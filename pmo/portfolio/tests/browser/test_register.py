@@ -27,11 +27,13 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     expect(page.get_by_text("7 projects in the register you can see.")).to_be_visible()
     assert_accessible(page, "home")
 
-    # When they open the register, they see every project
+    # When they open the register, it shows the active projects; one click shows every project
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", name="Project register")).to_be_visible()
-    expect(results_count(page)).to_have_text("7 projects")
+    expect(results_count(page)).to_have_text("5 projects")
     assert_accessible(page, "register")
+    page.get_by_role("link", name="Show every project").click()
+    expect(results_count(page)).to_have_text("7 projects")
 
     # When they tick a programme, then a status, then search, the table narrows each time
     page.locator("summary", has_text="Programme").click()
@@ -58,17 +60,17 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     expect(name_header).to_have_attribute("aria-sort", "descending")
     assert column_values(page, "Name") == ["Resident portal", "Online payments portal"]
 
-    # When they untick the Sponsor column and tick Category, the table follows
-    assert "Sponsor" in column_headers(page)
+    # When they untick the Approved finish column and tick Category, the table follows
+    assert "Approved finish" in column_headers(page)
     page.locator("summary", has_text="Columns shown").click()
-    page.get_by_label("Sponsor", exact=True).uncheck()
-    expect(page.locator("#record-results thead th", has_text="Sponsor")).to_have_count(0)
+    page.get_by_role("group", name="Columns shown").get_by_label("Approved finish", exact=True).uncheck()
+    expect(page.locator("#record-results thead th", has_text="Approved finish")).to_have_count(0)
     page.get_by_role("group", name="Columns shown").get_by_label("Category").check()
     expect(page.locator("#record-results thead th", has_text="Category")).to_have_count(1)
     shown_headers = column_headers(page)
     assert shown_headers == [
-        "Code", "Name", "Programme", "Department", "Project manager", "Category", "Stage", "Status",
-        "Approved finish", "Approved budget (£)", "Baseline", "Priority",
+        "Code", "Name", "Project manager", "Category", "Stage", "Status", "Declared", "Evidence",
+        "Approved budget (£)",
     ]
     expect(name_header).to_have_attribute("aria-sort", "descending")  # the sort is kept
     shown_rows = [
@@ -160,3 +162,33 @@ def test_register_as_it_stood_on_an_earlier_day(live_server, sign_in, make_user,
     page.get_by_label("As of").fill("")
     expect(page.get_by_role("alert")).to_have_count(0)
     assert "Network and Wi-Fi refresh" in column_values(page, "Name")
+
+
+def test_a_saved_view_fits_a_laptop_and_its_link_shows_the_same_choice(
+    live_server, sign_in, open_browser, make_user, register
+):
+    # Given an analyst on the register at 1280 × 800, the default columns fit without scrolling sideways
+    page = sign_in(make_user(Role.PMO_ANALYST, username="ann"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/projects/")
+    expect(results_count(page)).to_have_text("5 projects")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    assert {"Declared", "Evidence"} <= set(column_headers(page))
+
+    # When they choose the infrastructure programme, fewer columns and a sort, and save that view
+    page.goto(
+        f"{live_server.url}/projects/?programme={register.infrastructure.pk}&cols=code,name,status&sort=-code"
+    )
+    expect(results_count(page)).to_have_text("3 projects")
+    page.get_by_label("Name of the view").fill("Infrastructure")
+    page.get_by_role("button", name="Save view").click()
+    expect(page.get_by_text("Saved the view “Infrastructure”")).to_be_visible()
+    link = page.get_by_label("Link to this view").input_value()
+
+    # then the view is theirs to pick, and its link opened by someone else shows the same choice
+    expect(page.get_by_role("link", name="Infrastructure", exact=True)).to_be_visible()
+    other = open_browser(make_user(Role.PMO_HEAD, username="hugh"))
+    other.goto(link)
+    expect(results_count(other)).to_have_text("3 projects")
+    assert column_headers(other) == ["Code", "Name", "Status"]
+    assert row_keys(other) == ["INF-003", "INF-002", "INF-001"]
