@@ -247,17 +247,17 @@ class Project(DomainModel):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
+        """Both rules across fields, each problem reported (not only the first)."""
+        errors = {}
         if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
-            raise ValidationError({"planned_finish": FINISH_BEFORE_START})
+            errors["planned_finish"] = FINISH_BEFORE_START
         programme = self.programme if self.programme_id else None
         if programme is not None and self.portfolio_id and programme.portfolio_id != self.portfolio_id:
-            raise ValidationError(
-                {
-                    "programme": PROGRAMME_IN_OTHER_PORTFOLIO.format(
-                        programme=programme, portfolio=programme.portfolio, chosen=self.portfolio
-                    )
-                }
+            errors["programme"] = PROGRAMME_IN_OTHER_PORTFOLIO.format(
+                programme=programme, portfolio=programme.portfolio, chosen=self.portfolio
             )
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:project_detail", args=[self.code])
