@@ -449,7 +449,8 @@ def saved_view_query(query: str) -> str:
 
 def _saved_view_name(owner: User, name: str, exclude: int | None = None) -> str:
     name = " ".join(name.split())
-    if SavedView.objects.filter(owner=owner, name=name).exclude(pk=exclude).exists():
+    taken = SavedView.objects.filter(owner=owner, name=name)
+    if (taken.exclude(pk=exclude) if exclude is not None else taken).exists():
         raise ValidationError({"name": [SAVED_VIEW_NAME_TAKEN.format(name=name)]})
     return name
 
