@@ -109,7 +109,7 @@ def _not_decidable(change: Any) -> str:
             change=change.reference,
             status=_status(change),
             who=change.decided_by or "the system",
-            when=timezone.localtime(change.decided_at).strftime("%d %b %Y"),
+            when=timezone.localtime(change.decided_at).strftime("%-d %b %Y"),
         )
     return NOT_ASSESSED.format(change=change.reference)
 

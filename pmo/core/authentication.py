@@ -33,7 +33,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if token is None or token.revoked_at is not None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         if token.is_expired:
-            when = timezone.localtime(token.expires_at).strftime("%d %b %Y %H:%M")
+            when = timezone.localtime(token.expires_at).strftime("%-d %b %Y %H:%M")
             raise exceptions.AuthenticationFailed(EXPIRED_TOKEN.format(when=when))
         token.mark_used()
         return token.user, token

@@ -156,7 +156,7 @@ class ReportingPeriod(DomainModel):
     def __str__(self) -> str:
         if (self.end - self.start).days >= 27:
             return self.start.strftime("%B %Y")
-        return f"{self.start:%d %b} to {self.end:%d %b %Y}"
+        return f"{self.start:%-d %b} to {self.end:%-d %b %Y}"
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:

@@ -20,7 +20,7 @@ from pmo.reporting.choices import (
 
 PERIOD_CLOSED = "The reporting period {period} is closed: reports for it can no longer be written or changed."
 NOT_A_DRAFT = "This report is {status}: a submitted report is never changed. Start a revision to correct it."
-ALREADY_SUBMITTED = "This report was already submitted on {when:%d %b %Y %H:%M}."
+ALREADY_SUBMITTED = "This report was already submitted on {when:%-d %b %Y %H:%M}."
 NOT_SUBMITTED = "Only a submitted report can be {action}; this one is {status}."
 NOT_ACCEPTED = "Only an accepted report can be published; this one is {status}."
 NOT_REVISABLE = (

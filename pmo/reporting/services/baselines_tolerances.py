@@ -25,7 +25,7 @@ from pmo.reporting.services.milestones import MilestoneForecast, check_milestone
 
 REASON_REQUIRED = "Give the reason for this baseline (who approved what, and why)."
 BASELINE_BEFORE_START = (
-    "The baseline finish ({finish:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
+    "The baseline finish ({finish:%-d %b %Y}) is before the project starts ({start:%-d %b %Y})."
 )
 
 TOLERANCE_DEFAULT_EDITABLE_FIELDS = frozenset(

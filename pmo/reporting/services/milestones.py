@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from pmo.portfolio.models import Project
 
-MILESTONE_BEFORE_START = "Milestone {name!r} is forecast before the project starts ({start:%d %b %Y})."
+MILESTONE_BEFORE_START = "Milestone {name!r} is forecast before the project starts ({start:%-d %b %Y})."
 DUPLICATE_MILESTONE = "Milestone {name!r} is listed twice."
 TOO_MANY_MILESTONES = "List at most {limit} key milestones; this has {count}."
 

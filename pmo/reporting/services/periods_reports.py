@@ -53,19 +53,19 @@ from pmo.reporting.services.evaluation import (
 from pmo.reporting.services.milestones import MilestoneForecast, check_milestones
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD, PERIOD_CLOSED
 
-PERIOD_EXISTS = "A reporting period starting {start:%d %b %Y} already exists."
+PERIOD_EXISTS = "A reporting period starting {start:%-d %b %Y} already exists."
 PROJECT_NOT_ACTIVE = "{project} is {status}: only active projects report."
 REPORT_EXISTS = "{project} already has a report for {period}: open it instead of starting another."
 COMMENTS_REQUIRED = "Say what needs correcting: comments are required to return a report."
 MISSING_FOR_SUBMISSION = "Fill this in before submitting."
 OFF_SCALE = "The PMO reports on the red/amber/green scale: {rating} is not on it."
 FORECAST_BEFORE_START = (
-    "The forecast finish ({forecast:%d %b %Y}) is before the project starts ({start:%d %b %Y})."
+    "The forecast finish ({forecast:%-d %b %Y}) is before the project starts ({start:%-d %b %Y})."
 )
 SUCCESSOR_CLOSED = (
     "{period} cannot be reopened while the period after it, {successor}, is closed: reopen {successor} first."
 )
-PERIOD_OVERLAPS = "{start:%d %b %Y} to {end:%d %b %Y} overlaps the reporting period {period}."
+PERIOD_OVERLAPS = "{start:%-d %b %Y} to {end:%-d %b %Y} overlaps the reporting period {period}."
 
 STATUS_FIELDS = ("overall_status", *(f"{d.value}_status" for d in ReportDimension))
 # The narrative of a highlight report, as the report form groups it (its forecasts are what the

@@ -60,7 +60,7 @@ def test_approving_twice_says_who_approved_it_and_when(world):
 
     again = head.post(f"/changes/{change.pk}/decide/", first)
 
-    today = timezone.localdate().strftime("%d %b %Y")
+    today = timezone.localdate().strftime("%-d %b %Y")
     assert summary(again) == [
         f"CR-{change.pk} was already approved by sponsor on {today}: it cannot be decided again."
     ]
@@ -75,7 +75,7 @@ def test_an_approved_change_offers_no_decision(world):
 
     response = sponsor.get(f"/changes/{change.pk}/decide/", follow=True)
 
-    today = timezone.localdate().strftime("%d %b %Y")
+    today = timezone.localdate().strftime("%-d %b %Y")
     assert response.redirect_chain == [(change.get_absolute_url(), 302)]
     assert (
         f"CR-{change.pk} was already approved by sponsor on {today}: it cannot be decided again."

@@ -68,7 +68,7 @@ def test_the_pmo_approves_the_next_baseline_version(client_for, cycle):
         (
             {"finish": "2026-03-31"},
             "finish",
-            "The baseline finish (31 Mar 2026) is before the project starts (01 Apr 2026).",
+            "The baseline finish (31 Mar 2026) is before the project starts (1 Apr 2026).",
         ),
         (
             {

@@ -78,7 +78,7 @@ def test_claiming_an_exception_source_does_not_get_round_the_check(cast):
         ({"reason": "  "}, {"reason": [services.REASON_REQUIRED]}),
         (
             {"finish": dt.date(2025, 12, 31)},
-            {"finish": ["The baseline finish (31 Dec 2025) is before the project starts (05 Jan 2026)."]},
+            {"finish": ["The baseline finish (31 Dec 2025) is before the project starts (5 Jan 2026)."]},
         ),
         ({"budget_at_completion": Decimal(-1)}, {"budget_at_completion": [NEGATIVE_AMOUNT]}),
         ({"benefits_value": Decimal(-5)}, {"benefits_value": [NEGATIVE_AMOUNT]}),
@@ -88,7 +88,7 @@ def test_claiming_an_exception_source_does_not_get_round_the_check(cast):
         ),
         (
             {"milestones": [("Kick-off", dt.date(2025, 12, 1))]},
-            {"milestones": ["Milestone 'Kick-off' is forecast before the project starts (05 Jan 2026)."]},
+            {"milestones": ["Milestone 'Kick-off' is forecast before the project starts (5 Jan 2026)."]},
         ),
     ],
 )

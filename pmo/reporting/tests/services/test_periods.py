@@ -44,7 +44,7 @@ def test_a_period_opens_once(pmo_head):
     with pytest.raises(ValidationError) as error:
         services.reporting_period_open(actor=pmo_head, start=dt.date(2027, 2, 9))
 
-    assert error.value.message_dict == {"start": ["A reporting period starting 01 Feb 2027 already exists."]}
+    assert error.value.message_dict == {"start": ["A reporting period starting 1 Feb 2027 already exists."]}
 
 
 def test_periods_never_overlap(pmo_head):
@@ -56,7 +56,7 @@ def test_periods_never_overlap(pmo_head):
         )
 
     assert error.value.message_dict == {
-        "start": ["20 Feb 2027 to 05 Mar 2027 overlaps the reporting period February 2027."]
+        "start": ["20 Feb 2027 to 5 Mar 2027 overlaps the reporting period February 2027."]
     }
     assert ReportingPeriod.objects.count() == 1
 

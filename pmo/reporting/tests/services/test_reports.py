@@ -192,7 +192,7 @@ def test_a_forecast_finish_before_the_project_starts_is_refused(cast):
         )
 
     assert errors_of(error) == {
-        "forecast_finish": ["The forecast finish (01 Dec 2025) is before the project starts (05 Jan 2026)."]
+        "forecast_finish": ["The forecast finish (1 Dec 2025) is before the project starts (5 Jan 2026)."]
     }
     report.refresh_from_db()
     assert report.forecast_finish == BASELINE_FINISH
@@ -211,7 +211,7 @@ def test_a_milestone_before_the_project_starts_is_refused(cast):
         )
 
     assert errors_of(error) == {
-        "milestones": ["Milestone 'Kick-off' is forecast before the project starts (05 Jan 2026)."]
+        "milestones": ["Milestone 'Kick-off' is forecast before the project starts (5 Jan 2026)."]
     }
     assert not report.milestones.exists()
 
@@ -465,7 +465,7 @@ def test_a_forecast_before_a_moved_project_start_is_caught_at_submission(cast):
         services.highlight_report_submit(actor=cast.pm, report=report, expected_version=report.version)
 
     assert errors_of(error) == {
-        "forecast_finish": ["The forecast finish (01 Mar 2026) is before the project starts (01 Apr 2026)."]
+        "forecast_finish": ["The forecast finish (1 Mar 2026) is before the project starts (1 Apr 2026)."]
     }
 
 

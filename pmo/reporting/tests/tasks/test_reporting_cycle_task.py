@@ -37,7 +37,7 @@ def test_the_worker_runs_a_queued_cycle_opening_the_period_and_reminding_the_pm(
     assert run.return_value["periods_opened"] == 1
     assert run.return_value["reminders"] == 1
     assert ReportingPeriod.objects.filter(start=today.replace(day=1), end__gte=today).exists()
-    subject = f"Reminder: the {period} highlight report for {project} is due {period.due:%d %b %Y}"
+    subject = f"Reminder: the {period} highlight report for {project} is due {period.due:%-d %b %Y}"
     assert list(pm_user.notifications.values_list("subject", "read_at")) == [(subject, None)]
     assert [(m.subject, m.to) for m in mail.outbox] == [(subject, ["pm@council.example"])]
     assert "/reporting/" in mail.outbox[0].body
