@@ -4,6 +4,7 @@ Roles are groups (``pmo.core.choices.Role``). Object rules that depend on a reco
 project) live beside the record's app in its ``rules.py``; they compose the predicates here.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import rules
@@ -52,7 +53,9 @@ def permission_name(model: Any, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def ensure_can(user: Any, perm: str, obj: Any = None, *, action: str = "") -> None:
-    """Raise PermissionDenied unless ``user`` holds ``perm`` (on ``obj`` where given)."""
+def ensure_can(user: Any, perm: str, obj: Any = None, *, action: str | Callable[[], str] = "") -> None:
+    """Raise PermissionDenied unless ``user`` holds ``perm`` (on ``obj`` where given); ``action``
+    may be a callable, so naming the record costs nothing when the user may."""
     if not user.has_perm(perm, obj):
+        action = action() if callable(action) else action
         raise PermissionDenied(NOT_ALLOWED.format(action=action or perm.split(".")[-1].replace("_", " ")))

@@ -2,6 +2,7 @@
 personal API tokens, and logins with their roles."""
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import BadHeaderError, send_mail
 from django.db import models, transaction
 from django.urls import reverse
@@ -131,7 +132,7 @@ def _lock_current(
     model = type(instance)
     current = model._default_manager.select_for_update().get(pk=instance.pk)
     if actor is not None:
-        ensure_can(actor, permission_name(current, action), current, action=f"{action} {current}")
+        ensure_can(actor, permission_name(current, action), current, action=lambda: f"{action} {current}")
     if expected_version is not None and current.version != expected_version:
         raise stale_version(current, expected_version)
     return current
@@ -153,6 +154,69 @@ def stale_version(current: DomainModel, expected_version: int) -> ConflictError:
     return ConflictError(message, current_version=current.version)
 
 
+@functools.cache
+def _checked_fields(model: type[models.Model]) -> list[frozenset[str]] | None:
+    """The fields each unique or check constraint of ``model`` reads (None when one reads
+    something else: an expression, a date)."""
+    opts = model._meta
+    if opts.get_parent_list() or any(
+        getattr(f, f"unique_for_{part}") for f in opts.local_fields for part in ("date", "month", "year")
+    ):
+        return None
+    names = [frozenset([f.name]) for f in opts.local_fields if f.unique]
+    names += [frozenset(fields) for fields in opts.unique_together]
+    for constraint in opts.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            condition = (
+                models.Q(constraint.condition).referenced_base_fields if constraint.condition else set()
+            )
+            names.append(frozenset(constraint.fields) | condition)
+        elif isinstance(constraint, models.CheckConstraint):
+            names.append(frozenset(models.Q(constraint.condition).referenced_base_fields))
+        else:
+            return None
+    return [frozenset(opts.get_field(name).name for name in fields) for fields in names]
+
+
+def _clean_update(current: DomainModel, edited: set[str]) -> None:
+    """``full_clean`` of a stored record after ``edited`` fields changed, without asking the
+    database again what it already guarantees for values that did not change: that an unchanged
+    foreign key's row exists, and the unique and check constraints reading no edited field."""
+    opts = current._meta
+    checked = _checked_fields(type(current))
+    edited = {opts.get_field(name).name for name in edited}
+    unchanged = {field.name for field in opts.concrete_fields} - edited
+    if checked is None:
+        current.full_clean()
+        return
+    errors: dict[str, Any] = {}
+    try:
+        current.clean_fields(
+            exclude=[
+                field.name
+                for field in opts.concrete_fields
+                if field.is_relation
+                and field.name in unchanged
+                and not getattr(field.remote_field, "limit_choices_to", None)
+            ]
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        current.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    skip = set(unchanged).difference(*(fields for fields in checked if fields & edited))
+    skip |= {name for name in errors if name != NON_FIELD_ERRORS}
+    for validate in (current.validate_unique, current.validate_constraints):
+        try:
+            validate(exclude=skip)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def record_update(
     *,
@@ -169,12 +233,13 @@ def record_update(
     keeps the version and adds no history entry.
     """
     current = _lock_current(instance, actor=actor, action="change", expected_version=expected_version)
-    changed = False
+    edited: set[str] = set()
     for name, value in fields.items():
         if getattr(current, name) != value:
             setattr(current, name, value)
-            changed = True
-    current.full_clean()
+            edited.add(name)
+    _clean_update(current, edited)
+    changed = bool(edited)
     if m2m and _set_many(current, m2m):
         changed = True
     if changed:

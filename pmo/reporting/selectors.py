@@ -122,6 +122,7 @@ def previous_report(*, project: Project, before: ReportingPeriod) -> HighlightRe
     """The latest revision of the project's last report before ``before``, to pre-fill from."""
     return (
         HighlightReport.objects.filter(project=project, period__start__lt=before.start)
+        .select_related("project", "period")
         .prefetch_related("milestones")
         .order_by("-period__start", "-revision")
         .first()
