@@ -1,6 +1,7 @@
 """Writes shared by every domain app: audited create/update/delete with a version check,
 personal API tokens, and logins with their roles."""
 
+import copy
 import datetime as dt
 import functools
 import logging
@@ -402,6 +403,15 @@ def _validate_user(user: User) -> None:
     if user.username and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
         problems.add(ValidationError({"username": USERNAME_TAKEN.format(username=user.username)}))
     problems.raise_any()
+
+
+def user_check(*, user: User | None, fields: Mapping[str, Any]) -> None:
+    """The problems of giving ``user`` (a new login when None) ``fields``, writing nothing: for a
+    form with problems of its own, so a username already taken shows with them."""
+    checked = copy.copy(user) if user is not None else User()
+    for name, value in fields.items():
+        setattr(checked, name, value)
+    _validate_user(checked)
 
 
 def ensure_can_change_user(actor: Any, user: User) -> None:

@@ -28,6 +28,7 @@ from pmo.core.services import (
     api_token_revoke,
     ensure_can_change_user,
     notification_mark_read,
+    user_check,
     user_create,
     user_password_link_create,
     user_update,
@@ -173,6 +174,13 @@ class UserFormView(UserPage, ObjectEditView):
             "is_superuser": account.is_superuser,
         }
         return UserForm(data, initial=initial, actor=actor, account=account)
+
+    def check(self, form: Any, account: Any) -> None:
+        given = ("username", "first_name", "last_name", "email", "is_active", "is_superuser")
+        user_check(
+            user=account,
+            fields={name: form.cleaned_data[name] for name in given if name in form.cleaned_data},
+        )
 
     def save(self, form: Any, account: Any) -> User:
         actor: User = self.request.user  # type: ignore[assignment]

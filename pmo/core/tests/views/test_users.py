@@ -304,3 +304,18 @@ def test_the_admins_user_pages_are_for_superusers_only(client, make_user):
 
     client.force_login(make_user(username="root", is_staff=True, is_superuser=True))
     assert client.get("/admin/core/user/").status_code == 200
+
+
+def test_a_taken_username_shows_with_the_forms_own_problems_in_one_submit(head_client, make_user):
+    # Given a username someone has (in other capitals), a bad e-mail and a last name too long
+    make_user(username="sid")
+    data = {**NEW_USER, "username": "SID", "email": "nope", "last_name": "x" * 151}
+
+    response = head_client.post(reverse("user_create"), data)
+
+    # Then all three show at once, and nothing is saved
+    summary = " ".join(doc(response).xpath("string(//*[@data-testid='error-summary'])").split())
+    assert "Enter a valid email address." in summary
+    assert "The username “SID” is already taken" in summary
+    assert "Last name: Ensure this value has at most 150 characters (it has 151)." in summary
+    assert User.objects.filter(username__iexact="sid").count() == 1
