@@ -24,6 +24,7 @@ The hooks a page must write (the service it calls: ``save``, ``delete``, ``act``
 methods: a view class leaving one unwritten is refused when its view is made (``as_view``, as
 the URLs are read at start-up), not on the first request that needs it."""
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -602,5 +603,16 @@ class SettingsView(ObjectPage):
             )
             if outcome.done:
                 return finish(request, self.saved, request.path)
+        else:
+            call_service(lambda: self.check(row, form), form)
         row.refresh_from_db()
         return self.settings_page(row, form, outcome)
+
+    def check(self, row: Any, form: BaseForm) -> None:
+        """With problems in the form, the row's own rules on what is valid in it (every problem
+        in one submit): a copy of the row with those values, validated, nothing saved."""
+        checked = copy.copy(row)
+        for name, value in form.cleaned_data.items():
+            if name != "version":
+                setattr(checked, name, value)
+        checked.full_clean(exclude=list(form.errors), validate_unique=False, validate_constraints=False)

@@ -3,10 +3,13 @@ scores the PMO's matrix refuses and the model's rules across fields; nothing is 
 
 import pytest
 
+from pmo.engine.risk import BAD_BANDS
 from pmo.raid.models import Risk
+from pmo.raid.selectors import raid_settings
 from pmo.raid.tests.factories import RiskFactory
 from pmo.raid.tests.views.helpers import client_for, doc
 from pmo.raid.tests.views.test_item_pages import edit_data, risk_data
+from pmo.raid.tests.views.test_settings_and_map import settings_data
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,18 @@ def test_a_risk_edited_with_three_problems_shows_all_three(cast):
     assert WRONG_RESPONSE in shown
     risk.refresh_from_db()
     assert risk.title != ""
+
+
+def test_the_raid_settings_with_three_problems_show_all_three(cast):
+    # Given a stale threshold that is not a number, no impact levels, and bands the wrong way round
+    row = raid_settings()
+    data = settings_data(row, stale_days="soon", impact_levels="", medium_from=20, high_from=10)
+
+    response = client_for(cast.head).post("/raid/settings/", data)
+
+    shown = summary(response)
+    assert "Enter a whole number." in shown
+    assert "This field is required." in shown
+    assert BAD_BANDS.format(top=25) in shown
+    row.refresh_from_db()
+    assert (row.medium_from, row.high_from) != (20, 10)
