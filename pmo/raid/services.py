@@ -146,7 +146,7 @@ def raid_item_check(
     problems = Problems()
     matrix = selectors.raid_settings().matrix if issubclass(model, Risk) else None
     if matrix is not None:
-        values = problems.check(_scored, values, item, matrix) or values  # type: ignore[arg-type]
+        values = problems.check(_scored, values, item, matrix) or values
     if item is None:
         if register is not None:
             values[type(register).__name__.lower()] = register
@@ -343,7 +343,7 @@ def raid_items_update(
         values.setdefault("last_reviewed_on", today)
         problems = Problems()
         if matrix is not None:
-            values = problems.check(_scored, values, current, matrix) or values  # type: ignore[arg-type]
+            values = problems.check(_scored, values, current, matrix) or values
         if not problems.errors and all(getattr(current, name) == value for name, value in values.items()):
             continue  # as record_update: a write that changes nothing keeps the version
         if (
