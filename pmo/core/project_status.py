@@ -29,6 +29,7 @@ class ProjectStatusView:
     rating: str  # "green" … "red", or "" when there is none
     label: str
     reasons: tuple[str, ...] = ()
+    tolerances: tuple[tuple[str, str], ...] = ()  # (dimension, how much is used), in words
 
     def __str__(self) -> str:
         return self.label

@@ -11,8 +11,8 @@ from pmo.core.choices import Role
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.tests.factories import ProjectFactory
 from pmo.portfolio.tests.views.conftest import page, row_keys, table_headers, text_of
-from pmo.reporting.choices import Rating, ReportStatus
-from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
+from pmo.reporting.choices import Rating, ReportStatus, ToleranceState
+from pmo.reporting.tests.factories import PeriodFactory, ReportFactory, ToleranceCheckFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,7 @@ def test_a_project_page_opens_on_its_health_with_the_reasons(browser_for, analys
     project = ProjectFactory(code="IT-1")
     submitted(project, Rating.AMBER, dt.date(2026, 9, 1))
     PeriodFactory(start=dt.date(2026, 10, 1))  # due 5 November, not handed in
+    ToleranceCheckFactory(project=project, dimension="cost", status=ToleranceState.FORECAST_TO_BREACH)
 
     response = browser_for(analyst).get(f"/projects/{project.code}/")
 
@@ -113,3 +114,4 @@ def test_a_project_page_opens_on_its_health_with_the_reasons(browser_for, analys
     said = " ".join(health.text_content().split())
     assert said.startswith("Declared Amber in the latest report handed in")
     assert "Evidence Green" not in said and "1 report(s) missing" in said
+    assert "Tolerances Cost: Forecast to breach" in said
