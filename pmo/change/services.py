@@ -240,6 +240,12 @@ def _escalated(actor: User | None, change: ChangeRequest) -> Authority | None:
     return cumulative.authority
 
 
+def change_decision_check(*, notes: str) -> None:
+    """A decision gives its reasons."""
+    if not notes.strip():
+        raise ValidationError({"decision_notes": NOTES_REQUIRED})
+
+
 @transaction.atomic
 def change_request_decide(
     *, actor: User | None, change: ChangeRequest, decision: Decision, notes: str, expected_version: int | None
@@ -249,8 +255,7 @@ def change_request_decide(
     current = _locked(change)
     CHANGE_REQUEST.ensure(current, actor, Decision(decision).value)
     escalated = _escalated(actor, current) if decision == Decision.APPROVE else None
-    if not notes.strip():
-        raise ValidationError({"decision_notes": NOTES_REQUIRED})
+    change_decision_check(notes=notes)
     decision = Decision(decision)
     status = {
         Decision.APPROVE: ChangeStatus.APPROVED,

@@ -289,6 +289,9 @@ class ChangeRaiseView(ObjectEditView):
         initial, self.problems = _from_issue(self.request, self.project)
         return ChangeRaiseForm(project=self.project, initial=initial)
 
+    def check(self, form: Any, record: Any) -> None:
+        services._check_issue(self.project, form.cleaned_data.get("issue"))
+
     def save(self, form: Any, record: Any) -> Any:
         return services.change_request_raise(
             actor=self.request.user, project=self.project, fields=form.values()
@@ -391,6 +394,10 @@ class ChangeDecideView(ChangeStepView):
         if data is None:
             form.fields["decision"].choices = self.decisions  # type: ignore[attr-defined]
         return form
+
+    def check(self, form: Any, change: Any) -> None:
+        if "decision_notes" in form.cleaned_data:
+            services.change_decision_check(notes=form.cleaned_data["decision_notes"])
 
     def save(self, form: Any, change: Any) -> Any:
         data = form.cleaned_data

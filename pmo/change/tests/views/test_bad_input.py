@@ -228,3 +228,31 @@ def test_only_an_approved_change_is_implemented(world):
     response = client_for(world.pm).get(f"/changes/{change.pk}/implement/", follow=True)
 
     assert f"CR-{change.pk} is rejected: only an approved change is implemented." in text_of(response)
+
+
+def test_a_change_request_with_three_problems_shows_all_three(world):
+    # Given no title, no reason, and a problem issue (not a request for change) as its source
+    problem = IssueFactory(project=world.project, issue_type=IssueType.PROBLEM)
+
+    posted = client_for(world.pm).post(
+        "/changes/projects/WEB/new/", {**RAISE, "title": "", "reason": "", "issue": problem.pk}
+    )
+
+    assert field_error(posted, "title") == "This field is required."
+    assert field_error(posted, "reason") == "This field is required."
+    assert field_error(posted, "issue") == f"{problem.reference} is not a request-for-change issue of WEB."
+    assert len(summary(posted)) == 3
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_decision_without_a_choice_or_reasons_says_both(world):
+    change = assessed(world)
+
+    response = client_for(world.sponsor).post(
+        f"/changes/{change.pk}/decide/", {"decision_notes": " ", "version": change.version}
+    )
+
+    assert field_error(response, "decision") == "This field is required."
+    assert field_error(response, "decision_notes") == services.NOTES_REQUIRED
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.ASSESSED
