@@ -302,7 +302,9 @@ def item_serializer(model: type[RaidItem]) -> type[RaidItemSerializer]:
         declared["depends_on_name"] = _name_of("depends_on")
     if model is Issue:  # linked by raising the issue from the risk's page
         declared["raised_from"] = serializers.PrimaryKeyRelatedField(
-            read_only=True, help_text="The risk that occurred and became this issue (its id), if any."
+            read_only=True,
+            allow_null=True,
+            help_text="The risk that occurred and became this issue (its id), if any.",
         )
     money = {name: MONEY for name in ("response_cost", "cost_impact") if model is Risk}
     meta = type(

@@ -151,9 +151,8 @@ def test_overdue_exception_reports_are_chased_daily(cast, run):
     assert (again.exception_reminders, next_day.exception_reminders) == (0, 1)
     assert told("exception-report-overdue") == ["pm", "pm"]
     note = Notification.objects.filter(key__startswith="exception-report-overdue").first()
-    assert note.subject == (
-        f"Overdue: the exception report for {cast.project} was due {exception.report_due.day} {exception.report_due:%b %Y}"
-    )
+    due = exception.report_due
+    assert note.subject == f"Overdue: the exception report for {cast.project} was due {due.day} {due:%b %Y}"
 
 
 # E-mail ---------------------------------------------------------------------------------------
