@@ -399,9 +399,11 @@ def _validate_user(user: User) -> None:
     """Every field's own rules (the e-mail's format…), and a username nobody else has, whatever
     the capitals (sign-in tells "Ann" from "ann", people do not)."""
     problems = Problems()
-    problems.check(user.full_clean, exclude=["password"])
-    if user.username and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
+    others = User.objects.exclude(pk=user.pk)
+    taken = bool(user.username) and others.filter(username__iexact=user.username).exists()
+    if taken:  # said once, in our words (not Django's "A user with that username already exists.")
         problems.add(ValidationError({"username": USERNAME_TAKEN.format(username=user.username)}))
+    problems.check(user.full_clean, exclude=["password", "username"] if taken else ["password"])
     problems.raise_any()
 
 

@@ -82,7 +82,7 @@ def test_the_demo_has_projects_whose_baseline_moved_from_the_proposed_plan():
 
 def test_the_register_and_its_exports_show_each_projects_approved_plan(browser):
     plans = expected_plans()
-    query = {"cols": PLAN_COLUMNS, "sort": "code"}
+    query = {"cols": PLAN_COLUMNS, "sort": "code", "q": ""}  # every project, not only the active
 
     export = browser.get("/projects/", {**query, "export": "csv"})
     exported = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))

@@ -32,7 +32,7 @@ def test_the_pmo_head_adds_a_portfolio_tolerance(live_server: Any, page: Page, p
 
     expect(page.locator("main")).to_contain_text(f"Cost tolerance for {project.portfolio.name} added.")
     row = page.get_by_test_id("defaults").get_by_role("row", name=f"{project.portfolio.name} Cost")
-    expect(row).to_contain_text("7.50%")
+    expect(row).to_contain_text("±7.5%")
     assert ToleranceDefault.objects.get(portfolio=project.portfolio, dimension="cost").percent == 7.5
     assert_accessible(page, "reporting-tolerance-defaults")
 
