@@ -146,7 +146,7 @@ def test_the_pmo_sets_which_way_a_tolerance_counts_and_the_page_shows_its_sign(w
     after = text_of(client.get(PAGE + "tolerances/"))
 
     assert "Time in days ±28 days Both ways (±)" in before
-    assert "Benefits in £ −15%" in before  # a benefits default counts a shortfall only (a real minus)
+    assert "Benefits in £ \u221215%" in before  # a benefits default counts a shortfall only (a real minus)
     assert saved.status_code == 302
     assert Tolerance.objects.get(project=world.project, dimension="time").direction == "one_way"
     assert "Time in days +60 days One way: only a deviation for the worse This project's own" in after
