@@ -436,7 +436,9 @@ def saved_view_query(query: str) -> str:
         problems.append(SAVED_VIEW_UNKNOWN_SORT.format(sort=sort, choices=", ".join(sortable)))
     form = RegisterFilter(data, queryset=Project.objects.none()).form
     if not unknown and not form.is_valid():
-        problems += [f"{form.fields[name].label}: {' '.join(why)}" for name, why in form.errors.items()]
+        # The bound field's label: a filter's own field may have none (django-filter copies a field
+        # made before its filter knew the model), where the bound field falls back to the name.
+        problems += [f"{form[name].label}: {' '.join(why)}" for name, why in form.errors.items()]
     if as_of := data.get("as_of", "").strip():
         try:
             parse_point_in_time(as_of)

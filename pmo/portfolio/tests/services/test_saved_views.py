@@ -67,3 +67,18 @@ def test_the_owner_renames_and_deletes_with_history_and_nobody_else_may(ann, mak
     assert not SavedView.objects.exists()
     assert [h.name for h in SavedView.history.order_by("history_id")] == ["Mine", "Active", "Active"]
     assert [h.history_type for h in SavedView.history.order_by("history_id")] == ["+", "~", "-"]
+
+
+def test_a_bad_value_is_named_by_its_filter_even_once_the_filters_field_was_made_early(ann):
+    # django-filter copies a field made before its filter knew the model, with no label: the
+    # message must still name the filter (it said "None: …" in a full run).
+    from pmo.portfolio.forms import RegisterFilter
+
+    assert RegisterFilter.base_filters["status"].field.label is None
+
+    with pytest.raises(ValidationError) as refused:
+        saved_view_create(actor=ann, name="Mine", query="status=sleeping")
+
+    assert refused.value.message_dict["query"] == [
+        "Status: Select a valid choice. sleeping is not one of the available choices."
+    ]
