@@ -8,6 +8,7 @@ text (a new model with text fails until it is added) and says how its services w
 (``make`` the record as the writing step finds it, ``write`` the field through that step; a field
 no step writes fails there)."""
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 import pytest
@@ -37,21 +38,21 @@ def too_long(field: Any, length: int) -> str:
     return TEXT_TOO_LONG.format(field=capfirst(field.verbose_name), length=length, limit=field.max_length)
 
 
-class BoundedTextTests:
+class BoundedTextTests(ABC):
     """The tests of every bounded text field of ``app_label``, each written through its service."""
 
     app_label: ClassVar[str]
     models_with_text: ClassVar[set[type[models.Model]]]
 
+    @abstractmethod
     def make(self, model: type[models.Model], name: str) -> Any:
         """The record the service that writes field ``name`` writes into, as that step finds it;
         None where the service makes the record itself."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, model: type[models.Model], record: Any, name: str, value: str) -> Any:
         """Write ``value`` into field ``name`` of ``record`` (or of a new ``model`` record where
         ``record`` is None) through its service; return the record saved."""
-        raise NotImplementedError
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "field" in metafunc.fixturenames:
