@@ -24,6 +24,8 @@ def open_reference_page(page: Page, name: str) -> None:
     menu = page.get_by_role("navigation", name="Main")
     menu.get_by_role("button", name="Reference data").click()
     menu.get_by_role("link", name=name, exact=True).click()
+    # The live search binds when the page has loaded (htmx is deferred); typing before then is lost.
+    page.wait_for_load_state()
 
 
 def test_officer_reads_programmes_portfolios_and_reference_data(live_server, sign_in, make_user, register):
