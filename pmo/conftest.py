@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 
 from pmo.core.choices import Role
 from pmo.core.models import User
-from pmo.core.tests.demo_database import demo, demo_database, drop_postgresql_template
+from pmo.core.tests.demo_database import demo, demo_database
 from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -132,18 +132,6 @@ def _tests_run_on_a_stated_date(request: pytest.FixtureRequest) -> Iterator[dt.d
 
 
 __all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """After a parallel run, the controlling process drops the run's PostgreSQL demo template
-    (each worker has dropped its own clone of it)."""
-    config = session.config
-    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
-        return
-    from pytest_django.plugin import blocking_manager_key
-
-    with config.stash[blocking_manager_key].unblock():
-        drop_postgresql_template()
 
 
 MIGRATION_DATA = (

@@ -9,6 +9,12 @@ test that proves two builds agree). The first process that needs it builds it in
 - PostgreSQL: a database cloned from the process's freshly migrated test database, with the demo
   built into it (``CREATE DATABASE test_<name>_demo TEMPLATE test_<name>``).
 
+The template outlives the run, keyed by a fingerprint of everything that shapes it (the
+product's code and migrations, this module, the installed packages): the browser tests' run after
+the unit tests' (and a developer's next run) clone it instead of building it again, and any change
+to the code builds a new one. SQLite's is a file in pytest's cache directory named by the
+fingerprint under the checkout's var/test-demo; PostgreSQL's carries the fingerprint as its comment.
+
 Every process (each pytest-xdist worker) then has its own copy, and a module that reads the demo
 (``pytestmark = pytest.mark.usefixtures("demo")``) runs against that copy: the SQLite file is
 copied into the in-memory database for the module and the database as it was is copied back after
@@ -18,8 +24,11 @@ still rolled back by its ``db`` fixture, so the copy stays as the demo left it.
 
 import datetime as dt
 import fcntl
+import hashlib
+import importlib.metadata
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +44,25 @@ DEMO_TODAY = dt.date(2026, 11, 23)
 overdue, November's are being written)."""
 
 TEMPLATE_SUFFIX = "_demo"
+
+
+SOURCES = Path(__file__).resolve().parents[3]  # the checkout: pmo/ and config/ shape the demo
+
+
+def fingerprint() -> str:
+    """What the demo template is built from: every file of the product outside its tests (code,
+    migrations, data), this module, Python's, SQLite's and the installed packages' versions."""
+    digest = hashlib.sha256()
+    for top in ("pmo", "config"):
+        for path in sorted((SOURCES / top).rglob("*")):
+            relative = path.relative_to(SOURCES)
+            if not path.is_file() or "tests" in relative.parts or "__pycache__" in relative.parts:
+                continue
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join([sys.version, sqlite3.sqlite_version, *packages]).encode())
+    return digest.hexdigest()[:16]
 
 
 def _is_sqlite() -> bool:
@@ -88,20 +116,30 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None
 class DemoDatabase:
     """This process's copy of the demo, and the switch that puts a module's tests on it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, fingerprint: str) -> None:
         self.directory = directory
+        self.fingerprint = fingerprint
         self.own_name: str = connection.settings_dict["NAME"]
-        self.template_file = directory / "demo.sqlite3"
+        self.template_file = directory / f"demo-{fingerprint}.sqlite3"
         self.template_name = postgresql_template_name(self.own_name)
         self.clone_name = f"{self.own_name}{TEMPLATE_SUFFIX}"
         self._as_it_was: sqlite3.Connection | None = None
-        ready = directory / "demo.ready"
         with _one_process_at_a_time(directory):
-            if not ready.exists():
+            if not self._template_is_current():
                 self._build_template()
-                ready.touch()
             if not _is_sqlite():
                 self._postgresql_create(self.clone_name, template=self.template_name)
+
+    def _template_is_current(self) -> bool:
+        if _is_sqlite():
+            return self.template_file.exists()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [self.template_name],
+            )
+            found = cursor.fetchone()
+        return found is not None and found[0] == self.fingerprint
 
     # --- building the template, once per run ---------------------------------------------------
 
@@ -112,6 +150,8 @@ class DemoDatabase:
             _sqlite_copy(raw, as_it_was)
             try:
                 _build_the_demo()
+                for older in self.directory.glob("demo-*.sqlite3"):
+                    older.unlink()
                 partial = self.template_file.with_suffix(".part")
                 with sqlite3.connect(partial) as template:
                     _sqlite_copy(raw, template)
@@ -124,6 +164,9 @@ class DemoDatabase:
             self._postgresql_create(self.template_name, template=self.own_name)
             with self._connected_to(self.template_name):
                 _build_the_demo()
+            with connection._nodb_cursor() as cursor:  # current only once built
+                quote = connection.ops.quote_name
+                cursor.execute(f"COMMENT ON DATABASE {quote(self.template_name)} IS %s", [self.fingerprint])
 
     @staticmethod
     def _postgresql_create(name: str, *, template: str) -> None:
@@ -180,37 +223,23 @@ class DemoDatabase:
             self.leave()
 
     def drop(self) -> None:
-        """Drop this process's clone (and, without xdist, the template: no one else uses it)."""
+        """Drop this process's clone (the template stays for the next run: see the top)."""
         if _is_sqlite():
             return
         quote = connection.ops.quote_name
         connection.close()
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(self.clone_name)}")
-            if not _worker():
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(self.template_name)}")
-
-
-def drop_postgresql_template() -> None:
-    """After an xdist run, in the controlling process: drop the run's PostgreSQL template."""
-    if _is_sqlite():
-        return
-    test_database = connection.creation._get_test_db_name()
-    quote = connection.ops.quote_name
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_database + TEMPLATE_SUFFIX)}")
 
 
 @pytest.fixture(scope="session")
-def demo_database(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoDatabase]:
-    """This process's copy of the demo (the template is built by the first process to ask)."""
-    run_directory = tmp_path_factory.getbasetemp()
-    if _worker():
-        run_directory = run_directory.parent  # shared by the run's workers
+def demo_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoDatabase]:
+    """This process's copy of the demo (the template is built by the first process to ask,
+    unless an earlier run left one built from the same code)."""
+    directory = SOURCES / "var" / "test-demo"  # the checkout's, whatever PMO_VAR_DIR a run sets
+    directory.mkdir(parents=True, exist_ok=True)
     with django_db_blocker.unblock():
-        database = DemoDatabase(run_directory)
+        database = DemoDatabase(directory, fingerprint())
     yield database
     with django_db_blocker.unblock():
         database.drop()
