@@ -38,6 +38,7 @@ from pmo.core.generic import (
 )
 from pmo.core.history import parse_point_in_time
 from pmo.core.permissions import permission_name
+from pmo.core.project_status import health_panels
 from pmo.core.work import work_page
 from pmo.portfolio import selectors, services
 from pmo.portfolio.choices import ProjectStatus
@@ -148,10 +149,15 @@ class RecordKind:
 
 def project_plan(project: Project, user: Any) -> dict[str, Any]:
     """What a project's page opens on, above its fields: its health (the status its latest
-    report declares and the one the evidence gives, with why) and its approved plan (both
-    annotated by the selector or read in a fixed number of queries)."""
+    report declares and the one the evidence gives, with why, and the other apps' panels: early
+    warning, tolerance use, next milestones, open exceptions, top risks, the latest report) and
+    its approved plan (all annotated by the selector or read in a fixed number of queries)."""
     load_evidence([project])
-    health = {"declared": declared(project), "evidence": evidence(project)}
+    health = {
+        "declared": declared(project),
+        "evidence": evidence(project),
+        "panels": health_panels(project, user, clock.today()),
+    }
     return {"approved_plan": project, "health": health}
 
 

@@ -64,8 +64,8 @@ PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "register, for a project manager": (lambda: "/projects/", MANAGER, 23),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 21),
     "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
-    "project": (first_project, ANALYST, 14),  # 8 read the evidence for its health
-    "project, for a project manager": (first_project, MANAGER, 15),
+    "project": (first_project, ANALYST, 24),  # 8 read the evidence, 10 the health panels
+    "project, for a project manager": (first_project, MANAGER, 25),
     "project history": (lambda: first_project() + "history/", ANALYST, 14),
     "programmes": (lambda: "/programmes/", ANALYST, 6),
     "programme": (lambda: Programme.objects.order_by("pk").first().get_absolute_url(), ANALYST, 8),

@@ -114,4 +114,5 @@ def test_a_project_page_opens_on_its_health_with_the_reasons(browser_for, analys
     said = " ".join(health.text_content().split())
     assert said.startswith("Declared Amber in the latest report handed in")
     assert "Evidence Green" not in said and "1 report(s) missing" in said
-    assert "Tolerances Cost: Forecast to breach" in said
+    tolerances = page(response).xpath("//*[@data-testid='health-panel-tolerances']")[0]
+    assert "Cost Forecast to breach — 15% used" in " ".join(tolerances.text_content().split())
