@@ -7,7 +7,7 @@ test that proves two builds agree). The first process that needs it builds it in
 - SQLite: the process's own in-memory test database, with the demo added, copied to a file in the
   run's temporary directory (SQLite's backup API), and the process's database put back;
 - PostgreSQL: a database cloned from the process's freshly migrated test database, with the demo
-  built into it (``CREATE DATABASE test_<name>_demo TEMPLATE test_<name>``).
+  built into it (``CREATE DATABASE test_<name>_demo_template TEMPLATE test_<name>``).
 
 The template outlives the run, keyed by a fingerprint of everything that shapes it (the
 product's code and migrations, this module, the installed packages): the browser tests' run after
@@ -43,7 +43,8 @@ DEMO_TODAY = dt.date(2026, 11, 23)
 """The day the tests' demo is built as of: a Monday late in the month (the October reports are
 overdue, November's are being written)."""
 
-TEMPLATE_SUFFIX = "_demo"
+TEMPLATE_SUFFIX = "_demo_template"
+CLONE_SUFFIX = "_demo"  # a process's own copy (without xdist its name would otherwise be the template's)
 
 
 SOURCES = Path(__file__).resolve().parents[3]  # the checkout: pmo/ and config/ shape the demo
@@ -75,7 +76,7 @@ def _worker() -> str:
 
 
 def postgresql_template_name(test_database: str) -> str:
-    """``test_pmo_gw0`` → ``test_pmo_demo``: one template for the run, whichever worker builds it."""
+    """``test_pmo_gw0`` → ``test_pmo_demo_template``: one template for the run, whichever worker builds it."""
     worker = _worker()
     base = test_database.removesuffix(f"_{worker}") if worker else test_database
     return f"{base}{TEMPLATE_SUFFIX}"
@@ -122,7 +123,7 @@ class DemoDatabase:
         self.own_name: str = connection.settings_dict["NAME"]
         self.template_file = directory / f"demo-{fingerprint}.sqlite3"
         self.template_name = postgresql_template_name(self.own_name)
-        self.clone_name = f"{self.own_name}{TEMPLATE_SUFFIX}"
+        self.clone_name = f"{self.own_name}{CLONE_SUFFIX}"
         self._as_it_was: sqlite3.Connection | None = None
         with _one_process_at_a_time(directory):
             if not self._template_is_current():
