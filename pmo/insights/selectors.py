@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from pmo.core import clock
+from pmo.core.formatting import MINUS
 from pmo.core.memory import collector_paused
 from pmo.core.restrict import EVERYTHING, restriction
 from pmo.engine.evidence import Area, Rating
@@ -31,7 +32,7 @@ from pmo.reporting.choices import (
 from pmo.reporting.choices import Rating as RatingChoice
 from pmo.reporting.evidence import RATING_LABELS, ProjectEvidence, project_evidence
 from pmo.reporting.models import HighlightReport, ProjectException, ReportingPeriod
-from pmo.reporting.selectors import reporting_settings
+from pmo.reporting.selectors import period_being_chased, reporting_settings
 
 TREND_PERIODS = 12
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -189,6 +190,8 @@ class Dashboard:
     at_risk: list[AtRiskRow]
     slippage: list[SlipRow]
     counts: dict[str, int] = field(default_factory=dict)
+    chased: ReportingPeriod | None = None  # the period whose reports are being chased (compliance's)
+    previous: ReportingPeriod | None = None  # the period before it
 
     @property
     def flagged(self) -> list[HeatmapRow]:
@@ -296,11 +299,23 @@ def _trend(
     ]
 
 
+def owes_report(planned_start: date | None, period: ReportingPeriod) -> bool:
+    """An active project owes a report for ``period`` once it has started by the period's end
+    (a project on hold or not yet started is not "missing")."""
+    return planned_start is None or planned_start <= period.end
+
+
 def _compliance(
-    active: QuerySet[Project], owed_ids: list[int], period: ReportingPeriod | None, today: date
+    active: QuerySet[Project],
+    starts: Mapping[int, date | None],
+    period: ReportingPeriod | None,
+    today: date,
 ) -> Compliance | None:
+    """How the reports of ``period`` (the one being chased) stand among the active projects that
+    owe one (``starts``: each active project's planned start)."""
     if period is None:
         return None
+    owed = {pk for pk, start in starts.items() if owes_report(start, period)}
     on_time = late = draft = 0
     seen: set[int] = set()
     rows = (
@@ -313,6 +328,7 @@ def _compliance(
         .order_by()
     )
     for row in rows:
+        owed.add(row["project_id"])  # one not yet started that reported is counted too
         seen.add(row["project_id"])
         if not row["handed_in"]:
             draft += 1
@@ -326,11 +342,11 @@ def _compliance(
         due=period.due,
         url=reverse("reporting:period_detail", args=[period.pk]),
         past_due=today > period.due,
-        owed=len(owed_ids),
+        owed=len(owed),
         on_time=on_time,
         late=late,
         draft=draft,
-        missing=sum(1 for pk in owed_ids if pk not in seen),
+        missing=len(owed - seen),
     )
 
 
@@ -471,6 +487,8 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
     seen = {rating for point in trend for rating in point.counts}
     shown = tuple(str(r) for r in RatingChoice if r in ratings or r in seen)
     overall_counts = Counter(row.cells[0].rating or "none" for row in rows)
+    chased = period_being_chased(today) or current
+    previous = next((p for p in periods if chased and p.start < chased.start), None)
     exceptions = _exceptions(projects, today, links)
     return Dashboard(
         today=today,
@@ -479,7 +497,7 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
         period=current,
         rows=rows,
         trend=trend,
-        compliance=_compliance(active, [p["pk"] for p in listed], current, today),
+        compliance=_compliance(active, starts, chased, today),
         exceptions=exceptions,
         at_risk=at_risk,
         slippage=slippage,
@@ -490,4 +508,214 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
             "open_exceptions": len(exceptions),
             **{f"overall_{key}": value for key, value in overall_counts.items()},
         },
+        chased=chased,
+        previous=previous,
+    )
+
+
+# The cockpit: the head of PMO's first screen --------------------------------------------------
+
+LISTED = 4  # projects each of the cockpit's lists names (beyond tolerance, early warning)
+SLIPS_LISTED = 4  # milestones the cockpit's slippage panel names
+NO_STATUS = "none"
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """Active projects declaring a status overall now, and before the period being chased."""
+
+    rating: str  # a Rating value, or NO_STATUS
+    label: str
+    now: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+    @property
+    def change_text(self) -> str:
+        """+2, or -1 with a real minus sign, or "same"."""
+        if not self.change:
+            return "same"
+        return f"+{self.change}" if self.change > 0 else f"{MINUS}{-self.change}"
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A project the head of PMO should look at, and why in one line."""
+
+    code: str
+    name: str
+    url: str
+    label: str  # "Breached", "Forecast to breach", or the heaviest signal's level
+    reason: str
+
+
+@dataclass(frozen=True)
+class ProjectSlip:
+    code: str
+    url: str
+    milestones: int  # key milestones forecast after their baseline
+    slip_days: int  # the worst of them
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What waits for a decision above the project: exceptions whose report is in, and assessed
+    changes by who must approve them."""
+
+    exceptions: int
+    exceptions_oldest_days: int | None
+    board: int
+    sponsors: int
+
+
+@dataclass(frozen=True)
+class Cockpit:
+    figures: Dashboard
+    statuses: list[StatusCount]
+    compared_with: str  # the period the "before" figures stand at ("" when none)
+    beyond_tolerance: list[Attention]  # all, worst first
+    early_warnings: list[Attention]  # all, heaviest first
+    decisions: Decisions
+
+    @property
+    def exceptions_oldest_days(self) -> int | None:
+        return max((e.age_days for e in self.figures.exceptions), default=None)
+
+    @property
+    def exception_reports_overdue(self) -> int:
+        return sum(1 for e in self.figures.exceptions if e.report_overdue)
+
+    @property
+    def slipped_projects(self) -> int:
+        return len({s.code for s in self.figures.slippage})
+
+    @property
+    def worst_slips(self) -> list[ProjectSlip]:
+        """The projects whose milestones slipped most (their worst slip), worst first."""
+        found: dict[str, ProjectSlip] = {}
+        for slip in self.figures.slippage:  # worst first
+            seen = found.get(slip.code)
+            found[slip.code] = ProjectSlip(
+                slip.code,
+                slip.url,
+                (seen.milestones if seen else 0) + 1,
+                seen.slip_days if seen else slip.slip_days,
+            )
+        return list(found.values())[:SLIPS_LISTED]
+
+
+def _statuses_before(active: QuerySet[Project], period: ReportingPeriod) -> Counter[str]:
+    """Overall statuses of the active projects as their reports stood before ``period``: each
+    one's latest handed-in report for an earlier period."""
+    newest = (
+        HighlightReport.objects.filter(
+            project=OuterRef("pk"), status__in=HANDED_IN_STATES, period__start__lt=period.start
+        )
+        .order_by("-period__start", "-revision")
+        .values("pk")[:1]
+    )
+    latest = active.order_by().annotate(latest_before=Subquery(newest)).values("latest_before")
+    rows = (
+        HighlightReport.objects.filter(pk__in=latest)
+        .exclude(overall_status="")
+        .values_list("overall_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter(dict(rows))
+
+
+def _statuses(figures: Dashboard, before: Counter[str]) -> list[StatusCount]:
+    now = Counter(row.cells[0].rating or NO_STATUS for row in figures.rows)
+    before[NO_STATUS] = max(len(figures.rows) - sum(before.values()), 0)
+    shown = [*figures.ratings, NO_STATUS]
+    labels = {**{r.value: str(r.label) for r in RatingChoice}, NO_STATUS: NOT_REPORTED}
+    return [StatusCount(r, labels[r], now[r], before[r]) for r in shown]
+
+
+def _beyond_tolerance(figures: Dashboard) -> list[Attention]:
+    rows = [row for row in figures.rows if row.tolerance]
+    rows.sort(key=lambda r: (-TOLERANCE_ORDER[_tolerance_state(r.tolerance)], -r.severity, r.code))
+    return [
+        Attention(row.code, row.name, row.url, row.tolerance, _sentence("; ".join(_tolerances(row))))
+        for row in rows
+    ]
+
+
+def _tolerances(row: HeatmapRow) -> list[str]:
+    """What the tolerance checks found, from the evidence's reasons."""
+    return [reason for reason in row.evidence_reasons if "tolerance" in reason] or [row.tolerance]
+
+
+def _tolerance_state(label: str) -> str:
+    return next(state for state, words in TOLERANCE_LABELS.items() if str(words) == label)
+
+
+def _early_warnings(projects: QuerySet[Project], today: date, links: Links) -> list[Attention]:
+    from pmo.insights.early_warning import active, early_warnings, ranked
+
+    return [
+        Attention(
+            warning.project.code,
+            warning.project.name,
+            links(warning.project.code),
+            warning.signals[0].level.capitalize(),
+            _first_reason(warning.signals),
+        )
+        for warning in ranked(early_warnings(active(projects), today))
+    ]
+
+
+def _first_reason(signals: list[Any]) -> str:
+    """The heaviest signal's reason, and how many more there are (the early-warning page lists
+    them all)."""
+    more = len(signals) - 1
+    tail = f" (and {more} more signal{'s' if more != 1 else ''})" if more else ""
+    return _sentence(signals[0].reason) + tail
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _decisions(user: Any, projects: QuerySet[Project], figures: Dashboard) -> Decisions:
+    from pmo.change.choices import Authority, ChangeStatus
+    from pmo.change.selectors import change_request_list
+
+    waiting = [e for e in figures.exceptions if e.status == str(ExceptionStatus.REPORT_SUBMITTED.label)]
+    by_authority = dict(
+        change_request_list(user=user)
+        .filter(project_id__in=projects.order_by().values("pk"), status=ChangeStatus.ASSESSED)
+        .values_list("authority")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Decisions(
+        exceptions=len(waiting),
+        exceptions_oldest_days=max((e.age_days for e in waiting), default=None),
+        board=by_authority.get(Authority.BOARD, 0),
+        sponsors=by_authority.get(Authority.SPONSOR, 0),
+    )
+
+
+def cockpit(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Cockpit:
+    """The head of PMO's first screen: the dashboard's figures, the statuses against the last
+    period, the projects beyond tolerance and those with early warnings, and the decisions
+    waiting above the projects, in a fixed number of queries."""
+    today = today or clock.today()
+    figures = dashboard(user=user, filters=filters, today=today)
+    projects = dashboard_projects(user=user, filters=filters)
+    active = projects.filter(status=ProjectStatus.ACTIVE)
+    compared = figures.chased or figures.period
+    before = _statuses_before(active, compared) if compared else Counter()
+    return Cockpit(
+        figures=figures,
+        statuses=_statuses(figures, before),
+        compared_with=str(figures.previous) if figures.previous else "",
+        beyond_tolerance=_beyond_tolerance(figures),
+        early_warnings=_early_warnings(projects, today, project_links()),
+        decisions=_decisions(user, projects, figures),
     )

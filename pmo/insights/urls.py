@@ -9,4 +9,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
     path("dashboard/early-warnings/", views.early_warnings_page, name="early_warnings"),
+    path("dashboard/projects/", views.dashboard_projects, name="dashboard_projects"),
+    path("dashboard/at-risk/", views.dashboard_at_risk, name="dashboard_at_risk"),
+    path("dashboard/slippage/", views.dashboard_slippage, name="dashboard_slippage"),
 ]

@@ -16,7 +16,6 @@ from pmo.insights.exports import dashboard_response
 from pmo.insights.forms import DashboardFilterForm
 
 HEATMAP_PAGE_SIZE = 50
-SHOWN = 25  # rows of the exceptions, at-risk and slippage lists on the page (the workbook has all)
 BAD_FILTER = "A filter could not be applied, so the dashboard shows everything you may see: {errors}"
 
 
@@ -33,25 +32,87 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, selectors.Dashb
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The cockpit: the portfolio's state on one screen, each figure linking to the list behind it."""
     form, filters, error = _filters(request)
-    figures = selectors.dashboard(user=request.user, filters=filters)
-    heatmap = Paginator(figures.rows, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.cockpit(user=request.user, filters=filters)
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context: dict[str, Any] = {
         "form": form,
         "filter_error": error,
-        "figures": figures,
-        "heatmap": heatmap,
-        "columns": selectors.COLUMNS,
+        "cockpit": found,
+        "figures": found.figures,
         "query": urlencode(query),
-        "page_query": urlencode(query) + "&" if query else "",
-        "trend_chart": status_trend(figures.trend, figures.ratings),
-        "exceptions": figures.exceptions[:SHOWN],
-        "at_risk": figures.at_risk[:SHOWN],
-        "slippage": figures.slippage[:SHOWN],
-        "shown": SHOWN,
+        "and_query": "&" + urlencode(query) if query else "",
+        "trend_chart": status_trend(found.figures.trend, found.figures.ratings),
+        "listed": selectors.LISTED,
+        "slips": found.figures.slippage[: selectors.SLIPS_LISTED],
     }
     return render(request, "insights/dashboard.html", context)
+
+
+# One click deeper: the dashboard's long lists, each a page at a time, with the dashboard's filters.
+
+
+def _rows_shown(request: HttpRequest, figures: selectors.Dashboard) -> tuple[list[selectors.HeatmapRow], str]:
+    """The heatmap's rows narrowed by ``?status=`` (a declared overall rating, or ``none``) and
+    ``?flag=optimistic``; with the words saying so."""
+    rows = figures.rows
+    said = []
+    status = request.GET.get("status", "")
+    labels = {cell.rating or selectors.NO_STATUS: cell.label for cell in selectors.CELLS.values()}
+    if status in labels:
+        rows = [row for row in rows if (row.cells[0].rating or selectors.NO_STATUS) == status]
+        said.append(f"declaring {labels[status].lower()} overall")
+    if request.GET.get("flag") == "optimistic":
+        rows = [row for row in rows if row.optimistic]
+        said.append("green outside, red inside")
+    return rows, ", ".join(said)
+
+
+def _part(request: HttpRequest, template: str, part: str) -> HttpResponse:
+    form, filters, error = _filters(request)
+    figures = selectors.dashboard(user=request.user, filters=filters)
+    said = ""
+    rows: list[Any]
+    if part == "projects":
+        rows, said = _rows_shown(request, figures)
+    else:
+        rows = getattr(figures, part)
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    filters_only = {k: v for k, v in query.items() if k in form.fields}
+    context: dict[str, Any] = {
+        "form": form,
+        "filter_error": error,
+        "figures": figures,
+        "rows": Paginator(rows, HEATMAP_PAGE_SIZE).get_page(request.GET.get("page")),
+        "said": said,
+        "columns": selectors.COLUMNS,
+        "query": urlencode(query),
+        "back_query": urlencode(filters_only),
+        "page_query": urlencode(query) + "&" if query else "",
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def dashboard_projects(request: HttpRequest) -> HttpResponse:
+    """Every active project's declared status by area beside the evidence and why (the heatmap)."""
+    return _part(request, "insights/dashboard_projects.html", "projects")
+
+
+@login_required
+@require_GET
+def dashboard_at_risk(request: HttpRequest) -> HttpResponse:
+    """Projects reporting amber or worse, or beyond tolerance, with their open actions."""
+    return _part(request, "insights/dashboard_at_risk.html", "at_risk")
+
+
+@login_required
+@require_GET
+def dashboard_slippage(request: HttpRequest) -> HttpResponse:
+    """Key milestones forecast later than their baseline, worst first."""
+    return _part(request, "insights/dashboard_slippage.html", "slippage")
 
 
 @login_required

@@ -1,6 +1,11 @@
-"""The dashboard page shows the Head of PMO the truth about a small known portfolio (see
-conftest): declared statuses with the evidence, the green-outside-red-inside flag and its reasons,
-compliance, exceptions and their age, projects at risk with their actions, and slippage."""
+"""The dashboard (the cockpit) and the pages one click behind it show the Head of PMO the truth
+about a small known portfolio (see conftest): declared statuses with the evidence, the
+green-outside-red-inside flag and its reasons (the heatmap page), compliance for the period being
+chased, exceptions and their age, projects at risk with their actions, and slippage.
+
+Since the cockpit (issue 10), the heatmap, the projects at risk and the slippage tables are one
+click deeper (/dashboard/projects/, /dashboard/at-risk/, /dashboard/slippage/), and compliance
+counts the period being chased, not the newest open one."""
 
 import re
 from pathlib import Path
@@ -15,6 +20,7 @@ from pmo.insights.views import BAD_FILTER
 pytestmark = pytest.mark.django_db
 
 URL = "/dashboard/"
+HEATMAP = "/dashboard/projects/"
 
 
 def text(html: str) -> str:
@@ -41,7 +47,15 @@ def head_page(portfolio, browser_for, pmo_head) -> str:
     return response.content.decode()
 
 
-def test_heatmap_lists_active_projects_worst_first_with_words_not_just_colour(head_page):
+@pytest.fixture
+def heatmap_page(portfolio, browser_for, pmo_head) -> str:
+    response = browser_for(pmo_head).get(HEATMAP)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_heatmap_lists_active_projects_worst_first_with_words_not_just_colour(heatmap_page):
+    head_page = heatmap_page
     codes = re.findall(r'<tr data-project="([^"]+)">', head_page)
     assert codes == ["BRE-001", "OPT-001", "LAT-001", "NEW-001", "CON-001", "STE-001"]
     steady = heatmap_row(head_page, "STE-001")
@@ -50,24 +64,26 @@ def test_heatmap_lists_active_projects_worst_first_with_words_not_just_colour(he
     assert 'href="/reporting/projects/STE-001/"' in head_page
 
 
-def test_a_breached_project_shows_red_with_the_reason(head_page):
-    row = heatmap_row(head_page, "BRE-001")
+def test_a_breached_project_shows_red_with_the_reason(heatmap_page):
+    row = heatmap_row(heatmap_page, "BRE-001")
     assert row.count("Red") == 8
     assert "time tolerance breached" in row
     assert "Tolerance: breached" in row
     assert "Green outside, red inside" not in row  # it says red itself
 
 
-def test_an_optimistic_report_is_flagged_green_outside_red_inside_with_why(head_page):
-    row = heatmap_row(head_page, "OPT-001")
+def test_an_optimistic_report_is_flagged_green_outside_red_inside_with_why(head_page, heatmap_page):
+    row = heatmap_row(heatmap_page, "OPT-001")
     assert "Green Green Green Green Green Green Green Red" in row  # declared, then the evidence
     assert "Green outside, red inside" in row
     assert "Overall: declared green, evidence red (3 milestone(s) overdue)" in row
     assert "Schedule: declared green, evidence red (3 milestone(s) overdue)" in row
-    assert '<div class="figure-number" data-testid="count-flagged">1</div>' in head_page
+    flagged = r'href="/dashboard/projects/\?flag=optimistic" data-testid="count-flagged">1</a>'
+    assert re.search(flagged, head_page)
 
 
-def test_projects_without_reports_show_the_evidence_against_them(head_page):
+def test_projects_without_reports_show_the_evidence_against_them(heatmap_page):
+    head_page = heatmap_page
     late = heatmap_row(head_page, "LAT-001")
     assert late.count("Not reported") == 7
     assert "3 report(s) missing; no highlight report yet" in late
@@ -75,33 +91,42 @@ def test_projects_without_reports_show_the_evidence_against_them(head_page):
     assert "Amber" in new and "no highlight report yet" in new and "missing" not in new
 
 
-def test_compliance_this_period_counts_on_time_late_draft_and_missing(portfolio, head_page):
-    current = portfolio.periods[-1]
-    assert "Submitted on time 3 Submitted late 1 Draft or returned 1 Not started 1" in section(
+def test_compliance_counts_the_period_being_chased_not_the_newest(portfolio, head_page):
+    # The fortnight that ended six days ago, due yesterday, not the one open now; NEW-001 and
+    # CON-001 started three days ago, so owe nothing for it; LAT-001 handed in nothing.
+    chased = portfolio.periods[-2]
+    assert "Missing 1 Draft or returned 0 Submitted late 3 Submitted on time 0" in section(
         head_page, "compliance"
     )
-    assert f'href="{reverse("reporting:period_detail", args=[current.pk])}"' in head_page
-    assert "6 reports owed" in text(head_page)
+    period_page = reverse("reporting:period_detail", args=[chased.pk])
+    assert f'href="{period_page}" data-testid="count-missing">1<' in head_page
+    assert f"Reports for {chased}" in text(head_page)
+    assert "(past due); 4 owed" in text(head_page)
 
 
 def test_open_exceptions_show_their_age_and_an_overdue_report(head_page):
-    row = section(head_page, "exceptions")
-    assert "BRE-001 Breached time Exception report requested" in row
-    assert " 12 " in row and "overdue" in row
+    row = section(head_page, "exception-ages")
+    assert "BRE-001 time overdue 12" in row
+    assert 'data-testid="count-exceptions">1</a>' in head_page
+    assert "1 exception report overdue" in text(head_page)
 
 
-def test_projects_at_risk_list_their_open_raid_actions(portfolio, head_page):
-    rows = section(head_page, "at-risk")
-    assert "BRE-001 Breached Red Breached Re-plan the build with the supplier — Olive Owner" in rows
+def test_projects_at_risk_list_their_open_raid_actions(portfolio, browser_for, pmo_head):
+    rows = section(browser_for(pmo_head).get("/dashboard/at-risk/").content.decode(), "at-risk")
+    assert "BRE-001 Breached Red Breached time tolerance breached" in rows
+    assert "Re-plan the build with the supplier — Olive Owner" in rows
     assert "overdue" in rows
     assert "Already done" not in rows
     assert "OPT-001" not in rows  # declares green and is within tolerance
 
 
-def test_milestone_slippage_worst_first_in_days(head_page):
-    rows = section(head_page, "slippage")
+def test_milestone_slippage_worst_first_in_days(browser_for, pmo_head, head_page):
+    rows = section(browser_for(pmo_head).get("/dashboard/slippage/").content.decode(), "slippage")
     assert re.search(r"OPT-001 Optimistic Build .* 30 OPT-001 Optimistic Design .* 10", rows)
     assert "Test" not in rows  # on its baseline date
+    # The cockpit says how many, and names the project with its worst slip
+    assert "OPT-001 2 30 days" in section(head_page, "slippage")
+    assert "2 key milestones forecast after their baseline, in 1 project." in text(head_page)
 
 
 def test_status_trend_shows_shares_of_active_projects_drawn_on_the_server(portfolio, head_page):
@@ -134,15 +159,19 @@ def test_the_dashboard_loads_under_500_kb_of_javascript_all_from_this_site(head_
 
 def test_filters_narrow_every_figure(portfolio, browser_for, pmo_head):
     finance = portfolio.projects["CON-001"].department
-    html = browser_for(pmo_head).get(URL, {"department": finance.pk}).content.decode()
+    html = browser_for(pmo_head).get(HEATMAP, {"department": finance.pk}).content.decode()
     assert re.findall(r'<tr data-project="([^"]+)">', html) == ["CON-001"]
-    assert "No open exceptions." in html and "No milestone has slipped." in html
+    cockpit = browser_for(pmo_head).get(URL, {"department": finance.pk}).content.decode()
+    assert "No open exceptions." in cockpit and "No milestone has slipped." in cockpit
+    assert f'href="/dashboard/projects/?status=green&amp;department={finance.pk}">1</a>' in cockpit
 
-    by_programme = browser_for(pmo_head).get(URL, {"programme": portfolio.projects["OPT-001"].programme_id})
+    by_programme = browser_for(pmo_head).get(
+        HEATMAP, {"programme": portfolio.projects["OPT-001"].programme_id}
+    )
     codes = re.findall(r'<tr data-project="([^"]+)">', by_programme.content.decode())
     assert sorted(codes) == ["BRE-001", "LAT-001", "OPT-001", "STE-001"]
 
-    by_sponsor = browser_for(pmo_head).get(URL, {"sponsor": portfolio.sponsor.pk}).content.decode()
+    by_sponsor = browser_for(pmo_head).get(HEATMAP, {"sponsor": portfolio.sponsor.pk}).content.decode()
     assert "CON-001" not in by_sponsor and "NEW-001" in by_sponsor
 
 
@@ -150,26 +179,31 @@ def test_a_bad_filter_is_named_and_ignored(portfolio, browser_for, pmo_head):
     response = browser_for(pmo_head).get(URL, {"portfolio": "999999"})
     html = response.content.decode()
     assert response.status_code == 200
+    assert 'data-testid="count-exceptions">1</a>' in html  # everything, as if unfiltered
     assert (
         BAD_FILTER.format(
             errors="Portfolio: Select a valid choice. That choice is not one of the available choices."
         )
         in html
     )
-    assert len(re.findall(r'<tr data-project="', html)) == 6
+    heatmap = browser_for(pmo_head).get(HEATMAP, {"portfolio": "999999"}).content.decode()
+    assert "A filter could not be applied" in heatmap
+    assert len(re.findall(r'<tr data-project="', heatmap)) == 6
 
 
 def test_a_confidential_project_is_hidden_from_those_who_may_not_see_it(portfolio, browser_for, make_user):
     outsider = make_user(Role.PROJECT_MANAGER)
-    html = browser_for(outsider).get(URL).content.decode()
+    html = browser_for(outsider).get(HEATMAP).content.decode()
     assert "CON-001" not in html and "Confidential" not in html
-    assert "Fay Finance" not in html  # nor its sponsor in the filter
     assert len(re.findall(r'<tr data-project="', html)) == 5
+    cockpit = browser_for(outsider).get(URL).content.decode()
+    assert "Fay Finance" not in cockpit  # nor its sponsor in the filter
+    assert "5 active projects you can see" in text(cockpit)
 
     own = make_user(Role.PROJECT_MANAGER)
     portfolio.confidential_pm.user = own
     portfolio.confidential_pm.save()
-    assert "CON-001" in browser_for(own).get(URL).content.decode()
+    assert "CON-001" in browser_for(own).get(HEATMAP).content.decode()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, portfolio):
@@ -182,10 +216,10 @@ def test_heatmap_pages_fifty_rows_at_a_time(portfolio, browser_for, pmo_head):
     from pmo.portfolio.tests.factories import ProjectFactory
 
     ProjectFactory.create_batch(50)
-    first = browser_for(pmo_head).get(URL).content.decode()
+    first = browser_for(pmo_head).get(HEATMAP).content.decode()
     assert len(re.findall(r'<tr data-project="', first)) == 50
     assert "Page 1 of 2" in first
-    second = browser_for(pmo_head).get(URL, {"page": 2}).content.decode()
+    second = browser_for(pmo_head).get(HEATMAP, {"page": 2}).content.decode()
     assert len(re.findall(r'<tr data-project="', second)) == 6
 
 

@@ -36,7 +36,7 @@ def _age(exception: ProjectException, today: date) -> int:
 
 class ExceptionListView(ObjectListView):
     """Exceptions the user may see: open ones first, oldest open first, with their age
-    (``?show=open``, the default, or ``all``)."""
+    (``?show=open``, the default, ``awaiting`` a decision, or ``all``)."""
 
     model = ProjectException
     ordering = ("closed", "raised_at")
@@ -56,6 +56,8 @@ class ExceptionListView(ObjectListView):
 
     def records(self) -> Any:
         records = super().records()
+        if self.shown() == "awaiting":  # exception reports in, waiting for the sponsor's decision
+            return records.filter(status=ExceptionStatus.REPORT_SUBMITTED)
         return records.exclude(status=ExceptionStatus.DECIDED) if self.shown() == "open" else records
 
     def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:

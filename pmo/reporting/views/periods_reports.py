@@ -169,7 +169,8 @@ class ComplianceRow:
 
 def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
     """Every active project the user may see and how its report for ``period`` stands: handed
-    in on time, late, still a draft, or missing (two queries whatever the size)."""
+    in on time, late, still a draft, or missing (two queries whatever the size). A project not
+    started by the period's end is left out unless it reported; one on hold or closed is not active."""
     projects = (
         Project.objects.restrict(user, "view")
         .filter(status=ProjectStatus.ACTIVE)
@@ -182,6 +183,8 @@ def compliance(user: Any, period: ReportingPeriod) -> list[ComplianceRow]:
     rows = []
     for project in projects:
         mine = reports.get(project.pk, [])
+        if not mine and project.planned_start is not None and project.planned_start > period.end:
+            continue  # not started by the period's end: owes no report for it
         latest = mine[-1] if mine else None
         handed = [r for r in mine if r.status in HANDED_IN_STATES or r.status == ReportStatus.SUPERSEDED]
         when = min((r.submitted_at for r in handed if r.submitted_at), default=None)
