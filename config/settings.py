@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "PeriodStatusEnum": "pmo.reporting.choices.PeriodStatus",
         "ReportStatusEnum": "pmo.reporting.choices.ReportStatus",
         "RatingEnum": "pmo.reporting.choices.Rating",
+        "StatusRatingEnum": "pmo.portfolio.register.RATINGS",  # a project's declared and evidence status
         "ToleranceStateEnum": "pmo.reporting.choices.ToleranceState",
         "ExceptionStatusEnum": "pmo.reporting.choices.ExceptionStatus",
         "ActionStatusEnum": "pmo.raid.choices.ActionStatus",

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import filters, permissions, serializers, status, viewsets
@@ -47,6 +48,7 @@ from pmo.portfolio.models import (
     Project,
     StrategicObjective,
 )
+from pmo.portfolio.register import RATINGS, load_evidence
 from pmo.portfolio.services import (
     project_create,
     project_delete,
@@ -209,9 +211,23 @@ class ProgrammeSerializer(VersionedSerializer):
         ]
 
 
+RATING_HELP = "green, amber_green, amber, amber_red or red"
+
+
+class ProjectListSerializer(serializers.ListSerializer):
+    """Projects read with their evidence-based status, judged for the whole page at once (a
+    fixed number of queries, not one set per row)."""
+
+    def to_representation(self, data: Any) -> Any:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        load_evidence(rows)
+        return super().to_representation(rows)
+
+
 class ProjectSerializer(VersionedSerializer):
-    """A project of the register, with the names of the records it refers to. Related records
-    are written by id; the size tier follows the budget when not given."""
+    """A project of the register, with the names of the records it refers to and its status, as
+    declared and as the evidence gives it. Related records are written by id; the size tier
+    follows the budget when not given."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:project-detail", lookup_field="code")
     portfolio_name = _name_of("portfolio")
@@ -241,9 +257,42 @@ class ProjectSerializer(VersionedSerializer):
         allow_null=True,
         help_text="The baseline that holds the approved plan (null: none yet).",
     )
+    declared_status = serializers.ChoiceField(
+        choices=RATINGS,
+        read_only=True,
+        allow_null=True,
+        help_text=f"The overall status the latest handed-in report declares ({RATING_HELP}); "
+        "null: not reported yet.",
+    )
+    evidence_status = serializers.SerializerMethodField(
+        help_text=f"The overall status the evidence gives ({RATING_HELP}): tolerances, milestones, "
+        "reports, RAID; null: not judged (and in a register as of an earlier date)."
+    )
+    evidence_reasons = serializers.SerializerMethodField(
+        help_text="Why the evidence gives that status, one reason a line."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=RATINGS, allow_null=True))
+    def get_evidence_status(self, project: Project) -> str | None:
+        found = getattr(project, "evidence_status", None)
+        return (found.rating or None) if found else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_evidence_reasons(self, project: Project) -> list[str]:
+        found = getattr(project, "evidence_status", None)
+        return list(found.reasons) if found else []
+
+    def to_representation(self, instance: Any) -> Any:
+        alone = not isinstance(self.parent, serializers.ListSerializer)
+        if alone and not hasattr(instance, "evidence_status"):
+            load_evidence([instance])  # one project read alone (its page, a write's answer)
+        data = super().to_representation(instance)
+        data["declared_status"] = data["declared_status"] or None
+        return data
 
     class Meta:
         model = Project
+        list_serializer_class = ProjectListSerializer
         fields = [
             "id",
             "url",
@@ -272,6 +321,9 @@ class ProjectSerializer(VersionedSerializer):
             "approved_finish",
             "approved_budget",
             "baseline_version",
+            "declared_status",
+            "evidence_status",
+            "evidence_reasons",
             "planned_finish",
             "budget",
             "priority",
@@ -292,6 +344,13 @@ class ProjectAsOfSerializer(ProjectSerializer):
     """A project as it stood at an earlier time (names of related records are today's)."""
 
     strategic_objectives = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+    class Meta(ProjectSerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
+
+    def to_representation(self, instance: Any) -> Any:
+        instance.evidence_status = None  # the evidence is today's: not given as of a date
+        return super().to_representation(instance)
 
     def get_strategic_objectives(self, project: Project) -> list[int]:
         return sorted(objective.pk for objective in getattr(project, "as_of_objectives", ()))
