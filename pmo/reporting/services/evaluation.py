@@ -103,13 +103,20 @@ def _store_all_checks(checks: Mapping[int, Sequence[Assessment]]) -> None:
 
 
 @transaction.atomic
-def tolerances_evaluate(*, project: Project, report: HighlightReport | None = None) -> Status | None:
+def tolerances_evaluate(
+    *,
+    project: Project,
+    report: HighlightReport | None = None,
+    assessments: Sequence[Assessment] | None = None,
+) -> Status | None:
     """Judge the project's latest forecasts (those of ``report`` if given, else of its latest
     handed-in report) against its current baseline and tolerances, store the verdicts, and raise
-    an exception for a breach. Returns the worst status (None when there is no baseline or no
-    handed-in report to judge)."""
+    an exception for a breach. ``assessments`` are ``report``'s verdicts when the caller has just
+    judged it. Returns the worst status (None when there is no baseline or no handed-in report
+    to judge)."""
     latest = report if report is not None else selectors.latest_handed_in([project.pk]).get(project.pk)
-    assessments = assess_report(project, latest) if latest is not None else None
+    if assessments is None and latest is not None:
+        assessments = assess_report(project, latest)
     if assessments is None or latest is None:
         ToleranceCheck.objects.filter(project=project).delete()
         return None
@@ -243,8 +250,14 @@ def exception_raise(
     notify(
         recipients=[pm],
         key=f"exception-report-requested:{exception.pk}",
-        subject=f"Exception report needed by {formatting.date(due)}: {project} is beyond tolerance",
-        body=f"{summary}\n\nWrite the exception report (cause, consequences, options, recommendation).",
+        subject=(
+            f"Exception raised for {project}, beyond tolerance: exception report requested by "
+            f"{formatting.date(due)}"
+        ),
+        body=(
+            f"{summary}\n\nThe exception report (cause, consequences, options, recommendation) is "
+            f"due by {formatting.date(due)}."
+        ),
         url=url,
     )
     notify(

@@ -28,6 +28,7 @@ from pmo.portfolio.models import Project
 from pmo.raid.selectors import item_by_reference
 from pmo.reporting import selectors
 from pmo.reporting.choices import (
+    HANDED_IN_STATES,
     RAG_RATINGS,
     PeriodStatus,
     Rating,
@@ -379,6 +380,7 @@ def highlight_report_update(
         actor=actor,
         fields={**fields, **_high_risks(current.project)},
         expected_version=expected_version,
+        authorised=True,  # the workflow's "edit", above
     )
     changed = milestones is not None and _set_milestones(updated, milestones, check=False)
     if changed and updated.version == version:
@@ -422,6 +424,7 @@ def highlight_report_submit(
         },
         expected_version=expected_version,
         reason="Submitted",
+        authorised=True,  # the workflow's "submit", above
     )
     # The verdict's figures go with the report: its page and PDF show them, not today's checks.
     ReportToleranceCheck.objects.bulk_create(
@@ -437,7 +440,13 @@ def highlight_report_submit(
             expected_version=None,
             reason=f"Superseded by revision {current.revision}",
         )
-    tolerances_evaluate(project=current.project)
+    later = HighlightReport.objects.filter(
+        project=current.project, status__in=HANDED_IN_STATES, period__start__gt=current.period.start
+    )
+    if later.exists():  # a late report: the latest forecasts are a later period's
+        tolerances_evaluate(project=current.project)
+    else:  # these are the latest forecasts, judged above
+        tolerances_evaluate(project=current.project, report=submitted, assessments=assessments)
     return submitted
 
 
@@ -464,6 +473,7 @@ def _review(
         fields={"status": HIGHLIGHT_REPORT.target(action), **review, **(fields or {})},
         expected_version=expected_version,
         reason=reason,
+        authorised=True,  # the workflow's review step, above
     )
 
 

@@ -24,7 +24,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
-from pmo.reporting.tests.services.steps import BASELINE_FINISH, baseline, submitted
+from pmo.reporting.tests.services.steps import BASELINE_FINISH, baseline, next_period, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -414,3 +414,20 @@ def test_the_seeded_defaults_count_time_cost_and_scope_both_ways():
         for (_, dimension), direction in directions.items()
         if dimension in ("quality", "risk", "benefits")
     } == {ToleranceDirection.ONE_WAY}
+
+
+def test_a_late_report_for_an_earlier_period_leaves_the_later_reports_verdict_in_force(cast):
+    # Given December's report handed in 10 days late against the baseline (within tolerance)
+    baseline(cast)
+    december = next_period()
+    submitted(cast, december, forecast_finish=BASELINE_FINISH + dt.timedelta(days=10))
+
+    # When November's report comes in late, forecasting a breach (40 days late)
+    november = submitted(cast, forecast_finish=BASELINE_FINISH + dt.timedelta(days=40))
+
+    # Then November's report carries its own verdict, but the project is judged on December's
+    # forecasts: within, and no exception raised
+    assert november.tolerance_status == ToleranceState.BREACHED
+    assert time_check().status == ToleranceState.WITHIN
+    assert "+10 days" in time_check().explanation
+    assert not ProjectException.objects.exists()
