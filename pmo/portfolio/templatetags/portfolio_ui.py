@@ -4,12 +4,14 @@ the other figures: ``pmo.core.templatetags.formatting``, in every template)."""
 from typing import Any
 
 from django import forms, template
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from pmo.core.formatting import money
 from pmo.portfolio.forms import TickList, tick_list
+from pmo.portfolio.reference_imports import KINDS
 
 register = template.Library()
 
@@ -88,3 +90,20 @@ def cell(kind: str, value: Any, record: Any = None) -> str:
     if hasattr(value, "get_absolute_url"):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
     return format_html("{}", value)
+
+
+@register.filter
+def import_url(model_name: str) -> str:
+    """The page importing this kind of record (by its model's name: ``project``, ``person``…)
+    from Excel, or "" where there is none: what an empty list offers beside "add one"."""
+    if model_name == "project":
+        return reverse("portfolio:project_import")
+    found = next((name for name, kind in KINDS.items() if kind.model._meta.model_name == model_name), None)
+    return reverse("portfolio:reference_import", args=[found]) if found else ""
+
+
+@register.filter
+def is_narrowed(query: Any) -> bool:
+    """Whether the address narrows the list (a search, a filter, a date), not only shows it
+    another way (sorted, paged, other columns): an empty list then says "no match", not "none yet"."""
+    return any(key not in {"sort", "page", "cols"} and query.getlist(key) != [""] for key in query)
