@@ -1,6 +1,6 @@
 """In Chromium: the Head of PMO opens the dashboard, reads the trend chart (SVG drawn by the
-server, no script) with the keyboard and as a table, reads the green-outside-red-inside flag,
-filters, and drills down to a project."""
+server, no script) with the keyboard and as a table, reads the green-outside-red-inside flag on
+the heatmap one click deeper, filters, and drills down to a project."""
 
 import re
 from urllib.parse import urlparse
@@ -49,26 +49,35 @@ def test_head_of_pmo_reads_the_dashboard_and_drills_down(live_server, sign_in, p
     page.get_by_text("The trend as a table").click()
     expect(page.get_by_test_id("trend-table").get_by_role("row", name=str(latest))).to_contain_text("2 (33%)")
 
-    # And the optimistic project is flagged, with why
+    # And the compliance of the period being chased (the fortnight just past due) is on the cockpit
+    expect(page.get_by_test_id("compliance").get_by_role("row", name="Submitted late")).to_have_text(
+        re.compile(r"Submitted late\s*3")
+    )
+    assert_accessible(page, "dashboard")
+
+    # And one click deeper, the optimistic project is flagged, with why
+    page.get_by_role("link", name="by area").click()
     optimistic = page.locator('tr[data-project="OPT-001"]')
     expect(optimistic.get_by_test_id("optimistic-flag")).to_have_text(re.compile("Green outside, red inside"))
     expect(optimistic).to_contain_text("Schedule: declared green, evidence red (3 milestone(s) overdue)")
     expect(page.locator('tr[data-project="BRE-001"] [data-column="reasons"]')).to_contain_text(
         "time tolerance breached"
     )
-    expect(page.get_by_test_id("compliance").get_by_role("row", name="Submitted late")).to_have_text(
-        re.compile(r"Submitted late\s*1")
-    )
-    assert_accessible(page, "dashboard")
+    assert_accessible(page, "dashboard-projects")
 
-    # When they filter by the Finance department
+    # When they filter the dashboard by the Finance department
+    page.locator("main").get_by_role("link", name="Dashboard", exact=True).click()
     page.get_by_label("Department").select_option(label="Finance")
     page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator('tr[data-status="green"] a')).to_have_text("1")
+    page.get_by_role("link", name="by area").click()
     expect(page.locator("tr[data-project]")).to_have_count(1)
     expect(page.locator('tr[data-project="CON-001"]')).to_be_visible()
 
     # And clear the filter and drill down to a project
+    page.locator("main").get_by_role("link", name="Dashboard", exact=True).click()
     page.get_by_role("link", name="Clear").click()
+    page.get_by_role("link", name="by area").click()
     expect(page.locator("tr[data-project]")).to_have_count(6)
     page.locator('tr[data-project="OPT-001"]').get_by_role("link", name="OPT-001").click()
     expect(page).to_have_url(f"{live_server.url}/reporting/projects/OPT-001/")
