@@ -11,7 +11,7 @@ export HOST PORT
 PYTEST_WORKERS ?= auto
 PYTEST  := DJANGO_ENV=test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
-.PHONY: install run test test-unit test-browser lint bench clean
+.PHONY: install run test test-unit test-browser lint bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ lint: install
 ## make bench: speed figures (medians, multiples of a bare-view floor, query counts) on generated data.
 bench: install
 	$(BIN)/python bench/run.py
+
+## make screenshots: the README's screenshots (docs/screenshots/), taken from a fresh demo in Chromium.
+screenshots: install
+	$(BIN)/python tools/readme_screenshots.py
 
 clean:
 	rm -rf $(VENV) var/static
