@@ -116,8 +116,8 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     pmo = open_as(people["head"])
     pmo.goto(f"{base}/dashboard/")
     expect(pmo.get_by_test_id("count-exceptions")).to_have_text("1")
-    expect(pmo.get_by_test_id("exceptions")).to_contain_text("DFD-001")
-    expect(pmo.get_by_test_id("exceptions")).to_contain_text("Exception report requested")
+    expect(pmo.get_by_test_id("exception-ages")).to_contain_text("DFD-001")
+    pmo.goto(f"{base}/dashboard/projects/")
     expect(pmo.get_by_test_id("heatmap").locator("tr", has_text="DFD-001")).to_contain_text("Amber")
 
     # And on the exceptions list
