@@ -55,10 +55,30 @@ def test_the_docs_page_loads_only_local_assets(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assets = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
     assert assets, "the page should load Swagger UI"
     # Swagger UI's files, and its start-up script from the page's own address (no inline script)
     assert all(asset.startswith(("/static/", "/api/docs/?")) for asset in assets), assets
     assert not re.search(r"https?://", html)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_docs_page_says_its_language_and_links_back_to_the_app(client):
+    html = client.get("/api/docs/").content.decode()
+
+    assert '<html lang="en-GB">' in html
+    assert re.search(r'<a href="/"[^>]*>Back to Portfolio Office</a>', html)
+    assert "style=" not in html and "<style" not in html  # the stylesheet only (strict CSP)
+
+
+def test_swagger_ui_starts_without_deep_links_or_syntax_colours(client):
+    """Deep links put a link inside each operation's button, and the syntax colours fall below a
+    4.5:1 contrast: both are off."""
+    html = client.get("/api/docs/").content.decode()
+    script = re.search(r'<script src="(/api/docs/\?[^"]+)"', html).group(1).replace("&amp;", "&")
+
+    start_up = client.get(script).content.decode()
+
+    assert '"deepLinking": false' in start_up
+    assert '"syntaxHighlight": false' in start_up
