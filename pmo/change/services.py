@@ -171,7 +171,10 @@ def change_request_assess(
     notify(
         recipients=others_than(actor, *_approvers(assessed)),
         key=f"change-assessed:{assessed.pk}:{assessed.version}",
-        subject=f"Decision needed: {assessed.reference} on {assessed.project.code}, {assessed.title}",
+        subject=(
+            f"{assessed.reference} on {assessed.project.code} assessed as needing the "
+            f"{WHO[authority]}'s decision: {assessed.title}"
+        ),
         body=(
             f"{assessed.reference} has been assessed: {signed_days(assessed.impact_days)}, "
             f"{signed_money(assessed.impact_cost)}. It needs the {WHO[authority]} "

@@ -105,7 +105,7 @@ def exception_report_submit(
     notify(
         recipients=others_than(actor, user_of(current.project.sponsor), *pmo_users()),
         key=f"exception-decision-needed:{exception.pk}",
-        subject=f"Decision needed: exception report for {current.project}",
+        subject=f"Exception report submitted for {current.project}, awaiting a decision",
         body=f"Recommendation:\n{recommendation.strip()}",
         url=submitted.get_absolute_url(),
     )
@@ -219,7 +219,10 @@ def exception_action_add(
     notify(
         recipients=others_than(actor, user_of(owner)),
         key=f"raid-action-assigned:{action.pk}",
-        subject=f"Action for {exception.project.code} due {formatting.date(due)}: {action.title}",
+        subject=(
+            f"Corrective action for {exception.reference} assigned, due {formatting.date(due)}: "
+            f"{action.title}"
+        ),
         url=action.get_absolute_url(),
         about=action,
     )

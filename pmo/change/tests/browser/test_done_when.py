@@ -105,7 +105,7 @@ def test_a_risk_leads_to_a_change_the_sponsor_approves_into_a_new_baseline(live_
     sign_in_on(page, base, world.sponsor)
     page.goto(f"{base}/notifications/")
     expect(page.get_by_test_id("notifications")).to_contain_text(
-        f"Decision needed: {change.reference} on WEB"
+        f"{change.reference} on WEB assessed as needing the sponsor's decision"
     )
     page.goto(f"{base}/changes/")
     page.get_by_label("Awaiting my decision").check()

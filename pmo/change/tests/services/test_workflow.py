@@ -121,7 +121,9 @@ def test_the_sponsor_does_not_assess_and_is_told_a_decision_is_needed(cast, plan
         actor=cast.pm, change=change, fields={"impact_days": 10}, expected_version=1
     )
     notice = Notification.objects.get(recipient=cast.sponsor)
-    assert notice.subject == f"Decision needed: {change.reference} on WEB, Add Welsh language"
+    assert notice.subject == (
+        f"{change.reference} on WEB assessed as needing the sponsor's decision: Add Welsh language"
+    )
     assert "+10 days" in notice.body and "within the project's tolerances" in notice.body
 
 

@@ -49,7 +49,7 @@ def test_the_pm_writes_the_exception_report_and_the_sponsor_decides_a_new_baseli
     assert report.status_code == 200, report.json()
     assert report.json()["status"] == "report_submitted"
     assert report.json()["report_submitted_by_name"] == "Pam Manager"
-    assert cycle.sponsor.notifications.filter(subject__startswith="Decision needed").exists()
+    assert cycle.sponsor.notifications.filter(subject__startswith="Exception report submitted for").exists()
 
     decided = client_for(cycle.sponsor).post(
         url(breach, "decide"),

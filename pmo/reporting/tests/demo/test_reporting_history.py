@@ -254,7 +254,7 @@ def test_the_pm_has_reports_to_write_and_an_exception_report_to_send() -> None:
     assert latest[DECIDED_EXCEPTION].review_comments
     waiting = ProjectException.objects.get(project__name=AWAITING_REPORT)
     assert pm.has_perm("reporting.report_projectexception", waiting)
-    assert pm.notifications.filter(subject__startswith="Exception report needed by").exists()
+    assert pm.notifications.filter(subject__contains=": exception report requested by ").exists()
     assert pm.notifications.filter(read_at=None).exists()
 
 
@@ -272,7 +272,7 @@ def test_the_sponsor_has_one_exception_to_decide_and_only_they_or_the_head_may()
     assert head.has_perm("reporting.decide_projectexception", exception)
     assert not pm.has_perm("reporting.decide_projectexception", exception)
     assert sponsor.notifications.filter(
-        subject=f"Decision needed: exception report for {exception.project}", read_at=None
+        subject=f"Exception report submitted for {exception.project}, awaiting a decision", read_at=None
     ).exists()
 
 

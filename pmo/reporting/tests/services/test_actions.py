@@ -61,7 +61,8 @@ def test_the_pm_sponsor_and_pmo_add_actions_and_the_owner_is_told(cast, exceptio
     else:
         assert told.get().recipient == cast.pm
         assert told.get().subject == (
-            f"Action for WEB due {action.due:%-d %b %Y}: Re-tender the hosting contract"
+            f"Corrective action for {exception.reference} assigned, due {action.due:%-d %b %Y}: "
+            "Re-tender the hosting contract"
         )
         assert told.get().url == f"/raid/actions/{action.pk}/"
 

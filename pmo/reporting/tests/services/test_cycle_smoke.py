@@ -49,7 +49,7 @@ def test_breach_raises_exception_that_the_sponsor_decides(
     exception = project.exceptions.get()
     assert exception.status == ExceptionStatus.REPORT_REQUESTED
     assert sponsor_user.notifications.filter(subject__contains="Exception raised").exists()
-    assert any("Exception report needed" in m.subject for m in mail.outbox)
+    assert any("exception report requested by" in m.subject for m in mail.outbox)
 
     exception = services.exception_report_submit(
         actor=pm_user, exception=exception, cause="Supplier insolvency", consequences="Three months late",

@@ -87,7 +87,8 @@ def test_the_pm_the_sponsor_and_the_pmo_are_told_and_nobody_else(cast, django_ca
     by_address = {message.to[0]: message.subject for message in mail.outbox}
     due = exception.report_due
     assert by_address["pm@council.example"] == (
-        f"Exception report needed by {due.day} {due:%b %Y}: {cast.project} is beyond tolerance"
+        f"Exception raised for {cast.project}, beyond tolerance: exception report requested by "
+        f"{due.day} {due:%b %Y}"
     )
     assert by_address["sponsor@council.example"] == (
         f"Exception raised: {cast.project} is forecast beyond tolerance (time)"
@@ -136,6 +137,8 @@ def test_the_pm_writes_the_exception_report_and_the_sponsor_is_asked_to_decide(c
     assert (reported.report_submitted_by, reported.recommendation) == (cast.pm, "A")
     assert reported.history.first().history_change_reason == "Exception report submitted"
     assert recipients(f"exception-decision-needed:{exception.pk}") == {"sponsor"} | PMO
+    told = Notification.objects.filter(key=f"exception-decision-needed:{exception.pk}").first()
+    assert told.subject == f"Exception report submitted for {cast.project}, awaiting a decision"
 
 
 def test_an_exception_report_needs_every_part(cast):
