@@ -15,6 +15,7 @@ from pmo.portfolio.api_saved_views import SavedViewViewSet
 from pmo.raid import api as raid_api
 from pmo.raid.models import REGISTERS
 from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
+from pmo.reporting.api import settings as reporting_settings_api
 
 app_name = "api"
 
@@ -46,6 +47,9 @@ router.register(
 )
 router.register("tolerance-checks", baselines_tolerances.ToleranceCheckViewSet, basename="tolerance-check")
 router.register("exceptions", exceptions.ProjectExceptionViewSet, basename="exception")
+router.register(
+    "reporting-settings", reporting_settings_api.ReportingSettingsViewSet, basename="reporting-settings"
+)
 router.register("notifications", NotificationViewSet, basename="notification")
 # The RAID registers (risks, assumptions, issues, dependencies, actions, decisions): routes
 # named after the model, e.g. ``api:risk-detail``.

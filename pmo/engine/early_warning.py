@@ -14,11 +14,16 @@ waits on from other projects) and gives signals, each with a kind, a weight (1 w
 - **late reports**: at least ``late_reports`` of the last ``late_window`` reports already due were
   handed in late or not at all (a report not yet due never counts);
 - **dependency**: a project it waits on is forecast at least ``dependency_days`` after the date
-  it is needed by; the risk is inherited, named.
+  it is needed by; the risk is inherited, named;
+- **RAID left alone**: open RAID items not reviewed for ``raid_stale_days`` or more, or past their
+  date by ``raid_overdue_days`` or more, weighed by severity and age (``neglect_points``): a low
+  risk unreviewed or an action a few days over counts little or nothing, a high risk ignored for
+  months a lot; the points add up to ``raid_points`` before the rule speaks.
 
-The rules are monotone: more slip, more creep, more falls, more late reports or a later provider
-never lower a signal, and a flat history gives none. The trends read the reports handed in (a
-missing report counts as late, not as a break in a run).
+The rules are monotone: more slip, more creep, more falls, more late reports, a later provider,
+or a RAID item more severe, older or added never lower a signal, and a flat history gives none.
+The trends read the reports handed in (a missing report counts as late, not as a break in a
+run).
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -38,6 +43,7 @@ class Kind(StrEnum):
     CONFIDENCE_FALLING = "confidence_falling"
     LATE_REPORTS = "late_reports"
     DEPENDENCY = "dependency"
+    RAID_NEGLECT = "raid_neglect"
 
 
 KIND_LABELS = {
@@ -46,6 +52,7 @@ KIND_LABELS = {
     Kind.CONFIDENCE_FALLING: "Confidence falling",
     Kind.LATE_REPORTS: "Reports late again",
     Kind.DEPENDENCY: "Waits on a late project",
+    Kind.RAID_NEGLECT: "RAID left alone",
 }
 WEIGHT_LABELS = {WATCH: "watch", WARNING: "warning", SERIOUS: "serious"}
 
@@ -62,6 +69,9 @@ class Thresholds:
     late_reports: int = 3
     late_window: int = 6
     dependency_days: int = 14
+    raid_stale_days: int = 30  # the RAID settings' stale period
+    raid_overdue_days: int = 14
+    raid_points: int = 8
 
 
 @dataclass(frozen=True)
@@ -87,12 +97,30 @@ class WaitsOn:
     reference: str = ""  # the dependency's own reference, e.g. DEP-12
 
 
+LOW, MEDIUM, HIGH = 1, 2, 3
+SEVERITY_WORDS = {LOW: "low", MEDIUM: "medium", HIGH: "high"}
+SEVERITY_POINTS = {LOW: 1, MEDIUM: 2, HIGH: 4}  # a high item counts as four low ones
+MOST_AGE_STEPS = 4  # an item counts at most four steps of age: one ancient item is not a trend
+
+
+@dataclass(frozen=True)
+class RaidItem:
+    """An open RAID item as early warning weighs it: how severe (``LOW``, ``MEDIUM``, ``HIGH``),
+    how long since it was last reviewed (or raised), and how long past its date (0: not past)."""
+
+    reference: str  # RSK-12
+    severity: int = MEDIUM
+    unreviewed_days: int = 0
+    overdue_days: int = 0
+
+
 @dataclass(frozen=True)
 class History:
     reports: Sequence[Report] = ()  # oldest first, one per period
     time_allowance_days: Decimal | None = None  # the time tolerance, in days
     cost_allowance: Decimal | None = None  # the cost tolerance, in money
     waits_on: Sequence[WaitsOn] = ()
+    raid: Sequence[RaidItem] = ()  # open items
 
 
 @dataclass(frozen=True)
@@ -239,6 +267,57 @@ def dependencies(history: History, thresholds: Thresholds) -> Iterator[Signal]:
         )
 
 
+def _steps(days: int, step: int) -> int:
+    return days // step if step > 0 and days > 0 else 0
+
+
+def neglect_points(item: RaidItem, thresholds: Thresholds) -> int:
+    """How much one open item weighs: its severity's points times its age in steps (whole stale
+    periods unreviewed, or whole ``raid_overdue_days`` past its date, whichever is more, at most
+    ``MOST_AGE_STEPS``). Nothing before a first step: an item reviewed within the stale period
+    and not a step past its date weighs nothing, however severe."""
+    age = max(
+        _steps(item.unreviewed_days, thresholds.raid_stale_days),
+        _steps(item.overdue_days, thresholds.raid_overdue_days),
+    )
+    return SEVERITY_POINTS.get(item.severity, SEVERITY_POINTS[HIGH]) * min(age, MOST_AGE_STEPS)
+
+
+RAID_NAMED = 3  # the heaviest items a reason names
+
+
+def _neglect_words(item: RaidItem, thresholds: Thresholds) -> str:
+    stale = _steps(item.unreviewed_days, thresholds.raid_stale_days)
+    late = _steps(item.overdue_days, thresholds.raid_overdue_days)
+    if late >= stale:
+        what = f"{item.overdue_days} days past due"
+    else:
+        what = f"not reviewed in {item.unreviewed_days} days"
+    return f"{item.reference} ({SEVERITY_WORDS.get(item.severity, 'high')}, {what})"
+
+
+def raid_neglect(history: History, thresholds: Thresholds) -> Iterator[Signal]:
+    """Open RAID items left alone, weighed by severity and age: watch from ``raid_points``
+    points in all, warning from twice that, serious from four times."""
+    weighed = sorted(
+        ((neglect_points(item, thresholds), item) for item in history.raid),
+        key=lambda pair: (-pair[0], pair[1].reference),
+    )
+    weighed = [(points, item) for points, item in weighed if points > 0]
+    total = sum(points for points, _ in weighed)
+    needed = thresholds.raid_points
+    if needed <= 0 or total < needed:
+        return
+    weight = SERIOUS if total >= 4 * needed else WARNING if total >= 2 * needed else WATCH
+    named = ", ".join(_neglect_words(item, thresholds) for _, item in weighed[:RAID_NAMED])
+    more = len(weighed) - RAID_NAMED
+    yield Signal(
+        Kind.RAID_NEGLECT,
+        weight,
+        f"RAID items left alone: {named}" + (f" and {more} more" if more > 0 else ""),
+    )
+
+
 def early_warnings(history: History, as_of: date, thresholds: Thresholds = Thresholds()) -> list[Signal]:
     """Every early-warning signal for one project, heaviest first."""
     signals = [
@@ -247,5 +326,6 @@ def early_warnings(history: History, as_of: date, thresholds: Thresholds = Thres
         *confidence_falling(history, thresholds),
         *late_reports(history, as_of, thresholds),
         *dependencies(history, thresholds),
+        *raid_neglect(history, thresholds),
     ]
     return sorted(signals, key=lambda s: -s.weight)

@@ -8,6 +8,7 @@ delivery-confidence ratings compare on one scale.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 
 from pmo.engine.tolerance import Dimension, Status
@@ -174,6 +175,30 @@ def overall(
         rating = max(rating, Rating.AMBER)
         reasons.append(f"last report {evidence.days_since_report} days old")
     return Verdict(rating, tuple(reasons))
+
+
+def milestone_overdue(
+    expected: date | None,
+    achieved_on: date | None,
+    today: date,
+    *,
+    reported_to: date | None = None,
+    covering_due: date | None = None,
+    grace_days: int = 14,
+) -> bool:
+    """Whether a milestone not achieved by its date (``expected``: the latest forecast, else the
+    baseline date) is known to be overdue: at once when the latest report covers its date
+    (``reported_to``, the end of that report's period, is after it) and does not say it was
+    achieved; else only once the report that would cover it is past due (``covering_due``, the
+    due date of the period holding the date), never before; where no period holds the date,
+    ``grace_days`` after it."""
+    if achieved_on is not None or expected is None or expected >= today:
+        return False
+    if reported_to is not None and expected < reported_to:
+        return True
+    if covering_due is not None:
+        return covering_due < today
+    return expected < today - timedelta(days=grace_days)
 
 
 def is_optimistic(declared: Rating, evidence: Rating) -> bool:

@@ -9,18 +9,20 @@ cockpit read it.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Min, QuerySet
+from django.db.models import Case, CharField, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from pmo.engine.early_warning import History, Report, Signal, Thresholds, WaitsOn
+from pmo.engine.early_warning import HIGH, LOW, MEDIUM, History, RaidItem, Report, Signal, Thresholds, WaitsOn
 from pmo.engine.early_warning import early_warnings as engine_early_warnings
 from pmo.engine.evidence import Rating
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
-from pmo.raid.models import Dependency
+from pmo.raid import selectors as raid
+from pmo.raid.choices import ActionSource, AssumptionStatus, DependencyStatus, Severity
+from pmo.raid.models import REGISTERS, Action, Assumption, Decision, Dependency, Issue, RaidSettings, Risk
 from pmo.reporting.choices import HANDED_IN_STATES, RATING_ORDER, ToleranceDimension
 from pmo.reporting.choices import Rating as RatingChoice
 from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings, ToleranceCheck
@@ -45,8 +47,11 @@ class ProjectWarnings:
         return "; ".join(signal.reason for signal in self.signals)
 
 
-def thresholds_from(row: ReportingSettings) -> Thresholds:
+def thresholds_from(row: ReportingSettings, raid_config: RaidSettings | None = None) -> Thresholds:
     return Thresholds(
+        raid_stale_days=raid_config.stale_days if raid_config else Thresholds.raid_stale_days,
+        raid_overdue_days=row.early_raid_overdue_days,
+        raid_points=row.early_raid_points,
         slip_reports=row.early_slip_reports,
         slip_share=Decimal(row.early_slip_share),
         creep_reports=row.early_creep_reports,
@@ -145,6 +150,62 @@ def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
     return waits
 
 
+def _severity(model: type, config: RaidSettings) -> Case | Value:
+    """How severe an open item of ``model`` is (``LOW``, ``MEDIUM``, ``HIGH``), in the database: a
+    risk by its residual score's band; an issue by its severity; a corrective action (from an
+    exception) high, any other action low; an assumption found not to hold high, one not yet
+    validated low; a dependency at risk high, else medium; a decision awaited medium."""
+    matrix = config.matrix
+    whens: dict[type, list[When]] = {
+        Risk: [
+            When(residual_score__gte=matrix.high_from, then=HIGH),
+            When(residual_score__gte=matrix.medium_from, then=MEDIUM),
+        ],
+        Issue: [
+            When(severity__in=[Severity.CRITICAL, Severity.MAJOR], then=HIGH),
+            When(severity=Severity.MODERATE, then=MEDIUM),
+        ],
+        Action: [When(source=ActionSource.EXCEPTION, then=HIGH)],
+        Assumption: [When(status=AssumptionStatus.INVALID, then=HIGH)],
+        Dependency: [When(status=DependencyStatus.AT_RISK, then=HIGH)],
+    }
+    otherwise = {Dependency: MEDIUM, Decision: MEDIUM}.get(model, LOW)
+    if model not in whens:
+        return Value(otherwise, output_field=IntegerField())
+    return Case(*whens[model], default=Value(otherwise), output_field=IntegerField())
+
+
+def _raid_left_alone(
+    project_ids: list[int], as_of: date, thresholds: Thresholds, config: RaidSettings
+) -> dict[int, list[RaidItem]]:
+    """Each project's open RAID items old enough to weigh (stale, or a step past their date), with
+    their severity: one query (the six registers in one UNION ALL)."""
+    stale_before = as_of - timedelta(days=thresholds.raid_stale_days - 1)
+    late_before = as_of - timedelta(days=thresholds.raid_overdue_days - 1)
+    parts = [
+        model._default_manager.filter(project_id__in=project_ids)
+        .filter(
+            raid.stale_q(model, stale_before=stale_before) | (raid.open_q(model) & Q(due__lt=late_before))
+        )
+        .order_by()
+        .annotate(prefix=Value(model.PREFIX, output_field=CharField()), weight=_severity(model, config))
+        .values_list("prefix", "pk", "project_id", "weight", "last_reviewed_on", "raised_on", "due")
+        for model in REGISTERS.values()
+    ]
+    found: dict[int, list[RaidItem]] = defaultdict(list)
+    for prefix, pk, project_id, weight, reviewed, raised, due in parts[0].union(*parts[1:], all=True):
+        since = reviewed or raised
+        found[project_id].append(
+            RaidItem(
+                f"{prefix}-{pk}",
+                weight,
+                unreviewed_days=max((as_of - since).days, 0) if since else 0,
+                overdue_days=max((as_of - due).days, 0) if due else 0,
+            )
+        )
+    return found
+
+
 def _report(period: ReportingPeriod, report: HighlightReport | None, handed_in: date | None) -> Report:
     if report is None:
         return Report(due=period.due, handed_in=handed_in)
@@ -164,19 +225,26 @@ def _owed(project: Project, period: ReportingPeriod) -> bool:
 
 
 def early_warnings(
-    projects: QuerySet[Project] | Iterable[Project], as_of: date, *, settings: ReportingSettings | None = None
+    projects: QuerySet[Project] | Iterable[Project],
+    as_of: date,
+    *,
+    settings: ReportingSettings | None = None,
+    raid_config: RaidSettings | None = None,
 ) -> dict[int, ProjectWarnings]:
     """Early-warning signals for each of ``projects`` (already restricted to what the reader may
-    see) as of a day, by project id; projects with no signal are left out. Eight queries whatever
-    the number of projects, besides reading ``projects`` (one fewer when the settings are given)."""
+    see) as of a day, by project id; projects with no signal are left out. Ten queries whatever
+    the number of projects, besides reading ``projects`` (one fewer for each of the reporting
+    and RAID settings given)."""
     projects = list(projects)
-    thresholds = thresholds_from(settings or reporting_settings())
+    raid_config = raid_config or raid.raid_settings()
+    thresholds = thresholds_from(settings or reporting_settings(), raid_config)
     periods = _periods(thresholds, as_of)
     ids = [project.pk for project in projects]
     reports = _reports(ids, periods)
     handed_in = _first_handed_in(ids, periods)
     allowances = _allowances(ids)
     waits = _waits_on(ids)
+    left_alone = _raid_left_alone(ids, as_of, thresholds, raid_config)
     result: dict[int, ProjectWarnings] = {}
     for project in projects:
         history = History(
@@ -188,6 +256,7 @@ def early_warnings(
             time_allowance_days=allowances[project.pk].get(ToleranceDimension.TIME),
             cost_allowance=allowances[project.pk].get(ToleranceDimension.COST),
             waits_on=waits.get(project.pk, ()),
+            raid=left_alone.get(project.pk, ()),
         )
         signals = engine_early_warnings(history, as_of, thresholds)
         if signals:

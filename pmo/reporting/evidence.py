@@ -12,7 +12,7 @@ due and has not handed in, and the days since its latest handed-in report.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from pmo.engine.evidence import (
     Verdict,
     assess_evidence,
     is_optimistic,
+    milestone_overdue,
     overall,
 )
 from pmo.engine.tolerance import Dimension, Status
@@ -96,17 +97,34 @@ class MilestoneFacts:
             return None
         return (later - self.baseline).days
 
-    def is_overdue(self, today: date, reported_to: date | None = None) -> bool:
-        """Not achieved though its date (the latest forecast, else the baseline) has passed:
-        within the period the latest report covers (the report itself shows it missed), or more
-        than ``PMO_MILESTONE_GRACE_DAYS`` ago (no report has said it was achieved since)."""
-        expected = self.forecast or self.baseline
-        if self.achieved_on is not None or expected is None:
-            return False
-        cutoff = today - timedelta(days=settings.PMO_MILESTONE_GRACE_DAYS)
-        if reported_to is not None:
-            cutoff = max(cutoff, min(reported_to, today))
-        return expected < cutoff
+    @property
+    def expected(self) -> date | None:
+        """The date it is judged on: the latest forecast, else the baseline date."""
+        return self.forecast or self.baseline
+
+    def is_overdue(
+        self, today: date, reported_to: date | None = None, covering_due: date | None = None
+    ) -> bool:
+        """Not achieved though its date has passed: at once within the period the latest report
+        covers (the report itself shows it missed); else once the report of the period holding
+        its date (due ``covering_due``) is past due with still no word of it achieved, never
+        before; with no period holding the date, ``PMO_MILESTONE_GRACE_DAYS`` after it
+        (``pmo.engine.evidence.milestone_overdue``)."""
+        return milestone_overdue(
+            self.expected,
+            self.achieved_on,
+            today,
+            reported_to=reported_to,
+            covering_due=covering_due,
+            grace_days=settings.PMO_MILESTONE_GRACE_DAYS,
+        )
+
+
+def covering_due(periods: list[ReportingPeriod], day: date | None) -> date | None:
+    """The due date of the report of the period that holds ``day``; None when none does."""
+    if day is None:
+        return None
+    return next((p.due for p in periods if p.start <= day <= p.end), None)
 
 
 @dataclass(frozen=True)
@@ -337,7 +355,11 @@ def project_evidence(
             high_risks = report["high_risks_open"] if report else 0
         evidence = Evidence(
             tolerances=checks.get(project_id, {}),
-            overdue_milestones=sum(1 for m in facts if m.is_overdue(today, report and report["period__end"])),
+            overdue_milestones=sum(
+                1
+                for m in facts
+                if m.is_overdue(today, report and report["period__end"], covering_due(periods, m.expected))
+            ),
             open_high_risks=high_risks,
             missing_reports=max(len(owed) - handed_in.get(project_id, 0), 0),
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,

@@ -119,6 +119,19 @@ class ReportingSettings(DomainModel):
         default=14,
         validators=[MaxValueValidator(365)],
     )
+    early_raid_overdue_days = models.PositiveSmallIntegerField(
+        "early warning: a RAID item weighs more for each (days past its date)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="An item less than this past its date weighs nothing yet; each whole step weighs more.",
+    )
+    early_raid_points = models.PositiveSmallIntegerField(
+        "early warning: RAID left alone from (points)",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="Each open item left alone weighs its severity (low 1, medium 2, high 4) times its age "
+        "in steps (stale periods unreviewed or steps past its date, at most 4).",
+    )
 
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from pmo.engine.early_warning import Kind
 from pmo.insights.early_warning import early_warnings
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import ProjectFactory
+from pmo.raid.selectors import raid_settings
 from pmo.raid.tests.factories import DependencyFactory
 from pmo.reporting.choices import Rating, ReportStatus, ToleranceState
 from pmo.reporting.models import ReportingPeriod, ReportMilestone, ToleranceCheck
@@ -140,6 +141,7 @@ def grow(count: int, periods: list[ReportingPeriod]):
 def test_the_queries_do_not_grow_with_the_projects(periods, count):
     provider = grow(count, periods)
     reporting_settings()
+    raid_settings()  # made on a first read
     with CaptureQueriesContext(connection) as queries:
         found = early_warnings(Project.objects.exclude(pk=provider.pk), TODAY)
     assert len(found) == count
@@ -149,9 +151,9 @@ def test_the_queries_do_not_grow_with_the_projects(periods, count):
         Kind.LATE_REPORTS,
         Kind.DEPENDENCY,
     }
-    assert (
-        len(queries) == 9
-    )  # the projects, settings, periods, reports, milestones, hand-ins, allowances, dependencies, providers
+    # the projects, the reporting and RAID settings, periods, reports, milestones, hand-ins,
+    # allowances, dependencies, providers, the RAID items left alone
+    assert len(queries) == 11
 
 
 def test_the_api_lists_the_early_warnings_a_reader_may_see_with_their_reasons(periods, pmo_head, make_user):

@@ -111,6 +111,8 @@ SETTINGS_FIELDS = (
     "early_late_reports",
     "early_late_window",
     "early_dependency_days",
+    "early_raid_overdue_days",
+    "early_raid_points",
 )
 SETTINGS_EDITABLE_FIELDS = frozenset(SETTINGS_FIELDS)
 

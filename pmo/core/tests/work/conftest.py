@@ -19,7 +19,7 @@ from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid.choices import ActionSource
 from pmo.raid.tests.factories import ActionFactory, RiskFactory
 from pmo.reporting.choices import ExceptionStatus, ReportStatus
-from pmo.reporting.models import ProjectException, ReportingPeriod
+from pmo.reporting.models import ProjectException, ReportingPeriod, ReportingSettings
 from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
 
 NOVEMBER = dt.date(2026, 11, 1)
@@ -181,5 +181,8 @@ def desk(make_user: Callable[..., User]) -> Desk:
         sponsor_person=PersonFactory(user=sponsor, name="Helen Marsh"),
         period=PeriodFactory(start=NOVEMBER),
     )
+    # The queues' tests count each app's own items; the early warning that RAID items left alone
+    # raise (its own tests: pmo/insights/tests/test_early_warnings_raid.py) is set out of reach.
+    ReportingSettings.objects.update(early_raid_points=200)
     add_work(desk, 1)
     return desk
