@@ -208,7 +208,8 @@ FILTERS = [
 
 class DashboardView(APIView):
     """The portfolio dashboard's figures: status heatmap with the evidence, status trend over the
-    last 12 periods, reporting compliance this period, open exceptions, projects at risk with
+    last 12 periods, reporting compliance for the period being chased (just ended, due next or
+    just past due; projects not yet started owe nothing), open exceptions, projects at risk with
     their open RAID actions, and milestone slippage."""
 
     permission_classes = [permissions.IsAuthenticated]
