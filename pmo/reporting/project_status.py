@@ -76,6 +76,10 @@ def _milestone_lines(
     return tuple(lines)
 
 
+def _day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
 def _age(moment: datetime, today: date) -> str:
     days = max((today - timezone.localdate(moment)).days, 0)
     return f"open {formatting.days(days)}"
@@ -138,7 +142,7 @@ def reporting_health(project: Any, user: Any, today: date) -> Iterator[HealthPan
             HealthLine(
                 str(report.period),
                 url=report.get_absolute_url(),
-                detail=f"{report.get_status_display()} {formatting.date(report.submitted_at)}",
+                detail=f"{report.get_status_display()} {formatting.date(_day(report.submitted_at))}",
                 rating=rating,
                 rating_label=report.get_overall_status_display() if rating else "",
             ),
