@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from pmo.core.choosers import Chooser, choose_by_search
 from pmo.core.models import DomainModel, User
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.filters import ProjectFilter
@@ -41,6 +42,53 @@ PROPOSED_PLAN_HELP = (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+
+# Records chosen by typing, not from a select of everyone (pmo.core.choosers).
+PERSON_CHOOSER = Chooser(
+    url_name="portfolio:person_search",
+    name_field="name",
+    key_field="email",
+    search_fields=("name", "email"),
+    unknown=(
+        "No one in People is called or has the e-mail “{text}”: check the spelling, or add them to "
+        "People first."
+    ),
+    ambiguous="{count} people are called “{text}”: type the e-mail of the one you mean.",
+    help_text="Type part of a name or e-mail and pick from the list.",
+)
+LOGIN_CHOOSER = Chooser(
+    url_name="portfolio:login_search",
+    name_field="username",
+    key_field="email",
+    search_fields=("username", "first_name", "last_name", "email"),
+    unknown="No active login has the username or e-mail “{text}”.",
+    ambiguous="{count} logins have the e-mail “{text}”: type the username of the one you mean.",
+    help_text="Type part of a username, name or e-mail and pick from the list.",
+)
+PROJECT_CHOOSER = Chooser(
+    url_name="portfolio:project_search",
+    name_field="name",
+    key_field="code",
+    search_fields=("code", "name"),
+    unknown="No project you may see has the code or name “{text}”.",
+    ambiguous="{count} projects are called “{text}”: type the code of the one you mean.",
+    help_text="Type part of a project's code or name and pick from the list.",
+    key_first=True,
+)
+PERSON_FIELDS = ("owner", "sponsor", "manager", "project_manager", "business_owner", "actionee")
+
+
+def people_to_choose(user: Any = None) -> Any:
+    """The people a form may offer ``user`` (everyone signed in sees them all)."""
+    people = Person.objects.all()
+    return people.restrict(user, "view") if user is not None else people
+
+
+def logins_to_choose(user: Any = None) -> Any:
+    """The active logins a person record may be linked to, for those who may edit people."""
+    if user is not None and not any(user.has_perm(f"portfolio.{p}_person") for p in ("add", "change")):
+        return User.objects.none()
+    return User.objects.filter(is_active=True)
 
 
 @dataclass(frozen=True)
@@ -83,6 +131,7 @@ class RecordForm(forms.ModelForm):
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
             self.fields["version"].error_messages["required"] = VERSION_MISSING
+        choose_by_search(self, PERSON_CHOOSER, people_to_choose(user), *PERSON_FIELDS)
 
     def values(self) -> dict[str, Any]:
         """The record's own fields as typed (many-to-many fields are saved separately)."""
@@ -126,7 +175,7 @@ class PersonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(is_active=True)
+        choose_by_search(self, LOGIN_CHOOSER, logins_to_choose(), "user")
 
 
 class LifecycleStageForm(RecordForm):

@@ -30,6 +30,9 @@ app_name = "portfolio"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("projects/import/", views_import.project_import, name="project_import"),
+    path("search/people/", views.person_search, name="person_search"),
+    path("search/logins/", views.login_search, name="login_search"),
+    path("search/projects/", views.project_search, name="project_search"),
     path("saved-views/", views.saved_view_save, name="saved_view_save"),
     path("saved-views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("projects/import/template.xlsx", views_import.project_import_template,

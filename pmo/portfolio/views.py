@@ -25,6 +25,8 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from pmo.core import clock
+from pmo.core.choosers import search_page
+from pmo.core.exports import csv_response, xlsx_response
 from pmo.core.first_run import first_run_checklist
 from pmo.core.generic import (
     ObjectDeleteView,
@@ -43,6 +45,9 @@ from pmo.core.work import work_page
 from pmo.portfolio import selectors, services
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.forms import (
+    LOGIN_CHOOSER,
+    PERSON_CHOOSER,
+    PROJECT_CHOOSER,
     LifecycleStageForm,
     OrgUnitForm,
     PersonForm,
@@ -52,8 +57,13 @@ from pmo.portfolio.forms import (
     RecordForm,
     RegisterFilter,
     StrategicObjectiveForm,
+    logins_to_choose,
+    people_to_choose,
     tick_list,
 )
+from pmo.portfolio.imports import HEADERS as IMPORT_HEADERS
+from pmo.portfolio.imports import SHEET_TITLE as IMPORT_SHEET
+from pmo.portfolio.imports import project_export_rows
 from pmo.portfolio.models import (
     LifecycleStage,
     OrgUnit,
@@ -288,7 +298,12 @@ class RecordListView(RecordPage, ObjectListView):
 
 
 # What an address may hold besides the filters: how the register is shown, not what it holds.
-VIEW_KEYS = frozenset({"sort", "page", "cols", "export"})
+VIEW_KEYS = frozenset({"sort", "page", "cols", "export", "layout"})
+IMPORT_LAYOUT = "import"
+IMPORT_LAYOUT_AS_OF = (
+    "The import layout holds the register as it is now, to edit and import back: clear the "
+    "“as of” date to export it."
+)
 
 
 def chosen_column_keys(request: HttpRequest) -> list[str]:
@@ -352,6 +367,8 @@ class ProjectListView(RecordListView):
         errors = {name: list(why) for name, why in self.filter.errors.items()}
         if self.point_in_time[1]:
             errors["as_of"] = [self.point_in_time[1]]
+        elif self.as_of and self.request.GET.get("layout") == IMPORT_LAYOUT:
+            errors["as_of"] = [IMPORT_LAYOUT_AS_OF]
         return errors
 
     def view_query(self) -> str:
@@ -366,6 +383,18 @@ class ProjectListView(RecordListView):
     def export_name(self) -> str:
         when = timezone.localdate(self.as_of) if self.as_of else clock.today()
         return f"projects-{'as-of-' if self.as_of else ''}{when.isoformat()}"
+
+    def export(self, fmt: str, records: Sequence[Any], columns: Sequence[Any]) -> HttpResponse:
+        """The register as shown, or with ``?layout=import`` the projects shown in the columns
+        of the import template (every column, whatever the table shows), so that the file can
+        be edited and imported back."""
+        if self.request.GET.get("layout") != IMPORT_LAYOUT:
+            return super().export(fmt, records, columns)
+        name = f"{self.export_name()}-import-layout"
+        rows = project_export_rows(records)
+        if fmt == "csv":
+            return csv_response(f"{name}.csv", headers=IMPORT_HEADERS, rows=rows)
+        return xlsx_response(f"{name}.xlsx", headers=IMPORT_HEADERS, rows=rows, sheet_title=IMPORT_SHEET)
 
     def list_context(self, shown: Sequence[Any], columns: Sequence[Any], sort: str) -> dict[str, Any]:
         context = super().list_context(shown, columns, sort)
@@ -409,6 +438,24 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.saved_view_delete(actor=request.user, view=view, expected_version=None)  # type: ignore[arg-type]
     messages.success(request, f"Deleted the view “{view.name}”.")
     return redirect("portfolio:project_list")
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """The people whose name or e-mail has what a person search box holds (see pmo.core.choosers)."""
+    return search_page(request, PERSON_CHOOSER, people_to_choose(request.user))
+
+
+@login_required
+def login_search(request: HttpRequest) -> HttpResponse:
+    """The active logins matching a login search box, for those who may edit people."""
+    return search_page(request, LOGIN_CHOOSER, logins_to_choose(request.user))
+
+
+@login_required
+def project_search(request: HttpRequest) -> HttpResponse:
+    """The projects the user may see whose code or name has what a project search box holds."""
+    return search_page(request, PROJECT_CHOOSER, Project.objects.restrict(request.user, "view"))
 
 
 def field_value(record: Any, name: str) -> tuple[str, Any]:

@@ -12,10 +12,18 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 
+from pmo.core.choosers import SearchChoiceField, choose_by_search
 from pmo.core.text_limits import model_text_form_field
 from pmo.engine.risk import Band, Matrix
-from pmo.portfolio.forms import DATE, SHORT_TEXT, VERSION_MISSING
-from pmo.portfolio.models import Person, Portfolio, Programme, Project
+from pmo.portfolio.forms import (
+    DATE,
+    PERSON_CHOOSER,
+    PROJECT_CHOOSER,
+    SHORT_TEXT,
+    VERSION_MISSING,
+    people_to_choose,
+)
+from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.raid import selectors
 from pmo.raid.choices import LEVEL_ORDER, ActionSource, Level, RiskCategory
 from pmo.raid.models import Action, RaidItem, RaidSettings, Risk
@@ -142,14 +150,8 @@ class ItemForm(forms.Form):
         self.fields["version"] = self.fields.pop("version")  # last, with the hidden fields
         self.model = model
         self.item = item
-        for name in ("owner", "actionee"):
-            if name in self.fields:
-                field = cast(forms.ModelChoiceField, self.fields[name])
-                field.queryset = Person.objects.order_by("name")
-        if "depends_on" in self.fields:
-            field = cast(forms.ModelChoiceField, self.fields["depends_on"])
-            field.queryset = Project.objects.restrict(user, "view").order_by("code")
-            field.label_from_instance = lambda p: f"{p.code} {p.name}"
+        choose_by_search(self, PERSON_CHOOSER, people_to_choose(user), "owner", "actionee")
+        choose_by_search(self, PROJECT_CHOOSER, Project.objects.restrict(user, "view"), "depends_on")
         if model is Risk and matrix is not None:
             for name in SCORE_FIELDS:
                 top = matrix.probability_levels if "probability" in name else matrix.impact_levels
@@ -166,6 +168,19 @@ class ItemForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """What the form sets: every field it shows but the version."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class DependencyMapForm(forms.Form):
+    """The project whose slip the map follows, found by typing its code or name."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"] = SearchChoiceField(
+            Project.objects.restrict(user, "view"),
+            chooser=PROJECT_CHOOSER,
+            required=False,
+            label="If this project slips",
+        )
 
 
 class EscalateForm(forms.Form):

@@ -35,7 +35,8 @@ from pmo.core.permissions import ensure_can, permission_name
 from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
-from pmo.portfolio.selectors import portfolio_list, programme_list
+from pmo.portfolio.register import Rated, declared
+from pmo.portfolio.selectors import declared_status, portfolio_list, programme_list
 from pmo.portfolio.views import project_or_404
 from pmo.raid import selectors, services
 from pmo.raid.choices import IssueType, Level, RiskCategory, RiskKind, RiskStatus
@@ -43,6 +44,7 @@ from pmo.raid.forms import (
     ITEM_FIELDS,
     OVERVIEW_FILTERS,
     DeescalateForm,
+    DependencyMapForm,
     EscalateForm,
     ItemForm,
     RegisterFilter,
@@ -694,7 +696,8 @@ item_delete = ItemDeleteView.as_view()
 
 # Dependency map -----------------------------------------------------------------------------------
 
-NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, ROW_GAP, MARGIN = 110, 36, 80, 24, 20
+NODE_WIDTH, NODE_HEIGHT, COLUMN_GAP, ROW_GAP, MARGIN = 200, 62, 70, 20, 20
+LINE_HEIGHT = 17
 
 
 @dataclass
@@ -704,19 +707,31 @@ class Node:
     y: int
     highlighted: bool
     affected: bool
+    status: Rated
 
     @property
     def mid_y(self) -> int:
         return self.y + NODE_HEIGHT // 2
 
+    @property
+    def text_x(self) -> int:
+        return self.x + 8
+
+    @property
+    def first_line_y(self) -> int:
+        return self.y + LINE_HEIGHT
+
 
 def _layout(edges: list[Dependency], chosen: Project | None, affected: set[int]) -> dict[str, Any]:
     """Columns by layer (a project one column right of everything it depends on), one row per
-    project in its column; arrows from the dependent (right) to its provider (left)."""
+    project in its column; arrows from the dependent (right) to its provider (left). Each
+    project shows its code, name and declared status (colour and word)."""
     projects = {}
     for edge in edges:
         projects[edge.project_id] = edge.project
         projects[edge.depends_on_id] = edge.depends_on
+        edge.project.declared_status = edge.project_declared  # type: ignore[attr-defined]
+        edge.depends_on.declared_status = edge.provider_declared  # type: ignore[attr-defined]
     pairs = sorted({(e.project_id, e.depends_on_id) for e in edges})
     column = network.layers(projects, pairs)
     rows: dict[int, int] = {}
@@ -731,6 +746,7 @@ def _layout(edges: list[Dependency], chosen: Project | None, affected: set[int])
             MARGIN + row * (NODE_HEIGHT + ROW_GAP),
             chosen is not None and pk == chosen.pk,
             pk in affected,
+            declared(projects[pk]),
         )
     arrows = [
         {
@@ -752,6 +768,7 @@ def _layout(edges: list[Dependency], chosen: Project | None, affected: set[int])
         "height": 2 * MARGIN + tallest * NODE_HEIGHT + max(tallest - 1, 0) * ROW_GAP,
         "node_width": NODE_WIDTH,
         "node_height": NODE_HEIGHT,
+        "line_height": LINE_HEIGHT,
     }
 
 
@@ -760,10 +777,17 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
     """The open project-to-project dependencies as a network picture (with every edge in a
     table as well); ?project=CODE shows who is affected if that project slips."""
     edges = list(
-        selectors.dependency_edges(user=request.user).order_by("project__code", "depends_on__code", "pk")
+        selectors.dependency_edges(user=request.user)
+        .annotate(
+            project_declared=declared_status(key="project_id"),
+            provider_declared=declared_status(key="depends_on_id"),
+        )
+        .order_by("project__code", "depends_on__code", "pk")
     )
-    code = request.GET.get("project", "").strip()
-    chosen = project_or_404(request, code) if code else None
+    form = DependencyMapForm(request.GET or None, user=request.user)
+    chosen = form.cleaned_data["project"] if form.is_valid() else None
+    if chosen is not None:  # the box shows the project found, however it was typed
+        form = DependencyMapForm(initial={"project": chosen}, user=request.user)
     affected = selectors.affected_projects(chosen, user=request.user) if chosen else []
     loop = network.find_loop((e.project_id, e.depends_on_id) for e in edges)
     layout = None
@@ -779,6 +803,7 @@ def dependency_map(request: HttpRequest) -> HttpResponse:
         request,
         "raid/dependency_map.html",
         {
+            "form": form,
             "edges": edges,
             "layout": layout,
             "problem": problem,

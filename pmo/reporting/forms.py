@@ -7,10 +7,12 @@ from typing import Any, cast
 
 from django import forms
 
+from pmo.core.choosers import SearchChoiceField
 from pmo.core.text_limits import model_text_form_field
 from pmo.portfolio.forms import (
     DATE,
     LONG_TEXT,
+    PERSON_CHOOSER,
     SHORT_TEXT,
     VersionedForm,
     VersionedModelForm,
@@ -377,20 +379,12 @@ class ExceptionDecideForm(VersionedForm):
         }
 
 
-def people_choices() -> Any:
-    return Person.objects.only("pk", "name").order_by("name")
-
-
 class ExceptionActionForm(forms.Form):
     """A corrective action for an exception: what, who owns it, by when (a RAID action)."""
 
     title = forms.CharField(label="Action", max_length=200)
-    owner = forms.ModelChoiceField(queryset=Person.objects.none())
+    owner = SearchChoiceField(Person.objects.all(), chooser=PERSON_CHOOSER)
     due = forms.DateField(label="Due date", widget=DATE)
     description = model_text_form_field(
         Action, "description", label="Notes", required=False, widget=SHORT_TEXT
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people_choices()

@@ -1,6 +1,7 @@
 """Helpers for driving the register's pages in Chromium: signing people in and out, reading
 the register table as a person sees it, and a small register to work on."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -115,3 +116,14 @@ def register(db: None) -> Register:
         for code, name, programme, status, budget in rows
     }
     return Register(portfolio, front_door, infrastructure, digital, sponsor, manager, projects)
+
+
+def choose(page: Page, label: str, typed: str, option: str) -> None:
+    """Type into a search box (pmo.core.choosers) and pick the match whose label starts with
+    ``option`` ("Pat Manager" picks "Pat Manager (pat@…)")."""
+    page.wait_for_load_state()  # htmx binds the box once the page has loaded
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.fill(typed)
+    starts = re.compile("^" + re.escape(option))
+    page.get_by_role("option", name=starts).click()
+    expect(box).to_have_value(starts)

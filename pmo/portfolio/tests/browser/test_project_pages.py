@@ -9,7 +9,7 @@ from pmo.conftest import assert_accessible
 from pmo.core.choices import Role
 from pmo.core.generic import NOT_FOUND
 from pmo.portfolio.models import FINISH_BEFORE_START, Project
-from pmo.portfolio.tests.browser.conftest import results_count, row_keys
+from pmo.portfolio.tests.browser.conftest import choose, results_count, row_keys
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory, StrategicObjectiveFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,8 +41,8 @@ def test_officer_creates_a_project_after_correcting_mistakes(live_server, sign_i
     page.get_by_label("Portfolio").select_option(label="IT Portfolio")
     page.get_by_label("Programme").select_option(label="Digital Front Door")
     page.get_by_label("Department").select_option(label="Digital Services")
-    page.get_by_label("Sponsor").select_option(label="Sara Sponsor")
-    page.get_by_label("Project manager").select_option(label="Max Manager")
+    choose(page, "Sponsor", "sara", "Sara Sponsor (sara@council.example)")
+    choose(page, "Project manager", "max", "Max Manager (max@council.example)")
     page.get_by_label("Category").select_option(label="Service improvement")
     page.get_by_label("Stage").select_option(label="Initiation")
     page.get_by_label("Planned start").fill("2026-06-01")

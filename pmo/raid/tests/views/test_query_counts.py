@@ -73,7 +73,7 @@ PAGES = {
     "dependency map, one project slipping": (
         lambda c: "/raid/dependencies/map/?project=HR",
         ANALYST,
-        9,
+        8,
     ),
 }
 

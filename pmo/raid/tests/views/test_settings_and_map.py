@@ -84,8 +84,14 @@ def test_the_map_draws_each_project_and_lists_every_dependency(cast):
     response = client_for(cast.analyst).get("/raid/dependencies/map/")
 
     svg = doc(response).xpath("//svg[@data-testid='dependency-map']")[0]
-    labels = [t.text_content().strip() for t in svg.xpath(".//g//text")]
+    labels = [t.text_content().strip() for t in svg.xpath(".//g//text/tspan[@class='code']")]
     assert labels == ["HR", "WEB", "CRM"]  # columns: HR depends on nothing, WEB on HR, CRM on WEB
+    # each box names the project and says its declared status in words (none reported yet)
+    assert [t.text_content() for t in svg.xpath(".//g//text/tspan[@class='name']")] == [
+        "HR system", "Website", "CRM"
+    ]
+    assert {t.text_content() for t in svg.xpath(".//g//text/tspan[@class='status']")} == {"Not reported"}
+    assert all("rating-none" in g.get("class") for g in svg.xpath(".//g[contains(@class, 'node')]"))
     xs = [int(r.get("x")) for r in svg.xpath(".//g//rect")]
     assert xs[0] < xs[1] < xs[2]
     assert [line.xpath("title")[0].text for line in svg.xpath(".//line")] == [
@@ -110,9 +116,25 @@ def test_if_a_project_slips_the_map_says_who_is_affected(cast):
         "WEB Website: directly (project manager Pat Manager)",
         f"CRM CRM: through 1 other project (project manager {crm.project_manager})",
     ]
-    chosen = doc(response).xpath("//svg//g[contains(@class,'chosen')]//text")
+    chosen = doc(response).xpath("//svg//g[contains(@class,'chosen')]//text/tspan[@class='code']")
     assert chosen[0].text_content().strip() == "HR"
+    assert doc(response).xpath("//input[@name='project']")[0].get("value") == "HR HR system"
     assert len(doc(response).xpath("//svg//g[contains(@class,'affected')]")) == 2
+
+
+def test_the_project_is_chosen_by_its_name_and_one_not_found_is_said_beside_the_box(cast):
+    DependencyFactory(project=cast.project, depends_on=cast.other_project, provider="")
+    client = client_for(cast.analyst)
+
+    by_name = client.get("/raid/dependencies/map/", {"project": "hr system"})
+    unknown = client.get("/raid/dependencies/map/", {"project": "Payroll"})
+
+    assert "If HR slips, these are affected" in text_of(by_name)
+    assert not doc(unknown).xpath("//*[@data-testid='affected']")
+    assert doc(unknown).xpath("//*[@id='id_project_error']")[0].text_content() == (
+        "No project you may see has the code or name “Payroll”."
+    )
+    assert doc(unknown).xpath("//svg[@data-testid='dependency-map']")  # the map is still drawn
 
 
 def test_the_map_hides_a_confidential_project(cast):

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from pmo.conftest import assert_accessible
 from pmo.core.choices import Role
 from pmo.core.models import Notification, User
-from pmo.portfolio.tests.browser.conftest import sign_in_on
+from pmo.portfolio.tests.browser.conftest import choose, sign_in_on
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting import services
 from pmo.reporting.choices import ExceptionDecision, ExceptionStatus, ReportStatus
@@ -172,7 +172,7 @@ def test_a_breach_goes_from_report_to_decision(live_server, open_as, people):
     pm.get_by_role("link", name="Add corrective action").click()
     assert_accessible(pm, "reporting-exception-action-form")
     pm.get_by_label(re.compile(r"^Action")).fill("Run the re-tender")
-    pm.get_by_label("Owner").select_option(label="Pat Manager")
+    choose(pm, "Owner", "pat", "Pat Manager")
     pm.get_by_label("Due date").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
     pm.get_by_role("button", name="Add action").click()
     expect(pm.get_by_role("heading", name="Corrective actions")).to_be_visible()
