@@ -55,7 +55,7 @@ LIFECYCLE_TOO_SHORT = (
     "database has {found}. Load the demo into a freshly migrated database."
 )
 USERNAMES_TAKEN = (
-    "The demo logins {usernames} already exist; the demo loads only into a database without them."
+    "The demo's users {usernames} already exist; the demo loads only into a database without them."
 )
 
 
@@ -118,11 +118,7 @@ def demo_build(*, today: dt.date | None = None) -> DemoContext:
     The whole build runs with the clock held at the moment it starts (``today``, if given, at
     the present time of day), so whatever the steps write outside a replayed event is stamped
     as of that day too."""
-    taken = sorted(
-        User.objects.filter(username__in=[login.username for login in DEMO_LOGINS]).values_list(
-            "username", flat=True
-        )
-    )
+    taken = sorted(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
     if taken:
         raise ValueError(USERNAMES_TAKEN.format(usernames=", ".join(taken)))
     start = clock.now()
@@ -307,20 +303,41 @@ def _email(name: str) -> str:
     return f"{'.'.join(parts)}@{EMAIL_DOMAIN}"
 
 
+def _username(name: str) -> str:
+    """A demo person's username: their e-mail address before the @ ("sophie.barnes")."""
+    return _email(name).split("@")[0]
+
+
+PROJECT_MANAGER_USERNAMES = tuple(_username(name) for name in PROJECT_MANAGERS)
+"""The users of the project managers who are not demo logins: they write their projects'
+reports in the demo's year, and have no password until the PMO gives them one."""
+DEMO_USERNAMES = (*(login.username for login in DEMO_LOGINS), *PROJECT_MANAGER_USERNAMES)
+"""Every user the demo makes."""
+
+
+def _project_manager_user(name: str) -> User:
+    first, last = name.split(" ", 1)
+    user = User.objects.create_user(  # no password: hashing none keeps the build quick
+        username=_username(name), email=_email(name), first_name=first, last_name=last
+    )
+    user.groups.add(Group.objects.get(name=Role.PROJECT_MANAGER.label))
+    return user
+
+
 @demo_step(order=30)
 def people(ctx: DemoContext) -> None:
-    """Directors, heads of service, project managers and the PMO, each with a job title."""
+    """Directors, heads of service, project managers and the PMO, each with a job title; the
+    project managers each with their user (for the reports they write)."""
     for name, job_title, unit in PEOPLE:
-        ctx.people[name] = register_entry_create(
-            actor=None,
-            model=Person,
-            fields={
-                "name": name,
-                "email": _email(name),
-                "job_title": job_title,
-                "org_unit": ctx.org_units[_unit_name(unit)],
-            },
-        )
+        fields: dict[str, Any] = {
+            "name": name,
+            "email": _email(name),
+            "job_title": job_title,
+            "org_unit": ctx.org_units[_unit_name(unit)],
+        }
+        if name in PROJECT_MANAGERS:
+            fields["user"] = _project_manager_user(name)
+        ctx.people[name] = register_entry_create(actor=None, model=Person, fields=fields)
 
 
 @demo_step(order=40)

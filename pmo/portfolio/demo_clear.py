@@ -2,9 +2,10 @@
 leaves it, keeping the PMO's configuration and its own logins, all or nothing.
 
 What goes: every record of every pmo app (the register, reports, RAID, changes, notifications…)
-and its history, and the demo logins. What stays: the configuration the migrations install and
-the PMO may have tuned during the trial (``KEPT``: lifecycle stages, the reporting, RAID and
-change settings, default tolerances), and every login that is not a demo one.
+and its history, and the demo's users (its logins and its project managers). What stays: the
+configuration the migrations install and the PMO may have tuned during the trial (``KEPT``:
+lifecycle stages, the reporting, RAID and change settings, default tolerances), and every login
+that is not a demo one.
 
 The clear refuses when the register holds records the demo did not make (a project, person,
 unit, objective, portfolio or programme it does not define): they would be lost with it.
@@ -60,7 +61,7 @@ def _demo_keys() -> dict[type[models.Model], tuple[str, set[str]]]:
 
 def demo_present() -> bool:
     """Whether the demo's logins or its portfolio are in this database."""
-    usernames = [login.username for login in demo.DEMO_LOGINS]
+    usernames = demo.DEMO_USERNAMES
     return (
         User.objects.filter(username__in=usernames).exists()
         or Portfolio.objects.filter(name=demo.PORTFOLIO_NAME).exists()
@@ -140,7 +141,7 @@ def demo_clear(*, force: bool = False) -> Cleared:
                 records += model._default_manager.filter(**{f"{field.name}__isnull": False})._raw_delete(
                     model._default_manager.db
                 )
-    logins = User.objects.filter(username__in=[login.username for login in demo.DEMO_LOGINS])
+    logins = User.objects.filter(username__in=demo.DEMO_USERNAMES)
     login_ids = list(logins.values_list("pk", flat=True))
     User.history.filter(id__in=login_ids).delete()  # type: ignore[attr-defined]
     logins.delete()

@@ -143,7 +143,7 @@ class _Story:
 
     project: Project
     pattern: str
-    actor: User | None  # the PM's login, if they have one
+    actor: User  # the project manager's user, who writes and submits its reports
     original_finish: dt.date
     original_budget: Decimal
     baseline: Baseline | None = None
@@ -270,14 +270,14 @@ def reporting_baselines(ctx: DemoContext) -> None:
             "id", "planned_finish", "budget"
         )
     }
-    pm_user = cycle.user("pm")
+    pm_users = {person.pk: person.user for person in ctx.people.values() if person.user_id}
     for project in active:
         project.refresh_from_db()
         original = originals[project.pk]
         story = _Story(
             project=project,
             pattern=_pattern(project.name),
-            actor=pm_user if project.project_manager_id == ctx.person_of("pm").pk else None,
+            actor=pm_users[project.project_manager_id],
             original_finish=original["planned_finish"],
             original_budget=original["budget"],
         )

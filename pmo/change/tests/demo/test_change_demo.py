@@ -104,7 +104,10 @@ def test_a_board_approval_left_a_project_early_and_under_its_new_baseline_both_w
 def test_decisions_waiting_are_announced_unread_and_nothing_is_left_to_email() -> None:
     sponsor_news = Notification.objects.filter(recipient=user("sponsor"), read_at=None)
 
-    assert sponsor_news.filter(subject__contains=" assessed as needing the sponsor's decision: ").exists()
+    assert sponsor_news.filter(
+        Q(subject__contains=" assessed as needing the sponsor's decision: ")
+        | Q(subject__endswith=", awaiting a decision")
+    ).exists()
     assert not Notification.objects.filter(emailed=False).exists()
     pm = user("pm")
     pm_waiting = selectors.change_request_list(user=pm).filter(selectors.awaiting_decision_by(pm))

@@ -22,7 +22,7 @@ LOADED = (
 )
 NO_LOGINS = "No demo logins in this database."
 CLEARED = (
-    "Cleared the demo: {records} records and {logins} demo logins deleted. The lifecycle, settings, "
+    "Cleared the demo: {records} records and {logins} demo users deleted. The lifecycle, settings, "
     "default tolerances and your own logins are kept."
 )
 

@@ -11,7 +11,13 @@ from django.core.management.base import CommandError
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
-from pmo.portfolio.demo import DEMO_LOGINS, DEMO_PASSWORD, STAGE_NAMES
+from pmo.portfolio.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    PROJECT_MANAGER_USERNAMES,
+    PROJECT_MANAGERS,
+    STAGE_NAMES,
+)
 from pmo.portfolio.management.commands.demo import NOT_EMPTY, SKIPPED
 from pmo.portfolio.models import OrgUnit, Person, Programme, Project, StrategicObjective
 from pmo.portfolio.tests.demo.conftest import TODAY, fingerprint
@@ -66,7 +72,9 @@ def test_planned_dates_fit_each_projects_stage_and_status() -> None:
 
 def test_every_role_has_one_login_linked_to_a_person() -> None:
     for role in Role:
-        users = list(User.objects.filter(groups__name=role.label))
+        users = list(
+            User.objects.filter(groups__name=role.label).exclude(username__in=PROJECT_MANAGER_USERNAMES)
+        )
         assert len(users) == 1, role
         user = users[0]
         assert user.check_password(DEMO_PASSWORD)
@@ -76,6 +84,17 @@ def test_every_role_has_one_login_linked_to_a_person() -> None:
     assert [login.username for login in DEMO_LOGINS] == [
         "head", "analyst", "officer", "pm", "sponsor", "exec", "finance", "resource"
     ]
+
+
+def test_the_other_project_managers_have_users_without_a_password_for_the_reports_they_write() -> None:
+    users = User.objects.filter(username__in=PROJECT_MANAGER_USERNAMES)
+
+    assert sorted(user.get_full_name() for user in users) == sorted(PROJECT_MANAGERS)
+    for user in users:
+        assert not user.has_usable_password()  # the demo's published password opens only its logins
+        assert [group.name for group in user.groups.all()] == [Role.PROJECT_MANAGER.label]
+        assert not user.is_staff
+        assert Person.objects.get(user=user).managed_projects.exists()
 
 
 def test_the_pm_and_the_sponsor_own_several_projects() -> None:

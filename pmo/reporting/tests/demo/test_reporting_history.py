@@ -258,6 +258,15 @@ def test_the_pm_has_reports_to_write_and_an_exception_report_to_send() -> None:
     assert pm.notifications.filter(read_at=None).exists()
 
 
+def test_every_report_is_written_and_handed_in_by_its_project_manager_never_the_system() -> None:
+    handed_in = HighlightReport.objects.exclude(submitted_at=None).select_related("project__project_manager")
+
+    assert handed_in.count() > 300
+    assert [r for r in handed_in if r.submitted_by_id != r.project.project_manager.user_id] == []
+    assert not HighlightReport.history.filter(history_type="+", history_user=None).exists()
+    assert not HighlightReport.history.filter(history_change_reason="Submitted", history_user=None).exists()
+
+
 def test_the_sponsor_has_one_exception_to_decide_and_only_they_or_the_head_may() -> None:
     sponsor, pm, head = (User.objects.get(username=u) for u in ("sponsor", "pm", "head"))
     to_decide = ProjectException.objects.filter(
