@@ -42,6 +42,7 @@
 
   function pick(input, option) {
     input.value = option.getAttribute("data-label");
+    input.setAttribute("data-picked", input.value);
     show(input, false);
     partsOf(input).status.textContent = input.value + " chosen.";
   }
@@ -56,7 +57,9 @@
       option.id = list.id + "-" + n;
     });
     var count = choices(list).length;
-    var open = document.activeElement === input && list.children.length > 0;
+    // Matches that arrive after a pick (for what was typed before it) stay closed.
+    var picked = input.getAttribute("data-picked") === input.value;
+    var open = document.activeElement === input && list.children.length > 0 && !picked;
     show(input, open);
     if (open) {
       partsOf(input).status.textContent = count
@@ -98,6 +101,7 @@
 
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches(INPUT)) {
+      event.target.removeAttribute("data-picked");
       setActive(event.target, null);
     }
   });
