@@ -203,3 +203,24 @@ def test_a_form_page_costs_the_same_with_two_thousand_people(browser_for, office
 
     assert many_queries == few_queries
     assert abs(many_bytes - few_bytes) < 100  # only a count or a token may differ, no <option>s
+
+
+SEARCHES_QUERIES = 4  # the session, the user, their roles and the matches
+
+
+def test_a_search_costs_the_same_few_queries_with_two_thousand_people(browser_for, officer):
+    PersonFactory.create_batch(3, name="Resident")
+    client = browser_for(officer)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries("/search/people/?q=resident")
+    Person.objects.bulk_create(
+        Person(name=f"Resident {n:04}", email=f"resident{n}@council.example") for n in range(2000)
+    )
+    many = queries("/search/people/?q=resident")
+
+    assert few == many == SEARCHES_QUERIES
