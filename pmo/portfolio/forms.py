@@ -175,7 +175,7 @@ class PersonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choose_by_search(self, LOGIN_CHOOSER, logins_to_choose(), "user")
+        choose_by_search(self, LOGIN_CHOOSER, logins_to_choose(self.user), "user")
 
 
 class LifecycleStageForm(RecordForm):

@@ -224,3 +224,14 @@ def test_a_search_costs_the_same_few_queries_with_two_thousand_people(browser_fo
     many = queries("/search/people/?q=resident")
 
     assert few == many == SEARCHES_QUERIES
+
+
+def test_a_persons_login_is_typed_by_its_username(browser_for, officer, make_user):
+    login = make_user(username="ana.login", email="ana@council.example")
+
+    response = browser_for(officer).post(
+        "/people/new/", {"name": "Ana Diaz", "email": "ana.diaz@council.example", "user": "ana.login"}
+    )
+
+    assert response.status_code == 302
+    assert Person.objects.get(email="ana.diaz@council.example").user == login
