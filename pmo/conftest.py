@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 import time_machine
 from django.apps import apps
@@ -130,6 +131,11 @@ def _tests_run_on_a_stated_date(request: pytest.FixtureRequest) -> Iterator[dt.d
     with time_machine.travel(moment, tick=tick):
         yield moment
 
+
+# Property tests: no per-example deadline anywhere (a shared 2-core machine running both workers,
+# a browser and a database is noisy; a slow example is not a wrong one).
+hypothesis.settings.register_profile("pmo", deadline=None)
+hypothesis.settings.load_profile("pmo")
 
 __all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
 
