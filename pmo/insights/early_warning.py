@@ -25,7 +25,13 @@ from pmo.raid.choices import ActionSource, AssumptionStatus, DependencyStatus, S
 from pmo.raid.models import REGISTERS, Action, Assumption, Decision, Dependency, Issue, RaidSettings, Risk
 from pmo.reporting.choices import HANDED_IN_STATES, RATING_ORDER, ToleranceDimension
 from pmo.reporting.choices import Rating as RatingChoice
-from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings, ToleranceCheck
+from pmo.reporting.models import (
+    HighlightReport,
+    ReportingPeriod,
+    ReportingSettings,
+    ReportMilestone,
+    ToleranceCheck,
+)
 from pmo.reporting.selectors import reporting_settings
 
 HISTORY_CAP = 24  # periods read at most
@@ -72,20 +78,38 @@ def _periods(thresholds: Thresholds, as_of: date) -> list[ReportingPeriod]:
     return list(reversed(ReportingPeriod.objects.filter(start__lte=as_of).order_by("-start")[:count]))
 
 
-def _reports(
-    project_ids: list[int], periods: list[ReportingPeriod]
-) -> dict[tuple[int, int], HighlightReport]:
-    """Each project's latest handed-in revision per period, its milestones prefetched."""
-    latest: dict[tuple[int, int], HighlightReport] = {}
-    reports = (
-        HighlightReport.objects.filter(
-            project_id__in=project_ids, period__in=periods, status__in=HANDED_IN_STATES
-        )
-        .prefetch_related("milestones")
-        .order_by("project_id", "period_id", "-revision")
+@dataclass
+class ReportRead:
+    """What the trends read of a handed-in report: plain values, not model instances (thousands
+    of projects' reports over a dozen periods are read at once)."""
+
+    forecast_cost: Decimal | None
+    overall_status: str
+    milestones: dict[str, date] = field(default_factory=dict)  # those not yet achieved
+
+
+def _reports(project_ids: list[int], periods: list[ReportingPeriod]) -> dict[tuple[int, int], ReportRead]:
+    """Each project's latest handed-in revision per period, with its milestones not yet achieved
+    (two queries; one when there is none)."""
+    handed_in = HighlightReport.objects.filter(
+        project_id__in=project_ids, period__in=periods, status__in=HANDED_IN_STATES
     )
-    for report in reports:
-        latest.setdefault((report.project_id, report.period_id), report)
+    latest: dict[tuple[int, int], ReportRead] = {}
+    by_id: dict[int, ReportRead] = {}
+    for pk, project_id, period_id, forecast_cost, overall_status in handed_in.order_by(
+        "project_id", "period_id", "-revision"
+    ).values_list("pk", "project_id", "period_id", "forecast_cost", "overall_status"):
+        if (project_id, period_id) not in latest:
+            latest[(project_id, period_id)] = by_id[pk] = ReportRead(forecast_cost, overall_status)
+    if not by_id:
+        return latest
+    for report_id, name, forecast in (
+        ReportMilestone.objects.filter(report__in=handed_in, achieved_on__isnull=True)
+        .order_by("report_id", "pk")
+        .values_list("report_id", "name", "forecast")
+    ):
+        if report_id in by_id:
+            by_id[report_id].milestones[name] = forecast
     return latest
 
 
@@ -96,10 +120,11 @@ def _first_handed_in(project_ids: list[int], periods: list[ReportingPeriod]) -> 
         HighlightReport.objects.filter(
             project_id__in=project_ids, period__in=periods, submitted_at__isnull=False
         )
-        .values("project_id", "period_id")
+        .values_list("project_id", "period_id")
         .annotate(first=Min("submitted_at"))
     )
-    return {(row["project_id"], row["period_id"]): timezone.localdate(row["first"]) for row in rows}
+    zone = timezone.get_current_timezone()  # once, not per row
+    return {(project_id, period_id): first.astimezone(zone).date() for project_id, period_id, first in rows}
 
 
 def _allowances(project_ids: list[int]) -> dict[int, dict[str, Decimal]]:
@@ -206,7 +231,7 @@ def _raid_left_alone(
     return found
 
 
-def _report(period: ReportingPeriod, report: HighlightReport | None, handed_in: date | None) -> Report:
+def _report(period: ReportingPeriod, report: ReportRead | None, handed_in: date | None) -> Report:
     if report is None:
         return Report(due=period.due, handed_in=handed_in)
     return Report(
@@ -216,7 +241,7 @@ def _report(period: ReportingPeriod, report: HighlightReport | None, handed_in: 
         confidence=Rating(RATING_ORDER[RatingChoice(report.overall_status)])
         if report.overall_status
         else None,
-        milestones={m.name: m.forecast for m in report.milestones.all() if m.achieved_on is None},
+        milestones=report.milestones,
     )
 
 
