@@ -137,6 +137,41 @@ class ImportResult:
         return (CHECK_SUMMARY if self.dry_run else SUMMARY).format(**counts)
 
 
+class WriteFailed(Exception):
+    """Writing an import's checked rows was refused (a record changed since the check, or the
+    database said no): nothing was written, and the message is the import's one error."""
+
+
+def import_written(
+    result: ImportResult,
+    *,
+    created: int,
+    updated: int,
+    rows: int,
+    dry_run: bool,
+    filename: str | None,
+    write: Callable[[str], None],
+) -> ImportResult:
+    """The end every import shares once its rows are checked and free of errors: the counts
+    (``rows`` less the created and updated are unchanged), then, unless a check only, ``write``
+    with the history's reason ("Imported from <file>"), all or nothing."""
+    result.created, result.updated = created, updated
+    result.unchanged = rows - created - updated
+    if dry_run:
+        return result
+    reason = (f"Imported from {filename}" if filename else "Imported from Excel")[:100]
+    try:
+        write(reason)
+    except WriteFailed as exc:
+        return ImportResult(errors=[ImportIssue(None, None, str(exc))])
+    return result
+
+
+def refused_message(exc: Exception) -> str:
+    """What a refused write says: a ValidationError's messages, else the error's text."""
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
 class Formula(str):
     """A cell that holds a formula (its text, starting with =), as opposed to a text cell whose
     value happens to start with =: the formula is refused, the text imported as it is."""

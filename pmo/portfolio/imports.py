@@ -45,8 +45,10 @@ from pmo.core.spreadsheets import (
     ImportIssue,
     ImportResult,
     Progress,
+    WriteFailed,
     choice_lookup,
     chunks,
+    import_written,
     is_blank,
     parse_choice,
     parse_date,
@@ -446,10 +448,6 @@ def _plan(rows: list[_Row], lookups: _Lookups, actor: User | None) -> list[_Plan
 # --- Writing -------------------------------------------------------------------------------
 
 
-class _WriteFailed(Exception):
-    pass
-
-
 def _write(plans: list[_Plan], *, actor: User | None, reason: str) -> None:
     """Write the checked rows through the portfolio's batch services (ADR 0018), in one
     transaction: changed projects against the version read at the check, then new ones."""
@@ -480,9 +478,9 @@ def _write(plans: list[_Plan], *, actor: User | None, reason: str) -> None:
         for chunk in _chunks([p.project.pk for p in updates]):
             stored.update(Project.objects.filter(pk__in=chunk).values_list("pk", "version"))
         code = next((p.project.code for p in updates if stored.get(p.project.pk) != p.version), "")
-        raise _WriteFailed(CHANGED_DURING_IMPORT.format(code=code)) from exc
+        raise WriteFailed(CHANGED_DURING_IMPORT.format(code=code)) from exc
     except (IntegrityError, ValidationError) as exc:
-        raise _WriteFailed(CODE_TAKEN_DURING_IMPORT) from exc
+        raise WriteFailed(CODE_TAKEN_DURING_IMPORT) from exc
 
 
 # --- The import ----------------------------------------------------------------------------
@@ -536,17 +534,15 @@ def project_import(
     if result.errors:
         return result
 
-    result.created = sum(1 for p in plans if p.is_new)
-    result.updated = sum(1 for p in plans if not p.is_new and (p.changed or p.objectives_changed))
-    result.unchanged = len(plans) - result.created - result.updated
-    if dry_run:
-        return result
-    reason = f"Imported from {filename}" if filename else "Imported from Excel"
-    try:
-        _write(plans, actor=actor, reason=reason[:100])
-    except _WriteFailed as exc:
-        return ImportResult(errors=[ImportIssue(None, None, str(exc))])
-    return result
+    return import_written(
+        result,
+        created=sum(1 for p in plans if p.is_new),
+        updated=sum(1 for p in plans if not p.is_new and (p.changed or p.objectives_changed)),
+        rows=len(plans),
+        dry_run=dry_run,
+        filename=filename,
+        write=lambda reason: _write(plans, actor=actor, reason=reason),
+    )
 
 
 # --- Export in the same layout, and the template -------------------------------------------

@@ -44,7 +44,9 @@ from pmo.core.spreadsheets import (
     ImportResult,
     Progress,
     SheetRow,
+    WriteFailed,
     choice_lookup,
+    import_written,
     is_blank,
     key,
     parse_choice,
@@ -54,6 +56,7 @@ from pmo.core.spreadsheets import (
     put_cell,
     read_sheet,
     refuse_formula,
+    refused_message,
     shown,
     text,
     write_guidance,
@@ -440,10 +443,6 @@ def _resolve_same_file(kind: ReferenceKind, plans: list[_Plan]) -> None:
 # --- Writing -------------------------------------------------------------------------------
 
 
-class _WriteFailed(Exception):
-    pass
-
-
 def _write(kind: ReferenceKind, plans: list[_Plan], *, actor: User | None, reason: str) -> None:
     """New records in rounds (a unit after the unit of the file it sits under), then the
     changed ones against the version read at the check, all in one transaction."""
@@ -478,10 +477,9 @@ def _write(kind: ReferenceKind, plans: list[_Plan], *, actor: User | None, reaso
                 reason=reason,
             )
     except ConflictError as exc:
-        raise _WriteFailed(CHANGED_DURING_IMPORT.format(message=exc.message)) from exc
+        raise WriteFailed(CHANGED_DURING_IMPORT.format(message=exc.message)) from exc
     except (ValidationError, IntegrityError, PermissionDenied) as exc:
-        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        raise _WriteFailed(WRITE_REFUSED.format(message=message)) from exc
+        raise WriteFailed(WRITE_REFUSED.format(message=refused_message(exc))) from exc
 
 
 # --- The import ----------------------------------------------------------------------------
@@ -541,17 +539,15 @@ def reference_import(
     if result.errors:
         return result
 
-    result.created = sum(1 for p in plans if p.is_new)
-    result.updated = sum(1 for p in plans if not p.is_new and p.fields)
-    result.unchanged = len(plans) - result.created - result.updated
-    if dry_run:
-        return result
-    reason = (f"Imported from {filename}" if filename else "Imported from Excel")[:100]
-    try:
-        _write(kind, plans, actor=actor, reason=reason)
-    except _WriteFailed as exc:
-        return ImportResult(errors=[ImportIssue(None, None, str(exc))])
-    return result
+    return import_written(
+        result,
+        created=sum(1 for p in plans if p.is_new),
+        updated=sum(1 for p in plans if not p.is_new and p.fields),
+        rows=len(plans),
+        dry_run=dry_run,
+        filename=filename,
+        write=lambda reason: _write(kind, plans, actor=actor, reason=reason),
+    )
 
 
 def importer(kind_name: str) -> Callable[..., ImportResult]:

@@ -42,8 +42,10 @@ from pmo.core.spreadsheets import (
     ImportIssue,
     ImportResult,
     Progress,
+    WriteFailed,
     choice_lookup,
     chunks,
+    import_written,
     is_blank,
     key,
     parse_choice,
@@ -53,6 +55,7 @@ from pmo.core.spreadsheets import (
     people_finder,
     read_sheet,
     refuse_formula,
+    refused_message,
     shown,
     text,
 )
@@ -609,16 +612,6 @@ def _duplicates(kind: str, rows: list[Any]) -> None:
 # --- The import ----------------------------------------------------------------------------
 
 
-class _WriteFailed(Exception):
-    def __init__(self, issue: ImportIssue) -> None:
-        super().__init__(str(issue))
-        self.issue = issue
-
-
-def _message(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
 def _write(model: type[RaidItem], plans: list[_Plan], *, actor: User | None, reason: str) -> None:
     updates = [(p.item, p.fields, p.version) for p in plans if not p.is_new and p.fields]
     creates = [(p.register, p.fields) for p in plans if p.is_new]
@@ -627,11 +620,9 @@ def _write(model: type[RaidItem], plans: list[_Plan], *, actor: User | None, rea
             services.raid_items_update(actor=actor, model=model, changes=updates, reason=reason)
             services.raid_items_create(actor=actor, model=model, items=creates, reason=reason)  # type: ignore[arg-type]
         except ConflictError as exc:
-            raise _WriteFailed(
-                ImportIssue(None, None, CHANGED_DURING_IMPORT.format(message=exc.message))
-            ) from exc
+            raise WriteFailed(CHANGED_DURING_IMPORT.format(message=exc.message)) from exc
         except (ValidationError, PermissionDenied) as exc:
-            raise _WriteFailed(ImportIssue(None, None, WRITE_REFUSED.format(message=_message(exc)))) from exc
+            raise WriteFailed(WRITE_REFUSED.format(message=refused_message(exc))) from exc
 
 
 def _column_order(kind: str) -> Callable[[ImportIssue], int]:
@@ -703,17 +694,15 @@ def register_import(
     if result.errors:
         return result
 
-    result.created = sum(1 for p in plans if p.is_new)
-    result.updated = sum(1 for p in plans if not p.is_new and p.fields)
-    result.unchanged = len(plans) - result.created - result.updated
-    if dry_run:
-        return result
-    reason = (f"Imported from {filename}" if filename else "Imported from Excel")[:100]
-    try:
-        _write(model, plans, actor=actor, reason=reason)
-    except _WriteFailed as exc:
-        return ImportResult(errors=[exc.issue])
-    return result
+    return import_written(
+        result,
+        created=sum(1 for p in plans if p.is_new),
+        updated=sum(1 for p in plans if not p.is_new and p.fields),
+        rows=len(plans),
+        dry_run=dry_run,
+        filename=filename,
+        write=lambda reason: _write(model, plans, actor=actor, reason=reason),
+    )
 
 
 def importer(kind: str) -> Callable[..., ImportResult]:

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from pmo.core.choices import Role
 from pmo.core.exports import write_xlsx
+from pmo.core.services import record_update
 from pmo.core.spreadsheets import (
     CHECK_SUMMARY,
     MISSING_COLUMN,
@@ -22,6 +23,7 @@ from pmo.core.spreadsheets import (
     UNKNOWN_PERSON,
     ImportIssue,
 )
+from pmo.portfolio import reference_imports
 from pmo.portfolio.choices import OrgUnitKind
 from pmo.portfolio.models import PARENT_LOOP, OrgUnit, Person, Portfolio, Programme, StrategicObjective
 from pmo.portfolio.reference_imports import (
@@ -377,3 +379,30 @@ def test_the_command_prints_each_problem_and_fails(write):
     assert err.getvalue().splitlines() == [
         "Row 2, column 'Department': " + UNKNOWN_UNIT.format(value="'Nowhere'")
     ]
+
+
+def test_an_edit_made_while_the_file_is_imported_is_a_conflict_and_nothing_is_written(
+    write, pmo_officer, monkeypatch
+):
+    # Given a unit someone renames after the file was checked but before it is written
+    housing = OrgUnitFactory(name="Housing", kind=OrgUnitKind.DEPARTMENT)
+    plan_row = reference_imports._plan_row
+
+    def plan_then_someone_edits(kind, row, *args):
+        plan = plan_row(kind, row, *args)
+        if row.number == 3:  # the last row: every row is checked by now
+            unit = OrgUnit.objects.get(pk=housing.pk)
+            record_update(instance=unit, actor=None, fields={"name": "Housing Services"}, expected_version=1)
+        return plan
+
+    monkeypatch.setattr(reference_imports, "_plan_row", plan_then_someone_edits)
+    path = write("org-units", [["Housing", "Directorate", ""], ["Finance", "Department", ""]])
+
+    # When the import writes
+    result = run("org-units", path, pmo_officer)
+
+    # Then their edit stands, the import says so and wrote nothing (not even the new unit)
+    assert len(messages(result)) == 1
+    assert messages(result)[0].startswith("Nothing was imported:")
+    assert messages(result)[0].endswith("Import the file again.")
+    assert units() == {"Housing Services": (OrgUnitKind.DEPARTMENT, None)}
