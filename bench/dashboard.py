@@ -1,8 +1,11 @@
 """One size of the dashboard benchmark, in its own throwaway database: ``python bench/dashboard.py
 5000`` makes that many active projects with twelve months of reporting, evaluates their
-tolerances (timed), then times the floor (``bench/measure.py``), the dashboard page, its workbook
-and its API, a slipping project's page and its reporting page, and the highlight report list (all
-periods, and this one). Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
+tolerances (timed), then times the floor (``bench/measure.py``), the cockpit (the dashboard page),
+the heatmap behind it, its workbook and its API, the work queue (the home page) of a project
+manager with 20 projects and of a PMO officer, a slipping project's page and its reporting page,
+and the highlight report list (all periods, and this one). Prints one JSON line. ``bench/run.py``
+runs it at both sizes; ``python bench/dashboard.py 5000 cockpit`` times only the cockpit and the
+work queues (``COCKPIT_PAGES``)."""
 
 import datetime as dt
 import json
@@ -27,7 +30,8 @@ from bench.data import grow_reporting, register_user  # noqa: E402
 from bench.measure import measure, query_count, timed_s  # noqa: E402
 
 PAGES = {
-    "dashboard page": "/dashboard/",
+    "cockpit page (/dashboard/)": "/dashboard/",
+    "heatmap page (/dashboard/projects/)": "/dashboard/projects/",
     "dashboard Excel": "/dashboard/export/",
     "API /api/v1/dashboard/": "/api/v1/dashboard/",
     "project page (a slipping project)": "/projects/{code}/",
@@ -35,9 +39,33 @@ PAGES = {
     "highlight report list (all periods)": "/reporting/reports/",
     "highlight report list (this period)": "/reporting/reports/?period={period}",
 }
+WORK_QUEUES = {  # name: (who, address)
+    "work queue: PM with 20 projects (/)": ("pm", "/"),
+    "work queue: PMO officer, every project (/)": ("officer", "/"),
+}
+COCKPIT_PAGES = ("cockpit page (/dashboard/)", *WORK_QUEUES)
+PM_PROJECTS = 20
 
 
-def main(size: int) -> dict[str, object]:
+def work_queue_users() -> dict[str, object]:
+    """A project manager of 20 of the projects and a PMO officer, each with a login."""
+    from django.contrib.auth.models import Group
+
+    from pmo.core.choices import Role
+    from pmo.core.models import User
+    from pmo.portfolio.models import Person, Project
+
+    pm_user, _ = User.objects.get_or_create(username="bench-pm")
+    pm_user.groups.add(Group.objects.get(name=Role.PROJECT_MANAGER.label))
+    manager = Person.objects.create(name="Bench Manager", email="bench-pm@bench.example", user=pm_user)
+    mine = list(Project.objects.order_by("pk").values_list("pk", flat=True)[:PM_PROJECTS])
+    Project.objects.filter(pk__in=mine).update(project_manager=manager)
+    officer, _ = User.objects.get_or_create(username="bench-officer")
+    officer.groups.add(Group.objects.get(name=Role.PMO_OFFICER.label))
+    return {"pm": pm_user, "officer": officer}
+
+
+def main(size: int, only: str = "") -> dict[str, object]:
     from pmo.portfolio.models import Project
     from pmo.reporting.models import ProjectException, ReportingPeriod, ToleranceCheck
     from pmo.reporting.services import tolerances_evaluate_all
@@ -51,13 +79,21 @@ def main(size: int) -> dict[str, object]:
     _, first, _ = timed_s(tolerances_evaluate_all)
     again_queries, again, again_cpu = timed_s(lambda: query_count(tolerances_evaluate_all))
 
+    users = work_queue_users()
     client = Client()
     client.force_login(register_user())
     repeats = int(os.environ.get("BENCH_REPEATS", "25" if size < 1000 else "7"))
     slipping = Project.objects.order_by("pk").values_list("code", flat=True)[2]  # see grow_reporting
     period = ReportingPeriod.objects.latest("start").pk
     pages = {name: url.format(code=slipping, period=period) for name, url in PAGES.items()}
+    if only == "cockpit":
+        pages = {name: url for name, url in pages.items() if name in COCKPIT_PAGES}
     few = ("dashboard Excel", "API /api/v1/dashboard/")
+    clients = {}
+    for name, (who, url) in WORK_QUEUES.items():
+        clients[name] = Client()
+        clients[name].force_login(users[who])
+        pages[name] = url
     times = {name: 3 if name in few and size >= 1000 else repeats for name in pages}
     return {
         "size": size,
@@ -69,10 +105,10 @@ def main(size: int) -> dict[str, object]:
         "tolerances_again_queries": again_queries,
         "checks": ToleranceCheck.objects.count(),
         "exceptions": ProjectException.objects.count(),
-        "pages": measure(client, pages, times),
+        "pages": measure(client, pages, times, clients),
         "today": dt.date.today().isoformat(),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    print(json.dumps(main(int(sys.argv[1]), *sys.argv[2:3])))

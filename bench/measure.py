@@ -96,15 +96,22 @@ def floor(request: HttpRequest) -> HttpResponse:
 
 
 def measure(
-    client: Client, pages: Mapping[str, str], repeats: Mapping[str, int] | int = REPEATS
+    client: Client,
+    pages: Mapping[str, str],
+    repeats: Mapping[str, int] | int = REPEATS,
+    clients: Mapping[str, Client] | None = None,
 ) -> dict[str, tuple[float, int]]:
     """(median ms, queries) of the floor and of each named page, in this process now: each is
     fetched once to warm up, then the floor and the pages are timed in turn, round after round,
     so that the machine's load weighs alike on the floor and the pages measured beside it.
-    ``repeats`` may differ by page name; the floor is timed in every round."""
+    ``repeats`` may differ by page name; the floor is timed in every round. ``clients`` names the
+    pages fetched by someone else (signed in as another user) than ``client``."""
     counts = dict(repeats) if isinstance(repeats, Mapping) else dict.fromkeys(pages, repeats)
     counts[FLOOR_NAME] = max(counts.values())
-    fetches = {FLOOR_NAME: get(client, FLOOR_URL)} | {name: get(client, url) for name, url in pages.items()}
+    clients = clients or {}
+    fetches = {FLOOR_NAME: get(client, FLOOR_URL)} | {
+        name: get(clients.get(name, client), url) for name, url in pages.items()
+    }
     samples: dict[str, list[float]] = {name: [] for name in fetches}
     with override_settings(ROOT_URLCONF="bench.urls"):
         for fetch in fetches.values():
