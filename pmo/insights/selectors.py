@@ -518,6 +518,7 @@ def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> D
 LISTED = 4  # projects each of the cockpit's lists names (beyond tolerance, early warning)
 SLIPS_LISTED = 4  # milestones the cockpit's slippage panel names
 NO_STATUS = "none"
+EARLY_WARNING_READS = ("pk", "code", "name", "planned_start")  # all early warning reads of a project
 
 
 @dataclass(frozen=True)
@@ -665,7 +666,7 @@ def _early_warnings(projects: QuerySet[Project], today: date, links: Links) -> l
             warning.signals[0].level.capitalize(),
             _first_reason(warning.signals),
         )
-        for warning in ranked(early_warnings(active(projects), today))
+        for warning in ranked(early_warnings(active(projects).only(*EARLY_WARNING_READS), today))
     ]
 
 
