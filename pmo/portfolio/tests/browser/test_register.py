@@ -80,7 +80,7 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
 
     # Then the Excel export holds exactly the rows and columns on screen
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Export to Excel").click()
+        page.get_by_role("link", name="Export to Excel", exact=True).click()
     download = download_info.value
     assert download.suggested_filename == f"projects-{timezone.localdate().isoformat()}.xlsx"
     download.save_as(tmp_path / download.suggested_filename)
