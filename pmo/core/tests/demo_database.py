@@ -203,11 +203,16 @@ class DemoDatabase:
             _sqlite_copy(template, raw)
         template.close()
 
-    def leave(self) -> None:
-        """Put the tests back on the database as it was before ``enter``."""
+    def leave(self, *, emptied: bool = False) -> None:
+        """Put the tests back on the database as it was before ``enter``. ``emptied``: the
+        module's tests were transactional, so each emptied the demo when it ended; on PostgreSQL
+        the process's copy is made again for the next module (SQLite's is copied in afresh by
+        every ``enter``)."""
         if not _is_sqlite():
             connection.close()
             connection.settings_dict["NAME"] = self.own_name
+            if emptied:
+                self._postgresql_create(self.clone_name, template=self.template_name)
             return
         assert self._as_it_was is not None
         _sqlite_copy(self._as_it_was, _raw_sqlite())
@@ -247,10 +252,14 @@ def demo_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[Dem
 
 
 @pytest.fixture(scope="module")
-def demo(demo_database: DemoDatabase, django_db_blocker: Any) -> Iterator[None]:
-    """The whole demo as of ``DEMO_TODAY`` for a module's tests, each test's changes rolled back."""
+def demo(
+    demo_database: DemoDatabase, django_db_blocker: Any, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """The whole demo as of ``DEMO_TODAY`` for a module's tests, each test's changes rolled back
+    (a transactional module's tests each empty it instead: the next module gets a fresh copy)."""
+    transactional = any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db"))
     with django_db_blocker.unblock():
         demo_database.enter()
     yield
     with django_db_blocker.unblock():
-        demo_database.leave()
+        demo_database.leave(emptied=transactional)
