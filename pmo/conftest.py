@@ -15,6 +15,7 @@ import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from pmo.core.choices import Role
 from pmo.core.models import User
@@ -130,6 +131,13 @@ def _tests_run_on_a_stated_date(request: pytest.FixtureRequest) -> Iterator[dt.d
     tick = bool(marker.kwargs.get("tick", moves)) if marker else moves
     with time_machine.travel(moment, tick=tick):
         yield moment
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_an_empty_cache() -> None:
+    """What one test kept (the portfolio's early warnings, ADR 0032) is not another's: ids and
+    frozen times repeat between tests, so a stamp could too."""
+    cache.clear()
 
 
 # Property tests: no per-example deadline anywhere (a shared 2-core machine running both workers,

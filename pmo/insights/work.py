@@ -38,5 +38,7 @@ def early_warning_work(user: Any, today: date) -> list[WorkItem]:
             project=warning.project.code,
             project_name=warning.project.name,
         )
-        for warning in ranked(early_warnings(active(projects), today))
+        for warning in ranked(
+            early_warnings(active(projects).only("pk", "code", "name", "planned_start"), today)
+        )
     ]
