@@ -12,7 +12,7 @@ from django.db.models import Case, Value, When
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from pmo.core import clock
+from pmo.core import clock, formatting
 from pmo.core.restrict import EVERYTHING, is_restricted, restriction
 from pmo.core.text_limits import longest_text, shorten
 
@@ -81,8 +81,13 @@ def _display(field_: models.Field, value: Any, names: dict[tuple[Any, Any], str]
         return formats.date_format(timezone.localtime(value), "j M Y H:i")
     if isinstance(value, date):
         return formats.date_format(value, "j M Y")
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+    if isinstance(value, Decimal):  # written the app's one way (ADR 0033): £ where the label says so
+        label = str(field_.verbose_name)
+        if "£" in label:
+            return formatting.money(value)
+        if "%" in label:
+            return formatting.percent(value, 2)
+        return formatting.number(value)
     return shorten(str(value), longest_text())  # text stored before the limits may be longer
 
 

@@ -1,6 +1,7 @@
 """History reads and personal API tokens."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,16 @@ def test_history_names_who_changed_what_from_and_to(make_user):
     } in latest.changes
     assert {"field": "department", "before": "Housing", "after": "Customer Services"} in latest.changes
     assert created.kind == "created"
+
+
+def test_history_writes_money_in_pounds_and_other_figures_without_trailing_zeros(make_user):
+    ann = make_user(Role.PMO_ANALYST, username="ann", first_name="Ann", last_name="Lee")
+    project = ProjectFactory(budget=Decimal("420000.00"))
+
+    project_update(actor=ann, project=project, fields={"budget": Decimal("1250.50")}, expected_version=1)
+
+    latest = history_entries(project, user=ann)[0]
+    assert {"field": "headline budget (£)", "before": "£420,000", "after": "£1,250.50"} in latest.changes
 
 
 def test_reading_history_costs_the_same_queries_however_long_it_is(make_user):
