@@ -19,7 +19,7 @@ from django.core.cache import cache
 
 from pmo.core.choices import Role
 from pmo.core.models import User
-from pmo.core.tests.demo_database import BROWSER_RUN, demo, demo_database
+from pmo.core.tests.demo_database import demo, demo_database
 from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -138,17 +138,6 @@ def _each_test_starts_with_an_empty_cache() -> None:
     """What one test kept (the portfolio's early warnings, ADR 0032) is not another's: ids and
     frozen times repeat between tests, so a stamp could too."""
     cache.clear()
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
-    """The browser tests' run has test databases of its own (``test_<name>_browser_gw0``…), so CI
-    can run it beside the unit tests' run on one PostgreSQL; the two share the demo template."""
-    from pytest_django.fixtures import _set_suffix_to_test_databases
-
-    if request.config.option.markexpr == "browser":
-        _set_suffix_to_test_databases(suffix=BROWSER_RUN)
-    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # then _gw0, _gw1…
 
 
 # Property tests: no per-example deadline anywhere (a shared 2-core machine running both workers,

@@ -75,15 +75,11 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
-BROWSER_RUN = "browser"  # the browser tests' run names its test databases test_<name>_browser…
-
-
 def postgresql_template_name(test_database: str) -> str:
-    """``test_pmo_gw0`` (or ``test_pmo_browser_gw0``) → ``test_pmo_demo_template``: one template
-    for the unit and browser tests' runs, whichever worker builds it."""
+    """``test_pmo_gw0`` → ``test_pmo_demo_template``: one template for the run, whichever worker builds it."""
     worker = _worker()
     base = test_database.removesuffix(f"_{worker}") if worker else test_database
-    return f"{base.removesuffix(f'_{BROWSER_RUN}')}{TEMPLATE_SUFFIX}"
+    return f"{base}{TEMPLATE_SUFFIX}"
 
 
 @contextmanager
