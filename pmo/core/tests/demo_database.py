@@ -4,16 +4,16 @@ builds its test template database).
 Building the demo takes tens of seconds, so tests never build it for themselves (except the one
 test that proves two builds agree). The first process that needs it builds it into a template:
 
-- SQLite: the process's own in-memory test database, with the demo added, copied to a file in the
-  run's temporary directory (SQLite's backup API), and the process's database put back;
+- SQLite: the process's own in-memory test database, with the demo added, copied to a file
+  (SQLite's backup API), and the process's database put back;
 - PostgreSQL: a database cloned from the process's freshly migrated test database, with the demo
   built into it (``CREATE DATABASE test_<name>_demo_template TEMPLATE test_<name>``).
 
 The template outlives the run, keyed by a fingerprint of everything that shapes it (the
 product's code and migrations, this module, the installed packages): the browser tests' run after
 the unit tests' (and a developer's next run) clone it instead of building it again, and any change
-to the code builds a new one. SQLite's is a file in pytest's cache directory named by the
-fingerprint under the checkout's var/test-demo; PostgreSQL's carries the fingerprint as its comment.
+to the code builds a new one. SQLite's is a file under the checkout's var/test-demo named by the
+fingerprint; PostgreSQL's carries the fingerprint as its comment (docs/adr/0026).
 
 Every process (each pytest-xdist worker) then has its own copy, and a module that reads the demo
 (``pytestmark = pytest.mark.usefixtures("demo")``) runs against that copy: the SQLite file is
@@ -76,7 +76,7 @@ def _worker() -> str:
 
 
 def postgresql_template_name(test_database: str) -> str:
-    """``test_pmo_gw0`` → ``test_pmo_demo_template``: one template for the run, whichever worker builds it."""
+    """``test_pmo_gw0`` → ``test_pmo_demo_template``: one template, whichever worker builds it."""
     worker = _worker()
     base = test_database.removesuffix(f"_{worker}") if worker else test_database
     return f"{base}{TEMPLATE_SUFFIX}"
@@ -142,7 +142,7 @@ class DemoDatabase:
             found = cursor.fetchone()
         return found is not None and found[0] == self.fingerprint
 
-    # --- building the template, once per run ---------------------------------------------------
+    # --- building the template, once per code --------------------------------------------------
 
     def _build_template(self) -> None:
         if _is_sqlite():
