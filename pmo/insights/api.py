@@ -200,6 +200,16 @@ def figures_json(figures: selectors.Dashboard) -> dict[str, Any]:
     }
 
 
+def dashboard_filters(request: Request) -> selectors.DashboardFilters:
+    """The dashboard's filters from the query (``FILTERS``); an unusable one is a 400 naming it."""
+    form = DashboardFilterForm(request.query_params or None, user=request.user)
+    if not form.is_bound:
+        return selectors.DashboardFilters()
+    if not form.is_valid():
+        raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
+    return form.filters()
+
+
 FILTERS = [
     OpenApiParameter(name, OpenApiTypes.INT, description=f"Only projects of this {name} (id).")
     for name in ("portfolio", "programme", "department", "sponsor")
@@ -221,11 +231,6 @@ class DashboardView(APIView):
         tags=["dashboard"],
     )
     def get(self, request: Request) -> Response:
-        form = DashboardFilterForm(request.query_params or None, user=request.user)
-        filters = selectors.DashboardFilters()
-        if form.is_bound:
-            if not form.is_valid():
-                raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
-            filters = form.filters()
+        filters = dashboard_filters(request)
         return Response(figures_json(selectors.dashboard(user=request.user, filters=filters)))
 

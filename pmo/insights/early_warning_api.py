@@ -3,7 +3,6 @@ may see, heaviest first, each with its reason (ADR 0032)."""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -13,8 +12,7 @@ from rest_framework.views import APIView
 from pmo.core import clock
 from pmo.engine.early_warning import Kind
 from pmo.insights import early_warning, selectors
-from pmo.insights.api import FILTERS
-from pmo.insights.forms import DashboardFilterForm
+from pmo.insights.api import FILTERS, dashboard_filters
 
 
 class SignalSerializer(serializers.Serializer):
@@ -72,12 +70,7 @@ class EarlyWarningsView(APIView):
         tags=["dashboard"],
     )
     def get(self, request: Request) -> Response:
-        form = DashboardFilterForm(request.query_params or None, user=request.user)
-        filters = selectors.DashboardFilters()
-        if form.is_bound:
-            if not form.is_valid():
-                raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
-            filters = form.filters()
+        filters = dashboard_filters(request)
         projects = early_warning.active(selectors.dashboard_projects(user=request.user, filters=filters))
         found = early_warning.early_warnings(projects, clock.today())
         return Response([warning_json(w) for w in early_warning.ranked(found)])
