@@ -84,7 +84,7 @@ def test_a_project_serving_both_chosen_objectives_is_listed_once(client):
 
 
 def test_an_unknown_filter_value_is_refused_naming_the_filter(client):
-    response = client.get("/api/v1/projects/", {"status": "sleeping", "programme": 999})
+    response = client.get("/api/v1/projects/", {"status": "sleeping", "programme": 0})
 
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"status", "programme"}

@@ -36,7 +36,7 @@ def test_a_highlight_report_submitted_with_five_problems_shows_all_five(world):
         summary="",
         forecast_cost="lots",
         forecast_finish="2025-12-01",
-        raid_references="RSK-999",
+        raid_references="RSK-0",
         **{"milestones-1-name": "Pilot"},
     )
 
@@ -47,7 +47,7 @@ def test_a_highlight_report_submitted_with_five_problems_shows_all_five(world):
     assert f"Status summary: {services.MISSING_FOR_SUBMISSION}" in shown
     assert NOT_A_NUMBER in shown
     assert services.FORECAST_BEFORE_START.format(forecast=dt.date(2025, 12, 1), start=START) in shown
-    assert "RSK-999" in shown
+    assert "RSK-0" in shown
     assert f"Milestone 2, Date: {MILESTONE_NEEDS_DATE}" in shown
     report.refresh_from_db()
     assert (report.status, report.summary) == (ReportStatus.DRAFT, "On track.")
