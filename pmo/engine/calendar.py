@@ -1,0 +1,311 @@
+"""Working calendars in minutes: when work can happen, and how far a working duration reaches.
+
+A calendar has a working week (working-time ranges per weekday, such as 08:00-12:00 and
+13:00-17:00), exceptions (a day off, or a day with other working times) and holidays (UK bank
+holidays by default, from the ``holidays`` package). Time is counted in whole minutes from
+``ORIGIN`` (1 January 1984, the earliest date MS Project accepts); every question a scheduler asks
+("what is 3 working days after Monday 10:00?", "how much working time lies between these two
+moments?") becomes arithmetic on one number: the working minutes before a moment.
+
+Speed: the calendar keeps, per day from ``ORIGIN``, its working ranges and the working minutes
+before the day starts (built lazily a year or more at a time), so moving a working duration is
+one binary search however long the duration, with no stepping through days or weeks.
+
+Durations are given as MS Project gives them: minutes, hours, days, weeks and months of working
+time (a day is ``minutes_per_day``, a week ``minutes_per_week``, a month ``days_per_month`` days),
+or the same units elapsed (round the clock, every day; an elapsed month is 30 days).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+ORIGIN = datetime(1984, 1, 1)  # noqa: DTZ001 - plans keep wall-clock times, as MS Project does
+ORIGIN_DAY = ORIGIN.date()
+LAST_DAY = date(2149, 12, 31)  # MS Project's latest date
+MINUTES_PER_CALENDAR_DAY = 1440
+
+Period = tuple[int, int]  # working time within a day: (from, to) in minutes after midnight
+
+BEFORE_ORIGIN = "{moment} is before 1 January 1984, the earliest date a plan can hold."
+BEYOND_LAST_DAY = "{what} reaches beyond 31 December 2149, the latest date a plan can hold."
+NO_WORKING_TIME = "Calendar {name!r} has no working time in its week: nothing can be scheduled on it."
+BAD_PERIOD = "Calendar {name!r}: working time {start}-{end} is not a range within one day."
+OVERLAPPING = "Calendar {name!r}: working times {periods} overlap or are out of order."
+UNKNOWN_UNIT = "Unknown duration unit {unit!r}."
+
+
+class CalendarError(ValueError):
+    """A calendar that cannot be used, or a date or duration outside what a plan can hold."""
+
+
+def minute_of(moment: datetime) -> int:
+    """Minutes from ``ORIGIN`` to ``moment`` (seconds dropped)."""
+    if moment < ORIGIN:
+        raise CalendarError(BEFORE_ORIGIN.format(moment=moment.isoformat(sep=" ")))
+    delta = moment - ORIGIN
+    return delta.days * MINUTES_PER_CALENDAR_DAY + delta.seconds // 60
+
+
+def moment_of(minute: int) -> datetime:
+    """The moment ``minute`` minutes after ``ORIGIN``."""
+    return ORIGIN + timedelta(minutes=minute)
+
+
+def hhmm(text: str) -> int:
+    """Minutes after midnight of '08:00' or '08:00:00'; '00:00' as an end of day reads as 24:00
+    only through ``period``."""
+    parts = text.split(":")
+    return int(parts[0]) * 60 + int(parts[1])
+
+
+def period(start: str, end: str) -> Period:
+    """A working-time range from two clock times; an end of '00:00' means midnight at the end of
+    the day (as MS Project writes a range that runs to the end of the day)."""
+    finish = hhmm(end)
+    return hhmm(start), finish if finish else MINUTES_PER_CALENDAR_DAY
+
+
+STANDARD_DAY: tuple[Period, ...] = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))
+STANDARD_WEEK: tuple[tuple[Period, ...], ...] = (STANDARD_DAY,) * 5 + ((), ())
+ROUND_THE_CLOCK: tuple[tuple[Period, ...], ...] = (((0, MINUTES_PER_CALENDAR_DAY),),) * 7
+
+
+@dataclass(frozen=True, eq=False)
+class Calendar:
+    """A working calendar. ``week`` has seven days, Monday first, each a tuple of working-time
+    ranges in minutes after midnight (empty: a day off). ``exceptions`` override single dates
+    (an empty tuple: a day off; ranges: other working times); ``holidays`` are days off unless an
+    exception says otherwise. The three figures turn days, weeks and months into minutes.
+
+    Calendars compare by identity (two tasks on the same calendar object share its arithmetic)."""
+
+    name: str = "Standard"
+    week: tuple[tuple[Period, ...], ...] = STANDARD_WEEK
+    exceptions: Mapping[date, tuple[Period, ...]] = field(default_factory=dict)
+    holidays: Container[date] = frozenset()
+    minutes_per_day: int = 480
+    minutes_per_week: int = 2400
+    days_per_month: int = 20
+    _cum: list[int] = field(default_factory=lambda: [0], init=False, repr=False)
+    _days: list[tuple[Period, ...]] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.week) != 7:
+            raise CalendarError(f"Calendar {self.name!r}: a week has 7 days, not {len(self.week)}.")
+        for periods in [*self.week, *self.exceptions.values()]:
+            check_periods(self.name, periods)
+        if not any(self.week):
+            raise CalendarError(NO_WORKING_TIME.format(name=self.name))
+
+    # -- what each day holds ------------------------------------------------------------------
+
+    def periods_on(self, day: date) -> tuple[Period, ...]:
+        """The working-time ranges of ``day`` (empty on a day off)."""
+        found = self.exceptions.get(day)
+        if found is not None:
+            return found
+        if day in self.holidays:
+            return ()
+        return self.week[day.weekday()]
+
+    def is_working_day(self, day: date) -> bool:
+        return bool(self.periods_on(day))
+
+    def _extend(self, day_index: int) -> None:
+        """Know every day up to ``day_index`` (and a year beyond, to extend seldom)."""
+        target = day_index + 366
+        last_index = (LAST_DAY - ORIGIN_DAY).days + 1
+        if day_index > last_index:
+            raise CalendarError(BEYOND_LAST_DAY.format(what="A date or duration"))
+        target = min(target, last_index + 1)
+        days, cum = self._days, self._cum
+        day = ORIGIN_DAY + timedelta(days=len(days))
+        one = timedelta(days=1)
+        total = cum[-1]
+        while len(days) <= target:
+            periods = self.periods_on(day)
+            days.append(periods)
+            total += sum(end - start for start, end in periods)
+            cum.append(total)
+            day += one
+
+    def _grow_until_work_exceeds(self, work: int) -> None:
+        while self._cum[-1] <= work:
+            self._extend(len(self._days))
+
+    # -- the arithmetic: minutes from ORIGIN <-> working minutes before them -----------------
+
+    def work_before(self, minute: int) -> int:
+        """Working minutes between ``ORIGIN`` and the moment ``minute``."""
+        day, within = divmod(minute, MINUTES_PER_CALENDAR_DAY)
+        if day >= len(self._days):
+            self._extend(day)
+        work = self._cum[day]
+        for start, end in self._days[day]:
+            if within <= start:
+                break
+            work += (within if within < end else end) - start
+        return work
+
+    def finish_at(self, work: int) -> int:
+        """The earliest moment by which ``work`` working minutes have passed: where a task that
+        ends after that much work finishes (17:00, not the next morning)."""
+        if work <= 0:
+            return 0 if work == 0 else self._before_origin()
+        self._grow_until_work_exceeds(work)
+        day = bisect.bisect_left(self._cum, work) - 1
+        left = work - self._cum[day]
+        for start, end in self._days[day]:
+            if left <= end - start:
+                return day * MINUTES_PER_CALENDAR_DAY + start + left
+            left -= end - start
+        raise AssertionError("unreachable: the day holds the work")  # pragma: no cover
+
+    def start_at(self, work: int) -> int:
+        """The moment the working minute after ``work`` working minutes begins: where a task that
+        starts after that much work starts (08:00 the next morning, not 17:00)."""
+        if work < 0:
+            return self._before_origin()
+        self._grow_until_work_exceeds(work)
+        day = bisect.bisect_right(self._cum, work) - 1
+        left = work - self._cum[day]
+        for start, end in self._days[day]:
+            if left < end - start:
+                return day * MINUTES_PER_CALENDAR_DAY + start + left
+            left -= end - start
+        raise AssertionError("unreachable: the day holds the work")  # pragma: no cover
+
+    @staticmethod
+    def _before_origin() -> int:
+        raise CalendarError(BEFORE_ORIGIN.format(moment="A date or duration"))
+
+    # -- the same in datetimes ------------------------------------------------------------------
+
+    def working_minutes(self, start: datetime, end: datetime) -> int:
+        """Working minutes from ``start`` to ``end`` (negative when ``end`` comes first)."""
+        return self.work_before(minute_of(end)) - self.work_before(minute_of(start))
+
+    def add_working(self, moment: datetime, minutes: int) -> datetime:
+        """``moment`` moved by ``minutes`` of working time: forward lands on a finish (17:00),
+        backward on a start (08:00); zero leaves it where it is."""
+        if minutes == 0:
+            return moment
+        work = self.work_before(minute_of(moment)) + minutes
+        return moment_of(self.finish_at(work) if minutes > 0 else self.start_at(work))
+
+    def next_working_start(self, moment: datetime) -> datetime:
+        """``moment`` if work can start then, else the start of the next working time."""
+        return moment_of(self.start_at(self.work_before(minute_of(moment))))
+
+    def previous_working_finish(self, moment: datetime) -> datetime:
+        """``moment`` if work was going on just before it, else the end of the last working time."""
+        return moment_of(self.finish_at(self.work_before(minute_of(moment))))
+
+
+def check_periods(name: str, periods: tuple[Period, ...]) -> None:
+    previous_end = -1
+    for start, end in periods:
+        if not 0 <= start < end <= MINUTES_PER_CALENDAR_DAY:
+            raise CalendarError(BAD_PERIOD.format(name=name, start=clock(start), end=clock(end)))
+        if start < previous_end:
+            shown = ", ".join(f"{clock(s)}-{clock(e)}" for s, e in periods)
+            raise CalendarError(OVERLAPPING.format(name=name, periods=shown))
+        previous_end = end
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def clock_time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60) if minutes < MINUTES_PER_CALENDAR_DAY else time(0)
+
+
+def uk_bank_holidays(subdivision: str = "ENG") -> Container[date]:
+    """UK bank holidays (England and Wales by default; 'SCT' Scotland, 'NIR' Northern Ireland),
+    from the ``holidays`` package, with substitute days and one-off holidays, for any year."""
+    import holidays  # imported here: only default calendars need it
+
+    found: Container[date] = holidays.country_holidays("GB", subdiv=subdivision)
+    return found
+
+
+def standard_calendar(
+    name: str = "Standard", *, holidays: Container[date] | None = None, **settings: Any
+) -> Calendar:
+    """MS Project's Standard calendar (Monday to Friday, 08:00-12:00 and 13:00-17:00) with UK bank
+    holidays unless other ``holidays`` are given (``frozenset()`` for none)."""
+    return Calendar(
+        name=name,
+        holidays=uk_bank_holidays() if holidays is None else holidays,
+        **settings,
+    )
+
+
+# Elapsed durations run round the clock on every day: one calendar serves them all.
+ELAPSED = Calendar(
+    name="Elapsed", week=ROUND_THE_CLOCK, minutes_per_day=1440, minutes_per_week=10080, days_per_month=30
+)
+
+
+class DurationUnit(StrEnum):
+    """MS Project's duration units; an ``e`` prefix means elapsed time."""
+
+    MINUTES = "m"
+    HOURS = "h"
+    DAYS = "d"
+    WEEKS = "w"
+    MONTHS = "mo"
+    ELAPSED_MINUTES = "em"
+    ELAPSED_HOURS = "eh"
+    ELAPSED_DAYS = "ed"
+    ELAPSED_WEEKS = "ew"
+    ELAPSED_MONTHS = "emo"
+    PERCENT = "%"
+    ELAPSED_PERCENT = "e%"
+
+    @property
+    def elapsed(self) -> bool:
+        return self.value.startswith("e")
+
+
+ELAPSED_MINUTES_PER_UNIT = {
+    DurationUnit.ELAPSED_MINUTES: 1,
+    DurationUnit.ELAPSED_HOURS: 60,
+    DurationUnit.ELAPSED_DAYS: 1440,
+    DurationUnit.ELAPSED_WEEKS: 10080,
+    DurationUnit.ELAPSED_MONTHS: 43200,
+}
+
+
+def minutes_per_unit(unit: DurationUnit, calendar: Calendar) -> int:
+    """Minutes in one ``unit`` with MS Project's conversions (the calendar's minutes per day and
+    per week and days per month for working units; fixed figures for elapsed ones)."""
+    if unit in ELAPSED_MINUTES_PER_UNIT:
+        return ELAPSED_MINUTES_PER_UNIT[unit]
+    working = {
+        DurationUnit.MINUTES: 1,
+        DurationUnit.HOURS: 60,
+        DurationUnit.DAYS: calendar.minutes_per_day,
+        DurationUnit.WEEKS: calendar.minutes_per_week,
+        DurationUnit.MONTHS: calendar.minutes_per_day * calendar.days_per_month,
+    }
+    if unit not in working:
+        raise CalendarError(UNKNOWN_UNIT.format(unit=str(unit)))
+    return working[unit]
+
+
+def to_minutes(value: float, unit: DurationUnit, calendar: Calendar) -> int:
+    """A duration in ``unit`` as whole minutes (working or elapsed, as the unit says)."""
+    return round(value * minutes_per_unit(unit, calendar))
+
+
+def from_minutes(minutes: int, unit: DurationUnit, calendar: Calendar) -> float:
+    """Whole minutes shown in ``unit``."""
+    return minutes / minutes_per_unit(unit, calendar)
