@@ -28,6 +28,7 @@ from typing import Any
 ORIGIN = datetime(1984, 1, 1)  # noqa: DTZ001 - plans keep wall-clock times, as MS Project does
 ORIGIN_DAY = ORIGIN.date()
 LAST_DAY = date(2149, 12, 31)  # MS Project's latest date
+LAST_INDEX = (LAST_DAY - ORIGIN_DAY).days
 MINUTES_PER_CALENDAR_DAY = 1440
 
 Period = tuple[int, int]  # working time within a day: (from, to) in minutes after midnight
@@ -94,6 +95,7 @@ class Calendar:
     days_per_month: int = 20
     _cum: list[int] = field(default_factory=lambda: [0], init=False, repr=False)
     _days: list[tuple[Period, ...]] = field(default_factory=list, init=False, repr=False)
+    _first: list[int] = field(default_factory=lambda: [-1], init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -117,37 +119,80 @@ class Calendar:
     def is_working_day(self, day: date) -> bool:
         return bool(self.periods_on(day))
 
-    def _extend(self, day_index: int) -> None:
-        """Know every day up to ``day_index`` (and a year beyond, to extend seldom)."""
-        target = day_index + 366
-        last_index = (LAST_DAY - ORIGIN_DAY).days + 1
-        if day_index > last_index:
-            raise CalendarError(BEYOND_LAST_DAY.format(what="A date or duration"))
-        target = min(target, last_index + 1)
-        days, cum = self._days, self._cum
-        day = ORIGIN_DAY + timedelta(days=len(days))
+    # The calendar knows a window of days (``_first`` onwards), grown a year at a time either way;
+    # ``_cum[i]`` is the working minutes before day ``_first + i``, counted from where the window
+    # began (earlier days count negative), so positions already handed out never change.
+
+    def _build(self, first: int, count: int) -> tuple[list[tuple[Period, ...]], list[int]]:
+        day = ORIGIN_DAY + timedelta(days=first)
         one = timedelta(days=1)
-        total = cum[-1]
-        while len(days) <= target:
+        days, totals = [], []
+        for _ in range(count):
             periods = self.periods_on(day)
             days.append(periods)
-            total += sum(end - start for start, end in periods)
-            cum.append(total)
+            totals.append(sum(end - start for start, end in periods))
             day += one
+        return days, totals
 
-    def _grow_until_work_exceeds(self, work: int) -> None:
-        while self._cum[-1] <= work:
-            self._extend(len(self._days))
+    def _ensure(self, day: int) -> int:
+        """Know ``day`` (an index from ``ORIGIN``); its place in the window."""
+        if day < 0:
+            raise CalendarError(BEFORE_ORIGIN.format(moment="A date or duration"))
+        if day > LAST_INDEX:
+            raise CalendarError(BEYOND_LAST_DAY.format(what="A date or duration"))
+        if self._first[0] < 0:
+            self._first[0] = max(day - 31, 0)
+        first = self._first[0]
+        if day < first:
+            self._grow_back()
+            return self._ensure(day)
+        while day >= first + len(self._days):
+            self._grow_on()
+        return day - first
 
-    # -- the arithmetic: minutes from ORIGIN <-> working minutes before them -----------------
+    def _grow_on(self) -> None:
+        start = self._first[0] + len(self._days)
+        if start > LAST_INDEX:
+            raise CalendarError(BEYOND_LAST_DAY.format(what="A date or duration"))
+        days, totals = self._build(start, min(366, LAST_INDEX + 1 - start))
+        cum = self._cum
+        total = cum[-1]
+        for amount in totals:
+            total += amount
+            cum.append(total)
+        self._days.extend(days)
+
+    def _grow_back(self) -> None:
+        first = self._first[0]
+        if first <= 0:
+            raise CalendarError(BEFORE_ORIGIN.format(moment="A date or duration"))
+        start = max(first - 366, 0)
+        days, totals = self._build(start, first - start)
+        earlier = []
+        total = self._cum[0]
+        for amount in reversed(totals):
+            total -= amount
+            earlier.append(total)
+        earlier.reverse()
+        self._cum[:0] = earlier
+        self._days[:0] = days
+        self._first[0] = start
+
+    def _anchor(self) -> None:
+        if self._first[0] < 0:
+            self._ensure((date(2000, 1, 1) - ORIGIN_DAY).days)
+
+    # -- the arithmetic: minutes from ORIGIN <-> working minutes --------------------------------
 
     def work_before(self, minute: int) -> int:
-        """Working minutes between ``ORIGIN`` and the moment ``minute``."""
+        """Working minutes before the moment ``minute`` (counted from a fixed point of this
+        calendar: only differences, and the inverses below, mean anything)."""
         day, within = divmod(minute, MINUTES_PER_CALENDAR_DAY)
-        if day >= len(self._days):
-            self._extend(day)
-        work = self._cum[day]
-        for start, end in self._days[day]:
+        index = day - self._first[0]
+        if index < 0 or index >= len(self._days) or self._first[0] < 0:
+            index = self._ensure(day)
+        work = self._cum[index]
+        for start, end in self._days[index]:
             if within <= start:
                 break
             work += (within if within < end else end) - start
@@ -156,34 +201,38 @@ class Calendar:
     def finish_at(self, work: int) -> int:
         """The earliest moment by which ``work`` working minutes have passed: where a task that
         ends after that much work finishes (17:00, not the next morning)."""
-        if work <= 0:
-            return 0 if work == 0 else self._before_origin()
-        self._grow_until_work_exceeds(work)
-        day = bisect.bisect_left(self._cum, work) - 1
-        left = work - self._cum[day]
-        for start, end in self._days[day]:
+        self._anchor()
+        cum = self._cum
+        while cum[0] >= work:
+            if self._first[0] == 0 and cum[0] == work:
+                return 0
+            self._grow_back()
+        while cum[-1] < work:
+            self._grow_on()
+        index = bisect.bisect_left(cum, work) - 1
+        left = work - cum[index]
+        for start, end in self._days[index]:
             if left <= end - start:
-                return day * MINUTES_PER_CALENDAR_DAY + start + left
+                return (self._first[0] + index) * MINUTES_PER_CALENDAR_DAY + start + left
             left -= end - start
         raise AssertionError("unreachable: the day holds the work")  # pragma: no cover
 
     def start_at(self, work: int) -> int:
         """The moment the working minute after ``work`` working minutes begins: where a task that
         starts after that much work starts (08:00 the next morning, not 17:00)."""
-        if work < 0:
-            return self._before_origin()
-        self._grow_until_work_exceeds(work)
-        day = bisect.bisect_right(self._cum, work) - 1
-        left = work - self._cum[day]
-        for start, end in self._days[day]:
+        self._anchor()
+        cum = self._cum
+        while cum[0] > work:
+            self._grow_back()
+        while cum[-1] <= work:
+            self._grow_on()
+        index = bisect.bisect_right(cum, work) - 1
+        left = work - cum[index]
+        for start, end in self._days[index]:
             if left < end - start:
-                return day * MINUTES_PER_CALENDAR_DAY + start + left
+                return (self._first[0] + index) * MINUTES_PER_CALENDAR_DAY + start + left
             left -= end - start
         raise AssertionError("unreachable: the day holds the work")  # pragma: no cover
-
-    @staticmethod
-    def _before_origin() -> int:
-        raise CalendarError(BEFORE_ORIGIN.format(moment="A date or duration"))
 
     # -- the same in datetimes ------------------------------------------------------------------
 

@@ -102,6 +102,7 @@ class Task:
     finish: datetime | None = None
     calendar: Calendar | None = None
     summary: bool = False
+    assigned: bool = False  # resources are assigned to it (MS Project then weighs a manual task as critical)
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,8 @@ def schedule(plan: Plan) -> Schedule:
             continue
         begin = start_work[key]
         after_finish = False
+        if not net.preds[index] and task.constraint in (Constraint.SNET, Constraint.FNET):
+            begin = -(10**12)  # as MS Project: with no predecessors the date holds, even before the start
         for pred, kind, lag, lag_elapsed in net.preds[index]:
             source = calendars[pred]
             if kind is LinkType.FS or kind is LinkType.FF:
@@ -342,7 +345,6 @@ def schedule(plan: Plan) -> Schedule:
             ef_at[index] = calendar.finish_at(begin + duration) if duration else es_at[index]
 
     finish_minute = max((ef_at[index] for index in order), default=start_minute)
-    finish_minute = max(finish_minute, start_minute)
 
     # -- backward pass -------------------------------------------------------------------------
     ls = [0] * count
@@ -360,8 +362,8 @@ def schedule(plan: Plan) -> Schedule:
             finish_work[key] = calendar.work_before(finish_minute)
         end = finish_work[key]
         for succ, kind, lag, lag_elapsed in net.succs[index]:
-            if done[succ]:
-                continue
+            if done[succ] or (task.manual and (kind is LinkType.SS or kind is LinkType.SF)):
+                continue  # as MS Project: SS and SF links leave a manual task's late dates alone
             target = calendars[succ]
             if kind is LinkType.FS or kind is LinkType.SS:
                 base, base_is_finish = ls[succ], False
@@ -424,6 +426,11 @@ def schedule(plan: Plan) -> Schedule:
             late_start_at, late_finish_at = calendar.start_at(ls[index]), calendar.finish_at(lf[index])
         if done[index]:
             late_start_at, late_finish_at = es_at[index], ef_at[index]
+        elif task.actual_start is not None:
+            late_start_at = es_at[index]  # a started task's late start is when it started
+        # MS Project leaves a manually scheduled task off the critical path unless it is linked or
+        # has resources assigned (seen in every MS Project file of the conformance corpus)
+        linked_or_automatic = not task.manual or task.assigned or bool(net.preds[index] or net.succs[index])
         alap = task.constraint is Constraint.ALAP and task.actual_start is None and not task.manual
         dates = TaskDates(
             start=moment_of(late_start_at if alap else es_at[index]),
@@ -434,7 +441,7 @@ def schedule(plan: Plan) -> Schedule:
             late_finish=moment_of(late_finish_at),
             total_float=total,
             free_float=free,
-            critical=total <= plan.critical_slack and not done[index],
+            critical=total <= plan.critical_slack and not done[index] and linked_or_automatic,
         )
         leaf_dates[index] = dates
     for index, task in enumerate(tasks):
