@@ -36,7 +36,7 @@ from pmo.engine.calendar import (
     clock,
     period,
 )
-from pmo.engine.schedule import Constraint, Link, LinkType, Plan, Task
+from pmo.engine.schedule import Assignment, Constraint, Link, LinkType, Plan, Task
 
 NAMESPACE = "http://schemas.microsoft.com/project"
 MAX_BYTES = 50 * 1024 * 1024
@@ -162,6 +162,7 @@ class ImportedTask:
     custom_fields: dict[str, str] = field(default_factory=dict)
     active: bool = True
     summary: bool = False
+    fixed_duration: bool = False  # MS Project's task type 1: resources do not change its duration
     line: int | None = None
 
 
@@ -345,6 +346,8 @@ class _Reader:
             "days_per_month": days_per_month,
         }
         calendars = self.calendars()
+        self.calendars_by_uid = calendars
+        self.work_by_task = self.assignment_work(calendars)
         self.assigned = {
             self.text(node, "TaskUID")
             for node in self.findall(root, "Assignments/Assignment")
@@ -389,6 +392,39 @@ class _Reader:
             assignments=[self.fields(node) for node in self.findall(root, "Assignments/Assignment")],
             calendar_uid=calendar_uid,
         )
+
+    def assignment_work(self, calendars: dict[int, Calendar]) -> dict[str, list[Assignment]]:
+        """Per task UID, the work of each resource on the resource's calendar (work resources
+        only: material and cost resources take no time)."""
+        resources = {}
+        for node in self.findall(self.root, "Resources/Resource"):
+            kind = self.text(node, "Type")
+            calendar_uid = self.integer(node, "CalendarUID", "A resource")
+            if kind in (None, "1") and calendar_uid in calendars:
+                resources[self.text(node, "UID")] = calendars[calendar_uid]
+        durations = {}
+        for node in self.findall(self.root, "Tasks/Task"):
+            try:
+                durations[self.text(node, "UID") or ""] = parse_duration(self.text(node, "Duration") or "")
+            except ValueError:
+                continue  # reported with the task itself
+        found: dict[str, list[Assignment]] = {}
+        for node in self.findall(self.root, "Assignments/Assignment"):
+            calendar = resources.get(self.text(node, "ResourceUID"))
+            units = self.number(node, "Units", "An assignment") or Decimal(0)
+            work = self.minutes(node, "Work", "An assignment")
+            if calendar is None or work is None or units <= 0:
+                continue
+            contour = self.text(node, "WorkContour") or "0"
+            span = round(work / units)
+            if contour != "0":
+                # a shaped (contoured) assignment spreads its work thinner: its span is the task's
+                # duration as MS Project worked it out (the shapes themselves are not modelled)
+                span = durations.get(self.text(node, "TaskUID") or "", span)
+            found.setdefault(self.text(node, "TaskUID") or "", []).append(
+                Assignment(calendar=calendar, work=span)
+            )
+        return found
 
     def _looks_like_ms_project(self) -> bool:
         return any(self.text(task, "EarlyStart") for task in self.findall(self.root, "Tasks/Task"))
@@ -604,6 +640,8 @@ class _Reader:
             finish=stored.finish if manual else self.moment(node, "Finish", what),
             calendar=own_calendar,
             assigned=str(uid) in self.assigned,
+            # a fixed-duration task keeps its duration; otherwise its resources' work dates it
+            assignments=() if self.text(node, "Type") == "1" else tuple(self.work_by_task.get(str(uid), ())),
         )
         baselines = []
         for baseline in self.findall(node, "Baseline"):
@@ -634,6 +672,7 @@ class _Reader:
             baselines=tuple(baselines),
             custom_fields=custom,
             active=self.flag(node, "Active") is not False,
+            fixed_duration=self.text(node, "Type") == "1",
             line=node.sourceline,
         )
 
@@ -739,6 +778,15 @@ def write_mspdi(project: ImportedProject, computed: Any = None) -> bytes:
         predecessors.setdefault(link.link.successor, []).append(link)
     for number, item in enumerate(project.tasks, start=1):
         _write_task(add, tasks, number, item, predecessors.get(item.uid, []), uids, computed)
+    for collection, kind, rows in (
+        ("Resources", "Resource", project.resources),
+        ("Assignments", "Assignment", project.assignments),
+    ):
+        parent = add(root, collection, None)
+        for row in rows:
+            element = add(parent, kind, None)
+            for name, value in row.items():
+                add(element, name, value)
     return bytes(
         etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True, pretty_print=True)
     )
@@ -790,6 +838,7 @@ def _write_task(
     add(node, "UID", item.uid)
     add(node, "ID", item.row if item.row is not None else number)
     add(node, "Name", task.name)
+    add(node, "Type", 1 if item.fixed_duration else 0)
     add(node, "Active", 1 if item.active else 0)
     add(node, "Manual", 1 if task.manual else 0)
     if item.wbs:

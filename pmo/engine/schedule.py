@@ -103,6 +103,17 @@ class Task:
     calendar: Calendar | None = None
     summary: bool = False
     assigned: bool = False  # resources are assigned to it (MS Project then weighs a manual task as critical)
+    assignments: tuple[Assignment, ...] = ()  # when set, the work of each sets the dates
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A resource's share of a task: ``work`` minutes at full time on the resource's ``calendar``
+    (the assignment's work divided by its units). A task with assignments starts when its first
+    resource can start and finishes when its last one is done (MS Project's effort-driven dates)."""
+
+    calendar: Calendar
+    work: int
 
 
 @dataclass(frozen=True)
@@ -294,6 +305,9 @@ def schedule(plan: Plan) -> Schedule:
             es[index], ef[index] = begin, end
             es_at[index] = minute_of(task.actual_start)
             ef_at[index] = minute_of(task.actual_finish) if task.actual_finish else calendar.finish_at(end)
+            if task.assignments and task.actual_finish is None:
+                ef_at[index] = max(_work_finish(item, es_at[index]) for item in task.assignments)
+                ef[index] = calendar.work_before(ef_at[index])
             continue
         if task.manual:
             if task.start is None or task.finish is None:
@@ -337,6 +351,13 @@ def schedule(plan: Plan) -> Schedule:
                 begin, after_finish = fixed - duration, False
         if status_minute is not None:
             begin = max(begin, calendar.work_before(status_minute))
+        if task.assignments:
+            moment = calendar.finish_at(begin) if after_finish else calendar.start_at(begin)
+            es_at[index] = min(_work_start(item, moment) for item in task.assignments)
+            ef_at[index] = max(_work_finish(item, moment) for item in task.assignments)
+            es[index], ef[index] = calendar.work_before(es_at[index]), calendar.work_before(ef_at[index])
+            durations[index] = ef[index] - es[index]
+            continue
         es[index], ef[index] = begin, begin + duration
         if duration == 0 and after_finish:
             es_at[index] = ef_at[index] = calendar.finish_at(begin)
@@ -349,6 +370,7 @@ def schedule(plan: Plan) -> Schedule:
     # -- backward pass -------------------------------------------------------------------------
     ls = [0] * count
     lf = [0] * count
+    late_at: dict[int, tuple[int, int]] = {}  # late start and finish of tasks dated by their resources
     finish_work: dict[int, int] = {}
     for index in reversed(order):
         task = tasks[index]
@@ -393,6 +415,13 @@ def schedule(plan: Plan) -> Schedule:
             end = min(end, calendar.work_before(minute_of(task.deadline)))
         lf[index] = end
         ls[index] = end - (_remaining(task) if task.actual_start is not None else duration)
+        if task.assignments and not task.manual and task.actual_start is None:
+            moment = calendar.finish_at(end)
+            late_at[index] = (
+                min(_work_back(item, moment) for item in task.assignments),
+                max(item.calendar.finish_at(item.calendar.work_before(moment)) for item in task.assignments),
+            )
+            ls[index] = calendar.work_before(late_at[index][0])
 
     # -- floats, dates, summaries --------------------------------------------------------------
     result: dict[TaskId, TaskDates] = {}
@@ -424,6 +453,8 @@ def schedule(plan: Plan) -> Schedule:
             late_start_at = late_finish_at = calendar.finish_at(lf[index]) if lf[index] else 0
         else:
             late_start_at, late_finish_at = calendar.start_at(ls[index]), calendar.finish_at(lf[index])
+        if index in late_at:
+            late_start_at, late_finish_at = late_at[index]
         if done[index]:
             late_start_at, late_finish_at = es_at[index], ef_at[index]
         elif task.actual_start is not None:
@@ -454,6 +485,22 @@ def schedule(plan: Plan) -> Schedule:
     return Schedule(tasks=result, start=plan.start, finish=moment_of(finish_minute))
 
 
+def _work_start(item: Assignment, moment: int) -> int:
+    """When the resource can start at or after ``moment`` (minutes from ORIGIN)."""
+    return item.calendar.start_at(item.calendar.work_before(moment))
+
+
+def _work_finish(item: Assignment, moment: int) -> int:
+    """When the resource, starting at ``moment``, has done its work."""
+    begin = item.calendar.work_before(moment)
+    return item.calendar.finish_at(begin + item.work) if item.work else item.calendar.start_at(begin)
+
+
+def _work_back(item: Assignment, moment: int) -> int:
+    """When the resource must start to have done its work by ``moment``."""
+    return item.calendar.start_at(item.calendar.work_before(moment) - item.work)
+
+
 def _remaining(task: Task) -> int:
     if task.remaining is not None:
         return task.remaining
@@ -478,6 +525,6 @@ def _roll_up(children: Iterable[TaskDates], calendar: Calendar, plan: Plan) -> T
         late_start=late_start,
         late_finish=late_finish,
         total_float=total,
-        free_float=max(0, min(row.free_float for row in rows)),
+        free_float=max(0, total),  # as MS Project: a summary's free slack is its total slack
         critical=any(row.critical for row in rows),
     )

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmo.engine.calendar import standard_calendar
+from pmo.engine.calendar import Calendar, standard_calendar
 from pmo.engine.schedule import (
+    Assignment,
     Constraint,
     Link,
     LinkLoopError,
@@ -126,6 +127,14 @@ def test_progress_is_scheduled_from_the_status_date():
     assert result.tasks["half"].early_finish == at(10, 17)
     assert result.tasks["next"].early_start == at(11, 8)
     assert not result.tasks["done"].critical
+
+
+def test_resources_on_their_own_calendars_set_a_tasks_dates():
+    night = Calendar(name="Night", week=(((0, 240), (1380, 1440)),) * 5 + ((), ()))  # 23:00-04:00
+    work = Task("w", 2 * DAY, assignments=(Assignment(CALENDAR, DAY), Assignment(night, 10 * 60)))
+    w = schedule(plan([work])).tasks["w"]
+    # the day resource works Monday; the night one 1 + 4 + 1 + 4 hours from Monday 23:00
+    assert (w.start, w.finish) == (at(2, 8), at(4, 4))
 
 
 def test_a_manually_scheduled_task_keeps_its_dates():
