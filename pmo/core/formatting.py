@@ -4,6 +4,7 @@ as "no figure" and gives a dash. Template filters of the same names are in every
 (``pmo.core.templatetags.formatting``, a template builtin)."""
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -132,4 +133,10 @@ def date(value: datetime.date | datetime.datetime | None) -> str:
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return format_date(value, DATETIME_FORMAT)
+    return _day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: datetime.date) -> str:
+    """A day in the one style, worked out once per day (a work queue shows thousands of them)."""
     return format_date(value, DATE_FORMAT)
