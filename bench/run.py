@@ -78,6 +78,8 @@ def dashboard_bench(only: str = "") -> None:
     print(f"\nPortfolio dashboard and reporting pages — {runs[DASHBOARD_SIZES[0]]['vendor']}, "
           "median server time, 12 periods\n")
     report("projects", {size: (size, run["pages"]) for size, run in runs.items()}, dashboard_target)
+    print("cockpit's first read after a change (nothing kept, ADR 0036): " + ", ".join(
+        f"{run['cockpit_first_ms']:.0f} ms at {size:,}" for size, run in runs.items()))
     if only:
         return
     big = runs[DASHBOARD_SIZES[-1]]

@@ -6,18 +6,16 @@ queries whatever the number of projects (ADR 0032).
 cockpit read it.
 """
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, CharField, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from pmo.core.kept import CHECKS, DOMAIN, ROWS, kept
 from pmo.engine.early_warning import (
     HIGH,
     LOW,
@@ -263,72 +261,42 @@ def _owed(project: Project, period: ReportingPeriod) -> bool:
     return project.planned_start is None or project.planned_start <= period.end
 
 
-# What early warning reads, stamped (ADR 0032, "The portfolio's signals, kept"): a model and
-# whether it is a domain record (counted, its highest id, versions summed, latest change); the
-# report milestones are rewritten with their report (new ids); the tolerance checks are
-# re-evaluated in bulk without a version, so their allowances are summed, weighed by id.
+# What early warning reads, stamped (ADR 0032, "The portfolio's signals, kept"; pmo.core.kept).
 STAMPED: tuple[tuple[type, str], ...] = (
-    (ReportingSettings, "domain"),
-    (RaidSettings, "domain"),
-    (ReportingPeriod, "domain"),
-    (HighlightReport, "domain"),
-    (ReportMilestone, "rows"),
-    (ToleranceCheck, "checks"),
-    (Project, "domain"),
-    *((model, "domain") for model in REGISTERS.values()),
+    (ReportingSettings, DOMAIN),
+    (RaidSettings, DOMAIN),
+    (ReportingPeriod, DOMAIN),
+    (HighlightReport, DOMAIN),
+    (ReportMilestone, ROWS),
+    (ToleranceCheck, CHECKS),
+    (Project, DOMAIN),
+    *((model, DOMAIN) for model in REGISTERS.values()),
 )
 CACHE_FORMAT = 1  # bump when what is kept changes shape
-
-
-def _stamp_sql() -> str:
-    quote = connection.ops.quote_name
-    parts = []
-    for model, kind in STAMPED:
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        columns = ["COUNT(*)", f"MAX({pk})"]
-        if kind == "domain":
-            columns += [f"SUM({quote('version')})", f"MAX({quote('updated_at')})"]
-        elif kind == "checks":
-            columns += [f"MAX({quote('assessed_at')})", f"SUM({quote('allowance')} * {pk})"]
-        # Quoted table and column names from the models, no input: nothing to inject.
-        parts += [f"(SELECT {column} FROM {table})" for column in columns]  # noqa: S608
-    return "SELECT " + ", ".join(parts)
-
-
-def data_stamp() -> str:
-    """A stamp of everything early warning reads, in one query: any report, milestone, tolerance
-    check, RAID item, period, project or settings row added, changed or removed changes it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()
-
+KINDS = {kind.value: kind for kind in Kind}  # a dictionary look-up is quicker than Kind(value)
 
 Kept = tuple[frozenset[int], dict[int, tuple[tuple[str, int, str, str], ...]]]
 
 
 def _portfolio_signals(as_of: date) -> Kept:
-    """Every active project's signals as of a day, kept in the cache under the day, the time zone
-    and the data stamp: a change to anything read makes a new key, so nothing stale is shown."""
-    zone = timezone.get_current_timezone_name()
-    key = f"pmo:early-warning:{CACHE_FORMAT}:{as_of.isoformat()}:{zone}:{data_stamp()}"
-    kept = cache.get(key)
-    if kept is None:
+    """Every active project's signals as of a day, kept under the day and the data stamp: a
+    change to anything read makes a new key, so nothing stale is shown."""
+
+    def compute() -> Kept:
         portfolio = list(active(Project.objects.all()).only(*READS))
         found = _computed(portfolio, as_of)
-        kept = (
+        return (
             frozenset(project.pk for project in portfolio),
             {  # plain values: thousands of signals are read back at every page view
                 pk: tuple((s.kind.value, s.weight, s.reason, s.subject) for s in warnings.signals)
                 for pk, warnings in found.items()
             },
         )
-        cache.set(key, kept, KEPT_SECONDS)
-    return kept
+
+    return kept("early-warning", STAMPED, compute, CACHE_FORMAT, as_of.isoformat())
 
 
 READS = ("pk", "code", "name", "status", "planned_start")  # what the computation reads of a project
-KEPT_SECONDS = 26 * 60 * 60  # a day's key, kept a little over the day
 FEW = 50  # a reader's own few projects (a project manager's) are cheaper worked out than stamped
 
 
@@ -357,7 +325,7 @@ def early_warnings(
     result.update(
         (
             project.pk,
-            ProjectWarnings(project, [Signal(Kind(k), w, r, s) for k, w, r, s in signals[project.pk]]),
+            ProjectWarnings(project, [Signal(KINDS[k], w, r, s) for k, w, r, s in signals[project.pk]]),
         )
         for project in projects
         if project.pk in signals

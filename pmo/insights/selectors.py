@@ -4,10 +4,9 @@ periods there are. Figures are plain dataclasses; the page, the workbook and the
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -15,6 +14,8 @@ from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.formatting import MINUS
+from pmo.core.kept import DOMAIN, ROWS, kept
+from pmo.core.links import Links
 from pmo.core.memory import collector_paused
 from pmo.core.restrict import EVERYTHING, restriction
 from pmo.engine.evidence import Area, Rating
@@ -31,7 +32,13 @@ from pmo.reporting.choices import (
 )
 from pmo.reporting.choices import Rating as RatingChoice
 from pmo.reporting.evidence import RATING_LABELS, ProjectEvidence, project_evidence
-from pmo.reporting.models import HighlightReport, ProjectException, ReportingPeriod
+from pmo.reporting.models import (
+    Baseline,
+    BaselineMilestone,
+    HighlightReport,
+    ProjectException,
+    ReportingPeriod,
+)
 from pmo.reporting.selectors import period_being_chased, reporting_settings
 
 TREND_PERIODS = 12
@@ -218,20 +225,6 @@ def _worst_tolerance(evidence: ProjectEvidence) -> str:
     """The worst state among the project's checks; "" when all are within."""
     states = [str(status.value) for status in evidence.evidence.tolerances.values()]
     return max(states, key=TOLERANCE_ORDER.__getitem__, default="")
-
-
-class Links:
-    """Addresses of one kind of page for thousands of rows: one ``reverse()`` with a stand-in
-    argument, then each row's key put in its place."""
-
-    SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted
-
-    def __init__(self, name: str, stand_in: str | int, *before: str) -> None:
-        self.stand_in = str(stand_in)
-        self.pattern = reverse(name, args=[*before, stand_in])
-
-    def __call__(self, key: str | int) -> str:
-        return self.pattern.replace(self.stand_in, quote(str(key), safe=self.SAFE))
 
 
 def project_links() -> Links:
@@ -427,14 +420,48 @@ def _slippage(project: Mapping[str, Any], evidence: ProjectEvidence, url: str) -
     return rows
 
 
+def sees_everything(user: Any) -> bool:
+    """Whether ``user`` sees every project and change request (the PMO, executives): what they
+    see of the whole portfolio is the same for each of them, so it can be kept."""
+    from pmo.change.models import ChangeRequest
+
+    return all(restriction(model, user, "view") == EVERYTHING for model in (Project, ChangeRequest))
+
+
+def _stamped() -> tuple[tuple[type, str], ...]:
+    """Every table the dashboard and the cockpit read (``pmo.core.kept``)."""
+    from pmo.change.models import ChangeRequest
+    from pmo.insights.early_warning import STAMPED
+
+    return (
+        *STAMPED,
+        (Person, DOMAIN),
+        (Programme, DOMAIN),
+        (Baseline, DOMAIN),
+        (BaselineMilestone, ROWS),
+        (ProjectException, DOMAIN),
+        (ChangeRequest, DOMAIN),
+    )
+
+
+KEPT_FORMAT = 1  # bump when the dashboard's or the cockpit's figures change shape
+
+
 def dashboard(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Dashboard:
-    """Every figure of the portfolio dashboard, for the projects ``user`` may see (filtered)."""
-    with collector_paused():
-        return _dashboard(user=user, filters=filters, today=today)
-
-
-def _dashboard(*, user: Any, filters: DashboardFilters, today: date | None) -> Dashboard:
+    """Every figure of the portfolio dashboard, for the projects ``user`` may see (filtered).
+    The figures of the whole portfolio are kept until anything they read changes (ADR 0036)."""
     today = today or clock.today()
+
+    def compute() -> Dashboard:
+        with collector_paused():
+            return _dashboard(user=user, filters=filters, today=today)
+
+    if not sees_everything(user):
+        return compute()
+    return kept("dashboard", _stamped(), compute, KEPT_FORMAT, today.isoformat(), filters)
+
+
+def _dashboard(*, user: Any, filters: DashboardFilters, today: date) -> Dashboard:
     projects = dashboard_projects(user=user, filters=filters)
     active = projects.filter(status=ProjectStatus.ACTIVE)
     periods = list(ReportingPeriod.objects.order_by("-start"))
@@ -574,7 +601,7 @@ class Decisions:
 
 @dataclass(frozen=True)
 class Cockpit:
-    figures: Dashboard
+    figures: Dashboard  # without its long lists (rows, at_risk): the pages one click deeper show them
     statuses: list[StatusCount]
     compared_with: str  # the period the "before" figures stand at ("" when none)
     beyond_tolerance: list[Attention]  # all, worst first
@@ -705,15 +732,24 @@ def _decisions(user: Any, projects: QuerySet[Project], figures: Dashboard) -> De
 def cockpit(*, user: Any, filters: DashboardFilters, today: date | None = None) -> Cockpit:
     """The head of PMO's first screen: the dashboard's figures, the statuses against the last
     period, the projects beyond tolerance and those with early warnings, and the decisions
-    waiting above the projects, in a fixed number of queries."""
+    waiting above the projects, in a fixed number of queries; kept like the dashboard's for
+    those who see the whole portfolio (ADR 0036)."""
     today = today or clock.today()
+    if not sees_everything(user):
+        return _cockpit(user, filters, today)
+    return kept(
+        "cockpit", _stamped(), lambda: _cockpit(user, filters, today), KEPT_FORMAT, today.isoformat(), filters
+    )
+
+
+def _cockpit(user: Any, filters: DashboardFilters, today: date) -> Cockpit:
     figures = dashboard(user=user, filters=filters, today=today)
     projects = dashboard_projects(user=user, filters=filters)
     active = projects.filter(status=ProjectStatus.ACTIVE)
     compared = figures.chased or figures.period
     before = _statuses_before(active, compared) if compared else Counter()
     return Cockpit(
-        figures=figures,
+        figures=replace(figures, rows=[], at_risk=[]),  # kept small: read back at every view
         statuses=_statuses(figures, before),
         compared_with=str(figures.previous) if figures.previous else "",
         beyond_tolerance=_beyond_tolerance(figures),

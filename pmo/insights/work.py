@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from pmo.core.choices import Role
+from pmo.core.links import Links
 from pmo.core.permissions import has_role
 from pmo.core.work import WorkItem, response_due, work_provider
 from pmo.engine.early_warning import SERIOUS
@@ -25,6 +26,7 @@ def early_warning_work(user: Any, today: date) -> list[WorkItem]:
     if not pmo and mine is None:
         return []
     projects = Project.objects.restrict(user, "view")
+    links = Links("portfolio:project_detail", "--code--")
     if not pmo:
         projects = projects.filter(Q(project_manager_id=mine))
     return [
@@ -33,7 +35,7 @@ def early_warning_work(user: Any, today: date) -> list[WorkItem]:
             kind="early-warning",
             title=f"Early warning on {warning.project.code}",
             due=today if max(s.weight for s in warning.signals) >= SERIOUS else response_due(today),
-            url=warning.project.get_absolute_url(),
+            url=links(warning.project.code),
             reason=warning.reason,
             project=warning.project.code,
             project_name=warning.project.name,

@@ -16,6 +16,7 @@ from pmo.change.models import ChangeRequest
 from pmo.insights.selectors import DashboardFilters, cockpit, dashboard
 from pmo.insights.tests.conftest import hand_in
 from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.services import register_entry_update
 from pmo.portfolio.tests.factories import ProjectFactory
 from pmo.reporting.choices import ExceptionStatus, PeriodStatus, Rating
 from pmo.reporting.models import ProjectException
@@ -170,3 +171,25 @@ def test_each_figure_lands_on_a_list_counting_the_same(pmo_head, projects, perio
     assert match
     heatmap = client.get(match.group(1)).content.decode()
     assert re.findall(r'<tr data-project="([^"]+)">', heatmap) == ["REP"] and match.group(2) == "1"
+
+
+def test_what_is_kept_for_the_pmo_shows_a_change_on_the_very_next_read(pmo_head, projects, periods):
+    # Given the cockpit and the heatmap read once (so kept: the PMO head sees the whole portfolio)
+    first = cockpit(user=pmo_head, filters=DashboardFilters())
+    assert first.figures.compliance is not None and first.figures.compliance.missing == 1
+    assert {r.code: r.project_manager for r in dashboard(user=pmo_head, filters=DashboardFilters()).rows}
+    manager = projects["REP"].project_manager
+
+    # When MIS hands in November's report, red, and REP's manager is renamed
+    hand_in(projects["MIS"], periods["nov"], Rating.RED, submitted=on("2026-12-03"))
+    register_entry_update(
+        actor=None, entry=manager, fields={"name": "Renamed Manager"}, expected_version=manager.version
+    )
+
+    # Then the next reads show both, without waiting for anything kept to run out
+    found = cockpit(user=pmo_head, filters=DashboardFilters())
+    compliance = found.figures.compliance
+    assert compliance is not None and (compliance.missing, compliance.on_time) == (0, 2)
+    assert {s.rating: s.now for s in found.statuses}["red"] == 1
+    rows = {r.code: r.project_manager for r in dashboard(user=pmo_head, filters=DashboardFilters()).rows}
+    assert rows["REP"] == "Renamed Manager"
