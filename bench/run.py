@@ -10,7 +10,9 @@ highlight report list (all periods, and this one) with 60 and 5,000 projects x 1
 the tolerance evaluation of 5,000 projects, and (``bench/raid.py``, likewise) the RAID risk list,
 overview and API with 500 and 50,000 RAID items, and the import of 10,000 risks. The imports and
 the tolerance re-evaluation print their CPU time beside their wall time: on a loaded machine the
-CPU time stays near an idle machine's.
+CPU time stays near an idle machine's. Last (``bench/schedule.py``, no database) the schedule
+engine's critical path on 100,000 tasks / 150,000 links with calendars, against networkx's
+longest path on the same network.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -19,8 +21,8 @@ machine still compare; the goal is at most 3x, and the line under each table nam
 beyond it. Each page's query count is compared between the two sizes ("equal" or "GROWS").
 Runs against throwaway SQLite files (or DATABASE_URL when set); BENCH_REPEATS sets the runs per
 page. Targets come from the issues; the figures go in closing notes. ``python bench/run.py
-register``, ``dashboard``, ``raid`` or ``import`` (the 10,000-project import alone) runs that
-part only; ``cockpit`` runs the dashboard part's cockpit and work queue rows alone (the head of
+register``, ``dashboard``, ``raid``, ``schedule`` or ``import`` (the 10,000-project import alone)
+runs that part only; ``cockpit`` runs the dashboard part's cockpit and work queue rows alone (the head of
 PMO's cockpit at 60 and 5,000 projects, the home page's work queue of a project manager with 20
 projects and of a PMO officer).
 """
@@ -179,8 +181,18 @@ def import_bench() -> None:
           "(target < 15 s)")
 
 
+def schedule_bench() -> None:
+    """The schedule engine against networkx (``bench/schedule.py``), in this process."""
+    from bench.schedule import report, time_schedule
+
+    report(time_schedule())
+
+
 def main() -> None:
     part = sys.argv[1:]
+    if part == ["schedule"]:
+        schedule_bench()
+        return
     if part == ["dashboard"]:
         dashboard_bench()
         return
@@ -200,6 +212,7 @@ def main() -> None:
         import_bench()
         dashboard_bench()
         raid_bench()
+        schedule_bench()
 
 
 if __name__ == "__main__":

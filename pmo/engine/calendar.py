@@ -25,6 +25,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 ORIGIN = datetime(1984, 1, 1)  # noqa: DTZ001 - plans keep wall-clock times, as MS Project does
 ORIGIN_DAY = ORIGIN.date()
 LAST_DAY = date(2149, 12, 31)  # MS Project's latest date
@@ -53,9 +55,17 @@ def minute_of(moment: datetime) -> int:
     return delta.days * MINUTES_PER_CALENDAR_DAY + delta.seconds // 60
 
 
+_MOMENTS: dict[int, datetime] = {}
+
+
 def moment_of(minute: int) -> datetime:
-    """The moment ``minute`` minutes after ``ORIGIN``."""
-    return ORIGIN + timedelta(minutes=minute)
+    """The moment ``minute`` minutes after ``ORIGIN`` (remembered: a plan's dates repeat)."""
+    found = _MOMENTS.get(minute)
+    if found is None:
+        if len(_MOMENTS) > 200_000:
+            _MOMENTS.clear()
+        found = _MOMENTS[minute] = ORIGIN + timedelta(minutes=minute)
+    return found
 
 
 def hhmm(text: str) -> int:
@@ -96,6 +106,7 @@ class Calendar:
     _cum: list[int] = field(default_factory=lambda: [0], init=False, repr=False)
     _days: list[tuple[Period, ...]] = field(default_factory=list, init=False, repr=False)
     _first: list[int] = field(default_factory=lambda: [-1], init=False, repr=False)
+    _tables: dict[tuple[int, int], Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -233,6 +244,58 @@ class Calendar:
                 return (self._first[0] + index) * MINUTES_PER_CALENDAR_DAY + start + left
             left -= end - start
         raise AssertionError("unreachable: the day holds the work")  # pragma: no cover
+
+    # -- many at once (numpy), for large plans ------------------------------------------------
+
+    def _table(self, low: int, high: int, *, work: bool) -> tuple[Any, Any, Any]:
+        """The working intervals of the known window, once it covers ``low``-``high`` (moments,
+        or working minutes when ``work``): their starts (minutes from ORIGIN), lengths and the
+        working minutes before each."""
+        if work:
+            self.finish_at(low)
+            self.start_at(high)
+        else:
+            self.work_before(low)
+            self.work_before(high)
+        key = (self._first[0], len(self._days))
+        cached = self._tables.get(key)
+        if cached is None:
+            starts, lengths, before = [], [], []
+            first = self._first[0]
+            for index, periods in enumerate(self._days):
+                work_so_far = self._cum[index]
+                for start, end in periods:
+                    starts.append((first + index) * MINUTES_PER_CALENDAR_DAY + start)
+                    lengths.append(end - start)
+                    before.append(work_so_far)
+                    work_so_far += end - start
+            cached = (
+                np.array(starts, dtype=np.int64),
+                np.array(lengths, dtype=np.int64),
+                np.array(before, dtype=np.int64),
+            )
+            self._tables.clear()
+            self._tables[key] = cached
+        return cached
+
+    def work_before_many(self, minutes: Any) -> Any:
+        """``work_before`` of each of an array of moments."""
+        starts, lengths, before = self._table(int(minutes.min()), int(minutes.max()), work=False)
+        index = np.searchsorted(starts, minutes, side="right") - 1
+        inside = np.clip(minutes - starts[np.maximum(index, 0)], 0, lengths[np.maximum(index, 0)])
+        return np.where(index < 0, before[0], before[np.maximum(index, 0)] + inside)
+
+    def start_at_many(self, work: Any) -> Any:
+        """``start_at`` of each of an array of working positions."""
+        starts, _, before = self._table(int(work.min()), int(work.max()), work=True)
+        index = np.searchsorted(before, work, side="right") - 1
+        return starts[index] + (work - before[index])
+
+    def finish_at_many(self, work: Any) -> Any:
+        """``finish_at`` of each of an array of working positions."""
+        starts, _, before = self._table(int(work.min()), int(work.max()), work=True)
+        index = np.searchsorted(before, work, side="left") - 1
+        return starts[index] + (work - before[index])
 
     # -- the same in datetimes ------------------------------------------------------------------
 

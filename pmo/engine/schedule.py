@@ -18,17 +18,24 @@ As MS Project does: constraints take precedence over links (a start-no-later-tha
 the predecessors allow gives negative float, as does a deadline or a must-finish-on before the
 early finish); a link to or from a summary task applies to every task under it; started tasks
 ignore their predecessors; a status date moves the remaining work of unfinished tasks to start no
-earlier than it; a manually scheduled task stays on its given dates. Loops are refused, naming
-the tasks around the loop.
+earlier than it; a manually scheduled task stays on its given dates; a task with resources
+assigned runs from its first resource's start to its last one's finish, each working on its own
+calendar. Loops are refused, naming the tasks around the loop. Large plans on one calendar are
+scheduled with numpy (``schedule_at_once``), others task by task (``schedule_each``): same result.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
+from operator import attrgetter, is_
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from pmo.engine.calendar import ELAPSED, Calendar, minute_of, moment_of, standard_calendar
 from pmo.engine.network import find_loop
@@ -140,9 +147,9 @@ class Plan:
     critical_slack: int = 0  # a task with this much total float or less (minutes) is critical
 
 
-@dataclass(frozen=True)
-class TaskDates:
-    """What the schedule says about one task; floats in working minutes of its calendar."""
+class TaskDates(NamedTuple):
+    """What the schedule says about one task; floats in working minutes of its calendar. (A named
+    tuple rather than a dataclass: a plan of 100,000 tasks makes 100,000 of them.)"""
 
     start: datetime
     finish: datetime
@@ -164,12 +171,70 @@ class Schedule:
     @property
     def critical(self) -> list[TaskId]:
         """Critical tasks in plan order."""
+        if isinstance(self.tasks, DatesTable):
+            return self.tasks.where(critical=True)
         return [task for task, dates in self.tasks.items() if dates.critical]
 
     @property
     def negative_float(self) -> list[TaskId]:
         """Tasks whose constraints or deadlines cannot be met."""
+        if isinstance(self.tasks, DatesTable):
+            return self.tasks.where(negative=True)
         return [task for task, dates in self.tasks.items() if dates.total_float < 0]
+
+
+class DatesTable(Mapping[TaskId, TaskDates]):
+    """Every task's dates kept as columns (numpy arrays: six dates in minutes from ORIGIN, the
+    floats, the critical flags); a task's ``TaskDates`` is made when asked for, so a plan of
+    100,000 tasks costs no 100,000 objects until someone reads them all."""
+
+    def __init__(
+        self, ids: list[TaskId], moments: Any, floats: Any, critical: Any, summaries: dict[TaskId, TaskDates]
+    ) -> None:
+        self._ids = ids
+        self._index = {task: index for index, task in enumerate(ids)}
+        self._moments, self._floats, self._critical = moments, floats, critical
+        self._summaries = summaries
+
+    def __getitem__(self, task: TaskId) -> TaskDates:
+        found = self._summaries.get(task)
+        if found is not None:
+            return found
+        index = self._index[task]
+        start, finish, early_start, early_finish, late_start, late_finish = (
+            moment_of(minute) for minute in self._moments[:, index].tolist()
+        )
+        total, free = self._floats[:, index].tolist()
+        return TaskDates(
+            start,
+            finish,
+            early_start,
+            early_finish,
+            late_start,
+            late_finish,
+            total,
+            free,
+            bool(self._critical[index]),
+        )
+
+    def __iter__(self) -> Iterator[TaskId]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def where(self, *, critical: bool = False, negative: bool = False) -> list[TaskId]:
+        """Tasks (plan order) that are critical, or whose total float is negative."""
+        chosen = self._critical if critical else self._floats[0] < 0
+        return [
+            task
+            for index, task in enumerate(self._ids)
+            if (
+                task in self._summaries
+                and (self._summaries[task].critical if critical else self._summaries[task].total_float < 0)
+            )
+            or (task not in self._summaries and chosen[index])
+        ]
 
 
 class _Net:
@@ -219,6 +284,12 @@ class _Net:
         lag = link.lag
         if link.lag_percent is not None:
             lag = round(self.tasks[pred_index].duration * link.lag_percent / 100)
+        if not self.is_summary[pred_index] and not self.is_summary[succ_index]:
+            if pred_index == succ_index:
+                raise LinkLoopError([link.predecessor, link.predecessor])
+            self.preds[succ_index].append((pred_index, link.type, lag, link.lag_elapsed))
+            self.succs[pred_index].append((succ_index, link.type, lag, link.lag_elapsed))
+            return
         for pred in self.leaves(pred_index):
             for succ in self.leaves(succ_index):
                 if pred == succ:
@@ -255,8 +326,22 @@ def _convert(work: int, source: Calendar, target: Calendar, finish: bool) -> int
     return target.work_before(minute)
 
 
+AT_ONCE_FROM = 500  # tasks: from here a plan that allows it is scheduled with numpy
+
+
 def schedule(plan: Plan) -> Schedule:
-    """Forward and backward pass over ``plan``: every task's dates, floats and critical flag."""
+    """Forward and backward pass over ``plan``: every task's dates, floats and critical flag.
+    A large plan whose tasks all work on the plan's calendar is scheduled all at once (numpy,
+    ``schedule_at_once``); any other, task by task (``schedule_each``). Both give the same."""
+    if len(plan.tasks) >= AT_ONCE_FROM:
+        found = schedule_at_once(plan)
+        if found is not None:
+            return found
+    return schedule_each(plan)
+
+
+def schedule_each(plan: Plan) -> Schedule:
+    """The forward and backward pass task by task: every feature, any calendar per task."""
     net = _Net(plan)
     order = net.order()
     tasks = net.tasks
@@ -436,7 +521,10 @@ def schedule(plan: Plan) -> Schedule:
             total = lf[index] - ef[index]
         else:
             total = min(ls[index] - es[index], lf[index] - ef[index])
-        free = finish_work.get(id(calendar), calendar.work_before(finish_minute)) - ef[index]
+        key = id(calendar)
+        if key not in finish_work:
+            finish_work[key] = calendar.work_before(finish_minute)
+        free = finish_work[key] - ef[index]
         for succ, kind, lag, lag_elapsed in net.succs[index]:
             target = calendars[succ]
             base_is_finish = kind is LinkType.FS or kind is LinkType.FF
@@ -450,7 +538,7 @@ def schedule(plan: Plan) -> Schedule:
             free = min(free, room)
         free = max(0, min(free, total))
         if duration == 0:
-            late_start_at = late_finish_at = calendar.finish_at(lf[index]) if lf[index] else 0
+            late_start_at = late_finish_at = calendar.finish_at(lf[index])
         else:
             late_start_at, late_finish_at = calendar.start_at(ls[index]), calendar.finish_at(lf[index])
         if index in late_at:
@@ -483,6 +571,236 @@ def schedule(plan: Plan) -> Schedule:
         else:
             result[task.id] = leaf_dates[index]
     return Schedule(tasks=result, start=plan.start, finish=moment_of(finish_minute))
+
+
+BIG = 1 << 60  # beyond any working position
+
+
+def schedule_at_once(plan: Plan) -> Schedule | None:
+    """The same passes with numpy, level by level of the network (every task of a level has all
+    its predecessors in earlier levels), for plans whose tasks all work on the plan's calendar:
+    no own or elapsed calendars, resources, manual tasks, progress, elapsed lags or links to
+    summaries. None for any other plan (and for one with errors: ``schedule_each`` names them)."""
+    calendar = plan.calendar
+    tasks = list(plan.tasks)
+    count = len(tasks)
+    if not tasks:
+        return None
+    ids, parent_ids, durations, calendars, constraints, constraint_dates = (
+        _column(tasks, name)
+        for name in ("id", "parent", "duration", "calendar", "constraint", "constraint_date")
+    )
+    elapsed_tasks, manual, assignments, actual_starts, actual_finishes = (
+        _column(tasks, name) for name in ("elapsed", "manual", "assignments", "actual_start", "actual_finish")
+    )
+    position = dict(zip(ids, range(count), strict=True))
+    parents = set(parent_ids) - {None}
+    kind_of = np.array(list(map(CONSTRAINT_CODES.__getitem__, constraints)), dtype=np.int64)
+    undated = np.array(list(map(NONE_IS, constraint_dates)), dtype=bool)
+    if (
+        len(position) < count
+        or not parents <= position.keys()
+        or any(elapsed_tasks)
+        or any(manual)
+        or any(assignments)
+        or actual_starts.count(None) < count
+        or actual_finishes.count(None) < count
+        or not set(map(id, calendars)) <= {id(None), id(calendar)}
+        or min(durations) < 0
+        or bool((undated & (kind_of >= CONSTRAINT_CODES[Constraint.SNET])).any())
+    ):
+        return None
+    links = list(plan.links)
+    heads, tails, kinds, lags, percents, elapsed = (
+        _column(links, name)
+        for name in ("predecessor", "successor", "type", "lag", "lag_percent", "lag_elapsed")
+    )
+    if any(elapsed):
+        return None
+    try:
+        pred = np.array(list(map(position.__getitem__, heads)), dtype=np.int64)
+        succ = np.array(list(map(position.__getitem__, tails)), dtype=np.int64)
+    except KeyError:
+        return None
+    summary = np.zeros(count, dtype=bool)
+    summary[[position[parent] for parent in parents]] = True
+    if summary[pred].any() or summary[succ].any() or (pred == succ).any():
+        return None
+    duration = np.array(durations, dtype=np.int64)
+    lag = np.array(lags, dtype=np.int64)
+    for index, percent in enumerate(percents):
+        if percent is not None:
+            lag[index] = round(durations[position[heads[index]]] * percent / 100)
+    kind_code = np.array(list(map(LINK_CODES.__getitem__, kinds)), dtype=np.int64)
+    from_finish = (kind_code == 0) | (kind_code == 2)  # FS, FF
+    to_finish = (kind_code == 2) | (kind_code == 3)  # FF, SF
+    finish_to_start = kind_code == 0
+
+    # levels: Kahn's algorithm a frontier at a time
+    waiting = np.bincount(succ, minlength=count)
+    outgoing = np.argsort(pred, kind="stable")
+    out_from = np.searchsorted(pred[outgoing], np.arange(count + 1))
+    level = np.full(count, -1, dtype=np.int64)
+    frontier = np.flatnonzero(waiting == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        depth += 1
+        firsts, sizes = out_from[frontier], out_from[frontier + 1] - out_from[frontier]
+        total = int(sizes.sum())
+        if not total:
+            break
+        picks = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+        targets = succ[outgoing[picks]]
+        waiting -= np.bincount(targets, minlength=count)
+        candidates = np.unique(targets)
+        frontier = candidates[waiting[candidates] == 0]
+    if (level < 0).any():
+        return None  # a loop: schedule_each names it
+    by_level = np.argsort(level, kind="stable")
+    level_from = np.searchsorted(level[by_level], np.arange(depth + 1))
+    into = np.argsort(level[succ], kind="stable")
+    into_from = np.searchsorted(level[succ][into], np.arange(depth + 1))
+    out_of = np.argsort(level[pred], kind="stable")
+    out_of_from = np.searchsorted(level[pred][out_of], np.arange(depth + 1))
+
+    # constraints as clamps, in working minutes of the plan's calendar
+    dated = [index for index, task in enumerate(tasks) if task.constraint in DATED]
+    fixed_at = np.zeros(count, dtype=np.int64)
+    if dated:
+        moments = np.array([minute_of(tasks[index].constraint_date) for index in dated], dtype=np.int64)  # type: ignore[arg-type]
+        fixed_at[dated] = calendar.work_before_many(moments)
+    snet, snlt, fnet, fnlt, mso, mfo = (kind_of == CONSTRAINT_CODES[c] for c in DATED_ORDER)
+    low = np.full(count, -BIG, dtype=np.int64)
+    high = np.full(count, BIG, dtype=np.int64)
+    low[snet], low[fnet] = fixed_at[snet], (fixed_at - duration)[fnet]
+    high[snlt], high[fnlt] = fixed_at[snlt], (fixed_at - duration)[fnlt]
+    must = mso | mfo
+    must_at = np.where(mso, fixed_at, fixed_at - duration)
+    deadline = np.full(count, BIG, dtype=np.int64)
+    with_deadline = [index for index, task in enumerate(tasks) if task.deadline is not None]
+    if with_deadline:
+        moments = np.array([minute_of(tasks[index].deadline) for index in with_deadline], dtype=np.int64)  # type: ignore[arg-type]
+        deadline[with_deadline] = calendar.work_before_many(moments)
+    start_work = calendar.work_before(minute_of(plan.start))
+    status_work = calendar.work_before(minute_of(plan.status_date)) if plan.status_date else -BIG
+
+    # forward pass
+    es = np.full(count, start_work, dtype=np.int64)
+    es[(np.bincount(succ, minlength=count) == 0) & (snet | fnet)] = -BIG  # the date holds, as MS Project
+    ef = es + duration
+    best_finish_to_start = np.full(count, -BIG, dtype=np.int64)
+    after_finish = np.zeros(count, dtype=bool)
+    for step in range(depth):
+        edges = into[into_from[step] : into_from[step + 1]]
+        if edges.size:
+            p, q = pred[edges], succ[edges]
+            bound = (
+                np.where(from_finish[edges], ef[p], es[p])
+                + lag[edges]
+                - np.where(to_finish[edges], duration[q], 0)
+            )
+            np.maximum.at(es, q, bound)
+            fs = finish_to_start[edges]
+            np.maximum.at(best_finish_to_start, q[fs], bound[fs])
+        nodes = by_level[level_from[step] : level_from[step + 1]]
+        begin = es[nodes]
+        after = best_finish_to_start[nodes] == begin
+        raised = low[nodes] > begin
+        after &= ~raised
+        begin = np.minimum(np.maximum(begin, low[nodes]), high[nodes])
+        fixed = must[nodes]
+        begin = np.where(fixed, must_at[nodes], begin)
+        after &= ~fixed
+        begin = np.maximum(begin, status_work)
+        es[nodes], ef[nodes], after_finish[nodes] = begin, begin + duration[nodes], after
+    leaves = ~summary
+    milestone_after = (duration == 0) & after_finish
+    starts_at = calendar.start_at_many(es)
+    early_start_at = np.where(milestone_after, calendar.finish_at_many(es), starts_at)
+    early_finish_at = np.where(duration > 0, calendar.finish_at_many(ef), early_start_at)
+    finish_minute = int(early_finish_at[leaves].max()) if leaves.any() else minute_of(plan.start)
+    finish_work = calendar.work_before(finish_minute)
+
+    # backward pass
+    lf = np.full(count, finish_work, dtype=np.int64)
+    ls = lf - duration
+    for step in range(depth - 1, -1, -1):
+        edges = out_of[out_of_from[step] : out_of_from[step + 1]]
+        if edges.size:
+            p, q = pred[edges], succ[edges]
+            bound = np.where(to_finish[edges], lf[q], ls[q]) - lag[edges]
+            bound += np.where(from_finish[edges], 0, duration[p])
+            np.minimum.at(lf, p, bound)
+        nodes = by_level[level_from[step] : level_from[step + 1]]
+        end = lf[nodes]
+        end = np.where(mso[nodes], fixed_at[nodes] + duration[nodes], end)
+        end = np.where(mfo[nodes], fixed_at[nodes], end)
+        end = np.where(snlt[nodes], np.minimum(end, fixed_at[nodes] + duration[nodes]), end)
+        end = np.where(fnlt[nodes], np.minimum(end, fixed_at[nodes]), end)
+        end = np.minimum(end, deadline[nodes])
+        lf[nodes], ls[nodes] = end, end - duration[nodes]
+
+    # floats, dates
+    total = np.minimum(ls - es, lf - ef)
+    free = finish_work - ef
+    if pred.size:
+        bound = np.where(from_finish, ef[pred], es[pred]) + lag
+        room = np.where(to_finish, ef[succ], es[succ]) - bound
+        np.minimum.at(free, pred, room)
+    free = np.maximum(0, np.minimum(free, total))
+    late_finish_at = calendar.finish_at_many(lf)
+    late_start_at = np.where(duration == 0, late_finish_at, calendar.start_at_many(ls))
+    alap = kind_of == CONSTRAINT_CODES[Constraint.ALAP]
+    minutes = np.concatenate(
+        [
+            np.where(alap, late_start_at, early_start_at),
+            np.where(alap, late_finish_at, early_finish_at),
+            early_start_at,
+            early_finish_at,
+            late_start_at,
+            late_finish_at,
+        ]
+    )
+    table_moments = minutes.reshape(6, count)
+    table_floats = np.stack([total, free])
+    critical = total <= plan.critical_slack
+    summaries: dict[TaskId, TaskDates] = {}
+    if parents:
+        leaf_table = DatesTable(list(range(count)), table_moments, table_floats, critical, {})
+        children: dict[int, list[int]] = defaultdict(list)
+        for index, task in enumerate(tasks):
+            if task.parent is not None:
+                children[position[task.parent]].append(index)
+        for index in np.flatnonzero(summary).tolist():
+            stack, found = [index], []
+            while stack:
+                node = stack.pop()
+                if summary[node]:
+                    stack.extend(children[node])
+                else:
+                    found.append(leaf_table[node])
+            summaries[tasks[index].id] = _roll_up(found, tasks[index].calendar or calendar, plan)
+    result = DatesTable(ids, table_moments, table_floats, critical, summaries)
+    return Schedule(tasks=result, start=plan.start, finish=moment_of(finish_minute))
+
+
+def _column(rows: list[Any], name: str) -> list[Any]:
+    """One attribute of every row (tasks or links), in order."""
+    return list(map(attrgetter(name), rows))
+
+
+CONSTRAINT_CODES = {constraint: code for code, constraint in enumerate(Constraint)}
+NONE_IS = partial(is_, None)  # x -> x is None, as a C function for map()
+LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
+DATED_ORDER = (
+    Constraint.SNET,
+    Constraint.SNLT,
+    Constraint.FNET,
+    Constraint.FNLT,
+    Constraint.MSO,
+    Constraint.MFO,
+)
 
 
 def _work_start(item: Assignment, moment: int) -> int:

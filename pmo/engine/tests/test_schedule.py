@@ -2,14 +2,16 @@
 that cannot be met shown as negative float, progress from a status date, loops named."""
 
 import itertools
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmo.engine.calendar import Calendar, standard_calendar
 from pmo.engine.schedule import (
+    DATED,
     Assignment,
     Constraint,
     Link,
@@ -19,6 +21,8 @@ from pmo.engine.schedule import (
     ScheduleError,
     Task,
     schedule,
+    schedule_at_once,
+    schedule_each,
 )
 
 DAY = 480
@@ -211,3 +215,67 @@ def test_removing_a_link_off_the_critical_path_never_moves_the_finish(net, data)
         link = data.draw(st.sampled_from(loose))
         fewer = Plan(net.tasks, [other for other in net.links if other is not link], net.start, net.calendar)
         assert schedule(fewer).finish == result.finish
+
+
+# -- the numpy path (large plans) gives what the task-by-task path gives ----------------------
+
+MOMENTS = st.builds(
+    lambda days, hour: MONDAY.replace(hour=hour) + timedelta(days=days),
+    st.integers(-5, 60),
+    st.integers(0, 23),
+)
+
+
+@st.composite
+def plans_on_one_calendar(draw):
+    size = draw(st.integers(1, 14))
+    tasks = []
+    for index in range(size):
+        constraint = draw(st.sampled_from(list(Constraint)))
+        tasks.append(
+            Task(
+                index,
+                draw(st.sampled_from([0, 60, DAY, 3 * DAY, 7 * DAY + 90])),
+                constraint=constraint,
+                constraint_date=draw(MOMENTS) if constraint in DATED else None,
+                deadline=draw(st.none() | MOMENTS),
+            )
+        )
+    leaves = list(range(size))
+    if size > 3 and draw(st.booleans()):  # a phase over the first few tasks
+        tasks.append(Task("phase"))
+        tasks[:3] = [replace(task, parent="phase") for task in tasks[:3]]
+    pairs = list(itertools.combinations(leaves, 2))
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=18)) if pairs else []
+    links = [
+        Link(
+            a,
+            b,
+            draw(KINDS),
+            draw(st.integers(-DAY, 2 * DAY)),
+            lag_percent=draw(st.none() | st.sampled_from([25.0, 150.0])),
+        )
+        for a, b in chosen
+    ]
+    return plan(
+        tasks, links, status_date=draw(st.none() | MOMENTS), critical_slack=draw(st.sampled_from([0, DAY]))
+    )
+
+
+@settings(max_examples=40)
+@given(plans_on_one_calendar())
+def test_all_at_once_and_task_by_task_agree(net):
+    at_once, each = schedule_at_once(net), schedule_each(net)
+    assert at_once is not None
+    assert dict(at_once.tasks) == dict(each.tasks)
+    assert (at_once.finish, at_once.critical, at_once.negative_float) == (
+        each.finish,
+        each.critical,
+        each.negative_float,
+    )
+
+
+def test_plans_the_numpy_path_cannot_take_go_task_by_task():
+    manual = plan([Task("m", DAY, manual=True, start=at(2, 8), finish=at(2, 17))])
+    with_loop = plan([Task("a"), Task("b")], [Link("a", "b"), Link("b", "a")])
+    assert schedule_at_once(manual) is None and schedule_at_once(with_loop) is None

@@ -1,0 +1,109 @@
+"""The schedule engine's critical path on a large plan, against networkx on the same network.
+
+A seeded plan of 100,000 tasks and 150,000 finish-to-start links (durations of 1-10 days, every
+fifth link with a lag) on MS Project's Standard calendar with UK bank holidays: the engine's
+forward and backward pass with calendar dates, floats and critical flags (``schedule``), then
+networkx's longest path through the same network in working minutes (``dag_longest_path_length``),
+which computes the finish alone, without calendars or dates. Both must find the same finish.
+Prints one line per figure; ``python bench/schedule.py`` runs it alone. Issue 11's target: the
+engine under 2 s, and at least 5x faster than networkx.
+"""
+
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pmo.engine.calendar import minute_of, standard_calendar  # noqa: E402
+from pmo.engine.schedule import Link, Plan, Task, schedule  # noqa: E402
+
+TASKS = 100_000
+LINKS = 150_000
+DAY = 480
+TARGET_S = 2.0
+START = datetime(2026, 1, 5, 8)
+
+
+def make_plan(tasks: int = TASKS, links: int = LINKS, seed: int = 11) -> Plan:
+    """Tasks in 50 waves (a plan of a year or two): each task after one to three of the wave
+    before it."""
+    rng = random.Random(seed)
+    made = [Task(index, rng.randint(1, 10) * DAY) for index in range(tasks)]
+    wave = max(tasks // 50, 1)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < links:
+        successor = rng.randrange(wave, tasks)
+        first = (successor // wave - 1) * wave
+        pairs.add((rng.randrange(first, first + wave), successor))
+    joined = [Link(a, b, lag=DAY if (a + b) % 5 == 0 else 0) for a, b in sorted(pairs)]
+    return Plan(tasks=made, links=joined, start=START, calendar=standard_calendar())
+
+
+def networkx_finish(plan: Plan) -> tuple[int, float, float, float]:
+    """networkx's longest path in working minutes: (length, seconds to build, seconds to solve,
+    CPU seconds for both)."""
+    import networkx as nx
+
+    cpu = time.process_time()
+    began = time.perf_counter()
+    graph: Any = nx.DiGraph()
+    duration = {task.id: task.duration for task in plan.tasks}
+    graph.add_weighted_edges_from(("start", task.id, 0) for task in plan.tasks)
+    graph.add_weighted_edges_from((task.id, "end", task.duration) for task in plan.tasks)
+    graph.add_weighted_edges_from(
+        (link.predecessor, link.successor, duration[link.predecessor] + link.lag) for link in plan.links
+    )
+    built = time.perf_counter()
+    length = nx.dag_longest_path_length(graph, weight="weight")
+    return length, built - began, time.perf_counter() - built, time.process_time() - cpu
+
+
+def time_schedule() -> dict[str, Any]:
+    plan = make_plan()
+    schedule(make_plan(1000, 1500))  # load numpy and warm the code paths
+    cpu = time.process_time()
+    began = time.perf_counter()
+    result = schedule(plan)
+    engine_s = time.perf_counter() - began
+    engine_cpu_s = time.process_time() - cpu
+    calendar = plan.calendar
+    length = calendar.work_before(minute_of(result.finish)) - calendar.work_before(minute_of(plan.start))
+    nx_length, nx_build_s, nx_solve_s, nx_cpu_s = networkx_finish(plan)
+    return {
+        "tasks": len(plan.tasks),
+        "links": len(plan.links),
+        "engine_s": engine_s,
+        "engine_cpu_s": engine_cpu_s,
+        "networkx_cpu_s": nx_cpu_s,
+        "finish": result.finish,
+        "critical": len(result.critical),
+        "same_finish": length == nx_length,
+        "networkx_s": nx_build_s + nx_solve_s,
+        "networkx_solve_s": nx_solve_s,
+    }
+
+
+def report(run: dict[str, Any]) -> None:
+    size = f"{run['tasks']:,} tasks / {run['links']:,} links"
+    print(
+        f"\nschedule engine (CPM, calendar dates, floats) on {size}: "
+        f"{run['engine_s']:.2f} s, CPU {run['engine_cpu_s']:.2f} s (target < {TARGET_S:.0f} s); "
+        f"finish {run['finish']:%d %b %Y}, "
+        f"{run['critical']:,} critical tasks"
+    )
+    print(
+        f"networkx longest path on the same network: {run['networkx_s']:.2f} s, "
+        f"CPU {run['networkx_cpu_s']:.2f} s (building the graph and solving; solving alone "
+        f"{run['networkx_solve_s']:.2f} s); engine {run['networkx_s'] / run['engine_s']:.1f}x faster, "
+        f"by CPU {run['networkx_cpu_s'] / run['engine_cpu_s']:.1f}x (aim >= 5x); "
+        f"same finish: {'yes' if run['same_finish'] else 'NO'}"
+    )
+
+
+if __name__ == "__main__":
+    report(time_schedule())
