@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from pmo.engine.calendar import ELAPSED, Calendar, minute_of, moment_of, standard_calendar
+from pmo.engine.calendar import ELAPSED, Calendar, CalendarError, minute_of, moment_of, standard_calendar
 from pmo.engine.network import find_loop
 
 TaskId = Hashable
@@ -49,6 +49,8 @@ UNKNOWN_PARENT = "Task {task}: its parent {parent} is not in the plan."
 MISSING_DATE = "Task {task}: {field} needs a date."
 MANUAL_DATES = "Task {task} is scheduled manually but has no start and finish."
 NEGATIVE_DURATION = "Task {task}: the duration cannot be negative ({minutes} minutes)."
+OUT_OF_RANGE = "Task {task}: {error}"
+PLAN_OUT_OF_RANGE = "The plan's start or status date: {error}"
 
 
 class ScheduleError(ValueError):
@@ -334,7 +336,10 @@ def schedule(plan: Plan) -> Schedule:
     A large plan whose tasks all work on the plan's calendar is scheduled all at once (numpy,
     ``schedule_at_once``); any other, task by task (``schedule_each``). Both give the same."""
     if len(plan.tasks) >= AT_ONCE_FROM:
-        found = schedule_at_once(plan)
+        try:
+            found = schedule_at_once(plan)
+        except CalendarError:
+            found = None  # task by task, the error names the task
         if found is not None:
             return found
     return schedule_each(plan)
@@ -342,6 +347,16 @@ def schedule(plan: Plan) -> Schedule:
 
 def schedule_each(plan: Plan) -> Schedule:
     """The forward and backward pass task by task: every feature, any calendar per task."""
+    current: list[TaskId] = []
+    try:
+        return _schedule_each(plan, current)
+    except CalendarError as exc:  # a date or duration beyond what a plan can hold
+        if not current:
+            raise ScheduleError(PLAN_OUT_OF_RANGE.format(error=exc)) from exc
+        raise ScheduleError(OUT_OF_RANGE.format(task=current[-1], error=exc)) from exc
+
+
+def _schedule_each(plan: Plan, current: list[TaskId]) -> Schedule:
     net = _Net(plan)
     order = net.order()
     tasks = net.tasks
@@ -365,12 +380,16 @@ def schedule_each(plan: Plan) -> Schedule:
     def at(calendar: Calendar, moment: datetime | None, task: Task, what: str) -> int:
         if moment is None:
             raise ScheduleError(MISSING_DATE.format(task=task.id, field=what))
-        return calendar.work_before(minute_of(moment))
+        try:
+            return calendar.work_before(minute_of(moment))
+        except CalendarError as exc:
+            raise ScheduleError(OUT_OF_RANGE.format(task=task.id, error=f"{what}: {exc}")) from exc
 
     # -- forward pass --------------------------------------------------------------------------
     start_work: dict[int, int] = {}
     for index in order:
         task = tasks[index]
+        current.append(task.id)
         calendar = calendars[index]
         duration = durations[index]
         key = id(calendar)
@@ -459,6 +478,7 @@ def schedule_each(plan: Plan) -> Schedule:
     finish_work: dict[int, int] = {}
     for index in reversed(order):
         task = tasks[index]
+        current.append(task.id)
         calendar = calendars[index]
         duration = durations[index]
         if done[index]:
@@ -513,6 +533,7 @@ def schedule_each(plan: Plan) -> Schedule:
     leaf_dates: dict[int, TaskDates] = {}
     for index in order:
         task = tasks[index]
+        current.append(task.id)
         calendar = calendars[index]
         duration = durations[index]
         if done[index]:

@@ -160,6 +160,12 @@ def test_bad_plans_are_refused_naming_the_task():
         schedule(plan([Task("a")], [Link("a", "ghost")]))
     with pytest.raises(ScheduleError, match="Task a: the SNET constraint needs a date"):
         schedule(plan([Task("a", constraint=Constraint.SNET)]))
+    with pytest.raises(ScheduleError, match=r"Task huge: .* beyond 31 December 2149"):
+        schedule(plan([Task("a"), Task("huge", 480 * 100_000)]))
+    with pytest.raises(
+        ScheduleError, match=r"Task old: the MSO constraint: 1970-01-01 .* before 1 January 1984"
+    ):
+        schedule(plan([Task("old", constraint=Constraint.MSO, constraint_date=datetime(1970, 1, 1))]))
 
 
 # -- properties over random networks (one calendar, no constraints) ---------------------------
