@@ -730,6 +730,60 @@ def _nth_in_month(day: date, item: int, position: int) -> bool:
 # -- writing -----------------------------------------------------------------------------------
 
 
+def project_from_plan(plan: Plan, name: str = "") -> ImportedProject:
+    """A plan made elsewhere (not read from a file) as a project ``write_mspdi`` can write: its
+    tasks in outline order (each summary followed by its tasks, as MSPDI's outline levels need)
+    numbered 1, 2, 3... as their UIDs (MSPDI's UID 0 is the project itself), durations shown in
+    days."""
+    known = {task.id for task in plan.tasks}
+    children: dict[Any, list[Task]] = {}
+    for task in plan.tasks:
+        children.setdefault(task.parent if task.parent in known else None, []).append(task)
+    ordered: list[tuple[Task, int]] = []
+    stack = [(task, 1) for task in reversed(children.get(None, []))]
+    while stack:
+        task, depth = stack.pop()
+        ordered.append((task, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(task.id, [])))
+    uid_of = {task.id: number for number, (task, _) in enumerate(ordered, start=1)}
+    with_children = {task.parent for task in plan.tasks if task.parent is not None}
+
+    calendars = {1: plan.calendar}
+    for task in plan.tasks:
+        if task.calendar is not None and all(task.calendar is not known for known in calendars.values()):
+            calendars[len(calendars) + 1] = task.calendar
+    return ImportedProject(
+        name=name,
+        start=plan.start,
+        finish=None,
+        status_date=plan.status_date,
+        calendar=plan.calendar,
+        calendars=calendars,
+        tasks=[
+            ImportedTask(
+                uid=uid_of[task.id],
+                task=replace(task, id=uid_of[task.id], parent=uid_of.get(task.parent)),
+                row=uid_of[task.id],
+                outline_level=depth,
+                duration_unit=DurationUnit.ELAPSED_DAYS if task.elapsed else DurationUnit.DAYS,
+                summary=task.id in with_children,
+            )
+            for task, depth in ordered
+        ],
+        links=[
+            ImportedLink(
+                replace(link, predecessor=uid_of[link.predecessor], successor=uid_of[link.successor]),
+                DurationUnit.ELAPSED_DAYS if link.lag_elapsed else DurationUnit.DAYS,
+            )
+            for link in plan.links
+        ],
+        minutes_per_day=plan.calendar.minutes_per_day,
+        minutes_per_week=plan.calendar.minutes_per_week,
+        days_per_month=plan.calendar.days_per_month,
+        critical_slack=plan.critical_slack,
+    )
+
+
 def _when(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") if moment else None
 
@@ -770,8 +824,10 @@ def write_mspdi(project: ImportedProject, computed: Any = None) -> bytes:
     calendars = add(root, "Calendars", None)
     everything = dict(project.calendars)
     everything.setdefault(uids[id(project.calendar)], project.calendar)
+    last = computed.finish if computed is not None else project.finish or project.start
+    years = range(project.start.year - 1, max(last.year, project.start.year) + 3)
     for uid, calendar in everything.items():
-        _write_calendar(add, calendars, uid, calendar)
+        _write_calendar(add, calendars, uid, calendar, years)
     tasks = add(root, "Tasks", None)
     predecessors: dict[Any, list[ImportedLink]] = {}
     for link in project.links:
@@ -792,7 +848,7 @@ def write_mspdi(project: ImportedProject, computed: Any = None) -> bytes:
     )
 
 
-def _write_calendar(add: Any, parent: Any, uid: int, calendar: Calendar) -> None:
+def _write_calendar(add: Any, parent: Any, uid: int, calendar: Calendar, years: range) -> None:
     node = add(parent, "Calendar", None)
     add(node, "UID", uid)
     add(node, "Name", calendar.name)
@@ -803,9 +859,17 @@ def _write_calendar(add: Any, parent: Any, uid: int, calendar: Calendar) -> None
         day = add(days, "WeekDay", None)
         add(day, "DayType", (index + 1) % 7 + 1)
         _write_periods(add, day, periods)
-    if calendar.exceptions:
+    days_off = {}  # holidays (UK bank holidays...) become exceptions over the plan's years
+    if calendar.holidays:
+        day, last = date(years.start, 1, 1), date(years.stop - 1, 12, 31)
+        while day <= last:
+            if day in calendar.holidays and day not in calendar.exceptions:
+                days_off[day] = ()
+            day += timedelta(days=1)
+    written = {**days_off, **calendar.exceptions}
+    if written:
         exceptions = add(node, "Exceptions", None)
-        for when, periods in sorted(calendar.exceptions.items()):
+        for when, periods in sorted(written.items()):
             exception = add(exceptions, "Exception", None)
             span = add(exception, "TimePeriod", None)
             add(span, "FromDate", f"{when.isoformat()}T00:00:00")

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from pmo.engine.calendar import DurationUnit
+from pmo.engine.calendar import DurationUnit, standard_calendar
 from pmo.engine.mspdi import (
     DOCTYPE,
     MspdiError,
     parse_duration,
+    project_from_plan,
     read_mspdi,
     write_mspdi,
 )
-from pmo.engine.schedule import Constraint, LinkType, schedule
+from pmo.engine.schedule import Constraint, Link, LinkType, Plan, Task, schedule
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "mspdi"
 
@@ -176,3 +177,28 @@ def test_written_and_read_back_a_plan_schedules_the_same():
     assert again.tasks[0].duration_unit is DurationUnit.DAYS
     # what the writer wrote as MS Project's own results are the engine's
     assert again.tasks[1].stored.early_finish == before.tasks[again.tasks[1].uid].early_finish
+
+
+def test_a_plan_made_here_exports_with_its_bank_holidays_and_comes_back_the_same():
+    plan = Plan(
+        tasks=[
+            Task("design", 3 * 480),
+            Task("build", 5 * 480, parent="phase"),
+            Task("phase"),
+            Task("go-live"),
+        ],
+        links=[Link("design", "build"), Link("build", "go-live", LinkType.FS, lag=480)],
+        start=datetime(2026, 3, 30, 8),  # Easter: Good Friday 3 April, Easter Monday 6 April
+        calendar=standard_calendar(),
+    )
+    before = schedule(plan)
+    again = read_mspdi(write_mspdi(project_from_plan(plan, "Easter"), before))
+    after = schedule(again.plan())
+    # written in outline order: design 1, phase 2, build 3 (under phase), go-live 4
+    assert [after.tasks[uid] for uid in (1, 3, 2, 4)] == [before.tasks[task.id] for task in plan.tasks]
+    # build: Thursday 2 April, then Tuesday 7 to Friday 10 (Good Friday and Easter Monday off)
+    assert (after.tasks[3].start, after.tasks[3].finish) == (
+        datetime(2026, 4, 2, 8),
+        datetime(2026, 4, 10, 17),
+    )
+    assert again.tasks[2].task.parent == 2 and again.tasks[1].summary
