@@ -762,7 +762,9 @@ def project_from_plan(plan: Plan, name: str = "") -> ImportedProject:
         tasks=[
             ImportedTask(
                 uid=uid_of[task.id],
-                task=replace(task, id=uid_of[task.id], parent=uid_of.get(task.parent)),
+                task=replace(
+                    task, id=uid_of[task.id], parent=None if task.parent is None else uid_of.get(task.parent)
+                ),
                 row=uid_of[task.id],
                 outline_level=depth,
                 duration_unit=DurationUnit.ELAPSED_DAYS if task.elapsed else DurationUnit.DAYS,

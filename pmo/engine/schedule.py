@@ -27,7 +27,7 @@ scheduled with numpy (``schedule_at_once``), others task by task (``schedule_eac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -40,7 +40,7 @@ import numpy as np
 from pmo.engine.calendar import ELAPSED, Calendar, CalendarError, minute_of, moment_of, standard_calendar
 from pmo.engine.network import find_loop
 
-TaskId = Hashable
+TaskId = int | str  # a plan names its tasks by number (MS Project UIDs) or by code
 
 LOOP = "Link loop: {path}. Remove one of these links."
 UNKNOWN_TASK = "Link {predecessor} -> {successor}: there is no task {missing}."
@@ -422,7 +422,7 @@ def _schedule_each(plan: Plan, current: list[TaskId]) -> Schedule:
         begin = start_work[key]
         after_finish = False
         if not net.preds[index] and task.constraint in (Constraint.SNET, Constraint.FNET):
-            begin = -(10**12)  # as MS Project: with no predecessors the date holds, even before the start
+            begin = -BIG  # as MS Project: with no predecessors the date holds, even before the start
         for pred, kind, lag, lag_elapsed in net.preds[index]:
             source = calendars[pred]
             if kind is LinkType.FS or kind is LinkType.FF:
