@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pmo.raid",
     "pmo.reporting",
     "pmo.change",
+    "pmo.schedule",
     "pmo.insights",
 ]
 

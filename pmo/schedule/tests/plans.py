@@ -1,0 +1,36 @@
+"""Plans for the tests, written as MS Project XML by the engine: a small office move with a
+critical path, a float and a milestone."""
+
+from datetime import datetime
+
+from pmo.engine.mspdi import project_from_plan, write_mspdi
+from pmo.engine.schedule import Link, LinkType, Plan, Task, schedule
+
+DAY = 480  # working minutes
+
+
+def office_move() -> Plan:
+    """Survey (2 days), then Design (3) and Order furniture (1); Fit out (4) after Design; Move in
+    (a milestone) after Fit out and the furniture: Design and Fit out are critical, the order has
+    six days of float."""
+    tasks = [
+        Task(id=1, name="Office move", duration=0),
+        Task(id=2, name="Survey", duration=2 * DAY, parent=1),
+        Task(id=3, name="Design", duration=3 * DAY, parent=1),
+        Task(id=4, name="Order furniture", duration=DAY, parent=1),
+        Task(id=5, name="Fit out", duration=4 * DAY, parent=1),
+        Task(id=6, name="Move in", duration=0, milestone=True, parent=1),
+    ]
+    links = [
+        Link(2, 3),
+        Link(2, 4),
+        Link(3, 5),
+        Link(5, 6),
+        Link(4, 6, LinkType.FS),
+    ]
+    return Plan(tasks=tasks, links=links, start=datetime(2027, 1, 4, 8))
+
+
+def office_move_xml() -> bytes:
+    plan = office_move()
+    return write_mspdi(project_from_plan(plan, "Office move"), schedule(plan))
