@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboard/projects/", views.dashboard_projects, name="dashboard_projects"),
     path("dashboard/at-risk/", views.dashboard_at_risk, name="dashboard_at_risk"),
     path("dashboard/slippage/", views.dashboard_slippage, name="dashboard_slippage"),
+    path("dashboard/sponsors/", views.sponsor_search, name="sponsor_search"),
 ]

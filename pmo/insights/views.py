@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pmo.core import clock
+from pmo.core.choosers import search_page
 from pmo.insights import early_warning, selectors
 from pmo.insights.charts import status_trend
 from pmo.insights.exports import dashboard_response
-from pmo.insights.forms import DashboardFilterForm
+from pmo.insights.forms import SPONSOR_CHOOSER, DashboardFilterForm
 
 HEATMAP_PAGE_SIZE = 50
 BAD_FILTER = "A filter could not be applied, so the dashboard shows everything you may see: {errors}"
@@ -35,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The cockpit: the portfolio's state on one screen, each figure linking to the list behind it."""
     form, filters, error = _filters(request)
     found = selectors.cockpit(user=request.user, filters=filters)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = form.address({k: v for k, v in request.GET.items() if k != "page" and v})
     context: dict[str, Any] = {
         "form": form,
         "filter_error": error,
@@ -78,7 +79,7 @@ def _part(request: HttpRequest, template: str, part: str) -> HttpResponse:
         rows, said = _rows_shown(request, figures)
     else:
         rows = getattr(figures, part)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = form.address({k: v for k, v in request.GET.items() if k != "page" and v})
     filters_only = {k: v for k, v in query.items() if k in form.fields}
     context: dict[str, Any] = {
         "form": form,
@@ -117,6 +118,14 @@ def dashboard_slippage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def sponsor_search(request: HttpRequest) -> HttpResponse:
+    """The sponsors of projects the user may see whose name or e-mail has what the dashboard's
+    sponsor box holds (``pmo.core.choosers``): the same people the filter accepts."""
+    return search_page(request, SPONSOR_CHOOSER, selectors.filter_options(user=request.user)["sponsor"])
+
+
+@login_required
+@require_GET
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     _form, filters, error = _filters(request)
     if error:
@@ -132,7 +141,7 @@ def early_warnings_page(request: HttpRequest) -> HttpResponse:
     form, filters, error = _filters(request)
     projects = early_warning.active(selectors.dashboard_projects(user=request.user, filters=filters))
     found = early_warning.ranked(early_warning.early_warnings(projects, clock.today()))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = form.address({k: v for k, v in request.GET.items() if k != "page" and v})
     context = {
         "form": form,
         "filter_error": error,

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from pmo.core.choices import Role
+from pmo.insights.forms import SPONSOR_CHOOSER
 from pmo.insights.selectors import DashboardFilters, dashboard
 from pmo.insights.views import BAD_FILTER
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/dashboard/"
 HEATMAP = "/dashboard/projects/"
+SPONSORS = "/dashboard/sponsors/"
 
 
 def text(html: str) -> str:
@@ -173,6 +175,39 @@ def test_filters_narrow_every_figure(portfolio, browser_for, pmo_head):
 
     by_sponsor = browser_for(pmo_head).get(HEATMAP, {"sponsor": portfolio.sponsor.pk}).content.decode()
     assert "CON-001" not in by_sponsor and "NEW-001" in by_sponsor
+
+
+def test_the_sponsor_is_chosen_by_typing_among_the_sponsors_of_projects_one_may_see(
+    portfolio, browser_for, pmo_head, make_user
+):
+    sam, label = portfolio.sponsor, SPONSOR_CHOOSER.label(portfolio.sponsor)
+    head, outsider = browser_for(pmo_head), browser_for(make_user(Role.PROJECT_MANAGER))
+    cockpit = head.get(URL).content.decode()
+    assert '<select name="sponsor"' not in cockpit
+    box = r'<input type="text" name="sponsor"[^>]*role="combobox"[^>]*hx-get="/dashboard/sponsors/'
+    assert re.search(box, cockpit)
+
+    # Typing lists the sponsors matching, of projects the reader may see: no one else
+    def typed(client, text):
+        return client.get(SPONSORS, {"field": "sponsor", "sponsor": text}).content.decode()
+
+    assert label in typed(head, "sam spon") and "Fay Finance" in typed(head, "fay")
+    assert "No match for “fay”" in typed(outsider, "fay")
+    assert "No match for “carl”" in typed(head, "carl")  # a project manager, no sponsor
+
+    # A sponsor typed by name filters; the box shows them, the links name them by id
+    digital = portfolio.projects["OPT-001"].programme_id
+    filtered = head.get(URL, {"sponsor": "sam sponsor", "programme": digital}).content.decode()
+    assert f'value="{label}"' in filtered and f'<option value="{digital}" selected>' in filtered
+    assert f'?status=green&amp;sponsor={sam.pk}&amp;programme={digital}"' in filtered
+    deeper = head.get(HEATMAP, {"sponsor": label}).content.decode()
+    assert "CON-001" not in deeper and "NEW-001" in deeper
+    assert f'href="/dashboard/?sponsor={sam.pk}"' in deeper
+
+    # The confidential project's sponsor cannot be named by one who may not see it
+    refused = outsider.get(URL, {"sponsor": "Fay Finance"}).content.decode()
+    unknown = SPONSOR_CHOOSER.unknown.format(text="Fay Finance")
+    assert BAD_FILTER.format(errors=f"Sponsor: {unknown}") in refused
 
 
 def test_a_bad_filter_is_named_and_ignored(portfolio, browser_for, pmo_head):

@@ -1,6 +1,6 @@
 """In Chromium: the Head of PMO opens the dashboard, reads the trend chart (SVG drawn by the
 server, no script) with the keyboard and as a table, reads the green-outside-red-inside flag on
-the heatmap one click deeper, filters, and drills down to a project."""
+the heatmap one click deeper, filters (a sponsor picked by typing), and drills down to a project."""
 
 import re
 from urllib.parse import urlparse
@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pmo.conftest import assert_accessible
+from pmo.portfolio.tests.browser.conftest import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +74,17 @@ def test_head_of_pmo_reads_the_dashboard_and_drills_down(live_server, sign_in, p
     page.get_by_role("link", name="by area").click()
     expect(page.locator("tr[data-project]")).to_have_count(1)
     expect(page.locator('tr[data-project="CON-001"]')).to_be_visible()
+
+    # And by a sponsor, picked by typing part of the name instead of the department
+    page.locator("main").get_by_role("link", name="Dashboard", exact=True).click()
+    page.get_by_label("Department").select_option(label="All departments")
+    choose(page, "Sponsor", "sam", "Sam Sponsor")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("combobox", name="Sponsor", exact=True)).to_have_value(re.compile("^Sam Sponsor"))
+    page.get_by_role("link", name="by area").click()
+    expect(page).to_have_url(re.compile(rf"sponsor={portfolio.sponsor.pk}$"))
+    expect(page.locator("tr[data-project]")).to_have_count(5)
+    expect(page.locator('tr[data-project="CON-001"]')).to_have_count(0)
 
     # And clear the filter and drill down to a project
     page.locator("main").get_by_role("link", name="Dashboard", exact=True).click()
