@@ -52,7 +52,7 @@ def task_rows(plan: Plan, project: ImportedProject, computed: Schedule) -> list[
                 row=item.row if item.row is not None else item.uid,
                 wbs=item.wbs[:100],
                 outline_level=item.outline_level,
-                parent_uid=task.parent,  # type: ignore[misc]
+                parent_uid=task.parent,
                 name=task.name[:255],
                 duration=task.duration,
                 duration_unit=item.duration_unit.value,
@@ -84,8 +84,8 @@ def link_rows(plan: Plan, project: ImportedProject, scheduled: set[int]) -> list
     return [
         PlanLink(
             plan=plan,
-            predecessor_uid=int(item.link.predecessor),  # type: ignore[call-overload]
-            successor_uid=int(item.link.successor),  # type: ignore[call-overload]
+            predecessor_uid=item.link.predecessor,
+            successor_uid=item.link.successor,
             type=item.link.type.value,
             lag=item.link.lag,
             lag_percent=item.link.lag_percent,

@@ -6,9 +6,12 @@ calendars, tasks, links, constraints, progress, baselines, custom fields, resour
 assignments. The task and link rows are what the pages, the API and the portfolio read of it,
 written with the document every time it changes (ADR 0038); nothing edits them on their own."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
@@ -43,6 +46,14 @@ class Plan(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("schedule:project", args=[self.project.code])
+
+    @property
+    def start_day(self) -> date:
+        return timezone.localdate(self.start)
+
+    @property
+    def finish_day(self) -> date:
+        return timezone.localdate(self.finish)
 
 
 class PlanTask(models.Model):
@@ -82,6 +93,14 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"Task {self.row}"
+
+    @property
+    def start_day(self) -> date:
+        return timezone.localdate(self.start)
+
+    @property
+    def finish_day(self) -> date:
+        return timezone.localdate(self.finish)
 
 
 class PlanLink(models.Model):

@@ -9,8 +9,8 @@ from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import record_create, record_update
 from pmo.engine.calendar import CalendarError
-from pmo.engine.mspdi import MAX_BYTES, MspdiError, read_mspdi
-from pmo.engine.schedule import ScheduleError, schedule
+from pmo.engine.mspdi import MAX_BYTES, ImportedProject, MspdiError, read_mspdi
+from pmo.engine.schedule import Schedule, ScheduleError, schedule
 from pmo.portfolio.models import Project
 from pmo.schedule import adapters
 from pmo.schedule.models import Plan, PlanLink, PlanTask
@@ -20,6 +20,18 @@ NOTHING_TO_SCHEDULE = "{file} has no tasks to schedule."
 IMPORTED = "Imported from {file}: {tasks:,} tasks, finishing {finish:%-d %b %Y}."
 
 
+def plan_read(*, data: bytes, filename: str) -> tuple[ImportedProject, Schedule]:
+    """``data`` (MS Project XML) read and scheduled, writing nothing; a ValidationError on
+    ``file`` naming what is wrong and where (task, field, line) when it cannot be."""
+    try:
+        imported = read_mspdi(data, limit=MAX_BYTES)
+        if not any(item.active for item in imported.tasks):
+            raise ValidationError({"file": NOTHING_TO_SCHEDULE.format(file=filename)})
+        return imported, schedule(imported.plan())
+    except (MspdiError, ScheduleError, CalendarError) as exc:
+        raise ValidationError({"file": NOT_READ.format(file=filename, error=exc)}) from exc
+
+
 @transaction.atomic
 def plan_import(*, actor: User | None, project: Project, data: bytes, filename: str) -> Plan:
     """Read ``data`` (MS Project XML), schedule it and make it ``project``'s plan, replacing the
@@ -27,13 +39,7 @@ def plan_import(*, actor: User | None, project: Project, data: bytes, filename: 
     nothing is written. ``actor`` None is the system (the demo, the command line without --user)."""
     if actor is not None:
         ensure_can(actor, "schedule.add_plan", project, action=f"import a plan for {project}")
-    try:
-        imported = read_mspdi(data, limit=MAX_BYTES)
-        if not any(item.active for item in imported.tasks):
-            raise ValidationError({"file": NOTHING_TO_SCHEDULE.format(file=filename)})
-        computed = schedule(imported.plan())
-    except (MspdiError, ScheduleError, CalendarError) as exc:
-        raise ValidationError({"file": NOT_READ.format(file=filename, error=exc)}) from exc
+    imported, computed = plan_read(data=data, filename=filename)
     fields = {
         "name": (imported.name or project.name)[:255],
         "source_name": filename[:255],

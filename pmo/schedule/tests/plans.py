@@ -34,3 +34,13 @@ def office_move() -> Plan:
 def office_move_xml() -> bytes:
     plan = office_move()
     return write_mspdi(project_from_plan(plan, "Office move"), schedule(plan))
+
+
+def chain_xml(tasks: int) -> bytes:
+    """``tasks`` one-day tasks, each after the one before."""
+    plan = Plan(
+        tasks=[Task(id=n, name=f"Step {n}", duration=DAY) for n in range(1, tasks + 1)],
+        links=[Link(n, n + 1) for n in range(1, tasks)],
+        start=datetime(2027, 1, 4, 8),
+    )
+    return write_mspdi(project_from_plan(plan, "Chain"), schedule(plan))

@@ -1,0 +1,12 @@
+"""Pages of project plans, named ``schedule:<page>``."""
+
+from django.urls import path
+
+from pmo.schedule import views
+
+app_name = "schedule"
+urlpatterns = [
+    path("plans/projects/<str:code>/", views.project_plan, name="project"),
+    path("plans/projects/<str:code>/import/", views.plan_import, name="import"),
+    path("plans/projects/<str:code>/export/", views.plan_export, name="export"),
+]
