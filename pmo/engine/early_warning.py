@@ -27,7 +27,7 @@ run).
 """
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -71,7 +71,7 @@ class Thresholds:
     dependency_days: int = 14
     raid_stale_days: int = 30  # the RAID settings' stale period
     raid_overdue_days: int = 14
-    raid_points: int = 8
+    raid_points: int = 12  # a high item unreviewed for three stale periods, or several medium ones
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,20 @@ def dependencies(history: History, thresholds: Thresholds) -> Iterator[Signal]:
         yield Signal(
             Kind.DEPENDENCY, weight, f"waits on {waits.provider}, forecast {late} after need", waits.provider
         )
+
+
+UNSEEN_PROVIDER = "a project you cannot see"
+
+
+def provider_unnamed(signal: Signal) -> Signal:
+    """A dependency signal as told to a reader who may not see the project it waits on: the
+    same weight and lateness, the provider not named ("waits on a project you cannot see,
+    forecast 6 weeks after need"). Any other signal is returned as it is."""
+    named = f"waits on {signal.subject}, "
+    if signal.kind is not Kind.DEPENDENCY or not signal.subject or not signal.reason.startswith(named):
+        return signal
+    unnamed = f"waits on {UNSEEN_PROVIDER}, " + signal.reason.removeprefix(named)
+    return replace(signal, reason=unnamed, subject="")
 
 
 def _steps(days: int, step: int) -> int:

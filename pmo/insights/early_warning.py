@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, CharField, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from pmo.core.kept import CHECKS, DOMAIN, ROWS, kept
+from pmo.core.restrict import EVERYTHING, matches, restriction
 from pmo.engine.early_warning import (
     HIGH,
     LOW,
@@ -27,6 +30,7 @@ from pmo.engine.early_warning import (
     Signal,
     Thresholds,
     WaitsOn,
+    provider_unnamed,
 )
 from pmo.engine.early_warning import early_warnings as engine_early_warnings
 from pmo.engine.evidence import Rating
@@ -51,10 +55,13 @@ HISTORY_CAP = 24  # periods read at most
 
 @dataclass(frozen=True)
 class ProjectWarnings:
-    """A project's early-warning signals, heaviest first, and their total weight."""
+    """A project's early-warning signals, heaviest first, and their total weight; with what is
+    known of the projects its dependency signals name (``PROVIDER_READS`` by code), so that a
+    reader who may not see one is not told its name (``_as_seen_by``)."""
 
     project: Project
     signals: list[Signal] = field(default_factory=list)
+    providers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def weight(self) -> int:
@@ -149,18 +156,37 @@ def _allowances(project_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     return allowances
 
 
-def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
+PROVIDER_READS = ("id", "code", "confidential", "sponsor_id", "project_manager_id")
+"""What is kept of a project another waits on: what the projects' view rule reads
+(``pmo.portfolio.rules``), so whether a reader may see it is answered without a query. A field a
+changed rule reads beyond these is loaded when read (deferred), so the answer stays right."""
+
+
+def _waits_on(project_ids: list[int]) -> tuple[dict[int, list[WaitsOn]], dict[str, dict[str, Any]]]:
     """Open dependencies on other projects with a need-by date, against the provider's latest
     forecast finish (its latest handed-in report's, else its planned finish); a delivery needed
-    before the provider's planned finish is taken to slip as that finish does."""
+    before the provider's planned finish is taken to slip as that finish does. With the
+    providers' ``PROVIDER_READS`` by code."""
     dependencies = list(
         Dependency.objects.filter(
             project_id__in=project_ids,
             status__in=Dependency.OPEN_STATUSES,
             depends_on__isnull=False,
             due__isnull=False,
-        ).values("pk", "project_id", "due", "depends_on_id", "depends_on__code", "depends_on__planned_finish")
+        ).values(
+            "pk",
+            "project_id",
+            "due",
+            "depends_on__planned_finish",
+            *(f"depends_on__{name}" if name != "id" else "depends_on_id" for name in PROVIDER_READS),
+        )
     )
+    known = {
+        row["depends_on__code"]: {
+            name: row["depends_on_id" if name == "id" else f"depends_on__{name}"] for name in PROVIDER_READS
+        }
+        for row in dependencies
+    }
     providers = {row["depends_on_id"] for row in dependencies}
     forecasts: dict[int, date] = {}
     for project_id, finish in (
@@ -184,7 +210,7 @@ def _waits_on(project_ids: list[int]) -> dict[int, list[WaitsOn]]:
         waits[row["project_id"]].append(
             WaitsOn(row["depends_on__code"], need_by=need_by, forecast=forecast, reference=f"DEP-{row['pk']}")
         )
-    return waits
+    return waits, known
 
 
 def _severity(model: type, config: RaidSettings) -> Case | Value:
@@ -272,10 +298,12 @@ STAMPED: tuple[tuple[type, str], ...] = (
     (Project, DOMAIN),
     *((model, DOMAIN) for model in REGISTERS.values()),
 )
-CACHE_FORMAT = 1  # bump when what is kept changes shape
+CACHE_FORMAT = 2  # bump when what is kept changes shape
 KINDS = {kind.value: kind for kind in Kind}  # a dictionary look-up is quicker than Kind(value)
 
-Kept = tuple[frozenset[int], dict[int, tuple[tuple[str, int, str, str], ...]]]
+Kept = tuple[
+    frozenset[int], dict[int, tuple[tuple[tuple[str, int, str, str], ...], dict[str, dict[str, Any]]]]
+]
 
 
 def _portfolio_signals(as_of: date) -> Kept:
@@ -288,7 +316,10 @@ def _portfolio_signals(as_of: date) -> Kept:
         return (
             frozenset(project.pk for project in portfolio),
             {  # plain values: thousands of signals are read back at every page view
-                pk: tuple((s.kind.value, s.weight, s.reason, s.subject) for s in warnings.signals)
+                pk: (
+                    tuple((s.kind.value, s.weight, s.reason, s.subject) for s in warnings.signals),
+                    warnings.providers,
+                )
                 for pk, warnings in found.items()
             },
         )
@@ -306,9 +337,12 @@ def early_warnings(
     *,
     settings: ReportingSettings | None = None,
     raid_config: RaidSettings | None = None,
+    reader: Any = None,
 ) -> dict[int, ProjectWarnings]:
     """Early-warning signals for each of ``projects`` (already restricted to what the reader may
-    see) as of a day, by project id; projects with no signal are left out. The whole portfolio's
+    see) as of a day, by project id; projects with no signal are left out. Told to a ``reader``
+    (a user), a dependency does not name a project they may not see (``_as_seen_by``, no
+    query); without one, everything is named (the PMO's own reads, tests). The whole portfolio's
     signals are worked out once per change and kept (``_portfolio_signals``); each reader keeps
     those of its own projects. One query besides reading ``projects`` when kept (the stamp),
     twelve when not (the stamp, the portfolio's active projects and ``_computed``'s ten).
@@ -318,19 +352,25 @@ def early_warnings(
     if not projects:
         return {}  # no project of its own: nothing to read (a sponsor's work queue)
     if settings is not None or raid_config is not None or len(projects) <= FEW:
-        return _computed(projects, as_of, settings=settings, raid_config=raid_config)
+        found = _computed(projects, as_of, settings=settings, raid_config=raid_config)
+        return found if reader is None else _as_seen_by(found, reader)
     covered, signals = _portfolio_signals(as_of)
     others = [project for project in projects if project.pk not in covered]
     result = _computed(others, as_of) if others else {}
     result.update(
         (
             project.pk,
-            ProjectWarnings(project, [Signal(KINDS[k], w, r, s) for k, w, r, s in signals[project.pk]]),
+            ProjectWarnings(
+                project,
+                [Signal(KINDS[k], w, r, s) for k, w, r, s in signals[project.pk][0]],
+                signals[project.pk][1],
+            ),
         )
         for project in projects
         if project.pk in signals
     )
-    return {project.pk: result[project.pk] for project in projects if project.pk in result}
+    found = {project.pk: result[project.pk] for project in projects if project.pk in result}
+    return found if reader is None else _as_seen_by(found, reader)
 
 
 def _computed(
@@ -351,7 +391,7 @@ def _computed(
     reports = _reports(ids, periods)
     handed_in = _first_handed_in(ids, periods)
     allowances = _allowances(ids)
-    waits = _waits_on(ids)
+    waits, providers = _waits_on(ids)
     left_alone = _raid_left_alone(ids, as_of, thresholds, raid_config)
     result: dict[int, ProjectWarnings] = {}
     for project in projects:
@@ -368,7 +408,41 @@ def _computed(
         )
         signals = engine_early_warnings(history, as_of, thresholds)
         if signals:
-            result[project.pk] = ProjectWarnings(project, signals)
+            named = {s.subject: providers[s.subject] for s in signals if s.kind is Kind.DEPENDENCY}
+            result[project.pk] = ProjectWarnings(project, signals, named)
+    return result
+
+
+def _provider(known: dict[str, Any]) -> Project:
+    """A project another waits on, as far as it is kept (its other fields load when read)."""
+    names = [f.attname for f in Project._meta.concrete_fields if f.attname in known]
+    return Project.from_db(DEFAULT_DB_ALIAS, names, [known[name] for name in names])
+
+
+def _as_seen_by(found: dict[int, ProjectWarnings], reader: Any) -> dict[int, ProjectWarnings]:
+    """``found`` as ``reader`` may be told it: a dependency on a project they may not see
+    (``Project.objects.restrict(reader, "view")``) keeps its weight and lateness but does not
+    name the project ("waits on a project you cannot see, …"). Answered from the providers kept
+    with the signals (``matches``), without a query."""
+    if not any(warnings.providers for warnings in found.values()):
+        return found
+    rule = restriction(Project, reader, "view")
+    if rule == EVERYTHING:
+        return found
+    seen: dict[str, bool] = {}
+    result = {}
+    for pk, warnings in found.items():
+        for code, known in warnings.providers.items():
+            if code not in seen:
+                seen[code] = matches(_provider(known), rule)
+        hidden = {code for code in warnings.providers if not seen[code]}
+        if hidden:
+            warnings = ProjectWarnings(
+                warnings.project,
+                [provider_unnamed(s) if s.subject in hidden else s for s in warnings.signals],
+                {code: known for code, known in warnings.providers.items() if code not in hidden},
+            )
+        result[pk] = warnings
     return result
 
 

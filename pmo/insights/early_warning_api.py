@@ -22,7 +22,8 @@ class SignalSerializer(serializers.Serializer):
     level = serializers.CharField(help_text="watch, warning or serious")
     reason = serializers.CharField(help_text='One line, e.g. "waits on IT-131, forecast 6 weeks after need".')
     subject = serializers.CharField(
-        allow_blank=True, help_text="The milestone or project the signal is about; empty if none."
+        allow_blank=True,
+        help_text="The milestone or project the signal is about; empty if none or one you may not see.",
     )
 
 
@@ -72,5 +73,5 @@ class EarlyWarningsView(APIView):
     def get(self, request: Request) -> Response:
         filters = dashboard_filters(request)
         projects = early_warning.active(selectors.dashboard_projects(user=request.user, filters=filters))
-        found = early_warning.early_warnings(projects, clock.today())
+        found = early_warning.early_warnings(projects, clock.today(), reader=request.user)
         return Response([warning_json(w) for w in early_warning.ranked(found)])

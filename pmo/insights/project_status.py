@@ -20,7 +20,7 @@ def early_warning(project: Any, user: Any, today: date) -> Iterator[HealthPanel]
     if project.status != ProjectStatus.ACTIVE:
         yield HealthPanel(10, "early-warning", "Early warning", empty=NOT_ACTIVE)
         return
-    found = early_warnings([project], today).get(project.pk)
+    found = early_warnings([project], today, reader=user).get(project.pk)
     lines = tuple(
         HealthLine(
             signal.label,

@@ -682,7 +682,7 @@ def _tolerance_state(label: str) -> str:
     return next(state for state, words in TOLERANCE_LABELS.items() if str(words) == label)
 
 
-def _early_warnings(projects: QuerySet[Project], today: date, links: Links) -> list[Attention]:
+def _early_warnings(projects: QuerySet[Project], today: date, links: Links, user: Any) -> list[Attention]:
     from pmo.insights.early_warning import active, early_warnings, ranked
 
     return [
@@ -693,7 +693,7 @@ def _early_warnings(projects: QuerySet[Project], today: date, links: Links) -> l
             warning.signals[0].level.capitalize(),
             _first_reason(warning.signals),
         )
-        for warning in ranked(early_warnings(active(projects).only(*EARLY_WARNING_READS), today))
+        for warning in ranked(early_warnings(active(projects).only(*EARLY_WARNING_READS), today, reader=user))
     ]
 
 
@@ -753,6 +753,6 @@ def _cockpit(user: Any, filters: DashboardFilters, today: date) -> Cockpit:
         statuses=_statuses(figures, before),
         compared_with=str(figures.previous) if figures.previous else "",
         beyond_tolerance=_beyond_tolerance(figures),
-        early_warnings=_early_warnings(projects, today, project_links()),
+        early_warnings=_early_warnings(projects, today, project_links(), user),
         decisions=_decisions(user, projects, figures),
     )

@@ -140,7 +140,7 @@ def early_warnings_page(request: HttpRequest) -> HttpResponse:
     each signal with its reason (ADR 0032)."""
     form, filters, error = _filters(request)
     projects = early_warning.active(selectors.dashboard_projects(user=request.user, filters=filters))
-    found = early_warning.ranked(early_warning.early_warnings(projects, clock.today()))
+    found = early_warning.ranked(early_warning.early_warnings(projects, clock.today(), reader=request.user))
     query = form.address({k: v for k, v in request.GET.items() if k != "page" and v})
     context = {
         "form": form,

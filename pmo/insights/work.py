@@ -41,6 +41,6 @@ def early_warning_work(user: Any, today: date) -> list[WorkItem]:
             project_name=warning.project.name,
         )
         for warning in ranked(
-            early_warnings(active(projects).only("pk", "code", "name", "planned_start"), today)
+            early_warnings(active(projects).only("pk", "code", "name", "planned_start"), today, reader=user)
         )
     ]

@@ -127,7 +127,7 @@ class ReportingSettings(DomainModel):
     )
     early_raid_points = models.PositiveSmallIntegerField(
         "early warning: RAID left alone from (points)",
-        default=8,
+        default=12,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text="Each open item left alone weighs its severity (low 1, medium 2, high 4) times its age "
         "in steps (stale periods unreviewed or steps past its date, at most 4).",

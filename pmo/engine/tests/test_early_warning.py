@@ -18,6 +18,7 @@ from pmo.engine.early_warning import (
     Thresholds,
     WaitsOn,
     early_warnings,
+    provider_unnamed,
 )
 
 AS_OF = date(2026, 12, 4)
@@ -196,6 +197,14 @@ def test_a_dependency_forecast_after_its_need_by_date_is_inherited_and_named():
     )
     on_time = replace(waits, forecast=date(2027, 3, 10))  # 9 days: inside the 14 days allowed
     assert early_warnings(History(waits_on=[on_time]), AS_OF) == []
+    # Told to a reader who may not see IT-131: as late and as heavy, the provider unnamed.
+    unnamed = provider_unnamed(signal)
+    assert (unnamed.reason, unnamed.subject, unnamed.weight) == (
+        "waits on a project you cannot see, forecast 6 weeks after need",
+        "",
+        signal.weight,
+    )
+    assert provider_unnamed(unnamed) == unnamed
 
 
 @given(st.integers(-100, 400), st.integers(1, 100), thresholds)

@@ -23,7 +23,7 @@ from pmo.engine.early_warning import (
 )
 
 AS_OF = date(2026, 12, 4)
-DEFAULTS = Thresholds()  # stale after 30 days, a step past due every 14 days, 8 points to speak
+DEFAULTS = Thresholds()  # stale after 30 days, a step past due every 14 days, 12 points to speak
 
 
 def raid_weight(items: list[RaidItem], limits: Thresholds = DEFAULTS) -> int:
@@ -96,27 +96,30 @@ def test_an_item_reviewed_in_time_and_not_a_step_past_due_weighs_nothing(severit
 
 def test_a_low_risk_unreviewed_and_an_action_a_few_days_over_are_not_a_high_risk_ignored():
     small = [RaidItem("RSK-1", LOW, unreviewed_days=45), RaidItem("ACT-2", LOW, overdue_days=5)]
-    ignored = [RaidItem("RSK-3", HIGH, unreviewed_days=75)]  # two stale periods: 4 × 2 points
+    ignored = [RaidItem("RSK-3", HIGH, unreviewed_days=95)]  # three stale periods: 4 × 3 points
 
     assert raid_weight(small) == 0
     assert raid_weight(ignored) == WATCH
+    assert raid_weight([replace(ignored[0], unreviewed_days=75)]) == 0  # two periods: 8 points, not yet
+    assert raid_weight([RaidItem("RSK-4", MEDIUM, unreviewed_days=400)]) == 0  # a medium one alone: 8 at most
     signal = next(s for s in early_warnings(History(raid=ignored), AS_OF) if s.kind is Kind.RAID_NEGLECT)
-    assert signal.reason == "RAID items left alone: RSK-3 (high, not reviewed in 75 days)"
+    assert signal.reason == "RAID items left alone: RSK-3 (high, not reviewed in 95 days)"
 
 
 def test_the_signal_grows_with_the_neglect_and_names_the_heaviest_first():
     items = [
         RaidItem("RSK-3", HIGH, unreviewed_days=130),  # 4 steps: 16 points
-        RaidItem("ISS-4", MEDIUM, overdue_days=30),  # 2 steps past due: 4 points
+        RaidItem("ISS-4", MEDIUM, overdue_days=45),  # 3 steps past due: 6 points
         RaidItem("ACT-5", LOW, overdue_days=20),  # 1 step: 1 point
         RaidItem("ACT-6", LOW, overdue_days=15),
     ]
 
     signals = [s for s in early_warnings(History(raid=items), AS_OF) if s.kind is Kind.RAID_NEGLECT]
 
-    assert [s.weight for s in signals] == [WARNING]  # 22 points: twice the 8 needed, not four times
+    assert [s.weight for s in signals] == [WARNING]  # 24 points: twice the 12 needed, not four times
     assert signals[0].reason == (
-        "RAID items left alone: RSK-3 (high, not reviewed in 130 days), ISS-4 (medium, 30 days past due), "
+        "RAID items left alone: RSK-3 (high, not reviewed in 130 days), ISS-4 (medium, 45 days past due), "
         "ACT-5 (low, 20 days past due) and 1 more"
     )
-    assert raid_weight([*items, RaidItem("RSK-7", HIGH, unreviewed_days=200)]) == SERIOUS
+    ignored = [RaidItem(f"RSK-{n}", HIGH, unreviewed_days=200) for n in (7, 8)]
+    assert raid_weight([*items, *ignored]) == SERIOUS  # 56 points: four times the 12

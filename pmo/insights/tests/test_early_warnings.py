@@ -163,7 +163,7 @@ def test_the_api_lists_the_early_warnings_a_reader_may_see_with_their_reasons(pe
     from pmo.insights.early_warning_api import EarlyWarningSerializer
     from pmo.portfolio.tests.factories import PersonFactory
 
-    provider = ProjectFactory(code="IT-131")
+    provider = ProjectFactory(code="IT-131", confidential=True)  # hidden from the manager
     report(provider, periods[5], forecast_finish=dt.date(2027, 4, 12))
     manager = make_user(Role.PROJECT_MANAGER)
     waiting = ProjectFactory(code="WAI-001", project_manager=PersonFactory(user=manager), confidential=False)
@@ -191,9 +191,19 @@ def test_the_api_lists_the_early_warnings_a_reader_may_see_with_their_reasons(pe
     }
     assert EarlyWarningSerializer(data=body, many=True).is_valid()
 
+    # The manager waiting on IT-131, which they may not see, is told how late, not what it is
     client.force_authenticate(manager)
-    assert [row["code"] for row in client.get("/api/v1/early-warnings/").json()] == ["IT-131", "WAI-001"]
+    unseen = "waits on a project you cannot see, forecast 6 weeks after need"
+    theirs = client.get("/api/v1/early-warnings/")
+    assert [row["code"] for row in theirs.json()] == ["WAI-001"]
+    assert theirs.json()[0]["signals"][0] == {**body[2]["signals"][0], "reason": unseen, "subject": ""}
+    assert "IT-131" not in theirs.content.decode()
     assert client.get("/api/v1/early-warnings/?portfolio=x").status_code == 400
+    for page in ("/dashboard/early-warnings/", "/dashboard/"):  # the page and the cockpit
+        client.force_login(manager)
+        html = client.get(page).content.decode()
+        assert unseen in html.replace("Waits on a project", "waits on a project")
+        assert "IT-131" not in html
 
 
 def test_the_work_queue_tells_the_manager_and_the_pmo_but_not_an_executive(periods, make_user):

@@ -19,9 +19,9 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid.selectors import raid_settings
 from pmo.raid.services import raid_item_review
-from pmo.raid.tests.factories import RiskFactory
+from pmo.raid.tests.factories import DependencyFactory, RiskFactory
 from pmo.reporting.choices import ReportStatus, ToleranceState
-from pmo.reporting.models import ReportMilestone, ToleranceCheck
+from pmo.reporting.models import HighlightReport, ReportMilestone, ToleranceCheck
 from pmo.reporting.selectors import reporting_settings
 from pmo.reporting.services import reporting_settings_update
 from pmo.reporting.tests.factories import PeriodFactory, ReportFactory
@@ -163,13 +163,19 @@ def test_a_reader_sees_only_the_projects_they_may_see_whoever_filled_the_cache(p
     mine = slipping("MIN-001", periods)
     mine.project_manager = PersonFactory(user=manager)
     mine.save()
-    slipping("OTH-001", periods, confidential=True)
+    other = slipping("OTH-001", periods, confidential=True)
+    HighlightReport.objects.filter(project=other).update(forecast_finish=dt.date(2027, 4, 12))
+    DependencyFactory(project=mine, depends_on=other, provider="", due=dt.date(2027, 3, 1))
     officer = make_user(Role.PMO_OFFICER)
 
-    assert {item.project for item in early_warning_work(officer, TODAY)} == {"MIN-001", "OTH-001"}
+    told = {item.project: item.reason for item in early_warning_work(officer, TODAY)}
+    assert set(told) == {"MIN-001", "OTH-001"}
+    assert told["MIN-001"].startswith("waits on OTH-001, forecast 6 weeks after need; ")
     theirs = early_warning_work(manager, TODAY)  # read from what the officer's read kept
 
     assert [item.project for item in theirs] == ["MIN-001"]
+    assert theirs[0].reason == told["MIN-001"].replace("OTH-001", "a project you cannot see")
     hidden = early_warnings(active(Project.objects.restrict(manager, "view")).filter(code="OTH-001"), TODAY)
     assert hidden == {}
-    assert {s.kind for s in early_warnings([mine], TODAY)[mine.pk].signals} == {Kind.MILESTONE_SLIP}
+    kinds = {s.kind for s in early_warnings([mine], TODAY)[mine.pk].signals}
+    assert kinds == {Kind.MILESTONE_SLIP, Kind.DEPENDENCY}

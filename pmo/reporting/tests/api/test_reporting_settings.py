@@ -22,7 +22,8 @@ def test_everyone_reads_the_cycle_and_the_early_warning_thresholds(client_for, m
     row = the_row(client_for(make_user(Role.PROJECT_MANAGER)))
 
     assert set(SETTINGS_FIELDS) <= set(row)
-    assert (row["early_slip_reports"], row["early_raid_overdue_days"], row["early_raid_points"]) == (3, 14, 8)
+    thresholds = (row["early_slip_reports"], row["early_raid_overdue_days"], row["early_raid_points"])
+    assert thresholds == (3, 14, 12)
 
 
 def test_the_pmo_head_changes_an_early_warning_threshold(client_for, pmo_head):
@@ -30,12 +31,12 @@ def test_the_pmo_head_changes_an_early_warning_threshold(client_for, pmo_head):
     row = the_row(head)
 
     response = head.patch(
-        f"{URL}{row['id']}/", {"version": row["version"], "early_raid_points": 12}, format="json"
+        f"{URL}{row['id']}/", {"version": row["version"], "early_raid_points": 16}, format="json"
     )
 
     assert response.status_code == 200
-    assert (response.json()["early_raid_points"], response.json()["version"]) == (12, row["version"] + 1)
-    assert ReportingSettings.objects.get().early_raid_points == 12
+    assert (response.json()["early_raid_points"], response.json()["version"]) == (16, row["version"] + 1)
+    assert ReportingSettings.objects.get().early_raid_points == 16
     assert head.get(f"{URL}{row['id']}/history/").json()[0]["who"] == str(pmo_head)
 
 
@@ -49,7 +50,7 @@ def test_nobody_else_changes_them(client_for, make_user, role):
     )
 
     assert response.status_code == 403
-    assert ReportingSettings.objects.get().early_raid_points == 8
+    assert ReportingSettings.objects.get().early_raid_points == 12
 
 
 def test_a_bad_threshold_or_a_stale_version_is_refused(client_for, pmo_head):
