@@ -16,6 +16,16 @@ EXPORT_KINDS: dict[str, Callable[..., tuple[list[str], Iterable[Sequence[Any]]]]
 """What ``pmo export KIND FILE`` can export, by kind: a function of ``user`` (None: everything)
 giving the headers and the rows, in the layout the matching import reads."""
 
+PROJECT_IMPORT_KINDS: dict[str, Callable[..., str]] = {}
+"""What ``pmo import KIND PROJECT FILE`` can import into one project (a project's plan), by kind:
+a function taking the keyword arguments actor, code (the project's), path and dry_run, giving
+what it did in words; LookupError or ValueError say why it did nothing."""
+
+PROJECT_EXPORT_KINDS: dict[str, Callable[..., bytes]] = {}
+"""What ``pmo export KIND PROJECT FILE`` can export of one project, by kind: a function taking the
+keyword arguments user (None: the system operator) and code, giving the file's bytes;
+LookupError says why there is nothing."""
+
 
 def user_by_username(username: str) -> User:
     """The active user a command acts as; LookupError names the problem."""

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from pmo.core.imports import IMPORT_KINDS, user_by_username
+from pmo.core.imports import IMPORT_KINDS, PROJECT_IMPORT_KINDS, user_by_username
 
 NO_SUCH_FILE = "No such file: {path}"
+TWO_NEEDED = "`pmo import {kind}` takes the project's code, then the file: pmo import {kind} PROJECT FILE."
+ONE_NEEDED = "`pmo import {kind}` takes one file: pmo import {kind} FILE.xlsx."
 NOT_IMPORTED = "{count} problem(s) found in {file}; nothing was imported."
 CHECK_FAILED = "{count} problem(s) found in {file}."
 
@@ -22,12 +24,18 @@ class Command(BaseCommand):
         "Known codes update their records; new codes add records. The columns are those of the "
         "template (Import page, 'Download the template'). Without --user the command acts as the "
         "system operator: no permission check, and the history records no user; give --user to "
-        "import as a person, with their permissions and in their name."
+        "import as a person, with their permissions and in their name. A project's plan comes from "
+        "MS Project XML: `pmo import schedule IT-118 plan.xml` (it replaces the project's plan)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORT_KINDS), help="What the file holds.")
-        parser.add_argument("file", help="The .xlsx file.")
+        parser.add_argument(
+            "kind", choices=sorted({*IMPORT_KINDS, *PROJECT_IMPORT_KINDS}), help="What the file holds."
+        )
+        parser.add_argument(
+            "target", nargs="+", metavar="[PROJECT] FILE",
+            help="The .xlsx file; for a project's plan (schedule), the project's code and the .xml file.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true",
             help="Check the file and report what would change; write nothing.",
@@ -41,7 +49,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
+        kind, target = options["kind"], options["target"]
+        by_project = kind in PROJECT_IMPORT_KINDS
+        if len(target) != (2 if by_project else 1):
+            raise CommandError((TWO_NEEDED if by_project else ONE_NEEDED).format(kind=kind))
+        path = Path(target[-1])
         if not path.is_file():
             raise CommandError(NO_SUCH_FILE.format(path=path))
         actor = None
@@ -50,6 +62,15 @@ class Command(BaseCommand):
                 actor = user_by_username(options["user"])
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
+        if by_project:
+            try:
+                done = PROJECT_IMPORT_KINDS[kind](
+                    actor=actor, code=target[0], path=path, dry_run=options["dry_run"]
+                )
+            except (LookupError, ValueError, PermissionDenied) as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(done)
+            return
         progress = None
         if options["progress"] or self.stderr.isatty():
             stream = getattr(self.stderr, "_out", sys.stderr)
@@ -58,7 +79,7 @@ class Command(BaseCommand):
                 return tqdm(rows, total=total, unit=" rows", desc="Checking", file=stream)
 
         try:
-            result = IMPORT_KINDS[options["kind"]](
+            result = IMPORT_KINDS[kind](
                 actor=actor, file=path, filename=path.name, dry_run=options["dry_run"], progress=progress
             )
         except PermissionDenied as exc:
