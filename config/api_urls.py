@@ -16,6 +16,7 @@ from pmo.raid import api as raid_api
 from pmo.raid.models import REGISTERS
 from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
 from pmo.reporting.api import settings as reporting_settings_api
+from pmo.schedule import api as schedule_api
 
 app_name = "api"
 
@@ -58,6 +59,9 @@ for kind, viewset in raid_api.VIEWSETS.items():
 router.register("raid-settings", raid_api.RaidSettingsViewSet, basename="raid-settings")
 router.register("change-requests", change_api.ChangeRequestViewSet, basename="change-request")
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
+router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
+router.register("tasks", schedule_api.TaskViewSet, basename="task")
+router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

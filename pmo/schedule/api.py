@@ -1,0 +1,112 @@
+"""Project plans over REST (``/api/v1/``), read-only: ``schedules`` (each project's plan, with its
+history), ``tasks`` (every task of the plans you may see, ``project=CODE`` for one plan) and
+``milestones`` (the tasks that are milestones). A plan comes in through its import page or
+``pmo import schedule`` (MS Project XML); the API reads what the engine worked out."""
+
+from typing import ClassVar
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import filters, mixins, permissions, serializers, viewsets
+
+from pmo.core.filters import FilterBackend, FilterSet
+from pmo.portfolio.api_records import ProjectRecordFilter, ProjectRecordSerializer, RecordViewSet, user_name
+from pmo.schedule import selectors
+from pmo.schedule.models import Plan, PlanTask
+
+MINUTES = "Working minutes (of eight-hour days unless the plan's calendar says otherwise)."
+
+
+class PlanSerializer(ProjectRecordSerializer):
+    """A project's plan: where it came from, when it starts and finishes as scheduled here, and
+    how many of its tasks are critical."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:schedule-detail")
+    web_url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="Its web page.")
+    imported_by_name = user_name("imported_by")
+
+    class Meta:
+        model = Plan
+        fields: ClassVar[list[str]] = [
+            "id", "url", "web_url", "project", "project_name", "name", "source_name", "start", "finish",
+            "status_date", "tasks_count", "critical_count", "imported_by_name", "imported_at", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PlanFilter(ProjectRecordFilter):
+    class Meta:
+        model = Plan
+        fields: ClassVar[list[str]] = []
+
+
+@extend_schema(tags=["schedules"])
+class PlanViewSet(RecordViewSet):
+    """Each project's plan (``project=CODE`` for one), with its ``history``: one entry per import."""
+
+    queryset = Plan.objects.none()
+    serializer_class = PlanSerializer
+    selector = staticmethod(selectors.plan_list)
+    filterset_class = PlanFilter
+    search_fields = ["name", "project__code", "project__name"]
+    ordering_fields = ["project", "finish", "imported_at"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"project": "project__code"}
+    http_method_names = ["get", "head", "options"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A task as the schedule dates it: its place in the outline, its early and late dates, its
+    floats and whether it is critical; durations and floats in working minutes."""
+
+    project = serializers.CharField(
+        source="plan.project.code", read_only=True, help_text="The project's code."
+    )
+    duration = serializers.IntegerField(read_only=True, help_text=MINUTES)
+    total_float = serializers.IntegerField(read_only=True, help_text=MINUTES)
+    free_float = serializers.IntegerField(read_only=True, help_text=MINUTES)
+
+    class Meta:
+        model = PlanTask
+        fields: ClassVar[list[str]] = [
+            "project", "uid", "row", "wbs", "outline_level", "parent_uid", "name", "duration",
+            "duration_unit", "summary", "milestone", "critical", "percent_complete", "start", "finish",
+            "early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float",
+            "constraint", "constraint_date", "deadline", "baseline_start", "baseline_finish",
+            "custom_fields",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TaskFilter(FilterSet):
+    project = django_filters.CharFilter(field_name="plan__project__code", label="Project code")
+    critical = django_filters.BooleanFilter()
+    milestone = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PlanTask
+        fields: ClassVar[list[str]] = []
+
+
+@extend_schema(tags=["schedules"])
+class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every task of the plans you may see, in plan order (``project=CODE`` for one plan;
+    ``critical=true`` for the critical path)."""
+
+    queryset = PlanTask.objects.none()
+    serializer_class = TaskSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend, filters.SearchFilter]
+    filterset_class = TaskFilter
+    search_fields = ["name", "wbs"]
+
+    def get_queryset(self) -> QuerySet[PlanTask]:
+        return selectors.task_list(user=self.request.user).order_by("plan__project__code", "row")
+
+
+@extend_schema(tags=["schedules"])
+class MilestoneViewSet(TaskViewSet):
+    """The milestones of the plans you may see, in plan order (``project=CODE`` for one plan)."""
+
+    def get_queryset(self) -> QuerySet[PlanTask]:
+        return super().get_queryset().filter(milestone=True)
