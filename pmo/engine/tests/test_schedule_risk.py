@@ -54,7 +54,9 @@ MOMENTS = st.builds(
 
 
 @st.composite
-def plans(draw, links_of=tuple(LinkType), constraints=tuple(Constraint), progress=True):
+def plans(
+    draw, links_of=tuple(LinkType), constraints=tuple(Constraint), progress=True, calendars=(None, FOUR_DAYS)
+):
     """Plans with what the engine schedules: link types and lags, constraints, deadlines,
     calendars per task, elapsed and manual tasks, progress from a status date, a phase."""
     size = draw(st.integers(1, 10))
@@ -67,7 +69,7 @@ def plans(draw, links_of=tuple(LinkType), constraints=tuple(Constraint), progres
             constraint=constraint,
             constraint_date=draw(MOMENTS) if constraint in DATED else None,
             deadline=draw(st.none() | MOMENTS),
-            calendar=draw(st.sampled_from([None, FOUR_DAYS])),
+            calendar=draw(st.sampled_from(calendars)),
             milestone=draw(st.booleans()),
         )
         shape = draw(st.sampled_from(["planned", "planned", "elapsed", "manual", "started", "done"]))
@@ -210,6 +212,27 @@ def test_a_wider_triangular_maximum_never_brings_a_percentile_forward(case, data
     for name in leaves:
         old, new = before.key_tasks[name], after.key_tasks[name]
         assert new.p10 >= old.p10 and new.p50 >= old.p50 and new.p80 >= old.p80 and new.p90 >= old.p90
+
+
+@settings(max_examples=25, deadline=None)
+@given(estimated(links_of=(LinkType.FS,), constraints=(Constraint.ASAP,), progress=False, calendars=(None,)))
+def test_tasks_on_every_path_are_critical_in_every_iteration(case):
+    """A kick-off before every task and a handover after every task lie on every path (on one
+    calendar, without dated constraints: a task held to a date, or a successor's day off, gives
+    float to what comes before it)."""
+    net, estimates = case
+    inner = [task.id for task in net.tasks if task.id != "phase"]
+    wrapped = replace(
+        net,
+        tasks=[Task("kick-off", DAY), *net.tasks, Task("handover", DAY)],
+        links=[
+            *net.links,
+            *(Link("kick-off", task) for task in inner),
+            *(Link(task, "handover") for task in inner),
+        ],
+    )
+    result = analyse_schedule_risk(wrapped, estimates, iterations=100, seed=9)
+    assert result.criticality["kick-off"] == result.criticality["handover"] == 1.0
 
 
 def test_pert_and_triangular_estimates_average_as_their_formulas_say():
