@@ -182,16 +182,21 @@ def _reports_to_check(user: Any) -> list[WorkItem]:
     """Submitted reports waiting for the PMO's quality check (read as values: thousands of them
     at 5,000 projects)."""
     links = Links("reporting:report_detail", 987654321)
-    periods = {period.pk: period for period in ReportingPeriod.objects.all()}
+    periods: dict[int, ReportingPeriod] = {}
     items = []
     rows = (
         selectors.current_reports(user=user)
         .filter(status=ReportStatus.SUBMITTED)
         .order_by("pk")
-        .values_list("pk", "period_id", "submitted_at", "project__code", "project__name")
-    )
-    for pk, period_id, submitted_at, code, name in rows:
-        period = periods[period_id]
+        .values_list(
+            "pk", "period_id", "period__start", "period__end", "period__due", "submitted_at",
+            "project__code", "project__name",
+        )
+    )  # fmt: skip
+    for pk, period_id, start, end, due, submitted_at, code, name in rows:
+        period = periods.get(period_id) or periods.setdefault(
+            period_id, ReportingPeriod(pk=period_id, start=start, end=end, due=due)
+        )
         submitted = timezone.localdate(submitted_at) if submitted_at else period.due
         items.append(
             WorkItem(
