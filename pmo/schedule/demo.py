@@ -1,0 +1,119 @@
+"""The demo's plans: several active projects have an MS Project plan imported by their project
+manager — phases with their tasks and key milestones, a baseline, progress to the day, and on
+some a build that overran, so the Gantt shows slippage against the baseline and a critical path.
+Made with the engine (the same MS Project XML a PM would upload), imported through the service."""
+
+import datetime as dt
+from dataclasses import replace
+
+from pmo.core.demo import demo_moment, demo_run, demo_step
+from pmo.engine.calendar import standard_calendar
+from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
+from pmo.engine.schedule import Link, Plan, Task, schedule
+from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.demo import DemoContext
+from pmo.schedule import services
+
+DAY = 480  # working minutes
+# (phase, share of the working days, its key milestone)
+PHASES = (
+    ("Initiation", 0.10, "Business case approved"),
+    ("Design", 0.20, "Design signed off"),
+    ("Build", 0.35, ""),
+    ("Test", 0.20, "Ready for service"),
+    ("Deploy", 0.15, "Go live"),
+)
+PLANNED = 8  # active projects with a plan: the first by code that have started
+SLIPPING = {1: 0.4, 4: 0.25}  # which of them overran their build, and by what share of it
+
+
+def _plan(start: dt.date, finish: dt.date, *, slip: float) -> Plan:
+    """Phases spread over the working days from ``start`` to ``finish``, two tasks and a key
+    milestone each, one after another; the build longer by ``slip``."""
+    calendar = standard_calendar()
+    working = max(sum(1 for n in range((finish - start).days) if (start + dt.timedelta(n)).weekday() < 5), 15)
+    tasks, links, previous = [], [], None
+    for number, (phase, share, milestone) in enumerate(PHASES):
+        summary = 100 * (number + 1)
+        days = max(round(working * share), 2)
+        tasks.append(Task(id=summary, name=phase))
+        for step, (verb, part) in enumerate((("Plan", 0.3), ("Deliver", 0.7)), start=1):
+            minutes = max(round(days * part), 1) * DAY
+            if phase == "Build" and step == 2:
+                minutes = round(minutes * (1 + slip))
+            tasks.append(
+                Task(id=summary + step, name=f"{phase}: {verb.lower()}", duration=minutes, parent=summary)
+            )
+            if previous is not None:
+                links.append(Link(previous, summary + step))
+            previous = summary + step
+        if milestone:
+            tasks.append(Task(id=summary + 9, name=milestone, milestone=True, parent=summary))
+            links.append(Link(previous, summary + 9))
+    moment = dt.datetime.combine(start, dt.time(8))
+    return Plan(tasks=tasks, links=links, start=moment, calendar=calendar)
+
+
+def _progressed(plan: Plan, today: dt.date) -> Plan:
+    """``plan`` as it stands on ``today``: finished tasks done, the one under way partly done."""
+    dates = schedule(plan).tasks
+    now = dt.datetime.combine(today, dt.time(8))
+    tasks = []
+    for task in plan.tasks:
+        found = dates[task.id]
+        if task.parent is None or found.start >= now:
+            tasks.append(task)
+        elif found.finish <= now:
+            tasks.append(
+                replace(task, percent_complete=100.0, actual_start=found.start, actual_finish=found.finish)
+            )
+        else:
+            share = (now - found.start) / (found.finish - found.start)
+            tasks.append(replace(task, percent_complete=round(share * 100, 0), actual_start=found.start))
+    return replace(plan, tasks=tasks, status_date=now)
+
+
+def plan_file(name: str, start: dt.date, finish: dt.date, *, slip: float, today: dt.date) -> bytes:
+    """The plan a project manager would save from MS Project: baselined as planned (no slip),
+    with the progress made by ``today``."""
+    baseline = schedule(_plan(start, finish, slip=0.0)).tasks
+    current = _progressed(_plan(start, finish, slip=slip), today)
+    project = project_from_plan(current, name)
+    ids = {task.id: number for number, task in enumerate(current.tasks, start=1)}
+    planned = {ids[key]: dates for key, dates in baseline.items()}
+    project = replace(
+        project,
+        tasks=[
+            replace(item, baselines=(Baseline(0, planned[item.uid].start, planned[item.uid].finish),))
+            for item in project.tasks
+        ],
+    )
+    return write_mspdi(project, schedule(current))
+
+
+@demo_step(order=270)
+def project_plans(ctx: DemoContext) -> None:
+    """The plans, each imported by its project manager a week ago (the system where they have
+    no login)."""
+    imported = ctx.today - dt.timedelta(days=7)
+    started = sorted(
+        (
+            p
+            for p in ctx.projects.values()
+            if p.status == ProjectStatus.ACTIVE and p.planned_start and p.planned_finish
+            and p.planned_start < imported < p.planned_finish
+        ),
+        key=lambda p: p.code,
+    )  # fmt: skip
+    for index, project in enumerate(started[:PLANNED]):
+        start, finish = project.planned_start, project.planned_finish
+        data = plan_file(project.name, start, finish, slip=SLIPPING.get(index, 0.0), today=imported)
+        manager = project.project_manager.user if project.project_manager else None
+        demo_run(
+            demo_moment(imported, 9),
+            services.plan_import,
+            actor=manager,
+            project=project,
+            data=data,
+            filename=f"{project.code} plan.xml",
+        )

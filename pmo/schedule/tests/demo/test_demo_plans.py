@@ -1,0 +1,43 @@
+"""The demo's plans: eight started projects have a plan their project manager imported, with a
+baseline and progress to the day; two of them overran their build, so their go-live is forecast
+after its baseline; each plan's page draws its Gantt with a critical path."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import F
+from django.test import Client
+
+from pmo.core.models import User
+from pmo.schedule.models import Plan, PlanTask
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+
+
+def test_eight_started_projects_have_a_plan_with_a_baseline_and_progress() -> None:
+    plans = Plan.objects.select_related("project")
+
+    assert plans.count() == 8
+    for plan in plans:
+        tasks = PlanTask.objects.filter(plan=plan)
+        assert plan.critical_count > 0 and tasks.filter(baseline_finish__isnull=True).count() == 0
+        assert tasks.filter(percent_complete=100).exists(), plan.project.code
+        assert plan.imported_by is None or plan.imported_by.person.pk == plan.project.project_manager_id
+
+
+def test_two_plans_forecast_their_go_live_weeks_after_its_baseline() -> None:
+    go_live = PlanTask.objects.filter(name="Go live", milestone=True)
+    late = go_live.filter(finish__gt=F("baseline_finish") + dt.timedelta(days=14))
+
+    assert go_live.count() == 8
+    assert late.count() == 2
+
+
+def test_a_demo_plan_page_draws_its_gantt() -> None:
+    plan = Plan.objects.select_related("project").order_by("project__code").first()
+    client = Client()
+    client.force_login(User.objects.get(username="head"))
+
+    page = client.get(f"/plans/projects/{plan.project.code}/").content.decode()
+
+    assert page.count('class="gantt-bar critical"') >= 1 and "gantt-baseline" in page
