@@ -6,10 +6,18 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export HOST PORT
 
-# The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process. Each
-# step ends by naming its 15 slowest tests, where a faster suite starts looking.
+# The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process. The
+# browser tests mostly wait (for Chromium, the live server), so they run on one worker more than
+# the cores (BROWSER_WORKERS; docs/adr/0026). Each step ends by naming its 15 slowest tests,
+# where a faster suite starts looking.
 PYTEST_WORKERS ?= auto
-PYTEST  := DJANGO_ENV=test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
+BROWSER_WORKERS ?= $(if $(filter auto,$(PYTEST_WORKERS)),$(shell echo $$(( $$(nproc) + 1 ))),$(PYTEST_WORKERS))
+PYTEST   = DJANGO_ENV=test $(BIN)/pytest -q -n $(1) --dist loadfile --no-loadscope-reorder --durations=15
+
+# Compiled modules are kept (__pycache__, ignored by git) even where the environment says not to
+# write them, as the CI machine's does: a test step starts many Python processes (each worker,
+# each `pmo` a test starts, each step again), and each would compile the product's modules anew.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run test test-unit test-browser lint bench screenshots clean
 
@@ -32,15 +40,15 @@ run: install
 ## make test: every check and every test: lint (migrations included), the unit tests, then the
 ## browser tests (they need Debian's chromium) as their own step.
 test: install lint
-	$(PYTEST) -m "not browser"
-	$(PYTEST) -m browser
+	$(call PYTEST,$(PYTEST_WORKERS)) -m "not browser"
+	$(call PYTEST,$(BROWSER_WORKERS)) -m browser
 
 ## make test-unit / make test-browser: one of the two test steps.
 test-unit: install
-	$(PYTEST) -m "not browser"
+	$(call PYTEST,$(PYTEST_WORKERS)) -m "not browser"
 
 test-browser: install
-	$(PYTEST) -m browser
+	$(call PYTEST,$(BROWSER_WORKERS)) -m browser
 
 ## make lint: the static checks, committed migrations included.
 lint: install
