@@ -28,17 +28,17 @@ def wall_clock(moment: datetime) -> datetime:
 
 def project_of(plan: Plan) -> ImportedProject:
     """The plan's document, read."""
-    return read_mspdi(plan.document.encode())
+    return read_mspdi(bytes(plan.document))
 
 
-def document(project: ImportedProject, computed: Schedule) -> str:
+def document(project: ImportedProject, computed: Schedule) -> bytes:
     """The plan as MSPDI with the dates the engine worked out."""
-    return write_mspdi(project, computed).decode()
+    return write_mspdi(project, computed)
 
 
 def task_rows(plan: Plan, project: ImportedProject, computed: Schedule) -> list[PlanTask]:
     """A row for each active task the schedule dates, in the file's order."""
-    rows, names = [], project.custom_field_names
+    rows = []
     for item in project.tasks:
         dates = computed.tasks.get(item.uid)
         if dates is None:  # an inactive task: not scheduled, not shown
@@ -73,7 +73,6 @@ def task_rows(plan: Plan, project: ImportedProject, computed: Schedule) -> list[
                 deadline=aware(task.deadline),
                 baseline_start=aware(baseline.start) if baseline else None,
                 baseline_finish=aware(baseline.finish) if baseline else None,
-                custom_fields={names.get(key, key): value for key, value in item.custom_fields.items()},
             )
         )
     return rows

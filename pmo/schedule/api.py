@@ -73,7 +73,6 @@ class TaskSerializer(serializers.ModelSerializer):
             "duration_unit", "summary", "milestone", "critical", "percent_complete", "start", "finish",
             "early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float",
             "constraint", "constraint_date", "deadline", "baseline_start", "baseline_finish",
-            "custom_fields",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
+from pmo.engine.mspdi import MAX_BYTES
 from pmo.portfolio.models import Project
 from pmo.schedule.choices import Constraint, LinkType
 
@@ -25,7 +26,9 @@ class Plan(DomainModel):
     project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="plan")
     name = models.CharField(max_length=255, blank=True)
     source_name = models.CharField("imported from", max_length=255, blank=True)
-    document = models.TextField(help_text="The plan as MS Project XML (MSPDI).")
+    document = models.BinaryField(
+        max_length=MAX_BYTES, help_text="The plan as MS Project XML (MSPDI): a file, not text to edit."
+    )
     start = models.DateTimeField("plan start")
     finish = models.DateTimeField("plan finish")
     status_date = models.DateTimeField(null=True, blank=True)
@@ -85,7 +88,6 @@ class PlanTask(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     baseline_start = models.DateTimeField(null=True, blank=True)
     baseline_finish = models.DateTimeField(null=True, blank=True)
-    custom_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["plan", "row"]

@@ -80,4 +80,4 @@ def plan_import(*, actor: User | None, project: Project, data: bytes, filename: 
 def plan_export(*, plan: Plan) -> bytes:
     """The plan as MS Project XML, with the dates the engine works out now."""
     project = adapters.project_of(plan)
-    return adapters.document(project, schedule(project.plan())).encode()
+    return adapters.document(project, schedule(project.plan()))
