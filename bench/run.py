@@ -13,7 +13,9 @@ the tolerance re-evaluation print their CPU time beside their wall time: on a lo
 CPU time stays near an idle machine's. Last (``bench/schedule.py``, no database) the schedule
 engine's critical path on 100,000 tasks / 150,000 links with calendars, against networkx's
 longest path on the same network, the export and import of a 10,000-task MS Project XML file,
-and Monte Carlo schedule risk (10,000 iterations x 1,000 tasks).
+and Monte Carlo schedule risk (10,000 iterations x 1,000 tasks), then (each size in its own
+process and database) the Plan tab of a plan of 500 and 5,000 tasks and the portfolio roadmap of 6
+and 60 projects with plans.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -190,6 +192,14 @@ def schedule_bench() -> None:
     report(time_schedule())
     report_mspdi(time_mspdi())
     report_risk(time_risk())
+    from bench.schedule import PAGE_SIZES, PAGE_TARGET_MS
+
+    runs = {size: in_own_process("schedule.py", size) for size in PAGE_SIZES}
+    print(f"\nPlan tab and portfolio roadmap — {runs[PAGE_SIZES[0]]['vendor']}, median server time\n")
+    report("projects", {size: (size, run["pages"]) for size, run in runs.items()},
+           lambda name, size: f"<{PAGE_TARGET_MS}" if size == PAGE_SIZES[-1] and name != FLOOR_NAME else "")
+    print("tasks: " + "; ".join(f"{run['tasks']:,} in all, the largest plan {run['largest']:,}, "
+                                f"at {size} projects" for size, run in runs.items()))
 
 
 def main() -> None:

@@ -12,8 +12,17 @@ tasks / 15,000 links exported with its schedule (``write_mspdi``, target < 3 s) 
 (``analyse_schedule_risk``): 10,000 iterations of a plan of 1,000 tasks / 1,500 links with a
 three-point estimate on every task (80%, 100% and 150% of its duration), triangular and PERT,
 each with its percentiles, criticality, sensitivity, histogram and S-curve (target < 2 s).
+
+The pages (``python bench/schedule.py 60``: that many projects, in its own throwaway database, one
+JSON line; ``bench/run.py schedule`` runs 6 and 60): every project has an imported plan of about
+83 tasks (phases of tasks and a milestone, baselined), the first a plan of 83 x that many tasks
+(about 5,000 at 60); timed beside the floor (``bench/measure.py``): the first project's Plan tab
+(its Gantt and first 100 tasks) and the portfolio roadmap's first page (25 projects). Target:
+< 300 ms, the same queries at both sizes.
 """
 
+import json
+import os
 import random
 import sys
 import time
@@ -37,6 +46,9 @@ START = datetime(2026, 1, 5, 8)
 RISK_TASKS = 1_000
 RISK_ITERATIONS = 10_000
 SHOWN = {Distribution.TRIANGULAR: "triangular", Distribution.PERT: "PERT"}
+PAGE_SIZES = (6, 60)  # projects with a plan
+PLAN_TASKS = 83  # tasks of each project's plan (the first has this many times the projects)
+PAGE_TARGET_MS = 300
 
 
 def make_plan(tasks: int = TASKS, links: int = LINKS, seed: int = 11) -> Plan:
@@ -143,6 +155,81 @@ def time_risk() -> list[dict[str, Any]]:
     return runs
 
 
+def phased_file(tasks: int, start: datetime, seed: int) -> bytes:
+    """MS Project XML of a plan in phases of 20 tasks and a milestone, one after another, each
+    phase a summary; baselined as first planned, then the work grown by up to a fifth."""
+    from dataclasses import replace
+
+    from pmo.engine.mspdi import Baseline
+
+    rng = random.Random(seed)
+    made: list[Task] = []
+    links: list[Link] = []
+    previous = None
+    while len(made) < tasks:
+        phase = len(made) + 1
+        made.append(Task(phase, name=f"Phase {phase // 21 + 1}"))
+        for _ in range(min(19, tasks - len(made) - 1)):
+            number = len(made) + 1
+            made.append(Task(number, rng.randint(1, 5) * DAY, name=f"Task {number}", parent=phase))
+            if previous is not None:
+                links.append(Link(previous, len(made)))
+            previous = len(made)
+        made.append(Task(len(made) + 1, name=f"Milestone {phase // 21 + 1}", milestone=True, parent=phase))
+        if previous is not None:
+            links.append(Link(previous, len(made)))
+        previous = len(made)
+    planned = Plan(tasks=made, links=links, start=start, calendar=standard_calendar())
+    baseline = schedule(planned).tasks
+    grown = [replace(t, duration=t.duration * rng.randint(100, 120) // 100) for t in made]
+    current = replace(planned, tasks=grown)
+    project = project_from_plan(current, "bench")
+    project = replace(
+        project,
+        tasks=[
+            replace(item, baselines=(Baseline(0, baseline[item.uid].start, baseline[item.uid].finish),))
+            for item in project.tasks
+        ],
+    )
+    return write_mspdi(project, schedule(current))
+
+
+def time_pages(size: int) -> dict[str, Any]:
+    """``size`` projects with plans in a fresh database: the Plan tab and the roadmap, timed."""
+    from bench.measure import start
+
+    start("schedule")
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench.data import grow_register, register_user
+    from bench.measure import measure
+    from pmo.portfolio.models import Project
+    from pmo.schedule import services
+
+    call_command("migrate", verbosity=0)
+    grow_register(size)
+    projects = list(Project.objects.order_by("code")[:size])
+    tasks = 0
+    for index, project in enumerate(projects):
+        count = PLAN_TASKS * size if index == 0 else PLAN_TASKS
+        begun = datetime.combine(project.planned_start or START.date(), START.time())
+        data = phased_file(count, begun, seed=index)
+        plan = services.plan_import(actor=None, project=project, data=data, filename="bench.xml")
+        tasks += plan.tasks_count
+    client = Client()
+    client.force_login(register_user())
+    pages = {
+        "Plan tab (the largest plan)": f"/plans/projects/{projects[0].code}/",
+        "portfolio roadmap (first 25 projects)": "/plans/roadmap/",
+    }
+    repeats = int(os.environ.get("BENCH_REPEATS", "25"))
+    found = measure(client, pages, repeats)
+    largest = projects[0].plan.tasks_count
+    return {"size": size, "tasks": tasks, "largest": largest, "vendor": connection.vendor, "pages": found}
+
+
 def report(run: dict[str, Any]) -> None:
     size = f"{run['tasks']:,} tasks / {run['links']:,} links"
     print(
@@ -182,7 +269,9 @@ def report_risk(runs: list[dict[str, Any]]) -> None:
         )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and len(sys.argv) > 1:
+    print(json.dumps(time_pages(int(sys.argv[1]))))
+elif __name__ == "__main__":
     report(time_schedule())
     report_mspdi(time_mspdi())
     report_risk(time_risk())

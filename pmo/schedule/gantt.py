@@ -6,16 +6,17 @@ site's content security policy allows no inline style), so the light and dark th
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
 from django.utils import timezone
 
+from pmo.schedule.timescale import HEAD, ZOOMS, Scale
+
 ROW = 26  # px per task
-HEAD = 34  # px of the date scale
-ZOOMS: dict[str, float] = {"day": 28.0, "week": 7.0, "month": 1.8, "quarter": 0.7}  # px per day
 DEFAULT_ZOOM = "week"
+__all__ = ["DEFAULT_ZOOM", "HEAD", "ROW", "ZOOMS", "Bar", "bar_of", "gantt_svg"]
 
 
 @dataclass(frozen=True)
@@ -32,27 +33,6 @@ class Bar:
     baseline_finish: datetime | None = None
 
 
-def _day(moment: datetime) -> float:
-    """A moment as days (with the fraction of the day) in the site's time zone."""
-    local = timezone.localtime(moment)
-    return local.toordinal() + (local.hour * 60 + local.minute) / 1440
-
-
-def _ticks(first: date, last: date, zoom: str) -> Iterable[tuple[date, str]]:
-    """The scale's marks: each day, each Monday, each month's first or each quarter's first."""
-    day = first
-    while day <= last:
-        if zoom == "day":
-            yield day, day.strftime("%-d %b") if day.day == 1 or day == first else str(day.day)
-        elif zoom == "week" and day.weekday() == 0:
-            yield day, day.strftime("%-d %b")
-        elif zoom == "month" and day.day == 1:
-            yield day, day.strftime("%b %Y") if day.month == 1 or day == first else day.strftime("%b")
-        elif zoom == "quarter" and day.day == 1 and day.month in (1, 4, 7, 10):
-            yield day, f"Q{(day.month - 1) // 3 + 1} {day.year}"
-        day += timedelta(days=1)
-
-
 def gantt_svg(
     bars: Sequence[Bar],
     links: Iterable[tuple[int, int, str]],
@@ -64,40 +44,21 @@ def gantt_svg(
 ) -> str:
     """The chart as an ``<svg>`` element (text escaped). ``links``: (predecessor uid, successor
     uid, type) of the tasks shown."""
-    scale = ZOOMS.get(zoom, ZOOMS[DEFAULT_ZOOM])
     moments = [b.start for b in bars] + [b.finish for b in bars]
     moments += [m for b in bars for m in (b.baseline_start, b.baseline_finish) if m is not None]
-    if not moments:
+    scale = Scale.spanning(moments, zoom if zoom in ZOOMS else DEFAULT_ZOOM)
+    if scale is None:
         return ""
-    first = timezone.localtime(min(moments)).date() - timedelta(days=2)
-    last = timezone.localtime(max(moments)).date() + timedelta(days=3)
-    origin = first.toordinal()
-    width = int((last.toordinal() - origin + 1) * scale) + 1
+    width = scale.width
     height = HEAD + ROW * len(bars)
-
-    def x(moment: datetime) -> float:
-        return round((_day(moment) - origin) * scale, 1)
+    x = scale.x
 
     parts = [
         f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
     ]
-    for day, text in _ticks(first, last, zoom):
-        left = round((day.toordinal() - origin) * scale, 1)
-        parts.append(f'<line class="gantt-grid" x1="{left}" y1="{HEAD - 6}" x2="{left}" y2="{height}"/>')
-        parts.append(f'<text class="gantt-scale" x="{left + 2}" y="{HEAD - 12}">{escape(text)}</text>')
-    for moment, css, title in (
-        (
-            timezone.make_aware(datetime.combine(today, datetime.min.time())) if today else None,
-            "gantt-today",
-            "Today",
-        ),
-        (status_date, "gantt-status", "Status date"),
-    ):
-        if moment is not None and first.toordinal() <= _day(moment) <= last.toordinal() + 1:
-            left = x(moment)
-            line = f'x1="{left}" y1="{HEAD - 6}" x2="{left}" y2="{height}"'
-            parts.append(f'<line class="{css}" {line}><title>{title}</title></line>')
+    parts += scale.grid(height)
+    parts += scale.lines(height, today=today, status_date=status_date)
     rows: dict[int, int] = {}
     for index, bar in enumerate(bars):
         rows[bar.uid] = index

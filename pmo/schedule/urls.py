@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from pmo.schedule import views
+from pmo.schedule import views, views_roadmap
 
 app_name = "schedule"
 urlpatterns = [
+    path("plans/roadmap/", views_roadmap.portfolio_roadmap, name="roadmap"),
     path("plans/projects/<str:code>/", views.project_plan, name="project"),
     path("plans/projects/<str:code>/import/", views.plan_import, name="import"),
     path("plans/projects/<str:code>/export/", views.plan_export, name="export"),

@@ -1,0 +1,170 @@
+"""The portfolio roadmap: one lane per project's plan, its phases as bars and its milestones as
+diamonds on one timeline, each over its baseline, with a line at today (ADR 0039). A plan's phases
+are its top-level summary tasks, or the summaries one level down when a single top summary spans the
+whole plan (MS Project's habit of a project summary row). Drawn on the server as SVG, on the Gantt
+chart's date scale (``timescale``); the lanes are worked out from task rows already loaded, so
+the page reads every lane's tasks in one query."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pmo.schedule.gantt import Bar, bar_of
+from pmo.schedule.models import Plan, PlanTask
+from pmo.schedule.timescale import HEAD, Scale
+
+ROW = 26  # px per project, as the Gantt chart's rows
+ROADMAP_ZOOMS = ("month", "quarter")
+DEFAULT_ZOOM = "month"
+LABEL_PX = 7  # a phase's name shows inside its bar when the bar has room, at about this per letter
+
+
+@dataclass
+class Lane:
+    """A project's row on the roadmap."""
+
+    plan: Any
+    phases: list[Bar] = field(default_factory=list)
+    milestones: list[Bar] = field(default_factory=list)
+    baseline_finish: datetime | None = None
+
+    @property
+    def finish(self) -> datetime:
+        return self.plan.finish
+
+    def next_milestone(self, today: date) -> Bar | None:
+        """The first milestone not finished before today."""
+        return next((m for m in self.milestones if timezone.localdate(m.finish) >= today), None)
+
+    @property
+    def baseline_day(self) -> date | None:
+        return timezone.localdate(self.baseline_finish) if self.baseline_finish else None
+
+    @property
+    def slip_days(self) -> int | None:
+        """Days the plan finishes after its baseline finish (negative: before)."""
+        if self.baseline_finish is None:
+            return None
+        return (timezone.localdate(self.finish) - timezone.localdate(self.baseline_finish)).days
+
+
+def roadmap_tasks(plans: Sequence[Plan]) -> QuerySet[PlanTask]:
+    """The rows a roadmap of ``plans`` draws from: their summaries at the top two outline levels
+    and their milestones, in plan order (one query whatever the plans' size)."""
+    return (
+        PlanTask.objects.filter(plan__in=[plan.pk for plan in plans])
+        .filter(Q(summary=True, outline_level__lte=2) | Q(milestone=True))
+        .only(
+            "plan_id",
+            "uid",
+            "row",
+            "outline_level",
+            "parent_uid",
+            "name",
+            "summary",
+            "milestone",
+            "critical",
+            "percent_complete",
+            "start",
+            "finish",
+            "baseline_start",
+            "baseline_finish",
+        )
+        .order_by("plan_id", "row")
+    )
+
+
+def lanes_of(plans: Sequence[Plan], tasks: Iterable[PlanTask]) -> list[Lane]:
+    """Each plan's lane, in the order of ``plans``, from the rows ``roadmap_tasks`` reads."""
+    by_plan: dict[int, list[PlanTask]] = defaultdict(list)
+    for task in tasks:
+        by_plan[task.plan_id].append(task)
+    lanes = []
+    for plan in plans:
+        rows = by_plan.get(plan.pk, [])
+        top = [t for t in rows if t.outline_level == 1 and t.summary]
+        if len(top) == 1 and (top[0].start, top[0].finish) == (plan.start, plan.finish):
+            phases = [t for t in rows if t.summary and t.outline_level == 2 and t.parent_uid == top[0].uid]
+        else:
+            phases = top
+        baselines = [t.baseline_finish for t in (*top, *phases) if t.baseline_finish is not None]
+        baselines += [t.baseline_finish for t in rows if t.milestone and t.baseline_finish is not None]
+        lanes.append(
+            Lane(
+                plan=plan,
+                phases=[bar_of(t) for t in phases],
+                milestones=[bar_of(t) for t in rows if t.milestone],
+                baseline_finish=max(baselines, default=None),
+            )
+        )
+    return lanes
+
+
+def roadmap_svg(lanes: Sequence[Lane], *, zoom: str = DEFAULT_ZOOM, today: date | None = None) -> str:
+    """The roadmap as an ``<svg>`` element (text escaped)."""
+    zoom = zoom if zoom in ROADMAP_ZOOMS else DEFAULT_ZOOM
+    moments = [
+        moment
+        for lane in lanes
+        for bar in (*lane.phases, *lane.milestones)
+        for moment in (bar.start, bar.finish, bar.baseline_start, bar.baseline_finish)
+        if moment is not None
+    ]
+    scale = Scale.spanning(moments, zoom)
+    if scale is None:
+        return ""
+    width, height = scale.width, HEAD + ROW * len(lanes)
+    label = f"Portfolio roadmap: {len(lanes)} project{'' if len(lanes) == 1 else 's'}"
+    parts = [
+        f'<svg class="gantt roadmap" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
+    ]
+    parts += scale.grid(height)
+    x = scale.x
+    for index, lane in enumerate(lanes):
+        top = HEAD + index * ROW
+        code = escape(lane.plan.project.code)
+        if index:
+            parts.append(f'<line class="roadmap-lane" x1="0" y1="{top}" x2="{width}" y2="{top}"/>')
+        for number, bar in enumerate(lane.phases):
+            if bar.baseline_start and bar.baseline_finish:
+                left, right = x(bar.baseline_start), x(bar.baseline_finish)
+                parts.append(
+                    f'<rect class="gantt-baseline" x="{left}" y="{top + 19}" width="{max(right - left, 1)}" '
+                    'height="3"/>'
+                )
+            left, right = x(bar.start), x(bar.finish)
+            span = max(right - left, 2)
+            title = f"<title>{code} {escape(bar.name)}: {_day(bar.start)} to {_day(bar.finish)}</title>"
+            parts.append(
+                f'<rect class="roadmap-phase phase-{number % 4}" x="{left}" y="{top + 4}" width="{span}" '
+                f'height="14" rx="2">{title}</rect>'
+            )
+            if span >= LABEL_PX * (len(bar.name) + 1):
+                parts.append(
+                    f'<text class="roadmap-label" x="{left + 3}" y="{top + 15}">{escape(bar.name)}</text>'
+                )
+        for bar in lane.milestones:
+            middle = top + ROW / 2 - 2
+            if bar.baseline_finish:
+                at = x(bar.baseline_finish)
+                parts.append(
+                    f'<path class="roadmap-baseline-milestone" d="M{at} {middle + 3}l5 5l-5 5l-5 -5z"/>'
+                )
+            at = x(bar.finish)
+            css = "gantt-milestone critical" if bar.critical else "gantt-milestone"
+            title = f"<title>{code} {escape(bar.name)}: {_day(bar.finish)}</title>"
+            parts.append(f'<path class="{css}" d="M{at} {middle - 7}l7 7l-7 7l-7 -7z">{title}</path>')
+    parts += scale.lines(height, today=today)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %b %Y")
