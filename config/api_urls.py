@@ -62,6 +62,7 @@ router.register("change-settings", change_api.ChangeSettingsViewSet, basename="c
 router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
 router.register("tasks", schedule_api.TaskViewSet, basename="task")
 router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone")
+router.register("schedule-runs", schedule_api.ScheduleRunViewSet, basename="schedule-run")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

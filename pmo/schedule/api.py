@@ -1,19 +1,25 @@
 """Project plans over REST (``/api/v1/``), read-only: ``schedules`` (each project's plan, with its
 history), ``tasks`` (every task of the plans you may see, ``project=CODE`` for one plan) and
 ``milestones`` (the tasks that are milestones). A plan comes in through its import page or
-``pmo import schedule`` (MS Project XML); the API reads what the engine worked out."""
+``pmo import schedule`` (MS Project XML); the API reads what the engine worked out.
+``schedule-runs`` are the Monte Carlo schedule risk runs of the plans (with their history);
+``POST`` runs one with the plan's three-point estimates (set on the page)."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters, mixins, permissions, serializers, viewsets
+from rest_framework import filters, mixins, permissions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from pmo.core.filters import FilterBackend, FilterSet
+from pmo.portfolio.api import WRITE_ERRORS, ProjectCodeField
 from pmo.portfolio.api_records import ProjectRecordFilter, ProjectRecordSerializer, RecordViewSet, user_name
-from pmo.schedule import selectors
-from pmo.schedule.models import Plan, PlanTask
+from pmo.schedule import selectors, services
+from pmo.schedule.models import Plan, PlanTask, ScheduleRun, ScheduleRunBin, ScheduleRunTask
 
 MINUTES = "Working minutes (of eight-hour days unless the plan's calendar says otherwise)."
 
@@ -109,3 +115,84 @@ class MilestoneViewSet(TaskViewSet):
 
     def get_queryset(self) -> QuerySet[PlanTask]:
         return super().get_queryset().filter(milestone=True)
+
+
+NO_PLAN = "{project} has no plan to simulate."
+
+
+class RunBinSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScheduleRunBin
+        fields: ClassVar[list[str]] = ["start", "end", "count", "cumulative"]
+        read_only_fields = fields
+
+
+class RunTaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScheduleRunTask
+        fields: ClassVar[list[str]] = ["uid", "name", "criticality", "sensitivity"]
+        read_only_fields = fields
+
+
+class ScheduleRunSerializer(ProjectRecordSerializer):
+    """A Monte Carlo schedule risk run: its P10/P50/P80/P90 finish, the chance of meeting the
+    baseline finish (``target``), the histogram (``bins``: iterations finishing in each span of
+    days and the share finished by its end) and each task's criticality index and sensitivity."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:schedule-run-detail")
+    web_url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="Its web page.")
+    run_by_name = user_name("run_by")
+    bins = RunBinSerializer(many=True, read_only=True)
+    tasks = RunTaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScheduleRun
+        fields: ClassVar[list[str]] = [
+            "id", "url", "web_url", "project", "project_name", "plan_version", "run_by_name", "run_at",
+            "iterations", "seed", "estimates_count", "target", "target_chance", "deterministic", "p10",
+            "p50", "p80", "p90", "bins", "tasks", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ScheduleRunRequestSerializer(serializers.Serializer):
+    project = ProjectCodeField()
+    iterations = serializers.IntegerField(
+        min_value=100, max_value=services.MAX_ITERATIONS, default=services.ITERATIONS
+    )
+    seed = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text="Repeat a run: the same seed, the same draws."
+    )
+
+
+class ScheduleRunFilter(ProjectRecordFilter):
+    class Meta:
+        model = ScheduleRun
+        fields: ClassVar[list[str]] = []
+
+
+@extend_schema(tags=["schedules"])
+class ScheduleRunViewSet(RecordViewSet):
+    """The schedule risk runs of the plans you may see, latest first (``project=CODE`` for one
+    plan), with their ``history``; ``POST`` runs one (the project's manager or the PMO)."""
+
+    queryset = ScheduleRun.objects.none()
+    serializer_class = ScheduleRunSerializer
+    selector = staticmethod(selectors.run_list)
+    filterset_class = ScheduleRunFilter
+    ordering_fields = ["run_at", "p80"]
+    http_method_names = ["get", "head", "options", "post"]
+
+    @extend_schema(
+        request=ScheduleRunRequestSerializer, responses={201: ScheduleRunSerializer, **WRITE_ERRORS}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(ScheduleRunRequestSerializer)
+        project = fields["project"]
+        plan = Plan.objects.filter(project=project).first()
+        if plan is None:
+            raise ValidationError({"project": NO_PLAN.format(project=project)})
+        run = services.schedule_run_create(
+            actor=self.actor, plan=plan, iterations=fields["iterations"], seed=fields.get("seed")
+        )
+        return self._represent(run, status_code=status.HTTP_201_CREATED)

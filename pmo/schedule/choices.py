@@ -19,3 +19,10 @@ class Constraint(models.TextChoices):
     FNLT = "FNLT", "Finish no later than"
     MSO = "MSO", "Must start on"
     MFO = "MFO", "Must finish on"
+
+
+class Distribution(models.TextChoices):
+    """How a three-point estimate spreads (``pmo.engine.schedule_risk.Distribution``)."""
+
+    TRIANGULAR = "triangular", "Triangular"
+    PERT = "pert", "PERT (beta)"

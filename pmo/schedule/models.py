@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from pmo.core.models import DomainModel
 from pmo.engine.mspdi import MAX_BYTES
 from pmo.portfolio.models import Project
-from pmo.schedule.choices import Constraint, LinkType
+from pmo.schedule.choices import Constraint, Distribution, LinkType
 
 
 class Plan(DomainModel):
@@ -120,3 +120,128 @@ class PlanLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor_uid} {self.type} {self.successor_uid}"
+
+
+class TaskEstimate(models.Model):
+    """A three-point estimate of one task of a plan, in working minutes (part of the plan's
+    schedule risk). Kept by the task's UID, so it survives a re-import of the plan; the estimate
+    of a UID no longer in the plan is not used. Written by ``task_estimates_set``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="estimates")
+    uid = models.IntegerField("UID")
+    minimum = models.PositiveBigIntegerField(help_text="Working minutes.")
+    likely = models.PositiveBigIntegerField("most likely", help_text="Working minutes.")
+    maximum = models.PositiveBigIntegerField(help_text="Working minutes.")
+    distribution = models.CharField(
+        max_length=10, choices=Distribution.choices, default=Distribution.TRIANGULAR
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "uid"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "uid"], name="task_estimate_uid_unique"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__lte=models.F("likely"), likely__lte=models.F("maximum")),
+                name="task_estimate_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.uid}: {self.minimum}/{self.likely}/{self.maximum}"
+
+
+class ScheduleRun(DomainModel):
+    """One Monte Carlo simulation of a project's plan with its three-point estimates: when the
+    plan is likely to finish (P10/P50/P80/P90) and its chance of meeting the baseline finish. Its
+    histogram and each task's criticality and sensitivity are its rows (``bins``, ``tasks``)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="schedule_runs")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="runs")
+    plan_version = models.PositiveIntegerField(help_text="The plan's version the run simulated.")
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    run_at = models.DateTimeField()
+    iterations = models.PositiveIntegerField()
+    seed = models.PositiveBigIntegerField(help_text="The same seed and estimates give the same result.")
+    estimates_count = models.PositiveIntegerField("tasks estimated", default=0)
+    target = models.DateTimeField(
+        "baseline finish", null=True, blank=True, help_text="The finish the chance is of: the baseline's."
+    )
+    target_chance = models.FloatField(
+        "chance of the baseline finish", null=True, blank=True, help_text="From 0 to 1."
+    )
+    deterministic = models.DateTimeField("scheduled finish")
+    p10 = models.DateTimeField("P10 finish")
+    p50 = models.DateTimeField("P50 finish")
+    p80 = models.DateTimeField("P80 finish")
+    p90 = models.DateTimeField("P90 finish")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} schedule risk run of {timezone.localtime(self.run_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("schedule:risk", args=[self.project.code])
+
+    @property
+    def forecast(self) -> list[tuple[str, date]]:
+        """The finish's percentiles as days: ("P10", 11 Jan 2027)…"""
+        return [(f"P{n}", timezone.localdate(getattr(self, f"p{n}"))) for n in (10, 50, 80, 90)]
+
+    @property
+    def p80_day(self) -> date:
+        return timezone.localdate(self.p80)
+
+    @property
+    def target_percent(self) -> float | None:
+        return None if self.target_chance is None else self.target_chance * 100
+
+
+class ScheduleRunBin(models.Model):
+    """A bar of a run's histogram: how many iterations finish from ``start`` to before ``end``
+    (whole days), and the share finished by ``end`` (the S-curve). Part of the run."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="bins")
+    start = models.DateField()
+    end = models.DateField(help_text="The day after the bar's last day.")
+    count = models.PositiveIntegerField()
+    cumulative = models.FloatField(help_text="Share of iterations finished by the end, 0 to 1.")
+
+    class Meta:
+        ordering = ["run", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.start}: {self.count}"
+
+
+class ScheduleRunTask(models.Model):
+    """A task's part in a run: its criticality index (share of iterations in which it is critical)
+    and, if its duration was uncertain, its sensitivity (rank correlation with the finish: the
+    tornado). Part of the run; named as the plan named it then."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="tasks")
+    uid = models.IntegerField("UID")
+    name = models.CharField(max_length=255, blank=True)
+    criticality = models.FloatField(help_text="Share of iterations critical, 0 to 1.")
+    sensitivity = models.FloatField(
+        null=True, blank=True, help_text="Rank correlation with the finish, -1 to 1."
+    )
+
+    class Meta:
+        ordering = ["run", "-criticality", "uid"]
+
+    def __str__(self) -> str:
+        return self.name or f"Task {self.uid}"
+
+    @property
+    def criticality_percent(self) -> float:
+        return self.criticality * 100

@@ -10,12 +10,18 @@ from pmo.core.permissions import is_pmo
 from pmo.core.restrict import restriction, restricts, through
 from pmo.portfolio.models import Project
 from pmo.portfolio.rules import manages_project
-from pmo.schedule.models import Plan
+from pmo.schedule.models import Plan, ScheduleRun
 
 
 @restricts(Plan)
 def plan_restriction(user: Any, action: str) -> Q:
     """A project's plan: whoever sees the project."""
+    return through("project", restriction(Project, user, "view"))
+
+
+@restricts(ScheduleRun)
+def schedule_run_restriction(user: Any, action: str) -> Q:
+    """A plan's schedule risk runs: whoever sees the project."""
     return through("project", restriction(Project, user, "view"))
 
 

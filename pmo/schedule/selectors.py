@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from pmo.portfolio.models import Project
-from pmo.schedule.models import Plan, PlanLink, PlanTask
+from pmo.schedule.models import Plan, PlanLink, PlanTask, ScheduleRun, ScheduleRunTask
 
 
 def plan_list(*, user: Any) -> QuerySet[Plan]:
@@ -26,3 +26,20 @@ def task_list(*, user: Any) -> QuerySet[PlanTask]:
 
 def plan_links(plan: Plan) -> QuerySet[PlanLink]:
     return plan.links.all()
+
+
+def run_list(*, user: Any) -> QuerySet[ScheduleRun]:
+    """The schedule risk runs the user may see, latest first, with their bins and tasks (the
+    tasks most often critical first)."""
+    return (
+        ScheduleRun.objects.restrict(user, "view")
+        .select_related("project", "run_by")
+        .prefetch_related(
+            "bins", Prefetch("tasks", queryset=ScheduleRunTask.objects.order_by("-criticality", "uid"))
+        )
+    )
+
+
+def estimates_of(plan: Plan) -> dict[int, Any]:
+    """``plan``'s three-point estimates by task UID."""
+    return {estimate.uid: estimate for estimate in plan.estimates.all()}

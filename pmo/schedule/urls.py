@@ -10,4 +10,5 @@ urlpatterns = [
     path("plans/projects/<str:code>/", views.project_plan, name="project"),
     path("plans/projects/<str:code>/import/", views.plan_import, name="import"),
     path("plans/projects/<str:code>/export/", views.plan_export, name="export"),
+    path("plans/projects/<str:code>/risk/", views.plan_risk, name="risk"),
 ]

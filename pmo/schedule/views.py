@@ -1,31 +1,39 @@
 """Pages of project plans: a project's plan (its Gantt chart beside its tasks, a page of tasks at a
 time, collapsed to an outline level, zoomed from days to quarters, exported to Excel or CSV as
-shown), importing a plan from MS Project XML, and exporting it back."""
+shown), importing a plan from MS Project XML, and exporting it back; its schedule risk (three-point
+estimates, Monte Carlo runs and their charts)."""
 
+from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from pmo.core import clock
 from pmo.core.formatting import date as day
-from pmo.core.generic import ObjectListView, denied
+from pmo.core.generic import ObjectListView, denied, finish, page
+from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.core.spreadsheets import ImportIssue, ImportResult
 from pmo.core.views_import import upload_page
+from pmo.engine.schedule_risk import Distribution, Estimate
 from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column
 from pmo.portfolio.views import project_or_404
-from pmo.schedule import gantt, selectors, services
+from pmo.schedule import gantt, risk_charts, selectors, services
 from pmo.schedule.models import PlanTask
 
 TASKS_PER_PAGE = 100
+MINUTES_PER_DAY = 480
 CHECKED = "{tasks:,} tasks, finishing {finish}; nothing imported yet."
 IMPORTED = "{tasks:,} tasks, finishing {finish}."
 XML_CONTENT_TYPE = "application/xml"
@@ -33,7 +41,7 @@ XML_CONTENT_TYPE = "application/xml"
 
 def _days(minutes: int) -> str:
     """Working minutes as days of eight hours: 2.5 days."""
-    value = minutes / 480
+    value = minutes / MINUTES_PER_DAY
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{text} day{'' if text == '1' else 's'}"
 
@@ -170,3 +178,115 @@ def plan_export(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(services.plan_export(plan=plan), content_type=XML_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.xml"'
     return response
+
+
+ESTIMATES_SAVED = "Saved {count:,} estimate{s} on this page."
+RUN_DONE = "Simulated {iterations:,} times: P80 finish {p80}."
+NOT_A_NUMBER = "{task}: the {what} must be a number of days."
+PARTIAL = "{task}: give the minimum, most likely and maximum, or none of them."
+EARLIER_RUNS = 10
+
+
+def _minutes(text: str) -> int:
+    """Days (of eight working hours) as working minutes; ValueError when not a number."""
+    return round(Decimal(text.strip().replace(",", ".")) * MINUTES_PER_DAY)
+
+
+def _estimates_posted(request: HttpRequest, tasks: Any) -> tuple[dict[int, Estimate | None], list[str]]:
+    """The estimates the grid posted for ``tasks`` (blank three: none), and what could not be read."""
+    found: dict[int, Estimate | None] = {}
+    errors = []
+    for task in tasks:
+        named = f"{task.name or 'Task'} (ID {task.row})"
+        texts = [request.POST.get(f"{field}-{task.uid}", "").strip() for field in ("min", "likely", "max")]
+        if not any(texts):
+            found[task.uid] = None
+            continue
+        if not all(texts):
+            errors.append(PARTIAL.format(task=named))
+            continue
+        try:
+            low, likely, high = (_minutes(text) for text in texts)
+        except (ArithmeticError, ValueError):
+            errors.append(NOT_A_NUMBER.format(task=named, what="estimate"))
+            continue
+        kind = request.POST.get(f"dist-{task.uid}", "")
+        distribution = Distribution.PERT if kind == Distribution.PERT.value else Distribution.TRIANGULAR
+        found[task.uid] = Estimate(low, likely, high, distribution)
+    return found, errors
+
+
+def _days_text(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    return f"{minutes / MINUTES_PER_DAY:.2f}".rstrip("0").rstrip(".")
+
+
+def _grid_row(request: HttpRequest, task: PlanTask, estimate: Any, *, posted: bool) -> dict[str, Any]:
+    """A task's row of the estimates grid: what was posted (shown again with the errors) or kept."""
+    if posted:
+        values = {f: request.POST.get(f"{f}-{task.uid}", "") for f in ("min", "likely", "max", "dist")}
+    else:
+        values = {
+            "min": _days_text(getattr(estimate, "minimum", None)),
+            "likely": _days_text(getattr(estimate, "likely", None)),
+            "max": _days_text(getattr(estimate, "maximum", None)),
+            "dist": getattr(estimate, "distribution", ""),
+        }
+    return {"task": task, **values}
+
+
+@page
+def plan_risk(request: HttpRequest, code: str) -> HttpResponse:
+    """Schedule risk: the tasks' three-point estimates (a page of tasks at a time), a run of the
+    Monte Carlo simulation, the latest run's forecast and charts, and the earlier runs."""
+    project = project_or_404(request, code)
+    plan = selectors.plan_of(user=request.user, project=project)
+    if plan is None:
+        raise Http404(f"{project} has no plan.")
+    can_change = request.user.has_perm("schedule.change_plan", project)
+    leaves = PlanTask.objects.filter(plan=plan, summary=False).order_by("row")
+    shown = Paginator(leaves, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    here = request.get_full_path()
+    errors: list[str] = []
+    if request.method == "POST":
+        actor = cast(User, request.user)  # @page lets only the signed-in in
+        ensure_can(
+            request.user, "schedule.change_plan", project, action=f"analyse the schedule risk of {project}"
+        )
+        try:
+            if request.POST.get("action") == "run":
+                text = request.POST.get("iterations", "").strip()
+                iterations = int(text) if text.isdecimal() else services.ITERATIONS
+                run = services.schedule_run_create(actor=actor, plan=plan, iterations=iterations)
+                return finish(request, RUN_DONE.format(iterations=run.iterations, p80=day(run.p80)), here)
+            posted, errors = _estimates_posted(request, shown.object_list)
+            if not errors:
+                count = services.task_estimates_set(actor=actor, plan=plan, estimates=posted)
+                return finish(request, ESTIMATES_SAVED.format(count=count, s=pluralize(count)), here)
+        except ValidationError as exc:
+            errors = exc.messages
+    estimates = selectors.estimates_of(plan)
+    rows = [
+        _grid_row(request, task, estimates.get(task.uid), posted=bool(errors)) for task in shown.object_list
+    ]
+    runs = list(selectors.run_list(user=request.user).filter(project=project)[: EARLIER_RUNS + 1])
+    latest = runs[0] if runs else None
+    context = {
+        "project": project,
+        "plan": plan,
+        "page": shown,
+        "page_numbers": shown.paginator.get_elided_page_range(shown.number),
+        "rows": rows,
+        "errors": errors,
+        "can_change": can_change,
+        "latest": latest,
+        "earlier": runs[1:],
+        "top_tasks": list(latest.tasks.all())[: risk_charts.TORNADO_TASKS] if latest else [],
+        "finish_chart": risk_charts.finish_chart(latest, list(latest.bins.all())) if latest else "",
+        "tornado": risk_charts.tornado(list(latest.tasks.all())) if latest else "",
+        "default_iterations": services.ITERATIONS,
+        "max_iterations": services.MAX_ITERATIONS,
+        "estimated": len(estimates),
+    }
+    return render(request, "schedule/plan_risk.html", context, status=400 if errors else 200)

@@ -1,0 +1,113 @@
+"""Schedule risk: a plan's tasks take three-point estimates (checked, naming the task, and kept by
+UID across a re-import) and a run simulates the plan with them, keeping its forecast, the chance
+of meeting the baseline finish, its histogram and each task's criticality and sensitivity; only
+the project's manager or the PMO set estimates and run it."""
+
+from dataclasses import replace
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pmo.core.choices import Role
+from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
+from pmo.engine.schedule import schedule
+from pmo.engine.schedule_risk import Distribution, Estimate
+from pmo.schedule import services
+from pmo.schedule.models import ScheduleRun, TaskEstimate
+from pmo.schedule.tests.plans import DAY, office_move, office_move_xml
+
+pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-04")]
+
+SURVEY, DESIGN, ORDER, FIT_OUT = 2, 3, 4, 5  # UIDs of the office move's tasks
+
+
+def baselined_office_move_xml() -> bytes:
+    """The office move, baselined as scheduled: its baseline finish is Thu 14 Jan 2027 17:00."""
+    plan = office_move()
+    computed = schedule(plan)
+    project = project_from_plan(plan, "Office move")
+    dates = computed.tasks
+    project = replace(
+        project,
+        tasks=[
+            replace(item, baselines=(Baseline(0, dates[item.uid].start, dates[item.uid].finish),))
+            for item in project.tasks
+        ],
+    )
+    return write_mspdi(project, computed)
+
+
+@pytest.fixture
+def plan(pm, project):
+    return services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
+
+
+def test_a_run_forecasts_the_finish_and_its_chance_of_the_baseline(pm, plan):
+    # Given Fit out (critical, 4 days) may take 3 to 10 days and the furniture order 1 to 3
+    services.task_estimates_set(
+        actor=pm,
+        plan=plan,
+        estimates={FIT_OUT: Estimate(3 * DAY, 4 * DAY, 10 * DAY), ORDER: Estimate(DAY, DAY, 3 * DAY)},
+    )
+
+    run = services.schedule_run_create(actor=pm, plan=plan, iterations=2000, seed=7)
+
+    # Then most iterations finish after the baseline (14 Jan): fit out is skewed long
+    assert run.target.day == 14 and 0 < run.target_chance < 0.5
+    assert run.p10 <= run.p50 <= run.p80 <= run.p90 and run.p90 > run.target
+    assert (run.iterations, run.seed, run.estimates_count, run.run_by) == (2000, 7, 2, pm)
+    assert sum(bar.count for bar in run.bins.all()) == 2000
+    assert run.bins.last().cumulative == pytest.approx(1.0)
+    tasks = {t.name: t for t in run.tasks.all()}
+    assert tasks["Fit out"].criticality == 1.0 and tasks["Fit out"].sensitivity > 0.9
+    assert tasks["Order furniture"].criticality == 0.0 and tasks["Survey"].sensitivity is None
+    assert "Office move" not in tasks  # summaries are not reported
+    assert run.history.first().history_change_reason.startswith("Simulated 2,000 times: P80 finish")
+    # And the same seed gives the same forecast
+    again = services.schedule_run_create(actor=pm, plan=plan, iterations=2000, seed=7)
+    assert (again.p50, again.p80, again.target_chance) == (run.p50, run.p80, run.target_chance)
+
+
+def test_estimates_are_checked_naming_the_task_and_survive_a_reimport(pm, plan, project):
+    with pytest.raises(ValidationError) as refused:
+        services.task_estimates_set(
+            actor=pm,
+            plan=plan,
+            estimates={
+                SURVEY: Estimate(DAY, DAY, 2 * DAY),
+                DESIGN: Estimate(3 * DAY, 2 * DAY, 4 * DAY),
+                1: Estimate(DAY, DAY, DAY),
+                0: Estimate(DAY, DAY, DAY),
+            },
+        )
+    assert refused.value.messages == [
+        "Design (ID 3): the minimum cannot exceed the most likely, nor the most likely the maximum.",
+        "Office move (ID 1): a summary task takes no estimate; estimate the tasks under it.",
+        "Task 0: there is no such task in the plan.",
+    ]
+    assert not TaskEstimate.objects.exists()  # all or nothing
+
+    services.task_estimates_set(
+        actor=pm, plan=plan, estimates={SURVEY: Estimate(DAY, 2 * DAY, 5 * DAY, Distribution.PERT)}
+    )
+    services.plan_import(actor=pm, project=project, data=office_move_xml(), filename="again.xml")
+    run = services.schedule_run_create(actor=pm, plan=plan, iterations=500, seed=1)
+
+    assert run.estimates_count == 1 and run.target is None and run.target_chance is None
+    services.task_estimates_set(actor=pm, plan=plan, estimates={SURVEY: None})
+    assert not TaskEstimate.objects.exists()
+
+
+def test_only_the_manager_or_the_pmo_estimates_and_runs(make_user, plan):
+    viewer = make_user(Role.EXECUTIVE, username="exec")
+    pmo = make_user(Role.PMO_OFFICER, username="officer")
+
+    with pytest.raises(PermissionDenied):
+        services.task_estimates_set(actor=viewer, plan=plan, estimates={SURVEY: Estimate(DAY, DAY, DAY)})
+    with pytest.raises(PermissionDenied):
+        services.schedule_run_create(actor=viewer, plan=plan, iterations=100)
+    with pytest.raises(ValidationError):
+        services.schedule_run_create(actor=pmo, plan=plan, iterations=10)
+
+    assert services.schedule_run_create(actor=pmo, plan=plan, iterations=100).run_by == pmo
+    assert ScheduleRun.objects.count() == 1
