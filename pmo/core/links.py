@@ -17,4 +17,5 @@ class Links:
         self.pattern = reverse(name, args=[*before, stand_in])
 
     def __call__(self, key: str | int) -> str:
-        return self.pattern.replace(self.stand_in, quote(str(key), safe=self.SAFE))
+        text = str(key) if isinstance(key, int) else quote(key, safe=self.SAFE)  # a number needs no quoting
+        return self.pattern.replace(self.stand_in, text)

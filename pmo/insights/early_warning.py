@@ -41,6 +41,7 @@ from pmo.raid.choices import ActionSource, AssumptionStatus, DependencyStatus, S
 from pmo.raid.models import REGISTERS, Action, Assumption, Decision, Dependency, Issue, RaidSettings, Risk
 from pmo.reporting.choices import HANDED_IN_STATES, RATING_ORDER, ToleranceDimension
 from pmo.reporting.choices import Rating as RatingChoice
+from pmo.reporting.evidence import MAX_PARAMETERS
 from pmo.reporting.models import (
     HighlightReport,
     ReportingPeriod,
@@ -345,32 +346,51 @@ def early_warnings(
     query); without one, everything is named (the PMO's own reads, tests). The whole portfolio's
     signals are worked out once per change and kept (``_portfolio_signals``); each reader keeps
     those of its own projects. One query besides reading ``projects`` when kept (the stamp),
-    twelve when not (the stamp, the portfolio's active projects and ``_computed``'s ten).
+    twelve when not (the stamp, the portfolio's active projects and ``_computed``'s ten). A
+    queryset of more than ``FEW`` projects is read as its first few (to learn it is many), then
+    only its projects the kept signals name: a reader of thousands loads only those it shows.
     Worked out directly (``_computed``, ten queries): ``FEW`` projects or fewer (a project
     manager's own, one project's page), projects not active, all when thresholds are given."""
+    if isinstance(projects, QuerySet) and settings is None and raid_config is None:
+        first = list(projects[: FEW + 1])
+        if len(first) > FEW:  # a reader of many: load only the projects the kept signals name
+            kept_signals = _portfolio_signals(as_of)
+            return _told(_from_kept(_narrowed(projects, kept_signals), kept_signals, as_of), reader)
+        projects = first
     projects = list(projects)
     if not projects:
         return {}  # no project of its own: nothing to read (a sponsor's work queue)
     if settings is not None or raid_config is not None or len(projects) <= FEW:
         found = _computed(projects, as_of, settings=settings, raid_config=raid_config)
-        return found if reader is None else _as_seen_by(found, reader)
-    covered, signals = _portfolio_signals(as_of)
+        return _told(found, reader)
+    return _told(_from_kept(projects, _portfolio_signals(as_of), as_of), reader)
+
+
+def _told(found: dict[int, ProjectWarnings], reader: Any) -> dict[int, ProjectWarnings]:
+    return found if reader is None else _as_seen_by(found, reader)
+
+
+def _narrowed(projects: QuerySet[Project], kept_signals: Kept) -> list[Project]:
+    """Of ``projects``, those with kept signals and those the kept signals do not cover (not
+    active when they were worked out); all of them when the signals name too many to list."""
+    signals = kept_signals[1]
+    if len(signals) > MAX_PARAMETERS:
+        return list(projects)
+    return list(projects.filter(Q(pk__in=list(signals)) | ~Q(status=ProjectStatus.ACTIVE)))
+
+
+def _from_kept(projects: list[Project], kept_signals: Kept, as_of: date) -> dict[int, ProjectWarnings]:
+    """The signals of ``projects`` from what is kept; any project it does not cover worked out."""
+    covered, signals = kept_signals
     others = [project for project in projects if project.pk not in covered]
     result = _computed(others, as_of) if others else {}
-    result.update(
-        (
-            project.pk,
-            ProjectWarnings(
-                project,
-                [Signal(KINDS[k], w, r, s) for k, w, r, s in signals[project.pk][0]],
-                signals[project.pk][1],
-            ),
-        )
-        for project in projects
-        if project.pk in signals
-    )
-    found = {project.pk: result[project.pk] for project in projects if project.pk in result}
-    return found if reader is None else _as_seen_by(found, reader)
+    for project in projects:
+        found = signals.get(project.pk)
+        if found is not None:
+            result[project.pk] = ProjectWarnings(
+                project, [Signal(KINDS[k], w, r, s) for k, w, r, s in found[0]], found[1]
+            )
+    return {project.pk: result[project.pk] for project in projects if project.pk in result}
 
 
 def _computed(

@@ -183,6 +183,7 @@ def _reports_to_check(user: Any) -> list[WorkItem]:
     at 5,000 projects)."""
     links = Links("reporting:report_detail", 987654321)
     periods: dict[int, ReportingPeriod] = {}
+    zone = timezone.get_current_timezone()  # once, not per report
     items = []
     rows = (
         selectors.current_reports(user=user)
@@ -197,7 +198,7 @@ def _reports_to_check(user: Any) -> list[WorkItem]:
         period = periods.get(period_id) or periods.setdefault(
             period_id, ReportingPeriod(pk=period_id, start=start, end=end, due=due)
         )
-        submitted = timezone.localdate(submitted_at) if submitted_at else period.due
+        submitted = submitted_at.astimezone(zone).date() if submitted_at else period.due
         items.append(
             WorkItem(
                 key=f"report-check:{pk}",

@@ -93,8 +93,10 @@ def test_a_second_read_costs_only_the_stamp_and_gives_the_same(periods):
         == before
         == {"SLP-001": ["Go live forecast later in 3 reports running, 21 days in all (35% of the tolerance)"]}
     )
-    assert len(first) == 12  # the stamp, the portfolio, nine reads (no provider), the reader's
-    assert len(second) == 2  # the stamp, the reader's projects
+    # the reader's first few (it reads more than a few), the stamp, the portfolio, nine reads (no
+    # provider), the reader's projects with signals
+    assert len(first) == 13
+    assert len(second) == 3  # the reader's first few, the stamp, the reader's projects with signals
 
 
 def test_a_report_handed_in_shows_at_once(periods):
