@@ -102,7 +102,8 @@ def test_risks_escalated_to_their_programme_and_two_to_the_portfolio_with_histor
     assert set(to_portfolio) <= set(at_top)
     assert at_top.filter(portfolio=portfolio).count() == 2
     lease = to_portfolio.get(project__name="Migrate data centre to Azure")
-    reasons = list(lease.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    entries = lease.history.order_by("history_date", "history_id")
+    reasons = list(entries.values_list("history_change_reason", flat=True))
     assert [r for r in reasons if r and r.startswith("Escalated")] == [
         "Escalated to programme: Beyond the project's tolerance.",
         "Escalated to portfolio: Needs the CIO and the Section 151 Officer: lease and capital.",

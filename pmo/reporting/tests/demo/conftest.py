@@ -22,7 +22,7 @@ def fingerprint() -> list[tuple[Any, ...]]:
 
     def history(record: Any) -> tuple[Any, ...]:
         return tuple(
-            record.history.order_by("history_date").values_list(
+            record.history.order_by("history_date", "history_id").values_list(
                 "history_user__username", "history_change_reason", "history_date"
             )
         )

@@ -126,7 +126,9 @@ def test_history_carries_the_dates_things_happened() -> None:
     assert report is not None
 
     entries = list(
-        report.history.order_by("history_date").values_list("history_change_reason", "history_date")
+        report.history.order_by("history_date", "history_id").values_list(
+            "history_change_reason", "history_date"
+        )
     )
 
     assert [reason for reason, _ in entries][-3:] == ["Submitted", "Accepted", "Published"]
@@ -213,7 +215,7 @@ def test_the_decided_exceptions_history_shows_every_step_by_whom_and_when() -> N
     )
 
     steps = list(
-        exception.history.order_by("history_date").values_list(
+        exception.history.order_by("history_date", "history_id").values_list(
             "history_change_reason", "history_user__username", "history_date"
         )
     )

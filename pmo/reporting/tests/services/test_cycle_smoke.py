@@ -65,6 +65,6 @@ def test_breach_raises_exception_that_the_sponsor_decides(
     assert decided.new_baseline == Baseline.objects.get(project=project, number=2)
     # Against the new baseline the same forecast is within tolerance again.
     assert ToleranceCheck.objects.get(project=project, dimension="time").status == ToleranceState.WITHIN
-    steps = [h.history_change_reason for h in decided.history.order_by("history_date")]
+    steps = [h.history_change_reason for h in decided.history.order_by("history_date", "history_id")]
     assert steps[0].startswith("Raised automatically")
     assert steps[-1] == "Decided: Approve a new baseline"

@@ -70,7 +70,7 @@ def test_a_breach_raises_an_exception_and_asks_the_pm_for_a_report(cast):
     assert (
         "time: forecast finish +45 days against the baseline; tolerance ±28 days" in exception.breach_summary
     )
-    assert [h.history_change_reason for h in exception.history.order_by("history_date")] == [
+    assert [h.history_change_reason for h in exception.history.order_by("history_date", "history_id")] == [
         "Raised automatically: forecast beyond tolerance",
         "Exception report requested from the project manager",
     ]

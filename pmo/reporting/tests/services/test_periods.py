@@ -104,7 +104,7 @@ def test_close_and_reopen_with_history_and_conflicts(cast):
         actor=cast.head, period=period, expected_version=closed.version
     )
     assert reopened.status == PeriodStatus.OPEN
-    assert [h.history_change_reason for h in reopened.history.order_by("history_date")] == [
+    assert [h.history_change_reason for h in reopened.history.order_by("history_date", "history_id")] == [
         None,
         "Closed",
         "Reopened",

@@ -66,7 +66,8 @@ def test_accept_then_publish(cast):
     assert published.status == ReportStatus.PUBLISHED
     assert published.reviewed_by == cast.analyst
     assert published.published_at is not None
-    assert [h.history_change_reason for h in published.history.order_by("history_date")][-3:] == [
+    steps = published.history.order_by("history_date", "history_id")
+    assert [h.history_change_reason for h in steps][-3:] == [
         "Submitted",
         "Accepted",
         "Published",
