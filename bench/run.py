@@ -187,13 +187,20 @@ def import_bench() -> None:
 def schedule_bench() -> None:
     """The schedule engine against networkx, MSPDI and Monte Carlo (``bench/schedule.py``), in this
     process."""
-    from bench.schedule import report, report_mspdi, report_risk, time_mspdi, time_risk, time_schedule
+    from bench.schedule import (
+        PAGE_SIZES,
+        PAGE_TARGET_MS,
+        report_mspdi,
+        report_risk,
+        time_mspdi,
+        time_risk,
+        time_schedule,
+    )
+    from bench.schedule import report as report_engine
 
-    report(time_schedule())
+    report_engine(time_schedule())
     report_mspdi(time_mspdi())
     report_risk(time_risk())
-    from bench.schedule import PAGE_SIZES, PAGE_TARGET_MS
-
     runs = {size: in_own_process("schedule.py", size) for size in PAGE_SIZES}
     print(f"\nPlan tab and portfolio roadmap — {runs[PAGE_SIZES[0]]['vendor']}, median server time\n")
     report("projects", {size: (size, run["pages"]) for size, run in runs.items()},

@@ -3,8 +3,8 @@ covers, a moment's position on it, the scale's marks and grid (days to quarters)
 at today and at the status date. Drawn as SVG with classes only (the stylesheet colours them)."""
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
 from html import escape
 
 from django.utils import timezone
@@ -42,6 +42,7 @@ class Scale:
     last: date
     zoom: str
     left: int = 0
+    zone: tzinfo = field(default_factory=timezone.get_current_timezone, compare=False)
 
     @classmethod
     def spanning(cls, moments: Iterable[datetime], zoom: str, *, left: int = 0) -> "Scale | None":
@@ -62,7 +63,9 @@ class Scale:
         return self.left + int((self.last.toordinal() - self.first.toordinal() + 1) * self.per_day) + 1
 
     def x(self, moment: datetime) -> float:
-        return round(self.left + (day_of(moment) - self.first.toordinal()) * self.per_day, 1)
+        local = moment.astimezone(self.zone)  # the zone read once: a roadmap places thousands
+        day = local.toordinal() + (local.hour * 60 + local.minute) / 1440
+        return round(self.left + (day - self.first.toordinal()) * self.per_day, 1)
 
     def grid(self, height: int) -> list[str]:
         """The scale's marks and their grid lines down to ``height``."""

@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/projects/<str:code>/", views.project_plan, name="project"),
     path("plans/projects/<str:code>/import/", views.plan_import, name="import"),
     path("plans/projects/<str:code>/export/", views.plan_export, name="export"),
+    path("plans/projects/<str:code>/gantt/<str:fmt>/", views_roadmap.plan_chart, name="chart"),
     path("plans/projects/<str:code>/risk/", views.plan_risk, name="risk"),
 ]

@@ -1,15 +1,14 @@
 """The portfolio roadmap page: every project with a plan the user may see, filtered like the
 register (portfolio, programme, department, status), a page of lanes at a time, with a table of
 each project's next milestone and finish against its baseline beside the chart. Also as an SVG
-file or a PDF of the lanes shown."""
+file or a PDF of the lanes shown; and the Plan tab's Gantt chart as shown, likewise."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -17,7 +16,8 @@ from pmo.core import clock
 from pmo.portfolio.filters import ProjectFilter
 from pmo.portfolio.forms import tick_list
 from pmo.portfolio.models import Project
-from pmo.schedule import roadmap, selectors
+from pmo.schedule import downloads, roadmap, selectors
+from pmo.schedule.views import ProjectPlanView
 
 PROJECTS_PER_PAGE = 25
 FILTERS = ("portfolio", "programme", "department", "status")
@@ -38,10 +38,9 @@ def portfolio_roadmap(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     svg = roadmap.roadmap_svg(lanes, zoom=zoom, today=today)
     wanted = request.GET.get("format", "")
-    if wanted == "svg" and svg:
-        return _download(_standalone(svg), "image/svg+xml", f"roadmap-{today.isoformat()}.svg")
-    if wanted == "pdf" and svg:
-        return _download(_pdf(_standalone(svg), today), "application/pdf", f"roadmap-{today.isoformat()}.pdf")
+    if wanted in ("svg", "pdf") and svg:
+        name = f"roadmap-{today.isoformat()}"
+        return downloads.chart_download(svg, wanted, title="Portfolio roadmap", name=name, today=today)
     rows = []
     for lane in lanes:
         upcoming = lane.next_milestone(today)
@@ -59,24 +58,18 @@ def portfolio_roadmap(request: HttpRequest) -> HttpResponse:
     return render(request, "schedule/roadmap.html", context)
 
 
-def _standalone(svg: str) -> str:
-    """The chart as a file of its own: the stylesheet's colours written into it."""
-    style = render_to_string("schedule/roadmap_svg_style.css")
-    head, _, rest = svg.partition(">")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{head}><style>{style}</style>{rest}'
+class PlanChartView(ProjectPlanView):
+    """The Plan tab's Gantt chart as shown (the same page of tasks, outline level and scale) as an
+    SVG or PDF file."""
+
+    def render_page(self, status: int = 200, **context: Any) -> HttpResponse:
+        fmt = self.kwargs["fmt"]
+        if fmt not in ("svg", "pdf") or not context.get("gantt"):
+            raise Http404("This plan has no tasks to draw.")
+        code = self.project.code
+        title = f"{code} plan"
+        name = f"{code}-gantt-{clock.today().isoformat()}"
+        return downloads.chart_download(context["gantt"], fmt, title=title, name=name, today=clock.today())
 
 
-def _pdf(svg: str, today: Any) -> bytes:
-    """The chart on an A3 landscape page (WeasyPrint, fetching nothing)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string("schedule/roadmap_pdf.html", {"svg": svg, "today": today})
-    fetcher = URLFetcher(allowed_protocols=frozenset(), allow_redirects=False, timeout=1)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())
-
-
-def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+plan_chart = PlanChartView.as_view()

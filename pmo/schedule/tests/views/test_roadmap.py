@@ -1,7 +1,7 @@
 """The portfolio roadmap shows every project with a plan the user may see as a lane of its phases
 and milestones over their baseline, with today marked and a table of each project's next
 milestone and slip; filtered like the register, a page of projects at a time, downloaded as SVG
-or PDF; the same queries whatever the number of projects and tasks."""
+or PDF (as is a plan's Gantt chart); the same queries whatever the number of projects and tasks."""
 
 import datetime as dt
 
@@ -74,6 +74,12 @@ def test_each_project_shows_its_phases_and_milestones_over_their_baseline(pm, pr
     assert drawing["Content-Type"] == "image/svg+xml"
     assert lxml.etree.fromstring(drawing.content).find("{http://www.w3.org/2000/svg}style") is not None
     assert document["Content-Type"] == "application/pdf" and document.content.startswith(b"%PDF")
+    gantt = lxml.etree.fromstring(client.get("/plans/projects/WEB/gantt/svg/?level=1").content)
+    assert (
+        len(gantt.findall(".//{http://www.w3.org/2000/svg}path[@class='gantt-summary']")) == 5
+    )  # the phases
+    assert client.get("/plans/projects/WEB/gantt/pdf/").content.startswith(b"%PDF")
+    assert client.get("/plans/projects/WEB/gantt/png/").status_code == 404
 
 
 def test_the_roadmap_costs_the_same_queries_whatever_the_projects_and_tasks(pm, project, monkeypatch):
