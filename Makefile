@@ -6,12 +6,12 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export HOST PORT
 
-# The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process. The
-# browser tests mostly wait (for Chromium, the live server), so they run on one worker more than
-# the cores (BROWSER_WORKERS; docs/adr/0026). Each step ends by naming its 15 slowest tests,
-# where a faster suite starts looking.
+# The tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process; the
+# browser tests on BROWSER_WORKERS (as many as the cores: one more measured no faster on an idle
+# machine, docs/adr/0026). Each step ends by naming its 15 slowest tests, where a faster suite
+# starts looking.
 PYTEST_WORKERS ?= auto
-BROWSER_WORKERS ?= $(if $(filter auto,$(PYTEST_WORKERS)),$(shell echo $$(( $$(nproc) + 1 ))),$(PYTEST_WORKERS))
+BROWSER_WORKERS ?= $(PYTEST_WORKERS)
 PYTEST   = DJANGO_ENV=test $(BIN)/pytest -q -n $(1) --dist loadfile --no-loadscope-reorder --durations=15
 
 # Compiled modules are kept (__pycache__, ignored by git) even where the environment says not to
