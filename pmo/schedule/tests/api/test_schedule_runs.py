@@ -3,6 +3,8 @@ the plans the caller may see: forecast, chance of the baseline finish, histogram
 criticality and sensitivity, and history."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from pmo.core.choices import Role
@@ -51,3 +53,21 @@ def test_a_run_is_made_and_read_through_the_api(pm, project, make_user):
     assert client.get("/api/v1/schedule-runs/", {"project": "SEC"}).json()["results"] == []
     history = client.get(f"/api/v1/schedule-runs/{body['id']}/history/").json()
     assert len(history["results"] if isinstance(history, dict) else history) == 1
+
+
+def test_the_runs_cost_the_same_queries_however_many_and_however_big(pm, project):
+    plan = services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
+    services.schedule_run_create(actor=pm, plan=plan, iterations=200, seed=1)
+    client = client_for(pm)
+    client.get("/api/v1/schedule-runs/")  # the roles, read once per client
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/schedule-runs/").status_code == 200
+        return len(captured.captured_queries)
+
+    few = count()
+    for seed in (2, 3, 4):
+        services.schedule_run_create(actor=pm, plan=plan, iterations=500, seed=seed)
+
+    assert (few, count()) == (4, 4)  # the count, the page, its bins and its tasks
