@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from pmo.portfolio.models import Project
-from pmo.schedule.models import Plan, PlanLink, PlanTask, ScheduleRun, ScheduleRunTask
+from pmo.schedule.models import Plan, PlanTask, ScheduleRun, ScheduleRunTask
 
 
 def plan_list(*, user: Any) -> QuerySet[Plan]:
@@ -22,10 +22,6 @@ def task_list(*, user: Any) -> QuerySet[PlanTask]:
     """The tasks of every plan the user may see."""
     plans = Plan.objects.restrict(user, "view").values("pk")
     return PlanTask.objects.filter(plan__in=plans).select_related("plan__project")
-
-
-def plan_links(plan: Plan) -> QuerySet[PlanLink]:
-    return plan.links.all()
 
 
 def run_list(*, user: Any) -> QuerySet[ScheduleRun]:
