@@ -16,6 +16,7 @@ from pmo.core.permissions import ensure_can
 from pmo.core.services import record_create, record_update
 from pmo.engine.calendar import CalendarError
 from pmo.engine.mspdi import MAX_BYTES, ImportedProject, MspdiError, read_mspdi
+from pmo.engine.project_files import ProjectFileError, read_by_mpxj, to_mspdi
 from pmo.engine.schedule import Schedule, ScheduleError, schedule
 from pmo.engine.schedule_risk import Distribution, Estimate, ScheduleRiskError, analyse_schedule_risk
 from pmo.portfolio.models import Project
@@ -36,22 +37,27 @@ IMPORTED = "Imported from {file}: {tasks:,} tasks, finishing {finish:%-d %b %Y}.
 
 
 def plan_read(*, data: bytes, filename: str) -> tuple[ImportedProject, Schedule]:
-    """``data`` (MS Project XML) read and scheduled, writing nothing; a ValidationError on
-    ``file`` naming what is wrong and where (task, field, line) when it cannot be."""
+    """``data`` (MS Project XML, or a file MPXJ reads: ``.mpp``, ``.mpx``, ``.gan``, ``.xer``,
+    ``.pmxml``, ``.planner``, turned into MS Project XML first) read and scheduled, writing
+    nothing; a ValidationError on ``file`` naming what is wrong and where (task, field, line)
+    when it cannot be, or saying that the server lacks the Java runtime MPXJ needs."""
     try:
+        if read_by_mpxj(filename):
+            data = to_mspdi(data, filename, limit=MAX_BYTES)
         imported = read_mspdi(data, limit=MAX_BYTES)
         if not any(item.active for item in imported.tasks):
             raise ValidationError({"file": NOTHING_TO_SCHEDULE.format(file=filename)})
         return imported, schedule(imported.plan())
-    except (MspdiError, ScheduleError, CalendarError) as exc:
+    except (MspdiError, ProjectFileError, ScheduleError, CalendarError) as exc:
         raise ValidationError({"file": NOT_READ.format(file=filename, error=exc)}) from exc
 
 
 @transaction.atomic
 def plan_import(*, actor: User | None, project: Project, data: bytes, filename: str) -> Plan:
-    """Read ``data`` (MS Project XML), schedule it and make it ``project``'s plan, replacing the
-    one it had; a file that cannot be read or scheduled is refused naming what and where, and
-    nothing is written. ``actor`` None is the system (the demo, the command line without --user)."""
+    """Read ``data`` (MS Project XML, or a file MPXJ reads), schedule it and make it ``project``'s
+    plan, replacing the one it had; a file that cannot be read or scheduled is refused naming
+    what and where, and nothing is written. ``actor`` None is the system (the demo, the command
+    line without --user)."""
     if actor is not None:
         ensure_can(actor, "schedule.add_plan", project, action=f"import a plan for {project}")
     imported, computed = plan_read(data=data, filename=filename)

@@ -25,6 +25,7 @@ from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.core.spreadsheets import ImportIssue, ImportResult
 from pmo.core.views_import import upload_page
+from pmo.engine.project_files import READ_BY_MPXJ, java_available, no_java_message
 from pmo.engine.schedule_risk import Distribution, Estimate
 from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column
@@ -148,7 +149,14 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
             return ImportResult(errors=[ImportIssue(None, None, m) for m in exc.messages])
         return PlanImportResult(text=IMPORTED.format(tasks=plan.tasks_count, finish=day(plan.finish_day)))
 
-    context = {"title": f"Import a plan for {project.code}", "project": project}
+    context = {
+        "title": f"Import a plan for {project.code}",
+        "project": project,
+        "other_formats": READ_BY_MPXJ,
+        "accept": ",".join([".xml", *READ_BY_MPXJ, "application/xml", "text/xml"]),
+        "java": java_available(),
+        "no_java": no_java_message("plan.mpp"),
+    }
     done = reverse("schedule:project", args=[project.code])
     return upload_page(
         request, template="schedule/plan_import.html", context=context, columns=(), run=run, done_url=done
