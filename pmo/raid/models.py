@@ -406,6 +406,18 @@ class Dependency(RaidItem):
     )
     status = models.CharField(max_length=10, choices=DependencyStatus.choices, default=DependencyStatus.OPEN)
     due = models.DateField("needed by", null=True, blank=True)
+    giving_task_uid = models.IntegerField(
+        "task delivering it",
+        null=True,
+        blank=True,
+        help_text="The task or milestone of the other project's plan whose finish delivers it (its UID).",
+    )
+    needing_task_uid = models.IntegerField(
+        "task needing it",
+        null=True,
+        blank=True,
+        help_text="The task of this project's plan whose start needs it (its UID).",
+    )
 
     history = HistoricalRecords()
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Round
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pmo.core import clock
@@ -36,6 +37,7 @@ from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.raid import selectors
 from pmo.raid.choices import LEVEL_ORDER, ActionSource, DecisionStatus, Level
 from pmo.raid.models import Action, Decision, Dependency, RaidItem, RaidSettings, Risk
+from pmo.schedule import crosslinks
 
 ItemT = TypeVar("ItemT", bound=RaidItem)
 
@@ -56,6 +58,12 @@ DEPENDENCY_LOOP = "This would make a loop of dependencies: {loop}. A project can
 HIDDEN_PROJECT = "a project you may not see"
 PROJECT_NOT_SEEN = "Name a project you may see: this one is confidential to its own team and the PMO."
 GONE = "{item} was deleted by someone else meanwhile: nothing was saved."
+TIE_NEEDS_PROJECT = (
+    "Tie the delivering side to a task only when the dependency names the project it depends on."
+)
+TIE_NOT_IN_PLAN = "{project}'s plan has no task with UID {uid}: choose one of its tasks."
+TIE_SUMMARY = "Task {uid} of {project}'s plan is a summary: choose a task or milestone within it."
+TIE_FIELDS = ("giving_task_uid", "needing_task_uid", "depends_on", "depends_on_id", "project")
 SOURCE_NEEDS_ITEM = "Name the RAID item this action comes from (e.g. RSK-12)."
 NO_PROGRAMME = "{project} is not part of a programme: escalate it to the portfolio instead."
 NOT_HIGHER = "{item} is already at {level} level: escalate it to a higher level."
@@ -119,10 +127,50 @@ def _check_links(item: RaidItem, actor: User | None) -> None:
     item.source_reference = item.source_reference.strip().upper()
 
 
-def _check_item(item: RaidItem, actor: User | None, relations: Sequence[Any], problems: Problems) -> None:
-    """Every problem of ``item`` at once, with those already found (its scores): its links and
-    the model's own rules (a field already found wrong keeps its own problem)."""
+def _check_ties(item: RaidItem, problems: Problems) -> None:
+    """A dependency's ties to plan tasks: the delivering task a task (not a summary) of the plan
+    of the project it depends on, the needing task one of its own project's plan. Asked when a
+    tie or either project changes (a tie a re-import broke may stand until then: it shows as
+    broken). The actor may see both plans: the dependency names only a project they may see. A
+    tied needing task sets the need-by date (``due``) to its start, as the plan has it."""
+    if not isinstance(item, Dependency):
+        return
+    errors: dict[str, str] = {}
+    sides = (("giving_task_uid", item.depends_on_id), ("needing_task_uid", item.project_id))
+    for name, project_id in sides:
+        uid = getattr(item, name)
+        if uid is None or name in problems.errors:
+            continue
+        if project_id is None:
+            errors[name] = TIE_NEEDS_PROJECT
+            continue
+        project = item.depends_on if name == "giving_task_uid" else item.project
+        found = crosslinks.task_named(project_id, uid)
+        if found is None:
+            errors[name] = TIE_NOT_IN_PLAN.format(project=project.code, uid=uid)  # type: ignore[union-attr]
+        elif found[1]:
+            errors[name] = TIE_SUMMARY.format(project=project.code, uid=uid)  # type: ignore[union-attr]
+        elif name == "needing_task_uid":
+            item.due = timezone.localdate(found[2])  # needed by: the task's start, as planned
+    if errors:
+        problems.add(ValidationError(errors))
+
+
+def _ties_changed(current: RaidItem, values: Mapping[str, Any]) -> bool:
+    return isinstance(current, Dependency) and any(
+        name in values and values[name] != getattr(current, name) for name in TIE_FIELDS
+    )
+
+
+def _check_item(
+    item: RaidItem, actor: User | None, relations: Sequence[Any], problems: Problems, *, ties: bool = False
+) -> None:
+    """Every problem of ``item`` at once, with those already found (its scores): its links, a
+    dependency's ties to plan tasks (``ties``: when new or changed), and the model's own rules (a
+    field already found wrong keeps its own problem)."""
     problems.check(_check_links, item, actor)
+    if ties and "depends_on" not in problems.errors:
+        _check_ties(item, problems)
     problems.check(
         item.full_clean,
         exclude=[*_given(item, relations), *problems.errors],
@@ -156,7 +204,7 @@ def raid_item_check(
         for name, value in values.items():
             setattr(checked, name, value)
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
-    _check_item(checked, actor, relations, problems)
+    _check_item(checked, actor, relations, problems, ties=item is None or _ties_changed(item, values))
 
 
 def _refuse_loop(edges: list[tuple[int, int]], new_edges: list[tuple[int, int]], actor: User | None) -> None:
@@ -268,7 +316,7 @@ def raid_items_create(
         if matrix is not None:
             values = problems.check(_scored, values, None, matrix) or values
         item = model(**values)
-        _check_item(item, actor, relations, problems)
+        _check_item(item, actor, relations, problems, ties=True)
         built.append(item)
     if issubclass(model, Dependency):
         _refuse_loop(selectors.project_edges(), _open_edges(built), actor)
@@ -353,9 +401,12 @@ def raid_items_update(
             and current.is_open
         ):
             stored_edges.append((current.project_id, current.depends_on_id))
+        ties_changed = _ties_changed(current, values)
         for name, value in values.items():
             setattr(current, name, value)
-        _check_item(current, actor, relations, problems)
+        _check_item(current, actor, relations, problems, ties=ties_changed)
+        if ties_changed:
+            written.add("due")
         current.version += 1
         current.updated_at = now
         written |= set(values)
