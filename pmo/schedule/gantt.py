@@ -41,9 +41,13 @@ def gantt_svg(
     today: date | None = None,
     status_date: datetime | None = None,
     label: str = "",
+    editable: bool = False,
 ) -> str:
     """The chart as an ``<svg>`` element (text escaped). ``links``: (predecessor uid, successor
-    uid, type) of the tasks shown."""
+    uid, type) of the tasks shown. Each task is a focusable group (``id="task-UID"``, its dates in
+    its ``aria-label``; the first in the tab order, the others reached with the arrow keys by
+    ``schedule/plan_edit.js``), carrying its start day for the script; ``editable`` marks the
+    chart as one whose bars can be moved (dragged, or with + and -)."""
     moments = [b.start for b in bars] + [b.finish for b in bars]
     moments += [m for b in bars for m in (b.baseline_start, b.baseline_finish) if m is not None]
     scale = Scale.spanning(moments, zoom if zoom in ZOOMS else DEFAULT_ZOOM)
@@ -55,7 +59,9 @@ def gantt_svg(
 
     parts = [
         f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+        f'viewBox="0 0 {width} {height}" role="group" aria-label="{escape(label)}" '
+        f'data-first="{scale.first.isoformat()}" data-per-day="{scale.per_day}"'
+        f"{' data-editable' if editable else ''}>"
     ]
     parts += scale.grid(height)
     parts += scale.lines(height, today=today, status_date=status_date)
@@ -64,7 +70,19 @@ def gantt_svg(
         rows[bar.uid] = index
         top = HEAD + index * ROW
         left, right = x(bar.start), x(bar.finish)
-        title = f"<title>{escape(bar.name)}: {_when(bar.start)} to {_when(bar.finish)}</title>"
+        said = f"{bar.name}: {_when(bar.start)} to {_when(bar.finish)}"
+        if bar.critical:
+            said += ", critical"
+        title = f"<title>{escape(said)}</title>"
+        kind = "summary" if bar.summary else "milestone" if bar.milestone else "task"
+        parts.append(
+            f'<g class="gantt-task" id="task-{bar.uid}" data-uid="{bar.uid}" data-kind="{kind}" '
+            f'data-start="{timezone.localtime(bar.start).date().isoformat()}" '
+            f'tabindex="{0 if index == 0 else -1}" role="img" aria-label="{escape(said)}">'
+        )
+        parts.append(
+            f'<rect class="gantt-row" x="0" y="{top}" width="{width}" height="{ROW}" fill="transparent"/>'
+        )
         if bar.baseline_start and bar.baseline_finish:
             bl, br = x(bar.baseline_start), x(bar.baseline_finish)
             parts.append(
@@ -88,6 +106,7 @@ def gantt_svg(
                 parts.append(
                     f'<rect class="gantt-progress" x="{left}" y="{top + 9}" width="{done}" height="4"/>'
                 )
+        parts.append("</g>")
     ends = {bar.uid: (x(bar.start), x(bar.finish)) for bar in bars}
     for predecessor, successor, kind in links:
         if predecessor not in rows or successor not in rows:

@@ -83,6 +83,11 @@ class ProjectPlanView(ObjectListView):
         text = self.request.GET.get("level", "")
         return int(text) if text.isdecimal() and 0 < int(text) < 100 else None
 
+    @cached_property
+    def can_edit(self) -> bool:
+        """Whether the reader may edit the plan (its project's manager, the PMO)."""
+        return self.plan is not None and self.request.user.has_perm("schedule.change_plan", self.project)
+
     def get_queryset(self) -> QuerySet[PlanTask]:
         tasks = PlanTask.objects.filter(plan=self.plan) if self.plan else PlanTask.objects.none()
         return tasks.filter(outline_level__lte=self.level) if self.level else tasks
@@ -110,6 +115,7 @@ class ProjectPlanView(ObjectListView):
                 today=clock.today(),
                 status_date=plan.status_date,
                 label=f"Gantt chart of {self.project.code}: {len(shown)} tasks",
+                editable=self.can_edit,
             )
         return {
             **super().list_context(shown, columns, sort),
@@ -120,6 +126,7 @@ class ProjectPlanView(ObjectListView):
             "zooms": list(gantt.ZOOMS),
             "level": self.level,
             "levels": range(1, 6),
+            "can_edit": self.can_edit,
             "can_import": self.request.user.has_perm("schedule.add_plan", self.project),
         }
 
