@@ -17,6 +17,7 @@ from pmo.raid.models import REGISTERS
 from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
 from pmo.reporting.api import settings as reporting_settings_api
 from pmo.schedule import api as schedule_api
+from pmo.schedule import api_edit as schedule_edit_api
 
 app_name = "api"
 
@@ -60,7 +61,7 @@ router.register("raid-settings", raid_api.RaidSettingsViewSet, basename="raid-se
 router.register("change-requests", change_api.ChangeRequestViewSet, basename="change-request")
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
 router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
-router.register("tasks", schedule_api.TaskViewSet, basename="task")
+router.register("tasks", schedule_edit_api.TaskViewSet, basename="task")
 router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone")
 router.register("schedule-runs", schedule_api.ScheduleRunViewSet, basename="schedule-run")
 

@@ -19,7 +19,8 @@ from django.core.cache import cache
 
 from pmo.core.choices import Role
 from pmo.core.models import User
-from pmo.core.tests.demo_database import demo, demo_database
+from pmo.core.tests.demo_database import demo, demo_database, fingerprint, templates_directory
+from pmo.core.tests.migrated_database import migrated_from_template
 from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -138,6 +139,25 @@ def _each_test_starts_with_an_empty_cache() -> None:
     """What one test kept (the portfolio's early warnings, ADR 0032) is not another's: ids and
     frozen times repeat between tests, so a stamp could too."""
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database, as pytest-django sets it up, but migrated once per code and copied
+    into every process after the first (pmo/core/tests/migrated_database.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock(), migrated_from_template(templates_directory(), fingerprint()):
+        databases = setup_databases(verbosity=verbosity, interactive=False, serialized_aliases=set())
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=verbosity)
 
 
 # Property tests: no per-example deadline anywhere (a shared 2-core machine running both workers,

@@ -30,6 +30,8 @@ from typing import Any
 
 from pmo.engine.calendar import (
     ELAPSED,
+    LAST_DAY,
+    ORIGIN_DAY,
     Calendar,
     CalendarError,
     DurationUnit,
@@ -52,6 +54,8 @@ FIELDS = (
     "actual_finish",
 )
 NAME_LENGTH = 255
+EIGHT_HOUR_DAYS = Calendar(name="Eight-hour days")  # to show lags where the plan's calendar is not read
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_DURATION = 100 * 365 * 1440  # minutes: a century, beyond which no plan reaches (MS Project's 2149)
 
 NOT_A_DURATION = "{task}: the duration “{text}” is not a duration like 5d, 3w, 4h or 30m."
@@ -73,6 +77,9 @@ NAME_TOO_LONG = "{task}: the name can be at most {limit} characters."
 NAME_NEEDED = "A new task needs a name."
 NO_SUCH_TASK = "There is no task with UID {uid} in the plan."
 NO_TASK_AFTER = "There is no task with UID {uid} to add the new task after."
+OUT_OF_RANGE = "{task}: the {field} {day} is outside the days a plan can hold (1984 to 2149)."
+LAG_TOO_LONG = "{task}: the lag of “{text}” is longer than any plan can hold."
+NOT_TEXT = "{task}: the name holds characters that MS Project XML cannot (control characters)."
 INACTIVE = "{task} is inactive in MS Project: make it active there to edit it here."
 
 CONSTRAINT_NAMES = {
@@ -242,6 +249,8 @@ def parse_predecessors(
         if unit is None:
             raise PlanEditError("predecessors", NOT_PREDECESSORS.format(task=named(item), text=part.strip()))
         lag = round(value * minutes_per_unit(unit, calendar))
+        if abs(lag) > MAX_DURATION:
+            raise PlanEditError("predecessors", LAG_TOO_LONG.format(task=named(item), text=part.strip()))
         links.append(ImportedLink(Link(uid, item.uid, kind, lag=lag, lag_elapsed=unit.elapsed), unit))
     return links
 
@@ -375,10 +384,7 @@ def change_task(
     links = list(project.links)
     unit = item.duration_unit
     if "name" in edited:
-        name = edited["name"]
-        if len(name) > NAME_LENGTH:
-            raise PlanEditError("name", NAME_TOO_LONG.format(task=named(item), limit=NAME_LENGTH))
-        task = replace(task, name=name)
+        task = replace(task, name=_name(edited["name"], item))
     if "duration" in edited:
         if item.summary:
             raise PlanEditError("duration", SUMMARY_DURATION.format(task=named(item)))
@@ -405,6 +411,23 @@ def change_task(
     return replace(project, tasks=tasks, links=links)
 
 
+def _name(name: str, item: ImportedTask) -> str:
+    if len(name) > NAME_LENGTH:
+        raise PlanEditError("name", NAME_TOO_LONG.format(task=named(item), limit=NAME_LENGTH))
+    if NOT_XML_TEXT.search(name):
+        raise PlanEditError("name", NOT_TEXT.format(task=named(item)))
+    return name
+
+
+def _in_range(day: date | None, item: ImportedTask, field: str) -> date | None:
+    """``day`` if a plan can hold it; PlanEditError naming the task and field otherwise."""
+    if day is not None and not ORIGIN_DAY <= day < LAST_DAY:
+        raise PlanEditError(
+            field, OUT_OF_RANGE.format(task=named(item), field=field.replace("_", " "), day=day)
+        )
+    return day
+
+
 def _duration(text: str, item: ImportedTask, calendar: Calendar) -> tuple[int, DurationUnit]:
     if text.strip().startswith("-"):
         raise PlanEditError("duration", NEGATIVE.format(task=named(item)))
@@ -420,6 +443,7 @@ def _duration(text: str, item: ImportedTask, calendar: Calendar) -> tuple[int, D
 def _constrained(task: Task, item: ImportedTask, edited: Mapping[str, Any], calendar: Calendar) -> Task:
     constraint = Constraint(edited.get("constraint", task.constraint))
     day = edited["constraint_date"] if "constraint_date" in edited else _day(task.constraint_date)
+    _in_range(day, item, "constraint_date")
     if constraint not in DATED:
         if "constraint_date" in edited and day is not None and "constraint" not in edited:
             raise PlanEditError(
@@ -449,6 +473,8 @@ def _progress(
         raise PlanEditError("percent_complete", PERCENT_RANGE.format(task=named(item)))
     start = task.actual_start
     finish = task.actual_finish
+    for name in ("actual_start", "actual_finish"):
+        _in_range(edited.get(name), item, name)
     if "actual_start" in edited:
         start = None if edited["actual_start"] is None else start_of(edited["actual_start"], calendar)
     if "actual_finish" in edited:
@@ -480,7 +506,7 @@ def move_task(project: ImportedProject, uid: int, day: date) -> ImportedProject:
     index, item = _find(project, uid)
     task = item.task
     calendar = _calendar(project, task)
-    begin = start_of(day, calendar)
+    begin = start_of(_in_range(day, item, "start") or day, calendar)
     if task.manual:
         work = calendar.work_before(minute_of(begin))
         finish = moment_of(calendar.finish_at(work + task.duration)) if task.duration else begin
@@ -537,8 +563,7 @@ def add_task(
     draft = ImportedTask(
         uid=uid, task=Task(id=uid, name=name, parent=parent), row=position + 1, outline_level=level
     )
-    if len(name) > NAME_LENGTH:
-        raise PlanEditError("name", NAME_TOO_LONG.format(task=named(draft), limit=NAME_LENGTH))
+    _name(name, draft)
     calendar = project.calendar
     minutes, unit = (0, DurationUnit.DAYS) if milestone else _duration(duration or "1d", draft, calendar)
     draft = replace(

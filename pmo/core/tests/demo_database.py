@@ -24,6 +24,7 @@ still rolled back by its ``db`` fixture, so the copy stays as the demo left it.
 
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -50,6 +51,15 @@ CLONE_SUFFIX = "_demo"  # a process's own copy (without xdist its name would oth
 SOURCES = Path(__file__).resolve().parents[3]  # the checkout: pmo/ and config/ shape the demo
 
 
+def templates_directory() -> Path:
+    """Where the test templates are kept: the checkout's var/test-demo, whatever PMO_VAR_DIR a
+    run sets."""
+    directory = SOURCES / "var" / "test-demo"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@functools.cache
 def fingerprint() -> str:
     """What the demo template is built from: every file of the product outside its tests (code,
     migrations, data), this module, Python's, SQLite's and the installed packages' versions."""
@@ -83,8 +93,8 @@ def postgresql_template_name(test_database: str) -> str:
 
 
 @contextmanager
-def _one_process_at_a_time(directory: Path) -> Iterator[None]:
-    with (directory / "demo.lock").open("w") as lock:
+def _one_process_at_a_time(directory: Path, lock_name: str = "demo.lock") -> Iterator[None]:
+    with (directory / lock_name).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -242,10 +252,8 @@ class DemoDatabase:
 def demo_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoDatabase]:
     """This process's copy of the demo (the template is built by the first process to ask,
     unless an earlier run left one built from the same code)."""
-    directory = SOURCES / "var" / "test-demo"  # the checkout's, whatever PMO_VAR_DIR a run sets
-    directory.mkdir(parents=True, exist_ok=True)
     with django_db_blocker.unblock():
-        database = DemoDatabase(directory, fingerprint())
+        database = DemoDatabase(templates_directory(), fingerprint())
     yield database
     with django_db_blocker.unblock():
         database.drop()

@@ -1,4 +1,4 @@
-/* The Plan tab's Gantt chart, for those who may edit the plan (ADR 0043): each task is a
+/* The Plan tab's Gantt chart, for those who may edit the plan (ADR 0045): each task is a
    focusable group (one in the tab order; the arrow keys move between them, Home and End to the
    first and last); Enter opens the task's form; + and - move its start a working day later or
    earlier; dragging a bar (not a summary) to another day starts the task there. Moves post the
