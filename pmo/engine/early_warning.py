@@ -95,6 +95,7 @@ class WaitsOn:
     need_by: date
     forecast: date | None
     reference: str = ""  # the dependency's own reference, e.g. DEP-12
+    task: str = ""  # the provider's plan task that delivers it, when tied to plans
 
 
 LOW, MEDIUM, HIGH = 1, 2, 3
@@ -262,9 +263,8 @@ def dependencies(history: History, thresholds: Thresholds) -> Iterator[Signal]:
             continue
         weight = SERIOUS if gap >= 4 * step else WARNING if gap >= 2 * step else WATCH
         late = f"{gap // 7} weeks" if gap >= 14 else f"{gap} day{'' if gap == 1 else 's'}"
-        yield Signal(
-            Kind.DEPENDENCY, weight, f"waits on {waits.provider}, forecast {late} after need", waits.provider
-        )
+        what = f"{waits.provider}'s {waits.task}" if waits.task else waits.provider
+        yield Signal(Kind.DEPENDENCY, weight, f"waits on {what}, forecast {late} after need", waits.provider)
 
 
 UNSEEN_PROVIDER = "a project you cannot see"
@@ -274,11 +274,14 @@ def provider_unnamed(signal: Signal) -> Signal:
     """A dependency signal as told to a reader who may not see the project it waits on: the
     same weight and lateness, the provider not named ("waits on a project you cannot see,
     forecast 6 weeks after need"). Any other signal is returned as it is."""
-    named = f"waits on {signal.subject}, "
+    named = f"waits on {signal.subject}"
     if signal.kind is not Kind.DEPENDENCY or not signal.subject or not signal.reason.startswith(named):
         return signal
-    unnamed = f"waits on {UNSEEN_PROVIDER}, " + signal.reason.removeprefix(named)
-    return replace(signal, reason=unnamed, subject="")
+    # the provider, and the task of its plan if named ("waits on IT-131's Data migration, …")
+    _, comma, rest = signal.reason.rpartition(", forecast ")
+    if not comma:
+        return replace(signal, reason=f"waits on {UNSEEN_PROVIDER}", subject="")
+    return replace(signal, reason=f"waits on {UNSEEN_PROVIDER}, forecast {rest}", subject="")
 
 
 def _steps(days: int, step: int) -> int:

@@ -50,6 +50,8 @@ from pmo.reporting.models import (
     ToleranceCheck,
 )
 from pmo.reporting.selectors import reporting_settings
+from pmo.schedule import crosslinks
+from pmo.schedule.models import Plan
 
 HISTORY_CAP = 24  # periods read at most
 
@@ -178,6 +180,8 @@ def _waits_on(project_ids: list[int]) -> tuple[dict[int, list[WaitsOn]], dict[st
             "pk",
             "project_id",
             "due",
+            "giving_task_uid",
+            "needing_task_uid",
             "depends_on__planned_finish",
             *(f"depends_on__{name}" if name != "id" else "depends_on_id" for name in PROVIDER_READS),
         )
@@ -197,6 +201,10 @@ def _waits_on(project_ids: list[int]) -> tuple[dict[int, list[WaitsOn]], dict[st
     ):
         if finish is not None:
             forecasts.setdefault(project_id, finish)
+    tied = any(
+        row["giving_task_uid"] is not None or row["needing_task_uid"] is not None for row in dependencies
+    )
+    ties = crosslinks.cross_network().ties if tied else {}  # the plans' dates, slips carried through
     waits: dict[int, list[WaitsOn]] = defaultdict(list)
     for row in dependencies:
         need_by = row["due"]
@@ -208,8 +216,20 @@ def _waits_on(project_ids: list[int]) -> tuple[dict[int, list[WaitsOn]], dict[st
             # Needed before the provider's planned finish: an interim delivery, taken to move
             # with the provider's finish (its slip), not to come at the finish itself.
             forecast = need_by + (forecast - planned)
+        task = ""
+        tie = ties.get(row["pk"])
+        if tie is not None:  # tied to plan tasks: the plans give the dates (a broken side does not)
+            need_by = tie.need_by or need_by
+            if tie.giving is not None:
+                forecast, task = tie.forecast, tie.giving.name
         waits[row["project_id"]].append(
-            WaitsOn(row["depends_on__code"], need_by=need_by, forecast=forecast, reference=f"DEP-{row['pk']}")
+            WaitsOn(
+                row["depends_on__code"],
+                need_by=need_by,
+                forecast=forecast,
+                reference=f"DEP-{row['pk']}",
+                task=task,
+            )
         )
     return waits, known
 
@@ -297,9 +317,10 @@ STAMPED: tuple[tuple[type, str], ...] = (
     (ReportMilestone, ROWS),
     (ToleranceCheck, CHECKS),
     (Project, DOMAIN),
+    (Plan, DOMAIN),  # dependencies tied to plan tasks take their dates from the plans
     *((model, DOMAIN) for model in REGISTERS.values()),
 )
-CACHE_FORMAT = 2  # bump when what is kept changes shape
+CACHE_FORMAT = 3  # bump when what is kept changes shape
 KINDS = {kind.value: kind for kind in Kind}  # a dictionary look-up is quicker than Kind(value)
 
 Kept = tuple[

@@ -58,6 +58,7 @@ from pmo.portfolio.models import Person, Portfolio, Programme, Project
 from pmo.raid import selectors, services
 from pmo.raid.choices import Level
 from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
+from pmo.schedule import crosslinks
 
 NAME_ONE_REGISTER = (
     "Name the register the item goes in: a project's code (project), a programme's id "
@@ -196,6 +197,7 @@ SHARED_COLUMNS = frozenset(f.name for f in RaidItem._meta.get_fields()) | {"id"}
 COMPANIONS = {
     "actionee": ["actionee_name"],
     "depends_on": ["depends_on_name"],
+    "needing_task_uid": ["plan_tie"],
     "residual_score": ["inherent_band", "residual_band"],
 }
 MONEY = {"error_messages": {"min_value": "This cannot be negative."}}
@@ -272,6 +274,70 @@ class RiskBandsMixin(serializers.Serializer):
         return self._band(risk.residual_score)
 
 
+class PlanTieSerializer(serializers.Serializer):
+    """A dependency tied to plan tasks, as the plans date it."""
+
+    giving_task = serializers.CharField(
+        allow_null=True, help_text="The delivering task's name in the other project's plan (null: not tied)."
+    )
+    needing_task = serializers.CharField(
+        allow_null=True, help_text="The needing task's name in this project's plan (null: not tied)."
+    )
+    broken = serializers.BooleanField(
+        help_text="A tied task is no longer in its plan (a re-import removed its UID): the tie moves nothing."
+    )
+    need_by = serializers.DateField(allow_null=True, help_text="The needing task's start, as planned.")
+    forecast = serializers.DateField(
+        allow_null=True, help_text="The delivering task's finish, moved by any slip that reaches it."
+    )
+    slip_days = serializers.IntegerField(help_text="Days the forecast falls after the need (0: on time).")
+    moves = serializers.CharField(
+        allow_null=True, help_text="What the slip does to this project's plan, in words (null: nothing)."
+    )
+
+
+def plan_tie(dependency: Dependency, context: dict[str, Any]) -> dict[str, Any] | None:
+    """The dependency's tie as the plans have it (None: not tied). The portfolio's network is read
+    once per request, and only when an item shown is tied."""
+    if dependency.giving_task_uid is None and dependency.needing_task_uid is None:
+        return None
+    if "network" not in context:
+        context["network"] = crosslinks.cross_network()
+    network: crosslinks.CrossNetwork = context["network"]
+    read = network.ties.get(dependency.pk)
+    if read is None:  # closed, or no longer on another project: the tie stands still
+        return {
+            "giving_task": None,
+            "needing_task": None,
+            "broken": False,
+            "need_by": None,
+            "forecast": None,
+            "slip_days": 0,
+            "moves": None,
+        }
+    move = network.moves.get(read.project_id)
+    return {
+        "giving_task": read.giving.name if read.giving else None,
+        "needing_task": read.needing.name if read.needing else None,
+        "broken": read.broken,
+        "need_by": read.need_by,
+        "forecast": read.forecast,
+        "slip_days": read.slip_days,
+        # this dependency's own tie is seen by whoever sees it (both projects)
+        "moves": move.sentence() if move is not None and move.dependency_id == read.dependency_id else None,
+    }
+
+
+class PlanTieMixin(serializers.Serializer):
+    """A dependency's tie to plan tasks (read only; set ``giving_task_uid``, ``needing_task_uid``)."""
+
+    plan_tie = serializers.SerializerMethodField()
+
+    @extend_schema_field(PlanTieSerializer(allow_null=True))
+    def get_plan_tie(self, dependency: Dependency) -> dict[str, Any] | None:
+        return plan_tie(dependency, self.context)
+
+
 def _own_fields(model: type[RaidItem]) -> list[str]:
     """The register's own columns in the model's order, each followed by its companions."""
     names: list[str] = []
@@ -296,6 +362,7 @@ def item_serializer(model: type[RaidItem]) -> type[RaidItemSerializer]:
         )
         declared["actionee_name"] = _name_of("actionee")
     if model is Dependency:
+        bases = (PlanTieMixin, RaidItemSerializer)
         declared["depends_on"] = ProjectCodeField(
             required=False, allow_null=True, help_text="The project it depends on (its code)."
         )
@@ -407,6 +474,12 @@ class AffectedProjectSerializer(serializers.Serializer):
     name = serializers.CharField(source="project.name")
     project_manager_name = serializers.CharField(source="project.project_manager.name", allow_null=True)
     distance = serializers.IntegerField(help_text="1: waits on it directly; 2: through one other project…")
+    plan_moves = serializers.CharField(
+        allow_null=True,
+        help_text="What slips already do to the project's plan through dependencies tied to plan tasks, "
+        "in words (\"IT-118's Go-live moves 3 weeks because IT-131's Data migration slipped\"); null: "
+        "nothing moves.",
+    )
 
 
 class AffectedSerializer(serializers.Serializer):
@@ -641,6 +714,18 @@ class HeatMapActions:
         return Response(HeatMapSerializer(body).data)
 
 
+def _plan_moves(projects: list[Project], user: Any) -> dict[int, str]:
+    """What slips do to these projects' plans, in words, naming only causes ``user`` may see: one
+    query when no dependency is tied to plan tasks."""
+    network = crosslinks.cross_network()
+    causes = {move.because.project_id for move in network.moves.values()}
+    if not causes or not projects:
+        return {}
+    seen = set(Project.objects.restrict(user, "view").filter(pk__in=causes).values_list("pk", flat=True))
+    seen |= {project.pk for project in projects}
+    return {p.pk: network.moves[p.pk].sentence(seen) for p in projects if p.pk in network.moves}
+
+
 class AffectedActions:
     """``dependencies/affected/?project=CODE``: who waits on a project."""
 
@@ -662,7 +747,11 @@ class AffectedActions:
         if project is None:
             raise exceptions.NotFound()
         affected = selectors.affected_projects(project, user=request.user)
-        body = {"slipping": project, "affected": [{"project": p, "distance": d} for p, d in affected]}
+        moves = _plan_moves([p for p, _ in affected], request.user)
+        body = {
+            "slipping": project,
+            "affected": [{"project": p, "distance": d, "plan_moves": moves.get(p.pk)} for p, d in affected],
+        }
         return Response(AffectedSerializer(body).data)
 
 
@@ -676,7 +765,10 @@ DESCRIPTIONS = {
     "and severity.",
     "dependencies": "Dependencies on another project (``depends_on``, its code) or on an outside "
     "provider, needed by a date; no project may wait on itself, directly or in a loop. "
-    "``affected/?project=CODE`` says who waits on a project.",
+    "``affected/?project=CODE`` says who waits on a project, and what slips already do to their "
+    "plans. ``giving_task_uid`` and ``needing_task_uid`` tie it to plan tasks (UIDs): the delivering "
+    "task of the other project's plan and the needing task of this one's; ``plan_tie`` then gives "
+    "the dates the plans give and the slip.",
     "actions": "Actions: one owner, a due date, and where they came from (a RAID item, meeting, "
     "exception or health check).",
     "decisions": "Decisions: what was decided, by whom, when and why, with the options considered.",

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 
@@ -26,7 +27,8 @@ from pmo.portfolio.forms import (
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.raid import selectors
 from pmo.raid.choices import LEVEL_ORDER, ActionSource, Level, RiskCategory
-from pmo.raid.models import Action, RaidItem, RaidSettings, Risk
+from pmo.raid.models import Action, Dependency, RaidItem, RaidSettings, Risk
+from pmo.schedule import crosslinks
 
 BAD_CELL = "Give a cell of the matrix as probability-impact, such as 3-4."
 
@@ -72,6 +74,8 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
         "depends_on",
         "provider",
         "milestone",
+        "giving_task_uid",
+        "needing_task_uid",
         "owner",
         "due",
         "status",
@@ -124,6 +128,11 @@ SETTINGS_NAMES = (
 )
 
 
+NAME_PROJECT_FIRST = "Name the project it depends on and save: its plan's tasks are then offered here."
+NO_PLAN_TASKS = "This project has no plan with tasks you may see: import its plan to tie to a task."
+TIED_DATES = "When both tasks are tied, the plans give the need-by and forecast dates."
+
+
 class ItemForm(forms.Form):
     """One RAID item's own fields (not its register, escalation or derived figures). Built from
     the register's model, so labels and choices are the model's; the range of a risk's scores is
@@ -138,6 +147,7 @@ class ItemForm(forms.Form):
         user: Any,
         item: RaidItem | None = None,
         matrix: Matrix | None = None,
+        home: Any = None,
         **kwargs: Any,
     ) -> None:
         names = ITEM_FIELDS[model.KIND]
@@ -152,6 +162,10 @@ class ItemForm(forms.Form):
         self.item = item
         choose_by_search(self, PERSON_CHOOSER, people_to_choose(user), "owner", "actionee")
         choose_by_search(self, PROJECT_CHOOSER, Project.objects.restrict(user, "view"), "depends_on")
+        if model is Dependency:
+            own = item.project_id if item is not None else home.pk if isinstance(home, Project) else None
+            self._tie_field("needing_task_uid", own, user)
+            self._tie_field("giving_task_uid", self._depends_on_id(item), user)
         if model is Risk and matrix is not None:
             for name in SCORE_FIELDS:
                 top = matrix.probability_levels if "probability" in name else matrix.impact_levels
@@ -164,6 +178,40 @@ class ItemForm(forms.Form):
             self.fields["version"].required = True
             self.fields["version"].initial = item.version
             self.fields["version"].error_messages.update(required=VERSION_MISSING, invalid=VERSION_MISSING)
+
+    def _depends_on_id(self, item: RaidItem | None) -> int | None:
+        """The project the dependency depends on: as sent (a form sent back with problems), else
+        as stored."""
+        if self.is_bound:
+            try:
+                chosen = self.fields["depends_on"].clean(self.data.get(self.add_prefix("depends_on")))
+            except ValidationError:
+                return None
+            return chosen.pk if chosen is not None else None
+        return getattr(item, "depends_on_id", None)
+
+    def _tie_field(self, name: str, project_id: int | None, user: Any) -> None:
+        """A select of the tasks of a project's plan the user may see (none: not tied); a task a
+        re-import took away stays offered as broken, so the form can be saved unchanged."""
+        old = self.fields[name]
+        tasks = crosslinks.tasks_to_tie(project_id, user=user) if project_id else []
+        current = self.initial.get(name)
+        if current is not None and current not in {uid for uid, _ in tasks}:
+            tasks.append((current, f"UID {current}: no longer in the plan (broken tie)"))
+        if project_id is None:
+            help_text = NAME_PROJECT_FIRST if name == "giving_task_uid" else old.help_text
+        elif not tasks:
+            help_text = NO_PLAN_TASKS
+        else:
+            help_text = f"{old.help_text} {TIED_DATES}"
+        self.fields[name] = forms.TypedChoiceField(
+            label=old.label,
+            choices=[("", "Not tied"), *tasks],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=help_text,
+        )
 
     def values(self) -> dict[str, Any]:
         """What the form sets: every field it shows but the version."""

@@ -52,6 +52,7 @@ from pmo.raid.forms import (
 )
 from pmo.raid.imports import may_import
 from pmo.raid.models import REGISTERS, Dependency, Issue, RaidItem, RaidSettings, Risk
+from pmo.schedule import crosslinks
 
 TOP_RISKS = 10
 TOP_KINDS = {RiskKind.THREAT: "threats", RiskKind.OPPORTUNITY: "opportunities"}  # ranked apart
@@ -470,7 +471,13 @@ class ItemFormView(ItemPage, ObjectEditView):
                 "owner": risk.owner_id,
             }
         return ItemForm(
-            data, model=self.model, user=self.request.user, item=record, matrix=self.matrix(), **extra
+            data,
+            model=self.model,
+            user=self.request.user,
+            item=record,
+            matrix=self.matrix(),
+            home=self.home if record is None else None,
+            **extra,
         )
 
     def save(self, form: Any, record: Any) -> Any:
@@ -527,13 +534,25 @@ def _shown_fields(item: RaidItem) -> list[tuple[str, Any, str]]:
     """Each of the register's own fields as (label, value shown, field name)."""
     shown = []
     for name in ITEM_FIELDS[item.KIND]:
-        if name in ("title", "status"):
-            continue
+        if name in ("title", "status", "giving_task_uid", "needing_task_uid"):
+            continue  # a dependency's ties are shown with the plans' dates (``plan_tie``)
         field = item._meta.get_field(name)
         display = getattr(item, f"get_{name}_display", None)
         value = display() if display and getattr(item, name) else getattr(item, name)
         shown.append((str(field.verbose_name), value, name))
     return shown
+
+
+def _plan_tie(item: Dependency) -> dict[str, Any]:
+    """A tied dependency as the plans date it (both its projects are seen by whoever sees it), and
+    what its slip does to its project's plan, in words."""
+    found = crosslinks.cross_network()
+    move = found.moves.get(item.project_id or 0)
+    return {
+        "tie": found.ties.get(item.pk),
+        "tie_uids": (item.giving_task_uid, item.needing_task_uid),
+        "tie_move": move.sentence() if move is not None and move.dependency_id == item.pk else "",
+    }
 
 
 class ItemView(ItemPage, ObjectView):
@@ -567,6 +586,10 @@ class ItemView(ItemPage, ObjectView):
                 and user.has_perm("change.add_changerequest", item.project)
             ),
         }
+        if isinstance(item, Dependency) and (
+            item.giving_task_uid is not None or item.needing_task_uid is not None
+        ):
+            context.update(_plan_tie(item))
         if isinstance(item, Issue) and item.raised_from_id is not None:
             context["raised_from"] = (
                 selectors.item_list(Risk, user=user).filter(pk=item.raised_from_id).first()

@@ -39,6 +39,7 @@ class TaskRef:
     start: datetime
     finish: datetime
     milestone: bool = False
+    baseline_finish: datetime | None = None  # read by ``tasks_of`` only
 
     @property
     def start_day(self) -> date:
@@ -253,3 +254,28 @@ def task_named(project_id: int, uid: int) -> tuple[str, bool, datetime] | None:
         .values_list("name", "summary", "start")
         .first()
     )
+
+
+def tasks_of(project_ids: Iterable[int]) -> dict[int, list[TaskRef]]:
+    """The tasks (not summaries) of these projects' plans in plan order, by project id, with
+    their baseline finish: those that have a plan (the demo chooses what to tie by them)."""
+    found: dict[int, list[TaskRef]] = {}
+    rows = (
+        PlanTask.objects.filter(plan__project_id__in=list(project_ids), summary=False)
+        .order_by("plan__project__code", "row")
+        .values_list(
+            "plan__project_id",
+            "plan__project__code",
+            "uid",
+            "name",
+            "start",
+            "finish",
+            "milestone",
+            "baseline_finish",
+        )
+    )
+    for project_id, code, uid, name, start, finish, milestone, baseline in rows:
+        found.setdefault(project_id, []).append(
+            TaskRef(project_id, code, uid, name, start, finish, milestone, baseline)
+        )
+    return found

@@ -1,5 +1,6 @@
 """The portfolio roadmap: one lane per project's plan, its phases as bars and its milestones as
-diamonds on one timeline, each over its baseline, with a line at today (ADR 0039). A plan's phases
+diamonds on one timeline, each over its baseline, with a line at today (ADR 0039), and an arrow for
+each cross-project dependency tied to tasks of two plans shown (ADR 0044). A plan's phases
 are its top-level summary tasks, or the summaries one level down when a single top summary spans the
 whole plan (MS Project's habit of a project summary row). Drawn on the server as SVG, on the Gantt
 chart's date scale (``timescale``); the lanes are worked out from task rows already loaded, so
@@ -54,6 +55,54 @@ class Lane:
         return (timezone.localdate(self.finish) - timezone.localdate(self.baseline_finish)).days
 
 
+@dataclass(frozen=True)
+class Arrow:
+    """A cross-project dependency between two lanes: from the delivering task's forecast finish
+    to the needing task's start; ``late`` when the delivery falls after the need."""
+
+    reference: str
+    dependency_id: int
+    giving: Any  # crosslinks.TaskRef
+    needing: Any
+    finish: datetime
+    start: datetime
+    slip_days: int
+
+    @property
+    def late(self) -> bool:
+        return self.slip_days > 0
+
+    @property
+    def finish_day(self) -> date:
+        return timezone.localdate(self.finish)
+
+
+def arrows_of(lanes: Sequence[Lane], network: Any, shown: set[int]) -> list[Arrow]:
+    """The arrows between ``lanes`` of the network's ties (``crosslinks.cross_network``) whose
+    dependency the reader may see (``shown``: their ids), in reference order."""
+    on_page = {lane.plan.project_id for lane in lanes}
+    arrows = []
+    for tie in network.ties.values():
+        if tie.dependency_id not in shown or tie.giving is None or tie.needing is None:
+            continue
+        if tie.project_id not in on_page or tie.depends_on_id not in on_page:
+            continue
+        shift = network.shifts.get((network.plans[tie.depends_on_id], tie.giving.uid))
+        finish = tie.giving.finish + shift if shift else tie.giving.finish
+        arrows.append(
+            Arrow(
+                f"DEP-{tie.dependency_id}",
+                tie.dependency_id,
+                tie.giving,
+                tie.needing,
+                finish,
+                tie.needing.start,
+                tie.slip_days,
+            )
+        )
+    return sorted(arrows, key=lambda a: a.dependency_id)
+
+
 def roadmap_tasks(plans: Sequence[Plan]) -> QuerySet[PlanTask]:
     """The rows a roadmap of ``plans`` draws from: their summaries at the top two outline levels
     and their milestones, in plan order (one query whatever the plans' size)."""
@@ -106,7 +155,13 @@ def lanes_of(plans: Sequence[Plan], tasks: Iterable[PlanTask]) -> list[Lane]:
     return lanes
 
 
-def roadmap_svg(lanes: Sequence[Lane], *, zoom: str = DEFAULT_ZOOM, today: date | None = None) -> str:
+def roadmap_svg(
+    lanes: Sequence[Lane],
+    *,
+    zoom: str = DEFAULT_ZOOM,
+    today: date | None = None,
+    arrows: Sequence[Arrow] = (),
+) -> str:
     """The roadmap as an ``<svg>`` element (text escaped)."""
     zoom = zoom if zoom in ROADMAP_ZOOMS else DEFAULT_ZOOM
     moments = [
@@ -116,6 +171,7 @@ def roadmap_svg(lanes: Sequence[Lane], *, zoom: str = DEFAULT_ZOOM, today: date 
         for moment in (bar.start, bar.finish, bar.baseline_start, bar.baseline_finish)
         if moment is not None
     ]
+    moments += [moment for arrow in arrows for moment in (arrow.finish, arrow.start)]
     scale = Scale.spanning(moments, zoom)
     if scale is None:
         return ""
@@ -161,6 +217,24 @@ def roadmap_svg(lanes: Sequence[Lane], *, zoom: str = DEFAULT_ZOOM, today: date 
             css = "gantt-milestone critical" if bar.critical else "gantt-milestone"
             title = f"<title>{code} {escape(bar.name)}: {_day(bar.finish)}</title>"
             parts.append(f'<path class="{css}" d="M{at} {middle - 7}l7 7l-7 7l-7 -7z">{title}</path>')
+    row_of = {lane.plan.project_id: index for index, lane in enumerate(lanes)}
+    for arrow in arrows:
+        from_y = HEAD + row_of[arrow.giving.project_id] * ROW + ROW / 2
+        to_y = HEAD + row_of[arrow.needing.project_id] * ROW + ROW / 2
+        from_x, to_x = x(arrow.finish), x(arrow.start)
+        late = f", {arrow.slip_days} days late" if arrow.late else ""
+        title = (
+            f"<title>{arrow.reference}: {escape(arrow.giving.code)} {escape(arrow.giving.name)} "
+            f"({_day(arrow.finish)}) to {escape(arrow.needing.code)} {escape(arrow.needing.name)} "
+            f"({_day(arrow.start)}){late}</title>"
+        )
+        late_css = " late" if arrow.late else ""
+        head = 1 if to_y > from_y else -1
+        parts.append(
+            f'<path class="roadmap-dependency{late_css}" d="M{from_x} {from_y}h4V{to_y - 6 * head}H{to_x}'
+            f'v{5 * head}">{title}</path>'
+            f'<path class="roadmap-arrowhead{late_css}" d="M{to_x} {to_y}l-3 {-5 * head}h6z"/>'
+        )
     parts += scale.lines(height, today=today)
     parts.append("</svg>")
     return "".join(parts)

@@ -32,6 +32,7 @@ from pmo.portfolio.register import Column
 from pmo.portfolio.views import project_or_404
 from pmo.schedule import gantt, risk_charts, selectors, services
 from pmo.schedule.models import PlanTask
+from pmo.schedule.views_crosslinks import cross_project_context
 
 TASKS_PER_PAGE = 100
 MINUTES_PER_DAY = 480
@@ -128,6 +129,7 @@ class ProjectPlanView(ObjectListView):
             "levels": range(1, 6),
             "can_edit": self.can_edit,
             "can_import": self.request.user.has_perm("schedule.add_plan", self.project),
+            **(cross_project_context(self.request.user, self.project) if plan is not None else {}),
         }
 
 

@@ -16,7 +16,8 @@ from pmo.core import clock
 from pmo.portfolio.filters import ProjectFilter
 from pmo.portfolio.forms import tick_list
 from pmo.portfolio.models import Project
-from pmo.schedule import downloads, roadmap, selectors
+from pmo.raid.models import Dependency
+from pmo.schedule import crosslinks, downloads, roadmap, selectors
 from pmo.schedule.views import ProjectPlanView
 
 PROJECTS_PER_PAGE = 25
@@ -26,17 +27,19 @@ FILTERS = ("portfolio", "programme", "department", "status")
 @login_required
 @require_GET
 def portfolio_roadmap(request: HttpRequest) -> HttpResponse:
-    """The roadmap: 4 queries for the lanes (projects counted, a page of plans, their phases and
-    milestones) whatever the number of projects and tasks, plus the filter's choices."""
+    """The roadmap: 5 queries for the lanes (projects counted, a page of plans, their phases and
+    milestones, the portfolio's ties to plan tasks) whatever the number of projects and tasks, plus
+    the filter's choices; four more to draw the cross-project dependencies when any are tied."""
     found = ProjectFilter(request.GET, queryset=Project.objects.restrict(request.user, "view"))
     plans = selectors.plan_list(user=request.user).filter(project__in=found.qs.values("pk"))
     page = Paginator(plans.order_by("project__code"), PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     lanes = roadmap.lanes_of(shown, roadmap.roadmap_tasks(shown))
+    arrows = _arrows(request, lanes)
     zoom = request.GET.get("zoom", roadmap.DEFAULT_ZOOM)
     zoom = zoom if zoom in roadmap.ROADMAP_ZOOMS else roadmap.DEFAULT_ZOOM
     today = clock.today()
-    svg = roadmap.roadmap_svg(lanes, zoom=zoom, today=today)
+    svg = roadmap.roadmap_svg(lanes, zoom=zoom, today=today, arrows=arrows)
     wanted = request.GET.get("format", "")
     if wanted in ("svg", "pdf") and svg:
         name = f"roadmap-{today.isoformat()}"
@@ -51,11 +54,30 @@ def portfolio_roadmap(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number),
         "rows": rows,
+        "arrows": arrows,
         "roadmap": svg,
         "zoom": zoom,
         "zooms": roadmap.ROADMAP_ZOOMS,
     }
     return render(request, "schedule/roadmap.html", context)
+
+
+def _arrows(request: HttpRequest, lanes: list[roadmap.Lane]) -> list[roadmap.Arrow]:
+    """The cross-project dependencies between the page's lanes the reader may see: one query when
+    nothing in the portfolio is tied to plan tasks, two or five when something is."""
+    network = crosslinks.cross_network()
+    on_page = {lane.plan.project_id for lane in lanes}
+    candidates = [
+        t.dependency_id for t in network.ties.values() if {t.project_id, t.depends_on_id} <= on_page
+    ]
+    if not candidates:
+        return []
+    shown = set(
+        Dependency.objects.restrict(request.user, "view")
+        .filter(pk__in=candidates)
+        .values_list("pk", flat=True)
+    )
+    return roadmap.arrows_of(lanes, network, shown)
 
 
 class PlanChartView(ProjectPlanView):

@@ -100,8 +100,9 @@ def test_list_queries_do_not_grow_with_the_rows(client_for, make_user, kind, que
         ("/api/v1/risks/heat-map/", Role.PMO_ANALYST, 6),
         # ... the reader's person record, and the programme named
         ("/api/v1/risks/heat-map/?programme={programme}&category=technical", Role.PROJECT_MANAGER, 8),
-        # session, user, roles, the project, the dependencies, the projects affected
-        ("/api/v1/dependencies/affected/?project=ROOT", Role.EXECUTIVE, 7),
+        # session, user, roles, the project, the dependencies, the projects affected, the ties to
+        # plan tasks (none here)
+        ("/api/v1/dependencies/affected/?project=ROOT", Role.EXECUTIVE, 8),
         # session, user, roles, the settings row, count, page
         ("/api/v1/raid-settings/", Role.PROJECT_MANAGER, 5),
     ],

@@ -94,7 +94,9 @@ def test_the_dependency_map_finds_a_project_by_typing_and_shows_names_and_status
     # Given WEB waits on HR, whose latest report declares Amber
     DependencyFactory(project=cast.project, depends_on=cast.other_project, provider="", title="HR feed")
     ReportFactory(
-        project=cast.other_project, status=ReportStatus.SUBMITTED, overall_status=Rating.AMBER,
+        project=cast.other_project,
+        status=ReportStatus.SUBMITTED,
+        overall_status=Rating.AMBER,
         submitted_at=timezone.now(),
     )
     sign_in_on(page, live_server.url, cast.analyst)

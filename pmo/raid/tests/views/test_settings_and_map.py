@@ -88,7 +88,9 @@ def test_the_map_draws_each_project_and_lists_every_dependency(cast):
     assert labels == ["HR", "WEB", "CRM"]  # columns: HR depends on nothing, WEB on HR, CRM on WEB
     # each box names the project and says its declared status in words (none reported yet)
     assert [t.text_content() for t in svg.xpath(".//g//text/tspan[@class='name']")] == [
-        "HR system", "Website", "CRM"
+        "HR system",
+        "Website",
+        "CRM",
     ]
     assert {t.text_content() for t in svg.xpath(".//g//text/tspan[@class='status']")} == {"Not reported"}
     assert all("rating-none" in g.get("class") for g in svg.xpath(".//g[contains(@class, 'node')]"))
