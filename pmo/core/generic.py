@@ -40,10 +40,12 @@ from django.db.models import F, Model, Q, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from pmo.core import clock
+from pmo.core.cells import Addresses, row_html
 from pmo.core.exports import csv_response, xlsx_response
 from pmo.core.forms import add_service_errors
 from pmo.core.history import history_entries
@@ -424,6 +426,10 @@ class TableColumn(Protocol):
     def label(self) -> str: ...
     @property
     def sort(self) -> Any: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def numeric(self) -> bool: ...
     def read(self, record: Any) -> Any: ...
     def value(self, record: Any) -> Any: ...
 
@@ -456,11 +462,39 @@ def table_context(
             "aria_sort": state,
             "next_sort": f"-{column.key}" if state == "ascending" else column.key,
         })
+    url = Addresses()
     rows = [
-        (record, [(c, c.read(record)) for c in columns], row_urls(record) if row_urls else None)
+        TableRow(record, [(c, c.read(record)) for c in columns], row_urls(record) if row_urls else None, url)
         for record in records
     ]
     return {"headers": headers, "rows": rows, "columns": columns, "row_actions": row_urls is not None}
+
+
+class TableRow(tuple[Any, list[tuple[Any, Any]], dict[str, str] | None]):
+    """A table's row: ``(record, cells, links)``, the cells ``(column, value)`` pairs, and
+    ``html``, its cells written at once (``pmo.core.cells.row_html``; the template engine took
+    longer over a register's cells than the rest of the page)."""
+
+    url: Addresses
+
+    def __new__(
+        cls, record: Any, cells: list[tuple[Any, Any]], links: dict[str, str] | None, url: Addresses
+    ) -> "TableRow":
+        row = super().__new__(cls, (record, cells, links))
+        row.url = url
+        return row
+
+    @property
+    def record(self) -> Any:
+        return self[0]
+
+    @property
+    def links(self) -> dict[str, str] | None:
+        return self[2]
+
+    @property
+    def html(self) -> SafeString:
+        return row_html(self[0], self[1], self.url)
 
 
 def table_rows(records: Iterable[Any], columns: Sequence[TableColumn]) -> tuple[list[str], list[list[Any]]]:

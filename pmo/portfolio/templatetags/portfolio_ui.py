@@ -5,11 +5,9 @@ from typing import Any
 
 from django import forms, template
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from pmo.core.formatting import money
+from pmo.core.cells import cell_html
 from pmo.portfolio.forms import TickList, tick_list
 from pmo.portfolio.reference_imports import KINDS
 
@@ -54,42 +52,11 @@ def is_wide(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.Textarea | forms.CheckboxSelectMultiple)
 
 
-EMPTY = "—"
-
-
 @register.simple_tag
-def cell(kind: str, value: Any, record: Any = None) -> str:
-    """One value of a register table or record page, shown the way its column ``kind`` says:
-    link (to ``record``), money, date, status badge, flag, list of records; a record links to
-    its own page."""
-    if kind == "link":  # a long name is cut short in a table, whole on hover
-        url = record.get_absolute_url()
-        return format_html('<a class="cell-clip" href="{}" title="{}">{}</a>', url, value, value)
-    if kind == "status":
-        return format_html('<span class="badge badge-status-{}">{}</span>', record.status, value)
-    if kind == "rating":  # colour and words, and why where the status was judged
-        reasons = "; ".join(getattr(value, "reasons", ()))
-        return format_html(
-            '<span class="rating rating-{}"{}>{}</span>', value.rating or "none",
-            format_html(' title="{}"', reasons) if reasons else "", value.label,
-        )
-    if kind == "list":
-        badges = format_html_join(
-            "", '<span class="badge text-bg-light border me-1" title="{}">{}</span>',
-            ((item, getattr(item, "code", item)) for item in value),
-        )
-        return badges or EMPTY
-    if kind == "flag":
-        return "Yes" if value else "No"
-    if value is None or value == "":
-        return EMPTY
-    if kind == "money":
-        return money(value)
-    if kind == "date":
-        return format_date(value, "j M Y")
-    if hasattr(value, "get_absolute_url"):
-        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-    return format_html("{}", value)
+def cell(kind: str, value: Any, record: Any = None) -> SafeString:
+    """One value of a register table or record page, shown the way its column ``kind`` says
+    (``pmo.core.cells.cell_html``)."""
+    return cell_html(kind, value, record)
 
 
 @register.filter
