@@ -76,7 +76,9 @@ class Evidence:
     """The facts about one project that its status should agree with."""
 
     tolerances: Mapping[Dimension, Status] = field(default_factory=dict)
-    overdue_milestones: int = 0
+    overdue_milestones: int = 0  # all overdue, the plan's key milestones below included
+    # The plan's key milestones past their finish and not complete: (name, days late).
+    late_key_milestones: tuple[tuple[str, int], ...] = ()
     open_high_risks: int = 0
     missing_reports: int = 0  # reports owed in recent periods and not handed in
     days_since_report: int | None = None  # None: never reported
@@ -120,6 +122,18 @@ def _raid_reasons(evidence: Evidence, thresholds: Thresholds) -> tuple[Rating, l
     return rating, reasons
 
 
+def _late_reasons(evidence: Evidence) -> list[str]:
+    """Each of the plan's late key milestones by name and how late, then the other overdue ones."""
+    reasons = [
+        f"key milestone {name} {days} day{'' if days == 1 else 's'} late in the plan"
+        for name, days in evidence.late_key_milestones
+    ]
+    others = evidence.overdue_milestones - len(evidence.late_key_milestones)
+    if others > 0:
+        reasons.append(f"{others} {'other ' if reasons else ''}milestone(s) overdue")
+    return reasons
+
+
 def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -> dict[Area, Verdict]:
     """A rating per report area from the evidence, each with the reasons that raised it."""
     verdicts: dict[Area, Verdict] = {}
@@ -138,7 +152,7 @@ def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -
             )
             if found > Rating.GREEN:
                 rating = max(rating, found)
-                reasons.append(f"{evidence.overdue_milestones} milestone(s) overdue")
+                reasons += _late_reasons(evidence)
         if area is Area.RISKS and evidence.open_high_risks:
             found = _count_rating(
                 evidence.open_high_risks, thresholds.high_risks_amber, thresholds.high_risks_red

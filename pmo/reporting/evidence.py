@@ -4,7 +4,8 @@ the verdicts compared with what each project manager declared ("green outside, r
 
 The facts per project: its tolerance checks, its overdue milestones (forecast in its latest
 handed-in report before today and not achieved, or a baseline milestone past due and not
-achieved), its open high risks (its risk register's, live, when it keeps one in the system; else
+achieved, or a key milestone of its plan whose finish is before today and not complete, named
+with how late it is), its open high risks (its risk register's, live, when it keeps one in the system; else
 as its latest report declares them), its open RAID items not reviewed within the RAID stale
 period and those past their date, the reports it owes for the last three periods that are past
 due and has not handed in, and the days since its latest handed-in report.
@@ -46,6 +47,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
 )
 from pmo.reporting.selectors import reporting_settings
+from pmo.schedule.selectors import overdue_key_milestones
 
 RECENT_PERIODS = 3  # missing reports count over this many past-due periods
 MAX_PARAMETERS = 10_000
@@ -315,11 +317,19 @@ def project_evidence(
         .order_by()
         .values_list("report_id", "name", "forecast", "achieved_on")
     ]
-    planned = list(
+    # The baselines' milestones and the plans' late key milestones, in one query.
+    planned: list[tuple[int, str, date]] = []
+    late_keys: dict[int, list[tuple[str, int]]] = {}
+    for project_id, name, day, from_plan in (
         BaselineMilestone.objects.filter(baseline_id__in=current_baseline_ids(projects))
         .order_by()
-        .values_list("baseline__project_id", "name", "due")
-    )
+        .values_list("baseline__project_id", "name", "due", Value(0))
+        .union(overdue_key_milestones(projects, today), all=True)
+    ):
+        if from_plan:
+            late_keys.setdefault(project_id, []).append((name, (today - day).days))
+        else:
+            planned.append((project_id, name, day))
     milestones = _milestones(reported, planned)
     checks: dict[int, dict[Dimension, Status]] = {}
     for project_id, dimension, status in (
@@ -353,13 +363,16 @@ def project_evidence(
             high_risks = register.high_risks
         else:
             high_risks = report["high_risks_open"] if report else 0
+        late = sorted(late_keys.get(project_id, []), key=lambda found: (-found[1], found[0]))
+        overdue = {
+            m.name
+            for m in facts
+            if m.is_overdue(today, report and report["period__end"], covering_due(periods, m.expected))
+        }
         evidence = Evidence(
             tolerances=checks.get(project_id, {}),
-            overdue_milestones=sum(
-                1
-                for m in facts
-                if m.is_overdue(today, report and report["period__end"], covering_due(periods, m.expected))
-            ),
+            overdue_milestones=len(overdue | {name for name, _days in late}),
+            late_key_milestones=tuple(late),
             open_high_risks=high_risks,
             missing_reports=max(len(owed) - handed_in.get(project_id, 0), 0),
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,

@@ -295,8 +295,10 @@ class ReportMilestone(models.Model):
     """A key milestone as a highlight report forecasts it; part of the report's snapshot (its
     history is the report's: milestones change only while the report is a draft)."""
 
+    NAME_LENGTH = 150
+
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=NAME_LENGTH)
     forecast = models.DateField("forecast date")
     achieved_on = models.DateField(null=True, blank=True)
 

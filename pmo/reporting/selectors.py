@@ -46,6 +46,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
+from pmo.schedule.selectors import key_milestone_names
 
 
 def reporting_settings() -> ReportingSettings:
@@ -312,13 +313,19 @@ class ProjectReporting:
     actions: list[Action]  # the corrective actions, by status then due date
     period: ReportingPeriod | None  # ``current_period``
     this_period_report: HighlightReport | None
+    key_milestones: list[str]  # the names of the plan's key milestones, soonest first
 
 
 def project_reporting(*, user: Any, project: Project, today: date) -> ProjectReporting:
     """Everything about ``project``'s reporting that ``user`` may see, as of ``today``."""
     baselines = list(baseline_list(user=user).filter(project=project).order_by("-number"))
     current = baselines[0] if baselines else None
-    reports = list(current_reports(user=user).filter(project=project).order_by("-period__start"))
+    reports = list(
+        current_reports(user=user)
+        .filter(project=project)
+        .prefetch_related("milestones")
+        .order_by("-period__start")
+    )
     period = current_period(today)
     return ProjectReporting(
         baseline=current,
@@ -331,6 +338,7 @@ def project_reporting(*, user: Any, project: Project, today: date) -> ProjectRep
         actions=list(corrective_actions(user=user, project=project).order_by("status", "due", "pk")),
         period=period,
         this_period_report=next((r for r in reports if period and r.period_id == period.pk), None),
+        key_milestones=key_milestone_names(project),
     )
 
 

@@ -1,7 +1,9 @@
 """Project plans over REST (``/api/v1/``), read-only: ``schedules`` (each project's plan, with its
 history), ``tasks`` (every task of the plans you may see, ``project=CODE`` for one plan) and
-``milestones`` (the tasks that are milestones). A plan comes in through its import page or
-``pmo import schedule`` (MS Project XML); the API reads what the engine worked out.
+``milestones`` (the tasks that are milestones, each saying whether it is ``key`` for portfolio
+reporting; ``PATCH`` flags or unflags one, ``history`` is its flag's). A plan comes in through
+its import page or ``pmo import schedule`` (MS Project XML); the API reads what the engine
+worked out.
 ``schedule-runs`` are the Monte Carlo schedule risk runs of the plans (with their history);
 ``POST`` runs one with the plan's three-point estimates (set on the page)."""
 
@@ -12,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pmo.core.api import HistoryEntrySerializer
 from pmo.core.filters import FilterBackend, FilterSet
-from pmo.portfolio.api import WRITE_ERRORS, ProjectCodeField
+from pmo.core.history import history_entries
+from pmo.portfolio.api import UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField
 from pmo.portfolio.api_records import ProjectRecordFilter, ProjectRecordSerializer, RecordViewSet, user_name
 from pmo.schedule import selectors, services
-from pmo.schedule.models import Plan, PlanTask, ScheduleRun, ScheduleRunBin, ScheduleRunTask
+from pmo.schedule.models import KeyMilestone, Plan, PlanTask, ScheduleRun, ScheduleRunBin, ScheduleRunTask
 
 MINUTES = "Working minutes (of eight-hour days unless the plan's calendar says otherwise)."
 
@@ -109,12 +114,62 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.task_list(user=self.request.user).order_by("plan__project__code", "row")
 
 
+class MilestoneSerializer(TaskSerializer):
+    """A milestone, and whether it is a key milestone for portfolio reporting (its forecast
+    pre-fills the highlight report, it counts in the evidence when overdue and it is drawn on the
+    milestone trend). ``id`` names the row of the plan as last imported; ``uid`` is MS Project's
+    and stays."""
+
+    key = serializers.BooleanField(read_only=True, help_text="A key milestone for portfolio reporting.")
+
+    class Meta(TaskSerializer.Meta):
+        fields: ClassVar[list[str]] = ["id", *TaskSerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+class KeyFlagSerializer(serializers.Serializer):
+    key = serializers.BooleanField(
+        help_text="true flags the milestone as key for reporting; false unflags it."
+    )
+
+
+class MilestoneFilter(TaskFilter):
+    key = django_filters.BooleanFilter(label="Key milestone")
+
+
 @extend_schema(tags=["schedules"])
-class MilestoneViewSet(TaskViewSet):
-    """The milestones of the plans you may see, in plan order (``project=CODE`` for one plan)."""
+class MilestoneViewSet(mixins.RetrieveModelMixin, TaskViewSet):
+    """The milestones of the plans you may see, in plan order (``project=CODE`` for one plan;
+    ``key=true`` for the key milestones); ``PATCH`` with ``{"key": true}`` flags one as key for
+    portfolio reporting (the project's manager or the PMO), ``history`` is its flag's history."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    http_method_names = ["get", "head", "options", "patch"]
 
     def get_queryset(self) -> QuerySet[PlanTask]:
-        return super().get_queryset().filter(milestone=True)
+        return selectors.milestone_list(user=self.request.user).order_by("plan__project__code", "row")
+
+    @extend_schema(request=KeyFlagSerializer, responses={200: MilestoneSerializer, **UPDATE_ERRORS})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = self.get_object()
+        body = KeyFlagSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.key_milestones_set(
+            actor=request.user,  # type: ignore[arg-type]  # signed in: IsAuthenticated
+            plan=milestone.plan,
+            keys={milestone.uid: body.validated_data["key"]},
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=milestone.pk)).data)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), parameters=[], filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Every change to the milestone's key flag, newest first: who, when, before and after."""
+        milestone = self.get_object()
+        flag = KeyMilestone.objects.filter(plan_id=milestone.plan_id, uid=milestone.uid).first()
+        entries = history_entries(flag, user=request.user) if flag is not None else []
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
 NO_PLAN = "{project} has no plan to simulate."

@@ -1,7 +1,9 @@
 """The demo's plans: several active projects have an MS Project plan imported by their project
 manager — phases with their tasks and key milestones, a baseline, progress to the day, and on
 some a build that overran, so the Gantt shows slippage against the baseline and a critical path.
-Made with the engine (the same MS Project XML a PM would upload), imported through the service."""
+Made with the engine (the same MS Project XML a PM would upload), imported through the service.
+The milestones are named as the project's approved baseline names them, so the import flags them
+as its key milestones (ADR 0042) and the reports' forecasts of them draw its milestone trend."""
 
 import datetime as dt
 from dataclasses import replace
@@ -12,6 +14,7 @@ from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
 from pmo.engine.schedule import Link, Plan, Task, schedule
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
+from pmo.portfolio.models import Project
 from pmo.schedule import services
 
 DAY = 480  # working minutes
@@ -27,13 +30,15 @@ PLANNED = 8  # active projects with a plan: the first by code that have started
 SLIPPING = {1: 0.4, 4: 0.25}  # which of them overran their build, and by what share of it
 
 
-def _plan(start: dt.date, finish: dt.date, *, slip: float) -> Plan:
+def _plan(start: dt.date, finish: dt.date, *, slip: float, names: tuple[str, ...] = ()) -> Plan:
     """Phases spread over the working days from ``start`` to ``finish``, two tasks and a key
-    milestone each, one after another; the build longer by ``slip``."""
+    milestone each (named ``names``, one a phase, else the phases' own), one after another; the
+    build longer by ``slip``."""
     calendar = standard_calendar()
     working = max(sum(1 for n in range((finish - start).days) if (start + dt.timedelta(n)).weekday() < 5), 15)
     tasks, links, previous = [], [], None
-    for number, (phase, share, milestone) in enumerate(PHASES):
+    for number, (phase, share, own) in enumerate(PHASES):
+        milestone = names[number] if len(names) == len(PHASES) else own
         summary = 100 * (number + 1)
         days = max(round(working * share), 2)
         tasks.append(Task(id=summary, name=phase))
@@ -73,11 +78,13 @@ def _progressed(plan: Plan, today: dt.date) -> Plan:
     return replace(plan, tasks=tasks, status_date=now)
 
 
-def plan_file(name: str, start: dt.date, finish: dt.date, *, slip: float, today: dt.date) -> bytes:
+def plan_file(
+    name: str, start: dt.date, finish: dt.date, *, slip: float, today: dt.date, names: tuple[str, ...] = ()
+) -> bytes:
     """The plan a project manager would save from MS Project: baselined as planned (no slip),
-    with the progress made by ``today``."""
-    baseline = schedule(_plan(start, finish, slip=0.0)).tasks
-    current = _progressed(_plan(start, finish, slip=slip), today)
+    with the progress made by ``today``; its milestones named ``names`` (one a phase)."""
+    baseline = schedule(_plan(start, finish, slip=0.0, names=names)).tasks
+    current = _progressed(_plan(start, finish, slip=slip, names=names), today)
     project = project_from_plan(current, name)
     ids = {task.id: number for number, task in enumerate(current.tasks, start=1)}
     planned = {ids[key]: dates for key, dates in baseline.items()}
@@ -89,6 +96,15 @@ def plan_file(name: str, start: dt.date, finish: dt.date, *, slip: float, today:
         ],
     )
     return write_mspdi(project, schedule(current))
+
+
+def _milestone_names(project: Project) -> tuple[str, ...]:
+    """The milestones of the project's approved baseline, soonest first (none without one): read
+    through the ``baselines`` relation, as the import reads them."""
+    baseline = project.baselines.order_by("-number").first()
+    if baseline is None:
+        return ()
+    return tuple(baseline.milestones.order_by("due", "name").values_list("name", flat=True))
 
 
 @demo_step(order=270)
@@ -107,7 +123,14 @@ def project_plans(ctx: DemoContext) -> None:
     )  # fmt: skip
     for index, project in enumerate(started[:PLANNED]):
         start, finish = project.planned_start, project.planned_finish
-        data = plan_file(project.name, start, finish, slip=SLIPPING.get(index, 0.0), today=imported)
+        data = plan_file(
+            project.name,
+            start,
+            finish,
+            slip=SLIPPING.get(index, 0.0),
+            today=imported,
+            names=_milestone_names(project),
+        )
         manager = project.project_manager.user if project.project_manager else None
         demo_run(
             demo_moment(imported, 9),

@@ -104,6 +104,10 @@ class PlanTask(models.Model):
     def finish_day(self) -> date:
         return timezone.localdate(self.finish)
 
+    @property
+    def baseline_finish_day(self) -> date | None:
+        return timezone.localdate(self.baseline_finish) if self.baseline_finish else None
+
 
 class PlanLink(models.Model):
     """A link between two tasks of a plan (part of the plan: rewritten with it)."""
@@ -152,6 +156,31 @@ class TaskEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"Task {self.uid}: {self.minimum}/{self.likely}/{self.maximum}"
+
+
+class KeyMilestone(DomainModel):
+    """A plan's milestone flagged (``key``) or unflagged for portfolio reporting by the project's
+    manager or the PMO: key milestones pre-fill the highlight report, count in the evidence when
+    overdue and are drawn on the milestone trend. Kept by the task's UID, so the flag survives a
+    re-import of the plan (ADR 0042); the flag of a UID no longer a milestone of the plan is not
+    used. Written by ``key_milestones_set``; each change is in its history."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="key_milestones")
+    uid = models.IntegerField("UID")
+    name = models.CharField(max_length=255, blank=True, help_text="The milestone's name when last set.")
+    key = models.BooleanField("key milestone", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "uid"]
+        constraints = [models.UniqueConstraint(fields=["plan", "uid"], name="key_milestone_uid_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name or f'Task {self.uid}'} ({'key' if self.key else 'not key'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("schedule:project", args=[self.plan.project.code])
 
 
 class ScheduleRun(DomainModel):

@@ -10,13 +10,19 @@ from pmo.core.permissions import is_pmo
 from pmo.core.restrict import restriction, restricts, through
 from pmo.portfolio.models import Project
 from pmo.portfolio.rules import manages_project
-from pmo.schedule.models import Plan, ScheduleRun
+from pmo.schedule.models import KeyMilestone, Plan, ScheduleRun
 
 
 @restricts(Plan)
 def plan_restriction(user: Any, action: str) -> Q:
     """A project's plan: whoever sees the project."""
     return through("project", restriction(Project, user, "view"))
+
+
+@restricts(KeyMilestone)
+def key_milestone_restriction(user: Any, action: str) -> Q:
+    """A plan's key milestone flags: whoever sees the project."""
+    return through("plan__project", restriction(Project, user, "view"))
 
 
 @restricts(ScheduleRun)

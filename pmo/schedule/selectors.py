@@ -1,11 +1,24 @@
-"""Reads of project plans, restricted to the projects the user may see."""
+"""Reads of project plans, restricted to the projects the user may see; and what reporting reads
+of a project's plan: its key milestones, its finish and its baseline (ADR 0042)."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from pmo.portfolio.models import Project
-from pmo.schedule.models import Plan, PlanTask, ScheduleRun, ScheduleRunTask
+from pmo.schedule.models import (
+    KeyMilestone,
+    Plan,
+    PlanTask,
+    ScheduleRun,
+    ScheduleRunTask,
+)
+
+DONE = 100
 
 
 def plan_list(*, user: Any) -> QuerySet[Plan]:
@@ -22,6 +35,100 @@ def task_list(*, user: Any) -> QuerySet[PlanTask]:
     """The tasks of every plan the user may see."""
     plans = Plan.objects.restrict(user, "view").values("pk")
     return PlanTask.objects.filter(plan__in=plans).select_related("plan__project")
+
+
+def is_key() -> Exists:
+    """A task row's condition of being flagged as a key milestone (by its UID in its plan)."""
+    return Exists(KeyMilestone.objects.filter(plan=OuterRef("plan"), uid=OuterRef("uid"), key=True))
+
+
+def milestone_list(*, user: Any) -> QuerySet[PlanTask]:
+    """The milestones of every plan the user may see, each with ``key`` (flagged for reporting)."""
+    return task_list(user=user).filter(milestone=True).annotate(key=is_key())
+
+
+def key_milestones(plan: Plan) -> QuerySet[PlanTask]:
+    """``plan``'s key milestones, soonest first."""
+    return PlanTask.objects.filter(plan=plan, milestone=True).filter(is_key()).order_by("finish", "row")
+
+
+@dataclass(frozen=True)
+class PlannedMilestone:
+    """A key milestone as the plan dates it now: its finish, and the day it was achieved (its
+    actual finish) once complete; its baseline finish if the plan has one."""
+
+    name: str
+    finish: date
+    achieved_on: date | None
+    baseline: date | None
+
+
+@dataclass(frozen=True)
+class PlanForecast:
+    """What a project's plan forecasts: its finish, its key milestones, and its baseline (start
+    and finish of the baselined tasks) if it has one."""
+
+    finish: date
+    milestones: tuple[PlannedMilestone, ...]
+    baseline_start: date | None
+    baseline_finish: date | None
+
+
+def _day(moment: Any) -> date | None:
+    return None if moment is None else timezone.localdate(moment)
+
+
+def plan_forecast(project: Project) -> PlanForecast | None:
+    """``project``'s plan as reporting reads it (two queries), or None without a plan."""
+    plan = Plan.objects.filter(project=project).only("finish").first()
+    if plan is None:
+        return None
+    return _forecast(plan)
+
+
+def _forecast(plan: Plan) -> PlanForecast:
+    tasks = PlanTask.objects.filter(plan=plan)
+    span = tasks.aggregate(start=Min("baseline_start"), finish=Max("baseline_finish"))
+    milestones = tuple(
+        PlannedMilestone(
+            name=task.name,
+            finish=task.finish_day,
+            achieved_on=task.finish_day if task.percent_complete >= DONE else None,
+            baseline=_day(task.baseline_finish),
+        )
+        for task in key_milestones(plan)
+    )
+    return PlanForecast(
+        finish=plan.finish_day,
+        milestones=milestones,
+        baseline_start=_day(span["start"]),
+        baseline_finish=_day(span["finish"]),
+    )
+
+
+def key_milestone_names(project: Project) -> list[str]:
+    """The names of ``project``'s key milestones, soonest first (none without a plan)."""
+    return list(
+        PlanTask.objects.filter(plan__project=project, milestone=True)
+        .filter(is_key())
+        .order_by("finish", "row")
+        .values_list("name", flat=True)
+    )
+
+
+def overdue_key_milestones(projects: QuerySet[Any], today: date) -> QuerySet[Any]:
+    """The key milestones of ``projects``' plans not complete whose finish is before ``today``:
+    rows of (project id, name, finish day, 1), to be read alone or with other milestones' rows
+    (``union``)."""
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    return (
+        PlanTask.objects.filter(
+            plan__project__in=projects, milestone=True, finish__lt=midnight, percent_complete__lt=DONE
+        )
+        .filter(is_key())
+        .order_by()
+        .values_list("plan__project_id", "name", TruncDate("finish"), Value(1))
+    )
 
 
 def run_list(*, user: Any) -> QuerySet[ScheduleRun]:

@@ -6,22 +6,26 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import record_create, record_update
+from pmo.core.services import record_create, record_update, short_reason
 from pmo.engine.calendar import CalendarError
 from pmo.engine.mspdi import MAX_BYTES, ImportedProject, MspdiError, read_mspdi
 from pmo.engine.project_files import ProjectFileError, read_by_mpxj, to_mspdi
 from pmo.engine.schedule import Schedule, ScheduleError, schedule
 from pmo.engine.schedule_risk import Distribution, Estimate, ScheduleRiskError, analyse_schedule_risk
 from pmo.portfolio.models import Project
+from pmo.portfolio.services import project_update
 from pmo.schedule import adapters
 from pmo.schedule.models import (
+    KeyMilestone,
     Plan,
     PlanLink,
     PlanTask,
@@ -95,7 +99,133 @@ def plan_import(*, actor: User | None, project: Project, data: bytes, filename: 
     PlanLink.objects.bulk_create(
         adapters.link_rows(plan, imported, {row.uid for row in rows}), batch_size=2000
     )
+    _default_key_milestones(plan, rows)
+    _proposed_dates(actor, project, rows, filename)
     return plan
+
+
+def _approved_baseline(project: Project) -> Any:
+    """The project's approved plan: its latest baseline version (ADR 0019), read through the
+    ``baselines`` relation (reporting sits beside this app, not below it), or None."""
+    return project.baselines.order_by("-number").first()
+
+
+def _default_key_milestones(plan: Plan, rows: list[PlanTask]) -> None:
+    """A plan whose milestones were never flagged (nor unflagged) gets as key milestones those
+    named as the approved baseline's milestones: the dates the board approved (ADR 0042)."""
+    if KeyMilestone.objects.filter(plan=plan).exists():
+        return
+    baseline = _approved_baseline(plan.project)
+    if baseline is None:
+        return
+    names = set(baseline.milestones.values_list("name", flat=True))
+    keys = {row.uid: True for row in rows if row.milestone and row.name.strip() in names}
+    if keys:
+        _keys_written(
+            None, plan, keys, {row.uid: row for row in rows}, KEYS_BY_BASELINE.format(number=baseline.number)
+        )
+
+
+def _proposed_dates(actor: User | None, project: Project, rows: list[PlanTask], filename: str) -> None:
+    """Before the first baseline is approved the project's own planned start and finish are its
+    plan (ADR 0019): a plan baselined in MS Project sets them (ADR 0042)."""
+    starts = [row.baseline_start for row in rows if row.baseline_start is not None]
+    finishes = [row.baseline_finish for row in rows if row.baseline_finish is not None]
+    if not starts or not finishes or _approved_baseline(project) is not None:
+        return
+    fields = {
+        "planned_start": timezone.localdate(min(starts)),
+        "planned_finish": timezone.localdate(max(finishes)),
+    }
+    current = Project.objects.get(pk=project.pk)
+    if all(getattr(current, name) == value for name, value in fields.items()):
+        return
+    project_update(
+        actor=actor,
+        project=current,
+        fields=fields,
+        expected_version=None,
+        reason=short_reason(PROPOSED_FROM_PLAN.format(file=filename)),
+    )
+    project.refresh_from_db()
+
+
+KEY_NOT_A_MILESTONE = "{task}: only a milestone can be a key milestone."
+TOO_MANY_KEYS = (
+    "Flag at most {limit} key milestones (a highlight report lists at most that many); this makes {count}."
+)
+KEYS_BY_BASELINE = "Flagged on import: named as a milestone of baseline v{number}."
+KEY_SET = "Flagged as a key milestone."
+KEY_CLEARED = "No longer a key milestone."
+PROPOSED_FROM_PLAN = "Planned start and finish from the baseline of the plan {file}."
+
+
+@transaction.atomic
+def key_milestones_set(*, actor: User, plan: Plan, keys: Mapping[int, bool]) -> int:
+    """Flag (True) or unflag (False) milestones of ``plan``, by task UID, as key for portfolio
+    reporting, all or nothing: each must be a milestone of the plan, and the plan keeps at most
+    ``PMO_MAX_MILESTONES`` key milestones (a report's limit); errors name the task. The flags
+    survive a re-import (by UID) and each change is in the flag's history. Returns how many
+    flags changed."""
+    project = plan.project
+    ensure_can(actor, "schedule.change_plan", project, action=f"flag the key milestones of {project}")
+    tasks = {task.uid: task for task in PlanTask.objects.filter(plan=plan, uid__in=list(keys))}
+    errors = []
+    for uid in keys:
+        task = tasks.get(uid)
+        if task is None:
+            errors.append(NO_SUCH_TASK.format(uid=uid))
+        elif not task.milestone:
+            errors.append(KEY_NOT_A_MILESTONE.format(task=f"{task.name or 'Task'} (ID {task.row})"))
+    if errors:
+        raise ValidationError(errors)
+    flagged = set(
+        KeyMilestone.objects.filter(
+            plan=plan, key=True, uid__in=PlanTask.objects.filter(plan=plan, milestone=True).values("uid")
+        ).values_list("uid", flat=True)
+    )
+    flagged = (flagged | {uid for uid, key in keys.items() if key}) - {
+        uid for uid, key in keys.items() if not key
+    }
+    limit = settings.PMO_MAX_MILESTONES
+    if len(flagged) > limit:
+        raise ValidationError(TOO_MANY_KEYS.format(limit=limit, count=len(flagged)))
+    return _keys_written(actor, plan, keys, tasks)
+
+
+def _keys_written(
+    actor: User | None, plan: Plan, keys: Mapping[int, bool], tasks: Mapping[int, PlanTask], reason: str = ""
+) -> int:
+    """Each flag of ``keys`` kept (one history entry per flag changed); how many changed."""
+    existing = {row.uid: row for row in KeyMilestone.objects.filter(plan=plan, uid__in=list(keys))}
+    changed = 0
+    for uid, key in keys.items():
+        name = tasks[uid].name[:255]
+        why = reason or (KEY_SET if key else KEY_CLEARED)
+        row = existing.get(uid)
+        if row is None:
+            if not key:
+                continue
+            record_create(
+                model=KeyMilestone,
+                actor=actor,
+                fields={"plan": plan, "uid": uid, "name": name, "key": True},
+                reason=why,
+                authorised=True,
+            )
+        elif row.key != key:
+            record_update(
+                instance=row,
+                actor=actor,
+                fields={"key": key, "name": name},
+                expected_version=None,
+                reason=why,
+                authorised=True,
+            )
+        else:
+            continue
+        changed += 1
+    return changed
 
 
 def plan_export(*, plan: Plan) -> bytes:

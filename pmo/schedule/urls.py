@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.schedule import views, views_edit, views_roadmap
+from pmo.schedule import views, views_edit, views_milestones, views_roadmap
 
 app_name = "schedule"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("plans/projects/<str:code>/export/", views.plan_export, name="export"),
     path("plans/projects/<str:code>/gantt/<str:fmt>/", views_roadmap.plan_chart, name="chart"),
     path("plans/projects/<str:code>/risk/", views.plan_risk, name="risk"),
+    path(
+        "plans/projects/<str:code>/key-milestones/",
+        views_milestones.key_milestones,
+        name="key_milestones",
+    ),
 ]

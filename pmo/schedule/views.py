@@ -33,6 +33,7 @@ from pmo.portfolio.views import project_or_404
 from pmo.schedule import gantt, risk_charts, selectors, services
 from pmo.schedule.models import PlanTask
 from pmo.schedule.views_crosslinks import cross_project_context
+from pmo.schedule.views_milestones import key_milestones_context
 
 TASKS_PER_PAGE = 100
 MINUTES_PER_DAY = 480
@@ -91,6 +92,7 @@ class ProjectPlanView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[PlanTask]:
         tasks = PlanTask.objects.filter(plan=self.plan) if self.plan else PlanTask.objects.none()
+        tasks = tasks.annotate(key=selectors.is_key())
         return tasks.filter(outline_level__lte=self.level) if self.level else tasks
 
     def columns(self) -> tuple[Column, ...]:
@@ -130,6 +132,7 @@ class ProjectPlanView(ObjectListView):
             "can_edit": self.can_edit,
             "can_import": self.request.user.has_perm("schedule.add_plan", self.project),
             **(cross_project_context(self.request.user, self.project) if plan is not None else {}),
+            **(key_milestones_context(self.request, self.project, plan) if plan is not None else {}),
         }
 
 

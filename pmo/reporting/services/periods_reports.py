@@ -53,6 +53,7 @@ from pmo.reporting.services.evaluation import (
 )
 from pmo.reporting.services.milestones import MilestoneForecast, check_milestones
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD, PERIOD_CLOSED
+from pmo.schedule.selectors import plan_forecast
 
 PERIOD_EXISTS = "A reporting period starting {start:%-d %b %Y} already exists."
 PROJECT_NOT_ACTIVE = "{project} is {status}: only active projects report."
@@ -215,7 +216,9 @@ def highlight_report_start(
 ) -> HighlightReport:
     """Start the project's draft report for ``period``, pre-filled from its last report (or,
     for a first report, from its current baseline). The statuses, forecasts, milestones, plan,
-    risks and lessons carry over; this period's achievements start empty."""
+    risks and lessons carry over; this period's achievements start empty. Where the project has
+    a plan, its finish is the forecast finish and its key milestones, as it dates them now, are
+    the milestones (ADR 0042)."""
     if actor is not None:
         ensure_can(actor, "reporting.add_highlightreport", project, action=f"write reports for {project}")
     _ensure_open(period)
@@ -242,6 +245,15 @@ def highlight_report_start(
                 forecast_benefits=baseline.benefits_value or None,
             )
             milestones = [MilestoneForecast(m.name, m.due) for m in baseline.milestones.all()]
+    planned = plan_forecast(project)
+    if planned is not None:
+        fields["forecast_finish"] = planned.finish
+        if planned.milestones:
+            named: dict[str, MilestoneForecast] = {}
+            for m in planned.milestones:  # a name twice in the plan: its first, as a report allows
+                name = m.name.strip()[: ReportMilestone.NAME_LENGTH]
+                named.setdefault(name, MilestoneForecast(name, m.finish, m.achieved_on))
+            milestones = list(named.values())
     fields.update(_high_risks(project))
     report = record_create(
         model=HighlightReport,

@@ -31,8 +31,9 @@ from pmo.reporting.forms import (
     ToleranceForm,
     milestone_forecasts,
 )
-from pmo.reporting.models import Baseline, Tolerance, ToleranceDefault
+from pmo.reporting.models import Baseline, ReportMilestone, Tolerance, ToleranceDefault
 from pmo.reporting.views.common import NOT_FOUND, RecordHistoryView, WithMilestones
+from pmo.schedule.selectors import PlanForecast, plan_forecast
 
 BASELINE_APPROVED = "Baseline v{number} approved."
 TOLERANCE_SAVED = "{dimension} tolerance saved."
@@ -328,6 +329,11 @@ class BaselineCreateView(ObjectEditView):
     def current(self) -> Baseline | None:
         return selectors.current_baselines([self.project.pk]).get(self.project.pk)
 
+    @cached_property
+    def plan(self) -> PlanForecast | None:
+        """The project's plan: its baseline pre-fills the form."""
+        return plan_forecast(self.project)
+
     def doing(self, record: Any) -> str:
         return "approve baselines (only the PMO can)"
 
@@ -349,6 +355,12 @@ class BaselineCreateView(ObjectEditView):
             milestones = [{"name": m.name, "date": m.due} for m in current.milestones.all()]
         else:
             initial = {"finish": self.project.planned_finish, "budget_at_completion": self.project.budget}
+        planned = self.plan
+        if planned is not None and planned.baseline_finish is not None:  # the plan's baseline (ADR 0042)
+            initial["finish"] = planned.baseline_finish
+            length = ReportMilestone.NAME_LENGTH
+            dated = [{"name": m.name[:length], "date": m.baseline} for m in planned.milestones if m.baseline]
+            milestones = dated or milestones
         rows = BaselineMilestoneRows(initial=milestones, prefix="milestones")
         return BaselineForMilestones(initial=initial, rows=rows)
 
@@ -386,6 +398,7 @@ class BaselineCreateView(ObjectEditView):
             "project": self.project,
             "rows": form.rows,
             "current": self.current,
+            "plan_baseline": self.plan.baseline_finish if self.plan is not None else None,
         }
 
 

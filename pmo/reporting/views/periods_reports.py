@@ -47,6 +47,7 @@ from pmo.reporting.forms import (
     SettingsForm,
     milestone_forecasts,
 )
+from pmo.reporting.milestone_trend import milestone_trend, trend_chart
 from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings
 from pmo.reporting.views.common import NOT_FOUND, RecordHistoryView, WithMilestones
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
@@ -650,6 +651,7 @@ class ProjectReportingView(ObjectView):
             "can_tolerances": user.has_perm("reporting.change_tolerance", project),
             "can_add_action": user.has_perm("raid.add_action", project),
             "tab": "reporting",
+            "milestone_trend": trend_chart(milestone_trend(shown.reports, shown.key_milestones)),
         }
 
 

@@ -1,9 +1,10 @@
 """Plans for the tests, written as MS Project XML by the engine: a small office move with a
 critical path, a float and a milestone."""
 
+from dataclasses import replace
 from datetime import datetime
 
-from pmo.engine.mspdi import project_from_plan, write_mspdi
+from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
 from pmo.engine.schedule import Link, LinkType, Plan, Task, schedule
 
 DAY = 480  # working minutes
@@ -44,3 +45,48 @@ def chain_xml(tasks: int) -> bytes:
         start=datetime(2027, 1, 4, 8),
     )
     return write_mspdi(project_from_plan(plan, "Chain"), schedule(plan))
+
+
+def milestones_xml(*, build_days: int = 20, done_before: datetime | None = None) -> bytes:
+    """Design (10 days) from Mon 7 Sep 2026, then its milestone "Design signed off", Build
+    (``build_days``, baselined at 20) and "Go live": baselined as planned; tasks finishing by
+    ``done_before`` are complete (with their actual dates)."""
+
+    def plan(build: int) -> Plan:
+        tasks = [
+            Task(id=1, name="Design", duration=10 * DAY),
+            Task(id=2, name="Design signed off", duration=0, milestone=True),
+            Task(id=3, name="Build", duration=build * DAY),
+            Task(id=4, name="Go live", duration=0, milestone=True),
+        ]
+        links = [Link(1, 2), Link(2, 3), Link(3, 4)]
+        return Plan(tasks=tasks, links=links, start=datetime(2026, 9, 7, 8))
+
+    planned = schedule(plan(20)).tasks
+    current = plan(build_days)
+    if done_before is not None:
+        dates = schedule(current).tasks
+        current = replace(
+            current,
+            tasks=[
+                replace(
+                    t,
+                    percent_complete=100.0,
+                    actual_start=dates[t.id].start,
+                    actual_finish=dates[t.id].finish,
+                )
+                if dates[t.id].finish <= done_before
+                else t
+                for t in current.tasks
+            ],
+            status_date=done_before,
+        )
+    project = project_from_plan(current, "Website")
+    project = replace(
+        project,
+        tasks=[
+            replace(item, baselines=(Baseline(0, planned[item.uid].start, planned[item.uid].finish),))
+            for item in project.tasks
+        ],
+    )
+    return write_mspdi(project, schedule(current))

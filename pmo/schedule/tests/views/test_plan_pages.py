@@ -147,7 +147,7 @@ def test_the_plan_page_costs_the_same_queries_whatever_the_plan(pm, project):
     big = ProjectFactory(code="BIG", project_manager=project.project_manager)
     services.plan_import(actor=pm, project=big, data=chain_xml(60), filename="b.xml")
 
-    assert _count(client, "/plans/projects/BIG/") == small == 12
+    assert _count(client, "/plans/projects/BIG/") == small == 13
 
 
 def _count(client, url) -> int:
