@@ -1,9 +1,10 @@
 """Addresses of one kind of page for thousands of rows (a dashboard's projects, a work queue's
 reports): one ``reverse()`` with a stand-in argument, then each row's key put in its place."""
 
+from typing import Any
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
 
 class Links:
@@ -19,3 +20,21 @@ class Links:
     def __call__(self, key: str | int) -> str:
         text = str(key) if isinstance(key, int) else quote(key, safe=self.SAFE)  # a number needs no quoting
         return self.pattern.replace(self.stand_in, text)
+
+
+_KEPT: dict[tuple[Any, str, str, type], Links] = {}
+STAND_INS: dict[type, str | int] = {int: 987654321, str: "K0stand0in0K"}  # what any key may be
+
+
+def address(name: str, key: str | int) -> str:
+    """``reverse(name, args=[key])``, from a pattern made once per address name (per URL
+    configuration and script prefix): a register's rows and a work queue's items ask for
+    hundreds of addresses per page, and ``reverse()`` matches the whole URL configuration for
+    each."""
+    if type(key) not in STAND_INS:
+        return reverse(name, args=[key])
+    index = (get_resolver(get_urlconf()), get_script_prefix(), name, type(key))
+    links = _KEPT.get(index)
+    if links is None:
+        links = _KEPT[index] = Links(name, STAND_INS[type(key)])
+    return links(key)

@@ -28,6 +28,8 @@ from pmo.core.api import (
     ERROR_SCHEMA,
     AliasOrderingFilter,
     HistoryMixin,
+    IdentityField,
+    RowSerializer,
     RulesPermission,
     expected_version,
     optional_expected_version,
@@ -72,7 +74,7 @@ def _name_of(relation: str, attribute: str = "name", *, nullable: bool = False) 
     return serializers.CharField(source=f"{relation}.{attribute}", read_only=True, allow_null=nullable)
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(RowSerializer):
     """Shows the version; accepts it on updates (the viewset reads it with ``expected_version``)."""
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
@@ -99,7 +101,7 @@ class ProjectCodeField(serializers.SlugRelatedField):
 
 
 class OrgUnitSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:org-unit-detail")
+    url = IdentityField(view_name="api:org-unit-detail")
     parent_name = _name_of("parent", nullable=True)
 
     class Meta:
@@ -108,7 +110,7 @@ class OrgUnitSerializer(VersionedSerializer):
 
 
 class StrategicObjectiveSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:strategic-objective-detail")
+    url = IdentityField(view_name="api:strategic-objective-detail")
 
     class Meta:
         model = StrategicObjective
@@ -126,7 +128,7 @@ class StrategicObjectiveSerializer(VersionedSerializer):
 
 
 class PersonSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail")
+    url = IdentityField(view_name="api:person-detail")
     org_unit_name = _name_of("org_unit", nullable=True)
     username = _name_of("user", "username", nullable=True)
 
@@ -149,7 +151,7 @@ class PersonSerializer(VersionedSerializer):
 
 
 class LifecycleStageSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:lifecycle-stage-detail")
+    url = IdentityField(view_name="api:lifecycle-stage-detail")
 
     class Meta:
         model = LifecycleStage
@@ -167,7 +169,7 @@ class LifecycleStageSerializer(VersionedSerializer):
 
 
 class PortfolioSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:portfolio-detail")
+    url = IdentityField(view_name="api:portfolio-detail")
     owner_name = _name_of("owner", nullable=True)
 
     class Meta:
@@ -186,7 +188,7 @@ class PortfolioSerializer(VersionedSerializer):
 
 
 class ProgrammeSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:programme-detail")
+    url = IdentityField(view_name="api:programme-detail")
     portfolio_name = _name_of("portfolio")
     sponsor_name = _name_of("sponsor", nullable=True)
     manager_name = _name_of("manager", nullable=True)
@@ -229,7 +231,7 @@ class ProjectSerializer(VersionedSerializer):
     declared and as the evidence gives it. Related records are written by id; the size tier
     follows the budget when not given."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:project-detail", lookup_field="code")
+    url = IdentityField(view_name="api:project-detail", lookup_field="code")
     portfolio_name = _name_of("portfolio")
     programme_name = _name_of("programme", nullable=True)
     department_name = _name_of("department")

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pmo.core.links import address
 from pmo.core.models import DomainModel
 from pmo.core.text_limits import DESCRIPTION, BoundedTextField
 from pmo.portfolio.choices import (
@@ -56,7 +57,7 @@ class OrgUnit(DomainModel):
             raise ValidationError({"parent": PARENT_LOOP})
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:orgunit_detail", args=[self.pk])
+        return address("portfolio:orgunit_detail", self.pk)
 
 
 class StrategicObjective(DomainModel):
@@ -76,7 +77,7 @@ class StrategicObjective(DomainModel):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:strategicobjective_detail", args=[self.pk])
+        return address("portfolio:strategicobjective_detail", self.pk)
 
 
 class Person(DomainModel):
@@ -103,7 +104,7 @@ class Person(DomainModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:person_detail", args=[self.pk])
+        return address("portfolio:person_detail", self.pk)
 
 
 class LifecycleStage(DomainModel):
@@ -148,7 +149,7 @@ class Portfolio(DomainModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:portfolio_detail", args=[self.pk])
+        return address("portfolio:portfolio_detail", self.pk)
 
 
 class Programme(DomainModel):
@@ -185,7 +186,7 @@ class Programme(DomainModel):
                 raise ValidationError({"portfolio": PROJECTS_IN_OTHER_PORTFOLIO.format(count=elsewhere)})
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:programme_detail", args=[self.pk])
+        return address("portfolio:programme_detail", self.pk)
 
 
 class Project(DomainModel):
@@ -260,7 +261,7 @@ class Project(DomainModel):
             raise ValidationError(errors)
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:project_detail", args=[self.code])
+        return address("portfolio:project_detail", self.code)
 
 
 class SavedView(DomainModel):

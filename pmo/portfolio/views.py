@@ -354,7 +354,11 @@ class ProjectListView(RecordListView):
         return columns_by_key(PROJECT_COLUMNS, chosen_column_keys(self.request))
 
     def records(self) -> QuerySet[Any]:
-        return self.filter.qs
+        records = self.filter.qs
+        shows_objectives = "strategic_objectives" in chosen_column_keys(self.request)
+        if not shows_objectives and self.request.GET.get("layout") != IMPORT_LAYOUT:
+            records = records.prefetch_related(None)  # a query for a column not shown
+        return records
 
     def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
         if self.as_of:

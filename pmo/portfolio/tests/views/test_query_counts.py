@@ -60,8 +60,8 @@ MANAGER = (Role.PROJECT_MANAGER,)
 PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "overview": (lambda: "/", ANALYST, 9),
     "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 29),  # 7 early warning
-    "register": (lambda: "/projects/", ANALYST, 22),  # 8 read the evidence, 1 the saved views
-    "register, for a project manager": (lambda: "/projects/", MANAGER, 23),
+    "register": (lambda: "/projects/", ANALYST, 21),  # 8 read the evidence, 1 the saved views
+    "register, for a project manager": (lambda: "/projects/", MANAGER, 22),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 21),
     "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
     "project": (first_project, ANALYST, 26),  # 8 read the evidence, 12 the health panels
