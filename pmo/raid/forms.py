@@ -130,6 +130,7 @@ SETTINGS_NAMES = (
 
 NAME_PROJECT_FIRST = "Name the project it depends on and save: its plan's tasks are then offered here."
 NO_PLAN_TASKS = "This project has no plan with tasks you may see: import its plan to tie to a task."
+NEED_BY_FROM_PLAN = "When a task needing it is tied, the plan gives this date: the task's start."
 TIED_DATES = "When both tasks are tied, the plans give the need-by and forecast dates."
 
 
@@ -166,6 +167,7 @@ class ItemForm(forms.Form):
             own = item.project_id if item is not None else home.pk if isinstance(home, Project) else None
             self._tie_field("needing_task_uid", own, user)
             self._tie_field("giving_task_uid", self._depends_on_id(item), user)
+            self.fields["due"].help_text = NEED_BY_FROM_PLAN
         if model is Risk and matrix is not None:
             for name in SCORE_FIELDS:
                 top = matrix.probability_levels if "probability" in name else matrix.impact_levels

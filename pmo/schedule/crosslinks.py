@@ -215,8 +215,8 @@ def _moves(
             latest[ref.project_id] = (rank, node)
     moves = {}
     for project_id, (_, node) in latest.items():
-        ref, tie = refs[node], network.ties[result.causes[node]]
-        if tie.giving is None:
+        ref, tie = refs[node], network.ties.get(result.causes.get(node, 0))
+        if tie is None or tie.giving is None:
             continue
         moves[project_id] = Move(
             project_id,
