@@ -17,6 +17,7 @@ from pmo.raid.models import REGISTERS
 from pmo.reporting.api import baselines_tolerances, exceptions, periods_reports
 from pmo.reporting.api import settings as reporting_settings_api
 from pmo.schedule import api as schedule_api
+from pmo.schedule import api_calendars
 from pmo.schedule import api_edit as schedule_edit_api
 
 app_name = "api"
@@ -64,6 +65,8 @@ router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
 router.register("tasks", schedule_edit_api.TaskViewSet, basename="task")
 router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone")
 router.register("schedule-runs", schedule_api.ScheduleRunViewSet, basename="schedule-run")
+router.register("calendars", api_calendars.PlanCalendarViewSet, basename="calendar")
+router.register("plan-baselines", api_calendars.PlanBaselineViewSet, basename="plan-baseline")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

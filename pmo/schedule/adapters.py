@@ -2,14 +2,22 @@
 schedule's dates as ``PlanTask`` and ``PlanLink`` rows. The engine's times are wall-clock times
 (naive); rows keep them in the site's time zone."""
 
-from datetime import datetime
-from typing import overload
+from datetime import datetime, timedelta
+from typing import Any, overload
 
 from django.utils import timezone
 
+from pmo.engine.calendar import Calendar, CalendarError, Period, clock, uk_bank_holidays
 from pmo.engine.mspdi import ImportedProject, read_mspdi, write_mspdi
 from pmo.engine.schedule import Schedule
-from pmo.schedule.models import Plan, PlanLink, PlanTask
+from pmo.schedule.models import (
+    Plan,
+    PlanBaseline,
+    PlanCalendar,
+    PlanCalendarException,
+    PlanLink,
+    PlanTask,
+)
 
 
 @overload
@@ -92,3 +100,116 @@ def link_rows(plan: Plan, project: ImportedProject, scheduled: set[int]) -> list
         for item in project.links
         if item.link.predecessor in scheduled and item.link.successor in scheduled
     ]
+
+
+def hours_text(periods: tuple[Period, ...]) -> str:
+    """Working times as text: ``08:00-12:00, 13:00-17:00`` (blank: not working)."""
+    return ", ".join(
+        f"{clock(start)}-{clock(end % 1440) if end < 1440 else '24:00'}" for start, end in periods
+    )[:200]
+
+
+def baseline_rows(plan: Plan, project: ImportedProject, computed: Schedule) -> list[PlanBaseline]:
+    """A row for each saved baseline (0-10) of each scheduled task, with its variances against
+    the schedule in working minutes of the task's calendar (the plan's when it has none)."""
+    tasks = dict(PlanTask.objects.filter(plan=plan).values_list("uid", "pk"))
+    rows = []
+    for item in project.tasks:
+        dates = computed.tasks.get(item.uid)
+        if dates is None or item.uid not in tasks or not item.baselines:
+            continue
+        calendar = item.task.calendar or project.calendar
+        for saved in item.baselines:
+            if not 0 <= saved.number <= 10:
+                continue
+            rows.append(
+                PlanBaseline(
+                    task_id=tasks[item.uid],
+                    number=saved.number,
+                    start=aware(saved.start),
+                    finish=aware(saved.finish),
+                    duration=saved.duration,
+                    work=saved.work,
+                    cost=saved.cost,
+                    start_variance=None if saved.start is None else _work(calendar, saved.start, dates.start),
+                    finish_variance=None
+                    if saved.finish is None
+                    else _work(calendar, saved.finish, dates.finish),
+                    duration_variance=None if saved.duration is None else item.task.duration - saved.duration,
+                )
+            )
+    return rows
+
+
+def _work(calendar: Calendar, start: datetime, end: datetime) -> int | None:
+    try:
+        return calendar.working_minutes(start, end)
+    except CalendarError:  # a baseline date outside MS Project's range
+        return None
+
+
+def calendar_rows(
+    plan: Plan, project: ImportedProject
+) -> list[tuple[PlanCalendar, list[PlanCalendarException]]]:
+    """A row for each of the plan's calendars with its exceptions, consecutive days with the same
+    hours as one (a UK bank holiday, named, always on its own)."""
+    bank_holidays: Any = uk_bank_holidays()
+    found = []
+    for uid, calendar in sorted(project.calendars.items()):
+        row = PlanCalendar(
+            plan=plan,
+            uid=uid,
+            name=calendar.name[:255],
+            plan_calendar=calendar is project.calendar,
+            minutes_per_day=calendar.minutes_per_day,
+            minutes_per_week=calendar.minutes_per_week,
+            days_per_month=calendar.days_per_month,
+            **{day: hours_text(periods) for day, periods in zip(WEEKDAYS, calendar.week, strict=True)},
+        )
+        exceptions: list[PlanCalendarException] = []
+        for day, periods in sorted(calendar.exceptions.items()):
+            hours = hours_text(periods)
+            name = "" if periods else (bank_holidays.get(day) or "")[:100]
+            last = exceptions[-1] if exceptions else None
+            if (
+                last is not None
+                and not name
+                and not last.name
+                and last.hours == hours
+                and last.finish + timedelta(days=1) == day
+            ):
+                last.finish = day
+                continue
+            exceptions.append(
+                PlanCalendarException(calendar=row, start=day, finish=day, hours=hours, name=name)
+            )
+        found.append((row, exceptions))
+    return found
+
+
+def baseline_numbers(project: ImportedProject) -> str:
+    """The numbers of the baselines the project's tasks saved: ``0,2``."""
+    found = {b.number for item in project.tasks for b in item.baselines if 0 <= b.number <= 10}
+    return ",".join(str(number) for number in sorted(found))
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def baselines_write(plan: Plan, project: ImportedProject, computed: Schedule) -> None:
+    """Rewrite ``plan``'s saved-baseline rows, their variances against ``computed`` (after an
+    edit moved its dates: the saved baselines themselves do not change)."""
+    PlanBaseline.objects.filter(task__plan=plan).delete()
+    PlanBaseline.objects.bulk_create(baseline_rows(plan, project, computed), batch_size=2000)
+
+
+def rows_of_baselines_and_calendars(plan: Plan, project: ImportedProject, computed: Schedule) -> None:
+    """Rewrite ``plan``'s baseline and calendar rows from its document and schedule (after its
+    task rows: baselines hang from them)."""
+    PlanCalendar.objects.filter(plan=plan).delete()
+    baselines_write(plan, project, computed)
+    made = calendar_rows(plan, project)
+    PlanCalendar.objects.bulk_create([row for row, _ in made])
+    PlanCalendarException.objects.bulk_create(
+        [exception for _, exceptions in made for exception in exceptions], batch_size=2000
+    )

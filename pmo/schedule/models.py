@@ -38,6 +38,12 @@ class Plan(DomainModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     imported_at = models.DateTimeField()
+    baseline_numbers = models.CharField(
+        "baselines",
+        max_length=40,
+        blank=True,
+        help_text="Numbers of its tasks' saved baselines: 0,1,2.",
+    )
 
     history = HistoricalRecords(excluded_fields=["document"])  # each version's file is large
 
@@ -57,6 +63,10 @@ class Plan(DomainModel):
     @property
     def finish_day(self) -> date:
         return timezone.localdate(self.finish)
+
+    @property
+    def saved_baselines(self) -> list[int]:
+        return [int(n) for n in self.baseline_numbers.split(",") if n.isdecimal()]
 
 
 class PlanTask(models.Model):
@@ -274,3 +284,76 @@ class ScheduleRunTask(models.Model):
     @property
     def criticality_percent(self) -> float:
         return self.criticality * 100
+
+
+class PlanBaseline(models.Model):
+    """One of MS Project's saved baselines (0-10) of a task, with its variances against the task's
+    dates as scheduled (part of the plan: rewritten with its task rows, ADR 0043). Variances are
+    working minutes of the task's calendar, positive when the task is later or longer."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="baselines")
+    number = models.PositiveSmallIntegerField(
+        help_text="0 is MS Project's Baseline; 1-10 Baseline1-Baseline10."
+    )
+    start = models.DateTimeField(null=True, blank=True)
+    finish = models.DateTimeField(null=True, blank=True)
+    duration = models.BigIntegerField(null=True, blank=True, help_text="Working minutes.")
+    work = models.BigIntegerField(null=True, blank=True, help_text="Working minutes of work.")
+    cost = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    start_variance = models.BigIntegerField(null=True, blank=True, help_text="Working minutes.")
+    finish_variance = models.BigIntegerField(null=True, blank=True, help_text="Working minutes.")
+    duration_variance = models.BigIntegerField(null=True, blank=True, help_text="Working minutes.")
+
+    class Meta:
+        ordering = ["task", "number"]
+        constraints = [models.UniqueConstraint(fields=["task", "number"], name="plan_baseline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task} baseline {self.number}"
+
+
+class PlanCalendar(models.Model):
+    """A working calendar of a plan as its document has it (part of the plan: rewritten with it):
+    working hours per weekday (``"08:00-12:00, 13:00-17:00"``, blank for a day off) and how MS
+    Project converts durations; its exceptions are rows of their own."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="calendars")
+    uid = models.IntegerField("UID")
+    name = models.CharField(max_length=255, blank=True)
+    plan_calendar = models.BooleanField(
+        "the plan's calendar", default=False, help_text="Tasks without a calendar of their own work on it."
+    )
+    minutes_per_day = models.PositiveIntegerField(default=480)
+    minutes_per_week = models.PositiveIntegerField(default=2400)
+    days_per_month = models.PositiveIntegerField(default=20)
+    monday = models.CharField(max_length=200, blank=True)
+    tuesday = models.CharField(max_length=200, blank=True)
+    wednesday = models.CharField(max_length=200, blank=True)
+    thursday = models.CharField(max_length=200, blank=True)
+    friday = models.CharField(max_length=200, blank=True)
+    saturday = models.CharField(max_length=200, blank=True)
+    sunday = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["plan", "uid"]
+        constraints = [models.UniqueConstraint(fields=["plan", "uid"], name="plan_calendar_uid_unique")]
+
+    def __str__(self) -> str:
+        return self.name or f"Calendar {self.uid}"
+
+
+class PlanCalendarException(models.Model):
+    """Days of a calendar that differ from its working week, from ``start`` to ``finish``: days off
+    (``hours`` blank; a UK bank holiday named) or days with other working hours."""
+
+    calendar = models.ForeignKey(PlanCalendar, on_delete=models.CASCADE, related_name="exceptions")
+    start = models.DateField()
+    finish = models.DateField()
+    hours = models.CharField(max_length=200, blank=True, help_text="Blank: not working.")
+    name = models.CharField(max_length=100, blank=True, help_text="The UK bank holiday it is, if one.")
+
+    class Meta:
+        ordering = ["calendar", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.start} to {self.finish}: {self.hours or 'not working'}"

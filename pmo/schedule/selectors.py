@@ -13,6 +13,8 @@ from pmo.portfolio.models import Project
 from pmo.schedule.models import (
     KeyMilestone,
     Plan,
+    PlanBaseline,
+    PlanCalendar,
     PlanTask,
     ScheduleRun,
     ScheduleRunTask,
@@ -146,3 +148,24 @@ def run_list(*, user: Any) -> QuerySet[ScheduleRun]:
 def estimates_of(plan: Plan) -> dict[int, Any]:
     """``plan``'s three-point estimates by task UID."""
     return {estimate.uid: estimate for estimate in plan.estimates.all()}
+
+
+def calendar_list(*, user: Any) -> QuerySet[PlanCalendar]:
+    """The working calendars of every plan the user may see, with their exceptions."""
+    plans = Plan.objects.restrict(user, "view").values("pk")
+    return (
+        PlanCalendar.objects.filter(plan__in=plans)
+        .select_related("plan__project")
+        .prefetch_related("exceptions")
+        .order_by("plan__project__code", "uid")
+    )
+
+
+def baseline_list(*, user: Any) -> QuerySet[PlanBaseline]:
+    """The saved baselines of the tasks of every plan the user may see, with their tasks."""
+    plans = Plan.objects.restrict(user, "view").values("pk")
+    return (
+        PlanBaseline.objects.filter(task__plan__in=plans)
+        .select_related("task__plan__project")
+        .order_by("task__plan__project__code", "task__row", "number")
+    )

@@ -76,6 +76,7 @@ def plan_import(*, actor: User | None, project: Project, data: bytes, filename: 
         "imported_at": clock.now(),
         "tasks_count": len(computed.tasks),
         "critical_count": len(computed.critical),
+        "baseline_numbers": adapters.baseline_numbers(imported),
     }
     reason = IMPORTED.format(file=filename, tasks=len(computed.tasks), finish=computed.finish)
     current = Plan.objects.select_for_update().filter(project=project).first()
@@ -99,6 +100,7 @@ def plan_import(*, actor: User | None, project: Project, data: bytes, filename: 
     PlanLink.objects.bulk_create(
         adapters.link_rows(plan, imported, {row.uid for row in rows}), batch_size=2000
     )
+    adapters.rows_of_baselines_and_calendars(plan, imported, computed)
     _default_key_milestones(plan, rows)
     _proposed_dates(actor, project, rows, filename)
     return plan

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
@@ -136,7 +136,7 @@ def rows_write(plan: Plan, project: ImportedProject, computed: Schedule) -> None
     if existing:
         PlanTask.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
     if changed:
-        PlanTask.objects.bulk_update(changed, sorted(touched), batch_size=1000)
+        _update_rows(changed, sorted(touched))
     PlanTask.objects.bulk_create(added, batch_size=2000)
     wanted = {
         tuple(getattr(link, name) for name in LINK_KEY): link
@@ -149,6 +149,34 @@ def rows_write(plan: Plan, project: ImportedProject, computed: Schedule) -> None
     if stale:
         PlanLink.objects.filter(pk__in=stale).delete()
     PlanLink.objects.bulk_create(wanted.values(), batch_size=2000)
+
+
+UPDATE_BATCH = 200  # rows an UPDATE sets at once (two parameters per row and column)
+
+
+def _update_rows(rows: list[PlanTask], names: list[str]) -> None:
+    """Set the ``names`` columns of ``rows`` to their values, an UPDATE per batch of rows with a
+    CASE per column: what ``bulk_update`` writes, without building an expression per row and
+    column (at 5,000 tasks that took most of a save)."""
+    quote = connection.ops.quote_name
+    pk = quote("id")
+    fields = [field for field in PlanTask._meta.concrete_fields if field.attname in names]
+    cast = connection.features.requires_casted_case_in_updates
+    for first in range(0, len(rows), UPDATE_BATCH):
+        batch = rows[first : first + UPDATE_BATCH]
+        sets, params = [], []
+        for field in fields:
+            case = f"CASE {pk} {' '.join(['WHEN %s THEN %s'] * len(batch))} END"
+            for row in batch:
+                params += [row.pk, field.get_db_prep_save(getattr(row, field.attname), connection)]
+            if cast:
+                case = f"CAST({case} AS {field.db_type(connection)})"
+            sets.append(f"{quote(field.column)} = {case}")
+        params += [row.pk for row in batch]
+        marks = ", ".join(["%s"] * len(batch))
+        sql = f"UPDATE {quote(PlanTask._meta.db_table)} SET {', '.join(sets)} WHERE {pk} IN ({marks})"  # noqa: S608 - names from the model, values as parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _scheduled(plan: Plan, uid: int) -> Scheduled | None:

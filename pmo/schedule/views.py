@@ -32,6 +32,7 @@ from pmo.portfolio.register import Column
 from pmo.portfolio.views import project_or_404
 from pmo.schedule import gantt, risk_charts, selectors, services
 from pmo.schedule.models import PlanTask
+from pmo.schedule.views_baselines import plan_details
 from pmo.schedule.views_crosslinks import cross_project_context
 from pmo.schedule.views_milestones import key_milestones_context
 
@@ -105,6 +106,7 @@ class ProjectPlanView(ObjectListView):
         zoom = self.request.GET.get("zoom", gantt.DEFAULT_ZOOM)
         zoom = zoom if zoom in gantt.ZOOMS else gantt.DEFAULT_ZOOM
         plan = self.plan
+        details = plan_details(self.request, plan, shown)
         svg = ""
         if plan is not None and shown:
             uids = [task.uid for task in shown]
@@ -112,7 +114,7 @@ class ProjectPlanView(ObjectListView):
                 "predecessor_uid", "successor_uid", "type"
             )
             svg = gantt.gantt_svg(
-                [gantt.bar_of(task) for task in shown],
+                details.bars(shown),
                 links,
                 zoom=zoom,
                 today=clock.today(),
@@ -131,6 +133,7 @@ class ProjectPlanView(ObjectListView):
             "levels": range(1, 6),
             "can_edit": self.can_edit,
             "can_import": self.request.user.has_perm("schedule.add_plan", self.project),
+            **details.context,
             **(cross_project_context(self.request.user, self.project) if plan is not None else {}),
             **(key_milestones_context(self.request, self.project, plan) if plan is not None else {}),
         }
