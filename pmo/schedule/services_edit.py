@@ -149,6 +149,7 @@ def rows_write(plan: Plan, project: ImportedProject, computed: Schedule) -> None
     if stale:
         PlanLink.objects.filter(pk__in=stale).delete()
     PlanLink.objects.bulk_create(wanted.values(), batch_size=2000)
+    adapters.baselines_write(plan, project, computed)  # the variances against the new dates
 
 
 UPDATE_BATCH = 200  # rows an UPDATE sets at once (two parameters per row and column)
