@@ -309,6 +309,9 @@ PMO_MILESTONE_GRACE_DAYS = int(env("PMO_MILESTONE_GRACE_DAYS", "14"))
 # Work queues: something waiting for someone (a change to assess or decide, an exception to
 # decide, a report to quality-check) is due this many days after it started waiting.
 PMO_WORK_RESPONSE_DAYS = int(env("PMO_WORK_RESPONSE_DAYS", "10"))
+# Work queues: the items of one kind a queue lists one by one; beyond this many, one item stands
+# for them all and links to the page listing them ("Quality-check 3,177 submitted reports").
+PMO_WORK_ONE_BY_ONE = int(env("PMO_WORK_ONE_BY_ONE", "50"))
 # The address links in e-mails start with.
 PMO_SITE_URL = env("PMO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -11,9 +11,11 @@ module, which ``work_queue`` imports (as the demo's steps are found)::
         ...
 
 ``work_queue(user)`` asks every provider and sorts what they give: overdue first, then by due
-date. The home page, ``GET /api/v1/my-work/`` and the daily e-mail digest all show that one
-list. A provider runs a fixed number of queries whatever the data, and gives only what is still
-to do: an item done since (a report submitted, a change decided) is simply no longer found."""
+date. Beyond ``PMO_WORK_ONE_BY_ONE`` items of a kind, a provider gives one item standing for
+them all (``one_by_one``), linking to the page that lists them. The home page,
+``GET /api/v1/my-work/`` and the daily e-mail digest all show that one list. A provider runs
+a fixed number of queries whatever the data, and gives only what is still to do: an item done
+since (a report submitted, a change decided) is simply no longer found."""
 
 import logging
 from collections.abc import Callable, Iterable
@@ -79,6 +81,13 @@ def response_due(since: date) -> date:
     """When something waiting for someone (a change to assess, a decision, a report to check)
     is due: ``PMO_WORK_RESPONSE_DAYS`` after it started waiting."""
     return since + timedelta(days=settings.PMO_WORK_RESPONSE_DAYS)
+
+
+def one_by_one(count: int) -> bool:
+    """Whether a queue lists ``count`` items of one kind one by one, or gives one item standing
+    for them all (beyond ``PMO_WORK_ONE_BY_ONE``: thousands of reports to check or projects to
+    look at are a list to work through, not a queue to read; the item links to that list)."""
+    return count <= settings.PMO_WORK_ONE_BY_ONE
 
 
 def work_queue(user: Any, *, today: date | None = None) -> list[WorkItem]:

@@ -12,10 +12,11 @@ Everything is read through the selectors, restricted to what the user may see, i
 number of queries whatever the number of projects."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, Min, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -24,7 +25,7 @@ from pmo.core.choices import Role
 from pmo.core.links import Links
 from pmo.core.permissions import has_role, is_pmo_head
 from pmo.core.restrict import restriction
-from pmo.core.work import WorkItem, day, response_due, work_provider
+from pmo.core.work import WorkItem, day, one_by_one, response_due, work_provider
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person, Project
 from pmo.portfolio.selectors import person_id_of
@@ -47,7 +48,7 @@ def reporting_work(user: Any, today: date) -> list[WorkItem]:
         items += _exceptions_of(user, Q(project__project_manager_id=mine, status__in=AWAITING_REPORT))
         items += _exceptions_of(user, Q(project__sponsor_id=mine, status=ExceptionStatus.REPORT_SUBMITTED))
     if has_role(user, Role.PMO_OFFICER):
-        items += _reports_to_check(user)
+        items += _reports_to_check(user, today)
         items += _people_to_chase(user, today)
     if is_pmo_head(user):
         waiting = Q(status=ExceptionStatus.REPORT_SUBMITTED)
@@ -178,23 +179,52 @@ def _exceptions_of(user: Any, which: Q, *, chase: bool = False) -> list[WorkItem
     return items
 
 
-def _reports_to_check(user: Any) -> list[WorkItem]:
-    """Submitted reports waiting for the PMO's quality check (read as values: thousands of them
-    at 5,000 projects)."""
+def _reports_to_check(user: Any, today: date) -> list[WorkItem]:
+    """Submitted reports waiting for the PMO's quality check: one by one, or, beyond
+    ``PMO_WORK_ONE_BY_ONE`` of them, one item for them all. One query either way: the first
+    rows (as values) carry how many there are, the first submission and how many are late."""
+    late_if_before = timezone.make_aware(
+        datetime.combine(today - timedelta(days=settings.PMO_WORK_RESPONSE_DAYS), time())
+    )  # submitted before that day: past its response date
+    rows = list(
+        selectors.current_reports(user=user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .annotate(
+            total=Window(Count("pk")),
+            first=Window(Min("submitted_at")),
+            late=Window(Count("pk", filter=Q(submitted_at__lt=late_if_before))),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "period_id", "period__start", "period__end", "period__due", "submitted_at",
+            "project__code", "project__name", "total", "first", "late",
+        )[: settings.PMO_WORK_ONE_BY_ONE + 1]
+    )  # fmt: skip
+    if not rows or one_by_one(rows[0][-3]):
+        return _each_report_to_check(rows)
+    *_, total, first_at, late = rows[0]
+    first = timezone.localdate(first_at) if first_at else today
+    days = settings.PMO_WORK_RESPONSE_DAYS
+    waited = f" {late:,} have waited over {days} days." if late else ""
+    return [
+        WorkItem(
+            key="report-check:many",
+            kind="report-check",
+            title=f"Quality-check {total:,} submitted highlight reports",
+            due=response_due(first),
+            url=f"{reverse('reporting:report_list')}?status={ReportStatus.SUBMITTED}",
+            reason=f"The first was submitted {day(first)}.{waited} Accept each, or return it with comments.",
+        )
+    ]
+
+
+def _each_report_to_check(rows: list[tuple[Any, ...]]) -> list[WorkItem]:
+    """Each submitted report (a row of ``_reports_to_check``) as an item of its own."""
     links = Links("reporting:report_detail", 987654321)
     periods: dict[int, ReportingPeriod] = {}
     zone = timezone.get_current_timezone()  # once, not per report
     items = []
-    rows = (
-        selectors.current_reports(user=user)
-        .filter(status=ReportStatus.SUBMITTED)
-        .order_by("pk")
-        .values_list(
-            "pk", "period_id", "period__start", "period__end", "period__due", "submitted_at",
-            "project__code", "project__name",
-        )
-    )  # fmt: skip
-    for pk, period_id, start, end, due, submitted_at, code, name in rows:
+    for pk, period_id, start, end, due, submitted_at, code, name, *_ in rows:
         period = periods.get(period_id) or periods.setdefault(
             period_id, ReportingPeriod(pk=period_id, start=start, end=end, due=due)
         )

@@ -237,6 +237,29 @@ def test_the_work_queue_tells_the_manager_and_the_pmo_but_not_an_executive(perio
     assert early(make_user(Role.EXECUTIVE)) == []
 
 
+def test_beyond_the_items_listed_one_by_one_one_item_stands_for_every_early_warning(
+    periods, make_user, settings
+):
+    from pmo.core.choices import Role
+    from pmo.core.work import work_queue
+
+    provider = ProjectFactory(code="IT-131", planned_start=dt.date(2026, 10, 1))
+    report(provider, periods[5], forecast_finish=dt.date(2027, 6, 1))
+    for code in ("WAI-001", "WAI-002"):
+        waiting = ProjectFactory(code=code)
+        DependencyFactory(project=waiting, depends_on=provider, provider="", due=dt.date(2027, 3, 1))
+        for period in periods[:6]:
+            report(waiting, period)
+    settings.PMO_WORK_ONE_BY_ONE = 1
+
+    items = [i for i in work_queue(make_user(Role.PMO_OFFICER), today=TODAY) if i.kind == "early-warning"]
+
+    assert [(i.title, i.reason, i.due, i.url) for i in items] == [
+        ("Look at early warnings on 2 projects", "2 serious; the heaviest on WAI-001, WAI-002.", TODAY,
+         "/dashboard/early-warnings/")
+    ]  # fmt: skip
+
+
 def test_the_early_warning_page_lists_each_project_with_its_reasons(periods, pmo_head, client):
     provider = ProjectFactory(code="IT-131", planned_start=dt.date(2026, 10, 1))
     report(provider, periods[5], forecast_finish=dt.date(2027, 4, 12))

@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -94,6 +95,33 @@ def test_the_heads_queue_lists_exceptions_board_decisions_and_overdue_actions(de
     assert items[0].title.endswith("Agree the recovery plan")
     assert items[1].title == "Chase the overdue exception report (cost, time)"
     assert items[3].reason == "Impact: +£96,000 cost. Approval needed from the board."
+
+
+def test_beyond_the_items_listed_one_by_one_one_item_stands_for_all_the_reports_to_check(
+    desk: Desk, settings, client
+):
+    add_work(desk, 2)  # two more submitted reports: three to check, submitted 1 Dec
+    settings.PMO_WORK_ONE_BY_ONE = 3
+    assert [item.project for item in work_queue(desk.officer) if item.kind == "report-check"] == [
+        "IT-105", "IT-112", "IT-119"
+    ]  # fmt: skip
+
+    settings.PMO_WORK_ONE_BY_ONE = 2
+    checks = [item for item in work_queue(desk.officer) if item.kind == "report-check"]
+    assert [(item.title, item.due, item.project) for item in checks] == [
+        ("Quality-check 3 submitted highlight reports", dt.date(2026, 12, 11), "")
+    ]
+    assert checks[0].reason == "The first was submitted 1 Dec 2026. Accept each, or return it with comments."
+    client.force_login(desk.officer)  # the list it links to shows the three
+    listed = client.get(checks[0].url).content.decode()
+    assert listed.count('<th scope="row">') == 3
+    assert all(code in listed for code in ("IT-105", "IT-112", "IT-119"))
+
+    with time_machine.travel(dt.datetime(2026, 12, 14, 10, tzinfo=dt.UTC)):  # past their response date
+        assert work_queue(desk.officer, today=dt.date(2026, 12, 14))[-1].reason == (
+            "The first was submitted 1 Dec 2026. 3 have waited over 10 days. "
+            "Accept each, or return it with comments."
+        )
 
 
 def test_nobody_without_work_and_nobody_signed_out_has_a_queue(desk: Desk, make_user):
