@@ -197,7 +197,8 @@ _CHOICES: dict[str, type[models.TextChoices]] = {
     "status": ProjectStatus,
     "priority": Priority,
 }
-_CHOICE_LOOKUP = {name: choice_lookup(enum.choices) for name, enum in _CHOICES.items()}
+_CHOICE_LIST = {name: enum.choices for name, enum in _CHOICES.items()}  # .choices is made anew each read
+_CHOICE_LOOKUP = {name: choice_lookup(choices) for name, choices in _CHOICE_LIST.items()}
 _KEEP_WHEN_BLANK = {"methodology", "size_tier", "status", "priority", "budget", "confidential"}
 _EMPTY_WHEN_BLANK: dict[str, Any] = {
     "description": "", "programme": None, "business_owner": None, "planned_start": None,
@@ -268,7 +269,7 @@ def _one_of(table: str, message: str) -> Callable[[Any, _Lookups], Any]:
 
 def _choice(name: str) -> Callable[[Any, _Lookups], str]:
     def parse(raw: Any, lookups: _Lookups) -> str:
-        return parse_choice(raw, _CHOICES[name].choices, _CHOICE_LOOKUP[name])
+        return parse_choice(raw, _CHOICE_LIST[name], _CHOICE_LOOKUP[name])
 
     return parse
 
