@@ -595,6 +595,8 @@ class ProjectViewSet(RegisterViewSet):
             queryset = selectors.project_list_as_of(user=self.request.user, when=self.as_of)
         else:
             queryset = selectors.project_list(user=self.request.user)
+            if self.action == "list":
+                queryset = selectors.as_rows(queryset)
         return queryset.annotate(priority_rank=PRIORITY_RANK)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

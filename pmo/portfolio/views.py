@@ -356,9 +356,11 @@ class ProjectListView(RecordListView):
     def records(self) -> QuerySet[Any]:
         records = self.filter.qs
         shows_objectives = "strategic_objectives" in chosen_column_keys(self.request)
-        if not shows_objectives and self.request.GET.get("layout") != IMPORT_LAYOUT:
+        if self.request.GET.get("layout") == IMPORT_LAYOUT:
+            return records  # every column of the import template, people's e-mails included
+        if not shows_objectives:
             records = records.prefetch_related(None)  # a query for a column not shown
-        return records
+        return records if self.as_of else selectors.as_rows(records)
 
     def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
         if self.as_of:
