@@ -61,7 +61,7 @@ def gantt_svg(
         f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="group" aria-label="{escape(label)}" '
         f'data-first="{scale.first.isoformat()}" data-per-day="{scale.per_day}"'
-        f"{' data-editable' if editable else ''}>"
+        + (' data-editable="true">' if editable else ">")
     ]
     parts += scale.grid(height)
     parts += scale.lines(height, today=today, status_date=status_date)
