@@ -25,8 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from pmo.core.demo import demo_moment, demo_run, demo_settings, demo_step
 from pmo.core.models import User
+from pmo.engine import network
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Person, Portfolio, Programme, Project
@@ -49,6 +52,7 @@ from pmo.raid.choices import (
     Severity,
 )
 from pmo.raid.models import Action, Assumption, Decision, Dependency, Issue, RaidItem, Risk
+from pmo.schedule import crosslinks
 
 STALE_SHARE = 0.1
 """About one open item in ten has not been reviewed for two months or more."""
@@ -1281,3 +1285,91 @@ def _escalated_text(
     cost: int,
 ) -> RiskText:
     return RiskText(category, title, cause, event, effect, inherent, residual, response, plan, cost, 0, "pm")
+
+
+# --- dependencies tied to plan tasks (issue 11 item 7, ADR 0044) ----------------------------
+
+
+def _needing_task(
+    tasks: list[Any], forecast: dt.datetime, after: dt.datetime | None, now: dt.datetime
+) -> Any:
+    """The task of a plan to tie as needing a delivery forecast at ``forecast``: one not yet
+    started that starts before it (so the delivery comes late), work rather than a milestone,
+    the first to start after ``after`` (a need the delivery met as planned, missed once it
+    slipped), else the last to start before the forecast."""
+    future = [t for t in tasks if now < t.start < forecast]
+    early = [t for t in future if not t.milestone] or future
+    later = [t for t in early if after is None or t.start > after]
+    if later:
+        return min(later, key=lambda t: (t.start, t.uid))
+    return max(early, key=lambda t: (t.start, t.uid), default=None)
+
+
+@demo_step(order=275)
+def plan_dependencies(ctx: DemoContext) -> None:
+    """A chain of three projects tied to their plans' tasks, raised a few days after the plans
+    were imported: the project whose build overran most delivers late to a second, whose
+    milestone then moves and comes late to a third. Chosen by the plans' dates (no randomness),
+    among projects anyone in the PMO may see, and never closing a loop of dependencies."""
+    candidates = [p for p in active_projects(ctx) if not p.confidential]
+    plans = crosslinks.tasks_of(p.pk for p in candidates)
+    planned = [p for p in candidates if p.pk in plans]
+
+    def overrun(project: Project) -> dt.timedelta:
+        return max(
+            (t.finish - t.baseline_finish for t in plans[project.pk] if t.baseline_finish),
+            default=dt.timedelta(0),
+        )
+
+    if len(planned) < 3:
+        return
+    first = max(planned, key=lambda p: (overrun(p), p.code))
+    now = timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(18)))
+    late = [t for t in plans[first.pk] if not t.milestone and t.baseline_finish and t.finish > now]
+    if not late:
+        return
+    most = max(t.finish - t.baseline_finish for t in late)  # type: ignore[operator]
+    giving = next(t for t in late if (t.finish - t.baseline_finish) * 10 >= most * 9)  # type: ignore[operator]
+    # ^ the first task still to finish that is about as late as any (those after it follow it)
+    chain = [first]
+    links: list[tuple[Project, Any, Project, Any]] = []
+    edges = selectors.project_edges()
+    forecast, planned_finish = giving.finish, giving.baseline_finish  # the first: its own overrun
+    for _ in range(2):
+        for project in planned:
+            if project in chain or network.find_loop([*edges, (project.pk, chain[-1].pk)]):
+                continue
+            needing = _needing_task(plans[project.pk], forecast, planned_finish, now)
+            if needing is None:
+                continue
+            links.append((chain[-1], giving, project, needing))
+            edges.append((project.pk, chain[-1].pk))
+            chain.append(project)
+            # the next link delivers from this plan: its first milestone after the needing task,
+            # moved by the slip (the demo plans' tasks follow one another without room)
+            giving = next((t for t in plans[project.pk] if t.milestone and t.start >= needing.start), needing)
+            forecast, planned_finish = giving.finish + (forecast - needing.start), giving.finish
+            break
+    raised = ctx.today - dt.timedelta(days=5)
+    for provider, delivers, project, needs in links:
+        demo_run(
+            demo_moment(raised, 11),
+            services.raid_item_create,
+            actor=_actor(ctx, project),
+            model=Dependency,
+            register=project,
+            fields={
+                "title": f"{provider.code} {delivers.name.lower()} before our {needs.name.lower()}",
+                "description": f"{project.code}'s {needs.name} cannot start until {provider.code}'s "
+                f"{delivers.name} is finished: tied to both plans, so a slip in {provider.code} moves "
+                f"{project.code}'s plan.",
+                "depends_on": provider,
+                "giving_task_uid": delivers.uid,
+                "needing_task_uid": needs.uid,
+                "milestone": needs.name,
+                "status": DependencyStatus.AT_RISK,
+                "owner": project.project_manager,
+                "raised_on": raised,
+                "due": ctx.today,  # replaced by the needing task's start
+            },
+        )
