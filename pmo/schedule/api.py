@@ -24,7 +24,15 @@ from pmo.core.history import history_entries
 from pmo.portfolio.api import UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField
 from pmo.portfolio.api_records import ProjectRecordFilter, ProjectRecordSerializer, RecordViewSet, user_name
 from pmo.schedule import selectors, services
-from pmo.schedule.models import KeyMilestone, Plan, PlanTask, ScheduleRun, ScheduleRunBin, ScheduleRunTask
+from pmo.schedule.models import (
+    KeyMilestone,
+    Plan,
+    PlanTask,
+    ScheduleRun,
+    ScheduleRunBin,
+    ScheduleRunMilestone,
+    ScheduleRunTask,
+)
 
 MINUTES = "Working minutes (of eight-hour days unless the plan's calendar says otherwise)."
 
@@ -189,23 +197,32 @@ class RunTaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RunMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScheduleRunMilestone
+        fields: ClassVar[list[str]] = ["uid", "name", "deterministic", "baseline", "p10", "p50", "p80", "p90"]
+        read_only_fields = fields
+
+
 class ScheduleRunSerializer(ProjectRecordSerializer):
     """A Monte Carlo schedule risk run: its P10/P50/P80/P90 finish, the chance of meeting the
     baseline finish (``target``), the histogram (``bins``: iterations finishing in each span of
-    days and the share finished by its end) and each task's criticality index and sensitivity."""
+    days and the share finished by its end), each task's criticality index and sensitivity, and
+    each key milestone's P10/P50/P80/P90 (``milestones``, soonest scheduled first)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:schedule-run-detail")
     web_url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="Its web page.")
     run_by_name = user_name("run_by")
     bins = RunBinSerializer(many=True, read_only=True)
     tasks = RunTaskSerializer(many=True, read_only=True)
+    milestones = RunMilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = ScheduleRun
         fields: ClassVar[list[str]] = [
             "id", "url", "web_url", "project", "project_name", "plan_version", "run_by_name", "run_at",
             "iterations", "seed", "estimates_count", "target", "target_chance", "deterministic", "p10",
-            "p50", "p80", "p90", "bins", "tasks", "version",
+            "p50", "p80", "p90", "bins", "tasks", "milestones", "version",
         ]  # fmt: skip
         read_only_fields = fields
 

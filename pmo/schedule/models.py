@@ -286,6 +286,41 @@ class ScheduleRunTask(models.Model):
         return self.criticality * 100
 
 
+class ScheduleRunMilestone(models.Model):
+    """A key milestone's forecast in a run: the date by which 10, 50, 80 and 90% of iterations
+    have reached it, its scheduled finish and its baseline finish (if the plan has one). Part of
+    the run; named as the plan named it then."""
+
+    run = models.ForeignKey(ScheduleRun, on_delete=models.CASCADE, related_name="milestones")
+    uid = models.IntegerField("UID")
+    name = models.CharField(max_length=255, blank=True)
+    deterministic = models.DateTimeField("scheduled finish")
+    baseline = models.DateTimeField("baseline finish", null=True, blank=True)
+    p10 = models.DateTimeField("P10")
+    p50 = models.DateTimeField("P50")
+    p80 = models.DateTimeField("P80")
+    p90 = models.DateTimeField("P90")
+
+    class Meta:
+        ordering = ["run", "deterministic", "uid"]
+
+    def __str__(self) -> str:
+        return self.name or f"Task {self.uid}"
+
+    @property
+    def forecast(self) -> list[tuple[str, date]]:
+        """The milestone's percentiles as days: ("P10", 11 Jan 2027)…"""
+        return [(f"P{n}", timezone.localdate(getattr(self, f"p{n}"))) for n in (10, 50, 80, 90)]
+
+    @property
+    def scheduled_day(self) -> date:
+        return timezone.localdate(self.deterministic)
+
+    @property
+    def baseline_day(self) -> date | None:
+        return None if self.baseline is None else timezone.localdate(self.baseline)
+
+
 class PlanBaseline(models.Model):
     """One of MS Project's saved baselines (0-10) of a task, with its variances against the task's
     dates as scheduled (part of the plan: rewritten with its task rows, ADR 0043). Variances are

@@ -134,13 +134,15 @@ def overdue_key_milestones(projects: QuerySet[Any], today: date) -> QuerySet[Any
 
 
 def run_list(*, user: Any) -> QuerySet[ScheduleRun]:
-    """The schedule risk runs the user may see, latest first, with their bins and tasks (the
-    tasks most often critical first)."""
+    """The schedule risk runs the user may see, latest first, with their bins, tasks (the tasks
+    most often critical first) and key milestones' forecasts (soonest first)."""
     return (
         ScheduleRun.objects.restrict(user, "view")
         .select_related("project", "run_by")
         .prefetch_related(
-            "bins", Prefetch("tasks", queryset=ScheduleRunTask.objects.order_by("-criticality", "uid"))
+            "bins",
+            Prefetch("tasks", queryset=ScheduleRunTask.objects.order_by("-criticality", "uid")),
+            "milestones",
         )
     )
 

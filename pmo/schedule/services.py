@@ -31,6 +31,7 @@ from pmo.schedule.models import (
     PlanTask,
     ScheduleRun,
     ScheduleRunBin,
+    ScheduleRunMilestone,
     ScheduleRunTask,
     TaskEstimate,
 )
@@ -305,8 +306,9 @@ def schedule_run_create(
     *, actor: User, plan: Plan, iterations: int = ITERATIONS, seed: int | None = None
 ) -> ScheduleRun:
     """Simulate ``plan`` ``iterations`` times with its tasks' three-point estimates (tasks without
-    one keep their duration) and keep the result: the finish's percentiles, the chance of the
-    baseline finish, the histogram and each task's criticality and sensitivity. ``seed`` None
+    one keep their duration) and keep the result: the finish's percentiles and each key
+    milestone's, the chance of the baseline finish, the histogram and each task's criticality and
+    sensitivity. ``seed`` None
     draws one, kept with the run so it can be repeated. All or nothing."""
     project = plan.project
     ensure_can(actor, "schedule.change_plan", project, action=f"run a schedule risk analysis of {project}")
@@ -320,12 +322,18 @@ def schedule_run_create(
         if row.uid in tasks and not tasks[row.uid].summary
     }
     target = _target(plan)
+    keys = sorted(
+        uid
+        for uid in KeyMilestone.objects.filter(plan=plan, key=True).values_list("uid", flat=True)
+        if uid in tasks and tasks[uid].milestone and not tasks[uid].summary
+    )
     try:
         analysis = analyse_schedule_risk(
             adapters.project_of(plan).plan(),
             estimates,
             iterations=iterations,
             seed=seed,
+            key_tasks=keys,
             target=None if target is None else adapters.wall_clock(target),
         )
     except (ScheduleRiskError, ScheduleError, CalendarError, MspdiError) as exc:
@@ -372,5 +380,19 @@ def schedule_run_create(
             if uid in tasks and not tasks[uid].summary
         ),
         batch_size=2000,
+    )
+    ScheduleRunMilestone.objects.bulk_create(
+        ScheduleRunMilestone(
+            run=run,
+            uid=uid,
+            name=tasks[uid].name,
+            deterministic=adapters.aware(forecast.deterministic),
+            baseline=tasks[uid].baseline_finish,
+            p10=adapters.aware(forecast.p10),
+            p50=adapters.aware(forecast.p50),
+            p80=adapters.aware(forecast.p80),
+            p90=adapters.aware(forecast.p90),
+        )
+        for uid, forecast in analysis.key_tasks.items()
     )
     return run

@@ -26,6 +26,7 @@ def client_for(user) -> APIClient:
 def test_a_run_is_made_and_read_through_the_api(pm, project, make_user):
     plan = services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
     services.task_estimates_set(actor=pm, plan=plan, estimates={5: Estimate(3 * DAY, 4 * DAY, 10 * DAY)})
+    services.key_milestones_set(actor=pm, plan=plan, keys={6: True})
     ProjectFactory(code="SEC", confidential=True)
     client = client_for(pm)
 
@@ -48,6 +49,12 @@ def test_a_run_is_made_and_read_through_the_api(pm, project, make_user):
     assert body["tasks"][0]["criticality"] == 1.0
     fit_out = next(t for t in body["tasks"] if t["name"] == "Fit out")
     assert fit_out["sensitivity"] > 0.9
+    [move_in] = body["milestones"]
+    assert (move_in["name"], move_in["p80"], move_in["baseline"][:10]) == (
+        "Move in",
+        body["p80"],
+        "2027-01-14",
+    )
     listed = client.get("/api/v1/schedule-runs/", {"project": "WEB"}).json()["results"]
     assert [r["id"] for r in listed] == [body["id"]]
     assert client.get("/api/v1/schedule-runs/", {"project": "SEC"}).json()["results"] == []
@@ -70,4 +77,4 @@ def test_the_runs_cost_the_same_queries_however_many_and_however_big(pm, project
     for seed in (2, 3, 4):
         services.schedule_run_create(actor=pm, plan=plan, iterations=500, seed=seed)
 
-    assert (few, count()) == (4, 4)  # the count, the page, its bins and its tasks
+    assert (few, count()) == (5, 5)  # the count, the page, its bins, its tasks and its milestones

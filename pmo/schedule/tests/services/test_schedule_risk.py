@@ -18,7 +18,7 @@ from pmo.schedule.tests.plans import DAY, office_move, office_move_xml
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-04")]
 
-SURVEY, DESIGN, ORDER, FIT_OUT = 2, 3, 4, 5  # UIDs of the office move's tasks
+SURVEY, DESIGN, ORDER, FIT_OUT, MOVE_IN = 2, 3, 4, 5, 6  # UIDs of the office move's tasks
 
 
 def baselined_office_move_xml() -> bytes:
@@ -111,3 +111,23 @@ def test_only_the_manager_or_the_pmo_estimates_and_runs(make_user, plan):
 
     assert services.schedule_run_create(actor=pmo, plan=plan, iterations=100).run_by == pmo
     assert ScheduleRun.objects.count() == 1
+
+
+def test_a_run_keeps_each_key_milestones_percentiles(pm, plan):
+    # Given Move in is a key milestone and Fit out, just before it, may take 3 to 10 days
+    services.key_milestones_set(actor=pm, plan=plan, keys={MOVE_IN: True})
+    services.task_estimates_set(
+        actor=pm, plan=plan, estimates={FIT_OUT: Estimate(3 * DAY, 4 * DAY, 10 * DAY)}
+    )
+
+    run = services.schedule_run_create(actor=pm, plan=plan, iterations=1000, seed=7)
+
+    # Then Move in's forecast is kept with the run: it is the project's last task, so its
+    # percentiles are the finish's, and its baseline is the plan's (14 Jan)
+    [move_in] = run.milestones.all()
+    assert (move_in.uid, move_in.name) == (MOVE_IN, "Move in")
+    assert (move_in.p10, move_in.p50, move_in.p80, move_in.p90) == (run.p10, run.p50, run.p80, run.p90)
+    assert move_in.baseline.day == 14 and move_in.scheduled_day.day == 14
+    # And a milestone no longer key is not forecast
+    services.key_milestones_set(actor=pm, plan=plan, keys={MOVE_IN: False})
+    assert not services.schedule_run_create(actor=pm, plan=plan, iterations=100, seed=7).milestones.exists()

@@ -25,7 +25,8 @@ def text_of(response) -> str:
 
 
 def test_the_manager_estimates_runs_and_reads_the_forecast(pm, project, make_user):
-    services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
+    plan = services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
+    services.key_milestones_set(actor=pm, plan=plan, keys={6: True})
     client = signed_in(pm)
     url = "/plans/projects/WEB/risk/"
     assert 'href="/plans/projects/WEB/risk/"' in client.get("/plans/projects/WEB/").content.decode()
@@ -66,6 +67,9 @@ def test_the_manager_estimates_runs_and_reads_the_forecast(pm, project, make_use
     assert b"style=" not in lxml.html.tostring(figure)  # colours are classes
     assert page.xpath('//*[@data-testid="tornado-table"]//tbody/tr[1]/th/text()') == ["Fit out"]
     assert page.xpath('//*[@data-testid="risk-earlier"]//tbody/tr/td[3]/text()') == ["500"]
+    milestone = page.xpath('//*[@data-testid="risk-milestones"]//tbody/tr')[0]
+    cells = [" ".join(cell.itertext()) for cell in milestone]
+    assert (cells[0], cells[3]) == ("Move in", f"{run.p80_day.day} Jan 2027")  # its P80: the finish's
 
     # An executive sees the page but may not run it
     viewer = signed_in(make_user(Role.EXECUTIVE, username="exec"))
