@@ -82,18 +82,23 @@ def plan_file(
     name: str, start: dt.date, finish: dt.date, *, slip: float, today: dt.date, names: tuple[str, ...] = ()
 ) -> bytes:
     """The plan a project manager would save from MS Project: baselined as planned (no slip),
-    with the progress made by ``today``; its milestones named ``names`` (one a phase)."""
-    baseline = schedule(_plan(start, finish, slip=0.0, names=names)).tasks
-    current = _progressed(_plan(start, finish, slip=slip, names=names), today)
+    with the progress made by ``today``; its milestones named ``names`` (one a phase). A plan
+    that slipped was baselined again once the build overran (Baseline 1: the slipped plan), so
+    the Plan tab can show it against either."""
+    first = _plan(start, finish, slip=0.0, names=names)
+    replanned = _plan(start, finish, slip=slip, names=names)
+    current = _progressed(replanned, today)
     project = project_from_plan(current, name)
     ids = {task.id: number for number, task in enumerate(current.tasks, start=1)}
-    planned = {ids[key]: dates for key, dates in baseline.items()}
+    saved = [(0, first)] + ([(1, replanned)] if slip else [])
+    baselines: dict[int, list[Baseline]] = {uid: [] for uid in ids.values()}
+    for number, plan in saved:
+        dates = schedule(plan).tasks
+        for task in plan.tasks:
+            found = dates[task.id]
+            baselines[ids[task.id]].append(Baseline(number, found.start, found.finish, task.duration))
     project = replace(
-        project,
-        tasks=[
-            replace(item, baselines=(Baseline(0, planned[item.uid].start, planned[item.uid].finish),))
-            for item in project.tasks
-        ],
+        project, tasks=[replace(item, baselines=tuple(baselines[item.uid])) for item in project.tasks]
     )
     return write_mspdi(project, schedule(current))
 

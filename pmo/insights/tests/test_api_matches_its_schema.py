@@ -37,6 +37,8 @@ from pmo.raid.tests.factories import (
     IssueFactory,
     RiskFactory,
 )
+from pmo.schedule.services import plan_import
+from pmo.schedule.tests.baselined import baselined_move
 
 pytestmark = pytest.mark.first  # long (every operation, for two roles): started first
 
@@ -72,7 +74,8 @@ def app() -> Iterator[Any]:
 
 def _every_kind_of_record(portfolio: Portfolio, make_user: Callable[..., User]) -> None:
     """The dashboard's portfolio has projects, reports, baselines, checks, an exception and
-    actions; add the other RAID registers and a change request, each with its choices unset."""
+    actions; add the other RAID registers, a change request, each with its choices unset, and a
+    plan."""
     project = portfolio.projects["BRE-001"]
     for factory in (RiskFactory, AssumptionFactory, IssueFactory, DecisionFactory):
         factory(project=project)
@@ -82,6 +85,8 @@ def _every_kind_of_record(portfolio: Portfolio, make_user: Callable[..., User]) 
         project=project,
         fields={"title": "Welsh", "change_type": ChangeType.SCOPE, "description": "Pages", "reason": "Law"},
     )
+    # a plan with calendars, two saved baselines and a custom field: the schedule reads have rows
+    plan_import(actor=None, project=project, data=baselined_move(), filename="move.xml")
 
 
 def _first_record(client: APIClient, collection: str) -> dict[str, Any] | None:

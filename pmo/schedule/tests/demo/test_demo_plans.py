@@ -9,7 +9,7 @@ from django.test import Client
 
 from pmo.core.models import User
 from pmo.reporting.milestone_trend import milestone_trend
-from pmo.schedule.models import Plan, PlanTask
+from pmo.schedule.models import Plan, PlanBaseline, PlanTask
 from pmo.schedule.selectors import key_milestone_names
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -35,6 +35,10 @@ def test_two_plans_forecast_their_go_live_weeks_after_its_baseline() -> None:
 
     assert len(finals) == 8
     assert len(late) == 2
+    # and were baselined again (Baseline 1) once the build overran: within a day of that one
+    replanned = PlanBaseline.objects.filter(task__in=late, number=1)
+    assert len(replanned) == 2 and all(abs(b.finish_variance) < 480 for b in replanned)
+    assert sorted(plan.saved_baselines for plan in Plan.objects.all()).count([0, 1]) == 2
 
 
 def test_the_plans_key_milestones_are_their_baselines_and_two_trends_show_a_slip() -> None:
