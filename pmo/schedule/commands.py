@@ -1,5 +1,6 @@
 """``pmo import schedule PROJECT FILE.xml`` and ``pmo export schedule PROJECT FILE.xml``: a
-project's plan from and to MS Project XML on the command line (registered in ``apps.py``)."""
+project's plan from and to MS Project XML on the command line (registered in ``apps.py``); the
+import also reads ``.mpp`` and the other files MPXJ reads (``pmo.engine.project_files``)."""
 
 from pathlib import Path
 from typing import Any

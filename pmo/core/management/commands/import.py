@@ -25,7 +25,8 @@ class Command(BaseCommand):
         "template (Import page, 'Download the template'). Without --user the command acts as the "
         "system operator: no permission check, and the history records no user; give --user to "
         "import as a person, with their permissions and in their name. A project's plan comes from "
-        "MS Project XML: `pmo import schedule IT-118 plan.xml` (it replaces the project's plan)."
+        "MS Project XML or an .mpp file (read by MPXJ: Java needed; also .mpx, .gan, .xer, .pmxml, "
+        ".planner): `pmo import schedule IT-118 plan.xml` (it replaces the project's plan)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
