@@ -46,7 +46,7 @@ from pmo.reporting.models import (
     ToleranceCheck,
     ToleranceDefault,
 )
-from pmo.schedule.selectors import key_milestone_names
+from pmo.schedule.selectors import key_milestone_names, latest_run
 
 
 def reporting_settings() -> ReportingSettings:
@@ -314,6 +314,7 @@ class ProjectReporting:
     period: ReportingPeriod | None  # ``current_period``
     this_period_report: HighlightReport | None
     key_milestones: list[str]  # the names of the plan's key milestones, soonest first
+    schedule_risk: Any  # the plan's latest schedule risk run (a ``ScheduleRun``), or None
 
 
 def project_reporting(*, user: Any, project: Project, today: date) -> ProjectReporting:
@@ -339,6 +340,7 @@ def project_reporting(*, user: Any, project: Project, today: date) -> ProjectRep
         period=period,
         this_period_report=next((r for r in reports if period and r.period_id == period.pk), None),
         key_milestones=key_milestone_names(project),
+        schedule_risk=latest_run(user=user, project=project),
     )
 
 

@@ -147,6 +147,12 @@ def run_list(*, user: Any) -> QuerySet[ScheduleRun]:
     )
 
 
+def latest_run(*, user: Any, project: Project) -> ScheduleRun | None:
+    """``project``'s latest schedule risk run the user may see, with who made it (one query): what
+    informs the delivery confidence on the reporting page."""
+    return ScheduleRun.objects.restrict(user, "view").filter(project=project).select_related("run_by").first()
+
+
 def estimates_of(plan: Plan) -> dict[int, Any]:
     """``plan``'s three-point estimates by task UID."""
     return {estimate.uid: estimate for estimate in plan.estimates.all()}

@@ -90,3 +90,24 @@ def test_a_new_baseline_starts_from_the_plans_baseline(people):
     assert "pre-filled from the baseline of the project's plan" in page.xpath(
         "string(//*[@data-testid='from-plan'])"
     )
+
+
+def test_the_latest_schedule_risk_run_informs_the_delivery_confidence(people):
+    pm, head, project = people
+    plan = schedule.plan_import(actor=pm, project=project, data=milestones_xml(), filename="p.xml")
+    client = signed_in(head)
+    assert not lxml.html.fromstring(client.get("/reporting/projects/WEB/").content).xpath(
+        "//*[@data-testid='schedule-risk']"
+    )  # no run yet: nothing said
+    schedule.schedule_run_create(actor=pm, plan=plan, iterations=100, seed=1)
+    run = schedule.schedule_run_create(actor=pm, plan=plan, iterations=200, seed=2)
+
+    page = lxml.html.fromstring(client.get("/reporting/projects/WEB/").content)
+
+    # The latest run, as planned (no estimates): every iteration meets the baseline finish
+    [line] = page.xpath("//*[@data-testid='schedule-risk']")
+    assert " ".join(line.text_content().split()) == (
+        f"To inform the delivery confidence: Schedule risk: P80 finish {run.p80_day:%-d %b %Y}, 100% chance "
+        f"of the baseline finish (run 4 Dec 2026 10:00 by {pm})."
+    )
+    assert line.xpath(".//a/@href") == ["/plans/projects/WEB/risk/"]

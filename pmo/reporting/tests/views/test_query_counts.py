@@ -81,12 +81,12 @@ PAGES = {
     "project reporting": (
         lambda p: f"/reporting/projects/{first(HighlightReport).project.code}/",
         ANALYST,
-        17,
+        18,
     ),
     "project reporting, for its manager": (
         lambda p: f"/reporting/projects/{first(HighlightReport).project.code}/",
         MANAGER,
-        18,
+        19,
     ),
     "report": (lambda p: first(HighlightReport).get_absolute_url(), ANALYST, 11),
     "exception": (lambda p: first(ProjectException).get_absolute_url(), ANALYST, 7),
