@@ -221,8 +221,8 @@ class ScheduleRunSerializer(ProjectRecordSerializer):
         model = ScheduleRun
         fields: ClassVar[list[str]] = [
             "id", "url", "web_url", "project", "project_name", "plan_version", "run_by_name", "run_at",
-            "iterations", "seed", "estimates_count", "target", "target_chance", "deterministic", "p10",
-            "p50", "p80", "p90", "bins", "tasks", "milestones", "version",
+            "iterations", "seed", "estimates_count", "risks_count", "target", "target_chance",
+            "deterministic", "p10", "p50", "p80", "p90", "bins", "tasks", "milestones", "version",
         ]  # fmt: skip
         read_only_fields = fields
 

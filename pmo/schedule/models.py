@@ -168,6 +168,44 @@ class TaskEstimate(models.Model):
         return f"Task {self.uid}: {self.minimum}/{self.likely}/{self.maximum}"
 
 
+class TaskRisk(models.Model):
+    """An open RAID risk of the project tied to a task of its plan with a schedule impact in
+    working minutes (minimum / most likely / maximum; all three equal for one figure; negative
+    for an opportunity): a schedule risk run adds it to the task in the iterations where the risk
+    occurs, with the likelihood of its residual probability. Kept by the task's UID, as estimates
+    are; one task per risk. Written by ``task_risk_set``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_risks")
+    risk = models.ForeignKey("raid.Risk", on_delete=models.CASCADE, related_name="+")
+    uid = models.IntegerField("UID")
+    minimum = models.BigIntegerField(help_text="Working minutes.")
+    likely = models.BigIntegerField("most likely", help_text="Working minutes.")
+    maximum = models.BigIntegerField(help_text="Working minutes.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "uid", "risk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "risk"], name="task_risk_unique"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__lte=models.F("likely"), likely__lte=models.F("maximum")),
+                name="task_risk_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk {self.risk_id} on task {self.uid}"
+
+    @property
+    def impact_days(self) -> str:
+        """The delay in days of eight hours: "5", or "1 / 2.5 / 6" (minimum / most likely / maximum)."""
+        points = (self.likely,) if self.minimum == self.maximum else (self.minimum, self.likely, self.maximum)
+        return " / ".join(f"{p / 480:.2f}".rstrip("0").rstrip(".") for p in points)
+
+
 class KeyMilestone(DomainModel):
     """A plan's milestone flagged (``key``) or unflagged for portfolio reporting by the project's
     manager or the PMO: key milestones pre-fill the highlight report, count in the evidence when
@@ -208,6 +246,7 @@ class ScheduleRun(DomainModel):
     iterations = models.PositiveIntegerField()
     seed = models.PositiveBigIntegerField(help_text="The same seed and estimates give the same result.")
     estimates_count = models.PositiveIntegerField("tasks estimated", default=0)
+    risks_count = models.PositiveIntegerField("RAID risks on tasks", default=0)
     target = models.DateTimeField(
         "baseline finish", null=True, blank=True, help_text="The finish the chance is of: the baseline's."
     )

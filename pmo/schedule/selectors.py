@@ -18,6 +18,7 @@ from pmo.schedule.models import (
     PlanTask,
     ScheduleRun,
     ScheduleRunTask,
+    TaskRisk,
 )
 
 DONE = 100
@@ -151,6 +152,16 @@ def latest_run(*, user: Any, project: Project) -> ScheduleRun | None:
     """``project``'s latest schedule risk run the user may see, with who made it (one query): what
     informs the delivery confidence on the reporting page."""
     return ScheduleRun.objects.restrict(user, "view").filter(project=project).select_related("run_by").first()
+
+
+def task_risks_of(plan: Plan) -> list[TaskRisk]:
+    """``plan``'s ties of RAID risks to tasks, each with its risk and ``task`` (the plan's task of
+    that UID, None when a re-import removed it), in plan order (two queries)."""
+    ties = list(TaskRisk.objects.filter(plan=plan).select_related("risk"))
+    tasks = {task.uid: task for task in PlanTask.objects.filter(plan=plan, uid__in=[t.uid for t in ties])}
+    for tie in ties:
+        tie.task = tasks.get(tie.uid)  # type: ignore[attr-defined]
+    return sorted(ties, key=lambda tie: (tie.task.row if tie.task else 0, tie.risk_id))  # type: ignore[attr-defined]
 
 
 def estimates_of(plan: Plan) -> dict[int, Any]:

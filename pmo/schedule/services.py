@@ -20,9 +20,16 @@ from pmo.engine.calendar import CalendarError
 from pmo.engine.mspdi import MAX_BYTES, ImportedProject, MspdiError, read_mspdi
 from pmo.engine.project_files import ProjectFileError, read_by_mpxj, to_mspdi
 from pmo.engine.schedule import Schedule, ScheduleError, schedule
-from pmo.engine.schedule_risk import Distribution, Estimate, ScheduleRiskError, analyse_schedule_risk
+from pmo.engine.schedule_risk import (
+    Distribution,
+    Estimate,
+    RiskEvent,
+    ScheduleRiskError,
+    analyse_schedule_risk,
+)
 from pmo.portfolio.models import Project
 from pmo.portfolio.services import project_update
+from pmo.raid.models import RaidSettings, Risk
 from pmo.schedule import adapters
 from pmo.schedule.models import (
     KeyMilestone,
@@ -34,6 +41,7 @@ from pmo.schedule.models import (
     ScheduleRunMilestone,
     ScheduleRunTask,
     TaskEstimate,
+    TaskRisk,
 )
 
 NOT_READ = "{file}: {error}"
@@ -296,6 +304,83 @@ def task_estimates_set(*, actor: User, plan: Plan, estimates: Mapping[int, Estim
     return len(kept)
 
 
+RISK_NOT_OPEN = "{risk} is not an open risk of {project}."
+RISK_ON_SUMMARY = "{task}: a summary task takes no risk; tie it to a task under it."
+RISK_OUT_OF_ORDER = (
+    "{risk}: the minimum impact cannot exceed the most likely, nor the most likely the maximum."
+)
+
+
+@transaction.atomic
+def task_risk_set(
+    *, actor: User, plan: Plan, risk: Risk, uid: int | None, impact: Estimate | int | None = None
+) -> TaskRisk | None:
+    """Tie ``risk`` (an open risk of the plan's project) to the task ``uid`` of ``plan`` with a
+    schedule impact in working minutes (a three-point ``Estimate``, or one figure; negative for an
+    opportunity), replacing its tie if it had one; ``uid`` None unties it. A schedule risk run
+    adds the impact to the task in the iterations where the risk occurs, with the likelihood of
+    its residual probability on the RAID matrix. Errors name the risk or the task."""
+    project = plan.project
+    ensure_can(actor, "schedule.change_plan", project, action=f"tie risks to the plan of {project}")
+    if uid is None:
+        TaskRisk.objects.filter(plan=plan, risk=risk).delete()
+        return None
+    if risk.project_id != project.pk or risk.status not in Risk.OPEN_STATUSES:
+        raise ValidationError({"risk": RISK_NOT_OPEN.format(risk=risk.reference, project=project.code)})
+    task = PlanTask.objects.filter(plan=plan, uid=uid).first()
+    if task is None:
+        raise ValidationError({"task": NO_SUCH_TASK.format(uid=uid)})
+    if task.summary:
+        raise ValidationError({"task": RISK_ON_SUMMARY.format(task=f"{task.name or 'Task'} (ID {task.row})")})
+    low, likely, high = (
+        (impact, impact, impact)
+        if isinstance(impact, int)
+        else ((impact.minimum, impact.likely, impact.maximum) if impact is not None else (0, 0, 0))
+    )
+    if not low <= likely <= high:
+        raise ValidationError({"impact": RISK_OUT_OF_ORDER.format(risk=risk.reference)})
+    tie, _ = TaskRisk.objects.update_or_create(
+        plan=plan,
+        risk=risk,
+        defaults={
+            "uid": uid,
+            "minimum": low,
+            "likely": likely,
+            "maximum": high,
+            "updated_by": actor,
+            "updated_at": clock.now(),
+        },
+    )
+    return tie
+
+
+def _risk_events(plan: Plan, tasks: Mapping[Any, PlanTask]) -> list[RiskEvent]:
+    """The plan's ties of open risks to tasks still in it (not summaries), as the engine's risk
+    events: each occurs with the likelihood of its residual probability on the RAID matrix."""
+    ties = [
+        tie
+        for tie in TaskRisk.objects.filter(plan=plan, risk__status__in=Risk.OPEN_STATUSES)
+        .select_related("risk")
+        .order_by("risk_id")
+        if tie.uid in tasks and not tasks[tie.uid].summary
+    ]
+    if not ties:
+        return []
+    found = RaidSettings.objects.order_by("pk").first()
+    matrix = (found or RaidSettings()).matrix
+    return [
+        RiskEvent(
+            name=tie.risk.reference,
+            probability=float(matrix.likelihood(tie.risk.residual_probability)) / 100,
+            impact=Estimate(tie.minimum, tie.likely, tie.maximum)
+            if tie.minimum != tie.maximum
+            else tie.minimum,
+            tasks=(tie.uid,),
+        )
+        for tie in ties
+    ]
+
+
 def _target(plan: Plan) -> Any:
     """The baseline finish of the plan: the latest baseline finish of its tasks, if any."""
     return PlanTask.objects.filter(plan=plan).aggregate(target=Max("baseline_finish"))["target"]
@@ -322,6 +407,7 @@ def schedule_run_create(
         if row.uid in tasks and not tasks[row.uid].summary
     }
     target = _target(plan)
+    risks = _risk_events(plan, tasks)
     keys = sorted(
         uid
         for uid in KeyMilestone.objects.filter(plan=plan, key=True).values_list("uid", flat=True)
@@ -334,6 +420,7 @@ def schedule_run_create(
             iterations=iterations,
             seed=seed,
             key_tasks=keys,
+            risks=risks,
             target=None if target is None else adapters.wall_clock(target),
         )
     except (ScheduleRiskError, ScheduleError, CalendarError, MspdiError) as exc:
@@ -351,6 +438,7 @@ def schedule_run_create(
             "iterations": iterations,
             "seed": seed,
             "estimates_count": len(estimates),
+            "risks_count": len(risks),
             "target": target,
             "target_chance": analysis.target_chance,
             "deterministic": adapters.aware(finish.deterministic),

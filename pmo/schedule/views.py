@@ -30,8 +30,9 @@ from pmo.engine.schedule_risk import Distribution, Estimate
 from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column
 from pmo.portfolio.views import project_or_404
+from pmo.raid.models import Risk
 from pmo.schedule import gantt, risk_charts, selectors, services
-from pmo.schedule.models import PlanTask
+from pmo.schedule.models import Plan, PlanTask
 from pmo.schedule.views_baselines import plan_details
 from pmo.schedule.views_crosslinks import cross_project_context
 from pmo.schedule.views_milestones import key_milestones_context
@@ -259,6 +260,45 @@ def _grid_row(request: HttpRequest, task: PlanTask, estimate: Any, *, posted: bo
     return {"task": task, **values}
 
 
+RISK_TIED = "{risk} now delays {task} when it occurs."
+RISK_UNTIED = "{risk} no longer delays the plan."
+NO_OPEN_RISK = "Choose an open risk of this project."
+NO_TASK_ID = "Give the ID of the task the risk would delay."
+NO_IMPACT = "Give the risk's most likely delay in days (and, if you like, its minimum and maximum)."
+
+
+def _risk_posted(request: HttpRequest, actor: User, plan: Plan, here: str) -> HttpResponse:
+    """Tie an open RAID risk of the project to a task (by its ID) with a delay in days (one figure,
+    or minimum / most likely / maximum), or untie it; a ValidationError says what is wrong."""
+    text = request.POST.get("risk", "").strip()
+    risk = (
+        Risk.objects.filter(project=plan.project, pk=int(text), status__in=Risk.OPEN_STATUSES).first()
+        if text.isdecimal()
+        else None
+    )
+    if risk is None:
+        raise ValidationError(NO_OPEN_RISK)
+    if request.POST["action"] == "untie":
+        services.task_risk_set(actor=actor, plan=plan, risk=risk, uid=None)
+        return finish(request, RISK_UNTIED.format(risk=risk.reference), here)
+    row = request.POST.get("task", "").strip()
+    task = PlanTask.objects.filter(plan=plan, row=int(row)).first() if row.isdecimal() else None
+    if task is None:
+        raise ValidationError(NO_TASK_ID)
+    texts = [request.POST.get(field, "").strip() for field in ("impact-min", "impact-likely", "impact-max")]
+    if not texts[1]:
+        raise ValidationError(NO_IMPACT)
+    try:
+        likely = _minutes(texts[1])
+        low = _minutes(texts[0]) if texts[0] else likely
+        high = _minutes(texts[2]) if texts[2] else likely
+    except (ArithmeticError, ValueError) as exc:
+        raise ValidationError(NO_IMPACT) from exc
+    impact: Estimate | int = likely if low == likely == high else Estimate(low, likely, high)
+    services.task_risk_set(actor=actor, plan=plan, risk=risk, uid=task.uid, impact=impact)
+    return finish(request, RISK_TIED.format(risk=risk.reference, task=f"{task.name} (ID {task.row})"), here)
+
+
 @page
 def plan_risk(request: HttpRequest, code: str) -> HttpResponse:
     """Schedule risk: the tasks' three-point estimates (a page of tasks at a time), a run of the
@@ -278,6 +318,8 @@ def plan_risk(request: HttpRequest, code: str) -> HttpResponse:
             request.user, "schedule.change_plan", project, action=f"analyse the schedule risk of {project}"
         )
         try:
+            if request.POST.get("action") in ("risk", "untie"):
+                return _risk_posted(request, actor, plan, here)
             if request.POST.get("action") == "run":
                 text = request.POST.get("iterations", "").strip()
                 iterations = int(text) if text.isdecimal() else services.ITERATIONS
@@ -311,5 +353,9 @@ def plan_risk(request: HttpRequest, code: str) -> HttpResponse:
         "default_iterations": services.ITERATIONS,
         "max_iterations": services.MAX_ITERATIONS,
         "estimated": len(estimates),
+        "task_risks": selectors.task_risks_of(plan),
+        "open_risks": Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES).order_by("pk")
+        if can_change
+        else [],
     }
     return render(request, "schedule/plan_risk.html", context, status=400 if errors else 200)

@@ -131,3 +131,33 @@ def test_a_run_keeps_each_key_milestones_percentiles(pm, plan):
     # And a milestone no longer key is not forecast
     services.key_milestones_set(actor=pm, plan=plan, keys={MOVE_IN: False})
     assert not services.schedule_run_create(actor=pm, plan=plan, iterations=100, seed=7).milestones.exists()
+
+
+def test_an_open_raid_risk_on_a_task_delays_it_with_its_likelihood(pm, plan, project):
+    from pmo.portfolio.tests.factories import ProjectFactory
+    from pmo.raid.tests.factories import RiskFactory
+
+    # Given an open risk (residual probability 3 of 5: 40% on the default matrix) that would
+    # delay Fit out, on the critical path, by 5 days
+    risk = RiskFactory(project=project, title="Contractor late")
+    services.task_risk_set(actor=pm, plan=plan, risk=risk, uid=FIT_OUT, impact=5 * DAY)
+
+    run = services.schedule_run_create(actor=pm, plan=plan, iterations=2000, seed=3)
+
+    # Then about 60% of iterations still meet the baseline finish, and P80 is 5 days later
+    assert run.risks_count == 1 and 0.55 < run.target_chance < 0.65
+    assert run.p50 == run.target and (run.p80.date() - run.target.date()).days == 7  # 5 working days
+    assert {t.name: t.sensitivity for t in run.tasks.all()}["Fit out"] > 0.9
+
+    # A summary, a closed risk or another project's risk is refused, naming it
+    with pytest.raises(ValidationError, match="Office move \\(ID 1\\): a summary task takes no risk"):
+        services.task_risk_set(actor=pm, plan=plan, risk=risk, uid=1, impact=DAY)
+    other = RiskFactory(project=ProjectFactory(code="HR"))
+    with pytest.raises(ValidationError, match=f"{other.reference} is not an open risk of WEB"):
+        services.task_risk_set(actor=pm, plan=plan, risk=other, uid=FIT_OUT, impact=DAY)
+    with pytest.raises(ValidationError, match="the minimum impact cannot exceed"):
+        services.task_risk_set(actor=pm, plan=plan, risk=risk, uid=FIT_OUT, impact=Estimate(3, 2, 4))
+    # And untied, it no longer counts
+    services.task_risk_set(actor=pm, plan=plan, risk=risk, uid=None)
+    again = services.schedule_run_create(actor=pm, plan=plan, iterations=100, seed=3)
+    assert (again.risks_count, again.target_chance) == (0, 1.0)

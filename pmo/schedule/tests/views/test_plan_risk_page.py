@@ -76,3 +76,38 @@ def test_the_manager_estimates_runs_and_reads_the_forecast(pm, project, make_use
     assert "Run" not in lxml.html.fromstring(viewer.get(url).content.decode()).xpath("//button/text()")
     assert viewer.post(url, {"action": "run"}).status_code == 403
     assert ScheduleRun.objects.count() == 2
+
+
+def test_the_manager_ties_an_open_raid_risk_to_a_task(pm, project):
+    from pmo.raid.tests.factories import RiskFactory
+
+    services.plan_import(actor=pm, project=project, data=baselined_office_move_xml(), filename="m.xml")
+    risk = RiskFactory(project=project, title="Contractor late")
+    client = signed_in(pm)
+    url = "/plans/projects/WEB/risk/"
+
+    refused = client.post(url, {"action": "risk", "risk": risk.pk, "task": "1", "impact-likely": "2"})
+    assert refused.status_code == 400
+    assert "Office move (ID 1): a summary task takes no risk" in text_of(refused)
+
+    tied = client.post(
+        url,
+        {
+            "action": "risk",
+            "risk": risk.pk,
+            "task": "5",
+            "impact-min": "1",
+            "impact-likely": "2.5",
+            "impact-max": "6",
+        },
+        follow=True,
+    )
+    assert f"{risk.reference} now delays Fit out (ID 5) when it occurs." in text_of(tied)
+    row = lxml.html.fromstring(tied.content.decode()).xpath('//*[@data-testid="risk-raid"]//tbody/tr')[0]
+    assert [" ".join(" ".join(cell.itertext()).split()) for cell in row][:3] == [
+        f"{risk.reference} Contractor late",
+        "Fit out (ID 5)",
+        "1 / 2.5 / 6",
+    ]
+    shown = client.post(url, {"action": "run", "iterations": "500"}, follow=True)
+    assert "1 RAID risk ·" in text_of(shown)
