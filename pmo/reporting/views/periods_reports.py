@@ -51,6 +51,7 @@ from pmo.reporting.milestone_trend import milestone_trend, trend_chart
 from pmo.reporting.models import HighlightReport, ReportingPeriod, ReportingSettings
 from pmo.reporting.views.common import NOT_FOUND, RecordHistoryView, WithMilestones
 from pmo.reporting.workflows import HIGHLIGHT_REPORT, PERIOD
+from pmo.schedule.selectors import latest_run
 
 PERIODS_PAGE_SIZE = 24
 
@@ -536,7 +537,11 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
         return reverse("reporting:report_update", args=[saved.pk])
 
     def form_context(self, form: Any, report: Any, outcome: Any) -> dict[str, Any]:
-        return {**super().form_context(form, report, outcome), "rows": form.rows}
+        return {
+            **super().form_context(form, report, outcome),
+            "rows": form.rows,
+            "schedule_risk": latest_run(user=self.request.user, project=report.project),
+        }
 
     def form_page(self, form: Any, report: Any, outcome: Any = None) -> HttpResponse:
         # A refused report answers 200 (as it always has); a conflict 409.
