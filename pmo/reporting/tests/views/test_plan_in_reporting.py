@@ -111,3 +111,10 @@ def test_the_latest_schedule_risk_run_informs_the_delivery_confidence(people):
         f"of the baseline finish (run 4 Dec 2026 10:00 by {pm})."
     )
     assert line.xpath(".//a/@href") == ["/plans/projects/WEB/risk/"]
+    # And the report's form says it under the status ratings it asks for
+    report = services.highlight_report_start(
+        actor=pm, project=project, period=PeriodFactory(start=dt.date(2026, 11, 1))
+    )
+    form = lxml.html.fromstring(signed_in(pm).get(f"/reporting/reports/{report.pk}/edit/").content)
+    [said] = form.xpath("//*[@data-testid='schedule-risk']")
+    assert f"Schedule risk: P80 finish {run.p80_day:%-d %b %Y}" in " ".join(said.text_content().split())
