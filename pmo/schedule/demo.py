@@ -12,10 +12,14 @@ from pmo.core.demo import demo_moment, demo_run, demo_step
 from pmo.engine.calendar import standard_calendar
 from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
 from pmo.engine.schedule import Link, Plan, Task, schedule
+from pmo.engine.schedule_risk import Estimate
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Project
+from pmo.raid.models import Risk
 from pmo.schedule import services
+from pmo.schedule.models import Plan as PlanRow
+from pmo.schedule.models import PlanTask
 
 DAY = 480  # working minutes
 # (phase, share of the working days, its key milestone)
@@ -144,4 +148,60 @@ def project_plans(ctx: DemoContext) -> None:
             project=project,
             data=data,
             filename=f"{project.code} plan.xml",
+        )
+
+
+RISK_SEED = 2026  # the demo's runs are repeatable
+RISK_ITERATIONS = 2000
+
+
+@demo_step(order=272)
+def schedule_risk(ctx: DemoContext) -> None:
+    """Each plan's remaining tasks estimated (90% to 150% of their duration, the build 175%), the
+    project's highest open risk tied to its build (a two-week delay at most), and a schedule risk
+    run made the day after the import by the project manager, or the PMO head where the manager
+    has no login: the Schedule risk page, its key milestones and the reporting page's line."""
+    head = ctx.users.get("head")
+    for plan in PlanRow.objects.select_related("project__project_manager__user").order_by("project__code"):
+        project = plan.project
+        actor = (
+            project.project_manager.user if project.project_manager and project.project_manager.user else head
+        )
+        if actor is None:
+            continue
+        moment = demo_moment(plan.imported_at.date() + dt.timedelta(days=1), 10)
+        leaves = PlanTask.objects.filter(plan=plan, summary=False, milestone=False, percent_complete__lt=100)
+        estimates = {
+            task.uid: Estimate(
+                round(task.duration * 0.9),
+                task.duration,
+                round(task.duration * (1.75 if "Build" in task.name else 1.5)),
+            )
+            for task in leaves
+            if task.duration > 0
+        }
+        demo_run(moment, services.task_estimates_set, actor=actor, plan=plan, estimates=estimates)
+        risk = (
+            Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES)
+            .order_by("-residual_score", "pk")
+            .first()
+        )
+        build = leaves.filter(name__contains="Build").order_by("row").first()
+        if risk is not None and build is not None:
+            demo_run(
+                moment,
+                services.task_risk_set,
+                actor=actor,
+                plan=plan,
+                risk=risk,
+                uid=build.uid,
+                impact=Estimate(2 * DAY, 5 * DAY, 10 * DAY),
+            )
+        demo_run(
+            moment,
+            services.schedule_run_create,
+            actor=actor,
+            plan=plan,
+            iterations=RISK_ITERATIONS,
+            seed=RISK_SEED,
         )

@@ -63,3 +63,15 @@ def test_a_demo_plan_page_draws_its_gantt() -> None:
     page = client.get(f"/plans/projects/{plan.project.code}/").content.decode()
 
     assert page.count('class="gantt-bar critical"') >= 1 and "gantt-baseline" in page
+
+
+def test_each_plan_has_a_schedule_risk_run_with_its_key_milestones_and_a_raid_risk() -> None:
+    from pmo.schedule.models import ScheduleRun
+
+    runs = list(ScheduleRun.objects.select_related("project").prefetch_related("milestones"))
+
+    assert len(runs) == 8
+    assert all(run.estimates_count > 0 and run.p80 >= run.deterministic for run in runs)
+    assert all(run.milestones.all() for run in runs if key_milestone_names(run.project))
+    assert any(run.risks_count == 1 for run in runs)
+    assert any(run.target_chance is not None and run.target_chance < 0.5 for run in runs)  # the slipping ones
