@@ -6,12 +6,14 @@ from typing import Any
 
 import django_filters
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from config.api_urls import router
 from pmo.core.choices import Role
 from pmo.core.errors import BODY_TOO_BIG, NO_SUCH_ROUTE, SERVER_ERROR, server_error
 from pmo.core.filters import FilterBackend
+from pmo.schedule.models import PlanBaseline
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,10 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     **{(register, "owner"): NOT_ONE_OF for register in RAID},
     **{(register, level): NOT_THE_CHOICE for register in RAID for level in ("project", "programme")},
     **{(register, "portfolio"): NOT_THE_CHOICE for register in RAID},
+    # A small column: its top is the database's (SQLite holds 64 bits in any integer column).
+    ("plan-baselines", "number"): "Ensure this value is less than or equal to {}.".format(
+        connection.ops.integer_field_range(PlanBaseline._meta.get_field("number").get_internal_type())[1]
+    ),
 }
 
 
