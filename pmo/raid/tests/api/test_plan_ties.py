@@ -5,20 +5,10 @@ import pytest
 
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.schedule import services as schedule_services
-from pmo.schedule.tests.plans import chain_xml, office_move_xml
+from pmo.schedule.tests.plans import chain_xml
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def plans(cast):
-    schedule_services.plan_import(
-        actor=None, project=cast.project, data=office_move_xml(), filename="web.xml"
-    )
-    schedule_services.plan_import(
-        actor=None, project=cast.other_project, data=chain_xml(10), filename="hr.xml"
-    )
-    return cast
 
 
 def body(**extra):

@@ -11,24 +11,12 @@ from pmo.raid import services
 from pmo.raid.models import Dependency
 from pmo.schedule import crosslinks
 from pmo.schedule import services as schedule_services
-from pmo.schedule.tests.plans import chain_xml, office_move_xml
+from pmo.schedule.tests.plans import chain_xml
 
 pytestmark = pytest.mark.django_db
 
 FIT_OUT, MOVE_IN, STEP_10 = 5, 6, 10
 
-
-@pytest.fixture
-def plans(cast):
-    """WEB's office move needs HR's ten-step chain, which finishes 15 Jan 2027, by its Fit out
-    (starting 11 Jan)."""
-    schedule_services.plan_import(
-        actor=None, project=cast.project, data=office_move_xml(), filename="web.xml"
-    )
-    schedule_services.plan_import(
-        actor=None, project=cast.other_project, data=chain_xml(10), filename="hr.xml"
-    )
-    return cast
 
 
 def tie(cast, actor=None, **extra):

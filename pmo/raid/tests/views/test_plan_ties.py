@@ -10,22 +10,12 @@ from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.raid.models import Dependency
 from pmo.raid.tests.views.helpers import client_for, doc, text_of
 from pmo.schedule import services as schedule_services
-from pmo.schedule.tests.plans import chain_xml, office_move_xml
+from pmo.schedule.tests.plans import chain_xml
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2027-01-04")]
 
 MOVES = "WEB's Move in moves 5 days because HR's Step 10 slipped"
 
-
-@pytest.fixture
-def plans(cast):
-    schedule_services.plan_import(
-        actor=None, project=cast.project, data=office_move_xml(), filename="web.xml"
-    )
-    schedule_services.plan_import(
-        actor=None, project=cast.other_project, data=chain_xml(10), filename="hr.xml"
-    )
-    return cast
 
 
 def queries(client, url) -> tuple[int, object]:
