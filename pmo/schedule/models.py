@@ -283,6 +283,14 @@ class ScheduleRun(DomainModel):
     def target_percent(self) -> float | None:
         return None if self.target_chance is None else self.target_chance * 100
 
+    @property
+    def p80_slip_days(self) -> int | None:
+        """Days the P80 finish falls after the baseline finish (negative: before), or None
+        without a baseline."""
+        if self.target is None:
+            return None
+        return (self.p80_day - timezone.localdate(self.target)).days
+
 
 class ScheduleRunBin(models.Model):
     """A bar of a run's histogram: how many iterations finish from ``start`` to before ``end``

@@ -324,7 +324,7 @@ def plan_risk(request: HttpRequest, code: str) -> HttpResponse:
                 text = request.POST.get("iterations", "").strip()
                 iterations = int(text) if text.isdecimal() else services.ITERATIONS
                 run = services.schedule_run_create(actor=actor, plan=plan, iterations=iterations)
-                return finish(request, RUN_DONE.format(iterations=run.iterations, p80=day(run.p80)), here)
+                return finish(request, RUN_DONE.format(iterations=run.iterations, p80=day(run.p80_day)), here)
             posted, errors = _estimates_posted(request, shown.object_list)
             if not errors:
                 count = services.task_estimates_set(actor=actor, plan=plan, estimates=posted)

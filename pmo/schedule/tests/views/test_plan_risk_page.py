@@ -2,6 +2,8 @@
 naming the task when out of order), runs the simulation and reads its forecast, chance of the
 baseline finish, charts with their tables, criticality and earlier runs; others only read it."""
 
+import datetime as dt
+
 import lxml.html
 import pytest
 from django.test import Client
@@ -56,11 +58,15 @@ def test_the_manager_estimates_runs_and_reads_the_forecast(pm, project, make_use
     shown = client.post(url, {"action": "run", "iterations": "1000"}, follow=True)
 
     text = text_of(shown)
-    assert "Simulated 1,000 times: P80 finish" in text
     run = ScheduleRun.objects.first()
+    assert f"Simulated 1,000 times: P80 finish {run.p80_day.day} Jan 2027." in text  # a day, no time
     assert f"P80 finish {run.p80_day.day} Jan 2027" in text
     assert "Chance of the baseline finish" in text and " by 14 Jan 2027" in text
     page = lxml.html.fromstring(shown.content.decode())
+    slip = (run.p80_day - dt.date(2027, 1, 14)).days  # calendar days after the baseline finish
+    said = {1: "1 day late", 0: "on time", -1: "1 day early"}.get(slip)
+    said = said or (f"{slip} days late" if slip > 0 else f"{-slip} days early")
+    assert page.xpath('//*[@data-testid="risk-p80-baseline"]/text()') == [said]
     figure = page.xpath('//*[@data-testid="risk-histogram"]')[0]
     assert figure.xpath(".//svg/title/text()") == ["Finish dates of 1,000 iterations, and the S-curve"]
     assert figure.xpath('.//*[@data-testid="risk-histogram-table"]//tbody/tr')
