@@ -31,6 +31,7 @@ class Bar:
     percent_complete: float = 0.0
     baseline_start: datetime | None = None
     baseline_finish: datetime | None = None
+    key: bool = False  # a key milestone (flagged for portfolio reporting)
 
 
 def gantt_svg(
@@ -138,4 +139,5 @@ def bar_of(task: Any) -> Bar:
         percent_complete=float(task.percent_complete),
         baseline_start=task.baseline_start,
         baseline_finish=task.baseline_finish,
+        key=bool(getattr(task, "key", False)),
     )

@@ -1,10 +1,10 @@
 """The portfolio roadmap: one lane per project's plan, its phases as bars and its milestones as
-diamonds on one timeline, each over its baseline, with a line at today (ADR 0039), and an arrow for
-each cross-project dependency tied to tasks of two plans shown (ADR 0044). A plan's phases
-are its top-level summary tasks, or the summaries one level down when a single top summary spans the
-whole plan (MS Project's habit of a project summary row). Drawn on the server as SVG, on the Gantt
-chart's date scale (``timescale``); the lanes are worked out from task rows already loaded, so
-the page reads every lane's tasks in one query."""
+diamonds (the key milestones outlined) on one timeline, each over its baseline, with a line at
+today (ADR 0039), and an arrow for each cross-project dependency tied to tasks of two plans shown
+(ADR 0044). A plan's phases are its top-level summary tasks, or the summaries one level down when
+a single top summary spans the whole plan (MS Project's habit of a project summary row). Drawn on
+the server as SVG, on the Gantt chart's date scale (``timescale``); the lanes are worked out from
+task rows already loaded, so the page reads every lane's tasks in one query."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from pmo.schedule.gantt import Bar, bar_of
 from pmo.schedule.models import Plan, PlanTask
+from pmo.schedule.selectors import is_key
 from pmo.schedule.timescale import HEAD, Scale
 
 ROW = 26  # px per project, as the Gantt chart's rows
@@ -105,10 +106,11 @@ def arrows_of(lanes: Sequence[Lane], network: Any, shown: set[int]) -> list[Arro
 
 def roadmap_tasks(plans: Sequence[Plan]) -> QuerySet[PlanTask]:
     """The rows a roadmap of ``plans`` draws from: their summaries at the top two outline levels
-    and their milestones, in plan order (one query whatever the plans' size)."""
+    and their milestones (each with ``key``), in plan order (one query whatever the plans' size)."""
     return (
         PlanTask.objects.filter(plan__in=[plan.pk for plan in plans])
         .filter(Q(summary=True, outline_level__lte=2) | Q(milestone=True))
+        .annotate(key=is_key())
         .only(
             "plan_id",
             "uid",
@@ -215,7 +217,8 @@ def roadmap_svg(
                 )
             at = x(bar.finish)
             css = "gantt-milestone critical" if bar.critical else "gantt-milestone"
-            title = f"<title>{code} {escape(bar.name)}: {_day(bar.finish)}</title>"
+            css, key = (f"{css} key", " (key milestone)") if bar.key else (css, "")
+            title = f"<title>{code} {escape(bar.name)}{key}: {_day(bar.finish)}</title>"
             parts.append(f'<path class="{css}" d="M{at} {middle - 7}l7 7l-7 7l-7 -7z">{title}</path>')
     row_of = {lane.plan.project_id: index for index, lane in enumerate(lanes)}
     for arrow in arrows:

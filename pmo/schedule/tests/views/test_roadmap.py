@@ -44,6 +44,9 @@ def test_each_project_shows_its_phases_and_milestones_over_their_baseline(pm, pr
     import_plan(pm, hidden)
     hidden.confidential, hidden.project_manager = True, PersonFactory(name="Someone else")
     hidden.save()
+    plan = project.plan
+    go_live = plan.tasks.get(name="Go live")
+    services.key_milestones_set(actor=pm, plan=plan, keys={go_live.uid: True})
     client = signed_in(pm)
 
     response = client.get("/plans/roadmap/")
@@ -62,6 +65,8 @@ def test_each_project_shows_its_phases_and_milestones_over_their_baseline(pm, pr
     assert len(svg.xpath(".//path[contains(@class, 'gantt-milestone')]")) == 8  # four milestones each
     assert len(svg.xpath(".//rect[@class='gantt-baseline']")) == 10
     assert len(svg.xpath(".//path[@class='roadmap-baseline-milestone']")) == 8
+    key = svg.xpath(".//path[contains(concat(' ', @class, ' '), ' key ')]/title/text()")
+    assert len(key) == 1 and key[0].startswith("WEB Go live (key milestone): ")  # outlined
     assert svg.xpath(".//line[@class='gantt-today']/title")[0].text == "Today"
     assert page.xpath("//nav//a[@href='/plans/roadmap/']")
 
