@@ -392,10 +392,6 @@ class Measurement:
         """The estimate at completion by ``method``."""
         return next(f for f in self.forecasts if f.method is method)
 
-    @property
-    def complete(self) -> bool:
-        return self.ev == self.bac
-
 
 def measure(
     baseline: Baseline,
