@@ -23,7 +23,15 @@ from pmo.engine import project_files
 from pmo.engine.mspdi import Baseline, project_from_plan, write_mspdi
 from pmo.engine.schedule import Link, LinkType, Plan, Task, schedule
 from pmo.reporting.tests.factories import PeriodFactory
-from pmo.schedule.models import KeyMilestone, PlanLink, PlanTask, ScheduleRun, TaskEstimate
+from pmo.schedule.models import (
+    KeyMilestone,
+    PlanBaseline,
+    PlanCalendar,
+    PlanLink,
+    PlanTask,
+    ScheduleRun,
+    TaskEstimate,
+)
 from pmo.schedule.models import Plan as StoredPlan
 from pmo.schedule.tests.plans import DAY
 
@@ -56,6 +64,8 @@ TASK_FIELDS = (
     "baseline_finish",
 )
 LINK_FIELDS = ("predecessor_uid", "successor_uid", "type", "lag", "lag_percent")
+BASELINE_FIELDS = ("number", "start", "finish", "duration", "start_variance", "finish_variance")
+CALENDAR_FIELDS = ("uid", "name", "plan_calendar", "minutes_per_day", "monday", "saturday")
 SUMMARY = "11 tasks, 10 critical · 1 Feb 2027 to 10 Mar 2027"
 
 
@@ -110,11 +120,24 @@ def relaunch_xml() -> bytes:
     return write_mspdi(replace(project, tasks=tasks), schedule(current))
 
 
-def the_schedule(plan: StoredPlan) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A plan's task rows and links as stored, field by field."""
-    tasks = list(PlanTask.objects.filter(plan=plan).order_by("uid").values_list(*TASK_FIELDS))
-    links = sorted(PlanLink.objects.filter(plan=plan).values_list(*LINK_FIELDS))
-    return tasks, links
+def the_schedule(plan: StoredPlan) -> dict[str, list[tuple[Any, ...]]]:
+    """A plan's task rows, links, saved baselines and calendars as stored, field by field."""
+    return {
+        "tasks": list(PlanTask.objects.filter(plan=plan).order_by("uid").values_list(*TASK_FIELDS)),
+        "links": sorted(PlanLink.objects.filter(plan=plan).values_list(*LINK_FIELDS)),
+        "baselines": sorted(
+            PlanBaseline.objects.filter(task__plan=plan).values_list("task__uid", *BASELINE_FIELDS)
+        ),
+        "calendars": sorted(
+            PlanCalendar.objects.filter(plan=plan).values_list(
+                *CALENDAR_FIELDS,
+                "exceptions__start",
+                "exceptions__finish",
+                "exceptions__hours",
+                "exceptions__name",
+            )
+        ),
+    }
 
 
 def wall(moment: datetime | None) -> str | None:
@@ -259,14 +282,15 @@ def test_a_pm_imports_analyses_reports_and_exports_their_ms_project_plan(
     exported = tmp_path / "WEB-plan.xml"
     download.value.save_as(exported)
 
-    # Then imported again through the import page, it is the same schedule, every task and
-    # link field for field, the key milestones and estimates kept
+    # Then imported again through the import page, it is the same schedule, every task, link,
+    # saved baseline and calendar field for field, the key milestones and estimates kept
     page.get_by_role("link", name="Import from MS Project").click()
     upload(page, exported.name, exported.read_bytes(), check_only=False)
     expect(page.locator(".messages")).to_contain_text(f"Import of {exported.name} complete: 11 tasks")
     plan.refresh_from_db()
     assert plan.source_name == "WEB-plan.xml"
     assert the_schedule(plan) == before
+    assert len(before["baselines"]) == 11 and before["calendars"]  # compared, not empty
     assert set(KeyMilestone.objects.filter(plan=plan, key=True).values_list("name", flat=True)) == {
         "Requirements signed off",
         "Go live",
