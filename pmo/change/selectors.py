@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from pmo.change.choices import AUTHORITY_ORDER, DECIDABLE, Authority, ChangeStatus
 from pmo.change.models import ChangeRequest, ChangeSettings
 from pmo.core.permissions import is_pmo_head
+from pmo.core.settings_rows import settings_row
 from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
 from pmo.reporting.choices import BaselineSource
@@ -29,7 +30,7 @@ CHANGE_RELATIONS = (
 
 def change_settings() -> ChangeSettings:
     """The delegated limits (the one row; made with the defaults if missing)."""
-    return ChangeSettings.objects.order_by("pk").first() or ChangeSettings.objects.create()
+    return settings_row(ChangeSettings)
 
 
 def change_request_list(*, user: Any, project: Project | None = None) -> QuerySet[ChangeRequest]:

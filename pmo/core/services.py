@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -132,12 +133,14 @@ def _lock_current(
     action: str,
     expected_version: int | None,
     authorised: bool = False,
+    locked: DomainModel | None = None,
 ) -> DomainModel:
-    """Lock the stored row, check the actor may ``action`` it (judged on the record as stored,
-    not on edits made in memory) unless the calling workflow has ``authorised`` it, then compare
-    versions; return the locked row."""
+    """Lock the stored row (unless the caller has ``locked`` it already in this transaction),
+    check the actor may ``action`` it (judged on the record as stored, not on edits made in
+    memory) unless the calling workflow has ``authorised`` it, then compare versions; return the
+    locked row."""
     model = type(instance)
-    current = model._default_manager.select_for_update().get(pk=instance.pk)
+    current = locked or model._default_manager.select_for_update().get(pk=instance.pk)
     if actor is not None and not authorised:
         ensure_can(actor, permission_name(current, action), current, action=lambda: f"{action} {current}")
     if expected_version is not None and current.version != expected_version:
@@ -234,16 +237,23 @@ def record_update(
     m2m: Mapping[str, Iterable[Any]] | None = None,
     reason: str = "",
     authorised: bool = False,
+    locked: M | None = None,
 ) -> M:
     """Apply ``fields`` to ``instance`` if nobody changed it since ``expected_version``.
 
     A stale version raises ``ConflictError`` and writes nothing. A write that changes nothing
     keeps the version and adds no history entry. ``authorised`` says the calling workflow has
     already checked the actor's right on the locked row (its transitions table): the change
-    permission is not judged a second time.
+    permission is not judged a second time. ``locked`` is the row as the calling workflow read
+    it with ``select_for_update`` in this transaction, unchanged since: it is not read again.
     """
     current = _lock_current(
-        instance, actor=actor, action="change", expected_version=expected_version, authorised=authorised
+        instance,
+        actor=actor,
+        action="change",
+        expected_version=expected_version,
+        authorised=authorised,
+        locked=locked,
     )
     edited: set[str] = set()
     for name, value in fields.items():
@@ -257,8 +267,31 @@ def record_update(
     if changed:
         current.version += 1
         _save_with_history(current, actor=actor, reason=reason)
-    instance.refresh_from_db()
+    _take_stored(instance, current, m2m_set=bool(m2m))
     return instance
+
+
+def _take_stored(instance: DomainModel, current: DomainModel, *, m2m_set: bool) -> None:
+    """Give ``instance`` the values of the row just locked (and saved) as ``current``, as the
+    database would return them (decimals to their places), instead of reading the row again:
+    what ``refresh_from_db`` does, without its query. A relation whose key changed is read
+    again when next used; a computed column is read again when next used."""
+    for field in instance._meta.concrete_fields:
+        if field.generated:
+            instance.__dict__.pop(field.attname, None)
+            continue
+        value = getattr(current, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        if (
+            isinstance(field, models.ForeignKey)
+            and field.is_cached(instance)
+            and getattr(instance, field.attname) != value
+        ):
+            field.delete_cached_value(instance)
+        setattr(instance, field.attname, value)
+    if m2m_set:
+        instance.__dict__.pop("_prefetched_objects_cache", None)
 
 
 @transaction.atomic

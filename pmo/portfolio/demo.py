@@ -25,6 +25,7 @@ from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
 from pmo.core.demo import demo_step, demo_steps
 from pmo.core.models import User
+from pmo.core.settings_rows import settings_kept
 from pmo.portfolio.choices import (
     Methodology,
     OrgUnitKind,
@@ -128,7 +129,7 @@ def demo_build(*, today: dt.date | None = None) -> DemoContext:
         today=timezone.localdate(start),
         rng=random.Random(DEMO_SEED),  # noqa: S311 - reproducible demo data, not security
     )
-    with clock.as_at(start):
+    with clock.as_at(start), settings_kept():  # the settings rows, read once (saved ones again)
         for step in demo_steps():
             step(ctx)
     return ctx

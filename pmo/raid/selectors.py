@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from pmo.core import clock
+from pmo.core.settings_rows import settings_row
 from pmo.engine import network
 from pmo.engine.risk import Band, Matrix
 from pmo.portfolio.models import Portfolio, Programme, Project
@@ -27,7 +28,7 @@ NO_SUCH_ITEM = "There is no {text}{where}."
 
 def raid_settings() -> RaidSettings:
     """The PMO's RAID settings (the one row; made with the defaults if missing)."""
-    return RaidSettings.objects.order_by("pk").first() or RaidSettings.objects.create()
+    return settings_row(RaidSettings)
 
 
 def in_register(register: Project | Programme | Portfolio | None) -> Q:

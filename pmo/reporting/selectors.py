@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 
+from pmo.core.settings_rows import settings_row
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.raid.choices import ActionSource, Priority
@@ -51,7 +52,7 @@ from pmo.schedule.selectors import key_milestone_names, latest_run
 
 def reporting_settings() -> ReportingSettings:
     """The PMO's reporting settings (the one row; made with the defaults if missing)."""
-    return ReportingSettings.objects.order_by("pk").first() or ReportingSettings.objects.create()
+    return settings_row(ReportingSettings)
 
 
 def period_list(*, user: Any) -> QuerySet[ReportingPeriod]:

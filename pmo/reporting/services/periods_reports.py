@@ -395,6 +395,7 @@ def highlight_report_update(
         fields={**fields, **_high_risks(current.project)},
         expected_version=expected_version,
         authorised=True,  # the workflow's "edit", above
+        locked=current,
     )
     changed = milestones is not None and _set_milestones(updated, milestones, check=False)
     if changed and updated.version == version:
@@ -439,6 +440,7 @@ def highlight_report_submit(
         expected_version=expected_version,
         reason="Submitted",
         authorised=True,  # the workflow's "submit", above
+        locked=current,
     )
     # The verdict's figures go with the report: its page and PDF show them, not today's checks.
     ReportToleranceCheck.objects.bulk_create(
@@ -488,6 +490,7 @@ def _review(
         expected_version=expected_version,
         reason=reason,
         authorised=True,  # the workflow's review step, above
+        locked=current,
     )
 
 
