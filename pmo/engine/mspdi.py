@@ -562,6 +562,7 @@ class _Reader:
         found: list[ImportedTask] = []
         lines: dict[int, int] = {}
         outline: list[tuple[int, int]] = []  # (level, uid) of the open summaries
+        counters: list[int] = []  # the outline number of the task last read, part by part
         for node in self.findall(self.root, "Tasks/Task"):
             uid = self.integer(node, "UID", "A task")
             if uid is None:
@@ -577,7 +578,15 @@ class _Reader:
                 outline.pop()
             parent = outline[-1][1] if outline else None
             outline.append((level, uid))
-            found.append(self.task(node, uid, parent, level, calendar))
+            counters = counters[:level] + [0] * (level - len(counters))
+            counters[-1] += 1
+            item = self.task(node, uid, parent, level, calendar)
+            if not (item.outline_number and item.wbs):
+                # As MS Project numbers them when a file leaves them out (ProjectLibre,
+                # GanttProject): the outline number, which is also the default WBS code.
+                number = ".".join(map(str, counters))
+                item = replace(item, outline_number=item.outline_number or number, wbs=item.wbs or number)
+            found.append(item)
         # summary flags follow the outline (a task with children is a summary)
         parents = {item.task.parent for item in found}
         return [

@@ -110,6 +110,28 @@ def test_links_lags_constraints_and_hierarchy_are_read():
     assert 7 not in result.tasks  # inactive tasks are left out of the schedule
 
 
+def test_a_file_without_wbs_codes_gets_them_from_its_outline_as_ms_project_numbers_them():
+    data = project(
+        task(1, duration="PT0H0M0S")
+        + task(2, level=2)
+        + task(3, "<WBS>DES-7</WBS>", level=2)  # a code the file has is kept
+        + task(4, level=3)
+        + task(5)
+        + task(6, level=2)
+    )
+
+    tasks = {item.uid: (item.wbs, item.outline_number) for item in read_mspdi(data).tasks}
+
+    assert tasks == {
+        1: ("1", "1"),
+        2: ("1.1", "1.1"),
+        3: ("DES-7", "1.2"),
+        4: ("1.2.1", "1.2.1"),
+        5: ("2", "2"),
+        6: ("2.1", "2.1"),
+    }
+
+
 def test_recurring_exceptions_pick_their_days():
     calendar = read_mspdi(project("")).calendar
     # every other Tuesday from Sunday 1 March: the 3rd, 17th and 31st
