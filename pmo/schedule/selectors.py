@@ -35,9 +35,10 @@ def plan_of(*, user: Any, project: Project) -> Plan | None:
 
 
 def task_list(*, user: Any) -> QuerySet[PlanTask]:
-    """The tasks of every plan the user may see."""
+    """The tasks of every plan the user may see, each with its plan and project (but not the plan's
+    MS Project document: megabytes a row for a plan of thousands of tasks, read only to change it)."""
     plans = Plan.objects.restrict(user, "view").values("pk")
-    return PlanTask.objects.filter(plan__in=plans).select_related("plan__project")
+    return PlanTask.objects.filter(plan__in=plans).select_related("plan__project").defer("plan__document")
 
 
 def is_key() -> Exists:

@@ -74,6 +74,16 @@ def test_the_lists_cost_the_same_queries_whatever_the_plans(pm, project):
     assert small == large == [2, 2, 2]
 
 
+def test_the_lists_do_not_read_the_plans_ms_project_documents(pm, project):
+    services.plan_import(actor=pm, project=project, data=office_move_xml(), filename="a.xml")
+    client = client_for(pm)
+    with CaptureQueriesContext(connection) as captured:
+        for url in ("/api/v1/schedules/", "/api/v1/tasks/", "/api/v1/milestones/"):
+            assert client.get(url).json()["count"] > 0
+
+    assert not [q["sql"] for q in captured.captured_queries if '"schedule_plan"."document"' in q["sql"]]
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200

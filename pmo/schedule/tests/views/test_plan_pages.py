@@ -150,6 +150,15 @@ def test_the_plan_page_costs_the_same_queries_whatever_the_plan(pm, project):
     assert _count(client, "/plans/projects/BIG/") == small == 13
 
 
+def test_the_plan_page_does_not_read_the_plans_ms_project_document(pm, plan):
+    """The document (megabytes for a plan of thousands of tasks) is read only to change or export
+    the plan: the page's tasks, milestones and Gantt come from the plan's rows."""
+    with CaptureQueriesContext(connection) as captured:
+        assert signed_in(pm).get("/plans/projects/WEB/").status_code == 200
+
+    assert not [q["sql"] for q in captured.captured_queries if '"schedule_plan"."document"' in q["sql"]]
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
