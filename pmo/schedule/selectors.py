@@ -176,6 +176,7 @@ def calendar_list(*, user: Any) -> QuerySet[PlanCalendar]:
     return (
         PlanCalendar.objects.filter(plan__in=plans)
         .select_related("plan__project")
+        .defer("plan__document")
         .prefetch_related("exceptions")
         .order_by("plan__project__code", "uid")
     )
@@ -187,5 +188,6 @@ def baseline_list(*, user: Any) -> QuerySet[PlanBaseline]:
     return (
         PlanBaseline.objects.filter(task__plan__in=plans)
         .select_related("task__plan__project")
+        .defer("task__plan__document")
         .order_by("task__plan__project__code", "task__row", "number")
     )

@@ -100,6 +100,15 @@ def test_the_lists_cost_the_same_queries_whatever_the_plans(pm, project, plan):
     assert small == large == [3, 2]
 
 
+def test_the_lists_do_not_read_the_plans_ms_project_documents(pm, plan):
+    client = client_for(pm)
+    with CaptureQueriesContext(connection) as captured:
+        for url in ("/api/v1/calendars/", "/api/v1/plan-baselines/"):
+            assert client.get(url).json()["count"] > 0
+
+    assert not [q["sql"] for q in captured.captured_queries if '"schedule_plan"."document"' in q["sql"]]
+
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
