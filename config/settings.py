@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pmo.reporting",
     "pmo.change",
     "pmo.schedule",
+    "pmo.finance",
     "pmo.insights",
 ]
 

@@ -1,0 +1,183 @@
+"""Reads of finance, restricted to what the user may see (``pmo.finance.rules``), and a
+project's figures by month and year, summed by ``pmo.engine.finance``."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Min, QuerySet, Sum
+
+from pmo.core import clock
+from pmo.core.settings_rows import settings_row
+from pmo.engine.finance import (
+    FinancialYear,
+    Outturn,
+    financial_year,
+    financial_years,
+    in_year,
+    month_of,
+    outturn,
+    profile_to_date,
+)
+from pmo.finance.choices import BudgetStatus
+from pmo.finance.models import (
+    ActualLine,
+    BudgetLine,
+    BudgetVersion,
+    CostCode,
+    FinanceSettings,
+    ForecastLine,
+    ForecastVersion,
+)
+from pmo.portfolio.models import Project
+
+PROJECT_RELATIONS = ("project", "project__project_manager", "project__sponsor")
+
+
+def finance_settings() -> FinanceSettings:
+    """How the PMO counts money (the one row; made with the defaults if missing)."""
+    return settings_row(FinanceSettings)
+
+
+def current_year(day: date | None = None) -> FinancialYear:
+    """The financial year holding ``day`` (today by default)."""
+    return financial_year(day or clock.today(), finance_settings().first_month)
+
+
+def years_with_money() -> list[FinancialYear]:
+    """Every financial year from the first month any budget, actual or forecast names to the
+    last (the current year when there is none)."""
+    bounds = [
+        model.objects.aggregate(first=Min("month"), last=Max("month"))
+        for model in (BudgetLine, ActualLine, ForecastLine)
+    ]
+    firsts = [b["first"] for b in bounds if b["first"]]
+    lasts = [b["last"] for b in bounds if b["last"]]
+    if not firsts:
+        return [current_year()]
+    return financial_years(min(firsts), max(lasts), finance_settings().first_month)
+
+
+def cost_code_list(*, user: Any, project: Project | None = None) -> QuerySet[CostCode]:
+    found = CostCode.objects.restrict(user, "view").select_related(
+        *PROJECT_RELATIONS, "category", "funding_source"
+    )
+    return found.filter(project=project) if project is not None else found
+
+
+def budget_version_list(*, user: Any, project: Project | None = None) -> QuerySet[BudgetVersion]:
+    found = (
+        BudgetVersion.objects.restrict(user, "view")
+        .select_related(*PROJECT_RELATIONS, "approved_by", "baseline", "change_request", "exception")
+        .annotate(total=Sum("lines__amount"))
+    )
+    return found.filter(project=project) if project is not None else found
+
+
+def actual_line_list(*, user: Any, project: Project | None = None) -> QuerySet[ActualLine]:
+    found = ActualLine.objects.restrict(user, "view").select_related(
+        "cost_code", "project", "category", "funding_source"
+    )
+    return found.filter(project=project) if project is not None else found
+
+
+def forecast_version_list(*, user: Any, project: Project | None = None) -> QuerySet[ForecastVersion]:
+    found = (
+        ForecastVersion.objects.restrict(user, "view")
+        .select_related(*PROJECT_RELATIONS, "period", "made_by")
+        .annotate(total=Sum("lines__amount"))
+    )
+    return found.filter(project=project) if project is not None else found
+
+
+def current_budgets(project_ids: Iterable[int]) -> dict[int, BudgetVersion]:
+    """Each project's budget: its latest approved version (one query)."""
+    found: dict[int, BudgetVersion] = {}
+    for version in BudgetVersion.objects.filter(
+        project_id__in=list(project_ids), status=BudgetStatus.APPROVED
+    ).order_by("project_id", "-number"):
+        found.setdefault(version.project_id, version)
+    return found
+
+
+def latest_forecasts(project_ids: Iterable[int]) -> dict[int, ForecastVersion]:
+    """Each project's latest forecast: the one of its latest period (one query)."""
+    found: dict[int, ForecastVersion] = {}
+    for version in (
+        ForecastVersion.objects.filter(project_id__in=list(project_ids))
+        .select_related("period")
+        .order_by("project_id", "-period__start")
+    ):
+        found.setdefault(version.project_id, version)
+    return found
+
+
+def _by_month(rows: Iterable[dict[str, Any]]) -> dict[date, Decimal]:
+    return {row["month"]: row["amount"] for row in rows}
+
+
+@dataclass(frozen=True)
+class ProjectFinance:
+    """A project's money: its budget, actuals and latest forecast by month, and what they come
+    to over its whole life and in the current financial year."""
+
+    project: Project
+    budget_version: BudgetVersion | None
+    forecast_version: ForecastVersion | None
+    budget: dict[date, Decimal]
+    actuals: dict[date, Decimal]
+    forecast: dict[date, Decimal]
+    year: FinancialYear
+    whole_life: Outturn
+    this_year: Outturn
+    profile_to_date: Decimal  # what the year's budget planned to spend before the split
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.budget_version or self.actuals or self.forecast_version)
+
+
+def project_finance(*, project: Project, day: date | None = None) -> ProjectFinance:
+    """A project's figures (its caller has checked the user may see the project): the latest
+    approved budget is the BAC; EAC is the actuals of the months before the latest forecast's
+    period plus that forecast from its month on. With no forecast yet, the rest of the budget
+    stands as the forecast from the current month on (the project is taken to land on budget
+    until someone says otherwise). Four queries."""
+    day = day or clock.today()
+    budget_version = current_budgets([project.pk]).get(project.pk)
+    forecast_version = latest_forecasts([project.pk]).get(project.pk)
+    budget = (
+        _by_month(
+            BudgetLine.objects.filter(version=budget_version).values("month").annotate(amount=Sum("amount"))
+        )
+        if budget_version
+        else {}
+    )
+    actuals = _by_month(
+        ActualLine.objects.filter(project=project).values("month").annotate(amount=Sum("amount")).order_by()
+    )
+    if forecast_version is not None:
+        split = month_of(forecast_version.period.start)
+        forecast = _by_month(
+            ForecastLine.objects.filter(version=forecast_version)
+            .values("month")
+            .annotate(amount=Sum("amount"))
+        )
+    else:
+        split = month_of(day)
+        forecast = {month: amount for month, amount in budget.items() if month >= split}
+    year = current_year(day)
+    return ProjectFinance(
+        project=project,
+        budget_version=budget_version,
+        forecast_version=forecast_version,
+        budget=budget,
+        actuals=actuals,
+        forecast=forecast,
+        year=year,
+        whole_life=outturn(budget=budget, actuals=actuals, forecast=forecast, split=split),
+        this_year=in_year(year=year, budget=budget, actuals=actuals, forecast=forecast, split=split),
+        profile_to_date=profile_to_date(budget, year, split),
+    )
