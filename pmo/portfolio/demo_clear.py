@@ -4,8 +4,8 @@ leaves it, keeping the PMO's configuration and its own logins, all or nothing.
 What goes: every record of every pmo app (the register, reports, RAID, changes, notifications…)
 and its history, and the demo's users (its logins and its project managers). What stays: the
 configuration the migrations install and the PMO may have tuned during the trial (``KEPT``:
-lifecycle stages, the reporting, RAID and change settings, default tolerances), and every login
-that is not a demo one.
+lifecycle stages, the reporting, RAID, change and finance settings, default tolerances, cost
+categories and funding sources), and every login that is not a demo one.
 
 The clear refuses when the register holds records the demo did not make (a project, person,
 unit, objective, portfolio or programme it does not define): they would be lost with it.
@@ -40,6 +40,9 @@ KEPT = frozenset(
         "reporting.tolerancedefault",  # those of the demo's portfolio go with it
         "raid.raidsettings",
         "change.changesettings",
+        "finance.financesettings",
+        "finance.costcategory",
+        "finance.fundingsource",
     }
 )
 """Models whose rows a clear keeps (by label): configuration and logins."""
