@@ -173,6 +173,7 @@ MIGRATION_DATA = (
     ("pmo.portfolio.migrations.0002_default_lifecycle", "create_stages"),
     ("pmo.reporting.migrations.0002_defaults", "create_defaults"),
     ("pmo.reporting.migrations.0008_tolerance_direction", "default_directions"),
+    ("pmo.finance.migrations.0002_defaults", "create_defaults"),
 )
 
 
