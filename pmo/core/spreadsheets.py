@@ -56,6 +56,7 @@ AMBIGUOUS_AMOUNT = (
 AMOUNT_REFUSED = "The amount {value} cannot be used: {problem}"
 NOT_A_CHOICE = "{value} is not one of: {allowed}."
 NOT_YES_NO = "{value} is not Yes or No."
+NOT_A_WHOLE_NUMBER = "{value} is not a whole number (e.g. 42)."
 UNKNOWN_PERSON = "No person has the e-mail address or name {value}."
 AMBIGUOUS_PERSON = "{count} people are called {value}; give their e-mail address instead."
 
@@ -273,6 +274,20 @@ def parse_money(raw: Any, field: Any = None) -> Decimal:
         except ValidationError as exc:
             raise CellError(AMOUNT_REFUSED.format(value=shown(raw), problem=" ".join(exc.messages))) from exc
     return amount
+
+
+def parse_whole_number(raw: Any) -> int:
+    """A whole number: a number cell with nothing after the point, or digits as text."""
+    if isinstance(raw, bool):
+        raise CellError(NOT_A_WHOLE_NUMBER.format(value=shown(raw)))
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, int):
+        return raw
+    value = text(raw)
+    if not value.isascii() or not value.lstrip("-").isdigit():
+        raise CellError(NOT_A_WHOLE_NUMBER.format(value=shown(raw)))
+    return int(value)
 
 
 def parse_yes_no(raw: Any) -> bool:

@@ -32,6 +32,7 @@ from django.db.models import Q
 
 from pmo.core.models import User
 from pmo.core.permissions import NOT_ALLOWED, is_pmo, permission_name
+from pmo.core.problems import Problems
 from pmo.core.services import ConflictError
 from pmo.core.spreadsheets import (
     REQUIRED,
@@ -52,6 +53,7 @@ from pmo.core.spreadsheets import (
     parse_date,
     parse_money,
     parse_person,
+    parse_whole_number,
     people_finder,
     read_sheet,
     refuse_formula,
@@ -203,6 +205,12 @@ LAYOUTS: dict[str, list[Column]] = {
            "HR", aliases=("depends on",)),
         _c("Provider", "provider", "Whom else it depends on, outside the register.", "Supplier Ltd"),
         _c("Milestone", "milestone", "The milestone of this project that needs it."),
+        _c("Delivering task UID", "giving_task_uid",
+           "The UID of the task in the plan of the project depended on whose finish delivers it "
+           "(its slip then moves this project's plan).", "42"),
+        _c("Needing task UID", "needing_task_uid",
+           "The UID of the task in this project's plan that needs it; its planned start becomes "
+           "the Needed by date.", "17"),
         _owner(),
         *_tail("Needed by", "When it is needed by."),
     ],
@@ -350,6 +358,8 @@ def _parse_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
         return parse_date(raw)
     if isinstance(field, models.DecimalField):
         return parse_money(raw, field)
+    if isinstance(field, models.IntegerField):
+        return parse_whole_number(raw)
     return text(raw)
 
 
@@ -502,6 +512,13 @@ def _model_errors(plan: _Plan, row: Any, headers_by_field: dict[str, str], actor
             if header in failed and header is not None:
                 continue
             row.errors.extend(ImportIssue(row.number, header, m) for m in messages)
+    if isinstance(item, Dependency) and (plan.is_new or set(plan.fields) & set(services.TIE_FIELDS)):
+        ties = Problems()
+        services.check_ties(item, ties)  # as the service will: the tasks in the plans
+        for name, messages in ties.errors.items():
+            header = headers_by_field.get(name)
+            if header not in failed:
+                row.errors.extend(ImportIssue(row.number, header, m) for m in messages)
     if isinstance(item, Action) and item.source == ActionSource.RAID_ITEM:
         header = headers_by_field.get("source_reference") or headers_by_field.get("source")
         if not item.source_reference.strip():

@@ -127,7 +127,7 @@ def _check_links(item: RaidItem, actor: User | None) -> None:
     item.source_reference = item.source_reference.strip().upper()
 
 
-def _check_ties(item: RaidItem, problems: Problems) -> None:
+def check_ties(item: RaidItem, problems: Problems) -> None:
     """A dependency's ties to plan tasks: the delivering task a task (not a summary) of the plan
     of the project it depends on, the needing task one of its own project's plan. Asked when a
     tie or either project changes (a tie a re-import broke may stand until then: it shows as
@@ -170,7 +170,7 @@ def _check_item(
     field already found wrong keeps its own problem)."""
     problems.check(_check_links, item, actor)
     if ties and "depends_on" not in problems.errors:
-        _check_ties(item, problems)
+        check_ties(item, problems)
     problems.check(
         item.full_clean,
         exclude=[*_given(item, relations), *problems.errors],

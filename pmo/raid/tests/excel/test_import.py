@@ -429,6 +429,32 @@ def test_a_project_the_importer_may_not_see_is_unknown_to_them(cast, write_sheet
     assert Dependency.objects.count() == 0
 
 
+def test_a_dependency_is_tied_to_plan_tasks_by_uid_and_a_wrong_uid_is_named_by_row_and_column(
+    plans, write_sheet
+):
+    tied = {"Project": "WEB", "Title": "HR data for the move", "Owner": "Pat Manager",
+            "Depends on project": "HR", "Delivering task UID": 10, "Needing task UID": "5"}  # fmt: skip
+    not_in_plan = {**tied, "Title": "Payroll feed", "Delivering task UID": 77}
+    not_a_uid = {**tied, "Title": "Pension feed", "Needing task UID": "five"}
+
+    # A cell that is not a UID is named first (rows are checked against the plans once every
+    # cell reads), then a UID the plan does not have
+    assert messages(register_import("dependencies", actor=plans.pm, file=write_sheet([tied, not_a_uid]))) == [
+        "Row 3, column 'Needing task UID': 'five' is not a whole number (e.g. 42)."
+    ]
+    assert messages(
+        register_import("dependencies", actor=plans.pm, file=write_sheet([tied, not_in_plan]))
+    ) == ["Row 3, column 'Delivering task UID': HR's plan has no task with UID 77: choose one of its tasks."]
+    assert Dependency.objects.count() == 0
+
+    result = register_import("dependencies", actor=plans.pm, file=write_sheet([tied]))
+
+    assert not result.errors
+    dependency = Dependency.objects.get()
+    assert (dependency.giving_task_uid, dependency.needing_task_uid) == (10, 5)
+    assert dependency.due == dt.date(2027, 1, 11)  # needed by: Fit out's planned start
+
+
 def test_a_dependency_loop_is_refused_naming_the_row(cast, write_sheet):
     # Given HR already waits on WEB
     DependencyFactory(project=cast.other_project, depends_on=cast.project, provider="")
