@@ -124,3 +124,15 @@ def test_an_edit_moves_the_variances_with_the_dates(pm, plan):
     after = PlanBaseline.objects.get(task__name="Fit out", number=2)
     assert after.finish_variance == before + DAY
     assert after.duration_variance == 2 * DAY
+
+
+def test_an_edit_keeps_the_baseline_rows_and_leaves_those_of_unmoved_tasks_as_they_were(pm, plan):
+    before = {row.pk: row for row in PlanBaseline.objects.filter(task__plan=plan).select_related("task")}
+    services_edit.plan_task_change(
+        actor=pm, plan=plan, uid=5, fields={"duration": "5d"}, expected_version=plan.version
+    )
+
+    after = {row.pk: row for row in PlanBaseline.objects.filter(task__plan=plan).select_related("task")}
+    assert after.keys() == before.keys()
+    moved = {row.task.name for pk, row in after.items() if row.finish_variance != before[pk].finish_variance}
+    assert "Fit out" in moved and "Survey" not in moved

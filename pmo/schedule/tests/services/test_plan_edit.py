@@ -10,6 +10,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pmo.core.choices import Role
@@ -51,6 +53,24 @@ def test_a_longer_task_moves_its_successors_and_the_finish_at_once(pm, plan):
     assert edited.history.first().history_change_reason == "Task 3 “Design”: duration 3d → 5d"
     document = read_mspdi(bytes(edited.document))
     assert next(t for t in document.tasks if t.uid == 3).task.duration == 5 * 480
+
+
+def test_an_edit_reads_the_plans_document_once_the_plan_it_locked(pm, plan):
+    """The document (megabytes for a plan of thousands of tasks) is not read again to save it or
+    to hand back the edited plan."""
+    with CaptureQueriesContext(connection) as captured:
+        edited = services_edit.plan_task_change(
+            actor=pm, plan=plan, uid=3, fields={"duration": "5d"}, expected_version=plan.version
+        )
+
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"schedule_plan"."document"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert edited.version == 2
+    assert next(t for t in read_mspdi(bytes(edited.document)).tasks if t.uid == 3).task.duration == 5 * 480
 
 
 def test_predecessors_in_ms_project_notation_with_type_and_lag(pm, plan):
