@@ -8,6 +8,7 @@ from pmo.core.api import TokenView
 from pmo.core.api_notifications import NotificationViewSet
 from pmo.core.api_users import UserViewSet
 from pmo.core.api_work import MyWorkView
+from pmo.finance import api as finance_api
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.portfolio import api as portfolio_api
@@ -67,6 +68,11 @@ router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone
 router.register("schedule-runs", schedule_api.ScheduleRunViewSet, basename="schedule-run")
 router.register("calendars", api_calendars.PlanCalendarViewSet, basename="calendar")
 router.register("plan-baselines", api_calendars.PlanBaselineViewSet, basename="plan-baseline")
+router.register("cost-codes", finance_api.CostCodeViewSet, basename="cost-code")
+router.register("budgets", finance_api.BudgetViewSet, basename="budget")
+router.register("actuals", finance_api.ActualViewSet, basename="actual")
+router.register("forecasts", finance_api.ForecastViewSet, basename="forecast")
+router.register("financial-years", finance_api.FinancialYearViewSet, basename="financial-year")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

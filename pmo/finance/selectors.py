@@ -72,6 +72,7 @@ def budget_version_list(*, user: Any, project: Project | None = None) -> QuerySe
         BudgetVersion.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "approved_by", "baseline", "change_request", "exception")
         .annotate(total=Sum("lines__amount"))
+        .order_by("project__code", "-number")  # a total's GROUP BY drops the model's ordering
     )
     return found.filter(project=project) if project is not None else found
 
@@ -88,6 +89,7 @@ def forecast_version_list(*, user: Any, project: Project | None = None) -> Query
         ForecastVersion.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "period", "made_by")
         .annotate(total=Sum("lines__amount"))
+        .order_by("project__code", "-period__start")
     )
     return found.filter(project=project) if project is not None else found
 
