@@ -14,6 +14,7 @@ from pmo.core.settings_rows import settings_row
 from pmo.engine.finance import (
     FinancialYear,
     Outturn,
+    add_months,
     financial_year,
     financial_years,
     in_year,
@@ -30,6 +31,7 @@ from pmo.finance.models import (
     FinanceSettings,
     ForecastLine,
     ForecastVersion,
+    MonthLock,
 )
 from pmo.portfolio.models import Project
 
@@ -143,16 +145,22 @@ class ProjectFinance:
 
 def project_finance(*, project: Project, day: date | None = None) -> ProjectFinance:
     """A project's figures (its caller has checked the user may see the project): the latest
-    approved budget is the BAC; EAC is the actuals of the months before the latest forecast's
-    period plus that forecast from its month on. With no forecast yet, the rest of the budget
-    stands as the forecast from the current month on (the project is taken to land on budget
-    until someone says otherwise). Four queries."""
+    approved budget is the BAC; EAC is the actuals of the months before the split plus the
+    latest forecast from the split on. The split is the latest forecast's period month, or the
+    month after the last month finance has closed if that is later (a closed month's actuals are
+    final, whatever an older forecast said of it). With no forecast yet, the rest of the budget
+    stands as the forecast from the split (the current month, or after the last closed one) on:
+    the project is taken to land on budget until someone says otherwise. Seven queries (the
+    settings row among them), whatever the number of lines."""
     day = day or clock.today()
     budget_version = current_budgets([project.pk]).get(project.pk)
     forecast_version = latest_forecasts([project.pk]).get(project.pk)
     budget = (
         _by_month(
-            BudgetLine.objects.filter(version=budget_version).values("month").annotate(amount=Sum("amount"))
+            BudgetLine.objects.filter(version=budget_version)
+            .values("month")
+            .annotate(amount=Sum("amount"))
+            .order_by()
         )
         if budget_version
         else {}
@@ -160,15 +168,18 @@ def project_finance(*, project: Project, day: date | None = None) -> ProjectFina
     actuals = _by_month(
         ActualLine.objects.filter(project=project).values("month").annotate(amount=Sum("amount")).order_by()
     )
+    closed = MonthLock.objects.aggregate(last=Max("month"))["last"]
+    split = month_of(forecast_version.period.start) if forecast_version is not None else month_of(day)
+    if closed is not None:
+        split = max(split, add_months(closed, 1))
     if forecast_version is not None:
-        split = month_of(forecast_version.period.start)
         forecast = _by_month(
             ForecastLine.objects.filter(version=forecast_version)
             .values("month")
             .annotate(amount=Sum("amount"))
+            .order_by()
         )
     else:
-        split = month_of(day)
         forecast = {month: amount for month, amount in budget.items() if month >= split}
     year = current_year(day)
     return ProjectFinance(

@@ -147,3 +147,35 @@ def test_who_may_forecast_a_project(books, december, who, allowed):
         with pytest.raises(PermissionDenied, match="forecast WEB"):
             make()
         assert not ForecastVersion.objects.exists()
+
+
+def test_a_closed_month_s_actuals_replace_what_an_older_forecast_said_of_it(books, django_assert_num_queries):
+    project = books.cast.project
+    budget = services.budget_draft(
+        actor=books.finance,
+        project=project,
+        reason="v1",
+        lines=[line(m, books.staff, 1_000) for m in (OCT, NOV, DEC, JAN)],
+    )
+    services.budget_approve(actor=books.finance, version=budget, expected_version=1)
+    october = PeriodFactory(start=OCT)
+    services.forecast_make(
+        actor=books.cast.pm,
+        project=project,
+        period=october,
+        lines=[line(m, books.staff, 1_000) for m in (OCT, NOV, DEC, JAN)],
+    )
+    services.actuals_load(
+        actor=books.finance,
+        rows=[LedgerRow("C1001", OCT, Decimal(1_200)), LedgerRow("C1001", NOV, Decimal(700))],
+        reference="Ledger",
+        year=2026,
+    )
+    assert selectors.project_finance(project=project).whole_life.eac == Decimal(4_000)  # October's forecast
+    services.month_lock(actor=books.finance, month=OCT)
+    services.month_lock(actor=books.finance, month=NOV)
+    with django_assert_num_queries(7):
+        figures = selectors.project_finance(project=project)
+    assert figures.whole_life.split == DEC
+    assert (figures.whole_life.actual_to_date, figures.whole_life.eac) == (Decimal(1_900), Decimal(3_900))
+    assert figures.whole_life.variance == Decimal(100)
