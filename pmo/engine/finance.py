@@ -38,6 +38,11 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_end(month: date) -> date:
+    """The last day of the month holding ``month``."""
+    return date.fromordinal(add_months(month_of(month), 1).toordinal() - 1)
+
+
 def months_between(first: date, last: date) -> list[date]:
     """Every month from ``first`` to ``last`` inclusive (the months holding them)."""
     first, last = month_of(first), month_of(last)
@@ -75,8 +80,7 @@ class FinancialYear:
     @property
     def end(self) -> date:
         """The last day of the year."""
-        following = add_months(self.start, 12)
-        return date.fromordinal(following.toordinal() - 1)
+        return month_end(self.last_month)
 
     @property
     def months(self) -> list[date]:
