@@ -15,7 +15,7 @@ within one financial year: the year's budget (its profile), what has been spent 
 the year will land. Figures keep full ``Decimal`` precision; pages round them.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -157,7 +157,8 @@ class Outturn:
     budget: Decimal  # BAC (whole life) or the year's budget (in year)
     actual_to_date: Decimal  # the actuals of the months before ``split``
     forecast_remaining: Decimal  # the forecast of ``split`` and the months after
-    split: date  # the first month forecast, not yet actual
+    split: date | None = None  # the first month forecast, not yet actual (None: summed over
+    # projects, each split at its own month)
 
     @property
     def eac(self) -> Decimal:
@@ -229,3 +230,56 @@ def profile_to_date(budget: Mapping[date, Decimal], year: FinancialYear, split: 
     """What the year's budget profile planned to spend in the months before ``split``: in-year
     spend is judged against it ("spend against profile")."""
     return total(budget, [m for m in year.months if m < split])
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """An amount of one project in one month, counted under ``key`` (the project's portfolio,
+    a category, capital or revenue…) in a roll-up."""
+
+    project: int
+    key: Hashable
+    month: date
+    amount: Decimal
+
+
+def roll_up(
+    *,
+    budget: Iterable[MoneyRow],
+    actuals: Iterable[MoneyRow],
+    forecast: Iterable[MoneyRow],
+    splits: Mapping[int, date],
+    year: FinancialYear | None = None,
+) -> dict[Hashable, Outturn]:
+    """Many projects' outturns summed by key: each project's actuals count before its own split
+    month and its forecast from it on (as ``outturn`` does for one), within ``year`` when given.
+    Sums, never averages: a key's variance is its budget less its EAC. A project with no split
+    has nothing actual and nothing forecast (only its budget counts)."""
+    first, last = (year.start, year.last_month) if year is not None else (None, None)
+
+    def within(row: MoneyRow) -> bool:
+        return first is None or (first <= row.month and last is not None and row.month <= last)
+
+    budgets: dict[Hashable, Decimal] = {}
+    spent: dict[Hashable, Decimal] = {}
+    remaining: dict[Hashable, Decimal] = {}
+    for row in budget:
+        if within(row):
+            budgets[row.key] = budgets.get(row.key, ZERO) + row.amount
+    for row in actuals:
+        split = splits.get(row.project)
+        if split is not None and row.month < split and within(row):
+            spent[row.key] = spent.get(row.key, ZERO) + row.amount
+    for row in forecast:
+        split = splits.get(row.project)
+        if split is not None and row.month >= split and within(row):
+            remaining[row.key] = remaining.get(row.key, ZERO) + row.amount
+    keys = {*budgets, *spent, *remaining}
+    return {
+        key: Outturn(
+            budget=budgets.get(key, ZERO),
+            actual_to_date=spent.get(key, ZERO),
+            forecast_remaining=remaining.get(key, ZERO),
+        )
+        for key in keys
+    }

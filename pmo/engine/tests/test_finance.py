@@ -14,6 +14,7 @@ from pmo.engine.finance import (
     MONTHS_BACKWARDS,
     NOT_A_MONTH,
     FinancialYear,
+    MoneyRow,
     add_months,
     by_month,
     financial_year,
@@ -22,6 +23,7 @@ from pmo.engine.finance import (
     months_between,
     outturn,
     profile_to_date,
+    roll_up,
 )
 
 D = Decimal
@@ -161,3 +163,57 @@ def test_every_day_is_in_exactly_one_year(day, first_month):
     assert year.contains(day)
     assert not year.previous().contains(day) and not year.next().contains(day)
     assert year.start.month == first_month
+
+
+def test_a_roll_up_splits_each_project_at_its_own_month_and_sums_by_key():
+    nov, dec, jan = date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)
+    budget = [
+        MoneyRow(1, "Digital", nov, D(100)),
+        MoneyRow(1, "Digital", jan, D(100)),
+        MoneyRow(2, "Digital", dec, D(50)),
+        MoneyRow(3, "Corporate", date(2027, 4, 1), D(70)),  # next year
+    ]
+    actuals = [
+        MoneyRow(1, "Digital", nov, D(120)),
+        MoneyRow(1, "Digital", dec, D(999)),
+        MoneyRow(2, "Digital", nov, D(5)),
+    ]
+    forecast = [
+        MoneyRow(1, "Digital", nov, D(1)),  # before project 1's split: its actual counts
+        MoneyRow(1, "Digital", dec, D(80)),
+        MoneyRow(1, "Digital", jan, D(90)),
+        MoneyRow(2, "Digital", jan, D(60)),  # project 2 splits at January: December's actual is its truth
+    ]
+    splits = {1: dec, 2: jan}
+    whole = roll_up(budget=budget, actuals=actuals, forecast=forecast, splits=splits)
+    digital = whole["Digital"]
+    assert (digital.budget, digital.actual_to_date, digital.forecast_remaining) == (D(250), D(125), D(230))
+    assert (digital.eac, digital.variance, digital.split) == (D(355), D(-105), None)
+    assert whole["Corporate"].eac == D(0)  # no split: nothing actual or forecast yet
+    in_year_only = roll_up(
+        budget=budget, actuals=actuals, forecast=forecast, splits=splits, year=FinancialYear(2026)
+    )
+    assert "Corporate" not in in_year_only
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 4), st.sampled_from("ab"), months, st.decimals(0, 10_000, places=2)),
+        max_size=30,
+    ),
+    split=months,
+)
+def test_a_roll_up_of_one_key_per_project_is_each_project_s_outturn(rows, split):
+    budget = [MoneyRow(p, p, m, a) for p, _, m, a in rows]
+    actuals = [MoneyRow(p, p, m, a) for p, kind, m, a in rows if kind == "a"]
+    forecast = [MoneyRow(p, p, m, a) for p, kind, m, a in rows if kind == "b"]
+    rolled = roll_up(
+        budget=budget, actuals=actuals, forecast=forecast, splits=dict.fromkeys(range(1, 5), split)
+    )
+    for project, figures in rolled.items():
+
+        def of(found, project=project):
+            return by_month((r.month, r.amount) for r in found if r.project == project)
+
+        alone = outturn(budget=of(budget), actuals=of(actuals), forecast=of(forecast), split=split)
+        assert (figures.budget, figures.eac) == (alone.budget, alone.eac)
