@@ -5,10 +5,12 @@ its ``project_status`` module::
     from pmo.core.project_status import ProjectStatusView, status_reader
 
     @status_reader
-    def evidence_status(projects):  # a queryset of projects -> {project id: ProjectStatusView}
+    def evidence_status(projects):  # projects -> {project id: ProjectStatusView}
         ...
 
-A reader runs a fixed number of queries whatever the number of projects.
+``projects`` is a queryset of projects, or the projects already read (a list: their ids and
+planned starts are not read again). A reader runs a fixed number of queries whatever the number
+of projects.
 
 The same modules give the parts of a project's health summary, the first thing its page shows
 (ADR 0032): each app that knows something about one project's health declares a reader of its
@@ -23,7 +25,7 @@ own panels, read with the user's own restrictions::
 The page shows the panels in their ``order``, each the same way (a title, lines with a link and
 a detail, or what shows when there are none)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import import_module
@@ -49,7 +51,8 @@ class ProjectStatusView:
         return self.label
 
 
-StatusReader = Callable[[QuerySet[Any]], dict[int, ProjectStatusView]]
+Projects = QuerySet[Any] | Sequence[Any]  # a queryset of projects, or projects already read
+StatusReader = Callable[[Projects], dict[int, ProjectStatusView]]
 _READERS: list[StatusReader] = []
 
 
@@ -67,9 +70,9 @@ def _find_readers() -> None:
             import_module(f"{app_config.name}.project_status")
 
 
-def evidence_statuses(projects: QuerySet[Any]) -> dict[int, ProjectStatusView]:
-    """The evidence-based status of each of ``projects`` (every pmo app's ``project_status``
-    module imported first); empty where no app judges one."""
+def evidence_statuses(projects: Projects) -> dict[int, ProjectStatusView]:
+    """The evidence-based status of each of ``projects`` (a queryset, or projects already read;
+    every pmo app's ``project_status`` module imported first); empty where no app judges one."""
     _find_readers()
     found: dict[int, ProjectStatusView] = {}
     for reader in _READERS:

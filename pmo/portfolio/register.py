@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 
 from pmo.core.project_status import evidence_statuses
 from pmo.portfolio.choices import Priority, SizeTier
-from pmo.portfolio.models import Programme, Project, StrategicObjective
+from pmo.portfolio.models import Programme, StrategicObjective
 from pmo.portfolio.selectors import project_list
 
 UNKNOWN_COLUMNS = "Unknown column(s): {keys}. Choose from: {choices}."
@@ -140,7 +140,7 @@ def load_evidence(projects: Sequence[Any]) -> Sequence[Any]:
     """Set each project's evidence-based status (as the app judging it reads it), in a fixed
     number of queries whatever the number of projects."""
     if projects:
-        found = evidence_statuses(Project.objects.filter(pk__in=[p.pk for p in projects]))
+        found = evidence_statuses(projects)
         for project in projects:
             project.evidence_status = found.get(project.pk)
     return projects

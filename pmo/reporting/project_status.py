@@ -1,7 +1,7 @@
 """The evidence-based status the register and a project's page show, and the parts of a
 project's health summary reporting knows (``pmo.core.project_status``)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pmo.core import formatting
 from pmo.core.project_status import HealthLine, HealthPanel, ProjectStatusView, health_panel, status_reader
+from pmo.portfolio.models import Project
 from pmo.reporting.choices import HANDED_IN_STATES, ExceptionStatus, ToleranceState
 from pmo.reporting.evidence import RATING_LABELS, project_evidence
 from pmo.reporting.models import Baseline, HighlightReport, ToleranceCheck
@@ -21,9 +22,15 @@ TOLERANCE_WORDS = dict(ToleranceState.choices)
 
 
 @status_reader
-def evidence_status(projects: QuerySet[Any]) -> dict[int, ProjectStatusView]:
+def evidence_status(projects: QuerySet[Any] | Sequence[Any]) -> dict[int, ProjectStatusView]:
     """Each project's overall evidence verdict, with its reasons and its tolerance checks, in a
-    fixed number of queries."""
+    fixed number of queries (one fewer for projects already read: their planned starts are
+    known)."""
+    if isinstance(projects, QuerySet):
+        evidence = project_evidence(projects)
+    else:
+        starts = {project.pk: project.planned_start for project in projects}
+        evidence = project_evidence(Project.objects.filter(pk__in=list(starts)), starts=starts)
     return {
         project_id: ProjectStatusView(
             found.overall.rating.name.lower(),
@@ -34,7 +41,7 @@ def evidence_status(projects: QuerySet[Any]) -> dict[int, ProjectStatusView]:
                 for dimension, state in found.evidence.tolerances.items()
             ),
         )
-        for project_id, found in project_evidence(projects).items()
+        for project_id, found in evidence.items()
     }
 
 

@@ -2,7 +2,8 @@
 of a project's plan: its key milestones, its finish and its baseline (ADR 0042)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet, Value
@@ -120,15 +121,21 @@ def key_milestone_names(project: Project) -> list[str]:
     )
 
 
-def overdue_key_milestones(projects: QuerySet[Any], today: date) -> QuerySet[Any]:
-    """The key milestones of ``projects``' plans not complete whose finish is before ``today``:
-    rows of (project id, name, finish day, 1), to be read alone or with other milestones' rows
-    (``union``)."""
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
+def overdue_key_milestones(projects: QuerySet[Any] | list[int], today: date) -> QuerySet[Any]:
+    """The key milestones of ``projects``' plans (a queryset of projects, or their ids) not
+    complete whose finish is before ``today``: rows of (project id, name, finish day, 1), to be
+    read alone or with other milestones' rows (``union``)."""
+    return _overdue_key_milestones(today, timezone.get_current_timezone()).filter(plan__project__in=projects)
+
+
+@lru_cache(maxsize=8)
+def _overdue_key_milestones(today: date, zone: tzinfo) -> QuerySet[Any]:
+    """Every plan's key milestones late on ``today`` (in the time zone ``zone``), not yet
+    narrowed to projects: built once a day, as building it took longer than running it. The
+    queryset is never read itself, so nothing read is kept."""
+    midnight = timezone.make_aware(datetime.combine(today, time.min), zone)
     return (
-        PlanTask.objects.filter(
-            plan__project__in=projects, milestone=True, finish__lt=midnight, percent_complete__lt=DONE
-        )
+        PlanTask.objects.filter(milestone=True, finish__lt=midnight, percent_complete__lt=DONE)
         .filter(is_key())
         .order_by()
         .values_list("plan__project_id", "name", TruncDate("finish"), Value(1))
