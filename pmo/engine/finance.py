@@ -283,3 +283,48 @@ def roll_up(
         )
         for key in keys
     }
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """How a forecast compared with what was then spent, over the months it forecast that are
+    now closed: the totals, and the months' absolute errors summed (so an overspend in one month
+    does not hide an underspend in another)."""
+
+    forecast: Decimal
+    actual: Decimal
+    absolute_error: Decimal
+    months: int
+
+    @property
+    def error(self) -> Decimal:
+        """Forecast - actual: positive when the forecast was too high."""
+        return self.forecast - self.actual
+
+    @property
+    def percent_error(self) -> Decimal | None:
+        """The months' absolute errors as a share of what was spent (None when nothing was)."""
+        return _percent(self.absolute_error, self.actual)
+
+    def __add__(self, other: "Accuracy") -> "Accuracy":
+        return Accuracy(
+            forecast=self.forecast + other.forecast,
+            actual=self.actual + other.actual,
+            absolute_error=self.absolute_error + other.absolute_error,
+            months=self.months + other.months,
+        )
+
+
+NO_ACCURACY = Accuracy(ZERO, ZERO, ZERO, 0)
+
+
+def accuracy(
+    forecast: Mapping[date, Decimal], actuals: Mapping[date, Decimal], months: Iterable[date]
+) -> Accuracy:
+    """A forecast measured against the actuals of ``months`` (those it forecast, now closed);
+    a month it left out forecast nothing."""
+    found = NO_ACCURACY
+    for month in months:
+        planned, spent = forecast.get(month, ZERO), actuals.get(month, ZERO)
+        found = found + Accuracy(planned, spent, abs(planned - spent), 1)
+    return found

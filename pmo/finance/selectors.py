@@ -12,13 +12,18 @@ from django.db.models import Max, Min, QuerySet, Sum
 from pmo.core import clock
 from pmo.core.settings_rows import settings_row
 from pmo.engine.finance import (
+    NO_ACCURACY,
+    Accuracy,
     FinancialYear,
     MoneyRow,
     Outturn,
+    accuracy,
     add_months,
+    by_month,
     financial_year,
     financial_years,
     in_year,
+    month_end,
     month_of,
     outturn,
     profile_to_date,
@@ -285,3 +290,63 @@ def portfolio_roll_up(
     return roll_up(
         budget=budget, actuals=actuals, forecast=[*forecast, *unforecast], splits=splits, year=year
     )
+
+
+# Forecast accuracy -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastAccuracy:
+    """One forecast version measured against the actuals of the months it forecast that finance
+    has since closed."""
+
+    version: ForecastVersion
+    accuracy: Accuracy
+
+
+def forecast_accuracies(*, user: Any, project: Project | None = None) -> list[ForecastAccuracy]:
+    """Every forecast the user may see that forecast at least one month now closed, measured
+    over its closed months (``pmo.engine.finance.accuracy``), newest first per project. Four
+    queries, whatever the number of forecasts."""
+    closed = sorted(MonthLock.objects.values_list("month", flat=True))
+    if not closed:
+        return []
+    versions = list(
+        forecast_version_list(user=user, project=project)
+        .filter(period__start__lte=month_end(closed[-1]))
+        .prefetch_related("lines")
+    )
+    spent: dict[int, dict[date, Decimal]] = {}
+    for row in (
+        ActualLine.objects.filter(project_id__in={v.project_id for v in versions}, month__in=closed)
+        .values("project_id", "month")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    ):
+        spent.setdefault(row["project_id"], {})[row["month"]] = row["amount"]
+    found = []
+    for version in versions:
+        first = month_of(version.period.start)
+        months = [month for month in closed if month >= first]
+        lines = by_month((line.month, line.amount) for line in version.lines.all())
+        found.append(ForecastAccuracy(version, accuracy(lines, spent.get(version.project_id, {}), months)))
+    return found
+
+
+ACCURACY_BY = {
+    "project": lambda version: version.project.code,
+    "project_manager": lambda version: str(version.project.project_manager),
+    "made_by": lambda version: str(version.made_by) if version.made_by_id else None,
+}
+
+
+def accuracy_by(measured: Iterable[ForecastAccuracy], by: str) -> dict[Any, Accuracy]:
+    """Forecast accuracy summed by project, by project manager or by who made the forecasts:
+    errors and actuals are summed before the share is taken, so a big project's miss weighs as
+    much as it cost."""
+    key = ACCURACY_BY[by]
+    totals: dict[Any, Accuracy] = {}
+    for each in measured:
+        name = key(each.version)
+        totals[name] = totals.get(name, NO_ACCURACY) + each.accuracy
+    return totals

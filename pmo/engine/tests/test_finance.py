@@ -15,6 +15,7 @@ from pmo.engine.finance import (
     NOT_A_MONTH,
     FinancialYear,
     MoneyRow,
+    accuracy,
     add_months,
     by_month,
     financial_year,
@@ -217,3 +218,20 @@ def test_a_roll_up_of_one_key_per_project_is_each_project_s_outturn(rows, split)
 
         alone = outturn(budget=of(budget), actuals=of(actuals), forecast=of(forecast), split=split)
         assert (figures.budget, figures.eac) == (alone.budget, alone.eac)
+
+
+def test_a_forecast_s_accuracy_over_the_months_since_closed():
+    nov, dec, jan = date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)
+    forecast = {nov: D(1_000), dec: D(2_000), jan: D(5_000)}
+    actuals = {nov: D(1_200), dec: D(1_800), date(2026, 10, 1): D(7)}
+    found = accuracy(forecast, actuals, [nov, dec])
+    assert (found.forecast, found.actual, found.error, found.absolute_error, found.months) == (
+        D(3_000),
+        D(3_000),
+        D(0),
+        D(400),
+        2,
+    )  # right in total, 13.3% out month by month
+    assert found.percent_error == D(400) / D(3_000) * 100
+    assert accuracy(forecast, {}, [nov]).percent_error is None
+    assert (found + accuracy(forecast, actuals, [nov])).months == 3
