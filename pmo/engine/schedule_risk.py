@@ -120,6 +120,8 @@ class Forecast:
     p80: datetime
     p90: datetime
     deterministic: datetime
+    target: datetime | None = None
+    target_chance: float | None = None  # share of iterations done by ``target`` (None: no target)
 
 
 @dataclass(frozen=True)
@@ -592,11 +594,13 @@ def analyse_schedule_risk(
     seed: int | np.random.Generator = 0,
     key_tasks: Iterable[TaskId] | None = None,
     target: datetime | None = None,
+    key_targets: Mapping[TaskId, datetime] | None = None,
     bins: int = BINS,
 ) -> ScheduleRiskAnalysis:
     """Simulate ``plan`` ``iterations`` times with the given estimates and risks (a seed, or a
     numpy generator). ``key_tasks`` are reported with percentiles (by default the plan's
-    milestones); ``target`` (the baseline finish, say) gets the chance of finishing by it."""
+    milestones); ``target`` (the baseline finish, say) gets the chance of finishing by it, and
+    each key task with a date in ``key_targets`` (its baseline finish) the chance of its own."""
     if iterations < 1:
         raise ScheduleRiskError(BAD_ITERATIONS.format(iterations=iterations))
     deterministic = schedule(plan)  # refuses loops, missing tasks and dates, naming them
@@ -650,18 +654,16 @@ def analyse_schedule_risk(
     sensitivity.sort(key=lambda pair: -abs(pair[1]))
 
     finishes.sort()
-    chance = (
-        None
-        if target is None
-        else float(np.searchsorted(finishes, minute_of(target), side="right")) / iterations
-    )
+    finish = _forecast(finishes, deterministic.finish, target)
     histogram, s_curve = _histogram(finishes, bins)
     return ScheduleRiskAnalysis(
         iterations=iterations,
         seed=None if isinstance(seed, np.random.Generator) else seed,
-        finish=_forecast(finishes, deterministic.finish),
+        finish=finish,
         key_tasks={
-            task: _forecast(found, deterministic.tasks[task].early_finish)
+            task: _forecast(
+                np.sort(found), deterministic.tasks[task].early_finish, (key_targets or {}).get(task)
+            )
             for task, found in key_finishes.items()
         },
         criticality={
@@ -671,18 +673,26 @@ def analyse_schedule_risk(
         histogram=histogram,
         s_curve=s_curve,
         target=target,
-        target_chance=chance,
+        target_chance=finish.target_chance,
         approximated=model.approximated,
         finishes=finishes,
     )
 
 
-def _forecast(finishes: Any, deterministic: datetime) -> Forecast:
-    """Percentiles as iterations' own finishes: P80 is the first date by which 80% have finished."""
+def _forecast(finishes: Any, deterministic: datetime, target: datetime | None = None) -> Forecast:
+    """Percentiles as iterations' own finishes (sorted): P80 is the first date by which 80% have
+    finished; with a ``target``, the share finished by it."""
     p10, p50, p80, p90 = (
         moment_of(int(value)) for value in np.quantile(finishes, PERCENTILES, method="inverted_cdf")
     )
-    return Forecast(p10=p10, p50=p50, p80=p80, p90=p90, deterministic=deterministic)
+    chance = (
+        None
+        if target is None
+        else float(np.searchsorted(finishes, minute_of(target), side="right")) / len(finishes)
+    )
+    return Forecast(
+        p10=p10, p50=p50, p80=p80, p90=p90, deterministic=deterministic, target=target, target_chance=chance
+    )
 
 
 def _ranks(values: Any) -> Any:

@@ -200,7 +200,17 @@ class RunTaskSerializer(serializers.ModelSerializer):
 class RunMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScheduleRunMilestone
-        fields: ClassVar[list[str]] = ["uid", "name", "deterministic", "baseline", "p10", "p50", "p80", "p90"]
+        fields: ClassVar[list[str]] = [
+            "uid",
+            "name",
+            "deterministic",
+            "baseline",
+            "baseline_chance",
+            "p10",
+            "p50",
+            "p80",
+            "p90",
+        ]
         read_only_fields = fields
 
 

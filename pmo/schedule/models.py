@@ -343,6 +343,12 @@ class ScheduleRunMilestone(models.Model):
     name = models.CharField(max_length=255, blank=True)
     deterministic = models.DateTimeField("scheduled finish")
     baseline = models.DateTimeField("baseline finish", null=True, blank=True)
+    baseline_chance = models.FloatField(
+        "chance of the baseline",
+        null=True,
+        blank=True,
+        help_text="The share of iterations (0-1) reaching it by its baseline finish (empty: no baseline).",
+    )
     p10 = models.DateTimeField("P10")
     p50 = models.DateTimeField("P50")
     p80 = models.DateTimeField("P80")
@@ -366,6 +372,10 @@ class ScheduleRunMilestone(models.Model):
     @property
     def baseline_day(self) -> date | None:
         return None if self.baseline is None else timezone.localdate(self.baseline)
+
+    @property
+    def baseline_percent(self) -> float | None:
+        return None if self.baseline_chance is None else self.baseline_chance * 100
 
 
 class PlanBaseline(models.Model):

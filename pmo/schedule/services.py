@@ -422,6 +422,11 @@ def schedule_run_create(
             key_tasks=keys,
             risks=risks,
             target=None if target is None else adapters.wall_clock(target),
+            key_targets={
+                uid: adapters.wall_clock(finish)
+                for uid in keys
+                if (finish := tasks[uid].baseline_finish) is not None
+            },
         )
     except (ScheduleRiskError, ScheduleError, CalendarError, MspdiError) as exc:
         raise ValidationError(str(exc)) from exc
@@ -476,6 +481,7 @@ def schedule_run_create(
             name=tasks[uid].name,
             deterministic=adapters.aware(forecast.deterministic),
             baseline=tasks[uid].baseline_finish,
+            baseline_chance=forecast.target_chance,
             p10=adapters.aware(forecast.p10),
             p50=adapters.aware(forecast.p50),
             p80=adapters.aware(forecast.p80),

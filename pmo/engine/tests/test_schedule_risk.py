@@ -287,6 +287,27 @@ def test_the_chance_of_meeting_a_date_reads_from_the_s_curve():
     assert result.histogram[0].start <= result.finish.p10 and result.finish.p90 <= result.histogram[-1].end
 
 
+def test_each_key_milestone_has_its_own_chance_of_meeting_its_baseline():
+    """A milestone after a certain task always makes its baseline; one after an uncertain task
+    makes it as often as the iterations say; a milestone without a baseline has no chance."""
+    milestones = [Task(name, milestone=True) for name in ("a done", "b done", "c done")]
+    net = plan(
+        [Task("a", 5 * DAY), Task("b", 5 * DAY), *milestones],
+        [Link("a", "a done"), Link("a done", "b"), Link("b", "b done"), Link("b done", "c done")],
+    )
+    estimates = {"b": Estimate(4 * DAY, 5 * DAY, 9 * DAY)}
+    a_baseline, b_baseline = datetime(2026, 3, 6, 17), datetime(2026, 3, 13, 17)
+    result = analyse_schedule_risk(
+        net, estimates, iterations=1000, seed=4, key_targets={"a done": a_baseline, "b done": b_baseline}
+    )
+    a, b, c = (result.key_tasks[name] for name in ("a done", "b done", "c done"))
+    assert (a.target, a.target_chance) == (a_baseline, 1.0)
+    assert 0 < b.target_chance < 0.5  # b's estimate skews late: most iterations miss its baseline
+    assert b.target_chance == result.chance_by(b_baseline)  # b done ends the plan: the finish's share
+    assert (c.target, c.target_chance) == (None, None)
+    assert result.target_chance is None  # no target for the finish was given
+
+
 # -- risk events ----------------------------------------------------------------------------------
 
 

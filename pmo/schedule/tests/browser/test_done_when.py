@@ -243,6 +243,7 @@ def test_a_pm_imports_analyses_reports_and_exports_their_ms_project_plan(
     expect(key_rows).to_have_count(2)
     expect(key_rows.nth(1)).to_contain_text("Go live")
     expect(key_rows.nth(1)).to_contain_text("8 Mar 2027")  # its baseline
+    expect(key_rows.nth(1).locator("td").last).to_have_text("0%")  # and its chance of meeting it
     assert_accessible(page, "schedule-risk")
 
     # When they start the next highlight report

@@ -128,6 +128,8 @@ def test_a_run_keeps_each_key_milestones_percentiles(pm, plan):
     assert (move_in.uid, move_in.name) == (MOVE_IN, "Move in")
     assert (move_in.p10, move_in.p50, move_in.p80, move_in.p90) == (run.p10, run.p50, run.p80, run.p90)
     assert move_in.baseline.day == 14 and move_in.scheduled_day.day == 14
+    # and its own chance of the baseline: the finish's here, as it ends the plan
+    assert move_in.baseline_chance == run.target_chance and 0 < move_in.baseline_chance < 1
     # And a milestone no longer key is not forecast
     services.key_milestones_set(actor=pm, plan=plan, keys={MOVE_IN: False})
     assert not services.schedule_run_create(actor=pm, plan=plan, iterations=100, seed=7).milestones.exists()
