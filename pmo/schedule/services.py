@@ -423,9 +423,9 @@ def schedule_run_create(
             risks=risks,
             target=None if target is None else adapters.wall_clock(target),
             key_targets={
-                uid: adapters.wall_clock(finish)
+                uid: adapters.wall_clock(due)
                 for uid in keys
-                if (finish := tasks[uid].baseline_finish) is not None
+                if (due := tasks[uid].baseline_finish) is not None
             },
         )
     except (ScheduleRiskError, ScheduleError, CalendarError, MspdiError) as exc:
