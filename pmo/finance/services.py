@@ -49,12 +49,14 @@ SETTINGS_FIELDS = frozenset({"first_month", "currency", "cpi_threshold", "spi_t_
 COST_CODE_FIELDS = frozenset(
     {"code", "description", "project", "category", "spend_type", "funding_source", "active"}
 )
-LIST_FIELDS = frozenset({"name", "active"})
 
 NOT_FIRST_OF_MONTH = "{day:%-d %B %Y} is not a month: give the month's first day."
 NEGATIVE_BUDGET = "A budget cannot be negative (got {amount})."
 NEGATIVE_FORECAST = "A forecast cannot be negative (got {amount})."
 TOO_PRECISE = "{amount} has more than two decimal places: give pounds and pence."
+NOT_AN_AMOUNT = "{amount} is not an amount of money."
+TOO_LARGE = "{amount} is too large: an amount is under {limit}."
+AMOUNT_LIMIT = Decimal(10) ** 12  # what a line's 14 digits, 2 after the point, hold
 NOT_A_SPEND_TYPE = "{value!r} is not capital or revenue."
 DUPLICATE_LINE = (
     "repeats row {first} ({month:%B %Y}, {category}, {spend_type}, {funding}): give each month, "
@@ -120,6 +122,10 @@ def _row(line: Any, index: int) -> int:
 
 
 def _amount_problems(amount: Decimal, negative: str | None) -> str | None:
+    if not amount.is_finite():
+        return NOT_AN_AMOUNT.format(amount=amount)
+    if abs(amount) >= AMOUNT_LIMIT:
+        return TOO_LARGE.format(amount=amount, limit=money(AMOUNT_LIMIT))
     if negative is not None and amount < 0:
         return negative.format(amount=money(amount))
     exponent = amount.as_tuple().exponent

@@ -90,6 +90,16 @@ def test_bad_rows_refuse_the_whole_load_naming_each_row_and_column(books):
     assert ActualImport.objects.count() == 1
 
 
+def test_amounts_a_ledger_line_cannot_hold_are_refused(books):
+    rows = [LedgerRow("C1001", NOV, Decimal("NaN")), LedgerRow("C1001", NOV, Decimal("-1e12"))]
+    with pytest.raises(services.LineProblems) as refused:
+        load(books, rows)
+    assert refused.value.messages == [
+        "Row 1, column 'amount': NaN is not an amount of money.",
+        "Row 2, column 'amount': -1E+12 is too large: an amount is under £1,000,000,000,000.",
+    ]
+
+
 def test_rows_keep_the_numbers_the_file_gave_them(books):
     with pytest.raises(services.LineProblems) as refused:
         load(books, [LedgerRow("NOPE", NOV, Decimal(1), row=14)])
