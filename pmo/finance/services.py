@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.timezone import localtime
 
 from pmo.core import clock
 from pmo.core.formatting import money
@@ -207,10 +208,12 @@ def finance_settings_update(
 
 
 def cost_category_create(*, actor: User | None, name: str, position: int = 0) -> CostCategory:
+    """Add a cost category (finance partners and the PMO)."""
     return record_create(model=CostCategory, actor=actor, fields={"name": name.strip(), "position": position})
 
 
 def funding_source_create(*, actor: User | None, name: str) -> FundingSource:
+    """Add a funding source (finance partners and the PMO)."""
     return record_create(model=FundingSource, actor=actor, fields={"name": name.strip()})
 
 
@@ -249,7 +252,7 @@ def month_lock(*, actor: User | None, month: date) -> MonthLock:
         raise ValidationError(
             {
                 "month": ALREADY_LOCKED.format(
-                    month=month, who=existing.locked_by or "the system", when=existing.locked_at
+                    month=month, who=existing.locked_by or "the system", when=localtime(existing.locked_at)
                 )
             }
         )
