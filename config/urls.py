@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pmo.raid.urls")),
     path("", include("pmo.change.urls")),
     path("", include("pmo.schedule.urls")),
+    path("", include("pmo.finance.urls")),
     path("", include("pmo.insights.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

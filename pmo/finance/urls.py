@@ -1,0 +1,17 @@
+"""Pages of finance, named ``finance:<page>``."""
+
+from django.urls import path
+
+from pmo.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("finance/", views.portfolio_finance, name="portfolio"),
+    path("finance/projects/<str:code>/", views.project_finance, name="project"),
+    path("finance/cost-codes/", views.costcode_list, name="costcode_list"),
+    path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
+    path("finance/cost-codes/<str:code>/", views.costcode_detail, name="costcode_detail"),
+    path("finance/cost-codes/<str:code>/edit/", views.costcode_update, name="costcode_update"),
+    path("finance/months/", views.months, name="months"),
+    path("finance/months/<int:year>/<int:month>/open/", views.month_reopen, name="month_reopen"),
+]

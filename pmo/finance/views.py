@@ -1,0 +1,354 @@
+"""Pages of finance: a project's Finance tab (budget, actuals, forecast, EAC and earned value),
+the portfolio's roll-up, the cost codes and the closed months.
+
+Reads go through the selectors (``pmo.finance.pages`` lays them out), writes through the
+services, on the core generic views: a refusal shows the 403 page with the reason; a service's
+ValidationError shows beside the field it names; every table exports to Excel."""
+
+from collections.abc import Sequence
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from pmo.core import clock
+from pmo.core.exports import xlsx_response
+from pmo.core.generic import (
+    ObjectEditView,
+    ObjectListView,
+    ObjectPage,
+    ObjectView,
+    call_service,
+    finish,
+    form_status,
+    found_or_404,
+)
+from pmo.core.permissions import ensure_can
+from pmo.finance import pages, selectors, services
+from pmo.finance.forms import CostCodeFilter, CostCodeForm, MonthCloseForm, MonthReopenForm, RollUpFilter
+from pmo.finance.models import CostCode, MonthLock
+from pmo.portfolio.models import Project
+from pmo.portfolio.register import Column, attr
+from pmo.portfolio.views import project_or_404
+
+CODE_NOT_FOUND = "There is no cost code {key}, or you may not see it."
+CODE_SAVED = "Cost code {record} saved."
+MONTH_CLOSED = "{month:%B %Y} closed: its actuals are final."
+MONTH_OPENED = "{month:%B %Y} opened again."
+MONTH_NOT_FOUND = "{key} is not a closed month."
+
+
+# A project's Finance tab ----------------------------------------------------------------------
+
+
+MONTH_COLUMNS = (
+    Column("month", "Month", lambda r: r.label),
+    Column("budget", "Budget", lambda r: r.budget, kind="money"),
+    Column("actual", "Actual", lambda r: r.actual, kind="money"),
+    Column("forecast", "Forecast", lambda r: r.forecast, kind="money"),
+    Column("closed", "Closed", lambda r: r.closed, kind="flag"),
+)
+
+
+def outturn_cells(name: str, outturn: Any) -> list[list[Any]]:
+    return [
+        [name, "Budget (BAC)", outturn.budget],
+        [name, "Actuals to date", outturn.actual_to_date],
+        [name, "Forecast of the rest (ETC)", outturn.etc],
+        [name, "Estimate at completion (EAC)", outturn.eac],
+        [name, "Variance (budget - EAC)", outturn.variance],
+    ]
+
+
+class ProjectFinanceView(ObjectPage):
+    """A project's money: whole-life and in-year figures, the budget by year and category, each
+    month's budget, actual and forecast, and earned value where it can be measured.
+    ``?export=xlsx`` gives the month table and the figures."""
+
+    template_name = "finance/project_finance.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        project = self.project
+        figures = selectors.project_finance(project=project)
+        closed = pages.closed_months()
+        months = pages.month_rows(figures, closed)
+        if request.GET.get("export") == "xlsx":
+            headers = [c.label for c in MONTH_COLUMNS]
+            rows = [[c.value(r) for c in MONTH_COLUMNS] for r in months]
+            rows += [[], ["", "Figure", "Amount"]]
+            rows += outturn_cells("Whole life", figures.whole_life)
+            rows += outturn_cells(f"In {figures.year.label}", figures.this_year)
+            return xlsx_response(
+                f"{project.code}-finance-{clock.today().isoformat()}.xlsx",
+                headers=headers,
+                rows=rows,
+                sheet_title=f"{project.code} finance",
+            )
+        settings_row = selectors.finance_settings()
+        categories, years = pages.budget_by_year(figures, settings_row.first_month)
+        user = request.user
+        return self.render_page(
+            project=project,
+            figures=figures,
+            outturns=[
+                ("Whole life", figures.whole_life, "whole-life"),
+                (f"In {figures.year.label}", figures.this_year, "in-year"),
+            ],
+            months=months,
+            categories=categories,
+            budget_years=years,
+            evm=pages.earned_value(figures),
+            currency=settings_row.currency,
+            may_forecast=user.has_perm("finance.add_forecastversion", project),
+            keeps_books=user.has_perm("finance.add_costcode"),
+        )
+
+
+project_finance = ProjectFinanceView.as_view()
+
+
+# The portfolio --------------------------------------------------------------------------------
+
+
+ROLL_UP_COLUMNS = (
+    Column("key", "Key", attr("key")),
+    Column("budget", "Budget", attr("budget"), kind="money"),
+    Column("actual_to_date", "Actuals to date", attr("actual_to_date"), kind="money"),
+    Column("forecast_remaining", "Forecast of the rest", attr("forecast_remaining"), kind="money"),
+    Column("eac", "EAC (where we land)", attr("eac"), kind="money"),
+    Column("variance", "Variance", attr("variance"), kind="money"),
+)
+
+
+class PortfolioFinanceView(ObjectPage):
+    """The money of every project the reader may see, summed by portfolio, programme,
+    department, category, capital or revenue, funding source or project; whole-life or within a
+    financial year (where the year lands: its spend to date and forecast against its budget).
+    ``?export=xlsx`` gives the table as shown."""
+
+    template_name = "finance/portfolio.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        current = selectors.current_year()
+        chooser = RollUpFilter(request.GET, years=selectors.years_with_money(), current=current)
+        by, year = chooser.chosen()
+        rows, total = pages.roll_up_rows(user=request.user, by=by, year=year)
+        label = pages.ROLL_UP_LABELS[by]
+        if request.GET.get("export") == "xlsx":
+            headers = [label, *(c.label for c in ROLL_UP_COLUMNS[1:])]
+            cells = [[c.value(r) for c in ROLL_UP_COLUMNS] for r in rows]
+            cells.append(["Total", total.budget, total.actual_to_date, total.etc, total.eac, total.variance])
+            scope = year.label.replace("/", "-") if year else "whole-life"
+            return xlsx_response(
+                f"finance-by-{by}-{scope}-{clock.today().isoformat()}.xlsx",
+                headers=headers,
+                rows=cells,
+                sheet_title="Finance roll-up",
+            )
+        return self.render_page(
+            filter=chooser,
+            by=by,
+            by_label=label,
+            year=year,
+            current=current,
+            rows=rows,
+            total=total,
+        )
+
+
+portfolio_finance = PortfolioFinanceView.as_view()
+
+
+# Cost codes -----------------------------------------------------------------------------------
+
+
+COST_CODE_COLUMNS = (
+    Column("code", "Code", attr("code"), "code"),
+    Column("description", "Description", attr("description"), "description"),
+    Column("project", "Project", attr("project.code"), "project__code"),
+    Column("category", "Category", attr("category.name"), "category__name"),
+    Column("spend_type", "Capital or revenue", lambda c: c.get_spend_type_display(), "spend_type"),
+    Column("funding_source", "Funding source", attr("funding_source.name"), "funding_source__name"),
+    Column("active", "In use", attr("active"), "active", "flag"),
+)
+
+
+class CostCodeListView(ObjectListView):
+    """The ledger's cost codes and the projects they charge (the codes of the projects the reader
+    may see; every code for finance and the PMO)."""
+
+    model = CostCode
+    template_name = "finance/costcode_list.html"
+    search = ("code", "description", "project__code", "project__name")
+    heading = "Cost codes"
+
+    @cached_property
+    def chosen(self) -> CostCodeFilter:
+        return CostCodeFilter(self.request.GET or None)
+
+    def get_queryset(self) -> QuerySet[CostCode]:
+        return selectors.cost_code_list(user=self.request.user)
+
+    def columns(self) -> Sequence[Column]:
+        return COST_CODE_COLUMNS
+
+    def records(self) -> QuerySet[CostCode]:
+        records = super().records()
+        if self.chosen.is_valid():
+            data = self.chosen.cleaned_data
+            if data["project"].strip():
+                records = records.filter(project__code__iexact=data["project"].strip())
+            if data["active"]:
+                records = records.filter(active=data["active"] == "yes")
+        return records
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        return {
+            **super().list_context(shown, columns, sort),
+            "filter": self.chosen,
+            "can_add": self.request.user.has_perm("finance.add_costcode"),
+        }
+
+
+class CostCodePage:
+    model = CostCode
+    lookup = "code"
+    key = "code"
+    not_found = CODE_NOT_FOUND
+    context_object_name, context_related = "cost_code", ("project",)
+
+    def get_queryset(self) -> Any:
+        return selectors.cost_code_list(user=self.request.user)  # type: ignore[attr-defined]
+
+
+class CostCodeView(CostCodePage, ObjectView):
+    template_name = "finance/costcode_detail.html"
+
+    def object_context(self, code: Any) -> dict[str, Any]:
+        return {**super().object_context(code), "can_change": self.may("change", code)}
+
+
+class CostCodeEditView(CostCodePage, ObjectEditView):
+    """Add a cost code, or change one's mapping (finance partners and the PMO)."""
+
+    template_name = "finance/costcode_form.html"
+    saved = CODE_SAVED
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        return CostCodeForm(data, instance=record)
+
+    def save(self, form: Any, record: Any) -> Any:
+        user = self.request.user
+        if record is None:
+            return services.cost_code_create(actor=user, fields=form.values())
+        return services.cost_code_update(
+            actor=user, cost_code=record, fields=form.values(), expected_version=form.cleaned_data["version"]
+        )
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("finance:costcode_detail", args=[saved.code])
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, record, outcome),
+            "cost_code": record,
+            "heading": f"Edit cost code {record}" if record else "Add a cost code",
+        }
+
+
+costcode_list = CostCodeListView.as_view()
+costcode_detail = CostCodeView.as_view()
+costcode_create = CostCodeEditView.as_view()
+costcode_update = CostCodeEditView.as_view()
+
+
+# Closed months --------------------------------------------------------------------------------
+
+
+class MonthsView(ObjectPage):
+    """The months finance has closed, newest first; finance partners and the PMO head close the
+    next or open one again with a reason (``?export=xlsx``: the list)."""
+
+    template_name = "finance/months.html"
+
+    def locks(self) -> QuerySet[MonthLock]:
+        return MonthLock.objects.restrict(self.request.user, "view").select_related("locked_by")
+
+    def page_for(self, form: Any = None, status: int = 200, reopen: Any = None) -> HttpResponse:
+        user = self.request.user
+        may_close = user.has_perm("finance.add_monthlock")
+        return self.render_page(
+            status,
+            locks=list(self.locks()),
+            form=form or (MonthCloseForm() if may_close else None),
+            may_close=may_close,
+            may_open=user.has_perm("finance.delete_monthlock"),
+            reopen=reopen or MonthReopenForm(),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("export") == "xlsx":
+            rows = [
+                [f"{lock.month:%B %Y}", str(lock.locked_by or ""), lock.locked_at] for lock in self.locks()
+            ]
+            return xlsx_response(
+                f"closed-months-{clock.today().isoformat()}.xlsx",
+                headers=["Month", "Closed by", "Closed at"],
+                rows=rows,
+                sheet_title="Closed months",
+            )
+        return self.page_for()
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ensure_can(request.user, "finance.add_monthlock", action="close months")
+        form = MonthCloseForm(request.POST)
+        outcome = None
+        if form.is_valid():
+            month = form.cleaned_data["month"]
+            outcome = call_service(lambda: services.month_lock(actor=request.user, month=month), form)
+            if outcome.done:
+                return finish(request, MONTH_CLOSED.format(month=month), request.path)
+        return self.page_for(form, form_status(request, form, outcome))
+
+
+class MonthReopenView(ObjectPage):
+    """Open a closed month again, saying why (a POST from the closed months' page)."""
+
+    template_name = "finance/months.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        year, number = self.kwargs["year"], self.kwargs["month"]
+        try:
+            month = date(year, number, 1)
+        except ValueError as error:
+            raise Http404(MONTH_NOT_FOUND.format(key=f"{year}-{number:02d}")) from error
+        lock = found_or_404(
+            MonthLock.objects.restrict(request.user, "view"),
+            "month",
+            f"{month:%B %Y}",
+            message=MONTH_NOT_FOUND,
+            month=month,
+        )
+        ensure_can(request.user, "finance.delete_monthlock", lock, action=f"open {lock.month:%B %Y} again")
+        form = MonthReopenForm(request.POST)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            outcome = call_service(
+                lambda: services.month_unlock(actor=request.user, lock=lock, reason=reason), form
+            )
+            if outcome.done:
+                return finish(request, MONTH_OPENED.format(month=lock.month), reverse("finance:months"))
+        view = MonthsView()
+        view.setup(request)
+        return view.page_for(status=400, reopen=form)
+
+
+months = MonthsView.as_view()
+month_reopen = MonthReopenView.as_view()
