@@ -21,6 +21,7 @@ from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import ActualLine, BudgetLine, BudgetVersion, CostCode, ForecastLine, ForecastVersion
 from pmo.portfolio.api_records import ProjectRecordFilter, name_of, user_name
 
+LAST_YEAR = 9998  # the last year whose financial year ends in a year ``date`` holds
 YEAR_HELP = "The financial year by the calendar year it starts in: 2026 is 2026/27 from April."
 
 
@@ -181,9 +182,9 @@ class FinancialYearSerializer(serializers.Serializer):
 
 
 def _in_year(queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-    """The lines of the financial year starting in calendar year ``value`` (none for a year no
-    calendar holds, or not a whole number)."""
-    if value != int(value) or not 1 <= value <= 9998:
+    """The lines of the financial year starting in calendar year ``value`` (none for a year that
+    is not a whole number)."""
+    if value != int(value):
         return queryset.none()
     year = FinancialYear(int(value), selectors.finance_settings().first_month)
     return queryset.filter(month__gte=year.start, month__lte=year.last_month)
@@ -215,7 +216,9 @@ class ForecastFilter(ProjectRecordFilter):
 class ActualFilter(ProjectRecordFilter):
     cost_code = django_filters.CharFilter(field_name="cost_code__code", label="Cost code")
     month = django_filters.DateFilter(help_text="The month, as its first day.")
-    year = django_filters.NumberFilter(method=_in_year, label="Financial year", help_text=YEAR_HELP)
+    year = django_filters.NumberFilter(
+        method=_in_year, label="Financial year", help_text=YEAR_HELP, min_value=1, max_value=LAST_YEAR
+    )
     spend_type = django_filters.MultipleChoiceFilter(choices=SpendType.choices)
 
     class Meta:
@@ -298,6 +301,7 @@ class FinancialYearViewSet(viewsets.ViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = FinancialYearSerializer
+    queryset = None  # no records: the years are computed
 
     @extend_schema(responses=FinancialYearSerializer(many=True))
     def list(self, request: Request) -> Response:
