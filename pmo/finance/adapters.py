@@ -33,9 +33,10 @@ def project_measurement(figures: ProjectFinance, *, ev: Decimal) -> Measurement 
     earned by then; the forecast of the months left, when there is a forecast, is the bottom-up
     ETC. None when the project has no budget."""
     baseline = pv_baseline(figures.budget)
-    if baseline is None:
+    split = figures.whole_life.split  # a project's figures are always split at a month
+    if baseline is None or split is None:
         return None
-    status = figures.whole_life.split - timedelta(days=1)
+    status = split - timedelta(days=1)
     bottom_up = figures.whole_life.forecast_remaining if figures.forecast_version is not None else None
     return measure(
         baseline,
