@@ -81,6 +81,15 @@ class RecordMultipleChoiceField(ModelMultipleChoiceField):
                 )
         return super()._check_values(value)
 
+    def clean(self, value: Any) -> Any:
+        """As Django's, but none chosen is an empty list, not an empty queryset: a filter asks
+        whether anything was chosen (``if not value``), and asking an empty queryset made Django
+        build its SQL, subqueries and all, before finding it empty (the register's six record
+        filters: a few milliseconds a page)."""
+        if not self.required and not value:
+            return []
+        return super().clean(value)
+
 
 class WithinColumn:
     """A number filter's validator: the number fits the integer column it is compared with."""
