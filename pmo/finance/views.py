@@ -322,6 +322,7 @@ class MonthReopenView(ObjectPage):
     """Open a closed month again, saying why (a POST from the closed months' page)."""
 
     template_name = "finance/months.html"
+    http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         year, number = self.kwargs["year"], self.kwargs["month"]
