@@ -11,10 +11,30 @@ from typing import Any
 from django.db.models import Sum
 
 from pmo.engine.earned_value import Baseline
-from pmo.engine.finance import ZERO, FinancialYear, Outturn, financial_year, months_between
+from pmo.engine.finance import (
+    ZERO,
+    FinancialYear,
+    Outturn,
+    add_months,
+    financial_year,
+    month_of,
+    months_between,
+)
 from pmo.finance.adapters import pv_baseline
-from pmo.finance.models import BudgetLine, MonthLock
+from pmo.finance.choices import BudgetStatus, SpendType
+from pmo.finance.models import (
+    BudgetLine,
+    BudgetVersion,
+    CostCategory,
+    CostCode,
+    ForecastVersion,
+    FundingSource,
+    MonthLock,
+)
 from pmo.finance.selectors import ProjectFinance, portfolio_roll_up
+from pmo.portfolio.models import Project
+from pmo.reporting.choices import PeriodStatus
+from pmo.reporting.models import ReportingPeriod
 
 NO_BUDGET = "No approved budget yet: earned value is measured against the approved budget's phasing."
 NO_EV = (
@@ -186,3 +206,85 @@ def roll_up_rows(
         forecast_remaining=sum((r.forecast_remaining for r in rows), ZERO),
     )
     return rows, total
+
+
+# The forecast grid -----------------------------------------------------------------------------
+
+GRID_MONTHS = 12  # at least a year of months from the period's month
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """What a forecast line counts under: a category, capital or revenue, a funding source."""
+
+    category: CostCategory
+    spend_type: str
+    funding_source: FundingSource | None
+
+    @property
+    def label(self) -> str:
+        kind = "capital" if self.spend_type == SpendType.CAPITAL else "revenue"
+        funded = f", {self.funding_source}" if self.funding_source is not None else ""
+        return f"{self.category} ({kind}{funded})"
+
+
+@dataclass(frozen=True)
+class ForecastGrid:
+    """The months a project's forecast for ``period`` covers (its month on), the keys its lines
+    count under, and the amounts to show: the period's own forecast if made, else the latest
+    earlier forecast's, else the budget's, for those months."""
+
+    period: ReportingPeriod
+    months: list[date]
+    keys: list[LineKey]
+    amounts: dict[tuple[int, date], Decimal]  # (key index, month) -> amount
+    made: ForecastVersion | None  # the period's forecast, when already made
+    source: str  # where the amounts shown come from, in words
+
+
+def forecast_period(day: date) -> ReportingPeriod | None:
+    """The open reporting period holding ``day``, else the latest open one (forecasts are made
+    in an open period)."""
+    open_periods = ReportingPeriod.objects.filter(status=PeriodStatus.OPEN)
+    return (
+        open_periods.filter(start__lte=day, end__gte=day).first()
+        or open_periods.filter(start__lte=day).order_by("-start").first()
+    )
+
+
+def _keyed(lines: Any) -> tuple[list[LineKey], dict[tuple[int, date], Decimal]]:
+    keys: list[LineKey] = []
+    amounts: dict[tuple[int, date], Decimal] = {}
+    for each in lines:
+        key = LineKey(each.category, each.spend_type, each.funding_source)
+        if key not in keys:
+            keys.append(key)
+        index = keys.index(key)
+        amounts[(index, each.month)] = amounts.get((index, each.month), ZERO) + each.amount
+    return keys, amounts
+
+
+def forecast_grid(project: Project, period: ReportingPeriod) -> ForecastGrid:
+    """The grid a forecast is entered in (three or four queries)."""
+    first = month_of(period.start)
+    versions = ForecastVersion.objects.filter(project=project, period__start__lte=period.start)
+    latest = versions.select_related("period").order_by("-period__start").first()
+    made = latest if latest is not None and latest.period_id == period.pk else None
+    related = ("category", "funding_source")
+    if latest is not None:
+        lines: Any = latest.lines.filter(month__gte=first).select_related(*related)
+        source = "this period's forecast" if made else f"the forecast of {latest.period}"
+    else:
+        budget = (
+            BudgetVersion.objects.filter(project=project, status=BudgetStatus.APPROVED)
+            .order_by("-number")
+            .first()
+        )
+        lines = budget.lines.filter(month__gte=first).select_related(*related) if budget else []
+        source = "the approved budget" if budget else "nothing yet"
+    keys, amounts = _keyed(list(lines))
+    if not keys:
+        codes = CostCode.objects.filter(project=project, active=True).select_related(*related)
+        keys = list(dict.fromkeys(LineKey(c.category, c.spend_type, c.funding_source) for c in codes))
+    last = max([add_months(first, GRID_MONTHS - 1), *(month for _, month in amounts)])
+    return ForecastGrid(period, months_between(first, last), keys, amounts, made, source)

@@ -7,6 +7,7 @@ ValidationError shows beside the field it names; every table exports to Excel.""
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from pmo.core import clock
 from pmo.core.exports import xlsx_response
+from pmo.core.formatting import money
 from pmo.core.generic import (
     ObjectEditView,
     ObjectListView,
@@ -353,3 +355,144 @@ class MonthReopenView(ObjectPage):
 
 months = MonthsView.as_view()
 month_reopen = MonthReopenView.as_view()
+
+
+# Forecast entry -------------------------------------------------------------------------------
+
+
+FORECAST_SAVED = "Forecast of {project} for {period} saved: {total} from {first:%B %Y}."
+NOT_AN_AMOUNT = "{cell}: “{value}” is not an amount of money (give pounds, and pence if any)."
+NO_PERIOD = "No reporting period is open: a forecast is made in an open period."
+
+
+def cell_name(index: int, month: date) -> str:
+    return f"a-{index}-{month:%Y-%m}"
+
+
+class ForecastEntryView(ObjectPage):
+    """The project's forecast for the open reporting period, a month per row and a column per
+    category, capital or revenue and funding source its lines count under (its manager, finance
+    partners and the PMO), filled with the period's forecast if made, else the latest one's, else
+    the budget's; saved through ``services.forecast_make``, every problem named by its cell and
+    nothing saved until there are none."""
+
+    template_name = "finance/forecast_form.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    def allowed(self) -> Any:
+        ensure_can(
+            self.request.user,
+            "finance.add_forecastversion",
+            self.project,
+            action=f"forecast {self.project.code}",
+        )
+        period = pages.forecast_period(clock.today())
+        return pages.forecast_grid(self.project, period) if period is not None else None
+
+    def grid_page(
+        self, grid: Any, values: dict[str, str] | None = None, problems: Sequence[str] = (), **extra: Any
+    ) -> HttpResponse:
+        rows = []
+        if grid is not None:
+            for month in grid.months:
+                cells = []
+                for index, key in enumerate(grid.keys):
+                    name = cell_name(index, month)
+                    shown = (
+                        values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
+                    )
+                    cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
+                rows.append({"month": month, "cells": cells})
+        return self.render_page(
+            409 if extra.get("conflict") else 400 if problems else 200,
+            project=self.project,
+            grid=grid,
+            rows=rows,
+            problems=problems,
+            no_period=NO_PERIOD,
+            note=(values or {}).get("note", grid.made.note if grid is not None and grid.made else ""),
+            **extra,
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.grid_page(self.allowed())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        grid = self.allowed()
+        if grid is None:
+            return self.grid_page(None, problems=[NO_PERIOD])
+        values = {name: request.POST.get(name, "").strip() for name in request.POST}
+        lines, problems, where = self.lines(grid, values)
+        if problems:
+            return self.grid_page(grid, values, problems)
+        version = grid.made.version if grid.made is not None else None
+        posted = request.POST.get("version", "")
+        outcome = call_service(
+            lambda: services.forecast_make(
+                actor=request.user,
+                project=self.project,
+                period=grid.period,
+                lines=lines,
+                note=values.get("note", ""),
+                expected_version=int(posted) if posted.isdigit() else version,
+            )
+        )
+        if outcome.done:
+            total = sum((line.amount for line in lines), Decimal(0))
+            message = FORECAST_SAVED.format(
+                project=self.project.code, period=grid.period, total=money(total), first=grid.months[0]
+            )
+            return finish(request, message, reverse("finance:project", args=[self.project.code]))
+        if outcome.conflict:
+            return self.grid_page(grid, values, conflict=outcome.conflict)
+        return self.grid_page(grid, values, [self.placed(outcome.problem, where)])
+
+    @staticmethod
+    def placed(problem: str, where: dict[int, str]) -> str:
+        """A service's "Row N, column 'x': ..." as the grid's cell ("Dec 2026, Staff (revenue): ...")."""
+        for row, cell in where.items():
+            problem = problem.replace(f"Row {row}, column 'month'", cell)
+            problem = problem.replace(f"Row {row}, column 'amount'", cell).replace(f"Row {row}", cell)
+        return problem
+
+    def lines(
+        self, grid: Any, values: dict[str, str]
+    ) -> tuple[list[services.MonthAmount], list[str], dict[int, str]]:
+        lines: list[services.MonthAmount] = []
+        problems: list[str] = []
+        where: dict[int, str] = {}
+        for index, key in enumerate(grid.keys):
+            for month in grid.months:
+                text = values.get(cell_name(index, month), "").replace(",", "").replace("£", "")
+                if not text:
+                    continue
+                cell = f"{month:%b %Y}, {key.label}"
+                try:
+                    amount = Decimal(text)
+                except InvalidOperation:
+                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=text))
+                    continue
+                if not amount.is_finite():
+                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=text))
+                    continue
+                if amount == 0:
+                    continue
+                row = len(lines) + 1
+                where[row] = cell
+                lines.append(
+                    services.MonthAmount(
+                        month=month,
+                        category=key.category,
+                        spend_type=key.spend_type,
+                        amount=amount,
+                        funding_source=key.funding_source,
+                        row=row,
+                    )
+                )
+        return lines, problems, where
+
+
+forecast_entry = ForecastEntryView.as_view()
