@@ -73,6 +73,8 @@ router.register("budgets", finance_api.BudgetViewSet, basename="budget")
 router.register("actuals", finance_api.ActualViewSet, basename="actual")
 router.register("forecasts", finance_api.ForecastViewSet, basename="forecast")
 router.register("financial-years", finance_api.FinancialYearViewSet, basename="financial-year")
+router.register("closed-months", finance_api.MonthLockViewSet, basename="closed-month")
+router.register("evm", finance_api.EvmViewSet, basename="evm")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -1,12 +1,27 @@
 """Reads of project plans, restricted to the projects the user may see; and what reporting reads
 of a project's plan: its key milestones, its finish and its baseline (ADR 0042)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import (
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -109,6 +124,37 @@ def _forecast(plan: Plan) -> PlanForecast:
         baseline_start=_day(span["start"]),
         baseline_finish=_day(span["finish"]),
     )
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """How far a project's plan says its work has got: the working tasks' percent complete
+    weighted by their durations (as MS Project rolls it up to the project), None when no task
+    has a duration to weigh by; and the plan's status date."""
+
+    percent_complete: Decimal | None
+    status_date: date | None
+
+
+def plan_progress(project_ids: Iterable[int]) -> dict[int, PlanProgress]:
+    """The progress of each of the projects' plans, by project id (one query; a project without
+    a plan is left out)."""
+    working = Q(tasks__summary=False)
+    weighted = ExpressionWrapper(
+        F("tasks__duration") * F("tasks__percent_complete"),
+        output_field=DecimalField(max_digits=30, decimal_places=4),
+    )
+    found = {}
+    for project_id, status_date, done, planned in (
+        Plan.objects.filter(project_id__in=list(project_ids))
+        .annotate(done=Sum(weighted, filter=working), planned=Sum("tasks__duration", filter=working))
+        .values_list("project_id", "status_date", "done", "planned")
+    ):
+        percent = None
+        if planned:
+            percent = min(max(Decimal(str(done or 0)) / Decimal(planned), Decimal(0)), Decimal(100))
+        found[project_id] = PlanProgress(percent, _day(status_date))
+    return found
 
 
 def key_milestone_names(project: Project) -> list[str]:
