@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
+from pmo.core import clock
 from pmo.engine.earned_value import Baseline
 from pmo.engine.finance import (
     ZERO,
@@ -31,7 +32,7 @@ from pmo.finance.models import (
     FundingSource,
     MonthLock,
 )
-from pmo.finance.selectors import ProjectFinance, portfolio_roll_up
+from pmo.finance.selectors import LINE_KEYS, PROJECT_KEYS, ProjectFinance, portfolio_roll_up
 from pmo.portfolio.models import Project
 from pmo.reporting.choices import PeriodStatus
 from pmo.reporting.models import ReportingPeriod
@@ -164,6 +165,7 @@ class RollUpRow:
 
     key: str
     outturn: Outturn
+    profile: Decimal | None = None  # in a year: what its budget planned to spend to date
 
     @property
     def budget(self) -> Decimal:
@@ -185,6 +187,11 @@ class RollUpRow:
     def variance(self) -> Decimal:
         return self.outturn.variance
 
+    @property
+    def against_profile(self) -> Decimal | None:
+        """Spent to date less what the profile planned by now: positive is spending ahead."""
+        return None if self.profile is None else self.actual_to_date - self.profile
+
 
 def key_label(by: str, key: Any) -> str:
     if key is None:
@@ -196,14 +203,25 @@ def key_label(by: str, key: Any) -> str:
 
 def roll_up_rows(
     *, user: Any, by: str, year: FinancialYear | None, day: date | None = None
-) -> tuple[list[RollUpRow], Outturn]:
+) -> tuple[list[RollUpRow], RollUpRow]:
     """The roll-up's rows, by key, and their total (sums of the rows' figures)."""
     found = portfolio_roll_up(user=user, by=by, year=year, day=day)
-    rows = sorted((RollUpRow(key_label(by, key), each) for key, each in found.items()), key=lambda r: r.key)
-    total = Outturn(
-        budget=sum((r.budget for r in rows), ZERO),
-        actual_to_date=sum((r.actual_to_date for r in rows), ZERO),
-        forecast_remaining=sum((r.forecast_remaining for r in rows), ZERO),
+    profile = profile_by(user=user, by=by, year=year, day=day) if year is not None else None
+    rows = sorted(
+        (
+            RollUpRow(key_label(by, key), each, profile.get(key, ZERO) if profile is not None else None)
+            for key, each in found.items()
+        ),
+        key=lambda r: r.key,
+    )
+    total = RollUpRow(
+        "Total",
+        Outturn(
+            budget=sum((r.budget for r in rows), ZERO),
+            actual_to_date=sum((r.actual_to_date for r in rows), ZERO),
+            forecast_remaining=sum((r.forecast_remaining for r in rows), ZERO),
+        ),
+        sum((r.profile or ZERO for r in rows), ZERO) if profile is not None else None,
     )
     return rows, total
 
@@ -288,3 +306,44 @@ def forecast_grid(project: Project, period: ReportingPeriod) -> ForecastGrid:
         keys = list(dict.fromkeys(LineKey(c.category, c.spend_type, c.funding_source) for c in codes))
     last = max([add_months(first, GRID_MONTHS - 1), *(month for _, month in amounts)])
     return ForecastGrid(period, months_between(first, last), keys, amounts, made, source)
+
+
+def profile_by(*, user: Any, by: str, year: FinancialYear, day: date | None = None) -> dict[Any, Decimal]:
+    """What the year's budget profile planned to spend before each project's split month (its
+    latest forecast's month, or after the last closed month; the current month with no
+    forecast), summed by ``by``, as ``selectors.portfolio_roll_up`` splits projects: in-year
+    spend is judged against it (four queries besides the roll-up's own)."""
+    today = month_of(day or clock.today())
+    closed = MonthLock.objects.aggregate(last=Max("month"))["last"]
+    budgets = BudgetVersion.objects.restrict(user, "view").filter(status=BudgetStatus.APPROVED)
+    latest_budget: dict[int, int] = {}
+    for project, pk in budgets.order_by("project_id", "-number").values_list("project_id", "pk"):
+        latest_budget.setdefault(project, pk)
+    forecasts = ForecastVersion.objects.restrict(user, "view").order_by("project_id", "-period__start")
+    splits: dict[int, date] = {}
+    for project, start in forecasts.values_list("project_id", "period__start"):
+        splits.setdefault(project, month_of(start))
+    rows = (
+        BudgetLine.objects.filter(
+            version_id__in=latest_budget.values(), month__gte=year.start, month__lte=year.last_month
+        )
+        .values("version__project", selectors_key(by), "month")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    found: dict[Any, Decimal] = {}
+    for row in rows:
+        split = splits.get(row["version__project"], today)
+        if closed is not None:
+            split = max(split, add_months(closed, 1))
+        if row["month"] < split:
+            key = row[selectors_key(by)]
+            found[key] = found.get(key, ZERO) + row["amount"]
+    return found
+
+
+def selectors_key(by: str) -> str:
+    """The path to ``by``'s key from a budget line (as the roll-up groups them)."""
+    if by in PROJECT_KEYS:
+        return f"version__project__{PROJECT_KEYS[by]}"
+    return LINE_KEYS[by]

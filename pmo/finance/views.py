@@ -129,6 +129,12 @@ ROLL_UP_COLUMNS = (
 )
 
 
+IN_YEAR_COLUMNS = (
+    Column("profile", "Profile to date", attr("profile"), kind="money"),
+    Column("against_profile", "Spent against profile", attr("against_profile"), kind="money"),
+)
+
+
 class PortfolioFinanceView(ObjectPage):
     """The money of every project the reader may see, summed by portfolio, programme,
     department, category, capital or revenue, funding source or project; whole-life or within a
@@ -144,9 +150,9 @@ class PortfolioFinanceView(ObjectPage):
         rows, total = pages.roll_up_rows(user=request.user, by=by, year=year)
         label = pages.ROLL_UP_LABELS[by]
         if request.GET.get("export") == "xlsx":
-            headers = [label, *(c.label for c in ROLL_UP_COLUMNS[1:])]
-            cells = [[c.value(r) for c in ROLL_UP_COLUMNS] for r in rows]
-            cells.append(["Total", total.budget, total.actual_to_date, total.etc, total.eac, total.variance])
+            columns = ROLL_UP_COLUMNS + (IN_YEAR_COLUMNS if year is not None else ())
+            headers = [label, *(c.label for c in columns[1:])]
+            cells = [[c.value(r) for c in columns] for r in [*rows, total]]
             scope = year.label.replace("/", "-") if year else "whole-life"
             return xlsx_response(
                 f"finance-by-{by}-{scope}-{clock.today().isoformat()}.xlsx",

@@ -32,8 +32,11 @@ def test_by_programme_in_the_year(money):
 
     assert "within 2026/27" in page
     # DIG (WEB): the year's £3,000, £1,200 spent, December's £1,500 (April 2027 is next year).
-    assert "DIG £3,000 £1,200 £1,500 £2,700 +£300" in page
-    assert "No programme £1,000 £300 £0 £300 +£700" in page
+    # Its profile to date: October's and November's £2,000 before WEB's December forecast.
+    assert "DIG £3,000 £1,200 £1,500 £2,700 +£300 £2,000 \u2212£800" in page
+    # HR, without a forecast, is split at the current month: November's £1,000 was planned.
+    assert "No programme £1,000 £300 £0 £300 +£700 £1,000 \u2212£700" in page
+    assert "Total £4,000 £1,500 £1,500 £3,000 +£1,000 £3,000 \u2212£1,500" in page
 
 
 def test_a_reader_sums_only_the_money_they_may_see(money):
@@ -58,7 +61,7 @@ def test_the_export_has_the_rows_and_total_as_shown(money):
     assert response.status_code == 200
     assert "finance-by-category-2026-27" in response["Content-Disposition"]
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
-    assert rows[0] == [
+    assert rows[0][:6] == [
         "Cost category",
         "Budget",
         "Actuals to date",
@@ -66,9 +69,10 @@ def test_the_export_has_the_rows_and_total_as_shown(money):
         "EAC (where we land)",
         "Variance",
     ]
-    assert ["Software", 3000, 1200, 1500, 2700, 300] in rows
-    assert ["Staff", 1000, 300, 0, 300, 700] in rows
-    assert rows[-1] == ["Total", 4000, 1500, 1500, 3000, 1000]
+    assert rows[0][-2:] == ["Profile to date", "Spent against profile"]
+    assert ["Software", 3000, 1200, 1500, 2700, 300, 2000, -800] in rows
+    assert ["Staff", 1000, 300, 0, 300, 700, 1000, -700] in rows
+    assert rows[-1] == ["Total", 4000, 1500, 1500, 3000, 1000, 3000, -1500]
 
 
 def test_signed_out_is_sent_to_sign_in(client):
