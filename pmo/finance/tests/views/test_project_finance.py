@@ -76,7 +76,17 @@ def test_a_project_the_reader_may_not_see_is_not_found(money):
     response = client_for(money.cast.pm).get(URL.format(code="HR"))
 
     assert response.status_code == 404
+    assert client_for(money.cast.executive).get(URL.format(code="HR")).status_code == 404
     assert client_for(money.cast.other_pm).get(URL.format(code="HR")).status_code == 200
+    assert client_for(money.cast.pm).get(URL.format(code="NOPE")).status_code == 404
+
+
+def test_finance_reads_a_confidential_projects_money(money):
+    # Finance partners hold the ledger, which charges every project (ADR 0049).
+    response = client_for(money.finance).get(URL.format(code="HR"))
+
+    assert response.status_code == 200
+    assert "Whole life Budget (BAC) £1,000 Actuals to date £300" in text(response)
 
 
 def test_signed_out_is_sent_to_sign_in(money, client):
