@@ -39,6 +39,7 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     ("highlight-reports", "period"): BEYOND_IDS,
     ("tolerance-defaults", "portfolio"): NOT_THE_CHOICE,
     ("actuals", "year"): "Ensure this value is less than or equal to 9998.",
+    ("closed-months", "year"): "Ensure this value is less than or equal to 9998.",
     **{(register, "owner"): NOT_ONE_OF for register in RAID},
     **{(register, level): NOT_THE_CHOICE for register in RAID for level in ("project", "programme")},
     **{(register, "portfolio"): NOT_THE_CHOICE for register in RAID},

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pmo.core.choices import Role
+from pmo.engine.finance import add_months
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import (
     ActualImport,
@@ -21,6 +22,7 @@ from pmo.finance.models import (
     ForecastLine,
     ForecastVersion,
     FundingSource,
+    MonthLock,
 )
 from pmo.finance.selectors import finance_settings
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
@@ -32,7 +34,7 @@ NOV = date(2026, 11, 1)
 
 def add_money(n):
     """n projects, each with a cost code, an approved budget, a ledger line and a forecast, two
-    lines apiece."""
+    lines apiece, and n months closed (from April 2024 on)."""
     category, funding = CostCategory.objects.first(), FundingSource.objects.first()
     period = PeriodFactory()
     load = ActualImport.objects.create(
@@ -43,6 +45,10 @@ def add_money(n):
         replaced=0,
         total=Decimal(n),
         imported_at=timezone.now(),
+    )
+    closed = MonthLock.objects.count()
+    MonthLock.objects.bulk_create(
+        MonthLock(month=add_months(date(2024, 4, 1), closed + i), locked_at=timezone.now()) for i in range(n)
     )
     for _ in range(n):
         project = ProjectFactory(sponsor=PersonFactory(), project_manager=PersonFactory())
@@ -99,6 +105,13 @@ def count(client, url):
         # session, user, roles, the settings row (the year's first month), count, page
         ("/api/v1/actuals/?year=2026&ordering=-amount", Role.FINANCE_PARTNER, 6),
         ("/api/v1/actuals/", Role.EXECUTIVE, 6),
+        # session, user, roles, the reader's person record (project visibility), count, page of
+        # projects, current budgets, latest forecasts, the budgets' and forecasts' lines by month,
+        # actuals by month, the last closed month, the settings row, the plans' progress
+        ("/api/v1/evm/", Role.FINANCE_PARTNER, 14),
+        ("/api/v1/evm/?as_of=2026-11-15", Role.EXECUTIVE, 14),
+        # session, user, count, page (with who closed it)
+        ("/api/v1/closed-months/?ordering=month", Role.PROJECT_MANAGER, 4),
     ],
 )
 def test_list_queries_do_not_grow_with_the_rows(client_for, make_user, url, role, pinned):
