@@ -125,10 +125,10 @@ def _known_record_problems(
     return tried, problems
 
 
-def _generated_problems(operation: Any, headers: dict[str, str]) -> list[str]:
+def _generated_problems(operation: Any, headers: dict[str, str], examples: int) -> list[str]:
     problems: list[str] = []
 
-    @GENERATED
+    @hypothesis.settings(GENERATED, max_examples=examples)
     @hypothesis.given(case=operation.as_strategy())
     def exercise(case: Any) -> None:
         problem = _problem(operation, lambda: case.call_and_validate(headers=headers, checks=CHECKS))
@@ -153,7 +153,11 @@ def test_every_operation_answers_as_the_schema_says(
 
     # when every read is asked for the real records and every operation is sent generated requests,
     tried, problems = _known_record_problems(operations, client, headers)
-    problems += [problem for operation in operations for problem in _generated_problems(operation, headers)]
+    # (an executive changes nothing: one request an operation shows its refusals as declared)
+    examples = GENERATED.max_examples if role == Role.PMO_HEAD else 1
+    problems += [
+        problem for operation in operations for problem in _generated_problems(operation, headers, examples)
+    ]
 
     # then none answers with a server error or outside what the schema declares.
     assert len(operations) > 150 and tried > 70

@@ -1,6 +1,8 @@
 """A new database migrated by `pmo migrate`, for the tests that start `pmo` processes: migrated
 once per test run (by the first process to ask) and copied for each test, as migrating takes
-seconds."""
+seconds. On SQLite it is the test databases' own migrated template (the same migrations, already
+run: pmo/core/tests/migrated_database.py); on PostgreSQL, where the processes still use SQLite
+files, `pmo migrate` makes it."""
 
 import shutil
 import subprocess
@@ -9,13 +11,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from pmo.core.tests.commands.processes import pmo_command, process_environment
-from pmo.core.tests.demo_database import _one_process_at_a_time, _worker
+from pmo.core.tests.demo_database import _one_process_at_a_time, _worker, fingerprint, templates_directory
+from pmo.core.tests.migrated_database import MigratedTemplate
 
 
 @pytest.fixture(scope="session")
-def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _migrated_database(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) -> Path:
     run_directory = tmp_path_factory.getbasetemp()
     if _worker():
         run_directory = run_directory.parent  # shared by the run's workers
@@ -24,13 +28,17 @@ def _migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not migrated.exists():
             building = run_directory / "migrating"
             building.mkdir(exist_ok=True)
-            subprocess.run(
-                pmo_command("migrate", "--noinput", "-v0"),
-                cwd=settings.BASE_DIR,
-                env=process_environment(building),
-                check=True,
-                timeout=120,
-            )
+            template = MigratedTemplate(templates_directory(), fingerprint())
+            if connection.vendor == "sqlite" and template.file.exists():
+                shutil.copyfile(template.file, building / "pmo.sqlite3")
+            else:
+                subprocess.run(
+                    pmo_command("migrate", "--noinput", "-v0"),
+                    cwd=settings.BASE_DIR,
+                    env=process_environment(building),
+                    check=True,
+                    timeout=120,
+                )
             building.rename(migrated.parent)
     return migrated
 
