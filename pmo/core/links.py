@@ -38,3 +38,16 @@ def address(name: str, key: str | int) -> str:
     if links is None:
         links = _KEPT[index] = Links(name, STAND_INS[type(key)])
     return links(key)
+
+
+_PAGES: dict[tuple[Any, str, str], str] = {}
+
+
+def page_address(name: str) -> str:
+    """``reverse(name)`` of a page that takes no argument (the menus every page shows link to
+    thirty of them), made once per URL configuration and script prefix."""
+    index = (get_resolver(get_urlconf()), get_script_prefix(), name)
+    found = _PAGES.get(index)
+    if found is None:
+        found = _PAGES[index] = reverse(name)
+    return found

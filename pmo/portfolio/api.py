@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar, cast
 
 import django_filters
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -596,7 +596,9 @@ class ProjectViewSet(RegisterViewSet):
         else:
             queryset = selectors.project_list(user=self.request.user)
             if self.action == "list":
-                queryset = selectors.as_rows(queryset)
+                # A row shows its objectives' ids only: read no more of them.
+                objectives = Prefetch("strategic_objectives", queryset=StrategicObjective.objects.only("pk"))
+                queryset = selectors.as_rows(queryset).prefetch_related(None).prefetch_related(objectives)
         return queryset.annotate(priority_rank=PRIORITY_RANK)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
