@@ -20,6 +20,7 @@ from django.utils import timezone
 from pmo.change.tests.demo.conftest import fingerprint as registers_and_change_log
 from pmo.core import demo as core_demo
 from pmo.core.tests.demo_database import DEMO_TODAY, DemoDatabase
+from pmo.finance.tests.demo.conftest import fingerprint as money
 from pmo.portfolio.demo import demo_build
 from pmo.portfolio.tests.demo.conftest import FINGERPRINT_FINISH, FINGERPRINT_START
 from pmo.portfolio.tests.demo.conftest import fingerprint as register
@@ -40,6 +41,7 @@ def fingerprints() -> Fingerprints:
         "register": register(),
         "reporting year": without_ids(reporting_year()),
         "registers and change log": sorted(without_ids(registers_and_change_log()), key=repr),
+        "money": money(),
     }
 
 
@@ -97,6 +99,11 @@ def test_two_runs_on_the_same_day_give_the_same_reporting_year(
 ) -> None:
     assert len(first["reporting year"]) > 400
     assert first["reporting year"] == second["reporting year"]
+
+
+def test_two_runs_on_the_same_day_give_the_same_money(first: Fingerprints, second: Fingerprints) -> None:
+    assert len(first["money"]) > 300
+    assert first["money"] == second["money"]
 
 
 def test_two_runs_on_the_same_day_give_the_same_registers_and_change_log(
