@@ -2,16 +2,15 @@
 a project's month-by-month table and budget by financial year and category, its earned value
 where it can be measured, and the portfolio roll-up as rows."""
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Sum
 
-from pmo.core import clock
-from pmo.engine.earned_value import Baseline
+from pmo.core import clock, formatting
 from pmo.engine.finance import (
     ZERO,
     FinancialYear,
@@ -21,8 +20,8 @@ from pmo.engine.finance import (
     month_of,
     months_between,
 )
-from pmo.finance.adapters import pv_baseline
 from pmo.finance.choices import BudgetStatus, SpendType
+from pmo.finance.evm import ProjectEvm
 from pmo.finance.models import (
     BudgetLine,
     BudgetVersion,
@@ -36,13 +35,6 @@ from pmo.finance.selectors import LINE_KEYS, PROJECT_KEYS, ProjectFinance, portf
 from pmo.portfolio.models import Project
 from pmo.reporting.choices import PeriodStatus
 from pmo.reporting.models import ReportingPeriod
-
-NO_BUDGET = "No approved budget yet: earned value is measured against the approved budget's phasing."
-NO_EV = (
-    "Earned value (EV), and with it SPI, CPI, SV(t), SPI(t) and the index-based EACs, needs the "
-    "project's percent complete, which finance does not hold yet: only the planned value and the "
-    "actual cost are shown."
-)
 
 ROLL_UP_LABELS = {
     "portfolio": "Portfolio",
@@ -126,37 +118,72 @@ def budget_by_year(figures: ProjectFinance, first_month: int) -> tuple[list[str]
 
 
 @dataclass(frozen=True)
-class EarnedValue:
-    """What earned value can say of a project: the planned value and actual cost at the status
-    date, and why the rest cannot be given (``missing``)."""
+class EvmFigure:
+    """One earned value figure as the page shows it: its value in words, or why it is missing."""
 
-    status: date | None
-    bac: Decimal | None
-    pv: Decimal | None
-    ac: Decimal | None
-    planned_duration: int | None
-    missing: Sequence[str]
+    key: str
+    label: str
+    shown: str
+    missing: str = ""
 
 
-def earned_value(figures: ProjectFinance) -> EarnedValue:
-    """PV and AC at the end of the last month whose actuals count (as ``pmo.finance.adapters``
-    measures); EV needs a percent complete finance does not hold, so the figures that need it are
-    named as missing."""
-    baseline: Baseline | None = pv_baseline(figures.budget)
-    if baseline is None:
-        return EarnedValue(None, None, None, None, None, [NO_BUDGET])
-    split = figures.whole_life.split
-    assert split is not None
-    status = split - timedelta(days=1)
-    pv = baseline.pv_at(baseline.time_at(status))
-    return EarnedValue(
-        status=status,
-        bac=baseline.bac,
-        pv=pv,
-        ac=figures.whole_life.actual_to_date,
-        planned_duration=baseline.planned_duration,
-        missing=[NO_EV],
-    )
+EVM_LABELS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    ("status_date", "Status date", formatting.date),
+    ("percent_complete", "Percent complete (from the plan)", lambda v: formatting.percent(v, 1)),
+    ("bac", "Budget at completion (BAC)", formatting.money),
+    ("pv", "Planned value (PV)", formatting.money),
+    ("ev", "Earned value (EV)", formatting.money),
+    ("ac", "Actual cost (AC)", formatting.money),
+    ("sv", "Schedule variance (SV)", formatting.signed_money),
+    ("cv", "Cost variance (CV)", formatting.signed_money),
+    ("spi", "Schedule performance (SPI)", formatting.number),
+    ("cpi", "Cost performance (CPI)", formatting.number),
+    ("tcpi_bac", "To-complete performance to BAC (TCPI)", formatting.number),
+    ("planned_duration", "Planned duration (months)", formatting.number),
+    ("es", "Earned schedule (ES, months)", formatting.number),
+    ("sv_t", "Schedule variance in time (SV(t), months)", lambda v: f"{v:+.2f}".replace("-", "\u2212")),
+    ("spi_t", "Schedule performance in time (SPI(t))", formatting.number),
+    ("ieac_t", "Duration at completion (IEAC(t), months)", formatting.number),
+    ("forecast_finish", "Forecast finish", formatting.date),
+)
+EAC_LABELS = {
+    "budget_rate": "At budget rate: AC + (BAC - EV)",
+    "cpi": "At the cost performance so far: BAC / CPI",
+    "cpi_spi": "Cost and schedule pressure: AC + (BAC - EV) / (CPI × SPI)",
+    "bottom_up": "Bottom-up: AC + the forecast of the rest",
+}
+
+
+def evm_figures(measured: ProjectEvm) -> list[EvmFigure]:
+    """The figures in order, each shown or with the reason it is missing."""
+    found = []
+    for key, label, shown in EVM_LABELS:
+        value = getattr(measured, key)
+        if value is None:
+            reason = measured.undefined.get(key, "not measured")
+            found.append(EvmFigure(key, label, "", reason[:1].upper() + reason[1:] + "."))
+        else:
+            found.append(EvmFigure(key, label, shown(value)))
+    return found
+
+
+def evm_forecasts(measured: ProjectEvm) -> list[dict[str, Any]]:
+    """The four EACs, each with its ETC, VAC and TCPI, or why it is missing."""
+    rows = []
+    for each in measured.forecasts:
+        method = each["method"]
+        reason = measured.undefined.get(f"eac_{method}", "") if each["eac"] is None else ""
+        rows.append(
+            {
+                "label": EAC_LABELS.get(method, method),
+                "eac": each["eac"],
+                "etc": each["etc"],
+                "vac": each["vac"],
+                "tcpi": formatting.number(each["tcpi"]) if each["tcpi"] is not None else "—",
+                "missing": reason[:1].upper() + reason[1:] + "." if reason else "",
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)

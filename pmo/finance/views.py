@@ -29,7 +29,7 @@ from pmo.core.generic import (
     found_or_404,
 )
 from pmo.core.permissions import ensure_can
-from pmo.finance import pages, selectors, services
+from pmo.finance import evm, pages, selectors, services
 from pmo.finance.forms import CostCodeFilter, CostCodeForm, MonthCloseForm, MonthReopenForm, RollUpFilter
 from pmo.finance.models import CostCode, MonthLock
 from pmo.finance.rules import keeps_the_books
@@ -103,6 +103,7 @@ class ProjectFinanceView(ObjectPage):
                 sheet_title=f"{project.code} finance",
             )
         settings_row = selectors.finance_settings()
+        measured = evm.project_evms([project])[0]
         categories, years = pages.budget_by_year(figures, settings_row.first_month)
         user = request.user
         return self.render_page(
@@ -115,7 +116,9 @@ class ProjectFinanceView(ObjectPage):
             months=months,
             categories=categories,
             budget_years=years,
-            evm=pages.earned_value(figures),
+            evm=measured,
+            evm_figures=pages.evm_figures(measured),
+            evm_forecasts=pages.evm_forecasts(measured),
             currency=settings_row.currency,
             may_forecast=user.has_perm("finance.add_forecastversion", project),
             keeps_books=user.has_perm("finance.add_costcode"),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from pmo.finance.tests.api.test_evm import plan_of
 from pmo.finance.tests.views.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +47,34 @@ def test_the_months_and_the_budget_by_year_and_category(money):
     assert "Financial year Software Total 2026/27 £3,000 £3,000" in page
 
 
-def test_earned_value_shows_pv_and_ac_and_says_why_ev_is_missing(money):
+def test_without_a_plan_earned_value_says_why_ev_is_missing(money):
     page = text(client_for(money.cast.pm).get(URL.format(code="WEB")))
 
     # Measured at the end of November (the month before the split): October and November planned.
-    assert "Status date 30 Nov 2026 Budget at completion (BAC) £3,000" in page
-    assert "Planned value (PV) £2,000 Actual cost (AC) £1,200" in page
-    assert "Earned value (EV), and with it SPI, CPI, SV(t), SPI(t)" in page
+    assert "Status date 30 Nov 2026" in page
+    assert "Planned value (PV) £2,000" in page and "Actual cost (AC) £1,200" in page
+    assert "Earned value (EV) Not available: The project has no plan" in page
+    assert "Cost performance (CPI) Not available: It needs earned value, and the project has no plan" in page
+
+
+def test_with_a_plan_the_tab_shows_earned_value_and_earned_schedule(money):
+    plan_of(money.cast.project, (60, 100), (90, 0))  # 60 of 150 minutes done: 40 %
+
+    page = text(client_for(money.cast.pm).get(URL.format(code="WEB")))
+
+    # BAC £3,000 (October to December); by 30 November PV £2,000, EV 40 % of £3,000, AC £1,200.
+    assert "Percent complete (from the plan) 40%" in page
+    assert "Earned value (EV) £1,200 Actual cost (AC) £1,200" in page
+    assert "Schedule variance (SV) \u2212£800 Cost variance (CV) £0" in page
+    assert "Schedule performance (SPI) 0.6 Cost performance (CPI) 1" in page
+    # ES: October's £1,000 reached and £200 of November's: 1.2 months of 2; PD 3, IEAC(t) 3 × 2 / 1.2.
+    assert "Earned schedule (ES, months) 1.2 Schedule variance in time (SV(t), months) \u22120.80" in page
+    assert "Schedule performance in time (SPI(t)) 0.6 Duration at completion (IEAC(t), months) 5" in page
+    assert "Forecast finish 28 Feb 2027" in page
+    # The four EACs; the bottom-up one is the finance EAC (AC + the forecast of the rest).
+    assert "At budget rate: AC + (BAC - EV) £3,000" in page
+    assert "Cost and schedule pressure: AC + (BAC - EV) / (CPI × SPI) £4,200" in page
+    assert "Bottom-up: AC + the forecast of the rest £3,200 £2,000 \u2212£200" in page
 
 
 def test_a_project_without_money_says_so(books):
