@@ -33,7 +33,7 @@ NEEDS_EV = "it needs earned value, and {reason}"
 NEEDS_BUDGET = "it needs a budget at completion, and {reason}"
 
 EV_FIGURES = ("ev", "sv", "cv", "spi", "cpi", "tcpi_bac", "es", "sv_t", "spi_t", "ieac_t", "forecast_finish")
-BUDGET_FIGURES = ("bac", "pv", "planned_duration", "actual_time", "status_date")
+BUDGET_FIGURES = ("bac", "pv", "planned_duration", "actual_time")
 
 
 def _by(rows: Iterable[dict[str, Any]], key: str) -> dict[int, dict[date, Decimal]]:
@@ -131,7 +131,7 @@ class ProjectEvm:
     undefined: dict[str, str] = field(default_factory=dict)
 
 
-def _no_forecasts(reason: str) -> list[dict[str, Any]]:
+def _no_forecasts() -> list[dict[str, Any]]:
     return [{"method": m.value, "eac": None, "etc": None, "vac": None, "tcpi": None} for m in EacMethod]
 
 
@@ -143,9 +143,8 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
     split = figures.whole_life.split
     if baseline is None or split is None:
         for name in (*BUDGET_FIGURES, *EV_FIGURES):
-            if name not in ("status_date",):
-                result.undefined[name] = NO_BUDGET
-        result.forecasts = _no_forecasts(NO_BUDGET)
+            result.undefined[name] = NO_BUDGET
+        result.forecasts = _no_forecasts()
         for method in EacMethod:
             result.undefined[f"eac_{method.value}"] = NO_BUDGET
         return
@@ -159,7 +158,7 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
         result.undefined["ev"] = reason
         for name in EV_FIGURES[1:]:
             result.undefined[name] = NEEDS_EV.format(reason=reason)
-        result.forecasts = _no_forecasts(reason)
+        result.forecasts = _no_forecasts()
         for method in EacMethod:
             result.undefined[f"eac_{method.value}"] = NEEDS_EV.format(reason=reason)
         return
@@ -169,7 +168,7 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
     except ValueError as exc:  # the engine refuses figures that cannot be (a negative actual cost)
         for name in EV_FIGURES:
             result.undefined[name] = str(exc)
-        result.forecasts = _no_forecasts(str(exc))
+        result.forecasts = _no_forecasts()
         return
     assert measured is not None  # the baseline exists
     result.ev, result.sv, result.cv = measured.ev, measured.sv, measured.cv

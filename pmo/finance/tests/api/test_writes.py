@@ -156,7 +156,20 @@ def test_a_budget_may_not_change_a_closed_month_and_only_finance_and_the_pmo_dra
     assert post(client_for(books.cast.pm), "/api/v1/budgets/", body, 403)["fields"] == {}
     draft = post(client_for(books.cast.analyst), "/api/v1/budgets/", body, 201)
     assert post(client_for(books.cast.pm), f"/api/v1/budgets/{draft['id']}/approve/", {"version": 1}, 403)
+    lines = {"version": 1, "lines": [budget_line(DEC, 99)]}
+    assert (
+        client_for(books.cast.pm)
+        .put(f"/api/v1/budgets/{draft['id']}/lines/", lines, format="json")
+        .status_code
+        == 403
+    )
     assert BudgetVersion.objects.get().status == "draft"
+    assert BudgetVersion.objects.get().lines.get().amount == 10
+
+    books.cast.other_project.confidential = True
+    books.cast.other_project.save()
+    hidden = post(client_for(books.cast.pm), "/api/v1/budgets/", {**body, "project": "HR"}, 400)
+    assert set(hidden["fields"]) == {"project"}
 
 
 # Actuals -----------------------------------------------------------------------------------
