@@ -514,3 +514,49 @@ class ForecastEntryView(ObjectPage):
 
 
 forecast_entry = ForecastEntryView.as_view()
+
+
+# Forecast accuracy ----------------------------------------------------------------------------
+
+
+ACCURACY_BY = {"project": "Project", "project_manager": "Project manager", "made_by": "Made by"}
+ACCURACY_HEADERS = [
+    "Forecast",
+    "Actual",
+    "Forecast - actual",
+    "Months' absolute errors",
+    "Error (% of actual)",
+    "Months",
+]
+
+
+class AccuracyView(ObjectPage):
+    """How good the forecasts the reader may see were: each forecast against the actuals of the
+    months it forecast that finance has since closed, summed by project, project manager or who
+    made them (``?by=``), worst first; ``?export=xlsx`` gives the table."""
+
+    template_name = "finance/accuracy.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        by = request.GET.get("by", "")
+        by = by if by in ACCURACY_BY else "project"
+        summed = selectors.accuracy_by(selectors.forecast_accuracies(user=request.user), by)
+        rows = sorted(
+            ((str(key) if key is not None else "Nobody recorded", each) for key, each in summed.items()),
+            key=lambda row: (-(row[1].percent_error or Decimal(0)), row[0]),
+        )
+        if request.GET.get("export") == "xlsx":
+            cells = [
+                [key, a.forecast, a.actual, a.error, a.absolute_error, a.percent_error, a.months]
+                for key, a in rows
+            ]
+            return xlsx_response(
+                f"forecast-accuracy-by-{by}-{clock.today().isoformat()}.xlsx",
+                headers=[ACCURACY_BY[by], *ACCURACY_HEADERS],
+                rows=cells,
+                sheet_title="Forecast accuracy",
+            )
+        return self.render_page(rows=rows, by=by, by_label=ACCURACY_BY[by], choices=ACCURACY_BY)
+
+
+accuracy = AccuracyView.as_view()

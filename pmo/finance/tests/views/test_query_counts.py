@@ -67,3 +67,18 @@ def test_the_finance_tab_does_not_grow_with_the_lines(make_user):
 
     add_money(5)  # more projects, ledger lines and months elsewhere: the same queries for this one
     assert count(client, f"/finance/projects/{code}/") == few
+
+
+def test_forecast_accuracy_does_not_grow_with_the_forecasts(make_user):
+    finance_settings()
+    client = client_for(make_user(Role.PROJECT_MANAGER))
+    MonthLock.objects.create(month=date(2026, 11, 1), locked_at="2026-12-02T09:00Z")
+    add_money(2)
+    few = count(client, "/finance/accuracy/?by=project_manager")
+
+    add_money(12)
+    many = count(client, "/finance/accuracy/?by=project_manager")
+
+    # session, user, the closed months, the forecasts (with their projects and people), their
+    # lines, the actuals of their months, roles and person (who sees which), unread notices
+    assert (few, many) == (9, 9)
