@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from pmo.engine.finance import FinancialYear
-from pmo.finance.models import CostCategory, CostCode, FundingSource
+from pmo.finance.models import CostCategory, CostCode, FinanceSettings, FundingSource
 from pmo.finance.pages import ROLL_UP_LABELS
-from pmo.finance.services import COST_CODE_FIELDS
+from pmo.finance.services import COST_CODE_FIELDS, SETTINGS_FIELDS
 from pmo.portfolio.forms import VersionedModelForm
 from pmo.portfolio.models import Project
 
@@ -86,3 +86,15 @@ class RollUpFilter(forms.Form):
         year = self.cleaned_data["year"]
         by = self.cleaned_data["by"] or "portfolio"
         return by, FinancialYear(year, self.first_month) if year is not None else None
+
+
+class FinanceSettingsForm(VersionedModelForm):
+    """How the PMO counts money: the financial year's first month, the currency, and the CPI and
+    SPI(t) below which earned value is a concern."""
+
+    class Meta:
+        model = FinanceSettings
+        fields = ("first_month", "currency", "cpi_threshold", "spi_t_threshold")
+
+
+assert set(FinanceSettingsForm.Meta.fields) == SETTINGS_FIELDS

@@ -10,6 +10,7 @@ urlpatterns = [
     path("finance/projects/<str:code>/", views.project_finance, name="project"),
     path("finance/projects/<str:code>/forecast/", views.forecast_entry, name="forecast"),
     path("finance/accuracy/", views.accuracy, name="accuracy"),
+    path("finance/settings/", views.settings_page, name="settings"),
     path("finance/cost-codes/", views.costcode_list, name="costcode_list"),
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
     path("finance/cost-codes/<str:code>/", views.costcode_detail, name="costcode_detail"),

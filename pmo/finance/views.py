@@ -23,6 +23,7 @@ from pmo.core.generic import (
     ObjectListView,
     ObjectPage,
     ObjectView,
+    SettingsView,
     call_service,
     finish,
     form_status,
@@ -30,8 +31,15 @@ from pmo.core.generic import (
 )
 from pmo.core.permissions import ensure_can
 from pmo.finance import evm, pages, selectors, services
-from pmo.finance.forms import CostCodeFilter, CostCodeForm, MonthCloseForm, MonthReopenForm, RollUpFilter
-from pmo.finance.models import CostCode, MonthLock
+from pmo.finance.forms import (
+    CostCodeFilter,
+    CostCodeForm,
+    FinanceSettingsForm,
+    MonthCloseForm,
+    MonthReopenForm,
+    RollUpFilter,
+)
+from pmo.finance.models import CostCode, FinanceSettings, MonthLock
 from pmo.finance.rules import keeps_the_books
 from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column, attr
@@ -560,3 +568,17 @@ class AccuracyView(ObjectPage):
 
 
 accuracy = AccuracyView.as_view()
+
+
+# Settings -------------------------------------------------------------------------------------
+
+
+settings_page = SettingsView.as_view(
+    model=FinanceSettings,
+    read=selectors.finance_settings,
+    update=services.finance_settings_update,
+    form_class=FinanceSettingsForm,
+    what="the finance settings",
+    saved="Finance settings saved.",
+    template_name="finance/settings.html",
+)
