@@ -332,9 +332,7 @@ def _write_lines(model: Any, version: Any, lines: Sequence[MonthAmount]) -> None
         )
     for name in ("category", "funding_source"):
         field = model._meta.get_field(name)
-        rows = {getattr(row, field.attname): row for row in made}
-        rows.pop(None, None)
-        for value, row in rows.items():
+        for value, row in {getattr(row, field.attname): row for row in made}.items():
             try:
                 field.validate(value, row)
             except ValidationError as error:

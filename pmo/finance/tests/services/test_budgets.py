@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pmo.finance import selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
-from pmo.finance.models import BudgetLine, BudgetVersion
+from pmo.finance.models import BudgetLine, BudgetVersion, CostCategory
 from pmo.finance.tests.conftest import line
 from pmo.reporting.tests.factories import BaselineFactory
 
@@ -168,3 +170,29 @@ def test_an_empty_draft_cannot_be_approved(books):
     draft = services.budget_draft(actor=books.finance, project=books.cast.project, reason="v1", lines=[])
     with pytest.raises(ValidationError, match=services.NO_BUDGET_LINES):
         services.budget_approve(actor=books.finance, version=draft, expected_version=1)
+
+
+def test_a_line_whose_category_is_gone_is_refused_naming_it_and_nothing_is_written(books):
+    gone = CostCategory.objects.create(name="Retired meanwhile")
+    CostCategory.objects.filter(pk=gone.pk).delete()  # deleted after the form read it
+    lines = [*phased(books), line(JUN, gone, 100)]
+    with pytest.raises(ValidationError) as refused:
+        services.budget_draft(actor=books.finance, project=books.cast.project, reason="v1", lines=lines)
+    assert "category" in refused.value.message_dict
+    assert not BudgetVersion.objects.exists()
+
+
+def test_a_long_budget_checks_each_category_once_not_once_a_line(books):
+    def queries(months):
+        with CaptureQueriesContext(connection) as captured:
+            services.budget_draft(
+                actor=books.finance,
+                project=books.cast.project,
+                reason="Phased",
+                lines=[line(date(2026 + (n // 12), n % 12 + 1, 1), books.staff, 100) for n in range(months)],
+            )
+        BudgetVersion.objects.all().delete()
+        return len(captured)
+
+    queries(1)  # a test's first draft reads once what later ones find cached
+    assert queries(3) == queries(36)
