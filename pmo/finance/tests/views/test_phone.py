@@ -15,6 +15,8 @@ PAGES = [
     ("finance-portfolio", "/finance/?year=2026&by=programme", "roll-up"),
     ("finance-cost-codes", "/finance/cost-codes/", None),
     ("finance-months", "/finance/months/", "closed-months"),
+    ("finance-accuracy", "/finance/accuracy/", "accuracy"),
+    ("finance-settings", "/finance/settings/", None),
 ]
 
 
