@@ -45,7 +45,7 @@ class CostCodeFilter(forms.Form):
 class MonthField(forms.CharField):
     """A month typed as YYYY-MM (an ``<input type="month">``), as the date of its first day."""
 
-    widget = forms.TextInput(attrs={"type": "month"})
+    widget = forms.TextInput(attrs={"type": "month", "aria-describedby": "month-help"})
 
     def to_python(self, value: Any) -> date | None:  # type: ignore[override]
         text = super().to_python(value)
@@ -59,7 +59,7 @@ class MonthField(forms.CharField):
 
 
 class MonthCloseForm(forms.Form):
-    month = MonthField(label="Month to close")
+    month = MonthField(label="Month to close", help_text="Year and month, as 2026-11.")
 
 
 class MonthReopenForm(forms.Form):
