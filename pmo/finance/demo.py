@@ -132,9 +132,11 @@ def _start(project: Project) -> dt.date:
 
 
 def _shape(months: list[dt.date]) -> list[float]:
-    """A budget's profile over its months: slow to start, busiest mid-way, tailing off."""
+    """A budget's profile over its months: steady (the team's costs), busier mid-way (the
+    supplier's build). Flat enough that a plan's percent complete, which counts working time,
+    earns value about as fast as the budget plans it: a project on plan has an SPI(t) near 1."""
     count = len(months)
-    return [0.35 + math.sin(math.pi * (index + 0.5) / count) for index in range(count)]
+    return [1.5 + math.sin(math.pi * (index + 0.5) / count) for index in range(count)]
 
 
 def _phase(
