@@ -110,7 +110,7 @@ def record_create(
             actor, permission_name(model, "add"), within, action=f"add {model._meta.verbose_name_plural}"
         )
     instance = model(**fields)
-    instance.full_clean()
+    _clean_new(instance)
     if m2m:
         instance.skip_history_when_saving = True  # type: ignore[attr-defined]
         instance.save()
@@ -188,10 +188,54 @@ def _checked_fields(model: type[models.Model]) -> list[frozenset[str]] | None:
     return [frozenset(opts.get_field(name).name for name in fields) for fields in names]
 
 
+def _holds_a_stored_row(field: models.Field[Any, Any], record: DomainModel) -> bool:
+    """Whether ``field`` is a foreign key holding a record read from (or saved to) the database
+    in this transaction: its row exists, and Django's check that it does would ask again."""
+    if not isinstance(field, models.ForeignKey) or getattr(field.remote_field, "limit_choices_to", None):
+        return False
+    if not field.is_cached(record):
+        return False
+    related = field.get_cached_value(record)
+    return related is not None and not related._state.adding and related.pk == getattr(record, field.attname)
+
+
+def _validate(record: DomainModel, *, trusted: Iterable[str], skip: set[str]) -> None:
+    """``full_clean``, but for the ``trusted`` fields' own checks (foreign keys whose rows are
+    known to exist) and the unique and check constraints reading only ``skip`` fields."""
+    errors: dict[str, Any] = {}
+    try:
+        record.clean_fields(exclude=list(trusted))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        record.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    skip = skip | {name for name in errors if name != NON_FIELD_ERRORS}
+    for validate in (record.validate_unique, record.validate_constraints):
+        try:
+            validate(exclude=skip)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_new(record: DomainModel) -> None:
+    """``full_clean`` of a new record, without asking the database whether the rows its foreign
+    keys hold (records read in this transaction) exist."""
+    _validate(
+        record,
+        trusted=[field.name for field in record._meta.concrete_fields if _holds_a_stored_row(field, record)],
+        skip=set(),
+    )
+
+
 def _clean_update(current: DomainModel, edited: set[str]) -> None:
     """``full_clean`` of a stored record after ``edited`` fields changed, without asking the
     database again what it already guarantees for values that did not change: that an unchanged
-    foreign key's row exists, and the unique and check constraints reading no edited field."""
+    foreign key's row exists, and the unique and check constraints reading no edited field (nor
+    whether a changed foreign key's row exists, when it holds a record read from it)."""
     opts = current._meta
     checked = _checked_fields(type(current))
     edited = {opts.get_field(name).name for name in edited}
@@ -199,32 +243,20 @@ def _clean_update(current: DomainModel, edited: set[str]) -> None:
     if checked is None:
         current.full_clean()
         return
-    errors: dict[str, Any] = {}
-    try:
-        current.clean_fields(
-            exclude=[
-                field.name
-                for field in opts.concrete_fields
-                if field.is_relation
+    _validate(
+        current,
+        trusted=[
+            field.name
+            for field in opts.concrete_fields
+            if (
+                field.is_relation
                 and field.name in unchanged
                 and not getattr(field.remote_field, "limit_choices_to", None)
-            ]
-        )
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
-    try:
-        current.clean()
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
-    skip = set(unchanged).difference(*(fields for fields in checked if fields & edited))
-    skip |= {name for name in errors if name != NON_FIELD_ERRORS}
-    for validate in (current.validate_unique, current.validate_constraints):
-        try:
-            validate(exclude=skip)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+            )
+            or _holds_a_stored_row(field, current)
+        ],
+        skip=set(unchanged).difference(*(fields for fields in checked if fields & edited)),
+    )
 
 
 @transaction.atomic
