@@ -9,13 +9,19 @@ from django import forms
 from pmo.engine.finance import FinancialYear
 from pmo.finance.models import CostCategory, CostCode, FinanceSettings, FundingSource
 from pmo.finance.pages import ROLL_UP_LABELS
+from pmo.finance.selectors import LINE_KEYS
 from pmo.finance.services import COST_CODE_FIELDS, SETTINGS_FIELDS
 from pmo.portfolio.forms import VersionedModelForm
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import OrgUnit, Portfolio, Programme, Project
+from pmo.portfolio.selectors import org_unit_list, portfolio_list, programme_list
 
 COST_CODE_ORDER = ("code", "description", "project", "category", "spend_type", "funding_source", "active")
 assert set(COST_CODE_ORDER) == COST_CODE_FIELDS
 NOT_A_MONTH = "Give a month as YYYY-MM (2026-11)."
+LINE_KEY_FILTERED = (
+    "A sum by cost category, capital or revenue, or funding source covers every project: clear the "
+    "portfolio, programme and department to see it, or sum by project, portfolio, programme or department."
+)
 
 
 class CostCodeForm(VersionedModelForm):
@@ -71,21 +77,41 @@ class RollUpFilter(forms.Form):
 
     by = forms.ChoiceField(choices=list(ROLL_UP_LABELS.items()), required=False, label="Summed by")
     year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Financial year")
+    portfolio = forms.ModelChoiceField(queryset=Portfolio.objects.none(), required=False, empty_label="Any")
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, empty_label="Any")
+    department = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="Any")
 
-    def __init__(self, *args: Any, years: list[FinancialYear], current: FinancialYear, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, years: list[FinancialYear], current: FinancialYear, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["portfolio"].queryset = portfolio_list(user=user)  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = programme_list(user=user)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = org_unit_list(user=user)  # type: ignore[attr-defined]
         choices = [("", "Whole life")] + [(str(y.start_year), y.label) for y in years]
         if current not in years:
             choices.append((str(current.start_year), current.label))
         self.fields["year"].choices = choices  # type: ignore[attr-defined]
         self.first_month = current.first_month
 
-    def chosen(self) -> tuple[str, FinancialYear | None]:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("by") in LINE_KEYS and self.within_of(data):
+            raise forms.ValidationError(LINE_KEY_FILTERED)
+        return data
+
+    @staticmethod
+    def within_of(data: dict[str, Any]) -> dict[str, Any]:
+        return {name: data[name] for name in ("portfolio", "programme", "department") if data.get(name)}
+
+    def chosen(self) -> tuple[str, FinancialYear | None, dict[str, Any]]:
+        """What to sum by, the year (None: whole life) and the projects' filters (by field)."""
         if not self.is_valid():
-            return "portfolio", None
+            return "portfolio", None, {}
         year = self.cleaned_data["year"]
         by = self.cleaned_data["by"] or "portfolio"
-        return by, FinancialYear(year, self.first_month) if year is not None else None
+        within = self.within_of(self.cleaned_data)
+        return by, FinancialYear(year, self.first_month) if year is not None else None, within
 
 
 class FinanceSettingsForm(VersionedModelForm):

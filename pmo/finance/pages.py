@@ -228,12 +228,49 @@ def key_label(by: str, key: Any) -> str:
     return str(key)
 
 
+def _within(
+    *, user: Any, by: str, year: FinancialYear | None, day: date | None, within: dict[str, Any]
+) -> tuple[dict[Any, Outturn], dict[Any, Decimal] | None]:
+    """The roll-up of the projects ``within`` chooses (a portfolio, programme, department), by a
+    key of the project (``PROJECT_KEYS``): each project's own outturn (and profile) summed by
+    its key, as the roll-up sums them (one more query, for the projects)."""
+    projects = Project.objects.filter(**within).values_list("code", f"{PROJECT_KEYS[by]}")
+    key_of = dict(projects)
+    each = portfolio_roll_up(user=user, by="project", year=year, day=day)
+    profiles = profile_by(user=user, by="project", year=year, day=day) if year is not None else None
+    found: dict[Any, Outturn] = {}
+    profile: dict[Any, Decimal] | None = {} if profiles is not None else None
+    for code, outturn in each.items():
+        if code not in key_of:
+            continue
+        key = key_of[code]
+        was = found.get(key, Outturn(ZERO, ZERO, ZERO))
+        found[key] = Outturn(
+            budget=was.budget + outturn.budget,
+            actual_to_date=was.actual_to_date + outturn.actual_to_date,
+            forecast_remaining=was.forecast_remaining + outturn.forecast_remaining,
+        )
+        if profile is not None and profiles is not None:
+            profile[key] = profile.get(key, ZERO) + profiles.get(code, ZERO)
+    return found, profile
+
+
 def roll_up_rows(
-    *, user: Any, by: str, year: FinancialYear | None, day: date | None = None
+    *,
+    user: Any,
+    by: str,
+    year: FinancialYear | None,
+    day: date | None = None,
+    within: dict[str, Any] | None = None,
 ) -> tuple[list[RollUpRow], RollUpRow]:
-    """The roll-up's rows, by key, and their total (sums of the rows' figures)."""
-    found = portfolio_roll_up(user=user, by=by, year=year, day=day)
-    profile = profile_by(user=user, by=by, year=year, day=day) if year is not None else None
+    """The roll-up's rows, by key, and their total (sums of the rows' figures); ``within``
+    narrows it to a portfolio's, programme's or department's projects (when summed by a key of
+    the project)."""
+    if within:
+        found, profile = _within(user=user, by=by, year=year, day=day, within=within)
+    else:
+        found = portfolio_roll_up(user=user, by=by, year=year, day=day)
+        profile = profile_by(user=user, by=by, year=year, day=day) if year is not None else None
     rows = sorted(
         (
             RollUpRow(key_label(by, key), each, profile.get(key, ZERO) if profile is not None else None)

@@ -25,6 +25,7 @@ from pmo.core.generic import (
     ObjectView,
     SettingsView,
     call_service,
+    export_refused,
     finish,
     form_status,
     found_or_404,
@@ -165,9 +166,13 @@ class PortfolioFinanceView(ObjectPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         current = selectors.current_year()
-        chooser = RollUpFilter(request.GET, years=selectors.years_with_money(), current=current)
-        by, year = chooser.chosen()
-        rows, total = pages.roll_up_rows(user=request.user, by=by, year=year)
+        chooser = RollUpFilter(
+            request.GET, user=request.user, years=selectors.years_with_money(), current=current
+        )
+        by, year, within = chooser.chosen()
+        if request.GET.get("export") == "xlsx" and request.GET and not chooser.is_valid():
+            return export_refused(request, chooser.errors)
+        rows, total = pages.roll_up_rows(user=request.user, by=by, year=year, within=within)
         label = pages.ROLL_UP_LABELS[by]
         if request.GET.get("export") == "xlsx":
             columns = ROLL_UP_COLUMNS + (IN_YEAR_COLUMNS if year is not None else ())

@@ -77,3 +77,24 @@ def test_the_export_has_the_rows_and_total_as_shown(money):
 
 def test_signed_out_is_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
+
+
+def test_a_programme_filter_narrows_the_projects(money):
+    client = client_for(money.finance)
+
+    page = text(client.get(URL, {"by": "project", "programme": money.cast.programme.pk}))
+    assert "WEB £3,000 £1,200 £2,000 £3,200 \u2212£200" in page
+    assert " HR £" not in page
+    assert "Total £3,000 £1,200 £2,000 £3,200 \u2212£200" in page
+    # by portfolio within the programme, in the year: WEB's figures and profile alone
+    page = text(client.get(URL, {"programme": money.cast.programme.pk, "year": "2026"}))
+    assert "IT Portfolio £3,000 £1,200 £1,500 £2,700 +£300 £2,000 \u2212£800" in page
+
+
+def test_a_line_key_cannot_be_filtered_by_project_and_says_so(money):
+    client = client_for(money.finance)
+    query = {"by": "category", "portfolio": money.cast.portfolio.pk}
+
+    page = text(client.get(URL, query))
+    assert "A sum by cost category" in page
+    assert client.get(URL, {**query, "export": "xlsx"}).status_code == 400
