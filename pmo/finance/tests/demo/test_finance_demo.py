@@ -15,10 +15,23 @@ from pmo.finance import selectors
 from pmo.finance.adapters import project_measurement, pv_baseline
 from pmo.finance.choices import BudgetStatus
 from pmo.finance.demo import ACCURATE, ACTUALS_MONTHS, DRIFTING, EARLY_WARNING, OVERSPENDING
-from pmo.finance.models import ActualImport, ActualLine, BudgetVersion, ForecastVersion, MonthLock
+from pmo.finance.models import (
+    ActualImport,
+    ActualLine,
+    BudgetLine,
+    BudgetVersion,
+    CostCategory,
+    CostCode,
+    FinanceSettings,
+    ForecastLine,
+    ForecastVersion,
+    FundingSource,
+    MonthLock,
+)
 from pmo.finance.selectors import ProjectFinance
 from pmo.finance.tests.demo.conftest import TODAY
 from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.demo_clear import demo_clear
 from pmo.portfolio.models import Project
 from pmo.reporting import demo as reporting_demo
 from pmo.reporting import selectors as reporting_selectors
@@ -197,3 +210,24 @@ def test_forecasts_are_one_per_period_and_the_drifting_ones_miss_by_more() -> No
     assert len(errors(ACCURATE)) == len(ACCURATE) and len(errors(DRIFTING)) == len(DRIFTING)
     assert max(errors(ACCURATE)) < min(errors(DRIFTING))  # each month's miss counted
     assert ForecastVersion.objects.filter(made_at__date__gte=TODAY).count() == 0
+
+
+def test_clearing_the_demo_clears_its_money_and_keeps_the_finance_settings_and_lists() -> None:
+    settings_row = selectors.finance_settings()
+    money = (
+        CostCode,
+        BudgetVersion,
+        BudgetLine,
+        ActualImport,
+        ActualLine,
+        ForecastVersion,
+        ForecastLine,
+        MonthLock,
+    )
+    assert all(model.objects.exists() for model in money)
+
+    demo_clear()
+
+    assert [model.__name__ for model in money if model.objects.exists()] == []
+    assert FinanceSettings.objects.get() == settings_row
+    assert CostCategory.objects.count() == 6 and FundingSource.objects.count() == 2
