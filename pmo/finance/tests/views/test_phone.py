@@ -34,3 +34,16 @@ def test_the_finance_pages_read_well_on_a_phone(live_server, sign_in, money):
             row = page.locator(f"[data-testid='{table}'] tbody tr").first
             assert row.evaluate("r => getComputedStyle(r).display") == "block", name
         assert_accessible(page, f"phone-{name}")
+
+
+@pytest.mark.parametrize("width", [1200, 1400])
+def test_the_menu_with_finance_fits_the_screen(live_server, sign_in, books, width):
+    # Finance's pages are in the Reporting menu: a menu more would push the bar past the screen.
+    page = sign_in(books.cast.head)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/finance/")
+    page.wait_for_load_state()
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("button", name="Reporting").click()
+    expect(page.get_by_role("link", name="Portfolio finance")).to_be_visible()
