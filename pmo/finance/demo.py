@@ -45,6 +45,7 @@ from pmo.finance.services import LedgerRow, MonthAmount
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Project
+from pmo.reporting.choices import PeriodStatus
 from pmo.reporting.models import Baseline, ProjectException, ReportingPeriod
 
 FINANCE_SEED = 12
@@ -382,15 +383,16 @@ def finance_rebudgets_and_closes(ctx: DemoContext) -> None:
         )  # fmt: skip
         demo_run(at + dt.timedelta(hours=3), services.budget_approve, actor=finance, version=version,
                  expected_version=version.version)  # fmt: skip
-        remade = at + dt.timedelta(days=1)
-        for period in ReportingPeriod.objects.filter(status="open", end__gte=remade.date()).order_by("start"):
-            if (
-                remade.date() >= ctx.today
-                or not ForecastVersion.objects.filter(project=money.project, period=period).exists()
-            ):
-                continue
-            demo_run(remade, _forecast, money=money, period=period, from_end=0, rng=rng,
-                     actor=_actor(money.project, finance))  # fmt: skip
+        # The manager makes the open periods' forecasts again against the new budget.
+        for made in (
+            ForecastVersion.objects.filter(project=money.project, period__status=PeriodStatus.OPEN)
+            .select_related("period")
+            .order_by("period__start")
+        ):
+            remade = max(at + dt.timedelta(days=1), made.made_at + dt.timedelta(hours=1))
+            if remade.date() < ctx.today:
+                demo_run(remade, _forecast, money=money, period=made.period, from_end=0, rng=rng,
+                         actor=_actor(money.project, finance))  # fmt: skip
     first = ActualLine.objects.order_by("month").values_list("month", flat=True).first()
     if first is None:
         return
