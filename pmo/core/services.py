@@ -270,6 +270,7 @@ def record_update(
     reason: str = "",
     authorised: bool = False,
     locked: M | None = None,
+    rows_changed: bool = False,
 ) -> M:
     """Apply ``fields`` to ``instance`` if nobody changed it since ``expected_version``.
 
@@ -278,6 +279,8 @@ def record_update(
     already checked the actor's right on the locked row (its transitions table): the change
     permission is not judged a second time. ``locked`` is the row as the calling workflow read
     it with ``select_for_update`` in this transaction, unchanged since: it is not read again.
+    ``rows_changed`` says the caller changed rows that belong to the record (its lines, its
+    milestones): a change even if no field did, so a new version and history entry.
     """
     current = _lock_current(
         instance,
@@ -293,17 +296,17 @@ def record_update(
             setattr(current, name, value)
             edited.add(name)
     _clean_update(current, edited)
-    changed = bool(edited)
+    changed = bool(edited) or rows_changed
     if m2m and _set_many(current, m2m):
         changed = True
     if changed:
         current.version += 1
         _save_with_history(current, actor=actor, reason=reason)
-    _take_stored(instance, current, m2m_set=bool(m2m))
+    _take_stored(instance, current)
     return instance
 
 
-def _take_stored(instance: DomainModel, current: DomainModel, *, m2m_set: bool) -> None:
+def _take_stored(instance: DomainModel, current: DomainModel) -> None:
     """Give ``instance`` the values of the row just locked (and saved) as ``current``, as the
     database would return them (decimals to their places), instead of reading the row again:
     what ``refresh_from_db`` does, without its query. A relation whose key changed is read
@@ -322,8 +325,7 @@ def _take_stored(instance: DomainModel, current: DomainModel, *, m2m_set: bool) 
         ):
             field.delete_cached_value(instance)
         setattr(instance, field.attname, value)
-    if m2m_set:
-        instance.__dict__.pop("_prefetched_objects_cache", None)
+    instance.__dict__.pop("_prefetched_objects_cache", None)  # its related rows: read again when used
 
 
 @transaction.atomic

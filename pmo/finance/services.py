@@ -400,7 +400,8 @@ def budget_lines_replace(
         actor=actor,
         authorised=True,
         locked=current,
-        fields={"updated_at": clock.now()},
+        fields={},
+        rows_changed=True,
         expected_version=expected_version,
         reason=f"Lines replaced: {len(lines)} lines, {money(_total(lines))}",
     )
@@ -618,6 +619,7 @@ def forecast_make(
             instance=existing,
             actor=actor,
             fields=fields,
+            rows_changed=True,
             expected_version=expected_version,
             reason=f"Forecast made again: {summary}",
         )

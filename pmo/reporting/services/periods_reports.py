@@ -19,6 +19,7 @@ from pmo.core.services import (
     record_create,
     record_update,
     short_reason,
+    stale_version,
     user_of,
 )
 from pmo.engine.periods import period_containing
@@ -388,23 +389,22 @@ def highlight_report_update(
             **fields,
             "raid_references": raid_references_check(current.project, fields["raid_references"]),
         }
-    version = current.version
-    updated = record_update(
+    if expected_version is not None and current.version != expected_version:
+        raise stale_version(current, expected_version)  # before the milestones are replaced
+    # Changing only the milestones is a change too: a new version and history entry.
+    changed = milestones is not None and _set_milestones(current, milestones, check=False)
+    values = {**fields, **_high_risks(current.project)}
+    only_milestones = changed and all(getattr(current, name) == value for name, value in values.items())
+    return record_update(
         instance=report,
         actor=actor,
-        fields={**fields, **_high_risks(current.project)},
+        fields=values,
         expected_version=expected_version,
+        reason="Milestones changed" if only_milestones else "",
         authorised=True,  # the workflow's "edit", above
         locked=current,
+        rows_changed=changed,
     )
-    changed = milestones is not None and _set_milestones(updated, milestones, check=False)
-    if changed and updated.version == version:
-        # Only the milestones changed: the report still gets a new version and history entry.
-        updated.version = version + 1
-        updated._history_user = actor  # type: ignore[attr-defined]
-        updated._change_reason = "Milestones changed"  # type: ignore[attr-defined]
-        updated.save()
-    return updated
 
 
 @transaction.atomic

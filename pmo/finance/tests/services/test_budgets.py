@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pmo.core.services import ConflictError
 from pmo.finance import selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import BudgetLine, BudgetVersion, CostCategory
@@ -80,6 +81,23 @@ def test_a_draft_s_lines_are_replaced_whole(books):
     )
     assert [(line.month, line.amount) for line in draft.lines.all()] == [(APR, Decimal(5_000))]
     assert BudgetLine.objects.count() == 1
+
+
+def test_new_lines_are_a_new_version_so_an_edit_of_the_old_one_is_a_conflict(books):
+    """Even at the same moment (the clock stands still here): the lines are the budget."""
+    draft = services.budget_draft(
+        actor=books.finance, project=books.cast.project, reason="v1", lines=phased(books)
+    )
+    services.budget_lines_replace(
+        actor=books.finance, version=draft, lines=phased(books, 9_000), expected_version=1
+    )
+    assert draft.version == 2
+
+    with pytest.raises(ConflictError):
+        services.budget_lines_replace(
+            actor=books.cast.head, version=draft, lines=phased(books, 1), expected_version=1
+        )
+    assert sum(line.amount for line in draft.lines.all()) == Decimal(27_000)  # nothing lost
 
 
 def test_one_draft_at_a_time(books):

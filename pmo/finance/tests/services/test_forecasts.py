@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from pmo.core.services import ConflictError
 from pmo.finance import selectors, services
 from pmo.finance.models import ForecastLine, ForecastVersion
 from pmo.finance.services import LedgerRow
@@ -98,6 +99,25 @@ def test_making_the_forecast_again_in_the_period_replaces_it(books, december):
         "Forecast made: 1 lines, £100",
         "Forecast made again: 1 lines, £250",
     ]
+    # The same maker again at the same moment (the clock stands still): still a new version,
+    # so a write naming the one before is a conflict
+    third = services.forecast_make(
+        actor=books.finance,
+        project=project,
+        period=december,
+        lines=[line(JAN, books.staff, 300)],
+        expected_version=2,
+    )
+    assert third.version == 3
+    with pytest.raises(ConflictError):
+        services.forecast_make(
+            actor=books.cast.pm,
+            project=project,
+            period=december,
+            lines=[line(JAN, books.staff, 1)],
+            expected_version=2,
+        )
+    assert [f.amount for f in ForecastLine.objects.all()] == [Decimal(300)]
 
 
 def test_a_closed_period_s_forecast_stays_as_made(books):
