@@ -129,6 +129,8 @@ class ProjectFinanceView(ObjectPage):
             evm_figures=pages.evm_figures(measured),
             evm_forecasts=pages.evm_forecasts(measured),
             currency=settings_row.currency,
+            budget_versions=list(selectors.budget_version_list(user=user, project=project)),
+            forecast_versions=list(selectors.forecast_version_list(user=user, project=project)),
             may_forecast=user.has_perm("finance.add_forecastversion", project),
             keeps_books=user.has_perm("finance.add_costcode"),
         )

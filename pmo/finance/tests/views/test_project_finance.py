@@ -129,3 +129,12 @@ def test_the_export_opens_with_the_months_and_figures(money):
     assert ["Dec 2026", 1000, None, 1500] in [r[:4] for r in rows]
     assert ["Whole life", "Estimate at completion (EAC)", 3200] in [r[:3] for r in rows]
     assert ["In 2026/27", "Variance (budget - EAC)", 300] in [r[:3] for r in rows]
+
+
+def test_the_budget_versions_and_forecasts_by_period(money):
+    page = text(client_for(money.cast.pm).get(URL.format(code="WEB")))
+
+    assert "Budget versions" in page
+    assert "v1 current Approved £3,000 v1 4 Dec 2026 by" in page
+    forecasts = page.split("Forecasts by period", 1)[1]
+    assert "£2,000 4 Dec 2026 by" in forecasts  # December's £1,500 and April's £500
