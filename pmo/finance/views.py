@@ -99,12 +99,17 @@ class ProjectFinanceView(ObjectPage):
         figures = selectors.project_finance(project=project)
         closed = pages.closed_months()
         months = pages.month_rows(figures, closed)
+        measured = evm.project_evms([project])[0]
         if request.GET.get("export") == "xlsx":
             headers = [c.label for c in MONTH_COLUMNS]
             rows = [[c.value(r) for c in MONTH_COLUMNS] for r in months]
             rows += [[], ["", "Figure", "Amount"]]
             rows += outturn_cells("Whole life", figures.whole_life)
             rows += outturn_cells(f"In {figures.year.label}", figures.this_year)
+            rows += [
+                ["Earned value", f.label, getattr(measured, f.key) if not f.missing else f.missing]
+                for f in pages.evm_figures(measured)
+            ]
             return xlsx_response(
                 f"{project.code}-finance-{clock.today().isoformat()}.xlsx",
                 headers=headers,
@@ -112,7 +117,6 @@ class ProjectFinanceView(ObjectPage):
                 sheet_title=f"{project.code} finance",
             )
         settings_row = selectors.finance_settings()
-        measured = evm.project_evms([project])[0]
         categories, years = pages.budget_by_year(figures, settings_row.first_month)
         user = request.user
         return self.render_page(

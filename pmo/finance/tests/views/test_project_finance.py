@@ -129,6 +129,9 @@ def test_the_export_opens_with_the_months_and_figures(money):
     assert ["Dec 2026", 1000, None, 1500] in [r[:4] for r in rows]
     assert ["Whole life", "Estimate at completion (EAC)", 3200] in [r[:3] for r in rows]
     assert ["In 2026/27", "Variance (budget - EAC)", 300] in [r[:3] for r in rows]
+    assert ["Earned value", "Planned value (PV)", 2000] in [r[:3] for r in rows]
+    ev = next(r for r in rows if r[1] == "Earned value (EV)")
+    assert ev[2].startswith("The project has no plan")  # why it is missing, in its place
 
 
 def test_the_budget_versions_and_forecasts_by_period(money):
