@@ -348,3 +348,17 @@ class ForecastLine(MonthLine):
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.category} {self.amount}"
+
+
+class LedgerMapping(models.Model):
+    """What each column of a person's ledger extracts holds, when their finance system names
+    the columns otherwise than the template (the import page's mapping screen keeps it, so the
+    next month's extract imports directly): the header (as ``pmo.core.spreadsheets.key`` folds
+    it) to the field, or "" for a column to ignore. A preference, not a record: no history."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Ledger columns of {self.user}"

@@ -38,6 +38,7 @@ from pmo.finance.models import (
     FinanceSettings,
     ForecastLine,
     ForecastVersion,
+    LedgerMapping,
     MonthLock,
 )
 from pmo.portfolio.models import Project
@@ -350,3 +351,12 @@ def accuracy_by(measured: Iterable[ForecastAccuracy], by: str) -> dict[Any, Accu
         name = key(each.version)
         totals[name] = totals.get(name, NO_ACCURACY) + each.accuracy
     return totals
+
+
+def ledger_mapping(user: Any) -> dict[str, str] | None:
+    """What each column of ``user``'s ledger extracts holds, as they last mapped them (header,
+    folded, to field or "" to ignore), or None."""
+    if getattr(user, "pk", None) is None:
+        return None
+    found = LedgerMapping.objects.filter(user_id=user.pk).first()
+    return dict(found.columns) if found is not None else None

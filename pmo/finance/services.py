@@ -39,6 +39,7 @@ from pmo.finance.models import (
     ForecastLine,
     ForecastVersion,
     FundingSource,
+    LedgerMapping,
     MonthLock,
 )
 from pmo.finance.workflows import BUDGET_VERSION
@@ -625,3 +626,21 @@ def forecast_make(
         )
     _write_lines(ForecastLine, version, lines)
     return version
+
+
+# Ledger columns ----------------------------------------------------------------------------
+
+
+def ledger_mapping_save(*, actor: User, columns: Mapping[str, str]) -> LedgerMapping:
+    """Keep what each column of ``actor``'s ledger extracts holds (header, folded, to field or
+    "" to ignore), so their next extract imports without asking (finance partners and the PMO)."""
+    ensure_can(actor, "finance.add_actualimport", action="load actuals")
+    saved, _ = LedgerMapping.objects.update_or_create(
+        user=actor, defaults={"columns": dict(columns), "updated_at": clock.now()}
+    )
+    return saved
+
+
+def ledger_mapping_forget(*, actor: User) -> None:
+    """Forget ``actor``'s ledger columns: their extracts are read by the template's headers."""
+    LedgerMapping.objects.filter(user=actor).delete()
