@@ -482,11 +482,24 @@ class EvmSerializer(serializers.Serializer):
     project_name = serializers.CharField(source="project.name")
     as_of = serializers.DateField()
     status_date = serializers.DateField(allow_null=True, help_text="Where the figures are measured.")
-    percent_complete = _ratio("The plan's percent complete (its tasks' weighted by duration): EV's source.")
+    ev_method = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "What EV is earned by: 'plan percent complete' (when the project has a plan), else "
+            "'milestones achieved' (its baseline's key milestones the latest handed-in report marks "
+            "achieved, each weighing the budget phased up to its baseline date); null: neither."
+        ),
+    )
+    ev_basis = serializers.CharField(help_text="How EV was earned, in words.")
+    milestones_achieved = serializers.IntegerField(
+        allow_null=True, help_text="By milestones: how many of the key milestones are achieved."
+    )
+    milestones = serializers.IntegerField(allow_null=True, help_text="By milestones: how many there are.")
+    percent_complete = _ratio("The plan's percent complete (its tasks' weighted by duration).")
     plan_status_date = serializers.DateField(allow_null=True, help_text="The plan's own status date.")
     bac = _money("Budget at completion: the approved budget's total.")
     pv = _money("Planned value at the status date.")
-    ev = _money("Earned value: percent complete × BAC.")
+    ev = _money("Earned value: percent complete × BAC, or the weights of the milestones achieved.")
     ac = _money("Actual cost to date.")
     sv = _money("Schedule variance, EV - PV.")
     cv = _money("Cost variance, EV - AC.")

@@ -1,9 +1,20 @@
-"""Earned value and earned schedule of projects, as the API gives them: the figures of
-``selectors.project_finance`` read for many projects at once (a fixed number of queries), measured
-by ``pmo.finance.adapters`` with EV from the project's plan (its percent complete × the budget at
-completion). What cannot be measured is ``None``, with the reason in ``undefined``: no approved
-budget, no plan, a plan with no durations to weigh progress by, or what the engine says of its
-own ratios (nothing planned, spent or earned yet…)."""
+"""Earned value and earned schedule of projects, as the API and the Finance pages give them: the
+figures of ``selectors.project_finance`` read for many projects at once (a fixed number of
+queries), measured by ``pmo.finance.adapters``.
+
+EV is earned one of two ways, chosen here only (``Earning.method``), so the API and the pages
+agree:
+
+- **plan percent complete**, when the project has a plan with durations to weigh its tasks by:
+  the plan's percent complete × the budget at completion;
+- else **milestones achieved**, when its baseline has key milestones: each milestone weighs the
+  budget phased from the milestone before it up to its own baseline date (the last one the rest
+  of the budget, so that all achieved earns the BAC), and earns it once the latest handed-in
+  highlight report marks it achieved (by the date it was achieved, for the trend).
+
+What cannot be measured is ``None``, with the reason in ``undefined``: no approved budget, neither
+a plan nor baseline milestones, or what the engine says of its own ratios (nothing planned, spent
+or earned yet…)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,24 +22,39 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Max, OuterRef, Subquery, Sum
 
 from pmo.core import clock
-from pmo.engine.earned_value import EacMethod, WorkPackage, earned_value
-from pmo.engine.finance import add_months, in_year, month_of, outturn, profile_to_date
+from pmo.engine.earned_value import (
+    Baseline,
+    EacMethod,
+    EarningMethod,
+    Milestone,
+    WorkPackage,
+    earned_value,
+    trend,
+)
+from pmo.engine.finance import ZERO, add_months, in_year, month_of, outturn, profile_to_date
 from pmo.finance import selectors
 from pmo.finance.adapters import project_measurement, pv_baseline
 from pmo.finance.models import ActualLine, BudgetLine, ForecastLine, MonthLock
 from pmo.finance.selectors import ProjectFinance
 from pmo.portfolio.models import Project
+from pmo.reporting.choices import HANDED_IN_STATES
+from pmo.reporting.models import BaselineMilestone, HighlightReport, ReportingPeriod, ReportMilestone
 from pmo.schedule.selectors import PlanProgress, plan_progress
 
 NO_BUDGET = "the project has no approved budget with money in it, so there is no baseline to measure against"
 NO_PLAN = (
-    "the project has no plan, so there is no percent complete to earn value by (earned value is the "
-    "plan's percent complete of the budget at completion; milestone weights are not kept)"
+    "the project has no plan, so there is no percent complete to earn value by, and its baseline has "
+    "no key milestones to earn it by instead"
 )
-NO_DURATIONS = "the plan's tasks have no durations to weigh their percent complete by"
+NO_DURATIONS = (
+    "the plan's tasks have no durations to weigh their percent complete by, and the baseline has no key "
+    "milestones to earn value by instead"
+)
+EV_FROM_PLAN = "plan percent complete"
+EV_FROM_MILESTONES = "milestones achieved"
 NEEDS_EV = "it needs earned value, and {reason}"
 NEEDS_BUDGET = "it needs a budget at completion, and {reason}"
 
@@ -101,16 +127,171 @@ def project_finances(projects: Iterable[Project], day: date | None = None) -> di
     return found
 
 
+@dataclass(frozen=True)
+class KeyMilestone:
+    """A key milestone of the project's baseline: its baseline date, and the day the latest
+    handed-in highlight report says it was achieved (None: not achieved)."""
+
+    name: str
+    due: date
+    achieved_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Earning:
+    """What a project earns value by: its plan's progress, its baseline's key milestones as the
+    latest handed-in report marks them, and that report's period. ``method`` chooses (the one
+    place it is chosen): the plan's percent complete when it can be weighed, else the
+    milestones, else nothing (``reason`` says why)."""
+
+    progress: PlanProgress | None = None
+    milestones: tuple[KeyMilestone, ...] = ()
+    report_period: str = ""
+
+    @property
+    def method(self) -> str | None:
+        if self.progress is not None and self.progress.percent_complete is not None:
+            return EV_FROM_PLAN
+        if self.milestones:
+            return EV_FROM_MILESTONES
+        return None
+
+    @property
+    def reason(self) -> str:
+        return NO_PLAN if self.progress is None else NO_DURATIONS
+
+    def achieved(self, by: date | None = None) -> list[KeyMilestone]:
+        """The milestones achieved (by the end of ``by``, when given)."""
+        return [
+            m for m in self.milestones if m.achieved_on is not None and (by is None or m.achieved_on <= by)
+        ]
+
+    def ev(self, baseline: Baseline, by: date | None = None) -> Decimal:
+        """EV by the method: the plan's percent complete of the BAC (as the plan stands: it keeps
+        no history), or the weights of the milestones achieved by ``by``."""
+        if self.method == EV_FROM_PLAN:
+            assert self.progress is not None and self.progress.percent_complete is not None
+            return earned_value(
+                [WorkPackage(budget=baseline.bac, percent_complete=self.progress.percent_complete)]
+            )
+        done = {m.name for m in self.achieved(by)}
+        package = WorkPackage(
+            budget=baseline.bac,
+            method=EarningMethod.MILESTONES,
+            milestones=tuple(
+                Milestone(weight=weight, achieved=m.name in done)
+                for m, weight in milestone_weights(baseline, self.milestones)
+            ),
+        )
+        return earned_value([package])
+
+    @property
+    def basis(self) -> str:
+        """How the EV was earned, in words."""
+        if self.method == EV_FROM_PLAN:
+            return "the plan's percent complete of the budget at completion"
+        if self.method == EV_FROM_MILESTONES:
+            report = f"the {self.report_period} highlight report" if self.report_period else "no report yet"
+            return (
+                f"{len(self.achieved())} of {len(self.milestones)} key milestones achieved ({report}), each "
+                "weighing the budget phased up to its baseline date"
+            )
+        return ""
+
+
+def milestone_weights(
+    baseline: Baseline, milestones: Iterable[KeyMilestone]
+) -> list[tuple[KeyMilestone, Decimal]]:
+    """Each milestone's weight, soonest first: the budget the baseline phases from the milestone
+    before it up to its baseline date; the last takes the rest up to the BAC (so the weights add
+    up to the BAC, and every milestone achieved earns it all)."""
+    ordered = sorted(milestones, key=lambda m: (m.due, m.name))
+    found, before = [], ZERO
+    for index, milestone in enumerate(ordered):
+        reached = (
+            baseline.bac if index == len(ordered) - 1 else baseline.pv_at(baseline.time_at(milestone.due))
+        )
+        reached = max(reached, before)
+        found.append((milestone, reached - before))
+        before = reached
+    return found
+
+
+def earnings(figures: dict[int, ProjectFinance]) -> dict[int, Earning]:
+    """What each project earns value by (three queries whatever the number of projects): its
+    plan's progress; the key milestones of the baseline its current budget was approved with
+    (else its latest baseline); which of them the latest handed-in highlight report marks
+    achieved."""
+    ids = list(figures)
+    progress = plan_progress(figures)
+    handed_in = list(HANDED_IN_STATES)
+    latest = HighlightReport.objects.filter(project_id__in=ids, status__in=handed_in).filter(
+        pk=Subquery(
+            HighlightReport.objects.filter(project=OuterRef("project"), status__in=handed_in)
+            .order_by("-period__start", "-revision")
+            .values("pk")[:1]
+        )
+    )
+    achieved: dict[int, dict[str, date | None]] = {}
+    periods: dict[int, str] = {}
+    for project_id, start, end, name, on in ReportMilestone.objects.filter(report__in=latest).values_list(
+        "report__project_id", "report__period__start", "report__period__end", "name", "achieved_on"
+    ):
+        achieved.setdefault(project_id, {})[name] = on
+        periods[project_id] = str(ReportingPeriod(start=start, end=end))
+    baselines: dict[int, dict[tuple[int, int], list[tuple[str, date]]]] = {}
+    for project_id, baseline_id, number, name, due in (
+        BaselineMilestone.objects.filter(baseline__project_id__in=ids)
+        .order_by()
+        .values_list("baseline__project_id", "baseline_id", "baseline__number", "name", "due")
+    ):
+        baselines.setdefault(project_id, {}).setdefault((number, baseline_id), []).append((name, due))
+    found = {}
+    for project_id, each in figures.items():
+        own = baselines.get(project_id, {})
+        chosen = None
+        version = each.budget_version
+        if version is not None and version.baseline_id is not None:
+            chosen = next((key for key in own if key[1] == version.baseline_id), None)
+        if chosen is None and own:
+            chosen = max(own)
+        marked = achieved.get(project_id, {})
+        milestones = tuple(
+            KeyMilestone(name, due, marked.get(name)) for name, due in (own[chosen] if chosen else [])
+        )
+        found[project_id] = Earning(progress.get(project_id), milestones, periods.get(project_id, ""))
+    return found
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """EVM at one month end: PV and AC always; EV and the indices where the method can say what
+    had been earned by then (the plan keeps no history, so only its status date has them)."""
+
+    day: date
+    pv: Decimal
+    ac: Decimal
+    ev: Decimal | None = None
+    cpi: Decimal | None = None
+    spi: Decimal | None = None
+    spi_t: Decimal | None = None
+
+
 @dataclass
 class ProjectEvm:
     """A project's earned value figures at its status date (``None`` where ``undefined`` says
-    why), EV earned by the plan's ``percent_complete``."""
+    why), EV earned by ``ev_method`` (``EV_FROM_PLAN`` or ``EV_FROM_MILESTONES``); ``trend``
+    (when asked for) the figures at each month end to the status date."""
 
     project: Project
     as_of: date
     status_date: date | None = None
+    ev_method: str | None = None
+    ev_basis: str = ""
     percent_complete: Decimal | None = None
     plan_status_date: date | None = None
+    milestones_achieved: int | None = None
+    milestones: int | None = None
     bac: Decimal | None = None
     pv: Decimal | None = None
     ev: Decimal | None = None
@@ -129,16 +310,28 @@ class ProjectEvm:
     ieac_t: Decimal | None = None
     forecast_finish: date | None = None
     undefined: dict[str, str] = field(default_factory=dict)
+    trend: list[TrendPoint] = field(default_factory=list)
+    baseline: Baseline | None = None
+
+    @property
+    def eac(self) -> Decimal | None:
+        """The EAC the charts project to: at the cost performance so far, else bottom-up."""
+        found = {f["method"]: f["eac"] for f in self.forecasts}
+        return found.get(EacMethod.CPI.value) or found.get(EacMethod.BOTTOM_UP.value)
 
 
 def _no_forecasts() -> list[dict[str, Any]]:
     return [{"method": m.value, "eac": None, "etc": None, "vac": None, "tcpi": None} for m in EacMethod]
 
 
-def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress | None) -> None:
+def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> None:
     result.ac = figures.whole_life.actual_to_date
+    progress = earning.progress
     if progress is not None:
         result.percent_complete, result.plan_status_date = progress.percent_complete, progress.status_date
+    result.ev_method, result.ev_basis = earning.method, earning.basis
+    if earning.method == EV_FROM_MILESTONES:
+        result.milestones_achieved, result.milestones = len(earning.achieved()), len(earning.milestones)
     baseline = pv_baseline(figures.budget)
     split = figures.whole_life.split
     if baseline is None or split is None:
@@ -148,13 +341,14 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
         for method in EacMethod:
             result.undefined[f"eac_{method.value}"] = NO_BUDGET
         return
+    result.baseline = baseline
     status = split - timedelta(days=1)
     result.status_date = status
     result.bac, result.planned_duration = baseline.bac, baseline.planned_duration
     result.actual_time = baseline.time_at(status)
     result.pv = baseline.pv_at(result.actual_time)
-    if progress is None or progress.percent_complete is None:
-        reason = NO_PLAN if progress is None else NO_DURATIONS
+    if earning.method is None:
+        reason = earning.reason
         result.undefined["ev"] = reason
         for name in EV_FIGURES[1:]:
             result.undefined[name] = NEEDS_EV.format(reason=reason)
@@ -162,7 +356,7 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
         for method in EacMethod:
             result.undefined[f"eac_{method.value}"] = NEEDS_EV.format(reason=reason)
         return
-    ev = earned_value([WorkPackage(budget=baseline.bac, percent_complete=progress.percent_complete)])
+    ev = earning.ev(baseline, status)
     try:
         measured = project_measurement(figures, ev=ev)
     except ValueError as exc:  # the engine refuses figures that cannot be (a negative actual cost)
@@ -182,18 +376,49 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, progress: PlanProgress
     result.undefined.update(measured.undefined)
 
 
-def project_evms(projects: Iterable[Project], as_of: date | None = None) -> list[ProjectEvm]:
+def _trend(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> list[TrendPoint]:
+    """The month ends from the budget's first to the status date: PV and AC at each; EV and the
+    indices at each by the milestones (``engine.trend``), or at the status date only by the plan."""
+    baseline = result.baseline
+    if baseline is None or result.actual_time is None:
+        return []
+    periods = int(result.actual_time)
+    ends = [baseline.date_at(Decimal(k)) for k in range(1, periods + 1)]
+    acs = [sum((a for month, a in figures.actuals.items() if month <= end), ZERO) for end in ends]
+    pvs = [baseline.pv_at(Decimal(k)) for k in range(1, periods + 1)]
+    if earning.method == EV_FROM_MILESTONES and result.ev is not None:
+        try:
+            measured = trend(baseline, [earning.ev(baseline, end) for end in ends], acs)
+        except ValueError:  # a negative AC on the way: the points without EV
+            measured = ()
+        if measured:
+            return [
+                TrendPoint(end, m.pv, m.ac, m.ev, m.cpi, m.spi, m.spi_t)
+                for end, m in zip(ends, measured, strict=True)
+            ]
+    points = [TrendPoint(end, pv, ac) for end, pv, ac in zip(ends, pvs, acs, strict=True)]
+    if points and result.ev is not None and points[-1].day == result.status_date:
+        last = points[-1]
+        points[-1] = TrendPoint(last.day, last.pv, last.ac, result.ev, result.cpi, result.spi, result.spi_t)
+    return points
+
+
+def project_evms(
+    projects: Iterable[Project], as_of: date | None = None, *, trends: bool = False
+) -> list[ProjectEvm]:
     """Each project's earned value at ``as_of`` (today by default): its figures split as
     ``project_finance`` splits them on that day, measured at the end of the month before the
-    split, EV from its plan's percent complete as the plan stands. Eight queries whatever the
-    number of projects."""
+    split, EV earned as ``Earning.method`` chooses; with ``trends``, the figures at each month
+    end too. Ten queries whatever the number of projects."""
     as_of = as_of or clock.today()
     projects = list(projects)
     figures = project_finances(projects, as_of)
-    progress = plan_progress(figures)
+    earned = earnings(figures)
     found = []
     for project in projects:
         result = ProjectEvm(project=project, as_of=as_of)
-        _measure(result, figures[project.pk], progress.get(project.pk))
+        _measure(result, figures[project.pk], earned[project.pk])
+        if trends:
+            result.trend = _trend(result, figures[project.pk], earned[project.pk])
         found.append(result)
     return found

@@ -107,9 +107,11 @@ def count(client, url):
         ("/api/v1/actuals/", Role.EXECUTIVE, 6),
         # session, user, roles, the reader's person record (project visibility), count, page of
         # projects, current budgets, latest forecasts, the budgets' and forecasts' lines by month,
-        # actuals by month, the last closed month, the settings row, the plans' progress
-        ("/api/v1/evm/", Role.FINANCE_PARTNER, 14),
-        ("/api/v1/evm/?as_of=2026-11-15", Role.EXECUTIVE, 14),
+        # actuals by month, the last closed month, the settings row, the plans' progress, and
+        # for EV by milestones where there is no plan: the latest handed-in reports' milestones
+        # and the baselines' milestones
+        ("/api/v1/evm/", Role.FINANCE_PARTNER, 16),
+        ("/api/v1/evm/?as_of=2026-11-15", Role.EXECUTIVE, 16),
         # session, user, count, page (with who closed it)
         ("/api/v1/closed-months/?ordering=month", Role.PROJECT_MANAGER, 4),
     ],
