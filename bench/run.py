@@ -15,7 +15,11 @@ engine's critical path on 100,000 tasks / 150,000 links with calendars, against 
 longest path on the same network, the export and import of a 10,000-task MS Project XML file,
 and Monte Carlo schedule risk (10,000 iterations x 1,000 tasks), then (each size in its own
 process and database) the Plan tab of a plan of 500 and 5,000 tasks and the portfolio roadmap of 6
-and 60 projects with plans.
+and 60 projects with plans. Then (``bench/finance.py``, each size in its own process and
+database) the finance pages at 50 and 5,000 projects with 60 months of budget each, actuals to
+date and a forecast: the portfolio finance page (whole life and a financial year), a project's
+Finance tab, the budgets, actuals and EVM API lists; the earned value of every project and the
+portfolio roll-up over all of them x 60 months; the import of a 100,000-line ledger extract.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -24,7 +28,7 @@ machine still compare; the goal is at most 3x, and the line under each table nam
 beyond it. Each page's query count is compared between the two sizes ("equal" or "GROWS").
 Runs against throwaway SQLite files (or DATABASE_URL when set); BENCH_REPEATS sets the runs per
 page. Targets come from the issues; the figures go in closing notes. ``python bench/run.py
-register``, ``dashboard``, ``raid``, ``schedule`` or ``import`` (the 10,000-project import alone)
+register``, ``dashboard``, ``raid``, ``schedule``, ``finance`` or ``import`` (the 10,000-project import alone)
 runs that part only; ``cockpit`` runs the dashboard part's cockpit and work queue rows alone (the head of
 PMO's cockpit at 60 and 5,000 projects, the home page's work queue of a project manager with 20
 projects and of a PMO officer).
@@ -121,6 +125,40 @@ def raid_bench() -> None:
     print(
         f"\nimport of {rows:,} risks (xlsx, all-or-nothing): {wall:.1f} s, CPU {cpu:.1f} s "
         f"(target < {RAID_IMPORT_TARGET_S} s)"
+    )
+
+
+FINANCE_SIZES = (50, 5000)  # projects, each with 60 months of budget, actuals to date and a forecast
+ROLL_UP_TARGET_MS = 500  # the roll-up selector over every project x 60 months (issue 12)
+EVM_TARGET_S = 1.0  # the earned value of every project (issue 12)
+LEDGER_IMPORT_TARGET_S = 30  # a 100,000-line ledger extract (issue 12)
+
+
+def finance_bench() -> None:
+    """Each size in a fresh process and database (``bench/finance.py``): the finance pages and
+    API lists, then the EVM of every project, the roll-up and the ledger import at the largest."""
+    runs = {size: in_own_process("finance.py", size) for size in FINANCE_SIZES}
+    print(f"\nFinance pages and API — {runs[FINANCE_SIZES[0]]['vendor']}, median server time, "
+          "60 months of budget per project\n")
+    report("projects", {size: (size, run["pages"]) for size, run in runs.items()})
+    for size, run in runs.items():
+        lines = ", ".join(f"{count:,} {name}" for name, count in run["lines"].items())
+        print(f"({size:,} projects: {lines}; generated in {run['generated_s']:.1f} s)")
+    print()
+    for size, run in runs.items():
+        evm, roll_up, by_project = (run["engines"][k] for k in ("evm", "roll_up", "roll_up_by_project"))
+        print(
+            f"at {size:,} projects: EVM of every project (evm.project_evms): {evm['wall'] * 1000:.0f} ms "
+            f"(CPU {evm['cpu'] * 1000:.0f} ms), {evm['queries']} queries (target < {EVM_TARGET_S:.0f} s); "
+            f"roll-up (selectors.portfolio_roll_up) by portfolio {roll_up['wall'] * 1000:.0f} ms "
+            f"(CPU {roll_up['cpu'] * 1000:.0f} ms), by project {by_project['wall'] * 1000:.0f} ms, "
+            f"{roll_up['queries']} queries (target < {ROLL_UP_TARGET_MS} ms)"
+        )
+    load = runs[FINANCE_SIZES[-1]]["import"]
+    print(
+        f"\nimport of a {load['lines']:,}-line ledger extract ({load['months']} months, xlsx, "
+        f"all-or-nothing, as pmo import actuals): {load['wall']:.1f} s, CPU {load['cpu']:.1f} s "
+        f"(target < {LEDGER_IMPORT_TARGET_S} s)"
     )
 
 
@@ -224,6 +262,9 @@ def main() -> None:
     if part == ["cockpit"]:
         dashboard_bench("cockpit")
         return
+    if part == ["finance"]:
+        finance_bench()
+        return
     call_command("migrate", verbosity=0)
     if part == ["raid"]:
         raid_bench()
@@ -238,6 +279,7 @@ def main() -> None:
         dashboard_bench()
         raid_bench()
         schedule_bench()
+        finance_bench()
 
 
 if __name__ == "__main__":
