@@ -152,7 +152,7 @@ def guess_mapping(headers: Sequence[str], saved: dict[str, str] | None = None) -
     """Each header's field: as ``saved`` maps it (the header folded by ``key``), else the
     template's header or alias it matches, else "" (ignored)."""
     by_key = {key(name): c.field for c in COLUMNS for name in (c.header, *c.aliases)}
-    saved = saved or {}
+    saved = {key(name): value for name, value in (saved or {}).items()}
     return {
         header: saved[key(header)] if key(header) in saved else by_key.get(key(header), IGNORE)
         for header in headers

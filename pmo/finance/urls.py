@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.finance import views
+from pmo.finance import views, views_books
 
 app_name = "finance"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
     path("finance/cost-codes/<str:code>/", views.costcode_detail, name="costcode_detail"),
     path("finance/cost-codes/<str:code>/edit/", views.costcode_update, name="costcode_update"),
+    path("finance/actuals/import/", views_books.actuals_import, name="actuals_import"),
+    path("finance/actuals/import/template.xlsx", views_books.actuals_template, name="actuals_template"),
     path("finance/months/", views.months, name="months"),
     path("finance/months/<int:year>/<int:month>/open/", views.month_reopen, name="month_reopen"),
 ]
