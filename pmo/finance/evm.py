@@ -349,7 +349,7 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> N
     result.pv = baseline.pv_at(result.actual_time)
     if earning.method is None:
         reason = earning.reason
-        result.undefined["ev"] = reason
+        result.undefined["ev_method"] = result.undefined["ev"] = reason
         for name in EV_FIGURES[1:]:
             result.undefined[name] = NEEDS_EV.format(reason=reason)
         result.forecasts = _no_forecasts()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Sum
+from django.utils.safestring import SafeString
 
 from pmo.core import clock, formatting
 from pmo.engine.finance import (
@@ -20,13 +21,15 @@ from pmo.engine.finance import (
     month_of,
     months_between,
 )
+from pmo.finance import charts
 from pmo.finance.choices import BudgetStatus, SpendType
-from pmo.finance.evm import ProjectEvm
+from pmo.finance.evm import EV_FROM_MILESTONES, ProjectEvm
 from pmo.finance.models import (
     BudgetLine,
     BudgetVersion,
     CostCategory,
     CostCode,
+    FinanceSettings,
     ForecastVersion,
     FundingSource,
     MonthLock,
@@ -129,7 +132,9 @@ class EvmFigure:
 
 EVM_LABELS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("status_date", "Status date", formatting.date),
+    ("ev_method", "EV from", str),
     ("percent_complete", "Percent complete (from the plan)", lambda v: formatting.percent(v, 1)),
+    ("milestones_achieved", "Key milestones achieved", str),
     ("bac", "Budget at completion (BAC)", formatting.money),
     ("pv", "Planned value (PV)", formatting.money),
     ("ev", "Earned value (EV)", formatting.money),
@@ -155,16 +160,29 @@ EAC_LABELS = {
 
 
 def evm_figures(measured: ProjectEvm) -> list[EvmFigure]:
-    """The figures in order, each shown or with the reason it is missing."""
+    """The figures in order, each shown or with the reason it is missing (the percent complete
+    only when EV is earned by the plan, the milestones only when by them)."""
     found = []
     for key, label, shown in EVM_LABELS:
+        if key == "percent_complete" and measured.ev_method == EV_FROM_MILESTONES:
+            continue
+        if key == "milestones_achieved" and measured.ev_method != EV_FROM_MILESTONES:
+            continue
         value = getattr(measured, key)
+        if key == "milestones_achieved" and value is not None:
+            value = f"{value} of {measured.milestones}"
         if value is None:
             reason = measured.undefined.get(key, "not measured")
             found.append(EvmFigure(key, label, "", reason[:1].upper() + reason[1:] + "."))
         else:
             found.append(EvmFigure(key, label, shown(value)))
     return found
+
+
+def evm_charts(measured: ProjectEvm, settings_row: FinanceSettings) -> list[SafeString]:
+    """The S-curve and the trend of the indices (with the PMO's thresholds), for the Finance tab."""
+    thresholds = {"CPI": settings_row.cpi_threshold, "SPI(t)": settings_row.spi_t_threshold}
+    return [charts.s_curve(measured), charts.index_trend(measured, thresholds)]
 
 
 def evm_forecasts(measured: ProjectEvm) -> list[dict[str, Any]]:

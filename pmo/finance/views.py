@@ -99,7 +99,7 @@ class ProjectFinanceView(ObjectPage):
         figures = selectors.project_finance(project=project)
         closed = pages.closed_months()
         months = pages.month_rows(figures, closed)
-        measured = evm.project_evms([project])[0]
+        measured = evm.project_evms([project], trends=True)[0]
         if request.GET.get("export") == "xlsx":
             headers = [c.label for c in MONTH_COLUMNS]
             rows = [[c.value(r) for c in MONTH_COLUMNS] for r in months]
@@ -132,6 +132,7 @@ class ProjectFinanceView(ObjectPage):
             evm=measured,
             evm_figures=pages.evm_figures(measured),
             evm_forecasts=pages.evm_forecasts(measured),
+            evm_charts=pages.evm_charts(measured, settings_row),
             currency=settings_row.currency,
             budget_versions=list(selectors.budget_version_list(user=user, project=project)),
             forecast_versions=list(selectors.forecast_version_list(user=user, project=project)),
