@@ -9,6 +9,7 @@ delivery-confidence ratings compare on one scale.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import IntEnum, StrEnum
 
 from pmo.engine.tolerance import Dimension, Status
@@ -69,6 +70,10 @@ class Thresholds:
     stale_raid_red: int = 10
     past_due_raid_amber: int = 2
     past_due_raid_red: int = 5
+    # Earned value below these (finance's settings) turns cost (CPI) and schedule (SPI(t))
+    # amber; None: not judged.
+    cpi: Decimal | None = None
+    spi_t: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class Evidence:
     days_since_report: int | None = None  # None: never reported
     stale_raid_items: int = 0  # open RAID items not reviewed within the stale period
     past_due_raid_items: int = 0  # open RAID items whose date has passed
+    cpi: Decimal | None = None  # earned value: None where not measured (no budget, no plan…)
+    spi_t: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,23 @@ def _late_reasons(evidence: Evidence) -> list[str]:
     return reasons
 
 
+HUNDREDTH = Decimal("0.01")
+
+
+def _performance(name: str, value: Decimal | None, threshold: Decimal | None) -> str | None:
+    """ "CPI 0.82 below 0.95" when ``value`` is below ``threshold`` (both given), else None."""
+    if value is None or threshold is None or value >= threshold:
+        return None
+    return f"{name} {value.quantize(HUNDREDTH)} below {threshold.quantize(HUNDREDTH)}"
+
+
+# The earned value index judged in an area: (name, the evidence's figure, the threshold).
+PERFORMANCE = {
+    Area.COST: ("CPI", "cpi"),
+    Area.SCHEDULE: ("SPI(t)", "spi_t"),
+}
+
+
 def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -> dict[Area, Verdict]:
     """A rating per report area from the evidence, each with the reasons that raised it."""
     verdicts: dict[Area, Verdict] = {}
@@ -164,6 +188,12 @@ def assess_evidence(evidence: Evidence, thresholds: Thresholds = Thresholds()) -
             found, raid = _raid_reasons(evidence, thresholds)
             rating = max(rating, found)
             reasons += raid
+        if area in PERFORMANCE:
+            name, figure = PERFORMANCE[area]
+            below = _performance(name, getattr(evidence, figure), getattr(thresholds, figure))
+            if below is not None:
+                rating = max(rating, Rating.AMBER)
+                reasons.append(below)
         verdicts[area] = Verdict(rating, tuple(reasons))
     return verdicts
 

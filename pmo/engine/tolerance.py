@@ -97,6 +97,7 @@ class Assessment:
     allowance: Decimal
     used: Decimal  # share of the allowance used by the deviation that counts (1 = all; ∞ if none allowed)
     direction: Direction = Direction.OVER  # the deviation that counted
+    source: str = ""  # where the forecast came from, when not the report ("finance's EAC")
 
     @property
     def explanation(self) -> str:
@@ -116,6 +117,8 @@ class Assessment:
             counted = one if self.forecast == 1 else many
             return f"{dimension.value}: {_number(self.forecast)} {counted}; {tolerance}"
         forecast, baseline = _in_unit(dimension, self.forecast), _in_unit(dimension, self.baseline)
+        if self.source:
+            forecast = f"{forecast} ({self.source})"
         return (
             f"{dimension.value}: forecast {forecast} against baseline {baseline}, a variance of {variance}; "
             f"{tolerance}"
@@ -167,9 +170,11 @@ def assess(
     forecast: Decimal | int,
     tolerance: Tolerance,
     warning: Decimal = Decimal("0.8"),
+    source: str = "",
 ) -> Assessment:
     """Judge one dimension: breached when the deviation that counts exceeds the allowance,
-    forecast to breach when it uses at least ``warning`` of it, within otherwise."""
+    forecast to breach when it uses at least ``warning`` of it, within otherwise. ``source``
+    names where the forecast came from when not the report (the explanation says so)."""
     if not ZERO <= warning <= 1:
         raise ValueError(BAD_WARNING.format(value=warning))
     base, fore = Decimal(baseline), Decimal(forecast)
@@ -183,7 +188,7 @@ def assess(
         status = Status.FORECAST_TO_BREACH
     else:
         status = Status.WITHIN
-    return Assessment(dimension, status, base, fore, variance, allowance, used, tolerance.direction)
+    return Assessment(dimension, status, base, fore, variance, allowance, used, tolerance.direction, source)
 
 
 def assess_finish(

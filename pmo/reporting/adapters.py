@@ -8,14 +8,20 @@ from pmo.engine.tolerance import Assessment, Dimension, Tolerance, assess
 from pmo.reporting.models import Baseline, HighlightReport, ToleranceDefault
 from pmo.reporting.models import Tolerance as ToleranceRow
 
+EAC_SOURCE = "finance's EAC"
+
 
 def _days(baseline: date, forecast: date) -> Decimal:
     return Decimal((forecast - baseline).days)
 
 
-def figures(baseline: Baseline, report: HighlightReport) -> dict[Dimension, tuple[Decimal, Decimal]]:
+def figures(
+    baseline: Baseline, report: HighlightReport, eac: Decimal | None = None
+) -> dict[Dimension, tuple[Decimal, Decimal]]:
     """(baseline, forecast) per dimension, where the report gives a forecast. Time is in days
-    from the baseline finish; scope, quality and risk from a baseline of zero."""
+    from the baseline finish; scope, quality and risk from a baseline of zero. ``eac``: finance's
+    estimate at completion, when the project has an approved budget: the cost forecast judged,
+    whatever the report says (ADR 0049's amendment)."""
     result: dict[Dimension, tuple[Decimal, Decimal]] = {
         Dimension.SCOPE: (Decimal(0), Decimal(report.scope_change_percent)),
         Dimension.QUALITY: (Decimal(0), Decimal(report.quality_criteria_at_risk)),
@@ -23,7 +29,9 @@ def figures(baseline: Baseline, report: HighlightReport) -> dict[Dimension, tupl
     }
     if report.forecast_finish is not None:
         result[Dimension.TIME] = (Decimal(0), _days(baseline.finish, report.forecast_finish))
-    if report.forecast_cost is not None:
+    if eac is not None:
+        result[Dimension.COST] = (Decimal(baseline.budget_at_completion), Decimal(eac))
+    elif report.forecast_cost is not None:
         result[Dimension.COST] = (Decimal(baseline.budget_at_completion), Decimal(report.forecast_cost))
     if report.forecast_benefits is not None and baseline.benefits_value:
         result[Dimension.BENEFITS] = (Decimal(baseline.benefits_value), Decimal(report.forecast_benefits))
@@ -69,14 +77,23 @@ def assess_project(
     report: HighlightReport,
     tolerances: Mapping[str, ToleranceRow | ToleranceDefault],
     warning: Decimal,
+    eac: Decimal | None = None,
 ) -> list[Assessment]:
-    """Every dimension that has a forecast and a tolerance, judged by the engine."""
+    """Every dimension that has a forecast and a tolerance, judged by the engine; cost on
+    finance's ``eac`` when given (the explanation says so)."""
     results = []
-    for dimension, (base, forecast) in figures(baseline, report).items():
+    for dimension, (base, forecast) in figures(baseline, report, eac).items():
         row = tolerances.get(dimension.value)
         tolerance = to_engine(row, baseline=baseline) if row is not None else None
         if tolerance is not None:
             results.append(
-                assess(dimension, baseline=base, forecast=forecast, tolerance=tolerance, warning=warning)
+                assess(
+                    dimension,
+                    baseline=base,
+                    forecast=forecast,
+                    tolerance=tolerance,
+                    warning=warning,
+                    source=EAC_SOURCE if eac is not None and dimension is Dimension.COST else "",
+                )
             )
     return results

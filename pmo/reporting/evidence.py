@@ -8,11 +8,12 @@ achieved, or a key milestone of its plan whose finish is before today and not co
 with how late it is), its open high risks (its risk register's, live, when it keeps one in the system; else
 as its latest report declares them), its open RAID items not reviewed within the RAID stale
 period and those past their date, the reports it owes for the last three periods that are past
-due and has not handed in, and the days since its latest handed-in report.
+due and has not handed in, the days since its latest handed-in report, and, once it has an
+approved budget, its CPI and SPI(t) against finance's thresholds (``pmo.finance.feeds``).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -35,6 +36,7 @@ from pmo.engine.evidence import (
 )
 from pmo.engine.risk import Matrix
 from pmo.engine.tolerance import Dimension, Status
+from pmo.finance.feeds import performances
 from pmo.portfolio.models import Project
 from pmo.raid import selectors as raid
 from pmo.raid.models import REGISTERS, RaidSettings, Risk
@@ -335,10 +337,12 @@ def project_evidence(
     raid_config: RaidSettings | None = None,
 ) -> dict[int, ProjectEvidence]:
     """The evidence on each project of ``projects`` (a queryset, used in subqueries), by project
-    id, in ten queries; fewer when given ``periods`` (every period, newest first), the
-    reporting settings ``config``, the RAID settings ``raid_config`` and each project's planned
-    start as ``starts`` (then the projects judged are those of ``starts``: up to
-    ``IDS_AS_PARAMETERS`` of them, their ids are the queries' parameters, not a subquery)."""
+    id, in eleven queries (more, a fixed number, when any of them has an approved budget: their
+    earned value, ``pmo.finance.feeds.performances``); fewer when given ``periods`` (every
+    period, newest first), the reporting settings ``config``, the RAID settings ``raid_config``
+    and each project's planned start as ``starts`` (then the projects judged are those of
+    ``starts``: up to ``IDS_AS_PARAMETERS`` of them, their ids are the queries' parameters, not a
+    subquery)."""
     today = today or clock.today()
     config = config or reporting_settings()
     raid_config = raid_config or raid.raid_settings()
@@ -422,6 +426,9 @@ def project_evidence(
         else {}
     )
     registers = raid_facts(ids, today=today, config=raid_config)
+    # Earned value (CPI and SPI(t)) of the projects judged, against finance's thresholds.
+    measured = performances(list(starts), today)
+    thresholds = replace(thresholds, cpi=measured.cpi_threshold, spi_t=measured.spi_t_threshold)
     no_raid = RaidFacts()
     zone = timezone.get_current_timezone()
     result: dict[int, ProjectEvidence] = {}
@@ -449,6 +456,8 @@ def project_evidence(
             days_since_report=_days_since(report["submitted_at"], today, zone) if report else None,
             stale_raid_items=register.stale,
             past_due_raid_items=register.past_due,
+            cpi=measured.by_project.get(project_id, (None, None))[0],
+            spi_t=measured.by_project.get(project_id, (None, None))[1],
         )
         areas = assess_evidence(evidence, thresholds)
         whole = overall(evidence, areas, thresholds)

@@ -51,6 +51,10 @@ HIGH_RISKS_FROM_REGISTER = (
     "From the project's risk register: {count} open high risk{s} now. The figure is counted again "
     "and fixed when the report is submitted; change it in the register."
 )
+COST_FROM_FINANCE = (
+    "From finance ({eac}): the project's actuals and latest forecast. The cost tolerance judges "
+    "finance's EAC; change the forecast in Finance if it is wrong."
+)
 HIGH_RISKS_DECLARED = (
     "As you declare it: this project keeps no risk register in the system yet. Once it logs a "
     "risk, the register's figure replaces this one."
@@ -96,11 +100,14 @@ class ReportForm(VersionedModelForm):
         scale: str = StatusScale.RAG,
         register_high_risks: int | None = None,
         citable: Sequence[RaidItem] = (),
+        finance: Any = None,
         **kwargs: Any,
     ) -> None:
         """``register_high_risks``: the project's risk register's figure, when it keeps one;
         the field then shows it and cannot be typed over. ``citable``: the items offered as
-        ticks; the text field holds the other references."""
+        ticks; the text field holds the other references. ``finance``: the project's EAC from
+        finance (``pmo.finance.feeds.FinanceEac``), when it has an approved budget: the forecast
+        cost's note says so (the field stays editable, as the plan's finish does)."""
         super().__init__(*args, **kwargs)
         offered = [item.reference for item in citable]
         cited = reference_parts(self.instance.raid_references)
@@ -117,6 +124,8 @@ class ReportForm(VersionedModelForm):
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = rating_choices(scale)
             field.required = False
+        if finance is not None and "forecast_cost" in self.fields:
+            self.fields["forecast_cost"].help_text = COST_FROM_FINANCE.format(eac=finance)
         high_risks = self.fields["high_risks_open"]
         if register_high_risks is None:
             high_risks.help_text = HIGH_RISKS_DECLARED

@@ -547,6 +547,12 @@ class ProjectException(DomainModel):
     raised_from = models.ForeignKey(
         HighlightReport, null=True, blank=True, on_delete=models.PROTECT, related_name="exceptions_raised"
     )
+    evm = models.JSONField(
+        "earned value at the breach",
+        default=dict,
+        blank=True,
+        help_text="The project's earned value figures when a cost or time breach was raised (from finance).",
+    )
     report_due = models.DateField("exception report due", null=True, blank=True)
     cause = BoundedTextField(blank=True, limit=DESCRIPTION)
     consequences = BoundedTextField(blank=True, limit=DESCRIPTION)

@@ -1,6 +1,7 @@
 """Evidence-based status: ratings from the facts, and when a declared status is optimistic."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -199,3 +200,21 @@ def test_stale_raid_rating_follows_its_thresholds(stale, days):
     assert any(f"not reviewed in {days} days" in reason for reason in verdict.reasons) == (
         expected > Rating.GREEN
     )
+
+
+def test_cpi_and_spi_t_below_their_thresholds_turn_cost_and_schedule_amber_with_the_figures():
+    thresholds = Thresholds(cpi=Decimal("0.95"), spi_t=Decimal("0.95"))
+    evidence = Evidence(cpi=Decimal("0.8234"), spi_t=Decimal("0.95"), days_since_report=1)
+
+    verdicts = assess_evidence(evidence, thresholds)
+
+    assert verdicts[Area.COST] == Verdict(Rating.AMBER, ("CPI 0.82 below 0.95",))
+    assert verdicts[Area.SCHEDULE] == Verdict(Rating.GREEN, ())  # at the threshold is not below
+    below = assess_evidence(replace(evidence, spi_t=Decimal("0.7")), thresholds)
+    assert below[Area.SCHEDULE] == Verdict(Rating.AMBER, ("SPI(t) 0.70 below 0.95",))
+
+
+def test_earned_value_is_not_judged_without_thresholds_or_figures():
+    assert assess_evidence(Evidence(cpi=Decimal("0.1")))[Area.COST].rating is Rating.GREEN
+    no_figures = assess_evidence(Evidence(), Thresholds(cpi=Decimal("0.95"), spi_t=Decimal("0.95")))
+    assert all(v.rating is Rating.GREEN for v in no_figures.values())

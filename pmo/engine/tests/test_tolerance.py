@@ -255,3 +255,16 @@ def test_one_way_never_counts_a_deviation_the_other_way(baseline, forecast, tole
         assert assess(Dimension.COST, baseline=baseline, forecast=forecast, tolerance=under).status is (
             Status.WITHIN
         )
+
+
+def test_a_forecast_from_elsewhere_says_where_it_came_from():
+    judged = assess(
+        Dimension.COST,
+        baseline=Decimal(250000),
+        forecast=Decimal(305000),
+        tolerance=Tolerance(percent=Decimal(10)),
+        source="finance's EAC",
+    )
+
+    assert judged.status is Status.BREACHED
+    assert judged.explanation.startswith("cost: forecast £305,000 (finance's EAC) against baseline £250,000")

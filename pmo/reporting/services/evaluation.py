@@ -13,6 +13,7 @@ from pmo.core import clock, formatting
 from pmo.core.memory import collector_paused
 from pmo.core.services import notify, pmo_users, record_create, record_update, user_of
 from pmo.engine.tolerance import Assessment, Status, worst
+from pmo.finance.feeds import evm_snapshot, finance_eac, finance_eacs
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.reporting import selectors
@@ -23,14 +24,22 @@ from pmo.reporting.models import VERDICT_FIELDS, Baseline, HighlightReport, Proj
 
 
 def assess_report(project: Project, report: HighlightReport) -> list[Assessment] | None:
-    """The engine's verdicts on ``report``'s forecasts (None without a baseline to judge by)."""
+    """The engine's verdicts on ``report``'s forecasts (None without a baseline to judge by);
+    cost judged on finance's EAC once the project has an approved budget."""
     baseline = selectors.current_baselines([project.pk]).get(project.pk)
     if baseline is None:
         return None
     baseline.project = project
     tolerances = selectors.effective_tolerances([project])[project.pk]
     warning = selectors.reporting_settings().warning_band
-    return assess_project(baseline=baseline, report=report, tolerances=tolerances, warning=warning)
+    eac = finance_eac(project)
+    return assess_project(
+        baseline=baseline,
+        report=report,
+        tolerances=tolerances,
+        warning=warning,
+        eac=eac.eac if eac is not None else None,
+    )
 
 
 def _store_checks(project_id: int, assessments: Sequence[Assessment]) -> None:
@@ -158,6 +167,7 @@ def _evaluate_all(projects: Iterable[Project] | None) -> dict[int, Status]:
     }
     tolerances = selectors.effective_tolerances(projects)
     warning = selectors.reporting_settings().warning_band
+    eacs = finance_eacs([p for p in projects if p.pk in baselines and p.pk in reports])
     raised: dict[int, set[str]] = {}
     for project_id, dimensions in (
         ProjectException.objects.filter(project_id__in=scope.values("pk"))
@@ -172,8 +182,13 @@ def _evaluate_all(projects: Iterable[Project] | None) -> dict[int, Status]:
         if baseline is None or report is None:
             continue
         baseline.project = project
+        eac = eacs.get(project.pk)
         judged[project.pk] = assess_project(
-            baseline=baseline, report=report, tolerances=tolerances[project.pk], warning=warning
+            baseline=baseline,
+            report=report,
+            tolerances=tolerances[project.pk],
+            warning=warning,
+            eac=eac.eac if eac is not None else None,
         )
         results[project.pk] = worst(judged[project.pk])
     with transaction.atomic():
@@ -185,13 +200,24 @@ def _evaluate_all(projects: Iterable[Project] | None) -> dict[int, Status]:
     return results
 
 
+# The breaches whose exception keeps the project's earned value figures as they stood.
+EVM_DIMENSIONS = {"cost", "time"}
+
+
+def _evm(project: Project, dimensions: set[str]) -> dict[str, Any]:
+    """The project's earned value figures today (``pmo.finance.feeds.evm_snapshot``) for a cost
+    or time breach; empty for others, or without an approved budget."""
+    return evm_snapshot(project) if dimensions & EVM_DIMENSIONS else {}
+
+
 @transaction.atomic
 def exception_raise(
     *, project: Project, breaches: Sequence[Assessment], report: HighlightReport | None = None
 ) -> ProjectException:
     """Raise an exception for a breach (the system does this, never a person), request the
     exception report from the PM and escalate to the sponsor and the PMO. A project with an open
-    exception has new breached dimensions added to it (and the people told) instead."""
+    exception has new breached dimensions added to it (and the people told) instead. A cost or
+    time breach keeps the project's earned value figures as they stand (when it has a budget)."""
     found = {a.dimension.value for a in breaches}
     existing = selectors.open_exception(project)
     if existing is not None and found <= set(existing.dimensions.split(", ")):
@@ -210,10 +236,11 @@ def exception_raise(
         if found <= known:
             return existing
         merged = ", ".join(sorted(known | found))
+        extra = {"evm": _evm(project, found)} if not existing.evm and found & EVM_DIMENSIONS else {}
         extended = record_update(
             instance=existing,
             actor=None,
-            fields={"dimensions": merged, "breach_summary": summary},
+            fields={"dimensions": merged, "breach_summary": summary, **extra},
             expected_version=None,
             reason="Further tolerance breached",
         )
@@ -235,6 +262,7 @@ def exception_raise(
             "breach_summary": summary,
             "raised_at": clock.now(),
             "raised_from": report,
+            "evm": _evm(project, found),
         },
         reason="Raised automatically: forecast beyond tolerance",
     )

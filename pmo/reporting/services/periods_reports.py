@@ -24,6 +24,7 @@ from pmo.core.services import (
 )
 from pmo.engine.periods import period_containing
 from pmo.engine.tolerance import worst
+from pmo.finance.feeds import finance_eac
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.raid.selectors import item_by_reference
@@ -219,7 +220,8 @@ def highlight_report_start(
     for a first report, from its current baseline). The statuses, forecasts, milestones, plan,
     risks and lessons carry over; this period's achievements start empty. Where the project has
     a plan, its finish is the forecast finish and its key milestones, as it dates them now, are
-    the milestones (ADR 0042)."""
+    the milestones (ADR 0042). Where it has an approved budget, finance's EAC is the forecast
+    cost (ADR 0049's amendment). Both stay editable, as the plan's finish always has."""
     if actor is not None:
         ensure_can(actor, "reporting.add_highlightreport", project, action=f"write reports for {project}")
     _ensure_open(period)
@@ -255,6 +257,9 @@ def highlight_report_start(
                 name = m.name.strip()[: ReportMilestone.NAME_LENGTH]
                 named.setdefault(name, MilestoneForecast(name, m.finish, m.achieved_on))
             milestones = list(named.values())
+    eac = finance_eac(project)
+    if eac is not None:
+        fields["forecast_cost"] = eac.eac
     fields.update(_high_risks(project))
     report = record_create(
         model=HighlightReport,

@@ -2,6 +2,7 @@
 the decision, the history and the corrective actions added to its plan."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
@@ -110,6 +111,47 @@ class ExceptionPage:
         return records.select_related("raised_from__project", "raised_from__period")
 
 
+# The earned value figures an exception keeps (``pmo.finance.feeds.evm_snapshot``): key, label, unit.
+EVM_ROWS = (
+    ("bac", "Budget at completion (BAC)", "money"),
+    ("eac", "Estimate at completion (EAC, finance)", "money"),
+    ("pv", "Planned value (PV)", "money"),
+    ("ev", "Earned value (EV)", "money"),
+    ("ac", "Actual cost (AC)", "money"),
+    ("cv", "Cost variance (CV)", "money"),
+    ("sv", "Schedule variance (SV)", "money"),
+    ("cpi", "Cost performance index (CPI)", "index"),
+    ("spi", "Schedule performance index (SPI)", "index"),
+    ("spi_t", "SPI(t), earned schedule", "index"),
+    ("forecast_finish", "Forecast finish by SPI(t)", "date"),
+)
+
+
+def _iso_day(value: str | None) -> str:
+    return formatting.date(date.fromisoformat(value)) if value else ""
+
+
+def evm_rows(evm: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an exception's page shows of the earned value it kept: each figure in words, or why
+    it is missing."""
+    if not evm:
+        return []
+    missing = evm.get("undefined", {})
+    rows = []
+    for key, label, unit in EVM_ROWS:
+        value = evm.get(key)
+        if value is None:
+            shown = f"— ({missing[key]})" if key in missing else "—"
+        elif unit == "money":
+            shown = formatting.money(Decimal(value))
+        elif unit == "date":
+            shown = formatting.date(date.fromisoformat(value))
+        else:
+            shown = value
+        rows.append((label, shown))
+    return rows
+
+
 class ExceptionView(ExceptionPage, ObjectView):
     """An exception: its workflow so far, the breaches, the tolerance checks, its corrective
     actions and the steps the workflow's table allows the reader."""
@@ -129,6 +171,9 @@ class ExceptionView(ExceptionPage, ObjectView):
             "steps": exception_steps(exception),
             "breaches": exception.breach_summary.splitlines(),
             "checks": checks,
+            "evm": evm_rows(exception.evm),
+            "evm_as_of": _iso_day(exception.evm.get("as_of")),
+            "evm_actuals_to": _iso_day(exception.evm.get("status_date")),
             "actions": [(a, a.is_past_due(today)) for a in actions],
             "age": _age(exception, today),
             "allowed": EXCEPTION.allowed_actions(exception, user),

@@ -32,6 +32,7 @@ from pmo.core.generic import (
     posted_version,
 )
 from pmo.core.permissions import ensure_can
+from pmo.finance.feeds import finance_eac
 from pmo.portfolio import selectors as portfolio_selectors
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -496,6 +497,7 @@ class ReportUpdateView(ReportPage, WorkflowStepView):
             scale=selectors.reporting_settings().status_scale,
             register_high_risks=register_high_risks(report.project),
             citable=selectors.citable_items(report.project),
+            finance=finance_eac(report.project),
         )
 
     def submitting(self) -> bool:

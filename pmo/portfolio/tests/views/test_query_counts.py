@@ -60,12 +60,14 @@ MANAGER = (Role.PROJECT_MANAGER,)
 PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "overview": (lambda: "/", ANALYST, 9),
     "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 29),  # 7 early warning
-    "register": (lambda: "/projects/", ANALYST, 20),  # 7 read the evidence, 1 the saved views
-    "register, for a project manager": (lambda: "/projects/", MANAGER, 21),
+    # 8 read the evidence (1 of them: which projects of the page have an approved budget, whose
+    # earned value counts; a fixed number more when some have), 1 the saved views
+    "register": (lambda: "/projects/", ANALYST, 21),
+    "register, for a project manager": (lambda: "/projects/", MANAGER, 22),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 21),
     "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
-    "project": (first_project, ANALYST, 25),  # 7 read the evidence, 12 the health panels
-    "project, for a project manager": (first_project, MANAGER, 26),
+    "project": (first_project, ANALYST, 26),  # 8 read the evidence, 12 the health panels
+    "project, for a project manager": (first_project, MANAGER, 27),
     "project history": (lambda: first_project() + "history/", ANALYST, 14),
     "programmes": (lambda: "/programmes/", ANALYST, 6),
     "programme": (lambda: Programme.objects.order_by("pk").first().get_absolute_url(), ANALYST, 8),
