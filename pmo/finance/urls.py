@@ -2,14 +2,16 @@
 
 from django.urls import path
 
-from pmo.finance import views, views_books
+from pmo.finance import views, views_books, views_evm
 
 app_name = "finance"
 urlpatterns = [
     path("finance/", views.portfolio_finance, name="portfolio"),
     path("finance/projects/<str:code>/", views.project_finance, name="project"),
     path("finance/projects/<str:code>/forecast/", views.forecast_entry, name="forecast"),
+    path("finance/projects/<str:code>/budget/", views_books.budget, name="budget"),
     path("finance/accuracy/", views.accuracy, name="accuracy"),
+    path("finance/earned-value/", views_evm.earned_value, name="earned_value"),
     path("finance/settings/", views.settings_page, name="settings"),
     path("finance/cost-codes/", views.costcode_list, name="costcode_list"),
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),

@@ -3,20 +3,33 @@ mapping screen for an extract whose columns are named otherwise), and drafting a
 project's budget versions. Finance partners and the PMO only; writes through the services."""
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from pmo.core.exports import XLSX_CONTENT_TYPE
-from pmo.core.generic import ObjectPage, denied, finish
+from pmo.core.formatting import money
+from pmo.core.generic import ObjectPage, call_service, denied, finish
 from pmo.core.permissions import NOT_ALLOWED, ensure_can
 from pmo.core.spreadsheets import key as folded
 from pmo.core.views_import import FORM_OVERHEAD_BYTES, UploadLimit, import_context, too_large
-from pmo.finance import imports, selectors, services
+from pmo.engine.finance import add_months, months_between
+from pmo.finance import imports, pages, selectors, services
+from pmo.finance.choices import BudgetStatus, SpendType
+from pmo.finance.models import BudgetVersion, CostCategory, CostCode
+from pmo.finance.pages import LineKey
+from pmo.finance.views import ForecastEntryView, money_project_or_404
+from pmo.portfolio.models import Project
 
 # Importing actuals ----------------------------------------------------------------------------
 
@@ -144,3 +157,209 @@ class ActualsTemplateView(ObjectPage):
 
 
 actuals_template = ActualsTemplateView.as_view()
+
+
+# Budget versions ------------------------------------------------------------------------------
+
+
+BUDGET_MONTHS = 24  # two financial years of months from the current year's first
+BUDGET_SAVED = "Budget v{number} of {project} saved as a draft: {total}."
+BUDGET_APPROVED = "Budget v{number} of {project} approved: {total} is the budget at completion."
+NO_DRAFT = "{project} has no draft budget to approve."
+REASON_NEEDED = "Say why the budget is drafted (a new baseline, a change request, the year's refresh…)."
+NOT_AN_AMOUNT = "{cell}: “{value}” is not an amount of money (give pounds, and pence if any)."
+
+
+def budget_cell(index: int, month: date) -> str:
+    return f"b-{index}-{month:%Y-%m}"
+
+
+@dataclass
+class BudgetGrid:
+    """A project's budget to edit: its draft (if any) and the approved budget, the months and
+    what the lines count under, and the amounts shown (the draft's, else the budget's)."""
+
+    draft: BudgetVersion | None
+    current: BudgetVersion | None
+    months: list[date]
+    keys: list[LineKey]
+    amounts: dict[tuple[int, date], Decimal]
+    closed: set[date]
+
+
+def budget_grid(project: Project) -> BudgetGrid:
+    """The grid a budget version is drafted in (five queries)."""
+    draft = BudgetVersion.objects.filter(project=project, status=BudgetStatus.DRAFT).first()
+    current = selectors.current_budgets([project.pk]).get(project.pk)
+    shown = draft or current
+    lines = list(shown.lines.select_related("category", "funding_source")) if shown else []
+    keys: list[LineKey] = []
+    amounts: dict[tuple[int, date], Decimal] = {}
+    for line in lines:
+        key = LineKey(line.category, line.spend_type, line.funding_source)
+        if key not in keys:
+            keys.append(key)
+        index = keys.index(key)
+        amounts[(index, line.month)] = amounts.get((index, line.month), Decimal(0)) + line.amount
+    codes = CostCode.objects.filter(project=project, active=True).select_related("category", "funding_source")
+    for code in codes:
+        key = LineKey(code.category, code.spend_type, code.funding_source)
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        keys = [
+            LineKey(category, SpendType.REVENUE, None)
+            for category in CostCategory.objects.filter(active=True)
+        ]
+    first = selectors.current_year().start
+    months = [month for _, month in amounts]
+    first = min([first, *months])
+    last = max([add_months(selectors.current_year().start, BUDGET_MONTHS - 1), *months])
+    return BudgetGrid(draft, current, months_between(first, last), keys, amounts, pages.closed_months())
+
+
+class BudgetView(ObjectPage):
+    """Draft a project's next budget version (or change its draft) in a month grid, a column per
+    category, capital or revenue and funding source, through ``services.budget_draft`` and
+    ``budget_lines_replace``; approve the draft through ``services.budget_approve`` (finance
+    partners and the PMO). Every problem is named by its cell and nothing is saved until there
+    are none; a form read before someone else saved the draft gives the conflict, not a lost
+    update."""
+
+    template_name = "finance/budget_form.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return money_project_or_404(self.request, self.kwargs["code"])
+
+    def allowed(self) -> BudgetGrid:
+        ensure_can(
+            self.request.user,
+            "finance.add_budgetversion",
+            self.project,
+            action=f"draft budgets of {self.project.code}",
+        )
+        return budget_grid(self.project)
+
+    def grid_page(
+        self,
+        grid: BudgetGrid,
+        values: dict[str, str] | None = None,
+        problems: Sequence[str] = (),
+        conflict: str = "",
+    ) -> HttpResponse:
+        rows = []
+        for month in grid.months:
+            cells = []
+            for index, key in enumerate(grid.keys):
+                name = budget_cell(index, month)
+                shown = values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
+                cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
+            rows.append({"month": month, "closed": month in grid.closed, "cells": cells})
+        draft = grid.draft
+        total = sum((amount for amount in grid.amounts.values()), Decimal(0))
+        return self.render_page(
+            409 if conflict else 400 if problems else 200,
+            project=self.project,
+            grid=grid,
+            rows=rows,
+            total=total,
+            problems=problems,
+            conflict=conflict,
+            reason=(values or {}).get("reason", draft.reason if draft else ""),
+            may_approve=draft is not None and self.request.user.has_perm("finance.approve_budgetversion"),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.grid_page(self.allowed())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        grid = self.allowed()
+        values = {name: request.POST.get(name, "").strip() for name in request.POST}
+        posted = request.POST.get("version", "")
+        expected = int(posted) if posted.isdigit() else None
+        if "approve" in request.POST:
+            return self.approve(grid, expected)
+        lines, problems, where = self.lines(grid, values)
+        reason = values.get("reason", "")
+        if grid.draft is None and not reason:
+            problems.append(REASON_NEEDED)
+        if problems:
+            return self.grid_page(grid, values, problems)
+        user = request.user
+        draft = grid.draft
+        if draft is None:
+            outcome = call_service(
+                lambda: services.budget_draft(actor=user, project=self.project, reason=reason, lines=lines)
+            )
+        else:
+            outcome = call_service(
+                lambda: services.budget_lines_replace(
+                    actor=user, version=draft, lines=lines, expected_version=expected
+                )
+            )
+        if outcome.done:
+            total = sum((line.amount for line in lines), Decimal(0))
+            message = BUDGET_SAVED.format(
+                number=outcome.result.number, project=self.project.code, total=money(total)
+            )
+            return finish(request, message, request.path)
+        if outcome.conflict:
+            return self.grid_page(grid, values, conflict=outcome.conflict)
+        return self.grid_page(grid, values, [ForecastEntryView.placed(outcome.problem, where)])
+
+    def approve(self, grid: BudgetGrid, expected: int | None) -> HttpResponse:
+        draft = grid.draft
+        if draft is None:
+            return self.grid_page(grid, problems=[NO_DRAFT.format(project=self.project.code)])
+        outcome = call_service(
+            lambda: services.budget_approve(actor=self.request.user, version=draft, expected_version=expected)
+        )
+        if outcome.done:
+            total = sum(grid.amounts.values(), Decimal(0))
+            message = BUDGET_APPROVED.format(
+                number=draft.number, project=self.project.code, total=money(total)
+            )
+            return finish(self.request, message, reverse("finance:project", args=[self.project.code]))
+        if outcome.conflict:
+            return self.grid_page(grid, conflict=outcome.conflict)
+        return self.grid_page(grid, problems=[outcome.problem])
+
+    @staticmethod
+    def lines(
+        grid: BudgetGrid, values: dict[str, str]
+    ) -> tuple[list[services.MonthAmount], list[str], dict[int, str]]:
+        lines: list[services.MonthAmount] = []
+        problems: list[str] = []
+        where: dict[int, str] = {}
+        for index, key in enumerate(grid.keys):
+            for month in grid.months:
+                typed = values.get(budget_cell(index, month), "").replace(",", "").replace("£", "")
+                if not typed:
+                    continue
+                cell = f"{month:%b %Y}, {key.label}"
+                try:
+                    amount = Decimal(typed)
+                except InvalidOperation:
+                    amount = Decimal("NaN")
+                if not amount.is_finite():
+                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=typed))
+                    continue
+                if amount == 0:
+                    continue
+                row = len(lines) + 1
+                where[row] = cell
+                lines.append(
+                    services.MonthAmount(
+                        month=month,
+                        category=key.category,
+                        spend_type=key.spend_type,
+                        amount=amount,
+                        funding_source=key.funding_source,
+                        row=row,
+                    )
+                )
+        return lines, problems, where
+
+
+budget = BudgetView.as_view()

@@ -1,0 +1,95 @@
+"""Finance drafts a project's budget in a month grid and approves it, through the budget
+services: filled in from the draft or the approved budget, every bad cell named and nothing
+saved, a stale form gives the conflict; others are refused. Run on 4 December 2026."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pmo.finance import services
+from pmo.finance.choices import BudgetStatus
+from pmo.finance.models import BudgetVersion
+from pmo.finance.tests.conftest import line
+from pmo.finance.tests.views.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+URL = "/finance/projects/{code}/budget/"
+KEY = "Software (capital, Capital programme)"
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("&#x27;", "'")
+
+
+def test_finance_drafts_a_first_budget_in_the_grid_of_the_projects_cost_codes(books):
+    client = client_for(books.finance)
+    page = client.get(URL.format(code="WEB"))
+
+    assert page.status_code == 200
+    assert f"Apr 2026, {KEY}, £" in page.content.decode()  # from the financial year's first month
+    response = client.post(
+        URL.format(code="WEB"), {"reason": "Business case", "b-0-2026-12": "1,000", "b-0-2027-01": "£500.50"}
+    )
+
+    assert response.status_code == 302
+    draft = BudgetVersion.objects.get()
+    assert (draft.number, draft.status, draft.reason) == (1, BudgetStatus.DRAFT, "Business case")
+    assert sorted((each.month, each.amount) for each in draft.lines.all()) == [
+        (date(2026, 12, 1), Decimal("1000.00")),
+        (date(2027, 1, 1), Decimal("500.50")),
+    ]
+
+
+def test_bad_cells_are_named_and_nothing_is_saved(books):
+    response = client_for(books.finance).post(
+        URL.format(code="WEB"), {"reason": "", "b-0-2026-12": "lots", "b-0-2027-01": "-5"}
+    )
+
+    assert response.status_code == 400
+    page = text(response)
+    assert f"Dec 2026, {KEY}: “lots” is not an amount of money" in page
+    assert "Say why the budget is drafted" in page
+    assert not BudgetVersion.objects.exists()
+    response = client_for(books.finance).post(URL.format(code="WEB"), {"reason": "x", "b-0-2027-01": "-5"})
+    assert f"Jan 2027, {KEY}: A budget cannot be negative (got −£5)." in text(response)
+    assert not BudgetVersion.objects.exists()
+
+
+def test_the_draft_is_changed_then_approved_and_a_stale_form_gives_the_conflict(books):
+    draft = services.budget_draft(
+        actor=books.finance,
+        project=books.cast.project,
+        reason="v1",
+        lines=[line(date(2026, 12, 1), books.software, 100)],
+    )
+    client = client_for(books.finance)
+    page = client.get(URL.format(code="WEB")).content.decode()
+    assert 'name="version" value="1"' in page and "Approve budget v1" in page
+
+    changed = client.post(URL.format(code="WEB"), {"version": "1", "b-0-2026-12": "", "b-1-2026-12": "250"})
+    assert changed.status_code == 302
+    draft.refresh_from_db()
+    assert draft.version == 2 and [each.amount for each in draft.lines.all()] == [Decimal("250.00")]
+
+    stale = client.post(URL.format(code="WEB"), {"version": "1", "approve": "1"})
+    assert stale.status_code == 409
+    assert "Not saved: this budget changed while you were editing" in text(stale)
+    assert BudgetVersion.objects.get().status == BudgetStatus.DRAFT
+
+    approved = client.post(URL.format(code="WEB"), {"version": "2", "approve": "1"})
+    assert approved.status_code == 302 and approved["Location"] == "/finance/projects/WEB/"
+    assert BudgetVersion.objects.get().status == BudgetStatus.APPROVED
+    again = client.get(URL.format(code="WEB"))
+    assert "Filled in from the approved budget v1" in text(again)
+    assert "Approve budget" not in text(again)
+
+
+def test_only_finance_and_the_pmo_draft_budgets(books):
+    for user in (books.cast.pm, books.cast.sponsor):
+        client = client_for(user)
+        assert client.get(URL.format(code="WEB")).status_code == 403
+        assert client.post(URL.format(code="WEB"), {"reason": "x", "b-0-2026-12": "5"}).status_code == 403
+    assert client_for(books.cast.officer).get(URL.format(code="WEB")).status_code == 200
+    assert not BudgetVersion.objects.exists()
