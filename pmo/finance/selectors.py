@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models import DecimalField, Max, Min, OuterRef, QuerySet, Subquery, Sum
 
 from pmo.core import clock
 from pmo.core.settings_rows import settings_row
@@ -77,12 +77,22 @@ def cost_code_list(*, user: Any, project: Project | None = None) -> QuerySet[Cos
     return found.filter(project=project) if project is not None else found
 
 
+def _lines_total(model: type[BudgetLine] | type[ForecastLine]) -> Subquery:
+    """A version's lines summed, read for each row shown (a join and GROUP BY summed every
+    version's lines before a page of them was taken: 11 s for 5,000 budgets in make bench)."""
+    lines = model.objects.filter(version=OuterRef("pk")).order_by().values("version")
+    return Subquery(
+        lines.annotate(total=Sum("amount")).values("total"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
 def budget_version_list(*, user: Any, project: Project | None = None) -> QuerySet[BudgetVersion]:
     found = (
         BudgetVersion.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "approved_by", "baseline", "change_request", "exception")
-        .annotate(total=Sum("lines__amount"))
-        .order_by("project__code", "-number")  # a total's GROUP BY drops the model's ordering
+        .annotate(total=_lines_total(BudgetLine))
+        .order_by("project__code", "-number")
     )
     return found.filter(project=project) if project is not None else found
 
@@ -98,7 +108,7 @@ def forecast_version_list(*, user: Any, project: Project | None = None) -> Query
     found = (
         ForecastVersion.objects.restrict(user, "view")
         .select_related(*PROJECT_RELATIONS, "period", "made_by")
-        .annotate(total=Sum("lines__amount"))
+        .annotate(total=_lines_total(ForecastLine))
         .order_by("project__code", "-period__start")
     )
     return found.filter(project=project) if project is not None else found
