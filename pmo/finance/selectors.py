@@ -281,17 +281,23 @@ def portfolio_roll_up(
         .only("pk", "project_id", "period__start"),
         "-period__start",
     )
+    # Within a year, only its months are read (the engine would drop the others).
+    months = {"month__gte": year.start, "month__lte": year.last_month} if year is not None else {}
     budget = _rows(
-        BudgetLine.objects.restrict(user, "view").filter(version_id__in=[v.pk for v in budgets.values()]),
+        BudgetLine.objects.restrict(user, "view").filter(
+            version_id__in=[v.pk for v in budgets.values()], **months
+        ),
         "version__project",
         by,
     )
     forecast = _rows(
-        ForecastLine.objects.restrict(user, "view").filter(version_id__in=[v.pk for v in forecasts.values()]),
+        ForecastLine.objects.restrict(user, "view").filter(
+            version_id__in=[v.pk for v in forecasts.values()], **months
+        ),
         "version__project",
         by,
     )
-    actuals = _rows(ActualLine.objects.restrict(user, "view"), "project", by)
+    actuals = _rows(ActualLine.objects.restrict(user, "view").filter(**months), "project", by)
     splits: dict[int, date] = {}
     for project in {row.project for row in (*budget, *actuals, *forecast)}:
         version = forecasts.get(project)
