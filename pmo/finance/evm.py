@@ -16,13 +16,13 @@ What cannot be measured is ``None``, with the reason in ``undefined``: no approv
 a plan nor baseline milestones, or what the engine says of its own ratios (nothing planned, spent
 or earned yet…)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery, Sum
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
 
 from pmo.core import clock
 from pmo.engine.earned_value import (
@@ -217,6 +217,18 @@ def milestone_weights(
     return found
 
 
+def latest_reports(project_ids: Iterable[int]) -> QuerySet[HighlightReport]:
+    """Each project's latest handed-in highlight report (the latest period's latest revision)."""
+    handed_in = list(HANDED_IN_STATES)
+    return HighlightReport.objects.filter(project_id__in=list(project_ids), status__in=handed_in).filter(
+        pk=Subquery(
+            HighlightReport.objects.filter(project=OuterRef("project"), status__in=handed_in)
+            .order_by("-period__start", "-revision")
+            .values("pk")[:1]
+        )
+    )
+
+
 def earnings(figures: dict[int, ProjectFinance]) -> dict[int, Earning]:
     """What each project earns value by (three queries whatever the number of projects): its
     plan's progress; the key milestones of the baseline its current budget was approved with
@@ -224,14 +236,7 @@ def earnings(figures: dict[int, ProjectFinance]) -> dict[int, Earning]:
     achieved."""
     ids = list(figures)
     progress = plan_progress(figures)
-    handed_in = list(HANDED_IN_STATES)
-    latest = HighlightReport.objects.filter(project_id__in=ids, status__in=handed_in).filter(
-        pk=Subquery(
-            HighlightReport.objects.filter(project=OuterRef("project"), status__in=handed_in)
-            .order_by("-period__start", "-revision")
-            .values("pk")[:1]
-        )
-    )
+    latest = latest_reports(ids)
     achieved: dict[int, dict[str, date | None]] = {}
     periods: dict[int, str] = {}
     for project_id, start, end, name, on in ReportMilestone.objects.filter(report__in=latest).values_list(
@@ -422,3 +427,66 @@ def project_evms(
             result.trend = _trend(result, figures[project.pk], earned[project.pk])
         found.append(result)
     return found
+
+
+# Early warning ----------------------------------------------------------------------------------
+
+TREND_MONTHS = 3
+"""The trend is read over the last three months (four month ends)."""
+WARNING_MONTHS = 2
+"""A falling index warns when, at its rate, it would cross its threshold within two months."""
+REPORTED_TROUBLE = ("amber", "amber_red", "red")
+"""Ratings by which the project manager already reports trouble: no early warning is needed."""
+
+
+@dataclass(frozen=True)
+class IndexTrend:
+    """One index (CPI or SPI(t)) over the last months: its values, oldest first, the change a
+    month, and the warning, in words, when it is below or heading below its threshold."""
+
+    name: str
+    values: tuple[Decimal, ...]
+    threshold: Decimal
+    per_month: Decimal | None
+    warning: str = ""
+
+    @property
+    def latest(self) -> Decimal | None:
+        return self.values[-1] if self.values else None
+
+
+def index_trend(points: Sequence[TrendPoint], key: str, name: str, threshold: Decimal) -> IndexTrend:
+    """The index ``key`` at the last ``TREND_MONTHS`` + 1 month ends it was measured at; it warns
+    when it is below ``threshold`` now, or falling at a rate that takes it below within
+    ``WARNING_MONTHS`` (a straight line through the first and last of those values)."""
+    values = tuple(v for v in (getattr(p, key) for p in points[-(TREND_MONTHS + 1) :]) if v is not None)
+    if not values:
+        return IndexTrend(name, values, threshold, None)
+    latest = values[-1]
+    per_month = (latest - values[0]) / (len(values) - 1) if len(values) > 1 else None
+    shown = f"{name} {latest:.2f}"
+    if latest < threshold:
+        return IndexTrend(
+            name, values, threshold, per_month, f"{shown} is below the threshold {threshold:.2f}"
+        )
+    if per_month is not None and per_month < 0:
+        months = (latest - threshold) / -per_month
+        if months < WARNING_MONTHS:
+            warning = (
+                f"{shown} fell from {values[0]:.2f} over the last {len(values) - 1} months "
+                f"({per_month:.2f} a month): at this rate it is below the threshold {threshold:.2f} "
+                f"within {WARNING_MONTHS} months"
+            )
+            return IndexTrend(name, values, threshold, per_month, warning)
+    return IndexTrend(name, values, threshold, per_month)
+
+
+def latest_ratings(project_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each project's latest handed-in highlight report's overall rating and period (one query)."""
+    latest = latest_reports(project_ids)
+    return {
+        project_id: (rating, str(ReportingPeriod(start=start, end=end)))
+        for project_id, rating, start, end in latest.values_list(
+            "project_id", "overall_status", "period__start", "period__end"
+        )
+    }

@@ -21,7 +21,7 @@ from pmo.engine.finance import (
     month_of,
     months_between,
 )
-from pmo.finance import charts
+from pmo.finance import charts, evm
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.evm import EV_FROM_MILESTONES, ProjectEvm
 from pmo.finance.models import (
@@ -429,3 +429,79 @@ def selectors_key(by: str) -> str:
     if by in PROJECT_KEYS:
         return f"version__project__{PROJECT_KEYS[by]}"
     return LINE_KEYS[by]
+
+
+# Portfolio earned value ------------------------------------------------------------------------
+
+RATING_LABELS = {
+    "green": "Green",
+    "amber_green": "Amber/green",
+    "amber": "Amber",
+    "amber_red": "Amber/red",
+    "red": "Red",
+}
+
+
+@dataclass(frozen=True)
+class PortfolioEvmRow:
+    """A project's earned value on the portfolio page: its figures, its CPI and SPI(t) over the
+    last months, what its manager last reported, and the early warning (in words) when an index
+    is below or heading below its threshold while the report does not say amber or red."""
+
+    measured: ProjectEvm
+    cpi: evm.IndexTrend
+    spi_t: evm.IndexTrend
+    rating: str  # the latest handed-in report's overall rating ("" with none)
+    report_period: str
+
+    @property
+    def project(self) -> Project:
+        return self.measured.project
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, "No report handed in")
+
+    @property
+    def warning(self) -> str:
+        """Why this project is flagged before its manager reports trouble ("" when it is not)."""
+        if self.rating in evm.REPORTED_TROUBLE:
+            return ""
+        found = [each.warning for each in (self.spi_t, self.cpi) if each.warning]
+        if not found:
+            return ""
+        said = (
+            f"the {self.report_period} report says {self.rating_label.lower()}"
+            if self.rating
+            else "no report has been handed in"
+        )
+        return "; ".join(found) + f", while {said}."
+
+
+def portfolio_evm(
+    projects: Any, settings_row: FinanceSettings, day: date | None = None
+) -> list[PortfolioEvmRow]:
+    """The earned value of ``projects`` with an approved budget, flagged projects first, then by
+    SPI(t), lowest first, judged against ``settings_row``'s thresholds (a fixed number of
+    queries: the projects, their EVM, their latest reports)."""
+    projects = list(
+        projects.filter(budget_versions__status=BudgetStatus.APPROVED).distinct().order_by("code")
+    )
+    measured = evm.project_evms(projects, day, trends=True)
+    ratings = evm.latest_ratings([p.pk for p in projects])
+    rows = []
+    for each in measured:
+        rating, period = ratings.get(each.project.pk, ("", ""))
+        rows.append(
+            PortfolioEvmRow(
+                measured=each,
+                cpi=evm.index_trend(each.trend, "cpi", "CPI", settings_row.cpi_threshold),
+                spi_t=evm.index_trend(each.trend, "spi_t", "SPI(t)", settings_row.spi_t_threshold),
+                rating=rating,
+                report_period=period,
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda r: (not r.warning, r.measured.spi_t is None, r.measured.spi_t or 0, r.project.code),
+    )
