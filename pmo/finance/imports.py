@@ -34,15 +34,20 @@ from pmo.core.spreadsheets import (
     CellError,
     Column,
     FileError,
+    HeaderErrors,
     ImportIssue,
     ImportResult,
     Progress,
     SheetRow,
+    choice_lookup,
     is_blank,
     key,
     open_workbook,
+    parse_choice,
     parse_date,
     parse_money,
+    put_cell,
+    read_sheet,
     refuse_formula,
     sheet_rows,
     shown,
@@ -53,7 +58,8 @@ from pmo.core.spreadsheets import (
 )
 from pmo.engine.finance import financial_year, month_of
 from pmo.finance import selectors, services
-from pmo.finance.models import ActualImport, ActualLine
+from pmo.finance.choices import SpendType
+from pmo.finance.models import ActualImport, ActualLine, CostCategory, FundingSource
 
 SHEET_TITLE = "Actuals"
 NO_ROWS = "The extract has no ledger lines under its header."
@@ -390,6 +396,129 @@ def write_actuals_template(stream: Any) -> None:
             "Columns named otherwise (your finance system's own extract) are matched on the import page.",
         ],
         columns=COLUMNS,
+        allowed=lambda column: "",
+    )
+    workbook.save(stream)
+
+
+# Budget templates ---------------------------------------------------------------------------
+
+BUDGET_SHEET = "Budget"
+UNKNOWN_CATEGORY = "{value} is not a cost category (one of: {allowed})."
+UNKNOWN_FUNDING = "{value} is not a funding source (one of: {allowed})."
+BUDGET_COLUMNS = [
+    Column("Month", "month", True, "The month the money is planned for.", "Nov 2026"),
+    Column("Category", "category", True, "A cost category, as set up under Finance.", "Software"),
+    Column(
+        "Capital or revenue",
+        "spend_type",
+        True,
+        "Capital (capex) or Revenue (opex).",
+        "Revenue",
+        aliases=("Spend type",),
+    ),
+    Column("Funding source", "funding_source", False, "Blank, or a funding source.", "Capital programme"),
+    Column("Amount", "amount", True, "In pounds, not negative.", "1000.00"),
+]
+BUDGET_HEADER_OF = {"month": "Month", "amount": "Amount", "spend type": "Capital or revenue"}
+SPEND_TYPES = {**choice_lookup(SpendType.choices), "capital": "capital", "revenue": "revenue"}
+
+
+@dataclass(frozen=True)
+class BudgetLookups:
+    categories: dict[str, CostCategory]
+    funding: dict[str, FundingSource]
+
+
+def _budget_lookups() -> BudgetLookups:
+    return BudgetLookups(
+        {key(c.name): c for c in CostCategory.objects.filter(active=True)},
+        {key(f.name): f for f in FundingSource.objects.filter(active=True)},
+    )
+
+
+def _parse_budget_cell(column: Column, raw: Any, lookups: BudgetLookups) -> Any:
+    refuse_formula(raw)
+    if is_blank(raw):
+        if column.required:
+            raise CellError(REQUIRED)
+        return None
+    if column.field == "month":
+        return parse_month(raw)
+    if column.field == "amount":
+        return parse_money(raw)
+    if column.field == "spend_type":
+        return parse_choice(raw, SpendType.choices, SPEND_TYPES)
+    found: Any = (lookups.categories if column.field == "category" else lookups.funding).get(key(text(raw)))
+    if found is None:
+        names = lookups.categories if column.field == "category" else lookups.funding
+        message = UNKNOWN_CATEGORY if column.field == "category" else UNKNOWN_FUNDING
+        allowed = ", ".join(sorted(str(each) for each in names.values()))
+        raise CellError(message.format(value=shown(raw), allowed=allowed))
+    return found
+
+
+def budget_lines_read(file: IO[bytes]) -> tuple[list[services.MonthAmount], list[ImportIssue]]:
+    """A budget template's lines (each carrying its row), or the problems by row and column
+    (nothing to save then)."""
+    try:
+        rows, _ = read_sheet(
+            file,
+            sheet_title=BUDGET_SHEET,
+            columns=BUDGET_COLUMNS,
+            parse=_parse_budget_cell,
+            load_lookups=_budget_lookups,
+        )
+    except FileError as exc:
+        return [], [ImportIssue(None, None, str(exc))]
+    except HeaderErrors as exc:
+        return [], list(exc.issues)
+    issues = [issue for row in rows for issue in row.errors]
+    if issues:
+        return [], issues
+    return [
+        services.MonthAmount(
+            month=row.values["month"],
+            category=row.values["category"],
+            spend_type=row.values["spend_type"],
+            amount=row.values["amount"],
+            funding_source=row.values.get("funding_source"),
+            row=row.number,
+        )
+        for row in rows
+        if row.values["amount"] != 0
+    ], []
+
+
+def budget_issue(issue: ImportIssue) -> ImportIssue:
+    """A budget service's problem named by the template's column."""
+    return ImportIssue(issue.row, BUDGET_HEADER_OF.get(issue.column or "", issue.column), issue.message)
+
+
+def write_budget_template(stream: Any, lines: Sequence[Any] = ()) -> None:
+    """The budget template, with ``lines`` (a budget's, as stored) filled in: one row per month,
+    category, capital or revenue and funding source; a Guidance sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = BUDGET_SHEET
+    write_header_row(sheet, BUDGET_COLUMNS)
+    for row, each in enumerate(lines, start=2):
+        values = [
+            f"{each.month:%b %Y}",
+            each.category.name,
+            SpendType(each.spend_type).label,
+            each.funding_source.name if each.funding_source else "",
+            each.amount,
+        ]
+        for column, value in enumerate(values, start=1):
+            put_cell(sheet, row, column, value)
+    write_guidance(
+        workbook,
+        intro=[
+            "A project's budget: one row per month, category, capital or revenue and funding source.",
+            "Uploaded on the project's budget page, the rows are the draft budget (all of it).",
+        ],
+        columns=BUDGET_COLUMNS,
         allowed=lambda column: "",
     )
     workbook.save(stream)

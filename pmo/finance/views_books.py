@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from pmo.core import clock
 from pmo.core.exports import XLSX_CONTENT_TYPE
 from pmo.core.formatting import money
 from pmo.core.generic import ObjectPage, call_service, denied, finish
@@ -271,7 +272,17 @@ class BudgetView(ObjectPage):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.grid_page(self.allowed())
+        grid = self.allowed()
+        if request.GET.get("export") == "xlsx":
+            shown = grid.draft or grid.current
+            lines = shown.lines.select_related("category", "funding_source") if shown else []
+            buffer = io.BytesIO()
+            imports.write_budget_template(buffer, list(lines))
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+            name = f"{self.project.code}-budget-{clock.today().isoformat()}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return self.grid_page(grid)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         grid = self.allowed()
@@ -280,7 +291,13 @@ class BudgetView(ObjectPage):
         expected = int(posted) if posted.isdigit() else None
         if "approve" in request.POST:
             return self.approve(grid, expected)
-        lines, problems, where = self.lines(grid, values)
+        upload = request.FILES.get("file")
+        if upload is not None:
+            lines, issues = imports.budget_lines_read(upload)
+            problems = [str(issue) for issue in issues]
+            where: dict[int, str] = {}
+        else:
+            lines, problems, where = self.lines(grid, values)
         reason = values.get("reason", "")
         if grid.draft is None and not reason:
             problems.append(REASON_NEEDED)
@@ -288,16 +305,20 @@ class BudgetView(ObjectPage):
             return self.grid_page(grid, values, problems)
         user = request.user
         draft = grid.draft
-        if draft is None:
-            outcome = call_service(
-                lambda: services.budget_draft(actor=user, project=self.project, reason=reason, lines=lines)
-            )
-        else:
-            outcome = call_service(
-                lambda: services.budget_lines_replace(
+        named: list[str] = []  # an uploaded template's problems, by row and the template's column
+
+        def save() -> BudgetVersion:
+            try:
+                if draft is None:
+                    return services.budget_draft(actor=user, project=self.project, reason=reason, lines=lines)
+                return services.budget_lines_replace(
                     actor=user, version=draft, lines=lines, expected_version=expected
                 )
-            )
+            except services.LineProblems as problems:
+                named.extend(str(imports.budget_issue(issue)) for issue in problems.issues)
+                raise
+
+        outcome = call_service(save)
         if outcome.done:
             total = sum((line.amount for line in lines), Decimal(0))
             message = BUDGET_SAVED.format(
@@ -306,6 +327,8 @@ class BudgetView(ObjectPage):
             return finish(request, message, request.path)
         if outcome.conflict:
             return self.grid_page(grid, values, conflict=outcome.conflict)
+        if upload is not None:
+            return self.grid_page(grid, values, named or [outcome.problem])
         return self.grid_page(grid, values, [ForecastEntryView.placed(outcome.problem, where)])
 
     def approve(self, grid: BudgetGrid, expected: int | None) -> HttpResponse:

@@ -2,11 +2,14 @@
 services: filled in from the draft or the approved budget, every bad cell named and nothing
 saved, a stale form gives the conflict; others are refused. Run on 4 December 2026."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
 
 from pmo.finance import services
 from pmo.finance.choices import BudgetStatus
@@ -53,7 +56,7 @@ def test_bad_cells_are_named_and_nothing_is_saved(books):
     assert "Say why the budget is drafted" in page
     assert not BudgetVersion.objects.exists()
     response = client_for(books.finance).post(URL.format(code="WEB"), {"reason": "x", "b-0-2027-01": "-5"})
-    assert f"Jan 2027, {KEY}: A budget cannot be negative (got −£5)." in text(response)
+    assert f"Jan 2027, {KEY}: A budget cannot be negative (got \N{MINUS SIGN}£5)." in text(response)
     assert not BudgetVersion.objects.exists()
 
 
@@ -92,4 +95,80 @@ def test_only_finance_and_the_pmo_draft_budgets(books):
         assert client.get(URL.format(code="WEB")).status_code == 403
         assert client.post(URL.format(code="WEB"), {"reason": "x", "b-0-2026-12": "5"}).status_code == 403
     assert client_for(books.cast.officer).get(URL.format(code="WEB")).status_code == 200
+    assert not BudgetVersion.objects.exists()
+
+
+def template(*rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Budget"
+    for row in (("Month", "Category", "Capital or revenue", "Funding source", "Amount"), *rows):
+        sheet.append(list(row))
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return SimpleUploadedFile("budget.xlsx", stream.getvalue())
+
+
+def test_the_budget_exports_as_its_template_and_an_uploaded_template_is_the_draft(books):
+    draft = services.budget_draft(
+        actor=books.finance,
+        project=books.cast.project,
+        reason="v1",
+        lines=[line(date(2026, 12, 1), books.software, 100)],
+    )
+    client = client_for(books.finance)
+    exported = client.get(URL.format(code="WEB") + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(exported.content))["Budget"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Month", "Category", "Capital or revenue", "Funding source", "Amount"],
+        ["Dec 2026", "Software", "Revenue (opex)", None, 100],
+    ]
+
+    response = client.post(
+        URL.format(code="WEB"),
+        {
+            "version": "1",
+            "file": template(
+                ("Dec 2026", "Software", "Revenue", "", 150),
+                ("2027-01", "Staff", "Capital (capex)", "Capital programme", "£2,000"),
+            ),
+        },
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert sorted(
+        (each.month, each.category.name, each.spend_type, each.amount) for each in draft.lines.all()
+    ) == [
+        (date(2026, 12, 1), "Software", "revenue", Decimal("150.00")),
+        (date(2027, 1, 1), "Staff", "capital", Decimal("2000.00")),
+    ]
+
+
+def test_an_uploaded_templates_problems_are_named_by_row_and_column_and_nothing_is_saved(books):
+    client = client_for(books.finance)
+    response = client.post(
+        URL.format(code="WEB"),
+        {
+            "reason": "v1",
+            "file": template(("Dec 2026", "Gold", "Revenue", "", 1), ("Dec 2026", "Staff", "Both", "", 1)),
+        },
+    )
+
+    assert response.status_code == 400
+    page = text(response)
+    assert "Row 2, column 'Category': 'Gold' is not a cost category" in page
+    assert (
+        "Row 3, column 'Capital or revenue': 'Both' is not one of: Capital (capex), Revenue (opex)." in page
+    )
+    response = client.post(
+        URL.format(code="WEB"),
+        {
+            "reason": "v1",
+            "file": template(
+                ("Dec 2026", "Staff", "Revenue", "", -1), ("Jan 2027", "Staff", "Revenue", "", 1)
+            ),
+        },
+    )
+    assert "Row 2, column 'Amount': A budget cannot be negative (got \N{MINUS SIGN}£1)." in text(response)
     assert not BudgetVersion.objects.exists()
