@@ -183,19 +183,6 @@ def test_restore_refuses_a_database_holding_data_and_changes_nothing(
     assert snapshot() == before
 
 
-def test_restore_force_replaces_what_the_database_holds(
-    demo_backup: Path, make_user: Callable[..., User]
-) -> None:
-    backup = demo_backup
-    before = snapshot()
-    make_user(username="newcomer")
-
-    call_command("restore", str(backup), "--force", stdout=StringIO())
-
-    assert snapshot() == before
-    assert not User.objects.filter(username="newcomer").exists()
-
-
 def test_restore_of_a_missing_file_says_so(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.json.gz"
 
