@@ -495,6 +495,9 @@ class EvmSerializer(serializers.Serializer):
         allow_null=True, help_text="By milestones: how many of the key milestones are achieved."
     )
     milestones = serializers.IntegerField(allow_null=True, help_text="By milestones: how many there are.")
+    milestones_overdue = serializers.IntegerField(
+        allow_null=True, help_text="By milestones: how many were due by the status date and are not achieved."
+    )
     percent_complete = _ratio("The plan's percent complete (its tasks' weighted by duration).")
     plan_status_date = serializers.DateField(allow_null=True, help_text="The plan's own status date.")
     bac = _money("Budget at completion: the approved budget's total.")

@@ -297,6 +297,7 @@ class ProjectEvm:
     plan_status_date: date | None = None
     milestones_achieved: int | None = None
     milestones: int | None = None
+    milestones_overdue: int | None = None  # by milestones: due by the status date, not achieved
     bac: Decimal | None = None
     pv: Decimal | None = None
     ev: Decimal | None = None
@@ -349,6 +350,11 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> N
     result.baseline = baseline
     status = split - timedelta(days=1)
     result.status_date = status
+    if earning.method == EV_FROM_MILESTONES:
+        done = {m.name for m in earning.achieved(status)}
+        result.milestones_overdue = sum(
+            1 for m in earning.milestones if m.due <= status and m.name not in done
+        )
     result.bac, result.planned_duration = baseline.bac, baseline.planned_duration
     result.actual_time = baseline.time_at(status)
     result.pv = baseline.pv_at(result.actual_time)

@@ -464,9 +464,13 @@ class PortfolioEvmRow:
 
     @property
     def warning(self) -> str:
-        """Why this project is flagged before its manager reports trouble ("" when it is not)."""
+        """Why this project is flagged before its manager reports trouble ("" when it is not). By
+        milestones, only once a key milestone is overdue: between milestones EV stays at the last
+        one achieved while PV climbs, so the indices fall without anything being late."""
         if self.rating in evm.REPORTED_TROUBLE:
             return ""
+        if self.measured.ev_method == evm.EV_FROM_MILESTONES and not self.measured.milestones_overdue:
+            return ""  # by milestones EV lags between them: only a milestone missed is a shortfall
         found = [each.warning for each in (self.spi_t, self.cpi) if each.warning]
         if not found:
             return ""
@@ -475,7 +479,9 @@ class PortfolioEvmRow:
             if self.rating
             else "no report has been handed in"
         )
-        return "; ".join(found) + f", while {said}."
+        overdue = self.measured.milestones_overdue
+        missed = f" ({overdue} key milestone{'s' if overdue != 1 else ''} overdue)" if overdue else ""
+        return "; ".join(found) + f"{missed}, while {said}."
 
 
 def portfolio_evm(

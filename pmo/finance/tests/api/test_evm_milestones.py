@@ -61,6 +61,7 @@ def test_without_a_plan_ev_is_the_weight_of_the_milestones_the_latest_handed_in_
 ):
     web = evm_of(client_for(milestones.cast.pm), "?project=WEB")["WEB"]
     assert (web["ev_method"], web["milestones_achieved"], web["milestones"]) == (EV_FROM_MILESTONES, 1, 3)
+    assert web["milestones_overdue"] == 1  # Build, due 30 November
     assert "1 of 3 key milestones achieved (the November 2026 highlight report)" in web["ev_basis"]
     assert [web[k] for k in ("pv", "ev", "ac", "sv")] == ["2000.00", "1000.00", "2200.00", "-1000.00"]
     # ES: October's 1,000 reached exactly, none of November's: 1 month of 2.

@@ -20,7 +20,7 @@ from pmo.finance.tests.views.conftest import client_for
 from pmo.finance.tests.views.test_project_evm_charts import section, text
 from pmo.finance.tests.views.test_query_counts import count
 from pmo.reporting.choices import Rating
-from pmo.reporting.models import HighlightReport
+from pmo.reporting.models import BaselineMilestone, HighlightReport
 
 pytestmark = pytest.mark.django_db
 URL = "/finance/earned-value/"
@@ -55,12 +55,19 @@ def test_the_page_flags_the_project_whose_spi_t_is_below_while_its_report_says_g
     html = client_for(milestones.finance).get(URL).content.decode()
     warnings = text(section(html, "early-warnings"))
     assert (
-        "WEB Website : SPI(t) 0.50 is below the threshold 0.95; CPI 0.45 is below the threshold 0.95, "
-        "while the November 2026 report says green."
+        "WEB Website : SPI(t) 0.50 is below the threshold 0.95; CPI 0.45 is below the threshold 0.95 "
+        "(1 key milestone overdue), while the November 2026 report says green."
     ) in warnings
     table = text(section(html, "portfolio-evm"))
     assert "WEB Website Green (November 2026) milestones achieved" in table
     assert "1 → 0.5" in table  # SPI(t) at the end of October, then November
+
+
+def test_by_milestones_no_warning_until_one_is_overdue(milestones):  # noqa: F811
+    BaselineMilestone.objects.filter(name="Build").update(due=date(2026, 12, 15))
+    html = client_for(milestones.finance).get(URL).content.decode()
+    assert "early-warnings-none" in html  # EV waits for Build, due in December: nothing is late yet
+    assert "WEB Website Green (November 2026) milestones achieved" in text(section(html, "portfolio-evm"))
 
 
 def test_no_warning_once_the_manager_reports_amber(milestones):  # noqa: F811
