@@ -404,6 +404,7 @@ def write_actuals_template(stream: Any) -> None:
 # Budget templates ---------------------------------------------------------------------------
 
 BUDGET_SHEET = "Budget"
+FORECAST_SHEET = "Forecast"
 UNKNOWN_CATEGORY = "{value} is not a cost category (one of: {allowed})."
 UNKNOWN_FUNDING = "{value} is not a funding source (one of: {allowed})."
 BUDGET_COLUMNS = [
@@ -458,13 +459,15 @@ def _parse_budget_cell(column: Column, raw: Any, lookups: BudgetLookups) -> Any:
     return found
 
 
-def budget_lines_read(file: IO[bytes]) -> tuple[list[services.MonthAmount], list[ImportIssue]]:
-    """A budget template's lines (each carrying its row), or the problems by row and column
-    (nothing to save then)."""
+def budget_lines_read(
+    file: IO[bytes], *, sheet_title: str = BUDGET_SHEET
+) -> tuple[list[services.MonthAmount], list[ImportIssue]]:
+    """A budget (or forecast) template's lines (each carrying its row), or the problems by row
+    and column (nothing to save then)."""
     try:
         rows, _ = read_sheet(
             file,
-            sheet_title=BUDGET_SHEET,
+            sheet_title=sheet_title,
             columns=BUDGET_COLUMNS,
             parse=_parse_budget_cell,
             load_lookups=_budget_lookups,
@@ -495,12 +498,12 @@ def budget_issue(issue: ImportIssue) -> ImportIssue:
     return ImportIssue(issue.row, BUDGET_HEADER_OF.get(issue.column or "", issue.column), issue.message)
 
 
-def write_budget_template(stream: Any, lines: Sequence[Any] = ()) -> None:
-    """The budget template, with ``lines`` (a budget's, as stored) filled in: one row per month,
-    category, capital or revenue and funding source; a Guidance sheet."""
+def write_budget_template(stream: Any, lines: Sequence[Any] = (), *, sheet_title: str = BUDGET_SHEET) -> None:
+    """The budget (or forecast) template, with ``lines`` (a version's) filled in: one row per
+    month, category, capital or revenue and funding source; a Guidance sheet."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = BUDGET_SHEET
+    sheet.title = sheet_title
     write_header_row(sheet, BUDGET_COLUMNS)
     for row, each in enumerate(lines, start=2):
         values = [
@@ -516,7 +519,8 @@ def write_budget_template(stream: Any, lines: Sequence[Any] = ()) -> None:
         workbook,
         intro=[
             "A project's budget: one row per month, category, capital or revenue and funding source.",
-            "Uploaded on the project's budget page, the rows are the draft budget (all of it).",
+            "Uploaded on the project's budget (or forecast) page, the rows are the draft budget (or the",
+            "period's forecast), all of it.",
         ],
         columns=BUDGET_COLUMNS,
         allowed=lambda column: "",

@@ -9,6 +9,11 @@ urlpatterns = [
     path("finance/", views.portfolio_finance, name="portfolio"),
     path("finance/projects/<str:code>/", views.project_finance, name="project"),
     path("finance/projects/<str:code>/forecast/", views.forecast_entry, name="forecast"),
+    path(
+        "finance/projects/<str:code>/forecast/template.xlsx",
+        views_books.forecast_template,
+        name="forecast_template",
+    ),
     path("finance/projects/<str:code>/budget/", views_books.budget, name="budget"),
     path("finance/accuracy/", views.accuracy, name="accuracy"),
     path("finance/earned-value/", views_evm.earned_value, name="earned_value"),

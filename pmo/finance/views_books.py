@@ -29,8 +29,9 @@ from pmo.finance import imports, pages, selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import BudgetVersion, CostCategory, CostCode
 from pmo.finance.pages import LineKey
-from pmo.finance.views import ForecastEntryView, money_project_or_404
+from pmo.finance.views import NO_PERIOD, ForecastEntryView, money_project_or_404
 from pmo.portfolio.models import Project
+from pmo.portfolio.views import project_or_404
 
 # Importing actuals ----------------------------------------------------------------------------
 
@@ -386,3 +387,95 @@ class BudgetView(ObjectPage):
 
 
 budget = BudgetView.as_view()
+
+
+# The forecast template ------------------------------------------------------------------------
+
+
+NO_FORECAST_FILE = "Choose the forecast template to upload (.xlsx)."
+FORECAST_UPLOADED = "Forecast of {project} for {period} saved from {file}: {total}."
+
+
+class ForecastTemplateView(ObjectPage):
+    """The project's forecast for the open period as the Excel template (GET: filled in as the
+    forecast page is), and an uploaded template saved as that forecast through
+    ``services.forecast_make`` (its manager, finance partners and the PMO): every problem named
+    by row and the template's column, nothing saved until there are none."""
+
+    template_name = "finance/forecast_form.html"
+
+    @cached_property
+    def project(self) -> Project:
+        return project_or_404(self.request, self.kwargs["code"])
+
+    def grid(self) -> Any:
+        ensure_can(
+            self.request.user,
+            "finance.add_forecastversion",
+            self.project,
+            action=f"forecast {self.project.code}",
+        )
+        period = pages.forecast_period(clock.today())
+        return pages.forecast_grid(self.project, period) if period is not None else None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        grid = self.grid()
+        lines = []
+        if grid is not None:
+            for (index, month), amount in sorted(
+                grid.amounts.items(), key=lambda each: (each[0][1], each[0][0])
+            ):
+                key = grid.keys[index]
+                lines.append(
+                    services.MonthAmount(month, key.category, key.spend_type, amount, key.funding_source)
+                )
+        buffer = io.BytesIO()
+        imports.write_budget_template(buffer, lines, sheet_title=imports.FORECAST_SHEET)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        name = f"{self.project.code}-forecast-{clock.today().isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        grid = self.grid()
+        entry = ForecastEntryView()
+        entry.setup(request, *args, **kwargs)
+        if grid is None:
+            return entry.grid_page(None, problems=[NO_PERIOD])
+        upload = request.FILES.get("file")
+        if upload is None:
+            return entry.grid_page(grid, problems=[NO_FORECAST_FILE])
+        lines, issues = imports.budget_lines_read(upload, sheet_title=imports.FORECAST_SHEET)
+        if issues:
+            return entry.grid_page(grid, problems=[str(issue) for issue in issues])
+        named: list[str] = []
+        posted = request.POST.get("version", "")
+        made = grid.made.version if grid.made is not None else None
+
+        def save() -> Any:
+            try:
+                return services.forecast_make(
+                    actor=request.user,
+                    project=self.project,
+                    period=grid.period,
+                    lines=lines,
+                    note=request.POST.get("note", ""),
+                    expected_version=int(posted) if posted.isdigit() else made,
+                )
+            except services.LineProblems as problems:
+                named.extend(str(imports.budget_issue(issue)) for issue in problems.issues)
+                raise
+
+        outcome = call_service(save)
+        if outcome.done:
+            total = sum((line.amount for line in lines), Decimal(0))
+            message = FORECAST_UPLOADED.format(
+                project=self.project.code, period=grid.period, file=upload.name, total=money(total)
+            )
+            return finish(request, message, reverse("finance:project", args=[self.project.code]))
+        if outcome.conflict:
+            return entry.grid_page(grid, conflict=outcome.conflict)
+        return entry.grid_page(grid, problems=named or [outcome.problem])
+
+
+forecast_template = ForecastTemplateView.as_view()
