@@ -21,7 +21,7 @@ from pmo.finance.selectors import ProjectFinance, finance_settings, project_fina
 from pmo.portfolio.models import Project
 
 SOURCE = "finance's EAC"
-TWO_PLACES = Decimal("0.01")
+TWO_PLACES = PENNY = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,10 @@ def _eac(figures: ProjectFinance) -> FinanceEac | None:
     whole = figures.whole_life
     if figures.budget_version is None or whole.split is None:
         return None
-    return FinanceEac(eac=whole.eac, bac=whole.budget, as_of=whole.split - timedelta(days=1))
+    # To the penny, as the records keep money (a sum read back from SQLite may carry more places).
+    return FinanceEac(
+        eac=whole.eac.quantize(PENNY), bac=whole.budget.quantize(PENNY), as_of=whole.split - timedelta(days=1)
+    )
 
 
 def finance_eac(project: Project, day: date | None = None) -> FinanceEac | None:
