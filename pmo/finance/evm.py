@@ -470,7 +470,8 @@ def index_trend(points: Sequence[TrendPoint], key: str, name: str, threshold: De
         return IndexTrend(name, values, threshold, None)
     latest = values[-1]
     per_month = (latest - values[0]) / (len(values) - 1) if len(values) > 1 else None
-    shown = f"{name} {latest:.2f}"
+    # to three places where two would read as the threshold itself ("0.95 is below 0.95")
+    shown = f"{name} {latest:.2f}" if f"{latest:.2f}" != f"{threshold:.2f}" else f"{name} {latest:.3f}"
     if latest < threshold:
         return IndexTrend(
             name, values, threshold, per_month, f"{shown} is below the threshold {threshold:.2f}"

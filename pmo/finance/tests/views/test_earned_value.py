@@ -27,10 +27,10 @@ URL = "/finance/earned-value/"
 THRESHOLD = Decimal("0.95")
 
 
-def points(*spi_t):
+def points(*values):
     return [
-        TrendPoint(date(2026, m, 28), Decimal(1), Decimal(1), spi_t=Decimal(v))
-        for m, v in enumerate(spi_t, 1)
+        TrendPoint(date(2026, m, 28), Decimal(1), Decimal(1), cpi=Decimal(v), spi_t=Decimal(v))
+        for m, v in enumerate(values, 1)
     ]
 
 
@@ -49,6 +49,8 @@ def test_a_falling_spi_t_warns_before_it_crosses_and_a_steady_one_does_not():
     last_four = index_trend(only_older, "spi_t", "SPI(t)", THRESHOLD).values
     assert last_four == tuple(map(Decimal, ("2", "2", "2", "1.0")))
     assert index_trend([], "spi_t", "SPI(t)", THRESHOLD).warning == ""
+    just_below = index_trend(points("0.9497"), "cpi", "CPI", THRESHOLD)
+    assert just_below.warning == "CPI 0.950 is below the threshold 0.95"
 
 
 def test_the_page_flags_the_project_whose_spi_t_is_below_while_its_report_says_green(milestones):  # noqa: F811
