@@ -148,7 +148,10 @@ def _performance(name: str, value: Decimal | None, threshold: Decimal | None) ->
     """ "CPI 0.82 below 0.95" when ``value`` is below ``threshold`` (both given), else None."""
     if value is None or threshold is None or value >= threshold:
         return None
-    return f"{name} {value.quantize(HUNDREDTH)} below {threshold.quantize(HUNDREDTH)}"
+    shown = value.quantize(HUNDREDTH)
+    if shown >= threshold:  # 0.9499 below 0.95: to three places, not "0.95 below 0.95"
+        shown = value.quantize(HUNDREDTH / 10)
+    return f"{name} {shown} below {threshold.quantize(HUNDREDTH)}"
 
 
 # The earned value index judged in an area: (name, the evidence's figure, the threshold).
