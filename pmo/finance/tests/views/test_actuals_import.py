@@ -199,5 +199,8 @@ def test_only_finance_partners_and_the_pmo_import_actuals(books):
         assert client.get(URL).status_code == 403
         assert post(client, xlsx(("C1001", "Nov 2026", 10, "", ""))).status_code == 403
         assert client.get(URL + "template.xlsx").status_code == 403
+    assert "Import actuals</a>" not in client_for(books.cast.pm).get("/finance/").content.decode()
+    assert "Import actuals</a>" in client_for(books.finance).get("/finance/").content.decode()  # the menu
     assert client_for(books.cast.officer).get(URL).status_code == 200
+    assert 'href="/finance/actuals/import/"' in client_for(books.finance).get("/finance/months/").content.decode()
     assert not ActualLine.objects.exists()
