@@ -3,7 +3,7 @@
 budget, and the projection from today's AC to the EAC at the forecast finish) and the trend of
 CPI, SPI and SPI(t) month by month. Colours are classes (``finance/evm.css``: the CSP forbids
 inline styles); every month takes keyboard focus and names its figures, and a table of the same
-figures follows each chart. The viewBox is narrow and the text large so that a phone (390 px)
+figures follows each chart. The viewBox is narrow (360 wide) and the text large so that a phone (390 px)
 reads them."""
 
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from pmo.core import formatting
 from pmo.core.formatting import date as day
 from pmo.finance.evm import ProjectEvm
 
-WIDTH, HEIGHT = 480, 300
-LEFT, RIGHT, TOP, BOTTOM = 62, 16, 14, 34
+WIDTH, HEIGHT = 360, 240
+LEFT, RIGHT, TOP, BOTTOM = 54, 10, 12, 30
 INDICES = (("cpi", "CPI"), ("spi", "SPI"), ("spi_t", "SPI(t)"))
 
 
@@ -241,11 +241,15 @@ def index_trend(measured: ProjectEvm, thresholds: dict[str, Decimal]) -> SafeStr
         )
         for value in (Decimal(0), Decimal(1))
     ]
-    for name, value in sorted(thresholds.items()):
+    merged: dict[Decimal, list[str]] = {}
+    for name, value in thresholds.items():  # one line and label where two thresholds agree
+        merged.setdefault(value, []).append(name)
+    for value, names in sorted(merged.items()):
+        name = " and ".join(names)
         parts.append(
             format_html(
                 '<line class="evm-threshold" x1="{0}" x2="{1}" y1="{2}" y2="{2}"/>'
-                '<text class="evm-scale" x="{1}" y="{2}" dy="14" text-anchor="end">{3} threshold {4}</text>',
+                '<text class="evm-scale" x="{1}" y="{2}" dy="-5" text-anchor="end">{3} threshold {4}</text>',
                 LEFT,
                 WIDTH - RIGHT,
                 y(value),
