@@ -203,6 +203,21 @@ def finance_records(ctx: DemoContext) -> None:
     each on its day."""
     rng = random.Random(FINANCE_SEED)  # noqa: S311 - reproducible demo data, not security
     finance = ctx.users["finance"]
+    # The demo's year of reports was written before its ledger was loaded: its cost tolerances
+    # judge what the reports state, as a PMO does while finance's figures are being checked
+    # (FinanceSettings.cost_tolerance_on_eac; the finance partner's guide says how to turn it on).
+    first = min(
+        b.approved_at for b in Baseline.objects.filter(project__status=ProjectStatus.ACTIVE, number=1)
+    )
+    config = selectors.finance_settings()
+    demo_run(
+        first - dt.timedelta(hours=2),
+        services.finance_settings_update,
+        actor=finance,
+        settings_row=config,
+        fields={"cost_tolerance_on_eac": False},
+        expected_version=config.version,
+    )
     categories = {row.name: row for row in CostCategory.objects.all()}
     sources = {row.name: row for row in FundingSource.objects.all()}
     active = sorted(

@@ -64,6 +64,17 @@ def finance_eacs(projects: Iterable[Project], day: date | None = None) -> dict[i
     return found
 
 
+def judged_eac(project: Project) -> FinanceEac | None:
+    """The EAC the cost tolerance judges for ``project``: finance's, unless the PMO has not yet
+    turned that on (``FinanceSettings.cost_tolerance_on_eac``); None then, or without a budget."""
+    return finance_eac(project) if finance_settings().cost_tolerance_on_eac else None
+
+
+def judged_eacs(projects: Iterable[Project]) -> dict[int, FinanceEac]:
+    """``judged_eac`` of each of ``projects`` (by id), in a fixed number of queries."""
+    return finance_eacs(projects) if finance_settings().cost_tolerance_on_eac else {}
+
+
 @dataclass(frozen=True)
 class Performances:
     """The CPI and SPI(t) of the projects measured (by id; None where a figure cannot be

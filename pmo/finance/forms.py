@@ -120,7 +120,7 @@ class FinanceSettingsForm(VersionedModelForm):
 
     class Meta:
         model = FinanceSettings
-        fields = ("first_month", "currency", "cpi_threshold", "spi_t_threshold")
+        fields = ("first_month", "currency", "cpi_threshold", "spi_t_threshold", "cost_tolerance_on_eac")
 
 
 assert set(FinanceSettingsForm.Meta.fields) == SETTINGS_FIELDS

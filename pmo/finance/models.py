@@ -63,6 +63,13 @@ class FinanceSettings(DomainModel):
         default=Decimal("0.95"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(2))],
     )
+    cost_tolerance_on_eac = models.BooleanField(
+        "judge the cost tolerance on finance's EAC",
+        default=True,
+        help_text="Once a project has an approved budget, its cost tolerance judges finance's EAC "
+        "rather than the forecast its highlight report states. Turn off while finance's figures "
+        "are being loaded and checked, before they are trusted.",
+    )
 
     history = HistoricalRecords()
 

@@ -47,7 +47,9 @@ from pmo.portfolio.models import Project
 from pmo.reporting.choices import PeriodStatus
 from pmo.reporting.models import Baseline, ProjectException, ReportingPeriod
 
-SETTINGS_FIELDS = frozenset({"first_month", "currency", "cpi_threshold", "spi_t_threshold"})
+SETTINGS_FIELDS = frozenset(
+    {"first_month", "currency", "cpi_threshold", "spi_t_threshold", "cost_tolerance_on_eac"}
+)
 COST_CODE_FIELDS = frozenset(
     {"code", "description", "project", "category", "spend_type", "funding_source", "active"}
 )

@@ -13,7 +13,7 @@ from pmo.core import clock, formatting
 from pmo.core.memory import collector_paused
 from pmo.core.services import notify, pmo_users, record_create, record_update, user_of
 from pmo.engine.tolerance import Assessment, Status, worst
-from pmo.finance.feeds import evm_snapshot, finance_eac, finance_eacs
+from pmo.finance.feeds import evm_snapshot, judged_eac, judged_eacs
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
 from pmo.reporting import selectors
@@ -32,7 +32,7 @@ def assess_report(project: Project, report: HighlightReport) -> list[Assessment]
     baseline.project = project
     tolerances = selectors.effective_tolerances([project])[project.pk]
     warning = selectors.reporting_settings().warning_band
-    eac = finance_eac(project)
+    eac = judged_eac(project)
     return assess_project(
         baseline=baseline,
         report=report,
@@ -167,7 +167,7 @@ def _evaluate_all(projects: Iterable[Project] | None) -> dict[int, Status]:
     }
     tolerances = selectors.effective_tolerances(projects)
     warning = selectors.reporting_settings().warning_band
-    eacs = finance_eacs([p for p in projects if p.pk in baselines and p.pk in reports])
+    eacs = judged_eacs([p for p in projects if p.pk in baselines and p.pk in reports])
     raised: dict[int, set[str]] = {}
     for project_id, dimensions in (
         ProjectException.objects.filter(project_id__in=scope.values("pk"))

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import pytest
 
+from pmo.finance.selectors import finance_settings
+from pmo.finance.services import finance_settings_update
 from pmo.reporting import services
 from pmo.reporting.choices import ToleranceState
 from pmo.reporting.models import ProjectException, ToleranceCheck
@@ -86,6 +88,23 @@ def test_without_finance_data_the_typed_forecast_cost_is_judged(cast):
     assert (check.status, check.forecast_value) == (ToleranceState.BREACHED, Decimal(300_000))
     assert "finance" not in check.explanation
     assert ProjectException.objects.get().evm == {}  # no budget: no earned value to keep
+
+
+def test_until_the_pmo_trusts_finance_s_figures_the_typed_forecast_cost_is_judged(cast):
+    # Given finance's EAC says the project is on budget, but the PMO has not turned finance's
+    # EAC on for the cost tolerance yet (its ledger is still being checked)
+    finance(cast, 62_500)
+    config = finance_settings()
+    finance_settings_update(
+        actor=cast.finance, settings_row=config, fields={"cost_tolerance_on_eac": False}, expected_version=1
+    )
+
+    submitted(cast, forecast_cost=Decimal(300_000))
+
+    # Then the report's own figure is judged, and breaches
+    check = cost_check()
+    assert (check.status, check.forecast_value) == (ToleranceState.BREACHED, Decimal(300_000))
+    assert "finance" not in check.explanation
 
 
 def test_re_evaluating_every_project_judges_finance_s_eac_too(cast):
