@@ -37,6 +37,7 @@ from pmo.portfolio.views import project_or_404
 
 
 ACTUALS_TEMPLATE_FILENAME = "actuals-template.xlsx"
+MAPPED_COLUMNS = 200  # the most columns a mapping names (an extract has a few dozen at most)
 NO_EXTRACT = "Choose the ledger extract to import (.xlsx or .csv)."
 MAPPING_FORGOTTEN = "Your ledger columns are forgotten: extracts are read by the template's headers."
 
@@ -61,7 +62,7 @@ class ActualsImportForm(forms.Form):
         """The columns the mapping screen posted (``header-N`` and ``map-N``), or None."""
         found: dict[str, str] = {}
         index = 0
-        while f"header-{index}" in data:
+        while f"header-{index}" in data and index < MAPPED_COLUMNS:
             chosen = data.get(f"map-{index}", "")
             found[data[f"header-{index}"]] = chosen if chosen in imports.FIELDS else imports.IGNORE
             index += 1
@@ -138,7 +139,8 @@ class ActualsImportView(ObjectPage):
             services.ledger_mapping_save(
                 actor=request.user, columns={folded(header): chosen for header, chosen in posted.items()}
             )
-        again = ActualsImportForm(initial={"check_only": dry_run, "remember": form.cleaned_data["remember"]})
+        remember = form.cleaned_data["remember"] if posted is not None else True  # asked first: keep
+        again = ActualsImportForm(initial={"check_only": dry_run, "remember": remember})
         status = 200 if result.ok else 400
         return self.page(again, result, upload.name, status=status, loaded=result.ok and not dry_run)
 

@@ -119,6 +119,8 @@ def test_a_finance_systems_own_columns_are_mapped_once_then_kept_for_the_next_ex
     assert "Which column holds what in gl-extract.csv?" in text(asked)
     assert "Unknown column 'Account'" in text(asked)
     assert 'name="header-0" value="Account"' in page and 'name="header-4" value="Cost centre"' in page
+    assert '<option value="cost_code">Cost code</option>' in page  # nothing guessed for "Account"
+    assert re.search(r'name="remember"[^>]*checked', page)  # kept for next month unless unticked
     assert not ActualLine.objects.exists()
 
     mapped = {
