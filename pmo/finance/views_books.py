@@ -99,7 +99,7 @@ class ActualsImportView(ObjectPage):
     ) -> HttpResponse:
         saved = selectors.ledger_mapping(self.request.user)
         mapping_rows = []
-        if result is not None and result.needs_mapping:
+        if result is not None and getattr(result, "needs_mapping", False):
             mapping_rows = [
                 {"index": index, "header": header, "chosen": result.mapping.get(header, imports.IGNORE)}
                 for index, header in enumerate(result.headers)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from pmo.finance.models import ActualImport, ActualLine, LedgerMapping
@@ -207,3 +208,26 @@ def test_only_finance_partners_and_the_pmo_import_actuals(books):
     months = client_for(books.finance).get("/finance/months/").content.decode()
     assert 'href="/finance/actuals/import/"' in months
     assert not ActualLine.objects.exists()
+
+
+@override_settings(PMO_MAX_UPLOAD_BYTES=1024)
+def test_an_extract_over_the_upload_limit_is_refused_before_it_is_read(books):
+    big = csv_file("Cost code,Month,Amount\n" + "C1001,2026-11,1.00\n" * 200)
+
+    response = post(client_for(books.finance), big)
+
+    assert response.status_code == 413
+    assert "The file is larger than" in text(response)
+    assert not ActualLine.objects.exists()
+
+
+def test_a_csv_saved_by_excel_in_windows_encoding_is_read(books):
+    body = 'Cost code,Month,Amount,Description\nC1001,Nov 2026,"£1,250.00",Caf\xe9 licences\n'.encode(
+        "cp1252"
+    )
+
+    response = post(client_for(books.finance), SimpleUploadedFile("ledger.csv", body))
+
+    assert "ledger.csv is loaded" in text(response)
+    assert ActualLine.objects.get().description == "Café licences"
+    assert ActualLine.objects.get().amount == Decimal("1250.00")
