@@ -76,6 +76,9 @@ def test_the_draft_is_changed_then_approved_and_a_stale_form_gives_the_conflict(
     draft.refresh_from_db()
     assert draft.version == 2 and [each.amount for each in draft.lines.all()] == [Decimal("250.00")]
 
+    stale_lines = client.post(URL.format(code="WEB"), {"version": "1", "b-1-2026-12": "999"})
+    assert stale_lines.status_code == 409
+    assert [each.amount for each in BudgetVersion.objects.get().lines.all()] == [Decimal("250.00")]
     stale = client.post(URL.format(code="WEB"), {"version": "1", "approve": "1"})
     assert stale.status_code == 409
     assert "Not saved: this budget changed while you were editing" in text(stale)
