@@ -192,8 +192,12 @@ class BudgetGrid:
 
 
 def budget_grid(project: Project) -> BudgetGrid:
-    """The grid a budget version is drafted in (five queries)."""
-    draft = BudgetVersion.objects.filter(project=project, status=BudgetStatus.DRAFT).first()
+    """The grid a budget version is drafted in (seven queries, whatever the lines)."""
+    draft = (
+        BudgetVersion.objects.filter(project=project, status=BudgetStatus.DRAFT)
+        .select_related("drafted_by")
+        .first()
+    )
     current = selectors.current_budgets([project.pk]).get(project.pk)
     shown = draft or current
     lines = list(shown.lines.select_related("category", "funding_source")) if shown else []
@@ -215,10 +219,10 @@ def budget_grid(project: Project) -> BudgetGrid:
             LineKey(category, SpendType.REVENUE, None)
             for category in CostCategory.objects.filter(active=True)
         ]
-    first = selectors.current_year().start
+    start = selectors.current_year().start
     months = [month for _, month in amounts]
-    first = min([first, *months])
-    last = max([add_months(selectors.current_year().start, BUDGET_MONTHS - 1), *months])
+    first = min([start, *months])
+    last = max([add_months(start, BUDGET_MONTHS - 1), *months])
     return BudgetGrid(draft, current, months_between(first, last), keys, amounts, pages.closed_months())
 
 

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from pmo.finance import services
 from pmo.finance.choices import BudgetStatus
-from pmo.finance.models import BudgetVersion
+from pmo.finance.models import BudgetVersion, CostCode
 from pmo.finance.tests.conftest import line
 from pmo.finance.tests.views.conftest import client_for
 
@@ -175,3 +177,33 @@ def test_an_uploaded_templates_problems_are_named_by_row_and_column_and_nothing_
     )
     assert "Row 2, column 'Amount': A budget cannot be negative (got \N{MINUS SIGN}£1)." in text(response)
     assert not BudgetVersion.objects.exists()
+
+
+def test_the_budget_page_costs_the_same_queries_with_three_years_of_lines(books):
+    client = client_for(books.finance)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL.format(code="WEB")).status_code == 200
+        return len(captured.captured_queries)
+
+    draft = services.budget_draft(
+        actor=books.finance,
+        project=books.cast.project,
+        reason="v1",
+        lines=[line(date(2026, 12, 1), books.staff, 1)],
+    )
+    count()  # the first read of the settings rows makes them
+    few = count()
+    months = [date(2026 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(4, 40)]
+    lines = [line(month, category, 10) for month in months for category in (books.staff, books.software)]
+    services.budget_lines_replace(
+        actor=books.finance, version=draft, lines=lines, expected_version=draft.version
+    )
+    CostCode.objects.create(
+        code="C1002", project=books.cast.project, category=books.staff, spend_type="capital"
+    )
+
+    # session, user, roles, the project, the draft, the approved budget, the draft's lines, the
+    # cost codes, the settings, the closed months, unread notices
+    assert (few, count()) == (11, 11)
