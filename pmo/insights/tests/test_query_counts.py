@@ -36,13 +36,15 @@ pytestmark = pytest.mark.django_db
 
 # address: (who looks, pinned queries)
 # The analyst's include the stamp of what is kept (the cockpit's and the dashboard's on the first).
+# Each reads the evidence, which asks which projects have an approved budget (finance's CPI and
+# SPI(t) count in it: one query, and a fixed number more when some have one).
 PINNED = {
-    "/dashboard/": {Role.PMO_ANALYST: 36, Role.PROJECT_MANAGER: 35},  # 2 RAID items left alone
-    "/dashboard/export/": {Role.PMO_ANALYST: 19, Role.PROJECT_MANAGER: 19},
-    "/api/v1/dashboard/": {Role.PMO_ANALYST: 19, Role.PROJECT_MANAGER: 19},
-    "/dashboard/projects/": {Role.PMO_ANALYST: 20, Role.PROJECT_MANAGER: 20},
-    "/dashboard/at-risk/": {Role.PMO_ANALYST: 20, Role.PROJECT_MANAGER: 20},
-    "/dashboard/slippage/": {Role.PMO_ANALYST: 20, Role.PROJECT_MANAGER: 20},
+    "/dashboard/": {Role.PMO_ANALYST: 37, Role.PROJECT_MANAGER: 36},  # 2 RAID items left alone
+    "/dashboard/export/": {Role.PMO_ANALYST: 20, Role.PROJECT_MANAGER: 20},
+    "/api/v1/dashboard/": {Role.PMO_ANALYST: 20, Role.PROJECT_MANAGER: 20},
+    "/dashboard/projects/": {Role.PMO_ANALYST: 21, Role.PROJECT_MANAGER: 21},
+    "/dashboard/at-risk/": {Role.PMO_ANALYST: 21, Role.PROJECT_MANAGER: 21},
+    "/dashboard/slippage/": {Role.PMO_ANALYST: 21, Role.PROJECT_MANAGER: 21},
 }
 
 KEPT = {
