@@ -5,7 +5,7 @@ Reads go through the selectors (``pmo.finance.pages`` lays them out), writes thr
 services, on the core generic views: a refusal shows the 403 page with the reason; a service's
 ValidationError shows beside the field it names; every table exports to Excel."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -407,6 +407,45 @@ def cell_name(index: int, month: date) -> str:
     return f"a-{index}-{month:%Y-%m}"
 
 
+def grid_lines(
+    grid: Any, values: dict[str, str], cell: Callable[[int, date], str]
+) -> tuple[list[services.MonthAmount], list[str], dict[int, str]]:
+    """A month grid's typed amounts (a forecast's or a budget's; ``cell`` names each input) as
+    the service's lines, with the cells that are not amounts and, by line, the cell each came
+    from (to name a service's problem by its cell)."""
+    lines: list[services.MonthAmount] = []
+    problems: list[str] = []
+    where: dict[int, str] = {}
+    for index, key in enumerate(grid.keys):
+        for month in grid.months:
+            text = values.get(cell(index, month), "").replace(",", "").replace("£", "")
+            if not text:
+                continue
+            named = f"{month:%b %Y}, {key.label}"
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                amount = Decimal("NaN")
+            if not amount.is_finite():
+                problems.append(NOT_AN_AMOUNT.format(cell=named, value=text))
+                continue
+            if amount == 0:
+                continue
+            row = len(lines) + 1
+            where[row] = named
+            lines.append(
+                services.MonthAmount(
+                    month=month,
+                    category=key.category,
+                    spend_type=key.spend_type,
+                    amount=amount,
+                    funding_source=key.funding_source,
+                    row=row,
+                )
+            )
+    return lines, problems, where
+
+
 class ForecastEntryView(ObjectPage):
     """The project's forecast for the open reporting period, a month per row and a column per
     category, capital or revenue and funding source its lines count under (its manager, finance
@@ -499,38 +538,7 @@ class ForecastEntryView(ObjectPage):
     def lines(
         self, grid: Any, values: dict[str, str]
     ) -> tuple[list[services.MonthAmount], list[str], dict[int, str]]:
-        lines: list[services.MonthAmount] = []
-        problems: list[str] = []
-        where: dict[int, str] = {}
-        for index, key in enumerate(grid.keys):
-            for month in grid.months:
-                text = values.get(cell_name(index, month), "").replace(",", "").replace("£", "")
-                if not text:
-                    continue
-                cell = f"{month:%b %Y}, {key.label}"
-                try:
-                    amount = Decimal(text)
-                except InvalidOperation:
-                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=text))
-                    continue
-                if not amount.is_finite():
-                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=text))
-                    continue
-                if amount == 0:
-                    continue
-                row = len(lines) + 1
-                where[row] = cell
-                lines.append(
-                    services.MonthAmount(
-                        month=month,
-                        category=key.category,
-                        spend_type=key.spend_type,
-                        amount=amount,
-                        funding_source=key.funding_source,
-                        row=row,
-                    )
-                )
-        return lines, problems, where
+        return grid_lines(grid, values, cell_name)
 
 
 forecast_entry = ForecastEntryView.as_view()

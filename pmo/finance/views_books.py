@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -29,7 +29,7 @@ from pmo.finance import imports, pages, selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import BudgetVersion, CostCategory, CostCode
 from pmo.finance.pages import LineKey
-from pmo.finance.views import NO_PERIOD, ForecastEntryView, money_project_or_404
+from pmo.finance.views import NO_PERIOD, ForecastEntryView, grid_lines, money_project_or_404
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import project_or_404
 
@@ -171,7 +171,6 @@ BUDGET_SAVED = "Budget v{number} of {project} saved as a draft: {total}."
 BUDGET_APPROVED = "Budget v{number} of {project} approved: {total} is the budget at completion."
 NO_DRAFT = "{project} has no draft budget to approve."
 REASON_NEEDED = "Say why the budget is drafted (a new baseline, a change request, the year's refresh…)."
-NOT_AN_AMOUNT = "{cell}: “{value}” is not an amount of money (give pounds, and pence if any)."
 
 
 def budget_cell(index: int, month: date) -> str:
@@ -359,37 +358,7 @@ class BudgetView(ObjectPage):
     def lines(
         grid: BudgetGrid, values: dict[str, str]
     ) -> tuple[list[services.MonthAmount], list[str], dict[int, str]]:
-        lines: list[services.MonthAmount] = []
-        problems: list[str] = []
-        where: dict[int, str] = {}
-        for index, key in enumerate(grid.keys):
-            for month in grid.months:
-                typed = values.get(budget_cell(index, month), "").replace(",", "").replace("£", "")
-                if not typed:
-                    continue
-                cell = f"{month:%b %Y}, {key.label}"
-                try:
-                    amount = Decimal(typed)
-                except InvalidOperation:
-                    amount = Decimal("NaN")
-                if not amount.is_finite():
-                    problems.append(NOT_AN_AMOUNT.format(cell=cell, value=typed))
-                    continue
-                if amount == 0:
-                    continue
-                row = len(lines) + 1
-                where[row] = cell
-                lines.append(
-                    services.MonthAmount(
-                        month=month,
-                        category=key.category,
-                        spend_type=key.spend_type,
-                        amount=amount,
-                        funding_source=key.funding_source,
-                        row=row,
-                    )
-                )
-        return lines, problems, where
+        return grid_lines(grid, values, budget_cell)
 
 
 budget = BudgetView.as_view()
