@@ -137,6 +137,7 @@ class ProjectFinanceView(ObjectPage):
             budget_versions=list(selectors.budget_version_list(user=user, project=project)),
             forecast_versions=list(selectors.forecast_version_list(user=user, project=project)),
             may_forecast=user.has_perm("finance.add_forecastversion", project),
+            may_budget=user.has_perm("finance.add_budgetversion", project),
             keeps_books=user.has_perm("finance.add_costcode"),
         )
 

@@ -141,3 +141,14 @@ def test_the_budget_versions_and_forecasts_by_period(money):
     assert "v1 current Approved £3,000 v1 4 Dec 2026 by" in page
     forecasts = page.split("Forecasts by period", 1)[1]
     assert "£2,000 4 Dec 2026 by" in forecasts  # December's £1,500 and April's £500
+
+
+def test_finance_is_led_from_the_tab_to_the_budget_and_the_pm_to_the_forecast(money):
+    budget = reverse("finance:budget", args=["WEB"])
+    forecast = reverse("finance:forecast", args=["WEB"])
+
+    for_finance = client_for(money.finance).get(URL.format(code="WEB")).content.decode()
+    for_pm = client_for(money.cast.pm).get(URL.format(code="WEB")).content.decode()
+
+    assert f'href="{budget}"' in for_finance
+    assert f'href="{budget}"' not in for_pm and f'href="{forecast}"' in for_pm
