@@ -17,12 +17,14 @@ so the PMO may tune the numbers in the settings without a migration. Text stored
 limits existed is shortened once by each app's data migration (``shorten_over_long_text``).
 See docs/adr/ on bounded free text."""
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -152,6 +154,34 @@ class BoundedTextField(models.TextField):
         kwargs.setdefault("form_class", TextFormField)
         field = cast(forms.CharField, super().formfield(**kwargs))
         return bound_form_field(field, limit=self.limit_value, label=str(kwargs.get("label") or self.label))
+
+
+class BoundedJSONField(models.JSONField):
+    """A small JSON document the system writes (figures kept as they stood, a file's column
+    mapping), refused beyond a named size: its JSON text no longer than ``limit`` allows."""
+
+    def __init__(self, *args: Any, limit: str, **kwargs: Any) -> None:
+        self.limit = limit
+        self.limit_value = text_limit(limit)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        # In the database and in migrations a plain JSONField, as BoundedTextField is a TextField.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+    def clone(self) -> "BoundedJSONField":
+        _name, _path, args, kwargs = self.deconstruct()
+        return self.__class__(*args, limit=self.limit, **kwargs)
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        super().validate(value, model_instance)
+        length = len(json.dumps(value, cls=self.encoder or DjangoJSONEncoder))
+        if length > self.limit_value:
+            label = capfirst(str(self.verbose_name))
+            raise ValidationError(
+                TEXT_TOO_LONG.format(field=label, length=length, limit=self.limit_value), code="max_length"
+            )
 
 
 def model_text_form_field(model: type[models.Model], name: str, **kwargs: Any) -> Any:

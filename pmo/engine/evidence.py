@@ -145,12 +145,13 @@ HUNDREDTH = Decimal("0.01")
 
 
 def _performance(name: str, value: Decimal | None, threshold: Decimal | None) -> str | None:
-    """ "CPI 0.82 below 0.95" when ``value`` is below ``threshold`` (both given), else None."""
+    """ "CPI 0.82 below 0.95" when ``value`` is below ``threshold`` (both given), else None;
+    "CPI just below 0.95" when it rounds to the threshold (not "0.95 below 0.95")."""
     if value is None or threshold is None or value >= threshold:
         return None
     shown = value.quantize(HUNDREDTH)
-    if shown >= threshold:  # 0.9499 below 0.95: to three places, not "0.95 below 0.95"
-        shown = value.quantize(HUNDREDTH / 10)
+    if shown >= threshold:
+        return f"{name} just below {threshold.quantize(HUNDREDTH)}"
     return f"{name} {shown} below {threshold.quantize(HUNDREDTH)}"
 
 

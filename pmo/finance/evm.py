@@ -470,12 +470,11 @@ def index_trend(points: Sequence[TrendPoint], key: str, name: str, threshold: De
         return IndexTrend(name, values, threshold, None)
     latest = values[-1]
     per_month = (latest - values[0]) / (len(values) - 1) if len(values) > 1 else None
-    # to three places where two would read as the threshold itself ("0.95 is below 0.95")
-    shown = f"{name} {latest:.2f}" if f"{latest:.2f}" != f"{threshold:.2f}" else f"{name} {latest:.3f}"
+    shown = f"{name} {latest:.2f}"
     if latest < threshold:
-        return IndexTrend(
-            name, values, threshold, per_month, f"{shown} is below the threshold {threshold:.2f}"
-        )
+        # "just below" where two places would read as the threshold itself ("0.95 is below 0.95")
+        said = f"{name} is just below" if f"{latest:.2f}" == f"{threshold:.2f}" else f"{shown} is below"
+        return IndexTrend(name, values, threshold, per_month, f"{said} the threshold {threshold:.2f}")
     if per_month is not None and per_month < 0:
         months = (latest - threshold) / -per_month
         if months < WARNING_MONTHS:

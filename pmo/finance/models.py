@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from pmo.change.models import ChangeRequest
 from pmo.core.models import DomainModel
 from pmo.core.restrict import RestrictedQuerySet
-from pmo.core.text_limits import NOTE, BoundedTextField
+from pmo.core.text_limits import NOTE, BoundedJSONField, BoundedTextField
 from pmo.finance.choices import MONTHS, BudgetStatus, SpendType
 from pmo.portfolio.models import Project
 from pmo.reporting.models import Baseline, ProjectException, ReportingPeriod
@@ -364,7 +364,7 @@ class LedgerMapping(models.Model):
     it) to the field, or "" for a column to ignore. A preference, not a record: no history."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    columns = models.JSONField(default=dict)
+    columns = BoundedJSONField(default=dict, limit=NOTE)
     updated_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
 from pmo.core.restrict import RestrictedQuerySet
-from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedJSONField, BoundedTextField
 from pmo.engine.tolerance import SIGNS, Direction
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.models import Portfolio, Project
@@ -547,8 +547,9 @@ class ProjectException(DomainModel):
     raised_from = models.ForeignKey(
         HighlightReport, null=True, blank=True, on_delete=models.PROTECT, related_name="exceptions_raised"
     )
-    evm = models.JSONField(
+    evm = BoundedJSONField(
         "earned value at the breach",
+        limit=NOTE,
         default=dict,
         blank=True,
         help_text="The project's earned value figures when a cost or time breach was raised (from finance).",

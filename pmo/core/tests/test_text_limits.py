@@ -9,6 +9,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
@@ -26,6 +27,7 @@ from pmo.core.text_limits import (
     SHORTENED,
     SHORTENED_ON_UPGRADE,
     TEXT_TOO_LONG,
+    BoundedJSONField,
     BoundedTextField,
     shorten,
     text_limit,
@@ -62,7 +64,8 @@ def test_no_model_keeps_unbounded_json_binary_or_file_data(model):
     unbounded = [
         f.name
         for f in model._meta.get_fields()
-        if isinstance(f, models.JSONField | models.FileField)
+        if (isinstance(f, models.JSONField) and not isinstance(f, BoundedJSONField))
+        or isinstance(f, models.FileField)
         or (isinstance(f, models.BinaryField) and f.max_length is None)  # a plan's file has its size limit
     ]
 
@@ -225,3 +228,14 @@ def test_a_notification_stored_before_the_limits_is_shortened_on_upgrade(make_us
     body = Notification.objects.get(recipient=user).body
     assert len(body) == 10_000
     assert body.endswith(SHORTENED_ON_UPGRADE.format(limit=10_000, length=30_000))
+
+
+def test_a_json_document_the_system_keeps_is_refused_beyond_its_limit():
+    from pmo.reporting.models import ProjectException
+
+    field = ProjectException._meta.get_field("evm")
+    assert field.clean({"cpi": "0.95"}, None) == {"cpi": "0.95"}
+    with pytest.raises(
+        ValidationError, match=r"Earned value at the breach is 2,011 characters long; the limit is 2,000"
+    ):
+        field.clean({"why": "x" * 2_000}, None)
