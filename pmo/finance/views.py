@@ -447,6 +447,14 @@ def grid_lines(
     return lines, problems, where
 
 
+def forecast_grid_for(user: Any, project: Project) -> Any:
+    """The open period's forecast grid of ``project`` (PermissionDenied unless ``user`` may
+    forecast it), or None when no period is open."""
+    ensure_can(user, "finance.add_forecastversion", project, action=f"forecast {project.code}")
+    period = pages.forecast_period(clock.today())
+    return pages.forecast_grid(project, period) if period is not None else None
+
+
 class ForecastEntryView(ObjectPage):
     """The project's forecast for the open reporting period, a month per row and a column per
     category, capital or revenue and funding source its lines count under (its manager, finance
@@ -461,14 +469,7 @@ class ForecastEntryView(ObjectPage):
         return project_or_404(self.request, self.kwargs["code"])
 
     def allowed(self) -> Any:
-        ensure_can(
-            self.request.user,
-            "finance.add_forecastversion",
-            self.project,
-            action=f"forecast {self.project.code}",
-        )
-        period = pages.forecast_period(clock.today())
-        return pages.forecast_grid(self.project, period) if period is not None else None
+        return forecast_grid_for(self.request.user, self.project)
 
     def grid_page(
         self, grid: Any, values: dict[str, str] | None = None, problems: Sequence[str] = (), **extra: Any

@@ -29,7 +29,13 @@ from pmo.finance import imports, pages, selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
 from pmo.finance.models import BudgetVersion, CostCategory, CostCode
 from pmo.finance.pages import LineKey
-from pmo.finance.views import NO_PERIOD, ForecastEntryView, grid_lines, money_project_or_404
+from pmo.finance.views import (
+    NO_PERIOD,
+    ForecastEntryView,
+    forecast_grid_for,
+    grid_lines,
+    money_project_or_404,
+)
 from pmo.portfolio.models import Project
 from pmo.portfolio.views import project_or_404
 
@@ -384,14 +390,7 @@ class ForecastTemplateView(ObjectPage):
         return project_or_404(self.request, self.kwargs["code"])
 
     def grid(self) -> Any:
-        ensure_can(
-            self.request.user,
-            "finance.add_forecastversion",
-            self.project,
-            action=f"forecast {self.project.code}",
-        )
-        period = pages.forecast_period(clock.today())
-        return pages.forecast_grid(self.project, period) if period is not None else None
+        return forecast_grid_for(self.request.user, self.project)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         grid = self.grid()
