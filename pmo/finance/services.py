@@ -23,6 +23,7 @@ from pmo.core import clock
 from pmo.core.formatting import money
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
+from pmo.core.reactions import COST_FIGURES, projects_changed
 from pmo.core.services import only_fields, record_create, record_delete, record_update
 from pmo.core.spreadsheets import ImportIssue
 from pmo.engine.finance import FinancialYear, month_of
@@ -85,6 +86,27 @@ FORECAST_BEFORE_PERIOD = (
     "{month:%B %Y} is before the period {period}: its actuals count, a forecast starts at {first:%B %Y}."
 )
 PERIOD_CLOSED = "The period {period} is closed: its forecasts can no longer change."
+
+
+def _cost_figures_changed(
+    project_ids: Iterable[int | None], *, config: FinanceSettings | None = None
+) -> None:
+    """Tell the apps that judge projects' cost (reporting's cost tolerance, ADR 0052) that these
+    projects' money changed, so their tolerances are judged again now, in this write's
+    transaction. Nothing to tell while the cost tolerance does not judge finance's EAC
+    (``FinanceSettings.cost_tolerance_on_eac``): what it judges has not changed."""
+    if (config or selectors.finance_settings()).cost_tolerance_on_eac:
+        projects_changed(COST_FIGURES, project_ids)
+
+
+def _budgeted_projects() -> list[int]:
+    """The projects with an approved budget: those whose EAC finance gives (one query)."""
+    return list(
+        BudgetVersion.objects.filter(status=BudgetStatus.APPROVED)
+        .order_by("project_id")
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
 
 
 class LineProblems(ValidationError):
@@ -205,9 +227,16 @@ def finance_settings_update(
     fields: Mapping[str, Any],
     expected_version: int | None,
 ) -> FinanceSettings:
-    """Change how the PMO counts money (finance partners and the PMO head)."""
+    """Change how the PMO counts money (finance partners and the PMO head). Turning the cost
+    tolerance's use of finance's EAC on or off judges the budgeted projects' tolerances again."""
     only_fields(fields, SETTINGS_FIELDS)
-    return record_update(instance=settings_row, actor=actor, fields=fields, expected_version=expected_version)
+    judged_before = settings_row.cost_tolerance_on_eac
+    updated = record_update(
+        instance=settings_row, actor=actor, fields=fields, expected_version=expected_version
+    )
+    if updated.cost_tolerance_on_eac != judged_before:
+        projects_changed(COST_FIGURES, _budgeted_projects())
+    return updated
 
 
 def cost_category_create(*, actor: User | None, name: str, position: int = 0) -> CostCategory:
@@ -259,13 +288,16 @@ def month_lock(*, actor: User | None, month: date) -> MonthLock:
                 )
             }
         )
-    return record_create(
+    lock = record_create(
         model=MonthLock,
         actor=actor,
         authorised=True,
         fields={"month": month, "locked_by": actor, "locked_at": clock.now()},
         reason=f"Closed {month:%B %Y}" if month.day == 1 else "",
     )
+    # A closed month's actuals are final: the EACs count them instead of an older forecast.
+    _cost_figures_changed(_budgeted_projects())
+    return lock
 
 
 @transaction.atomic
@@ -274,6 +306,7 @@ def month_unlock(*, actor: User | None, lock: MonthLock, reason: str) -> None:
     if actor is not None:
         ensure_can(actor, "finance.delete_monthlock", lock, action=f"open {lock.month:%B %Y} again")
     record_delete(instance=lock, actor=actor, expected_version=None, reason=f"Opened again: {reason}"[:100])
+    _cost_figures_changed(_budgeted_projects())
 
 
 # Budgets -----------------------------------------------------------------------------------
@@ -432,7 +465,7 @@ def budget_approve(
     if not lines:
         raise ValidationError(NO_BUDGET_LINES)
     _raise(_check_locked_budget(current.project, lines))  # a month may have closed since the draft
-    return record_update(
+    approved = record_update(
         instance=version,
         actor=actor,
         authorised=True,
@@ -441,6 +474,8 @@ def budget_approve(
         expected_version=expected_version,
         reason=f"Approved: budget at completion {money(_total(lines))}",
     )
+    _cost_figures_changed([current.project_id])
+    return approved
 
 
 # Actuals -----------------------------------------------------------------------------------
@@ -561,6 +596,7 @@ def actuals_load(
     if replaced:
         ActualImport.objects.filter(pk=load.pk).update(replaced=replaced)
         load.replaced = replaced
+    _cost_figures_changed((code.project_id for code in codes.values()), config=config)
     return load
 
 
@@ -627,6 +663,7 @@ def forecast_make(
             reason=f"Forecast made again: {summary}",
         )
     _write_lines(ForecastLine, version, lines)
+    _cost_figures_changed([project.pk])
     return version
 
 
