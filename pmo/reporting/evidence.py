@@ -12,7 +12,7 @@ due and has not handed in, the days since its latest handed-in report, and, once
 approved budget, its CPI and SPI(t) against finance's thresholds (``pmo.finance.feeds``).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
@@ -23,6 +23,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.utils import timezone
 
 from pmo.core import clock
+from pmo.core.compiled import CompiledQuery
 from pmo.engine.evidence import (
     Area,
     Evidence,
@@ -170,29 +171,73 @@ def latest_report_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
 
 
 @lru_cache(maxsize=1)
-def latest_reports() -> QuerySet[Any]:
-    """Each project's latest handed-in report (its ``REPORT_FIELDS``), not yet narrowed to
-    projects: built once, as building it took longer than running it. Never read itself."""
+def latest_reports() -> CompiledQuery:
+    """Each of some projects' latest handed-in report (its ``REPORT_FIELDS``; read with
+    ``dicts(projects=ids)``): compiled once, as building and compiling it took longer than
+    running it."""
     newest = (
         HighlightReport.objects.filter(project=OuterRef("project_id"), status__in=HANDED_IN_STATES)
         .order_by("-period__start", "-revision")
         .values("pk")[:1]
     )
-    return HighlightReport.objects.filter(pk=Subquery(newest)).order_by().values(*REPORT_FIELDS)
+    latest = HighlightReport.objects.filter(pk=Subquery(newest)).order_by().values(*REPORT_FIELDS)
+    return CompiledQuery(lambda projects: latest.filter(project_id__in=projects))
 
 
-@lru_cache(maxsize=1)
-def current_baseline_milestones() -> QuerySet[Any]:
-    """The milestones of each project's current (highest-numbered) baseline, as rows of
-    (project id, name, due, 0), not yet narrowed to projects: built once. Never read itself."""
+@lru_cache(maxsize=8)
+def page_milestones(today: date, zone: tzinfo) -> CompiledQuery:
+    """The milestones of some projects' current (highest-numbered) baselines, as rows of
+    (project id, name, due, 0), and their plans' key milestones late on ``today`` (in the time
+    zone ``zone``), as rows of (project id, name, finish day, 1), in one query: compiled once
+    per day (``rows(projects=ids)``)."""
     newest = (
         Baseline.objects.filter(project=OuterRef("baseline__project_id")).order_by("-number").values("pk")[:1]
     )
-    return (
+    baselines = (
         BaselineMilestone.objects.filter(baseline_id=Subquery(newest))
         .order_by()
         .values_list("baseline__project_id", "name", "due", Value(0))
     )
+    return CompiledQuery(
+        lambda projects: baselines.filter(baseline__project_id__in=projects).union(
+            overdue_key_milestones(projects, today), all=True
+        )
+    )
+
+
+REPORTED_MILESTONES = CompiledQuery(
+    lambda reports: (
+        ReportMilestone.objects.filter(report_id__in=reports)
+        .order_by()
+        .values_list("report_id", "name", "forecast", "achieved_on")
+    )
+)
+TOLERANCES_BEYOND = CompiledQuery(
+    lambda projects: (
+        ToleranceCheck.objects.filter(project_id__in=projects)
+        .exclude(status=ToleranceState.WITHIN)
+        .order_by()
+        .values_list("project_id", "dimension", "status")
+    )
+)
+
+
+def _handed_in(projects: Any, periods: Any) -> QuerySet[Any]:
+    """Per project, how many of ``periods`` it has handed in a report for, counting only the
+    periods that end after the project starts."""
+    return (
+        HighlightReport.objects.filter(
+            project_id__in=projects, period_id__in=periods, status__in=HANDED_IN_STATES
+        )
+        .filter(Q(project__planned_start__isnull=True) | Q(period__end__gte=F("project__planned_start")))
+        .order_by()
+        .values("project_id")
+        .annotate(periods=Count("period_id", distinct=True))
+        .values_list("project_id", "periods")
+    )
+
+
+HANDED_IN = CompiledQuery(_handed_in)
 
 
 def current_baseline_ids(projects: QuerySet[Project]) -> QuerySet[Any]:
@@ -235,14 +280,13 @@ def project_ids(projects: QuerySet[Project] | list[int]) -> QuerySet[Any] | list
 
 
 @lru_cache(maxsize=8)
-def register_counts(today: date, stale_before: date, matrix: Matrix) -> tuple[QuerySet[Any], ...]:
-    """Each RAID register's counts per project, as rows of (project id, risks, open high risks,
-    stale items, items past their date), for all projects: built once per day and RAID
-    settings, and narrowed to the projects asked for by each use (building these six queries'
-    fourteen counts took most of the time a page of projects' RAID facts took). The querysets
-    are never read themselves, so nothing read is kept."""
+def register_counts(today: date, stale_before: date, matrix: Matrix) -> CompiledQuery:
+    """The six RAID registers' counts per project, as rows of (project id, risks, open high
+    risks, stale items, items past their date), in one UNION ALL, for the ``projects`` asked
+    for: compiled once per day and RAID settings (building and compiling these six queries'
+    fourteen counts took most of the time a page of projects' RAID facts took)."""
     none = Value(0, output_field=IntegerField())
-    return tuple(
+    counts_of = [
         model._default_manager.order_by()
         .values("project_id")
         .annotate(
@@ -253,7 +297,13 @@ def register_counts(today: date, stale_before: date, matrix: Matrix) -> tuple[Qu
         )
         .values_list("project_id", "risks", "high", "stale", "past_due")
         for model in REGISTERS.values()
-    )
+    ]
+
+    def build(projects: Any) -> QuerySet[Any]:
+        parts = [counts.filter(project_id__in=projects) for counts in counts_of]
+        return parts[0].union(*parts[1:], all=True)
+
+    return CompiledQuery(build)
 
 
 def raid_facts(
@@ -267,13 +317,16 @@ def raid_facts(
     in one UNION ALL), plus one for the RAID settings unless given as ``config``."""
     today = today or clock.today()
     config = config or raid.raid_settings()
-    ids = project_ids(projects)
     counts_of = register_counts(today, config.stale_before(today), config.matrix)
-    parts = [counts.filter(project_id__in=ids) for counts in counts_of]
+    found = (
+        counts_of.rows(projects=projects)
+        if isinstance(projects, list)
+        else counts_of.queryset(projects=project_ids(projects))
+    )
     counts: dict[int, list[int]] = {}
-    for project_id, *figures in parts[0].union(*parts[1:], all=True):
-        found = counts.get(project_id, [0, 0, 0, 0])
-        counts[project_id] = [a + b for a, b in zip(found, figures, strict=True)]
+    for project_id, *figures in found:
+        have = counts.get(project_id, [0, 0, 0, 0])
+        counts[project_id] = [a + b for a, b in zip(have, figures, strict=True)]
     return {
         project_id: RaidFacts(keeps_risk_register=bool(risks), high_risks=high, stale=stale, past_due=due)
         for project_id, (risks, high, stale, due) in counts.items()
@@ -362,75 +415,64 @@ def project_evidence(
         ids = project_ids(projects)
     if not starts:
         return {}
-    if isinstance(ids, list):
-        latest_read = latest_reports().filter(project_id__in=ids)
-        milestones_read = current_baseline_milestones().filter(baseline__project_id__in=ids)
+    zone = timezone.get_current_timezone()
+    owed_ids = [p.pk for p in owed_periods]
+    reported_rows: Iterable[tuple[Any, ...]] = []
+    handed_in_rows: Iterable[tuple[Any, ...]] = []
+    if isinstance(ids, list):  # a page of projects: queries compiled once, their ids one parameter
+        reports = {row["project_id"]: row for row in latest_reports().dicts(projects=ids)}
+        report_ids = [row["pk"] for row in reports.values()]
+        if report_ids:
+            reported_rows = REPORTED_MILESTONES.rows(reports=report_ids)
+        milestone_rows: Iterable[tuple[Any, ...]] = page_milestones(today, zone).rows(projects=ids)
+        check_rows: Iterable[tuple[Any, ...]] = TOLERANCES_BEYOND.rows(projects=ids)
+        if owed_periods:
+            handed_in_rows = HANDED_IN.rows(projects=ids, periods=owed_ids)
     else:
         latest_read = (
             HighlightReport.objects.filter(pk__in=latest_report_ids(projects))
             .order_by()
             .values(*REPORT_FIELDS)
         )
-        milestones_read = (
+        reports = {row["project_id"]: row for row in latest_read}
+        report_ids = [row["pk"] for row in reports.values()]
+        # The report ids just read, as parameters, unless more than a database takes in one query.
+        latest = report_ids if len(report_ids) <= MAX_PARAMETERS else latest_report_ids(projects)
+        if report_ids:
+            reported_rows = REPORTED_MILESTONES.queryset(reports=latest)
+        # The baselines' milestones and the plans' late key milestones, in one query.
+        milestone_rows = (
             BaselineMilestone.objects.filter(baseline_id__in=current_baseline_ids(projects))
             .order_by()
             .values_list("baseline__project_id", "name", "due", Value(0))
+            .union(overdue_key_milestones(ids, today), all=True)
         )
-    reports = {row["project_id"]: row for row in latest_read}
-    # The report ids just read, as parameters, unless more than a database takes in one query.
-    report_ids = [row["pk"] for row in reports.values()]
-    latest = report_ids if len(report_ids) <= MAX_PARAMETERS else latest_report_ids(projects)
+        check_rows = TOLERANCES_BEYOND.queryset(projects=ids)
+        if owed_periods:
+            handed_in_rows = HANDED_IN.queryset(projects=ids, periods=owed_ids)
     project_of = {row["pk"]: project_id for project_id, row in reports.items()}
-    reported = (
-        [
-            (project_of[report_id], name, forecast, achieved_on)
-            for report_id, name, forecast, achieved_on in ReportMilestone.objects.filter(report_id__in=latest)
-            .order_by()
-            .values_list("report_id", "name", "forecast", "achieved_on")
-        ]
-        if report_ids
-        else []
-    )
-    # The baselines' milestones and the plans' late key milestones, in one query.
+    reported = [
+        (project_of[report_id], name, forecast, achieved_on)
+        for report_id, name, forecast, achieved_on in reported_rows
+    ]
     planned: list[tuple[int, str, date]] = []
     late_keys: dict[int, list[tuple[str, int]]] = {}
-    for project_id, name, day, from_plan in milestones_read.union(
-        overdue_key_milestones(ids, today), all=True
-    ):
+    for project_id, name, day, from_plan in milestone_rows:
         if from_plan:
             late_keys.setdefault(project_id, []).append((name, (today - day).days))
         else:
             planned.append((project_id, name, day))
     milestones = _milestones(reported, planned)
     checks: dict[int, dict[Dimension, Status]] = {}
-    for project_id, dimension, status in (
-        ToleranceCheck.objects.filter(project_id__in=ids)
-        .exclude(status=ToleranceState.WITHIN)
-        .order_by()
-        .values_list("project_id", "dimension", "status")
-    ):
+    for project_id, dimension, status in check_rows:
         checks.setdefault(project_id, {})[Dimension(dimension)] = Status(status)
     # Reports handed in for the owed periods (those ending after the project starts).
-    handed_in = (
-        dict(
-            HighlightReport.objects.filter(
-                project_id__in=ids, period_id__in=[p.pk for p in owed_periods], status__in=HANDED_IN_STATES
-            )
-            .filter(Q(project__planned_start__isnull=True) | Q(period__end__gte=F("project__planned_start")))
-            .order_by()
-            .values("project_id")
-            .annotate(periods=Count("period_id", distinct=True))
-            .values_list("project_id", "periods")
-        )
-        if owed_periods
-        else {}
-    )
+    handed_in = dict(handed_in_rows)
     registers = raid_facts(ids, today=today, config=raid_config)
     # Earned value (CPI and SPI(t)) of the projects judged, against finance's thresholds.
     measured = performances(list(starts), today)
     thresholds = replace(thresholds, cpi=measured.cpi_threshold, spi_t=measured.spi_t_threshold)
     no_raid = RaidFacts()
-    zone = timezone.get_current_timezone()
     result: dict[int, ProjectEvidence] = {}
     for project_id, planned_start in starts.items():
         report = reports.get(project_id)
@@ -442,10 +484,9 @@ def project_evidence(
         else:
             high_risks = report["high_risks_open"] if report else 0
         late = sorted(late_keys.get(project_id, []), key=lambda found: (-found[1], found[0]))
+        reported_to = report["period__end"] if report else None
         overdue = {
-            m.name
-            for m in facts
-            if m.is_overdue(today, report and report["period__end"], covering_due(periods, m.expected))
+            m.name for m in facts if m.is_overdue(today, reported_to, covering_due(periods, m.expected))
         }
         evidence = Evidence(
             tolerances=checks.get(project_id, {}),
