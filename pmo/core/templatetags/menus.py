@@ -12,7 +12,6 @@ from typing import Any
 
 from django import template
 from django.template.context import Context
-from django.template.loader import get_template
 from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 
@@ -54,7 +53,7 @@ def main_menu(context: Context) -> SafeString:
     key = menu_key(context)
     found = _KEPT.get(key)
     if found is None:
-        found = get_template(MENU_TEMPLATE).template.render(context)
+        found = context.template.engine.get_template(MENU_TEMPLATE).render(context)
         if len(_KEPT) >= KEPT_AT_MOST:
             _KEPT.clear()
         _KEPT[key] = found
