@@ -18,13 +18,22 @@ projects, each written through ``pmo.finance.services`` with the clock held at w
   period they breached (``OVERSPENDING``);
 - the reporting demo's over-optimistic project (``EARLY_WARNING``) spends to budget and reports
   green, but has achieved only its first milestone: its earned schedule (SPI(t), milestone
-  weights from the budget's phasing) is far below the threshold a year before its PM says so.
+  weights from the budget's phasing) is far below the threshold a year before its PM says so;
+  its latest forecast lands its EAC near its cost tolerance (forecast to breach);
+- the project whose baseline the change demo's board moved this period (``BOARD_MOVED``) has its
+  manager's forecast of the budget before the board met: its EAC is under the new baseline
+  beyond tolerance, as the reporting demo's exception for it says;
+- on the demo's day the finance partner turns on the cost tolerance's use of finance's EAC
+  (``FinanceSettings.cost_tolerance_on_eac``, off while the year is replayed: the ledger is
+  loaded before the reports are written), and every budgeted project is judged again on
+  finance's figures, agreeing with the reporting demo's stories (ADR 0049's amendment).
 
 The finance steps run before the year of highlight reports (order 215), while every reporting
 period is still open, so the forecasts of past periods are made in their period as a PM makes
 them; the budget versions of later baselines and the closed months come after the change log
-(order 280). Randomness comes from the module's own seeded generator: drawing from the context's
-would move every later step's draws (the reports, the change log) and change their stories.
+(order 280); finance's EAC is turned on last (order 290). Randomness comes from the module's
+own seeded generator: drawing from the context's would move every later step's draws (the
+reports, the change log) and change their stories.
 """
 
 import datetime as dt
@@ -46,7 +55,7 @@ from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 from pmo.portfolio.models import Project
 from pmo.reporting.choices import PeriodStatus
-from pmo.reporting.models import Baseline, ProjectException, ReportingPeriod
+from pmo.reporting.models import Baseline, ProjectException, ReportingPeriod, Tolerance, ToleranceDefault
 
 FINANCE_SEED = 12
 """The finance demo's own generator (the context's stays the reports' and change log's)."""
@@ -68,6 +77,14 @@ OVERSPENDING = {
 }
 """The two projects whose cost breach the reporting demo tells: EAC above budget beyond the
 cost tolerance."""
+NEAR_TOLERANCE = Decimal("0.9")
+"""The early-warning project's latest forecast lands this share of its cost tolerance above its
+budget: forecast to breach (the reporting demo's story: its forecasts near tolerance while it
+reports green), not beyond."""
+BOARD_MOVED = "Cloud backup and disaster recovery"
+"""The change demo's board added £145,000 to its baseline this period; its manager's forecast,
+made before, is still of the old budget: finance's EAC is that far under the new baseline (the
+reporting demo's exception for it, raised both ways)."""
 DRIFTING = frozenset(
     ("Windows 11 rollout", "Contact centre telephony replacement", "Council tax online self-service")
 )  # its SLIPPING projects
@@ -203,9 +220,11 @@ def finance_records(ctx: DemoContext) -> None:
     each on its day."""
     rng = random.Random(FINANCE_SEED)  # noqa: S311 - reproducible demo data, not security
     finance = ctx.users["finance"]
-    # The demo's year of reports was written before its ledger was loaded: its cost tolerances
-    # judge what the reports state, as a PMO does while finance's figures are being checked
-    # (FinanceSettings.cost_tolerance_on_eac; the finance partner's guide says how to turn it on).
+    # While the year is replayed, the cost tolerance judges what the reports state, as a PMO does
+    # while finance's figures are being checked (FinanceSettings.cost_tolerance_on_eac): the
+    # ledger is loaded here, before the reports are written, so a report of May judged on
+    # finance's EAC would be judged on November's figures. The finance partner turns it on on
+    # the demo's day (``finance_eac_judged``), once the year is in.
     first = min(
         b.approved_at for b in Baseline.objects.filter(project__status=ProjectStatus.ACTIVE, number=1)
     )
@@ -280,9 +299,11 @@ def finance_records(ctx: DemoContext) -> None:
         for money in state.values():
             if month_of(period.start) > money.months[-1] or month_of(_start(money.project)) > period.start:
                 continue
-            if money.project.name not in FORECASTING:
-                continue
             at = demo_moment(made, 11) if made >= period.start else demo_moment(ctx.today, 0, 30)
+            if money.project.name == BOARD_MOVED and period == periods[-1]:
+                at = demo_moment(period.start + dt.timedelta(days=2), 11)  # before the board met
+            elif money.project.name not in FORECASTING:
+                continue
             from_end = len(periods) - number
             events.append(
                 (
@@ -351,14 +372,16 @@ def _forecast(
     """The project's forecast in ``period``: its budget from the period's month on, at the rate
     its manager expects."""
     name = money.project.name
+    first = month_of(period.start)
     if name in OVERSPENDING:
         rate, since = OVERSPENDING[name]
         factor = rate if from_end <= since else Decimal(1)
-    elif name in DRIFTING or name == EARLY_WARNING:
+    elif name == EARLY_WARNING and from_end == 1:
+        factor = _near_tolerance(money, first)
+    elif name in DRIFTING or name in (EARLY_WARNING, BOARD_MOVED):
         factor = Decimal(1)
     else:
         factor = money.rate * Decimal(str(round(rng.uniform(0.98, 1.02), 3)))
-    first = month_of(period.start)
     amounts = {key: _pounds(amount * factor) for key, amount in money.budget.items() if key[0] >= first}
     if not amounts:
         return
@@ -366,6 +389,27 @@ def _forecast(
     services.forecast_make(
         actor=actor, project=money.project, period=period, lines=_lines(money, amounts), note=note
     )
+
+
+def _near_tolerance(money: _Money, first: dt.date) -> Decimal:
+    """The rate at which the rest of ``money``'s budget, from ``first`` on, lands its EAC
+    ``NEAR_TOLERANCE`` of its cost tolerance above the budget (the tolerance the project's own,
+    or its size tier's default, both read as the cost tolerance reads them)."""
+    budget = sum(money.budget.values(), Decimal(0))
+    own = Tolerance.objects.filter(project=money.project, dimension="cost").first()
+    row: Tolerance | ToleranceDefault = (
+        own
+        if own is not None
+        else ToleranceDefault.objects.get(size_tier=money.project.size_tier, portfolio=None, dimension="cost")
+    )
+    allowances = [Decimal(row.absolute)] if row.absolute is not None else []
+    allowances += [budget * Decimal(row.percent) / 100] if row.percent is not None else []
+    spent = sum(
+        ActualLine.objects.filter(project=money.project, month__lt=first).values_list("amount", flat=True),
+        Decimal(0),
+    )
+    rest = sum((amount for (month, _), amount in money.budget.items() if month >= first), Decimal(0))
+    return ((budget + NEAR_TOLERANCE * min(allowances) - spent) / rest).quantize(Decimal("0.001"))
 
 
 @demo_step(order=280)
@@ -398,14 +442,15 @@ def finance_rebudgets_and_closes(ctx: DemoContext) -> None:
         )  # fmt: skip
         demo_run(at + dt.timedelta(hours=3), services.budget_approve, actor=finance, version=version,
                  expected_version=version.version)  # fmt: skip
-        # The manager makes the open periods' forecasts again against the new budget.
+        # The manager makes the open periods' forecasts again against the new budget (but the
+        # board's project's has not yet: its forecast is of the budget before the board met).
         for made in (
             ForecastVersion.objects.filter(project=money.project, period__status=PeriodStatus.OPEN)
             .select_related("period")
             .order_by("period__start")
         ):
             remade = max(at + dt.timedelta(days=1), made.made_at + dt.timedelta(hours=1))
-            if remade.date() < ctx.today:
+            if remade.date() < ctx.today and money.project.name != BOARD_MOVED:
                 demo_run(remade, _forecast, money=money, period=made.period, from_end=0, rng=rng,
                          actor=_actor(money.project, finance))  # fmt: skip
     first = ActualLine.objects.order_by("month").values_list("month", flat=True).first()
@@ -416,3 +461,21 @@ def finance_rebudgets_and_closes(ctx: DemoContext) -> None:
         if closed.date() >= ctx.today:
             break
         demo_run(closed, services.month_lock, actor=finance, month=month)
+
+
+@demo_step(order=290)
+def finance_eac_judged(ctx: DemoContext) -> None:
+    """On the demo's day, the year of reports and ledger in, the finance partner turns on the
+    cost tolerance's use of finance's EAC: every budgeted project's tolerances are judged again
+    on finance's figures (ADR 0052), which agree with the reporting demo's stories — the two
+    overspending projects beyond tolerance (their exceptions already raised), the board's project
+    under its new baseline, the early-warning project forecast to breach, the rest within."""
+    config = selectors.finance_settings()
+    demo_run(
+        demo_moment(ctx.today, 8),
+        services.finance_settings_update,
+        actor=ctx.users["finance"],
+        settings_row=config,
+        fields={"cost_tolerance_on_eac": True},
+        expected_version=config.version,
+    )

@@ -3,6 +3,7 @@ actuals for months gone by, forecasts accurate and drifting, two projects oversp
 their cost tolerance and one whose earned schedule warns while its manager reports green."""
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -14,7 +15,8 @@ from pmo.engine.finance import Outturn, add_months, month_of, months_between
 from pmo.finance import selectors
 from pmo.finance.adapters import project_measurement, pv_baseline
 from pmo.finance.choices import BudgetStatus
-from pmo.finance.demo import ACCURATE, ACTUALS_MONTHS, DRIFTING, EARLY_WARNING, OVERSPENDING
+from pmo.finance.demo import ACCURATE, ACTUALS_MONTHS, BOARD_MOVED, DRIFTING, EARLY_WARNING, OVERSPENDING
+from pmo.finance.feeds import finance_eacs
 from pmo.finance.models import (
     ActualImport,
     ActualLine,
@@ -36,8 +38,8 @@ from pmo.portfolio.models import Project
 from pmo.reporting import demo as reporting_demo
 from pmo.reporting import selectors as reporting_selectors
 from pmo.reporting.adapters import to_engine
-from pmo.reporting.choices import BaselineSource, Rating, ToleranceDimension
-from pmo.reporting.models import Baseline, HighlightReport, ReportingPeriod
+from pmo.reporting.choices import BaselineSource, Rating, ToleranceDimension, ToleranceState
+from pmo.reporting.models import Baseline, HighlightReport, ProjectException, ReportingPeriod, ToleranceCheck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -231,3 +233,58 @@ def test_clearing_the_demo_clears_its_money_and_keeps_the_finance_settings_and_l
     assert [model.__name__ for model in money if model.objects.exists()] == []
     assert FinanceSettings.objects.get() == settings_row
     assert CostCategory.objects.count() == 6 and FundingSource.objects.count() == 2
+
+
+def test_on_the_demo_s_day_the_cost_tolerance_judges_finance_s_eac_and_agrees_with_the_stories() -> None:
+    # The finance partner turned finance's EAC on this morning, the year of reports in
+    config = selectors.finance_settings()
+    assert config.cost_tolerance_on_eac
+    turned_on = config.history.order_by("-history_date").first()
+    assert turned_on is not None and turned_on.history_user.username == "finance"
+    assert turned_on.history_date.date() == TODAY
+    # Every budgeted project's cost check judges finance's EAC, to the penny
+    checks = {
+        c.project.name: c
+        for c in ToleranceCheck.objects.filter(
+            dimension="cost", project__status=ProjectStatus.ACTIVE
+        ).select_related("project")
+    }
+    eacs = finance_eacs(active(), TODAY)
+    judged = [p for p in active() if p.name in checks]
+    assert len(judged) > 40
+    for project in judged:
+        check = checks[project.name]
+        assert "(finance's EAC)" in check.explanation, project
+        assert check.forecast_value == eacs[project.pk].eac, project
+    # and the verdicts are the reporting demo's stories: the two overspending projects and the
+    # board's project (under its new baseline) breached, the early-warning project forecast to
+    # breach while it reports green, the rest within
+    states = {name: check.status for name, check in checks.items()}
+    assert {name for name, state in states.items() if state == ToleranceState.BREACHED} == {
+        *OVERSPENDING,
+        BOARD_MOVED,
+    }
+    assert states[EARLY_WARNING] == ToleranceState.FORECAST_TO_BREACH
+    assert Counter(states.values())[ToleranceState.WITHIN] >= len(states) - 6
+
+
+def test_the_board_s_project_forecasts_its_old_budget_under_the_baseline_the_board_moved() -> None:
+    project = named(BOARD_MOVED)
+    moved = current_baseline(project)
+    assert moved.number == 2 and moved.budget_at_completion - Decimal(145_000) == (
+        project.baselines.get(number=1).budget_at_completion
+    )
+    forecast = ForecastVersion.objects.get(project=project)  # made this period, before the board met
+    assert forecast.made_at < moved.approved_at
+    found = figures(project).whole_life
+    assert found.budget == moved.budget_at_completion
+    assert found.budget - found.eac > cost_allowance(project)  # under, beyond its tolerance
+    exception = ProjectException.objects.get(project=project)
+    assert set(exception.dimensions.split(", ")) == {"cost", "time"}
+
+
+def test_the_early_warning_project_s_forecast_lands_near_its_cost_tolerance() -> None:
+    project = named(EARLY_WARNING)
+    found = figures(project).whole_life
+    used = (found.eac - found.budget) / cost_allowance(project)
+    assert Decimal("0.85") <= used < 1
