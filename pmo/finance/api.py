@@ -48,6 +48,7 @@ from pmo.finance.models import (
     BudgetLine,
     BudgetVersion,
     CostCategory,
+    CostCentre,
     CostCode,
     ForecastLine,
     ForecastVersion,
@@ -70,17 +71,19 @@ LAST_YEAR = 9998  # the last year whose financial year ends in a year ``date`` h
 YEAR_HELP = "The financial year by the calendar year it starts in: 2026 is 2026/27 from April."
 
 
-def _code(relation: str) -> serializers.CharField:
-    return serializers.CharField(source=f"{relation}.code", read_only=True)
+def _code(relation: str, *, nullable: bool = False) -> serializers.CharField:
+    return serializers.CharField(source=f"{relation}.code", read_only=True, allow_null=nullable)
 
 
 class CostCodeSerializer(serializers.ModelSerializer):
-    """A ledger code and the project, category, spend type and funding source its lines count
-    under."""
+    """A ledger code and the project or cost centre its lines are charged to (one of the two is
+    null), with the category, spend type and funding source they count under."""
 
     url = IdentityField(view_name="api:cost-code-detail")
-    project = _code("project")
-    project_name = name_of("project")
+    project = _code("project", nullable=True)
+    project_name = name_of("project", nullable=True)
+    cost_centre = _code("cost_centre", nullable=True)
+    cost_centre_name = name_of("cost_centre", nullable=True)
     category = name_of("category")
     funding_source = name_of("funding_source", nullable=True)
 
@@ -93,6 +96,8 @@ class CostCodeSerializer(serializers.ModelSerializer):
             "description",
             "project",
             "project_name",
+            "cost_centre",
+            "cost_centre_name",
             "category",
             "spend_type",
             "funding_source",
@@ -189,11 +194,13 @@ class ForecastVersionSerializer(serializers.ModelSerializer):
 
 class ActualLineSerializer(serializers.ModelSerializer):
     """A ledger line: what a cost code spent in a month (a credit is negative), charged to its
-    project under the category, spend type and funding source of the code when it was loaded."""
+    project or cost centre (the other is null) under the category, spend type and funding
+    source of the code when it was loaded."""
 
     url = IdentityField(view_name="api:actual-detail")
     cost_code = _code("cost_code")
-    project = _code("project")
+    project = _code("project", nullable=True)
+    cost_centre = _code("cost_centre", nullable=True)
     category = name_of("category")
     funding_source = name_of("funding_source", nullable=True)
 
@@ -204,6 +211,7 @@ class ActualLineSerializer(serializers.ModelSerializer):
             "url",
             "cost_code",
             "project",
+            "cost_centre",
             "month",
             "category",
             "spend_type",
@@ -401,10 +409,26 @@ class ActualImportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CostCodeWriteSerializer(VersionedSerializer):
-    """A cost code as written: the project by code, the category and funding source by name."""
+class CostCentreCodeField(serializers.SlugRelatedField):
+    """A cost centre named by its code, among those the signed-in user may see."""
 
-    project = ProjectCodeField()
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The cost centre's code, e.g. PMO.")
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = CostCentre.objects.all()
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[CostCentre]:
+        request = self.context.get("request")
+        return CostCentre.objects.restrict(getattr(request, "user", None), "view")
+
+
+class CostCodeWriteSerializer(VersionedSerializer):
+    """A cost code as written: the project or the cost centre it charges by code (one of the
+    two), the category and funding source by name."""
+
+    project = ProjectCodeField(required=False, allow_null=True)
+    cost_centre = CostCentreCodeField(required=False, allow_null=True)
     category = serializers.SlugRelatedField(
         slug_field="name", queryset=CostCategory.objects.filter(active=True)
     )
@@ -418,6 +442,7 @@ class CostCodeWriteSerializer(VersionedSerializer):
             "code",
             "description",
             "project",
+            "cost_centre",
             "category",
             "spend_type",
             "funding_source",
@@ -535,6 +560,7 @@ def _in_year(queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
 
 
 class CostCodeFilter(ProjectRecordFilter):
+    cost_centre = django_filters.CharFilter(field_name="cost_centre__code", label="Cost centre code")
     spend_type = django_filters.MultipleChoiceFilter(choices=SpendType.choices)
     active = django_filters.BooleanFilter()
 
@@ -558,6 +584,7 @@ class ForecastFilter(ProjectRecordFilter):
 
 
 class ActualFilter(ProjectRecordFilter):
+    cost_centre = django_filters.CharFilter(field_name="cost_centre__code", label="Cost centre code")
     cost_code = django_filters.CharFilter(field_name="cost_code__code", label="Cost code")
     month = django_filters.DateFilter(help_text="The month, as its first day.")
     year = django_filters.NumberFilter(
@@ -644,7 +671,8 @@ def _written(represented: type[serializers.Serializer], body: type[serializers.S
 )
 @extend_schema(tags=["finance"])
 class CostCodeViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, FinanceViewSet):
-    """Cost codes: each ledger code mapped to a project (``?project=CODE`` for one project's).
+    """Cost codes: each ledger code mapped to a project or a cost centre (``?project=CODE``,
+    ``?cost_centre=CODE`` for one's).
     Finance partners and the PMO add them (``POST``) and change them (``PATCH`` with the version);
     lines already loaded keep the mapping they were loaded under."""
 
@@ -652,7 +680,11 @@ class CostCodeViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     serializer_class = CostCodeSerializer
     selector = staticmethod(selectors.cost_code_list)
     filterset_class = CostCodeFilter
-    search_fields = ["code", "description", "project__code", "project__name"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("cost_centre")
+
+    search_fields = ["code", "description", "project__code", "project__name", "cost_centre__code"]
     ordering_fields = ["code", "project"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -820,7 +852,8 @@ def _ledger_rows(body: dict[str, Any]) -> list[services.LedgerRow]:
 @extend_schema_view(create=_written(ActualImportSerializer, ActualLoadSerializer))
 @extend_schema(tags=["finance"])
 class ActualViewSet(mixins.CreateModelMixin, FinanceViewSet):
-    """Ledger lines (``?project=CODE``, ``?year=2026``, ``?month=2026-11-01``, ``?cost_code=``).
+    """Ledger lines (``?project=CODE``, ``?cost_centre=CODE``, ``?year=2026``, ``?month=2026-11-01``,
+    ``?cost_code=``).
     A line has no history of its own: the load that wrote it is its record. Finance partners and
     the PMO ``POST`` a load (the same as ``pmo import actuals``): every line is checked first, and
     one problem refuses the whole load, each named by position and field."""
@@ -829,7 +862,17 @@ class ActualViewSet(mixins.CreateModelMixin, FinanceViewSet):
     serializer_class = ActualLineSerializer
     selector = staticmethod(selectors.actual_line_list)
     filterset_class = ActualFilter
-    search_fields = ["cost_code__code", "project__code", "description", "source_reference"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("cost_centre")
+
+    search_fields = [
+        "cost_code__code",
+        "project__code",
+        "cost_centre__code",
+        "description",
+        "source_reference",
+    ]
     ordering_fields = ["month", "amount", "project"]
     http_method_names = ["get", "post", "head", "options"]
 

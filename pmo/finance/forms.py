@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from pmo.engine.finance import FinancialYear
-from pmo.finance.models import CostCategory, CostCode, FinanceSettings, FundingSource
+from pmo.finance.models import CostCategory, CostCentre, CostCode, FinanceSettings, FundingSource
 from pmo.finance.pages import ROLL_UP_LABELS
 from pmo.finance.selectors import LINE_KEYS
 from pmo.finance.services import COST_CODE_FIELDS, SETTINGS_FIELDS
@@ -15,7 +15,16 @@ from pmo.portfolio.forms import VersionedModelForm
 from pmo.portfolio.models import OrgUnit, Portfolio, Programme, Project
 from pmo.portfolio.selectors import org_unit_list, portfolio_list, programme_list
 
-COST_CODE_ORDER = ("code", "description", "project", "category", "spend_type", "funding_source", "active")
+COST_CODE_ORDER = (
+    "code",
+    "description",
+    "project",
+    "cost_centre",
+    "category",
+    "spend_type",
+    "funding_source",
+    "active",
+)
 assert set(COST_CODE_ORDER) == COST_CODE_FIELDS
 NOT_A_MONTH = "Give a month as YYYY-MM (2026-11)."
 LINE_KEY_FILTERED = (
@@ -24,9 +33,12 @@ LINE_KEY_FILTERED = (
 )
 
 
+PROJECT_OR_CENTRE = "The project its lines are charged to; or leave blank and choose a cost centre."
+
+
 class CostCodeForm(VersionedModelForm):
-    """A ledger code and the project, category, capital or revenue and funding source its lines
-    count under (a new code carries version 0)."""
+    """A ledger code and the project or cost centre it charges, with the category, capital or
+    revenue and funding source its lines count under (a new code carries version 0)."""
 
     class Meta:
         model = CostCode
@@ -35,6 +47,9 @@ class CostCodeForm(VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["project"].help_text = PROJECT_OR_CENTRE
+        self.fields["cost_centre"].queryset = CostCentre.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["cost_centre"].help_text = "A running budget (the PMO's own) instead of a project."
         self.fields["category"].queryset = CostCategory.objects.filter(active=True)  # type: ignore[attr-defined]
         self.fields["funding_source"].queryset = FundingSource.objects.filter(active=True)  # type: ignore[attr-defined]
         if self.instance.pk is None:

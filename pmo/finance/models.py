@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.change.models import ChangeRequest
@@ -29,6 +30,7 @@ NOT_A_MONTH = "Give a month as its first day ({day:%-d %B %Y} is not the first o
 NEGATIVE_AMOUNT = "An amount cannot be negative."
 CURRENCY_CODE = "A currency is its three-letter ISO 4217 code, in capitals (GBP, EUR)."
 NOT_THIS_PROJECT = "{record} is not a record of {project}."
+CENTRE_CODE = "A cost centre's code has no spaces or slashes (it is part of its page's address)."
 
 not_negative = [MinValueValidator(Decimal(0), NEGATIVE_AMOUNT)]
 currency_code = RegexValidator(re.compile(r"^[A-Z]{3}$"), CURRENCY_CODE)
@@ -87,6 +89,11 @@ class CostCategory(DomainModel):
     name = models.CharField(max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Where it comes in lists.")
     active = models.BooleanField(default=True, help_text="Off: kept for old lines, not offered for new.")
+    staff = models.BooleanField(
+        "staff costs",
+        default=False,
+        help_text="The pay of the organisation's own staff: a cost centre's non-staff limit leaves it out.",
+    )
 
     history = HistoricalRecords()
 
@@ -113,13 +120,61 @@ class FundingSource(DomainModel):
         return self.name
 
 
+def _one_owner() -> models.Q:
+    """Exactly one of a project and a cost centre."""
+    return models.Q(project__isnull=False, cost_centre__isnull=True) | models.Q(
+        project__isnull=True, cost_centre__isnull=False
+    )
+
+
+class CostCentre(DomainModel):
+    """A part of the organisation that holds a running budget year by year rather than a
+    project's (the PMO's own budget, ADR 0052): its cost codes charge it, and each financial
+    year has a budget phased by month and category."""
+
+    code = models.CharField(
+        max_length=30, unique=True, validators=[RegexValidator(r"^[^/\s]+$", CENTRE_CODE)]
+    )
+    name = models.CharField(max_length=200)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="budget holder",
+        help_text="Who answers for its spend (the head of the PMO for the PMO's own budget).",
+    )
+    active = models.BooleanField(default=True, help_text="Off: kept for its past years.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:costcentre_detail", args=[self.code])
+
+
+ONE_OWNER = "A cost code charges a project or a cost centre: give one of them, not both."
+
+
 class CostCode(DomainModel):
-    """A code of the finance ledger and the project its lines are charged to, with the category,
-    capital or revenue, and funding source those lines count under."""
+    """A code of the finance ledger and what its lines are charged to (a project, or a cost
+    centre such as the PMO's own budget), with the category, capital or revenue, and funding
+    source those lines count under."""
 
     code = models.CharField(max_length=30, unique=True)
     description = models.CharField(max_length=200, blank=True)
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="cost_codes")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="cost_codes"
+    )
+    cost_centre = models.ForeignKey(
+        CostCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="cost_codes"
+    )
     category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="cost_codes")
     spend_type = models.CharField("capital or revenue", max_length=10, choices=SpendType.choices)
     funding_source = models.ForeignKey(
@@ -132,9 +187,19 @@ class CostCode(DomainModel):
     class Meta:
         ordering = ["code"]
         indexes = [models.Index(fields=["project", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_owner(), name="cost_code_one_owner", violation_error_message=ONE_OWNER
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def charges(self) -> "Project | CostCentre | None":
+        """The project or cost centre its lines are charged to."""
+        return self.project if self.project_id else self.cost_centre
 
 
 class MonthLock(DomainModel):
@@ -287,11 +352,16 @@ class ActualImport(DomainModel):
 
 class ActualLine(models.Model):
     """A ledger line: what a cost code spent in a month (a credit is negative), charged to the
-    cost code's project under its category, spend type and funding source as they stood when it
-    was loaded."""
+    cost code's project or cost centre under its category, spend type and funding source as they
+    stood when it was loaded."""
 
     cost_code = models.ForeignKey(CostCode, on_delete=models.PROTECT, related_name="actual_lines")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="actual_lines")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="actual_lines"
+    )
+    cost_centre = models.ForeignKey(
+        CostCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="actual_lines"
+    )
     month = models.DateField(validators=[check_month])
     category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
     spend_type = models.CharField("capital or revenue", max_length=10, choices=SpendType.choices)
@@ -309,7 +379,12 @@ class ActualLine(models.Model):
 
     class Meta:
         ordering = ["month", "cost_code__code", "pk"]
-        indexes = [models.Index(fields=["project", "month"]), models.Index(fields=["month", "cost_code"])]
+        indexes = [
+            models.Index(fields=["project", "month"]),
+            models.Index(fields=["month", "cost_code"]),
+            models.Index(fields=["cost_centre", "month"]),
+        ]
+        constraints = [models.CheckConstraint(condition=_one_owner(), name="actual_line_one_owner")]
 
     def __str__(self) -> str:
         return f"{self.cost_code} {self.month:%b %Y} {self.amount}"
@@ -352,6 +427,61 @@ class ForecastLine(MonthLine):
     class Meta:
         ordering = ["month", "category__position", "spend_type"]
         constraints = _line_constraints("forecast", "version")
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y} {self.category} {self.amount}"
+
+
+class CostCentreBudget(DomainModel):
+    """A cost centre's budget for one financial year (``year``, the calendar year it starts in),
+    phased by month and category, and the limit its non-staff spend must keep under (the PMO's
+    own budget: under £50k outside staff costs). Set by finance partners and the PMO; each change
+    is a new version in its history. A closed month's budget does not change."""
+
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.PROTECT, related_name="budgets")
+    year = models.PositiveSmallIntegerField(
+        "financial year", validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+    )
+    non_staff_limit = models.DecimalField(
+        "non-staff spend limit",
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+        validators=not_negative,
+        help_text="What the year's spend outside staff costs must stay under (blank: no limit).",
+    )
+    note = BoundedTextField(blank=True, limit=NOTE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cost_centre__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cost_centre", "year"],
+                name="one_budget_per_cost_centre_and_year",
+                violation_error_message="This cost centre already has a budget for this year.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(non_staff_limit__gte=0) | models.Q(non_staff_limit__isnull=True),
+                name="cost_centre_limit_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cost_centre.code} budget {self.year}"
+
+
+class CostCentreBudgetLine(MonthLine):
+    """One month's budget of a cost centre's year under a category, spend type and funding
+    source (replaced together when the year's budget is set again)."""
+
+    budget = models.ForeignKey(CostCentreBudget, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        ordering = ["month", "category__position", "spend_type"]
+        constraints = _line_constraints("centre_budget", "budget")
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.category} {self.amount}"

@@ -7,6 +7,9 @@
 - Everyone else reads a project's money where they see the project; finance partners read every
   project's (they hold the ledger, which charges every project's cost codes, so hiding a
   confidential project's lines from them would hide nothing).
+- A cost centre's money (the PMO's own budget: its cost codes, yearly budgets and ledger
+  lines) is kept by finance partners and the PMO too, and read by them, the executives and the
+  cost centre's budget holder (ADR 0052).
 - A closed month takes no writes from anyone (``pmo.finance.services``).
 
 Who sees which records is declared once, as restrictions (``pmo.core.restrict``): the lists'
@@ -19,13 +22,16 @@ from django.db.models import Q
 
 from pmo.core.choices import Role
 from pmo.core.permissions import has_role, is_pmo, is_pmo_head
-from pmo.core.restrict import EVERYTHING, NOTHING, restriction, restricts, through
+from pmo.core.restrict import EVERYTHING, NOTHING, all_of, any_of, restriction, restricts, through
 from pmo.finance.models import (
     ActualImport,
     ActualLine,
     BudgetLine,
     BudgetVersion,
     CostCategory,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
     CostCode,
     FinanceSettings,
     ForecastLine,
@@ -51,11 +57,41 @@ def _projects_money(user: Any, relation: str) -> Q:
     return through(relation, restriction(Project, user, "view"))
 
 
-@restricts(CostCode, BudgetVersion, ActualLine, ForecastVersion)
+@restricts(BudgetVersion, ForecastVersion)
 def project_money_restriction(user: Any, action: str) -> Q:
-    """A project's cost codes, budgets, actuals and forecasts: whoever sees the project, and
-    every finance partner."""
+    """A project's budgets and forecasts: whoever sees the project, and every finance partner."""
     return _projects_money(user, "project")
+
+
+@restricts(CostCentre)
+def cost_centre_restriction(user: Any, action: str) -> Q:
+    """A cost centre and its money: finance partners, the PMO and the executives, and its
+    budget holder."""
+    if keeps_the_books(user) or has_role(user, Role.EXECUTIVE):
+        return EVERYTHING
+    return Q(holder=user.pk)
+
+
+@restricts(CostCentreBudget)
+def cost_centre_budget_restriction(user: Any, action: str) -> Q:
+    return through("cost_centre", restriction(CostCentre, user, "view"))
+
+
+@restricts(CostCentreBudgetLine)
+def cost_centre_budget_line_restriction(user: Any, action: str) -> Q:
+    return through("budget__cost_centre", restriction(CostCentre, user, "view"))
+
+
+@restricts(CostCode, ActualLine)
+def charged_restriction(user: Any, action: str) -> Q:
+    """A cost code or ledger line charged to a project (whoever sees the project, and every
+    finance partner) or to a cost centre (whoever sees the cost centre)."""
+    if keeps_the_books(user):
+        return EVERYTHING
+    return any_of(
+        all_of(Q(project__isnull=False), _projects_money(user, "project")),
+        all_of(Q(cost_centre__isnull=False), through("cost_centre", restriction(CostCentre, user, "view"))),
+    )
 
 
 @restricts(BudgetLine, ForecastLine)
@@ -80,7 +116,7 @@ rules.add_perm("finance.change_financesettings", is_pmo_head | is_finance_partne
 rules.add_perm("finance.add_monthlock", is_pmo_head | is_finance_partner)
 rules.add_perm("finance.delete_monthlock", is_pmo_head | is_finance_partner)
 
-for name in ("costcategory", "fundingsource", "costcode"):
+for name in ("costcategory", "fundingsource", "costcode", "costcentre", "costcentrebudget"):
     rules.add_perm(f"finance.add_{name}", keeps_the_books)
     rules.add_perm(f"finance.change_{name}", keeps_the_books)
 

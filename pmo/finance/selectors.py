@@ -297,7 +297,9 @@ def portfolio_roll_up(
         "version__project",
         by,
     )
-    actuals = _rows(ActualLine.objects.restrict(user, "view").filter(**months), "project", by)
+    # A cost centre's lines (the PMO's own budget, ADR 0053) are not a project's: not rolled up.
+    spent = ActualLine.objects.restrict(user, "view").filter(project__isnull=False, **months)
+    actuals = _rows(spent, "project", by)
     splits: dict[int, date] = {}
     for project in {row.project for row in (*budget, *actuals, *forecast)}:
         version = forecasts.get(project)

@@ -52,7 +52,7 @@ SETTINGS_FIELDS = frozenset(
     {"first_month", "currency", "cpi_threshold", "spi_t_threshold", "cost_tolerance_on_eac"}
 )
 COST_CODE_FIELDS = frozenset(
-    {"code", "description", "project", "category", "spend_type", "funding_source", "active"}
+    {"code", "description", "project", "cost_centre", "category", "spend_type", "funding_source", "active"}
 )
 
 NOT_FIRST_OF_MONTH = "{day:%-d %B %Y} is not a month: give the month's first day."
@@ -582,6 +582,7 @@ def actuals_load(
         ActualLine(
             cost_code=codes[row.cost_code.strip()],
             project_id=codes[row.cost_code.strip()].project_id,
+            cost_centre_id=codes[row.cost_code.strip()].cost_centre_id,
             month=row.month,
             category_id=codes[row.cost_code.strip()].category_id,
             spend_type=codes[row.cost_code.strip()].spend_type,

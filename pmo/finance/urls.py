@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.finance import views, views_books, views_evm
+from pmo.finance import views, views_books, views_cost_centres, views_evm
 
 app_name = "finance"
 urlpatterns = [
@@ -22,6 +22,24 @@ urlpatterns = [
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
     path("finance/cost-codes/<str:code>/", views.costcode_detail, name="costcode_detail"),
     path("finance/cost-codes/<str:code>/edit/", views.costcode_update, name="costcode_update"),
+    path("finance/cost-centres/", views_cost_centres.costcentre_list, name="costcentre_list"),
+    path("finance/cost-centres/new/", views_cost_centres.costcentre_create, name="costcentre_create"),
+    path("finance/cost-centres/<str:code>/", views_cost_centres.costcentre_detail, name="costcentre_detail"),
+    path(
+        "finance/cost-centres/<str:code>/edit/",
+        views_cost_centres.costcentre_update,
+        name="costcentre_update",
+    ),
+    path(
+        "finance/cost-centres/<str:code>/history/",
+        views_cost_centres.costcentre_history,
+        name="costcentre_history",
+    ),
+    path(
+        "finance/cost-centres/<str:code>/budget/<int:year>/",
+        views_cost_centres.costcentre_budget,
+        name="costcentre_budget",
+    ),
     path("finance/actuals/import/", views_books.actuals_import, name="actuals_import"),
     path("finance/actuals/import/template.xlsx", views_books.actuals_template, name="actuals_template"),
     path("finance/months/", views.months, name="months"),

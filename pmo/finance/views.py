@@ -214,6 +214,7 @@ COST_CODE_COLUMNS = (
     Column("code", "Code", attr("code"), "code"),
     Column("description", "Description", attr("description"), "description"),
     Column("project", "Project", attr("project.code"), "project__code"),
+    Column("cost_centre", "Cost centre", attr("cost_centre.code"), "cost_centre__code"),
     Column("category", "Category", attr("category.name"), "category__name"),
     Column("spend_type", "Capital or revenue", lambda c: c.get_spend_type_display(), "spend_type"),
     Column("funding_source", "Funding source", attr("funding_source.name"), "funding_source__name"),
@@ -227,7 +228,7 @@ class CostCodeListView(ObjectListView):
 
     model = CostCode
     template_name = "finance/costcode_list.html"
-    search = ("code", "description", "project__code", "project__name")
+    search = ("code", "description", "project__code", "project__name", "cost_centre__code")
     heading = "Cost codes"
 
     @cached_property
@@ -235,7 +236,7 @@ class CostCodeListView(ObjectListView):
         return CostCodeFilter(self.request.GET or None)
 
     def get_queryset(self) -> QuerySet[CostCode]:
-        return selectors.cost_code_list(user=self.request.user)
+        return selectors.cost_code_list(user=self.request.user).select_related("cost_centre")
 
     def columns(self) -> Sequence[Column]:
         return COST_CODE_COLUMNS
@@ -263,10 +264,10 @@ class CostCodePage:
     lookup = "code"
     key = "code"
     not_found = CODE_NOT_FOUND
-    context_object_name, context_related = "cost_code", ("project",)
+    context_object_name, context_related = "cost_code", ("project", "cost_centre")
 
     def get_queryset(self) -> Any:
-        return selectors.cost_code_list(user=self.request.user)  # type: ignore[attr-defined]
+        return selectors.cost_code_list(user=self.request.user).select_related("cost_centre")  # type: ignore[attr-defined]
 
 
 class CostCodeView(CostCodePage, ObjectView):

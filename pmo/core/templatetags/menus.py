@@ -11,6 +11,7 @@ must read nothing else (or add it to ``menu_key``)."""
 from typing import Any
 
 from django import template
+from django.template import Engine
 from django.template.context import Context
 from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
@@ -53,7 +54,8 @@ def main_menu(context: Context) -> SafeString:
     key = menu_key(context)
     found = _KEPT.get(key)
     if found is None:
-        found = context.template.engine.get_template(MENU_TEMPLATE).render(context)
+        engine = context.template.engine if context.template else Engine.get_default()
+        found = engine.get_template(MENU_TEMPLATE).render(context)
         if len(_KEPT) >= KEPT_AT_MOST:
             _KEPT.clear()
         _KEPT[key] = found

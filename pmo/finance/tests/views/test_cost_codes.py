@@ -39,8 +39,17 @@ def test_the_list_filters_and_exports(books):
     response = client.get(LIST, {"project": "WEB", "export": "xlsx"})
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
     assert rows == [
-        ["Code", "Description", "Project", "Category", "Capital or revenue", "Funding source", "In use"],
-        ["C1001", None, "WEB", "Software", "Capital (capex)", "Capital programme", "Yes"],
+        [
+            "Code",
+            "Description",
+            "Project",
+            "Cost centre",
+            "Category",
+            "Capital or revenue",
+            "Funding source",
+            "In use",
+        ],
+        ["C1001", None, "WEB", None, "Software", "Capital (capex)", "Capital programme", "Yes"],
     ]
 
 

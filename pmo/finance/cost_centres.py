@@ -1,0 +1,409 @@
+"""Cost centres: money held year by year rather than by a project (the PMO's own running budget:
+seed 000, "outside of staff costs, this is likely to be below £50k"). ADR 0052.
+
+Writes (``cost_centre_create``, ``cost_centre_update``, ``cost_centre_budget_set``) check and
+record as finance's other services do; reads (``cost_centre_list``, ``cost_centre_year``) keep
+to what the user may see (``pmo.finance.rules``) and sum through ``pmo.engine.finance``. The
+year's forecast is the actuals of its months before the split (the current month, or after the
+last closed month) and its budget from the split on, as a project with no forecast is taken to
+land on budget."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import DecimalField, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from pmo.core import clock
+from pmo.core.formatting import money
+from pmo.core.models import User
+from pmo.core.permissions import ensure_can
+from pmo.core.services import only_fields, record_create, record_update
+from pmo.core.spreadsheets import ImportIssue
+from pmo.engine.finance import (
+    ZERO,
+    FinancialYear,
+    Outturn,
+    add_months,
+    by_month,
+    financial_year,
+    in_year,
+    month_of,
+    profile_to_date,
+)
+from pmo.finance import selectors, services
+from pmo.finance.models import (
+    ActualLine,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
+    CostCode,
+    MonthLock,
+)
+
+CENTRE_FIELDS = frozenset({"code", "name", "holder", "active"})
+BUDGET_FIELDS = frozenset({"non_staff_limit", "note"})
+
+LINE_OUTSIDE_YEAR = "{month:%B %Y} is not in {year} ({start:%B %Y} to {end:%B %Y})."
+LOCKED_CENTRE_BUDGET = (
+    "{month:%B %Y} is closed by finance: the year's budget must keep what it says of it "
+    "({before}, not {after})."
+)
+BUDGET_SET = "Budget for {year} set: {lines} lines, {total}"
+
+
+# Writes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cost_centre_create(*, actor: User | None, fields: Mapping[str, Any]) -> CostCentre:
+    """Add a cost centre (finance partners and the PMO)."""
+    only_fields(fields, CENTRE_FIELDS)
+    return record_create(
+        model=CostCentre, actor=actor, fields={**fields, "code": str(fields.get("code", "")).strip()}
+    )
+
+
+@transaction.atomic
+def cost_centre_update(
+    *, actor: User | None, cost_centre: CostCentre, fields: Mapping[str, Any], expected_version: int | None
+) -> CostCentre:
+    """Change a cost centre's name, budget holder or whether it is in use."""
+    only_fields(fields, CENTRE_FIELDS)
+    return record_update(instance=cost_centre, actor=actor, fields=fields, expected_version=expected_version)
+
+
+def _check_year_lines(
+    budget: CostCentreBudget | None, year: FinancialYear, lines: Sequence[services.MonthAmount]
+) -> list[ImportIssue]:
+    """The lines as a budget's (``services``' checks), each in ``year``, and a closed month's
+    lines unchanged from what the year's budget says of it."""
+    issues = services._check_month_lines(lines, negative=services.NEGATIVE_BUDGET)
+    for index, line in enumerate(lines):
+        if line.month.day == 1 and not year.contains(line.month):
+            message = LINE_OUTSIDE_YEAR.format(
+                month=line.month, year=year, start=year.start, end=year.last_month
+            )
+            issues.append(ImportIssue(services._row(line, index), "month", message))
+    if issues:
+        return issues
+    old: dict[date, dict[tuple[Any, ...], Decimal]] = {}
+    if budget is not None:
+        for stored in budget.lines.all():
+            key = (stored.category_id, stored.spend_type, stored.funding_source_id)
+            old.setdefault(stored.month, {})[key] = stored.amount
+    new: dict[date, dict[tuple[Any, ...], Decimal]] = {}
+    for line in lines:
+        key = (line.category.pk, line.spend_type, line.funding_source.pk if line.funding_source else None)
+        new.setdefault(line.month, {})[key] = line.amount
+    for month in sorted(services.locked_months(set(old) | set(new))):
+        before, after = old.get(month, {}), new.get(month, {})
+        if {k: v for k, v in before.items() if v} != {k: v for k, v in after.items() if v}:
+            message = LOCKED_CENTRE_BUDGET.format(
+                month=month,
+                before=money(sum(before.values(), ZERO)),
+                after=money(sum(after.values(), ZERO)),
+            )
+            issues.append(ImportIssue(None, "month", message))
+    return issues
+
+
+@transaction.atomic
+def cost_centre_budget_set(
+    *,
+    actor: User | None,
+    cost_centre: CostCentre,
+    year: FinancialYear | int,
+    lines: Sequence[services.MonthAmount],
+    fields: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> CostCentreBudget:
+    """Set a cost centre's budget for ``year`` (finance partners and the PMO): its lines, all of
+    them (the lines given are the year's budget), and its non-staff limit and note. The first
+    setting creates the year's budget; each later one is a new version in its history (a stale
+    ``expected_version`` is a conflict). Lines outside the year, negative, finer than a penny or
+    repeated, and any change to a closed month, are refused by row and column; nothing is
+    written then."""
+    fields = dict(fields or {})
+    only_fields(fields, BUDGET_FIELDS)
+    if actor is not None:
+        ensure_can(actor, "finance.add_costcentrebudget", action=f"set budgets of {cost_centre.code}")
+    if isinstance(year, int):
+        year = FinancialYear(year, selectors.finance_settings().first_month)
+    CostCentre.objects.select_for_update().filter(pk=cost_centre.pk).exists()  # one setting at a time
+    budget = CostCentreBudget.objects.filter(cost_centre=cost_centre, year=year.start_year).first()
+    services._raise(_check_year_lines(budget, year, lines))
+    total = sum((line.amount for line in lines), ZERO)
+    reason = BUDGET_SET.format(year=year, lines=len(lines), total=money(total))
+    if budget is None:
+        budget = record_create(
+            model=CostCentreBudget,
+            actor=actor,
+            authorised=True,
+            fields={**fields, "cost_centre": cost_centre, "year": year.start_year},
+            reason=reason,
+        )
+    else:
+        budget = record_update(
+            instance=budget,
+            actor=actor,
+            authorised=True,
+            fields=fields,
+            rows_changed=True,
+            expected_version=expected_version,
+            reason=reason,
+        )
+    _write_lines(budget, lines)
+    return budget
+
+
+def _write_lines(budget: CostCentreBudget, lines: Sequence[services.MonthAmount]) -> None:
+    """Replace the year's lines with ``lines`` (checked as a set already; each row here)."""
+    CostCentreBudgetLine.objects.filter(budget=budget).delete()
+    made = [
+        CostCentreBudgetLine(
+            budget=budget,
+            month=line.month,
+            category=line.category,
+            spend_type=line.spend_type,
+            funding_source=line.funding_source,
+            amount=line.amount,
+        )
+        for line in lines
+    ]
+    for row in made:  # the categories and funding sources are records given, not ids typed
+        row.full_clean(
+            exclude=["budget", "category", "funding_source"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    CostCentreBudgetLine.objects.bulk_create(made)
+
+
+# Reads -------------------------------------------------------------------------------------
+
+
+def _money(expression: Any) -> Any:
+    return Coalesce(
+        Subquery(expression, output_field=DecimalField(max_digits=16, decimal_places=2)),
+        ZERO,
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def cost_centre_list(*, user: Any, year: FinancialYear | None = None) -> QuerySet[CostCentre]:
+    """The cost centres ``user`` may see, each with ``year``'s (the current year's by default)
+    budget, actuals and non-staff limit read alongside (one query, whatever the number)."""
+    year = year or selectors.current_year()
+    budgets = CostCentreBudget.objects.filter(cost_centre=OuterRef("pk"), year=year.start_year)
+    budget_lines = (
+        CostCentreBudgetLine.objects.filter(budget__cost_centre=OuterRef("pk"), budget__year=year.start_year)
+        .order_by()
+        .values("budget__cost_centre")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    actuals = (
+        ActualLine.objects.filter(
+            cost_centre=OuterRef("pk"), month__gte=year.start, month__lte=year.last_month
+        )
+        .order_by()
+        .values("cost_centre")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        CostCentre.objects.restrict(user, "view")
+        .select_related("holder")
+        .annotate(
+            year_budget=_money(budget_lines),
+            year_actual=_money(actuals),
+            non_staff_limit=Subquery(budgets.values("non_staff_limit")[:1]),
+        )
+    )
+
+
+def cost_centre_budget_list(
+    *, user: Any, cost_centre: CostCentre | None = None
+) -> QuerySet[CostCentreBudget]:
+    """The cost centres' yearly budgets ``user`` may see, with their lines' total (one query)."""
+    total = (
+        CostCentreBudgetLine.objects.filter(budget=OuterRef("pk"))
+        .order_by()
+        .values("budget")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    found = (
+        CostCentreBudget.objects.restrict(user, "view")
+        .select_related("cost_centre")
+        .annotate(total=_money(total))
+        .order_by("cost_centre__code", "-year")
+    )
+    return found.filter(cost_centre=cost_centre) if cost_centre is not None else found
+
+
+@dataclass(frozen=True)
+class CategoryYear:
+    """One category's year in a cost centre: budget, actuals to date, forecast of the rest."""
+
+    name: str
+    staff: bool
+    outturn: Outturn
+
+
+@dataclass(frozen=True)
+class CentreMonth:
+    month: date
+    budget: Decimal
+    actual: Decimal | None  # None: from the split on (not yet actual)
+    forecast: Decimal | None  # None: before the split (actual)
+    closed: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%b %Y}"
+
+
+@dataclass(frozen=True)
+class CostCentreYear:
+    """A cost centre's financial year: its budget record (None if not yet set), the months'
+    budget, actual and forecast, the year's outturn as a whole, for staff and non-staff costs,
+    and by category; and the non-staff limit with where the year lands against it."""
+
+    cost_centre: CostCentre
+    year: FinancialYear
+    budget: CostCentreBudget | None
+    split: date
+    months: list[CentreMonth]
+    total: Outturn
+    staff: Outturn
+    non_staff: Outturn
+    categories: list[CategoryYear]
+    profile_to_date: Decimal
+    codes: list[CostCode] = field(default_factory=list)
+
+    @property
+    def limit(self) -> Decimal | None:
+        return self.budget.non_staff_limit if self.budget is not None else None
+
+    @property
+    def limit_headroom(self) -> Decimal | None:
+        """What the non-staff forecast leaves under the limit (negative: over it)."""
+        return None if self.limit is None else self.limit - self.non_staff.eac
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit is not None and self.non_staff.eac >= self.limit
+
+    @property
+    def limit_used_percent(self) -> Decimal | None:
+        if not self.limit:
+            return None
+        return self.non_staff.eac / self.limit * 100
+
+
+def _outturn(
+    year: FinancialYear, budget: dict[date, Decimal], actuals: dict[date, Decimal], split: date
+) -> Outturn:
+    forecast = {month: amount for month, amount in budget.items() if month >= split}
+    return in_year(year=year, budget=budget, actuals=actuals, forecast=forecast, split=split)
+
+
+def cost_centre_year(
+    *, cost_centre: CostCentre, year: FinancialYear, day: date | None = None
+) -> CostCentreYear:
+    """``cost_centre``'s figures for ``year`` (its caller has checked the user may see it): the
+    split is the current month, or the month after the last closed month if later; months
+    before it are actual, the rest forecast at their budget. Six queries, whatever the lines."""
+    today = month_of(day or clock.today())
+    closed_last = MonthLock.objects.aggregate(last=Max("month"))["last"]
+    split = today if closed_last is None else max(today, add_months(closed_last, 1))
+    budget = (
+        CostCentreBudget.objects.filter(cost_centre=cost_centre, year=year.start_year)
+        .select_related("cost_centre")
+        .first()
+    )
+    lines = (
+        list(
+            CostCentreBudgetLine.objects.filter(budget=budget)
+            .values("month", "category__name", "category__staff", "category__position")
+            .annotate(amount=Sum("amount"))
+            .order_by()
+        )
+        if budget is not None
+        else []
+    )
+    spent = list(
+        ActualLine.objects.filter(cost_centre=cost_centre, month__gte=year.start, month__lte=year.last_month)
+        .values("month", "category__name", "category__staff", "category__position")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    closed = set(MonthLock.objects.filter(month__in=year.months).values_list("month", flat=True))
+    codes = list(
+        CostCode.objects.filter(cost_centre=cost_centre).select_related("category", "funding_source")
+    )
+
+    def months_of(
+        rows: list[dict[str, Any]], staff: bool | None = None, name: str | None = None
+    ) -> dict[date, Decimal]:
+        return by_month(
+            (row["month"], row["amount"])
+            for row in rows
+            if (staff is None or row["category__staff"] == staff)
+            and (name is None or row["category__name"] == name)
+        )
+
+    budget_months, actual_months = months_of(lines), months_of(spent)
+    named = {
+        (row["category__position"], row["category__name"], row["category__staff"]) for row in (*lines, *spent)
+    }
+    categories = [
+        CategoryYear(
+            name, staff, _outturn(year, months_of(lines, name=name), months_of(spent, name=name), split)
+        )
+        for _, name, staff in sorted(named)
+    ]
+    months = [
+        CentreMonth(
+            month=month,
+            budget=budget_months.get(month, ZERO),
+            actual=actual_months.get(month, ZERO) if month < split else None,
+            forecast=budget_months.get(month, ZERO) if month >= split else None,
+            closed=month in closed,
+        )
+        for month in year.months
+    ]
+    return CostCentreYear(
+        cost_centre=cost_centre,
+        year=year,
+        budget=budget,
+        split=split,
+        months=months,
+        total=_outturn(year, budget_months, actual_months, split),
+        staff=_outturn(year, months_of(lines, staff=True), months_of(spent, staff=True), split),
+        non_staff=_outturn(year, months_of(lines, staff=False), months_of(spent, staff=False), split),
+        categories=categories,
+        profile_to_date=profile_to_date(budget_months, year, split),
+        codes=codes,
+    )
+
+
+def cost_centre_years(cost_centre: CostCentre, first_month: int) -> list[FinancialYear]:
+    """The years (starting in ``first_month``) a cost centre has a budget or actuals for, and
+    the current year (two queries)."""
+    found = {FinancialYear(y, first_month) for y in cost_centre.budgets.values_list("year", flat=True)}
+    months = (
+        ActualLine.objects.filter(cost_centre=cost_centre)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by()
+    )
+    found |= {financial_year(month, first_month) for month in months}
+    found.add(financial_year(clock.today(), first_month))
+    return sorted(found)

@@ -1,0 +1,389 @@
+"""Pages of cost centres (ADR 0053): the list, a cost centre's financial year (budget, actual and
+forecast by month, staff and non-staff, the non-staff limit), its form, the year's budget grid
+and its history. Reads through ``pmo.finance.cost_centres``' selectors, writes through its
+services, on the core generic views; every table exports to Excel."""
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from pmo.core import clock
+from pmo.core.exports import xlsx_response
+from pmo.core.formatting import money
+from pmo.core.generic import (
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectView,
+    call_service,
+    finish,
+)
+from pmo.core.history import history_entries
+from pmo.core.models import User
+from pmo.core.permissions import ensure_can
+from pmo.engine.finance import FinancialYear, add_months, financial_year
+from pmo.finance import cost_centres, pages, selectors
+from pmo.finance.choices import SpendType
+from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget
+from pmo.finance.pages import LineKey
+from pmo.finance.views import grid_lines
+from pmo.portfolio.forms import VersionedModelForm
+from pmo.portfolio.register import Column, attr
+
+CENTRE_NOT_FOUND = "There is no cost centre {key}, or you may not see it."
+CENTRE_SAVED = "Cost centre {record} saved."
+NOT_A_YEAR = "{value} is not a financial year: give the calendar year it starts in (2026 for 2026/27)."
+BUDGET_SAVED = "Budget of {centre} for {year} saved: {total}, non-staff limit {limit}."
+NOT_A_LIMIT = "The non-staff limit is an amount in pounds (or blank for none), not {value!r}."
+NO_LIMIT = "none"
+
+
+class CostCentreForm(VersionedModelForm):
+    """A cost centre's code, name, budget holder and whether it is in use."""
+
+    class Meta:
+        model = CostCentre
+        fields = ("code", "name", "holder", "active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["version"].required = False
+
+
+CENTRE_COLUMNS = (
+    Column("code", "Code", attr("code"), "code"),
+    Column("name", "Name", attr("name"), "name"),
+    Column("holder", "Budget holder", attr("holder"), "holder__username"),
+    Column("year_budget", "Budget this year", attr("year_budget"), "year_budget", "money"),
+    Column("year_actual", "Actuals this year", attr("year_actual"), "year_actual", "money"),
+    Column("non_staff_limit", "Non-staff limit", attr("non_staff_limit"), "non_staff_limit", "money"),
+    Column("active", "In use", attr("active"), "active", "flag"),
+)
+
+
+class CostCentreListView(ObjectListView):
+    """The cost centres the reader may see (finance partners, the PMO and executives see all; a
+    budget holder theirs), with the current financial year's budget, actuals and limit."""
+
+    model = CostCentre
+    template_name = "finance/costcentre_list.html"
+    search = ("code", "name")
+    heading = "Cost centres"
+
+    @cached_property
+    def year(self) -> FinancialYear:
+        return selectors.current_year()
+
+    def get_queryset(self) -> QuerySet[CostCentre]:
+        return cost_centres.cost_centre_list(user=self.request.user, year=self.year)
+
+    def columns(self) -> Sequence[Column]:
+        return CENTRE_COLUMNS
+
+    def list_context(self, shown: Any, columns: Any, sort: str) -> dict[str, Any]:
+        return {
+            **super().list_context(shown, columns, sort),
+            "year": self.year,
+            "can_add": self.request.user.has_perm("finance.add_costcentre"),
+        }
+
+
+class CostCentrePage:
+    model = CostCentre
+    lookup = "code"
+    key = "code"
+    not_found = CENTRE_NOT_FOUND
+    context_object_name = "cost_centre"
+
+    def get_queryset(self) -> Any:
+        return CostCentre.objects.restrict(self.request.user, "view").select_related("holder")  # type: ignore[attr-defined]
+
+
+YEAR_MONTH_COLUMNS = (
+    Column("month", "Month", lambda r: r.label),
+    Column("budget", "Budget", lambda r: r.budget, kind="money"),
+    Column("actual", "Actual", lambda r: r.actual, kind="money"),
+    Column("forecast", "Forecast", lambda r: r.forecast, kind="money"),
+    Column("closed", "Closed", lambda r: r.closed, kind="flag"),
+)
+
+
+def _year(request: HttpRequest, first_month: int) -> FinancialYear:
+    """The year asked for (``?year=2026``), else the current one."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return financial_year(clock.today(), first_month)
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2200:
+        raise Http404(NOT_A_YEAR.format(value=raw))
+    return FinancialYear(int(raw), first_month)
+
+
+class CostCentreView(CostCentrePage, ObjectView):
+    """A cost centre's financial year: budget, actuals to date and forecast outturn, for staff
+    and non-staff costs and by category, the non-staff limit against where the year lands, and
+    each month (``?year=2026`` for another year; ``?export=xlsx``: the months and figures)."""
+
+    template_name = "finance/costcentre_detail.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        centre = self.get_object()
+        settings_row = selectors.finance_settings()
+        year = _year(request, settings_row.first_month)
+        figures = cost_centres.cost_centre_year(cost_centre=centre, year=year)
+        if request.GET.get("export") == "xlsx":
+            return self.export(figures)
+        return self.render_page(
+            **self.object_context(centre),
+            figures=figures,
+            year=year,
+            years=cost_centres.cost_centre_years(centre, settings_row.first_month),
+            outturns=[
+                ("All costs", figures.total),
+                ("Staff", figures.staff),
+                ("Non-staff", figures.non_staff),
+            ],
+            can_change=self.may("change", centre),
+            can_budget=request.user.has_perm("finance.add_costcentrebudget"),
+            currency=settings_row.currency,
+        )
+
+    @staticmethod
+    def export(figures: cost_centres.CostCentreYear) -> HttpResponse:
+        centre, year = figures.cost_centre, figures.year
+        rows: list[list[Any]] = [[c.value(r) for c in YEAR_MONTH_COLUMNS] for r in figures.months]
+        rows += [[], ["", "Figure", "Amount"]]
+        for name, outturn in (
+            ("All costs", figures.total),
+            ("Staff", figures.staff),
+            ("Non-staff", figures.non_staff),
+        ):
+            rows += [
+                [name, "Budget", outturn.budget],
+                [name, "Actuals to date", outturn.actual_to_date],
+                [name, "Forecast of the rest", outturn.forecast_remaining],
+                [name, "Forecast outturn", outturn.eac],
+                [name, "Variance (budget - outturn)", outturn.variance],
+            ]
+        rows.append(["Non-staff", "Limit", figures.limit if figures.limit is not None else NO_LIMIT])
+        return xlsx_response(
+            f"{centre.code}-{year.label.replace('/', '-')}-{clock.today().isoformat()}.xlsx",
+            headers=[c.label for c in YEAR_MONTH_COLUMNS],
+            rows=rows,
+            sheet_title=f"{centre.code} {year.label.replace('/', '-')}",
+        )
+
+
+class CostCentreEditView(CostCentrePage, ObjectEditView):
+    """Add a cost centre, or change one (finance partners and the PMO)."""
+
+    template_name = "finance/costcentre_form.html"
+    saved = CENTRE_SAVED
+
+    def get_form(self, record: Any, data: Any = None) -> Any:
+        return CostCentreForm(data, instance=record)
+
+    def save(self, form: Any, record: Any) -> Any:
+        user = self.request.user
+        if record is None:
+            return cost_centres.cost_centre_create(actor=user, fields=form.values())
+        return cost_centres.cost_centre_update(
+            actor=user,
+            cost_centre=record,
+            fields=form.values(),
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def form_context(self, form: Any, record: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, record, outcome),
+            "cost_centre": record,
+            "heading": f"Edit cost centre {record.code}" if record else "Add a cost centre",
+        }
+
+
+class CostCentreHistoryView(CostCentrePage, ObjectHistoryView):
+    """Every change to a cost centre and to its yearly budgets: who, when, before and after."""
+
+    template_name = "finance/costcentre_history.html"
+
+    def object_context(self, record: Any) -> dict[str, Any]:
+        first_month = selectors.finance_settings().first_month
+        budgets = [
+            (
+                FinancialYear(budget.year, first_month).label,
+                budget,
+                history_entries(budget, user=self.request.user),
+            )
+            for budget in record.budgets.select_related("cost_centre").order_by("-year")
+        ]
+        return {**super().object_context(record), "budgets": budgets}
+
+
+# The year's budget --------------------------------------------------------------------------
+
+
+def centre_cell(index: int, month: Any) -> str:
+    return f"c-{index}-{month:%Y-%m}"
+
+
+class CentreGrid:
+    """A cost centre's year to budget: its record (if set), months, the keys its lines count
+    under (its lines', its cost codes', else every category in use, revenue) and the amounts."""
+
+    def __init__(self, centre: CostCentre, year: FinancialYear) -> None:
+        self.year = year
+        self.months = year.months
+        self.budget: CostCentreBudget | None = (
+            CostCentreBudget.objects.filter(cost_centre=centre, year=year.start_year)
+            .select_related("cost_centre")
+            .first()
+        )
+        lines = list(self.budget.lines.select_related("category", "funding_source")) if self.budget else []
+        self.keys: list[LineKey] = []
+        self.amounts: dict[tuple[int, Any], Decimal] = {}
+        for line in lines:
+            key = LineKey(line.category, line.spend_type, line.funding_source)
+            if key not in self.keys:
+                self.keys.append(key)
+            index = self.keys.index(key)
+            self.amounts[(index, line.month)] = (
+                self.amounts.get((index, line.month), Decimal(0)) + line.amount
+            )
+        for code in centre.cost_codes.filter(active=True).select_related("category", "funding_source"):
+            key = LineKey(code.category, code.spend_type, code.funding_source)
+            if key not in self.keys:
+                self.keys.append(key)
+        if not self.keys:
+            self.keys = [
+                LineKey(category, SpendType.REVENUE, None)
+                for category in CostCategory.objects.filter(active=True)
+            ]
+        self.closed = pages.closed_months()
+
+
+class CostCentreBudgetView(CostCentrePage, ObjectView):
+    """Set a cost centre's budget for a financial year in a month grid (a column per category,
+    capital or revenue and funding source), with its non-staff limit and a note, through
+    ``cost_centres.cost_centre_budget_set`` (finance partners and the PMO). Every problem is
+    named by its cell and nothing is saved until there are none; a form read before someone
+    else saved gives the conflict."""
+
+    template_name = "finance/costcentre_budget.html"
+
+    @cached_property
+    def year(self) -> FinancialYear:
+        return FinancialYear(self.kwargs["year"], selectors.finance_settings().first_month)
+
+    def allowed(self) -> tuple[CostCentre, CentreGrid]:
+        centre = self.get_object()
+        if not 2000 <= self.kwargs["year"] <= 2200:
+            raise Http404(NOT_A_YEAR.format(value=self.kwargs["year"]))
+        ensure_can(
+            self.request.user,
+            "finance.add_costcentrebudget",
+            action=f"set budgets of {centre.code}",
+        )
+        return centre, CentreGrid(centre, self.year)
+
+    def grid_page(
+        self,
+        centre: CostCentre,
+        grid: CentreGrid,
+        values: dict[str, str] | None = None,
+        problems: Sequence[str] = (),
+        conflict: str = "",
+    ) -> HttpResponse:
+        rows = []
+        for month in grid.months:
+            cells = []
+            for index, key in enumerate(grid.keys):
+                name = centre_cell(index, month)
+                shown = values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
+                cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
+            rows.append({"month": month, "closed": month in grid.closed, "cells": cells})
+        budget = grid.budget
+        limit = (values or {}).get("non_staff_limit")
+        if limit is None:
+            limit = "" if budget is None or budget.non_staff_limit is None else str(budget.non_staff_limit)
+        return self.render_page(
+            409 if conflict else 400 if problems else 200,
+            **self.object_context(centre),
+            grid=grid,
+            rows=rows,
+            total=sum(grid.amounts.values(), Decimal(0)),
+            problems=problems,
+            conflict=conflict,
+            limit=limit,
+            note=(values or {}).get("note", budget.note if budget else ""),
+            entries=history_entries(budget, user=self.request.user) if budget else [],
+            previous=add_months(grid.year.start, -12).year,
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        centre, grid = self.allowed()
+        return self.grid_page(centre, grid)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        centre, grid = self.allowed()
+        values = {name: request.POST.get(name, "").strip() for name in request.POST}
+        posted = request.POST.get("version", "")
+        expected = int(posted) if posted.isdigit() else None
+        lines, problems, where = grid_lines(grid, values, centre_cell)
+        raw_limit = values.get("non_staff_limit", "").replace(",", "").replace("£", "")
+        limit: Decimal | None = None
+        if raw_limit:
+            try:
+                limit = Decimal(raw_limit)
+            except InvalidOperation:
+                problems.append(NOT_A_LIMIT.format(value=raw_limit))
+            else:
+                if not limit.is_finite():
+                    problems.append(NOT_A_LIMIT.format(value=raw_limit))
+        if problems:
+            return self.grid_page(centre, grid, values, problems)
+        fields = {"non_staff_limit": limit, "note": values.get("note", "")}
+        outcome = call_service(
+            lambda: cost_centres.cost_centre_budget_set(
+                actor=cast(User, request.user),
+                cost_centre=centre,
+                year=grid.year,
+                lines=lines,
+                fields=fields,
+                expected_version=expected,
+            )
+        )
+        if outcome.done:
+            total = sum((line.amount for line in lines), Decimal(0))
+            message = BUDGET_SAVED.format(
+                centre=centre.code,
+                year=grid.year,
+                total=money(total),
+                limit=money(limit) if limit is not None else NO_LIMIT,
+            )
+            url = f"{reverse('finance:costcentre_detail', args=[centre.code])}?year={grid.year.start_year}"
+            return finish(request, message, url)
+        if outcome.conflict:
+            return self.grid_page(centre, grid, values, conflict=outcome.conflict)
+        return self.grid_page(centre, grid, values, [_placed(outcome.problem, where)])
+
+
+def _placed(problem: str, where: dict[int, str]) -> str:
+    """A service's "Row N, column 'x': ..." as the grid's cell ("Dec 2026, Staff (revenue): ...")."""
+    for row, cell in sorted(where.items(), reverse=True):
+        problem = problem.replace(f"Row {row}, column 'month'", cell)
+        problem = problem.replace(f"Row {row}, column 'amount'", cell).replace(f"Row {row}", cell)
+    return problem
+
+
+costcentre_list = CostCentreListView.as_view()
+costcentre_detail = CostCentreView.as_view()
+costcentre_create = CostCentreEditView.as_view()
+costcentre_update = CostCentreEditView.as_view()
+costcentre_history = CostCentreHistoryView.as_view()
+costcentre_budget = CostCentreBudgetView.as_view()
