@@ -1,5 +1,5 @@
 """Cost centres: money held year by year rather than by a project (the PMO's own running budget:
-seed 000, "outside of staff costs, this is likely to be below £50k"). ADR 0052.
+seed 000, "outside of staff costs, this is likely to be below £50k"). ADR 0053.
 
 Writes (``cost_centre_create``, ``cost_centre_update``, ``cost_centre_budget_set``) check and
 record as finance's other services do; reads (``cost_centre_list``, ``cost_centre_year``) keep

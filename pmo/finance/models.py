@@ -129,7 +129,7 @@ def _one_owner() -> models.Q:
 
 class CostCentre(DomainModel):
     """A part of the organisation that holds a running budget year by year rather than a
-    project's (the PMO's own budget, ADR 0052): its cost codes charge it, and each financial
+    project's (the PMO's own budget, ADR 0053): its cost codes charge it, and each financial
     year has a budget phased by month and category."""
 
     code = models.CharField(

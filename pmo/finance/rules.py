@@ -9,7 +9,7 @@
   confidential project's lines from them would hide nothing).
 - A cost centre's money (the PMO's own budget: its cost codes, yearly budgets and ledger
   lines) is kept by finance partners and the PMO too, and read by them, the executives and the
-  cost centre's budget holder (ADR 0052).
+  cost centre's budget holder (ADR 0053).
 - A closed month takes no writes from anyone (``pmo.finance.services``).
 
 Who sees which records is declared once, as restrictions (``pmo.core.restrict``): the lists'
