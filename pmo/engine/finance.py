@@ -16,7 +16,7 @@ the year will land. Figures keep full ``Decimal`` precision; pages round them.
 """
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +24,7 @@ ZERO = Decimal(0)
 
 BAD_FIRST_MONTH = "A financial year starts in a month from 1 (January) to 12 (December), not {month}."
 NOT_A_MONTH = "A month is given by its first day ({day} is not the first of a month)."
+NO_TOTAL = "These sums were read without their total, so they split only at the months they were cut at."
 MONTHS_BACKWARDS = "The months run from {first:%B %Y} to {last:%B %Y}: the last comes before the first."
 
 
@@ -274,6 +275,91 @@ def roll_up(
         split = splits.get(row.project)
         if split is not None and row.month >= split and within(row):
             remaining[row.key] = remaining.get(row.key, ZERO) + row.amount
+    keys = {*budgets, *spent, *remaining}
+    return {
+        key: Outturn(
+            budget=budgets.get(key, ZERO),
+            actual_to_date=spent.get(key, ZERO),
+            forecast_remaining=remaining.get(key, ZERO),
+        )
+        for key in keys
+    }
+
+
+@dataclass(frozen=True)
+class MonthSums:
+    """Amounts summed without their months: in all, before some "cut" months and from others
+    (the months projects split at), each ``None`` when no line falls there. What the database
+    sums per project (or per project and key), so that a project is split at its own month
+    while a row per project is read, not a row per month (``roll_up_sums``)."""
+
+    total: Decimal | None  # None: not summed
+    before: Mapping[date, Decimal | None] = field(default_factory=dict)  # cut -> the months before it
+    since: Mapping[date, Decimal | None] = field(default_factory=dict)  # cut -> it and the months after
+
+    def until(self, month: date) -> Decimal:
+        """The sum of the months before ``month`` (a cut of either kind, given the total)."""
+        if month in self.before:
+            return self.before[month] or ZERO
+        return self.whole() - (self.since[month] or ZERO)
+
+    def after(self, month: date) -> Decimal:
+        """The sum of ``month`` and the months after it (a cut of either kind, given the total)."""
+        if month in self.since:
+            return self.since[month] or ZERO
+        return self.whole() - (self.before[month] or ZERO)
+
+    def whole(self) -> Decimal:
+        """The total (refused when it was not summed)."""
+        if self.total is None:
+            raise ValueError(NO_TOTAL)
+        return self.total
+
+
+def month_sums(amounts: Mapping[date, Decimal], cuts: Iterable[date]) -> MonthSums:
+    """``amounts`` by month summed as ``MonthSums`` at ``cuts`` (what the database returns for
+    them; the reference the SQL is tested against)."""
+    cuts = list(cuts)
+    return MonthSums(
+        total=total(amounts),
+        before={cut: before(amounts, cut) if any(m < cut for m in amounts) else None for cut in cuts},
+        since={cut: from_month(amounts, cut) if any(m >= cut for m in amounts) else None for cut in cuts},
+    )
+
+
+@dataclass(frozen=True)
+class SumsRow:
+    """One project's lines under one ``key`` of a roll-up, summed (``MonthSums``)."""
+
+    project: int
+    key: Hashable
+    sums: MonthSums
+
+
+def roll_up_sums(
+    *,
+    budget: Iterable[SumsRow],
+    actuals: Iterable[SumsRow],
+    forecast: Iterable[SumsRow],
+    splits: Mapping[int, date],
+) -> dict[Hashable, Outturn]:
+    """``roll_up`` from sums instead of months: the same figures when each row's sums were taken
+    over the months ``roll_up`` would count (the year's, when in a year) and cut at its project's
+    split (an actual's ``before`` it, a forecast's ``since``). A key counts when it has a budget
+    line, an actual before its project's split or a forecast from it, as in ``roll_up``."""
+    budgets: dict[Hashable, Decimal] = {}
+    spent: dict[Hashable, Decimal] = {}
+    remaining: dict[Hashable, Decimal] = {}
+    for row in budget:
+        budgets[row.key] = budgets.get(row.key, ZERO) + row.sums.whole()
+    for row in actuals:
+        split = splits.get(row.project)
+        if split is not None and row.sums.before[split] is not None:
+            spent[row.key] = spent.get(row.key, ZERO) + row.sums.until(split)
+    for row in forecast:
+        split = splits.get(row.project)
+        if split is not None and row.sums.since[split] is not None:
+            remaining[row.key] = remaining.get(row.key, ZERO) + row.sums.after(split)
     keys = {*budgets, *spent, *remaining}
     return {
         key: Outturn(

@@ -1,13 +1,25 @@
 """Reads of finance, restricted to what the user may see (``pmo.finance.rules``), and a
 project's figures by month and year, summed by ``pmo.engine.finance``."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 
 from pmo.core import clock
 from pmo.core.settings_rows import settings_row
@@ -15,8 +27,9 @@ from pmo.engine.finance import (
     NO_ACCURACY,
     Accuracy,
     FinancialYear,
-    MoneyRow,
+    MonthSums,
     Outturn,
+    SumsRow,
     accuracy,
     add_months,
     by_month,
@@ -27,7 +40,7 @@ from pmo.engine.finance import (
     month_of,
     outturn,
     profile_to_date,
-    roll_up,
+    roll_up_sums,
 )
 from pmo.finance.choices import BudgetStatus
 from pmo.finance.models import (
@@ -44,6 +57,7 @@ from pmo.finance.models import (
 from pmo.portfolio.models import Project
 
 PROJECT_RELATIONS = ("project", "project__project_manager", "project__sponsor")
+PENNY = Decimal("0.01")
 
 
 def finance_settings() -> FinanceSettings:
@@ -233,25 +247,81 @@ ROLL_UP_BY = (*PROJECT_KEYS, *LINE_KEYS)
 UNKNOWN_ROLL_UP = "A roll-up is by one of {choices}, not {by!r}."
 
 
-def _key_path(by: str, project_path: str) -> str:
-    if by in PROJECT_KEYS:
-        return f"{project_path}__{PROJECT_KEYS[by]}"
-    return LINE_KEYS[by]
+def _penny(value: Any) -> Decimal | None:
+    """A sum read back, to the penny the lines are kept to (SQLite sums decimals as floats)."""
+    return None if value is None else Decimal(value).quantize(PENNY)
 
 
-def _rows(queryset: QuerySet[Any], project_path: str, by: str) -> list[MoneyRow]:
-    """The lines' amounts summed by project, ``by``'s key and month (one query)."""
-    key = _key_path(by, project_path)
-    found = queryset.values(project_path, key, "month").annotate(amount=Sum("amount")).order_by()
-    return [MoneyRow(row[project_path], row[key], row["month"], row["amount"]) for row in found]
-
-
-def _latest(queryset: QuerySet[Any], *order: str) -> dict[int, Any]:
-    """The first version per project in ``order`` (one query)."""
-    found: dict[int, Any] = {}
-    for version in queryset.order_by("project_id", *order):
-        found.setdefault(version.project_id, version)
+def _sums(
+    queryset: QuerySet[Any],
+    group: Sequence[str],
+    *,
+    total: bool = True,
+    before: Iterable[date] = (),
+    since: Iterable[date] = (),
+) -> list[tuple[tuple[Any, ...], MonthSums]]:
+    """The lines' amounts summed per ``group`` (one query, a row per group, however many
+    months): in all (``total``), before each of the ``before`` months and from each of the
+    ``since`` months (``None`` where no line falls there). Without the total, the lines that no
+    sum needs are not read: those from the last ``before`` month (before the first ``since``),
+    whose sum is then the plain sum of what is read."""
+    cuts = {"before": sorted(set(before)), "since": sorted(set(since))}
+    columns: dict[str, Any] = {}
+    if total:
+        columns["total"] = Sum("amount")
+    elif cuts["before"] and not cuts["since"]:
+        queryset = queryset.filter(month__lt=cuts["before"][-1])
+    elif cuts["since"] and not cuts["before"]:
+        queryset = queryset.filter(month__gte=cuts["since"][0])
+    read = len(columns)
+    for n, cut in enumerate(cuts["before"]):
+        plain = not total and n == len(cuts["before"]) - 1 and not cuts["since"]
+        columns[f"before_{n}"] = Sum("amount") if plain else Sum("amount", filter=Q(month__lt=cut))
+    for n, cut in enumerate(cuts["since"]):
+        plain = not total and n == 0 and not cuts["before"]
+        columns[f"since_{n}"] = Sum("amount") if plain else Sum("amount", filter=Q(month__gte=cut))
+    width, middle = len(group), len(group) + read + len(cuts["before"])
+    found = []
+    for row in queryset.values_list(*group).annotate(**columns).order_by():
+        found.append(
+            (
+                tuple(row[:width]),
+                MonthSums(
+                    total=_penny(row[width]) if total else None,
+                    before=dict(zip(cuts["before"], map(_penny, row[width + read : middle]), strict=True)),
+                    since=dict(zip(cuts["since"], map(_penny, row[middle:]), strict=True)),
+                ),
+            )
+        )
     return found
+
+
+def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any) -> QuerySet[Any]:
+    """The ids of the versions ``user`` may see that count: each project's latest approved
+    budget (``current_budgets``) or its latest forecast (``latest_forecasts``), as a subquery
+    (the database picks them as it sums their lines; no list of ids is sent)."""
+    latest: QuerySet[Any]
+    if model is BudgetVersion:
+        approved = BudgetVersion.objects.filter(project=OuterRef("project"), status=BudgetStatus.APPROVED)
+        latest = approved.order_by("-number")
+    else:
+        latest = ForecastVersion.objects.filter(project=OuterRef("project")).order_by("-period__start")
+    return model.objects.restrict(user, "view").filter(pk=Subquery(latest.values("pk")[:1])).values("pk")
+
+
+def after_closed() -> date | None:
+    """The month after the last month finance has closed (None: none closed): a split is never
+    before it (one query)."""
+    closed = MonthLock.objects.aggregate(last=Max("month"))["last"]
+    return add_months(closed, 1) if closed is not None else None
+
+
+def split_month(forecast_start: date | None, day: date, after: date | None) -> date:
+    """Where a project's figures split: its latest forecast's month (``forecast_start``: the
+    start of that forecast's period), or ``day``'s month with no forecast; never before the
+    month after the last closed one (``after``)."""
+    split = month_of(forecast_start if forecast_start is not None else day)
+    return max(split, after) if after is not None else split
 
 
 def portfolio_roll_up(
@@ -263,52 +333,91 @@ def portfolio_roll_up(
     without a funding source, counts under None), over the whole life or within ``year``. Each
     project is split as ``project_finance`` splits it (its latest forecast's month, or after the
     last closed month; with no forecast, its budget from the current month stands). Six
-    queries, whatever the number of projects."""
+    queries, whatever the number of projects: the database sums each project's lines (by the
+    key when it is a line's) in all, before each split month and from it (``_sums``), so a row
+    per project comes back, not a row per month; ``engine.finance.roll_up_sums`` adds them up
+    as ``roll_up`` adds up months (ADR 0049)."""
     if by not in ROLL_UP_BY:
         raise ValueError(UNKNOWN_ROLL_UP.format(choices=", ".join(ROLL_UP_BY), by=by))
-    today = month_of(day or clock.today())
-    closed = MonthLock.objects.aggregate(last=Max("month"))["last"]
-    after_closed = add_months(closed, 1) if closed is not None else None
-    budgets = _latest(
+    day = day or clock.today()
+    after = after_closed()
+    unforecast_split = split_month(None, day, after)
+    by_project = by in PROJECT_KEYS
+    # Each project's current budget and latest forecast version, and, by a project's key, the
+    # key of each project with money: read with the versions (and, for the projects with
+    # ledger lines, in the same query) rather than joined to each line.
+    named = (PROJECT_KEYS[by],) if by_project else ()
+    names: dict[int | None, Any] = {None: None}  # a cost centre's ledger line has no project
+    approved: QuerySet[Any] = (
         BudgetVersion.objects.restrict(user, "view")
         .filter(status=BudgetStatus.APPROVED)
-        .only("pk", "project_id"),
-        "-number",
+        .order_by()
+        .values_list("project_id", "pk", "number", *(f"project__{name}" for name in named))
     )
-    forecasts = _latest(
+    if by_project:
+        ledger = ActualLine.objects.restrict(user, "view").filter(project=OuterRef("pk"))
+        spending = (
+            Project.objects.filter(Exists(ledger))
+            .order_by()
+            .values_list("pk", Value(None, IntegerField()), Value(None, IntegerField()), *named)
+        )
+        approved = approved.union(spending, all=True)
+    budgets: dict[int, tuple[int, int]] = {}  # project -> (number, version)
+    for project_id, pk, number, *name in approved:
+        names[project_id] = name[0] if name else None
+        if pk is not None and (project_id not in budgets or number > budgets[project_id][0]):
+            budgets[project_id] = (number, pk)
+    forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
+    for project_id, pk, start, *name in (
         ForecastVersion.objects.restrict(user, "view")
-        .select_related("period")
-        .only("pk", "project_id", "period__start"),
-        "-period__start",
-    )
-    # Within a year, only its months are read (the engine would drop the others).
+        .order_by("project_id", "-period__start")
+        .values_list("project_id", "pk", "period__start", *(f"project__{name}" for name in named))
+    ):
+        names[project_id] = name[0] if name else None
+        forecasts.setdefault(project_id, (pk, start))
+    splits = {project: split_month(start, day, after) for project, (_pk, start) in forecasts.items()}
+    cuts = sorted({*splits.values(), unforecast_split})
+    # Within a year, only its months are summed.
     months = {"month__gte": year.start, "month__lte": year.last_month} if year is not None else {}
-    budget = _rows(
-        BudgetLine.objects.restrict(user, "view").filter(
-            version_id__in=[v.pk for v in budgets.values()], **months
+    group = () if by_project else (LINE_KEYS[by],)
+
+    def rows(found: list[tuple[tuple[Any, ...], MonthSums]], owners: dict[int, int] | None) -> list[SumsRow]:
+        """Sums per version (or project) and line key, as rows of their project."""
+        made = []
+        for (owner, *line_key), sums in found:
+            project = owners[owner] if owners is not None else owner
+            made.append(SumsRow(project, line_key[0] if line_key else names[project], sums))
+        return made
+
+    budget = rows(
+        _sums(
+            BudgetLine.objects.restrict(user, "view").filter(
+                version__in=_current(BudgetVersion, user), **months
+            ),
+            ("version_id", *group),
+            # the budget from the split stands as the forecast of a project with none
+            since=[unforecast_split] if set(budgets) - set(forecasts) else [],
         ),
-        "version__project",
-        by,
+        {pk: project for project, (_number, pk) in budgets.items()},
     )
-    forecast = _rows(
-        ForecastLine.objects.restrict(user, "view").filter(
-            version_id__in=[v.pk for v in forecasts.values()], **months
+    forecast = rows(
+        _sums(
+            ForecastLine.objects.restrict(user, "view").filter(
+                version__in=_current(ForecastVersion, user), **months
+            ),
+            ("version_id", *group),
+            total=False,
+            since=splits.values(),
         ),
-        "version__project",
-        by,
+        {pk: project for project, (pk, _start) in forecasts.items()},
     )
     # A cost centre's lines (the PMO's own budget, ADR 0053) are not a project's: not rolled up.
     spent = ActualLine.objects.restrict(user, "view").filter(project__isnull=False, **months)
-    actuals = _rows(spent, "project", by)
-    splits: dict[int, date] = {}
-    for project in {row.project for row in (*budget, *actuals, *forecast)}:
-        version = forecasts.get(project)
-        split = month_of(version.period.start) if version is not None else today
-        splits[project] = max(split, after_closed) if after_closed is not None else split
+    actuals = rows(_sums(spent, ("project_id", *group), total=False, before=cuts), None)
+    for row in (*budget, *actuals):
+        splits.setdefault(row.project, unforecast_split)
     unforecast = [row for row in budget if row.project not in forecasts]
-    return roll_up(
-        budget=budget, actuals=actuals, forecast=[*forecast, *unforecast], splits=splits, year=year
-    )
+    return roll_up_sums(budget=budget, actuals=actuals, forecast=[*forecast, *unforecast], splits=splits)
 
 
 # Forecast accuracy -------------------------------------------------------------------------
