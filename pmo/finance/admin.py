@@ -8,12 +8,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 
 from pmo.core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
-from pmo.finance import selectors
+from pmo.finance import cost_centres, selectors
 from pmo.finance.models import (
     ActualImport,
     BudgetLine,
     BudgetVersion,
     CostCategory,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
     CostCode,
     FinanceSettings,
     ForecastLine,
@@ -50,12 +53,44 @@ class FundingSourceAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "active")
 
 
+def _cost_codes(*, user: Any) -> QuerySet[CostCode]:
+    return selectors.cost_code_list(user=user).select_related("cost_centre")
+
+
 @admin.register(CostCode)
 class CostCodeAdmin(ReadOnlyHistoryAdmin):
-    selector = staticmethod(selectors.cost_code_list)
-    list_display = ("code", "description", "project", "category", "spend_type", "funding_source", "active")
+    selector = staticmethod(_cost_codes)
+    list_display = (
+        "code",
+        "description",
+        "project",
+        "cost_centre",
+        "category",
+        "spend_type",
+        "funding_source",
+        "active",
+    )
     list_filter = ("spend_type", "active", "category")
-    search_fields = ("code", "description", "project__code", "project__name")
+    search_fields = ("code", "description", "project__code", "project__name", "cost_centre__code")
+
+
+@admin.register(CostCentre)
+class CostCentreAdmin(ReadOnlyHistoryAdmin):
+    selector = staticmethod(cost_centres.cost_centre_list)
+    list_display = ("code", "name", "holder", "active")
+    search_fields = ("code", "name")
+
+
+class CostCentreBudgetLineInline(ReadOnlyInline):
+    model = CostCentreBudgetLine
+    fields = ("month", "category", "spend_type", "funding_source", "amount")
+
+
+@admin.register(CostCentreBudget)
+class CostCentreBudgetAdmin(ReadOnlyHistoryAdmin):
+    selector = staticmethod(cost_centres.cost_centre_budget_list)
+    list_display = ("__str__", "cost_centre", "year", "non_staff_limit")
+    inlines = [CostCentreBudgetLineInline]
 
 
 @admin.register(MonthLock)

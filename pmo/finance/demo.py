@@ -47,7 +47,7 @@ from pmo.change.models import ChangeRequest
 from pmo.core.demo import demo_moment, demo_run, demo_settings, demo_step
 from pmo.core.models import User
 from pmo.engine.finance import add_months, financial_year, month_of, months_between
-from pmo.finance import selectors, services
+from pmo.finance import demo_cost_centres, selectors, services
 from pmo.finance.choices import SpendType
 from pmo.finance.models import ActualLine, CostCategory, CostCode, ForecastVersion, FundingSource
 from pmo.finance.services import LedgerRow, MonthAmount
@@ -356,6 +356,7 @@ def _load(*, ctx: DemoContext, state: dict[str, _Money], month: dt.date, rng: ra
                         f"CN{month:%y%m}-{len(rows) + 1:05d}",
                     )
                 )
+    rows += demo_cost_centres.ledger_rows(month)  # the PMO's own budget's lines, in the same extract
     if rows:
         year = financial_year(month, selectors.finance_settings().first_month)
         services.actuals_load(

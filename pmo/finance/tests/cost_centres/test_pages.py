@@ -197,3 +197,24 @@ def test_cost_centre_pages_do_not_grow_with_the_rows(make_user, url, role, pinne
     many = count(client, url)
 
     assert (few, many) == (pinned, pinned)
+
+
+def test_a_year_over_its_non_staff_limit_says_so(pmo_centre):
+    CostCentreBudget.objects.filter(pk=pmo_centre.budget.pk).update(non_staff_limit=Decimal(10_000))
+    services.actuals_load(
+        actor=pmo_centre.books.finance,
+        rows=[LedgerRow("PMO-TRN", OCT, Decimal(9_000))],
+        reference="Ledger",
+        year=2026,
+    )
+
+    shown = text(client_for(pmo_centre.books.finance).get(PAGE))
+
+    assert (
+        "Spend outside staff costs is forecast to land at £17,000 against a limit of £10,000 : "
+        "\N{MINUS SIGN}£7,000, over the limit (£9,000 spent so far)." in shown
+    )
+    CostCentreBudget.objects.filter(pk=pmo_centre.budget.pk).update(non_staff_limit=None)
+    assert "No non-staff limit is set for 2026/27: set one with the year's budget." in text(
+        client_for(pmo_centre.books.finance).get(PAGE)
+    )
