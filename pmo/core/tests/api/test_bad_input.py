@@ -40,6 +40,7 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     ("tolerance-defaults", "portfolio"): NOT_THE_CHOICE,
     ("actuals", "year"): "Ensure this value is less than or equal to 9998.",
     ("closed-months", "year"): "Ensure this value is less than or equal to 9998.",
+    ("cost-centre-budgets", "year"): "Ensure this value is less than or equal to 2200.",
     **{(register, "owner"): NOT_ONE_OF for register in RAID},
     **{(register, level): NOT_THE_CHOICE for register in RAID for level in ("project", "programme")},
     **{(register, "portfolio"): NOT_THE_CHOICE for register in RAID},
