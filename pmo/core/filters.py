@@ -3,16 +3,20 @@ column (an id, a code) is checked against that column's range before any query, 
 can hold (``?stage=99999999999999999999``, beyond a 64-bit integer) is refused like any other id
 that names no record, instead of reaching the database and failing there."""
 
+import copy
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django_filters import rest_framework
 from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
+from django_filters.filters import FilterMethod
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import get_model_field
 
@@ -121,11 +125,67 @@ def _bound(model: type[models.Model] | None, found: django_filters.Filter) -> No
             found.extra["validators"] = [*validators, WithinColumn(column)]
 
 
+def _copied(found: django_filters.Filter) -> django_filters.Filter:
+    """A filter for one filter set: its own settings (``extra``) and method, its field not made."""
+    copied = copy.copy(found)
+    copied.extra = dict(found.extra)
+    copied.__dict__.pop("_field", None)
+    if isinstance(found.__dict__.get("filter"), FilterMethod):
+        copied.filter = FilterMethod(copied)
+    return copied
+
+
 class FilterSet(rest_framework.FilterSet):
     """Every app's filters derive from this one (and the API's ``filterset_fields`` through
     ``FilterBackend``): a filter that chooses records by key, or compares a number with an integer
     column, refuses a value no row can hold with the same message as any value that matches none
     (a 400 in the API, a message on the page)."""
+
+    # A filter set whose filters are the same on every request may keep its form's class, made
+    # once (``form_kept = True``): django-filter made a new class, fields and all, for each
+    # request (about a millisecond of the register's). One that changes a field per request
+    # changes it on the form made from the kept class (``adapt_form``).
+    form_kept: ClassVar[bool] = False
+    _kept_forms: ClassVar[dict[type, type[forms.Form]]] = {}
+
+    def __init__(
+        self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: str | None = None
+    ) -> None:
+        if not self.form_kept:
+            super().__init__(data, queryset, request=request, prefix=prefix)
+            return
+        # As django-filter's, but each filter copied rather than deep-copied (its field, made
+        # for the kept form class, is not made again).
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _copied(found) for name, found in self.base_filters.items()}
+        for found in self.filters.values():
+            found.model = queryset.model
+            found.parent = self
+
+    def get_form_class(self) -> type[forms.Form]:
+        if not self.form_kept:
+            return super().get_form_class()
+        found = FilterSet._kept_forms.get(type(self))
+        if found is None:
+            found = FilterSet._kept_forms[type(self)] = super().get_form_class()
+        return found
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            self._form = super().form
+            if self.form_kept:
+                self.adapt_form(self._form)
+        return self._form
+
+    def adapt_form(self, form: forms.Form) -> None:
+        """Change this request's form made from the kept class (``form_kept``)."""
 
     @classmethod
     def get_filters(cls) -> dict[str, django_filters.Filter]:

@@ -23,6 +23,7 @@ class ProjectFilter(FilterSet):
     several values (``?status=active&status=on_hold``)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
+    form_kept = True  # the same filters on every request: the form's class is made once
 
     def in_units(self, queryset: QuerySet[Any], name: str, units: Any) -> QuerySet[Any]:
         """Projects of the chosen units or of units under them (a directorate's departments)."""

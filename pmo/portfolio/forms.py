@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from pmo.core.cells import escaped
 from pmo.core.choosers import Chooser, choose_by_search
 from pmo.core.models import DomainModel, User
+from pmo.core.widgets import KeptSelect
 from pmo.portfolio.choices import SizeTier
 from pmo.portfolio.filters import ProjectFilter
 from pmo.portfolio.models import (
@@ -194,7 +195,9 @@ class RecordForm(forms.ModelForm):
         """Create or change the record through the services, as ``actor``."""
         if self.instance.pk:
             return register_entry_update(
-                actor=actor, entry=self.instance, fields=self.values(),
+                actor=actor,
+                entry=self.instance,
+                fields=self.values(),
                 expected_version=self.cleaned_data["version"],
             )
         return register_entry_create(actor=actor, model=self._meta.model, fields=self.values())
@@ -256,11 +259,26 @@ class ProjectForm(RecordForm):
     class Meta:
         model = Project
         fields = [
-            "code", "name", "description", "portfolio", "programme", "department",
-            "sponsor", "project_manager", "business_owner",
-            "category", "methodology", "size_tier", "priority",
-            "stage", "status", "planned_start", "planned_finish", "budget",
-            "strategic_objectives", "confidential",
+            "code",
+            "name",
+            "description",
+            "portfolio",
+            "programme",
+            "department",
+            "sponsor",
+            "project_manager",
+            "business_owner",
+            "category",
+            "methodology",
+            "size_tier",
+            "priority",
+            "stage",
+            "status",
+            "planned_start",
+            "planned_finish",
+            "budget",
+            "strategic_objectives",
+            "confidential",
         ]
         widgets = {
             "description": SHORT_TEXT,
@@ -283,8 +301,11 @@ class ProjectForm(RecordForm):
         objectives = self.cleaned_data["strategic_objectives"]
         if self.instance.pk:
             return project_update(
-                actor=actor, project=self.instance, fields=self.values(),
-                expected_version=self.cleaned_data["version"], strategic_objectives=objectives,
+                actor=actor,
+                project=self.instance,
+                fields=self.values(),
+                expected_version=self.cleaned_data["version"],
+                strategic_objectives=objectives,
             )
         return project_create(actor=actor, fields=self.values(), strategic_objectives=objectives)
 
@@ -299,8 +320,19 @@ class RegisterFilter(ProjectFilter):
 
     strategic_objective = None
 
-    TICK_LISTS = ("portfolio", "programme", "department", "stage", "status", "category",
-                  "methodology", "size_tier", "priority", "sponsor", "project_manager")
+    TICK_LISTS = (
+        "portfolio",
+        "programme",
+        "department",
+        "stage",
+        "status",
+        "category",
+        "methodology",
+        "size_tier",
+        "priority",
+        "sponsor",
+        "project_manager",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,9 +345,14 @@ class RegisterFilter(ProjectFilter):
         visible = self.queryset
         self.filters["sponsor"].queryset = people.filter(pk__in=visible.values("sponsor_id"))
         self.filters["project_manager"].queryset = people.filter(pk__in=visible.values("project_manager_id"))
-        self.filters["confidential"].extra["widget"] = forms.Select(
+        self.filters["confidential"].extra["widget"] = KeptSelect(
             choices=[("", "Any"), ("true", "Confidential only"), ("false", "Not confidential")]
         )
+
+    def adapt_form(self, form: forms.Form) -> None:
+        """The people this request's user may choose (the kept form class has another's)."""
+        for name in ("sponsor", "project_manager"):
+            form.fields[name].queryset = self.filters[name].queryset  # type: ignore[attr-defined]
 
 
 # Forms the domain apps share (reporting, RAID, change control) ------------------------------
