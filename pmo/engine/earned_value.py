@@ -228,6 +228,34 @@ class Baseline:
         return edges[whole] + timedelta(days=ceil(fraction * length))
 
 
+@dataclass(frozen=True)
+class MonthlyShape:
+    """A monthly phasing told by three figures instead of its months: its BAC, its first month
+    (with a line, even of nothing) and the last month that plans money. For a baseline of months
+    (``Baseline.from_phasing`` of every month from the first to the last, dated by month ends)
+    measured at a month end, that is enough for the BAC, PD, AT and PV (the budget planned
+    before the month after the status date): the same figures, without reading the months.
+    Earned schedule, milestone weights and a trend need the months."""
+
+    bac: Decimal
+    first: date
+    last_planned: date
+
+    @property
+    def planned_duration(self) -> int:
+        """PD: the months from the first to the last that plans money (as ``Baseline``)."""
+        return _months(self.first, self.last_planned) + 1
+
+    def time_at_month_start(self, month: date) -> Decimal:
+        """AT at the end of the month before ``month`` (a month's first day): the whole months
+        from the first to it, none before the first (``Baseline.time_at``)."""
+        return Decimal(max(_months(self.first, month), 0))
+
+
+def _months(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
 def _month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 

@@ -16,13 +16,13 @@ What cannot be measured is ``None``, with the reason in ``undefined``: no approv
 a plan nor baseline milestones, or what the engine says of its own ratios (nothing planned, spent
 or earned yet…)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from pmo.core import clock
 from pmo.engine.earned_value import (
@@ -30,20 +30,40 @@ from pmo.engine.earned_value import (
     EacMethod,
     EarningMethod,
     Milestone,
+    MonthlyShape,
     WorkPackage,
     earned_value,
+    measure,
     trend,
 )
-from pmo.engine.finance import ZERO, add_months, in_year, month_of, outturn, profile_to_date
+from pmo.engine.finance import (
+    ZERO,
+    Outturn,
+    add_months,
+    before,
+    in_year,
+    month_of,
+    outturn,
+    profile_to_date,
+)
 from pmo.finance import selectors
-from pmo.finance.adapters import project_measurement, pv_baseline
-from pmo.finance.models import ActualLine, BudgetLine, ForecastLine, MonthLock
+from pmo.finance.adapters import pv_baseline
+from pmo.finance.choices import BudgetStatus
+from pmo.finance.models import (
+    ActualLine,
+    BudgetLine,
+    BudgetVersion,
+    ForecastLine,
+    ForecastVersion,
+    MonthLock,
+)
 from pmo.finance.selectors import ProjectFinance
 from pmo.portfolio.models import Project
 from pmo.reporting.choices import HANDED_IN_STATES
 from pmo.reporting.models import BaselineMilestone, HighlightReport, ReportingPeriod, ReportMilestone
 from pmo.schedule.selectors import PlanProgress, plan_progress
 
+PENNY = Decimal("0.01")
 NO_BUDGET = "the project has no approved budget with money in it, so there is no baseline to measure against"
 NO_PLAN = (
     "the project has no plan, so there is no percent complete to earn value by, and its baseline has "
@@ -60,6 +80,7 @@ NEEDS_BUDGET = "it needs a budget at completion, and {reason}"
 
 EV_FIGURES = ("ev", "sv", "cv", "spi", "cpi", "tcpi_bac", "es", "sv_t", "spi_t", "ieac_t", "forecast_finish")
 BUDGET_FIGURES = ("bac", "pv", "planned_duration", "actual_time")
+EAC_FIGURES = tuple(f"eac_{method.value}" for method in EacMethod)
 
 
 def _by(rows: Iterable[dict[str, Any]], key: str) -> dict[int, dict[date, Decimal]]:
@@ -123,6 +144,147 @@ def project_finances(projects: Iterable[Project], day: date | None = None) -> di
             whole_life=outturn(budget=spend, actuals=spent, forecast=ahead, split=split),
             this_year=in_year(year=year, budget=spend, actuals=spent, forecast=ahead, split=split),
             profile_to_date=profile_to_date(spend, year, split),
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class EvmFigures:
+    """What a project's earned value is measured from, read for many projects at once: its
+    current budget (and the baseline it was approved with) and latest forecast, its whole-life
+    outturn (split as ``project_finance`` splits it, summed in the database), its budget's shape
+    (BAC, first month, last month planning money) and what the budget planned before the split;
+    its budget by month only where the measurement needs the months (``phased``: earned
+    schedule and milestone weights, for a project with a plan or key milestones, and a trend),
+    and its actuals by month only for a trend."""
+
+    budget_version: int | None
+    baseline: int | None  # the baseline the current budget was approved with
+    forecast_version: int | None
+    whole_life: Outturn
+    shape: MonthlyShape | None  # None: no approved budget with money in it
+    planned_to_date: Decimal  # the budget of the months before the split
+    budget: dict[date, Decimal] = field(default_factory=dict)  # by month, when phased
+    actuals: dict[date, Decimal] = field(default_factory=dict)  # by month, with a trend
+    phased: bool = False
+
+
+def _penny(value: Any) -> Decimal:
+    """A sum read back, to the penny (SQLite sums decimals as floats)."""
+    return ZERO if value is None else Decimal(value).quantize(PENNY)
+
+
+def evm_figures(
+    projects: Iterable[Project], day: date | None = None, *, trends: bool = False
+) -> dict[int, EvmFigures]:
+    """The figures each project's earned value is measured from on ``day``, by id, in seven
+    queries whatever the number of projects: the versions that count (``current_budgets``'
+    and ``latest_forecasts``'), the last closed month, the budgets summed per version (in all,
+    before each split month, first month, last month with money), the monthly budget of the
+    projects that can earn value by a plan or key milestones (of all with ``trends``), the
+    actuals summed per project before its split (by month with ``trends``) and the forecasts
+    from it. A row per project, not a row per month, where the months are not needed
+    (ADR 0049); the figures are ``project_finances``' (tested)."""
+    day = day or clock.today()
+    ids = [project.pk for project in projects]
+    budgets: dict[int, tuple[int | None, int | None]] = {}  # project -> (version, its baseline)
+    for project_id, pk, baseline in (
+        BudgetVersion.objects.filter(project_id__in=ids, status=BudgetStatus.APPROVED)
+        .order_by("project_id", "-number")
+        .values_list("project_id", "pk", "baseline_id")
+    ):
+        budgets.setdefault(project_id, (pk, baseline))
+    forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
+    for project_id, pk, start in (
+        ForecastVersion.objects.filter(project_id__in=ids)
+        .order_by("project_id", "-period__start")
+        .values_list("project_id", "pk", "period__start")
+    ):
+        forecasts.setdefault(project_id, (pk, start))
+    after = selectors.after_closed()
+    splits = {
+        pk: selectors.split_month(forecasts[pk][1] if pk in forecasts else None, day, after) for pk in ids
+    }
+    cuts = sorted(set(splits.values()))
+    versions = [pk for pk, _baseline in budgets.values()]
+    shapes = {
+        row[0]: row[1:]
+        for row in BudgetLine.objects.filter(version_id__in=versions)
+        .values_list("version_id")
+        .annotate(
+            total=Sum("amount"),
+            first=Min("month"),
+            last=Max("month", filter=Q(amount__gt=0)),
+            **{f"before_{n}": Sum("amount", filter=Q(month__lt=cut)) for n, cut in enumerate(cuts)},
+        )
+        .order_by()
+    }
+    phased = BudgetVersion.objects.filter(pk__in=versions)
+    if not trends:
+        # those that can earn value: by a plan's percent complete or a baseline's key milestones
+        phased = phased.filter(
+            Q(project__plan__isnull=False) | Q(project__baselines__milestones__isnull=False)
+        )
+    phasing = {
+        pk: {month: _penny(amount) for month, amount in months.items()}
+        for pk, months in _by(
+            BudgetLine.objects.filter(version__in=phased.order_by().values("pk"))
+            .values("version__project_id", "month")
+            .annotate(amount=Sum("amount"))
+            .order_by(),
+            "version__project_id",
+        ).items()
+    }
+    actuals: dict[int, dict[date, Decimal]] = {}
+    if trends:
+        actuals = {
+            pk: {month: _penny(amount) for month, amount in months.items()}
+            for pk, months in _by(
+                ActualLine.objects.filter(project_id__in=ids)
+                .values("project_id", "month")
+                .annotate(amount=Sum("amount"))
+                .order_by(),
+                "project_id",
+            ).items()
+        }
+        spent = {pk: before(months, splits[pk]) for pk, months in actuals.items()}
+    else:
+        spent = {
+            pk: summed.until(splits[pk])
+            for (pk,), summed in selectors.sums_by(
+                ActualLine.objects.filter(project_id__in=ids), ("project_id",), total=False, before=cuts
+            )
+        }
+    owners = {pk: project for project, (pk, _start) in forecasts.items()}
+    ahead = {
+        owners[pk]: summed.after(splits[owners[pk]])
+        for (pk,), summed in selectors.sums_by(
+            ForecastLine.objects.filter(version_id__in=list(owners)), ("version_id",), total=False, since=cuts
+        )
+    }
+    found = {}
+    for pk in ids:
+        split = splits[pk]
+        budget_id, approved_with = budgets.get(pk, (None, None))
+        total, first, last, *planned = shapes.get(budget_id, (None, None, None))
+        bac = _penny(total)
+        planned_to_date = _penny(planned[cuts.index(split)]) if planned else ZERO
+        found[pk] = EvmFigures(
+            budget_version=budget_id,
+            baseline=approved_with,
+            forecast_version=forecasts[pk][0] if pk in forecasts else None,
+            whole_life=Outturn(
+                budget=bac,
+                actual_to_date=spent.get(pk, ZERO),
+                # with no forecast, the rest of the budget stands
+                forecast_remaining=ahead.get(pk, ZERO) if pk in forecasts else bac - planned_to_date,
+                split=split,
+            ),
+            shape=MonthlyShape(bac, first, last) if bac > 0 else None,
+            planned_to_date=planned_to_date,
+            budget=phasing.get(pk, {}),
+            actuals=actuals.get(pk, {}),
+            phased=pk in phasing,
         )
     return found
 
@@ -229,13 +391,13 @@ def latest_reports(project_ids: Iterable[int]) -> QuerySet[HighlightReport]:
     )
 
 
-def earnings(figures: dict[int, ProjectFinance]) -> dict[int, Earning]:
+def earnings(baselines: Mapping[int, int | None]) -> dict[int, Earning]:
     """What each project earns value by (three queries whatever the number of projects): its
     plan's progress; the key milestones of the baseline its current budget was approved with
     (else its latest baseline); which of them the latest handed-in highlight report marks
     achieved."""
-    ids = list(figures)
-    progress = plan_progress(figures)
+    ids = list(baselines)
+    progress = plan_progress(ids)
     latest = latest_reports(ids)
     achieved: dict[int, dict[str, date | None]] = {}
     periods: dict[int, str] = {}
@@ -244,20 +406,19 @@ def earnings(figures: dict[int, ProjectFinance]) -> dict[int, Earning]:
     ):
         achieved.setdefault(project_id, {})[name] = on
         periods[project_id] = str(ReportingPeriod(start=start, end=end))
-    baselines: dict[int, dict[tuple[int, int], list[tuple[str, date]]]] = {}
+    dated: dict[int, dict[tuple[int, int], list[tuple[str, date]]]] = {}
     for project_id, baseline_id, number, name, due in (
         BaselineMilestone.objects.filter(baseline__project_id__in=ids)
         .order_by()
         .values_list("baseline__project_id", "baseline_id", "baseline__number", "name", "due")
     ):
-        baselines.setdefault(project_id, {}).setdefault((number, baseline_id), []).append((name, due))
+        dated.setdefault(project_id, {}).setdefault((number, baseline_id), []).append((name, due))
     found = {}
-    for project_id, each in figures.items():
-        own = baselines.get(project_id, {})
+    for project_id, approved_with in baselines.items():
+        own = dated.get(project_id, {})
         chosen = None
-        version = each.budget_version
-        if version is not None and version.baseline_id is not None:
-            chosen = next((key for key in own if key[1] == version.baseline_id), None)
+        if approved_with is not None:
+            chosen = next((key for key in own if key[1] == approved_with), None)
         if chosen is None and own:
             chosen = max(own)
         marked = achieved.get(project_id, {})
@@ -330,7 +491,7 @@ def _no_forecasts() -> list[dict[str, Any]]:
     return [{"method": m.value, "eac": None, "etc": None, "vac": None, "tcpi": None} for m in EacMethod]
 
 
-def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> None:
+def _measure(result: ProjectEvm, figures: EvmFigures, earning: Earning) -> None:
     result.ac = figures.whole_life.actual_to_date
     progress = earning.progress
     if progress is not None:
@@ -338,15 +499,12 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> N
     result.ev_method, result.ev_basis = earning.method, earning.basis
     if earning.method == EV_FROM_MILESTONES:
         result.milestones_achieved, result.milestones = len(earning.achieved()), len(earning.milestones)
-    baseline = pv_baseline(figures.budget)
-    split = figures.whole_life.split
-    if baseline is None or split is None:
-        for name in (*BUDGET_FIGURES, *EV_FIGURES):
-            result.undefined[name] = NO_BUDGET
+    shape, split = figures.shape, figures.whole_life.split
+    if shape is None or split is None:
+        result.undefined.update(dict.fromkeys((*BUDGET_FIGURES, *EV_FIGURES, *EAC_FIGURES), NO_BUDGET))
         result.forecasts = _no_forecasts()
-        for method in EacMethod:
-            result.undefined[f"eac_{method.value}"] = NO_BUDGET
         return
+    baseline = pv_baseline(figures.budget) if figures.phased else None
     result.baseline = baseline
     status = split - timedelta(days=1)
     result.status_date = status
@@ -355,27 +513,39 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> N
         result.milestones_overdue = sum(
             1 for m in earning.milestones if m.due <= status and m.name not in done
         )
-    result.bac, result.planned_duration = baseline.bac, baseline.planned_duration
-    result.actual_time = baseline.time_at(status)
-    result.pv = baseline.pv_at(result.actual_time)
+    if baseline is not None:
+        result.bac, result.planned_duration = baseline.bac, baseline.planned_duration
+        result.actual_time = baseline.time_at(status)
+        result.pv = baseline.pv_at(result.actual_time)
+    else:  # the same figures from the budget's shape, its months unread (``MonthlyShape``)
+        result.bac, result.planned_duration = shape.bac, shape.planned_duration
+        result.actual_time = shape.time_at_month_start(split)
+        result.pv = figures.planned_to_date
     if earning.method is None:
         reason = earning.reason
         result.undefined["ev_method"] = result.undefined["ev"] = reason
-        for name in EV_FIGURES[1:]:
-            result.undefined[name] = NEEDS_EV.format(reason=reason)
+        needs = NEEDS_EV.format(reason=reason)
+        result.undefined.update(dict.fromkeys(EV_FIGURES[1:], needs))
         result.forecasts = _no_forecasts()
-        for method in EacMethod:
-            result.undefined[f"eac_{method.value}"] = NEEDS_EV.format(reason=reason)
+        result.undefined.update(dict.fromkeys(EAC_FIGURES, needs))
         return
+    # A project that can earn value has a plan or key milestones, so its months were read.
+    assert baseline is not None, "earned value needs the budget by month"
     ev = earning.ev(baseline, status)
-    try:
-        measured = project_measurement(figures, ev=ev)
+    whole = figures.whole_life
+    try:  # as ``adapters.project_measurement``: the latest forecast of the rest is bottom-up ETC
+        measured = measure(
+            baseline,
+            actual_time=result.actual_time,
+            ev=ev,
+            ac=whole.actual_to_date,
+            bottom_up_etc=whole.forecast_remaining if figures.forecast_version is not None else None,
+        )
     except ValueError as exc:  # the engine refuses figures that cannot be (a negative actual cost)
         for name in EV_FIGURES:
             result.undefined[name] = str(exc)
         result.forecasts = _no_forecasts()
         return
-    assert measured is not None  # the baseline exists
     result.ev, result.sv, result.cv = measured.ev, measured.sv, measured.cv
     result.spi, result.cpi, result.tcpi_bac = measured.spi, measured.cpi, measured.tcpi_bac
     result.es, result.sv_t, result.spi_t = measured.es, measured.sv_t, measured.spi_t
@@ -387,7 +557,7 @@ def _measure(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> N
     result.undefined.update(measured.undefined)
 
 
-def _trend(result: ProjectEvm, figures: ProjectFinance, earning: Earning) -> list[TrendPoint]:
+def _trend(result: ProjectEvm, figures: EvmFigures, earning: Earning) -> list[TrendPoint]:
     """The month ends from the budget's first to the status date: PV and AC at each; EV and the
     indices at each by the milestones (``engine.trend``), or at the status date only by the plan."""
     baseline = result.baseline
@@ -423,8 +593,8 @@ def project_evms(
     end too. Ten queries whatever the number of projects."""
     as_of = as_of or clock.today()
     projects = list(projects)
-    figures = project_finances(projects, as_of)
-    earned = earnings(figures)
+    figures = evm_figures(projects, as_of, trends=trends)
+    earned = earnings({pk: each.baseline for pk, each in figures.items()})
     found = []
     for project in projects:
         result = ProjectEvm(project=project, as_of=as_of)

@@ -252,7 +252,7 @@ def _penny(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(PENNY)
 
 
-def _sums(
+def sums_by(
     queryset: QuerySet[Any],
     group: Sequence[str],
     *,
@@ -334,7 +334,7 @@ def portfolio_roll_up(
     project is split as ``project_finance`` splits it (its latest forecast's month, or after the
     last closed month; with no forecast, its budget from the current month stands). Six
     queries, whatever the number of projects: the database sums each project's lines (by the
-    key when it is a line's) in all, before each split month and from it (``_sums``), so a row
+    key when it is a line's) in all, before each split month and from it (``sums_by``), so a row
     per project comes back, not a row per month; ``engine.finance.roll_up_sums`` adds them up
     as ``roll_up`` adds up months (ADR 0049)."""
     if by not in ROLL_UP_BY:
@@ -390,7 +390,7 @@ def portfolio_roll_up(
         return made
 
     budget = rows(
-        _sums(
+        sums_by(
             BudgetLine.objects.restrict(user, "view").filter(
                 version__in=_current(BudgetVersion, user), **months
             ),
@@ -401,7 +401,7 @@ def portfolio_roll_up(
         {pk: project for project, (_number, pk) in budgets.items()},
     )
     forecast = rows(
-        _sums(
+        sums_by(
             ForecastLine.objects.restrict(user, "view").filter(
                 version__in=_current(ForecastVersion, user), **months
             ),
@@ -413,7 +413,7 @@ def portfolio_roll_up(
     )
     # A cost centre's lines (the PMO's own budget, ADR 0053) are not a project's: not rolled up.
     spent = ActualLine.objects.restrict(user, "view").filter(project__isnull=False, **months)
-    actuals = rows(_sums(spent, ("project_id", *group), total=False, before=cuts), None)
+    actuals = rows(sums_by(spent, ("project_id", *group), total=False, before=cuts), None)
     for row in (*budget, *actuals):
         splits.setdefault(row.project, unforecast_split)
     unforecast = [row for row in budget if row.project not in forecasts]
