@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import Expression, IntegerField, QuerySet
+from django.db.models import Expression, IntegerField, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 ONE_PARAMETER_LISTS = ("sqlite", "postgresql")
@@ -130,3 +130,24 @@ class CompiledQuery:
             return list(self.queryset(**{k: list(v) for k, v in ids.items()}))
         compiled = self._sql(using, ids)
         return [dict(zip(compiled.names, row, strict=True)) for row in compiled.rows(using, ids)]
+
+
+class CompiledRecords:
+    """Records of ``model`` (its own fields: no related record, no annotation) read by
+    ``build(**slots)``, compiled once as ``CompiledQuery`` is, and made from each row as Django
+    makes them (``Model.from_db``). ``first`` keeps only the first row of ``build``'s order."""
+
+    def __init__(
+        self, model: type[Model], build: Callable[..., QuerySet[Any]], *, first: bool = False
+    ) -> None:
+        self.model = model
+        self.names = [field.attname for field in model._meta.concrete_fields]
+
+        def rows(**ids: Any) -> QuerySet[Any]:
+            found = build(**ids).values_list(*self.names)
+            return found[:1] if first else found
+
+        self.query = CompiledQuery(rows)
+
+    def records(self, using: str = "default", **ids: Iterable[int]) -> list[Any]:
+        return [self.model.from_db(using, self.names, row) for row in self.query.rows(using, **ids)]

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from django.db.models import Model
 from django.db.models.signals import post_save
 
+from pmo.core.compiled import CompiledRecords
+
 M = TypeVar("M", bound=Model)
 
 _KEPT: ContextVar[dict[type[Model], Model] | None] = ContextVar("pmo_settings_kept", default=None)
@@ -24,10 +26,25 @@ def settings_row(model: type[M]) -> M:
     kept = _KEPT.get()
     if kept is not None and model in kept:
         return kept[model]  # type: ignore[return-value]
-    row = model._default_manager.order_by("pk").first() or model._default_manager.create()
+    found = _first_row(model).records()
+    row = found[0] if found else model._default_manager.create()
     if kept is not None:
         kept[model] = row
     return row
+
+
+_FIRST_ROWS: dict[type[Model], CompiledRecords] = {}
+
+
+def _first_row(model: type[M]) -> CompiledRecords:
+    """The query reading ``model``'s first row, compiled once (every page reads two or three
+    settings rows: building each query took longer than running it)."""
+    found = _FIRST_ROWS.get(model)
+    if found is None:
+        found = _FIRST_ROWS[model] = CompiledRecords(
+            model, lambda: model._default_manager.order_by("pk"), first=True
+        )
+    return found
 
 
 @contextmanager

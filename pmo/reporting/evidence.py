@@ -23,7 +23,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.utils import timezone
 
 from pmo.core import clock
-from pmo.core.compiled import CompiledQuery
+from pmo.core.compiled import CompiledQuery, CompiledRecords
 from pmo.engine.evidence import (
     Area,
     Evidence,
@@ -205,6 +205,7 @@ def page_milestones(today: date, zone: tzinfo) -> CompiledQuery:
     )
 
 
+EVERY_PERIOD = CompiledRecords(ReportingPeriod, lambda: ReportingPeriod.objects.order_by("-start"))
 REPORTED_MILESTONES = CompiledQuery(
     lambda reports: (
         ReportMilestone.objects.filter(report_id__in=reports)
@@ -403,7 +404,7 @@ def project_evidence(
         stale_report_days=config.stale_report_days, stale_raid_days=raid_config.stale_days
     )
     if periods is None:
-        periods = list(ReportingPeriod.objects.order_by("-start"))
+        periods = EVERY_PERIOD.records()
     owed_periods = [p for p in periods if p.due < today][:RECENT_PERIODS]
 
     if starts is None:
