@@ -44,6 +44,7 @@ NOV = dt.date(2026, 11, 1)
 CODE = "IT-131"  # PSN compliance remediation: the demo's pm's, on budget, no November report yet
 INVOICE = Decimal(40_000)
 FILENAME = "gl-extract-nov-2026.xlsx"
+DRAFT = "gl-extract-nov-2026-draft.xlsx"
 # The finance system's own headers (the template's are Cost code, Month, Amount…).
 HEADERS = ("Account", "Period", "Net value", "Narrative", "Journal")
 MAPPING = {
@@ -55,10 +56,11 @@ MAPPING = {
 }
 
 
-def november_extract() -> tuple[bytes, int, Decimal]:
+def november_extract(*late: list[Any]) -> tuple[bytes, int, Decimal]:
     """November's ledger as the finance system exports it: each cost code's November spend as
     its project's budget phases it (every project on budget), and a supplier's invoice of
-    £40,000 on PSN compliance remediation's contractors. The workbook, its lines and total."""
+    £40,000 on PSN compliance remediation's contractors (then any ``late`` rows). The workbook,
+    its lines and total (of November's)."""
     budgets = selectors.current_budgets(list(Project.objects.values_list("pk", flat=True)))
     planned: dict[tuple[int | None, int, str], Decimal] = {
         (version_project, category, spend_type): amount
@@ -89,6 +91,8 @@ def november_extract() -> tuple[bytes, int, Decimal]:
             "INV-4471",
         ]
     )
+    for row in late:
+        sheet.append(row)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue(), lines + 1, total + INVOICE
@@ -139,6 +143,10 @@ def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_
     assert not ProjectException.objects.filter(project=project).exists()
     assert ToleranceCheck.objects.get(project=project, dimension="cost").status == ToleranceState.WITHIN
     workbook, lines, total = november_extract()
+    # a draft of it that also holds a correction to October, which finance has closed
+    draft, _lines, _total = november_extract(
+        [f"{CODE.replace('-', '')}-STF", "2026-10", 500, "Late timesheet", ""]
+    )
 
     # Given the finance partner signed in, on the portfolio roll-up by project and the project's
     # Finance tab: November's ledger is not in yet
@@ -149,20 +157,37 @@ def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_
     page.goto(f"{base}/finance/projects/{CODE}/")
     ac_before = figure(page, "Actual cost (AC)")
 
-    # When they import November's extract from the menu: its columns are the finance system's,
-    # so the import asks what each holds; they say so and choose the file again
+    # When they import the draft extract from the menu: its columns are the finance system's, so
+    # the import asks what each holds; they say so (kept for next time) and choose the file again
     page.get_by_role("button", name="Reporting").click()
     page.get_by_role("link", name="Import actuals").click()
     expect(page.get_by_role("heading", name="Import actuals from the ledger")).to_be_visible()
-    upload: FilePayload = {"name": FILENAME, "mimeType": "application/octet-stream", "buffer": workbook}
-    page.get_by_label("Ledger extract (.xlsx or .csv)").set_input_files(upload)
+    drafted: FilePayload = {"name": DRAFT, "mimeType": "application/octet-stream", "buffer": draft}
+    page.get_by_label("Ledger extract (.xlsx or .csv)").set_input_files(drafted)
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_test_id("import-mapping-needed")).to_contain_text(
-        f"Which column holds what in {FILENAME}?"
+        f"Which column holds what in {DRAFT}?"
     )
     for header, holds in MAPPING.items():
         page.get_by_label(header, exact=True).select_option(label=holds)
     assert_accessible(page, "finance-import-mapping")
+    page.get_by_label("Ledger extract (.xlsx or .csv)").set_input_files(drafted)
+    page.get_by_role("button", name="Import").click()
+
+    # Then the closed month refuses the whole file, naming the row and the file's column
+    expect(page.get_by_test_id("import-failed")).to_contain_text(
+        f"Nothing was imported: 1 problem in {DRAFT}"
+    )
+    expect(page.get_by_test_id("import-errors").locator("tbody tr")).to_have_text(
+        re.compile(
+            rf"{lines + 2}\s*Period\s*October 2026 is closed by finance: its actuals can no longer change."
+        )
+    )
+    assert not ActualLine.objects.filter(month=NOV).exists()
+    assert not ProjectException.objects.filter(project=project).exists()
+
+    # When they import November's extract itself: its columns are known now
+    upload: FilePayload = {"name": FILENAME, "mimeType": "application/octet-stream", "buffer": workbook}
     page.get_by_label("Ledger extract (.xlsx or .csv)").set_input_files(upload)
     page.get_by_role("button", name="Import").click()
 
