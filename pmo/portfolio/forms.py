@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from pmo.core.cells import escaped
 from pmo.core.choosers import Chooser, choose_by_search
+from pmo.core.compiled import CompiledQuery
 from pmo.core.models import DomainModel, User
 from pmo.core.widgets import KeptSelect
 from pmo.portfolio.choices import SizeTier
@@ -151,7 +153,33 @@ def choices_of(field: Any) -> Iterable[tuple[Any, Any]]:
         or type(field).label_from_instance is not forms.ModelChoiceField.label_from_instance
     ):
         return field.choices
-    return queryset.values_list(field.to_field_name or "pk", "name")
+    key = field.to_field_name or "pk"
+    if _every_record(queryset):
+        return _named_choices(queryset.model, key).rows()
+    return queryset.values_list(key, "name")
+
+
+def _every_record(queryset: QuerySet[Any]) -> bool:
+    """Whether ``queryset`` is its model's every record, in the model's order (a filter's
+    choice of every portfolio, programme, unit or stage)."""
+    query = queryset.query
+    return not (
+        query.where or query.annotations or query.order_by or query.is_sliced or query.distinct or query.extra
+    ) and type(queryset) is type(queryset.model._default_manager.all())
+
+
+_NAMED_CHOICES: dict[tuple[type, str], CompiledQuery] = {}
+
+
+def _named_choices(model: type, key: str) -> CompiledQuery:
+    """Every record's key and name, in the model's order: a query compiled once (the register's
+    four lists of every portfolio, programme, unit and stage, on every page)."""
+    found = _NAMED_CHOICES.get((model, key))
+    if found is None:
+        found = _NAMED_CHOICES[(model, key)] = CompiledQuery(
+            lambda: model._default_manager.values_list(key, "name")  # type: ignore[attr-defined]
+        )
+    return found
 
 
 def tick_list(field: Any) -> TickList:
@@ -334,7 +362,9 @@ class RegisterFilter(ProjectFilter):
         "project_manager",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, visible: QuerySet[Any] | None = None, **kwargs: Any) -> None:
+        """``visible``: the projects whose sponsors and managers the choices offer (default: the
+        queryset filtered; a plain queryset of the same projects is quicker to build on)."""
         super().__init__(*args, **kwargs)
         for name in self.TICK_LISTS:
             self.filters[name].extra["widget"] = forms.CheckboxSelectMultiple
@@ -342,7 +372,7 @@ class RegisterFilter(ProjectFilter):
         # Offer the people who hold the role on a project this user may see, not everyone in
         # the organisation (nor those whose only projects are confidential to them).
         people = Person.objects.only("pk", "name")
-        visible = self.queryset
+        visible = self.queryset if visible is None else visible
         self.filters["sponsor"].queryset = people.filter(pk__in=visible.values("sponsor_id"))
         self.filters["project_manager"].queryset = people.filter(pk__in=visible.values("project_manager_id"))
         self.filters["confidential"].extra["widget"] = KeptSelect(

@@ -103,7 +103,13 @@ RESULTS_TARGET = "record-results"
 FORM_TARGET = "record-form"
 
 RELATED_COLUMNS = (
-    "code", "name", "stage", "status", "project_manager", "approved_finish", "approved_budget",
+    "code",
+    "name",
+    "stage",
+    "status",
+    "project_manager",
+    "approved_finish",
+    "approved_budget",
     "baseline_version",
 )
 
@@ -175,12 +181,18 @@ def project_plan(project: Project, user: Any) -> dict[str, Any]:
 
 
 PROJECTS = RecordKind(
-    Project, selectors.project_list, ProjectForm, PROJECT_COLUMNS,
+    Project,
+    selectors.project_list,
+    ProjectForm,
+    PROJECT_COLUMNS,
     "Every project in the portfolio you may see. Filter, sort, choose columns and export.",
-    lookup="code", title="Project register",
+    lookup="code",
+    title="Project register",
     sections=(
-        ("Governance", ("portfolio", "programme", "department", "sponsor", "project_manager",
-                        "business_owner")),
+        (
+            "Governance",
+            ("portfolio", "programme", "department", "sponsor", "project_manager", "business_owner"),
+        ),
         ("Delivery", ("stage", "status", "methodology", "planned_start", "planned_finish")),
         ("Size and priority", ("budget", "size_tier", "category", "priority", "confidential")),
         ("Strategy", ("strategic_objectives",)),
@@ -188,10 +200,15 @@ PROJECTS = RecordKind(
     more_context=project_plan,
 )
 PROGRAMMES = RecordKind(
-    Programme, selectors.programme_list, ProgrammeForm, PROGRAMME_COLUMNS,
+    Programme,
+    selectors.programme_list,
+    ProgrammeForm,
+    PROGRAMME_COLUMNS,
     "Groups of related projects delivering a shared outcome, each within one portfolio.",
-    search=("code", "name"), annotate=with_project_totals("programme"),
-    projects=lambda record: Q(programme=record), register_filter="programme",
+    search=("code", "name"),
+    annotate=with_project_totals("programme"),
+    projects=lambda record: Q(programme=record),
+    register_filter="programme",
 )
 
 
@@ -201,31 +218,54 @@ def portfolio_programmes(portfolio: Portfolio, user: Any) -> dict[str, Any]:
 
 
 PORTFOLIOS = RecordKind(
-    Portfolio, selectors.portfolio_list, PortfolioForm, PORTFOLIO_COLUMNS,
+    Portfolio,
+    selectors.portfolio_list,
+    PortfolioForm,
+    PORTFOLIO_COLUMNS,
     "Collections of programmes and projects managed together.",
-    annotate=with_programme_count, projects=lambda record: Q(portfolio=record), register_filter="portfolio",
+    annotate=with_programme_count,
+    projects=lambda record: Q(portfolio=record),
+    register_filter="portfolio",
     more_context=portfolio_programmes,
 )
 ORG_UNITS = RecordKind(
-    OrgUnit, selectors.org_unit_list, OrgUnitForm, ORG_UNIT_COLUMNS,
+    OrgUnit,
+    selectors.org_unit_list,
+    OrgUnitForm,
+    ORG_UNIT_COLUMNS,
     "Directorates, departments and business service areas that own projects.",
-    annotate=with_unit_totals, projects=unit_projects, register_filter="department",
+    annotate=with_unit_totals,
+    projects=unit_projects,
+    register_filter="department",
 )
 OBJECTIVES = RecordKind(
-    StrategicObjective, selectors.strategic_objective_list, StrategicObjectiveForm, OBJECTIVE_COLUMNS,
+    StrategicObjective,
+    selectors.strategic_objective_list,
+    StrategicObjectiveForm,
+    OBJECTIVE_COLUMNS,
     "The organisation's strategic objectives that projects contribute to.",
-    search=("code", "title"), annotate=with_project_totals("strategic_objectives"),
+    search=("code", "title"),
+    annotate=with_project_totals("strategic_objectives"),
     projects=lambda record: Q(strategic_objectives=record),
 )
 PEOPLE = RecordKind(
-    Person, selectors.person_list, PersonForm, PERSON_COLUMNS,
+    Person,
+    selectors.person_list,
+    PersonForm,
+    PERSON_COLUMNS,
     "Sponsors, project managers, business owners and everyone else named in the register.",
-    search=("name", "email", "job_title"), projects=projects_involving,
+    search=("name", "email", "job_title"),
+    projects=projects_involving,
 )
 LIFECYCLE = RecordKind(
-    LifecycleStage, selectors.lifecycle_stage_list, LifecycleStageForm, LIFECYCLE_COLUMNS,
+    LifecycleStage,
+    selectors.lifecycle_stage_list,
+    LifecycleStageForm,
+    LIFECYCLE_COLUMNS,
     "The stages every project passes through, in order, and the gate that opens each one.",
-    annotate=with_project_totals("stage"), title="Lifecycle", row_actions=True,
+    annotate=with_project_totals("stage"),
+    title="Lifecycle",
+    row_actions=True,
 )
 
 
@@ -395,14 +435,16 @@ class ProjectListView(RecordListView):
     @cached_property
     def filter(self) -> RegisterFilter:
         user = self.request.user
+        visible = None  # the projects the sponsor and manager choices come from
         if self.as_of:
             records = selectors.project_list_as_of(user=user, when=self.as_of)
         else:
             records = selectors.project_list(user=user)
+            visible = Project.objects.restrict(user, "view")  # the same projects, plainly
         data = self.request.GET.copy()
         if self.default_filter:
             data.setlist("status", [ProjectStatus.ACTIVE])
-        return RegisterFilter(data, queryset=records, request=self.request)
+        return RegisterFilter(data, queryset=records, request=self.request, visible=visible)
 
     def columns(self) -> list[Column]:
         return columns_by_key(PROJECT_COLUMNS, chosen_column_keys(self.request))
