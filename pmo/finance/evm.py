@@ -97,7 +97,7 @@ def project_finances(projects: Iterable[Project], day: date | None = None) -> di
     projects = list(projects)
     ids = [project.pk for project in projects]
     budgets = selectors.current_budgets(ids)
-    forecasts = selectors.latest_forecasts(ids)
+    forecasts = selectors.latest_forecasts(ids, day)
     budget = _by(
         BudgetLine.objects.filter(version__in=list(budgets.values()))
         .values("version__project_id", "month")
@@ -196,7 +196,7 @@ def evm_figures(
         budgets.setdefault(project_id, (pk, baseline))
     forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
     for project_id, pk, start in (
-        ForecastVersion.objects.filter(project_id__in=ids)
+        ForecastVersion.objects.filter(selectors.made_by(day), project_id__in=ids)
         .order_by("project_id", "-period__start")
         .values_list("project_id", "pk", "period__start")
     ):

@@ -3,7 +3,7 @@ project's figures by month and year, summed by ``pmo.engine.finance``."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.utils import timezone
 
 from pmo.core import clock
 from pmo.core.settings_rows import settings_row
@@ -138,16 +139,27 @@ def current_budgets(project_ids: Iterable[int]) -> dict[int, BudgetVersion]:
     return found
 
 
-def latest_forecasts(project_ids: Iterable[int]) -> dict[int, ForecastVersion]:
-    """Each project's latest forecast: the one of its latest period (one query)."""
+def latest_forecasts(project_ids: Iterable[int], day: date | None = None) -> dict[int, ForecastVersion]:
+    """Each project's latest forecast: the one of its latest period, of those there were on
+    ``day`` when given (``made_by``; one query)."""
     found: dict[int, ForecastVersion] = {}
     for version in (
-        ForecastVersion.objects.filter(project_id__in=list(project_ids))
+        ForecastVersion.objects.filter(made_by(day), project_id__in=list(project_ids))
         .select_related("period")
         .order_by("project_id", "-period__start")
     ):
         found.setdefault(version.project_id, version)
     return found
+
+
+def made_by(day: date | None) -> Q:
+    """The forecasts there were on ``day``: made by its end, or for a period begun by then
+    (made again since); all of them without a day. A report of a past period sees the forecast
+    of that period, not a later one."""
+    if day is None:
+        return Q()
+    next_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return Q(made_at__lt=next_day) | Q(period__start__lte=day)
 
 
 def _by_month(rows: Iterable[dict[str, Any]]) -> dict[date, Decimal]:
@@ -186,7 +198,7 @@ def project_finance(*, project: Project, day: date | None = None) -> ProjectFina
     settings row among them), whatever the number of lines."""
     day = day or clock.today()
     budget_version = current_budgets([project.pk]).get(project.pk)
-    forecast_version = latest_forecasts([project.pk]).get(project.pk)
+    forecast_version = latest_forecasts([project.pk], day).get(project.pk)
     budget = (
         _by_month(
             BudgetLine.objects.filter(version=budget_version)
@@ -296,7 +308,7 @@ def sums_by(
     return found
 
 
-def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any) -> QuerySet[Any]:
+def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any, day: date) -> QuerySet[Any]:
     """The ids of the versions ``user`` may see that count: each project's latest approved
     budget (``current_budgets``) or its latest forecast (``latest_forecasts``), as a subquery
     (the database picks them as it sums their lines; no list of ids is sent)."""
@@ -305,7 +317,8 @@ def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any) -> Q
         approved = BudgetVersion.objects.filter(project=OuterRef("project"), status=BudgetStatus.APPROVED)
         latest = approved.order_by("-number")
     else:
-        latest = ForecastVersion.objects.filter(project=OuterRef("project")).order_by("-period__start")
+        latest = ForecastVersion.objects.filter(made_by(day), project=OuterRef("project"))
+        latest = latest.order_by("-period__start")
     return model.objects.restrict(user, "view").filter(pk=Subquery(latest.values("pk")[:1])).values("pk")
 
 
@@ -370,6 +383,7 @@ def portfolio_roll_up(
     forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
     for project_id, pk, start, *name in (
         ForecastVersion.objects.restrict(user, "view")
+        .filter(made_by(day))
         .order_by("project_id", "-period__start")
         .values_list("project_id", "pk", "period__start", *(f"project__{name}" for name in named))
     ):
@@ -392,7 +406,7 @@ def portfolio_roll_up(
     budget = rows(
         sums_by(
             BudgetLine.objects.restrict(user, "view").filter(
-                version__in=_current(BudgetVersion, user), **months
+                version__in=_current(BudgetVersion, user, day), **months
             ),
             ("version_id", *group),
             # the budget from the split stands as the forecast of a project with none
@@ -403,7 +417,7 @@ def portfolio_roll_up(
     forecast = rows(
         sums_by(
             ForecastLine.objects.restrict(user, "view").filter(
-                version__in=_current(ForecastVersion, user), **months
+                version__in=_current(ForecastVersion, user, day), **months
             ),
             ("version_id", *group),
             total=False,
