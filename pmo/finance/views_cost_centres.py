@@ -26,7 +26,7 @@ from pmo.core.generic import (
 from pmo.core.history import history_entries
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
-from pmo.engine.finance import FinancialYear, add_months, financial_year
+from pmo.engine.finance import FinancialYear, financial_year
 from pmo.finance import cost_centres, pages, selectors
 from pmo.finance.choices import SpendType
 from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget
@@ -57,8 +57,8 @@ class CostCentreForm(VersionedModelForm):
 
 
 CENTRE_COLUMNS = (
-    Column("code", "Code", attr("code"), "code"),
-    Column("name", "Name", attr("name"), "name"),
+    Column("code", "Code", attr("code"), "code", "link"),
+    Column("name", "Name", attr("name"), "name", "link"),
     Column("holder", "Budget holder", attr("holder"), "holder__username"),
     Column("year_budget", "Budget this year", attr("year_budget"), "year_budget", "money"),
     Column("year_actual", "Actuals this year", attr("year_actual"), "year_actual", "money"),
@@ -322,7 +322,8 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
             limit=limit,
             note=(values or {}).get("note", budget.note if budget else ""),
             entries=history_entries(budget, user=self.request.user) if budget else [],
-            previous=add_months(grid.year.start, -12).year,
+            previous=grid.year.previous(),
+            following=grid.year.next(),
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -45,7 +45,7 @@ def test_the_year_shows_budget_actual_and_forecast_and_the_non_staff_limit(pmo_c
     assert "IT Portfolio Management Office: 2026/27" in shown
     assert (
         "Spend outside staff costs is forecast to land at £13,500 against a limit of £50,000 : "
-        "£36,500 under it (£5,500 spent so far). 27%" in shown
+        "£36,500 under it (£5,500 spent so far). Non-staff outturn, 27% of the limit" in shown
     )
     assert "Non-staff £16,000 £5,500 £8,000 £13,500 +£2,500" in shown
     assert "Staff £40,000 £10,000 £20,000 £30,000 +£10,000" in shown
