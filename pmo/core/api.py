@@ -1,8 +1,9 @@
 """API plumbing shared by every app: JSON errors, object permissions from ``rules``, the version
 check, the ``/history/`` action every record has, ordering by aliases, and personal tokens."""
 
+import copy
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import (
@@ -162,6 +163,19 @@ class RowSerializer(serializers.ModelSerializer):
     every row, which fields it shows and how each reads its value (a list of 50 projects of 38
     fields spent most of its time in DRF's generic attribute reading). What it gives is DRF's."""
 
+    # A serializer whose fields are the same for every request may keep them, made once and
+    # copied for each use (``fields_kept = True``): DRF worked them out from the model each time.
+    fields_kept: ClassVar[bool] = False
+    _kept_fields: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        if not self.fields_kept:
+            return super().get_fields()
+        found = RowSerializer._kept_fields.get(type(self))
+        if found is None:
+            found = RowSerializer._kept_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(found)
+
     def _reading_plan(self) -> list[tuple[serializers.Field, str, Callable[[Any], Any] | None]]:
         plan = self.__dict__.get("_plan")
         if plan is None:
@@ -206,7 +220,7 @@ def _error_fields() -> dict[str, serializers.Field]:
             child=FieldMessagesField(),
             help_text="The messages per field ('non_field_errors' for the record as a whole). For a "
             "nested record or a list, an object of the same shape by field or by position, e.g. "
-            "{\"milestones\": {\"2\": {\"due\": [\"Enter a valid date.\"]}}}.",
+            '{"milestones": {"2": {"due": ["Enter a valid date."]}}}.',
         ),
     }
 

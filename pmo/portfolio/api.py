@@ -231,6 +231,7 @@ class ProjectSerializer(VersionedSerializer):
     declared and as the evidence gives it. Related records are written by id; the size tier
     follows the budget when not given."""
 
+    fields_kept = True  # the same fields for every request: worked out from the model once
     url = IdentityField(view_name="api:project-detail", lookup_field="code")
     portfolio_name = _name_of("portfolio")
     programme_name = _name_of("programme", nullable=True)
