@@ -3,6 +3,7 @@ forecast by month, staff and non-staff, the non-staff limit), its form, the year
 and its history. Reads through ``pmo.finance.cost_centres``' selectors, writes through its
 services, on the core generic views; every table exports to Excel."""
 
+import io
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -13,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from pmo.core import clock
-from pmo.core.exports import xlsx_response
+from pmo.core.exports import XLSX_CONTENT_TYPE, xlsx_response
 from pmo.core.formatting import money
 from pmo.core.generic import (
     ObjectEditView,
@@ -27,10 +28,11 @@ from pmo.core.history import history_entries
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.engine.finance import FinancialYear, financial_year
-from pmo.finance import cost_centres, pages, selectors
+from pmo.finance import cost_centres, imports, pages, selectors
 from pmo.finance.choices import SpendType
 from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget
 from pmo.finance.pages import LineKey
+from pmo.finance.services import LineProblems
 from pmo.finance.views import grid_lines
 from pmo.portfolio.forms import VersionedModelForm
 from pmo.portfolio.register import Column, attr
@@ -328,6 +330,16 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         centre, grid = self.allowed()
+        if request.GET.get("export") == "xlsx":
+            lines = grid.budget.lines.select_related("category", "funding_source") if grid.budget else []
+            buffer = io.BytesIO()
+            imports.write_budget_template(buffer, list(lines))
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+            name = (
+                f"{centre.code}-budget-{grid.year.label.replace('/', '-')}-{clock.today().isoformat()}.xlsx"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
         return self.grid_page(centre, grid)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -335,7 +347,13 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
         values = {name: request.POST.get(name, "").strip() for name in request.POST}
         posted = request.POST.get("version", "")
         expected = int(posted) if posted.isdigit() else None
-        lines, problems, where = grid_lines(grid, values, centre_cell)
+        upload = request.FILES.get("file")
+        named: list[str] = []  # an uploaded template's problems, by row and the template's column
+        if upload is not None:
+            lines, issues = imports.budget_lines_read(upload)
+            problems, where = [str(issue) for issue in issues], {}
+        else:
+            lines, problems, where = grid_lines(grid, values, centre_cell)
         raw_limit = values.get("non_staff_limit", "").replace(",", "").replace("£", "")
         limit: Decimal | None = None
         if raw_limit:
@@ -349,16 +367,22 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
         if problems:
             return self.grid_page(centre, grid, values, problems)
         fields = {"non_staff_limit": limit, "note": values.get("note", "")}
-        outcome = call_service(
-            lambda: cost_centres.cost_centre_budget_set(
-                actor=cast(User, request.user),
-                cost_centre=centre,
-                year=grid.year,
-                lines=lines,
-                fields=fields,
-                expected_version=expected,
-            )
-        )
+
+        def save() -> CostCentreBudget:
+            try:
+                return cost_centres.cost_centre_budget_set(
+                    actor=cast(User, request.user),
+                    cost_centre=centre,
+                    year=grid.year,
+                    lines=lines,
+                    fields=fields,
+                    expected_version=expected,
+                )
+            except LineProblems as found:
+                named.extend(str(imports.budget_issue(issue)) for issue in found.issues)
+                raise
+
+        outcome = call_service(save)
         if outcome.done:
             total = sum((line.amount for line in lines), Decimal(0))
             message = BUDGET_SAVED.format(
@@ -371,6 +395,8 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
             return finish(request, message, url)
         if outcome.conflict:
             return self.grid_page(centre, grid, values, conflict=outcome.conflict)
+        if upload is not None:
+            return self.grid_page(centre, grid, values, named or [outcome.problem])
         return self.grid_page(centre, grid, values, [_placed(outcome.problem, where)])
 
 

@@ -218,3 +218,33 @@ def test_a_year_over_its_non_staff_limit_says_so(pmo_centre):
     assert "No non-staff limit is set for 2026/27: set one with the year's budget." in text(
         client_for(pmo_centre.books.finance).get(PAGE)
     )
+
+
+def test_the_years_budget_goes_out_to_excel_and_comes_back_from_it(pmo_centre):
+    client = client_for(pmo_centre.books.finance)
+    exported = client.get(BUDGET, {"export": "xlsx"})
+    workbook = load_workbook(io.BytesIO(exported.content))
+    sheet = workbook["Budget"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Month", "Category", "Capital or revenue", "Funding source", "Amount"]
+    assert len(rows) == 1 + 8 and ["Oct 2026", "Staff", "Revenue (opex)", None, 10000] in rows
+    sheet.append(["Feb 2027", "Services", "Revenue", "", 2500])
+    sheet.append(["Apr 2027", "Services", "Revenue", "", 1])  # next year's: refused by its row
+    upload = io.BytesIO()
+    workbook.save(upload)
+
+    upload.seek(0)
+    upload.name = "pmo-budget.xlsx"
+    refused = client.post(BUDGET, {"version": "1", "non_staff_limit": "50000", "file": upload})
+    assert refused.status_code == 400
+    assert "Row 11, column 'Month': April 2027 is not in 2026/27 (April 2026 to March 2027)." in text(refused)
+    assert CostCentreBudget.objects.get().version == 1
+
+    sheet.delete_rows(11)
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "pmo-budget.xlsx"
+    saved = client.post(BUDGET, {"version": "1", "non_staff_limit": "50000", "file": upload})
+    assert saved.status_code == 302
+    assert sum(CostCentreBudgetLine.objects.values_list("amount", flat=True)) == Decimal(58_500)
