@@ -58,6 +58,7 @@ class CostCodeForm(VersionedModelForm):
 
 class CostCodeFilter(forms.Form):
     project = forms.CharField(required=False, label="Project code")
+    cost_centre = forms.CharField(required=False, label="Cost centre code")
     active = forms.ChoiceField(
         required=False, choices=[("", "Any"), ("yes", "In use"), ("no", "Retired")], label="In use"
     )

@@ -247,6 +247,8 @@ class CostCodeListView(ObjectListView):
             data = self.chosen.cleaned_data
             if data["project"].strip():
                 records = records.filter(project__code__iexact=data["project"].strip())
+            if data["cost_centre"].strip():
+                records = records.filter(cost_centre__code__iexact=data["cost_centre"].strip())
             if data["active"]:
                 records = records.filter(active=data["active"] == "yes")
         return records

@@ -248,3 +248,8 @@ def test_the_years_budget_goes_out_to_excel_and_comes_back_from_it(pmo_centre):
     saved = client.post(BUDGET, {"version": "1", "non_staff_limit": "50000", "file": upload})
     assert saved.status_code == 302
     assert sum(CostCentreBudgetLine.objects.values_list("amount", flat=True)) == Decimal(58_500)
+
+
+def test_the_cost_codes_list_filters_by_cost_centre(pmo_centre):
+    shown = text(client_for(pmo_centre.books.finance).get("/finance/cost-codes/", {"cost_centre": "pmo"}))
+    assert "2 cost codes found" in shown and "PMO-STF" in shown and "C1001" not in shown
