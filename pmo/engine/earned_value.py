@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from itertools import accumulate, pairwise
 from math import ceil
 from typing import Self
@@ -188,15 +189,22 @@ class Baseline:
 
     # -- periods and dates -------------------------------------------------------------------
 
+    @cached_property
+    def _dated(self) -> tuple[tuple[date, ...], bool]:
+        """The day before the start and each period's last day, and whether they are all month
+        ends (worked out once: a trend asks for every month end's date)."""
+        if self.start is None or self.period_ends is None:
+            raise ValueError(NO_DATES)
+        edges = (self.start - timedelta(days=1), *self.period_ends)
+        return edges, all(_month_end(edge) for edge in edges)
+
     def _edges(self, reaching: date | None = None, periods: int = 0) -> list[date]:
         """The day before the start, then each period's last day, run on past the baseline until
         ``reaching`` is covered or there are ``periods`` periods. Past the last period, periods are
         calendar months when the baseline's periods end on month ends, else as long as its last
         period (a week, a fortnight)."""
-        if self.start is None or self.period_ends is None:
-            raise ValueError(NO_DATES)
-        edges = [self.start - timedelta(days=1), *self.period_ends]
-        monthly = all(_month_end(edge) for edge in edges)
+        dated, monthly = self._dated
+        edges = list(dated)
         step = edges[-1] - edges[-2]
         while (reaching is not None and edges[-1] < reaching) or len(edges) - 1 < periods:
             edges.append(_next_month_end(edges[-1]) if monthly else edges[-1] + step)

@@ -565,7 +565,11 @@ def _trend(result: ProjectEvm, figures: EvmFigures, earning: Earning) -> list[Tr
         return []
     periods = int(result.actual_time)
     ends = [baseline.date_at(Decimal(k)) for k in range(1, periods + 1)]
-    acs = [sum((a for month, a in figures.actuals.items() if month <= end), ZERO) for end in ends]
+    spent, acs, running = sorted(figures.actuals.items()), [], ZERO
+    for end in ends:  # the actuals to each month end, running on
+        while spent and spent[0][0] <= end:
+            running += spent.pop(0)[1]
+        acs.append(running)
     pvs = [baseline.pv_at(Decimal(k)) for k in range(1, periods + 1)]
     if earning.method == EV_FROM_MILESTONES and result.ev is not None:
         try:
