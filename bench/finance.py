@@ -4,10 +4,11 @@ over 60 months by category, the actuals of the 36 months before this one and a f
 24 from this one on (made in the current reporting period), in bulk. It times the floor
 (``bench/measure.py``), the portfolio finance page (whole life, and the current financial
 year), a project's Finance tab, the budgets, actuals and EVM API lists; then, outside the pages,
-the earned value of every project (``evm.project_evms``) and the roll-up selector
-(``selectors.portfolio_roll_up``) over all of them; at the largest size, the import of a
-100,000-line ledger extract (.xlsx, ``imports.actuals_import`` as ``pmo import actuals`` runs it).
-Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
+the earned value of every project (``evm.project_evms``: the generated projects have no plan nor
+key milestones to earn value by, so their budgets are read summed, not month by month, ADR 0049)
+and the roll-up selector (``selectors.portfolio_roll_up``) over all of them; at the largest
+size, the import of a 100,000-line ledger extract (.xlsx, ``imports.actuals_import`` as ``pmo
+import actuals`` runs it). Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
 
 import datetime as dt
 import json

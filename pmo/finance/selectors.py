@@ -188,14 +188,15 @@ class ProjectFinance:
 
 
 def project_finance(*, project: Project, day: date | None = None) -> ProjectFinance:
-    """A project's figures (its caller has checked the user may see the project): the latest
-    approved budget is the BAC; EAC is the actuals of the months before the split plus the
-    latest forecast from the split on. The split is the latest forecast's period month, or the
-    month after the last month finance has closed if that is later (a closed month's actuals are
-    final, whatever an older forecast said of it). With no forecast yet, the rest of the budget
-    stands as the forecast from the split (the current month, or after the last closed one) on:
-    the project is taken to land on budget until someone says otherwise. Seven queries (the
-    settings row among them), whatever the number of lines."""
+    """A project's figures (its caller has checked the user may see the project): the latest approved
+    budget is the BAC; EAC is the actuals of the months before the split plus the latest
+    forecast from the split on (of the forecasts there were on ``day``: ``made_by``). The
+    split is the latest forecast's period month, or the month after the last month finance has
+    closed if that is later (a closed month's actuals are final, whatever an older forecast
+    said of it). With no forecast yet, the rest of the budget stands as the forecast from the
+    split (the current month, or after the last closed one) on: the project is taken to land
+    on budget until someone says otherwise. Seven queries (the settings row among them),
+    whatever the number of lines."""
     day = day or clock.today()
     budget_version = current_budgets([project.pk]).get(project.pk)
     forecast_version = latest_forecasts([project.pk], day).get(project.pk)
