@@ -88,10 +88,11 @@ def charged_restriction(user: Any, action: str) -> Q:
     finance partner) or to a cost centre (whoever sees the cost centre)."""
     if keeps_the_books(user):
         return EVERYTHING
-    return any_of(
-        all_of(Q(project__isnull=False), _projects_money(user, "project")),
-        all_of(Q(cost_centre__isnull=False), through("cost_centre", restriction(CostCentre, user, "view"))),
-    )
+    projects = _projects_money(user, "project")
+    centres = through("cost_centre", restriction(CostCentre, user, "view"))
+    if projects == EVERYTHING and centres == EVERYTHING:  # an executive: every line (each has one)
+        return EVERYTHING
+    return any_of(all_of(Q(project__isnull=False), projects), all_of(Q(cost_centre__isnull=False), centres))
 
 
 @restricts(BudgetLine, ForecastLine)
