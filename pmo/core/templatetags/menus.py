@@ -27,13 +27,12 @@ def menu_key(context: Context) -> tuple[Any, ...]:
     """What the menu shown in ``context`` depends on (see the module)."""
     request = context["request"]
     match = request.resolver_match
-    view_name = app_name = kind = ""
-    path = request.path
+    view_name = app_name = kind = path = ""  # an address no page answers is none of the menu's
     if match is not None:
         view_name, app_name = match.view_name, match.app_name
         kind = match.kwargs.get("kind", "")
-        if match.args or match.kwargs:
-            path = ""  # an address with an argument is none of the menu's (all without one)
+        if not (match.args or match.kwargs):
+            path = request.path  # with an argument, none of the menu's (all without one)
     perms = context.get("perms")
     may_import = bool(perms and perms["finance"]["add_actualimport"])
     return (

@@ -69,3 +69,14 @@ def test_the_kept_menu_is_what_its_template_writes(client, pmo_head):
         {"request": request, "user_is_pmo_head": True, "perms": response.context["perms"]}
     )
     assert written in response.content.decode()
+
+
+def test_a_missing_page_keeps_one_menu_whatever_its_address(client, pmo_head):
+    # given the PMO head on addresses no page answers
+    client.force_login(pmo_head)
+    first, second = client.get("/no-such-page/"), client.get("/nor-this-one/")
+    # then each is "not found", its menu marking nothing, and one menu is kept for both
+    assert first.status_code == second.status_code == 404
+    nav = lxml.html.fromstring(second.content.decode()).xpath("//ul[contains(@class,'me-auto')]")
+    assert nav and marked(nav[0]) == []
+    assert len([key for key in menus._KEPT if key[2] == ""]) == 1
