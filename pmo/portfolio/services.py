@@ -438,7 +438,7 @@ def saved_view_query(query: str) -> str:
     if not unknown and not form.is_valid():
         # The bound field's label: a filter's own field may have none (django-filter copies a field
         # made before its filter knew the model), where the bound field falls back to the name.
-        problems += [f"{form[name].label}: {' '.join(why)}" for name, why in form.errors.items()]
+        problems += [f"{form[name].label}: {' '.join(map(str, why))}" for name, why in form.errors.items()]
     if as_of := data.get("as_of", "").strip():
         try:
             parse_point_in_time(as_of)
