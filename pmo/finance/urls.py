@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.finance import views, views_books, views_cost_centres, views_evm
+from pmo.finance import views, views_books, views_cost_centres, views_evm, views_outline
 
 app_name = "finance"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("finance/projects/<str:code>/budget/", views_books.budget, name="budget"),
     path("finance/accuracy/", views.accuracy, name="accuracy"),
     path("finance/earned-value/", views_evm.earned_value, name="earned_value"),
+    path("finance/outline/", views_outline.budget_outline_page, name="outline"),
     path("finance/settings/", views.settings_page, name="settings"),
     path("finance/cost-codes/", views.costcode_list, name="costcode_list"),
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
