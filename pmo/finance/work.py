@@ -7,7 +7,12 @@
   has not closed (close them), and those with no ledger load at all (load them), each due
   ``PMO_WORK_RESPONSE_DAYS`` after the month ends;
 - finance partners' and the PMO's draft budgets awaiting approval, due that many days after
-  they were drafted.
+  they were drafted;
+- a cost centre's (ADR 0053), for finance partners (every one in use) and its budget holder
+  (theirs): its non-staff spend forecast to land over the year's non-staff limit (the year
+  page's figures, ``cost_centres.cost_centre_years_of``; none where no limit is set), due at
+  once; and, for those who may set it, the current financial year's budget while it has none,
+  due ``PMO_WORK_RESPONSE_DAYS`` into the year.
 
 Read through the finance selectors and restrictions (what the user may see), in a fixed number
 of queries whatever the number of projects, months or budgets."""
@@ -23,10 +28,17 @@ from pmo.core.choices import Role
 from pmo.core.formatting import money
 from pmo.core.permissions import has_role
 from pmo.core.work import WorkItem, day, one_by_one, response_due, work_provider
-from pmo.engine.finance import add_months, month_of, months_between
-from pmo.finance import selectors
+from pmo.engine.finance import FinancialYear, add_months, month_of, months_between
+from pmo.finance import cost_centres, selectors
 from pmo.finance.choices import BudgetStatus
-from pmo.finance.models import ActualLine, BudgetVersion, CostCode, ForecastVersion, MonthLock
+from pmo.finance.models import (
+    ActualLine,
+    BudgetVersion,
+    CostCentre,
+    CostCode,
+    ForecastVersion,
+    MonthLock,
+)
 from pmo.finance.rules import keeps_the_books
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -42,10 +54,13 @@ def finance_work(user: Any, today: date) -> list[WorkItem]:
     mine = person_id_of(user)
     if mine is not None:
         items += _forecasts_due(user, mine, today)
+    year = None  # the financial year holding today, read once (the settings) when needed
     if has_role(user, Role.FINANCE_PARTNER):
-        items += _months(today)
+        year = selectors.current_year(today)
+        items += _months(today, year)
     if keeps_the_books(user):
         items += _budgets_to_approve(user)
+    items += _cost_centres(user, today, year)
     return items
 
 
@@ -85,11 +100,10 @@ def _forecasts_due(user: Any, mine: int, today: date) -> list[WorkItem]:
     ]
 
 
-def _months(today: date) -> list[WorkItem]:
-    """The financial year's past months not closed: to close where actuals are loaded, to load
-    where none are (two queries)."""
+def _months(today: date, year: FinancialYear) -> list[WorkItem]:
+    """The financial year's (``year``, holding today) past months not closed: to close where
+    actuals are loaded, to load where none are (two queries)."""
     this_month = month_of(today)
-    year = selectors.current_year(today)
     if this_month == year.start:  # the year's first month: last year's last month is still to see to
         year = selectors.current_year(add_months(this_month, -1))
     months = [month for month in months_between(year.start, year.last_month) if month < this_month]
@@ -167,6 +181,59 @@ def _budgets_to_approve(user: Any) -> list[WorkItem]:
                 reason=f"Drafted{who} {day(drafted)}: {money(draft.total or 0)}. {draft.reason}".strip(),
                 project=draft.project.code,
                 project_name=draft.project.name,
+            )
+        )
+    return items
+
+
+def _cost_centres(user: Any, today: date, year: FinancialYear | None) -> list[WorkItem]:
+    """The cost centres in use that are the user's to watch (every one for a finance partner,
+    else those they hold): each whose current year's non-staff spend will land over its limit,
+    and, where the user may set it, each without a budget for the year (one query; then the
+    year page's six for them all, ``cost_centres.cost_centre_years_of``, when there are any)."""
+    centres = CostCentre.objects.restrict(user, "view").filter(active=True)
+    if not has_role(user, Role.FINANCE_PARTNER):
+        centres = centres.filter(holder=user.pk)
+    found = list(centres.order_by("code"))
+    if not found:
+        return []
+    year = year or selectors.current_year(today)
+    figures = cost_centres.cost_centre_years_of(found, year=year, day=today)
+    items = []
+    if user.has_perm("finance.add_costcentrebudget"):
+        items += [
+            WorkItem(
+                key=f"centre-budget:{centre.pk}:{year.start_year}",
+                kind="centre-budget",
+                title=f"Set {centre.name}'s budget for {year}",
+                due=response_due(year.start),
+                url=reverse("finance:costcentre_budget", args=[centre.code, year.start_year]),
+                reason=f"Cost centre {centre.code} has no budget for {year} yet: phase it by month "
+                "and category, with its non-staff limit.",
+            )
+            for centre in found
+            if figures[centre.pk].budget is None
+        ]
+    for centre in found:
+        figure = figures[centre.pk]
+        if figure.limit is None or not figure.over_limit:  # no limit set: nothing to land over
+            continue
+        spend = f"Cost centre {centre.code}'s spend outside staff costs is forecast to land at"
+        if figure.limit_headroom:
+            reason = (
+                f"{spend} {money(figure.non_staff.eac)} for {year} ({money(figure.non_staff.actual_to_date)} "
+                f"spent, the rest at budget): {money(-figure.limit_headroom)} over the limit."
+            )
+        else:
+            reason = f"{spend} its limit for {year}: nothing more may be spent outside the budget."
+        items.append(
+            WorkItem(
+                key=f"centre-over-limit:{centre.pk}:{year.start_year}",
+                kind="centre-over-limit",
+                title=f"Non-staff spend on {centre.name} will land over its {money(figure.limit)} limit",
+                due=today,
+                url=f"{reverse('finance:costcentre_detail', args=[centre.code])}?year={year.start_year}",
+                reason=reason,
             )
         )
     return items

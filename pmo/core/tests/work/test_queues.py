@@ -174,8 +174,9 @@ def test_an_item_on_a_confidential_project_the_user_may_not_see_never_appears(de
 # role: the pinned number of queries for its queue, whatever the amount of work
 # (early warning adds 9 for a project manager, 1 for a sponsor, who manages none, 10 for the
 # officer and the head; finance adds 2 for anyone who is a person, the open period and their
-# projects without its forecast, and 1 for the PMO, the draft budgets)
-PINNED = {"pm": 28, "sponsor": 20, "officer": 16, "head": 17, "executive": 2}
+# projects without its forecast, 1 for the PMO, the draft budgets, and 1 for everyone, the cost
+# centres they watch: none here)
+PINNED = {"pm": 29, "sponsor": 21, "officer": 17, "head": 18, "executive": 3}
 
 
 def queries(user: User) -> int:
