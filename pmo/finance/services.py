@@ -575,9 +575,13 @@ def actuals_load(
         reason=f"Loaded {len(rows)} lines for {year}",
     )
     replaced = 0
+    changed = {code.project_id for code in codes.values()}
     for month in months:
         named = {codes[row.cost_code.strip()].pk for row in rows if row.month == month}
-        replaced += ActualLine.objects.filter(month=month, cost_code_id__in=named).delete()[0]
+        going = ActualLine.objects.filter(month=month, cost_code_id__in=named)
+        if config.cost_tolerance_on_eac:  # a line replaced may be another project's (its code moved)
+            changed.update(going.exclude(project_id__in=changed).values_list("project_id", flat=True))
+        replaced += going.delete()[0]
     ActualLine.objects.bulk_create(
         ActualLine(
             cost_code=codes[row.cost_code.strip()],
@@ -597,7 +601,7 @@ def actuals_load(
     if replaced:
         ActualImport.objects.filter(pk=load.pk).update(replaced=replaced)
         load.replaced = replaced
-    _cost_figures_changed((code.project_id for code in codes.values()), config=config)
+    _cost_figures_changed(changed, config=config)
     return load
 
 

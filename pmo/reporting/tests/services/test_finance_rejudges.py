@@ -13,9 +13,10 @@ from decimal import Decimal
 import pytest
 
 from pmo.finance import services as finance_services
-from pmo.finance.models import CostCategory, ForecastVersion
+from pmo.finance.models import CostCategory, CostCode, ForecastVersion
 from pmo.finance.selectors import finance_settings
 from pmo.finance.services import MonthAmount
+from pmo.portfolio.models import Project
 from pmo.reporting.choices import ExceptionStatus, ToleranceState
 from pmo.reporting.models import ProjectException, ToleranceCheck
 from pmo.reporting.tests.finance_money import budget, plan, spend
@@ -59,6 +60,27 @@ def test_a_ledger_load_beyond_tolerance_raises_the_exception_with_its_earned_val
     evm = exception.evm
     assert (evm["ac"], evm["ev"], evm["eac"], evm["cpi"]) == ("212500.00", "100000.00", "337500.00", "0.47")
     assert evm["spi_t"] == "0.80"
+
+
+def test_a_reload_that_takes_lines_away_to_another_project_judges_the_project_they_left(cast):
+    on_budget(cast)
+    spend(cast.finance, cast.project, {NOV: 150_000})
+    assert cost_check().status == ToleranceState.BREACHED
+    # Given finance has since moved the project's cost code to another project
+    code = CostCode.objects.get(code=f"C-{cast.project.code}")
+    finance_services.cost_code_update(
+        actor=cast.finance,
+        cost_code=code,
+        fields={"project": Project.objects.get(code="OTHER")},
+        expected_version=code.version,
+    )
+
+    # When November is loaded again under that code: its lines now the other project's
+    spend(cast.finance, cast.project, {NOV: 150_000})
+
+    # Then the project they left is judged again at once, without November's £150,000:
+    # £62,500 spent in October and £125,000 of budget to come
+    assert cost_check().forecast_value == Decimal(187_500)
 
 
 def test_a_load_within_tolerance_changes_the_check_and_raises_nothing(cast):
