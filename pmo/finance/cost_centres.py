@@ -298,7 +298,10 @@ class CostCentreYear:
 
     @property
     def over_limit(self) -> bool:
-        return self.limit is not None and self.non_staff.eac >= self.limit
+        """Landing at the limit or beyond it; a limit of nothing is passed only by spending."""
+        if self.limit is None:
+            return False
+        return self.non_staff.eac > self.limit or (self.limit > 0 and self.non_staff.eac == self.limit)
 
     @property
     def limit_used_percent(self) -> Decimal | None:

@@ -30,7 +30,9 @@ NOT_A_MONTH = "Give a month as its first day ({day:%-d %B %Y} is not the first o
 NEGATIVE_AMOUNT = "An amount cannot be negative."
 CURRENCY_CODE = "A currency is its three-letter ISO 4217 code, in capitals (GBP, EUR)."
 NOT_THIS_PROJECT = "{record} is not a record of {project}."
-CENTRE_CODE = "A cost centre's code has no spaces or slashes (it is part of its page's address)."
+CENTRE_CODE = (
+    "A cost centre's code has no spaces or slashes and is not \"new\" (it is part of its page's address)."
+)
 
 not_negative = [MinValueValidator(Decimal(0), NEGATIVE_AMOUNT)]
 currency_code = RegexValidator(re.compile(r"^[A-Z]{3}$"), CURRENCY_CODE)
@@ -133,7 +135,7 @@ class CostCentre(DomainModel):
     year has a budget phased by month and category."""
 
     code = models.CharField(
-        max_length=30, unique=True, validators=[RegexValidator(r"^[^/\s]+$", CENTRE_CODE)]
+        max_length=30, unique=True, validators=[RegexValidator(r"^(?!new$)[^/\s]+$", CENTRE_CODE)]
     )
     name = models.CharField(max_length=200)
     holder = models.ForeignKey(

@@ -12,7 +12,14 @@ from django.utils import timezone
 from pmo.core.services import ConflictError
 from pmo.finance import cost_centres, services
 from pmo.finance.choices import SpendType
-from pmo.finance.models import ONE_OWNER, CostCentreBudget, CostCentreBudgetLine, MonthLock
+from pmo.finance.models import (
+    CENTRE_CODE,
+    ONE_OWNER,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
+    MonthLock,
+)
 from pmo.finance.tests.conftest import line
 from pmo.finance.tests.cost_centres.conftest import DEC, JAN, NOV, OCT
 
@@ -132,3 +139,13 @@ def test_only_finance_and_the_pmo_add_a_cost_centre(pmo_centre):
             actor=pmo_centre.books.finance, fields={"code": "A B", "name": "Spaces"}
         )
     assert "code" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("code", ["new", "PMO OPS", "PMO/OPS"])
+def test_a_cost_centre_code_that_would_not_be_its_own_address_is_refused(pmo_centre, code):
+    # "new" is the address of the form that makes one; a space or a slash breaks the address
+    with pytest.raises(ValidationError) as refused:
+        cost_centres.cost_centre_create(actor=pmo_centre.books.finance, fields={"code": code, "name": "Ops"})
+
+    assert refused.value.message_dict["code"] == [CENTRE_CODE]
+    assert not CostCentre.objects.filter(code=code).exists()

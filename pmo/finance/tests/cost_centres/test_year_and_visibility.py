@@ -11,7 +11,14 @@ from django.utils import timezone
 from pmo.core.choices import Role
 from pmo.engine.finance import FinancialYear
 from pmo.finance import cost_centres, services
-from pmo.finance.models import ActualLine, CostCentre, CostCentreBudget, CostCode, MonthLock
+from pmo.finance.models import (
+    ActualLine,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
+    CostCode,
+    MonthLock,
+)
 from pmo.finance.services import LedgerRow
 from pmo.finance.tests.conftest import line
 from pmo.finance.tests.cost_centres.conftest import DEC, JAN, NOV, OCT
@@ -67,6 +74,24 @@ def test_non_staff_spend_beyond_the_limit_shows_over_it_and_a_closed_month_moves
     assert year.split == JAN
     assert year.non_staff.eac == Decimal(9_000 + 4_000)  # October's actual, January's budget
     assert (year.limit_headroom, year.over_limit) == (Decimal(-3_000), True)
+
+
+def test_landing_at_the_limit_is_over_it_but_a_limit_of_nothing_is_passed_only_by_spending(pmo_centre):
+    budget = CostCentreBudget.objects.filter(pk=pmo_centre.budget.pk)
+    # Nothing spent yet: the non-staff year lands at December's and January's training budget
+    budget.update(non_staff_limit=Decimal(8_000))
+    year = cost_centres.cost_centre_year(cost_centre=pmo_centre.centre, year=YEAR)
+    assert (year.non_staff.eac, year.limit_headroom, year.over_limit) == (Decimal(8_000), Decimal(0), True)
+
+    # A limit of nothing, with no spend outside staff costs budgeted or loaded: not over it
+    CostCentreBudgetLine.objects.filter(budget=pmo_centre.budget, category=pmo_centre.services).delete()
+    budget.update(non_staff_limit=Decimal(0))
+    year = cost_centres.cost_centre_year(cost_centre=pmo_centre.centre, year=YEAR)
+    assert (year.non_staff.eac, year.over_limit) == (Decimal(0), False)
+
+    # ... until a pound is spent
+    spend(pmo_centre, LedgerRow("PMO-TRN", OCT, Decimal(1)))
+    assert cost_centres.cost_centre_year(cost_centre=pmo_centre.centre, year=YEAR).over_limit
 
 
 def test_who_reads_a_cost_centre_and_its_lines(pmo_centre, make_user):
