@@ -320,6 +320,7 @@ class CostCentreBudgetViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.Upda
                 year=body["year"],
                 lines=lines,
                 fields={"non_staff_limit": body.get("non_staff_limit"), "note": body["note"]},
+                expected_version=0,  # the year's first: refused if another was set meanwhile
             )
         return self._represent(budget, status_code=status.HTTP_201_CREATED)
 

@@ -22,7 +22,7 @@ from pmo.core import clock
 from pmo.core.formatting import money
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import only_fields, record_create, record_update
+from pmo.core.services import only_fields, record_create, record_update, stale_version
 from pmo.core.spreadsheets import ImportIssue
 from pmo.engine.finance import (
     ZERO,
@@ -125,9 +125,9 @@ def cost_centre_budget_set(
     """Set a cost centre's budget for ``year`` (finance partners and the PMO): its lines, all of
     them (the lines given are the year's budget), and its non-staff limit and note. The first
     setting creates the year's budget; each later one is a new version in its history (a stale
-    ``expected_version`` is a conflict). Lines outside the year, negative, finer than a penny or
-    repeated, and any change to a closed month, are refused by row and column; nothing is
-    written then."""
+    ``expected_version`` is a conflict, and so is 0, "the year has none yet", once it has one).
+    Lines outside the year, negative, finer than a penny or repeated, and any change to a
+    closed month, are refused by row and column; nothing is written then."""
     fields = dict(fields or {})
     only_fields(fields, BUDGET_FIELDS)
     if actor is not None:
@@ -136,6 +136,8 @@ def cost_centre_budget_set(
         year = FinancialYear(year, selectors.finance_settings().first_month)
     CostCentre.objects.select_for_update().filter(pk=cost_centre.pk).exists()  # one setting at a time
     budget = CostCentreBudget.objects.filter(cost_centre=cost_centre, year=year.start_year).first()
+    if budget is not None and expected_version == 0:  # set as the year's first: someone was sooner
+        raise stale_version(budget, 0)
     services._raise(_check_year_lines(budget, year, lines))
     total = sum((line.amount for line in lines), ZERO)
     reason = BUDGET_SET.format(year=year, lines=len(lines), total=money(total))

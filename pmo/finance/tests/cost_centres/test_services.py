@@ -3,6 +3,7 @@ version in its history; lines outside the year, negative or repeated, a closed m
 stale version and a reader who may not keep the books are refused, nothing written. A cost code
 charges a project or a cost centre, exactly one."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,31 @@ def test_the_years_budget_is_its_lines_and_each_setting_is_a_version_in_its_hist
         "Budget for 2026/27 set: 1 lines, £12,000",
     ]
     assert history[-1].history_user == pmo_centre.books.cast.head
+
+
+def test_setting_the_year_s_first_budget_after_someone_else_did_is_a_conflict_not_an_overwrite(pmo_centre):
+    # Given two partners opened the unset 2027/28 and one saved first
+    first = cost_centres.cost_centre_budget_set(
+        actor=pmo_centre.books.finance,
+        cost_centre=pmo_centre.centre,
+        year=2027,
+        lines=[line(date(2027, 5, 1), pmo_centre.books.staff, 9_000)],
+        expected_version=0,
+    )
+
+    # When the other saves theirs as the year's first
+    with pytest.raises(ConflictError) as conflict:
+        cost_centres.cost_centre_budget_set(
+            actor=pmo_centre.books.cast.head,
+            cost_centre=pmo_centre.centre,
+            year=2027,
+            lines=[line(date(2027, 5, 1), pmo_centre.books.staff, 1_000)],
+            expected_version=0,
+        )
+
+    # Then theirs is refused, naming who was sooner, and the first stands
+    assert "changed by" in conflict.value.message and "you had version 0" in conflict.value.message
+    assert list(first.lines.values_list("amount", flat=True)) == [Decimal(9_000)]
 
 
 def test_lines_outside_the_year_negative_or_repeated_are_refused_by_row_and_nothing_changes(pmo_centre):
