@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import Expression, IntegerField, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -49,7 +49,7 @@ class IdList(Expression):
             return "SELECT unnest(%s::bigint[])", [self.ids]
         if connection.vendor == "sqlite":
             return "SELECT value FROM json_each(%s)", [self.ids]
-        raise NotImplementedError(f"No one-parameter list of ids on {connection.vendor}")
+        raise NotSupportedError(f"Portfolio Office runs on SQLite or PostgreSQL, not {connection.vendor}")
 
 
 def _parameter(vendor: str, ids: Iterable[int]) -> Any:
