@@ -1,12 +1,14 @@
 """Cost centres: money held year by year rather than by a project (the PMO's own running budget:
 seed 000, "outside of staff costs, this is likely to be below £50k"). ADR 0053.
 
-Writes (``cost_centre_create``, ``cost_centre_update``, ``cost_centre_budget_set``) check and
-record as finance's other services do; reads (``cost_centre_list``, ``cost_centre_year``) keep
-to what the user may see (``pmo.finance.rules``) and sum through ``pmo.engine.finance``. The
-year's forecast is the actuals of its months before the split (the current month, or after the
-last closed month) and its budget from the split on, as a project with no forecast is taken to
-land on budget."""
+Writes (``cost_centre_create``, ``cost_centre_update``, ``cost_centre_budget_set``,
+``cost_centre_forecast_make``) check and record as finance's other services do; reads
+(``cost_centre_list``, ``cost_centre_year``) keep to what the user may see
+(``pmo.finance.rules``) and sum through ``pmo.engine.finance``. The year lands at the actuals of
+its months before the split (the current month, or after the last closed month) plus, from the
+split on, the latest forecast made for the year (its months from the forecast's own month; the
+budget for any month before that), or the budget where none is made, as a project with no
+forecast is taken to land on budget (ADR 0053 and its addendum)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,8 +16,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pmo.core import clock
@@ -41,6 +44,8 @@ from pmo.finance.models import (
     CostCentre,
     CostCentreBudget,
     CostCentreBudgetLine,
+    CostCentreForecast,
+    CostCentreForecastLine,
     CostCode,
     MonthLock,
 )
@@ -54,6 +59,15 @@ LOCKED_CENTRE_BUDGET = (
     "({before}, not {after})."
 )
 BUDGET_SET = "Budget for {year} set: {lines} lines, {total}"
+FORECAST_MADE = "Forecast for {year} from {month:%B %Y} made: {lines} lines, {total}"
+YEAR_OVER = (
+    "{year} is over: its months are actual from the ledger ({split:%B %Y} is the first month not "
+    "yet closed or passed), so there is nothing left of it to forecast."
+)
+FORECAST_BEFORE = (
+    "{month:%B %Y} is before the forecast's first month ({first:%B %Y}): that month is actual, "
+    "from the ledger."
+)
 
 
 # Writes ------------------------------------------------------------------------------------
@@ -186,6 +200,136 @@ def _write_lines(budget: CostCentreBudget, lines: Sequence[services.MonthAmount]
     CostCentreBudgetLine.objects.bulk_create(made)
 
 
+def split_month(day: date | None = None) -> date:
+    """The first month not yet actual: the current month, or the month after the last closed
+    month if that is later (one query)."""
+    today = month_of(day or clock.today())
+    closed_last = MonthLock.objects.aggregate(last=Max("month"))["last"]
+    return today if closed_last is None else max(today, add_months(closed_last, 1))
+
+
+def forecast_first_month(year: FinancialYear, day: date | None = None) -> date | None:
+    """The month a forecast of ``year`` made now starts in (the split, or the year's first month
+    before the year begins); None once the year is over (one query)."""
+    first = max(split_month(day), year.start)
+    return first if first <= year.last_month else None
+
+
+@transaction.atomic
+def cost_centre_forecast_make(
+    *,
+    actor: User | None,
+    cost_centre: CostCentre,
+    year: FinancialYear | int,
+    lines: Sequence[services.MonthAmount],
+    note: str = "",
+    expected_version: int | None = None,
+    day: date | None = None,
+) -> CostCentreForecast:
+    """Forecast the rest of ``year`` for a cost centre (finance partners, the PMO and its budget
+    holder): ``lines`` are every month's forecast from this month (the split: the current month,
+    or after the last closed month; the year's first month before the year begins) to the
+    year's end, all of them (a month without a line is forecast at nothing). One forecast per
+    month: made again in the same month its lines are replaced and its history keeps each
+    (a stale ``expected_version`` is a conflict, and 0, "none made this month yet", once one
+    is); the next month's is a new version. Lines outside the year or before its first month,
+    negative, finer than a penny or repeated are refused by row and column, and a year that is
+    over by the month and year; nothing is written then."""
+    if actor is not None:
+        ensure_can(
+            actor, "finance.add_costcentreforecast", cost_centre, action=f"forecast {cost_centre.code}"
+        )
+    if isinstance(year, int):
+        year = FinancialYear(year, selectors.finance_settings().first_month)
+    first = forecast_first_month(year, day)
+    if first is None:
+        raise ValidationError({"year": YEAR_OVER.format(year=year, split=split_month(day))})
+    issues = services._check_month_lines(lines, negative=services.NEGATIVE_FORECAST)
+    for index, line in enumerate(lines):
+        if line.month.day != 1:
+            continue
+        if not year.contains(line.month):
+            message = LINE_OUTSIDE_YEAR.format(
+                month=line.month, year=year, start=year.start, end=year.last_month
+            )
+            issues.append(ImportIssue(services._row(line, index), "month", message))
+        elif line.month < first:
+            message = FORECAST_BEFORE.format(month=line.month, first=first)
+            issues.append(ImportIssue(services._row(line, index), "month", message))
+    services._raise(issues)
+    CostCentre.objects.select_for_update().filter(pk=cost_centre.pk).exists()  # one per month
+    existing = CostCentreForecast.objects.filter(cost_centre=cost_centre, month=first).first()
+    if existing is not None and expected_version == 0:  # made as the month's first: someone was sooner
+        raise stale_version(existing, 0)
+    total = sum((line.amount for line in lines), ZERO)
+    reason = FORECAST_MADE.format(year=year, month=first, lines=len(lines), total=money(total))
+    fields = {"note": note.strip(), "made_by": actor, "made_at": clock.now()}
+    if existing is None:
+        forecast = record_create(
+            model=CostCentreForecast,
+            actor=actor,
+            authorised=True,
+            fields={**fields, "cost_centre": cost_centre, "year": year.start_year, "month": first},
+            reason=reason,
+        )
+    else:
+        forecast = record_update(
+            instance=existing,
+            actor=actor,
+            authorised=True,
+            fields=fields,
+            rows_changed=True,
+            expected_version=expected_version,
+            reason=reason,
+        )
+    CostCentreForecastLine.objects.filter(forecast=forecast).delete()
+    made = [CostCentreForecastLine(forecast=forecast, **services._line_fields(line)) for line in lines]
+    for row in made:
+        row.full_clean(
+            exclude=["forecast", "category", "funding_source"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    CostCentreForecastLine.objects.bulk_create(made)
+    return forecast
+
+
+def latest_forecast(cost_centre: CostCentre, year: FinancialYear) -> CostCentreForecast | None:
+    """The latest forecast made of ``cost_centre``'s ``year`` (one query)."""
+    return (
+        CostCentreForecast.objects.filter(cost_centre=cost_centre, year=year.start_year)
+        .select_related("cost_centre", "made_by")
+        .order_by("-month")
+        .first()
+    )
+
+
+def cost_centre_forecast_list(
+    *, user: Any, cost_centre: CostCentre | None = None, year: FinancialYear | None = None
+) -> QuerySet[CostCentreForecast]:
+    """The cost centres' forecasts ``user`` may see, latest first, with their lines' total and
+    non-staff total (one query)."""
+
+    def summed(**only: Any) -> Any:
+        return _money(
+            CostCentreForecastLine.objects.filter(forecast=OuterRef("pk"), **only)
+            .order_by()
+            .values("forecast")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+
+    found = (
+        CostCentreForecast.objects.restrict(user, "view")
+        .select_related("cost_centre", "made_by")
+        .annotate(total=summed(), non_staff_total=summed(category__staff=False))
+        .order_by("cost_centre__code", "-month")
+    )
+    if cost_centre is not None:
+        found = found.filter(cost_centre=cost_centre)
+    return found.filter(year=year.start_year) if year is not None else found
+
+
 # Reads -------------------------------------------------------------------------------------
 
 
@@ -273,9 +417,11 @@ class CentreMonth:
 
 @dataclass(frozen=True)
 class CostCentreYear:
-    """A cost centre's financial year: its budget record (None if not yet set), the months'
-    budget, actual and forecast, the year's outturn as a whole, for staff and non-staff costs,
-    and by category; and the non-staff limit with where the year lands against it."""
+    """A cost centre's financial year: its budget record (None if not yet set), the latest
+    forecast made of it (None: the budget stands as the forecast), the months' budget, actual
+    and forecast, the year's outturn as a whole, for staff and non-staff costs, and by category;
+    and the non-staff limit with where the year lands against it (and where it would land at
+    budget, to show what the forecast changed)."""
 
     cost_centre: CostCentre
     year: FinancialYear
@@ -288,6 +434,8 @@ class CostCentreYear:
     categories: list[CategoryYear]
     profile_to_date: Decimal
     codes: list[CostCode] = field(default_factory=list)
+    forecast: CostCentreForecast | None = None
+    non_staff_at_budget: Outturn | None = None
 
     @property
     def limit(self) -> Decimal | None:
@@ -301,9 +449,23 @@ class CostCentreYear:
     @property
     def over_limit(self) -> bool:
         """Landing at the limit or beyond it; a limit of nothing is passed only by spending."""
+        return self._over(self.non_staff.eac)
+
+    @property
+    def spent_over_limit(self) -> bool:
+        """The non-staff actuals alone at the limit or beyond it (whatever is forecast)."""
+        return self._over(self.non_staff.actual_to_date)
+
+    @property
+    def over_limit_at_budget(self) -> bool:
+        """Would land at the limit or beyond it were the rest of the year spent at budget."""
+        at_budget = self.non_staff_at_budget or self.non_staff
+        return self._over(at_budget.eac)
+
+    def _over(self, amount: Decimal) -> bool:
         if self.limit is None:
             return False
-        return self.non_staff.eac > self.limit or (self.limit > 0 and self.non_staff.eac == self.limit)
+        return amount > self.limit or (self.limit > 0 and amount == self.limit)
 
     @property
     def limit_used_percent(self) -> Decimal | None:
@@ -311,12 +473,49 @@ class CostCentreYear:
             return None
         return self.non_staff.eac / self.limit * 100
 
+    @property
+    def forecast_source(self) -> str:
+        """Where the months from the split on come from, in words."""
+        if self.split > self.year.last_month:
+            return "the year is over: every month is actual"
+        if self.forecast is None:
+            return "no forecast made: the budget stands as the forecast"
+        made = f"the forecast made for {self.forecast.month:%B %Y}"
+        if self.forecast.month > self.split:
+            return f"{made} (the budget before {self.forecast.month:%B %Y})"
+        return made
+
+
+def _ahead(
+    year: FinancialYear,
+    budget: dict[date, Decimal],
+    forecast: dict[date, Decimal] | None,
+    first: date | None,
+    split: date,
+) -> dict[date, Decimal]:
+    """The year's months from ``split`` on as forecast: the forecast's (a month it has no line
+    for at nothing) from its ``first`` month, the budget before that or with no forecast."""
+    return {
+        month: (
+            forecast.get(month, ZERO)
+            if forecast is not None and first is not None and month >= first
+            else budget.get(month, ZERO)
+        )
+        for month in year.months
+        if month >= split
+    }
+
 
 def _outturn(
-    year: FinancialYear, budget: dict[date, Decimal], actuals: dict[date, Decimal], split: date
+    year: FinancialYear,
+    budget: dict[date, Decimal],
+    actuals: dict[date, Decimal],
+    split: date,
+    forecast: dict[date, Decimal] | None = None,
+    first: date | None = None,
 ) -> Outturn:
-    forecast = {month: amount for month, amount in budget.items() if month >= split}
-    return in_year(year=year, budget=budget, actuals=actuals, forecast=forecast, split=split)
+    ahead = _ahead(year, budget, forecast, first, split)
+    return in_year(year=year, budget=budget, actuals=actuals, forecast=ahead, split=split)
 
 
 def cost_centre_year(
@@ -324,22 +523,31 @@ def cost_centre_year(
 ) -> CostCentreYear:
     """``cost_centre``'s figures for ``year`` (its caller has checked the user may see it): the
     split is the current month, or the month after the last closed month if later; months
-    before it are actual, the rest forecast at their budget. Six queries, whatever the lines."""
+    before it are actual, the rest as the latest forecast made of the year says (at budget
+    where none is made). Six or seven queries, whatever the lines."""
     return cost_centre_years_of([cost_centre], year=year, day=day)[cost_centre.pk]
 
 
 def cost_centre_years_of(
     centres: Sequence[CostCentre], *, year: FinancialYear, day: date | None = None
 ) -> dict[int, CostCentreYear]:
-    """``cost_centre_year`` of each of ``centres`` (by id), the same figures, in the same six
-    queries however many there are (none for none): the work queues read every cost centre's
-    year at once."""
+    """``cost_centre_year`` of each of ``centres`` (by id), the same figures, in the same
+    queries however many there are (none for none): the closed months (the year's and the
+    last), the budgets, their lines, the forecasts made of the year, the latest ones' lines
+    (where any is made), the actuals and the cost codes. The work queues read every cost
+    centre's year at once."""
     if not centres:
         return {}
     ids = [centre.pk for centre in centres]
     today = month_of(day or clock.today())
-    closed_last = MonthLock.objects.aggregate(last=Max("month"))["last"]
-    split = today if closed_last is None else max(today, add_months(closed_last, 1))
+    last_closed = MonthLock.objects.order_by("-month").values("month")[:1]
+    locks = set(
+        MonthLock.objects.filter(Q(month__in=year.months) | Q(month=Subquery(last_closed))).values_list(
+            "month", flat=True
+        )
+    )
+    split = today if not locks else max(today, add_months(max(locks), 1))
+    closed = {month for month in locks if year.contains(month)}
     budgets = {
         budget.cost_centre_id: budget
         for budget in CostCentreBudget.objects.filter(
@@ -356,6 +564,22 @@ def cost_centre_years_of(
             .order_by()
         ):
             lines.setdefault(row["budget__cost_centre"], []).append(row)
+    forecasts: dict[int, CostCentreForecast] = {}
+    for made in (
+        CostCentreForecast.objects.filter(cost_centre__in=ids, year=year.start_year)
+        .select_related("made_by")
+        .order_by("cost_centre", "-month")
+    ):
+        forecasts.setdefault(made.cost_centre_id, made)  # the latest of each
+    forecast_lines: dict[int, list[dict[str, Any]]] = {}
+    if forecasts:
+        for row in (
+            CostCentreForecastLine.objects.filter(forecast__in=list(forecasts.values()))
+            .values("forecast__cost_centre", *columns)
+            .annotate(amount=Sum("amount"))
+            .order_by()
+        ):
+            forecast_lines.setdefault(row["forecast__cost_centre"], []).append(row)
     spent: dict[int, list[dict[str, Any]]] = {}
     for row in (
         ActualLine.objects.filter(cost_centre__in=ids, month__gte=year.start, month__lte=year.last_month)
@@ -364,7 +588,6 @@ def cost_centre_years_of(
         .order_by()
     ):
         spent.setdefault(row["cost_centre"], []).append(row)
-    closed = set(MonthLock.objects.filter(month__in=year.months).values_list("month", flat=True))
     codes: dict[int, list[CostCode]] = {}
     for code in CostCode.objects.filter(cost_centre__in=ids).select_related("category", "funding_source"):
         codes.setdefault(code.cost_centre_id, []).append(code)  # type: ignore[arg-type]
@@ -378,6 +601,8 @@ def cost_centre_years_of(
             split,
             closed,
             codes.get(centre.pk, []),
+            forecasts.get(centre.pk),
+            forecast_lines.get(centre.pk, []),
         )
         for centre in centres
     }
@@ -392,8 +617,13 @@ def _centre_year(
     split: date,
     closed: set[date],
     codes: list[CostCode],
+    forecast: CostCentreForecast | None = None,
+    forecast_rows: list[dict[str, Any]] | None = None,
 ) -> CostCentreYear:
-    """One cost centre's year from its budget's and ledger's rows (by month and category)."""
+    """One cost centre's year from its budget's, latest forecast's and ledger's rows (by month
+    and category)."""
+    ahead_rows = forecast_rows or []
+    first = forecast.month if forecast is not None else None
 
     def months_of(
         rows: list[dict[str, Any]], staff: bool | None = None, name: str | None = None
@@ -405,22 +635,29 @@ def _centre_year(
             and (name is None or row["category__name"] == name)
         )
 
-    budget_months, actual_months = months_of(lines), months_of(spent)
-    named = {
-        (row["category__position"], row["category__name"], row["category__staff"]) for row in (*lines, *spent)
-    }
-    categories = [
-        CategoryYear(
-            name, staff, _outturn(year, months_of(lines, name=name), months_of(spent, name=name), split)
+    def outturn(staff: bool | None = None, name: str | None = None) -> Outturn:
+        return _outturn(
+            year,
+            months_of(lines, staff, name),
+            months_of(spent, staff, name),
+            split,
+            months_of(ahead_rows, staff, name) if forecast is not None else None,
+            first,
         )
-        for _, name, staff in sorted(named)
-    ]
+
+    budget_months, actual_months = months_of(lines), months_of(spent)
+    ahead = _ahead(year, budget_months, months_of(ahead_rows) if forecast is not None else None, first, split)
+    named = {
+        (row["category__position"], row["category__name"], row["category__staff"])
+        for row in (*lines, *spent, *ahead_rows)
+    }
+    categories = [CategoryYear(name, staff, outturn(name=name)) for _, name, staff in sorted(named)]
     months = [
         CentreMonth(
             month=month,
             budget=budget_months.get(month, ZERO),
             actual=actual_months.get(month, ZERO) if month < split else None,
-            forecast=budget_months.get(month, ZERO) if month >= split else None,
+            forecast=ahead.get(month, ZERO) if month >= split else None,
             closed=month in closed,
         )
         for month in year.months
@@ -431,12 +668,16 @@ def _centre_year(
         budget=budget,
         split=split,
         months=months,
-        total=_outturn(year, budget_months, actual_months, split),
-        staff=_outturn(year, months_of(lines, staff=True), months_of(spent, staff=True), split),
-        non_staff=_outturn(year, months_of(lines, staff=False), months_of(spent, staff=False), split),
+        total=outturn(),
+        staff=outturn(staff=True),
+        non_staff=outturn(staff=False),
         categories=categories,
         profile_to_date=profile_to_date(budget_months, year, split),
         codes=codes,
+        forecast=forecast,
+        non_staff_at_budget=_outturn(
+            year, months_of(lines, staff=False), months_of(spent, staff=False), split
+        ),
     )
 
 

@@ -258,6 +258,16 @@ def _line_constraints(prefix: str, parent: str) -> list[models.BaseConstraint]:
     ]
 
 
+def _line_indexes(prefix: str) -> list[models.Index]:
+    """A version's lines summed by month are read from the first index alone (it covers the
+    amount: the roll-ups and earned value sum every current version's lines, ADR 0049); the
+    second finds the first and last month any line names."""
+    return [
+        models.Index(fields=["version", "month", "amount"], name=f"{prefix}_line_sums"),
+        models.Index(fields=["month"], name=f"{prefix}_line_month"),
+    ]
+
+
 class BudgetVersion(DomainModel):
     """A version of a project's approved budget, phased by month: drafted, then approved, then
     never changed. The latest approved version is the budget; its total is the budget at
@@ -322,6 +332,7 @@ class BudgetLine(MonthLine):
     class Meta:
         ordering = ["month", "category__position", "spend_type"]
         constraints = _line_constraints("budget", "version")
+        indexes = _line_indexes("budget")
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.category} {self.amount}"
@@ -382,7 +393,8 @@ class ActualLine(models.Model):
     class Meta:
         ordering = ["month", "cost_code__code", "pk"]
         indexes = [
-            models.Index(fields=["project", "month"]),
+            # covering: a project's sums by month are read from the index alone (ADR 0049)
+            models.Index(fields=["project", "month", "amount"], name="actual_line_sums"),
             models.Index(fields=["month", "cost_code"]),
             models.Index(fields=["cost_centre", "month"]),
         ]
@@ -429,6 +441,7 @@ class ForecastLine(MonthLine):
     class Meta:
         ordering = ["month", "category__position", "spend_type"]
         constraints = _line_constraints("forecast", "version")
+        indexes = _line_indexes("forecast")
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.category} {self.amount}"
@@ -484,6 +497,56 @@ class CostCentreBudgetLine(MonthLine):
     class Meta:
         ordering = ["month", "category__position", "spend_type"]
         constraints = _line_constraints("centre_budget", "budget")
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y} {self.category} {self.amount}"
+
+
+class CostCentreForecast(DomainModel):
+    """A cost centre's forecast for the rest of a financial year (``year``), made in one month
+    (``month``, the first month it forecasts: the months before it are actual) and phased by
+    month and category from it on. One per cost centre and month: made again in the same month,
+    its lines are replaced (its history keeps each); the next month's is a new version, so the
+    actuals that follow show how good each was. The year lands at the actuals before the latest
+    forecast's month plus its lines (ADR 0053, addendum)."""
+
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.PROTECT, related_name="forecasts")
+    year = models.PositiveSmallIntegerField(
+        "financial year", validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+    )
+    month = models.DateField("forecast from", validators=[check_month])
+    note = BoundedTextField(blank=True, limit=NOTE)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cost_centre__code", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cost_centre", "month"],
+                name="one_forecast_per_cost_centre_and_month",
+                violation_error_message="This cost centre already has a forecast made in this month.",
+            )
+        ]
+        indexes = [models.Index(fields=["cost_centre", "year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.cost_centre.code} forecast from {self.month:%b %Y}"
+
+
+class CostCentreForecastLine(MonthLine):
+    """One month's forecast of a cost centre's forecast under a category, spend type and funding
+    source (replaced together when the month's forecast is made again)."""
+
+    forecast = models.ForeignKey(CostCentreForecast, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        ordering = ["month", "category__position", "spend_type"]
+        constraints = _line_constraints("centre_forecast", "forecast")
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.category} {self.amount}"

@@ -10,6 +10,7 @@
 - A cost centre's money (the PMO's own budget: its cost codes, yearly budgets and ledger
   lines) is kept by finance partners and the PMO too, and read by them, the executives and the
   cost centre's budget holder (ADR 0053).
+- A cost centre's forecast for the rest of its year is made by them and by its budget holder.
 - A closed month takes no writes from anyone (``pmo.finance.services``).
 
 Who sees which records is declared once, as restrictions (``pmo.core.restrict``): the lists'
@@ -32,6 +33,8 @@ from pmo.finance.models import (
     CostCentre,
     CostCentreBudget,
     CostCentreBudgetLine,
+    CostCentreForecast,
+    CostCentreForecastLine,
     CostCode,
     FinanceSettings,
     ForecastLine,
@@ -72,7 +75,7 @@ def cost_centre_restriction(user: Any, action: str) -> Q:
     return Q(holder=user.pk)
 
 
-@restricts(CostCentreBudget)
+@restricts(CostCentreBudget, CostCentreForecast)
 def cost_centre_budget_restriction(user: Any, action: str) -> Q:
     return through("cost_centre", restriction(CostCentre, user, "view"))
 
@@ -80,6 +83,17 @@ def cost_centre_budget_restriction(user: Any, action: str) -> Q:
 @restricts(CostCentreBudgetLine)
 def cost_centre_budget_line_restriction(user: Any, action: str) -> Q:
     return through("budget__cost_centre", restriction(CostCentre, user, "view"))
+
+
+@restricts(CostCentreForecastLine)
+def cost_centre_forecast_line_restriction(user: Any, action: str) -> Q:
+    return through("forecast__cost_centre", restriction(CostCentre, user, "view"))
+
+
+@rules.predicate
+def holds_cost_centre(user: Any, centre: Any) -> bool:
+    """The cost centre's budget holder (who forecasts its year, as a manager their project's)."""
+    return centre is not None and bool(user.pk) and getattr(centre, "holder_id", None) == user.pk
 
 
 @restricts(CostCode, ActualLine)
@@ -127,3 +141,4 @@ rules.add_perm("finance.approve_budgetversion", keeps_the_books)
 rules.add_perm("finance.add_actualimport", keeps_the_books)
 rules.add_perm("finance.add_forecastversion", keeps_the_books | manages_project)
 rules.add_perm("finance.change_forecastversion", keeps_the_books | manages_project)
+rules.add_perm("finance.add_costcentreforecast", keeps_the_books | holds_cost_centre)
