@@ -17,9 +17,9 @@ from pmo.finance.selectors import (
     PROJECT_KEYS,
     ROLL_UP_BY,
     UNKNOWN_ROLL_UP,
-    _current,
-    _penny,
+    current_versions,
     finance_settings,
+    penny,
 )
 
 
@@ -53,13 +53,13 @@ def budget_outline(*, user: Any, by: str, day: date | None = None) -> Outline:
     first_month = finance_settings().first_month
     key = f"version__project__{PROJECT_KEYS[by]}" if by in PROJECT_KEYS else LINE_KEYS[by]
     lines = BudgetLine.objects.restrict(user, "view").filter(
-        version__in=_current(BudgetVersion, user, day or clock.today())
+        version__in=current_versions(BudgetVersion, day or clock.today(), user=user)
     )
     sums: dict[str, dict[FinancialYear, Decimal]] = {}
     for name, month, amount in lines.values_list(key, "month").annotate(amount=Sum("amount")).order_by():
         found = sums.setdefault(key_label(by, name), {})
         year = financial_year(month, first_month)
-        found[year] = found.get(year, ZERO) + (_penny(amount) or ZERO)
+        found[year] = found.get(year, ZERO) + (penny(amount) or ZERO)
     years = sorted({year for amounts in sums.values() for year in amounts})
     rows = [
         OutlineRow(name, [amounts.get(year, ZERO) for year in years])

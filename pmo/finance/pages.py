@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils.safestring import SafeString
 
-from pmo.core import clock, formatting
+from pmo.core import formatting
 from pmo.engine.finance import (
     ZERO,
     FinancialYear,
@@ -34,7 +34,7 @@ from pmo.finance.models import (
     FundingSource,
     MonthLock,
 )
-from pmo.finance.selectors import LINE_KEYS, PROJECT_KEYS, ProjectFinance, portfolio_roll_up
+from pmo.finance.selectors import PROJECT_KEYS, ProjectFinance, portfolio_roll_up_profiled
 from pmo.portfolio.models import Project
 from pmo.reporting.choices import PeriodStatus
 from pmo.reporting.models import ReportingPeriod
@@ -254,8 +254,7 @@ def _within(
     its key, as the roll-up sums them (one more query, for the projects)."""
     projects = Project.objects.filter(**within).values_list("code", f"{PROJECT_KEYS[by]}")
     key_of = dict(projects)
-    each = portfolio_roll_up(user=user, by="project", year=year, day=day)
-    profiles = profile_by(user=user, by="project", year=year, day=day) if year is not None else None
+    each, profiles = portfolio_roll_up_profiled(user=user, by="project", year=year, day=day)
     found: dict[Any, Outturn] = {}
     profile: dict[Any, Decimal] | None = {} if profiles is not None else None
     for code, outturn in each.items():
@@ -287,8 +286,7 @@ def roll_up_rows(
     if within:
         found, profile = _within(user=user, by=by, year=year, day=day, within=within)
     else:
-        found = portfolio_roll_up(user=user, by=by, year=year, day=day)
-        profile = profile_by(user=user, by=by, year=year, day=day) if year is not None else None
+        found, profile = portfolio_roll_up_profiled(user=user, by=by, year=year, day=day)
     rows = sorted(
         (
             RollUpRow(key_label(by, key), each, profile.get(key, ZERO) if profile is not None else None)
@@ -388,47 +386,6 @@ def forecast_grid(project: Project, period: ReportingPeriod) -> ForecastGrid:
         keys = list(dict.fromkeys(LineKey(c.category, c.spend_type, c.funding_source) for c in codes))
     last = max([add_months(first, GRID_MONTHS - 1), *(month for _, month in amounts)])
     return ForecastGrid(period, months_between(first, last), keys, amounts, made, source)
-
-
-def profile_by(*, user: Any, by: str, year: FinancialYear, day: date | None = None) -> dict[Any, Decimal]:
-    """What the year's budget profile planned to spend before each project's split month (its
-    latest forecast's month, or after the last closed month; the current month with no
-    forecast), summed by ``by``, as ``selectors.portfolio_roll_up`` splits projects: in-year
-    spend is judged against it (four queries besides the roll-up's own)."""
-    today = month_of(day or clock.today())
-    closed = MonthLock.objects.aggregate(last=Max("month"))["last"]
-    budgets = BudgetVersion.objects.restrict(user, "view").filter(status=BudgetStatus.APPROVED)
-    latest_budget: dict[int, int] = {}
-    for project, pk in budgets.order_by("project_id", "-number").values_list("project_id", "pk"):
-        latest_budget.setdefault(project, pk)
-    forecasts = ForecastVersion.objects.restrict(user, "view").order_by("project_id", "-period__start")
-    splits: dict[int, date] = {}
-    for project, start in forecasts.values_list("project_id", "period__start"):
-        splits.setdefault(project, month_of(start))
-    rows = (
-        BudgetLine.objects.filter(
-            version_id__in=latest_budget.values(), month__gte=year.start, month__lte=year.last_month
-        )
-        .values("version__project", selectors_key(by), "month")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
-    found: dict[Any, Decimal] = {}
-    for row in rows:
-        split = splits.get(row["version__project"], today)
-        if closed is not None:
-            split = max(split, add_months(closed, 1))
-        if row["month"] < split:
-            key = row[selectors_key(by)]
-            found[key] = found.get(key, ZERO) + row["amount"]
-    return found
-
-
-def selectors_key(by: str) -> str:
-    """The path to ``by``'s key from a budget line (as the roll-up groups them)."""
-    if by in PROJECT_KEYS:
-        return f"version__project__{PROJECT_KEYS[by]}"
-    return LINE_KEYS[by]
 
 
 # Portfolio earned value ------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,6 +25,7 @@ from pmo.core import clock
 from pmo.core.settings_rows import settings_row
 from pmo.engine.finance import (
     NO_ACCURACY,
+    ZERO,
     Accuracy,
     FinancialYear,
     MonthSums,
@@ -73,16 +73,20 @@ def current_year(day: date | None = None) -> FinancialYear:
 
 def years_with_money() -> list[FinancialYear]:
     """Every financial year from the first month any budget, actual or forecast names to the
-    last (the current year when there is none)."""
-    bounds = [
-        model.objects.aggregate(first=Min("month"), last=Max("month"))
-        for model in (BudgetLine, ActualLine, ForecastLine)
-    ]
-    firsts = [b["first"] for b in bounds if b["first"]]
-    lasts = [b["last"] for b in bounds if b["last"]]
+    last (the current year when there is none). Two queries: the settings row, and the six ends
+    in one, each the first entry of a month index (MIN and MAX together read every line)."""
+    row = finance_settings()
+    ends: dict[str, Subquery] = {}
+    for model in (BudgetLine, ActualLine, ForecastLine):
+        months = model.objects.values("month")
+        ends[f"{model.__name__}_first"] = Subquery(months.order_by("month")[:1])
+        ends[f"{model.__name__}_last"] = Subquery(months.order_by("-month")[:1])
+    bounds: dict[str, Any] = dict(FinanceSettings.objects.filter(pk=row.pk).values(**ends).get())
+    firsts = [month for name, month in bounds.items() if month and name.endswith("_first")]
+    lasts = [month for name, month in bounds.items() if month and name.endswith("_last")]
     if not firsts:
         return [current_year()]
-    return financial_years(min(firsts), max(lasts), finance_settings().first_month)
+    return financial_years(min(firsts), max(lasts), row.first_month)
 
 
 def cost_code_list(*, user: Any, project: Project | None = None) -> QuerySet[CostCode]:
@@ -260,7 +264,7 @@ ROLL_UP_BY = (*PROJECT_KEYS, *LINE_KEYS)
 UNKNOWN_ROLL_UP = "A roll-up is by one of {choices}, not {by!r}."
 
 
-def _penny(value: Any) -> Decimal | None:
+def penny(value: Any) -> Decimal | None:
     """A sum read back, to the penny the lines are kept to (SQLite sums decimals as floats)."""
     return None if value is None else Decimal(value).quantize(PENNY)
 
@@ -300,19 +304,27 @@ def sums_by(
             (
                 tuple(row[:width]),
                 MonthSums(
-                    total=_penny(row[width]) if total else None,
-                    before=dict(zip(cuts["before"], map(_penny, row[width + read : middle]), strict=True)),
-                    since=dict(zip(cuts["since"], map(_penny, row[middle:]), strict=True)),
+                    total=penny(row[width]) if total else None,
+                    before=dict(zip(cuts["before"], map(penny, row[width + read : middle]), strict=True)),
+                    since=dict(zip(cuts["since"], map(penny, row[middle:]), strict=True)),
                 ),
             )
         )
     return found
 
 
-def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any, day: date) -> QuerySet[Any]:
-    """The ids of the versions ``user`` may see that count: each project's latest approved
-    budget (``current_budgets``) or its latest forecast (``latest_forecasts``), as a subquery
-    (the database picks them as it sums their lines; no list of ids is sent)."""
+def current_versions(
+    model: type[BudgetVersion] | type[ForecastVersion],
+    day: date,
+    *,
+    user: Any = None,
+    projects: QuerySet[Any] | Iterable[int] | None = None,
+) -> QuerySet[Any]:
+    """The ids of the versions that count: each project's latest approved budget
+    (``current_budgets``) or its latest forecast of those there were on ``day``
+    (``latest_forecasts``), of those ``user`` may see (any, without a user), of ``projects``
+    (ids, or a query of them; all without), as a subquery (the database picks them as it sums
+    their lines; no list of ids is sent)."""
     latest: QuerySet[Any]
     if model is BudgetVersion:
         approved = BudgetVersion.objects.filter(project=OuterRef("project"), status=BudgetStatus.APPROVED)
@@ -320,7 +332,10 @@ def _current(model: type[BudgetVersion] | type[ForecastVersion], user: Any, day:
     else:
         latest = ForecastVersion.objects.filter(made_by(day), project=OuterRef("project"))
         latest = latest.order_by("-period__start")
-    return model.objects.restrict(user, "view").filter(pk=Subquery(latest.values("pk")[:1])).values("pk")
+    found: QuerySet[Any] = model.objects.restrict(user, "view") if user is not None else model.objects.all()
+    if projects is not None:
+        found = found.filter(project_id__in=projects)
+    return found.filter(pk=Subquery(latest.values("pk")[:1])).order_by().values("pk")
 
 
 def after_closed() -> date | None:
@@ -342,6 +357,15 @@ def portfolio_roll_up(
     *, user: Any, by: str, year: FinancialYear | None = None, day: date | None = None
 ) -> dict[Any, Outturn]:
     """Budget, actuals to date, forecast of the rest, EAC and variance of every project whose
+    money ``user`` may see, summed by ``by`` (``portfolio_roll_up_profiled``, without the
+    profile)."""
+    return portfolio_roll_up_profiled(user=user, by=by, year=year, day=day)[0]
+
+
+def portfolio_roll_up_profiled(
+    *, user: Any, by: str, year: FinancialYear | None = None, day: date | None = None
+) -> tuple[dict[Any, Outturn], dict[Any, Decimal] | None]:
+    """Budget, actuals to date, forecast of the rest, EAC and variance of every project whose
     money ``user`` may see, summed by ``by`` (``ROLL_UP_BY``: project, portfolio, programme,
     department, category, spend_type, funding_source; a project outside a programme, or a line
     without a funding source, counts under None), over the whole life or within ``year``. Each
@@ -350,7 +374,10 @@ def portfolio_roll_up(
     queries, whatever the number of projects: the database sums each project's lines (by the
     key when it is a line's) in all, before each split month and from it (``sums_by``), so a row
     per project comes back, not a row per month; ``engine.finance.roll_up_sums`` adds them up
-    as ``roll_up`` adds up months (ADR 0049)."""
+    as ``roll_up`` adds up months (ADR 0049). Within a ``year``, also the profile to date by
+    ``by`` (None over the whole life): what the year's budget planned to spend before each
+    project's split, which in-year spend is judged against, summed with the budget (no query
+    more)."""
     if by not in ROLL_UP_BY:
         raise ValueError(UNKNOWN_ROLL_UP.format(choices=", ".join(ROLL_UP_BY), by=by))
     day = day or clock.today()
@@ -407,18 +434,20 @@ def portfolio_roll_up(
     budget = rows(
         sums_by(
             BudgetLine.objects.restrict(user, "view").filter(
-                version__in=_current(BudgetVersion, user, day), **months
+                version__in=current_versions(BudgetVersion, day, user=user), **months
             ),
             ("version_id", *group),
             # the budget from the split stands as the forecast of a project with none
             since=[unforecast_split] if set(budgets) - set(forecasts) else [],
+            # the year's profile to date: its budget before each split
+            before=cuts if year is not None else (),
         ),
         {pk: project for project, (_number, pk) in budgets.items()},
     )
     forecast = rows(
         sums_by(
             ForecastLine.objects.restrict(user, "view").filter(
-                version__in=_current(ForecastVersion, user, day), **months
+                version__in=current_versions(ForecastVersion, day, user=user), **months
             ),
             ("version_id", *group),
             total=False,
@@ -432,7 +461,15 @@ def portfolio_roll_up(
     for row in (*budget, *actuals):
         splits.setdefault(row.project, unforecast_split)
     unforecast = [row for row in budget if row.project not in forecasts]
-    return roll_up_sums(budget=budget, actuals=actuals, forecast=[*forecast, *unforecast], splits=splits)
+    found = roll_up_sums(budget=budget, actuals=actuals, forecast=[*forecast, *unforecast], splits=splits)
+    if year is None:
+        return found, None
+    profile: dict[Any, Decimal] = {}
+    for row in budget:
+        planned = row.sums.before[splits[row.project]]
+        if planned is not None:
+            profile[row.key] = profile.get(row.key, ZERO) + planned
+    return found, profile
 
 
 # Forecast accuracy -------------------------------------------------------------------------

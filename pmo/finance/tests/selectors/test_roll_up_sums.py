@@ -146,6 +146,30 @@ def test_the_database_s_sums_come_to_the_engine_s_month_by_month_roll_up(tricky,
     assert figures(found) == figures(reference(by, year))
 
 
+@pytest.mark.parametrize("by", ROLL_UP_BY)
+def test_the_profile_to_date_is_the_year_s_budget_before_each_project_s_split(tricky, by):
+    year = FinancialYear(2026)
+    rolled, profile = selectors.portfolio_roll_up_profiled(user=tricky.finance, by=by, year=year)
+    assert figures(rolled) == figures(reference(by, year))
+    # the slow way: each project's current budget lines of the year before its own split
+    expected: dict = {}
+    for project in Project.objects.all():
+        finance = selectors.project_finance(project=project, day=date(2026, 12, 4))
+        split = finance.whole_life.split
+        for each in finance.budget_version.lines.all() if finance.budget_version else []:
+            if year.start <= each.month < split:
+                key = key_of(by, project, each)
+                expected[key] = expected.get(key, Decimal(0)) + each.amount
+    assert profile == expected
+    # WEB: v2's September to November (£800 + £900 + £150 + £300) before its December split;
+    # HR: its November £1,000 before December (no forecast)
+    if by == "project":
+        assert profile == {"WEB": Decimal(2_150), "HR": Decimal(1_000)}
+    # over the whole life there is no profile, and the roll-up is the same
+    whole, none = selectors.portfolio_roll_up_profiled(user=tricky.finance, by=by)
+    assert none is None and figures(whole) == figures(reference(by))
+
+
 def test_each_project_is_split_at_its_own_month(tricky):
     by_project = selectors.portfolio_roll_up(user=tricky.finance, by="project")
     # WEB: v2's budget (£3,600; not v1's £3,000 nor the draft's); October's and November's
