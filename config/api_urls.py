@@ -9,7 +9,7 @@ from pmo.core.api_notifications import NotificationViewSet
 from pmo.core.api_users import UserViewSet
 from pmo.core.api_work import MyWorkView
 from pmo.finance import api as finance_api
-from pmo.finance import api_cost_centres
+from pmo.finance import api_cost_centres, api_reference
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.portfolio import api as portfolio_api
@@ -70,6 +70,8 @@ router.register("schedule-runs", schedule_api.ScheduleRunViewSet, basename="sche
 router.register("calendars", api_calendars.PlanCalendarViewSet, basename="calendar")
 router.register("plan-baselines", api_calendars.PlanBaselineViewSet, basename="plan-baseline")
 router.register("cost-codes", finance_api.CostCodeViewSet, basename="cost-code")
+router.register("cost-categories", api_reference.CostCategoryViewSet, basename="cost-category")
+router.register("funding-sources", api_reference.FundingSourceViewSet, basename="funding-source")
 router.register("cost-centres", api_cost_centres.CostCentreViewSet, basename="cost-centre")
 router.register(
     "cost-centre-budgets", api_cost_centres.CostCentreBudgetViewSet, basename="cost-centre-budget"

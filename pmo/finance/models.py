@@ -106,6 +106,9 @@ class CostCategory(DomainModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("finance:costcategory_detail", args=[self.pk])
+
 
 class FundingSource(DomainModel):
     """Where money comes from (a capital programme, a revenue budget, a grant)."""
@@ -120,6 +123,9 @@ class FundingSource(DomainModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:fundingsource_detail", args=[self.pk])
 
 
 def _one_owner() -> models.Q:

@@ -134,6 +134,9 @@ rules.add_perm("finance.delete_monthlock", is_pmo_head | is_finance_partner)
 for name in ("costcategory", "fundingsource", "costcode", "costcentre", "costcentrebudget"):
     rules.add_perm(f"finance.add_{name}", keeps_the_books)
     rules.add_perm(f"finance.change_{name}", keeps_the_books)
+# A category or funding source nothing uses (``pmo.finance.reference`` refuses one in use).
+rules.add_perm("finance.delete_costcategory", keeps_the_books)
+rules.add_perm("finance.delete_fundingsource", keeps_the_books)
 
 rules.add_perm("finance.add_budgetversion", keeps_the_books)
 rules.add_perm("finance.change_budgetversion", keeps_the_books)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from pmo.finance import views, views_books, views_cost_centres, views_evm, views_outline
+from pmo.finance.views_reference import CATEGORIES, SOURCES, list_paths
 
 app_name = "finance"
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("finance/cost-codes/new/", views.costcode_create, name="costcode_create"),
     path("finance/cost-codes/<str:code>/", views.costcode_detail, name="costcode_detail"),
     path("finance/cost-codes/<str:code>/edit/", views.costcode_update, name="costcode_update"),
+    *list_paths("finance/cost-categories", CATEGORIES),
+    *list_paths("finance/funding-sources", SOURCES),
     path("finance/cost-centres/", views_cost_centres.costcentre_list, name="costcentre_list"),
     path("finance/cost-centres/new/", views_cost_centres.costcentre_create, name="costcentre_create"),
     path("finance/cost-centres/<str:code>/", views_cost_centres.costcentre_detail, name="costcentre_detail"),
