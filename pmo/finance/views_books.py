@@ -27,6 +27,7 @@ from pmo.core.views_import import FORM_OVERHEAD_BYTES, UploadLimit, import_conte
 from pmo.engine.finance import add_months, months_between
 from pmo.finance import imports, pages, selectors, services
 from pmo.finance.choices import BudgetStatus, SpendType
+from pmo.finance.grids import grid_rows
 from pmo.finance.models import BudgetVersion, CostCategory, CostCode
 from pmo.finance.pages import LineKey
 from pmo.finance.views import (
@@ -261,14 +262,7 @@ class BudgetView(ObjectPage):
         problems: Sequence[str] = (),
         conflict: str = "",
     ) -> HttpResponse:
-        rows = []
-        for month in grid.months:
-            cells = []
-            for index, key in enumerate(grid.keys):
-                name = budget_cell(index, month)
-                shown = values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
-                cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
-            rows.append({"month": month, "closed": month in grid.closed, "cells": cells})
+        rows = grid_rows(grid, budget_cell, values, grid.closed)
         draft = grid.draft
         total = sum((amount for amount in grid.amounts.values()), Decimal(0))
         return self.render_page(

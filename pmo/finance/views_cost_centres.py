@@ -1,7 +1,8 @@
 """Pages of cost centres (ADR 0053): the list, a cost centre's financial year (budget, actual and
-forecast by month, staff and non-staff, the non-staff limit), its form, the year's budget grid
-and its history. Reads through ``pmo.finance.cost_centres``' selectors, writes through its
-services, on the core generic views; every table exports to Excel."""
+forecast by month, staff and non-staff, the non-staff limit, and the grid its forecast of the
+rest of the year is made in), its form, the year's budget grid and its history. Reads through
+``pmo.finance.cost_centres``' selectors, writes through its services, on the core generic
+views; every table exports to Excel."""
 
 import io
 from collections.abc import Sequence
@@ -30,7 +31,8 @@ from pmo.core.permissions import ensure_can
 from pmo.engine.finance import FinancialYear, financial_year
 from pmo.finance import cost_centres, imports, pages, selectors
 from pmo.finance.choices import SpendType
-from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget
+from pmo.finance.grids import grid_rows
+from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget, CostCentreForecast
 from pmo.finance.pages import LineKey
 from pmo.finance.services import LineProblems
 from pmo.finance.views import grid_lines
@@ -43,6 +45,7 @@ NOT_A_YEAR = "{value} is not a financial year: give the calendar year it starts 
 BUDGET_SAVED = "Budget of {centre} for {year} saved: {total}, non-staff limit {limit}."
 NOT_A_LIMIT = "The non-staff limit is an amount in pounds (or blank for none), not {value!r}."
 NO_LIMIT = "none"
+FORECAST_SAVED = "Forecast of {centre} for {year} from {month:%B %Y} saved: {total}, landing at {landing}."
 
 
 class CostCentreForm(VersionedModelForm):
@@ -126,6 +129,27 @@ def _year(request: HttpRequest, first_month: int) -> FinancialYear:
     return FinancialYear(int(raw), first_month)
 
 
+def forecast_versions(user: Any, figures: cost_centres.CostCentreYear) -> list[dict[str, Any]]:
+    """The year's forecasts, latest first, each with where it said the year would land (the
+    year's actuals before its month plus its lines) and its non-staff landing (one query)."""
+    actual = {row.month: row.actual for row in figures.months if row.actual is not None}
+    rows = []
+    for forecast in cost_centres.cost_centre_forecast_list(
+        user=user, cost_centre=figures.cost_centre, year=figures.year
+    ):
+        before = [amount for month, amount in actual.items() if month < forecast.month]
+        rows.append(
+            {
+                "forecast": forecast,
+                "total": forecast.total,  # type: ignore[attr-defined]
+                "landing": sum(before, Decimal(0)) + forecast.total,  # type: ignore[attr-defined]
+                "non_staff_total": forecast.non_staff_total,  # type: ignore[attr-defined]
+                "latest": figures.forecast is not None and forecast.pk == figures.forecast.pk,
+            }
+        )
+    return rows
+
+
 class CostCentreView(CostCentrePage, ObjectView):
     """A cost centre's financial year: budget, actuals to date and forecast outturn, for staff
     and non-staff costs and by category, the non-staff limit against where the year lands, and
@@ -140,11 +164,31 @@ class CostCentreView(CostCentrePage, ObjectView):
         figures = cost_centres.cost_centre_year(cost_centre=centre, year=year)
         if request.GET.get("export") == "xlsx":
             return self.export(figures)
+        return self.year_page(centre, year, figures, settings_row.currency)
+
+    def year_page(
+        self,
+        centre: CostCentre,
+        year: FinancialYear,
+        figures: cost_centres.CostCentreYear,
+        currency: str,
+        values: dict[str, str] | None = None,
+        problems: Sequence[str] = (),
+        conflict: str = "",
+    ) -> HttpResponse:
+        """The year's page, with the forecast grid where the user may forecast and the year has
+        months left (``values``, ``problems`` and ``conflict``: a forecast posted back)."""
+        request = self.request
+        may_forecast = request.user.has_perm("finance.add_costcentreforecast", centre)
+        grid = CentreForecastGrid(centre, year, figures) if may_forecast else None
+        if grid is not None and grid.first is None:
+            grid = None
         return self.render_page(
+            409 if conflict else 400 if problems else 200,
             **self.object_context(centre),
             figures=figures,
             year=year,
-            years=cost_centres.cost_centre_years(centre, settings_row.first_month),
+            years=cost_centres.cost_centre_years(centre, year.first_month),
             outturns=[
                 ("All costs", figures.total),
                 ("Staff", figures.staff),
@@ -152,8 +196,58 @@ class CostCentreView(CostCentrePage, ObjectView):
             ],
             can_change=self.may("change", centre),
             can_budget=request.user.has_perm("finance.add_costcentrebudget"),
-            currency=settings_row.currency,
+            currency=currency,
+            forecast_grid=grid,
+            forecast_rows=grid_rows(grid, forecast_cell, values) if grid is not None else [],
+            forecast_problems=problems,
+            forecast_conflict=conflict,
+            forecast_note=(values or {}).get("note", grid.made.note if grid and grid.made else ""),
+            forecasts=forecast_versions(request.user, figures),
         )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Make (or make again) this month's forecast of the year from the grid, through
+        ``cost_centres.cost_centre_forecast_make``: every problem named by its cell, nothing
+        saved until there are none; a grid read before someone else saved gives the conflict."""
+        centre = self.get_object()
+        settings_row = selectors.finance_settings()
+        year = _year(request, settings_row.first_month)
+        ensure_can(request.user, "finance.add_costcentreforecast", centre, action=f"forecast {centre.code}")
+        figures = cost_centres.cost_centre_year(cost_centre=centre, year=year)
+        grid = CentreForecastGrid(centre, year, figures)
+        values = {name: request.POST.get(name, "").strip() for name in request.POST}
+        currency = settings_row.currency
+        if grid.first is None:
+            problem = cost_centres.YEAR_OVER.format(year=year, split=figures.split)
+            return self.year_page(centre, year, figures, currency, values, [problem])
+        lines, problems, where = grid_lines(grid, values, forecast_cell)
+        if problems:
+            return self.year_page(centre, year, figures, currency, values, problems)
+        posted = values.get("version", "")
+        outcome = call_service(
+            lambda: cost_centres.cost_centre_forecast_make(
+                actor=cast(User, request.user),
+                cost_centre=centre,
+                year=year,
+                lines=lines,
+                note=values.get("note", ""),
+                expected_version=int(posted) if posted.isdigit() else None,
+            )
+        )
+        if outcome.done:
+            landed = cost_centres.cost_centre_year(cost_centre=centre, year=year)
+            message = FORECAST_SAVED.format(
+                centre=centre.code,
+                year=year,
+                month=grid.first,
+                total=money(sum((line.amount for line in lines), Decimal(0))),
+                landing=money(landed.total.eac),
+            )
+            url = f"{reverse('finance:costcentre_detail', args=[centre.code])}?year={year.start_year}"
+            return finish(request, message, url)
+        if outcome.conflict:
+            return self.year_page(centre, year, figures, currency, values, conflict=outcome.conflict)
+        return self.year_page(centre, year, figures, currency, values, [_placed(outcome.problem, where)])
 
     @staticmethod
     def export(figures: cost_centres.CostCentreYear) -> HttpResponse:
@@ -173,6 +267,9 @@ class CostCentreView(CostCentrePage, ObjectView):
                 [name, "Variance (budget - outturn)", outturn.variance],
             ]
         rows.append(["Non-staff", "Limit", figures.limit if figures.limit is not None else NO_LIMIT])
+        if figures.non_staff_at_budget is not None and figures.forecast is not None:
+            rows.append(["Non-staff", "Outturn were the rest at budget", figures.non_staff_at_budget.eac])
+        rows.append(["All costs", "The rest of the year from", figures.forecast_source])
         return xlsx_response(
             f"{centre.code}-{year.label.replace('/', '-')}-{clock.today().isoformat()}.xlsx",
             headers=[c.label for c in YEAR_MONTH_COLUMNS],
@@ -224,7 +321,15 @@ class CostCentreHistoryView(CostCentrePage, ObjectHistoryView):
             )
             for budget in record.budgets.select_related("cost_centre").order_by("-year")
         ]
-        return {**super().object_context(record), "budgets": budgets}
+        forecasts = [
+            (
+                f"{FinancialYear(forecast.year, first_month).label}, from {forecast.month:%B %Y}",
+                forecast,
+                history_entries(forecast, user=self.request.user),
+            )
+            for forecast in record.forecasts.select_related("cost_centre").order_by("-month")
+        ]
+        return {**super().object_context(record), "budgets": budgets, "forecasts": forecasts}
 
 
 # The year's budget --------------------------------------------------------------------------
@@ -269,6 +374,68 @@ class CentreGrid:
         self.closed = pages.closed_months()
 
 
+def forecast_cell(index: int, month: Any) -> str:
+    return f"f-{index}-{month:%Y-%m}"
+
+
+class CentreForecastGrid:
+    """A cost centre's year to forecast: the months from the forecast's first (the split; None
+    once the year is over) to the year's end, the keys its lines count under (the latest
+    forecast's, the budget's, its cost codes', else every category in use, revenue), the
+    amounts shown (the latest forecast's for those months, else the budget's) and this month's
+    forecast if already made (its version guards the save)."""
+
+    def __init__(self, centre: CostCentre, year: FinancialYear, figures: cost_centres.CostCentreYear) -> None:
+        self.year = year
+        first = max(figures.split, year.start)
+        self.first = first if first <= year.last_month else None
+        self.months = [month for month in year.months if self.first is not None and month >= self.first]
+        self.latest: CostCentreForecast | None = figures.forecast
+        self.made = self.latest if self.latest is not None and self.latest.month == self.first else None
+        self.keys: list[LineKey] = []
+        self.amounts: dict[tuple[int, Any], Decimal] = {}
+        self.source = "the year is over"
+        if self.first is None:  # nothing left to forecast
+            return
+        related = ("category", "funding_source")
+        if self.latest is not None:
+            lines: Any = list(
+                self.latest.lines.filter(month__gte=self.first or year.start).select_related(*related)
+            )
+            self.source = (
+                "this month's forecast" if self.made else f"the forecast made for {self.latest.month:%B %Y}"
+            )
+        elif figures.budget is not None:
+            lines = list(
+                figures.budget.lines.filter(month__gte=self.first or year.start).select_related(*related)
+            )
+            self.source = f"the {year} budget"
+        else:
+            lines = []
+            self.source = "nothing yet"
+        for line in lines:
+            key = LineKey(line.category, line.spend_type, line.funding_source)
+            if key not in self.keys:
+                self.keys.append(key)
+            index = self.keys.index(key)
+            self.amounts[(index, line.month)] = (
+                self.amounts.get((index, line.month), Decimal(0)) + line.amount
+            )
+        for code in figures.codes:
+            key = LineKey(code.category, code.spend_type, code.funding_source)
+            if code.active and key not in self.keys:
+                self.keys.append(key)
+        if not self.keys:
+            self.keys = [
+                LineKey(category, SpendType.REVENUE, None)
+                for category in CostCategory.objects.filter(active=True)
+            ]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), Decimal(0))
+
+
 class CostCentreBudgetView(CostCentrePage, ObjectView):
     """Set a cost centre's budget for a financial year in a month grid (a column per category,
     capital or revenue and funding source), with its non-staff limit and a note, through
@@ -301,14 +468,7 @@ class CostCentreBudgetView(CostCentrePage, ObjectView):
         problems: Sequence[str] = (),
         conflict: str = "",
     ) -> HttpResponse:
-        rows = []
-        for month in grid.months:
-            cells = []
-            for index, key in enumerate(grid.keys):
-                name = centre_cell(index, month)
-                shown = values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
-                cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
-            rows.append({"month": month, "closed": month in grid.closed, "cells": cells})
+        rows = grid_rows(grid, centre_cell, values, grid.closed)
         budget = grid.budget
         limit = (values or {}).get("non_staff_limit")
         if limit is None:

@@ -10,9 +10,12 @@
   they were drafted;
 - a cost centre's (ADR 0053), for finance partners (every one in use) and its budget holder
   (theirs): its non-staff spend forecast to land over the year's non-staff limit (the year
-  page's figures, ``cost_centres.cost_centre_years_of``; none where no limit is set), due at
-  once; and, for those who may set it, the current financial year's budget while it has none,
-  due ``PMO_WORK_RESPONSE_DAYS`` into the year.
+  page's figures, ``cost_centres.cost_centre_years_of``: the actuals to date and the latest
+  forecast made of the rest, else its budget; none where no limit is set), due at once, one item
+  whose reason says whether the spend has passed the limit already or the forecast says it
+  will (and when the forecast warns before the budget would); and, for those who may set it,
+  the current financial year's budget while it has none, due ``PMO_WORK_RESPONSE_DAYS`` into
+  the year.
 
 Read through the finance selectors and restrictions (what the user may see), in a fixed number
 of queries whatever the number of projects, months or budgets."""
@@ -218,22 +221,46 @@ def _cost_centres(user: Any, today: date, year: FinancialYear | None) -> list[Wo
         figure = figures[centre.pk]
         if figure.limit is None or not figure.over_limit:  # no limit set: nothing to land over
             continue
-        spend = f"Cost centre {centre.code}'s spend outside staff costs is forecast to land at"
-        if figure.limit_headroom:
-            reason = (
-                f"{spend} {money(figure.non_staff.eac)} for {year} ({money(figure.non_staff.actual_to_date)} "
-                f"spent, the rest at budget): {money(-figure.limit_headroom)} over the limit."
-            )
-        else:
-            reason = f"{spend} its limit for {year}: nothing more may be spent outside the budget."
-        items.append(
-            WorkItem(
-                key=f"centre-over-limit:{centre.pk}:{year.start_year}",
-                kind="centre-over-limit",
-                title=f"Non-staff spend on {centre.name} will land over its {money(figure.limit)} limit",
-                due=today,
-                url=f"{reverse('finance:costcentre_detail', args=[centre.code])}?year={year.start_year}",
-                reason=reason,
-            )
-        )
+        items.append(_over_limit_item(centre, figure, year, today))
     return items
+
+
+def _over_limit_item(
+    centre: CostCentre, figure: cost_centres.CostCentreYear, year: FinancialYear, today: date
+) -> WorkItem:
+    """One item for a cost centre whose year lands over its non-staff limit, whichever says so:
+    its spend, or the forecast of the rest (the latest forecast made; the budget without one).
+    Its reason says which, and, where the forecast warns before the budget would, that too."""
+    spend = f"Cost centre {centre.code}'s spend outside staff costs is forecast to land at"
+    rest = (
+        f"the rest as forecast for {figure.forecast.month:%B %Y}"
+        if figure.forecast is not None
+        else "the rest at budget"
+    )
+    if figure.spent_over_limit:
+        spent = money(figure.non_staff.actual_to_date)
+        reason = (
+            f"Cost centre {centre.code} has spent {spent} outside staff costs in {year}, at or over its "
+            f"{money(figure.limit)} limit already; with {rest} the year lands at "
+            f"{money(figure.non_staff.eac)}."
+        )
+    elif figure.limit_headroom:
+        reason = (
+            f"{spend} {money(figure.non_staff.eac)} for {year} ({money(figure.non_staff.actual_to_date)} "
+            f"spent, {rest}): {money(-figure.limit_headroom)} over the limit."
+        )
+    else:
+        reason = f"{spend} its limit for {year}: nothing more may be spent outside the budget."
+    if figure.forecast is not None and not figure.over_limit_at_budget and figure.non_staff_at_budget:
+        reason += (
+            f" At budget it would land at {money(figure.non_staff_at_budget.eac)}, within the limit: "
+            "the forecast warns first."
+        )
+    return WorkItem(
+        key=f"centre-over-limit:{centre.pk}:{year.start_year}",
+        kind="centre-over-limit",
+        title=f"Non-staff spend on {centre.name} will land over its {money(figure.limit)} limit",
+        due=today,
+        url=f"{reverse('finance:costcentre_detail', args=[centre.code])}?year={year.start_year}",
+        reason=reason,
+    )

@@ -11,15 +11,24 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from pmo.core.choices import Role
 from pmo.finance import services
 from pmo.finance.choices import SpendType
-from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget, CostCentreBudgetLine, CostCode
+from pmo.finance.models import (
+    CostCategory,
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
+    CostCentreForecast,
+    CostCentreForecastLine,
+    CostCode,
+)
 from pmo.finance.selectors import finance_settings
 from pmo.finance.services import LedgerRow
-from pmo.finance.tests.cost_centres.conftest import OCT
+from pmo.finance.tests.cost_centres.conftest import DEC, JAN, NOV, OCT
 from pmo.finance.tests.views.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +169,13 @@ def add_centres(n: int, staff: CostCategory) -> None:
         CostCode.objects.create(
             code=f"CC{number}-X", cost_centre=centre, category=staff, spend_type=SpendType.REVENUE
         )
+        for month in (NOV, DEC):  # a forecast made last month and this month's
+            forecast = CostCentreForecast.objects.create(
+                cost_centre=centre, year=2026, month=month, made_at=timezone.now()
+            )
+            CostCentreForecastLine.objects.create(
+                forecast=forecast, month=JAN, category=staff, spend_type=SpendType.REVENUE, amount=Decimal(7)
+            )
 
 
 def count(client, url) -> int:
@@ -177,10 +193,12 @@ def count(client, url) -> int:
         (LIST, Role.FINANCE_PARTNER, 7),
         # ... an export: neither the count nor notices
         (f"{LIST}?export=xlsx", Role.EXECUTIVE, 5),
-        # session, user, roles, the centre, the settings row; the year's figures (six: the last
-        # closed month, the budget, its lines and the actuals by month and category, the year's
-        # closed months, the codes); the years (budgets', actuals'); unread notices
-        ("/finance/cost-centres/CC1/", Role.FINANCE_PARTNER, 14),
+        # session, user, roles, the centre, the settings row; the year's figures (seven: the
+        # closed months (the year's and the last), the budget, its lines, the forecasts made, the
+        # latest's lines, the actuals by month and category, the codes); the forecast grid's
+        # lines (the latest forecast's from this month); the year's forecasts; the years
+        # (budgets', actuals'); unread notices
+        ("/finance/cost-centres/CC1/", Role.FINANCE_PARTNER, 17),
         # session, user, roles, the centre, the settings row, the year's budget, its lines, the
         # codes, the closed months, the budget's history (and the names it shows), unread notices
         ("/finance/cost-centres/CC1/budget/2026/", Role.FINANCE_PARTNER, 12),

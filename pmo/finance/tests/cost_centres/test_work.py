@@ -19,7 +19,7 @@ from pmo.finance.choices import SpendType
 from pmo.finance.models import CostCentre, CostCentreBudget, CostCode
 from pmo.finance.services import LedgerRow
 from pmo.finance.tests.conftest import line
-from pmo.finance.tests.cost_centres.conftest import LIMIT, OCT, year_lines
+from pmo.finance.tests.cost_centres.conftest import JAN, LIMIT, OCT, year_lines
 from pmo.finance.work import finance_work
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-12-04")]
@@ -201,6 +201,13 @@ def add_centres(books, n: int) -> None:
         services.actuals_load(
             actor=books.finance, rows=[LedgerRow(code.code, OCT, Decimal(20))], reference="L", year=2026
         )
+        cost_centres.cost_centre_forecast_make(
+            actor=books.finance,
+            cost_centre=centre,
+            year=2026,
+            lines=[line(JAN, books.software, 5)],
+            day=TODAY,
+        )
 
 
 def queries(user: User) -> int:
@@ -212,10 +219,10 @@ def queries(user: User) -> int:
 
 # the queries of each role's finance items (pmo/finance/tests/test_work.py's pins, with no open
 # period here) and of the cost centres they watch: one for the cost centres, then the settings
-# (the year) where not read already, and the year page's six for them all (the last month
-# closed, the budgets, their lines, the actuals, the closed months, the cost codes); nothing
-# more for someone who holds none
-PINNED = {"finance": 13, "head": 11, "pm": 4}
+# (the year) where not read already, and the year page's seven for them all (the closed
+# months, the year's and the last, the budgets, their lines, the forecasts made, the latest's
+# lines, the actuals, the cost codes); nothing more for someone who holds none
+PINNED = {"finance": 14, "head": 12, "pm": 4}
 
 
 def test_cost_centre_items_cost_the_same_queries_with_four_times_the_cost_centres(pmo_centre):
