@@ -1,11 +1,12 @@
 """Cost centres over REST (``/api/v1/``, ADR 0053): ``cost-centres`` (the PMO's own budget and
 any other running budget, each with its current year's budget, actuals and non-staff limit, and
 ``…/year/?year=2026`` for a year's budget, actual and forecast, staff and non-staff, against the
-limit) and ``cost-centre-budgets`` (a cost centre's budget for a financial year with its monthly
-lines). Reads keep to what the user may see; writes go through ``pmo.finance.cost_centres`` as
-the pages' do: problems with the lines by position and field, a stale version a 409, what a
-role may not do a 403. Their cost codes are ``cost-codes`` with ``cost_centre`` set, their
-ledger lines ``actuals?cost_centre=CODE``."""
+limit; ``…/forecasts/`` for the forecasts made of its years, each month's a version, and a
+``POST`` there to make this month's) and ``cost-centre-budgets`` (a cost centre's budget for a
+financial year with its monthly lines). Reads keep to what the user may see; writes go
+through ``pmo.finance.cost_centres`` as the pages' do: problems with the lines by position and
+field, a stale version a 409, what a role may not do a 403. Their cost codes are
+``cost-codes`` with ``cost_centre`` set, their ledger lines ``actuals?cost_centre=CODE``."""
 
 from typing import Any, ClassVar
 
@@ -32,11 +33,21 @@ from pmo.finance.api import (
     lines_named,
     month_amounts,
 )
-from pmo.finance.models import CostCentre, CostCentreBudget, CostCentreBudgetLine
+from pmo.finance.models import (
+    CostCentre,
+    CostCentreBudget,
+    CostCentreBudgetLine,
+    CostCentreForecast,
+    CostCentreForecastLine,
+)
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, VersionedSerializer
 from pmo.portfolio.api_records import user_name
 
 BAD_YEAR = "Give the financial year by the calendar year it starts in (2000 to 2200), not {value!r}."
+CENTRE_FORECAST_VERSION_REQUIRED = (
+    "{centre} already has a forecast of {year} made for {month:%B %Y} (version {version}): send "
+    "that version to make it again."
+)
 
 
 def _money(help_text: str, *, nullable: bool = False) -> serializers.DecimalField:
@@ -94,7 +105,9 @@ class CostCentreWriteSerializer(VersionedSerializer):
 class OutturnSerializer(serializers.Serializer):
     budget = _money("The year's budget.")
     actual_to_date = _money("The actuals of the year's months before the split.")
-    forecast_remaining = _money("The budget of the year's months from the split on.")
+    forecast_remaining = _money(
+        "The forecast of the year's months from the split on: the latest forecast made's, else the budget's."
+    )
     eac = _money("Where the year lands: actuals to date plus the forecast of the rest.")
     variance = _money("Budget - outturn: negative is an overspend.")
 
@@ -129,6 +142,16 @@ class CostCentreYearSerializer(serializers.Serializer):
     non_staff_limit = _money("The year's non-staff limit (null: none).", nullable=True)
     limit_headroom = _money("The limit less the non-staff outturn (null: no limit).", nullable=True)
     over_limit = serializers.BooleanField()
+    forecast = serializers.DateField(
+        allow_null=True,
+        help_text="The month the latest forecast made of the year starts in (null: none made; the "
+        "budget stands as the forecast).",
+    )
+    forecast_version = serializers.IntegerField(allow_null=True, help_text="That forecast's version.")
+    forecast_source = serializers.CharField(help_text="Where the months from the split on come from.")
+    non_staff_at_budget = _money(
+        "Where the non-staff spend would land were the rest of the year spent at budget.", nullable=True
+    )
     categories = CategoryYearSerializer(many=True)
     months = CentreMonthSerializer(many=True)
 
@@ -182,6 +205,52 @@ class CostCentreBudgetUpdateSerializer(serializers.Serializer):
     )
 
 
+class CostCentreForecastSerializer(serializers.ModelSerializer):
+    """A forecast of the rest of a cost centre's financial year, made in one month (``month``,
+    its first; the months before it actual) and phased by month and category from it on, with
+    its total and non-staff total. Each month's is a version; made again in the same month, it
+    is replaced (its history keeps each)."""
+
+    cost_centre = serializers.CharField(source="cost_centre.code", read_only=True)
+    made_by_name = user_name("made_by")
+    total = _money("The forecast's lines summed.")
+    non_staff_total = _money("Its lines outside staff costs summed.")
+    lines = MonthLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CostCentreForecast
+        fields = [
+            "id",
+            "cost_centre",
+            "year",
+            "month",
+            "note",
+            "made_by",
+            "made_by_name",
+            "made_at",
+            "total",
+            "non_staff_total",
+            "lines",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CostCentreForecastMakeSerializer(serializers.Serializer):
+    """This month's forecast of the rest of a financial year: every line from this month (the
+    first month not closed or passed) to the year's end; a month without one is forecast at
+    nothing."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2200, required=False, help_text=YEAR_HELP)
+    note = model_text(CostCentreForecast, "note", required=False, allow_blank=True, default="")
+    lines = _lines_field(help_text="The forecast by month from this month to the year's end: every line.")
+    version = serializers.IntegerField(
+        required=False, help_text="The version of this month's forecast you are making again, if made."
+    )
+
+
 class CostCentreFilter(FilterSet):
     active = django_filters.BooleanFilter()
 
@@ -200,6 +269,17 @@ class CostCentreBudgetFilter(FilterSet):
 
 
 YEAR_PARAMETER = OpenApiParameter("year", int, description=YEAR_HELP + " The current year if not given.")
+FORECASTS_YEAR = OpenApiParameter("year", int, description=YEAR_HELP + " Every year's if not given.")
+
+
+def _year_asked(raw: Any, *, field: str = "year") -> FinancialYear | None:
+    """The financial year asked for (None when not given); a 400 naming it when it is not one."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    if not (text.isdigit() and 2000 <= int(text) <= 2200):
+        raise exceptions.ValidationError({field: [BAD_YEAR.format(value=text)]})
+    return FinancialYear(int(text), selectors.finance_settings().first_month)
 
 
 @extend_schema_view(
@@ -210,6 +290,12 @@ YEAR_PARAMETER = OpenApiParameter("year", int, description=YEAR_HELP + " The cur
         responses={200: CostCentreSerializer, **UPDATE_ERRORS},
     ),
     year=extend_schema(parameters=[YEAR_PARAMETER], responses={200: CostCentreYearSerializer}, filters=False),
+    forecasts=extend_schema(
+        methods=["GET"],
+        parameters=[FORECASTS_YEAR],
+        responses={200: CostCentreForecastSerializer(many=True)},
+        filters=False,
+    ),
 )
 @extend_schema(tags=["finance"])
 class CostCentreViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, FinanceViewSet):
@@ -249,14 +335,7 @@ class CostCentreViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateMode
     def year(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A financial year's budget, actual and forecast, staff and non-staff, and the limit."""
         centre = self.get_object()
-        raw = request.query_params.get("year", "").strip()
-        if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2200):
-            raise exceptions.ValidationError({"year": [BAD_YEAR.format(value=raw)]})
-        year = (
-            FinancialYear(int(raw), selectors.finance_settings().first_month)
-            if raw
-            else selectors.current_year()
-        )
+        year = _year_asked(request.query_params.get("year")) or selectors.current_year()
         figures = cost_centres.cost_centre_year(cost_centre=centre, year=year)
         data = CostCentreYearSerializer(
             {
@@ -270,11 +349,75 @@ class CostCentreViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateMode
                 "non_staff_limit": figures.limit,
                 "limit_headroom": figures.limit_headroom,
                 "over_limit": figures.over_limit,
+                "forecast": figures.forecast.month if figures.forecast else None,
+                "forecast_version": figures.forecast.version if figures.forecast else None,
+                "forecast_source": figures.forecast_source,
+                "non_staff_at_budget": (
+                    figures.non_staff_at_budget.eac if figures.non_staff_at_budget else None
+                ),
                 "categories": figures.categories,
                 "months": figures.months,
             }
         ).data
         return Response(data)
+
+    @extend_schema(
+        methods=["POST"],
+        request=CostCentreForecastMakeSerializer,
+        responses={200: CostCentreForecastSerializer, 201: CostCentreForecastSerializer, **UPDATE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def forecasts(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """``GET``: the forecasts made of the cost centre's years (``?year=2026``), latest first,
+        with their lines. ``POST``: make this month's forecast of the rest of a year (the current
+        year if not given; finance, the PMO and its budget holder): every line from this month to
+        the year's end. Made again in the same month it replaces that version (send its version
+        or If-Match); 201 when new, 200 when replaced."""
+        centre = self.get_object()
+        lines_of = Prefetch(
+            "lines", queryset=CostCentreForecastLine.objects.select_related("category", "funding_source")
+        )
+        if request.method == "GET":
+            year = _year_asked(request.query_params.get("year"))
+            found = cost_centres.cost_centre_forecast_list(
+                user=request.user, cost_centre=centre, year=year
+            ).prefetch_related(lines_of)
+            return Response(CostCentreForecastSerializer(found, many=True).data)
+        body = self._body(CostCentreForecastMakeSerializer)
+        year = _year_asked(body.get("year")) or selectors.current_year()
+        first = cost_centres.forecast_first_month(year)
+        existing = (
+            CostCentreForecast.objects.filter(cost_centre=centre, month=first).first() if first else None
+        )
+        version = body.get("version")
+        if version is None and "HTTP_IF_MATCH" in request.META:
+            version = expected_version(request)
+        if existing is not None and version is None:
+            message = CENTRE_FORECAST_VERSION_REQUIRED.format(
+                centre=centre.code, year=year, month=existing.month, version=existing.version
+            )
+            raise exceptions.ValidationError({"version": [message]})
+        lines = month_amounts(body["lines"])
+        with lines_named():
+            made = cost_centres.cost_centre_forecast_make(
+                actor=self.actor,
+                cost_centre=centre,
+                year=year,
+                lines=lines,
+                note=body["note"],
+                expected_version=version if existing is not None else 0,
+            )
+        shown = (
+            cost_centres.cost_centre_forecast_list(user=request.user, cost_centre=centre)
+            .prefetch_related(lines_of)
+            .get(pk=made.pk)
+        )
+        response = Response(
+            CostCentreForecastSerializer(shown).data,
+            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
+        )
+        response["ETag"] = f'"{made.version}"'
+        return response
 
 
 @extend_schema_view(
