@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from pmo.core import clock
 from pmo.engine.earned_value import (
@@ -174,8 +174,22 @@ def _penny(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(PENNY)
 
 
+def chosen_ids(projects: Iterable[Project]) -> QuerySet[Any] | list[int]:
+    """What to filter by ``projects``' ids: a subquery when they are a query (its ids are not
+    sent back as a list: building an IN list of 5,000 ids took longer than the sums), else
+    their ids."""
+    if isinstance(projects, QuerySet) and not projects.query.is_sliced:
+        return projects.order_by().values("pk")
+    return [project.pk for project in projects]
+
+
 def evm_figures(
-    projects: Iterable[Project], day: date | None = None, *, trends: bool = False
+    projects: Iterable[Project],
+    day: date | None = None,
+    *,
+    trends: bool = False,
+    phased: bool = True,
+    budgeted_only: bool = False,
 ) -> dict[int, EvmFigures]:
     """The figures each project's earned value is measured from on ``day``, by id, in seven
     queries whatever the number of projects: the versions that count (``current_budgets``'
@@ -184,63 +198,84 @@ def evm_figures(
     projects that can earn value by a plan or key milestones (of all with ``trends``), the
     actuals summed per project before its split (by month with ``trends``) and the forecasts
     from it. A row per project, not a row per month, where the months are not needed
-    (ADR 0049); the figures are ``project_finances``' (tested)."""
+    (ADR 0049); the figures are ``project_finances``' (tested). Without ``phased``, no budget is
+    read by month (six queries: what the whole-life outturn needs). With ``budgeted_only``, only
+    the projects with an approved budget are measured (one query when none has)."""
     day = day or clock.today()
+    chosen = chosen_ids(projects)
     ids = [project.pk for project in projects]
     budgets: dict[int, tuple[int | None, int | None]] = {}  # project -> (version, its baseline)
-    for project_id, pk, baseline in (
-        BudgetVersion.objects.filter(project_id__in=ids, status=BudgetStatus.APPROVED)
+    ends: dict[int, tuple[date | None, date | None]] = {}  # version -> its first month, last with money
+    # each end is the first entry of the version's lines' index (MIN and MAX read every line)
+    lines = BudgetLine.objects.filter(version=OuterRef("pk")).order_by().values("month")
+    for project_id, pk, baseline, first, last in (
+        BudgetVersion.objects.filter(project_id__in=chosen, status=BudgetStatus.APPROVED)
         .order_by("project_id", "-number")
-        .values_list("project_id", "pk", "baseline_id")
+        .annotate(
+            first=Subquery(lines.order_by("month")[:1]),
+            last=Subquery(lines.filter(amount__gt=0).order_by("-month")[:1]),
+        )
+        .values_list("project_id", "pk", "baseline_id", "first", "last")
     ):
-        budgets.setdefault(project_id, (pk, baseline))
+        if project_id not in budgets:
+            budgets[project_id] = (pk, baseline)
+            ends[pk] = (first, last)
+    if budgeted_only:
+        ids = [pk for pk in ids if pk in budgets]
+        if not ids:
+            return {}
+        chosen = ids if isinstance(chosen, list) else chosen
     forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
     for project_id, pk, start in (
-        ForecastVersion.objects.filter(selectors.made_by(day), project_id__in=ids)
+        ForecastVersion.objects.filter(selectors.made_by(day), project_id__in=chosen)
         .order_by("project_id", "-period__start")
         .values_list("project_id", "pk", "period__start")
     ):
         forecasts.setdefault(project_id, (pk, start))
+    # the versions that count, picked by the database as it sums their lines (no list of ids)
+    current_budgets = selectors.current_versions(BudgetVersion, day, projects=chosen)
+    current_forecasts = selectors.current_versions(ForecastVersion, day, projects=chosen)
     after = selectors.after_closed()
     splits = {
         pk: selectors.split_month(forecasts[pk][1] if pk in forecasts else None, day, after) for pk in ids
     }
     cuts = sorted(set(splits.values()))
-    versions = [pk for pk, _baseline in budgets.values()]
     shapes = {
         row[0]: row[1:]
-        for row in BudgetLine.objects.filter(version_id__in=versions)
+        for row in BudgetLine.objects.filter(version_id__in=current_budgets)
         .values_list("version_id")
         .annotate(
             total=Sum("amount"),
-            first=Min("month"),
-            last=Max("month", filter=Q(amount__gt=0)),
             **{f"before_{n}": Sum("amount", filter=Q(month__lt=cut)) for n, cut in enumerate(cuts)},
         )
         .order_by()
     }
-    phased = BudgetVersion.objects.filter(pk__in=versions)
+    monthly = BudgetVersion.objects.filter(pk__in=current_budgets)
     if not trends:
         # those that can earn value: by a plan's percent complete or a baseline's key milestones
-        phased = phased.filter(
+        monthly = monthly.filter(
             Q(project__plan__isnull=False) | Q(project__baselines__milestones__isnull=False)
         )
-    phasing = {
-        pk: {month: _penny(amount) for month, amount in months.items()}
-        for pk, months in _by(
-            BudgetLine.objects.filter(version__in=phased.order_by().values("pk"))
-            .values("version__project_id", "month")
-            .annotate(amount=Sum("amount"))
-            .order_by(),
-            "version__project_id",
-        ).items()
-    }
+    phasing = (
+        {
+            pk: {month: _penny(amount) for month, amount in months.items()}
+            for pk, months in _by(
+                BudgetLine.objects.filter(version__in=monthly.order_by().values("pk"))
+                .values("version__project_id", "month")
+                .annotate(amount=Sum("amount"))
+                .order_by(),
+                "version__project_id",
+            ).items()
+        }
+        if phased or trends
+        else {}
+    )
     actuals: dict[int, dict[date, Decimal]] = {}
     if trends:
         actuals = {
             pk: {month: _penny(amount) for month, amount in months.items()}
             for pk, months in _by(
-                ActualLine.objects.filter(project_id__in=ids)
+                ActualLine.objects.filter(project_id__in=chosen)
                 .values("project_id", "month")
                 .annotate(amount=Sum("amount"))
                 .order_by(),
@@ -252,21 +287,25 @@ def evm_figures(
         spent = {
             pk: summed.until(splits[pk])
             for (pk,), summed in selectors.sums_by(
-                ActualLine.objects.filter(project_id__in=ids), ("project_id",), total=False, before=cuts
+                ActualLine.objects.filter(project_id__in=chosen), ("project_id",), total=False, before=cuts
             )
         }
     owners = {pk: project for project, (pk, _start) in forecasts.items()}
     ahead = {
         owners[pk]: summed.after(splits[owners[pk]])
         for (pk,), summed in selectors.sums_by(
-            ForecastLine.objects.filter(version_id__in=list(owners)), ("version_id",), total=False, since=cuts
+            ForecastLine.objects.filter(version_id__in=current_forecasts),
+            ("version_id",),
+            total=False,
+            since=cuts,
         )
     }
     found = {}
     for pk in ids:
         split = splits[pk]
         budget_id, approved_with = budgets.get(pk, (None, None))
-        total, first, last, *planned = shapes.get(budget_id, (None, None, None))
+        total, *planned = shapes.get(budget_id, (None,))
+        first, last = ends.get(budget_id, (None, None)) if budget_id is not None else (None, None)
         bac = _penny(total)
         planned_to_date = _penny(planned[cuts.index(split)]) if planned else ZERO
         found[pk] = EvmFigures(
@@ -280,7 +319,8 @@ def evm_figures(
                 forecast_remaining=ahead.get(pk, ZERO) if pk in forecasts else bac - planned_to_date,
                 split=split,
             ),
-            shape=MonthlyShape(bac, first, last) if bac > 0 else None,
+            # money in it: a line, and one of money (its first and last months)
+            shape=MonthlyShape(bac, first, last) if bac > 0 and first and last else None,
             planned_to_date=planned_to_date,
             budget=phasing.get(pk, {}),
             actuals=actuals.get(pk, {}),
@@ -379,10 +419,11 @@ def milestone_weights(
     return found
 
 
-def latest_reports(project_ids: Iterable[int]) -> QuerySet[HighlightReport]:
+def latest_reports(project_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[HighlightReport]:
     """Each project's latest handed-in highlight report (the latest period's latest revision)."""
     handed_in = list(HANDED_IN_STATES)
-    return HighlightReport.objects.filter(project_id__in=list(project_ids), status__in=handed_in).filter(
+    chosen = project_ids if isinstance(project_ids, QuerySet) else list(project_ids)
+    return HighlightReport.objects.filter(project_id__in=chosen, status__in=handed_in).filter(
         pk=Subquery(
             HighlightReport.objects.filter(project=OuterRef("project"), status__in=handed_in)
             .order_by("-period__start", "-revision")
@@ -391,14 +432,17 @@ def latest_reports(project_ids: Iterable[int]) -> QuerySet[HighlightReport]:
     )
 
 
-def earnings(baselines: Mapping[int, int | None]) -> dict[int, Earning]:
+def earnings(
+    baselines: Mapping[int, int | None], projects: QuerySet[Any] | None = None
+) -> dict[int, Earning]:
     """What each project earns value by (three queries whatever the number of projects): its
     plan's progress; the key milestones of the baseline its current budget was approved with
     (else its latest baseline); which of them the latest handed-in highlight report marks
-    achieved."""
+    achieved. ``projects``, when given, is a query of the same projects' ids to filter by."""
     ids = list(baselines)
+    among = projects if projects is not None else ids
     progress = plan_progress(ids)
-    latest = latest_reports(ids)
+    latest = latest_reports(among)
     achieved: dict[int, dict[str, date | None]] = {}
     periods: dict[int, str] = {}
     for project_id, start, end, name, on in ReportMilestone.objects.filter(report__in=latest).values_list(
@@ -408,7 +452,7 @@ def earnings(baselines: Mapping[int, int | None]) -> dict[int, Earning]:
         periods[project_id] = str(ReportingPeriod(start=start, end=end))
     dated: dict[int, dict[tuple[int, int], list[tuple[str, date]]]] = {}
     for project_id, baseline_id, number, name, due in (
-        BaselineMilestone.objects.filter(baseline__project_id__in=ids)
+        BaselineMilestone.objects.filter(baseline__project_id__in=among)
         .order_by()
         .values_list("baseline__project_id", "baseline_id", "baseline__number", "name", "due")
     ):
@@ -487,8 +531,13 @@ class ProjectEvm:
         return found.get(EacMethod.CPI.value) or found.get(EacMethod.BOTTOM_UP.value)
 
 
+NO_FORECASTS = tuple(
+    {"method": m.value, "eac": None, "etc": None, "vac": None, "tcpi": None} for m in EacMethod
+)
+
+
 def _no_forecasts() -> list[dict[str, Any]]:
-    return [{"method": m.value, "eac": None, "etc": None, "vac": None, "tcpi": None} for m in EacMethod]
+    return [dict(each) for each in NO_FORECASTS]
 
 
 def _measure(result: ProjectEvm, figures: EvmFigures, earning: Earning) -> None:
@@ -596,9 +645,13 @@ def project_evms(
     split, EV earned as ``Earning.method`` chooses; with ``trends``, the figures at each month
     end too. Ten queries whatever the number of projects."""
     as_of = as_of or clock.today()
-    projects = list(projects)
-    figures = evm_figures(projects, as_of, trends=trends)
-    earned = earnings({pk: each.baseline for pk, each in figures.items()})
+    given = projects
+    projects = list(projects)  # a query keeps the rows read: it is not read again
+    chosen = chosen_ids(given)  # a query of their ids, when they came as a query
+    figures = evm_figures(given if isinstance(chosen, QuerySet) else projects, as_of, trends=trends)
+    earned = earnings(
+        {pk: each.baseline for pk, each in figures.items()}, chosen if isinstance(chosen, QuerySet) else None
+    )
     found = []
     for project in projects:
         result = ProjectEvm(project=project, as_of=as_of)
