@@ -8,6 +8,9 @@ benefits review, and memberships and events) and revises this year's in October 
 to the spring, the contractor's days brought forward). Its ledger lines ride in the monthly
 extract the project demo loads (``ledger_rows``, called from ``pmo.finance.demo._load``): staff
 at the budget, give or take a little; non-staff close to it, so the year lands under the limit.
+The head of the PMO forecasts the rest of the year each month after finance closes the month
+before: last month's forecast (the budget as it stands) and this month's (the tool's renewal
+dearer, a spring course cheaper), both kept as versions, the year still under the limit.
 Randomness is this module's own seeded generator, so the projects' stories do not move."""
 
 import datetime as dt
@@ -174,3 +177,52 @@ def ledger_rows(month: dt.date) -> list[LedgerRow]:
             LedgerRow(code, month, amount, _CODES[code].description[:150], f"P{month:%y%m}-{code[4:]}")
         )
     return rows
+
+
+FORECAST_DAY = 12  # the head of the PMO forecasts the rest of the year after finance closes a month
+SOFTWARE_RENEWAL = Decimal(1_800)  # the tool's renewal, dearer than budgeted, in the year's last month
+TRAINING_SAVED = Decimal(1_000)  # a course of the spring taken online
+FORECASTS = (
+    "On budget: the contractor's days as revised, the spring's training as planned.",
+    "The portfolio tool's renewal is quoted £1,800 over its budget; one spring course is taken "
+    "online (£1,000 less). Non-staff spend still lands under the £50k limit.",
+)
+
+
+@demo_step(order=250)
+def pmo_cost_centre_forecasts(ctx: DemoContext) -> None:
+    """The head of the PMO's forecasts of the rest of the year: last month's (the budget as it
+    stands) and this month's (the tool's renewal dearer, a course cheaper), each a version kept;
+    the year still lands under the limit. Made before the demo's months are closed (step 280
+    closes each on its day in the past), so each starts in the month it was made in."""
+    centre = CostCentre.objects.filter(code=CODE).first()
+    if centre is None or not _CODES:
+        return
+    first_month = selectors.finance_settings().first_month
+    this_month = ctx.today.replace(day=1)
+    last_month = add_months(this_month, -1)
+    moments = (
+        demo_moment(last_month.replace(day=FORECAST_DAY), 10),
+        demo_moment(ctx.today, 9),
+    )
+    for number, (at, note) in enumerate(zip(moments, FORECASTS, strict=True)):
+        year = financial_year(at.date(), first_month)
+        first = demo_run(at, cost_centres.forecast_first_month, year=year)
+        if first is None or at.date() > ctx.today:
+            continue
+        plan = {
+            key: amount
+            for month in year.months
+            if month >= first
+            for key, amount in _PLANS.get(month, {}).items()
+        }
+        if number == 1:
+            renewal = (year.last_month, "PMO-SW")
+            plan[renewal] = plan.get(renewal, Decimal(0)) + SOFTWARE_RENEWAL
+            spring = next((key for key in sorted(plan) if key[1] == "PMO-TRN"), None)
+            if spring is not None:
+                plan[spring] = max(plan[spring] - TRAINING_SAVED, Decimal(0))
+        demo_run(
+            at, cost_centres.cost_centre_forecast_make, actor=ctx.users["head"], cost_centre=centre,
+            year=year, lines=_lines(plan), note=note,
+        )  # fmt: skip

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from pmo.core.models import User
-from pmo.engine.finance import financial_year
+from pmo.engine.finance import financial_year, month_of
 from pmo.finance import cost_centres, selectors
 from pmo.finance.demo_cost_centres import NON_STAFF_LIMIT
-from pmo.finance.models import ActualImport, ActualLine, CostCentre, CostCentreBudget
+from pmo.finance.models import ActualImport, ActualLine, CostCentre, CostCentreBudget, CostCentreForecast
 from pmo.finance.tests.demo.conftest import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -58,3 +58,18 @@ def test_its_lines_ride_in_the_months_extracts_and_its_budgets_are_in_history():
     finance = User.objects.get(username="finance")
     by_project = selectors.portfolio_roll_up(user=finance, by="project", day=TODAY)
     assert None not in by_project  # the PMO's own spend is not a project's
+
+
+def test_the_head_of_the_pmo_forecasts_the_rest_of_the_year_each_month_and_it_lands_under_the_limit():
+    centre = CostCentre.objects.get(code="PMO")
+    this_year = financial_year(TODAY, selectors.finance_settings().first_month)
+    made = list(
+        CostCentreForecast.objects.filter(cost_centre=centre, year=this_year.start_year).order_by("month")
+    )
+    assert [forecast.made_by for forecast in made] == [User.objects.get(username="head")] * 2
+    assert made[1].month == month_of(TODAY) and made[0].month < made[1].month  # last month's kept
+    now = cost_centres.cost_centre_year(cost_centre=centre, year=this_year, day=TODAY)
+    assert now.forecast == made[1]
+    # the renewal dearer, a course cheaper: the year lands £800 above where the budget would
+    assert now.non_staff.eac - now.non_staff_at_budget.eac == Decimal(800)
+    assert not now.over_limit and now.non_staff.eac < NON_STAFF_LIMIT
