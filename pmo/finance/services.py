@@ -1,5 +1,6 @@
-"""Writes of finance: the settings and lists, closing months, budget versions (drafted, then
-approved), loads of ledger actuals and forecasts per reporting period.
+"""Writes of finance: the settings (its lists: ``pmo.finance.reference``), closing months,
+budget versions (drafted, then approved), loads of ledger actuals and forecasts per reporting
+period.
 
 Lines come in as plain values (``MonthAmount`` for budgets and forecasts, ``LedgerRow`` for
 actuals), from a form, the API or a parsed spreadsheet alike. Every line is checked before
@@ -216,7 +217,7 @@ def _line_fields(line: MonthAmount) -> dict[str, Any]:
     }
 
 
-# Settings and lists ------------------------------------------------------------------------
+# Settings (the lists, cost categories and funding sources: ``pmo.finance.reference``) ---------
 
 
 @transaction.atomic
@@ -237,16 +238,6 @@ def finance_settings_update(
     if updated.cost_tolerance_on_eac != judged_before:
         projects_changed(COST_FIGURES, _budgeted_projects())
     return updated
-
-
-def cost_category_create(*, actor: User | None, name: str, position: int = 0) -> CostCategory:
-    """Add a cost category (finance partners and the PMO)."""
-    return record_create(model=CostCategory, actor=actor, fields={"name": name.strip(), "position": position})
-
-
-def funding_source_create(*, actor: User | None, name: str) -> FundingSource:
-    """Add a funding source (finance partners and the PMO)."""
-    return record_create(model=FundingSource, actor=actor, fields={"name": name.strip()})
 
 
 @transaction.atomic

@@ -69,16 +69,3 @@ def test_a_cost_code_takes_only_its_own_fields(books):
     with pytest.raises(ValidationError) as refused:
         services.cost_code_create(actor=books.finance, fields=fields(books, version=7))
     assert refused.value.message_dict == {"version": ["This cannot be changed here."]}
-
-
-def test_finance_adds_categories_and_funding_sources_others_may_not(books):
-    assert (
-        services.cost_category_create(actor=books.finance, name=" Training ", position=7).name == "Training"
-    )
-    assert services.funding_source_create(actor=books.cast.officer, name="Grant").name == "Grant"
-    for create in (services.cost_category_create, services.funding_source_create):
-        with pytest.raises(PermissionDenied):
-            create(actor=books.cast.pm, name="Mine")
-    with pytest.raises(ValidationError) as refused:
-        services.cost_category_create(actor=books.finance, name="Staff")
-    assert list(refused.value.message_dict) == ["name"]

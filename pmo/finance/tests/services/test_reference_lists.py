@@ -43,6 +43,18 @@ def test_a_funding_source_in_use_by_a_code_only_is_refused_and_an_unused_one_del
     assert (deleted.history_type, deleted.history_user) == ("-", books.finance)
 
 
+def test_finance_and_the_pmo_add_categories_and_funding_sources_others_may_not(books):
+    made = reference.cost_category_create(actor=books.finance, fields={"name": " Training ", "position": 7})
+    assert (made.name, made.position, made.staff, made.active) == ("Training", 7, False, True)
+    assert reference.funding_source_create(actor=books.cast.officer, fields={"name": "Grant"}).name == "Grant"
+    for create in (reference.cost_category_create, reference.funding_source_create):
+        with pytest.raises(PermissionDenied):
+            create(actor=books.cast.pm, fields={"name": "Mine"})
+    with pytest.raises(ValidationError) as refused:
+        reference.cost_category_create(actor=books.finance, fields={"name": "Staff"})
+    assert list(refused.value.message_dict) == ["name"]
+
+
 def test_only_finance_and_the_pmo_write_and_a_reader_learns_nothing_of_the_list(books):
     pm = books.cast.pm
     with pytest.raises(PermissionDenied):
