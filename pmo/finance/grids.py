@@ -1,13 +1,43 @@
 """The month grids money is typed into (a project's budget draft, a cost centre's budget and its
 forecast): a row per month, an input per month and what its lines count under (category,
-capital or revenue, funding source), each named by ``cell`` and labelled for a screen reader."""
+capital or revenue, funding source), each named by ``cell`` and labelled for a screen reader;
+and the columns and amounts such a grid shows from the lines stored."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from pmo.finance.choices import SpendType
+from pmo.finance.models import CostCategory
 from pmo.finance.pages import LineKey
+
+
+def grid_columns(
+    lines: Iterable[Any], codes: Iterable[Any] = ()
+) -> tuple[list[LineKey], dict[tuple[int, date], Decimal]]:
+    """A grid's columns and amounts: the keys its ``lines`` count under (category, spend type,
+    funding source, in their order), then those of the cost ``codes`` that may charge it, else
+    every category in use as revenue (one query, only then); and the lines' amounts by (key
+    index, month)."""
+    keys: list[LineKey] = []
+    amounts: dict[tuple[int, date], Decimal] = {}
+    for line in lines:
+        key = LineKey(line.category, line.spend_type, line.funding_source)
+        if key not in keys:
+            keys.append(key)
+        index = keys.index(key)
+        amounts[(index, line.month)] = amounts.get((index, line.month), Decimal(0)) + line.amount
+    for code in codes:
+        key = LineKey(code.category, code.spend_type, code.funding_source)
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        keys = [
+            LineKey(category, SpendType.REVENUE, None)
+            for category in CostCategory.objects.filter(active=True)
+        ]
+    return keys, amounts
 
 
 class MonthGrid(Protocol):

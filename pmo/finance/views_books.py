@@ -26,9 +26,9 @@ from pmo.core.spreadsheets import key as folded
 from pmo.core.views_import import FORM_OVERHEAD_BYTES, UploadLimit, import_context, too_large
 from pmo.engine.finance import add_months, months_between
 from pmo.finance import imports, pages, selectors, services
-from pmo.finance.choices import BudgetStatus, SpendType
-from pmo.finance.grids import grid_rows
-from pmo.finance.models import BudgetVersion, CostCategory, CostCode
+from pmo.finance.choices import BudgetStatus
+from pmo.finance.grids import grid_columns, grid_rows
+from pmo.finance.models import BudgetVersion, CostCode
 from pmo.finance.pages import LineKey
 from pmo.finance.views import (
     NO_PERIOD,
@@ -207,24 +207,8 @@ def budget_grid(project: Project) -> BudgetGrid:
     current = selectors.current_budgets([project.pk]).get(project.pk)
     shown = draft or current
     lines = list(shown.lines.select_related("category", "funding_source")) if shown else []
-    keys: list[LineKey] = []
-    amounts: dict[tuple[int, date], Decimal] = {}
-    for line in lines:
-        key = LineKey(line.category, line.spend_type, line.funding_source)
-        if key not in keys:
-            keys.append(key)
-        index = keys.index(key)
-        amounts[(index, line.month)] = amounts.get((index, line.month), Decimal(0)) + line.amount
     codes = CostCode.objects.filter(project=project, active=True).select_related("category", "funding_source")
-    for code in codes:
-        key = LineKey(code.category, code.spend_type, code.funding_source)
-        if key not in keys:
-            keys.append(key)
-    if not keys:
-        keys = [
-            LineKey(category, SpendType.REVENUE, None)
-            for category in CostCategory.objects.filter(active=True)
-        ]
+    keys, amounts = grid_columns(lines, codes)
     start = selectors.current_year().start
     months = [month for _, month in amounts]
     first = min([start, *months])

@@ -30,9 +30,8 @@ from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.engine.finance import FinancialYear, financial_year
 from pmo.finance import cost_centres, imports, pages, selectors
-from pmo.finance.choices import SpendType
-from pmo.finance.grids import grid_rows
-from pmo.finance.models import CostCategory, CostCentre, CostCentreBudget, CostCentreForecast
+from pmo.finance.grids import grid_columns, grid_rows
+from pmo.finance.models import CostCentre, CostCentreBudget, CostCentreForecast
 from pmo.finance.pages import LineKey
 from pmo.finance.services import LineProblems
 from pmo.finance.views import grid_lines
@@ -352,25 +351,8 @@ class CentreGrid:
             .first()
         )
         lines = list(self.budget.lines.select_related("category", "funding_source")) if self.budget else []
-        self.keys: list[LineKey] = []
-        self.amounts: dict[tuple[int, Any], Decimal] = {}
-        for line in lines:
-            key = LineKey(line.category, line.spend_type, line.funding_source)
-            if key not in self.keys:
-                self.keys.append(key)
-            index = self.keys.index(key)
-            self.amounts[(index, line.month)] = (
-                self.amounts.get((index, line.month), Decimal(0)) + line.amount
-            )
-        for code in centre.cost_codes.filter(active=True).select_related("category", "funding_source"):
-            key = LineKey(code.category, code.spend_type, code.funding_source)
-            if key not in self.keys:
-                self.keys.append(key)
-        if not self.keys:
-            self.keys = [
-                LineKey(category, SpendType.REVENUE, None)
-                for category in CostCategory.objects.filter(active=True)
-            ]
+        codes = centre.cost_codes.filter(active=True).select_related("category", "funding_source")
+        self.keys, self.amounts = grid_columns(lines, codes)
         self.closed = pages.closed_months()
 
 
@@ -398,38 +380,18 @@ class CentreForecastGrid:
         if self.first is None:  # nothing left to forecast
             return
         related = ("category", "funding_source")
+        lines: Any = []
         if self.latest is not None:
-            lines: Any = list(
-                self.latest.lines.filter(month__gte=self.first or year.start).select_related(*related)
-            )
+            lines = self.latest.lines.filter(month__gte=self.first).select_related(*related)
             self.source = (
                 "this month's forecast" if self.made else f"the forecast made for {self.latest.month:%B %Y}"
             )
         elif figures.budget is not None:
-            lines = list(
-                figures.budget.lines.filter(month__gte=self.first or year.start).select_related(*related)
-            )
+            lines = figures.budget.lines.filter(month__gte=self.first).select_related(*related)
             self.source = f"the {year} budget"
         else:
-            lines = []
             self.source = "nothing yet"
-        for line in lines:
-            key = LineKey(line.category, line.spend_type, line.funding_source)
-            if key not in self.keys:
-                self.keys.append(key)
-            index = self.keys.index(key)
-            self.amounts[(index, line.month)] = (
-                self.amounts.get((index, line.month), Decimal(0)) + line.amount
-            )
-        for code in figures.codes:
-            key = LineKey(code.category, code.spend_type, code.funding_source)
-            if code.active and key not in self.keys:
-                self.keys.append(key)
-        if not self.keys:
-            self.keys = [
-                LineKey(category, SpendType.REVENUE, None)
-                for category in CostCategory.objects.filter(active=True)
-            ]
+        self.keys, self.amounts = grid_columns(list(lines), [code for code in figures.codes if code.active])
 
     @property
     def total(self) -> Decimal:
