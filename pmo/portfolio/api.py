@@ -38,6 +38,7 @@ from pmo.core.api import (
 from pmo.core.filters import FilterBackend
 from pmo.core.models import DomainModel, User
 from pmo.core.permissions import role_names
+from pmo.core.register_figures import FIGURES, RegisterFigure, figure_of, figures, load_register_figures
 from pmo.portfolio import selectors
 from pmo.portfolio.choices import Priority
 from pmo.portfolio.filters import ProjectFilter
@@ -217,13 +218,48 @@ RATING_HELP = "green, amber_green, amber, amber_red or red"
 
 
 class ProjectListSerializer(serializers.ListSerializer):
-    """Projects read with their evidence-based status, judged for the whole page at once (a
-    fixed number of queries, not one set per row)."""
+    """Projects read with their evidence-based status, judged for the whole page at once, and
+    the figures other apps give them (finance's forecast cost), read for the whole page at once
+    (a fixed number of queries, not one set per row)."""
 
     def to_representation(self, data: Any) -> Any:
         rows = list(data.all() if hasattr(data, "all") else data)
         load_evidence(rows)
+        load_register_figures(rows)
         return super().to_representation(rows)
+
+
+class _FigureReader(serializers.Field):
+    """A read-only field of a figure another app gives the register (``pmo.core.register_figures``,
+    ADR 0054), read from what ``load_register_figures`` set on the project (null: none)."""
+
+    def __init__(self, *, figure_key: str, **kwargs: Any) -> None:
+        self.figure_key = figure_key
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        return figure_of(instance, self.figure_key)
+
+
+class MoneyFigureField(_FigureReader, serializers.DecimalField):
+    pass
+
+
+class DateFigureField(_FigureReader, serializers.DateField):
+    pass
+
+
+class TextFigureField(_FigureReader, serializers.CharField):
+    pass
+
+
+def figure_field(figure: RegisterFigure) -> serializers.Field:
+    """The API field of a register figure, typed by its kind (money as the budgets are)."""
+    if figure.kind in ("money", "number"):
+        return MoneyFigureField(figure_key=figure.key, max_digits=16, decimal_places=2, help_text=figure.help)
+    if figure.kind == "date":
+        return DateFigureField(figure_key=figure.key, help_text=figure.help)
+    return TextFigureField(figure_key=figure.key, help_text=figure.help)
 
 
 class ProjectSerializer(VersionedSerializer):
@@ -285,10 +321,22 @@ class ProjectSerializer(VersionedSerializer):
         found = getattr(project, "evidence_status", None)
         return list(found.reasons) if found else []
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """The model's and declared fields, with the figures other apps give the register after
+        ``baseline_version`` (``forecast_cost``…)."""
+        fields: dict[str, serializers.Field] = {}
+        for name, field in super().get_fields().items():
+            fields[name] = field
+            if name == "baseline_version":
+                fields.update((figure.key, figure_field(figure)) for figure in figures())
+        return fields
+
     def to_representation(self, instance: Any) -> Any:
         alone = not isinstance(self.parent, serializers.ListSerializer)
         if alone and not hasattr(instance, "evidence_status"):
             load_evidence([instance])  # one project read alone (its page, a write's answer)
+        if alone and not hasattr(instance, FIGURES):
+            load_register_figures([instance])
         data = super().to_representation(instance)
         data["declared_status"] = data["declared_status"] or None
         return data
@@ -353,6 +401,7 @@ class ProjectAsOfSerializer(ProjectSerializer):
 
     def to_representation(self, instance: Any) -> Any:
         instance.evidence_status = None  # the evidence is today's: not given as of a date
+        setattr(instance, FIGURES, {})  # so are the other apps' figures (finance's ledger)
         return super().to_representation(instance)
 
     def get_strategic_objectives(self, project: Project) -> list[int]:

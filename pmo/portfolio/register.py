@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db.models import (
@@ -25,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from pmo.core.project_status import evidence_statuses
+from pmo.core.register_figures import RegisterFigure, figure_of, figures, load_register_figures
 from pmo.portfolio.choices import Priority, SizeTier
 from pmo.portfolio.models import Programme, StrategicObjective
 from pmo.portfolio.selectors import project_list
@@ -196,9 +198,47 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
 )
 # What fits 1280 px wide beside the filters (long names are cut short, whole on hover).
 DEFAULT_PROJECT_COLUMNS = (
-    "code", "name", "project_manager", "stage", "status", "declared_status", "evidence_status",
-    "approved_finish", "approved_budget",
+    "code",
+    "name",
+    "project_manager",
+    "stage",
+    "status",
+    "declared_status",
+    "evidence_status",
+    "approved_finish",
+    "approved_budget",
 )
+
+
+def figure_column(figure: RegisterFigure) -> Column:
+    """The column of a figure another app gives the register (``pmo.core.register_figures``):
+    not sortable, as the evidence is not (the app reads it for the page's projects)."""
+    return Column(figure.key, figure.label, lambda record: figure_of(record, figure.key), None, figure.kind)
+
+
+@cache
+def project_columns() -> tuple[Column, ...]:
+    """Every column the register can show: ``PROJECT_COLUMNS`` and, after the baseline's, the
+    figures the other apps give it (finance's forecast cost, ADR 0054)."""
+    at = [column.key for column in PROJECT_COLUMNS].index("baseline_version") + 1
+    given = tuple(figure_column(figure) for figure in figures())
+    return (*PROJECT_COLUMNS[:at], *given, *PROJECT_COLUMNS[at:])
+
+
+@cache
+def default_project_columns() -> tuple[str, ...]:
+    """The columns the register shows unless others are chosen: ``DEFAULT_PROJECT_COLUMNS`` and
+    the figures the other apps give it to show by default."""
+    return (*DEFAULT_PROJECT_COLUMNS, *(figure.key for figure in figures() if figure.default))
+
+
+def load_figures(projects: Sequence[Any], columns: Iterable[Column]) -> Sequence[Any]:
+    """Read the figures other apps give the projects for the columns shown among ``columns``
+    (one query per app giving them, whatever the number of projects; none if none is shown)."""
+    given = {figure.key for figure in figures()}
+    if keys := [column.key for column in columns if column.key in given]:
+        load_register_figures(projects, keys)
+    return projects
 
 
 def columns_by_key(columns: Sequence[Column], keys: Iterable[str]) -> list[Column]:
@@ -214,9 +254,10 @@ def register_rows(
     projects: Iterable[Any], columns: Sequence[Column] | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     """Headers and plain rows for an export of ``projects`` (default: the default columns)."""
-    columns = columns or columns_by_key(PROJECT_COLUMNS, DEFAULT_PROJECT_COLUMNS)
+    columns = columns or columns_by_key(project_columns(), default_project_columns())
     if any(c.key == "evidence_status" for c in columns):
         projects = load_evidence(list(projects))
+    projects = load_figures(list(projects), columns)
     return [c.label for c in columns], [[c.value(p) for c in columns] for p in projects]
 
 

@@ -18,7 +18,7 @@ from pmo.core.permissions import ensure_can, permission_name
 from pmo.core.services import ConflictError, record_create, record_delete, record_update, stale_version
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.models import Programme, Project, SavedView, StrategicObjective
-from pmo.portfolio.register import PROJECT_COLUMNS, columns_by_key
+from pmo.portfolio.register import columns_by_key, project_columns
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -53,7 +53,9 @@ def _ensure_may_change_governance(actor: User, record: DomainModel, fields: Mapp
         value = fields[field.name]
         if (value.pk if isinstance(value, Model) else value) != before.get(field.attname):
             ensure_can(
-                actor, f"portfolio.change_{model._meta.model_name}_governance", record,
+                actor,
+                f"portfolio.change_{model._meta.model_name}_governance",
+                record,
                 action=f"change the {field.verbose_name} of a {model._meta.verbose_name} (only the PMO can)",
             )
 
@@ -243,8 +245,7 @@ def projects_update(
         changed = {
             name: value
             for name, value in fields.items()
-            if getattr(current, _FIELDS[name].attname)
-            != (value.pk if isinstance(value, Model) else value)
+            if getattr(current, _FIELDS[name].attname) != (value.pk if isinstance(value, Model) else value)
         }
         if actor is not None and changed.keys() & set(governance):
             field = _FIELDS[sorted(changed.keys() & set(governance))[0]]
@@ -423,15 +424,17 @@ def saved_view_query(query: str) -> str:
     problems: list[str] = []
     filters = [name for name, spec in RegisterFilter.base_filters.items() if spec is not None]
     if unknown := [key for key in data if key not in filters and key not in VIEW_PARTS]:
-        problems.append(SAVED_VIEW_UNKNOWN_FILTERS.format(
-            keys=", ".join(unknown), choices=", ".join([*filters, *VIEW_PARTS])
-        ))
+        problems.append(
+            SAVED_VIEW_UNKNOWN_FILTERS.format(
+                keys=", ".join(unknown), choices=", ".join([*filters, *VIEW_PARTS])
+            )
+        )
     columns = [key for value in data.getlist("cols") for key in value.split(",") if key]
     try:
-        columns_by_key(PROJECT_COLUMNS, columns)
+        columns_by_key(project_columns(), columns)
     except ValueError as error:
         problems.append(str(error))
-    sortable = [c.key for c in PROJECT_COLUMNS if c.sort is not None]
+    sortable = [c.key for c in project_columns() if c.sort is not None]
     if (sort := data.get("sort", "")) and sort.lstrip("-") not in sortable:
         problems.append(SAVED_VIEW_UNKNOWN_SORT.format(sort=sort, choices=", ".join(sortable)))
     form = RegisterFilter(data, queryset=Project.objects.none()).form
@@ -470,7 +473,9 @@ def saved_view_create(*, actor: User, name: str, query: str) -> SavedView:
 def saved_view_rename(*, actor: User, view: SavedView, name: str, expected_version: int | None) -> SavedView:
     """Rename one of ``actor``'s saved views (only its owner may)."""
     return record_update(
-        instance=view, actor=actor, fields={"name": _saved_view_name(actor, name, exclude=view.pk)},
+        instance=view,
+        actor=actor,
+        fields={"name": _saved_view_name(actor, name, exclude=view.pk)},
         expected_version=expected_version,
     )
 

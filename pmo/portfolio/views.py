@@ -43,6 +43,8 @@ from pmo.core.generic import (
 from pmo.core.history import parse_point_in_time
 from pmo.core.permissions import permission_name
 from pmo.core.project_status import health_panels
+from pmo.core.register_figures import figure_of, load_register_figures
+from pmo.core.register_figures import figures as register_figures
 from pmo.core.work import work_page
 from pmo.portfolio import selectors, services
 from pmo.portfolio.choices import ProjectStatus
@@ -78,7 +80,6 @@ from pmo.portfolio.models import (
     StrategicObjective,
 )
 from pmo.portfolio.register import (
-    DEFAULT_PROJECT_COLUMNS,
     LIFECYCLE_COLUMNS,
     OBJECTIVE_COLUMNS,
     ORG_UNIT_COLUMNS,
@@ -89,8 +90,11 @@ from pmo.portfolio.register import (
     Column,
     columns_by_key,
     declared,
+    default_project_columns,
     evidence,
     load_evidence,
+    load_figures,
+    project_columns,
     projects_involving,
     unit_projects,
     with_programme_count,
@@ -170,14 +174,17 @@ def project_plan(project: Project, user: Any) -> dict[str, Any]:
     """What a project's page opens on, above its fields: its health (the status its latest
     report declares and the one the evidence gives, with why, and the other apps' panels: early
     warning, tolerance use, next milestones, open exceptions, top risks, the latest report) and
-    its approved plan (all annotated by the selector or read in a fixed number of queries)."""
+    its approved plan, with the figures other apps give it beside the approved budget (finance's
+    forecast cost: ADR 0054), all annotated by the selector or read in a fixed number of queries."""
     load_evidence([project])
+    load_register_figures([project])
     health = {
         "declared": declared(project),
         "evidence": evidence(project),
         "panels": health_panels(project, user, clock.today()),
     }
-    return {"approved_plan": project, "health": health}
+    given = [(figure, figure_of(project, figure.key)) for figure in register_figures()]
+    return {"approved_plan": project, "plan_figures": given, "health": health}
 
 
 PROJECTS = RecordKind(
@@ -351,9 +358,9 @@ IMPORT_LAYOUT_AS_OF = (
 
 def chosen_column_keys(request: HttpRequest) -> list[str]:
     """``?cols=code&cols=name`` or ``?cols=code,name``; unknown keys are passed over."""
-    known = {c.key for c in PROJECT_COLUMNS}
+    known = {c.key for c in project_columns()}
     keys = [k for value in request.GET.getlist("cols") for k in value.split(",") if k in known]
-    return keys or list(DEFAULT_PROJECT_COLUMNS)
+    return keys or list(default_project_columns())
 
 
 # The register's filter panel, written in Python as its rows are (ADR 0046): a template loop over
@@ -447,7 +454,7 @@ class ProjectListView(RecordListView):
         return RegisterFilter(data, queryset=records, request=self.request, visible=visible)
 
     def columns(self) -> list[Column]:
-        return columns_by_key(PROJECT_COLUMNS, chosen_column_keys(self.request))
+        return columns_by_key(project_columns(), chosen_column_keys(self.request))
 
     def records(self) -> QuerySet[Any]:
         records = self.filter.qs
@@ -460,10 +467,12 @@ class ProjectListView(RecordListView):
 
     def prepare(self, records: Sequence[Any]) -> Sequence[Any]:
         if self.as_of:
-            selectors.project_as_of_load(records)  # the evidence is today's: not shown as of a date
-        elif "evidence_status" in chosen_column_keys(self.request):
+            # the evidence and the other apps' figures are today's: not shown as of a date
+            selectors.project_as_of_load(records)
+            return records
+        if "evidence_status" in chosen_column_keys(self.request):
             load_evidence(records)
-        return records
+        return load_figures(records, self.columns())
 
     def filter_errors(self) -> dict[str, list[str]]:
         errors = {name: list(why) for name, why in self.filter.errors.items()}
@@ -508,7 +517,7 @@ class ProjectListView(RecordListView):
             "filter_groups": filter_groups(
                 tick_list(f) for f in filter_form if f.name not in ("q", "confidential")
             ),
-            "column_ticks": column_ticks(PROJECT_COLUMNS, chosen),
+            "column_ticks": column_ticks(project_columns(), chosen),
             "default_filter": self.default_filter,
             "saved_views": list(SavedView.objects.restrict(self.request.user, "view")),
             "view_query": self.view_query(),

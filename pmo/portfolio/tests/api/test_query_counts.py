@@ -69,11 +69,12 @@ def add_objectives(n):
 # url, how to add n rows, role of the reader, pinned number of queries
 PINNED = [
     # session, user, roles, count, page, strategic objectives, 8 the evidence for the page's rows
-    # (1 of them: which have an approved budget, whose earned value counts)
-    ("/api/v1/projects/", add_projects, Role.PMO_HEAD, 14),
+    # (1 of them: which have an approved budget, whose earned value counts), 1 finance's figures
+    # (forecast cost, spent to date: ADR 0054)
+    ("/api/v1/projects/", add_projects, Role.PMO_HEAD, 15),
     # ... and the reader's person record, for the confidential projects they may see
-    ("/api/v1/projects/", add_projects, Role.EXECUTIVE, 15),
-    ("/api/v1/projects/?status=active&ordering=-priority&search=project", add_projects, Role.PMO_HEAD, 14),
+    ("/api/v1/projects/", add_projects, Role.EXECUTIVE, 16),
+    ("/api/v1/projects/?status=active&ordering=-priority&search=project", add_projects, Role.PMO_HEAD, 15),
     # session, user, roles, count, page, 7 related tables, the objectives as they stood
     ("/api/v1/projects/?as_of={today}", add_projects, Role.PMO_HEAD, 13),
     # session, user, count, page
@@ -114,8 +115,9 @@ def test_list_queries_do_not_grow_with_the_rows(client_for, make_user, url, add_
 @pytest.mark.parametrize(
     ("url", "pinned"),
     [
-        # session, user, roles, project with relations, objectives, 8 its evidence
-        ("/api/v1/projects/P-1/", 13),
+        # session, user, roles, project with relations, objectives, 8 its evidence, 1 finance's
+        # figures
+        ("/api/v1/projects/P-1/", 14),
         # ... then the history records, the objectives as they stood, and one query per kind of
         # record named in the history (portfolio, unit, people, stage, objectives)
         ("/api/v1/projects/P-1/history/", 12),

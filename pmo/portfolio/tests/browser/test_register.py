@@ -70,7 +70,7 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     shown_headers = column_headers(page)
     assert shown_headers == [
         "Code", "Name", "Project manager", "Category", "Stage", "Status", "Declared", "Evidence",
-        "Approved budget (£)",
+        "Approved budget (£)", "Forecast cost (£, EAC)",
     ]
     expect(name_header).to_have_attribute("aria-sort", "descending")  # the sort is kept
     shown_rows = [
@@ -91,6 +91,10 @@ def test_officer_narrows_the_register_and_exports_what_they_see(
     assert [row[:2] for row in excel[1:]] == on_screen
     assert [row[0] for row in excel[1:]] == [row[0] for row in shown_rows]
     assert [row[shown_headers.index("Approved budget (£)")] for row in excel[1:]] == [400000, 150000]
+    # no approved budget in finance: no forecast cost, on screen or in the file (not £0)
+    forecast_cost = shown_headers.index("Forecast cost (£, EAC)")
+    assert [row[forecast_cost] for row in shown_rows] == ["—", "—"]
+    assert [row[forecast_cost] for row in excel[1:]] == [None, None]
     assert {row[shown_headers.index("Category")] for row in excel[1:]} == {"Technical / infrastructure"}
 
     # And so does the CSV export

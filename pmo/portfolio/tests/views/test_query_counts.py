@@ -63,13 +63,15 @@ PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "overview": (lambda: "/", ANALYST, 11),
     "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 31),  # 7 early warning
     # 8 read the evidence (1 of them: which projects of the page have an approved budget, whose
-    # earned value counts; a fixed number more when some have), 1 the saved views
-    "register": (lambda: "/projects/", ANALYST, 21),
-    "register, for a project manager": (lambda: "/projects/", MANAGER, 22),
+    # earned value counts; a fixed number more when some have), 1 the saved views, 1 finance's
+    # forecast cost for the page's projects (ADR 0054)
+    "register": (lambda: "/projects/", ANALYST, 22),
+    "register, for a project manager": (lambda: "/projects/", MANAGER, 23),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 21),
     "register export": (lambda: "/projects/?export=xlsx&cols=code&cols=strategic_objectives", ANALYST, 5),
-    "project": (first_project, ANALYST, 26),  # 8 read the evidence, 12 the health panels
-    "project, for a project manager": (first_project, MANAGER, 27),
+    # 8 read the evidence, 12 the health panels, 1 finance's figures beside the approved budget
+    "project": (first_project, ANALYST, 27),
+    "project, for a project manager": (first_project, MANAGER, 28),
     "project history": (lambda: first_project() + "history/", ANALYST, 14),
     "programmes": (lambda: "/programmes/", ANALYST, 6),
     "programme": (lambda: Programme.objects.order_by("pk").first().get_absolute_url(), ANALYST, 8),
