@@ -1,4 +1,4 @@
-"""Figures another app gives the project register (ADR 0054): a column of the register, its
+"""Figures another app gives the project register (ADR 0055): a column of the register, its
 exports and the projects API, and a line of a project's approved plan, whose values the app
 that keeps them reads (the finance's EAC, its spend to date), so that the register shows that
 app's figure rather than one retyped (one truth).

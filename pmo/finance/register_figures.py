@@ -1,4 +1,4 @@
-"""What finance gives the project register (``pmo.core.register_figures``, ADR 0054): each
+"""What finance gives the project register (``pmo.core.register_figures``, ADR 0055): each
 project's forecast cost (finance's whole-life EAC, the figure the Finance tab, the highlight
 report's forecast cost and the cost tolerance read: ``pmo.finance.feeds.finance_eac``) and its
 spend to date, once it has an approved budget; the month end they are as of.

@@ -231,7 +231,7 @@ class ProjectListSerializer(serializers.ListSerializer):
 
 class _FigureReader(serializers.Field):
     """A read-only field of a figure another app gives the register (``pmo.core.register_figures``,
-    ADR 0054), read from what ``load_register_figures`` set on the project (null: none)."""
+    ADR 0055), read from what ``load_register_figures`` set on the project (null: none)."""
 
     def __init__(self, *, figure_key: str, **kwargs: Any) -> None:
         self.figure_key = figure_key

@@ -219,7 +219,7 @@ def figure_column(figure: RegisterFigure) -> Column:
 @cache
 def project_columns() -> tuple[Column, ...]:
     """Every column the register can show: ``PROJECT_COLUMNS`` and, after the baseline's, the
-    figures the other apps give it (finance's forecast cost, ADR 0054)."""
+    figures the other apps give it (finance's forecast cost, ADR 0055)."""
     at = [column.key for column in PROJECT_COLUMNS].index("baseline_version") + 1
     given = tuple(figure_column(figure) for figure in figures())
     return (*PROJECT_COLUMNS[:at], *given, *PROJECT_COLUMNS[at:])

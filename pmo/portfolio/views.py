@@ -175,7 +175,7 @@ def project_plan(project: Project, user: Any) -> dict[str, Any]:
     report declares and the one the evidence gives, with why, and the other apps' panels: early
     warning, tolerance use, next milestones, open exceptions, top risks, the latest report) and
     its approved plan, with the figures other apps give it beside the approved budget (finance's
-    forecast cost: ADR 0054), all annotated by the selector or read in a fixed number of queries."""
+    forecast cost: ADR 0055), all annotated by the selector or read in a fixed number of queries."""
     load_evidence([project])
     load_register_figures([project])
     health = {

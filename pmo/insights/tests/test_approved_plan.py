@@ -148,7 +148,7 @@ def test_each_baseline_page_and_project_page_shows_the_same_plan(browser):
     for code, (finish, budget, version) in expected_plans().items():
         project = html(browser.get(f"/projects/{code}/"))
         plan = words(project.xpath("//*[@data-testid='approved-plan']")[0])
-        plan = plan.split(" Forecast cost")[0]  # finance's figures follow (ADR 0054)
+        plan = plan.split(" Forecast cost")[0]  # finance's figures follow (ADR 0055)
         assert plan.startswith(
             f"Approved finish {shown_date(finish)} Approved budget {money(Decimal(budget))} From "
         ), code

@@ -1,4 +1,4 @@
-"""What finance gives the project register (ADR 0054): each project's forecast cost is the EAC
+"""What finance gives the project register (ADR 0055): each project's forecast cost is the EAC
 its Finance tab shows (``project_finance``'s whole life, as ``feeds.finance_eac`` gives it to
 the highlight report and the cost tolerance), read for a page of projects in one query; a project
 without an approved budget has none (not 0). Run on 4 December 2026."""

@@ -1,6 +1,6 @@
 """The register, its exports, the projects API and a project's overview show finance's forecast
 cost (EAC) and spend to date, the same figures the project's Finance tab shows (one truth: issue
-12 item 2, issue 9 item 2); a project without an approved budget shows none, never £0 (ADR 0054).
+12 item 2, issue 9 item 2); a project without an approved budget shows none, never £0 (ADR 0055).
 Run on 4 December 2026: WEB's budget £3,000, £1,200 spent in October, a December forecast of
 £1,500 and £500 next April (EAC £3,200)."""
 

@@ -70,7 +70,7 @@ def add_objectives(n):
 PINNED = [
     # session, user, roles, count, page, strategic objectives, 8 the evidence for the page's rows
     # (1 of them: which have an approved budget, whose earned value counts), 1 finance's figures
-    # (forecast cost, spent to date: ADR 0054)
+    # (forecast cost, spent to date: ADR 0055)
     ("/api/v1/projects/", add_projects, Role.PMO_HEAD, 15),
     # ... and the reader's person record, for the confidential projects they may see
     ("/api/v1/projects/", add_projects, Role.EXECUTIVE, 16),

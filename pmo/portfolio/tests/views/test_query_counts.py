@@ -64,7 +64,7 @@ PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 31),  # 7 early warning
     # 8 read the evidence (1 of them: which projects of the page have an approved budget, whose
     # earned value counts; a fixed number more when some have), 1 the saved views, 1 finance's
-    # forecast cost for the page's projects (ADR 0054)
+    # forecast cost for the page's projects (ADR 0055)
     "register": (lambda: "/projects/", ANALYST, 22),
     "register, for a project manager": (lambda: "/projects/", MANAGER, 23),
     "register as of today": (lambda: f"/projects/?as_of={timezone.localdate().isoformat()}", ANALYST, 21),
