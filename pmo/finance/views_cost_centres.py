@@ -162,7 +162,7 @@ class CostCentreView(CostCentrePage, ObjectView):
         year = _year(request, settings_row.first_month)
         figures = cost_centres.cost_centre_year(cost_centre=centre, year=year)
         if request.GET.get("export") == "xlsx":
-            return self.export(figures)
+            return self.export(figures, forecast_versions(request.user, figures))
         return self.year_page(centre, year, figures, settings_row.currency)
 
     def year_page(
@@ -249,7 +249,7 @@ class CostCentreView(CostCentrePage, ObjectView):
         return self.year_page(centre, year, figures, currency, values, [_placed(outcome.problem, where)])
 
     @staticmethod
-    def export(figures: cost_centres.CostCentreYear) -> HttpResponse:
+    def export(figures: cost_centres.CostCentreYear, versions: Sequence[dict[str, Any]] = ()) -> HttpResponse:
         centre, year = figures.cost_centre, figures.year
         rows: list[list[Any]] = [[c.value(r) for c in YEAR_MONTH_COLUMNS] for r in figures.months]
         rows += [[], ["", "Figure", "Amount"]]
@@ -269,6 +269,18 @@ class CostCentreView(CostCentrePage, ObjectView):
         if figures.non_staff_at_budget is not None and figures.forecast is not None:
             rows.append(["Non-staff", "Outturn were the rest at budget", figures.non_staff_at_budget.eac])
         rows.append(["All costs", "The rest of the year from", figures.forecast_source])
+        if versions:
+            rows += [[], ["Forecast made for", "Made by", "Forecast", "Non-staff", "Said the year lands at"]]
+            rows += [
+                [
+                    f"{v['forecast'].month:%b %Y}",
+                    str(v["forecast"].made_by or ""),
+                    v["total"],
+                    v["non_staff_total"],
+                    v["landing"],
+                ]
+                for v in versions
+            ]
         return xlsx_response(
             f"{centre.code}-{year.label.replace('/', '-')}-{clock.today().isoformat()}.xlsx",
             headers=[c.label for c in YEAR_MONTH_COLUMNS],

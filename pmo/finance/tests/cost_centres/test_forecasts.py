@@ -403,3 +403,8 @@ def test_the_export_says_where_the_rest_of_the_year_comes_from(pmo_centre):
         None,
         None,
     ] in rows
+    # the forecasts made, each with where it said the year would land
+    assert rows[-2:] == [
+        ["Forecast made for", "Made by", "Forecast", "Non-staff", "Said the year lands at"],
+        ["Dec 2026", str(pmo_centre.books.finance), 68000, 48000, 68000],  # nothing spent before
+    ]
