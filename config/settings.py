@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "pmo.raid.choices.DecisionStatus",
         "ChangeStatusEnum": "pmo.change.choices.ChangeStatus",
         "ChangeDecisionEnum": "pmo.change.choices.Decision",
+        # a budget's list and its detail share it (the list gives sums, not lines)
+        "BudgetVersionStatusEnum": "pmo.finance.choices.BudgetStatus",
     },
 }
 

@@ -1,9 +1,9 @@
-"""Finance over REST (``/api/v1/``): ``cost-codes``, ``budgets`` (versions with their monthly
-lines), ``actuals`` (ledger lines), ``forecasts`` (versions per reporting period with their
-lines), ``closed-months``, ``financial-years`` and ``evm`` (earned value and earned schedule).
-Each list reads through ``pmo.finance.selectors``, so it holds what the user may see (a
-project's money: whoever sees the project, and finance partners), with a number of queries that
-does not grow with the rows.
+"""Finance over REST (``/api/v1/``): ``cost-codes``, ``budgets`` (versions with their sums by
+year and category; one with its monthly lines), ``actuals`` (ledger lines), ``forecasts``
+(versions per reporting period with their lines), ``closed-months``, ``financial-years`` and
+``evm`` (earned value and earned schedule). Each list reads through ``pmo.finance.selectors``,
+so it holds what the user may see (a project's money: whoever sees the project, and finance
+partners), with a number of queries that does not grow with the rows.
 
 Writes go through ``pmo.finance.services``, as the pages' do: cost codes added and changed,
 budgets drafted (with their lines), given new lines and approved, a load of ledger actuals
@@ -157,6 +157,50 @@ class BudgetVersionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class YearSumSerializer(serializers.Serializer):
+    """A version's lines in one financial year, summed."""
+
+    start_year = serializers.IntegerField(read_only=True, help_text=YEAR_HELP)
+    name = serializers.CharField(read_only=True, help_text="2026/27, or 2026 for a calendar year.")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+
+class CategorySumSerializer(serializers.Serializer):
+    """A version's lines under one cost category, summed."""
+
+    category = serializers.CharField(read_only=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+
+class BudgetVersionListSerializer(BudgetVersionSerializer):
+    """A budget version as a list gives it: its ``total`` and its sums by financial year and by
+    category, without its monthly lines (``GET /api/v1/budgets/{id}/`` gives them)."""
+
+    by_year = YearSumSerializer(many=True, read_only=True, help_text="The lines summed by financial year.")
+    by_category = CategorySumSerializer(many=True, read_only=True, help_text="The lines summed by category.")
+
+    class Meta(BudgetVersionSerializer.Meta):
+        fields = [name if name != "lines" else "by_year" for name in BudgetVersionSerializer.Meta.fields]
+        fields.insert(fields.index("by_year") + 1, "by_category")
+        read_only_fields = fields
+
+
+def with_sums(versions: Sequence[BudgetVersion]) -> Sequence[BudgetVersion]:
+    """``versions`` given their sums by year and category (``selectors.version_sums``), as
+    ``BudgetVersionListSerializer`` reads them."""
+    sums = selectors.version_sums(versions)
+    for version in versions:
+        each = sums[version.pk]
+        version.by_year = [  # type: ignore[attr-defined]
+            {"start_year": year.start_year, "name": year.label, "amount": amount}
+            for year, amount in each.by_year
+        ]
+        version.by_category = [  # type: ignore[attr-defined]
+            {"category": name, "amount": amount} for name, amount in each.by_category
+        ]
+    return versions
 
 
 class ForecastVersionSerializer(serializers.ModelSerializer):
@@ -707,6 +751,7 @@ class CostCodeViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 
 
 @extend_schema_view(
+    list=extend_schema(responses={200: BudgetVersionListSerializer(many=True)}),
     create=_written(BudgetVersionSerializer, BudgetDraftSerializer),
     lines=extend_schema(
         request=BudgetLinesSerializer,
@@ -721,7 +766,9 @@ class CostCodeViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 )
 @extend_schema(tags=["finance"])
 class BudgetViewSet(HistoryMixin, mixins.CreateModelMixin, FinanceViewSet):
-    """Budget versions with their monthly lines, newest first per project. Finance partners and
+    """Budget versions, newest first per project: in a list with their ``total`` and their sums
+    ``by_year`` (financial year) and ``by_category``; one (``GET …/{id}/``) with its monthly
+    lines as well. Finance partners and
     the PMO draft a project's next version with its lines (``POST``; one draft per project), give
     a draft new lines (``PUT …/lines/``, all of them, with the version) and approve it
     (``POST …/approve/``): the latest approved version is the budget. A closed month's budget
@@ -736,7 +783,20 @@ class BudgetViewSet(HistoryMixin, mixins.CreateModelMixin, FinanceViewSet):
     action_verbs: ClassVar[dict[str, str]] = {"approve": "approve"}
 
     def get_queryset(self) -> QuerySet[BudgetVersion]:
-        return selectors.budget_version_list(user=self.request.user).prefetch_related(_lines(BudgetLine))
+        found = selectors.budget_version_list(user=self.request.user)
+        # a list gives each version's sums, not its monthly lines (a page of 50 budgets of five
+        # years is 6,000 lines: ``with_sums`` reads a row per version, month and category)
+        return found if self.action == "list" else found.prefetch_related(_lines(BudgetLine))
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return BudgetVersionListSerializer if self.action == "list" else BudgetVersionSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        versions = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(versions)
+        shown = with_sums(page if page is not None else list(versions))
+        data = self.get_serializer(shown, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self._body(BudgetDraftSerializer)

@@ -133,6 +133,45 @@ def forecast_version_list(*, user: Any, project: Project | None = None) -> Query
     return found.filter(project=project) if project is not None else found
 
 
+@dataclass(frozen=True)
+class VersionSums:
+    """A budget version's lines summed by financial year and by category (in their order)."""
+
+    by_year: list[tuple[FinancialYear, Decimal]]
+    by_category: list[tuple[str, Decimal]]
+
+
+def version_sums(versions: Iterable[BudgetVersion]) -> dict[int, VersionSums]:
+    """Each version's lines summed by financial year (from ``FinanceSettings.first_month``) and
+    by category, by id: two queries whatever the number of versions (the settings row, and
+    the lines summed by version, month and category: a list of versions shows these, not their
+    monthly lines)."""
+    ids = [version.pk for version in versions]
+    if not ids:
+        return {}
+    first_month = finance_settings().first_month
+    years: dict[int, dict[FinancialYear, Decimal]] = {pk: {} for pk in ids}
+    categories: dict[int, dict[tuple[int, str], Decimal]] = {pk: {} for pk in ids}
+    for pk, month, position, name, amount in (
+        BudgetLine.objects.filter(version_id__in=ids)
+        .values_list("version_id", "month", "category__position", "category__name")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    ):
+        amount = penny(amount) or ZERO
+        year = financial_year(month, first_month)
+        years[pk][year] = years[pk].get(year, ZERO) + amount
+        key = (position, name)
+        categories[pk][key] = categories[pk].get(key, ZERO) + amount
+    return {
+        pk: VersionSums(
+            by_year=sorted(years[pk].items()),
+            by_category=[(name, amount) for (_position, name), amount in sorted(categories[pk].items())],
+        )
+        for pk in ids
+    }
+
+
 def current_budgets(project_ids: Iterable[int]) -> dict[int, BudgetVersion]:
     """Each project's budget: its latest approved version (one query)."""
     found: dict[int, BudgetVersion] = {}

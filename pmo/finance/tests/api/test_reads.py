@@ -54,8 +54,9 @@ def rows(client, url):
     return response.json()["results"]
 
 
-def test_a_budget_reads_with_its_lines_and_total(client_for, money):
-    [budget] = rows(client_for(money.cast.pm), "/api/v1/budgets/")
+def test_a_budget_lists_with_its_total_and_sums_and_reads_with_its_lines(client_for, money):
+    client = client_for(money.cast.pm)
+    [budget] = rows(client, "/api/v1/budgets/")
     assert (budget["project"], budget["number"], budget["status"], budget["total"]) == (
         "WEB",
         1,
@@ -63,7 +64,17 @@ def test_a_budget_reads_with_its_lines_and_total(client_for, money):
         "3000.00",
     )
     assert budget["approved_by_name"] == "finance"
-    assert budget["lines"] == [
+    # a list gives the sums, not the monthly lines
+    assert "lines" not in budget
+    assert budget["by_year"] == [{"start_year": 2026, "name": "2026/27", "amount": "3000.00"}]
+    assert budget["by_category"] == [
+        {"category": "Staff", "amount": "2000.00"},
+        {"category": "Software", "amount": "1000.00"},
+    ]
+    # the version itself gives its monthly lines
+    one = client.get(budget["url"])
+    assert one.status_code == 200
+    assert one.json()["lines"] == [
         {
             "month": "2026-11-01",
             "category": "Software",
@@ -79,6 +90,34 @@ def test_a_budget_reads_with_its_lines_and_total(client_for, money):
             "amount": "2000.00",
         },
     ]
+    assert "by_year" not in one.json()
+
+
+def test_a_budget_over_two_financial_years_is_summed_in_each(client_for, money):
+    services.budget_draft(
+        actor=money.finance,
+        project=money.cast.project,
+        reason="Re-planned",
+        lines=[
+            line(date(2027, 3, 1), money.staff, 500),
+            line(date(2027, 4, 1), money.staff, 250),
+            line(date(2027, 4, 1), money.software, "100.50"),
+        ],
+    )
+    draft, approved = rows(client_for(money.finance), "/api/v1/budgets/?project=WEB")
+    assert (draft["number"], draft["status"], draft["total"]) == (2, "draft", "850.50")
+    assert draft["by_year"] == [
+        {"start_year": 2026, "name": "2026/27", "amount": "500.00"},
+        {"start_year": 2027, "name": "2027/28", "amount": "350.50"},
+    ]
+    assert draft["by_category"] == [
+        {"category": "Staff", "amount": "750.00"},
+        {"category": "Software", "amount": "100.50"},
+    ]
+    # a draft without lines has no sums
+    [empty] = rows(client_for(money.finance), "/api/v1/budgets/?project=HR")
+    assert (empty["total"], empty["by_year"], empty["by_category"]) == (None, [], [])
+    assert approved["number"] == 1
 
 
 def test_a_confidential_project_s_money_is_seen_by_finance_and_the_pmo_not_by_others(client_for, money):
