@@ -94,7 +94,9 @@ def postgresql_template_name(test_database: str) -> str:
 
 @contextmanager
 def _one_process_at_a_time(directory: Path, lock_name: str = "demo.lock") -> Iterator[None]:
-    with (directory / lock_name).open("w") as lock:
+    """One process of this database's runs at a time (a lock per database vendor: CI runs one
+    database's unit tests beside the other's browser tests, each building its own templates)."""
+    with (directory / f"{connection.vendor}-{lock_name}").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -155,11 +157,20 @@ class DemoDatabase:
     # --- building the template, once per code --------------------------------------------------
 
     def _build_template(self) -> None:
+        """Build the demo on a copy of the migrated template (pmo/core/tests/migrated_database.py),
+        not on this process's database: a transactional test before (a browser test) may have
+        emptied that, the data migrations' role groups and lifecycle included."""
+        from pmo.core.tests.migrated_database import MigratedTemplate
+
+        migrated = MigratedTemplate(self.directory, self.fingerprint)
         if _is_sqlite():
             raw = _raw_sqlite()
             as_it_was = sqlite3.connect(":memory:")
             _sqlite_copy(raw, as_it_was)
             try:
+                with sqlite3.connect(migrated.file) as empty:
+                    _sqlite_copy(empty, raw)
+                empty.close()
                 _build_the_demo()
                 for older in self.directory.glob("demo-*.sqlite3"):
                     older.unlink()
@@ -172,7 +183,7 @@ class DemoDatabase:
                 _sqlite_copy(as_it_was, raw)
                 as_it_was.close()
         else:
-            self._postgresql_create(self.template_name, template=self.own_name)
+            self._postgresql_create(self.template_name, template=migrated.name())
             with self._connected_to(self.template_name):
                 _build_the_demo()
             with connection._nodb_cursor() as cursor:  # current only once built

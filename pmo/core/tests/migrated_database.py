@@ -45,7 +45,7 @@ class MigratedTemplate:
     def _sqlite() -> bool:
         return connection.vendor == "sqlite"
 
-    def _name(self) -> str:
+    def name(self) -> str:
         """``test_pmo_gw0`` → ``test_pmo_migrated_template`` (the test database's name is set by
         the time migrate runs)."""
         name: str = connection.settings_dict["NAME"]
@@ -58,7 +58,7 @@ class MigratedTemplate:
         with connection._nodb_cursor() as cursor:
             cursor.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                [self._name()],
+                [self.name()],
             )
             found = cursor.fetchone()
         return found is not None and found[0] == self.fingerprint
@@ -75,7 +75,7 @@ class MigratedTemplate:
         connection.close()
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(own)}")
-            cursor.execute(f"CREATE DATABASE {quote(own)} TEMPLATE {quote(self._name())}")
+            cursor.execute(f"CREATE DATABASE {quote(own)} TEMPLATE {quote(self.name())}")
 
     def keep(self) -> None:
         """Keep the process's freshly migrated database as the template."""
@@ -89,7 +89,7 @@ class MigratedTemplate:
             template.close()
             partial.rename(self.file)
             return
-        own, name, quote = connection.settings_dict["NAME"], self._name(), connection.ops.quote_name
+        own, name, quote = connection.settings_dict["NAME"], self.name(), connection.ops.quote_name
         connection.close()  # a template may have no one connected to it
         with connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
