@@ -13,7 +13,7 @@ on. The months are the first days of months, so "before the month after the last
 (its SQL holds the day) and run with the page's ids (``pmo.core.compiled``)."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -138,6 +138,8 @@ def finance_figures(project_ids: Sequence[int], day: date | None = None) -> dict
     query = _query(day, timezone.get_current_timezone_name())
     found: dict[int, dict[str, Any]] = {}
     for project_id, split, closed, spent, rest in query.rows(ids=project_ids):
+        if isinstance(split, datetime):  # PostgreSQL truncates a date to a timestamp (midnight)
+            split = split.date()
         if closed != NEVER_CLOSED:
             split = max(split, add_months(closed, 1))
         found[project_id] = {
