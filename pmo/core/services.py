@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from pmo.core import clock
 from pmo.core.choices import PMO_ROLES, Role
+from pmo.core.constraints import validate_constraints
 from pmo.core.models import ApiToken, DomainModel, Notification, User
 from pmo.core.permissions import ensure_can, has_role, is_pmo_head, permission_name
 from pmo.core.problems import Problems
@@ -212,11 +213,14 @@ def _validate(record: DomainModel, *, trusted: Iterable[str], skip: set[str]) ->
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     skip = skip | {name for name in errors if name != NON_FIELD_ERRORS}
-    for validate in (record.validate_unique, record.validate_constraints):
-        try:
-            validate(exclude=skip)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    try:
+        record.validate_unique(exclude=skip)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        validate_constraints(record, skip)  # the simple check constraints judged without a query
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
