@@ -334,13 +334,28 @@ def raid_facts(
     }
 
 
+@lru_cache(maxsize=8)
+def _register_counts(matrix: Matrix) -> CompiledQuery:
+    """Each of some projects' risks kept and, of them, open high risks on ``matrix`` (rows of
+    (project id, kept, high); none for a project keeping no risk): compiled once per matrix, as
+    every report's start, save and submission counts them."""
+    return CompiledQuery(
+        lambda projects: (
+            Risk.objects.filter(project_id__in=projects)
+            .order_by()
+            .values("project_id")
+            .annotate(kept=Count("pk"), high=Count("pk", filter=raid.high_risk_q(matrix)))
+            .values_list("project_id", "kept", "high")
+        )
+    )
+
+
 def register_high_risks(project: Project) -> int | None:
     """The project's open high risks as its risk register counts them now; None when it keeps
     no risk register in the system (has no RAID risk), so its report's figure is declared."""
-    risks = Risk.objects.filter(project=project)
-    high = raid.high_risks(risks, raid.raid_settings().matrix).values("pk")
-    counts = risks.aggregate(kept=Count("pk"), high=Count("pk", filter=Q(pk__in=high)))
-    return counts["high"] if counts["kept"] else None
+    for _project_id, kept, high in _register_counts(raid.raid_settings().matrix).rows(projects=[project.pk]):
+        return high if kept else None
+    return None
 
 
 # (report field, label, area; None for overall) of each declared status compared.

@@ -268,7 +268,7 @@ def highlight_report_start(
         within=project,
         reason=short_reason(f"Pre-filled from {previous}") if previous else "",
     )
-    _set_milestones(report, milestones, check=False)
+    _add_milestones(report, milestones)
     return report
 
 
@@ -314,11 +314,16 @@ def _set_milestones(
     if sorted(wanted, key=str) == sorted(stored, key=str):
         return False
     report.milestones.all().delete()
-    ReportMilestone.objects.bulk_create(
-        ReportMilestone(report=report, name=name, forecast=forecast, achieved_on=achieved_on)
-        for name, forecast, achieved_on in wanted
-    )
+    _add_milestones(report, milestones)
     return True
+
+
+def _add_milestones(report: HighlightReport, milestones: Sequence[MilestoneForecast]) -> None:
+    """Give a report just created (so with none yet) its milestones: nothing to read or replace."""
+    ReportMilestone.objects.bulk_create(
+        ReportMilestone(report=report, name=m.name.strip(), forecast=m.forecast, achieved_on=m.achieved_on)
+        for m in milestones
+    )
 
 
 def _check_forecasts(project: Project, fields: Mapping[str, Any]) -> None:
@@ -574,9 +579,7 @@ def highlight_report_revise(*, actor: User | None, report: HighlightReport) -> H
         },
         reason=f"Revision of revision {current.revision}",
     )
-    _set_milestones(
-        revision,
-        [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in current.milestones.all()],
-        check=False,
+    _add_milestones(
+        revision, [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in current.milestones.all()]
     )
     return revision
