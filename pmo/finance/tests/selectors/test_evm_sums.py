@@ -18,6 +18,7 @@ from pmo.engine.finance import month_end
 from pmo.finance import services
 from pmo.finance.adapters import project_measurement, pv_baseline
 from pmo.finance.evm import NO_BUDGET, project_evms, project_finances
+from pmo.finance.feeds import finance_eacs
 from pmo.finance.tests.api.test_evm import plan_of
 from pmo.finance.tests.conftest import line
 from pmo.finance.tests.selectors.test_roll_up_sums import tricky  # noqa: F401 (the same books)
@@ -158,3 +159,54 @@ def test_a_budget_s_shape_gives_a_baseline_s_figures():
             assert shape.time_at_month_start(split) == baseline.time_at(status), (phasing, split)
             planned = sum((Decimal(v) for m, v in zip(months, phasing, strict=True) if m < split), Decimal(0))
             assert baseline.pv_at(baseline.time_at(status)) == planned
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_finance_s_eacs_are_the_month_by_month_ones_for_the_budgeted_projects_only(books, day):
+    everyone = projects()
+    found = finance_eacs(everyone, day)
+    expected = {}
+    for project in everyone:
+        figures = project_finances([project], day)[project.pk]
+        if figures.budget_version is not None:
+            whole = figures.whole_life
+            expected[project.pk] = (whole.eac, whole.budget, whole.split - timedelta(days=1))
+    assert {pk: (e.eac, e.bac, e.as_of) for pk, e in found.items()} == expected
+    # HR, WEB and LIB have approved budgets, each an EAC
+    assert {p.code for p in everyone if p.pk in found} == {"HR", "LIB", "WEB"}
+    # a project without one has none
+    unbudgeted = Project.objects.get(code="WEB")
+    unbudgeted.pk, unbudgeted.code, unbudgeted.name = None, "NB", "No budget"
+    unbudgeted.save()
+    assert finance_eacs([unbudgeted, *everyone], day).keys() == found.keys()
+
+
+def test_finance_s_eacs_take_one_query_without_budgets_and_a_fixed_number_with(books):
+    def queries(chosen):
+        with CaptureQueriesContext(connection) as context:
+            finance_eacs(chosen, date(2026, 12, 4))
+        return len(context.captured_queries)
+
+    unbudgeted = Project.objects.get(code="WEB")
+    unbudgeted.pk, unbudgeted.code, unbudgeted.name = None, "NB", "No budget"
+    unbudgeted.save()
+    assert queries([unbudgeted]) == 1  # which of them have a budget: none
+    few = queries(projects())
+    for n in range(3):
+        extra = Project.objects.get(code="WEB")
+        extra.pk, extra.code, extra.name = None, f"E{n}", f"Extra {n}"
+        extra.save()
+        draft = services.budget_draft(
+            actor=books.finance, project=extra, reason="v1", lines=[line(NOV, books.staff, 5)]
+        )
+        services.budget_approve(actor=books.finance, version=draft, expected_version=1)
+    # the versions (with their first and last months), the forecasts, the last closed month,
+    # the budgets', the actuals' and the forecasts' sums
+    assert (few, queries(projects())) == (6, 6)
+
+
+def test_projects_given_as_a_query_measure_as_a_list_does(books):
+    day = date(2026, 12, 4)
+    as_list = {e.project.code: measured(e) for e in project_evms(projects(), day)}
+    as_query = {e.project.code: measured(e) for e in project_evms(Project.objects.order_by("code"), day)}
+    assert as_query == as_list
