@@ -8,7 +8,11 @@ the earned value of every project (``evm.project_evms``: the generated projects 
 key milestones to earn value by, so their budgets are read summed, not month by month, ADR 0049)
 and the roll-up selector (``selectors.portfolio_roll_up``) over all of them; at the largest
 size, the import of a 100,000-line ledger extract (.xlsx, ``imports.actuals_import`` as ``pmo
-import actuals`` runs it). Prints one JSON line. ``bench/run.py`` runs it at both sizes."""
+import actuals`` runs it). Prints one JSON line. ``bench/run.py`` runs it at both sizes.
+
+``BENCH_FINANCE_PARTS`` runs some of it only (while working on one: the data is made either
+way): a comma-separated list of ``pages``, ``engines`` (the earned value and the roll-up) and
+``import``; all three when unset. ``python bench/finance.py 5000 engines`` does the same."""
 
 import datetime as dt
 import json
@@ -41,6 +45,7 @@ PAST = 36  # months of actuals before this one; the forecast runs from this mont
 CODES_PER_PROJECT = 2
 LEDGER_LINES = 100_000
 IMPORT_SIZE = 5000  # the ledger extract is loaded at this size only
+PARTS = ("pages", "engines", "import")
 rng = random.Random(20261205)
 
 
@@ -237,7 +242,12 @@ def time_ledger_import(today: dt.date) -> dict[str, Any]:
     return {"lines": LEDGER_LINES, "months": len(months), "wall": wall, "cpu": cpu}
 
 
-def main(size: int) -> dict[str, object]:
+def main(size: int, parts: tuple[str, ...] = PARTS) -> dict[str, object]:
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise SystemExit(
+            f"bench/finance.py: no part {', '.join(sorted(unknown))}; the parts: {', '.join(PARTS)}"
+        )
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
     (lines, generated, _) = timed_s(lambda: grow_finance(size, today))
@@ -250,19 +260,28 @@ def main(size: int) -> dict[str, object]:
     project = Project.objects.filter(confidential=False).order_by("code").first()
     assert project is not None
     repeats = int(os.environ.get("BENCH_REPEATS", "25" if size < 1000 else "9"))
-    pages = measure(client, pages_of(project.code, selectors.current_year(today).start_year), repeats)
     found: dict[str, object] = {
         "size": size,
         "vendor": connection.vendor,
         "lines": lines,
         "generated_s": generated,
-        "pages": pages,
-        "engines": time_engines(user),
     }
-    if size >= IMPORT_SIZE:
+    if "pages" in parts:
+        found["pages"] = measure(
+            client, pages_of(project.code, selectors.current_year(today).start_year), repeats
+        )
+    if "engines" in parts:
+        found["engines"] = time_engines(user)
+    if "import" in parts and size >= IMPORT_SIZE:
         found["import"] = time_ledger_import(today)
     return found
 
 
+def parts_asked() -> tuple[str, ...]:
+    """The parts named on the command line (after the size) or in ``BENCH_FINANCE_PARTS``."""
+    named = ",".join(sys.argv[2:]) or os.environ.get("BENCH_FINANCE_PARTS", "")
+    return tuple(part.strip() for part in named.split(",") if part.strip()) or PARTS
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    print(json.dumps(main(int(sys.argv[1]), parts_asked())))

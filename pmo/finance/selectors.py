@@ -143,30 +143,27 @@ class VersionSums:
 
 def version_sums(versions: Iterable[BudgetVersion]) -> dict[int, VersionSums]:
     """Each version's lines summed by financial year (from ``FinanceSettings.first_month``) and
-    by category, by id: two queries whatever the number of versions (the settings row, and
-    the lines summed by version, month and category: a list of versions shows these, not their
-    monthly lines)."""
+    by category, by id: three queries whatever the number of versions (the settings row, the
+    lines summed by version and month, put into their years here, and by version and category:
+    a list of versions shows these, not their monthly lines)."""
     ids = [version.pk for version in versions]
     if not ids:
         return {}
     first_month = finance_settings().first_month
+    lines = BudgetLine.objects.filter(version_id__in=ids).order_by()
     years: dict[int, dict[FinancialYear, Decimal]] = {pk: {} for pk in ids}
-    categories: dict[int, dict[tuple[int, str], Decimal]] = {pk: {} for pk in ids}
-    for pk, month, position, name, amount in (
-        BudgetLine.objects.filter(version_id__in=ids)
-        .values_list("version_id", "month", "category__position", "category__name")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    ):
-        amount = penny(amount) or ZERO
-        year = financial_year(month, first_month)
-        years[pk][year] = years[pk].get(year, ZERO) + amount
-        key = (position, name)
-        categories[pk][key] = categories[pk].get(key, ZERO) + amount
+    year_of: dict[date, FinancialYear] = {}  # a few dozen months among thousands of rows
+    for pk, month, amount in lines.values_list("version_id", "month").annotate(amount=Sum("amount")):
+        year = year_of.get(month) or year_of.setdefault(month, financial_year(month, first_month))
+        years[pk][year] = years[pk].get(year, ZERO) + (penny(amount) or ZERO)
+    categories: dict[int, list[tuple[int, str, Decimal]]] = {pk: [] for pk in ids}
+    by_category = lines.values_list("version_id", "category__position", "category__name")
+    for pk, position, name, amount in by_category.annotate(amount=Sum("amount")):
+        categories[pk].append((position, name, penny(amount) or ZERO))
     return {
         pk: VersionSums(
             by_year=sorted(years[pk].items()),
-            by_category=[(name, amount) for (_position, name), amount in sorted(categories[pk].items())],
+            by_category=[(name, amount) for _position, name, amount in sorted(categories[pk])],
         )
         for pk in ids
     }

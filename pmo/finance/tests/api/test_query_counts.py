@@ -100,10 +100,10 @@ def count(client, url):
         # ... and the lines (with their category and funding source)
         ("/api/v1/forecasts/", Role.FINANCE_PARTNER, 6),
         # ... a budget's sums by year and category instead: the settings row (the year's first
-        # month) and the page's lines summed by version, month and category
-        ("/api/v1/budgets/", Role.FINANCE_PARTNER, 7),
+        # month), the page's lines summed by version and month, and by version and category
+        ("/api/v1/budgets/", Role.FINANCE_PARTNER, 8),
         # ... and, for a reader outside finance and the PMO, their person record
-        ("/api/v1/budgets/?project=&status=approved&search=v1&ordering=-number", Role.PROJECT_MANAGER, 8),
+        ("/api/v1/budgets/?project=&status=approved&search=v1&ordering=-number", Role.PROJECT_MANAGER, 9),
         # session, user, roles, the settings row (the year's first month), count, page
         ("/api/v1/actuals/?year=2026&ordering=-amount", Role.FINANCE_PARTNER, 6),
         ("/api/v1/actuals/", Role.EXECUTIVE, 6),
