@@ -121,14 +121,18 @@ def report_for(*, project: Project, period: ReportingPeriod) -> HighlightReport 
 
 
 def previous_report(*, project: Project, before: ReportingPeriod) -> HighlightReport | None:
-    """The latest revision of the project's last report before ``before``, to pre-fill from."""
-    return (
+    """The latest revision of the project's last report before ``before``, to pre-fill from
+    (its project the one given, not read again)."""
+    found = (
         HighlightReport.objects.filter(project=project, period__start__lt=before.start)
-        .select_related("project", "period")
+        .select_related("period")
         .prefetch_related("milestones")
         .order_by("-period__start", "-revision")
         .first()
     )
+    if found is not None:
+        found.project = project
+    return found
 
 
 def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:
@@ -159,15 +163,14 @@ def baseline_page(*, user: Any) -> QuerySet[Baseline]:
 
 def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
     """Each project's current (highest-numbered) baseline with its milestones, by project id."""
+    ids = list(project_ids)
+    rows = Baseline.objects.select_related("approved_by").prefetch_related("milestones")
+    if len(ids) == 1:  # one project's (its page, its report judged): its newest, a simpler query
+        return {b.project_id: b for b in rows.filter(project_id=ids[0]).order_by("-number")[:1]}
     newest = (
         Baseline.objects.filter(project=OuterRef("project")).values("project").annotate(top=Max("number"))
     )
-    rows = (
-        Baseline.objects.filter(project_id__in=list(project_ids), number=Subquery(newest.values("top")))
-        .select_related("approved_by")
-        .prefetch_related("milestones")
-    )
-    return {b.project_id: b for b in rows}
+    return {b.project_id: b for b in rows.filter(project_id__in=ids, number=Subquery(newest.values("top")))}
 
 
 def baseline_in_force(report: HighlightReport) -> Baseline | None:
