@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Case, Value, When
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.manager import HistoryDescriptor
 
 from pmo.core import clock, formatting
 from pmo.core.restrict import EVERYTHING, is_restricted, restriction
@@ -41,6 +42,29 @@ def stamp_from_the_clock(*, instance: models.Model, history_instance: models.Mod
     simple-history's ``pre_create_historical_record`` by ``CoreConfig.ready``."""
     if not hasattr(instance, "_history_date"):
         history_instance.history_date = clock.now()  # type: ignore[attr-defined]
+
+
+_MANAGER_CLASSES: dict[tuple[type, type], type] = {}
+
+
+def _history_manager(descriptor: HistoryDescriptor, instance: Any, owner: Any) -> Any:
+    """``HistoryDescriptor.__get__`` with its manager class made once: simple-history made a new
+    class (``Manager.from_queryset``, which inspects every queryset method) on every read of
+    ``record.history``, and it reads it to write each history entry: about a millisecond of every
+    audited write, the same class each time."""
+    key = (descriptor.manager_class, descriptor.queryset_class)
+    manager_class = _MANAGER_CLASSES.get(key)
+    if manager_class is None:
+        manager_class = _MANAGER_CLASSES[key] = descriptor.manager_class.from_queryset(
+            descriptor.queryset_class
+        )
+    return manager_class(descriptor.model, instance)
+
+
+def keep_history_manager_classes() -> None:
+    """Make simple-history's ``record.history`` managers from one class per kind (see
+    ``_history_manager``); called once, when the app is ready."""
+    HistoryDescriptor.__get__ = _history_manager
 
 
 def parse_point_in_time(raw: str) -> datetime:
