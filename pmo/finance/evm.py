@@ -193,8 +193,9 @@ def evm_figures(
 ) -> dict[int, EvmFigures]:
     """The figures each project's earned value is measured from on ``day``, by id, in seven
     queries whatever the number of projects: the versions that count (``current_budgets``'
-    and ``latest_forecasts``'), the last closed month, the budgets summed per version (in all,
-    before each split month, first month, last month with money), the monthly budget of the
+    and ``latest_forecasts``'; a budget's with its first month and last month with money, each
+    read from the lines' index), the last closed month, the budgets summed per version (in all
+    and before each split month), the monthly budget of the
     projects that can earn value by a plan or key milestones (of all with ``trends``), the
     actuals summed per project before its split (by month with ``trends``) and the forecasts
     from it. A row per project, not a row per month, where the months are not needed
