@@ -239,10 +239,12 @@ def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_
     expect(page.locator("main")).to_contain_text(money(after.eac))  # the latest cost check's forecast
     assert_accessible(page, "finance-exception-with-evm")
 
-    # And the register shows the project's approved budget as finance's BAC, and the breach
+    # And the register shows the project's approved budget as finance's BAC, its forecast cost as
+    # finance's EAC (the figure the report takes below: one truth), and the breach
     page.goto(f"{base}/projects/?q={CODE}")
     register_row = page.locator("table tbody tr").filter(has=page.get_by_role("link", name=CODE, exact=True))
     expect(register_row).to_contain_text(f"{after.budget:,.0f}")
+    expect(register_row.locator("td[data-label='Forecast cost (£, EAC)']")).to_have_text(money(after.eac))
     evidence = register_row.locator(".rating-red")
     expect(evidence).to_have_text("Red")
     expect(evidence).to_have_attribute("title", re.compile("cost", re.IGNORECASE))
