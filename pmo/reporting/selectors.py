@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 
+from pmo.core.compiled import CompiledRecords
 from pmo.core.settings_rows import settings_row
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -206,16 +207,24 @@ def tolerance_default_list(*, user: Any) -> QuerySet[ToleranceDefault]:
     return ToleranceDefault.objects.restrict(user, "view").select_related("portfolio")
 
 
+# Read for every report submitted (its tolerances judged): compiled once. One row per project
+# (or portfolio, or tier) and dimension, so read in no particular order.
+OWN_TOLERANCES = CompiledRecords(
+    Tolerance, lambda projects: Tolerance.objects.filter(project_id__in=projects).order_by()
+)
+DEFAULT_TOLERANCES = CompiledRecords(ToleranceDefault, lambda: ToleranceDefault.objects.order_by())
+
+
 def effective_tolerances(projects: Iterable[Project]) -> dict[int, dict[str, Tolerance | ToleranceDefault]]:
     """Each project's tolerance per dimension: its own, else its portfolio's default, else its
     size tier's (two queries, whatever the number of projects)."""
     projects = list(projects)
     own: dict[int, dict[str, Tolerance | ToleranceDefault]] = {p.pk: {} for p in projects}
-    for tolerance in Tolerance.objects.filter(project_id__in=own):
+    for tolerance in OWN_TOLERANCES.records(projects=list(own)):
         own[tolerance.project_id][tolerance.dimension] = tolerance
     by_portfolio: dict[int, dict[str, ToleranceDefault]] = {}
     by_tier: dict[str, dict[str, ToleranceDefault]] = {}
-    for default in ToleranceDefault.objects.all():
+    for default in DEFAULT_TOLERANCES.records():
         if default.portfolio_id:
             by_portfolio.setdefault(default.portfolio_id, {})[default.dimension] = default
         else:
