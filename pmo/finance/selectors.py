@@ -151,18 +151,21 @@ def version_sums(versions: Iterable[BudgetVersion]) -> dict[int, VersionSums]:
         return {}
     first_month = finance_settings().first_month
     lines = BudgetLine.objects.filter(version_id__in=ids).order_by()
-    years: dict[int, dict[FinancialYear, Decimal]] = {pk: {} for pk in ids}
-    year_of: dict[date, FinancialYear] = {}  # a few dozen months among thousands of rows
+    years: dict[int, dict[int, Decimal]] = {pk: {} for pk in ids}  # by the year it starts in
+    year_of: dict[date, int] = {}  # a few dozen months among thousands of rows
     for pk, month, amount in lines.values_list("version_id", "month").annotate(amount=Sum("amount")):
-        year = year_of.get(month) or year_of.setdefault(month, financial_year(month, first_month))
-        years[pk][year] = years[pk].get(year, ZERO) + (penny(amount) or ZERO)
+        year = year_of.get(month) or year_of.setdefault(month, financial_year(month, first_month).start_year)
+        summed = years[pk]
+        summed[year] = summed.get(year, ZERO) + (penny(amount) or ZERO)
     categories: dict[int, list[tuple[int, str, Decimal]]] = {pk: [] for pk in ids}
     by_category = lines.values_list("version_id", "category__position", "category__name")
     for pk, position, name, amount in by_category.annotate(amount=Sum("amount")):
         categories[pk].append((position, name, penny(amount) or ZERO))
     return {
         pk: VersionSums(
-            by_year=sorted(years[pk].items()),
+            by_year=[
+                (FinancialYear(year, first_month), amount) for year, amount in sorted(years[pk].items())
+            ],
             by_category=[(name, amount) for _position, name, amount in sorted(categories[pk])],
         )
         for pk in ids
