@@ -456,9 +456,15 @@ def highlight_report_submit(
     ReportToleranceCheck.objects.bulk_create(
         ReportToleranceCheck(report=submitted, **check_figures(a)) for a in assessments or ()
     )
-    for older in HighlightReport.objects.filter(
-        project=current.project, period=current.period, revision__lt=current.revision
-    ).exclude(status=ReportStatus.SUPERSEDED):
+    # Revisions count from 1 (a draft started, then each revision one more): a first has none before it.
+    older_revisions = (
+        HighlightReport.objects.filter(
+            project=current.project, period=current.period, revision__lt=current.revision
+        ).exclude(status=ReportStatus.SUPERSEDED)
+        if current.revision > 1
+        else HighlightReport.objects.none()
+    )
+    for older in older_revisions:
         record_update(
             instance=older,
             actor=actor,
