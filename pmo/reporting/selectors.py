@@ -21,7 +21,7 @@ from django.db.models import (
     When,
 )
 
-from pmo.core.compiled import CompiledRecords
+from pmo.core.compiled import CompiledQuery, CompiledRecords
 from pmo.core.settings_rows import settings_row
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Project
@@ -43,6 +43,7 @@ from pmo.reporting.models import (
     ProjectException,
     ReportingPeriod,
     ReportingSettings,
+    ReportMilestone,
     ReportToleranceCheck,
     Tolerance,
     ToleranceCheck,
@@ -121,19 +122,48 @@ def report_for(*, project: Project, period: ReportingPeriod) -> HighlightReport 
     )
 
 
-def previous_report(*, project: Project, before: ReportingPeriod) -> HighlightReport | None:
-    """The latest revision of the project's last report before ``before``, to pre-fill from
-    (its project the one given, not read again)."""
-    found = (
-        HighlightReport.objects.filter(project=project, period__start__lt=before.start)
-        .select_related("period")
-        .prefetch_related("milestones")
+REPORT_COLUMNS = [field.attname for field in HighlightReport._meta.concrete_fields]
+PERIOD_COLUMNS = [field.attname for field in ReportingPeriod._meta.concrete_fields]
+
+
+def _previous_reports(projects: Any, before: Any) -> QuerySet[Any]:
+    start = ReportingPeriod.objects.filter(pk__in=before).values("start")[:1]
+    return (
+        HighlightReport.objects.filter(project_id__in=projects, period__start__lt=Subquery(start))
         .order_by("-period__start", "-revision")
-        .first()
+        .values_list(*REPORT_COLUMNS, *(f"period__{name}" for name in PERIOD_COLUMNS))[:1]
     )
-    if found is not None:
+
+
+# Read as every report is started: compiled once (building them took longer than running them).
+PREVIOUS_REPORT = CompiledQuery(_previous_reports)
+MILESTONE_FORECASTS = CompiledQuery(
+    lambda reports: (
+        ReportMilestone.objects.filter(report_id__in=reports)
+        .order_by("forecast", "name")
+        .values_list("name", "forecast", "achieved_on")
+    )
+)
+
+
+def previous_report(*, project: Project, before: ReportingPeriod) -> HighlightReport | None:
+    """The latest revision of the project's last report before ``before``, to pre-fill from,
+    with its period (its project the one given, not read again; its milestones:
+    ``milestone_forecasts``)."""
+    for row in PREVIOUS_REPORT.rows(projects=[project.pk], before=[before.pk]):
+        found = HighlightReport.from_db("default", REPORT_COLUMNS, row[: len(REPORT_COLUMNS)])
+        found.period = ReportingPeriod.from_db("default", PERIOD_COLUMNS, row[len(REPORT_COLUMNS) :])
         found.project = project
-    return found
+        return found
+    return None
+
+
+def milestone_forecasts(report: HighlightReport) -> list[tuple[str, date, date | None]]:
+    """The report's milestones as (name, forecast, achieved on), in its order (by forecast)."""
+    return [
+        (name, forecast, achieved_on)
+        for name, forecast, achieved_on in MILESTONE_FORECASTS.rows(reports=[report.pk])
+    ]
 
 
 def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:

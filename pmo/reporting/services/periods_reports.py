@@ -238,7 +238,7 @@ def highlight_report_start(
     if previous is not None:
         fields.update({name: getattr(previous, name) for name in CARRIED_FIELDS})
         fields["raid_references"] = _still_cited(project, previous.raid_references)
-        milestones = [MilestoneForecast(m.name, m.forecast, m.achieved_on) for m in previous.milestones.all()]
+        milestones = [MilestoneForecast(*milestone) for milestone in selectors.milestone_forecasts(previous)]
     else:
         baseline = selectors.current_baselines([project.pk]).get(project.pk)
         if baseline is not None:
