@@ -203,6 +203,8 @@ def evm_figures(
     read by month (six queries: what the whole-life outturn needs). With ``budgeted_only``, only
     the projects with an approved budget are measured (one query when none has)."""
     day = day or clock.today()
+    if not isinstance(projects, QuerySet):
+        projects = list(projects)  # read twice below: a generator would be used up
     chosen = chosen_ids(projects)
     ids = [project.pk for project in projects]
     budgets: dict[int, tuple[int | None, int | None]] = {}  # project -> (version, its baseline)
@@ -225,7 +227,11 @@ def evm_figures(
         ids = [pk for pk in ids if pk in budgets]
         if not ids:
             return {}
-        chosen = ids if isinstance(chosen, list) else chosen
+        if isinstance(chosen, list):
+            chosen = ids
+        else:  # still a subquery: the projects among those chosen with an approved budget
+            approved = BudgetVersion.objects.filter(status=BudgetStatus.APPROVED).values("project_id")
+            chosen = chosen.filter(pk__in=approved)
     forecasts: dict[int, tuple[int, date]] = {}  # project -> (version, its period's start)
     for project_id, pk, start in (
         ForecastVersion.objects.filter(selectors.made_by(day), project_id__in=chosen)

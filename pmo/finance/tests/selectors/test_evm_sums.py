@@ -17,8 +17,11 @@ from pmo.engine.earned_value import Baseline, MonthlyShape
 from pmo.engine.finance import month_end
 from pmo.finance import services
 from pmo.finance.adapters import project_measurement, pv_baseline
+from pmo.finance.choices import SpendType
 from pmo.finance.evm import NO_BUDGET, project_evms, project_finances
 from pmo.finance.feeds import finance_eacs
+from pmo.finance.models import CostCode
+from pmo.finance.services import LedgerRow
 from pmo.finance.tests.api.test_evm import plan_of
 from pmo.finance.tests.conftest import line
 from pmo.finance.tests.selectors.test_roll_up_sums import tricky  # noqa: F401 (the same books)
@@ -210,3 +213,20 @@ def test_projects_given_as_a_query_measure_as_a_list_does(books):
     as_list = {e.project.code: measured(e) for e in project_evms(projects(), day)}
     as_query = {e.project.code: measured(e) for e in project_evms(Project.objects.order_by("code"), day)}
     assert as_query == as_list
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_finance_s_eacs_of_a_query_or_a_generator_are_those_of_a_list(books, day):
+    """Given as a query, the projects without a budget are left out before their actuals are
+    read (NB has spend and no budget); given as a generator, none is lost."""
+    spender = Project.objects.get(code="WEB")
+    spender.pk, spender.code, spender.name = None, "NB", "No budget"
+    spender.save()
+    CostCode.objects.create(code="N4001", project=spender, category=books.staff, spend_type=SpendType.REVENUE)
+    services.actuals_load(
+        actor=books.finance, rows=[LedgerRow("N4001", NOV, Decimal(70))], reference="Ledger 4", year=2026
+    )
+    as_list = finance_eacs(projects(), day)
+    assert {p.code for p in projects() if p.pk in as_list} == {"HR", "LIB", "WEB"}
+    assert finance_eacs(Project.objects.order_by("code"), day) == as_list
+    assert finance_eacs((project for project in projects()), day) == as_list
