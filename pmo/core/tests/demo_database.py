@@ -159,7 +159,9 @@ class DemoDatabase:
     def _build_template(self) -> None:
         """Build the demo on a copy of the migrated template (pmo/core/tests/migrated_database.py),
         not on this process's database: a transactional test before (a browser test) may have
-        emptied that, the data migrations' role groups and lifecycle included."""
+        emptied that, the data migrations' role groups and lifecycle included. The migrated
+        template is read under its lock, and only if it is this code's (another run in the
+        checkout may have replaced it); else the demo is built on this process's database."""
         from pmo.core.tests.migrated_database import MigratedTemplate
 
         migrated = MigratedTemplate(self.directory, self.fingerprint)
@@ -168,9 +170,11 @@ class DemoDatabase:
             as_it_was = sqlite3.connect(":memory:")
             _sqlite_copy(raw, as_it_was)
             try:
-                with sqlite3.connect(migrated.file) as empty:
-                    _sqlite_copy(empty, raw)
-                empty.close()
+                with _one_process_at_a_time(self.directory, "migrated.lock"):
+                    if migrated.exists():
+                        with sqlite3.connect(f"file:{migrated.file}?mode=ro", uri=True) as empty:
+                            _sqlite_copy(empty, raw)
+                        empty.close()
                 _build_the_demo()
                 for older in self.directory.glob("demo-*.sqlite3"):
                     older.unlink()
@@ -183,7 +187,9 @@ class DemoDatabase:
                 _sqlite_copy(as_it_was, raw)
                 as_it_was.close()
         else:
-            self._postgresql_create(self.template_name, template=migrated.name())
+            with _one_process_at_a_time(self.directory, "migrated.lock"):
+                source = migrated.name() if migrated.exists() else self.own_name
+                self._postgresql_create(self.template_name, template=source)
             with self._connected_to(self.template_name):
                 _build_the_demo()
             with connection._nodb_cursor() as cursor:  # current only once built
