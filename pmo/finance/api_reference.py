@@ -100,17 +100,19 @@ class ReferenceViewSet(
     HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, FinanceViewSet
 ):
     """A finance list: read by everyone signed in, kept by finance partners and the PMO through
-    ``pmo.finance.reference``'s services (``create``, ``update``, ``delete``)."""
+    its ``pmo.finance.reference.FinanceList`` (``records``: its selector and services)."""
 
     write_serializer: ClassVar[type[serializers.Serializer]]
-    record_arg: ClassVar[str]  # the services' keyword for the record
-    services: ClassVar[dict[str, Any]]  # its create, update and delete
+    records: ClassVar[reference.FinanceList[Any]]  # the list's selector and services
     search_fields: ClassVar[list[str]] = ["name"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.records.select(user=self.request.user)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self._body(self.write_serializer)
-        made = self.services["create"](actor=self.actor, fields=fields)
+        made = self.records.create(actor=self.actor, fields=fields)
         return self._represent(made, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -120,20 +122,15 @@ class ReferenceViewSet(
             instance, data=request.data, partial=True, context=self.get_serializer_context()
         )
         body.is_valid(raise_exception=True)
-        changed = self.services["update"](
-            actor=self.actor,
-            fields=dict(body.validated_data),
-            expected_version=version,
-            **{self.record_arg: instance},
+        changed = self.records.update(
+            actor=self.actor, record=instance, fields=dict(body.validated_data), expected_version=version
         )
         return self._represent(changed)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        self.services["delete"](
-            actor=self.actor,
-            expected_version=optional_expected_version(request),
-            **{self.record_arg: instance},
+        self.records.delete(
+            actor=self.actor, record=instance, expected_version=optional_expected_version(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -156,18 +153,9 @@ class CostCategoryViewSet(ReferenceViewSet):
     queryset = CostCategory.objects.none()
     serializer_class = CostCategorySerializer
     write_serializer = CostCategoryWriteSerializer
-    record_arg = "category"
-    services: ClassVar[dict[str, Any]] = {
-        "create": reference.cost_category_create,
-        "update": reference.cost_category_update,
-        "delete": reference.cost_category_delete,
-    }
-    selector = staticmethod(reference.cost_category_list)
+    records = reference.CATEGORIES
     filterset_class = CostCategoryFilter
     ordering_fields = ["name", "position"]
-
-    def get_queryset(self) -> QuerySet[CostCategory]:
-        return reference.cost_category_list(user=self.request.user)
 
 
 @_reference_schema(FundingSourceSerializer, FundingSourceWriteSerializer)
@@ -178,15 +166,6 @@ class FundingSourceViewSet(ReferenceViewSet):
     queryset = FundingSource.objects.none()
     serializer_class = FundingSourceSerializer
     write_serializer = FundingSourceWriteSerializer
-    record_arg = "source"
-    services: ClassVar[dict[str, Any]] = {
-        "create": reference.funding_source_create,
-        "update": reference.funding_source_update,
-        "delete": reference.funding_source_delete,
-    }
-    selector = staticmethod(reference.funding_source_list)
+    records = reference.SOURCES
     filterset_class = FundingSourceFilter
     ordering_fields = ["name"]
-
-    def get_queryset(self) -> QuerySet[FundingSource]:
-        return reference.funding_source_list(user=self.request.user)

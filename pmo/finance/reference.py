@@ -15,7 +15,8 @@ cost tolerance judges its whole EAC whatever the categories, so nothing needs ju
 (no ``pmo.core.reactions`` change to tell, ADR 0052). The change's history entry says so."""
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,17 +58,7 @@ USERS: tuple[tuple[type[Model], str, str], ...] = (
 )
 
 
-# Reads -------------------------------------------------------------------------------------
-
-
-def cost_category_list(*, user: Any) -> QuerySet[CostCategory]:
-    """The cost categories (everyone signed in reads them), in their order."""
-    return CostCategory.objects.restrict(user, "view")
-
-
-def funding_source_list(*, user: Any) -> QuerySet[FundingSource]:
-    """The funding sources (everyone signed in reads them), by name."""
-    return FundingSource.objects.restrict(user, "view")
+# Reads and writes, once for both lists ----------------------------------------------------
 
 
 def uses_of(record: CostCategory | FundingSource) -> list[tuple[str, int]]:
@@ -87,27 +78,6 @@ def uses_in_words(uses: list[tuple[str, int]]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-# Writes ------------------------------------------------------------------------------------
-
-
-def _named(fields: Mapping[str, Any]) -> dict[str, Any]:
-    cleaned = dict(fields)
-    if isinstance(cleaned.get("name"), str):
-        cleaned["name"] = " ".join(cleaned["name"].split())
-    return cleaned
-
-
-def _check_name(model: type[CostCategory] | type[FundingSource], name: Any, pk: int | None) -> None:
-    """One name per list, whatever its capitals: the spreadsheets and the ledger mapping match
-    names that way, so "Staff" and "staff" would be one."""
-    if not isinstance(name, str) or not name:
-        return
-    found = model.objects.filter(name__iexact=name)
-    same = (found.exclude(pk=pk) if pk is not None else found).first()
-    if same is not None:
-        raise ValidationError({"name": NAME_TAKEN.format(kind=model._meta.verbose_name, name=same.name)})
-
-
 def _allowed(actor: User | None, action: str, record: Model | type[Model]) -> None:
     """Who may, judged before anything about the list is said (a name taken, what uses one):
     ``record`` the one acted on, or its model to add one."""
@@ -116,77 +86,89 @@ def _allowed(actor: User | None, action: str, record: Model | type[Model]) -> No
         ensure_can(actor, permission_name(record, action), action=f"{action} {what}")
 
 
-def _refuse_in_use(record: CostCategory | FundingSource) -> None:
-    uses = uses_of(record)
-    if uses:
-        what = f"{str(record._meta.verbose_name).capitalize()} {record}"
-        raise ValidationError(IN_USE.format(record=what, uses=uses_in_words(uses)))
+R = TypeVar("R", CostCategory, FundingSource)
 
 
-@transaction.atomic
-def cost_category_create(*, actor: User | None, fields: Mapping[str, Any]) -> CostCategory:
-    """Add a cost category (finance partners and the PMO)."""
-    _allowed(actor, "add", CostCategory)
-    only_fields(fields, CATEGORY_FIELDS)
-    fields = _named(fields)
-    _check_name(CostCategory, fields.get("name"), None)
-    return record_create(model=CostCategory, actor=actor, fields=fields)
+@dataclass(frozen=True)
+class FinanceList(Generic[R]):
+    """One of finance's lists (``CATEGORIES``, ``SOURCES``): its selector and its services, which
+    the pages and the API call. ``fields``: those a write may set."""
+
+    model: type[R]
+    fields: frozenset[str]
+
+    def select(self, *, user: Any) -> QuerySet[R]:
+        """The list (everyone signed in reads it), in its order."""
+        return self.model.objects.restrict(user, "view")
+
+    @transaction.atomic
+    def create(self, *, actor: User | None, fields: Mapping[str, Any]) -> R:
+        """Add one (finance partners and the PMO)."""
+        _allowed(actor, "add", self.model)
+        fields = self._cleaned(fields, None)
+        return record_create(model=self.model, actor=actor, fields=fields)
+
+    @transaction.atomic
+    def update(
+        self, *, actor: User | None, record: R, fields: Mapping[str, Any], expected_version: int | None
+    ) -> R:
+        """Change one: rename it, move it in the list, retire it or put it back in use (and what
+        else ``fields`` allows); the history entry gives ``change_reason``'s reason."""
+        _allowed(actor, "change", record)
+        fields = self._cleaned(fields, record.pk)
+        return record_update(
+            instance=record,
+            actor=actor,
+            fields=fields,
+            expected_version=expected_version,
+            reason=self.change_reason(record, fields),
+        )
+
+    @transaction.atomic
+    def delete(self, *, actor: User | None, record: R, expected_version: int | None) -> None:
+        """Delete one nothing uses; one in use is refused, naming what uses it."""
+        _allowed(actor, "delete", record)
+        uses = uses_of(record)
+        if uses:
+            what = f"{str(self.model._meta.verbose_name).capitalize()} {record}"
+            raise ValidationError(IN_USE.format(record=what, uses=uses_in_words(uses)))
+        record_delete(instance=record, actor=actor, expected_version=expected_version)
+
+    def change_reason(self, record: R, fields: Mapping[str, Any]) -> str:
+        """What a change's history entry says of it besides its fields (nothing)."""
+        return ""
+
+    def _cleaned(self, fields: Mapping[str, Any], pk: int | None) -> dict[str, Any]:
+        """``fields`` limited to the list's, the name's spaces tidied, and the name one per list
+        whatever its capitals: the spreadsheets and the ledger mapping match names that way, so
+        "Staff" and "staff" would be one. ``pk``: the record changed, None for a new one."""
+        only_fields(fields, self.fields)
+        cleaned = dict(fields)
+        if isinstance(cleaned.get("name"), str):
+            cleaned["name"] = " ".join(cleaned["name"].split())
+        if isinstance(cleaned.get("name"), str) and cleaned["name"]:
+            found = self.model.objects.filter(name__iexact=cleaned["name"])
+            same = (found.exclude(pk=pk) if pk is not None else found).first()
+            if same is not None:
+                kind = self.model._meta.verbose_name
+                raise ValidationError({"name": NAME_TAKEN.format(kind=kind, name=same.name)})
+        return cleaned
 
 
-@transaction.atomic
-def cost_category_update(
-    *, actor: User | None, category: CostCategory, fields: Mapping[str, Any], expected_version: int | None
-) -> CostCategory:
-    """Change a cost category: rename it, move it in the lists, retire it or put it back in use,
-    or say whether it is staff costs (its money moves between the cost centres' staff and
-    non-staff figures as they are next read; the history entry says so)."""
-    _allowed(actor, "change", category)
-    only_fields(fields, CATEGORY_FIELDS)
-    fields = _named(fields)
-    _check_name(CostCategory, fields.get("name"), category.pk)
-    reason = ""
-    if "staff" in fields:  # as stored: a form may have set the instance's already
-        stored = CostCategory.objects.filter(pk=category.pk).values_list("staff", flat=True).first()
-        if stored is not None and bool(fields["staff"]) != stored:
-            reason = STAFF_NOW if fields["staff"] else STAFF_NO_LONGER
-    return record_update(
-        instance=category, actor=actor, fields=fields, expected_version=expected_version, reason=reason
-    )
+class CostCategoryList(FinanceList[CostCategory]):
+    """The cost categories: a change of the staff flag says which way the money moved."""
+
+    def change_reason(self, record: CostCategory, fields: Mapping[str, Any]) -> str:
+        """Whether the category's money moves between the cost centres' staff and non-staff
+        figures (as they are next read), judged against the flag as stored: a form may have set
+        the instance's already."""
+        if "staff" not in fields:
+            return ""
+        stored = CostCategory.objects.filter(pk=record.pk).values_list("staff", flat=True).first()
+        if stored is None or bool(fields["staff"]) == stored:
+            return ""
+        return STAFF_NOW if fields["staff"] else STAFF_NO_LONGER
 
 
-@transaction.atomic
-def cost_category_delete(*, actor: User | None, category: CostCategory, expected_version: int | None) -> None:
-    """Delete a cost category nothing uses; one in use is refused, naming what uses it."""
-    _allowed(actor, "delete", category)
-    _refuse_in_use(category)
-    record_delete(instance=category, actor=actor, expected_version=expected_version)
-
-
-@transaction.atomic
-def funding_source_create(*, actor: User | None, fields: Mapping[str, Any]) -> FundingSource:
-    """Add a funding source (finance partners and the PMO)."""
-    _allowed(actor, "add", FundingSource)
-    only_fields(fields, SOURCE_FIELDS)
-    fields = _named(fields)
-    _check_name(FundingSource, fields.get("name"), None)
-    return record_create(model=FundingSource, actor=actor, fields=fields)
-
-
-@transaction.atomic
-def funding_source_update(
-    *, actor: User | None, source: FundingSource, fields: Mapping[str, Any], expected_version: int | None
-) -> FundingSource:
-    """Rename a funding source, retire it or put it back in use."""
-    _allowed(actor, "change", source)
-    only_fields(fields, SOURCE_FIELDS)
-    fields = _named(fields)
-    _check_name(FundingSource, fields.get("name"), source.pk)
-    return record_update(instance=source, actor=actor, fields=fields, expected_version=expected_version)
-
-
-@transaction.atomic
-def funding_source_delete(*, actor: User | None, source: FundingSource, expected_version: int | None) -> None:
-    """Delete a funding source nothing uses; one in use is refused, naming what uses it."""
-    _allowed(actor, "delete", source)
-    _refuse_in_use(source)
-    record_delete(instance=source, actor=actor, expected_version=expected_version)
+CATEGORIES = CostCategoryList(CostCategory, CATEGORY_FIELDS)
+SOURCES: FinanceList[FundingSource] = FinanceList(FundingSource, SOURCE_FIELDS)

@@ -5,7 +5,7 @@ what uses it. Everyone signed in reads them; finance partners and the PMO keep t
 the core generic views; reads through ``pmo.finance.reference``'s selectors, writes through its
 services."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,17 @@ STAFF_HELP = (
 )
 
 
-class CostCategoryForm(VersionedModelForm):
+class ReferenceForm(VersionedModelForm):
+    """One of finance's lists' records as its form shows it: the version is asked for only of one
+    already saved."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["version"].required = False
+
+
+class CostCategoryForm(ReferenceForm):
     """A cost category's name, place in the lists, whether it is staff costs and in use."""
 
     class Meta:
@@ -47,13 +57,8 @@ class CostCategoryForm(VersionedModelForm):
         labels = {"active": "In use"}
         help_texts = {"staff": STAFF_HELP}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["version"].required = False
 
-
-class FundingSourceForm(VersionedModelForm):
+class FundingSourceForm(ReferenceForm):
     """A funding source's name and whether it is in use."""
 
     class Meta:
@@ -61,27 +66,25 @@ class FundingSourceForm(VersionedModelForm):
         fields = ("name", "active")
         labels = {"active": "In use"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["version"].required = False
-
 
 @dataclass(frozen=True)
 class ListKind:
     """One of finance's lists and how its pages show and keep it."""
 
-    model: type[Model]
-    name: str  # the model's name in URLs and templates: costcategory
+    records: reference.FinanceList[Any]  # the list's model, selector and services
     what: str  # as messages name one: "Cost category"
     about: str  # what the list is, under its heading
     form: type[VersionedModelForm]
     columns: tuple[Column, ...]
-    select: Callable[..., QuerySet[Any]]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., None]
-    record_arg: str  # the services' keyword for the record: category, source
+
+    @property
+    def model(self) -> type[Model]:
+        return self.records.model
+
+    @property
+    def name(self) -> str:
+        """The model's name in URLs and templates: costcategory."""
+        return str(self.model._meta.model_name)
 
     @property
     def plural(self) -> str:
@@ -97,8 +100,7 @@ class ListKind:
 
 
 CATEGORIES = ListKind(
-    model=CostCategory,
-    name="costcategory",
+    records=reference.CATEGORIES,
     what="Cost category",
     about="What money is spent on. Budgets, forecasts, ledger lines and cost codes count under one; "
     "a cost centre's non-staff limit leaves out the staff categories.",
@@ -109,15 +111,9 @@ CATEGORIES = ListKind(
         Column("staff", "Staff costs", attr("staff"), "staff", "flag"),
         Column("active", "In use", attr("active"), "active", "flag"),
     ),
-    select=reference.cost_category_list,
-    create=reference.cost_category_create,
-    update=reference.cost_category_update,
-    delete=reference.cost_category_delete,
-    record_arg="category",
 )
 SOURCES = ListKind(
-    model=FundingSource,
-    name="fundingsource",
+    records=reference.SOURCES,
     what="Funding source",
     about="Where money comes from (a capital programme, a revenue budget, a grant): budgets, "
     "forecasts, ledger lines and cost codes may name one.",
@@ -126,11 +122,6 @@ SOURCES = ListKind(
         Column("name", "Name", attr("name"), "name", "link"),
         Column("active", "In use", attr("active"), "active", "flag"),
     ),
-    select=reference.funding_source_list,
-    create=reference.funding_source_create,
-    update=reference.funding_source_update,
-    delete=reference.funding_source_delete,
-    record_arg="source",
 )
 
 
@@ -148,7 +139,7 @@ class ListPage:
         self.model = self.kind.model
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.kind.select(user=self.request.user)  # type: ignore[attr-defined]
+        return self.kind.records.select(user=self.request.user)  # type: ignore[attr-defined]
 
     def kind_label(self) -> str:
         return str(self.kind.model._meta.verbose_name)
@@ -217,12 +208,9 @@ class ReferenceEditView(ListPage, ObjectEditView):
     def save(self, form: Any, record: Any) -> Any:
         user = self.request.user
         if record is None:
-            return self.kind.create(actor=user, fields=form.values())
-        return self.kind.update(
-            actor=user,
-            fields=form.values(),
-            expected_version=form.cleaned_data["version"],
-            **{self.kind.record_arg: record},
+            return self.kind.records.create(actor=user, fields=form.values())
+        return self.kind.records.update(
+            actor=user, record=record, fields=form.values(), expected_version=form.cleaned_data["version"]
         )
 
     def success_message(self, saved: Any) -> str:
@@ -261,7 +249,7 @@ class ReferenceDeleteView(ListPage, ObjectDeleteView):
         }
 
     def delete(self, record: Any, version: int) -> None:
-        self.kind.delete(actor=self.request.user, expected_version=version, **{self.kind.record_arg: record})
+        self.kind.records.delete(actor=self.request.user, record=record, expected_version=version)
 
     def success_message(self, record: Any) -> str:
         return DELETED.format(what=self.kind.what, record=record)
@@ -275,11 +263,11 @@ class ReferenceRetireView(ListPage, ObjectActionView):
     version its page showed)."""
 
     def act(self, record: Any, version: int | None) -> Any:
-        return self.kind.update(
+        return self.kind.records.update(
             actor=self.request.user,
+            record=record,
             fields={"active": not record.active},
             expected_version=version,
-            **{self.kind.record_arg: record},
         )
 
     def success_message(self, record: Any) -> str:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_category_used_by_lines_of_every_kind_names_each_and_how_many(money):
     with pytest.raises(ValidationError) as refused:
-        reference.cost_category_delete(actor=money.finance, category=money.software, expected_version=None)
+        reference.CATEGORIES.delete(actor=money.finance, record=money.software, expected_version=None)
 
     assert refused.value.messages == [
         reference.IN_USE.format(
@@ -33,58 +33,56 @@ def test_a_category_used_by_lines_of_every_kind_names_each_and_how_many(money):
 
 def test_a_funding_source_in_use_by_a_code_only_is_refused_and_an_unused_one_deleted(books):
     with pytest.raises(ValidationError, match="1 cost code use it"):
-        reference.funding_source_delete(actor=books.finance, source=books.capital, expected_version=1)
+        reference.SOURCES.delete(actor=books.finance, record=books.capital, expected_version=1)
 
-    grant = reference.funding_source_create(actor=books.finance, fields={"name": "  Arts  Council grant "})
+    grant = reference.SOURCES.create(actor=books.finance, fields={"name": "  Arts  Council grant "})
     assert grant.name == "Arts Council grant"
-    reference.funding_source_delete(actor=books.finance, source=grant, expected_version=1)
+    reference.SOURCES.delete(actor=books.finance, record=grant, expected_version=1)
     assert not FundingSource.objects.filter(name="Arts Council grant").exists()
     deleted = grant.history.first()
     assert (deleted.history_type, deleted.history_user) == ("-", books.finance)
 
 
 def test_finance_and_the_pmo_add_categories_and_funding_sources_others_may_not(books):
-    made = reference.cost_category_create(actor=books.finance, fields={"name": " Training ", "position": 7})
+    made = reference.CATEGORIES.create(actor=books.finance, fields={"name": " Training ", "position": 7})
     assert (made.name, made.position, made.staff, made.active) == ("Training", 7, False, True)
-    assert reference.funding_source_create(actor=books.cast.officer, fields={"name": "Grant"}).name == "Grant"
-    for create in (reference.cost_category_create, reference.funding_source_create):
+    assert reference.SOURCES.create(actor=books.cast.officer, fields={"name": "Grant"}).name == "Grant"
+    for create in (reference.CATEGORIES.create, reference.SOURCES.create):
         with pytest.raises(PermissionDenied):
             create(actor=books.cast.pm, fields={"name": "Mine"})
     with pytest.raises(ValidationError) as refused:
-        reference.cost_category_create(actor=books.finance, fields={"name": "Staff"})
+        reference.CATEGORIES.create(actor=books.finance, fields={"name": "Staff"})
     assert list(refused.value.message_dict) == ["name"]
 
 
 def test_only_finance_and_the_pmo_write_and_a_reader_learns_nothing_of_the_list(books):
     pm = books.cast.pm
     with pytest.raises(PermissionDenied):
-        reference.cost_category_create(actor=pm, fields={"name": "Staff"})  # taken, but not told
+        reference.CATEGORIES.create(actor=pm, fields={"name": "Staff"})  # taken, but not told
     with pytest.raises(PermissionDenied):
-        reference.cost_category_update(
-            actor=pm, category=books.staff, fields={"staff": False}, expected_version=1
-        )
+        reference.CATEGORIES.update(actor=pm, record=books.staff, fields={"staff": False}, expected_version=1)
     with pytest.raises(PermissionDenied):
-        reference.cost_category_delete(actor=pm, category=books.staff, expected_version=1)  # in use, not told
+        reference.CATEGORIES.delete(actor=pm, record=books.staff, expected_version=1)  # in use, not told
 
-    made = reference.cost_category_create(actor=books.cast.head, fields={"name": "Training", "position": 7})
+    made = reference.CATEGORIES.create(actor=books.cast.head, fields={"name": "Training", "position": 7})
     assert made.position == 7
 
 
 def test_names_are_one_per_list_whatever_their_capitals_and_fields_are_limited(books):
     with pytest.raises(ValidationError) as taken:
-        reference.cost_category_update(
-            actor=books.finance, category=books.software, fields={"name": "STAFF"}, expected_version=1
+        reference.CATEGORIES.update(
+            actor=books.finance, record=books.software, fields={"name": "STAFF"}, expected_version=1
         )
     assert taken.value.message_dict == {
         "name": [reference.NAME_TAKEN.format(kind="cost category", name="Staff")]
     }
 
-    renamed = reference.cost_category_update(
-        actor=books.finance, category=books.software, fields={"name": "SOFTWARE"}, expected_version=1
+    renamed = reference.CATEGORIES.update(
+        actor=books.finance, record=books.software, fields={"name": "SOFTWARE"}, expected_version=1
     )
     assert renamed.name == "SOFTWARE"  # its own name, other capitals
     with pytest.raises(ValidationError) as refused:
-        reference.funding_source_create(actor=books.finance, fields={"name": "Grant", "staff": True})
+        reference.SOURCES.create(actor=books.finance, fields={"name": "Grant", "staff": True})
     assert list(refused.value.message_dict) == ["staff"]
 
 
@@ -92,7 +90,7 @@ def test_the_staff_flag_moves_a_centres_money_between_staff_and_non_staff_and_ju
     books, monkeypatch
 ):
     centre = cost_centres.cost_centre_create(actor=books.finance, fields={"code": "PMO", "name": "PMO"})
-    training = reference.cost_category_create(actor=books.finance, fields={"name": "Training"})
+    training = reference.CATEGORIES.create(actor=books.finance, fields={"name": "Training"})
     CostCode.objects.create(code="P1", cost_centre=centre, category=training, spend_type="revenue")
     year = selectors.current_year()
     cost_centres.cost_centre_budget_set(
@@ -111,8 +109,8 @@ def test_the_staff_flag_moves_a_centres_money_between_staff_and_non_staff_and_ju
 
     told: list[list[int]] = []
     monkeypatch.setattr("pmo.core.reactions.reactions", lambda change: [told.append])
-    reference.cost_category_update(
-        actor=books.finance, category=training, fields={"staff": True}, expected_version=1
+    reference.CATEGORIES.update(
+        actor=books.finance, record=training, fields={"staff": True}, expected_version=1
     )
 
     after = cost_centres.cost_centre_year(cost_centre=CostCentre.objects.get(code="PMO"), year=year)
