@@ -528,6 +528,19 @@ def cost_centre_year(
     return cost_centre_years_of([cost_centre], year=year, day=day)[cost_centre.pk]
 
 
+def _sums_by_centre(lines: QuerySet[Any], centre: str) -> dict[int, list[dict[str, Any]]]:
+    """``lines``' amounts summed by month and category (with its name, staff flag and place),
+    listed under the cost centre ``centre`` leads to (one query)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in (
+        lines.values(centre, "month", "category__name", "category__staff", "category__position")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    ):
+        found.setdefault(row[centre], []).append(row)
+    return found
+
+
 def cost_centre_years_of(
     centres: Sequence[CostCentre], *, year: FinancialYear, day: date | None = None
 ) -> dict[int, CostCentreYear]:
@@ -554,16 +567,13 @@ def cost_centre_years_of(
             cost_centre__in=ids, year=year.start_year
         ).select_related("cost_centre")
     }
-    columns = ("month", "category__name", "category__staff", "category__position")
-    lines: dict[int, list[dict[str, Any]]] = {}
-    if budgets:
-        for row in (
-            CostCentreBudgetLine.objects.filter(budget__in=list(budgets.values()))
-            .values("budget__cost_centre", *columns)
-            .annotate(amount=Sum("amount"))
-            .order_by()
-        ):
-            lines.setdefault(row["budget__cost_centre"], []).append(row)
+    lines = (
+        _sums_by_centre(
+            CostCentreBudgetLine.objects.filter(budget__in=list(budgets.values())), "budget__cost_centre"
+        )
+        if budgets
+        else {}
+    )
     forecasts: dict[int, CostCentreForecast] = {}
     for made in (
         CostCentreForecast.objects.filter(cost_centre__in=ids, year=year.start_year)
@@ -571,23 +581,18 @@ def cost_centre_years_of(
         .order_by("cost_centre", "-month")
     ):
         forecasts.setdefault(made.cost_centre_id, made)  # the latest of each
-    forecast_lines: dict[int, list[dict[str, Any]]] = {}
-    if forecasts:
-        for row in (
-            CostCentreForecastLine.objects.filter(forecast__in=list(forecasts.values()))
-            .values("forecast__cost_centre", *columns)
-            .annotate(amount=Sum("amount"))
-            .order_by()
-        ):
-            forecast_lines.setdefault(row["forecast__cost_centre"], []).append(row)
-    spent: dict[int, list[dict[str, Any]]] = {}
-    for row in (
-        ActualLine.objects.filter(cost_centre__in=ids, month__gte=year.start, month__lte=year.last_month)
-        .values("cost_centre", *columns)
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    ):
-        spent.setdefault(row["cost_centre"], []).append(row)
+    forecast_lines = (
+        _sums_by_centre(
+            CostCentreForecastLine.objects.filter(forecast__in=list(forecasts.values())),
+            "forecast__cost_centre",
+        )
+        if forecasts
+        else {}
+    )
+    spent = _sums_by_centre(
+        ActualLine.objects.filter(cost_centre__in=ids, month__gte=year.start, month__lte=year.last_month),
+        "cost_centre",
+    )
     codes: dict[int, list[CostCode]] = {}
     for code in CostCode.objects.filter(cost_centre__in=ids).select_related("category", "funding_source"):
         codes.setdefault(code.cost_centre_id, []).append(code)  # type: ignore[arg-type]
