@@ -690,6 +690,17 @@ class FinanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         return dict(body.validated_data)
 
+    def _patched(self, serializer_class: type[serializers.Serializer]) -> tuple[Any, dict[str, Any], int]:
+        """What a ``PATCH`` asks: the record, the fields it sends (judged by ``serializer_class``
+        against the record, only those sent) and the version it changes (If-Match or the body)."""
+        instance = self.get_object()
+        version = expected_version(self.request)
+        body = serializer_class(
+            instance, data=self.request.data, partial=True, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        return instance, dict(body.validated_data), version
+
     def _represent(self, instance: DomainModel, *, status_code: int = status.HTTP_200_OK) -> Response:
         shaped = self.get_queryset().filter(pk=instance.pk).first() or instance
         response = Response(self.get_serializer(shaped).data, status=status_code)
@@ -738,14 +749,9 @@ class CostCodeViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelM
         return self._represent(code, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        version = expected_version(request)
-        body = CostCodeWriteSerializer(
-            instance, data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        body.is_valid(raise_exception=True)
+        instance, fields, version = self._patched(CostCodeWriteSerializer)
         code = services.cost_code_update(
-            actor=self.actor, cost_code=instance, fields=dict(body.validated_data), expected_version=version
+            actor=self.actor, cost_code=instance, fields=fields, expected_version=version
         )
         return self._represent(code)
 

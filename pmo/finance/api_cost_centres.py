@@ -320,14 +320,9 @@ class CostCentreViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateMode
         return self._represent(centre, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        version = expected_version(request)
-        body = CostCentreWriteSerializer(
-            instance, data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        body.is_valid(raise_exception=True)
+        instance, fields, version = self._patched(CostCentreWriteSerializer)
         centre = cost_centres.cost_centre_update(
-            actor=self.actor, cost_centre=instance, fields=dict(body.validated_data), expected_version=version
+            actor=self.actor, cost_centre=instance, fields=fields, expected_version=version
         )
         return self._represent(centre)
 

@@ -20,7 +20,6 @@ from pmo.core.api import (
     ERROR_SCHEMA,
     HistoryMixin,
     IdentityField,
-    expected_version,
     optional_expected_version,
 )
 from pmo.core.filters import FilterSet
@@ -116,14 +115,9 @@ class ReferenceViewSet(
         return self._represent(made, status_code=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        version = expected_version(request)
-        body = self.write_serializer(
-            instance, data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        body.is_valid(raise_exception=True)
+        instance, fields, version = self._patched(self.write_serializer)
         changed = self.records.update(
-            actor=self.actor, record=instance, fields=dict(body.validated_data), expected_version=version
+            actor=self.actor, record=instance, fields=fields, expected_version=version
         )
         return self._represent(changed)
 
