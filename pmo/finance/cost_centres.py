@@ -155,24 +155,15 @@ def cost_centre_budget_set(
     services._raise(_check_year_lines(budget, year, lines))
     total = sum((line.amount for line in lines), ZERO)
     reason = BUDGET_SET.format(year=year, lines=len(lines), total=money(total))
-    if budget is None:
-        budget = record_create(
-            model=CostCentreBudget,
-            actor=actor,
-            authorised=True,
-            fields={**fields, "cost_centre": cost_centre, "year": year.start_year},
-            reason=reason,
-        )
-    else:
-        budget = record_update(
-            instance=budget,
-            actor=actor,
-            authorised=True,
-            fields=fields,
-            rows_changed=True,
-            expected_version=expected_version,
-            reason=reason,
-        )
+    budget = services._record_made(
+        CostCentreBudget,
+        budget,
+        actor=actor,
+        fields=fields,
+        key={"cost_centre": cost_centre, "year": year.start_year},
+        expected_version=expected_version,
+        reason=reason,
+    )
     _write_lines(budget, lines)
     return budget
 
@@ -263,25 +254,15 @@ def cost_centre_forecast_make(
         raise stale_version(existing, 0)
     total = sum((line.amount for line in lines), ZERO)
     reason = FORECAST_MADE.format(year=year, month=first, lines=len(lines), total=money(total))
-    fields = {"note": note.strip(), "made_by": actor, "made_at": clock.now()}
-    if existing is None:
-        forecast = record_create(
-            model=CostCentreForecast,
-            actor=actor,
-            authorised=True,
-            fields={**fields, "cost_centre": cost_centre, "year": year.start_year, "month": first},
-            reason=reason,
-        )
-    else:
-        forecast = record_update(
-            instance=existing,
-            actor=actor,
-            authorised=True,
-            fields=fields,
-            rows_changed=True,
-            expected_version=expected_version,
-            reason=reason,
-        )
+    forecast = services._record_made(
+        CostCentreForecast,
+        existing,
+        actor=actor,
+        fields={"note": note.strip(), "made_by": actor, "made_at": clock.now()},
+        key={"cost_centre": cost_centre, "year": year.start_year, "month": first},
+        expected_version=expected_version,
+        reason=reason,
+    )
     CostCentreForecastLine.objects.filter(forecast=forecast).delete()
     made = [CostCentreForecastLine(forecast=forecast, **services._line_fields(line)) for line in lines]
     for row in made:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +22,7 @@ from django.utils.timezone import localtime
 
 from pmo.core import clock
 from pmo.core.formatting import money
-from pmo.core.models import User
+from pmo.core.models import DomainModel, User
 from pmo.core.permissions import ensure_can
 from pmo.core.reactions import COST_FIGURES, projects_changed
 from pmo.core.services import only_fields, record_create, record_delete, record_update
@@ -367,6 +367,40 @@ def _write_lines(model: Any, version: Any, lines: Sequence[MonthAmount]) -> None
     model.objects.bulk_create(made)
 
 
+M = TypeVar("M", bound=DomainModel)
+
+
+def _record_made(
+    model: type[M],
+    existing: M | None,
+    *,
+    actor: User | None,
+    fields: Mapping[str, Any],
+    key: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str,
+    authorised: bool = True,
+) -> M:
+    """A record made (a forecast, a cost centre's year's budget) whose lines the caller writes
+    next: a new one of ``fields`` and ``key`` (what finds it: its project and period, its cost
+    centre and year) where there is none (the caller judged the add), else ``existing`` given
+    ``fields`` as of ``expected_version``, its lines changed whatever its fields (``authorised``:
+    the caller judged the change too)."""
+    if existing is None:
+        return record_create(
+            model=model, actor=actor, authorised=True, fields={**fields, **key}, reason=reason
+        )
+    return record_update(
+        instance=existing,
+        actor=actor,
+        authorised=authorised,
+        fields=fields,
+        rows_changed=True,
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
 def _total(lines: Iterable[MonthAmount]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))
 
@@ -639,25 +673,17 @@ def forecast_make(
     _raise(_check_forecast(period, lines))
     Project.objects.select_for_update().filter(pk=project.pk).exists()  # one version per period
     existing = ForecastVersion.objects.filter(project=project, period=period).first()
-    summary = f"{len(lines)} lines, {money(_total(lines))}"
-    fields = {"note": note.strip(), "made_by": actor, "made_at": clock.now()}
-    if existing is None:
-        version = record_create(
-            model=ForecastVersion,
-            actor=actor,
-            authorised=True,
-            fields={**fields, "project": project, "period": period},
-            reason=f"Forecast made: {summary}",
-        )
-    else:
-        version = record_update(
-            instance=existing,
-            actor=actor,
-            fields=fields,
-            rows_changed=True,
-            expected_version=expected_version,
-            reason=f"Forecast made again: {summary}",
-        )
+    made = "Forecast made" if existing is None else "Forecast made again"
+    version = _record_made(
+        ForecastVersion,
+        existing,
+        actor=actor,
+        fields={"note": note.strip(), "made_by": actor, "made_at": clock.now()},
+        key={"project": project, "period": period},
+        expected_version=expected_version,
+        reason=f"{made}: {len(lines)} lines, {money(_total(lines))}",
+        authorised=False,  # made again: the change permission is judged on it
+    )
     _write_lines(ForecastLine, version, lines)
     _cost_figures_changed([project.pk])
     return version
