@@ -4,13 +4,48 @@ capital or revenue, funding source), each named by ``cell`` and labelled for a s
 and the columns and amounts such a grid shows from the lines stored."""
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from pmo.finance.choices import SpendType
-from pmo.finance.models import CostCategory
-from pmo.finance.pages import LineKey
+from pmo.finance.models import CostCategory, FundingSource
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """What a budget or forecast line counts under: a category, capital or revenue, a funding
+    source."""
+
+    category: CostCategory
+    spend_type: str
+    funding_source: FundingSource | None
+
+    @classmethod
+    def of(cls, line: Any) -> "LineKey":
+        """What ``line`` (a line or a cost code) counts under."""
+        return cls(line.category, line.spend_type, line.funding_source)
+
+    @property
+    def label(self) -> str:
+        kind = "capital" if self.spend_type == SpendType.CAPITAL else "revenue"
+        funded = f", {self.funding_source}" if self.funding_source is not None else ""
+        return f"{self.category} ({kind}{funded})"
+
+
+def line_amounts(lines: Iterable[Any]) -> tuple[list[LineKey], dict[tuple[int, date], Decimal]]:
+    """The keys ``lines`` count under, in the order first met, and their amounts summed by (key
+    index, month)."""
+    keys: list[LineKey] = []
+    amounts: dict[tuple[int, date], Decimal] = {}
+    for line in lines:
+        key = LineKey.of(line)
+        if key not in keys:
+            keys.append(key)
+        index = keys.index(key)
+        amounts[(index, line.month)] = amounts.get((index, line.month), Decimal(0)) + line.amount
+    return keys, amounts
 
 
 def grid_columns(
@@ -20,16 +55,9 @@ def grid_columns(
     funding source, in their order), then those of the cost ``codes`` that may charge it, else
     every category in use as revenue (one query, only then); and the lines' amounts by (key
     index, month)."""
-    keys: list[LineKey] = []
-    amounts: dict[tuple[int, date], Decimal] = {}
-    for line in lines:
-        key = LineKey(line.category, line.spend_type, line.funding_source)
-        if key not in keys:
-            keys.append(key)
-        index = keys.index(key)
-        amounts[(index, line.month)] = amounts.get((index, line.month), Decimal(0)) + line.amount
+    keys, amounts = line_amounts(lines)
     for code in codes:
-        key = LineKey(code.category, code.spend_type, code.funding_source)
+        key = LineKey.of(code)
         if key not in keys:
             keys.append(key)
     if not keys:

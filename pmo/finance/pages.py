@@ -22,16 +22,15 @@ from pmo.engine.finance import (
     months_between,
 )
 from pmo.finance import charts, evm
-from pmo.finance.choices import BudgetStatus, SpendType
+from pmo.finance.choices import BudgetStatus
 from pmo.finance.evm import EV_FROM_MILESTONES, ProjectEvm
+from pmo.finance.grids import LineKey, line_amounts
 from pmo.finance.models import (
     BudgetLine,
     BudgetVersion,
-    CostCategory,
     CostCode,
     FinanceSettings,
     ForecastVersion,
-    FundingSource,
     MonthLock,
 )
 from pmo.finance.selectors import PROJECT_KEYS, ProjectFinance, portfolio_roll_up_profiled
@@ -312,21 +311,6 @@ GRID_MONTHS = 12  # at least a year of months from the period's month
 
 
 @dataclass(frozen=True)
-class LineKey:
-    """What a forecast line counts under: a category, capital or revenue, a funding source."""
-
-    category: CostCategory
-    spend_type: str
-    funding_source: FundingSource | None
-
-    @property
-    def label(self) -> str:
-        kind = "capital" if self.spend_type == SpendType.CAPITAL else "revenue"
-        funded = f", {self.funding_source}" if self.funding_source is not None else ""
-        return f"{self.category} ({kind}{funded})"
-
-
-@dataclass(frozen=True)
 class ForecastGrid:
     """The months a project's forecast for ``period`` covers (its month on), the keys its lines
     count under, and the amounts to show: the period's own forecast if made, else the latest
@@ -350,18 +334,6 @@ def forecast_period(day: date) -> ReportingPeriod | None:
     )
 
 
-def _keyed(lines: Any) -> tuple[list[LineKey], dict[tuple[int, date], Decimal]]:
-    keys: list[LineKey] = []
-    amounts: dict[tuple[int, date], Decimal] = {}
-    for each in lines:
-        key = LineKey(each.category, each.spend_type, each.funding_source)
-        if key not in keys:
-            keys.append(key)
-        index = keys.index(key)
-        amounts[(index, each.month)] = amounts.get((index, each.month), ZERO) + each.amount
-    return keys, amounts
-
-
 def forecast_grid(project: Project, period: ReportingPeriod) -> ForecastGrid:
     """The grid a forecast is entered in (three or four queries)."""
     first = month_of(period.start)
@@ -380,10 +352,10 @@ def forecast_grid(project: Project, period: ReportingPeriod) -> ForecastGrid:
         )
         lines = budget.lines.filter(month__gte=first).select_related(*related) if budget else []
         source = "the approved budget" if budget else "nothing yet"
-    keys, amounts = _keyed(list(lines))
+    keys, amounts = line_amounts(lines)
     if not keys:
         codes = CostCode.objects.filter(project=project, active=True).select_related(*related)
-        keys = list(dict.fromkeys(LineKey(c.category, c.spend_type, c.funding_source) for c in codes))
+        keys = list(dict.fromkeys(LineKey.of(code) for code in codes))
     last = max([add_months(first, GRID_MONTHS - 1), *(month for _, month in amounts)])
     return ForecastGrid(period, months_between(first, last), keys, amounts, made, source)
 

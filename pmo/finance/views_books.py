@@ -27,9 +27,8 @@ from pmo.core.views_import import FORM_OVERHEAD_BYTES, UploadLimit, import_conte
 from pmo.engine.finance import add_months, months_between
 from pmo.finance import imports, pages, selectors, services
 from pmo.finance.choices import BudgetStatus
-from pmo.finance.grids import grid_columns, grid_rows
+from pmo.finance.grids import LineKey, grid_columns, grid_rows
 from pmo.finance.models import BudgetVersion, CostCode
-from pmo.finance.pages import LineKey
 from pmo.finance.views import (
     NO_PERIOD,
     ForecastEntryView,

@@ -30,9 +30,8 @@ from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.engine.finance import FinancialYear, financial_year
 from pmo.finance import cost_centres, imports, pages, selectors
-from pmo.finance.grids import grid_columns, grid_rows
+from pmo.finance.grids import LineKey, grid_columns, grid_rows
 from pmo.finance.models import CostCentre, CostCentreBudget, CostCentreForecast
-from pmo.finance.pages import LineKey
 from pmo.finance.services import LineProblems
 from pmo.finance.views import grid_lines
 from pmo.portfolio.forms import VersionedModelForm
