@@ -245,6 +245,10 @@ class MonthLine(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["month", "category__position", "spend_type"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y} {self.category} {self.amount}"
 
 
 def _line_constraints(prefix: str, parent: str) -> list[models.BaseConstraint]:
@@ -335,13 +339,9 @@ class BudgetLine(MonthLine):
 
     version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
-        ordering = ["month", "category__position", "spend_type"]
+    class Meta(MonthLine.Meta):
         constraints = _line_constraints("budget", "version")
         indexes = _line_indexes("budget")
-
-    def __str__(self) -> str:
-        return f"{self.month:%b %Y} {self.category} {self.amount}"
 
 
 class ActualImport(DomainModel):
@@ -444,13 +444,9 @@ class ForecastLine(MonthLine):
 
     version = models.ForeignKey(ForecastVersion, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
-        ordering = ["month", "category__position", "spend_type"]
+    class Meta(MonthLine.Meta):
         constraints = _line_constraints("forecast", "version")
         indexes = _line_indexes("forecast")
-
-    def __str__(self) -> str:
-        return f"{self.month:%b %Y} {self.category} {self.amount}"
 
 
 class CostCentreBudget(DomainModel):
@@ -500,12 +496,8 @@ class CostCentreBudgetLine(MonthLine):
 
     budget = models.ForeignKey(CostCentreBudget, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
-        ordering = ["month", "category__position", "spend_type"]
+    class Meta(MonthLine.Meta):
         constraints = _line_constraints("centre_budget", "budget")
-
-    def __str__(self) -> str:
-        return f"{self.month:%b %Y} {self.category} {self.amount}"
 
 
 class CostCentreForecast(DomainModel):
@@ -550,12 +542,8 @@ class CostCentreForecastLine(MonthLine):
 
     forecast = models.ForeignKey(CostCentreForecast, on_delete=models.CASCADE, related_name="lines")
 
-    class Meta:
-        ordering = ["month", "category__position", "spend_type"]
+    class Meta(MonthLine.Meta):
         constraints = _line_constraints("centre_forecast", "forecast")
-
-    def __str__(self) -> str:
-        return f"{self.month:%b %Y} {self.category} {self.amount}"
 
 
 class LedgerMapping(models.Model):
