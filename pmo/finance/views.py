@@ -40,6 +40,7 @@ from pmo.finance.forms import (
     MonthReopenForm,
     RollUpFilter,
 )
+from pmo.finance.grids import grid_rows
 from pmo.finance.models import CostCode, FinanceSettings, MonthLock
 from pmo.finance.rules import keeps_the_books
 from pmo.portfolio.models import Project
@@ -477,17 +478,7 @@ class ForecastEntryView(ObjectPage):
     def grid_page(
         self, grid: Any, values: dict[str, str] | None = None, problems: Sequence[str] = (), **extra: Any
     ) -> HttpResponse:
-        rows = []
-        if grid is not None:
-            for month in grid.months:
-                cells = []
-                for index, key in enumerate(grid.keys):
-                    name = cell_name(index, month)
-                    shown = (
-                        values.get(name, "") if values is not None else grid.amounts.get((index, month), "")
-                    )
-                    cells.append({"name": name, "value": shown, "label": f"{month:%b %Y}, {key.label}"})
-                rows.append({"month": month, "cells": cells})
+        rows = grid_rows(grid, cell_name, values) if grid is not None else []
         return self.render_page(
             409 if extra.get("conflict") else 400 if problems else 200,
             project=self.project,
