@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -164,31 +164,28 @@ def cost_centre_budget_set(
         expected_version=expected_version,
         reason=reason,
     )
-    _write_lines(budget, lines)
+    _write_lines(CostCentreBudgetLine, budget, lines)
     return budget
 
 
-def _write_lines(budget: CostCentreBudget, lines: Sequence[services.MonthAmount]) -> None:
-    """Replace the year's lines with ``lines`` (checked as a set already; each row here)."""
-    CostCentreBudgetLine.objects.filter(budget=budget).delete()
-    made = [
-        CostCentreBudgetLine(
-            budget=budget,
-            month=line.month,
-            category=line.category,
-            spend_type=line.spend_type,
-            funding_source=line.funding_source,
-            amount=line.amount,
-        )
-        for line in lines
-    ]
+CentreLine = TypeVar("CentreLine", CostCentreBudgetLine, CostCentreForecastLine)
+
+
+def _write_lines(
+    model: type[CentreLine],
+    parent: CostCentreBudget | CostCentreForecast,
+    lines: Sequence[services.MonthAmount],
+) -> None:
+    """Replace ``parent``'s lines (a year's budget's, a forecast's: of ``model``) with ``lines``
+    (checked as a set already; each row here)."""
+    name = "budget" if model is CostCentreBudgetLine else "forecast"
+    model.objects.filter(**{name: parent}).delete()
+    made = [model(**{name: parent}, **services._line_fields(line)) for line in lines]
     for row in made:  # the categories and funding sources are records given, not ids typed
         row.full_clean(
-            exclude=["budget", "category", "funding_source"],
-            validate_unique=False,
-            validate_constraints=False,
+            exclude=[name, "category", "funding_source"], validate_unique=False, validate_constraints=False
         )
-    CostCentreBudgetLine.objects.bulk_create(made)
+    model.objects.bulk_create(made)
 
 
 def split_month(day: date | None = None) -> date:
@@ -263,15 +260,7 @@ def cost_centre_forecast_make(
         expected_version=expected_version,
         reason=reason,
     )
-    CostCentreForecastLine.objects.filter(forecast=forecast).delete()
-    made = [CostCentreForecastLine(forecast=forecast, **services._line_fields(line)) for line in lines]
-    for row in made:
-        row.full_clean(
-            exclude=["forecast", "category", "funding_source"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    CostCentreForecastLine.objects.bulk_create(made)
+    _write_lines(CostCentreForecastLine, forecast, lines)
     return forecast
 
 
