@@ -281,13 +281,7 @@ def cost_centre_forecast_list(
     non-staff total (one query)."""
 
     def summed(**only: Any) -> Any:
-        return _money(
-            CostCentreForecastLine.objects.filter(forecast=OuterRef("pk"), **only)
-            .order_by()
-            .values("forecast")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
+        return _summed(CostCentreForecastLine.objects.filter(forecast=OuterRef("pk"), **only), "forecast")
 
     found = (
         CostCentreForecast.objects.restrict(user, "view")
@@ -303,9 +297,12 @@ def cost_centre_forecast_list(
 # Reads -------------------------------------------------------------------------------------
 
 
-def _money(expression: Any) -> Any:
+def _summed(lines: QuerySet[Any], owner: str) -> Any:
+    """The amounts of ``lines`` (correlated to one ``owner``: a cost centre, a budget, a
+    forecast) summed, as a subquery; 0 where there are none."""
+    total = lines.order_by().values(owner).annotate(total=Sum("amount")).values("total")
     return Coalesce(
-        Subquery(expression, output_field=DecimalField(max_digits=16, decimal_places=2)),
+        Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2)),
         ZERO,
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
@@ -316,28 +313,18 @@ def cost_centre_list(*, user: Any, year: FinancialYear | None = None) -> QuerySe
     budget, actuals and non-staff limit read alongside (one query, whatever the number)."""
     year = year or selectors.current_year()
     budgets = CostCentreBudget.objects.filter(cost_centre=OuterRef("pk"), year=year.start_year)
-    budget_lines = (
-        CostCentreBudgetLine.objects.filter(budget__cost_centre=OuterRef("pk"), budget__year=year.start_year)
-        .order_by()
-        .values("budget__cost_centre")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    budget_lines = CostCentreBudgetLine.objects.filter(
+        budget__cost_centre=OuterRef("pk"), budget__year=year.start_year
     )
-    actuals = (
-        ActualLine.objects.filter(
-            cost_centre=OuterRef("pk"), month__gte=year.start, month__lte=year.last_month
-        )
-        .order_by()
-        .values("cost_centre")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    actuals = ActualLine.objects.filter(
+        cost_centre=OuterRef("pk"), month__gte=year.start, month__lte=year.last_month
     )
     return (
         CostCentre.objects.restrict(user, "view")
         .select_related("holder")
         .annotate(
-            year_budget=_money(budget_lines),
-            year_actual=_money(actuals),
+            year_budget=_summed(budget_lines, "budget__cost_centre"),
+            year_actual=_summed(actuals, "cost_centre"),
             non_staff_limit=Subquery(budgets.values("non_staff_limit")[:1]),
         )
     )
@@ -347,17 +334,11 @@ def cost_centre_budget_list(
     *, user: Any, cost_centre: CostCentre | None = None
 ) -> QuerySet[CostCentreBudget]:
     """The cost centres' yearly budgets ``user`` may see, with their lines' total (one query)."""
-    total = (
-        CostCentreBudgetLine.objects.filter(budget=OuterRef("pk"))
-        .order_by()
-        .values("budget")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    total = _summed(CostCentreBudgetLine.objects.filter(budget=OuterRef("pk")), "budget")
     found = (
         CostCentreBudget.objects.restrict(user, "view")
         .select_related("cost_centre")
-        .annotate(total=_money(total))
+        .annotate(total=total)
         .order_by("cost_centre__code", "-year")
     )
     return found.filter(cost_centre=cost_centre) if cost_centre is not None else found
