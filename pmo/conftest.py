@@ -21,6 +21,7 @@ from pmo.core.choices import Role
 from pmo.core.models import User
 from pmo.core.tests.demo_database import demo, demo_database, fingerprint, templates_directory
 from pmo.core.tests.migrated_database import migrated_from_template
+from pmo.core.tests.module_data import fresh_copy, module_data
 from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -165,7 +166,8 @@ def django_db_setup(
 hypothesis.settings.register_profile("pmo", deadline=None)
 hypothesis.settings.load_profile("pmo")
 
-__all__ = ["demo", "demo_database"]  # the demo, built once per run (pmo/core/tests/demo_database.py)
+# the demo, built once per run (pmo/core/tests/demo_database.py); records a module shares
+__all__ = ["demo", "demo_database", "module_data"]
 
 
 MIGRATION_DATA = (
@@ -212,9 +214,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
-@pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    """Make a user holding the given roles: ``make_user(Role.PMO_HEAD, username="ann")``."""
+def user_maker() -> Callable[..., User]:
+    """A maker of users holding the given roles: ``make(Role.PMO_HEAD, username="ann")``; those
+    not named are user1, user2…"""
     counter = {"n": 0}
 
     def make(
@@ -231,14 +233,26 @@ def make_user(db: None) -> Callable[..., User]:
 
 
 @pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """Make a user holding the given roles: ``make_user(Role.PMO_HEAD, username="ann")``."""
+    return user_maker()
+
+
+@pytest.fixture
 def pmo_head(make_user: Callable[..., User]) -> User:
     return make_user(Role.PMO_HEAD, username="head")
 
 
+@pytest.fixture(scope="module")
+def _visibility_cast_written(module_data: Callable[..., Cast]) -> Cast:
+    return module_data(lambda: make_cast(user_maker()))
+
+
 @pytest.fixture
-def visibility_cast(make_user: Callable[..., User]) -> Cast:
-    """A reader in every role and relation to a project, for the visibility property tests."""
-    return make_cast(make_user)
+def visibility_cast(_visibility_cast_written: Cast, db: None) -> Cast:
+    """A reader in every role and relation to a project, for the visibility property tests
+    (written once per module: pmo/core/tests/module_data.py)."""
+    return fresh_copy(_visibility_cast_written)
 
 
 SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))

@@ -2,10 +2,17 @@ from collections.abc import Callable
 
 import pytest
 
-from pmo.core.models import User
+from pmo.conftest import user_maker
+from pmo.core.tests.module_data import fresh_copy
 from pmo.raid.tests.cast import Cast, make_cast
 
 
+@pytest.fixture(scope="module")
+def _cast_written(module_data: Callable[..., Cast]) -> Cast:
+    return module_data(lambda: make_cast(user_maker()))
+
+
 @pytest.fixture
-def cast(make_user: Callable[..., User]) -> Cast:
-    return make_cast(make_user)
+def cast(_cast_written: Cast, db: None) -> Cast:
+    """Everyone around one project, written once per module (pmo/core/tests/module_data.py)."""
+    return fresh_copy(_cast_written)

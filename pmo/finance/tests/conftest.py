@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from pmo.conftest import user_maker
 from pmo.core.choices import Role
 from pmo.core.models import User
+from pmo.core.tests.module_data import fresh_copy
 from pmo.finance import services
 from pmo.finance.choices import SpendType
 from pmo.finance.models import CostCategory, CostCode, FundingSource
@@ -34,8 +36,18 @@ class Books:
         return self.finance if name == "finance" else self.cast.by_name(name)
 
 
+@pytest.fixture(scope="module")
+def _books_written(module_data: Callable[..., Books]) -> Books:
+    return module_data(lambda: _make_books(user_maker()))
+
+
 @pytest.fixture
-def books(make_user: Callable[..., User]) -> Books:
+def books(_books_written: Books, db: None) -> Books:
+    """The finance cast, written once per module (pmo/core/tests/module_data.py)."""
+    return fresh_copy(_books_written)
+
+
+def _make_books(make_user: Callable[..., User]) -> Books:
     cast = make_cast(make_user)
     staff = CostCategory.objects.get(name="Staff")
     software = CostCategory.objects.get(name="Software")

@@ -4,7 +4,9 @@ from typing import Any
 
 import pytest
 
+from pmo.conftest import user_maker
 from pmo.core.choices import Role
+from pmo.core.tests.module_data import fresh_copy
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting.models import ReportingPeriod
@@ -12,8 +14,18 @@ from pmo.reporting.tests.factories import PeriodFactory
 from pmo.reporting.tests.services.steps import Cast
 
 
+@pytest.fixture(scope="module")
+def _cast_written(module_data: Any) -> Cast:
+    return module_data(lambda: make_cast(user_maker()))
+
+
 @pytest.fixture
-def cast(make_user: Any) -> Cast:
+def cast(_cast_written: Cast, db: None) -> Cast:
+    """The people of one project, written once per module (pmo/core/tests/module_data.py)."""
+    return fresh_copy(_cast_written)
+
+
+def make_cast(make_user: Any) -> Cast:
     pm = make_user(Role.PROJECT_MANAGER, username="pm", email="pm@council.example")
     sponsor = make_user(Role.SPONSOR, username="sponsor", email="sponsor@council.example")
     other_pm = make_user(Role.PROJECT_MANAGER, username="other_pm", email="other.pm@council.example")

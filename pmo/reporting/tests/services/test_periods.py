@@ -11,8 +11,16 @@ from pmo.core.services import NOT_EDITABLE, ConflictError
 from pmo.reporting import services
 from pmo.reporting.choices import Cadence, PeriodStatus
 from pmo.reporting.models import DUE_BEFORE_END, PERIOD_END_BEFORE_START, ReportingPeriod, ReportingSettings
+from pmo.reporting.tests.services.conftest import make_cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(make_user):
+    """A cast of this test's own, not the module's: tests here count every period there is and
+    make their own head of the PMO."""
+    return make_cast(make_user)
 
 
 def test_a_monthly_period_is_the_whole_month_due_five_days_after(pmo_head):
