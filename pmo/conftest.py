@@ -21,7 +21,7 @@ from pmo.core.choices import Role
 from pmo.core.models import User
 from pmo.core.tests.demo_database import demo, demo_database, fingerprint, templates_directory
 from pmo.core.tests.migrated_database import migrated_from_template
-from pmo.core.tests.module_data import fresh_copy, module_data
+from pmo.core.tests.module_data import is_transactional, module_data, shared_records
 from pmo.portfolio.tests.visibility import Cast, make_cast
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,12 +39,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _is_transactional(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in fixtures
-
-
 MIXED_MODULE = (
     "{path} mixes transactional tests ({transactional}) with others: move them to a module of their "
     "own. The tests run a module at a time on a worker (pytest-xdist --dist loadfile), and a "
@@ -60,10 +54,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     holds transactional tests or others, never both (``MIXED_MODULE`` says why)."""
     kinds: dict[Path, set[bool]] = {}
     for item in items:
-        kinds.setdefault(item.path, set()).add(_is_transactional(item))
+        kinds.setdefault(item.path, set()).add(is_transactional(item))
     for path, found in kinds.items():
         if len(found) > 1:
-            transactional = ", ".join(i.name for i in items if i.path == path and _is_transactional(i))
+            transactional = ", ".join(i.name for i in items if i.path == path and is_transactional(i))
             raise pytest.UsageError(MIXED_MODULE.format(path=path, transactional=transactional))
     items.sort(key=_run_order(items))
 
@@ -82,7 +76,7 @@ def _run_order(items: list[pytest.Item]) -> Callable[[pytest.Item], int]:
         first |= {next((item.path for item in items if _uses_the_demo(item)), None)} - {None}
 
     def order(item: pytest.Item) -> int:
-        if _is_transactional(item):
+        if is_transactional(item):
             return 3
         if item.path in first:
             return 0
@@ -183,7 +177,7 @@ MIGRATION_DATA = (
 def _migration_data_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     """A transactional test starts from the database the last one emptied: put back what the
     data migrations made (role groups, lifecycle, reporting defaults), exactly as they make it."""
-    if not _is_transactional(request.node):
+    if not is_transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
     for module, function in MIGRATION_DATA:
@@ -249,10 +243,10 @@ def _visibility_cast_written(module_data: Callable[..., Cast]) -> Cast:
 
 
 @pytest.fixture
-def visibility_cast(_visibility_cast_written: Cast, db: None) -> Cast:
+def visibility_cast(_visibility_cast_written: Cast | None, db: None) -> Cast:
     """A reader in every role and relation to a project, for the visibility property tests
     (written once per module: pmo/core/tests/module_data.py)."""
-    return fresh_copy(_visibility_cast_written)
+    return shared_records(_visibility_cast_written, lambda: make_cast(user_maker()))
 
 
 SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))

@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 
 from pmo.conftest import user_maker
-from pmo.core.tests.module_data import fresh_copy
+from pmo.core.tests.module_data import shared_records
 from pmo.raid.tests.cast import Cast, make_cast
 
 
@@ -13,6 +13,6 @@ def _cast_written(module_data: Callable[..., Cast]) -> Cast:
 
 
 @pytest.fixture
-def cast(_cast_written: Cast, db: None) -> Cast:
+def cast(_cast_written: Cast | None, db: None) -> Cast:
     """Everyone around one project, written once per module (pmo/core/tests/module_data.py)."""
-    return fresh_copy(_cast_written)
+    return shared_records(_cast_written, lambda: make_cast(user_maker()))

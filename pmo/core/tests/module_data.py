@@ -10,6 +10,9 @@ field, a cached relation, a user's cached permissions) is not seen by the next.
 They are written at the earliest moment any test of the module runs at (its ``today`` markers),
 so nothing a test reads is dated after the test's own day.
 
+A transactional test (a browser test's live server) empties the database after it, so it makes
+its own records instead, at its own moment (``shared_records``).
+
 Use::
 
     @pytest.fixture(scope="module")
@@ -18,7 +21,7 @@ Use::
 
     @pytest.fixture
     def cast(_cast_written, db):
-        return copy.deepcopy(_cast_written)
+        return shared_records(_cast_written, make_cast)
 """
 
 import copy
@@ -32,12 +35,16 @@ from django.db import transaction
 T = TypeVar("T")
 
 
+def _items_of(module: pytest.Module) -> list[pytest.Item]:
+    return [item for item in module.session.items if item.path == module.path]
+
+
 def _earliest_moment(module: pytest.Module) -> Any:
     from pmo.conftest import TESTS_RUN_AT, frozen_moment
 
     days = {TESTS_RUN_AT}
-    for item in module.session.items:
-        marker = item.get_closest_marker("today") if item.path == module.path else None
+    for item in _items_of(module):
+        marker = item.get_closest_marker("today")
         if marker and marker.args:
             days.add(marker.args[0])
     return min(frozen_moment(day) for day in days)
@@ -46,16 +53,17 @@ def _earliest_moment(module: pytest.Module) -> Any:
 @pytest.fixture(scope="module")
 def module_data(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[Callable[[Callable[[], T]], T]]:
+) -> Iterator[Callable[[Callable[[], T]], T | None]]:
     """``module_data(build)``: what ``build()`` writes and returns, written once for the module
-    (see the module's docstring); every call within a module shares the one transaction."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        raise pytest.UsageError(f"{request.node.path}: records shared by a module need tests in transactions")
+    (see the module's docstring); every call within a module shares the one transaction. None in
+    a module of transactional tests, which make their own (``shared_records``)."""
     opened: list[transaction.Atomic] = []
     moment = _earliest_moment(request.node)
+    transactional = any(is_transactional(item) for item in _items_of(request.node))
 
-    def write(build: Callable[[], T]) -> T:
+    def write(build: Callable[[], T]) -> T | None:
+        if transactional:
+            return None
         with django_db_blocker.unblock():
             if not opened:
                 opened.append(transaction.atomic())
@@ -70,6 +78,16 @@ def module_data(
             opened[0].__exit__(None, None, None)
 
 
-def fresh_copy(written: T) -> T:
-    """A test's own copy of the module's records (their Python objects; the rows are shared)."""
-    return copy.deepcopy(written)
+def shared_records(written: T | None, build: Callable[[], T]) -> T:
+    """A test's own copy of the records ``module_data`` wrote once for the module (their Python
+    objects; the rows are shared), or, in a module of transactional tests, ``build()`` made for
+    the test alone, at its own moment."""
+    return build() if written is None else copy.deepcopy(written)
+
+
+def is_transactional(item: Any) -> bool:
+    """Whether a test runs outside a transaction: it asks for one, or drives a live server."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )

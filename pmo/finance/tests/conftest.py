@@ -13,7 +13,7 @@ import pytest
 from pmo.conftest import user_maker
 from pmo.core.choices import Role
 from pmo.core.models import User
-from pmo.core.tests.module_data import fresh_copy
+from pmo.core.tests.module_data import shared_records
 from pmo.finance import services
 from pmo.finance.choices import SpendType
 from pmo.finance.models import CostCategory, CostCode, FundingSource
@@ -42,9 +42,9 @@ def _books_written(module_data: Callable[..., Books]) -> Books:
 
 
 @pytest.fixture
-def books(_books_written: Books, db: None) -> Books:
+def books(_books_written: Books | None, db: None) -> Books:
     """The finance cast, written once per module (pmo/core/tests/module_data.py)."""
-    return fresh_copy(_books_written)
+    return shared_records(_books_written, lambda: _make_books(user_maker()))
 
 
 def _make_books(make_user: Callable[..., User]) -> Books:

@@ -6,7 +6,7 @@ import pytest
 
 from pmo.conftest import user_maker
 from pmo.core.choices import Role
-from pmo.core.tests.module_data import fresh_copy
+from pmo.core.tests.module_data import shared_records
 from pmo.portfolio.models import Project
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 from pmo.reporting.models import ReportingPeriod
@@ -20,9 +20,9 @@ def _cast_written(module_data: Any) -> Cast:
 
 
 @pytest.fixture
-def cast(_cast_written: Cast, db: None) -> Cast:
+def cast(_cast_written: Cast | None, db: None) -> Cast:
     """The people of one project, written once per module (pmo/core/tests/module_data.py)."""
-    return fresh_copy(_cast_written)
+    return shared_records(_cast_written, lambda: make_cast(user_maker()))
 
 
 def make_cast(make_user: Any) -> Cast:
