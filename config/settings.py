@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "pmo.change",
     "pmo.schedule",
     "pmo.finance",
+    "pmo.governance",
+    "pmo.assurance",
+    "pmo.lessons",
     "pmo.insights",
 ]
 

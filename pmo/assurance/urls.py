@@ -1,0 +1,4 @@
+"""Pages of assurance, named ``assurance:<page>``."""
+
+app_name = "assurance"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages of governance, named ``governance:<page>``."""
+
+app_name = "governance"
+urlpatterns: list = []

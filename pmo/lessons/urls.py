@@ -1,0 +1,4 @@
+"""Pages of lessons, named ``lessons:<page>``."""
+
+app_name = "lessons"
+urlpatterns: list = []
