@@ -19,6 +19,7 @@ from pmo.core.services import ConflictError, record_create, record_delete, recor
 from pmo.engine.tiers import classify_size_tier
 from pmo.portfolio.models import Programme, Project, SavedView, StrategicObjective
 from pmo.portfolio.register import columns_by_key, project_columns
+from pmo.portfolio.stage_guards import ensure_stage_move
 
 M = TypeVar("M", bound=DomainModel)
 
@@ -90,9 +91,13 @@ def project_update(
 ) -> Project:
     """Change a project; a stale ``expected_version`` is a conflict and changes nothing.
 
-    Who runs the project and who may see it (``GOVERNANCE_FIELDS``) only the PMO changes."""
+    Who runs the project and who may see it (``GOVERNANCE_FIELDS``) only the PMO changes; a
+    change of stage must pass the stage move guards (``pmo.portfolio.stage_guards``)."""
     if actor is not None:
         _ensure_may_change_governance(actor, project, fields)
+    stage = fields.get("stage")
+    if stage is not None and Project.objects.filter(pk=project.pk).exclude(stage=stage).exists():
+        ensure_stage_move(project, stage)
     m2m = None if strategic_objectives is None else {"strategic_objectives": strategic_objectives}
     return record_update(
         instance=project,
@@ -257,6 +262,8 @@ def projects_update(
         relink = wanted is not None and wanted != current_objectives[current.pk]
         if not changed and not relink:
             continue  # as project_update: a write that changes nothing keeps the version
+        if "stage" in changed:
+            ensure_stage_move(current, changed["stage"])
         for name, value in changed.items():
             setattr(current, name, value)
         current.full_clean(exclude=_given(current), validate_unique=False, validate_constraints=False)
