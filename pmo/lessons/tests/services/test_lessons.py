@@ -1,0 +1,166 @@
+"""Logging, editing, publishing and applying lessons; what each refuses, and who sees what."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pmo.core.services import ConflictError
+from pmo.core.text_limits import text_limit
+from pmo.lessons import selectors
+from pmo.lessons.choices import LessonStatus
+from pmo.lessons.models import Lesson
+from pmo.lessons.services import (
+    ALREADY_APPLIED,
+    LINK_NOT_OF_PROJECT,
+    NOTE_REQUIRED,
+    TITLE_REQUIRED,
+    lesson_apply,
+    lesson_create,
+    lesson_retire,
+    lesson_update,
+)
+from pmo.lessons.tests.conftest import Library, lesson_fields
+from pmo.raid.tests.factories import RiskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lesson_is_logged_as_a_draft_with_the_projects_department_methodology_and_clean_tags(
+    library: Library,
+) -> None:
+    cast = library.cast
+    risk = RiskFactory(project=cast.project)
+
+    lesson = lesson_create(
+        actor=cast.pm,
+        project=cast.project,
+        fields=lesson_fields("Late test data", tags=" Data,TESTING, data"),
+        links={"risks": [risk]},
+    )
+
+    assert lesson.status == LessonStatus.DRAFT
+    assert lesson.department == cast.project.department
+    assert lesson.methodology == cast.project.methodology
+    assert lesson.tags == "data, testing"
+    assert list(lesson.risks.all()) == [risk]
+    assert lesson.logged_by == cast.pm
+    assert lesson.history.count() == 1
+
+
+def test_bad_input_is_refused_naming_the_field(library: Library) -> None:
+    cast = library.cast
+    with pytest.raises(ValidationError) as empty:
+        lesson_create(actor=cast.pm, project=cast.project, fields=lesson_fields("  "))
+    assert empty.value.message_dict["title"] == [TITLE_REQUIRED]
+
+    too_long = "x" * (text_limit("description") + 1)
+    with pytest.raises(ValidationError) as long:
+        lesson_create(actor=cast.pm, project=cast.project, fields=lesson_fields("Long", event=too_long))
+    assert "event" in long.value.message_dict
+
+    other_risk = RiskFactory(project=cast.other_project)
+    with pytest.raises(ValidationError) as foreign:
+        lesson_create(
+            actor=cast.pm, project=cast.project, fields=lesson_fields("Linked"), links={"risks": [other_risk]}
+        )
+    assert foreign.value.message_dict["risks"] == [
+        LINK_NOT_OF_PROJECT.format(item=other_risk.reference, project=cast.project.code)
+    ]
+    assert not Lesson.objects.filter(title__in=["Long", "Linked"]).exists()
+
+
+def test_only_those_running_a_project_log_lessons_on_it(library: Library) -> None:
+    with pytest.raises(PermissionDenied):
+        lesson_create(
+            actor=library.cast.other_pm, project=library.cast.project, fields=lesson_fields("Not mine")
+        )
+
+
+def test_a_stale_edit_is_a_conflict_and_saves_nothing(library: Library) -> None:
+    lesson = library.web_lesson
+    lesson_update(
+        actor=library.cast.pm,
+        lesson=lesson,
+        fields={"cause": "No penalties"},
+        expected_version=lesson.version,
+    )
+
+    with pytest.raises(ConflictError):
+        lesson_update(
+            actor=library.cast.head,
+            lesson=lesson,
+            fields={"cause": "Other"},
+            expected_version=lesson.version - 1,
+        )
+    lesson.refresh_from_db()
+    assert lesson.cause == "No penalties"
+
+
+def test_only_the_pmo_publishes_and_retires(library: Library) -> None:
+    draft = lesson_create(actor=library.cast.pm, project=library.cast.project, fields=lesson_fields("Draft"))
+    with pytest.raises(PermissionDenied):
+        lesson_retire(
+            actor=library.cast.pm, lesson=library.web_lesson, expected_version=library.web_lesson.version
+        )
+
+    retired = lesson_retire(
+        actor=library.cast.head, lesson=library.web_lesson, expected_version=library.web_lesson.version
+    )
+
+    assert retired.status == LessonStatus.RETIRED
+    assert draft.status == LessonStatus.DRAFT
+
+
+def test_a_lesson_is_applied_once_by_a_project_its_manager_runs(library: Library) -> None:
+    cast = library.cast
+    applied = lesson_apply(
+        actor=cast.other_pm,
+        lesson=library.web_lesson,
+        project=cast.other_project,
+        note="Penalty clause added",
+    )
+
+    assert applied.lesson.applications.count() == 1
+    with pytest.raises(ValidationError) as twice:
+        lesson_apply(actor=cast.other_pm, lesson=library.web_lesson, project=cast.other_project, note="Again")
+    assert twice.value.messages == [ALREADY_APPLIED.format(project="HR", lesson=library.web_lesson.reference)]
+    with pytest.raises(PermissionDenied):
+        lesson_apply(
+            actor=cast.pm, lesson=library.org_lesson, project=cast.other_project, note="Not my project"
+        )
+    with pytest.raises(ValidationError) as no_note:
+        lesson_apply(actor=cast.pm, lesson=library.org_lesson, project=cast.project, note=" ")
+    assert no_note.value.message_dict["note"] == [NOTE_REQUIRED]
+
+
+def test_a_confidential_projects_lessons_are_seen_only_by_those_who_see_it_list_and_object_agree(
+    library: Library,
+) -> None:
+    cast = library.cast
+    draft = lesson_create(actor=cast.pm, project=cast.project, fields=lesson_fields("PM's draft"))
+    for user, expected in [
+        (cast.head, {library.web_lesson, library.secret_lesson, library.org_lesson, draft}),
+        (cast.other_pm, {library.web_lesson, library.secret_lesson, library.org_lesson}),
+        (cast.pm, {library.web_lesson, library.org_lesson, draft}),
+        (cast.executive, {library.web_lesson, library.org_lesson}),
+    ]:
+        seen = set(selectors.lesson_list(user=user))
+        assert seen == expected, user
+        for lesson in Lesson.objects.all():
+            assert user.has_perm("lessons.view_lesson", lesson) == (lesson in expected)
+
+
+def test_suggestions_say_why_and_skip_hidden_own_and_applied_lessons(library: Library) -> None:
+    cast = library.cast
+    cast.other_project.name = "Data migration to a new supplier"
+    suggested = selectors.suggestions(user=cast.executive, project=cast.other_project)
+
+    assert [s.lesson for s in suggested] == [library.web_lesson]
+    assert "supplier" in suggested[0].why and "migration" in suggested[0].why
+
+    lesson_apply(actor=cast.other_pm, lesson=library.web_lesson, project=cast.other_project, note="Done")
+    assert (
+        selectors.suggestions(user=cast.head, project=cast.other_project)[0].lesson == library.secret_lesson
+    )
+    assert library.secret_lesson not in [
+        s.lesson for s in selectors.suggestions(user=cast.executive, project=cast.other_project)
+    ]
