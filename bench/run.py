@@ -20,6 +20,8 @@ database) the finance pages at 50 and 5,000 projects with 60 months of budget ea
 date and a forecast: the portfolio finance page (whole life and a financial year), a project's
 Finance tab, the budgets, actuals and EVM API lists; the earned value of every project and the
 portfolio roll-up over all of them x 60 months; the import of a 100,000-line ledger extract.
+Last (``bench/lessons.py``; ``python bench/run.py lessons`` alone) a project's lesson suggestions
+over 20,000 lessons.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -162,6 +164,24 @@ def finance_bench() -> None:
     )
 
 
+LESSONS = 20_000
+LESSON_SUGGESTIONS_TARGET_MS = 300  # a project's lesson suggestions over 20,000 lessons (issue 13)
+
+
+def lessons_bench() -> None:
+    """A project's lesson suggestions over 20,000 published lessons (``bench/lessons.py``, in a
+    fresh process and database): once the index is fitted, and the first after a change."""
+    run = in_own_process("lessons.py", LESSONS)
+    suggest, fit = run["suggest"], run["fit"]
+    print(
+        f"\nlesson suggestions for a project over {run['lessons']:,} lessons ({run['vendor']}): "
+        f"{suggest['wall'] * 1000:.0f} ms (CPU {suggest['cpu'] * 1000:.0f} ms, median), "
+        f"{suggest['queries']} queries, {suggest['shown']} shown "
+        f"(target < {LESSON_SUGGESTIONS_TARGET_MS} ms); "
+        f"the first after a change to the library (index fitted) {fit['wall']:.1f} s"
+    )
+
+
 def register_bench() -> None:
     """The register page and the projects API at both sizes, in this process."""
     client = Client()
@@ -265,6 +285,9 @@ def main() -> None:
     if part == ["finance"]:
         finance_bench()
         return
+    if part == ["lessons"]:
+        lessons_bench()
+        return
     call_command("migrate", verbosity=0)
     if part == ["raid"]:
         raid_bench()
@@ -280,6 +303,7 @@ def main() -> None:
         raid_bench()
         schedule_bench()
         finance_bench()
+        lessons_bench()
 
 
 if __name__ == "__main__":
