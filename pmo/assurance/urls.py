@@ -1,4 +1,35 @@
 """Pages of assurance, named ``assurance:<page>``."""
 
+from django.urls import path
+
+from pmo.assurance import views
+
 app_name = "assurance"
-urlpatterns: list = []
+urlpatterns = [
+    path("health-checks/", views.check_list, name="check_list"),
+    path("health-checks/portfolio/", views.portfolio_health, name="portfolio"),
+    path("health-checks/settings/", views.settings_page, name="settings"),
+    path("health-checks/projects/<str:code>/", views.project_health, name="project"),
+    path("health-checks/projects/<str:code>/new/", views.check_plan, name="check_plan"),
+    path("health-checks/<int:pk>/", views.check_detail, name="check_detail"),
+    path("health-checks/<int:pk>/history/", views.check_history, name="check_history"),
+    path("health-checks/<int:pk>/start/", views.check_start, name="check_start"),
+    path("health-checks/<int:pk>/answers/", views.check_answers, name="check_answers"),
+    path("health-checks/<int:pk>/findings/new/", views.check_finding, name="check_finding"),
+    path("health-checks/<int:pk>/submit/", views.check_submit, name="check_submit"),
+    path("health-checks/<int:pk>/agree/", views.check_agree, name="check_agree"),
+    path("health-checks/<int:pk>/close/", views.check_close, name="check_close"),
+    path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),
+    path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path("questionnaires/<int:pk>/areas/new/", views.questionnaire_area, name="questionnaire_area"),
+    path(
+        "questionnaires/<int:pk>/questions/new/", views.questionnaire_question, name="questionnaire_question"
+    ),
+    path("questionnaires/<int:pk>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path(
+        "questionnaires/<int:pk>/new-version/",
+        views.questionnaire_new_version,
+        name="questionnaire_new_version",
+    ),
+]
