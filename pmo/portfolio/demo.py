@@ -759,9 +759,6 @@ CHANGES: tuple[DemoChange, ...] = (
     DemoChange("officer", "Directorate performance dashboards",
                "Budget corrected to include Power BI Pro licences (finance ledger).",
                fields={"budget": Decimal("155000.00")}),
-    DemoChange("head", "Planning and building control system replacement",
-               "Gate 3 passed at the IT Portfolio Board: approved to deliver.",
-               fields={"stage": "Delivery"}),
     DemoChange("head", "Master data management: single resident view",
                "Paused until the corporate data platform's first release.",
                fields={"status": ON_HOLD}),
@@ -788,8 +785,6 @@ def project_changes(ctx: DemoContext) -> None:
     for change in CHANGES:
         project = ctx.projects[change.project]
         fields = dict(change.fields)
-        if "stage" in fields:
-            fields["stage"] = ctx.stages[fields["stage"]]
         if change.shift_finish_days and project.planned_finish:
             fields["planned_finish"] = project.planned_finish + dt.timedelta(days=change.shift_finish_days)
         objectives = None
