@@ -1,1 +1,270 @@
-"""Lifecycle gates with their evidence and reviews, boards and their meetings, board packs."""
+"""Lifecycle gates: what a project must show to enter each stage (``Gate`` and its
+``GateEvidence``), the reviews that judge it (``GateReview`` with its confirmations, reviewers'
+assessments and conditions) and the PMO's recorded overrides (``StageOverride``). Boards,
+meetings and packs come later in this app."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from pmo.core.models import DomainModel
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
+from pmo.governance.choices import (
+    AutomaticCheck,
+    EvidenceKind,
+    GateAuthority,
+    Outcome,
+    ReviewStatus,
+)
+from pmo.portfolio.choices import Methodology, SizeTier
+from pmo.portfolio.models import LifecycleStage, Project
+from pmo.raid.models import Action
+
+TIER_ORDER = [tier.value for tier in SizeTier]
+CHECK_NEEDED = "Choose the record the system checks."
+NO_CHECK_FOR_DOCUMENT = "A document is confirmed by the reviewer: leave the check empty."
+UNKNOWN_VALUES = "{values} {are} not one of {known}."
+
+
+def _known(values: list[str], choices: type[models.TextChoices]) -> None:
+    unknown = [v for v in values if v not in choices.values]
+    if unknown:
+        raise ValidationError(
+            UNKNOWN_VALUES.format(
+                values=", ".join(map(str, unknown)),
+                are="is" if len(unknown) == 1 else "are",
+                known=", ".join(choices.values),
+            )
+        )
+
+
+def tiers_valid(values: list[str]) -> None:
+    _known(values, SizeTier)
+
+
+def methodologies_valid(values: list[str]) -> None:
+    _known(values, Methodology)
+
+
+class Gate(DomainModel):
+    """The gate into a lifecycle stage (named by the stage's ``gate_name``): its criteria and who
+    decides it. Projects of ``board_from_tier`` and larger are decided by the board (recorded by
+    the PMO head), smaller ones by their sponsor."""
+
+    stage = models.OneToOneField(LifecycleStage, on_delete=models.PROTECT, related_name="gate")
+    criteria = BoundedTextField(blank=True, limit=DESCRIPTION, help_text="What the reviewers judge.")
+    board_from_tier = models.CharField(
+        "the board decides from size tier",
+        max_length=10,
+        choices=SizeTier.choices,
+        default=SizeTier.LARGE,
+        help_text="Projects of this size tier and larger go to the board; smaller ones to their sponsor.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stage__order"]
+
+    def __str__(self) -> str:
+        return self.stage.gate_name or f"Gate into {self.stage}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:gate_detail", args=[self.pk])
+
+    def authority_for(self, project: Project) -> GateAuthority:
+        board = TIER_ORDER.index(project.size_tier) >= TIER_ORDER.index(self.board_from_tier)
+        return GateAuthority.BOARD if board else GateAuthority.SPONSOR
+
+
+class GateEvidence(DomainModel):
+    """One piece of evidence a gate requires, for some size tiers and methodologies (all where
+    none is named): a document the reviewer confirms with a link or note, or a record the
+    system checks (``automatic``; ``within_days`` for the RAID review)."""
+
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="evidence")
+    name = models.CharField(max_length=150)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.DOCUMENT)
+    automatic = models.CharField("automatic check", max_length=25, choices=AutomaticCheck.choices, blank=True)
+    within_days = models.PositiveSmallIntegerField(
+        "reviewed within (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="For the RAID log check: every open risk and issue reviewed within this many days.",
+    )
+    size_tiers = models.JSONField(
+        default=list, blank=True, validators=[tiers_valid], help_text="Empty: every size tier."
+    )
+    methodologies = models.JSONField(
+        default=list, blank=True, validators=[methodologies_valid], help_text="Empty: every methodology."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["gate", "order", "pk"]
+        verbose_name_plural = "gate evidence"
+        constraints = [models.UniqueConstraint(fields=["gate", "name"], name="gate_evidence_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.gate.get_absolute_url()
+
+    def clean(self) -> None:
+        if self.kind == EvidenceKind.CHECK and not self.automatic:
+            raise ValidationError({"automatic": CHECK_NEEDED})
+        if self.kind == EvidenceKind.DOCUMENT and self.automatic:
+            raise ValidationError({"automatic": NO_CHECK_FOR_DOCUMENT})
+
+    def applies_to(self, project: Project) -> bool:
+        return (not self.size_tiers or project.size_tier in self.size_tiers) and (
+            not self.methodologies or project.methodology in self.methodologies
+        )
+
+    @property
+    def applies_label(self) -> str:
+        tiers = ", ".join(SizeTier(t).label for t in self.size_tiers) or "all sizes"
+        ways = ", ".join(Methodology(m).label for m in self.methodologies) or "all methodologies"
+        return f"{tiers}; {ways}"
+
+
+class GateReview(DomainModel):
+    """A project's review at a gate: evidence collected, reviewers' assessments, a decision by
+    the authority the gate requires for the project's size (``authority``, fixed when opened),
+    then closed once its conditions are done."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="gate_reviews")
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    authority = models.CharField("decided by", max_length=10, choices=GateAuthority.choices)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_notes = BoundedTextField(blank=True, limit=NOTE)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        indexes = [models.Index(fields=["project", "gate", "status"]), models.Index(fields=["status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "gate"],
+                condition=models.Q(status__in=["open", "in_review"]),
+                name="one_open_gate_review",
+                violation_error_message="This project already has an open review at this gate.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.project.code}: {self.gate}"
+
+    @property
+    def reference(self) -> str:
+        return f"GR-{self.pk}" if self.pk else "GR-new"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:review_detail", args=[self.pk])
+
+
+class GateEvidenceConfirmation(DomainModel):
+    """A document evidence item confirmed for a review: where it is and who confirmed it."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="confirmations")
+    evidence = models.ForeignKey(GateEvidence, on_delete=models.PROTECT, related_name="+")
+    link = models.URLField(blank=True, max_length=500)
+    note = BoundedTextField(blank=True, limit=NOTE)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "evidence"], name="one_confirmation_per_evidence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} ({self.review.reference})"
+
+    def get_absolute_url(self) -> str:
+        return self.review.get_absolute_url()
+
+
+class GateAssessment(DomainModel):
+    """One reviewer's assessment of a review: a recommendation and why."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="assessments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommendation = models.CharField(max_length=20, choices=Outcome.choices)
+    comment = BoundedTextField(limit=NOTE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reviewer"], name="one_assessment_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_recommendation_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.review.get_absolute_url()
+
+
+class GateCondition(DomainModel):
+    """A condition of a "go with conditions", tracked as a RAID action of the project."""
+
+    review = models.ForeignKey(GateReview, on_delete=models.CASCADE, related_name="conditions")
+    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review.reference}: {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return self.review.get_absolute_url()
+
+
+class StageOverride(DomainModel):
+    """A project moved to a stage by the PMO head without a passed gate, and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="stage_overrides")
+    from_stage = models.ForeignKey(LifecycleStage, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(LifecycleStage, on_delete=models.PROTECT, related_name="+")
+    reason = BoundedTextField(limit=NOTE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.from_stage} → {self.to_stage} (override)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:project_gates", args=[self.project.code])

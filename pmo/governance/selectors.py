@@ -1,0 +1,183 @@
+"""Reads of governance, restricted to what the user may see and loaded for their pages."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from pmo.governance.choices import OPEN_REVIEW_STATES, PASSING
+from pmo.governance.evidence import Checks, Verdict, ready, verdicts
+from pmo.governance.models import (
+    Gate,
+    GateAssessment,
+    GateCondition,
+    GateEvidence,
+    GateReview,
+    StageOverride,
+)
+from pmo.portfolio.models import LifecycleStage, Project
+from pmo.reporting import selectors as reporting_selectors
+
+REVIEW_RELATIONS = (
+    "project",
+    "project__stage",
+    "project__sponsor",
+    "project__project_manager",
+    "gate",
+    "gate__stage",
+    "opened_by",
+    "decided_by",
+)
+
+
+def gate_list(*, user: Any) -> QuerySet[Gate]:
+    """The gates in lifecycle order, each with its evidence."""
+    evidence = Prefetch("evidence", queryset=GateEvidence.objects.order_by("order", "pk"))
+    return Gate.objects.restrict(user, "view").select_related("stage").prefetch_related(evidence)
+
+
+def gate_get(*, user: Any, pk: int) -> Gate:
+    return gate_list(user=user).get(pk=pk)
+
+
+def gates_by_stage() -> dict[int, Gate]:
+    """Every gate with its evidence, by the id of the stage it leads into (two queries)."""
+    evidence = Prefetch("evidence", queryset=GateEvidence.objects.order_by("order", "pk"))
+    return {g.stage_id: g for g in Gate.objects.select_related("stage").prefetch_related(evidence)}
+
+
+def next_stages() -> dict[int, LifecycleStage]:
+    """Each stage's next one in the lifecycle, by stage id (the last has none)."""
+    stages = list(LifecycleStage.objects.order_by("order"))
+    return {a.pk: b for a, b in pairwise(stages)}
+
+
+def review_list(*, user: Any, project: Project | None = None) -> QuerySet[GateReview]:
+    """The gate reviews the user may see (one project's where named), with their conditions'
+    actions loaded (a review's close button judges them)."""
+    conditions = Prefetch("conditions", queryset=GateCondition.objects.select_related("action"))
+    found = (
+        GateReview.objects.restrict(user, "view")
+        .select_related(*REVIEW_RELATIONS)
+        .prefetch_related(conditions)
+    )
+    return found.filter(project=project) if project is not None else found
+
+
+def review_get(*, user: Any, pk: int) -> GateReview:
+    """One review with everything its page shows; raises DoesNotExist when missing or hidden."""
+    return (
+        review_list(user=user)
+        .prefetch_related(
+            Prefetch("assessments", queryset=GateAssessment.objects.select_related("reviewer")),
+            "confirmations__confirmed_by",
+            "gate__evidence",
+        )
+        .get(pk=pk)
+    )
+
+
+def review_verdicts(review: GateReview, today: date) -> list[Verdict]:
+    """The review's evidence judged: the automatic checks now, the documents as confirmed."""
+    confirmations = {c.evidence_id: c for c in review.confirmations.all()}
+    evidence = sorted(review.gate.evidence.all(), key=lambda e: (e.order, e.pk))
+    return verdicts(review.project, evidence, Checks([review.project_id], today), confirmations)
+
+
+def override_list(*, user: Any, project: Project) -> QuerySet[StageOverride]:
+    return (
+        StageOverride.objects.restrict(user, "view")
+        .filter(project=project)
+        .select_related("from_stage", "to_stage", "recorded_by")
+    )
+
+
+def passed_review(project: Project, gate: Gate) -> GateReview | None:
+    return (
+        GateReview.objects.filter(project=project, gate=gate, outcome__in=PASSING)
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def open_review(project: Project, gate: Gate) -> GateReview | None:
+    return GateReview.objects.filter(project=project, gate=gate, status__in=OPEN_REVIEW_STATES).first()
+
+
+@dataclass(frozen=True)
+class DueGate:
+    """A project's next gate, when it is due and whether its evidence is complete."""
+
+    project: Project
+    gate: Gate
+    due: date | None
+    verdicts: list[Verdict]
+    review: GateReview | None
+
+    @property
+    def ready(self) -> bool:
+        return ready(self.verdicts)
+
+    @property
+    def missing(self) -> list[str]:
+        return [v.evidence.name for v in self.verdicts if not v.met]
+
+
+def due_gates(projects: Sequence[Project], today: date) -> list[DueGate]:
+    """Each project's next gate (the gate into the stage after its own), due at the project's
+    planned date for that stage (ADR): the gate into the lifecycle's last stage (Benefits) a
+    month after the finish, into the one before it (Closure) at the finish (the current
+    baseline's, else the planned finish), into any earlier one (Initiation, Planning, Delivery)
+    at the planned start; with its evidence judged now (documents from the open review, if
+    any). A few queries whatever the number of projects."""
+    gates = gates_by_stage()
+    following = next_stages()
+    last = list(following.values())[-2:] if len(following) >= 2 else []
+    from_end = {stage.pk: len(last) - i for i, stage in enumerate(last)}
+    ids = [p.pk for p in projects]
+    checks = Checks(ids, today)
+    baselines = reporting_selectors.current_baselines(ids)
+    reviews = {
+        (r.project_id, r.gate_id): r
+        for r in GateReview.objects.filter(
+            project_id__in=ids, status__in=OPEN_REVIEW_STATES
+        ).prefetch_related("confirmations__confirmed_by")
+    }
+    found = []
+    for project in projects:
+        stage = following.get(project.stage_id)
+        gate = gates.get(stage.pk) if stage else None
+        if gate is None:
+            continue
+        review = reviews.get((project.pk, gate.pk))
+        confirmations = {c.evidence_id: c for c in review.confirmations.all()} if review else None
+        baseline = baselines.get(project.pk)
+        finish = baseline.finish if baseline else project.planned_finish
+        due = _due(from_end.get(gate.stage_id, 0), project, finish)
+        found.append(
+            DueGate(
+                project,
+                gate,
+                due,
+                verdicts(project, list(gate.evidence.all()), checks, confirmations),
+                review,
+            )
+        )
+    return found
+
+
+def _due(from_end: int, project: Project, finish: date | None) -> date | None:
+    """The due date of a gate ``from_end`` stages before the lifecycle's end (1: the last)."""
+    if from_end == 1:
+        return _month_after(finish) if finish else None
+    if from_end == 2:
+        return finish
+    return project.planned_start
+
+
+def _month_after(day: date) -> date:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.replace(year=year, month=month, day=min(day.day, 28))
