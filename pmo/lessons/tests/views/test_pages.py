@@ -1,0 +1,129 @@
+"""The lessons pages as a reader sees them: the library filtered and exported, a lesson's page,
+logging one, the project's Lessons tab with suggestions and applying one, themes; pinned queries."""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pmo.lessons.models import Lesson
+from pmo.lessons.services import lesson_create
+from pmo.lessons.tests.conftest import Library, lesson_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_library_filters_by_tag_and_hides_a_confidential_projects_lessons(
+    library: Library, client
+) -> None:
+    client.force_login(library.cast.executive)
+
+    page = client.get("/lessons/").content.decode()
+    tagged = client.get("/lessons/", {"tag": "data"}).content.decode()
+
+    assert library.web_lesson.title in page and library.org_lesson.title in page
+    assert library.secret_lesson.title not in page
+    assert library.web_lesson.title in tagged and library.org_lesson.title not in tagged
+    assert client.get(f"/lessons/{library.secret_lesson.pk}/").status_code == 404
+
+
+def test_the_excel_export_opens_with_the_lessons_shown(library: Library, client) -> None:
+    client.force_login(library.cast.executive)
+
+    response = client.get("/lessons/", {"export": "xlsx", "category": "supplier"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Reference", "Title", "Category")
+    assert [row[1] for row in rows[1:]] == [library.web_lesson.title]
+    assert "Recommendation" in rows[0]
+
+
+def test_a_bad_filter_refuses_the_export_naming_it(library: Library, client) -> None:
+    client.force_login(library.cast.head)
+
+    response = client.get("/lessons/", {"export": "xlsx", "category": "luck"})
+
+    assert response.status_code == 400
+    assert "category" in response.content.decode()
+
+
+def test_a_project_manager_logs_a_lesson_and_bad_input_is_shown_beside_the_field(
+    library: Library, client
+) -> None:
+    client.force_login(library.cast.pm)
+    url = "/lessons/new/?project=WEB"
+
+    refused = client.post(url, {**lesson_fields(""), "source": "closure"})
+    logged = client.post(url, {**lesson_fields("Book the test lab early"), "source": "closure"})
+
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    lesson = Lesson.objects.get(title="Book the test lab early")
+    assert logged.status_code == 302 and logged.url == lesson.get_absolute_url()
+    assert (lesson.project, lesson.status, lesson.source) == (library.cast.project, "draft", "closure")
+    assert client.get("/lessons/new/?project=HR").status_code == 403
+
+
+def test_the_project_tab_suggests_lessons_with_why_and_one_is_applied(library: Library, client) -> None:
+    cast = library.cast
+    cast.other_project.description = "Payroll data migration by a new supplier"
+    cast.other_project.save()
+    client.force_login(cast.other_pm)
+
+    tab = client.get("/lessons/projects/HR/").content.decode()
+    applied = client.post(
+        f"/lessons/{library.web_lesson.pk}/apply/HR/", {"note": "Penalty clause in the contract"}, follow=True
+    )
+
+    assert library.web_lesson.title in tab and "Similar words:" in tab
+    assert "recorded as applied on HR" in applied.content.decode()
+    assert library.web_lesson.applications.get().note == "Penalty clause in the contract"
+    lesson_page = client.get(library.web_lesson.get_absolute_url()).content.decode()
+    assert "Applied by 1 project" in lesson_page and "Penalty clause" in lesson_page
+
+
+def test_publishing_from_the_lesson_page(library: Library, client) -> None:
+    draft = lesson_create(
+        actor=library.cast.pm, project=library.cast.project, fields=lesson_fields("Draft one")
+    )
+    client.force_login(library.cast.head)
+
+    done = client.post(f"/lessons/{draft.pk}/publish/", {"version": draft.version}, follow=True)
+
+    assert "published" in done.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+
+def test_themes_count_the_published_lessons(library: Library, client) -> None:
+    client.force_login(library.cast.head)
+
+    page = client.get("/lessons/themes/").content.decode()
+
+    assert "Supplier and commercial" in page and "supplier" in page
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/lessons/", "/lessons/?tag=data&sort=-applied", "/lessons/projects/WEB/", "/lessons/themes/"]
+)
+def test_pages_cost_the_same_queries_for_2_and_10_lessons(library: Library, client, url: str) -> None:
+    cast = library.cast
+    client.force_login(cast.pm)
+    for n in range(2):
+        lesson_create(actor=cast.pm, project=cast.project, fields=lesson_fields(f"Few data {n}", tags="data"))
+    few = _queries(client, url)
+    for n in range(8):
+        lesson_create(
+            actor=cast.pm, project=cast.project, fields=lesson_fields(f"Many data {n}", tags="data")
+        )
+    many = _queries(client, url)
+
+    assert few == many
