@@ -12,6 +12,7 @@ from pmo.finance import api as finance_api
 from pmo.finance import api_cost_centres, api_reference
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
+from pmo.lessons import api as lessons_api
 from pmo.portfolio import api as portfolio_api
 from pmo.portfolio.api_saved_views import SavedViewViewSet
 from pmo.raid import api as raid_api
@@ -82,6 +83,7 @@ router.register("forecasts", finance_api.ForecastViewSet, basename="forecast")
 router.register("financial-years", finance_api.FinancialYearViewSet, basename="financial-year")
 router.register("closed-months", finance_api.MonthLockViewSet, basename="closed-month")
 router.register("evm", finance_api.EvmViewSet, basename="evm")
+router.register("lessons", lessons_api.LessonViewSet, basename="lesson")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
