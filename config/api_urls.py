@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from pmo.assurance import api as assurance_api
 from pmo.change import api as change_api
 from pmo.core.api import TokenView
 from pmo.core.api_notifications import NotificationViewSet
@@ -64,6 +65,8 @@ for kind, viewset in raid_api.VIEWSETS.items():
 router.register("raid-settings", raid_api.RaidSettingsViewSet, basename="raid-settings")
 router.register("change-requests", change_api.ChangeRequestViewSet, basename="change-request")
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
+router.register("health-checks", assurance_api.HealthCheckViewSet, basename="health-check")
+router.register("questionnaires", assurance_api.QuestionnaireViewSet, basename="questionnaire")
 router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
 router.register("tasks", schedule_edit_api.TaskViewSet, basename="task")
 router.register("milestones", schedule_api.MilestoneViewSet, basename="milestone")
