@@ -54,7 +54,7 @@ class Gate(DomainModel):
     decides it. Projects of ``board_from_tier`` and larger are decided by the board (recorded by
     the PMO head), smaller ones by their sponsor."""
 
-    stage = models.OneToOneField(LifecycleStage, on_delete=models.PROTECT, related_name="gate")
+    stage = models.OneToOneField(LifecycleStage, on_delete=models.CASCADE, related_name="gate")
     criteria = BoundedTextField(blank=True, limit=DESCRIPTION, help_text="What the reviewers judge.")
     board_from_tier = models.CharField(
         "the board decides from size tier",
