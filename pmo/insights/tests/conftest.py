@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from pmo.core.models import User
+from pmo.core.tests.module_data import shared_records
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import Person, Project
 from pmo.portfolio.tests.factories import OrgUnitFactory, PersonFactory, ProgrammeFactory, ProjectFactory
@@ -106,8 +107,18 @@ class Portfolio:
     action: Action
 
 
+@pytest.fixture(scope="module")
+def _portfolio_written(module_data: Callable[..., Portfolio | None]) -> Portfolio | None:
+    return module_data(make_portfolio)
+
+
 @pytest.fixture
-def portfolio(db: None) -> Portfolio:
+def portfolio(_portfolio_written: Portfolio | None, db: None) -> Portfolio:
+    """The dashboard's portfolio, written once per module (pmo/core/tests/module_data.py)."""
+    return shared_records(_portfolio_written, make_portfolio)
+
+
+def make_portfolio() -> Portfolio:
     periods = make_periods()
     current = periods[-1]
     sponsor = PersonFactory(name="Sam Sponsor")
