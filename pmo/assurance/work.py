@@ -1,0 +1,113 @@
+"""Assurance's part of everyone's work queue (``pmo.core.work``): the assessor's planned checks
+falling due and those in progress; the project manager's submitted checks to respond to; and,
+for the PMO, the active projects with no health check in the months the settings ask (one item
+standing for them all beyond ``PMO_WORK_ONE_BY_ONE``). A fixed number of queries."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from pmo.assurance import selectors
+from pmo.assurance.choices import HealthCheckStatus
+from pmo.assurance.models import HealthCheck
+from pmo.core.permissions import is_pmo
+from pmo.core.work import WorkItem, day, one_by_one, response_due, work_provider
+from pmo.portfolio.selectors import person_id_of
+
+DAYS_A_MONTH = 30
+
+
+@work_provider
+def assurance_work(user: Any, today: date) -> list[WorkItem]:
+    """What assurance asks of ``user`` now."""
+    checks = selectors.health_check_list(user=user)
+    items = []
+    for check in checks.filter(assessor=user, status=HealthCheckStatus.PLANNED).order_by("pk"):
+        items.append(
+            _item(
+                check,
+                "health-check-due",
+                f"Carry out health check {check}",
+                check.planned_on,
+                f"Planned for {day(check.planned_on)} against {check.questionnaire}.",
+            )
+        )
+    for check in checks.filter(assessor=user, status=HealthCheckStatus.IN_PROGRESS).order_by("pk"):
+        started = check.started_on or check.planned_on
+        items.append(
+            _item(
+                check,
+                "health-check-finish",
+                f"Finish and submit health check {check}",
+                response_due(started),
+                f"Started {day(started)}: answer every question, record the findings, submit.",
+            )
+        )
+    mine = person_id_of(user)
+    if mine is not None:
+        waiting = checks.filter(status=HealthCheckStatus.SUBMITTED, project__project_manager_id=mine)
+        for check in waiting.order_by("pk"):
+            submitted = timezone.localdate(check.submitted_at) if check.submitted_at else today
+            items.append(
+                _item(
+                    check,
+                    "health-check-respond",
+                    f"Respond to the findings of health check {check}",
+                    response_due(submitted),
+                    f"Submitted {day(submitted)}, overall score {check.overall} %.",
+                )
+            )
+    if is_pmo(user):
+        items += _unchecked(user, today)
+    return items
+
+
+def _unchecked(user: Any, today: date) -> list[WorkItem]:
+    months = selectors.assurance_settings().months_between_checks
+    since = today - timedelta(days=months * DAYS_A_MONTH)
+    projects = list(
+        selectors.projects_unchecked_since(user=user, since=since).values_list("code", "name")[
+            : settings.PMO_WORK_ONE_BY_ONE + 1
+        ]
+    )
+    why = f"No health check planned or held in the last {months} months."
+    if one_by_one(len(projects)):
+        return [
+            WorkItem(
+                key=f"health-check-none:{code}",
+                kind="health-check-none",
+                title=f"Plan a health check of {code}",
+                due=today,
+                url=reverse("assurance:check_plan", args=[code]),
+                reason=why,
+                project=code,
+                project_name=name,
+            )
+            for code, name in projects
+        ]
+    return [
+        WorkItem(
+            key="health-check-none:many",
+            kind="health-check-none",
+            title=f"Plan health checks of more than {settings.PMO_WORK_ONE_BY_ONE} projects",
+            due=today,
+            url=reverse("assurance:check_list"),
+            reason=why,
+        )
+    ]
+
+
+def _item(check: HealthCheck, kind: str, title: str, due: date, reason: str) -> WorkItem:
+    return WorkItem(
+        key=f"{kind}:{check.pk}",
+        kind=kind,
+        title=title,
+        due=due,
+        url=check.get_absolute_url(),
+        reason=reason,
+        project=check.project.code,
+        project_name=check.project.name,
+    )
