@@ -3,6 +3,7 @@ transactional, checks the actor's right and the lesson's state (``workflows.LESS
 writes the record's history."""
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -121,14 +122,18 @@ def lesson_create(
 
 @transaction.atomic
 def lessons_create_many(
-    *, actor: User | None, lessons: Sequence[tuple[Project | None, Mapping[str, Any]]], status: LessonStatus
+    *,
+    actor: User | None,
+    lessons: Sequence[tuple[Project | None, date, Mapping[str, Any]]],
+    status: LessonStatus,
 ) -> list[Lesson]:
-    """Log many lessons at once (an import, the demo): each checked as ``lesson_create`` checks
-    one, all written in a few queries with their history; none if one is refused."""
+    """Log many lessons at once, each on its day (a closure workshop's, an import, the demo):
+    each checked as ``lesson_create`` checks one, all written in a few queries with their
+    history; none if one is refused."""
     made = []
-    for project, fields in lessons:
+    for project, logged_on, fields in lessons:
         _ensure_may_log(actor, project)
-        lesson = Lesson(**{**_new_lesson(actor, project, fields), "status": status})
+        lesson = Lesson(**{**_new_lesson(actor, project, fields), "status": status, "logged_on": logged_on})
         lesson.full_clean()
         made.append(lesson)
     return bulk_create_with_history(made, Lesson, default_user=actor, default_change_reason="Logged")
