@@ -21,6 +21,7 @@ urlpatterns = [
     path("health-checks/<int:pk>/close/", views.check_close, name="check_close"),
     path("questionnaires/", views.questionnaire_list, name="questionnaire_list"),
     path("questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),
+    path("questionnaires/default/", views.questionnaire_default, name="questionnaire_default"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("questionnaires/<int:pk>/areas/new/", views.questionnaire_area, name="questionnaire_area"),
     path(

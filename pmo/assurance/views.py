@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pmo.assurance import selectors, services
 from pmo.assurance.charts import OVERALL, score_trend_chart
@@ -35,6 +35,7 @@ from pmo.core.generic import (
     SettingsView,
     WorkflowStepView,
     expected_version,
+    finish,
     page,
 )
 from pmo.core.permissions import ensure_can
@@ -441,6 +442,16 @@ class PublishView(ObjectActionView):
 
     def success_message(self, questionnaire: Any) -> str:
         return f"{questionnaire} published."
+
+
+@page
+def questionnaire_default(request: HttpRequest) -> HttpResponse:
+    """Load the default questionnaire (the PMO head; POST)."""
+    if request.method != "POST":
+        return redirect("assurance:questionnaire_list")
+    ensure_can(request.user, "assurance.add_questionnaire", action="make questionnaires")
+    questionnaire = services.questionnaire_seed_default(actor=request.user)
+    return finish(request, f"{questionnaire} is ready to use.", questionnaire.get_absolute_url())
 
 
 class NewVersionView(ObjectActionView):

@@ -134,3 +134,9 @@ def test_a_checks_page_issues_the_same_queries_for_1_finding_as_for_5(cast, ques
     few = scored_check(cast.project, questionnaire)
     many = scored_check(cast.project, questionnaire, findings=5)
     assert (_queries(client, few.get_absolute_url()), _queries(client, many.get_absolute_url())) == (11, 11)
+
+
+def test_the_head_loads_the_default_questionnaire_once_and_others_may_not(cast, questionnaire):
+    response = client_for(cast.head).post("/questionnaires/default/")
+    assert response.status_code == 302 and response["Location"] == questionnaire.get_absolute_url()
+    assert client_for(cast.officer).post("/questionnaires/default/").status_code == 403
