@@ -44,6 +44,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column, attr
 from pmo.portfolio.views import project_or_404
 
+UNCHECKED_SHOWN = 200  # the projects with no recent check the portfolio view lists
 NOT_FOUND = "There is no {kind} {key}, or you may not see it."
 PLANNED = "{check} planned."
 DONE = "{check}: {what}."

@@ -1,12 +1,11 @@
 """Assurance's part of everyone's work queue (``pmo.core.work``): the assessor's planned checks
 falling due and those in progress; the project manager's submitted checks to respond to; and,
 for the PMO, the active projects with no health check in the months the settings ask (one item
-standing for them all beyond ``PMO_WORK_ONE_BY_ONE``). A fixed number of queries."""
+standing for them all beyond ``NAMED``). A fixed number of queries."""
 
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +13,11 @@ from pmo.assurance import selectors
 from pmo.assurance.choices import HealthCheckStatus
 from pmo.assurance.models import HealthCheck
 from pmo.core.permissions import is_pmo
-from pmo.core.work import WorkItem, day, one_by_one, response_due, work_provider
+from pmo.core.work import WorkItem, day, response_due, work_provider
 from pmo.portfolio.selectors import person_id_of
 
 DAYS_A_MONTH = 30
+NAMED = 5  # projects with no recent check named one by one in the PMO's queue, before one item for all
 
 
 @work_provider
@@ -66,15 +66,17 @@ def assurance_work(user: Any, today: date) -> list[WorkItem]:
 
 
 def _unchecked(user: Any, today: date) -> list[WorkItem]:
+    """The active projects with no check planned or held within the settings' months: each by
+    name up to ``NAMED``, else one item for them all, linking to the portfolio view that lists
+    them."""
     months = selectors.assurance_settings().months_between_checks
-    since = today - timedelta(days=months * DAYS_A_MONTH)
     projects = list(
-        selectors.projects_unchecked_since(user=user, since=since).values_list("code", "name")[
-            : settings.PMO_WORK_ONE_BY_ONE + 1
-        ]
+        selectors.projects_unchecked_since(user=user, since=unchecked_since(today, months)).values_list(
+            "code", "name"
+        )[: NAMED + 1]
     )
     why = f"No health check planned or held in the last {months} months."
-    if one_by_one(len(projects)):
+    if len(projects) <= NAMED:
         return [
             WorkItem(
                 key=f"health-check-none:{code}",
@@ -92,12 +94,16 @@ def _unchecked(user: Any, today: date) -> list[WorkItem]:
         WorkItem(
             key="health-check-none:many",
             kind="health-check-none",
-            title=f"Plan health checks of more than {settings.PMO_WORK_ONE_BY_ONE} projects",
+            title=f"Plan health checks: more than {NAMED} active projects have had none",
             due=today,
-            url=reverse("assurance:check_list"),
-            reason=why,
+            url=reverse("assurance:portfolio"),
+            reason=f"{why} The weakest-areas page lists them.",
         )
     ]
+
+
+def unchecked_since(today: date, months: int) -> date:
+    return today - timedelta(days=months * DAYS_A_MONTH)
 
 
 def _item(check: HealthCheck, kind: str, title: str, due: date, reason: str) -> WorkItem:
