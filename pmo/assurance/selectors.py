@@ -60,9 +60,9 @@ def health_check_get(*, user: Any, pk: int) -> HealthCheck:
     """One check, with its answers and findings (and their actions) loaded."""
     return (
         health_check_list(user=user)
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("question__area")))
         .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.select_related("question__area")),
-            Prefetch("findings", queryset=Finding.objects.select_related("area", "action", "action__owner")),
+            Prefetch("findings", queryset=Finding.objects.select_related("area", "action", "action__owner"))
         )
         .get(pk=pk)
     )
