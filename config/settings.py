@@ -280,6 +280,13 @@ SPECTACULAR_SETTINGS = {
         "ChangeDecisionEnum": "pmo.change.choices.Decision",
         # a budget's list and its detail share it (the list gives sums, not lines)
         "BudgetVersionStatusEnum": "pmo.finance.choices.BudgetStatus",
+        # Lifecycle gates (issue 13): a review's status, its outcome (and each recommendation),
+        # who decides it, and the size tier from which the board does.
+        "GateReviewStatusEnum": "pmo.governance.choices.ReviewStatus",
+        "GateOutcomeEnum": "pmo.governance.choices.Outcome",
+        "GateAuthorityEnum": "pmo.governance.choices.GateAuthority",
+        "AuthorityEnum": "pmo.change.choices.Authority",  # its name before gates had an authority
+        "SizeTierEnum": "pmo.portfolio.choices.SizeTier",
     },
 }
 
