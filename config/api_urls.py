@@ -11,6 +11,7 @@ from pmo.core.api_users import UserViewSet
 from pmo.core.api_work import MyWorkView
 from pmo.finance import api as finance_api
 from pmo.finance import api_cost_centres, api_reference
+from pmo.governance import api as governance_api
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.lessons import api as lessons_api
@@ -65,6 +66,8 @@ for kind, viewset in raid_api.VIEWSETS.items():
 router.register("raid-settings", raid_api.RaidSettingsViewSet, basename="raid-settings")
 router.register("change-requests", change_api.ChangeRequestViewSet, basename="change-request")
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
+router.register("gates", governance_api.GateViewSet, basename="gate")
+router.register("gate-reviews", governance_api.GateReviewViewSet, basename="gate-review")
 router.register("health-checks", assurance_api.HealthCheckViewSet, basename="health-check")
 router.register("questionnaires", assurance_api.QuestionnaireViewSet, basename="questionnaire")
 router.register("schedules", schedule_api.PlanViewSet, basename="schedule")
