@@ -74,8 +74,10 @@ def lesson_index() -> LessonIndex:
     """The published library fitted for suggestions, kept in the process until a lesson is
     added, changed, published or retired (ADR 0059)."""
     published = Lesson.objects.filter(status=LessonStatus.PUBLISHED)
-    state = published.aggregate(count=Count("pk"), latest=Max("updated_at"), edits=Sum("version"))
-    key = (state["count"], state["latest"], state["edits"])
+    state = published.aggregate(
+        count=Count("pk"), ids=Sum("pk"), last=Max("pk"), edits=Sum("version"), latest=Max("updated_at")
+    )
+    key = tuple(state.values())
     if _index["key"] != key:
         fields = (
             "pk",
