@@ -31,6 +31,7 @@ from pmo.core.generic import (
 from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
 from pmo.lessons import selectors, services
+from pmo.lessons.charts import per_quarter
 from pmo.lessons.forms import ApplyForm, LessonFilter, LessonForm, LessonUpdateForm
 from pmo.lessons.models import Lesson
 from pmo.lessons.workflows import LESSON
@@ -276,7 +277,8 @@ def themes(request: HttpRequest) -> HttpResponse:
     """Themes and trends across the portfolio's published lessons."""
     found = selectors.themes(user=request.user)
     peak = max((n for _, n in [*found.by_category, *found.by_quarter]), default=1)
-    return render(request, "lessons/themes.html", {"themes": found, "peak": peak})
+    context = {"themes": found, "peak": peak, "chart": per_quarter(found.by_quarter)}
+    return render(request, "lessons/themes.html", context)
 
 
 lesson_list = LessonListView.as_view()

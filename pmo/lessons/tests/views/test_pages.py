@@ -127,3 +127,12 @@ def test_pages_cost_the_same_queries_for_2_and_10_lessons(library: Library, clie
     many = _queries(client, url)
 
     assert few == many
+
+
+def test_the_themes_chart_names_each_quarters_count(library: Library, client) -> None:
+    client.force_login(library.cast.head)
+
+    page = client.get("/lessons/themes/").content.decode()
+
+    assert 'data-testid="quarter-chart"' in page
+    assert 'aria-label="2026 Q4: 3 lessons"' in page
