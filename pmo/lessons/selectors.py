@@ -177,7 +177,8 @@ def themes(*, user: Any) -> Themes:
     ]
     most_applied = list(
         lesson_list(user=user)
-        .filter(status=LessonStatus.PUBLISHED, applied_count__gt=0)
+        .filter(status=LessonStatus.PUBLISHED)
+        .exclude(applications=None)
         .order_by("-applied_count", "pk")[:TOP]
     )
     return Themes(by_category, sorted(quarters.items()), tags.most_common(TOP), recurring, most_applied)
