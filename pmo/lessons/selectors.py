@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from pmo.engine.lessons import LessonFacts, LessonIndex, ProjectFacts, Suggestion, why
 from pmo.lessons.choices import CATEGORY_OF_RISK, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
-from pmo.portfolio.models import Project
+from pmo.portfolio.models import LifecycleStage, Project
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue, Risk
 
@@ -98,16 +98,24 @@ def lesson_index() -> LessonIndex:
     return _index["index"]
 
 
+def next_stage(project: Project) -> LifecycleStage | None:
+    """The stage the project enters at its next gate (None at the last)."""
+    return LifecycleStage.objects.filter(order__gt=project.stage.order).order_by("order").first()
+
+
 def project_facts(project: Project) -> ProjectFacts:
-    """What a project is judged on: its name, description and stage, the titles of its open
-    risks and issues, and its concerns (its open risks' categories as lesson categories)."""
+    """What a project is judged on: its name and description, its current stage and the next
+    (the gate it is heading for), the titles of its open risks and issues, and its concerns (its
+    open risks' categories as lesson categories)."""
     risks = list(
         raid_selectors.open_items(Risk.objects.filter(project=project)).values_list("title", "category")
     )
     issues = list(
         raid_selectors.open_items(Issue.objects.filter(project=project)).values_list("title", flat=True)
     )
-    text = " ".join([project.name, project.description, project.stage.name, *(t for t, _ in risks), *issues])
+    stages = [project.stage, *filter(None, [next_stage(project)])]
+    words = [f"{stage.name} {stage.gate_name} {stage.description}" for stage in stages]
+    text = " ".join([project.name, project.description, *words, *(t for t, _ in risks), *issues])
     categories = frozenset(CATEGORY_OF_RISK[c] for _, c in risks if c in CATEGORY_OF_RISK)
     return ProjectFacts(text, categories, project.department_id, project.methodology)
 

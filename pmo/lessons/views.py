@@ -244,6 +244,7 @@ def project_lessons(request: HttpRequest, code: str) -> HttpResponse:
             "lessons": selectors.lesson_list(user=user, project=project),
             "applied": selectors.applications_of(user=user, project=project),
             "suggested": selectors.suggestions(user=user, project=project),
+            "next_stage": selectors.next_stage(project),
             "can_log": user.has_perm("lessons.log_lesson", project),
             "may_apply": may_apply,
             "apply_form": ApplyForm() if may_apply else None,

@@ -18,7 +18,8 @@ from pmo.lessons.services import (
     lesson_retire,
     lesson_update,
 )
-from pmo.lessons.tests.conftest import Library, lesson_fields
+from pmo.lessons.tests.conftest import Library, lesson_fields, publish
+from pmo.portfolio.models import LifecycleStage
 from pmo.raid.tests.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,22 @@ def test_suggestions_say_why_and_skip_hidden_own_and_applied_lessons(library: Li
     assert library.secret_lesson not in [
         s.lesson for s in selectors.suggestions(user=cast.executive, project=cast.other_project)
     ]
+
+
+def test_suggestions_look_ahead_to_the_gate_the_project_is_heading_for(library: Library) -> None:
+    cast = library.cast
+    stage = selectors.next_stage(cast.other_project) or LifecycleStage.objects.create(
+        name="Handover", order=cast.other_project.stage.order + 1
+    )
+    stage.gate_name = "Operational acceptance"
+    stage.save()
+    lesson = lesson_create(
+        actor=cast.analyst,
+        project=None,
+        fields=lesson_fields("Operational acceptance agreed late", category="quality"),
+    )
+    publish(lesson, cast.head)
+
+    found = {s.lesson: s.why for s in selectors.suggestions(user=cast.head, project=cast.other_project)}
+
+    assert "acceptance" in found[lesson]
