@@ -61,7 +61,10 @@ class AnswersForm(VersionedForm):
                 label="Evidence", required=False, widget=SHORT_TEXT, initial=answer.evidence if answer else ""
             )
             self.fields[f"link-{question.pk}"] = forms.URLField(
-                label="Evidence link", required=False, initial=answer.evidence_link if answer else ""
+                label="Evidence link",
+                required=False,
+                assume_scheme="https",
+                initial=answer.evidence_link if answer else "",
             )
 
     def answers(self) -> dict[int, dict[str, Any]]:
