@@ -64,6 +64,13 @@ class Gate(DomainModel):
         help_text="Projects of this size tier and larger go to the board; smaller ones to their sponsor.",
     )
 
+    notice_days = models.PositiveSmallIntegerField(
+        "review opened (days before due)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="The project manager's work queue asks for a review this many days before the gate.",
+    )
+
     history = HistoricalRecords()
 
     class Meta:

@@ -132,7 +132,9 @@ def due_gates(projects: Sequence[Project], today: date) -> list[DueGate]:
     month after the finish, into the one before it (Closure) at the finish (the current
     baseline's, else the planned finish), into any earlier one (Initiation, Planning, Delivery)
     at the planned start; with its evidence judged now (documents from the open review, if
-    any). A few queries whatever the number of projects."""
+    any). A few queries whatever the number of projects (none for none)."""
+    if not projects:
+        return []
     gates = gates_by_stage()
     following = next_stages()
     last = list(following.values())[-2:] if len(following) >= 2 else []

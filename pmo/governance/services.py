@@ -45,7 +45,7 @@ from pmo.raid import services as raid_services
 from pmo.raid.choices import ActionSource
 from pmo.raid.models import Action
 
-GATE_FIELDS = frozenset({"criteria", "board_from_tier"})
+GATE_FIELDS = frozenset({"criteria", "board_from_tier", "notice_days"})
 EVIDENCE_FIELDS = frozenset(
     {"name", "description", "kind", "automatic", "within_days", "size_tiers", "methodologies", "order"}
 )
