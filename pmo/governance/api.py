@@ -67,6 +67,7 @@ class GateSerializer(VersionedSerializer):
             "stage",
             "criteria",
             "board_from_tier",
+            "notice_days",
             "evidence",
             "version",
             "updated_at",
