@@ -136,3 +136,27 @@ def test_the_themes_chart_names_each_quarters_count(library: Library, client) ->
 
     assert 'data-testid="quarter-chart"' in page
     assert 'aria-label="2026 Q4: 3 lessons"' in page
+
+
+def test_editing_a_lesson_keeps_its_history_and_a_stale_form_saves_nothing(library: Library, client) -> None:
+    lesson = library.web_lesson
+    client.force_login(library.cast.pm)
+    url = f"/lessons/{lesson.pk}/edit/"
+    form = {
+        **lesson_fields(lesson.title),
+        "source": "any_time",
+        "tags": "supplier",
+        "version": lesson.version,
+    }
+
+    assert client.get(url).status_code == 200
+    saved = client.post(url, {**form, "cause": "No penalty clause"})
+    stale = client.post(url, {**form, "cause": "Something else"})
+    history = client.get(f"/lessons/{lesson.pk}/history/").content.decode()
+
+    assert saved.status_code == 302
+    assert stale.status_code == 409
+    lesson.refresh_from_db()
+    assert lesson.cause == "No penalty clause"
+    assert "Published to the library" in history and "No penalty clause" in history
+    assert client.get(f"/lessons/{library.org_lesson.pk}/edit/").status_code == 403
