@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from pmo.assurance.choices import HealthCheckStatus, Severity
-from pmo.assurance.models import Area, AssuranceSettings, HealthCheck, Questionnaire
+from pmo.assurance.models import DEFAULT_LEVELS, Area, AssuranceSettings, HealthCheck, Questionnaire
 from pmo.assurance.selectors import published_questionnaires
 from pmo.core.models import User
 from pmo.portfolio.forms import SHORT_TEXT, VersionedForm, VersionedModelForm
@@ -118,6 +118,15 @@ class AgreeForm(VersionedForm):
 class QuestionnaireForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=SHORT_TEXT)
+    levels = forms.CharField(
+        label="Scoring scale",
+        widget=SHORT_TEXT,
+        initial="\n".join(DEFAULT_LEVELS),
+        help_text="One label a line, from the lowest score (0) up.",
+    )
+
+    def clean_levels(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["levels"].splitlines() if line.strip()]
 
 
 class AreaForm(forms.Form):

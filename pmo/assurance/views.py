@@ -418,6 +418,9 @@ class QuestionnairePartView(ObjectEditView):
 class AreaAddView(QuestionnairePartView):
     form_class = AreaForm
 
+    def success_message(self, area: Any) -> str:
+        return f"Area {area.name} added."
+
     def save(self, form: Any, questionnaire: Any) -> Any:
         return services.area_add(
             actor=self.request.user, questionnaire=questionnaire, name=form.cleaned_data["name"]
@@ -427,6 +430,9 @@ class AreaAddView(QuestionnairePartView):
 class QuestionAddView(QuestionnairePartView):
     def get_form(self, questionnaire: Any, data: Any = None) -> Any:
         return QuestionForm(data, questionnaire=questionnaire)
+
+    def success_message(self, question: Any) -> str:
+        return f"Question added to {question.area.name}."
 
     def save(self, form: Any, questionnaire: Any) -> Any:
         return services.question_add(actor=self.request.user, **form.cleaned_data)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from pmo.assurance.choices import HealthCheckStatus
-from pmo.assurance.models import HealthCheck
+from pmo.assurance.models import HealthCheck, Questionnaire
 from pmo.assurance.selectors import questions_of
 from pmo.assurance.tests.checks import scored_check
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
@@ -142,3 +142,33 @@ def test_the_head_loads_the_default_questionnaire_once_and_others_may_not(cast, 
     response = client_for(cast.head).post("/questionnaires/default/")
     assert response.status_code == 302 and response["Location"] == questionnaire.get_absolute_url()
     assert client_for(cast.officer).post("/questionnaires/default/").status_code == 403
+
+
+def test_the_head_builds_a_questionnaire_on_its_pages_and_publishing_it_without_questions_is_refused(cast):
+    head = client_for(cast.head)
+    response = head.post(
+        "/questionnaires/new/", {"name": "Audit", "description": "", "levels": "No\nPartly\nYes"}
+    )
+    draft = Questionnaire.objects.get(name="Audit")
+    assert response["Location"] == draft.get_absolute_url()
+    assert draft.levels == ["No", "Partly", "Yes"]
+    head.post(f"/questionnaires/{draft.pk}/areas/new/", {"name": "Planning"})
+    area = draft.areas.get()
+
+    refused = head.post(f"/questionnaires/{draft.pk}/publish/", {"version": draft.version}, follow=True)
+    assert "Audit v1 has no questions: add at least one question" in refused.content.decode()
+
+    head.post(
+        f"/questionnaires/{draft.pk}/questions/new/",
+        {"area": area.pk, "text": "Is there a plan?", "required": "on"},
+    )
+    head.post(f"/questionnaires/{draft.pk}/publish/", {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert client_for(cast.officer).get(f"/questionnaires/{draft.pk}/").status_code == 200
+    assert (
+        client_for(cast.officer)
+        .post(f"/questionnaires/{draft.pk}/new-version/", {"version": draft.version})
+        .status_code
+        == 403
+    )
