@@ -78,6 +78,7 @@ from pmo.portfolio.models import (
 )
 from pmo.portfolio.selectors import PROJECT_RELATIONS, project_list
 from pmo.portfolio.services import GOVERNANCE_FIELDS
+from pmo.portfolio.stage_guards import stage_move_refusal
 
 # The shared messages and helpers, under the names this module's callers use.
 AMBIGUOUS_PERSON = spreadsheets.AMBIGUOUS_PERSON
@@ -438,6 +439,8 @@ def _plan(rows: list[_Row], lookups: _Lookups, actor: User | None) -> list[_Plan
                 for name in sorted(governance):
                     message = NOT_ALLOWED_GOVERNANCE.format(code=row.code)
                     row.errors.append(ImportIssue(row.number, _HEADER_OF_FIELD[name], message))
+            if "stage" in changed and (refusal := stage_move_refusal(current, project.stage)):
+                row.errors.append(ImportIssue(row.number, _HEADER_OF_FIELD["stage"], refusal))
             current_objectives = frozenset(objectives_of.get(project.pk, ()))
             objectives_changed = objectives is not None and objectives != current_objectives
             plan = _Plan(row, project, False, changed, objectives, objectives_changed, project.version)
