@@ -17,7 +17,6 @@ class HealthCheckStatus(models.TextChoices):
 
 # States in which the assessor answers and records findings.
 ASSESSING = frozenset({HealthCheckStatus.IN_PROGRESS})
-OPEN_CHECK_STATES = frozenset({HealthCheckStatus.PLANNED, HealthCheckStatus.IN_PROGRESS})
 
 
 class Severity(models.TextChoices):

@@ -25,7 +25,9 @@ from pmo.assurance.forms import (
     SubmitForm,
 )
 from pmo.assurance.models import AssuranceSettings, HealthCheck, Questionnaire
+from pmo.assurance.work import unchecked_since
 from pmo.assurance.workflows import HEALTH_CHECK
+from pmo.core import clock
 from pmo.core.generic import (
     ObjectActionView,
     ObjectEditView,
@@ -349,9 +351,18 @@ def project_health(request: HttpRequest, code: str) -> HttpResponse:
 
 @page
 def portfolio_health(request: HttpRequest) -> HttpResponse:
-    """The weakest areas across the latest check of each project the reader may see."""
+    """The weakest areas across the latest check of each project the reader may see, and the
+    active projects with no check planned or held within the settings' months."""
+    months = selectors.assurance_settings().months_between_checks
+    since = unchecked_since(clock.today(), months)
     return render(
-        request, "assurance/portfolio_health.html", {"weak": selectors.portfolio_weakest(user=request.user)}
+        request,
+        "assurance/portfolio_health.html",
+        {
+            "weak": selectors.portfolio_weakest(user=request.user),
+            "months": months,
+            "unchecked": selectors.projects_unchecked_since(user=request.user, since=since)[:UNCHECKED_SHOWN],
+        },
     )
 
 

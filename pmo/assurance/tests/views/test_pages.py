@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 
 from pmo.assurance.choices import HealthCheckStatus
 from pmo.assurance.models import HealthCheck, Questionnaire
-from pmo.assurance.selectors import questions_of
+from pmo.assurance.selectors import assurance_settings, questions_of
 from pmo.assurance.tests.checks import scored_check
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
+from pmo.reporting.tests.views.helpers import doc
 
 
 def client_for(user) -> Client:
@@ -116,12 +117,13 @@ def _queries(client, url) -> int:
     [
         ("/health-checks/", 7),
         ("/health-checks/projects/WEB/", 7),
-        ("/health-checks/portfolio/", 5),
+        ("/health-checks/portfolio/", 7),
         ("/questionnaires/", 6),
     ],
 )
 def test_list_pages_issue_the_same_queries_for_2_checks_as_for_10(cast, questionnaire, url, pinned):
     client = client_for(cast.head)
+    assurance_settings()  # the settings row, as every site has it once set up
     for _ in range(2):
         scored_check(cast.project, questionnaire)
     few = _queries(client, url)
@@ -172,3 +174,13 @@ def test_the_head_builds_a_questionnaire_on_its_pages_and_publishing_it_without_
         .status_code
         == 403
     )
+
+
+def test_the_portfolio_view_lists_the_projects_with_no_recent_check(cast, questionnaire):
+    scored_check(cast.project, questionnaire, findings=0)
+
+    page = doc(client_for(cast.head).get("/health-checks/portfolio/"))
+
+    listed = [a.text_content() for a in page.xpath("//*[@data-testid='unchecked']//a")]
+    assert "HR" in listed and "WEB" not in listed
+    assert "no health check in the last 6 months" in page.text_content()
