@@ -5,7 +5,8 @@ What goes: every record of every pmo app (the register, reports, RAID, changes, 
 and its history, and the demo's users (its logins and its project managers). What stays: the
 configuration the migrations install and the PMO may have tuned during the trial (``KEPT``:
 lifecycle stages, the reporting, RAID, change and finance settings, default tolerances, cost
-categories and funding sources), and every login that is not a demo one.
+categories and funding sources, the gates and their evidence), and every login that is not a
+demo one.
 
 The clear refuses when the register holds records the demo did not make (a project, person,
 unit, objective, portfolio or programme it does not define): they would be lost with it.
@@ -43,6 +44,8 @@ KEPT = frozenset(
         "finance.financesettings",
         "finance.costcategory",
         "finance.fundingsource",
+        "governance.gate",  # the lifecycle's gates and the evidence each asks for
+        "governance.gateevidence",
     }
 )
 """Models whose rows a clear keeps (by label): configuration and logins."""
