@@ -12,12 +12,14 @@ from pmo.core.services import user_of
 from pmo.governance import services
 from pmo.governance.choices import EvidenceKind, GateAuthority, Outcome
 from pmo.governance.models import GateReview
+from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 
 
 @dataclass(frozen=True)
 class DemoReview:
-    """A review's story: the project, how far it got, the decision and its conditions."""
+    """A review's story: the project (by name, or the first active one in ``stage`` whose
+    decider has a login), how far it got, the decision and its conditions."""
 
     project: str
     opened_days_ago: int
@@ -26,26 +28,27 @@ class DemoReview:
     notes: str = ""
     assessment: str = ""
     conditions: tuple[tuple[str, int], ...] = ()  # (what, due in days after the decision)
+    stage: str = ""
 
 
 REVIEWS = (
     DemoReview("Planning and building control system replacement", 30, Outcome.GO,
                notes="Approved to deliver at the IT Portfolio Board: plan, budget and contract agreed.",
                assessment="Plan and budget are baselined; supplier mobilised. Recommend go."),
-    DemoReview("Security monitoring service (SIEM)", 24, Outcome.GO_WITH_CONDITIONS,
-               notes="Go, provided the log sources are confirmed and the SOC contract is signed.",
+    DemoReview("", 24, Outcome.GO_WITH_CONDITIONS, stage="Planning",
+               notes="Go, provided the data sharing agreement is signed and the supplier is contracted.",
                assessment="Plan is sound but two dependencies are not yet closed.",
-               conditions=(("Confirm the log sources with infrastructure", 21),
-                           ("Sign the security operations centre contract", 35))),
-    DemoReview("Highways asset management system upgrade", 20, Outcome.HOLD,
+               conditions=(("Sign the data sharing agreement with the partners", 21),
+                           ("Sign the supplier's contract", 35))),
+    DemoReview("", 20, Outcome.HOLD, stage="Delivery",
                notes="Hold: user acceptance testing found 14 severity-2 defects; come back with a fix plan.",
                assessment="Not ready for handover: UAT sign-off missing."),
-    DemoReview("Privileged access management", 18, Outcome.STOP,
-               notes="Stop: the corporate identity platform will provide this; funds return to the pipeline.",
-               assessment="Duplicates the identity platform's scope."),
-    DemoReview("Cyber incident remediation", 9, None,
-               assessment="Evidence complete; recommend go with conditions on the forensic review."),
-    DemoReview("Public health intelligence data warehouse", 4, None, submitted=False),
+    DemoReview("", 18, Outcome.STOP, stage="Initiation",
+               notes="Stop: another programme will provide this; the funds return to the pipeline.",
+               assessment="Duplicates another programme's scope."),
+    DemoReview("", 9, None, stage="Delivery",
+               assessment="Evidence complete; recommend go with conditions on the open actions."),
+    DemoReview("", 4, None, submitted=False, stage="Initiation"),
 )  # fmt: skip
 
 OVERRIDE = (
@@ -60,9 +63,29 @@ def _at(ctx: DemoContext, days_ago: int, hour: int) -> dt.datetime:
     return demo_moment(ctx.today - dt.timedelta(days=days_ago), hour)
 
 
-def _play(ctx: DemoContext, story: DemoReview) -> None:
-    project = ctx.projects[story.project]
-    pm = user_of(project.project_manager)
+def _decider(ctx: DemoContext, project: Any) -> Any:
+    """Who decides the project's next gate: the PMO head for the board, else its sponsor's
+    login (None: the sponsor has none)."""
+    if services.next_gate(project).authority_for(project) == GateAuthority.BOARD:
+        return ctx.users["head"]
+    return user_of(project.sponsor)
+
+
+def _project(ctx: DemoContext, story: DemoReview, used: set[int]) -> Any:
+    if story.project:
+        return ctx.projects[story.project]
+    return next(
+        project
+        for _, project in sorted(ctx.projects.items())
+        if project.pk not in used
+        and project.status == ProjectStatus.ACTIVE
+        and project.stage.name == story.stage
+        and _decider(ctx, project) is not None
+    )
+
+
+def _play(ctx: DemoContext, story: DemoReview, project: Any) -> None:
+    pm = user_of(project.project_manager) or ctx.users["officer"]  # the PMO opens it for a PM without a login
     review: Any = demo_run(
         _at(ctx, story.opened_days_ago, 9), services.gate_review_open, actor=pm, project=project
     )
@@ -104,9 +127,12 @@ def _play(ctx: DemoContext, story: DemoReview) -> None:
 @demo_step(order=300)
 def gate_reviews(ctx: DemoContext) -> None:
     """Gate reviews in every outcome, open ones, and one PMO override."""
-    for story in REVIEWS:
-        _play(ctx, story)
     name, stage, reason, days_ago = OVERRIDE
+    used = {ctx.projects[name].pk}
+    for story in REVIEWS:
+        project = _project(ctx, story, used)
+        used.add(project.pk)
+        _play(ctx, story, project)
     demo_run(
         _at(ctx, days_ago, 16), services.stage_override_record, actor=ctx.users["head"],
         project=ctx.projects[name], stage=ctx.stages[stage], reason=reason,

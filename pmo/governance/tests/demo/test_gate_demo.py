@@ -18,11 +18,20 @@ def test_reviews_in_every_outcome_and_still_open() -> None:
 
 
 def test_passed_gates_moved_their_projects_and_others_stayed() -> None:
-    stage_of = dict(Project.objects.values_list("name", "stage__name"))
-    assert stage_of["Planning and building control system replacement"] == "Delivery"
-    assert stage_of["Security monitoring service (SIEM)"] == "Delivery"
-    assert stage_of["Highways asset management system upgrade"] == "Delivery"  # on hold at Gate 4
-    assert stage_of["Privileged access management"] == "Initiation"  # stopped at Gate 2
+    def stage_after(outcome):
+        return {
+            r.project.stage.name
+            for r in GateReview.objects.filter(outcome=outcome).select_related("project__stage")
+        }
+
+    bc = Project.objects.get(name="Planning and building control system replacement")
+    assert bc.stage.name == "Delivery"
+    moved = bc.history.get(history_change_reason__startswith="Passed Gate 3")
+    assert (moved.stage.name, moved.history_user.username) == ("Delivery", "head")
+    assert stage_after(Outcome.GO_WITH_CONDITIONS) == {"Delivery"}
+    assert stage_after(Outcome.HOLD) == {"Delivery"}  # held at Gate 4
+    assert stage_after(Outcome.STOP) == {"Initiation"}  # stopped at Gate 2
+    assert not GateReview.objects.exclude(outcome="").filter(decided_by__isnull=True).exists()
 
 
 def test_conditions_are_open_raid_actions_of_the_project() -> None:
