@@ -58,12 +58,14 @@ class EvidenceForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["within_days"].required = False  # only the RAID check reads it: its default else
 
     def _post_clean(self) -> None:
         """The service validates the record as it would be saved."""
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in EVIDENCE_FIELDS if name in self.cleaned_data}
+        data = self.cleaned_data
+        return {name: data[name] for name in EVIDENCE_FIELDS if data.get(name) is not None}
 
 
 class ConfirmForm(VersionedForm):

@@ -106,11 +106,16 @@ def test_the_gate_settings_page_is_edited_by_the_pmo_head_only(cast):
     assert client_for(cast.pm).get(f"/gates/{gate.pk}/edit/").status_code == 403
     response = client_for(cast.head).post(
         f"/gates/{gate.pk}/edit/",
-        {"version": gate.version, "criteria": "Plan agreed", "board_from_tier": "major"},
+        {"version": gate.version, "criteria": "Plan agreed", "board_from_tier": "major", "notice_days": 20},
     )
     assert response.status_code == 302
     gate.refresh_from_db()
-    assert (gate.criteria, gate.board_from_tier, gate.version) == ("Plan agreed", "major", 2)
+    assert (gate.criteria, gate.board_from_tier, gate.notice_days, gate.version) == (
+        "Plan agreed",
+        "major",
+        20,
+        2,
+    )
 
 
 def grow(n):
@@ -145,3 +150,35 @@ def test_the_lists_issue_the_same_queries_for_few_and_many_records(cast, url, ex
     grow(8)
     many = queries(client, url)
     assert (few, many) == (expected, expected)
+
+
+def test_the_pmo_head_adds_evidence_and_a_bad_one_is_refused_beside_its_field(cast):
+    gate = Gate.objects.get(stage__name="Delivery")
+    client = client_for(cast.head)
+    bad = client.post(
+        f"/gates/{gate.pk}/evidence/new/", {"name": "Security test", "kind": "check", "order": 9}
+    )
+    assert bad.status_code == 400
+    assert "Choose the record the system checks." in bad.content.decode()
+
+    good = client.post(
+        f"/gates/{gate.pk}/evidence/new/",
+        {
+            "name": "Security test report",
+            "kind": "document",
+            "order": 9,
+            "within_days": 30,
+            "size_tiers": ["large", "major"],
+        },
+    )
+
+    assert good.status_code == 302
+    page = client.get(gate.get_absolute_url()).content.decode()
+    assert "Security test report" in page and "Large, Major; all methodologies" in page
+
+
+def test_the_gate_calendar_groups_next_gates_by_month_with_their_readiness(cast):
+    Project.objects.filter(pk=cast.project.pk).update(planned_finish="2027-01-15")
+    page = client_for(cast.pm).get("/gates/calendar/").content.decode()
+    assert "January 2027" in page
+    assert "Gate 4: Readiness for handover" in page and "Missing: Test completion report" in page
