@@ -24,6 +24,7 @@ from pmo.core.services import (
     record_create,
     record_delete,
     record_update,
+    short_reason,
     user_of,
 )
 from pmo.governance import selectors
@@ -140,7 +141,7 @@ def gate_review_open(*, actor: User | None, project: Project, gate: Gate | None 
             "opened_by": actor,
             "opened_on": clock.today(),
         },
-        reason=f"Opened at {gate}",
+        reason=short_reason(f"Opened at {gate}"),
     )
 
 
@@ -195,7 +196,7 @@ def gate_review_confirm(
         raise ValidationError({"evidence": NOT_A_DOCUMENT.format(evidence=evidence)})
     if not link.strip() and not note.strip():
         raise ValidationError({"link": LINK_OR_NOTE})
-    _touch(actor, review, current, expected_version, f"Evidence confirmed: {evidence}")
+    _touch(actor, review, current, expected_version, short_reason(f"Evidence confirmed: {evidence}"))
     fields = {"link": link.strip(), "note": note.strip(), "confirmed_by": actor}
     existing = GateEvidenceConfirmation.objects.filter(review=current, evidence=evidence).first()
     if existing is not None:
@@ -239,7 +240,9 @@ def gate_review_assess(
     if not comment.strip():
         raise ValidationError({"comment": COMMENT_REQUIRED})
     recommendation = Outcome(recommendation)
-    _touch(actor, review, current, expected_version, f"Assessed by {actor}: {recommendation.label}")
+    _touch(
+        actor, review, current, expected_version, short_reason(f"Assessed by {actor}: {recommendation.label}")
+    )
     fields = {"recommendation": recommendation, "comment": comment.strip()}
     existing = GateAssessment.objects.filter(review=current, reviewer=actor).first()
     if existing is not None:
@@ -324,7 +327,7 @@ def gate_review_decide(
                 "source": ActionSource.OTHER,
                 "source_reference": decided.reference,
             },
-            reason=f"Condition of {decided.reference} ({decided.gate})",
+            reason=short_reason(f"Condition of {decided.reference} ({decided.gate})"),
         )
         record_create(
             model=GateCondition, actor=actor, authorised=True, fields={"review": decided, "action": action}
@@ -337,7 +340,9 @@ def gate_review_decide(
                 project=project,
                 fields={"stage": stage},
                 expected_version=None,
-                reason=MOVED.format(gate=decided.gate, review=decided.reference, outcome=outcome.label),
+                reason=short_reason(
+                    MOVED.format(gate=decided.gate, review=decided.reference, outcome=outcome.label)
+                ),
             )
     notify(
         recipients=others_than(actor, user_of(project.project_manager), user_of(project.sponsor)),
@@ -397,6 +402,6 @@ def stage_override_record(
             project=project,
             fields={"stage": stage},
             expected_version=expected_version,
-            reason=OVERRIDDEN.format(reason=reason.strip()),
+            reason=short_reason(OVERRIDDEN.format(reason=reason.strip())),
         )
     return override
