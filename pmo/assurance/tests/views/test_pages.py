@@ -184,3 +184,41 @@ def test_the_portfolio_view_lists_the_projects_with_no_recent_check(cast, questi
     listed = [a.text_content() for a in page.xpath("//*[@data-testid='unchecked']//a")]
     assert "HR" in listed and "WEB" not in listed
     assert "no health check in the last 6 months" in page.text_content()
+
+
+def test_a_finding_recorded_on_its_page_becomes_an_action_the_check_shows(cast, questionnaire):
+    officer = client_for(cast.officer)
+    officer.post(
+        f"/health-checks/projects/{cast.project.code}/new/",
+        {"questionnaire": questionnaire.pk, "planned_on": "2026-12-10", "assessor": ""},
+    )
+    check = HealthCheck.objects.get(project=cast.project)
+    officer.post(f"/health-checks/{check.pk}/start/", {"version": check.version})
+    assert officer.get(f"/health-checks/{check.pk}/answers/").status_code == 200
+    assert officer.get(f"/health-checks/{check.pk}/findings/new/").status_code == 200
+
+    response = officer.post(
+        f"/health-checks/{check.pk}/findings/new/",
+        {
+            "area": questionnaire.areas.get(name="Finance").pk,
+            "severity": "high",
+            "text": "No forecast since August.",
+            "recommendation": "Forecast monthly with the finance partner",
+            "action_owner": cast.project.project_manager.pk,
+            "action_due": "2027-01-29",
+        },
+    )
+
+    assert response.status_code == 302
+    page = doc(officer.get(check.get_absolute_url()))
+    cells = [
+        " ".join(td.text_content().split())
+        for td in page.xpath("//*[@data-testid='findings']//tbody/tr[1]/td")
+    ]
+    assert cells[:4] == [
+        "Finance",
+        "High",
+        "No forecast since August.",
+        "Forecast monthly with the finance partner",
+    ]
+    assert cells[4].startswith("ACT-") and cells[4].endswith(": Open · Pat Manager · due 29 Jan 2027")
