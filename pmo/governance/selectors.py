@@ -39,10 +39,6 @@ def gate_list(*, user: Any) -> QuerySet[Gate]:
     return Gate.objects.restrict(user, "view").select_related("stage").prefetch_related(evidence)
 
 
-def gate_get(*, user: Any, pk: int) -> Gate:
-    return gate_list(user=user).get(pk=pk)
-
-
 def gates_by_stage() -> dict[int, Gate]:
     """Every gate with its evidence, by the id of the stage it leads into (two queries)."""
     evidence = Prefetch("evidence", queryset=GateEvidence.objects.order_by("order", "pk"))

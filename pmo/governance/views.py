@@ -19,6 +19,7 @@ from pmo.core.generic import (
     ObjectView,
     WorkflowStepView,
     expected_version,
+    found_or_404,
     table_context,
 )
 from pmo.core.permissions import ensure_can
@@ -132,7 +133,8 @@ class EvidenceEditView(ObjectEditView):
     @cached_property
     def gate(self) -> Gate:
         if "gate" in self.kwargs:
-            return selectors.gate_get(user=self.request.user, pk=self.kwargs["gate"])
+            key = self.kwargs["gate"]
+            return found_or_404(selectors.gate_list(user=self.request.user), "gate", key, pk=key)
         return self.get_object().gate
 
     def ensure_allowed(self, record: Any) -> None:
@@ -274,7 +276,9 @@ class ConfirmView(ReviewStepView):
 
     @cached_property
     def evidence(self) -> GateEvidence:
-        return GateEvidence.objects.get(pk=self.kwargs["evidence"])
+        return found_or_404(
+            GateEvidence.objects.all(), "gate evidence", self.kwargs["evidence"], pk=self.kwargs["evidence"]
+        )
 
     def get_form(self, review: Any, data: Any = None) -> Any:
         return ConfirmForm(data, record=review)

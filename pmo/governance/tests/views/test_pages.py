@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pmo.governance.choices import Outcome, ReviewStatus
 from pmo.governance.models import Gate, GateReview
-from pmo.governance.tests.steps import condition, decided, in_review
+from pmo.governance.tests.steps import condition, decided, in_review, opened
 from pmo.portfolio.models import LifecycleStage, Project
 from pmo.portfolio.tests.factories import PersonFactory, ProjectFactory
 
@@ -182,3 +182,11 @@ def test_the_gate_calendar_groups_next_gates_by_month_with_their_readiness(cast)
     page = client_for(cast.pm).get("/gates/calendar/").content.decode()
     assert "January 2027" in page
     assert "Gate 4: Readiness for handover" in page and "Missing: Test completion report" in page
+
+
+def test_unknown_gates_evidence_and_reviews_are_404s_naming_them(cast):
+    review = opened(cast)
+    client = client_for(cast.head)
+    assert client.get("/gates/99999/evidence/new/").status_code == 404
+    assert client.get(f"/gates/reviews/{review.pk}/evidence/99999/").status_code == 404
+    assert client.get("/gates/reviews/99999/").status_code == 404
