@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from pmo.core.restrict import restriction, through
 from pmo.engine.lessons import LessonFacts, LessonIndex, ProjectFacts, Suggestion, why
 from pmo.lessons.choices import CATEGORY_OF_RISK, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
@@ -27,7 +28,13 @@ def lesson_list(*, user: Any, project: Project | None = None) -> QuerySet[Lesson
     found = (
         Lesson.objects.restrict(user, "view")
         .select_related(*LESSON_RELATIONS)
-        .annotate(applied_count=Count("applications", distinct=True))
+        .annotate(
+            applied_count=Count(
+                "applications",
+                filter=through("applications__project", restriction(Project, user)),
+                distinct=True,
+            )
+        )
     )
     return found.filter(project=project) if project is not None else found
 
@@ -52,7 +59,11 @@ def applications_of(
     *, user: Any, lesson: Lesson | None = None, project: Project | None = None
 ) -> QuerySet[LessonApplication]:
     """Where a lesson was applied, or what a project applied (what ``user`` may see of them)."""
-    found = LessonApplication.objects.restrict(user, "view").select_related("lesson", "project", "applied_by")
+    found = (
+        LessonApplication.objects.restrict(user, "view")
+        .filter(lesson__in=lesson_list(user=user).values("pk"))
+        .select_related("lesson", "project", "applied_by")
+    )
     if lesson is not None:
         found = found.filter(lesson=lesson)
     if project is not None:
@@ -186,7 +197,7 @@ def themes(*, user: Any) -> Themes:
     most_applied = list(
         lesson_list(user=user)
         .filter(status=LessonStatus.PUBLISHED)
-        .exclude(applications=None)
+        .filter(Q(applied_count__gt=0))
         .order_by("-applied_count", "pk")[:TOP]
     )
     return Themes(by_category, sorted(quarters.items()), tags.most_common(TOP), recurring, most_applied)

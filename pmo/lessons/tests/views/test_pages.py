@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pmo.lessons.models import Lesson
-from pmo.lessons.services import lesson_create
+from pmo.lessons.services import lesson_apply, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,33 @@ def test_editing_a_lesson_keeps_its_history_and_a_stale_form_saves_nothing(libra
     assert lesson.cause == "No penalty clause"
     assert "Published to the library" in history and "No penalty clause" in history
     assert client.get(f"/lessons/{library.org_lesson.pk}/edit/").status_code == 403
+
+
+def test_a_confidential_projects_lesson_applied_elsewhere_is_not_named_on_that_projects_tab(
+    library: Library, client
+) -> None:
+    cast = library.cast
+    lesson_apply(
+        actor=cast.other_pm, lesson=library.secret_lesson, project=cast.other_project, note="Used it"
+    )
+    client.force_login(cast.executive)
+
+    tab = client.get("/lessons/projects/HR/")
+
+    assert tab.status_code == 200
+    assert library.secret_lesson.title not in tab.content.decode()
+
+
+def test_a_lesson_counts_only_the_applications_its_reader_may_see(library: Library, client) -> None:
+    cast = library.cast
+    lesson_apply(actor=cast.other_pm, lesson=library.web_lesson, project=library.secret, note="Secretly")
+    client.force_login(cast.executive)
+
+    page = client.get(library.web_lesson.get_absolute_url()).content.decode()
+    themes = client.get("/lessons/themes/").content.decode()
+    client.force_login(cast.head)
+    seen_by_pmo = client.get(library.web_lesson.get_absolute_url()).content.decode()
+
+    assert "Applied by 0 projects" in page and "Secretly" not in page
+    assert library.web_lesson.title not in themes
+    assert "Applied by 1 project" in seen_by_pmo
