@@ -29,6 +29,15 @@ def assurance_settings() -> AssuranceSettings:
     return settings_row(AssuranceSettings)
 
 
+def months_between_checks() -> int:
+    """How often a project should be checked: the settings row's months, or the default while
+    the row has not been made (read without making it, so a work queue writes nothing)."""
+    row = AssuranceSettings.objects.order_by("pk").first()
+    if row is not None:
+        return row.months_between_checks
+    return int(AssuranceSettings._meta.get_field("months_between_checks").get_default())
+
+
 def questionnaire_list(*, user: Any) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.restrict(user, "view")
 

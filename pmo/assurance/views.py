@@ -353,7 +353,7 @@ def project_health(request: HttpRequest, code: str) -> HttpResponse:
 def portfolio_health(request: HttpRequest) -> HttpResponse:
     """The weakest areas across the latest check of each project the reader may see, and the
     active projects with no check planned or held within the settings' months."""
-    months = selectors.assurance_settings().months_between_checks
+    months = selectors.months_between_checks()
     since = unchecked_since(clock.today(), months)
     return render(
         request,

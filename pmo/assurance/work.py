@@ -25,17 +25,21 @@ def assurance_work(user: Any, today: date) -> list[WorkItem]:
     """What assurance asks of ``user`` now."""
     checks = selectors.health_check_list(user=user)
     items = []
-    for check in checks.filter(assessor=user, status=HealthCheckStatus.PLANNED).order_by("pk"):
-        items.append(
-            _item(
-                check,
-                "health-check-due",
-                f"Carry out health check {check}",
-                check.planned_on,
-                f"Planned for {day(check.planned_on)} against {check.questionnaire}.",
+    assessing = checks.filter(
+        assessor=user, status__in=(HealthCheckStatus.PLANNED, HealthCheckStatus.IN_PROGRESS)
+    ).order_by("pk")
+    for check in assessing:
+        if check.status == HealthCheckStatus.PLANNED:
+            items.append(
+                _item(
+                    check,
+                    "health-check-due",
+                    f"Carry out health check {check}",
+                    check.planned_on,
+                    f"Planned for {day(check.planned_on)} against {check.questionnaire}.",
+                )
             )
-        )
-    for check in checks.filter(assessor=user, status=HealthCheckStatus.IN_PROGRESS).order_by("pk"):
+            continue
         started = check.started_on or check.planned_on
         items.append(
             _item(
@@ -69,7 +73,7 @@ def _unchecked(user: Any, today: date) -> list[WorkItem]:
     """The active projects with no check planned or held within the settings' months: each by
     name up to ``NAMED``, else one item for them all, linking to the portfolio view that lists
     them."""
-    months = selectors.assurance_settings().months_between_checks
+    months = selectors.months_between_checks()
     projects = list(
         selectors.projects_unchecked_since(user=user, since=unchecked_since(today, months)).values_list(
             "code", "name"

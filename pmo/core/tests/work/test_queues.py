@@ -68,8 +68,15 @@ def test_a_sponsors_queue_lists_the_decisions_waiting_for_them(desk: Desk):
     assert items[1].reason == "Recommended: Option B: phase the roll-out."
 
 
+def not_health_checks(items: list[WorkItem]) -> list[WorkItem]:
+    """The items but the PMO's one for the projects with no recent health check (pmo/assurance's
+    tests cover it): every project of the desk has had none."""
+    assert [item.kind for item in items if item.kind == "health-check-none"] == ["health-check-none"]
+    return [item for item in items if item.kind != "health-check-none"]
+
+
 def test_the_officers_queue_lists_reports_to_check_and_the_people_to_chase(desk: Desk):
-    items = work_queue(desk.officer)
+    items = not_health_checks(work_queue(desk.officer))
 
     assert [(item.kind, item.title) for item in items] == [
         ("report-chase", "Chase Dan Whitaker for 5 reports for November 2026"),
@@ -84,7 +91,7 @@ def test_the_officers_queue_lists_reports_to_check_and_the_people_to_chase(desk:
 
 
 def test_the_heads_queue_lists_exceptions_board_decisions_and_overdue_actions(desk: Desk):
-    items = work_queue(desk.head)
+    items = not_health_checks(work_queue(desk.head))
 
     assert [(item.due.isoformat(), item.kind, item.project) for item in items] == [
         ("2026-10-31", "raid-past-due", "IT-106"),
@@ -118,7 +125,7 @@ def test_beyond_the_items_listed_one_by_one_one_item_stands_for_all_the_reports_
     assert all(code in listed for code in ("IT-105", "IT-112", "IT-119"))
 
     with time_machine.travel(dt.datetime(2026, 12, 14, 10, tzinfo=dt.UTC)):  # past their response date
-        assert work_queue(desk.officer, today=dt.date(2026, 12, 14))[-1].reason == (
+        assert not_health_checks(work_queue(desk.officer, today=dt.date(2026, 12, 14)))[-1].reason == (
             "The first was submitted 1 Dec 2026. 3 have waited over 10 days. "
             "Accept each, or return it with comments."
         )
@@ -144,7 +151,7 @@ def test_work_done_since_leaves_the_queue(desk: Desk):
     pm_projects = {(item.kind, item.project) for item in work_queue(desk.pm)}
     assert ("report-due", "IT-101") not in pm_projects
     assert ("raid-past-due", "IT-103") not in pm_projects
-    officer = work_queue(desk.officer)
+    officer = not_health_checks(work_queue(desk.officer))
     assert [(item.kind, item.project) for item in officer] == [
         ("report-chase", ""),
         ("report-chase", ""),
@@ -176,8 +183,10 @@ def test_an_item_on_a_confidential_project_the_user_may_not_see_never_appears(de
 # officer and the head; finance adds 2 for anyone who is a person, the open period and their
 # projects without its forecast, 1 for the PMO, the draft budgets, and 1 for everyone, the cost
 # centres they watch: none here; the gates add 13 for a project manager, their next gates judged,
-# and 1 to 3 for the reviews to assess and decide)
-PINNED = {"pm": 42, "sponsor": 24, "officer": 18, "head": 20, "executive": 4}
+# and 1 to 3 for the reviews to assess and decide; lessons add 2 for a person, 1 for anyone else;
+# health checks add 1 for anyone, the checks they assess, 1 for a person, the checks of their
+# projects to respond to, and for the PMO the months between checks and the projects unchecked)
+PINNED = {"pm": 46, "sponsor": 28, "officer": 22, "head": 24, "executive": 6}
 
 
 def queries(user: User) -> int:
