@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 
 from pmo.core.restrict import restriction, through
 from pmo.engine.lessons import LessonFacts, LessonIndex, ProjectFacts, Suggestion, why
@@ -79,17 +81,31 @@ def closure_stage_name() -> str:
 # Suggestions -----------------------------------------------------------------------------------
 
 _index: dict[str, Any] = {"key": None, "index": None}
+GENERATION = "lessons:index-generation"
+
+
+def index_changed() -> None:
+    """Once the current transaction commits, have every process fit the library again."""
+
+    def bump() -> None:
+        cache.add(GENERATION, 0, timeout=None)
+        cache.incr(GENERATION)
+
+    transaction.on_commit(bump)
+
+
+def forget_index() -> None:
+    """Drop the fitted library, here and for every process (tests start from a clean one)."""
+    cache.delete(GENERATION)
+    _index.update(key=None, index=None)
 
 
 def lesson_index() -> LessonIndex:
     """The published library fitted for suggestions, kept in the process until a lesson is
-    added, changed, published or retired (ADR 0059)."""
-    published = Lesson.objects.filter(status=LessonStatus.PUBLISHED)
-    state = published.aggregate(
-        count=Count("pk"), ids=Sum("pk"), last=Max("pk"), edits=Sum("version"), latest=Max("updated_at")
-    )
-    key = tuple(state.values())
-    if _index["key"] != key:
+    added, changed, published or retired (``index_changed``, ADR 0059)."""
+    key = cache.get_or_set(GENERATION, 0, timeout=None)
+    if _index["key"] != key or _index["index"] is None:
+        published = Lesson.objects.filter(status=LessonStatus.PUBLISHED)
         fields = (
             "pk",
             "title",

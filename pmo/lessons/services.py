@@ -14,6 +14,7 @@ from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
 from pmo.core.services import only_fields, record_create, record_update
+from pmo.lessons import selectors
 from pmo.lessons.choices import LessonSource, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
 from pmo.lessons.workflows import LESSON
@@ -136,6 +137,7 @@ def lessons_create_many(
         lesson = Lesson(**{**_new_lesson(actor, project, fields), "status": status, "logged_on": logged_on})
         lesson.full_clean()
         made.append(lesson)
+    selectors.index_changed()
     return bulk_create_with_history(made, Lesson, default_user=actor, default_change_reason="Logged")
 
 
@@ -162,6 +164,7 @@ def lesson_update(
         values["tags"] = normalise_tags(values["tags"])
     if "title" in values and not str(values["title"]).strip():
         raise ValidationError({"title": TITLE_REQUIRED})
+    selectors.index_changed()
     return record_update(
         instance=lesson,
         actor=actor,
@@ -177,6 +180,7 @@ def _step(
 ) -> Lesson:
     current = _locked(lesson)
     LESSON.ensure(current, actor, action)
+    selectors.index_changed()
     return record_update(
         instance=lesson,
         actor=actor,

@@ -5,6 +5,7 @@ import pytest
 
 from pmo.conftest import user_maker
 from pmo.core.tests.module_data import shared_records
+from pmo.lessons import selectors
 from pmo.lessons.choices import LessonStatus
 from pmo.lessons.models import Lesson
 from pmo.lessons.services import lesson_create, lesson_publish
@@ -23,6 +24,12 @@ class Library:
     web_lesson: Lesson
     secret_lesson: Lesson
     org_lesson: Lesson
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lesson_index() -> None:
+    """Each test fits the library it wrote, never one left by another test."""
+    selectors.forget_index()
 
 
 def lesson_fields(title: str, **more: str) -> dict[str, str]:

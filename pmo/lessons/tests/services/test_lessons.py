@@ -184,3 +184,26 @@ def test_suggestions_look_ahead_to_the_gate_the_project_is_heading_for(library: 
     found = {s.lesson: s.why for s in selectors.suggestions(user=cast.head, project=cast.other_project)}
 
     assert "acceptance" in found[lesson]
+
+
+def test_a_lesson_edited_in_the_library_is_suggested_by_its_new_words_at_once(
+    library: Library, django_capture_on_commit_callbacks
+) -> None:
+    cast = library.cast
+    cast.other_project.description = "Payroll archive retention"
+    cast.other_project.save()
+    lesson = library.org_lesson
+    assert library.org_lesson not in [
+        s.lesson for s in selectors.suggestions(user=cast.head, project=cast.other_project)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_update(
+            actor=cast.head,
+            lesson=lesson,
+            fields={"recommendation": "Agree the payroll archive retention early"},
+            expected_version=lesson.version,
+        )
+
+    suggested = selectors.suggestions(user=cast.head, project=cast.other_project)
+    assert lesson in [s.lesson for s in suggested]
