@@ -261,7 +261,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "pmo.raid.choices.ActionStatus",
         # RAID and change control (issue 4), and the names the earlier sets keep beside them.
         "CategoryEnum": "pmo.portfolio.choices.ProjectCategory",
-        "PriorityEnum": "pmo.portfolio.choices.Priority",
+        "PriorityEnum": "pmo.portfolio.choices.Priority",  # a health check finding's severity too
         "KindEnum": "pmo.portfolio.choices.OrgUnitKind",
         "SourceEnum": "pmo.reporting.choices.BaselineSource",
         "DecisionEnum": "pmo.reporting.choices.ExceptionDecision",
@@ -287,6 +287,12 @@ SPECTACULAR_SETTINGS = {
         "GateAuthorityEnum": "pmo.governance.choices.GateAuthority",
         "AuthorityEnum": "pmo.change.choices.Authority",  # its name before gates had an authority
         "SizeTierEnum": "pmo.portfolio.choices.SizeTier",
+        # Health checks and lessons (issue 13), and the RAID issue severity beside them.
+        "IssueSeverityEnum": "pmo.raid.choices.Severity",
+        "HealthCheckStatusEnum": "pmo.assurance.choices.HealthCheckStatus",
+        "PublicationStatusEnum": "pmo.lessons.choices.LessonStatus",  # a questionnaire's as well
+        "LessonCategoryEnum": "pmo.lessons.choices.LessonCategory",
+        "LessonSourceEnum": "pmo.lessons.choices.LessonSource",
     },
 }
 

@@ -26,9 +26,18 @@ BEYOND_IDS = "Ensure this value is less than or equal to 9223372036854775807."
 
 RAID = ("risks", "assumptions", "issues", "dependencies", "actions", "decisions")
 ID_FILTERS: dict[tuple[str, str], str] = {
-    **{("projects", name): NOT_ONE_OF for name in (
-        "portfolio", "programme", "department", "stage", "sponsor", "project_manager", "strategic_objective"
-    )},
+    **{
+        ("projects", name): NOT_ONE_OF
+        for name in (
+            "portfolio",
+            "programme",
+            "department",
+            "stage",
+            "sponsor",
+            "project_manager",
+            "strategic_objective",
+        )
+    },
     ("portfolios", "owner"): NOT_THE_CHOICE,
     ("programmes", "portfolio"): NOT_THE_CHOICE,
     ("programmes", "sponsor"): NOT_THE_CHOICE,
@@ -37,6 +46,9 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     ("people", "user"): NOT_THE_CHOICE,
     ("org-units", "parent"): NOT_THE_CHOICE,
     ("highlight-reports", "period"): BEYOND_IDS,
+    ("gate-reviews", "gate"): BEYOND_IDS,
+    ("health-checks", "questionnaire"): BEYOND_IDS,
+    ("lessons", "department"): BEYOND_IDS,
     ("tolerance-defaults", "portfolio"): NOT_THE_CHOICE,
     ("actuals", "year"): "Ensure this value is less than or equal to 9998.",
     ("closed-months", "year"): "Ensure this value is less than or equal to 9998.",
@@ -58,9 +70,13 @@ def _filters_taking_records() -> set[tuple[str, str]]:
         view: Any = viewset()
         view.as_of = None
         filterset = FilterBackend().get_filterset_class(view, viewset.queryset)
-        for name, each in (filterset.base_filters.items() if filterset else ()):
-            if isinstance(each, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
-                          | django_filters.NumberFilter):
+        for name, each in filterset.base_filters.items() if filterset else ():
+            if isinstance(
+                each,
+                django_filters.ModelChoiceFilter
+                | django_filters.ModelMultipleChoiceFilter
+                | django_filters.NumberFilter,
+            ):
                 found.add((prefix, name))
     return found
 
@@ -115,9 +131,7 @@ def test_an_executive_is_refused_the_same_way(make_user):
     assert response.json()["fields"] == {"owner": [NOT_ONE_OF]}
 
 
-DETAIL_COLLECTIONS = sorted(
-    prefix for prefix, viewset, _ in router.registry if hasattr(viewset, "retrieve")
-)
+DETAIL_COLLECTIONS = sorted(prefix for prefix, viewset, _ in router.registry if hasattr(viewset, "retrieve"))
 
 
 @pytest.mark.parametrize("collection", DETAIL_COLLECTIONS)
