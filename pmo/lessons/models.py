@@ -55,7 +55,7 @@ class Lesson(DomainModel):
     actions = models.ManyToManyField(Action, blank=True, related_name="lessons")
     decisions = models.ManyToManyField(Decision, blank=True, related_name="lessons")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[risks, issues, actions, decisions])
 
     class Meta:
         ordering = ["-logged_on", "-pk"]

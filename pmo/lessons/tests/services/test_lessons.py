@@ -207,3 +207,20 @@ def test_a_lesson_edited_in_the_library_is_suggested_by_its_new_words_at_once(
 
     suggested = selectors.suggestions(user=cast.head, project=cast.other_project)
     assert lesson in [s.lesson for s in suggested]
+
+
+def test_linking_a_risk_to_a_lesson_is_kept_in_its_history(library: Library) -> None:
+    lesson = library.web_lesson
+    risk = RiskFactory(project=library.cast.project)
+
+    lesson_update(
+        actor=library.cast.pm,
+        lesson=lesson,
+        fields={},
+        links={"risks": [risk]},
+        expected_version=lesson.version,
+    )
+
+    latest = lesson.history.latest()
+    assert [link.risk for link in latest.risks.all()] == [risk]
+    assert lesson.history.earliest().risks.count() == 0
