@@ -35,8 +35,11 @@ def grow(n: int) -> None:
         portfolio = PortfolioFactory(owner=PersonFactory())
         programme = ProgrammeFactory(portfolio=portfolio, sponsor=PersonFactory(), manager=PersonFactory())
         project = ProjectFactory(
-            portfolio=portfolio, programme=programme, department=OrgUnitFactory(parent=OrgUnitFactory()),
-            sponsor=PersonFactory(org_unit=OrgUnitFactory()), business_owner=PersonFactory(),
+            portfolio=portfolio,
+            programme=programme,
+            department=OrgUnitFactory(parent=OrgUnitFactory()),
+            sponsor=PersonFactory(org_unit=OrgUnitFactory()),
+            business_owner=PersonFactory(),
         )
         project.strategic_objectives.set(StrategicObjectiveFactory.create_batch(2))
         ProjectFactory(portfolio=portfolio, programme=Programme.objects.first(), confidential=True)
@@ -44,7 +47,10 @@ def grow(n: int) -> None:
     for i in range(n):
         first.refresh_from_db()
         project_update(
-            actor=None, project=first, fields={"name": f"Renamed {i}"}, expected_version=first.version,
+            actor=None,
+            project=first,
+            fields={"name": f"Renamed {i}"},
+            expected_version=first.version,
             strategic_objectives=StrategicObjective.objects.order_by("?")[:2],
         )
 
@@ -60,8 +66,12 @@ MANAGER = (Role.PROJECT_MANAGER,)
 PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     # the overview's early warnings read the evidence: +1 asks which projects have a budget;
     # its work queue +1 for the cost centres the reader watches (finance's, ADR 0053)
-    "overview": (lambda: "/", ANALYST, 11),
-    "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 31),  # 7 early warning
+    # the gates', health checks' and lessons' providers: a fixed few each (the analyst's +5: the
+    # checks they assess, the months between checks, the projects unchecked, the reviews to assess,
+    # the drafts to publish; the manager's +16: 12 for the gates due on their projects and the
+    # reviews to assess or decide, 2 for health checks, 2 for lessons)
+    "overview": (lambda: "/", ANALYST, 16),
+    "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 47),  # 7 early warning
     # 8 read the evidence (1 of them: which projects of the page have an approved budget, whose
     # earned value counts; a fixed number more when some have), 1 the saved views, 1 finance's
     # forecast cost for the page's projects (ADR 0055)
