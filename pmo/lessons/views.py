@@ -261,7 +261,9 @@ def lesson_apply(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return back
     lesson = found_or_404(selectors.lesson_list(user=request.user), "lesson", pk, pk=pk)
     form = ApplyForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return back
     outcome = call_service(
         lambda: services.lesson_apply(
             actor=request.user, lesson=lesson, project=project, note=form.cleaned_data.get("note", "")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pmo.core.text_limits import text_limit
 from pmo.lessons.models import Lesson
 from pmo.lessons.services import lesson_apply, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields
@@ -191,3 +192,16 @@ def test_a_lesson_counts_only_the_applications_its_reader_may_see(library: Libra
     assert "Applied by 0 projects" in page and "Secretly" not in page
     assert library.web_lesson.title not in themes
     assert "Applied by 1 project" in seen_by_pmo
+
+
+def test_a_too_long_note_on_applying_is_refused_saying_so(library: Library, client) -> None:
+    client.force_login(library.cast.other_pm)
+
+    refused = client.post(
+        f"/lessons/{library.web_lesson.pk}/apply/HR/", {"note": "x" * (text_limit("note") + 1)}, follow=True
+    )
+
+    page = refused.content.decode()
+    assert f"How your project applies it is {text_limit('note') + 1:,} characters long" in page
+    assert "Say how the lesson was applied" not in page
+    assert not library.web_lesson.applications.exists()
