@@ -131,6 +131,8 @@ def lessons_create_many(
     """Log many lessons at once, each on its day (a closure workshop's, an import, the demo):
     each checked as ``lesson_create`` checks one, all written in a few queries with their
     history; none if one is refused."""
+    if actor is not None and status != LessonStatus.DRAFT:
+        ensure_can(actor, "lessons.publish_lesson", action=f"log {status.label.lower()} lessons")
     made = []
     for project, logged_on, fields in lessons:
         _ensure_may_log(actor, project)
@@ -172,6 +174,7 @@ def lesson_update(
         m2m=_links(current.project, links),
         expected_version=expected_version,
         authorised=True,
+        locked=current,
     )
 
 
@@ -187,6 +190,7 @@ def _step(
         fields={"status": LESSON.target(action)},
         expected_version=expected_version,
         authorised=True,
+        locked=current,
         reason=reason,
     )
 

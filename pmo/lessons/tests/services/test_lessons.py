@@ -1,5 +1,7 @@
 """Logging, editing, publishing and applying lessons; what each refuses, and who sees what."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -17,6 +19,7 @@ from pmo.lessons.services import (
     lesson_create,
     lesson_retire,
     lesson_update,
+    lessons_create_many,
 )
 from pmo.lessons.tests.conftest import Library, lesson_fields, publish
 from pmo.portfolio.models import LifecycleStage
@@ -224,3 +227,16 @@ def test_linking_a_risk_to_a_lesson_is_kept_in_its_history(library: Library) -> 
     latest = lesson.history.latest()
     assert [link.risk for link in latest.risks.all()] == [risk]
     assert lesson.history.earliest().risks.count() == 0
+
+
+def test_only_the_pmo_logs_many_lessons_straight_into_the_library(library: Library) -> None:
+    cast = library.cast
+    batch = [(cast.project, date(2026, 11, 30), lesson_fields("Workshop lesson"))]
+
+    with pytest.raises(PermissionDenied):
+        lessons_create_many(actor=cast.pm, lessons=batch, status=LessonStatus.PUBLISHED)
+    drafts = lessons_create_many(actor=cast.pm, lessons=batch, status=LessonStatus.DRAFT)
+    published = lessons_create_many(actor=cast.head, lessons=batch, status=LessonStatus.PUBLISHED)
+
+    assert [lesson.status for lesson in (*drafts, *published)] == ["draft", "published"]
+    assert Lesson.objects.filter(title="Workshop lesson").count() == 2
