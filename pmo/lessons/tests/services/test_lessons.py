@@ -17,6 +17,7 @@ from pmo.lessons.services import (
     TITLE_REQUIRED,
     lesson_apply,
     lesson_create,
+    lesson_publish,
     lesson_retire,
     lesson_update,
     lessons_create_many,
@@ -102,6 +103,8 @@ def test_a_stale_edit_is_a_conflict_and_saves_nothing(library: Library) -> None:
 def test_only_the_pmo_publishes_and_retires(library: Library) -> None:
     draft = lesson_create(actor=library.cast.pm, project=library.cast.project, fields=lesson_fields("Draft"))
     with pytest.raises(PermissionDenied):
+        lesson_publish(actor=library.cast.pm, lesson=draft, expected_version=draft.version)
+    with pytest.raises(PermissionDenied):
         lesson_retire(
             actor=library.cast.pm, lesson=library.web_lesson, expected_version=library.web_lesson.version
         )
@@ -111,6 +114,7 @@ def test_only_the_pmo_publishes_and_retires(library: Library) -> None:
     )
 
     assert retired.status == LessonStatus.RETIRED
+    draft.refresh_from_db()
     assert draft.status == LessonStatus.DRAFT
 
 
