@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.assurance.choices import HealthCheckStatus, QuestionnaireStatus, Severity
 from pmo.core.models import DomainModel
-from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedJSONField, BoundedTextField
 from pmo.portfolio.models import Project
 from pmo.raid.models import Action
 
@@ -57,8 +57,9 @@ class Questionnaire(DomainModel):
         max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.DRAFT
     )
     description = BoundedTextField(blank=True, limit=DESCRIPTION)
-    levels = models.JSONField(
+    levels = BoundedJSONField(
         "scoring scale",
+        limit=NOTE,
         default=list,
         help_text="The label of each score, from 0 (the first) up to the top of the scale.",
     )
@@ -164,7 +165,7 @@ class HealthCheck(DomainModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     summary = BoundedTextField("summary of findings", blank=True, limit=DESCRIPTION)
     overall = models.DecimalField("overall score (%)", max_digits=4, decimal_places=1, null=True, blank=True)
-    scores = models.JSONField(default=dict, blank=True, help_text="Area → percent, as submitted.")
+    scores = BoundedJSONField(default=dict, blank=True, limit=NOTE, help_text="Area → percent, as submitted.")
     agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
-from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedTextField
+from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedJSONField, BoundedTextField
 from pmo.governance.choices import (
     AutomaticCheck,
     EvidenceKind,
@@ -103,11 +103,15 @@ class GateEvidence(DomainModel):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="For the RAID log check: every open risk and issue reviewed within this many days.",
     )
-    size_tiers = models.JSONField(
-        default=list, blank=True, validators=[tiers_valid], help_text="Empty: every size tier."
+    size_tiers = BoundedJSONField(
+        default=list, blank=True, limit=NOTE, validators=[tiers_valid], help_text="Empty: every size tier."
     )
-    methodologies = models.JSONField(
-        default=list, blank=True, validators=[methodologies_valid], help_text="Empty: every methodology."
+    methodologies = BoundedJSONField(
+        default=list,
+        blank=True,
+        limit=NOTE,
+        validators=[methodologies_valid],
+        help_text="Empty: every methodology.",
     )
     order = models.PositiveSmallIntegerField(default=0)
 
