@@ -14,10 +14,13 @@ from pmo.core.demo import demo_moment, demo_run, demo_settings, demo_step
 from pmo.core.services import user_of
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
+from pmo.raid.choices import ActionStatus
+from pmo.raid.services import raid_item_update
 
 PM_PROJECT = "Social care data migration"  # the ``pm`` login's: its latest check awaits a response
 CHECKED = 12  # projects with a year of checks
 CHECKS_AGO = (330, 190, 45)  # days before today each of the year's checks was held
+ACTION_DAYS = 60  # a finding's action is due this long after its check (the latest's is still to come)
 FINDING_TEXT = "{area} scored {percent} %: the weakest area of this check."
 RECOMMENDATION = "Bring {area} up to the PMO standard before the next checkpoint"
 
@@ -102,7 +105,7 @@ def _check(
     )
     weakest = min(services.check_scores(check).areas, key=lambda a: (a.percent or 0, a.name))
     owner = project.project_manager
-    demo_run(
+    finding = demo_run(
         _at(ctx, ago, 16),
         services.finding_add,
         actor=assessor,
@@ -112,8 +115,17 @@ def _check(
         text=FINDING_TEXT.format(area=weakest.name, percent=weakest.percent),
         recommendation=RECOMMENDATION.format(area=weakest.name),
         action_owner=owner,
-        action_due=ctx.today - dt.timedelta(days=ago - 30),
+        action_due=ctx.today - dt.timedelta(days=ago - ACTION_DAYS),
     )
+    if ago > min(CHECKS_AGO):  # done by its date, before the next check (the RAID log is kept)
+        demo_run(
+            _at(ctx, ago - ACTION_DAYS + 5, 10),
+            raid_item_update,
+            actor=user_of(owner) or assessor,
+            item=finding.action,
+            fields={"status": ActionStatus.DONE, "closure_note": "Done before the next health check."},
+            expected_version=None,
+        )
     check = demo_run(
         _at(ctx, ago - 1, 11),
         services.health_check_submit,
