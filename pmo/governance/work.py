@@ -38,9 +38,10 @@ def gate_work(user: Any, today: date) -> list[WorkItem]:
     mine = person_id_of(user)
     if mine is not None:
         managed = project_list(user=user).filter(project_manager_id=mine).select_related("stage")
+        managed = managed.prefetch_related(None)  # the register's strategic objectives are not needed
         for due in selectors.due_gates(list(managed), today):
             items.extend(_manager_items(due, today))
-    reviews = selectors.review_list(user=user).filter(status=ReviewStatus.IN_REVIEW)
+    reviews = selectors.review_list(user=user).filter(status=ReviewStatus.IN_REVIEW).prefetch_related(None)
     may_assess = is_pmo(user) or is_executive(user)
     assessing = Q() if may_assess else Q(project__sponsor_id=mine) if mine is not None else None
     if assessing is not None:
