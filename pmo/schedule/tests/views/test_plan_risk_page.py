@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from pmo.core.choices import Role
+from pmo.core.formatting import percent
 from pmo.schedule import services
 from pmo.schedule.models import ScheduleRun, TaskEstimate
 from pmo.schedule.tests.services.test_schedule_risk import baselined_office_move_xml
@@ -76,7 +77,7 @@ def test_the_manager_estimates_runs_and_reads_the_forecast(pm, project, make_use
     milestone = page.xpath('//*[@data-testid="risk-milestones"]//tbody/tr')[0]
     cells = [" ".join(cell.itertext()) for cell in milestone]
     assert (cells[0], cells[3]) == ("Move in", f"{run.p80_day.day} Jan 2027")  # its P80: the finish's
-    assert cells[-1] == f"{round(run.target_percent)}%"  # its chance of its baseline: the finish's
+    assert cells[-1] == percent(run.target_percent)  # its chance of its baseline: the finish's, shown alike
 
     # An executive sees the page but may not run it
     viewer = signed_in(make_user(Role.EXECUTIVE, username="exec"))
