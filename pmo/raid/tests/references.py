@@ -1,10 +1,10 @@
-"""Item references (RSK-12, CR-3…) hold database ids, which PostgreSQL does not reuse after a
+"""Item references (RSK-12, CR-3, GR-2…) hold database ids, which PostgreSQL does not reuse after a
 rolled-back build: comparisons of two builds compare them by shape."""
 
 import re
 from typing import Any
 
-REFERENCE = re.compile(r"\b(RSK|ASM|ISS|DEP|ACT|DEC|CR|EXC)-\d+\b")
+REFERENCE = re.compile(r"\b(RSK|ASM|ISS|DEP|ACT|DEC|CR|EXC|GR|HC|LL)-\d+\b")
 
 
 def without_ids(value: Any) -> Any:
