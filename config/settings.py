@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # One file per process (pytest-xdist adds each worker's suffix), removed by the tests.
         (VAR_DIR / "test-databases").mkdir(exist_ok=True)
         DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-databases" / f"{os.getpid()}.sqlite3")}
+elif DJANGO_ENV == "test":
+    # A commit need not wait for the disk in a throw-away test database (about 1 ms a commit:
+    # the demo templates' builds, the browser tests' requests and emptied tables; ADR 0057).
+    DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # dumpdata (and so `pmo backup`) keeps times to the microsecond: Django's own JSON cuts them to ms.
 SERIALIZATION_MODULES = {"json": "pmo.core.exact_json"}

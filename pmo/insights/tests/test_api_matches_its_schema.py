@@ -55,7 +55,7 @@ GENERATED = hypothesis.settings(
 NOT_TRIED = {("DELETE", "/api/v1/auth/token/")}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app() -> Iterator[Any]:
     """The site's WSGI application, answering inside the test's transaction: like Django's test
     client, it leaves the database connection open between requests (on PostgreSQL, closing it
@@ -70,6 +70,13 @@ def app() -> Iterator[Any]:
     yield in_the_test_transaction
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def schema(app: Any, django_db_blocker: Any) -> Any:
+    """The API's schema as the site serves it, read once for both roles."""
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/", app)
 
 
 def _every_kind_of_record(portfolio: Portfolio, make_user: Callable[..., User]) -> None:
@@ -140,14 +147,13 @@ def _generated_problems(operation: Any, headers: dict[str, str], examples: int) 
 
 @pytest.mark.parametrize("role", [Role.PMO_HEAD, Role.EXECUTIVE], ids=["pmo-head", "executive"])
 def test_every_operation_answers_as_the_schema_says(
-    app: Any, portfolio: Portfolio, make_user: Callable[..., User], role: Role
+    schema: Any, portfolio: Portfolio, make_user: Callable[..., User], role: Role
 ) -> None:
     # Given a record of every kind and a personal token of a user in the role,
     _every_kind_of_record(portfolio, make_user)
     _, secret = api_token_create(user=make_user(role, username="prober"), name="schemathesis")
     headers = {"Authorization": f"Token {secret}"}
     client = APIClient(headers=headers)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations = [op for op in operations if (op.method.upper(), op.path) not in NOT_TRIED]
 

@@ -1,8 +1,10 @@
-"""A new database migrated by `pmo migrate`, for the tests that start `pmo` processes: migrated
-once per test run (by the first process to ask) and copied for each test, as migrating takes
-seconds. On SQLite it is the test databases' own migrated template (the same migrations, already
-run: pmo/core/tests/migrated_database.py); on PostgreSQL, where the processes still use SQLite
-files, `pmo migrate` makes it."""
+"""A new SQLite database migrated by `pmo migrate`, for the tests that start `pmo` processes (they
+use SQLite files whatever the database of the run): migrated once per test run (by the first
+process to ask) and copied for each test, as migrating takes tens of seconds of CPU. It is SQLite
+test databases' migrated template for this code (the same migrations, already run:
+pmo/core/tests/migrated_database.py) where one exists: on SQLite always, and on PostgreSQL when a
+SQLite run of the same code made it (CI's SQLite unit tests come first); else `pmo migrate`
+makes it."""
 
 import shutil
 import subprocess
@@ -11,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from pmo.core.tests.commands.processes import pmo_command, process_environment
 from pmo.core.tests.demo_database import _one_process_at_a_time, _worker, fingerprint, templates_directory
@@ -29,7 +30,7 @@ def _migrated_database(tmp_path_factory: pytest.TempPathFactory, django_db_setup
             building = run_directory / "migrating"
             building.mkdir(exist_ok=True)
             template = MigratedTemplate(templates_directory(), fingerprint())
-            if connection.vendor == "sqlite" and template.file.exists():
+            if template.file.exists():
                 shutil.copyfile(template.file, building / "pmo.sqlite3")
             else:
                 subprocess.run(
