@@ -20,8 +20,9 @@ database) the finance pages at 50 and 5,000 projects with 60 months of budget ea
 date and a forecast: the portfolio finance page (whole life and a financial year), a project's
 Finance tab, the budgets, actuals and EVM API lists; the earned value of every project and the
 portfolio roll-up over all of them x 60 months; the import of a 100,000-line ledger extract.
-Last (``bench/lessons.py``; ``python bench/run.py lessons`` alone) a project's lesson suggestions
-over 20,000 lessons.
+Then (``bench/lessons.py``; ``python bench/run.py lessons`` alone) a project's lesson suggestions
+over 20,000 lessons. Last (``bench/agenda.py``; ``python bench/run.py agenda`` alone) the build of
+an IT Portfolio Review's agenda from the live portfolio of 60 and 120 projects.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -182,6 +183,22 @@ def lessons_bench() -> None:
     )
 
 
+AGENDA_SIZES = (60, 120)
+AGENDA_TARGET_MS = 300  # a Portfolio Review's agenda built from 60 projects (issue 13)
+
+
+def agenda_bench() -> None:
+    """A board meeting's agenda built from the live portfolio (``bench/agenda.py``, each size in
+    a fresh process and database): 60 and 120 projects, each with six things for the board."""
+    for size in AGENDA_SIZES:
+        run = in_own_process("agenda.py", size)
+        print(
+            f"\nagenda of a Portfolio Review built from {run['projects']} projects ({run['vendor']}): "
+            f"{run['wall'] * 1000:.0f} ms (CPU {run['cpu'] * 1000:.0f} ms, median), {run['items']} items, "
+            f"{run['queries']} queries (target < {AGENDA_TARGET_MS} ms)"
+        )
+
+
 def register_bench() -> None:
     """The register page and the projects API at both sizes, in this process."""
     client = Client()
@@ -288,6 +305,9 @@ def main() -> None:
     if part == ["lessons"]:
         lessons_bench()
         return
+    if part == ["agenda"]:
+        agenda_bench()
+        return
     call_command("migrate", verbosity=0)
     if part == ["raid"]:
         raid_bench()
@@ -304,6 +324,7 @@ def main() -> None:
         schedule_bench()
         finance_bench()
         lessons_bench()
+        agenda_bench()
 
 
 if __name__ == "__main__":

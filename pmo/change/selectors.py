@@ -15,7 +15,7 @@ from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
 from pmo.reporting.choices import BaselineSource
 from pmo.reporting.models import Baseline
-from pmo.reporting.selectors import effective_tolerances, tolerance_allowances
+from pmo.reporting.selectors import current_baselines, effective_tolerances, tolerance_allowances
 
 CHANGE_RELATIONS = (
     "project",
@@ -110,7 +110,7 @@ def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings)
     """Each of ``changes`` (by id; one not yet saved by None's) with the changes of its project
     approved under delegated authority since the last board-approved baseline
     (``board_baselines``), and who must approve it: the higher of the authority its own impact
-    needs and the one the total needs. Four queries, whatever the number of changes, so a page
+    needs and the one the total needs. Five queries, whatever the number of changes, so a page
     of them is judged as the decision will judge each."""
     changes = list(changes)
     projects = {change.project_id: change.project for change in changes}
@@ -127,6 +127,10 @@ def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings)
             made = approved.new_baseline.number
             approved_of.setdefault(approved.project_id, []).append((made, approved))
     tolerances = effective_tolerances(projects.values())
+    # The tolerances of a project with no board-approved baseline are judged against its current
+    # one: read for all such projects at once (not one query each).
+    unjudged = [pk for pk in projects if pk not in since_of]
+    current = current_baselines(unjudged) if unjudged else {}
     result = {}
     for change in changes:
         project = projects[change.project_id]
@@ -141,7 +145,12 @@ def cumulative_changes(changes: Iterable[ChangeRequest], limits: ChangeSettings)
         days = change.impact_days + sum(c.impact_days for c in counted)
         cost = change.impact_cost + sum((c.impact_cost for c in counted), Decimal(0))
         benefits = change.impact_benefits + sum((c.impact_benefits for c in counted), Decimal(0))
-        allowed = tolerance_allowances(project, since, tolerances=tolerances[project.pk])
+        base = since if since is not None else current.get(project.pk)
+        allowed = (
+            tolerance_allowances(project, base, tolerances=tolerances[project.pk])
+            if base is not None
+            else {"time": None, "cost": None}
+        )
         own = _level(change.impact_days, change.impact_cost, change.impact_benefits, limits, allowed)
         total = _level(days, cost, benefits, limits, allowed)
         authority = max(own, total, key=AUTHORITY_ORDER.__getitem__)

@@ -1,27 +1,40 @@
 """Lifecycle gates: what a project must show to enter each stage (``Gate`` and its
 ``GateEvidence``), the reviews that judge it (``GateReview`` with its confirmations, reviewers'
-assessments and conditions) and the PMO's recorded overrides (``StageOverride``). Boards,
-meetings and packs come later in this app."""
+assessments and conditions) and the PMO's recorded overrides (``StageOverride``); the boards
+that hold projects to account (``Board``, its ``BoardMember``s) and their meetings (``Meeting``
+with its ``AgendaItem``s, ``MeetingAttendance`` and ``Minute``s)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pmo.change.models import ChangeRequest
 from pmo.core.models import DomainModel
 from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedJSONField, BoundedTextField
 from pmo.governance.choices import (
+    AGENDA_FEEDS,
+    AgendaSource,
+    AttendanceStatus,
     AutomaticCheck,
+    BoardKind,
+    Cadence,
     EvidenceKind,
     GateAuthority,
+    ItemStatus,
+    MeetingStatus,
+    MemberRole,
+    MinuteKind,
     Outcome,
     ReviewStatus,
 )
 from pmo.portfolio.choices import Methodology, SizeTier
-from pmo.portfolio.models import LifecycleStage, Project
-from pmo.raid.models import Action
+from pmo.portfolio.models import LifecycleStage, Person, Portfolio, Project
+from pmo.raid.models import Action, Decision
+from pmo.reporting.models import ProjectException
 
 TIER_ORDER = [tier.value for tier in SizeTier]
 CHECK_NEEDED = "Choose the record the system checks."
@@ -47,6 +60,19 @@ def tiers_valid(values: list[str]) -> None:
 
 def methodologies_valid(values: list[str]) -> None:
     _known(values, Methodology)
+
+
+def feeds_valid(values: list[str]) -> None:
+    known = [feed.value for feed in AGENDA_FEEDS]
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ValidationError(
+            UNKNOWN_VALUES.format(
+                values=", ".join(map(str, unknown)),
+                are="is" if len(unknown) == 1 else "are",
+                known=", ".join(known),
+            )
+        )
 
 
 class Gate(DomainModel):
@@ -279,3 +305,247 @@ class StageOverride(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:project_gates", args=[self.project.code])
+
+
+# Boards and meetings ----------------------------------------------------------------------------
+
+QUORUM_ABOVE_MEMBERS = "The quorum ({quorum}) is more than the board's {voting} voting members."
+PROJECT_BOARD_NEEDS_PROJECT = "A project board is the board of one project: name it."
+ONLY_PROJECT_BOARD = "Only a project board is the board of one project."
+
+
+class Board(DomainModel):
+    """A governance board: its terms of reference, how often it meets (``cadence``, the step of
+    its series of meetings), how many voting members make a quorum, and what it oversees (a
+    portfolio, one project for a project board, or the whole organisation). ``feeds`` names the
+    parts of the live portfolio its agendas read (empty: all of them)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=20, choices=BoardKind.choices, default=BoardKind.PORTFOLIO_REVIEW)
+    terms_of_reference = BoundedTextField(blank=True, limit=DESCRIPTION)
+    cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
+    quorum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many voting members (chair and members) must be present for the board to decide.",
+    )
+    portfolio = models.ForeignKey(
+        Portfolio,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The portfolio it oversees (empty: every portfolio). Its decisions without a "
+        "project go to this portfolio's RAID logs.",
+    )
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A project board's project.",
+    )
+    feeds = BoundedJSONField(
+        "agenda feeds",
+        default=list,
+        blank=True,
+        limit=NOTE,
+        validators=[feeds_valid],
+        help_text="What its agendas read from the live portfolio. Empty: all of it.",
+    )
+    location = models.CharField(max_length=200, blank=True, help_text="Where it usually meets.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "usual length (minutes)", default=90, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:board_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.kind == BoardKind.PROJECT_BOARD and self.project_id is None:
+            raise ValidationError({"project": PROJECT_BOARD_NEEDS_PROJECT})
+        if self.kind != BoardKind.PROJECT_BOARD and self.project_id is not None:
+            raise ValidationError({"project": ONLY_PROJECT_BOARD})
+
+    @property
+    def active_feeds(self) -> list[str]:
+        return list(self.feeds) or [feed.value for feed in AGENDA_FEEDS]
+
+
+class BoardMember(DomainModel):
+    """A person's seat on a board: the chair and members vote (and make the quorum), the
+    secretary runs the meetings' paperwork, attendees come without a vote."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "person"],
+                name="one_seat_per_person",
+                violation_error_message="This person already has a seat on this board.",
+            ),
+            models.UniqueConstraint(
+                fields=["board"],
+                condition=models.Q(role="chair"),
+                name="one_chair_per_board",
+                violation_error_message="This board already has a chair.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.board.get_absolute_url()
+
+
+class Meeting(DomainModel):
+    """A meeting of a board: scheduled → agenda issued → held → minutes approved (then frozen),
+    or cancelled (``pmo.governance.workflows.MEETING``)."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField("starts")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length (minutes)", default=90, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    location = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    agenda_issued_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = BoundedTextField("why cancelled", blank=True, limit=NOTE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["board", "starts_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.board} — {timezone.localtime(self.starts_at):%-d %b %Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"MTG-{self.pk}" if self.pk else "MTG-new"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting_detail", args=[self.pk])
+
+
+class AgendaItem(DomainModel):
+    """An item of a meeting's agenda: added by hand, carried forward from the board's previous
+    meeting, or read from the live portfolio (``source``; ``source_key`` names the record, so a
+    rebuilt agenda never lists it twice). ``paper`` is what members read beforehand."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(max_length=20, choices=AgendaSource.choices, default=AgendaSource.MANUAL)
+    source_key = models.CharField(max_length=40, blank=True, editable=False)
+    title = models.CharField(max_length=200)
+    paper = BoundedTextField(blank=True, limit=DESCRIPTION, help_text="What members read beforehand.")
+    paper_url = models.CharField(max_length=500, blank=True, help_text="Where the paper or record is.")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    presenter = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    gate_review = models.ForeignKey(
+        GateReview, null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exception = models.ForeignKey(
+        ProjectException, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="agenda_item_once_per_meeting",
+                violation_error_message="This record is already on the meeting's agenda.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+
+class MeetingAttendance(DomainModel):
+    """Whether a board member was at a meeting: present, sent apologies, or absent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(BoardMember, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "member__person__name"]
+        verbose_name_plural = "meeting attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.person}: {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url()
+
+
+class Minute(DomainModel):
+    """What a meeting recorded against an agenda item: a minute of the discussion, a decision
+    (also in the RAID decision log, ``decision``), or an action (a RAID action, ``action``)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    kind = models.CharField(max_length=10, choices=MinuteKind.choices, default=MinuteKind.NOTE)
+    text = BoundedTextField(limit=DESCRIPTION)
+    outcome = models.CharField(
+        max_length=20, blank=True, help_text="The decision's outcome, for a gate or change."
+    )
+    decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.OneToOneField(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.item.get_absolute_url()

@@ -28,7 +28,7 @@ from pmo.core.services import (
     user_of,
 )
 from pmo.governance import selectors
-from pmo.governance.choices import PASSING, EvidenceKind, Outcome, ReviewStatus
+from pmo.governance.choices import PASSING, EvidenceKind, GateAuthority, Outcome, ReviewStatus
 from pmo.governance.guard import moving
 from pmo.governance.models import (
     Gate,
@@ -67,6 +67,7 @@ REASON_REQUIRED = "Give the reason for moving the project without a passed gate.
 SAME_STAGE = "{project} is already in {stage}."
 MOVED = "Passed {gate} ({review}): {outcome}"
 OVERRIDDEN = "PMO override: {reason}"
+NOT_FOR_THE_BOARD = "{review} is decided by {project}'s sponsor, not by a board."
 
 
 # The requirements -------------------------------------------------------------------------------
@@ -291,11 +292,27 @@ def gate_review_decide(
     notes: str,
     conditions: Sequence[Mapping[str, Any]] = (),
     expected_version: int | None,
+    by_board: Any = None,
 ) -> GateReview:
     """Decide a review: go, go with conditions (each condition a RAID action of the project,
-    owned and due), hold or stop. A passed gate moves the project into the gate's stage."""
+    owned and due), hold or stop. A passed gate moves the project into the gate's stage.
+
+    ``by_board`` is the board meeting deciding it (``services_boards.agenda_item_decide_gate``
+    has checked that the meeting is quorate and that the actor records its decisions): the
+    board then holds the authority a board gate needs, whoever records it."""
     current = _locked(review)
-    GATE_REVIEW.ensure(current, actor, "decide")
+    if by_board is not None:
+        if current.authority != GateAuthority.BOARD:
+            raise ValidationError(
+                {
+                    "gate_review": NOT_FOR_THE_BOARD.format(
+                        review=current.reference, project=current.project.code
+                    )
+                }
+            )
+        GATE_REVIEW.ensure(current, None, "decide")
+    else:
+        GATE_REVIEW.ensure(current, actor, "decide")
     outcome = Outcome(outcome)
     gate_decision_check(outcome=outcome, notes=notes, conditions=conditions, today=clock.today())
     decided = record_update(
@@ -309,7 +326,7 @@ def gate_review_decide(
             "decision_notes": notes.strip(),
         },
         expected_version=expected_version,
-        reason=f"{outcome.label}: {notes.strip()[:80]}",
+        reason=f"{outcome.label}{f' (by {by_board.board})' if by_board else ''}: {notes.strip()[:80]}",
         authorised=True,
         locked=current,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.governance import views
+from pmo.governance import views, views_boards
 
 app_name = "governance"
 urlpatterns = [
@@ -24,4 +24,27 @@ urlpatterns = [
     path("gates/projects/<str:code>/", views.project_gates, name="project_gates"),
     path("gates/projects/<str:code>/open/", views.review_open, name="review_open"),
     path("gates/projects/<str:code>/override/", views.override, name="override"),
+    path("boards/", views_boards.board_list, name="board_list"),
+    path("boards/new/", views_boards.board_edit, name="board_create"),
+    path("boards/<int:pk>/", views_boards.board_detail, name="board_detail"),
+    path("boards/<int:pk>/settings/", views_boards.board_edit, name="board_update"),
+    path("boards/<int:pk>/history/", views_boards.board_history, name="board_history"),
+    path("boards/<int:pk>/members/", views_boards.board_member, name="board_member"),
+    path("boards/<int:pk>/schedule/", views_boards.board_schedule, name="board_schedule"),
+    path("meetings/", views_boards.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views_boards.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/history/", views_boards.meeting_history, name="meeting_history"),
+    path("meetings/<int:pk>/invitation.ics", views_boards.invitation, name="meeting_invitation"),
+    path("meetings/<int:pk>/agenda/build/", views_boards.meeting_build, name="meeting_build"),
+    path("meetings/<int:pk>/agenda/add/", views_boards.meeting_item_add, name="meeting_item_add"),
+    path("meetings/<int:pk>/issue/", views_boards.meeting_issue, name="meeting_issue"),
+    path("meetings/<int:pk>/attendance/", views_boards.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/hold/", views_boards.meeting_hold, name="meeting_hold"),
+    path("meetings/<int:pk>/approve/", views_boards.meeting_approve, name="meeting_approve"),
+    path("meetings/<int:pk>/cancel/", views_boards.meeting_cancel, name="meeting_cancel"),
+    path("meetings/items/<int:pk>/minute/", views_boards.item_minute, name="item_minute"),
+    path("meetings/items/<int:pk>/gate/", views_boards.item_gate, name="item_gate"),
+    path("meetings/items/<int:pk>/change/", views_boards.item_change, name="item_change"),
+    path("meetings/items/<int:pk>/conclude/", views_boards.item_conclude, name="item_conclude"),
+    path("meetings/items/<int:pk>/carry/", views_boards.item_carry, name="item_carry"),
 ]

@@ -2,7 +2,10 @@
 in review (reviewers' assessments) → decided (go, go with conditions, hold, stop) by the
 authority the gate requires for the project's size → closed once its conditions are done. The
 services guard every step with ``ensure``; the review page's buttons and the API's ``actions``
-come from ``allowed_actions``."""
+come from ``allowed_actions``.
+
+A board's meeting likewise (``MEETING``): scheduled → agenda issued → held → minutes approved
+by the chair (frozen from then on), or cancelled before it is held."""
 
 from typing import Any
 
@@ -10,7 +13,7 @@ from django.utils import timezone
 
 from pmo.core.permissions import is_pmo_head
 from pmo.core.workflow import Guard, Transition, Workflow
-from pmo.governance.choices import GateAuthority, ReviewStatus
+from pmo.governance.choices import GateAuthority, MeetingStatus, MemberRole, ReviewStatus
 from pmo.portfolio.rules import is_project_sponsor
 
 ALREADY_DECIDED = "{review} was already decided ({outcome}) by {who} on {when}: it cannot be decided again."
@@ -121,6 +124,131 @@ GATE_REVIEW = Workflow(
             permission="governance.change_gatereview",
             refused=lambda review: NOT_DECIDED.format(review=review.reference, state=_state(review)),
             guards=(Guard(lambda review: not open_conditions(review), _conditions_open),),
+        ),
+    ],
+)
+
+
+# A board's meeting --------------------------------------------------------------------------------
+
+MINUTES_FROZEN = (
+    "The minutes of {meeting} were approved by {who} on {when}: they are frozen and can no longer be changed."
+)
+MEETING_CANCELLED = "{meeting} was cancelled: nothing more is recorded against it."
+NOT_HELD_YET = "{meeting} is {state}: record it as held before its minutes are approved."
+AGENDA_NOT_ISSUED = "{meeting} is {state}: issue its agenda before it is held."
+AGENDA_CLOSED = "{meeting} is {state}: its agenda can no longer change."
+NOT_IN_MEETING = (
+    "{meeting} is {state}: attendance, minutes and decisions are recorded once its agenda is issued."
+)
+NO_ITEMS = "{meeting} has no agenda items: build or add its agenda before issuing it."
+ONLY_THE_CHAIR = "The minutes of {meeting} are approved by the board's chair ({chair})."
+
+
+def _meeting_state(meeting: Any) -> str:
+    return str(meeting.get_status_display()).lower()
+
+
+def _frozen_or(message: str) -> Any:
+    """A refusal that names the frozen minutes (or the cancellation) before ``message``."""
+
+    def words(meeting: Any) -> str:
+        if meeting.status == MeetingStatus.MINUTES_APPROVED:
+            return MINUTES_FROZEN.format(
+                meeting=meeting,
+                who=meeting.minutes_approved_by or "the system",
+                when=timezone.localtime(meeting.minutes_approved_at).strftime("%-d %b %Y")
+                if meeting.minutes_approved_at
+                else "an earlier date",
+            )
+        if meeting.status == MeetingStatus.CANCELLED:
+            return MEETING_CANCELLED.format(meeting=meeting)
+        return message.format(meeting=meeting, state=_meeting_state(meeting))
+
+    return words
+
+
+def members_of(meeting: Any) -> list[Any]:
+    """The board's members (as loaded with the meeting)."""
+    return list(meeting.board.members.all())
+
+
+def chair_of(board: Any) -> Any:
+    return next((m for m in board.members.all() if m.role == MemberRole.CHAIR), None)
+
+
+def is_chair(user: Any, meeting: Any) -> bool:
+    chair = chair_of(meeting.board)
+    return chair is not None and chair.person.user_id is not None and chair.person.user_id == user.pk
+
+
+def _not_chair(meeting: Any) -> str:
+    chair = chair_of(meeting.board)
+    return ONLY_THE_CHAIR.format(meeting=meeting, chair=chair.person if chair else "none named yet")
+
+
+def _has_items(meeting: Any) -> bool:
+    return bool(getattr(meeting, "item_count", 1))
+
+
+PREPARING = frozenset({MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_ISSUED})
+IN_SESSION = frozenset({MeetingStatus.AGENDA_ISSUED, MeetingStatus.HELD})
+
+MEETING = Workflow(
+    "The meeting workflow",
+    [
+        Transition(
+            "agenda",
+            PREPARING,
+            None,
+            "Build the agenda",
+            permission="governance.change_meeting",
+            refused=_frozen_or(AGENDA_CLOSED),
+            doing="change the agenda of {record}",
+        ),
+        Transition(
+            "issue",
+            frozenset({MeetingStatus.SCHEDULED}),
+            MeetingStatus.AGENDA_ISSUED,
+            "Issue the agenda",
+            permission="governance.change_meeting",
+            refused=_frozen_or(AGENDA_CLOSED),
+            guards=(Guard(_has_items, lambda m: NO_ITEMS.format(meeting=m)),),
+        ),
+        Transition(
+            "record",
+            IN_SESSION,
+            None,
+            "Record attendance and minutes",
+            permission="governance.change_meeting",
+            refused=_frozen_or(NOT_IN_MEETING),
+            doing="record the minutes of {record}",
+        ),
+        Transition(
+            "hold",
+            frozenset({MeetingStatus.AGENDA_ISSUED}),
+            MeetingStatus.HELD,
+            "Record as held",
+            permission="governance.change_meeting",
+            refused=_frozen_or(AGENDA_NOT_ISSUED),
+        ),
+        Transition(
+            "approve",
+            frozenset({MeetingStatus.HELD}),
+            MeetingStatus.MINUTES_APPROVED,
+            "Approve the minutes",
+            permission="governance.view_meeting",
+            who=is_chair,
+            refused=_frozen_or(NOT_HELD_YET),
+            denied=_not_chair,
+        ),
+        Transition(
+            "cancel",
+            PREPARING,
+            MeetingStatus.CANCELLED,
+            "Cancel",
+            permission="governance.change_meeting",
+            refused=_frozen_or(AGENDA_CLOSED),
         ),
     ],
 )
