@@ -199,6 +199,7 @@ MIGRATION_DATA = (
     ("pmo.reporting.migrations.0008_tolerance_direction", "default_directions"),
     ("pmo.finance.migrations.0002_defaults", "create_defaults"),
     ("pmo.governance.migrations.0002_default_gates", "create_gates"),
+    ("pmo.assurance.migrations.0003_default_compliance_rules", "create_rules"),
 )
 
 

@@ -11,19 +11,30 @@ from typing import Any, ClassVar
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.assurance import selectors, services
-from pmo.assurance.choices import HealthCheckStatus, Severity
-from pmo.assurance.models import Answer, Area, Finding, HealthCheck, Question, Questionnaire
+from pmo.assurance import compliance, selectors, services
+from pmo.assurance.choices import ComplianceKind, HealthCheckStatus, Severity
+from pmo.assurance.models import (
+    Answer,
+    Area,
+    ComplianceRule,
+    Finding,
+    HealthCheck,
+    Question,
+    Questionnaire,
+)
 from pmo.assurance.workflows import HEALTH_CHECK
+from pmo.core import clock
+from pmo.core.filters import FilterBackend
 from pmo.core.models import User
 from pmo.core.workflow import ActionsField
-from pmo.portfolio.api import WRITE_ERRORS, ProjectCodeField, VersionedSerializer
+from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.api_records import (
     ProjectRecordFilter,
     ProjectRecordSerializer,
@@ -32,7 +43,7 @@ from pmo.portfolio.api_records import (
     action_schema,
     user_name,
 )
-from pmo.portfolio.models import Person
+from pmo.portfolio.models import OrgUnit, Person, Project
 
 VERSION_HELP = "The version you are changing (or send an If-Match header)."
 
@@ -367,3 +378,161 @@ class HealthCheckViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Recor
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._step(services.health_check_close, check=self.get_object())
+
+
+# PMO standards compliance (ADR 0062) --------------------------------------------------------------
+
+
+class ComplianceRuleSerializer(VersionedSerializer):
+    """A PMO standard: one automatic check of the catalogue (``kind``, fixed), enabled or not,
+    its N days (``days``: for the RAID review, the plan and the forecast), its ``weight`` in the
+    score, and the size tiers, methodologies and lifecycle stages it applies to (empty: all).
+    ``actions``: what the reader may do with it (``change``: the PMO head)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:compliance-rule-detail")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    size_tiers = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=10
+    )
+    methodologies = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=10
+    )
+    stages = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=20)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplianceRule
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "kind_label",
+            "name",
+            "description",
+            "enabled",
+            "days",
+            "weight",
+            "size_tiers",
+            "methodologies",
+            "stages",
+            "order",
+            "actions",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["kind"]
+
+    def get_actions(self, rule: ComplianceRule) -> list[str]:
+        user = self.context["request"].user
+        return ["change"] if user.has_perm("assurance.change_compliancerule", rule) else []
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], responses={200: ComplianceRuleSerializer, **UPDATE_ERRORS}
+    )
+)
+@extend_schema(tags=["compliance"])
+class ComplianceRuleViewSet(mixins.UpdateModelMixin, RecordViewSet):
+    """The PMO's standards every active project is judged against, in order; everyone signed in
+    reads them, the PMO head changes them (``PATCH``)."""
+
+    queryset = ComplianceRule.objects.none()
+    serializer_class = ComplianceRuleSerializer
+    search_fields = ["name", "description"]
+    ordering_fields = ["order", "name", "weight"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[ComplianceRule]:
+        return selectors.compliance_rule_list(user=self.request.user)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        version, fields = self._changes(instance, partial=True)
+        rule = services.compliance_rule_update(
+            actor=self.actor, rule=instance, fields=fields, expected_version=version
+        )
+        return self._represent(rule)
+
+
+class ComplianceResultSerializer(serializers.Serializer):
+    rule = serializers.IntegerField(source="rule.key", help_text="The rule's id.")
+    kind = serializers.CharField(source="rule.kind")
+    name = serializers.CharField(source="rule.name")
+    weight = serializers.IntegerField(source="rule.weight")
+    met = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Why it is met or not, from the project's records.")
+
+
+class ProjectComplianceSerializer(serializers.Serializer):
+    """A project's compliance today: its ``score`` (0-100: the weight of the rules met of the
+    weight of those that apply) and each rule that applies, met or not, and why."""
+
+    project = serializers.CharField(source="project.code")
+    project_name = serializers.CharField(source="project.name")
+    project_manager = serializers.CharField(source="project.project_manager.name")
+    department = serializers.CharField(source="project.department.name")
+    stage = serializers.CharField(source="project.stage.name")
+    web_url = serializers.SerializerMethodField()
+    score = serializers.IntegerField()
+    results = ComplianceResultSerializer(source="compliance.results", many=True)
+
+    def get_web_url(self, found: Any) -> str:
+        return reverse("assurance:project_compliance", args=[found.project.code])
+
+
+class ComplianceFilter(django_filters.FilterSet):
+    project = django_filters.CharFilter(field_name="code", label="Project code")
+    project_manager = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    department = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all())
+
+    class Meta:
+        model = Project
+        fields: ClassVar[list[str]] = []
+
+
+class ComplianceQuerySerializer(serializers.Serializer):
+    max_score = serializers.IntegerField(
+        required=False, min_value=0, max_value=100, help_text="Only projects scoring at most this."
+    )
+    failing = serializers.ChoiceField(
+        choices=ComplianceKind.choices, required=False, help_text="Only projects failing this kind of rule."
+    )
+
+
+@extend_schema(
+    tags=["compliance"],
+    parameters=[
+        OpenApiParameter("max_score", int, description="Only projects scoring at most this (0-100)."),
+        OpenApiParameter(
+            "failing", str, enum=ComplianceKind.values, description="Only projects failing this kind of rule."
+        ),
+    ],
+)
+class ComplianceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Each active project the user may see, judged today against the PMO's enabled standards,
+    lowest score first (who to chase); ``project``, ``project_manager``, ``department``,
+    ``max_score`` and ``failing`` narrow it. A fixed number of queries whatever the number of
+    projects."""
+
+    queryset = Project.objects.none()
+    serializer_class = ProjectComplianceSerializer
+    filterset_class = ComplianceFilter
+    filter_backends = [FilterBackend]
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return selectors.compliance_projects(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        projects = list(self.filter_queryset(self.get_queryset()))
+        found = compliance.evaluate(projects, clock.today())
+        if "max_score" in query.validated_data:
+            found = [f for f in found if f.score <= query.validated_data["max_score"]]
+        if "failing" in query.validated_data:
+            kind = query.validated_data["failing"]
+            found = [f for f in found if any(r.rule.kind == kind for r in f.compliance.failing)]
+        found.sort(key=lambda f: (f.score, f.project.code))
+        page = self.paginate_queryset(found)  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -24,3 +24,22 @@ class Severity(models.TextChoices):
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
     CRITICAL = "critical", "Critical"
+
+
+class ComplianceKind(models.TextChoices):
+    """The catalogue of automatic checks a compliance rule can be (``pmo.engine.compliance.Kind``)."""
+
+    REPORT_ON_TIME = "report_on_time", "Highlight report handed in for the current period"
+    RAID_REVIEWED = "raid_reviewed", "Open risks and issues reviewed within N days"
+    BASELINE_APPROVED = "baseline_approved", "Baseline approved"
+    PLAN_CURRENT = "plan_current", "Plan imported and updated within N days"
+    ACTIONS_NOT_OVERDUE = "actions_not_overdue", "No open RAID action past its due date"
+    ROLES_ASSIGNED = "roles_assigned", "Sponsor and project manager assigned"
+    BUDGET_APPROVED = "budget_approved", "Budget approved"
+    FORECAST_CURRENT = "forecast_current", "Finance forecast made within N days"
+
+
+# The kinds whose N days matter.
+DAYS_KINDS = frozenset(
+    {ComplianceKind.RAID_REVIEWED, ComplianceKind.PLAN_CURRENT, ComplianceKind.FORECAST_CURRENT}
+)

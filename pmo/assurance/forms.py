@@ -6,11 +6,19 @@ from typing import Any
 from django import forms
 
 from pmo.assurance.choices import HealthCheckStatus, Severity
-from pmo.assurance.models import DEFAULT_LEVELS, Area, AssuranceSettings, HealthCheck, Questionnaire
+from pmo.assurance.models import (
+    DEFAULT_LEVELS,
+    Area,
+    AssuranceSettings,
+    ComplianceRule,
+    HealthCheck,
+    Questionnaire,
+)
 from pmo.assurance.selectors import published_questionnaires
 from pmo.core.models import User
+from pmo.portfolio.choices import Methodology, SizeTier
 from pmo.portfolio.forms import SHORT_TEXT, VersionedForm, VersionedModelForm
-from pmo.portfolio.models import Person
+from pmo.portfolio.models import LifecycleStage, OrgUnit, Person
 
 
 class HealthCheckFilter(forms.Form):
@@ -148,3 +156,61 @@ class AssuranceSettingsForm(VersionedModelForm):
     class Meta:
         model = AssuranceSettings
         fields = ["months_between_checks"]
+
+
+class ComplianceFilter(forms.Form):
+    """Whose projects the portfolio compliance page shows: one project manager's, one
+    department's, or all."""
+
+    manager = forms.ModelChoiceField(
+        required=False,
+        label="Project manager",
+        queryset=Person.objects.filter(managed_projects__isnull=False).distinct().order_by("name"),
+        empty_label="Any",
+    )
+    department = forms.ModelChoiceField(
+        required=False, queryset=OrgUnit.objects.order_by("name"), empty_label="Any"
+    )
+
+
+class ComplianceRuleForm(VersionedModelForm):
+    """A compliance rule as the PMO head changes it (its kind is fixed)."""
+
+    size_tiers = forms.MultipleChoiceField(
+        choices=SizeTier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: all.",
+    )
+    methodologies = forms.MultipleChoiceField(
+        choices=Methodology.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: all.",
+    )
+    stages = forms.MultipleChoiceField(
+        label="Lifecycle stages",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: all.",
+    )
+
+    class Meta:
+        model = ComplianceRule
+        fields = [
+            "name",
+            "description",
+            "enabled",
+            "days",
+            "weight",
+            "size_tiers",
+            "methodologies",
+            "stages",
+            "order",
+        ]
+        widgets = {"description": SHORT_TEXT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = LifecycleStage.objects.order_by("order").values_list("name", flat=True)
+        self.fields["stages"].choices = [(name, name) for name in names]

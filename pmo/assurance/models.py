@@ -12,16 +12,19 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from pmo.assurance.choices import HealthCheckStatus, QuestionnaireStatus, Severity
+from pmo.assurance.choices import ComplianceKind, HealthCheckStatus, QuestionnaireStatus, Severity
 from pmo.core.models import DomainModel
 from pmo.core.text_limits import DESCRIPTION, NOTE, BoundedJSONField, BoundedTextField
-from pmo.portfolio.models import Project
+from pmo.portfolio.choices import Methodology, SizeTier
+from pmo.portfolio.models import LifecycleStage, Project
 from pmo.raid.models import Action
 
 DEFAULT_LEVELS = ["Not in place", "Weak", "Partly in place", "Largely in place", "Fully in place"]
 LEVELS_TOO_FEW = "A scale needs at least two levels (the lowest scores 0)."
 LEVELS_TOO_MANY = "A scale has at most 11 levels (0 to 10)."
 LEVEL_BLANK = "Every level of the scale needs a label (level {level} has none)."
+UNKNOWN_VALUES = "{values} {are} not one of {known}."
+NOT_A_LIST = "Give a list of names (an empty list: all)."
 
 
 class AssuranceSettings(DomainModel):
@@ -235,3 +238,80 @@ class Finding(DomainModel):
 
     def get_absolute_url(self) -> str:
         return self.health_check.get_absolute_url()
+
+
+def _known(values: object, known: list[str]) -> None:
+    if not isinstance(values, list):
+        raise ValidationError(NOT_A_LIST)
+    unknown = [str(v) for v in values if v not in known]
+    if unknown:
+        raise ValidationError(
+            UNKNOWN_VALUES.format(
+                values=", ".join(unknown), are="is" if len(unknown) == 1 else "are", known=", ".join(known)
+            )
+        )
+
+
+def tiers_valid(values: list[str]) -> None:
+    _known(values, list(SizeTier.values))
+
+
+def methodologies_valid(values: list[str]) -> None:
+    _known(values, list(Methodology.values))
+
+
+class ComplianceRule(DomainModel):
+    """A PMO standard every project is checked against, continuously: one automatic check of the
+    catalogue (``kind``), its N days where it has them, its weight in the project's compliance
+    score, and the size tiers, methodologies and lifecycle stages (by name) it applies to (all
+    where none is named). Disabled rules are not judged. The PMO head keeps them (ADR 0062)."""
+
+    kind = models.CharField(max_length=25, choices=ComplianceKind.choices, unique=True)
+    name = models.CharField(max_length=150)
+    description = BoundedTextField(blank=True, limit=DESCRIPTION)
+    enabled = models.BooleanField(default=True)
+    days = models.PositiveSmallIntegerField(
+        "within (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="For the rules that have N days: RAID reviewed, plan updated, forecast made.",
+    )
+    weight = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How much the rule counts in the score (1 to 10).",
+    )
+    size_tiers = BoundedJSONField(
+        default=list, blank=True, limit=NOTE, validators=[tiers_valid], help_text="Empty: every size tier."
+    )
+    methodologies = BoundedJSONField(
+        default=list,
+        blank=True,
+        limit=NOTE,
+        validators=[methodologies_valid],
+        help_text="Empty: every methodology.",
+    )
+    stages = BoundedJSONField(
+        "lifecycle stages", default=list, blank=True, limit=NOTE, help_text="Empty: every stage."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assurance:compliance_rule_edit", args=[self.pk])
+
+    def clean(self) -> None:
+        if isinstance(self.stages, list) and self.stages:
+            try:
+                _known(self.stages, list(LifecycleStage.objects.values_list("name", flat=True)))
+            except ValidationError as error:
+                raise ValidationError({"stages": error.messages}) from error
+        elif not isinstance(self.stages, list):
+            raise ValidationError({"stages": NOT_A_LIST})

@@ -12,6 +12,7 @@ from pmo.assurance.models import (
     Answer,
     Area,
     AssuranceSettings,
+    ComplianceRule,
     Finding,
     HealthCheck,
     Question,
@@ -35,9 +36,9 @@ def check_part_restriction(user: Any, action: str) -> Q:
     return through("health_check__project", restriction(Project, user, "view"))
 
 
-@restricts(Questionnaire, Area, Question, AssuranceSettings)
+@restricts(Questionnaire, Area, Question, AssuranceSettings, ComplianceRule)
 def read_by_all(user: Any, action: str) -> Q:
-    """The questionnaires and the settings: anyone signed in reads them."""
+    """The questionnaires, the compliance rules and the settings: anyone signed in reads them."""
     return EVERYTHING
 
 
@@ -48,3 +49,4 @@ rules.add_perm("assurance.respond_healthcheck", manages_project | is_pmo_head)
 rules.add_perm("assurance.add_questionnaire", is_pmo_head)
 rules.add_perm("assurance.change_questionnaire", is_pmo_head)
 rules.add_perm("assurance.change_assurancesettings", is_pmo_head)
+rules.add_perm("assurance.change_compliancerule", is_pmo_head)

@@ -1,15 +1,18 @@
 """Reads of assurance, restricted to the projects the user may see."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from pmo.assurance import compliance
 from pmo.assurance.choices import HealthCheckStatus, QuestionnaireStatus
 from pmo.assurance.models import (
     Answer,
     Area,
     AssuranceSettings,
+    ComplianceRule,
     Finding,
     HealthCheck,
     Question,
@@ -109,3 +112,47 @@ def projects_unchecked_since(*, user: Any, since: date) -> QuerySet[Project]:
         .exclude(pk__in=recent)
         .order_by("code")
     )
+
+
+# PMO standards compliance (ADR 0062) ------------------------------------------------------------
+
+
+def compliance_rule_list(*, user: Any) -> QuerySet[ComplianceRule]:
+    """Every compliance rule, enabled or not, in order (anyone signed in reads them)."""
+    return ComplianceRule.objects.restrict(user, "view")
+
+
+def compliance_projects(
+    *, user: Any, manager: int | None = None, department: int | None = None, codes: Sequence[str] = ()
+) -> QuerySet[Project]:
+    """The active projects the user may see that compliance judges (optionally one project
+    manager's, one department's, or those with the given codes), with what judging needs."""
+    projects = (
+        Project.objects.restrict(user, "view")
+        .filter(status=ProjectStatus.ACTIVE)
+        .select_related(*compliance.PROJECT_RELATIONS)
+        .only(*compliance.PROJECT_COLUMNS)
+        .order_by("code")
+    )
+    if manager is not None:
+        projects = projects.filter(project_manager_id=manager)
+    if department is not None:
+        projects = projects.filter(department_id=department)
+    if codes:
+        projects = projects.filter(code__in=list(codes))
+    return projects
+
+
+def portfolio_compliance(
+    *, user: Any, today: date, manager: int | None = None, department: int | None = None
+) -> list[compliance.ProjectCompliance]:
+    """Each active project the user may see, judged against the enabled rules, lowest score
+    first (who to chase), then by code: a fixed number of queries whatever their number."""
+    projects = list(compliance_projects(user=user, manager=manager, department=department))
+    found = compliance.evaluate(projects, today)
+    return sorted(found, key=lambda item: (item.score, item.project.code))
+
+
+def project_compliance(*, project: Project, today: date) -> compliance.ProjectCompliance:
+    """One project judged against the enabled rules (``project`` read with its relations)."""
+    return compliance.evaluate([project], today)[0]

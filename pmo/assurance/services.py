@@ -21,6 +21,7 @@ from pmo.assurance.models import (
     Answer,
     Area,
     AssuranceSettings,
+    ComplianceRule,
     Finding,
     HealthCheck,
     Question,
@@ -552,3 +553,20 @@ def assurance_settings_update(
         )
     only_fields(fields, SETTINGS_FIELDS)
     return record_update(instance=settings_row, actor=actor, fields=fields, expected_version=expected_version)
+
+
+# PMO standards compliance (ADR 0062) ------------------------------------------------------------
+
+RULE_FIELDS = frozenset(
+    {"name", "description", "enabled", "days", "weight", "size_tiers", "methodologies", "stages", "order"}
+)
+
+
+@transaction.atomic
+def compliance_rule_update(
+    *, actor: User | None, rule: ComplianceRule, fields: Mapping[str, Any], expected_version: int | None
+) -> ComplianceRule:
+    """Change a compliance rule: enable or disable it, its N days, weight, name, and whom it
+    applies to (the PMO head; its kind is fixed)."""
+    only_fields(fields, RULE_FIELDS)
+    return record_update(instance=rule, actor=actor, fields=fields, expected_version=expected_version)

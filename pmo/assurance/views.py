@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from pmo.assurance import selectors, services
 from pmo.assurance.charts import OVERALL, score_trend_chart
@@ -17,6 +18,8 @@ from pmo.assurance.forms import (
     AnswersForm,
     AreaForm,
     AssuranceSettingsForm,
+    ComplianceFilter,
+    ComplianceRuleForm,
     FindingForm,
     HealthCheckFilter,
     HealthCheckPlanForm,
@@ -24,7 +27,7 @@ from pmo.assurance.forms import (
     QuestionnaireForm,
     SubmitForm,
 )
-from pmo.assurance.models import AssuranceSettings, HealthCheck, Questionnaire
+from pmo.assurance.models import AssuranceSettings, ComplianceRule, HealthCheck, Questionnaire
 from pmo.assurance.work import unchecked_since
 from pmo.assurance.workflows import HEALTH_CHECK
 from pmo.core import clock
@@ -41,6 +44,7 @@ from pmo.core.generic import (
     page,
 )
 from pmo.core.permissions import ensure_can
+from pmo.engine.compliance import summarise
 from pmo.engine.health import Answered, check_score
 from pmo.portfolio.models import Project
 from pmo.portfolio.register import Column, attr
@@ -488,6 +492,109 @@ class NewVersionView(ObjectActionView):
         return str((draft or questionnaire).get_absolute_url())
 
 
+# PMO standards compliance (ADR 0062) ------------------------------------------------------------
+
+COMPLIANCE_SHOWN = 200  # the projects the portfolio page lists, lowest score first
+RULE_SAVED = "Rule {record} saved."
+
+
+@page
+def project_compliance(request: HttpRequest, code: str) -> HttpResponse:
+    """A project's compliance with the PMO's standards: its score and each rule, met or not,
+    and why."""
+    project = project_or_404(request, code)
+    found = selectors.project_compliance(
+        project=selectors.compliance_projects(user=request.user, codes=[project.code]).first() or project,
+        today=clock.today(),
+    )
+    return render(
+        request,
+        "assurance/project_compliance.html",
+        {"project": project, "found": found, "active_project": project.status == "active"},
+    )
+
+
+@page
+def portfolio_compliance(request: HttpRequest) -> HttpResponse:
+    """Who to chase: the active projects the reader may see, lowest compliance first, each with
+    the rules it fails and why; filtered by project manager or department."""
+    chosen = ComplianceFilter(request.GET or None)
+    manager = department = None
+    if chosen.is_valid():
+        manager = chosen.cleaned_data["manager"].pk if chosen.cleaned_data["manager"] else None
+        department = chosen.cleaned_data["department"].pk if chosen.cleaned_data["department"] else None
+    found = selectors.portfolio_compliance(
+        user=request.user, today=clock.today(), manager=manager, department=department
+    )
+    summary = summarise(item.compliance for item in found)
+    rules = list(selectors.compliance_rule_list(user=request.user).filter(enabled=True))
+    return render(
+        request,
+        "assurance/portfolio_compliance.html",
+        {
+            "filter": chosen,
+            "rows": found[:COMPLIANCE_SHOWN],
+            "shown": min(len(found), COMPLIANCE_SHOWN),
+            "summary": summary,
+            "failing": [(rule, summary.failing_by_rule.get(str(rule.pk), 0)) for rule in rules],
+        },
+        status=400 if chosen.is_bound and not chosen.is_valid() else 200,
+    )
+
+
+@page
+def compliance_rules(request: HttpRequest) -> HttpResponse:
+    """The PMO's standards: every rule of the catalogue, its N days, weight and whom it applies
+    to (the PMO head changes them; everyone else reads them)."""
+    return render(
+        request,
+        "assurance/compliance_rules.html",
+        {
+            "rules": selectors.compliance_rule_list(user=request.user),
+            "can_change": request.user.has_perm("assurance.change_compliancerule"),
+        },
+    )
+
+
+class RulePage:
+    model = ComplianceRule
+    key = "pk"
+    not_found = NOT_FOUND
+    context_object_name = "rule"
+
+    def get_queryset(self) -> Any:
+        return selectors.compliance_rule_list(user=self.request.user)  # type: ignore[attr-defined]
+
+
+class ComplianceRuleEditView(RulePage, ObjectEditView):
+    template_name = "assurance/form.html"
+    form_class = ComplianceRuleForm
+    saved = RULE_SAVED
+
+    def form_kwargs(self, rule: Any) -> dict[str, Any]:
+        return {"instance": rule}
+
+    def save(self, form: Any, rule: Any) -> Any:
+        return services.compliance_rule_update(
+            actor=self.request.user, rule=rule, fields=form.values(), expected_version=expected_version(form)
+        )
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("assurance:compliance_rules")
+
+    def form_context(self, form: Any, rule: Any, outcome: Any) -> dict[str, Any]:
+        return {
+            **super().form_context(form, rule, outcome),
+            "heading": f"Edit rule: {rule} ({rule.get_kind_display()})",
+            "submit_label": "Save",
+            "back": reverse("assurance:compliance_rules"),
+        }
+
+
+class ComplianceRuleHistoryView(RulePage, ObjectHistoryView):
+    template_name = "assurance/compliancerule_history.html"
+
+
 check_list = HealthCheckListView.as_view()
 check_detail = HealthCheckView.as_view()
 check_history = HealthCheckHistoryView.as_view()
@@ -514,3 +621,5 @@ settings_page = SettingsView.as_view(
     saved="Assurance settings saved.",
     template_name="assurance/settings.html",
 )
+compliance_rule_edit = ComplianceRuleEditView.as_view()
+compliance_rule_history = ComplianceRuleHistoryView.as_view()

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from pmo.assurance import selectors
+from pmo.assurance import compliance, selectors
 from pmo.assurance.choices import HealthCheckStatus
 from pmo.assurance.models import HealthCheck
 from pmo.core.permissions import is_pmo
@@ -121,3 +121,33 @@ def _item(check: HealthCheck, kind: str, title: str, due: date, reason: str) -> 
         project=check.project.code,
         project_name=check.project.name,
     )
+
+
+@work_provider
+def compliance_work(user: Any, today: date) -> list[WorkItem]:
+    """A project manager's "what to fix": each PMO standard one of their active projects does not
+    meet, with why (ADR 0062). Two queries for someone managing no project; a fixed few more
+    for one who does, whatever the number of projects and rules."""
+    mine = person_id_of(user)
+    if mine is None:
+        return []
+    projects = list(selectors.compliance_projects(user=user, manager=mine))
+    if not projects:
+        return []
+    items = []
+    for found in compliance.evaluate(projects, today):
+        project = found.project
+        for result in found.compliance.failing:
+            items.append(
+                WorkItem(
+                    key=f"compliance:{project.code}:{result.rule.kind}",
+                    kind="compliance-fix",
+                    title=f"Meet the standard: {result.rule.name}",
+                    due=today,
+                    url=reverse("assurance:project_compliance", args=[project.code]),
+                    reason=result.reason,
+                    project=project.code,
+                    project_name=project.name,
+                )
+            )
+    return items

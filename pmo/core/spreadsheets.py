@@ -34,7 +34,7 @@ from pmo.core.exports import looks_like_formula, unguard
 # File-level problems.
 NOT_XLSX = "This is not an Excel .xlsx file. Save it from Excel as “Excel Workbook (.xlsx)” and try again."
 FILE_TOO_LARGE = "The file is larger than {limit}."
-FILE_TOO_LARGE_UNPACKED = "The file unpacks to more than {limit}; it cannot be a register."
+FILE_TOO_LARGE_UNPACKED = "The file unpacks to more than {limit}: too large to be what it says it is."
 NO_SHEET = "The workbook has no worksheet."
 DAMAGED = (
     "The workbook is damaged after row {row} and cannot be read. Open it in Excel, save it again and retry."
@@ -381,24 +381,32 @@ class WorkbookReader(ExcelReader):
         }
 
 
-def open_workbook(source: IO[bytes]) -> WorkbookReader:
-    """Open an uploaded workbook within the size limits (``PMO_MAX_UPLOAD_BYTES``, packed and
-    unpacked); FileError says what is wrong with it."""
+def checked_zip(source: IO[bytes], not_this_kind: str) -> IO[bytes]:
+    """``source`` (an uploaded Office file: a zip) rewound, once it is known to be a zip within
+    the size limits (``PMO_MAX_UPLOAD_BYTES``, packed and unpacked: no zip bomb); FileError says
+    what is wrong with it (``not_this_kind`` when it is no zip at all)."""
     limit = settings.PMO_MAX_UPLOAD_BYTES
     if _file_size(source) > limit:
         raise FileError(FILE_TOO_LARGE.format(limit=size_label(limit)))
     source.seek(0)
     if not zipfile.is_zipfile(source):
-        raise FileError(NOT_XLSX)
+        raise FileError(not_this_kind)
     source.seek(0)
     try:
         with zipfile.ZipFile(source) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileError(NOT_XLSX) from exc
+        raise FileError(not_this_kind) from exc
     if unpacked > limit * UNPACKED_LIMIT_FACTOR:
         raise FileError(FILE_TOO_LARGE_UNPACKED.format(limit=size_label(limit * UNPACKED_LIMIT_FACTOR)))
     source.seek(0)
+    return source
+
+
+def open_workbook(source: IO[bytes]) -> WorkbookReader:
+    """Open an uploaded workbook within the size limits (``checked_zip``); FileError says what
+    is wrong with it."""
+    checked_zip(source, NOT_XLSX)
     try:
         reader = WorkbookReader(source, read_only=True, data_only=False, keep_links=False)
         reader.read()

@@ -182,6 +182,28 @@ def current_budgets(project_ids: Iterable[int]) -> dict[int, BudgetVersion]:
     return found
 
 
+def approved_budget_numbers(project_ids: Iterable[int]) -> dict[int, int]:
+    """Each project's latest approved budget version number, by project id (one grouped query;
+    projects with none are left out)."""
+    rows = (
+        BudgetVersion.objects.filter(project_id__in=list(project_ids), status=BudgetStatus.APPROVED)
+        .values("project_id")
+        .annotate(top=Max("number"))
+    )
+    return {row["project_id"]: row["top"] for row in rows}
+
+
+def forecasts_made(project_ids: Iterable[int], day: date | None = None) -> dict[int, datetime]:
+    """When each project's latest forecast (of those there were on ``day``) was made, by project
+    id (one grouped query; projects with none are left out)."""
+    rows = (
+        ForecastVersion.objects.filter(made_by(day), project_id__in=list(project_ids))
+        .values("project_id")
+        .annotate(made=Max("made_at"))
+    )
+    return {row["project_id"]: row["made"] for row in rows}
+
+
 def latest_forecasts(project_ids: Iterable[int], day: date | None = None) -> dict[int, ForecastVersion]:
     """Each project's latest forecast: the one of its latest period, of those there were on
     ``day`` when given (``made_by``; one query)."""

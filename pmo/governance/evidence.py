@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from pmo.finance import selectors as finance_selectors
 from pmo.governance.choices import AutomaticCheck, EvidenceKind
 from pmo.governance.models import GateEvidence
 from pmo.raid import selectors as raid_selectors
-from pmo.raid.models import Issue, Risk
 from pmo.reporting import selectors as reporting_selectors
 from pmo.schedule import selectors as schedule_selectors
 
@@ -60,19 +58,11 @@ class Checks:
             self._read[key] = read()
         return self._read[key]
 
-    def _stale(self, days: int) -> dict[int, int]:
-        def read() -> dict[int, int]:
-            before = self.today - timedelta(days=days)
-            found: dict[int, int] = {}
-            for model in (Risk, Issue):
-                rows = raid_selectors.stale(
-                    model.objects.filter(project_id__in=self.ids), stale_before=before
-                )
-                for row in rows.values("project_id").annotate(n=Count("pk")):
-                    found[row["project_id"]] = found.get(row["project_id"], 0) + row["n"]
-            return found
-
-        return self._once(f"stale{days}", read)
+    def _stale(self, days: int) -> dict[int, raid_selectors.StaleItems]:
+        return self._once(
+            f"stale{days}",
+            lambda: raid_selectors.stale_by_project(self.ids, stale_before=self.today - timedelta(days=days)),
+        )
 
     def judge(self, evidence: GateEvidence, project_id: int) -> tuple[bool, str]:
         check = AutomaticCheck(evidence.automatic)
@@ -92,9 +82,9 @@ class Checks:
             )
             return (True, BUDGET.format(number=budget.number)) if budget else (False, NO_BUDGET)
         if check == AutomaticCheck.RAID_REVIEWED:
-            count = self._stale(evidence.within_days).get(project_id, 0)
-            if count:
-                return False, RAID_STALE.format(count=count, days=evidence.within_days)
+            stale = self._stale(evidence.within_days).get(project_id)
+            if stale:
+                return False, RAID_STALE.format(count=stale.count, days=evidence.within_days)
             return True, RAID_OK.format(days=evidence.within_days)
         period = self._once("period", lambda: reporting_selectors.current_period(self.today))
         if period is None:

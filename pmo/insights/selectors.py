@@ -19,6 +19,7 @@ from pmo.core.links import Links
 from pmo.core.memory import collector_paused
 from pmo.core.restrict import EVERYTHING, restriction
 from pmo.engine.evidence import Area, Rating
+from pmo.insights.models import PackTemplate
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import OrgUnit, Person, Portfolio, Programme, Project
 from pmo.raid.models import Action
@@ -756,3 +757,8 @@ def _cockpit(user: Any, filters: DashboardFilters, today: date) -> Cockpit:
         early_warnings=_early_warnings(projects, today, project_links(), user),
         decisions=_decisions(user, projects, figures),
     )
+
+
+def pack_template() -> PackTemplate | None:
+    """The PowerPoint template board packs are made on now, if the PMO head uploaded one."""
+    return PackTemplate.objects.select_related("uploaded_by").order_by("-pk").first()

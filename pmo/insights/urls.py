@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pmo.insights import views
+from pmo.insights import views, views_packs
 
 app_name = "insights"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("dashboard/at-risk/", views.dashboard_at_risk, name="dashboard_at_risk"),
     path("dashboard/slippage/", views.dashboard_slippage, name="dashboard_slippage"),
     path("dashboard/sponsors/", views.sponsor_search, name="sponsor_search"),
+    path("meetings/<int:key>/pack.pdf", views_packs.meeting_pack_pdf, name="meeting_pack_pdf"),
+    path("meetings/<int:key>/pack.pptx", views_packs.meeting_pack_pptx, name="meeting_pack_pptx"),
+    path("settings/board-pack-template/", views_packs.pack_template_page, name="pack_template"),
 ]

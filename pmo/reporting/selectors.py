@@ -180,6 +180,15 @@ def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:
     return latest
 
 
+def handed_in_for(period: ReportingPeriod, project_ids: Iterable[int]) -> set[int]:
+    """Which of the projects have handed in their report for ``period`` (one query)."""
+    return set(
+        HighlightReport.objects.filter(
+            period=period, project_id__in=list(project_ids), status__in=HANDED_IN_STATES
+        ).values_list("project_id", flat=True)
+    )
+
+
 def baseline_list(*, user: Any) -> QuerySet[Baseline]:
     return Baseline.objects.restrict(user, "view").select_related("project", "approved_by")
 
@@ -202,6 +211,18 @@ def current_baselines(project_ids: Iterable[int]) -> dict[int, Baseline]:
         Baseline.objects.filter(project=OuterRef("project")).values("project").annotate(top=Max("number"))
     )
     return {b.project_id: b for b in rows.filter(project_id__in=ids, number=Subquery(newest.values("top")))}
+
+
+def baselines_approved(project_ids: Iterable[int]) -> dict[int, tuple[int, Any]]:
+    """Each project's current baseline number and when it was approved, by project id: one
+    grouped query, no baseline read as a record (what a check of thousands of projects needs;
+    ``current_baselines`` gives the baselines themselves, with their milestones)."""
+    rows = (
+        Baseline.objects.filter(project_id__in=list(project_ids))
+        .values("project_id")
+        .annotate(top=Max("number"), approved=Max("approved_at"))
+    )
+    return {row["project_id"]: (row["top"], row["approved"]) for row in rows}
 
 
 def baseline_in_force(report: HighlightReport) -> Baseline | None:

@@ -157,6 +157,17 @@ def plan_progress(project_ids: Iterable[int]) -> dict[int, PlanProgress]:
     return found
 
 
+def plans_updated(project_ids: Iterable[int]) -> dict[int, date]:
+    """The day each of the projects' plans was last imported or changed, by project id (one
+    query; a project without a plan is left out)."""
+    return {
+        project_id: timezone.localdate(updated)
+        for project_id, updated in Plan.objects.filter(project_id__in=list(project_ids)).values_list(
+            "project_id", "updated_at"
+        )
+    }
+
+
 def key_milestone_names(project: Project) -> list[str]:
     """The names of ``project``'s key milestones, soonest first (none without a plan)."""
     return list(

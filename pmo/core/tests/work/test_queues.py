@@ -185,8 +185,10 @@ def test_an_item_on_a_confidential_project_the_user_may_not_see_never_appears(de
 # centres they watch: none here; the gates add 12 for a project manager, their next gates judged,
 # and 1 to 3 for the reviews to assess and decide; lessons add 2 for a person, 1 for anyone else;
 # health checks add 1 for anyone, the checks they assess, 1 for a person, the checks of their
-# projects to respond to, and for the PMO the months between checks and the projects unchecked)
-PINNED = {"pm": 45, "sponsor": 28, "officer": 22, "head": 24, "executive": 6}
+# projects to respond to, and for the PMO the months between checks and the projects unchecked;
+# compliance adds 1 for a person, the active projects they manage, and 1 more when they manage
+# some, the rules: switched off here, so no facts are read)
+PINNED = {"pm": 47, "sponsor": 29, "officer": 22, "head": 24, "executive": 6}
 
 
 def queries(user: User) -> int:

@@ -1,0 +1,126 @@
+"""PMO standards compliance: each kind of rule judged with its reason, whom a rule applies to,
+the weighted score, and the portfolio summary; properties of the score."""
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmo.engine.compliance import Compliance, Facts, Kind, Result, Rule, evaluate, judge, score, summarise
+
+TODAY = dt.date(2026, 12, 6)
+GOOD = Facts(
+    size_tier="medium",
+    methodology="waterfall",
+    stage="Delivery",
+    period="November 2026",
+    report_handed_in=True,
+    baseline=(2, dt.date(2026, 3, 1)),
+    plan_updated=dt.date(2026, 11, 30),
+    sponsor="Sam Sponsor",
+    manager="Pat Manager",
+    budget=1,
+    forecast_made=dt.date(2026, 11, 20),
+)
+
+
+def rule(kind: Kind, **extra) -> Rule:
+    return Rule(key=kind.value, kind=kind, name=kind.value, **extra)
+
+
+def test_every_rule_is_met_by_a_project_in_good_order():
+    found = evaluate([rule(kind) for kind in Kind], GOOD, TODAY)
+    assert found.score == 100
+    assert found.failing == ()
+    assert {r.reason for r in found.results} >= {
+        "Highlight report for November 2026 handed in.",
+        "Baseline v2 approved on 1 Mar 2026.",
+        "The plan was updated on 30 Nov 2026, within 30 days.",
+        "Sponsor Sam Sponsor and project manager Pat Manager named.",
+        "Budget version 1 approved.",
+    }
+
+
+def test_each_rule_says_why_it_is_not_met():
+    bad = Facts(
+        period="November 2026",
+        plan_updated=dt.date(2026, 9, 1),
+        stale_raid=3,
+        stale_raid_oldest=80,
+        overdue_actions=2,
+        sponsor="Pat",
+        manager="Pat",
+    )
+    reasons = {r.rule.kind: r.reason for r in evaluate([rule(kind) for kind in Kind], bad, TODAY).failing}
+    assert reasons == {
+        Kind.REPORT_ON_TIME: "No highlight report handed in for November 2026.",
+        Kind.RAID_REVIEWED: "3 open risk(s) and issue(s) not reviewed within 30 days (oldest 80 days).",
+        Kind.BASELINE_APPROVED: "No baseline approved yet.",
+        Kind.PLAN_CURRENT: "The plan was last updated on 1 Sep 2026, 96 days ago (more than 30).",
+        Kind.ACTIONS_NOT_OVERDUE: "2 open action(s) past their due date.",
+        Kind.ROLES_ASSIGNED: "Pat is both sponsor and project manager.",
+        Kind.BUDGET_APPROVED: "No budget version approved.",
+        Kind.FORECAST_CURRENT: "No finance forecast made.",
+    }
+
+
+def test_a_report_is_not_owed_without_an_open_period_and_a_plan_must_exist():
+    assert judge(rule(Kind.REPORT_ON_TIME), Facts(), TODAY).met
+    assert judge(rule(Kind.PLAN_CURRENT), Facts(), TODAY).reason == "No plan imported."
+
+
+def test_a_sponsor_or_manager_who_cannot_sign_in_fails_the_roles_rule():
+    found = judge(
+        rule(Kind.ROLES_ASSIGNED), Facts(sponsor="Sam", manager="Pat", manager_can_sign_in=False), TODAY
+    )
+    assert (found.met, found.reason) == (False, "The project manager Pat cannot sign in (no user account).")
+
+
+def test_the_n_days_are_the_rules_own():
+    late = Facts(forecast_made=dt.date(2026, 10, 1))
+    assert not judge(rule(Kind.FORECAST_CURRENT, days=45), late, TODAY).met
+    assert judge(rule(Kind.FORECAST_CURRENT, days=90), late, TODAY).met
+
+
+def test_a_rule_applies_only_to_its_tiers_methodologies_and_stages():
+    rules = [
+        rule(Kind.BASELINE_APPROVED, stages=("Delivery", "Closure")),
+        rule(Kind.PLAN_CURRENT, methodologies=("waterfall",)),
+        rule(Kind.BUDGET_APPROVED, size_tiers=("large",)),
+    ]
+    agile_planning = Facts(size_tier="medium", methodology="agile", stage="Planning")
+    assert evaluate(rules, agile_planning, TODAY).results == ()
+    assert evaluate(rules, agile_planning, TODAY).score == 100
+    assert [r.rule.kind for r in evaluate(rules, GOOD, TODAY).results] == [
+        Kind.BASELINE_APPROVED,
+        Kind.PLAN_CURRENT,
+    ]
+
+
+def test_the_score_is_the_weight_met_of_the_weight_that_applies():
+    rules = [rule(Kind.REPORT_ON_TIME, weight=3), rule(Kind.BUDGET_APPROVED, weight=1)]
+    assert evaluate(rules, Facts(period="Nov", report_handed_in=True), TODAY).score == 75
+    assert evaluate(rules, Facts(period="Nov", budget=1), TODAY).score == 25
+
+
+results = st.lists(
+    st.builds(Result, st.builds(Rule, st.just("k"), st.sampled_from(Kind), st.just("n"), st.integers(1, 10)),
+              st.booleans(), st.just("")),
+    max_size=12,
+)  # fmt: skip
+
+
+@given(results)
+def test_the_score_is_between_0_and_100_and_100_only_when_every_rule_is_met(found):
+    value = score(found)
+    assert 0 <= value <= 100
+    assert (value == 100) == all(r.met for r in found)
+
+
+def test_the_summary_counts_the_failing_rules_and_the_fully_compliant():
+    failing = Result(rule(Kind.BUDGET_APPROVED), False, "")
+    met = Result(rule(Kind.REPORT_ON_TIME), True, "")
+    summary = summarise([Compliance((met,), 100), Compliance((met, failing), 50), Compliance((failing,), 0)])
+    assert (summary.projects, summary.mean, summary.compliant) == (3, 50.0, 1)
+    assert summary.failing_by_rule == {"budget_approved": 2}
+    assert summarise([]).mean is None

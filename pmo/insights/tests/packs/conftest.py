@@ -1,0 +1,3 @@
+from pmo.governance.tests.conftest import _cast_written, cast
+
+__all__ = ["_cast_written", "cast"]
