@@ -12,6 +12,7 @@ from pmo.core.api_work import MyWorkView
 from pmo.finance import api as finance_api
 from pmo.finance import api_cost_centres, api_reference
 from pmo.governance import api as governance_api
+from pmo.governance import api_boards as governance_boards_api
 from pmo.insights.api import DashboardView
 from pmo.insights.early_warning_api import EarlyWarningsView
 from pmo.lessons import api as lessons_api
@@ -68,6 +69,10 @@ router.register("change-requests", change_api.ChangeRequestViewSet, basename="ch
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
 router.register("gates", governance_api.GateViewSet, basename="gate")
 router.register("gate-reviews", governance_api.GateReviewViewSet, basename="gate-review")
+router.register("boards", governance_boards_api.BoardViewSet, basename="board")
+router.register("meetings", governance_boards_api.MeetingViewSet, basename="meeting")
+router.register("agenda-items", governance_boards_api.AgendaItemViewSet, basename="agenda-item")
+router.register("minutes", governance_boards_api.MinuteViewSet, basename="minute")
 router.register("health-checks", assurance_api.HealthCheckViewSet, basename="health-check")
 router.register("questionnaires", assurance_api.QuestionnaireViewSet, basename="questionnaire")
 router.register("compliance", assurance_api.ComplianceViewSet, basename="compliance")
