@@ -48,6 +48,8 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     ("highlight-reports", "period"): BEYOND_IDS,
     ("gate-reviews", "gate"): BEYOND_IDS,
     ("health-checks", "questionnaire"): BEYOND_IDS,
+    ("compliance", "project_manager"): NOT_THE_CHOICE,
+    ("compliance", "department"): NOT_THE_CHOICE,
     ("lessons", "department"): BEYOND_IDS,
     ("tolerance-defaults", "portfolio"): NOT_THE_CHOICE,
     ("actuals", "year"): "Ensure this value is less than or equal to 9998.",
