@@ -289,6 +289,14 @@ SPECTACULAR_SETTINGS = {
         "GateReviewStatusEnum": "pmo.governance.choices.ReviewStatus",
         "GateOutcomeEnum": "pmo.governance.choices.Outcome",
         "GateAuthorityEnum": "pmo.governance.choices.GateAuthority",
+        "BoardKindEnum": "pmo.governance.choices.BoardKind",
+        "BoardCadenceEnum": "pmo.governance.choices.Cadence",
+        "BoardMemberRoleEnum": "pmo.governance.choices.MemberRole",
+        "MeetingStatusEnum": "pmo.governance.choices.MeetingStatus",
+        "AgendaSourceEnum": "pmo.governance.choices.AgendaSource",
+        "AgendaItemStatusEnum": "pmo.governance.choices.ItemStatus",
+        "AttendanceStatusEnum": "pmo.governance.choices.AttendanceStatus",
+        "MinuteKindEnum": "pmo.governance.choices.MinuteKind",
         "AuthorityEnum": "pmo.change.choices.Authority",  # its name before gates had an authority
         "SizeTierEnum": "pmo.portfolio.choices.SizeTier",
         # Health checks and lessons (issue 13), and the RAID issue severity beside them.
