@@ -22,7 +22,9 @@ Finance tab, the budgets, actuals and EVM API lists; the earned value of every p
 portfolio roll-up over all of them x 60 months; the import of a 100,000-line ledger extract.
 Then (``bench/lessons.py``; ``python bench/run.py lessons`` alone) a project's lesson suggestions
 over 20,000 lessons. Last (``bench/agenda.py``; ``python bench/run.py agenda`` alone) the build of
-an IT Portfolio Review's agenda from the live portfolio of 60 and 120 projects.
+an IT Portfolio Review's agenda from the live portfolio of 60 and 120 projects. Then
+(``bench/compliance.py``; ``python bench/run.py compliance`` alone) the PMO standards compliance of
+5,000 projects.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -199,6 +201,21 @@ def agenda_bench() -> None:
         )
 
 
+COMPLIANCE_PROJECTS = 5_000
+COMPLIANCE_TARGET_S = 2  # compliance evaluation for 5,000 projects (issue 13)
+
+
+def compliance_bench() -> None:
+    """Every project judged against the PMO's default standards (``bench/compliance.py``, in a
+    fresh process and database): 5,000 active projects with a year of reporting."""
+    run = in_own_process("compliance.py", COMPLIANCE_PROJECTS)
+    print(
+        f"\nPMO standards compliance of {run['projects']:,} projects ({run['vendor']}): "
+        f"{run['wall']:.2f} s (CPU {run['cpu']:.2f} s, median), {run['queries']} queries, "
+        f"mean score {run['mean_score']} % (target < {COMPLIANCE_TARGET_S} s)"
+    )
+
+
 def register_bench() -> None:
     """The register page and the projects API at both sizes, in this process."""
     client = Client()
@@ -308,6 +325,9 @@ def main() -> None:
     if part == ["agenda"]:
         agenda_bench()
         return
+    if part == ["compliance"]:
+        compliance_bench()
+        return
     call_command("migrate", verbosity=0)
     if part == ["raid"]:
         raid_bench()
@@ -325,6 +345,7 @@ def main() -> None:
         finance_bench()
         lessons_bench()
         agenda_bench()
+        compliance_bench()
 
 
 if __name__ == "__main__":
