@@ -355,6 +355,9 @@ PMO_MILESTONE_GRACE_DAYS = int(env("PMO_MILESTONE_GRACE_DAYS", "14"))
 # Work queues: something waiting for someone (a change to assess or decide, an exception to
 # decide, a report to quality-check) is due this many days after it started waiting.
 PMO_WORK_RESPONSE_DAYS = int(env("PMO_WORK_RESPONSE_DAYS", "10"))
+# A board meeting's agenda and papers go out this many days before it (the secretary's work
+# queue asks for them from twice as many days ahead).
+PMO_BOARD_PAPERS_DAYS = int(env("PMO_BOARD_PAPERS_DAYS", "5"))
 # Work queues: the items of one kind a queue lists one by one; beyond this many, one item stands
 # for them all and links to the page listing them ("Quality-check 3,177 submitted reports").
 PMO_WORK_ONE_BY_ONE = int(env("PMO_WORK_ONE_BY_ONE", "50"))
