@@ -224,3 +224,71 @@ def grow_reporting(size: int, today: dt.date) -> None:
         batch_size=5000,
     )
     Action.objects.bulk_create(actions, batch_size=2000)
+
+
+def grow_board_business(today: dt.date) -> None:
+    """What brings every project before an IT Portfolio Review (in bulk): an open exception, an
+    escalated risk and issue, a change request beyond its tolerances, a gate review the board
+    decides and an overdue corrective action."""
+    from pmo.change.choices import Authority, ChangeStatus, ChangeType
+    from pmo.change.models import ChangeRequest
+    from pmo.governance.choices import GateAuthority, ReviewStatus
+    from pmo.governance.models import Gate, GateReview
+    from pmo.portfolio.models import Project
+    from pmo.raid.choices import ActionSource, Level
+    from pmo.raid.models import Action, Issue, Risk
+    from pmo.reporting.choices import ExceptionStatus
+    from pmo.reporting.models import ProjectException
+
+    projects = list(Project.objects.all())
+    gate = Gate.objects.order_by("stage__order").last()
+    now = timezone.now()
+    ProjectException.objects.bulk_create(
+        ProjectException(
+            project=p, status=ExceptionStatus.REPORT_SUBMITTED, dimensions="time, cost",
+            breach_summary="Forecast 45 days late; 20 allowed.", raised_at=now, cause="Supplier late.",
+            options="Re-plan or add staff.", recommendation="Re-plan.",
+        )
+        for p in projects
+    )  # fmt: skip
+    escalated = {
+        "escalated_to": Level.PORTFOLIO,
+        "escalated_at": now,
+        "escalation_note": "Beyond the project.",
+    }
+    Risk.objects.bulk_create(
+        Risk(
+            project=p, title="Supplier may fail", owner_id=p.project_manager_id, category="commercial",
+            inherent_probability=4, inherent_impact=4, residual_probability=4, residual_impact=4, **escalated,
+        )
+        for p in projects
+    )  # fmt: skip
+    Issue.objects.bulk_create(
+        Issue(project=p, title="Key engineer left", owner_id=p.project_manager_id, **escalated)
+        for p in projects
+    )
+    ChangeRequest.objects.bulk_create(
+        ChangeRequest(
+            project=p, title="Phase 2 delay", change_type=ChangeType.TIME, description="d", reason="r",
+            status=ChangeStatus.ASSESSED, raised_on=today, impact_days=120, impact_cost=Decimal(500_000),
+            authority=Authority.BOARD,
+        )
+        for p in projects
+    )  # fmt: skip
+    GateReview.objects.bulk_create(
+        GateReview(
+            project=p,
+            gate=gate,
+            status=ReviewStatus.IN_REVIEW,
+            authority=GateAuthority.BOARD,
+            opened_on=today,
+        )
+        for p in projects
+    )
+    Action.objects.bulk_create(
+        Action(
+            project=p, title="Re-plan phase 2", owner_id=p.project_manager_id,
+            due=today - dt.timedelta(days=7), source=ActionSource.EXCEPTION, source_reference="EXC-1",
+        )
+        for p in projects
+    )  # fmt: skip

@@ -24,7 +24,8 @@ Then (``bench/lessons.py``; ``python bench/run.py lessons`` alone) a project's l
 over 20,000 lessons. Last (``bench/agenda.py``; ``python bench/run.py agenda`` alone) the build of
 an IT Portfolio Review's agenda from the live portfolio of 60 and 120 projects. Then
 (``bench/compliance.py``; ``python bench/run.py compliance`` alone) the PMO standards compliance of
-5,000 projects.
+5,000 projects. Then (``bench/packs.py``; ``python bench/run.py packs`` alone) a Portfolio Review's
+board pack for 60 projects, as a PDF and as a PowerPoint deck.
 
 Every table starts each size with the floor (``bench/measure.py``): a bare Django view rendering
 50 register rows from the same database, timed in the same process in turn with the pages. The
@@ -216,6 +217,24 @@ def compliance_bench() -> None:
     )
 
 
+PACK_PROJECTS = 60
+PACK_TARGET_S = 10  # a Portfolio Review's pack for 60 projects, PDF and PPTX each (issue 13)
+
+
+def packs_bench() -> None:
+    """A Portfolio Review's board pack for 60 projects, each with six items for the board
+    (``bench/packs.py``, in a fresh process and database): gathered, then written as PDF and PPTX."""
+    run = in_own_process("packs.py", PACK_PROJECTS)
+    gather, pdf, pptx = run["gather"], run["pdf"], run["pptx"]
+    print(
+        f"\nboard pack of a Portfolio Review, {run['projects']} projects, {run['items']} agenda items "
+        f"({run['vendor']}, median): gathered {gather['wall'] * 1000:.0f} ms, {run['queries']} queries; "
+        f"PDF {pdf['wall']:.1f} s (CPU {pdf['cpu']:.1f} s, {pdf['bytes'] / 1000:.0f} KB); "
+        f"PowerPoint {pptx['wall']:.1f} s (CPU {pptx['cpu']:.1f} s, {pptx['bytes'] / 1000:.0f} KB) "
+        f"(target < {PACK_TARGET_S} s each, gathering included)"
+    )
+
+
 def register_bench() -> None:
     """The register page and the projects API at both sizes, in this process."""
     client = Client()
@@ -328,6 +347,9 @@ def main() -> None:
     if part == ["compliance"]:
         compliance_bench()
         return
+    if part == ["packs"]:
+        packs_bench()
+        return
     call_command("migrate", verbosity=0)
     if part == ["raid"]:
         raid_bench()
@@ -346,6 +368,7 @@ def main() -> None:
         lessons_bench()
         agenda_bench()
         compliance_bench()
+        packs_bench()
 
 
 if __name__ == "__main__":

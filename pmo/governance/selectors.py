@@ -6,7 +6,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from pmo.governance.choices import OPEN_REVIEW_STATES, PASSING
 from pmo.governance.evidence import Checks, Verdict, ready, verdicts
@@ -15,6 +15,7 @@ from pmo.governance.models import (
     GateAssessment,
     GateCondition,
     GateEvidence,
+    GateEvidenceConfirmation,
     GateReview,
     StageOverride,
 )
@@ -78,9 +79,25 @@ def review_get(*, user: Any, pk: int) -> GateReview:
 
 def review_verdicts(review: GateReview, today: date) -> list[Verdict]:
     """The review's evidence judged: the automatic checks now, the documents as confirmed."""
-    confirmations = {c.evidence_id: c for c in review.confirmations.all()}
-    evidence = sorted(review.gate.evidence.all(), key=lambda e: (e.order, e.pk))
-    return verdicts(review.project, evidence, Checks([review.project_id], today), confirmations)
+    return reviews_verdicts([review], today)[review.pk]
+
+
+def reviews_verdicts(reviews: Sequence[GateReview], today: date) -> dict[int, list[Verdict]]:
+    """Each review's evidence judged, by review id: the facts of every review's project read
+    once for them all (a board pack's many gate reviews take the queries of one)."""
+    prefetch_related_objects(
+        list(reviews),
+        Prefetch("confirmations", queryset=GateEvidenceConfirmation.objects.select_related("confirmed_by")),
+        "gate__evidence",
+        "project",
+    )
+    checks = Checks({review.project_id for review in reviews}, today)
+    found = {}
+    for review in reviews:
+        confirmations = {c.evidence_id: c for c in review.confirmations.all()}
+        evidence = sorted(review.gate.evidence.all(), key=lambda e: (e.order, e.pk))
+        found[review.pk] = verdicts(review.project, evidence, checks, confirmations)
+    return found
 
 
 def override_list(*, user: Any, project: Project) -> QuerySet[StageOverride]:

@@ -16,8 +16,9 @@ from django.utils import timezone
 from pmo.change.models import ChangeRequest
 from pmo.core import clock
 from pmo.core.formatting import money
+from pmo.governance.evidence import Verdict
 from pmo.governance.models import GateReview, Meeting
-from pmo.governance.selectors import review_verdicts
+from pmo.governance.selectors import reviews_verdicts
 from pmo.governance.selectors_boards import AgendaEntry, meeting_agenda
 from pmo.insights.selectors import CELLS, COLUMNS, DashboardFilters, dashboard
 from pmo.reporting.models import ProjectException
@@ -115,12 +116,17 @@ def _day(value: date | datetime | None) -> str:
     return f"{value:%-d %b %Y}"
 
 
+def _project(entry: AgendaEntry) -> str:
+    """The project the item is about (the agenda loads it with the item)."""
+    return str(entry.item.project) if entry.item.project else ""
+
+
 def _exception_paper(entry: AgendaEntry, exception: ProjectException) -> Paper:
     return Paper(
         entry.number,
         entry.item.title,
         "Exception report",
-        str(exception.project),
+        _project(entry),
         facts=[
             ("Status", exception.get_status_display()),
             ("In breach", exception.dimensions),
@@ -137,14 +143,13 @@ def _exception_paper(entry: AgendaEntry, exception: ProjectException) -> Paper:
     )
 
 
-def _gate_paper(entry: AgendaEntry, review: GateReview, today: date) -> Paper:
-    verdicts = review_verdicts(review, today)
+def _gate_paper(entry: AgendaEntry, review: GateReview, verdicts: list[Verdict]) -> Paper:
     met = sum(v.met for v in verdicts)
     return Paper(
         entry.number,
         entry.item.title,
         "Gate review",
-        str(review.project),
+        _project(entry),
         facts=[
             ("Gate", str(review.gate)),
             ("Review", f"{review.reference}, {review.get_status_display().lower()}"),
@@ -166,7 +171,7 @@ def _change_paper(entry: AgendaEntry, change: ChangeRequest) -> Paper:
         entry.number,
         entry.item.title,
         "Change request",
-        str(change.project),
+        _project(entry),
         facts=[
             ("Request", f"{change.reference}: {change.title}"),
             ("Type", change.get_change_type_display()),
@@ -184,19 +189,19 @@ def _change_paper(entry: AgendaEntry, change: ChangeRequest) -> Paper:
     )
 
 
-def _paper(entry: AgendaEntry, today: date) -> Paper:
+def _paper(entry: AgendaEntry, verdicts: dict[int, list[Verdict]]) -> Paper:
     item = entry.item
     if item.exception is not None:
         return _exception_paper(entry, item.exception)
     if item.gate_review is not None:
-        return _gate_paper(entry, item.gate_review, today)
+        return _gate_paper(entry, item.gate_review, verdicts[item.gate_review.pk])
     if item.change_request is not None:
         return _change_paper(entry, item.change_request)
     return Paper(
         entry.number,
         item.title,
         item.get_source_display(),
-        str(item.project) if item.project else "",
+        _project(entry),
         passages=[("Paper", _text(item.paper))],
     )
 
@@ -208,6 +213,8 @@ def board_pack(*, user: Any, meeting: Meeting, today: date | None = None) -> Pac
     if not agenda.entries:
         raise PackRefused(NO_AGENDA.format(meeting=meeting))
     board = agenda.meeting.board
+    reviews = [e.item.gate_review for e in agenda.entries if e.item.gate_review is not None]
+    verdicts = reviews_verdicts(reviews, today)
     figures = dashboard(user=user, filters=DashboardFilters(portfolio=board.portfolio_id), today=today)
     overall = COLUMNS.index(("overall", "Overall"))
     counted = Counter(row.cells[overall].label for row in figures.rows)
@@ -242,5 +249,5 @@ def board_pack(*, user: Any, meeting: Meeting, today: date | None = None) -> Pac
             )
             for row in figures.rows
         ],
-        papers=[_paper(entry, today) for entry in agenda.entries],
+        papers=[_paper(entry, verdicts) for entry in agenda.entries],
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from pptx import Presentation
 from pypdf import PdfReader
 
+from pmo.governance import services as gate_services
 from pmo.governance import services_boards
 from pmo.governance.choices import AgendaSource
 from pmo.governance.models import AgendaItem
@@ -227,3 +228,40 @@ def test_only_the_pmo_head_changes_the_template_and_everyone_reads_which_it_is(c
     removed = head.post(url, {"remove": "1", "version": template.version}, follow=True)
     assert "Board packs are made on the plain deck from now on." in removed.content.decode()
     assert not PackTemplate.objects.exists()
+
+
+def test_gathering_a_pack_takes_the_same_queries_for_more_items(cast):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = agenda(cast)
+    board_pack(user=cast.head, meeting=small)  # the settings rows made on first reading
+    cache.clear()  # each pack reads the dashboard's figures afresh
+    with CaptureQueriesContext(connection) as first:
+        board_pack(user=cast.head, meeting=small)
+    larger = meeting_of(cast, board=small.board, at=dt.datetime(2027, 1, 14, 14, 0))
+    ProjectException.objects.create(
+        project=cast.other_project, dimensions="cost", breach_summary="£40k over.",
+        raised_at=timezone.now() - dt.timedelta(days=3),
+    )  # fmt: skip
+    services_boards.meeting_agenda_build(actor=cast.officer, meeting=larger)
+    reviews = [
+        small.items.get(source=AgendaSource.GATE_REVIEW).gate_review,
+        gate_services.gate_review_open(actor=cast.head, project=cast.other_project),
+    ]
+    for review in reviews:
+        AgendaItem.objects.create(
+            meeting=larger, order=60 + review.pk, source=AgendaSource.GATE_REVIEW,
+            source_key=f"gate:{review.pk}", title=str(review.gate), project=review.project,
+            gate_review=review,
+        )  # fmt: skip
+    for title in ("Cloud strategy", "Budget round", "Any other business"):
+        services_boards.agenda_item_add(actor=cast.officer, meeting=larger, fields={"title": title})
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as second:
+        pack = board_pack(user=cast.head, meeting=larger)
+
+    assert len(pack.papers) > len(board_pack(user=cast.head, meeting=small).papers)
+    assert len(second.captured_queries) == len(first.captured_queries)
