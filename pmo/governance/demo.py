@@ -1,7 +1,10 @@
 """Gate reviews in the demo: one in every outcome across the portfolio, a go with conditions
 whose conditions are RAID actions, reviews still open, and a PMO override, each replayed through
 ``pmo.governance.services`` at the moment it happened (``demo_run``). Run after the other apps'
-steps, so their numbering is left as it was."""
+steps, so their numbering is left as it was.
+
+Then (after the lessons, for the same reason) the boards: a year of monthly IT Portfolio Review
+and IT Demand Review meetings, each replayed through ``pmo.governance.services_boards``."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -10,8 +13,19 @@ from typing import Any
 from pmo.core.demo import demo_moment, demo_run, demo_step
 from pmo.core.services import user_of
 from pmo.governance import services
-from pmo.governance.choices import EvidenceKind, GateAuthority, Outcome
-from pmo.governance.models import GateReview
+from pmo.governance import services_boards as boards
+from pmo.governance.choices import (
+    VOTING_ROLES,
+    AttendanceStatus,
+    BoardKind,
+    Cadence,
+    EvidenceKind,
+    GateAuthority,
+    MemberRole,
+    MinuteKind,
+    Outcome,
+)
+from pmo.governance.models import GateReview, Meeting
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DemoContext
 
@@ -137,3 +151,138 @@ def gate_reviews(ctx: DemoContext) -> None:
         _at(ctx, days_ago, 16), services.stage_override_record, actor=ctx.users["head"],
         project=ctx.projects[name], stage=ctx.stages[stage], reason=reason,
     )  # fmt: skip
+
+
+# Boards and meetings -----------------------------------------------------------------------------
+
+BOARDS = (
+    ("IT Portfolio Review", BoardKind.PORTFOLIO_REVIEW,
+     "Holds the IT portfolio to account each month: exceptions, gate decisions beyond sponsors' "
+     "authority, escalated risks and issues, changes beyond delegated limits and overdue actions. "
+     "Decides with three voting members present.", "Committee Room 2, Civic Centre", 10),
+    ("IT Demand Review", BoardKind.DEMAND_REVIEW,
+     "Reviews new demand for IT change each month: proposals scored against strategy, budget and "
+     "capacity, and which enter the lifecycle at its first gate.", "Room 4.12, Civic Centre", 14),
+)  # fmt: skip
+# (username, role) of each board's seats; "exec" chairs both.
+SEATS = (
+    ("exec", MemberRole.CHAIR), ("head", MemberRole.MEMBER), ("sponsor", MemberRole.MEMBER),
+    ("finance", MemberRole.MEMBER), ("officer", MemberRole.SECRETARY), ("analyst", MemberRole.ATTENDEE),
+)  # fmt: skip
+PAPERS = {
+    BoardKind.PORTFOLIO_REVIEW: (
+        ("Portfolio dashboard and delivery confidence", "The month's RAG and DCA across the portfolio."),
+        ("Finance: forecast against budget", "Full-year forecast, variances over £50k explained."),
+        ("Exceptions and corrective actions", "Projects beyond tolerance and their recovery plans."),
+        ("Gate decisions for the board", "Gate reviews beyond sponsors' authority."),
+        ("Top portfolio risks", "Risks escalated to the portfolio and their responses."),
+    ),
+    BoardKind.DEMAND_REVIEW: (
+        ("New proposals", "Proposals received this month, scored against the strategic objectives."),
+        ("Capacity outlook", "Delivery capacity for the next two quarters against the pipeline."),
+        ("Pipeline prioritisation", "The ranked pipeline and what it would fund."),
+    ),
+}
+DECISIONS = (
+    "Noted the portfolio position; the PMO to chase the late highlight reports.",
+    "Agreed the recovery plans; progress to come back next month.",
+    "Agreed to release contingency for the two red projects.",
+    "Agreed the ranking; the top three proposals go forward to business case.",
+)
+ACTIONS = (
+    "Circulate the revised delivery confidence definitions",
+    "Bring a capacity plan for the data team",
+    "Report the benefits realised to date",
+)
+MEETINGS_BACK = 12
+
+
+def _meeting_day(ctx: DemoContext, months_back: int, day: int) -> dt.date:
+    first = ctx.today.replace(day=1)
+    year, month = divmod(first.year * 12 + first.month - 1 - months_back, 12)
+    return dt.date(year, month + 1, day)
+
+
+def _attendance(board: Any, k: int) -> dict[Any, str]:
+    """Who came: everyone, but one voting member sends apologies each month in turn (and in
+    the sixth month back two do: the board was not quorate, and decided nothing)."""
+    voting = [m for m in board.members.order_by("person__name") if m.role in VOTING_ROLES]
+    away = {voting[k % len(voting)].pk}
+    if k == 6:
+        away.add(voting[(k + 1) % len(voting)].pk)
+    return {
+        m: AttendanceStatus.APOLOGIES if m.pk in away else AttendanceStatus.PRESENT
+        for m in board.members.all()
+        if m.role != MemberRole.SECRETARY
+    }
+
+
+def _past_meeting(ctx: DemoContext, board: Any, k: int, day: int) -> None:
+    officer, chair = ctx.users["officer"], ctx.users["exec"]
+    on = _meeting_day(ctx, k, day)
+    at = demo_moment(on, 10)
+    meeting: Any = demo_run(
+        demo_moment(on - dt.timedelta(days=14), 9), boards.meeting_schedule, actor=officer, board=board,
+        starts_at=at,
+    )  # fmt: skip
+    prepare = demo_moment(on - dt.timedelta(days=6), 11)
+    demo_run(prepare, boards.meeting_agenda_build, actor=officer, meeting=meeting, from_portfolio=False)
+    for title, paper in PAPERS[BoardKind(board.kind)]:
+        demo_run(prepare, boards.agenda_item_add, actor=officer, meeting=meeting,
+                 fields={"title": title, "paper": paper})  # fmt: skip
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting = demo_run(demo_moment(on - dt.timedelta(days=5), 9), boards.meeting_agenda_issue, actor=officer,
+                       meeting=meeting, expected_version=meeting.version, send=False)  # fmt: skip
+    demo_run(at, boards.meeting_attendance_record, actor=officer, meeting=meeting,
+             attendance=_attendance(board, k))  # fmt: skip
+    quorate = k != 6
+    for n, item in enumerate(meeting.items.order_by("order", "pk")):
+        if n == 0 and k % 4 == 3:
+            demo_run(at, boards.agenda_item_conclude, actor=officer, item=item, concluded=False)
+            continue  # not reached: comes forward to the next meeting
+        demo_run(at, boards.minute_record, actor=officer, item=item, kind=MinuteKind.NOTE,
+                 text=f"{item.paper} Discussed and noted.")  # fmt: skip
+        if n == 1 and quorate:
+            demo_run(at, boards.minute_record, actor=officer, item=item, kind=MinuteKind.DECISION,
+                     text=DECISIONS[k % len(DECISIONS)])  # fmt: skip
+        if n == 2 and k % 2 == 0:
+            demo_run(at, boards.minute_record, actor=officer, item=item, kind=MinuteKind.ACTION,
+                     text=ACTIONS[k % len(ACTIONS)], owner=ctx.person_of("analyst"),
+                     due=on + dt.timedelta(days=21))  # fmt: skip
+        if quorate:
+            demo_run(at, boards.agenda_item_conclude, actor=officer, item=item, concluded=True)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting = demo_run(demo_moment(on, 16), boards.meeting_hold, actor=officer, meeting=meeting,
+                       expected_version=meeting.version)  # fmt: skip
+    if k > 1:  # last month's minutes still wait for the chair
+        demo_run(demo_moment(on + dt.timedelta(days=3), 12), boards.meeting_minutes_approve, actor=chair,
+                 meeting=meeting, expected_version=meeting.version)  # fmt: skip
+
+
+@demo_step(order=340)
+def boards_and_meetings(ctx: DemoContext) -> None:
+    """The IT Portfolio Review and the IT Demand Review: a year of monthly meetings with
+    attendance, minutes, decisions and actions (one inquorate, items carried forward, last
+    month's minutes awaiting the chair), and the next Portfolio Review's agenda built from the
+    live portfolio and issued; the next Demand Review is scheduled, its agenda still to issue."""
+    head, officer = ctx.users["head"], ctx.users["officer"]
+    for name, kind, terms, location, day in BOARDS:
+        board: Any = demo_run(
+            demo_moment(ctx.today - dt.timedelta(days=400), 9), boards.board_create, actor=head,
+            fields={"name": name, "kind": kind, "terms_of_reference": terms, "cadence": Cadence.MONTHLY,
+                    "quorum": 3, "portfolio": ctx.portfolio, "location": location, "duration_minutes": 120},
+            members=[(ctx.person_of(username), role) for username, role in SEATS],
+        )  # fmt: skip
+        for k in range(MEETINGS_BACK, 0, -1):
+            _past_meeting(ctx, board, k, day)
+        upcoming = demo_moment(
+            ctx.today + dt.timedelta(days=6 if kind == BoardKind.PORTFOLIO_REVIEW else 9), 10
+        )
+        meeting: Any = demo_run(demo_moment(ctx.today - dt.timedelta(days=10), 9), boards.meeting_schedule,
+                                actor=officer, board=board, starts_at=upcoming)  # fmt: skip
+        if kind == BoardKind.PORTFOLIO_REVIEW:
+            prepare = demo_moment(ctx.today - dt.timedelta(days=1), 11)
+            demo_run(prepare, boards.meeting_agenda_build, actor=officer, meeting=meeting)
+            meeting = Meeting.objects.get(pk=meeting.pk)
+            demo_run(prepare, boards.meeting_agenda_issue, actor=officer, meeting=meeting,
+                     expected_version=meeting.version, send=False)  # fmt: skip

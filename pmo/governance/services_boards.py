@@ -277,11 +277,14 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 @transaction.atomic
-def meeting_agenda_build(*, actor: User | None, meeting: Meeting, user: Any = None) -> list[AgendaItem]:
+def meeting_agenda_build(
+    *, actor: User | None, meeting: Meeting, user: Any = None, from_portfolio: bool = True
+) -> list[AgendaItem]:
     """Fill the agenda from what needs the board: the previous meeting's items not concluded
     (carried forward), then what the board's feeds read from the live portfolio, as ``user``
     (default: the actor) may see it. Items already on the agenda stay as they are; a record
-    is never listed twice. A fixed number of queries, whatever the size of the portfolio."""
+    is never listed twice. A fixed number of queries, whatever the size of the portfolio.
+    ``from_portfolio`` False: the carried-forward items only (a meeting recorded after the fact)."""
     current = _locked(meeting)
     MEETING.ensure(current, actor, "agenda")
     reader = user if user is not None else actor
@@ -310,7 +313,7 @@ def meeting_agenda_build(*, actor: User | None, meeting: Meeting, user: Any = No
                     carried_from=item,
                 )
             )  # fmt: skip
-    for proposed in agenda.proposals(current.board, reader, clock.today()):
+    for proposed in agenda.proposals(current.board, reader, clock.today()) if from_portfolio else ():
         if proposed.key in keys:
             continue
         keys.add(proposed.key)
@@ -400,8 +403,11 @@ def agenda_email(meeting: Meeting, items: list[AgendaItem], members: list[BoardM
 
 
 @transaction.atomic
-def meeting_agenda_issue(*, actor: User | None, meeting: Meeting, expected_version: int | None) -> Meeting:
-    """Issue the agenda: the members get it by e-mail with the papers and the invitation."""
+def meeting_agenda_issue(
+    *, actor: User | None, meeting: Meeting, expected_version: int | None, send: bool = True
+) -> Meeting:
+    """Issue the agenda: the members get it by e-mail with the papers and the invitation
+    (``send`` False: a meeting recorded after the fact, as the demo's year is)."""
     current = _locked(meeting)
     current.item_count = AgendaItem.objects.filter(meeting=current).count()  # type: ignore[attr-defined]
     MEETING.ensure(current, actor, "issue")
@@ -416,8 +422,9 @@ def meeting_agenda_issue(*, actor: User | None, meeting: Meeting, expected_versi
     )
     items = list(AgendaItem.objects.filter(meeting=current).select_related("project").order_by("order", "pk"))
     members = list(current.board.members.all())
-    messages = agenda_email(issued, items, members)
-    transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
+    if send:
+        messages = agenda_email(issued, items, members)
+        transaction.on_commit(lambda: [m.send(fail_silently=True) for m in messages])
     return issued
 
 
