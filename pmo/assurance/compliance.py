@@ -65,11 +65,11 @@ def facts_of(
     ids = [project.pk for project in projects]
     kinds = {rule.kind: rule for rule in rules}
     period = None
-    handed_in: set[int] = set()
+    handed_in: dict[int, date | None] = {}
     if engine.Kind.REPORT_ON_TIME in kinds:
-        period = reporting_selectors.current_period(today)
+        period = reporting_selectors.period_last_due(today)
         if period is not None:
-            handed_in = reporting_selectors.handed_in_for(period, ids)
+            handed_in = reporting_selectors.handed_in_on(period, ids)
     baselines = {}
     if engine.Kind.BASELINE_APPROVED in kinds:
         baselines = {
@@ -100,7 +100,9 @@ def facts_of(
             methodology=project.methodology,
             stage=project.stage.name,
             period=str(period) if period is not None else None,
+            period_due=period.due if period is not None else None,
             report_handed_in=project.pk in handed_in,
+            report_handed_in_on=handed_in.get(project.pk),
             baseline=baselines.get(project.pk),
             plan_updated=plans.get(project.pk),
             stale_raid=late.count if late else 0,

@@ -52,8 +52,12 @@ class Facts:
     size_tier: str = ""
     methodology: str = ""
     stage: str = ""
-    period: str | None = None  # the reporting period a report is owed for (None: none open)
-    report_handed_in: bool = False  # a highlight report handed in for ``period``
+    # The latest reporting period whose reports were due before today (None: none was yet), its
+    # due day, whether the project handed in its report for it and when (None: not recorded).
+    period: str | None = None
+    period_due: date | None = None
+    report_handed_in: bool = False
+    report_handed_in_on: date | None = None
     baseline: tuple[int, date] | None = None  # (number, approved on) of the current baseline
     plan_updated: date | None = None  # when the plan was last imported or changed (None: no plan)
     # Open risks and issues not reviewed (nor raised) within the RAID rule's days, and the days
@@ -91,9 +95,12 @@ class Compliance:
         return tuple(result for result in self.results if not result.met)
 
 
-NO_PERIOD = "No reporting period is open, so no report is owed."
-REPORT_MISSING = "No highlight report handed in for {period}."
-REPORT_IN = "Highlight report for {period} handed in."
+NO_PERIOD = "No highlight report was due yet."
+REPORT_MISSING = "No highlight report handed in for {period} (due {due:%-d %b %Y})."
+REPORT_LATE = (
+    "The highlight report for {period} was handed in late, on {day:%-d %b %Y} (due {due:%-d %b %Y})."
+)
+REPORT_IN = "Highlight report for {period} handed in on time."
 RAID_STALE = "{count} open risk(s) and issue(s) not reviewed within {days} days (oldest {oldest} days)."
 RAID_OK = "Every open risk and issue reviewed within {days} days."
 NO_BASELINE = "No baseline approved yet."
@@ -116,11 +123,15 @@ FORECAST_OK = "The finance forecast was made on {day:%-d %b %Y}, within {days} d
 
 
 def _report(rule: Rule, facts: Facts, today: date) -> tuple[bool, str]:
-    if facts.period is None:
+    """The report of the latest period already due: handed in, and by its due day."""
+    if facts.period is None or facts.period_due is None:
         return True, NO_PERIOD
-    if facts.report_handed_in:
-        return True, REPORT_IN.format(period=facts.period)
-    return False, REPORT_MISSING.format(period=facts.period)
+    if not facts.report_handed_in:
+        return False, REPORT_MISSING.format(period=facts.period, due=facts.period_due)
+    day = facts.report_handed_in_on
+    if day is not None and day > facts.period_due:
+        return False, REPORT_LATE.format(period=facts.period, day=day, due=facts.period_due)
+    return True, REPORT_IN.format(period=facts.period)
 
 
 def _raid(rule: Rule, facts: Facts, today: date) -> tuple[bool, str]:

@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -20,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from pmo.core.compiled import CompiledQuery, CompiledRecords
 from pmo.core.settings_rows import settings_row
@@ -180,13 +182,22 @@ def latest_handed_in(project_ids: Iterable[int]) -> dict[int, HighlightReport]:
     return latest
 
 
-def handed_in_for(period: ReportingPeriod, project_ids: Iterable[int]) -> set[int]:
-    """Which of the projects have handed in their report for ``period`` (one query)."""
-    return set(
+def period_last_due(today: date) -> ReportingPeriod | None:
+    """The latest period whose reports were due before ``today`` (one query)."""
+    return ReportingPeriod.objects.filter(due__lt=today).order_by("-due", "-start").first()
+
+
+def handed_in_on(period: ReportingPeriod, project_ids: Iterable[int]) -> dict[int, date | None]:
+    """When each of the projects first handed in its report for ``period`` (None: handed in, the
+    moment not recorded), by project id; those that have not are left out (one query)."""
+    rows = (
         HighlightReport.objects.filter(
             period=period, project_id__in=list(project_ids), status__in=HANDED_IN_STATES
-        ).values_list("project_id", flat=True)
+        )
+        .values("project_id")
+        .annotate(first=Min("submitted_at"))
     )
+    return {row["project_id"]: timezone.localdate(row["first"]) if row["first"] else None for row in rows}
 
 
 def baseline_list(*, user: Any) -> QuerySet[Baseline]:

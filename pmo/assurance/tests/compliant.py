@@ -22,6 +22,11 @@ def moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
 
+def november():
+    """Its reports were due on 5 December: the latest period already due."""
+    return PeriodFactory(start=dt.date(2026, 11, 1))
+
+
 def december():
     return PeriodFactory(start=dt.date(2026, 12, 1))
 
@@ -30,7 +35,12 @@ def in_good_order(project):
     """Give ``project`` (in Delivery) everything the default rules ask for."""
     project.stage = LifecycleStage.objects.get(name="Delivery")
     project.save()
-    ReportFactory(project=project, period=december(), status=ReportStatus.SUBMITTED)
+    ReportFactory(
+        project=project,
+        period=november(),
+        status=ReportStatus.SUBMITTED,
+        submitted_at=moment(dt.date(2026, 12, 3)),
+    )
     BaselineFactory(project=project, approved_at=moment(dt.date(2026, 3, 1)))
     Plan.objects.create(
         project=project, document=b"<Project/>", start=moment(dt.date(2026, 1, 1)),
@@ -47,7 +57,7 @@ def neglected(project):
     """Give ``project`` (in Delivery) a stale risk, an overdue action and nothing else."""
     project.stage = LifecycleStage.objects.get(name="Delivery")
     project.save()
-    december()
+    november()
     RiskFactory(project=project, raised_on=dt.date(2026, 8, 1))
     ActionFactory(project=project, due=dt.date(2026, 11, 1))
     return project

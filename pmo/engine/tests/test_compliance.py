@@ -14,7 +14,9 @@ GOOD = Facts(
     methodology="waterfall",
     stage="Delivery",
     period="November 2026",
+    period_due=dt.date(2026, 12, 5),
     report_handed_in=True,
+    report_handed_in_on=dt.date(2026, 12, 3),
     baseline=(2, dt.date(2026, 3, 1)),
     plan_updated=dt.date(2026, 11, 30),
     sponsor="Sam Sponsor",
@@ -33,7 +35,7 @@ def test_every_rule_is_met_by_a_project_in_good_order():
     assert found.score == 100
     assert found.failing == ()
     assert {r.reason for r in found.results} >= {
-        "Highlight report for November 2026 handed in.",
+        "Highlight report for November 2026 handed in on time.",
         "Baseline v2 approved on 1 Mar 2026.",
         "The plan was updated on 30 Nov 2026, within 30 days.",
         "Sponsor Sam Sponsor and project manager Pat Manager named.",
@@ -44,6 +46,7 @@ def test_every_rule_is_met_by_a_project_in_good_order():
 def test_each_rule_says_why_it_is_not_met():
     bad = Facts(
         period="November 2026",
+        period_due=dt.date(2026, 12, 5),
         plan_updated=dt.date(2026, 9, 1),
         stale_raid=3,
         stale_raid_oldest=80,
@@ -53,7 +56,7 @@ def test_each_rule_says_why_it_is_not_met():
     )
     reasons = {r.rule.kind: r.reason for r in evaluate([rule(kind) for kind in Kind], bad, TODAY).failing}
     assert reasons == {
-        Kind.REPORT_ON_TIME: "No highlight report handed in for November 2026.",
+        Kind.REPORT_ON_TIME: "No highlight report handed in for November 2026 (due 5 Dec 2026).",
         Kind.RAID_REVIEWED: "3 open risk(s) and issue(s) not reviewed within 30 days (oldest 80 days).",
         Kind.BASELINE_APPROVED: "No baseline approved yet.",
         Kind.PLAN_CURRENT: "The plan was last updated on 1 Sep 2026, 96 days ago (more than 30).",
@@ -64,8 +67,8 @@ def test_each_rule_says_why_it_is_not_met():
     }
 
 
-def test_a_report_is_not_owed_without_an_open_period_and_a_plan_must_exist():
-    assert judge(rule(Kind.REPORT_ON_TIME), Facts(), TODAY).met
+def test_a_report_is_not_owed_before_any_period_is_due_and_a_plan_must_exist():
+    assert judge(rule(Kind.REPORT_ON_TIME), Facts(), TODAY).reason == "No highlight report was due yet."
     assert judge(rule(Kind.PLAN_CURRENT), Facts(), TODAY).reason == "No plan imported."
 
 
@@ -99,8 +102,20 @@ def test_a_rule_applies_only_to_its_tiers_methodologies_and_stages():
 
 def test_the_score_is_the_weight_met_of_the_weight_that_applies():
     rules = [rule(Kind.REPORT_ON_TIME, weight=3), rule(Kind.BUDGET_APPROVED, weight=1)]
-    assert evaluate(rules, Facts(period="Nov", report_handed_in=True), TODAY).score == 75
-    assert evaluate(rules, Facts(period="Nov", budget=1), TODAY).score == 25
+    due = dt.date(2026, 12, 5)
+    assert evaluate(rules, Facts(period="Nov", period_due=due, report_handed_in=True), TODAY).score == 75
+    assert evaluate(rules, Facts(period="Nov", period_due=due, budget=1), TODAY).score == 25
+
+
+def test_a_report_handed_in_after_its_due_day_is_not_on_time():
+    late = Facts(period="November 2026", period_due=dt.date(2026, 12, 5), report_handed_in=True,
+                 report_handed_in_on=dt.date(2026, 12, 6))  # fmt: skip
+    found = judge(rule(Kind.REPORT_ON_TIME), late, TODAY)
+    assert not found.met
+    assert (
+        found.reason
+        == "The highlight report for November 2026 was handed in late, on 6 Dec 2026 (due 5 Dec 2026)."
+    )
 
 
 results = st.lists(

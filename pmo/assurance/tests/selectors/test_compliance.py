@@ -11,8 +11,9 @@ from pmo.assurance import selectors, services
 from pmo.assurance.choices import ComplianceKind
 from pmo.assurance.compliance import PROJECT_RELATIONS
 from pmo.assurance.models import ComplianceRule
-from pmo.assurance.tests.compliant import DAY, TODAY, a_project, in_good_order, neglected
+from pmo.assurance.tests.compliant import DAY, TODAY, a_project, in_good_order, moment, neglected, november
 from pmo.portfolio.models import LifecycleStage, Project
+from pmo.reporting.tests.factories import ReportFactory
 
 pytestmark = [pytest.mark.today(TODAY), pytest.mark.django_db]
 
@@ -38,7 +39,7 @@ def test_a_neglected_project_fails_with_the_reasons(cast):
     found = judged(neglected(cast.project))
     reasons = {r.rule.kind: r.reason for r in found.compliance.failing}
     assert reasons == {
-        "report_on_time": "No highlight report handed in for December 2026.",
+        "report_on_time": "No highlight report handed in for November 2026 (due 5 Dec 2026).",
         "raid_reviewed": "1 open risk(s) and issue(s) not reviewed within 30 days (oldest 127 days).",
         "actions_not_overdue": "1 open action(s) past their due date.",
         "baseline_approved": "No baseline approved yet.",
@@ -48,6 +49,14 @@ def test_a_neglected_project_fails_with_the_reasons(cast):
     }
     # the roles' weight (2) met of 15 in all: 2 * 100 // 15
     assert found.score == 13
+
+
+def test_a_report_handed_in_after_its_due_day_is_late(cast):
+    ReportFactory(project=cast.project, period=november(), status="submitted", submitted_at=moment(DAY))
+    reasons = {r.rule.kind: r.reason for r in judged(cast.project).compliance.failing}
+    assert reasons["report_on_time"] == (
+        "The highlight report for November 2026 was handed in late, on 6 Dec 2026 (due 5 Dec 2026)."
+    )
 
 
 def test_the_stage_rules_do_not_apply_before_delivery(cast):
