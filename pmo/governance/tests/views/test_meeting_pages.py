@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pmo.governance import services_boards as services
 from pmo.governance.choices import MemberRole, MinuteKind
+from pmo.governance.models import Board
 from pmo.governance.tests.boards import board_of, issued, meeting_of, member, quorate
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +106,7 @@ def queries(client, url):
     return len(captured)
 
 
-@pytest.mark.parametrize(
-    ("page", "expected"), [("boards", 7), ("meetings", 6), ("board", 8), ("meeting", 9)]
-)
+@pytest.mark.parametrize(("page", "expected"), [("boards", 7), ("meetings", 6), ("board", 8), ("meeting", 9)])
 def test_the_pages_issue_the_same_queries_for_few_and_many_records(cast, client, page, expected):
     board = board_of(cast)
     head = client_for(client, cast.head)
@@ -121,3 +120,22 @@ def test_the_pages_issue_the_same_queries_for_few_and_many_records(cast, client,
                              fields={"title": "Another"})  # fmt: skip
     many = queries(head, url)
     assert (few, many) == (expected, expected)
+
+
+def test_the_pmo_sets_up_a_board_and_its_members_from_the_pages(cast, client):
+    head = client_for(client, cast.head)
+    form = {"name": "IT Demand Review", "kind": "demand_review", "cadence": "monthly", "quorum": 0,
+            "duration_minutes": 90, "feeds": ["gate_review"]}  # fmt: skip
+    bad = head.post("/boards/new/", form)
+    assert bad.status_code == 400
+    assert "Ensure this value is greater than or equal to 1." in bad.content.decode()
+
+    done = head.post("/boards/new/", {**form, "quorum": 2})
+    assert done.status_code == 302
+    made = Board.objects.get(name="IT Demand Review")
+    assert (made.quorum, made.feeds) == (2, ["gate_review"])
+    head.post(f"/boards/{made.pk}/members/", {"person": cast.project.sponsor.pk, "role": "chair"})
+    assert "Sam Sponsor — Chair" in head.get(made.get_absolute_url()).content.decode()
+    history = head.get(f"/boards/{made.pk}/history/").content.decode()
+    assert "IT Demand Review" in history
+    assert client_for(client, cast.pm).get("/boards/new/").status_code == 403
