@@ -47,6 +47,12 @@ def is_tick_list(field: forms.BoundField) -> bool:
 
 
 @register.filter
+def is_radio_list(field: forms.BoundField) -> bool:
+    """Radio buttons: a group named by its legend, each button by its own label."""
+    return isinstance(field.field.widget, forms.RadioSelect)
+
+
+@register.filter
 def is_wide(field: forms.BoundField) -> bool:
     """Whether the field takes the form's full width (long text, tick lists)."""
     return isinstance(field.field.widget, forms.Textarea | forms.CheckboxSelectMultiple)
