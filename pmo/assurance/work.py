@@ -13,7 +13,7 @@ from pmo.assurance import compliance, selectors
 from pmo.assurance.choices import HealthCheckStatus
 from pmo.assurance.models import HealthCheck
 from pmo.core.permissions import is_pmo
-from pmo.core.work import WorkItem, day, response_due, work_provider
+from pmo.core.work import WorkItem, day, one_by_one, response_due, work_provider
 from pmo.portfolio.selectors import person_id_of
 
 DAYS_A_MONTH = 30
@@ -126,28 +126,41 @@ def _item(check: HealthCheck, kind: str, title: str, due: date, reason: str) -> 
 @work_provider
 def compliance_work(user: Any, today: date) -> list[WorkItem]:
     """A project manager's "what to fix": each PMO standard one of their active projects does not
-    meet, with why (ADR 0062). Two queries for someone managing no project; a fixed few more
-    for one who does, whatever the number of projects and rules."""
+    meet, with why (ADR 0062); beyond ``one_by_one``, one item for them all, linking to the
+    portfolio compliance page showing their projects. One query for someone managing no
+    project; a fixed few more for one who does, whatever the number of projects and rules."""
     mine = person_id_of(user)
     if mine is None:
         return []
     projects = list(selectors.compliance_projects(user=user, manager=mine))
     if not projects:
         return []
-    items = []
-    for found in compliance.evaluate(projects, today):
-        project = found.project
-        for result in found.compliance.failing:
-            items.append(
-                WorkItem(
-                    key=f"compliance:{project.code}:{result.rule.kind}",
-                    kind="compliance-fix",
-                    title=f"Meet the standard: {result.rule.name}",
-                    due=today,
-                    url=reverse("assurance:project_compliance", args=[project.code]),
-                    reason=result.reason,
-                    project=project.code,
-                    project_name=project.name,
-                )
+    failing = [
+        (found.project, result)
+        for found in compliance.evaluate(projects, today)
+        for result in found.compliance.failing
+    ]
+    if not one_by_one(len(failing)):
+        return [
+            WorkItem(
+                key="compliance:many",
+                kind="compliance-fix",
+                title=f"Meet the PMO standards: {len(failing)} rules not met on your projects",
+                due=today,
+                url=f"{reverse('assurance:compliance')}?manager={mine}",
+                reason="The compliance page lists each project's rules not met and why.",
             )
-    return items
+        ]
+    return [
+        WorkItem(
+            key=f"compliance:{project.code}:{result.rule.kind}",
+            kind="compliance-fix",
+            title=f"Meet the standard: {result.rule.name}",
+            due=today,
+            url=reverse("assurance:project_compliance", args=[project.code]),
+            reason=result.reason,
+            project=project.code,
+            project_name=project.name,
+        )
+        for project, result in failing
+    ]

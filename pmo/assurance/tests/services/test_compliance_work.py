@@ -37,6 +37,18 @@ def test_nothing_to_fix_for_the_pmo_or_an_inactive_project(cast):
     assert compliance_work(cast.head, DAY) == []
 
 
+def test_beyond_one_by_one_one_item_stands_for_them_all(cast, settings):
+    settings.PMO_WORK_ONE_BY_ONE = 5
+    neglected(cast.project)
+
+    items = compliance_work(cast.pm, DAY)
+
+    assert [(i.key, i.title) for i in items] == [
+        ("compliance:many", "Meet the PMO standards: 7 rules not met on your projects")
+    ]
+    assert items[0].url == f"/compliance/?manager={cast.project.project_manager_id}"
+
+
 def _queries(user) -> int:
     with CaptureQueriesContext(connection) as captured:
         compliance_work(user, DAY)
