@@ -156,8 +156,8 @@ def lesson_update(
     expected_version: int | None,
     links: Mapping[str, Iterable[Any]] | None = None,
 ) -> Lesson:
-    """Correct a lesson (its author, its project's manager or sponsor, or the PMO) until it is
-    retired."""
+    """Correct a lesson: a draft by its author, its project's manager or sponsor, or the PMO; a
+    published one by the PMO only (``workflows.LESSON``)."""
     only_fields(fields, LESSON_FIELDS)
     current = _locked(lesson)
     LESSON.ensure(current, actor, "edit")

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from pmo.lessons.models import Lesson, LessonApplication
 from pmo.lessons.services import ALREADY_APPLIED, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields
+from pmo.lessons.workflows import PUBLISHED_EDITED_BY_PMO
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/lessons/"
@@ -59,6 +60,20 @@ def test_a_lesson_is_logged_corrected_with_its_version_published_and_has_history
     assert published.json()["status"] == "published"
     history = pm.get(f"{URL}{body['id']}/history/").json()
     assert len(history) == 3
+
+
+def test_a_project_manager_patching_a_published_lesson_is_refused_saying_why(
+    library: Library, client_for
+) -> None:
+    lesson = library.web_lesson
+    pm = client_for(library.cast.pm)
+
+    refused = pm.patch(f"{URL}{lesson.pk}/", {"cause": "Mine", "version": lesson.version}, format="json")
+    shown = pm.get(f"{URL}{lesson.pk}/").json()
+
+    assert refused.status_code == 403
+    assert refused.json() == {"message": PUBLISHED_EDITED_BY_PMO.format(record=lesson), "fields": {}}
+    assert shown["actions"] == [] and shown["cause"] == lesson.cause
 
 
 def test_bad_input_is_a_json_error_naming_the_field(library: Library, client_for) -> None:

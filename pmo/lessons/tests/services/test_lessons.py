@@ -23,6 +23,7 @@ from pmo.lessons.services import (
     lessons_create_many,
 )
 from pmo.lessons.tests.conftest import Library, lesson_fields, publish
+from pmo.lessons.workflows import LESSON, PUBLISHED_EDITED_BY_PMO
 from pmo.portfolio.models import LifecycleStage
 from pmo.raid.tests.factories import RiskFactory
 
@@ -83,7 +84,7 @@ def test_only_those_running_a_project_log_lessons_on_it(library: Library) -> Non
 def test_a_stale_edit_is_a_conflict_and_saves_nothing(library: Library) -> None:
     lesson = library.web_lesson
     lesson_update(
-        actor=library.cast.pm,
+        actor=library.cast.head,
         lesson=lesson,
         fields={"cause": "No penalties"},
         expected_version=lesson.version,
@@ -98,6 +99,29 @@ def test_a_stale_edit_is_a_conflict_and_saves_nothing(library: Library) -> None:
         )
     lesson.refresh_from_db()
     assert lesson.cause == "No penalties"
+
+
+def test_a_project_manager_edits_their_draft_but_only_the_pmo_a_published_lesson(library: Library) -> None:
+    cast = library.cast
+    draft = lesson_create(actor=cast.pm, project=cast.project, fields=lesson_fields("Draft"))
+    published = library.web_lesson
+
+    corrected = lesson_update(
+        actor=cast.pm, lesson=draft, fields={"cause": "Late order"}, expected_version=draft.version
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        lesson_update(
+            actor=cast.pm, lesson=published, fields={"cause": "Mine"}, expected_version=published.version
+        )
+    by_pmo = lesson_update(
+        actor=cast.head, lesson=published, fields={"cause": "PMO's"}, expected_version=published.version
+    )
+
+    assert corrected.cause == "Late order"
+    assert str(refused.value) == PUBLISHED_EDITED_BY_PMO.format(record=published)
+    assert by_pmo.cause == "PMO's"
+    assert LESSON.allowed_actions(draft, cast.pm) == ["edit"]
+    assert "edit" not in LESSON.allowed_actions(by_pmo, cast.pm)
 
 
 def test_only_the_pmo_publishes_and_retires(library: Library) -> None:
@@ -221,7 +245,7 @@ def test_linking_a_risk_to_a_lesson_is_kept_in_its_history(library: Library) -> 
     risk = RiskFactory(project=library.cast.project)
 
     lesson_update(
-        actor=library.cast.pm,
+        actor=library.cast.head,
         lesson=lesson,
         fields={},
         links={"risks": [risk]},

@@ -12,6 +12,7 @@ from pmo.core.text_limits import text_limit
 from pmo.lessons.models import Lesson
 from pmo.lessons.services import lesson_apply, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields
+from pmo.lessons.workflows import PUBLISHED_EDITED_BY_PMO
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def test_the_themes_chart_names_each_quarters_count(library: Library, client) ->
 
 def test_editing_a_lesson_keeps_its_history_and_a_stale_form_saves_nothing(library: Library, client) -> None:
     lesson = library.web_lesson
-    client.force_login(library.cast.pm)
+    client.force_login(library.cast.head)
     url = f"/lessons/{lesson.pk}/edit/"
     form = {
         **lesson_fields(lesson.title),
@@ -162,7 +163,26 @@ def test_editing_a_lesson_keeps_its_history_and_a_stale_form_saves_nothing(libra
     lesson.refresh_from_db()
     assert lesson.cause == "No penalty clause"
     assert "Published to the library" in history and "No penalty clause" in history
-    assert client.get(f"/lessons/{library.org_lesson.pk}/edit/").status_code == 403
+
+
+def test_a_project_manager_may_not_edit_a_published_lesson_and_the_page_says_why(
+    library: Library, client
+) -> None:
+    lesson = library.web_lesson
+    client.force_login(library.cast.pm)
+    url = f"/lessons/{lesson.pk}/edit/"
+
+    shown = client.get(url)
+    posted = client.post(
+        url, {**lesson_fields(lesson.title), "source": "any_time", "version": lesson.version}
+    )
+    page = client.get(lesson.get_absolute_url()).content.decode()
+
+    assert shown.status_code == posted.status_code == 403
+    assert PUBLISHED_EDITED_BY_PMO.format(record=lesson) in shown.content.decode()
+    assert f"/lessons/{lesson.pk}/edit/" not in page
+    lesson.refresh_from_db()
+    assert lesson.event == library.web_lesson.event
 
 
 def test_a_confidential_projects_lesson_applied_elsewhere_is_not_named_on_that_projects_tab(
