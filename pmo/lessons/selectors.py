@@ -6,15 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from pmo.core.restrict import restriction, through
 from pmo.engine.lessons import LessonFacts, LessonIndex, ProjectFacts, Suggestion, why
 from pmo.lessons.choices import CATEGORY_OF_RISK, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
+from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.models import LifecycleStage, Project
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue, Risk
@@ -73,9 +73,17 @@ def applications_of(
     return found
 
 
-def closure_stage_name() -> str:
-    """The lifecycle stage at which a project's lessons are due (settings: PMO_LESSONS_CLOSURE_STAGE)."""
-    return getattr(settings, "PMO_LESSONS_CLOSURE_STAGE", "Closure")
+def closing_without_lessons(*, manager_id: int) -> QuerySet[Project]:
+    """The active projects ``manager_id`` manages that are in the lifecycle's last stage (by its
+    order, whatever the PMO named it) with no lesson logged from them yet: one query."""
+    last_stage = LifecycleStage.objects.order_by("-order").values("order")[:1]
+    return (
+        Project.objects.filter(
+            project_manager_id=manager_id, status=ProjectStatus.ACTIVE, stage__order=Subquery(last_stage)
+        )
+        .filter(~Exists(Lesson.objects.filter(project=OuterRef("pk"))))
+        .order_by("code")
+    )
 
 
 # Suggestions -----------------------------------------------------------------------------------

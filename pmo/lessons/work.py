@@ -1,11 +1,11 @@
-"""Lessons learned in everyone's work queue (``pmo.core.work``): a project manager's project at
-its closure stage with no lesson logged, a draft lesson of yours the PMO has not yet published,
-and, for the PMO, the drafts awaiting publication. Three queries whatever the data."""
+"""Lessons learned in everyone's work queue (``pmo.core.work``): a project manager's active
+project in the lifecycle's last stage with no lesson logged, a draft lesson of yours the PMO has
+not yet published, and, for the PMO, the drafts awaiting publication. Three queries whatever the
+data."""
 
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
 from django.urls import reverse
 
 from pmo.core.permissions import is_pmo
@@ -13,10 +13,11 @@ from pmo.core.work import WorkItem, day, response_due, work_provider
 from pmo.lessons import selectors
 from pmo.lessons.choices import LessonStatus
 from pmo.lessons.models import Lesson
-from pmo.portfolio.models import Project
 from pmo.portfolio.selectors import person_id_of
 
-CLOSURE_REASON = "The project is at its closure stage with no lesson logged: hold its lessons workshop."
+CLOSURE_REASON = (
+    "The project is in the lifecycle's last stage with no lesson logged: hold its lessons workshop."
+)
 
 
 @work_provider
@@ -25,15 +26,7 @@ def lessons_work(user: Any, today: date) -> list[WorkItem]:
     items = []
     mine = person_id_of(user)
     if mine is not None:
-        closing = (
-            Project.objects.filter(
-                project_manager_id=mine, stage__name__iexact=selectors.closure_stage_name()
-            )
-            .annotate(logged=Count("lessons"))
-            .filter(logged=0)
-            .order_by("code")
-        )
-        for project in closing:
+        for project in selectors.closing_without_lessons(manager_id=mine):
             items.append(
                 WorkItem(
                     key=f"lessons-closure:{project.pk}",
