@@ -3,7 +3,7 @@ check, the ``/history/`` action every record has, ordering by aliases, and perso
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import (
@@ -18,7 +18,14 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.fields import SkipField, empty
@@ -235,6 +242,33 @@ CONFLICT_SCHEMA = inline_serializer(
         "current_version": serializers.IntegerField(help_text="The record's version now."),
     },
 )
+
+
+PROJECT_CODE_REQUIRED = "Give the project's code: ?project=IT-145."
+NO_SUCH_PROJECT = "There is no project {code}, or you may not see it."
+# An action that answers for one project named by ``?project=CODE``: its parameter and answers.
+PROJECT_PARAMETER = OpenApiParameter(
+    "project", OpenApiTypes.STR, required=True, description="The project's code (in any case)."
+)
+PROJECT_ANSWERS = {
+    400: OpenApiResponse(ERROR_SCHEMA, description="No project code given."),
+    404: OpenApiResponse(ERROR_SCHEMA, description="No such project, or not one you may see."),
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def project_in_query(request: Request, projects: QuerySet[M]) -> M:
+    """The project ``?project=CODE`` names (its code matched in any case, as the pages do),
+    among ``projects`` (those the user may see): 400 naming the field when no code is given,
+    404 when there is no such project or the user may not see it."""
+    code = request.query_params.get("project", "").strip()
+    if not code:
+        raise exceptions.ValidationError({"project": [PROJECT_CODE_REQUIRED]})
+    found = projects.filter(code__iexact=code).first()
+    if found is None:
+        raise exceptions.NotFound(NO_SUCH_PROJECT.format(code=code))
+    return found
 
 
 def _version_from(request: Request) -> Any:

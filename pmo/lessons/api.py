@@ -8,13 +8,13 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.db.models import QuerySet, prefetch_related_objects
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import model_text
+from pmo.core.api import PROJECT_ANSWERS, PROJECT_PARAMETER, model_text, project_in_query
 from pmo.core.workflow import ActionsField
 from pmo.lessons import selectors, services
 from pmo.lessons.choices import LessonCategory, LessonSource, LessonStatus
@@ -30,9 +30,6 @@ from pmo.portfolio.api_records import (
 )
 from pmo.portfolio.choices import Methodology
 from pmo.portfolio.models import Project
-
-PROJECT_REQUIRED = "Name the project (its code) to suggest lessons for."
-NO_PROJECT = "There is no project {code}, or you may not see it."
 
 
 class LessonSerializer(ProjectRecordSerializer):
@@ -119,16 +116,6 @@ class LessonFilter(ProjectRecordFilter):
         return queryset.filter(selectors.tagged(value)) if value.strip() else queryset
 
 
-def _project(request: Request) -> Project:
-    code = request.query_params.get("project", "").strip()
-    if not code:
-        raise exceptions.ValidationError({"project": [PROJECT_REQUIRED]})
-    found = Project.objects.restrict(request.user, "view").select_related("stage").filter(code=code).first()
-    if found is None:
-        raise exceptions.ValidationError({"project": [NO_PROJECT.format(code=code)]})
-    return found
-
-
 @extend_schema_view(
     create=extend_schema(responses={201: LessonSerializer, **WRITE_ERRORS}),
     partial_update=extend_schema(
@@ -200,13 +187,18 @@ class LessonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordView
         return Response(ApplicationSerializer(applied).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("project", str, required=True, description="The project's code.")],
-        responses={200: SuggestionSerializer(many=True)},
+        parameters=[PROJECT_PARAMETER],
+        responses={200: SuggestionSerializer(many=True), **PROJECT_ANSWERS},
         filters=False,
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def suggestions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The published lessons most relevant to a project now, best first, each with why."""
-        found = selectors.suggestions(user=request.user, project=_project(request))
+        found = selectors.suggestions(
+            user=request.user,
+            project=project_in_query(
+                request, Project.objects.restrict(request.user, "view").select_related("stage")
+            ),
+        )
         prefetch_related_objects([s.lesson for s in found], *services.LINKS)
         return Response(SuggestionSerializer(found, many=True, context=self.get_serializer_context()).data)

@@ -92,7 +92,9 @@ class ProjectRecordSerializer(VersionedSerializer):
 class ProjectRecordFilter(FilterSet):
     """Filters of records that belong to a project, starting with the project's code."""
 
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    project = django_filters.CharFilter(
+        field_name="project__code", lookup_expr="iexact", label="Project code (in any case)"
+    )
 
 
 class VersionBodySerializer(serializers.Serializer):

@@ -18,15 +18,13 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, filters, permissions, serializers
+from rest_framework import filters, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,11 +32,14 @@ from rest_framework.response import Response
 from pmo.core import clock
 from pmo.core.api import (
     ERROR_SCHEMA,
+    PROJECT_ANSWERS,
+    PROJECT_PARAMETER,
     AliasOrderingFilter,
     BoundedCharField,
     RulesPermission,
     expected_version,
     model_text,
+    project_in_query,
 )
 from pmo.core.filters import FilterBackend, FilterSet
 from pmo.core.models import DomainModel
@@ -68,7 +69,6 @@ NOT_A_PERSON = (
     "There is no person with id {pk_value}: the {role} must be a person in the system (see /api/v1/people/)."
 )
 PERSON_ID_EXPECTED = "Give the {role} as a person's id (a whole number), not {data_type}."
-PROJECT_CODE_REQUIRED = "Give the project's code: ?project=IT-145."
 NOTE_REQUIRED = services.NOTE_REQUIRED
 VERSION_HELP = "The version you are changing (or send an If-Match header)."
 OPEN_HELP = "true: only open items; false: only those no longer open."
@@ -730,22 +730,15 @@ class AffectedActions:
     """``dependencies/affected/?project=CODE``: who waits on a project."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("project", OpenApiTypes.STR, required=True, description="The project's code.")
-        ],
-        responses={200: AffectedSerializer, 400: ERROR_SCHEMA, **NOT_FOUND},
+        parameters=[PROJECT_PARAMETER],
+        responses={200: AffectedSerializer, **PROJECT_ANSWERS},
         filters=False,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def affected(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """If this project slips, the projects affected: those that depend on it through open
         dependencies, directly (distance 1) or through others (2, 3…), nearest first."""
-        code = request.query_params.get("project", "").strip()
-        if not code:
-            raise exceptions.ValidationError({"project": [PROJECT_CODE_REQUIRED]})
-        project = _visible_projects(request).filter(code=code).first()
-        if project is None:
-            raise exceptions.NotFound()
+        project = project_in_query(request, _visible_projects(request))
         affected = selectors.affected_projects(project, user=request.user)
         moves = _plan_moves([p for p, _ in affected], request.user)
         body = {

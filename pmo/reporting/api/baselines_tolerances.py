@@ -7,18 +7,23 @@ from typing import Any, ClassVar
 import django_filters
 from django.conf import settings
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import ERROR_SCHEMA, AliasOrderingFilter, model_text, optional_expected_version
+from pmo.core.api import (
+    PROJECT_ANSWERS,
+    PROJECT_PARAMETER,
+    AliasOrderingFilter,
+    model_text,
+    optional_expected_version,
+    project_in_query,
+)
 from pmo.core.filters import FilterBackend
 from pmo.portfolio.api import WRITE_ERRORS, ProjectCodeField, VersionedSerializer
 from pmo.portfolio.api_records import (
-    NOT_FOUND,
     ProjectRecordFilter,
     ProjectRecordSerializer,
     RecordViewSet,
@@ -49,7 +54,6 @@ TOLERANCE_DEFAULT_EXISTS = (
     "There is already a default {dimension} tolerance for {scope}: change that one "
     "(PATCH /api/v1/tolerance-defaults/{pk}/ with its version)."
 )
-PROJECT_CODE_REQUIRED = "Give the project's code: ?project=IT-145."
 TOLERANCE_EXISTS = (
     "{project} already has its own {dimension} tolerance: change that one "
     "(PATCH /api/v1/tolerances/{pk}/ with its version) instead of adding another."
@@ -312,22 +316,15 @@ class ToleranceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordV
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("project", OpenApiTypes.STR, required=True, description="The project's code.")
-        ],
-        responses={200: EffectiveToleranceSerializer(many=True), 400: ERROR_SCHEMA, **NOT_FOUND},
+        parameters=[PROJECT_PARAMETER],
+        responses={200: EffectiveToleranceSerializer(many=True), **PROJECT_ANSWERS},
         filters=False,
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def effective(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The tolerance that applies to the project for each dimension (its own, else its
         portfolio's default, else its size tier's), by dimension."""
-        code = request.query_params.get("project", "").strip()
-        if not code:
-            raise exceptions.ValidationError({"project": [PROJECT_CODE_REQUIRED]})
-        project = Project.objects.restrict(request.user, "view").filter(code=code).first()
-        if project is None:
-            raise exceptions.NotFound()
+        project = project_in_query(request, Project.objects.restrict(request.user, "view"))
         rows = []
         for dimension, row in sorted(selectors.effective_tolerances([project])[project.pk].items()):
             own = isinstance(row, Tolerance)

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pmo.core.api import NO_SUCH_PROJECT
 from pmo.lessons.models import Lesson, LessonApplication
 from pmo.lessons.services import ALREADY_APPLIED, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields
@@ -120,7 +121,18 @@ def test_suggestions_for_a_project_say_why(library: Library, client_for) -> None
     assert [row["lesson"]["reference"] for row in found.json()] == [library.web_lesson.reference]
     assert "supplier" in found.json()[0]["why"]
     assert missing.status_code == 400 and "project" in missing.json()["fields"]
-    assert hidden.status_code == 400 and "project" in hidden.json()["fields"]
+    assert hidden.status_code == 404
+    assert hidden.json() == {"message": NO_SUCH_PROJECT.format(code="SEC"), "fields": {}}
+    assert client.get(f"{URL}suggestions/", {"project": "UNKNOWN"}).status_code == 404
+    assert client.get(f"{URL}suggestions/", {"project": "hr"}).json() == found.json()
+
+
+def test_the_project_filter_matches_its_code_in_any_case(library: Library, client_for) -> None:
+    client = client_for(library.cast.executive)
+
+    found = client.get(URL, {"project": "web"}).json()
+
+    assert [row["reference"] for row in found["results"]] == [library.web_lesson.reference]
 
 
 def _count(client) -> int:

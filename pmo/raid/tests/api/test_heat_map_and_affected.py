@@ -3,8 +3,8 @@
 
 import pytest
 
+from pmo.core.api import NO_SUCH_PROJECT, PROJECT_CODE_REQUIRED
 from pmo.portfolio.tests.factories import ProjectFactory
-from pmo.raid.api import PROJECT_CODE_REQUIRED
 from pmo.raid.tests.factories import DependencyFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,8 @@ def test_affected_projects_need_a_project_the_reader_may_see(client_for, cast):
     assert missing.status_code == 400
     assert missing.json()["fields"] == {"project": [PROJECT_CODE_REQUIRED]}
     assert hidden.status_code == 404
-    assert client_for(cast.head).get("/api/v1/dependencies/affected/", {"project": "SEC"}).status_code == 200
+    assert hidden.json() == {"message": NO_SUCH_PROJECT.format(code="SEC"), "fields": {}}
+    assert client_for(cast.head).get("/api/v1/dependencies/affected/", {"project": "sec"}).status_code == 200
 
 
 def test_a_project_hidden_from_the_reader_is_left_out_of_those_affected(client_for, cast):

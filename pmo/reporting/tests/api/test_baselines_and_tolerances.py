@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from pmo.core.api import PROJECT_CODE_REQUIRED
 from pmo.core.choices import Role
 from pmo.core.permissions import NOT_ALLOWED
 from pmo.reporting import services
 from pmo.reporting.api.baselines_tolerances import (
-    PROJECT_CODE_REQUIRED,
     TOLERANCE_DEFAULT_EXISTS,
     TOLERANCE_EXISTS,
 )
@@ -402,7 +402,7 @@ def test_the_effective_tolerances_need_a_visible_project(client_for, cycle):
     assert missing.status_code == 400
     assert missing.json()["fields"] == {"project": [PROJECT_CODE_REQUIRED]}
     assert hidden.status_code == 404
-    assert client_for(cycle.head).get(f"{TOLERANCES}effective/?project=SEC-1").status_code == 200
+    assert client_for(cycle.head).get(f"{TOLERANCES}effective/?project=sec-1").status_code == 200
 
 
 def test_a_tolerance_counts_one_way_or_both_and_says_so_by_its_sign(client_for, cycle, draft):
