@@ -13,6 +13,9 @@ from pmo.governance import services_boards as services
 from pmo.governance.choices import MemberRole, MinuteKind
 from pmo.governance.models import Board
 from pmo.governance.tests.boards import board_of, issued, meeting_of, member, quorate
+from pmo.governance.tests.steps import in_review
+from pmo.portfolio.choices import SizeTier
+from pmo.portfolio.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,28 @@ def test_the_pmo_sets_up_a_board_and_its_members_from_the_pages(cast, client):
     history = head.get(f"/boards/{made.pk}/history/").content.decode()
     assert "IT Demand Review" in history
     assert client_for(client, cast.pm).get("/boards/new/").status_code == 403
+
+
+def test_the_board_decides_a_gate_with_conditions_on_the_meeting_page(cast, client):
+    Project.objects.filter(pk=cast.project.pk).update(size_tier=SizeTier.LARGE)
+    cast.project.refresh_from_db()
+    review = in_review(cast)
+    meeting = issued(cast, meeting_of(cast))
+    quorate(cast, meeting)
+    item = meeting.items.get(gate_review=review)
+    officer = client_for(client, cast.officer)
+    assert f"/meetings/items/{item.pk}/gate/" in officer.get(meeting.get_absolute_url()).content.decode()
+
+    done = officer.post(
+        f"/meetings/items/{item.pk}/gate/",
+        {"version": review.version, "outcome": "go_with_conditions", "decision_notes": "Go, once tested.",
+         "condition_1_title": "Complete the security test",
+         "condition_1_owner": cast.project.project_manager_id, "condition_1_due": "2026-12-20"},
+    )  # fmt: skip
+
+    assert done.status_code == 302, done.content.decode()[-2000:]
+    review.refresh_from_db()
+    assert review.outcome == "go_with_conditions"
+    assert Project.objects.get(pk=cast.project.pk).stage.name == "Closure"
+    page = officer.get(meeting.get_absolute_url()).content.decode()
+    assert "go with conditions: Go, once tested." in page
