@@ -6,7 +6,7 @@ cosine similarity of the project's words with every lesson's, plus a bonus for t
 as one of the project's concerns, the same department and the same methodology. Each suggestion
 says why (ADR 0059). Pure: no Django, no database."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,13 +46,16 @@ class ProjectFacts:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A lesson that fits, how well (``score``) and why (``reasons``, in words)."""
+    """A lesson that fits, how well (``score``) and why: the words it shares with the project,
+    the category and methodology it shares (their codes, "" if none), the same department."""
 
     lesson_id: int
     score: float
     similarity: float
-    reasons: tuple[str, ...]
     words: tuple[str, ...]
+    same_category: str = ""
+    same_department: bool = False
+    same_methodology: str = ""
 
 
 class LessonIndex:
@@ -110,23 +113,13 @@ class LessonIndex:
                 lesson_id=int(self.ids[i]),
                 score=round(float(score[i]), 4),
                 similarity=round(float(similarity[i]), 4),
-                reasons=self._reasons(i, same_category, same_department, same_methodology),
                 words=self._shared_words(i, query),
+                same_category=str(self.categories[i]) if same_category[i] else "",
+                same_department=bool(same_department[i]),
+                same_methodology=str(self.methodologies[i]) if same_methodology[i] else "",
             )
             for i in top
         ]
-
-    def _reasons(
-        self, i: int, category: np.ndarray, department: np.ndarray, methodology: np.ndarray
-    ) -> tuple[str, ...]:
-        reasons = []
-        if category[i]:
-            reasons.append(f"same category ({self.categories[i]})")
-        if department[i]:
-            reasons.append("same department")
-        if methodology[i]:
-            reasons.append(f"same methodology ({self.methodologies[i]})")
-        return tuple(reasons)
 
     def _shared_words(self, i: int, query: object) -> tuple[str, ...]:
         """The words the lesson and the project share that weigh most in both."""
@@ -140,10 +133,24 @@ class LessonIndex:
         return tuple(str(self.vocabulary[columns[k]]) for k in order)
 
 
-def why(suggestion: Suggestion) -> str:
-    """A suggestion's reasons in one sentence: "similar words: supplier, contract; same department"."""
+def why(
+    suggestion: Suggestion,
+    *,
+    categories: Mapping[str, str] | None = None,
+    methodologies: Mapping[str, str] | None = None,
+) -> str:
+    """A suggestion's reasons in one sentence, the category and methodology by the labels given
+    for their codes: "Similar words: supplier, contract; same category (Supplier and commercial)"."""
     parts = []
     if suggestion.words:
         parts.append("similar words: " + ", ".join(suggestion.words))
-    parts.extend(suggestion.reasons)
-    return "; ".join(parts).capitalize() if parts else ""
+    if suggestion.same_category:
+        label = (categories or {}).get(suggestion.same_category, suggestion.same_category)
+        parts.append(f"same category ({label})")
+    if suggestion.same_department:
+        parts.append("same department")
+    if suggestion.same_methodology:
+        label = (methodologies or {}).get(suggestion.same_methodology, suggestion.same_methodology)
+        parts.append(f"same methodology ({label})")
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:]

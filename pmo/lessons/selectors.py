@@ -12,9 +12,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from pmo.core.restrict import restriction, through
 from pmo.engine.lessons import LessonFacts, LessonIndex, ProjectFacts, Suggestion, why
-from pmo.lessons.choices import CATEGORY_OF_RISK, LessonStatus
+from pmo.lessons.choices import CATEGORY_OF_RISK, LessonCategory, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
-from pmo.portfolio.choices import ProjectStatus
+from pmo.portfolio.choices import Methodology, ProjectStatus
 from pmo.portfolio.models import LifecycleStage, Project
 from pmo.raid import selectors as raid_selectors
 from pmo.raid.models import Issue, Risk
@@ -164,7 +164,10 @@ class Suggested:
 
     @property
     def why(self) -> str:
-        return why(self.suggestion)
+        """Why, in the words users read: the category's and methodology's labels, not codes."""
+        return why(
+            self.suggestion, categories=dict(LessonCategory.choices), methodologies=dict(Methodology.choices)
+        )
 
 
 def suggestions(*, user: Any, project: Project, limit: int = SUGGESTIONS_SHOWN) -> list[Suggested]:

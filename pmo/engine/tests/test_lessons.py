@@ -26,7 +26,7 @@ def test_the_lessons_sharing_most_words_come_first_with_the_words_they_share() -
 
     assert [s.lesson_id for s in found] == [1, 3]
     assert "migration" in found[0].words and "supplier" in found[0].words
-    assert found[0].reasons == ()
+    assert (found[0].same_category, found[0].same_department, found[0].same_methodology) == ("", False, "")
     assert why(found[0]).startswith("Similar words: ")
 
 
@@ -36,7 +36,10 @@ def test_category_department_and_methodology_raise_a_lesson_and_are_given_as_rea
     )
 
     assert found[0].lesson_id == 3
-    assert found[0].reasons == ("same category (technical)", "same department", "same methodology (agile)")
+    assert why(found[0], categories={"technical": "Technical work"}, methodologies={"agile": "Agile"}) == (
+        "Similar words: data, migration; same category (Technical work); same department; "
+        "same methodology (Agile)"
+    )
     assert found[0].score > found[1].score
 
 

@@ -198,6 +198,23 @@ def test_suggestions_say_why_and_skip_hidden_own_and_applied_lessons(library: Li
     ]
 
 
+def test_why_names_the_category_and_methodology_as_users_read_them_not_their_codes(library: Library) -> None:
+    cast = library.cast
+    project = cast.other_project
+    project.name = "Data migration"
+    project.methodology = library.web_lesson.methodology = "agile"
+    library.web_lesson.save()
+    project.save()
+    RiskFactory(project=project, category="commercial", title="Contract terms")
+
+    suggested = selectors.suggestions(user=cast.executive, project=project)
+
+    assert suggested[0].lesson == library.web_lesson
+    assert "same category (Supplier and commercial)" in suggested[0].why
+    assert "same methodology (Agile)" in suggested[0].why
+    assert "(supplier)" not in suggested[0].why and "(agile)" not in suggested[0].why
+
+
 def test_suggestions_look_ahead_to_the_gate_the_project_is_heading_for(library: Library) -> None:
     cast = library.cast
     stage = selectors.next_stage(cast.other_project) or LifecycleStage.objects.create(
