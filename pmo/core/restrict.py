@@ -101,6 +101,13 @@ def through(relation: str, q: Q) -> Q:
     return moved
 
 
+def none_or_through(relation: str, q: Q) -> Q:
+    """Records with no ``relation`` (an organisation's or a register's own, above any project),
+    or whose ``relation`` matches ``q``: ``none_or_through("project", restriction(Project, user))``
+    is what a user sees of records that may belong to a project."""
+    return any_of(Q(**{f"{relation}__isnull": True}), through(relation, q))
+
+
 def restricts(
     *models_: type[models.Model], actions: Iterable[str] = ("view",)
 ) -> Callable[[Restriction], Restriction]:

@@ -48,7 +48,17 @@ def _raid_fields(form: forms.BaseForm, project: Project | None) -> None:
         field.required = False
 
 
-class LessonForm(forms.ModelForm):
+class LessonValues:
+    """What a lesson form gives its service: the lesson's fields, and the RAID items it links."""
+
+    cleaned_data: dict[str, Any]
+
+    def values(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = self.cleaned_data
+        return {n: data[n] for n in FIELDS}, {n: data[n] for n in LINKS if n in data}
+
+
+class LessonForm(LessonValues, forms.ModelForm):
     """A new lesson (department and methodology left empty take the project's)."""
 
     class Meta:
@@ -63,12 +73,8 @@ class LessonForm(forms.ModelForm):
     def _post_clean(self) -> None:
         """The service validates the whole record (the project is not on the form)."""
 
-    def values(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        data = self.cleaned_data
-        return {n: data[n] for n in FIELDS}, {n: data[n] for n in LINKS if n in data}
 
-
-class LessonUpdateForm(VersionedModelForm):
+class LessonUpdateForm(LessonValues, VersionedModelForm):
     class Meta:
         model = Lesson
         fields = [*FIELDS, *LINKS]
@@ -80,10 +86,6 @@ class LessonUpdateForm(VersionedModelForm):
 
     def _post_clean(self) -> None:
         """The service validates the record as it would be saved."""
-
-    def values(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        data = self.cleaned_data
-        return {n: data[n] for n in FIELDS}, {n: data[n] for n in LINKS if n in data}
 
 
 class ApplyForm(forms.Form):

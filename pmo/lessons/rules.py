@@ -8,17 +8,11 @@ import rules
 from django.db.models import Q
 
 from pmo.core.permissions import is_pmo, is_staff_member
-from pmo.core.restrict import EVERYTHING, all_of, any_of, restriction, restricts, through
+from pmo.core.restrict import EVERYTHING, all_of, any_of, none_or_through, restriction, restricts, through
 from pmo.lessons.choices import LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
 from pmo.portfolio.models import Project
 from pmo.portfolio.rules import manages_project, runs_project, sponsors_project
-
-
-def sees_project_of(user: Any) -> Q:
-    """The organisation's lessons, and those of the projects ``user`` may see (a confidential
-    project's only for those who may see it)."""
-    return any_of(Q(project__isnull=True), through("project", restriction(Project, user, "view")))
 
 
 @restricts(Lesson)
@@ -29,7 +23,9 @@ def lesson_restriction(user: Any, action: str) -> Q:
         return EVERYTHING
     not_draft = Q(status__in=[LessonStatus.PUBLISHED, LessonStatus.RETIRED])
     theirs = any_of(Q(logged_by_id=user.pk), through("project", runs_project(user)))
-    return all_of(sees_project_of(user), any_of(not_draft, theirs))
+    # The organisation's lessons, and those of the projects the user may see.
+    sees_project = none_or_through("project", restriction(Project, user, "view"))
+    return all_of(sees_project, any_of(not_draft, theirs))
 
 
 @restricts(LessonApplication)

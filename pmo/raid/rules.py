@@ -17,7 +17,14 @@ import rules
 from django.db.models import Q
 
 from pmo.core.permissions import is_pmo, is_pmo_head
-from pmo.core.restrict import EVERYTHING, all_of, allows, any_of, restriction, restricts, through
+from pmo.core.restrict import (
+    EVERYTHING,
+    all_of,
+    allows,
+    none_or_through,
+    restriction,
+    restricts,
+)
 from pmo.portfolio.models import Portfolio, Programme, Project
 from pmo.portfolio.rules import is_project_manager, is_project_sponsor, leads_programme
 from pmo.portfolio.selectors import person_id_of
@@ -29,7 +36,7 @@ from pmo.raid.models import Action, Assumption, Decision, Dependency, Issue, Rai
 def item_restriction(user: Any, action: str) -> Q:
     """A programme's or portfolio's items: anyone signed in; a project's: whoever sees the
     project (the PMO sees them all)."""
-    return any_of(Q(project__isnull=True), through("project", restriction(Project, user, "view")))
+    return none_or_through("project", restriction(Project, user, "view"))
 
 
 @restricts(Dependency)
@@ -37,7 +44,7 @@ def dependency_restriction(user: Any, action: str) -> Q:
     """As any item, and the project it depends on must be one the user sees too."""
     return all_of(
         item_restriction(user, action),
-        any_of(Q(depends_on__isnull=True), through("depends_on", restriction(Project, user, "view"))),
+        none_or_through("depends_on", restriction(Project, user, "view")),
     )
 
 

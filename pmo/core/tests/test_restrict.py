@@ -14,6 +14,7 @@ from pmo.core.restrict import (
     all_of,
     any_of,
     matches,
+    none_or_through,
     restriction,
     through,
 )
@@ -37,6 +38,13 @@ def test_through_moves_a_filter_onto_a_relation():
     moved = through("project", Q(confidential=False) | Q(sponsor_id=3))
     assert moved == Q(project__confidential=False) | Q(project__sponsor_id=3)
     assert through("project", EVERYTHING) == EVERYTHING
+
+
+def test_none_or_through_keeps_records_without_the_relation():
+    assert none_or_through("project", Q(confidential=False)) == Q(project__isnull=True) | Q(
+        project__confidential=False
+    )
+    assert none_or_through("project", EVERYTHING) == EVERYTHING
 
 
 @pytest.mark.parametrize(
