@@ -69,6 +69,7 @@ router.register("change-requests", change_api.ChangeRequestViewSet, basename="ch
 router.register("change-settings", change_api.ChangeSettingsViewSet, basename="change-settings")
 router.register("gates", governance_api.GateViewSet, basename="gate")
 router.register("gate-reviews", governance_api.GateReviewViewSet, basename="gate-review")
+router.register("gate-evidence", governance_api.GateEvidenceViewSet, basename="gate-evidence")
 router.register("boards", governance_boards_api.BoardViewSet, basename="board")
 router.register("meetings", governance_boards_api.MeetingViewSet, basename="meeting")
 router.register("agenda-items", governance_boards_api.AgendaItemViewSet, basename="agenda-item")

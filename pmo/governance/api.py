@@ -1,8 +1,8 @@
-"""Gates over REST (``/api/v1/``): ``gates``, each gate's required evidence and who decides it
-(read by everyone, changed by the PMO head), and ``gate-reviews`` through their workflow (open →
-evidence → submit → assess → decide → close), each with its ``actions`` from the workflow's
-table and its ``history``. Reads go through ``pmo.governance.selectors``, writes through
-``pmo.governance.services``."""
+"""Gates over REST (``/api/v1/``): ``gates``, each gate's required evidence (``gate-evidence``)
+and who decides it (read by everyone, changed by the PMO head), and ``gate-reviews`` through
+their workflow (open → evidence → submit → assess → decide → close), each with its ``actions``
+from the workflow's table and its ``history``. Reads go through ``pmo.governance.selectors``,
+writes through ``pmo.governance.services``."""
 
 from typing import Any, ClassVar
 
@@ -14,7 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.core.api import expected_version, model_text
+from pmo.core.api import expected_version, model_text, optional_expected_version
+from pmo.core.filters import FilterSet
 from pmo.core.workflow import ActionsField
 from pmo.governance import selectors, services
 from pmo.governance.choices import Outcome, ReviewStatus
@@ -26,6 +27,7 @@ from pmo.portfolio.api_records import (
     ProjectRecordSerializer,
     RecordViewSet,
     action_schema,
+    change_schemas,
     user_name,
 )
 from pmo.portfolio.models import Person
@@ -97,6 +99,87 @@ class GateViewSet(mixins.UpdateModelMixin, RecordViewSet):
         version, fields = self._changes(instance, partial=True)
         gate = services.gate_update(actor=self.actor, gate=instance, fields=fields, expected_version=version)
         return self._represent(gate)
+
+
+class GateEvidenceSerializer(VersionedSerializer):
+    """A piece of evidence a gate asks for: a document confirmed on each review, or a record the
+    system checks (``automatic``; ``within_days`` for the checks that look back), for the size
+    tiers and methodologies listed (none: all). The PMO head adds, changes and removes them."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:gate-evidence-detail")
+    gate = serializers.PrimaryKeyRelatedField(queryset=Gate.objects.all(), help_text="The gate's id.")
+    gate_name = serializers.CharField(source="gate.__str__", read_only=True)
+
+    class Meta:
+        model = GateEvidence
+        validators: ClassVar[list[Any]] = []  # the service checks the name is the gate's only one
+        fields = [
+            "id",
+            "url",
+            "gate",
+            "gate_name",
+            "name",
+            "description",
+            "kind",
+            "automatic",
+            "within_days",
+            "size_tiers",
+            "methodologies",
+            "order",
+            "version",
+            "updated_at",
+        ]
+
+
+class GateEvidenceChangeSerializer(GateEvidenceSerializer):
+    """On a change, the evidence stays with its gate."""
+
+    gate = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class GateEvidenceFilter(FilterSet):
+    gate = django_filters.NumberFilter(field_name="gate_id", help_text="The gate's id.")
+
+    class Meta:
+        model = GateEvidence
+        fields: ClassVar[list[str]] = []
+
+
+@extend_schema_view(**change_schemas(GateEvidenceSerializer, GateEvidenceChangeSerializer, deletable=True))
+@extend_schema(tags=["gates"])
+class GateEvidenceViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordViewSet):
+    """Every gate's evidence (``?gate=`` for one gate's): read by everyone, added, changed and
+    removed by the PMO head. Evidence already confirmed on a review cannot be removed."""
+
+    queryset = GateEvidence.objects.none()
+    serializer_class = GateEvidenceSerializer
+    change_serializer_class = GateEvidenceChangeSerializer
+    selector = staticmethod(selectors.evidence_list)
+    filterset_class = GateEvidenceFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["gate", "order", "name"]
+    ordering_aliases: ClassVar[dict[str, str]] = {"gate": "gate__stage__order"}
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self._body(GateEvidenceSerializer)
+        gate = fields.pop("gate")
+        evidence = services.gate_evidence_add(actor=self.actor, gate=gate, fields=fields)
+        return self._represent(evidence, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        version, fields = self._changes(instance, partial=kwargs.pop("partial", False))
+        evidence = services.gate_evidence_update(
+            actor=self.actor, evidence=instance, fields=fields, expected_version=version
+        )
+        return self._represent(evidence)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.gate_evidence_delete(
+            actor=self.actor, evidence=self.get_object(), expected_version=optional_expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

@@ -37,6 +37,7 @@ from pmo.raid.models import Action, Decision
 from pmo.reporting.models import ProjectException
 
 TIER_ORDER = [tier.value for tier in SizeTier]
+EVIDENCE_NAME_TAKEN = "{gate} already asks for “{name}”: give this evidence another name."
 CHECK_NEEDED = "Choose the record the system checks."
 NO_CHECK_FOR_DOCUMENT = "A document is confirmed by the reviewer: leave the check empty."
 UNKNOWN_VALUES = "{values} {are} not one of {known}."
@@ -155,6 +156,11 @@ class GateEvidence(DomainModel):
         return self.gate.get_absolute_url()
 
     def clean(self) -> None:
+        if (
+            self.gate_id
+            and GateEvidence.objects.filter(gate_id=self.gate_id, name=self.name).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"name": EVIDENCE_NAME_TAKEN.format(gate=self.gate, name=self.name)})
         if self.kind == EvidenceKind.CHECK and not self.automatic:
             raise ValidationError({"automatic": CHECK_NEEDED})
         if self.kind == EvidenceKind.DOCUMENT and self.automatic:

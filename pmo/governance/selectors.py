@@ -40,6 +40,15 @@ def gate_list(*, user: Any) -> QuerySet[Gate]:
     return Gate.objects.restrict(user, "view").select_related("stage").prefetch_related(evidence)
 
 
+def evidence_list(*, user: Any) -> QuerySet[GateEvidence]:
+    """Every gate's evidence, gate by gate in lifecycle order."""
+    return (
+        GateEvidence.objects.restrict(user, "view")
+        .select_related("gate__stage")
+        .order_by("gate__stage__order", "order", "pk")
+    )
+
+
 def gates_by_stage() -> dict[int, Gate]:
     """Every gate with its evidence, by the id of the stage it leads into (two queries)."""
     evidence = Prefetch("evidence", queryset=GateEvidence.objects.order_by("order", "pk"))

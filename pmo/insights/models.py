@@ -8,13 +8,17 @@ from simple_history.models import HistoricalRecords
 
 from pmo.core.models import DomainModel
 
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # uploads stop at PMO_MAX_UPLOAD_BYTES (10 MB by default)
+
 
 class PackTemplate(DomainModel):
     """The deck board packs are made on: its slides' ``{{ name }}`` placeholders are filled from
     the meeting and its layouts used for the pack's own slides (``pmo.insights.pack_files``)."""
 
     filename = models.CharField(max_length=200)
-    content = models.BinaryField()
+    content = models.BinaryField(
+        max_length=MAX_TEMPLATE_BYTES, help_text="The deck (.pptx): a file, not text to edit."
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -47,6 +47,7 @@ ID_FILTERS: dict[tuple[str, str], str] = {
     ("org-units", "parent"): NOT_THE_CHOICE,
     ("highlight-reports", "period"): BEYOND_IDS,
     ("gate-reviews", "gate"): BEYOND_IDS,
+    ("gate-evidence", "gate"): BEYOND_IDS,
     ("meetings", "board"): BEYOND_IDS,
     ("agenda-items", "meeting"): BEYOND_IDS,
     ("minutes", "meeting"): BEYOND_IDS,
