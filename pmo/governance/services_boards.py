@@ -56,6 +56,7 @@ from pmo.governance.models import (
     AgendaItem,
     Board,
     BoardMember,
+    GateCondition,
     Meeting,
     MeetingAttendance,
     Minute,
@@ -596,7 +597,8 @@ def agenda_item_decide_gate(
 ) -> Minute:
     """The board decides the gate review on the item (quorate): the review is decided through
     ``services.gate_review_decide`` (its conditions become RAID actions, a passed gate moves the
-    project), the decision is minuted and logged, and the item concluded."""
+    project), the decision is minuted and logged, each condition minuted as an action, and the
+    item concluded."""
     current, meeting = _item_locked(item)
     MEETING.ensure(meeting, actor, "record")
     if current.gate_review_id is None:
@@ -626,6 +628,19 @@ def agenda_item_decide_gate(
             "decision": _decision_log(actor, current, meeting, f"{review.gate}: {outcome.label}", text),
         },
     )
+    for condition in GateCondition.objects.filter(review=review).select_related("action").order_by("pk"):
+        record_create(
+            model=Minute,
+            actor=actor,
+            authorised=True,
+            fields={
+                "item": current,
+                "kind": MinuteKind.ACTION,
+                "text": f"Condition: {condition.action.title}",
+                "action": condition.action,
+                "recorded_by": actor,
+            },
+        )
     record_update(
         instance=current,
         actor=actor,

@@ -317,6 +317,11 @@ def test_the_board_decides_a_gate_with_conditions_and_the_project_moves(cast):
     assert review.conditions.get().action.title == "Complete the security test"
     assert cast.project.stage.name == "Closure"
     assert minute.decision.project == cast.project
+    condition_minute = gate_item.minutes.get(kind=MinuteKind.ACTION)
+    assert (condition_minute.text, condition_minute.action) == (
+        "Condition: Complete the security test",
+        review.conditions.get().action,
+    )
     gate_item.refresh_from_db()
     assert gate_item.status == ItemStatus.CONCLUDED
 
