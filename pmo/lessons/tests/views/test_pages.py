@@ -2,6 +2,7 @@
 logging one, the project's Lessons tab with suggestions and applying one, themes; pinned queries."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -99,12 +100,25 @@ def test_publishing_from_the_lesson_page(library: Library, client) -> None:
     assert draft.status == "published"
 
 
-def test_themes_count_the_published_lessons(library: Library, client) -> None:
+def _by_category(page: str) -> dict[str, int]:
+    table = page.split('data-testid="by-category"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="text-end">(\d+)</td>', table)
+    return {name: int(n) for name, n in rows}
+
+
+def test_themes_count_the_published_lessons_per_theme_for_those_who_may_see_them(
+    library: Library, client
+) -> None:
     client.force_login(library.cast.head)
+    seen_by_pmo = client.get("/lessons/themes/").content.decode()
+    client.force_login(library.cast.executive)
+    seen_by_executive = client.get("/lessons/themes/").content.decode()
 
-    page = client.get("/lessons/themes/").content.decode()
-
-    assert "Supplier and commercial" in page and "supplier" in page
+    # The PMO counts the confidential project's supplier lesson; an executive who may not see
+    # that project does not.
+    assert _by_category(seen_by_pmo) == {"Supplier and commercial": 2, "Resourcing": 1}
+    assert _by_category(seen_by_executive) == {"Supplier and commercial": 1, "Resourcing": 1}
+    assert "supplier</a> (1)" in seen_by_executive and "data</a> (1)" in seen_by_executive
 
 
 def _queries(client, url: str) -> int:
