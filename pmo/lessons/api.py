@@ -1,6 +1,7 @@
 """Lessons learned over REST (``/api/v1/lessons/``): the library (filters and search), a
 lesson's detail and history, logging (``POST``) and correcting (``PATCH``, with the version)
-lessons, ``publish`` and ``retire`` (the PMO), ``apply`` a lesson to a later project, and the
+lessons, ``publish`` and ``retire`` (the PMO), ``apply`` a lesson to a later project and ``withdraw``
+that, and the
 ``suggestions`` for a project, each with why. Reads go through ``pmo.lessons.selectors``,
 writes through ``pmo.lessons.services``."""
 
@@ -9,7 +10,7 @@ from typing import Any, ClassVar
 import django_filters
 from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,8 @@ from pmo.portfolio.api_records import (
 )
 from pmo.portfolio.choices import Methodology
 from pmo.portfolio.models import Project
+
+NOT_APPLIED = "{project} has not applied {lesson}, or you may not see it."
 
 
 class LessonSerializer(ProjectRecordSerializer):
@@ -80,6 +83,10 @@ class LessonChangeSerializer(LessonSerializer):
 class ApplySerializer(serializers.Serializer):
     project = ProjectCodeField(help_text="The code of the project that applied the lesson.")
     note = model_text(LessonApplication, "note", help_text="How the lesson was applied.")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    project = ProjectCodeField(help_text="The code of the project whose application is withdrawn.")
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -185,6 +192,22 @@ class LessonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordView
             actor=self.actor, lesson=lesson, project=body["project"], note=body["note"]
         )
         return Response(ApplicationSerializer(applied).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=WithdrawSerializer,
+        responses={204: None, **{k: v for k, v in UPDATE_ERRORS.items() if k != 409}},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Withdraw a project's record that it applied this lesson (its manager or the PMO); the
+        application's history keeps who withdrew it."""
+        lesson = self.get_object()
+        project = self._body(WithdrawSerializer)["project"]
+        application = selectors.applications_of(user=request.user, lesson=lesson, project=project).first()
+        if application is None:
+            raise exceptions.NotFound(NOT_APPLIED.format(project=project.code, lesson=lesson.reference))
+        services.lesson_application_withdraw(actor=self.actor, application=application)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         parameters=[PROJECT_PARAMETER],

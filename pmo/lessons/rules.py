@@ -1,5 +1,6 @@
 """Who may do what with lessons. Anyone signed in logs a lesson (on a project they run, or the
-organisation's); the PMO publishes and retires; a project's manager applies a lesson to it. Who
+organisation's); the PMO publishes and retires; a project's manager applies a lesson to it, and
+withdraws that. Who
 sees which lessons is declared once, as a restriction (``pmo.core.restrict``)."""
 
 from typing import Any
@@ -43,4 +44,5 @@ rules.add_perm("lessons.add_lesson", is_staff_member)
 rules.add_perm("lessons.change_lesson", is_pmo | logged_it | manages_project | sponsors_project)
 rules.add_perm("lessons.publish_lesson", is_pmo)
 rules.add_perm("lessons.add_lessonapplication", is_pmo | manages_project)
+rules.add_perm("lessons.delete_lessonapplication", is_pmo | manages_project)
 rules.add_perm("lessons.log_lesson", is_pmo | manages_project | sponsors_project)

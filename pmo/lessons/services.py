@@ -1,4 +1,5 @@
-"""Writes of lessons learned: log, edit, publish, retire, apply to a later project. Each is
+"""Writes of lessons learned: log, edit, publish, retire, apply to a later project (and withdraw
+that). Each is
 transactional, checks the actor's right and the lesson's state (``workflows.LESSON``), and
 writes the record's history."""
 
@@ -13,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from pmo.core import clock
 from pmo.core.models import User
 from pmo.core.permissions import ensure_can
-from pmo.core.services import only_fields, record_create, record_update
+from pmo.core.services import only_fields, record_create, record_delete, record_update
 from pmo.lessons import selectors
 from pmo.lessons.choices import LessonSource, LessonStatus
 from pmo.lessons.models import Lesson, LessonApplication
@@ -235,4 +236,17 @@ def lesson_apply(*, actor: User | None, lesson: Lesson, project: Project, note: 
             "applied_on": clock.today(),
         },
         reason=f"Applied on {project.code}",
+    )
+
+
+@transaction.atomic
+def lesson_application_withdraw(*, actor: User | None, application: LessonApplication) -> None:
+    """Withdraw a project's record that it applied a lesson (its manager or the PMO): the lesson
+    no longer counts it and is suggested to it again; the application's history keeps who
+    withdrew it, and when."""
+    record_delete(
+        instance=application,
+        actor=actor,
+        expected_version=None,
+        reason=f"Withdrawn from {application.project.code}",
     )

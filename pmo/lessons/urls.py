@@ -16,4 +16,5 @@ urlpatterns = [
     path("lessons/<int:pk>/retire/", views.lesson_retire, name="retire"),
     path("lessons/<int:pk>/history/", views.lesson_history, name="history"),
     path("lessons/<int:pk>/apply/<str:code>/", views.lesson_apply, name="apply"),
+    path("lessons/<int:pk>/withdraw/<str:code>/", views.lesson_application_withdraw, name="withdraw"),
 ]

@@ -44,6 +44,7 @@ SAVED = "{lesson} saved."
 PUBLISHED = "{lesson} published: it is in the library and suggested to the projects it fits."
 RETIRED = "{lesson} retired: it stays in the library but is no longer suggested."
 APPLIED = "{lesson} recorded as applied on {project}."
+WITHDRAWN = "{lesson} is no longer recorded as applied on {project}."
 
 COLUMNS = (
     Column("reference", "Reference", attr("reference"), "pk", "link"),
@@ -271,6 +272,26 @@ def lesson_apply(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
     if outcome.done:
         return finish(request, APPLIED.format(lesson=lesson.reference, project=project.code), back.url)
+    messages.error(request, outcome.problem or outcome.conflict)
+    return back
+
+
+@page
+def lesson_application_withdraw(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Withdraw a project's record that it applied a lesson (POST from the project's Lessons tab)."""
+    project = project_or_404(request, code)
+    back = redirect("lessons:project", code=project.code)
+    if request.method != "POST":
+        return back
+    application = found_or_404(
+        selectors.applications_of(user=request.user, project=project), "applied lesson", pk, lesson_id=pk
+    )
+    outcome = call_service(
+        lambda: services.lesson_application_withdraw(actor=request.user, application=application)
+    )
+    if outcome.done:
+        message = WITHDRAWN.format(lesson=application.lesson.reference, project=project.code)
+        return finish(request, message, back.url)
     messages.error(request, outcome.problem or outcome.conflict)
     return back
 

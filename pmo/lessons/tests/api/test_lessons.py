@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pmo.core.api import NO_SUCH_PROJECT
+from pmo.lessons.api import NOT_APPLIED
 from pmo.lessons.models import Lesson, LessonApplication
 from pmo.lessons.services import ALREADY_APPLIED, lesson_create
 from pmo.lessons.tests.conftest import Library, lesson_fields, publish
@@ -106,6 +107,23 @@ def test_applying_a_lesson_and_applying_it_twice(library: Library, client_for) -
     assert not_theirs.status_code == 403
     assert LessonApplication.objects.count() == 1
     assert other_pm.get(f"{URL}{library.web_lesson.pk}/").json()["applied_count"] == 1
+
+
+def test_withdrawing_an_application(library: Library, client_for) -> None:
+    other_pm = client_for(library.cast.other_pm)
+    url = f"{URL}{library.web_lesson.pk}/"
+    other_pm.post(f"{url}apply/", {"project": "HR", "note": "Penalty clause"}, format="json")
+
+    refused = client_for(library.cast.pm).post(f"{url}withdraw/", {"project": "HR"}, format="json")
+    assert refused.status_code == 403 and LessonApplication.objects.count() == 1
+    withdrawn = other_pm.post(f"{url}withdraw/", {"project": "HR"}, format="json")
+    again = other_pm.post(f"{url}withdraw/", {"project": "HR"}, format="json")
+
+    assert withdrawn.status_code == 204
+    assert again.status_code == 404 and again.json()["message"] == NOT_APPLIED.format(
+        project="HR", lesson=library.web_lesson.reference
+    )
+    assert other_pm.get(url).json()["applied_count"] == 0
 
 
 def test_suggestions_for_a_project_say_why(library: Library, client_for) -> None:

@@ -9,12 +9,13 @@ from pmo.core.services import ConflictError
 from pmo.core.text_limits import text_limit
 from pmo.lessons import selectors
 from pmo.lessons.choices import LessonStatus
-from pmo.lessons.models import Lesson
+from pmo.lessons.models import Lesson, LessonApplication
 from pmo.lessons.services import (
     ALREADY_APPLIED,
     LINK_NOT_OF_PROJECT,
     NOTE_REQUIRED,
     TITLE_REQUIRED,
+    lesson_application_withdraw,
     lesson_apply,
     lesson_create,
     lesson_publish,
@@ -162,6 +163,29 @@ def test_a_lesson_is_applied_once_by_a_project_its_manager_runs(library: Library
     with pytest.raises(ValidationError) as no_note:
         lesson_apply(actor=cast.pm, lesson=library.org_lesson, project=cast.project, note=" ")
     assert no_note.value.message_dict["note"] == [NOTE_REQUIRED]
+
+
+def test_a_project_withdraws_a_lesson_it_applied_and_the_history_says_who(library: Library) -> None:
+    cast = library.cast
+    applied = lesson_apply(
+        actor=cast.other_pm, lesson=library.web_lesson, project=cast.other_project, note="Penalty clause"
+    )
+    with pytest.raises(PermissionDenied):
+        lesson_application_withdraw(actor=cast.pm, application=applied)
+
+    lesson_application_withdraw(actor=cast.other_pm, application=applied)
+
+    assert not LessonApplication.objects.exists()
+    last = LessonApplication.history.filter(id=applied.pk).latest()
+    assert (last.history_type, last.history_user, last.history_change_reason) == (
+        "-",
+        cast.other_pm,
+        "Withdrawn from HR",
+    )
+    again = lesson_apply(
+        actor=cast.other_pm, lesson=library.web_lesson, project=cast.other_project, note="Re"
+    )
+    assert again.note == "Re"
 
 
 def test_a_confidential_projects_lessons_are_seen_only_by_those_who_see_it_list_and_object_agree(

@@ -87,6 +87,25 @@ def test_the_project_tab_suggests_lessons_with_why_and_one_is_applied(library: L
     assert "Applied by 1 project" in lesson_page and "Penalty clause" in lesson_page
 
 
+def test_a_project_manager_withdraws_an_applied_lesson_from_the_projects_tab(
+    library: Library, client
+) -> None:
+    cast = library.cast
+    lesson_apply(actor=cast.other_pm, lesson=library.web_lesson, project=cast.other_project, note="Penalty")
+    url = f"/lessons/{library.web_lesson.pk}/withdraw/HR/"
+    client.force_login(cast.pm)
+    assert client.post(url).status_code == 403  # WEB's manager does not run HR
+    client.force_login(cast.other_pm)
+
+    tab = client.get("/lessons/projects/HR/").content.decode()
+    withdrawn = client.post(url, follow=True).content.decode()
+
+    assert f'action="{url}"' in tab
+    assert f"{library.web_lesson.reference} is no longer recorded as applied on HR." in withdrawn
+    assert not library.web_lesson.applications.exists()
+    assert client.post(url).status_code == 404
+
+
 def test_publishing_from_the_lesson_page(library: Library, client) -> None:
     draft = lesson_create(
         actor=library.cast.pm, project=library.cast.project, fields=lesson_fields("Draft one")
