@@ -43,6 +43,18 @@ class HealthCheckPlanForm(forms.Form):
     )
 
 
+class HealthCheckEditForm(VersionedForm):
+    """A check's date and assessor, changed before it is submitted."""
+
+    planned_on = forms.DateField(label="Planned for", widget=forms.DateInput(attrs={"type": "date"}))
+    assessor = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False)
+
+    def __init__(self, *args: Any, record: HealthCheck, **kwargs: Any) -> None:
+        super().__init__(*args, record=record, **kwargs)
+        self.fields["planned_on"].initial = record.planned_on
+        self.fields["assessor"].initial = record.assessor_id
+
+
 class AnswersForm(VersionedForm):
     """A score and evidence for every question of the check's questionnaire, area by area."""
 

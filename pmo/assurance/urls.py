@@ -13,6 +13,7 @@ urlpatterns = [
     path("health-checks/projects/<str:code>/new/", views.check_plan, name="check_plan"),
     path("health-checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("health-checks/<int:pk>/history/", views.check_history, name="check_history"),
+    path("health-checks/<int:pk>/edit/", views.check_edit, name="check_edit"),
     path("health-checks/<int:pk>/start/", views.check_start, name="check_start"),
     path("health-checks/<int:pk>/answers/", views.check_answers, name="check_answers"),
     path("health-checks/<int:pk>/findings/new/", views.check_finding, name="check_finding"),

@@ -21,6 +21,7 @@ from pmo.assurance.forms import (
     ComplianceFilter,
     ComplianceRuleForm,
     FindingForm,
+    HealthCheckEditForm,
     HealthCheckFilter,
     HealthCheckPlanForm,
     QuestionForm,
@@ -223,6 +224,22 @@ class CheckStepView(CheckPage, WorkflowStepView):
 
     def form_context(self, form: Any, check: Any, outcome: Any) -> dict[str, Any]:
         return {**super().form_context(form, check, outcome), "back": check.get_absolute_url()}
+
+
+class EditView(CheckStepView):
+    step, heading, submit_label = "edit", "Change the date or assessor of {check}", "Save"
+
+    def get_form(self, check: Any, data: Any = None) -> Any:
+        return HealthCheckEditForm(data, record=check)
+
+    def save(self, form: Any, check: Any) -> Any:
+        version = expected_version(form)
+        return services.health_check_update(
+            actor=self.request.user, check=check, fields=form.values(), expected_version=version
+        )
+
+    def success_message(self, check: Any) -> str:
+        return DONE.format(check=check.reference, what="date and assessor saved")
 
 
 class AnswersView(CheckStepView):
@@ -599,6 +616,7 @@ check_list = HealthCheckListView.as_view()
 check_detail = HealthCheckView.as_view()
 check_history = HealthCheckHistoryView.as_view()
 check_plan = HealthCheckPlanView.as_view()
+check_edit = EditView.as_view()
 check_answers = AnswersView.as_view()
 check_finding = FindingAddView.as_view()
 check_submit = SubmitView.as_view()

@@ -222,3 +222,32 @@ def test_a_finding_recorded_on_its_page_becomes_an_action_the_check_shows(cast, 
         "Forecast monthly with the finance partner",
     ]
     assert cells[4].startswith("ACT-") and cells[4].endswith(": Open · Pat Manager · due 29 Jan 2027")
+
+
+def test_a_planned_check_is_moved_and_given_another_assessor_until_it_is_submitted(cast, questionnaire):
+    officer = client_for(cast.officer)
+    officer.post(
+        f"/health-checks/projects/{cast.project.code}/new/",
+        {"questionnaire": questionnaire.pk, "planned_on": "2026-12-10", "assessor": ""},
+    )
+    check = HealthCheck.objects.get(project=cast.project)
+    assert "Change date or assessor" in officer.get(check.get_absolute_url()).content.decode()
+
+    moved = officer.post(
+        f"/health-checks/{check.pk}/edit/",
+        {"version": check.version, "planned_on": "2026-12-17", "assessor": cast.head.pk},
+    )
+    stale = officer.post(
+        f"/health-checks/{check.pk}/edit/",
+        {"version": check.version, "planned_on": "2026-12-24", "assessor": ""},
+    )
+
+    assert moved.status_code == 302
+    check.refresh_from_db()
+    assert (str(check.planned_on), check.assessor) == ("2026-12-17", cast.head)
+    assert stale.status_code == 409  # an older version: nothing saved, who changed it said
+    check = scored_check(cast.other_project, questionnaire)  # another check, submitted
+    refused = officer.get(f"/health-checks/{check.pk}/edit/", follow=True)
+    assert refused.redirect_chain[-1][0] == check.get_absolute_url()
+    assert "can no longer be changed" in refused.content.decode()
+    assert "Change date or assessor" not in refused.content.decode()
