@@ -88,6 +88,34 @@ class LessonUpdateForm(LessonValues, VersionedModelForm):
         """The service validates the record as it would be saved."""
 
 
+WORKSHOP_FIELDS = (
+    "title",
+    "event",
+    "effect",
+    "cause",
+    "early_warnings",
+    "recommendation",
+    "category",
+    "tags",
+)
+
+
+class WorkshopLessonForm(forms.ModelForm):
+    """One lesson of a closure workshop (a row of the workshop's formset); a row left blank is
+    skipped."""
+
+    class Meta:
+        model = Lesson
+        fields = WORKSHOP_FIELDS
+        widgets = dict.fromkeys(("event", "effect", "cause", "early_warnings", "recommendation"), SHORT_TEXT)
+
+    def _post_clean(self) -> None:
+        """The service validates each lesson as it would be saved."""
+
+
+WorkshopFormSet = forms.formset_factory(WorkshopLessonForm, extra=3, max_num=20, validate_max=True)
+
+
 class ApplyForm(forms.Form):
     note = model_text_form_field(
         LessonApplication, "note", label="How your project applies it", widget=SHORT_TEXT, required=False

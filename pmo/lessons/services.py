@@ -45,6 +45,21 @@ ALREADY_APPLIED = "{project} has already applied {lesson}."
 OWN_LESSON = "{lesson} was learned on {project} itself: apply it to a later project."
 NOTE_REQUIRED = "Say how the lesson was applied."
 TITLE_REQUIRED = "Give the lesson a title."
+NO_LESSONS = "Write at least one lesson."
+ROW_REFUSED = "Lesson {row}: {errors}"
+
+
+class LessonRowsRefused(ValidationError):
+    """Lessons logged together, refused: ``rows`` maps each refused row (from 0) to its errors."""
+
+    def __init__(self, rows: Mapping[int, ValidationError]) -> None:
+        self.rows = dict(rows)
+        super().__init__(
+            [
+                ROW_REFUSED.format(row=row + 1, errors=" ".join(error.messages))
+                for row, error in self.rows.items()
+            ]
+        )
 
 
 def normalise_tags(tags: str) -> str:
@@ -131,17 +146,38 @@ def lessons_create_many(
 ) -> list[Lesson]:
     """Log many lessons at once, each on its day (a closure workshop's, an import, the demo):
     each checked as ``lesson_create`` checks one, all written in a few queries with their
-    history; none if one is refused."""
+    history; none if one is refused (``LessonRowsRefused`` says what is wrong with each row)."""
     if actor is not None and status != LessonStatus.DRAFT:
         ensure_can(actor, "lessons.publish_lesson", action=f"log {status.label.lower()} lessons")
     made = []
-    for project, logged_on, fields in lessons:
+    refused: dict[int, ValidationError] = {}
+    for row, (project, logged_on, fields) in enumerate(lessons):
         _ensure_may_log(actor, project)
-        lesson = Lesson(**{**_new_lesson(actor, project, fields), "status": status, "logged_on": logged_on})
-        lesson.full_clean()
+        try:
+            values = _new_lesson(actor, project, fields)
+            lesson = Lesson(**{**values, "status": status, "logged_on": logged_on})
+            lesson.full_clean()
+        except ValidationError as error:
+            refused[row] = error
+            continue
         made.append(lesson)
+    if refused:
+        raise LessonRowsRefused(refused)
     selectors.index_changed()
     return bulk_create_with_history(made, Lesson, default_user=actor, default_change_reason="Logged")
+
+
+@transaction.atomic
+def lessons_log_at_closure(
+    *, actor: User | None, project: Project, lessons: Sequence[Mapping[str, Any]]
+) -> list[Lesson]:
+    """A project's closure workshop: its lessons logged together as drafts from the closure
+    workshop, all or none (``LessonRowsRefused`` naming each row's errors)."""
+    if not lessons:
+        raise ValidationError(NO_LESSONS)
+    today = clock.today()
+    rows = [(project, today, {**fields, "source": LessonSource.CLOSURE}) for fields in lessons]
+    return lessons_create_many(actor=actor, lessons=rows, status=LessonStatus.DRAFT)
 
 
 def _locked(lesson: Lesson) -> Lesson:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lessons/new/", views.lesson_create, name="create"),
     path("lessons/themes/", views.themes, name="themes"),
     path("lessons/projects/<str:code>/", views.project_lessons, name="project"),
+    path("lessons/projects/<str:code>/workshop/", views.closure_workshop, name="workshop"),
     path("lessons/<int:pk>/", views.lesson_detail, name="detail"),
     path("lessons/<int:pk>/edit/", views.lesson_update, name="update"),
     path("lessons/<int:pk>/publish/", views.lesson_publish, name="publish"),

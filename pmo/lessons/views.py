@@ -11,9 +11,11 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from pmo.core.generic import (
     ObjectActionView,
@@ -32,7 +34,7 @@ from pmo.core.permissions import ensure_can
 from pmo.core.workflow import refused_page
 from pmo.lessons import selectors, services
 from pmo.lessons.charts import per_quarter
-from pmo.lessons.forms import ApplyForm, LessonFilter, LessonForm, LessonUpdateForm
+from pmo.lessons.forms import ApplyForm, LessonFilter, LessonForm, LessonUpdateForm, WorkshopFormSet
 from pmo.lessons.models import Lesson
 from pmo.lessons.workflows import LESSON
 from pmo.portfolio.models import Project
@@ -45,6 +47,9 @@ PUBLISHED = "{lesson} published: it is in the library and suggested to the proje
 RETIRED = "{lesson} retired: it stays in the library but is no longer suggested."
 APPLIED = "{lesson} recorded as applied on {project}."
 WITHDRAWN = "{lesson} is no longer recorded as applied on {project}."
+WORKSHOP_LOGGED = (
+    "{count} lesson(s) of {project}'s closure workshop logged as drafts: the PMO publishes them."
+)
 
 COLUMNS = (
     Column("reference", "Reference", attr("reference"), "pk", "link"),
@@ -294,6 +299,34 @@ def lesson_application_withdraw(request: HttpRequest, pk: int, code: str) -> Htt
         return finish(request, message, back.url)
     messages.error(request, outcome.problem or outcome.conflict)
     return back
+
+
+@page
+def closure_workshop(request: HttpRequest, code: str) -> HttpResponse:
+    """A project's closure workshop: its manager (or sponsor, or the PMO) logs several lessons
+    at once, all or none; each row's errors are shown beside it."""
+    project = project_or_404(request, code)
+    ensure_can(request.user, "lessons.log_lesson", project, action=f"log lessons on {project}")
+    formset = WorkshopFormSet(request.POST if request.method == "POST" else None, prefix="lesson")
+    problem = ""
+    if request.method == "POST" and formset.is_valid():
+        written = [form for form in formset.forms if form.has_changed()]
+        try:
+            made = services.lessons_log_at_closure(
+                actor=request.user, project=project, lessons=[form.cleaned_data for form in written]
+            )
+        except services.LessonRowsRefused as refused:
+            for row, error in refused.rows.items():
+                for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                    written[row].add_error(field if field in written[row].fields else None, errors)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            message = WORKSHOP_LOGGED.format(count=len(made), project=project.code)
+            return finish(request, message, reverse("lessons:project", args=[project.code]))
+    context = {"project": project, "formset": formset, "problem": problem}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "lessons/closure_workshop.html", context, status=status)
 
 
 @page

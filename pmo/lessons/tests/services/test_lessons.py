@@ -15,6 +15,7 @@ from pmo.lessons.services import (
     LINK_NOT_OF_PROJECT,
     NOTE_REQUIRED,
     TITLE_REQUIRED,
+    LessonRowsRefused,
     lesson_application_withdraw,
     lesson_apply,
     lesson_create,
@@ -22,6 +23,7 @@ from pmo.lessons.services import (
     lesson_retire,
     lesson_update,
     lessons_create_many,
+    lessons_log_at_closure,
 )
 from pmo.lessons.tests.conftest import Library, lesson_fields, publish
 from pmo.lessons.workflows import LESSON, PUBLISHED_EDITED_BY_PMO
@@ -309,3 +311,31 @@ def test_only_the_pmo_logs_many_lessons_straight_into_the_library(library: Libra
 
     assert [lesson.status for lesson in (*drafts, *published)] == ["draft", "published"]
     assert Lesson.objects.filter(title="Workshop lesson").count() == 2
+
+
+def test_a_closure_workshop_logs_its_lessons_all_or_none_saying_what_is_wrong_with_each_row(
+    library: Library,
+) -> None:
+    cast = library.cast
+    before = Lesson.objects.count()
+
+    with pytest.raises(LessonRowsRefused) as refused:
+        lessons_log_at_closure(
+            actor=cast.pm,
+            project=cast.project,
+            lessons=[lesson_fields("Good"), lesson_fields("Bad", category="luck"), lesson_fields(" ")],
+        )
+    assert set(refused.value.rows) == {1, 2}
+    assert "category" in refused.value.rows[1].message_dict
+    assert refused.value.rows[2].message_dict["title"] == [TITLE_REQUIRED]
+    assert Lesson.objects.count() == before
+
+    made = lessons_log_at_closure(
+        actor=cast.pm, project=cast.project, lessons=[lesson_fields("One"), lesson_fields("Two")]
+    )
+    assert [(m.title, m.source, m.status) for m in made] == [
+        ("One", "closure", LessonStatus.DRAFT),
+        ("Two", "closure", LessonStatus.DRAFT),
+    ]
+    with pytest.raises(PermissionDenied):
+        lessons_log_at_closure(actor=cast.pm, project=cast.other_project, lessons=[lesson_fields("X")])

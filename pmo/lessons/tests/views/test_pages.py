@@ -259,3 +259,33 @@ def test_a_too_long_note_on_applying_is_refused_saying_so(library: Library, clie
     assert f"How your project applies it is {text_limit('note') + 1:,} characters long" in page
     assert "Say how the lesson was applied" not in page
     assert not library.web_lesson.applications.exists()
+
+
+def _workshop(rows: list[dict[str, str]]) -> dict[str, str]:
+    data = {"lesson-TOTAL_FORMS": str(len(rows)), "lesson-INITIAL_FORMS": "0"}
+    for n, row in enumerate(rows):
+        data.update({f"lesson-{n}-{name}": value for name, value in row.items()})
+    return data
+
+
+def test_a_closure_workshop_logs_several_lessons_at_once_all_or_none(library: Library, client) -> None:
+    cast = library.cast
+    client.force_login(cast.pm)
+    url = "/lessons/projects/WEB/workshop/"
+    before = Lesson.objects.count()
+
+    shown = client.get(url)
+    refused = client.post(
+        url, _workshop([lesson_fields("Good"), {**lesson_fields("Bad"), "recommendation": ""}, {}])
+    )
+    logged = client.post(url, _workshop([lesson_fields("One"), lesson_fields("Two"), {}]), follow=True)
+
+    assert shown.status_code == 200 and shown.content.decode().count('data-testid="workshop-row"') == 3
+    assert refused.status_code == 400
+    rows = refused.content.decode().split('data-testid="workshop-row"')[1:]
+    assert "error-summary" not in rows[0] and "error-summary" in rows[1]
+    assert Lesson.objects.count() == before + 2
+    assert "2 lesson(s) of WEB" in logged.content.decode()
+    assert set(Lesson.objects.filter(source="closure").values_list("title", flat=True)) == {"One", "Two"}
+    client.force_login(cast.other_pm)
+    assert client.get(url).status_code == 403
