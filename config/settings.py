@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "GateReviewStatusEnum": "pmo.governance.choices.ReviewStatus",
         "GateOutcomeEnum": "pmo.governance.choices.Outcome",
         "GateAuthorityEnum": "pmo.governance.choices.GateAuthority",
+        "GateEvidenceKindEnum": "pmo.governance.choices.EvidenceKind",
         "BoardKindEnum": "pmo.governance.choices.BoardKind",
         "BoardCadenceEnum": "pmo.governance.choices.Cadence",
         "BoardMemberRoleEnum": "pmo.governance.choices.MemberRole",

@@ -334,10 +334,18 @@ def _take_stored(instance: DomainModel, current: DomainModel) -> None:
 
 @transaction.atomic
 def record_delete(
-    *, instance: DomainModel, actor: User | None, expected_version: int | None, reason: str = ""
+    *,
+    instance: DomainModel,
+    actor: User | None,
+    expected_version: int | None,
+    reason: str = "",
+    authorised: bool = False,
 ) -> None:
-    """Delete a record (its history keeps a final entry saying who deleted it)."""
-    current = _lock_current(instance, actor=actor, action="delete", expected_version=expected_version)
+    """Delete a record (its history keeps a final entry saying who deleted it); ``authorised``
+    when the calling workflow has checked the actor's right."""
+    current = _lock_current(
+        instance, actor=actor, action="delete", expected_version=expected_version, authorised=authorised
+    )
     current._history_user = actor  # type: ignore[attr-defined]
     current._change_reason = reason or None  # type: ignore[attr-defined]
     linked = sorted(

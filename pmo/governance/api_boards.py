@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.change.choices import Decision as ChangeDecision
-from pmo.core.api import model_text
+from pmo.core.api import model_text, optional_expected_version
 from pmo.core.filters import FilterSet
 from pmo.core.workflow import ActionsField
 from pmo.governance import selectors_boards as selectors
@@ -37,7 +37,7 @@ from pmo.governance.choices import (
 from pmo.governance.models import AgendaItem, Board, BoardMember, Meeting, Minute
 from pmo.governance.workflows import MEETING
 from pmo.portfolio.api import IF_MATCH, UPDATE_ERRORS, WRITE_ERRORS, ProjectCodeField, VersionedSerializer
-from pmo.portfolio.api_records import RecordViewSet, action_schema, user_name
+from pmo.portfolio.api_records import RecordViewSet, action_schema, change_schemas, user_name
 from pmo.portfolio.models import Person
 
 VERSION_HELP = "The version of the meeting you are changing (or send an If-Match header)."
@@ -352,8 +352,14 @@ class AgendaItemFilter(FilterSet):
         fields: ClassVar[list[str]] = []
 
 
+class AgendaItemChangeSerializer(AgendaItemSerializer):
+    """On a change, the item stays on its meeting."""
+
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
 @extend_schema_view(
-    create=extend_schema(request=AgendaItemSerializer, responses={201: AgendaItemSerializer, **WRITE_ERRORS}),
+    **change_schemas(AgendaItemSerializer, AgendaItemChangeSerializer, deletable=True),
     minute=action_schema(MinuteSerializer, MinuteBodySerializer),
     decide_gate=action_schema(MinuteSerializer, BoardGateDecisionSerializer),
     decide_change=action_schema(MinuteSerializer, BoardChangeDecisionSerializer),
@@ -361,18 +367,20 @@ class AgendaItemFilter(FilterSet):
     carry=action_schema(AgendaItemSerializer),
 )
 @extend_schema(tags=["agenda-items"])
-class AgendaItemViewSet(mixins.CreateModelMixin, RecordViewSet):
-    """Agenda items (``meeting=ID`` for one meeting's). Add one by hand with ``POST`` while the
-    agenda is open; while the meeting records, ``minute`` records a minute, decision or action
-    against it, ``decide-gate`` and ``decide-change`` record the board's decision on the record it
-    brings, and ``conclude`` or ``carry`` (to the next meeting) closes it."""
+class AgendaItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, RecordViewSet):
+    """Agenda items (``meeting=ID`` for one meeting's). Add one by hand with ``POST``, change it
+    with ``PATCH`` or take it off with ``DELETE`` while the agenda is open; while the meeting
+    records, ``minute`` records a minute, decision or action against it, ``decide-gate`` and
+    ``decide-change`` record the board's decision on the record it brings, and ``conclude`` or
+    ``carry`` (to the next meeting) closes it."""
 
     queryset = AgendaItem.objects.none()
     serializer_class = AgendaItemSerializer
+    change_serializer_class = AgendaItemChangeSerializer
     filterset_class = AgendaItemFilter
     search_fields = ["title", "paper"]
     ordering_fields = ["order", "meeting"]
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
         return selectors.agenda_item_list(user=self.request.user).order_by("meeting", "order", "pk")
@@ -384,6 +392,20 @@ class AgendaItemViewSet(mixins.CreateModelMixin, RecordViewSet):
         meeting = fields.pop("meeting")
         item = services.agenda_item_add(actor=self.actor, meeting=meeting, fields=fields)
         return self._represent(item, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        version, fields = self._changes(instance, partial=kwargs.pop("partial", False))
+        item = services.agenda_item_update(
+            actor=self.actor, item=instance, fields=fields, expected_version=version
+        )
+        return self._represent(item)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.agenda_item_remove(
+            actor=self.actor, item=self.get_object(), expected_version=optional_expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _minute(self, minute: Minute) -> Response:
         shaped = selectors.minute_list(user=self.request.user).get(pk=minute.pk)

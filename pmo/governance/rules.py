@@ -106,3 +106,13 @@ rules.add_perm("governance.add_board", is_pmo)
 rules.add_perm("governance.change_board", is_pmo | is_board_secretary)
 rules.add_perm("governance.add_meeting", is_pmo | is_board_secretary)
 rules.add_perm("governance.change_meeting", is_pmo | is_board_secretary)
+
+
+@rules.predicate
+def runs_items_meeting(user: Any, item: Any = None) -> bool:
+    """Whether ``user`` is the secretary of the board whose meeting has the agenda item."""
+    return item is not None and is_board_secretary(user, item.meeting)
+
+
+rules.add_perm("governance.change_agendaitem", is_pmo | runs_items_meeting)
+rules.add_perm("governance.delete_agendaitem", is_pmo | runs_items_meeting)

@@ -166,3 +166,41 @@ def test_the_lists_issue_the_same_queries_for_few_and_many(cast, url, expected):
         counts.append(len(captured))
     assert counts == [expected, expected]
     assert member(board, MemberRole.CHAIR).person.name == "Cleo Chair"
+
+
+def test_the_secretary_changes_an_item_while_the_agenda_is_open_and_not_after(cast):
+    meeting = meeting_of(cast)
+    item = services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Cloud strategy"})
+    officer, pm = client_for(cast.officer), client_for(cast.pm)
+    url = f"/api/v1/agenda-items/{item.pk}/"
+
+    changed = officer.patch(url, {"version": 1, "title": "Cloud hosting strategy", "order": 5}, format="json")
+    stale = officer.patch(url, {"version": 1, "title": "Again"}, format="json")
+    refused = pm.patch(url, {"version": 2, "title": "Mine"}, format="json")
+
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["title"], changed.json()["order"], changed.json()["meeting"]) == (
+        "Cloud hosting strategy",
+        5,
+        meeting.pk,
+    )
+    assert stale.status_code == 409 and refused.status_code == 403
+    meeting.refresh_from_db()
+    services.meeting_cancel(
+        actor=cast.officer, meeting=meeting, reason="Moved", expected_version=meeting.version
+    )
+    closed = officer.delete(url, HTTP_IF_MATCH='"2"')
+    assert closed.status_code == 400
+    assert closed.json()["message"].endswith("was cancelled: nothing more is recorded against it.")
+
+
+def test_an_item_is_taken_off_an_open_agenda(cast):
+    meeting = meeting_of(cast)
+    item = services.agenda_item_add(
+        actor=cast.officer, meeting=meeting, fields={"title": "Any other business"}
+    )
+
+    removed = client_for(cast.officer).delete(f"/api/v1/agenda-items/{item.pk}/", HTTP_IF_MATCH='"1"')
+
+    assert removed.status_code == 204
+    assert not meeting.items.exists()
