@@ -200,6 +200,7 @@ MIGRATION_DATA = (
     ("pmo.finance.migrations.0002_defaults", "create_defaults"),
     ("pmo.governance.migrations.0002_default_gates", "create_gates"),
     ("pmo.assurance.migrations.0003_default_compliance_rules", "create_rules"),
+    ("pmo.assurance.migrations.0005_default_gate_evidence_rule", "create_rule"),
 )
 
 

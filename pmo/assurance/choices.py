@@ -37,9 +37,15 @@ class ComplianceKind(models.TextChoices):
     ROLES_ASSIGNED = "roles_assigned", "Sponsor and project manager assigned"
     BUDGET_APPROVED = "budget_approved", "Budget approved"
     FORECAST_CURRENT = "forecast_current", "Finance forecast made within N days"
+    GATE_EVIDENCE = "gate_evidence", "Evidence for the next gate complete N days before it is due"
 
 
 # The kinds whose N days matter.
 DAYS_KINDS = frozenset(
-    {ComplianceKind.RAID_REVIEWED, ComplianceKind.PLAN_CURRENT, ComplianceKind.FORECAST_CURRENT}
+    {
+        ComplianceKind.RAID_REVIEWED,
+        ComplianceKind.PLAN_CURRENT,
+        ComplianceKind.FORECAST_CURRENT,
+        ComplianceKind.GATE_EVIDENCE,
+    }
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pmo.assurance.models import ComplianceRule
 from pmo.engine import compliance as engine
 from pmo.finance import selectors as finance_selectors
+from pmo.governance import selectors as governance_selectors
 from pmo.portfolio.models import Project
 from pmo.raid import selectors as raid_selectors
 from pmo.reporting import selectors as reporting_selectors
@@ -23,7 +24,7 @@ PROJECT_RELATIONS = ("stage", "sponsor", "project_manager", "department")
 PROJECT_COLUMNS = (
     "code", "name", "status", "size_tier", "methodology", "confidential", "version",
     "stage__name", "sponsor__name", "sponsor__user_id", "project_manager__name",
-    "project_manager__user_id", "department__name",
+    "project_manager__user_id", "department__name", "planned_start", "planned_finish",
 )  # fmt: skip
 
 
@@ -92,6 +93,13 @@ def facts_of(
         forecasts = {
             pk: timezone.localdate(made) for pk, made in finance_selectors.forecasts_made(ids, today).items()
         }
+    gates = {}
+    if engine.Kind.GATE_EVIDENCE in kinds:  # the evidence of the gates due within the rule's days
+        due_by = today + timedelta(days=kinds[engine.Kind.GATE_EVIDENCE].days)
+        gates = {
+            due.project.pk: (str(due.gate), due.due, tuple(due.missing))
+            for due in governance_selectors.due_gates(projects, today, due_by=due_by)
+        }
     found = {}
     for project in projects:
         late = stale.get(project.pk)
@@ -116,6 +124,7 @@ def facts_of(
             ),
             budget=budgets.get(project.pk),
             forecast_made=forecasts.get(project.pk),
+            next_gate=gates.get(project.pk),
         )
     return found
 

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     ROLES_ASSIGNED = "roles_assigned"
     BUDGET_APPROVED = "budget_approved"
     FORECAST_CURRENT = "forecast_current"
+    GATE_EVIDENCE = "gate_evidence"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ class Facts:
     manager_can_sign_in: bool = True
     budget: int | None = None  # the approved budget version's number (None: none approved)
     forecast_made: date | None = None  # when the latest forecast was made (None: never)
+    # The project's next gate: its name, when it is due (None: no date to judge by) and the
+    # names of the evidence it asks for that is not met yet (None: no gate ahead).
+    next_gate: tuple[str, date | None, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ BUDGET = "Budget version {number} approved."
 NO_FORECAST = "No finance forecast made."
 FORECAST_STALE = "The finance forecast was last made on {day:%-d %b %Y}, {age} days ago (more than {days})."
 FORECAST_OK = "The finance forecast was made on {day:%-d %b %Y}, within {days} days."
+NO_GATE = "No gate ahead."
+GATE_NOT_DATED = "{gate}: no planned date to judge its evidence by."
+GATE_NOT_DUE = "{gate} is due on {due:%-d %b %Y}, more than {days} days ahead."
+GATE_MISSING = "{gate} is due on {due:%-d %b %Y} and {count} piece(s) of its evidence are missing: {names}."
+GATE_READY = "Every piece of evidence for {gate} (due {due:%-d %b %Y}) is there."
 
 
 def _report(rule: Rule, facts: Facts, today: date) -> tuple[bool, str]:
@@ -194,6 +203,21 @@ def _budget(rule: Rule, facts: Facts, today: date) -> tuple[bool, str]:
     return True, BUDGET.format(number=facts.budget)
 
 
+def _gate(rule: Rule, facts: Facts, today: date) -> tuple[bool, str]:
+    """The evidence of the next gate complete once the gate is due within the rule's days (or
+    overdue)."""
+    if facts.next_gate is None:
+        return True, NO_GATE
+    gate, due, missing = facts.next_gate
+    if due is None:
+        return True, GATE_NOT_DATED.format(gate=gate)
+    if (due - today).days > rule.days:
+        return True, GATE_NOT_DUE.format(gate=gate, due=due, days=rule.days)
+    if missing:
+        return False, GATE_MISSING.format(gate=gate, due=due, count=len(missing), names=", ".join(missing))
+    return True, GATE_READY.format(gate=gate, due=due)
+
+
 JUDGES = {
     Kind.REPORT_ON_TIME: _report,
     Kind.RAID_REVIEWED: _raid,
@@ -203,6 +227,7 @@ JUDGES = {
     Kind.ROLES_ASSIGNED: _roles,
     Kind.BUDGET_APPROVED: _budget,
     Kind.FORECAST_CURRENT: _forecast,
+    Kind.GATE_EVIDENCE: _gate,
 }
 
 

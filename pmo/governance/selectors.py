@@ -148,39 +148,46 @@ class DueGate:
         return [v.evidence.name for v in self.verdicts if not v.met]
 
 
-def due_gates(projects: Sequence[Project], today: date) -> list[DueGate]:
+def due_gates(projects: Sequence[Project], today: date, due_by: date | None = None) -> list[DueGate]:
     """Each project's next gate (the gate into the stage after its own), due at the project's
     planned date for that stage (ADR): the gate into the lifecycle's last stage (Benefits) a
     month after the finish, into the one before it (Closure) at the finish (the current
     baseline's, else the planned finish), into any earlier one (Initiation, Planning, Delivery)
     at the planned start; with its evidence judged now (documents from the open review, if
-    any). A few queries whatever the number of projects (none for none)."""
+    any). With ``due_by``, only the gates due by then (or overdue) have their evidence judged:
+    the others come with none. A few queries whatever the number of projects (none for none)."""
     if not projects:
         return []
     gates = gates_by_stage()
     following = next_stages()
     last = list(following.values())[-2:] if len(following) >= 2 else []
     from_end = {stage.pk: len(last) - i for i, stage in enumerate(last)}
-    ids = [p.pk for p in projects]
-    checks = Checks(ids, today)
-    baselines = reporting_selectors.current_baselines(ids)
-    reviews = {
-        (r.project_id, r.gate_id): r
-        for r in GateReview.objects.filter(
-            project_id__in=ids, status__in=OPEN_REVIEW_STATES
-        ).prefetch_related("confirmations__confirmed_by")
-    }
-    found = []
+    finishes = reporting_selectors.current_finishes([p.pk for p in projects])
+    ahead = []
     for project in projects:
         stage = following.get(project.stage_id)
         gate = gates.get(stage.pk) if stage else None
         if gate is None:
             continue
+        finish = finishes.get(project.pk, project.planned_finish)
+        ahead.append((project, gate, _due(from_end.get(gate.stage_id, 0), project, finish)))
+    judged = [
+        project.pk for project, _, due in ahead if due_by is None or (due is not None and due <= due_by)
+    ]
+    checks, judging = Checks(judged, today), set(judged)
+    reviews = {
+        (r.project_id, r.gate_id): r
+        for r in GateReview.objects.filter(
+            project_id__in=judged, status__in=OPEN_REVIEW_STATES
+        ).prefetch_related("confirmations__confirmed_by")
+    }
+    found = []
+    for project, gate, due in ahead:
+        if project.pk not in judging:
+            found.append(DueGate(project, gate, due, [], None))
+            continue
         review = reviews.get((project.pk, gate.pk))
         confirmations = {c.evidence_id: c for c in review.confirmations.all()} if review else None
-        baseline = baselines.get(project.pk)
-        finish = baseline.finish if baseline else project.planned_finish
-        due = _due(from_end.get(gate.stage_id, 0), project, finish)
         found.append(
             DueGate(
                 project,

@@ -236,6 +236,16 @@ def baselines_approved(project_ids: Iterable[int]) -> dict[int, tuple[int, Any]]
     return {row["project_id"]: (row["top"], row["approved"]) for row in rows}
 
 
+def current_finishes(project_ids: Iterable[int]) -> dict[int, date]:
+    """Each project's current (highest-numbered) baseline's finish, by project id: one query, no
+    baseline read as a record (the gate calendar's due dates for thousands of projects)."""
+    newest = (
+        Baseline.objects.filter(project=OuterRef("project")).values("project").annotate(top=Max("number"))
+    )
+    rows = Baseline.objects.filter(project_id__in=list(project_ids), number=Subquery(newest.values("top")))
+    return dict(rows.values_list("project_id", "finish"))
+
+
 def baseline_in_force(report: HighlightReport) -> Baseline | None:
     """The baseline a report is judged against, with its milestones: once submitted, the newest
     approved by then (baselines never change, so this is the one it was judged against); a

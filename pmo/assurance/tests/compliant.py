@@ -41,7 +41,8 @@ def in_good_order(project):
         status=ReportStatus.SUBMITTED,
         submitted_at=moment(dt.date(2026, 12, 3)),
     )
-    BaselineFactory(project=project, approved_at=moment(dt.date(2026, 3, 1)))
+    # finishing next summer: its next gate (into Closure, at the finish) is not due for months
+    BaselineFactory(project=project, approved_at=moment(dt.date(2026, 3, 1)), finish=dt.date(2027, 6, 30))
     Plan.objects.create(
         project=project, document=b"<Project/>", start=moment(dt.date(2026, 1, 1)),
         finish=moment(dt.date(2027, 6, 1)), imported_at=moment(dt.date(2026, 11, 30)),

@@ -23,6 +23,7 @@ GOOD = Facts(
     manager="Pat Manager",
     budget=1,
     forecast_made=dt.date(2026, 11, 20),
+    next_gate=("Gate 4: Readiness for handover", dt.date(2026, 12, 20), ()),
 )
 
 
@@ -40,7 +41,22 @@ def test_every_rule_is_met_by_a_project_in_good_order():
         "The plan was updated on 30 Nov 2026, within 30 days.",
         "Sponsor Sam Sponsor and project manager Pat Manager named.",
         "Budget version 1 approved.",
+        "Every piece of evidence for Gate 4: Readiness for handover (due 20 Dec 2026) is there.",
     }
+
+
+def test_a_gates_evidence_is_owed_from_its_rules_days_before_it_is_due():
+    gate = ("Gate 3: Approval to deliver", dt.date(2027, 2, 1), ("Business case",))
+    early = Facts(next_gate=gate)
+    assert judge(rule(Kind.GATE_EVIDENCE, days=30), early, TODAY).reason == (
+        "Gate 3: Approval to deliver is due on 1 Feb 2027, more than 30 days ahead."
+    )
+    assert not judge(rule(Kind.GATE_EVIDENCE, days=60), early, TODAY).met
+    overdue = Facts(next_gate=("Gate 3: Approval to deliver", dt.date(2026, 11, 1), ("Business case",)))
+    assert not judge(rule(Kind.GATE_EVIDENCE, days=30), overdue, TODAY).met
+    assert judge(rule(Kind.GATE_EVIDENCE), Facts(), TODAY).reason == "No gate ahead."
+    undated = Facts(next_gate=("Gate 2: Approval to plan", None, ("Brief",)))
+    assert judge(rule(Kind.GATE_EVIDENCE), undated, TODAY).met
 
 
 def test_each_rule_says_why_it_is_not_met():
@@ -53,6 +69,7 @@ def test_each_rule_says_why_it_is_not_met():
         overdue_actions=2,
         sponsor="Pat",
         manager="Pat",
+        next_gate=("Gate 4: Readiness for handover", dt.date(2026, 12, 20), ("Test report", "Handover plan")),
     )
     reasons = {r.rule.kind: r.reason for r in evaluate([rule(kind) for kind in Kind], bad, TODAY).failing}
     assert reasons == {
@@ -64,6 +81,8 @@ def test_each_rule_says_why_it_is_not_met():
         Kind.ROLES_ASSIGNED: "Pat is both sponsor and project manager.",
         Kind.BUDGET_APPROVED: "No budget version approved.",
         Kind.FORECAST_CURRENT: "No finance forecast made.",
+        Kind.GATE_EVIDENCE: "Gate 4: Readiness for handover is due on 20 Dec 2026 and 2 piece(s) of its "
+        "evidence are missing: Test report, Handover plan.",
     }
 
 

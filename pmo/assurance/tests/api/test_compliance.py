@@ -86,7 +86,7 @@ def test_bad_rule_values_are_refused_naming_the_field(cast, client_for, body, fi
     assert field in response.json()["fields"]
 
 
-@pytest.mark.parametrize(("url", "pinned"), [(COMPLIANCE, 14), (RULES, 5)])
+@pytest.mark.parametrize(("url", "pinned"), [(COMPLIANCE, 23), (RULES, 5)])
 def test_lists_issue_the_same_queries_for_2_projects_as_for_12(cast, client_for, url, pinned):
     client = client_for(cast.head)
     in_good_order(cast.project)

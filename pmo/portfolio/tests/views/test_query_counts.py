@@ -70,10 +70,11 @@ PAGES: dict[str, tuple[Callable[[], str], tuple[Role, ...], int]] = {
     # checks they assess, the months between checks, the projects unchecked, the reviews to assess,
     # the drafts to publish; the manager's +15: 11 for the gates due on their projects and the
     # reviews to assess or decide, 2 for health checks, 2 for lessons; +10 for the PMO standards
-    # their projects fall short of: the projects, the rules and 8 for the records they judge;
-    # +1 for the boards' meetings: the reader's seats, or for the PMO the meetings)
+    # their projects fall short of: the projects, the rules and 16 for the records they judge
+    # (8 of them the next gates' evidence); +1 for the boards' meetings: the reader's seats, or
+    # for the PMO the meetings)
     "overview": (lambda: "/", ANALYST, 17),
-    "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 57),  # 7 early warning
+    "overview with the work queue, for a project manager": (lambda: "/", MANAGER, 65),  # 7 early warning
     # 8 read the evidence (1 of them: which projects of the page have an approved budget, whose
     # earned value counts; a fixed number more when some have), 1 the saved views, 1 finance's
     # forecast cost for the page's projects (ADR 0055)
