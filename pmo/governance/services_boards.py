@@ -521,6 +521,7 @@ def _decision_log(actor: User | None, item: AgendaItem, meeting: Meeting, title:
             "owner": _chair_person(meeting.board),
             "decided_on": meeting.starts_at.date(),
             "rationale": text,
+            "options_considered": item.paper,  # what the paper put before the board
             "status": DecisionStatus.MADE,
         },
         reason=short_reason(f"Decided at {meeting}"),

@@ -46,6 +46,8 @@ KEPT = frozenset(
         "finance.fundingsource",
         "governance.gate",  # the lifecycle's gates and the evidence each asks for
         "governance.gateevidence",
+        "assurance.compliancerule",  # the PMO's standards
+        "insights.packtemplate",  # the organisation's board pack template
     }
 )
 """Models whose rows a clear keeps (by label): configuration and logins."""
