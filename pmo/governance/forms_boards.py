@@ -80,6 +80,18 @@ class ItemForm(forms.ModelForm):
         """The service validates the record as it would be saved."""
 
 
+class ItemChangeForm(VersionedModelForm):
+    """An agenda item changed while the agenda is open (where it stands, its title and paper)."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "paper", "paper_url", "presenter"]
+        widgets = {"paper": LONG_TEXT}
+
+    def _post_clean(self) -> None:
+        """The service validates the record as it would be saved."""
+
+
 class AttendanceForm(VersionedForm):
     """Each member's attendance (one radio group per member)."""
 

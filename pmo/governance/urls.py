@@ -47,4 +47,6 @@ urlpatterns = [
     path("meetings/items/<int:pk>/change/", views_boards.item_change, name="item_change"),
     path("meetings/items/<int:pk>/conclude/", views_boards.item_conclude, name="item_conclude"),
     path("meetings/items/<int:pk>/carry/", views_boards.item_carry, name="item_carry"),
+    path("meetings/items/<int:pk>/edit/", views_boards.item_change_details, name="item_edit"),
+    path("meetings/items/<int:pk>/remove/", views_boards.item_remove, name="item_remove"),
 ]

@@ -34,6 +34,7 @@ from pmo.governance.forms_boards import (
     CancelForm,
     ChangeDecisionForm,
     GateDecisionForm,
+    ItemChangeForm,
     ItemForm,
     MeetingForm,
     MemberForm,
@@ -50,6 +51,8 @@ MEMBER_SAVED = "{person} is on {board} as {role}."
 SCHEDULED = "{count} meeting(s) of {board} scheduled."
 BUILT = "{count} item(s) added to the agenda from the live portfolio and the previous meeting."
 ITEM_ADDED = "“{item}” added to the agenda."
+ITEM_CHANGED = "“{item}” changed."
+ITEM_REMOVED = "“{item}” taken off the agenda."
 ISSUED = "The agenda of {meeting} is issued: the members have it by e-mail with the papers and invitation."
 ATTENDANCE_SAVED = "Attendance recorded: {present} of the {quorum} voting members needed present."
 MINUTED = "Recorded against “{item}”."
@@ -511,6 +514,41 @@ class ChangeDecisionView(ItemStepView):
         return MINUTED.format(item=item)
 
 
+class ItemChangeView(ItemStepView):
+    heading = "Change “{item}”"
+
+    def refusal(self, item: Any) -> HttpResponse | None:
+        return refused_page(self.request, MEETING, self.meeting, "agenda")
+
+    def get_form(self, item: Any, data: Any = None) -> Any:
+        return ItemChangeForm(data, instance=item)
+
+    def save(self, form: Any, item: Any) -> Any:
+        version = expected_version(form)
+        return services.agenda_item_update(
+            actor=self.request.user, item=item, fields=form.values(), expected_version=version
+        )
+
+    def success_message(self, item: Any) -> str:
+        return ITEM_CHANGED.format(item=item)
+
+
+class ItemRemoveView(ItemPage, ObjectActionView):
+    action = "delete"
+
+    def ensure_allowed(self, item: Any) -> None:
+        """The service judges the step by the meeting's table."""
+
+    def act(self, item: Any, version: int | None) -> Any:
+        services.agenda_item_remove(actor=self.request.user, item=item, expected_version=version)
+
+    def success_message(self, item: Any) -> str:
+        return ITEM_REMOVED.format(item=item)
+
+    def success_url(self, item: Any) -> str:
+        return str(item.meeting.get_absolute_url())
+
+
 class ConcludeView(ItemPage, ObjectActionView):
     concluded = True
 
@@ -538,3 +576,5 @@ item_gate = GateDecisionView.as_view()
 item_change = ChangeDecisionView.as_view()
 item_conclude = ConcludeView.as_view()
 item_carry = CarryView.as_view()
+item_change_details = ItemChangeView.as_view()
+item_remove = ItemRemoveView.as_view()

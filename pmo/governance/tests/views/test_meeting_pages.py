@@ -167,3 +167,46 @@ def test_the_board_decides_a_gate_with_conditions_on_the_meeting_page(cast, clie
     assert Project.objects.get(pk=cast.project.pk).stage.name == "Closure"
     page = officer.get(meeting.get_absolute_url()).content.decode()
     assert "go with conditions: Go, once tested." in page
+
+
+def test_the_secretary_changes_an_item_and_takes_another_off_the_agenda(cast, client):
+    meeting = meeting_of(cast)
+    keep = services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Cloud strategy"})
+    drop = services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Old business"})
+    officer = client_for(client, cast.officer)
+    page = officer.get(meeting.get_absolute_url()).content.decode()
+    assert "Take off the agenda" in page and f"/meetings/items/{keep.pk}/edit/" in page
+
+    changed = officer.post(
+        f"/meetings/items/{keep.pk}/edit/",
+        {"version": keep.version, "order": 1, "title": "Cloud hosting strategy", "paper": "Move by 2028."},
+        follow=True,
+    )
+    stale = officer.post(
+        f"/meetings/items/{keep.pk}/edit/", {"version": keep.version, "order": 1, "title": "X"}
+    )
+    removed = officer.post(f"/meetings/items/{drop.pk}/remove/", {"version": drop.version}, follow=True)
+
+    assert "“Cloud hosting strategy” changed." in changed.content.decode()
+    assert stale.status_code == 409
+    assert "“Old business” taken off the agenda." in removed.content.decode()
+    assert [i.title for i in meeting.items.all()] == ["Cloud hosting strategy"]
+    keep.refresh_from_db()
+    assert keep.paper == "Move by 2028."
+
+
+def test_an_item_of_a_held_meeting_is_not_changed_saying_why(cast, client):
+    meeting = meeting_of(cast)
+    item = services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Cloud strategy"})
+    meeting = issued(cast, meeting)
+    quorate(cast, meeting)
+    meeting.refresh_from_db()
+    services.meeting_hold(actor=cast.officer, meeting=meeting, expected_version=meeting.version)
+    officer = client_for(client, cast.officer)
+
+    page = officer.get(meeting.get_absolute_url()).content.decode()
+    refused = officer.post(f"/meetings/items/{item.pk}/remove/", {"version": item.version}, follow=True)
+
+    assert "Take off the agenda" not in page
+    assert "its agenda can no longer change" in refused.content.decode()
+    assert meeting.items.filter(pk=item.pk).exists()
