@@ -345,7 +345,9 @@ class AgendaItemFilter(FilterSet):
     meeting = django_filters.NumberFilter(field_name="meeting_id")
     source = django_filters.MultipleChoiceFilter(choices=AgendaSource.choices, distinct=False)
     status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, distinct=False)
-    project = django_filters.CharFilter(field_name="project__code", label="Project code")
+    project = django_filters.CharFilter(
+        field_name="project__code", lookup_expr="iexact", label="Project code (in any case)"
+    )
 
     class Meta:
         model = AgendaItem

@@ -204,3 +204,15 @@ def test_an_item_is_taken_off_an_open_agenda(cast):
 
     assert removed.status_code == 204
     assert not meeting.items.exists()
+
+
+def test_agenda_items_are_filtered_by_project_code_in_any_case(cast):
+    meeting = meeting_of(cast)
+    services.agenda_item_add(
+        actor=cast.officer, meeting=meeting, fields={"title": "Website phase 2", "project": cast.project}
+    )
+    services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Any other business"})
+
+    found = client_for(cast.head).get(f"/api/v1/agenda-items/?project={cast.project.code.lower()}").json()
+
+    assert [item["title"] for item in found["results"]] == ["Website phase 2"]
