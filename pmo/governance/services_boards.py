@@ -74,6 +74,10 @@ BOARD_FIELDS = frozenset(
 MEETING_FIELDS = frozenset({"starts_at", "duration_minutes", "location"})
 ITEM_FIELDS = frozenset({"title", "paper", "paper_url", "project", "presenter", "order"})
 
+SEAT_KEPT = (
+    "{person}'s attendance is recorded at {count} meeting(s) of {board}: their seat stays, "
+    "as the minutes name them."
+)
 NO_SERIES = "{board} meets as needed: schedule its meetings one by one."
 SERIES_SIZE = "A series has between 1 and {most} meetings."
 NOT_A_MEMBER = "{person} has no seat on {board}."
@@ -159,6 +163,9 @@ def board_member_remove(*, actor: User | None, member: BoardMember) -> None:
         ensure_can(
             actor, "governance.change_board", member.board, action=f"change the members of {member.board}"
         )
+    attended = member.attendance.count()
+    if attended:  # their attendance is part of the minutes: deleting the seat would delete it
+        raise ValidationError(SEAT_KEPT.format(person=member.person, board=member.board, count=attended))
     record_delete(instance=member, actor=actor, expected_version=None, authorised=True)
 
 

@@ -403,3 +403,22 @@ def test_a_cancelled_meeting_says_so(cast):
         services.agenda_item_add(actor=cast.officer, meeting=meeting, fields={"title": "Late item"})
     assert refused.value.messages == [f"{meeting} was cancelled: nothing more is recorded against it."]
     assert AgendaItem.objects.filter(meeting=meeting).count() == 0
+
+
+def test_a_member_whose_attendance_the_minutes_hold_keeps_their_seat(cast):
+    meeting = issued(cast, meeting_of(cast))
+    quorate(cast, meeting)
+    board = meeting.board
+    chair = member(board, MemberRole.CHAIR)
+    attendee = member(board, MemberRole.ATTENDEE)
+
+    with pytest.raises(ValidationError) as refused:
+        services.board_member_remove(actor=cast.head, member=chair)
+    services.board_member_remove(actor=cast.head, member=attendee)
+
+    assert (
+        "Cleo Chair's attendance is recorded at 1 meeting(s) of IT Portfolio Review"
+        in refused.value.messages[0]
+    )
+    assert BoardMember.objects.filter(pk=chair.pk).exists()
+    assert not BoardMember.objects.filter(pk=attendee.pk).exists()
