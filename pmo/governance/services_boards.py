@@ -623,40 +623,11 @@ def agenda_item_decide_gate(
         by_board=meeting,
     )
     text = f"{review.reference} {outcome.label.lower()}: {notes.strip()}"
-    minute = record_create(
-        model=Minute,
-        actor=actor,
-        authorised=True,
-        fields={
-            "item": current,
-            "kind": MinuteKind.DECISION,
-            "text": text,
-            "outcome": outcome,
-            "recorded_by": actor,
-            "decision": _decision_log(actor, current, meeting, f"{review.gate}: {outcome.label}", text),
-        },
-    )
-    for condition in GateCondition.objects.filter(review=review).select_related("action").order_by("pk"):
-        record_create(
-            model=Minute,
-            actor=actor,
-            authorised=True,
-            fields={
-                "item": current,
-                "kind": MinuteKind.ACTION,
-                "text": f"Condition: {condition.action.title}",
-                "action": condition.action,
-                "recorded_by": actor,
-            },
-        )
-    record_update(
-        instance=current,
-        actor=actor,
-        fields={"status": ItemStatus.CONCLUDED},
-        expected_version=None,
-        authorised=True,
-    )
-    return minute
+    conditions_made = GateCondition.objects.filter(review=review).select_related("action").order_by("pk")
+    return _board_decided(
+        actor, current, meeting, outcome, f"{review.gate}: {outcome.label}", text,
+        actions=[condition.action for condition in conditions_made],
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -680,21 +651,48 @@ def agenda_item_decide_change(
         expected_version=None,
     )
     text = f"{change.reference} {change.get_status_display().lower()}: {notes.strip()}"
+    return _board_decided(actor, current, meeting, decision, f"{change.reference}: {decision.label}", text)
+
+
+def _board_decided(
+    actor: User | None,
+    item: AgendaItem,
+    meeting: Meeting,
+    outcome: str,
+    title: str,
+    text: str,
+    actions: Sequence[Action] = (),
+) -> Minute:
+    """What a board decision on ``item`` leaves: the decision minuted and in the RAID decision
+    log, each of ``actions`` (a gate's conditions) minuted, and the item concluded."""
     minute = record_create(
         model=Minute,
         actor=actor,
         authorised=True,
         fields={
-            "item": current,
+            "item": item,
             "kind": MinuteKind.DECISION,
             "text": text,
-            "outcome": decision,
+            "outcome": outcome,
             "recorded_by": actor,
-            "decision": _decision_log(actor, current, meeting, f"{change.reference}: {decision.label}", text),
+            "decision": _decision_log(actor, item, meeting, title, text),
         },
     )
+    for action in actions:
+        record_create(
+            model=Minute,
+            actor=actor,
+            authorised=True,
+            fields={
+                "item": item,
+                "kind": MinuteKind.ACTION,
+                "text": f"Condition: {action.title}",
+                "action": action,
+                "recorded_by": actor,
+            },
+        )
     record_update(
-        instance=current,
+        instance=item,
         actor=actor,
         fields={"status": ItemStatus.CONCLUDED},
         expected_version=None,
