@@ -17,7 +17,7 @@ from pmo.assurance.models import (
 from pmo.assurance.selectors import published_questionnaires
 from pmo.core.models import User
 from pmo.portfolio.choices import Methodology, SizeTier
-from pmo.portfolio.forms import SHORT_TEXT, VersionedForm, VersionedModelForm
+from pmo.portfolio.forms import SHORT_TEXT, VersionedForm, VersionedModelForm, ticks_for_some
 from pmo.portfolio.models import LifecycleStage, OrgUnit, Person
 
 
@@ -188,24 +188,9 @@ class ComplianceFilter(forms.Form):
 class ComplianceRuleForm(VersionedModelForm):
     """A compliance rule as the PMO head changes it (its kind is fixed)."""
 
-    size_tiers = forms.MultipleChoiceField(
-        choices=SizeTier.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all.",
-    )
-    methodologies = forms.MultipleChoiceField(
-        choices=Methodology.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all.",
-    )
-    stages = forms.MultipleChoiceField(
-        label="Lifecycle stages",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all.",
-    )
+    size_tiers = ticks_for_some(SizeTier.choices)
+    methodologies = ticks_for_some(Methodology.choices)
+    stages = ticks_for_some(label="Lifecycle stages")
 
     class Meta:
         model = ComplianceRule

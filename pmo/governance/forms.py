@@ -10,7 +10,7 @@ from pmo.governance.choices import Outcome, ReviewStatus
 from pmo.governance.models import Gate, GateAssessment, GateEvidence, GateReview, StageOverride
 from pmo.governance.services import EVIDENCE_FIELDS, GATE_FIELDS
 from pmo.portfolio.choices import Methodology, SizeTier
-from pmo.portfolio.forms import LONG_TEXT, SHORT_TEXT, VersionedForm, VersionedModelForm
+from pmo.portfolio.forms import LONG_TEXT, SHORT_TEXT, VersionedForm, VersionedModelForm, ticks_for_some
 from pmo.portfolio.models import LifecycleStage, Person, Project
 
 CONDITION_ROWS = 3
@@ -27,18 +27,8 @@ class GateForm(VersionedModelForm):
 class EvidenceForm(forms.ModelForm):
     """A piece of evidence a gate asks for, for some size tiers and methodologies (none: all)."""
 
-    size_tiers = forms.MultipleChoiceField(
-        choices=SizeTier.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all.",
-    )
-    methodologies = forms.MultipleChoiceField(
-        choices=Methodology.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all.",
-    )
+    size_tiers = ticks_for_some(SizeTier.choices)
+    methodologies = ticks_for_some(Methodology.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -12,17 +12,15 @@ from pmo.governance.choices import AGENDA_FEEDS, AttendanceStatus, MemberRole, M
 from pmo.governance.forms import RADIO, DecideForm
 from pmo.governance.models import AgendaItem, Board, Meeting, Minute
 from pmo.governance.services_boards import BOARD_FIELDS
-from pmo.portfolio.forms import DATE, LONG_TEXT, SHORT_TEXT, VersionedForm, VersionedModelForm
+from pmo.portfolio.forms import DATE, LONG_TEXT, SHORT_TEXT, VersionedForm, VersionedModelForm, ticks_for_some
 from pmo.portfolio.models import Person
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class BoardForm(VersionedModelForm):
-    feeds = forms.MultipleChoiceField(
-        choices=[(feed.value, feed.label) for feed in AGENDA_FEEDS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    feeds = ticks_for_some(
+        [(feed.value, feed.label) for feed in AGENDA_FEEDS],
         label="Agenda feeds",
         help_text="None ticked: all of them.",
     )

@@ -390,6 +390,15 @@ class RegisterFilter(ProjectFilter):
 LONG_TEXT = forms.Textarea(attrs={"rows": 4})
 
 
+def ticks_for_some(choices: Any = (), **kwargs: Any) -> forms.MultipleChoiceField:
+    """Tick boxes naming what a rule applies to, where none ticked means all (a gate's evidence,
+    a compliance rule, a board's agenda feeds)."""
+    kwargs.setdefault("help_text", "None ticked: all.")
+    return forms.MultipleChoiceField(
+        choices=choices, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
+
+
 class VersionedForm(forms.Form):
     """A form about an existing record: it posts back the version it showed."""
 
