@@ -14,6 +14,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu, Pt
 
 from pmo.core.spreadsheets import FileError, checked_zip
@@ -63,7 +64,7 @@ def _text_frames(shapes: Iterable[Any]) -> Iterator[Any]:
             for row in shape.table.rows:
                 for cell in row.cells:
                     yield cell.text_frame
-        if shape.shape_type == 6:  # a group: its shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             yield from _text_frames(shape.shapes)
 
 
