@@ -219,18 +219,64 @@ def _migration_data_in_transactional_tests(request: pytest.FixtureRequest) -> No
 def migrate_to(transactional_db: None) -> Iterator[Callable[[list[tuple[str, str]]], Any]]:
     """Move the test database to the given migrations (``[("reporting", "0005_…")]``), returning
     the models as they stood there; afterwards the database is put back on the latest migrations,
-    whatever the test did, so the transactional tests after it find the schema the code expects."""
+    whatever the test did, so the transactional tests after it find the schema the code expects.
+
+    The first move builds the database from nothing, as an installation of then would have it:
+    every app on its last migration that does not need a later one of the targets' (unapplying
+    migrations from the latest makes Django render the models' state at each one: 38 s, against
+    8 s forwards from nothing)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    moves = 0
+
     def migrate(targets: list[tuple[str, str]]) -> Any:
+        nonlocal moves
         executor = MigrationExecutor(connection)
+        if not moves:
+            targets = _installed_at(executor.loader.graph, targets)
+            _drop_every_table(connection)
+            executor = MigrationExecutor(connection)
+        moves += 1
         executor.migrate(targets)
         return executor.loader.project_state(targets).apps
 
     yield migrate
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _installed_at(graph: Any, targets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each app's last migration an installation at ``targets`` has: none that needs a migration
+    after a target in its app."""
+    later = {
+        child
+        for target in targets
+        for child in graph.node_map[target].children
+        if child.key[0] == target[0]
+    }
+    after = {node for child in later for node in graph.backwards_plan(child.key)}
+    kept = set(graph.nodes) - after
+    return [
+        node
+        for node in sorted(kept)
+        if not any(child.key in kept and child.key[0] == node[0] for child in graph.node_map[node].children)
+    ]
+
+
+def _drop_every_table(connection: Any) -> None:
+    tables = connection.introspection.table_names()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TABLE {', '.join(map(quote, tables))} CASCADE")
+            return
+        connection.disable_constraint_checking()
+        try:
+            for table in tables:
+                cursor.execute(f"DROP TABLE {quote(table)}")
+        finally:
+            connection.enable_constraint_checking()
 
 
 @pytest.fixture(scope="session")

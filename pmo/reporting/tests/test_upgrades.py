@@ -1,5 +1,5 @@
-"""Upgrades that change stored records, tried as an installation upgrades: the database moved
-back to an earlier migration, records written as the code of then wrote them, then ``migrate``.
+"""Upgrades that change stored records, tried as an installation upgrades: the database built up
+to an earlier migration, records written as the code of then wrote them, then ``migrate``.
 
 - Migration 0006 copies the reporting cycle's corrective actions into the RAID actions register:
   owner, dates, status and notes kept, the exception as the source, and a first history entry by
@@ -9,8 +9,8 @@ back to an earlier migration, records written as the code of then wrote them, th
   bare figures) shows the verdict the installed rules give, without waiting for the project's next
   report, baseline or tolerance change.
 
-Both are one journey from 0005 (moving the database back and forth is most of the time these
-tests take: once, not twice; docs/adr/0057)."""
+Both are one journey from 0005 (migrating is most of the time these tests take: once, not twice;
+the database at 0005 is built from nothing, not unapplied from the latest; docs/adr/0057)."""
 
 import datetime as dt
 import io
