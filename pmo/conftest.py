@@ -250,10 +250,7 @@ def _installed_at(graph: Any, targets: list[tuple[str, str]]) -> list[tuple[str,
     """Each app's last migration an installation at ``targets`` has: none that needs a migration
     after a target in its app."""
     later = {
-        child
-        for target in targets
-        for child in graph.node_map[target].children
-        if child.key[0] == target[0]
+        child for target in targets for child in graph.node_map[target].children if child.key[0] == target[0]
     }
     after = {node for child in later for node in graph.backwards_plan(child.key)}
     kept = set(graph.nodes) - after
