@@ -8,9 +8,12 @@ says why (ADR 0059). Pure: no Django, no database."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # How much each shared trait adds to the text similarity (a cosine, 0 to 1).
 CATEGORY_WEIGHT = 0.3
@@ -62,6 +65,10 @@ class LessonIndex:
     """The library fitted for suggestions; ``suggest`` ranks its lessons for one project."""
 
     def __init__(self, lessons: Sequence[LessonFacts]) -> None:
+        # Imported here: scikit-learn (with SciPy) takes 0.8 s to import, and every `pmo` process
+        # (the worker, each command) would pay it at start-up for the few that fit an index.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.ids = np.array([lesson.id for lesson in lessons], dtype=np.int64)
         self.categories = np.array([lesson.category for lesson in lessons], dtype=object)
         self.departments = np.array([lesson.department_id or -1 for lesson in lessons], dtype=np.int64)
