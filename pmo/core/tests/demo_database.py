@@ -176,7 +176,7 @@ class DemoDatabase:
                             _sqlite_copy(empty, raw)
                         empty.close()
                 _build_the_demo()
-                for older in self.directory.glob("demo-*.sqlite3"):
+                for older in self.directory.glob("demo-*"):  # with its -wal, -shm and values
                     older.unlink()
                 partial = self.template_file.with_suffix(".part")
                 with sqlite3.connect(partial) as template:

@@ -80,7 +80,7 @@ class MigratedTemplate:
     def keep(self) -> None:
         """Keep the process's freshly migrated database as the template."""
         if self._sqlite():
-            for older in self.directory.glob("migrated-*.sqlite3"):
+            for older in self.directory.glob("migrated-*"):  # with its -wal and -shm files
                 older.unlink()
             partial = self.file.with_suffix(".part")
             connection.ensure_connection()
