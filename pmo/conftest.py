@@ -338,6 +338,9 @@ def visibility_cast(_visibility_cast_written: Cast | None, db: None) -> Cast:
     return shared_records(_visibility_cast_written, lambda: make_cast(user_maker()))
 
 
+# Screenshots of the pages the browser tests see, kept where PMO_SCREENSHOT_DIR says, when it says
+# (a full-page PNG costs Chromium a quarter of a second or more: 30 s of each run's CPU), and of
+# any page failing its accessibility check, under test-results/screenshots.
 SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))
 SERIOUS = {"serious", "critical"}
 
@@ -357,14 +360,22 @@ def sign_in(live_server: Any, page: Any) -> Callable[[User, str], Any]:
     return do
 
 
+def screenshot(page: Any, name: str, *, anyway: bool = False) -> None:
+    """Keep a full-page screenshot of ``page`` as ``name``.png when PMO_SCREENSHOT_DIR is set (or
+    ``anyway``)."""
+    if anyway or "PMO_SCREENSHOT_DIR" in os.environ:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def assert_accessible(page: Any, name: str) -> None:
-    """Run axe-core on the page: no serious or critical violation. Saves a screenshot too."""
+    """Run axe-core on the page: no serious or critical violation (a page with one is kept as a
+    screenshot)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    screenshot(page, name, anyway=bool(serious))
     assert not serious, f"{name}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious
     )

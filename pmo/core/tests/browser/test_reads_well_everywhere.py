@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from pmo.conftest import SCREENSHOTS, assert_accessible
+from pmo.conftest import assert_accessible, screenshot
 from pmo.core.models import User
 from pmo.portfolio.choices import ProjectStatus
 from pmo.portfolio.demo import DEMO_PASSWORD
@@ -46,7 +46,6 @@ def test_the_head_of_pmo_reads_every_main_page_on_a_phone_in_light_and_dark(live
     # Given the demo's head of PMO signed in on a phone
     page = sign_in(User.objects.get(username="head"), DEMO_PASSWORD)
     page.set_viewport_size(PHONE)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # When they open each main page, then none is wider than the phone
     for name, path in _main_pages():
@@ -54,7 +53,7 @@ def test_the_head_of_pmo_reads_every_main_page_on_a_phone_in_light_and_dark(live
         page.wait_for_load_state()
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
+        screenshot(page, f"phone-{name}")
         assert width <= PHONE["width"], f"{name} ({path}) is {width} px wide on a {PHONE['width']} px phone"
 
     # And the menu is folded into its button, which opens it

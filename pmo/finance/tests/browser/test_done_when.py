@@ -21,7 +21,7 @@ from django.db.models import Sum
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import FilePayload, Page, expect
 
-from pmo.conftest import SCREENSHOTS, assert_accessible
+from pmo.conftest import assert_accessible, screenshot
 from pmo.core import formatting
 from pmo.core.models import User
 from pmo.finance import selectors
@@ -127,11 +127,6 @@ def rows_of(sheet: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
 def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_register_and_report(
     live_server: Any, sign_in: Any
 ) -> None:
@@ -196,7 +191,7 @@ def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_
     expect(loaded).to_contain_text(f"{FILENAME} is loaded")
     expect(loaded).to_contain_text(f"{lines} lines loaded, {money(total)} in all.")
     expect(loaded).to_contain_text("No month of it was loaded before.")
-    shot(page, "finance-import-loaded")
+    screenshot(page, "finance-import-loaded")
     assert ActualLine.objects.filter(month=NOV).count() == lines
 
     # And the roll-up counts November: the project's actuals to date and EAC moved by its month
@@ -248,7 +243,7 @@ def test_a_finance_partner_imports_a_month_and_the_breach_reaches_the_exception_
     evidence = register_row.locator(".rating-red")
     expect(evidence).to_have_text("Red")
     expect(evidence).to_have_attribute("title", re.compile("cost", re.IGNORECASE))
-    shot(page, "finance-register-after-import")
+    screenshot(page, "finance-register-after-import")
 
     # And the finance views export to Excel, holding the figures the pages show
     page.goto(f"{base}/finance/?by=project")
