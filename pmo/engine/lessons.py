@@ -8,12 +8,8 @@ says why (ADR 0059). Pure: no Django, no database."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # How much each shared trait adds to the text similarity (a cosine, 0 to 1).
 CATEGORY_WEIGHT = 0.3
