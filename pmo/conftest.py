@@ -340,7 +340,7 @@ def visibility_cast(_visibility_cast_written: Cast | None, db: None) -> Cast:
 
 
 # Screenshots of the pages the browser tests see, kept where PMO_SCREENSHOT_DIR says, when it says
-# (a full-page PNG costs Chromium a quarter of a second or more: 30 s of each run's CPU), and of
+# (a full-page PNG costs Chromium 0.1-0.5 s, about 90 of them a run and database), and of
 # any page failing its accessibility check, under test-results/screenshots.
 SCREENSHOTS = Path(os.environ.get("PMO_SCREENSHOT_DIR", "test-results/screenshots"))
 SERIOUS = {"serious", "critical"}

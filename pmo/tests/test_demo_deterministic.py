@@ -4,7 +4,7 @@ portfolio a week on: the one place the suite builds the whole demo itself.
 The first build is the run's demo template (pmo/core/tests/demo_database.py, built by whichever
 test process asked first); this module builds it twice more, each rolled back: with ``pmo demo``
 on the template's day (every app's fingerprint compared with the first build's), and a week
-later without its year of highlight reports (which write no project: the register is compared).
+later without the steps that write no project (the register is compared).
 
 The second build is spared where the same code's demo was built on the other database: a run on
 SQLite keeps its template's fingerprints beside the template (var/test-demo), and a run on
