@@ -14,7 +14,9 @@ from pmo.portfolio.forms import LONG_TEXT, SHORT_TEXT, VersionedModelForm
 from pmo.portfolio.models import OrgUnit, Project
 from pmo.raid.models import Action, Decision, Issue, Risk
 
-FIELDS = (
+# What a closure workshop writes for each lesson (its source, department and methodology come from
+# the workshop's project); a lesson's own form adds them.
+WORKSHOP_FIELDS = (
     "title",
     "event",
     "effect",
@@ -23,10 +25,8 @@ FIELDS = (
     "recommendation",
     "category",
     "tags",
-    "source",
-    "department",
-    "methodology",
 )
+FIELDS = (*WORKSHOP_FIELDS, "source", "department", "methodology")
 WIDGETS = {
     "event": LONG_TEXT,
     "effect": SHORT_TEXT,
@@ -86,18 +86,6 @@ class LessonUpdateForm(LessonValues, VersionedModelForm):
 
     def _post_clean(self) -> None:
         """The service validates the record as it would be saved."""
-
-
-WORKSHOP_FIELDS = (
-    "title",
-    "event",
-    "effect",
-    "cause",
-    "early_warnings",
-    "recommendation",
-    "category",
-    "tags",
-)
 
 
 class WorkshopLessonForm(forms.ModelForm):
