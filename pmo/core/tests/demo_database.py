@@ -62,7 +62,8 @@ def templates_directory() -> Path:
 @functools.cache
 def fingerprint() -> str:
     """What the demo template is built from: every file of the product outside its tests (code,
-    migrations, data), this module, Python's, SQLite's and the installed packages' versions."""
+    migrations, data), this module and the one that builds the empty template
+    (migrated_database.py), Python's, SQLite's and the installed packages' versions."""
     digest = hashlib.sha256()
     for top in ("pmo", "config"):
         for path in sorted((SOURCES / top).rglob("*")):
@@ -71,6 +72,7 @@ def fingerprint() -> str:
                 continue
             digest.update(str(relative).encode() + b"\0" + path.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update(Path(__file__).with_name("migrated_database.py").read_bytes())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update("\n".join([sys.version, sqlite3.sqlite_version, *packages]).encode())
     return digest.hexdigest()[:16]
