@@ -2,59 +2,38 @@
 portfolio a week on: the one place the suite builds the whole demo itself.
 
 The first build is the run's demo template (pmo/core/tests/demo_database.py, built by whichever
-test process asked first); this module builds it twice more, each rolled back: with ``pmo demo``
-on the template's day (every app's fingerprint compared with the first build's), and a week
-later without the steps that write no project (the register is compared).
-
-The second build is spared where the same code's demo was built on the other database: a run on
-SQLite keeps its template's fingerprints beside the template (var/test-demo), and a run on
-PostgreSQL (CI's comes second, under a moved clock) compares its own template with them: two
-builds, in two processes, on two databases, must give the same demo. A run on the database that
-kept them builds the second itself (its template may be the very build they were taken from)."""
+test process asked first). It is compared with a second build of the same code on the same day:
+the other database's, where a run on it built one (each database's template keeps its values
+beside it: pmo/tests/demo_values.py), else ``pmo demo`` run here, rolled back. Two builds, in two
+processes, on two databases, must give the same demo; CI builds each database's template in its
+first round, so neither database's run builds the demo a second time. A week later the demo is
+built without the steps that write no project (the register is compared), rolled back."""
 
 import datetime as dt
-import pickle
 from collections.abc import Callable
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pmo.assurance.demo import health_checks
-from pmo.change.tests.demo.conftest import fingerprint as registers_and_change_log
 from pmo.core import demo as core_demo
 from pmo.core.tests.demo_database import DEMO_TODAY, DemoDatabase
 from pmo.finance.demo import finance_records
-from pmo.finance.tests.demo.conftest import fingerprint as money
 from pmo.governance.demo import boards_and_meetings
 from pmo.portfolio.demo import demo_build
 from pmo.portfolio.tests.demo.conftest import FINGERPRINT_FINISH, FINGERPRINT_START
-from pmo.portfolio.tests.demo.conftest import fingerprint as register
 from pmo.raid.demo import raid_logs
-from pmo.raid.tests.references import without_ids
 from pmo.reporting.demo import reporting_history
-from pmo.reporting.tests.demo.conftest import fingerprint as reporting_year
+from pmo.tests.demo_values import Fingerprints, fingerprints, the_other_databases
 
-# Long (two builds of the demo, and the template it compares them with): started first.
-pytestmark = [pytest.mark.django_db, pytest.mark.first]
-
-Fingerprints = dict[str, list[tuple[Any, ...]]]
-
-
-def fingerprints() -> Fingerprints:
-    """The demo in the database now, by value (item references by shape: ids differ between
-    builds on PostgreSQL, which does not reuse them)."""
-    return {
-        "register": without_ids(register()),
-        "reporting year": without_ids(reporting_year()),
-        "registers and change log": sorted(without_ids(registers_and_change_log()), key=repr),
-        "money": money(),
-    }
+# Not started first, as a long module is: by the time it runs, the other database's first round
+# has built its demo, and there is no second build here (in CI; on one database alone there is).
+pytestmark = pytest.mark.django_db
 
 
 def build_and_undo(build: Callable[[], object], django_db_blocker: Any) -> Fingerprints:
@@ -68,27 +47,18 @@ def build_and_undo(build: Callable[[], object], django_db_blocker: Any) -> Finge
 
 @pytest.fixture(scope="module")
 def first(demo_database: DemoDatabase, django_db_blocker: Any) -> Fingerprints:
-    """The run's demo, built as of ``DEMO_TODAY``; kept for a run on another database."""
+    """The run's demo, built as of ``DEMO_TODAY``."""
     with django_db_blocker.unblock(), demo_database.use():
-        found = fingerprints()
-    if connection.vendor == "sqlite":
-        for older in demo_database.directory.glob("demo-values-*.pickle"):
-            older.unlink()
-        _kept(demo_database).write_bytes(pickle.dumps(found))
-    return found
-
-
-def _kept(demo_database: DemoDatabase) -> Path:
-    return demo_database.directory / f"demo-values-{demo_database.fingerprint}.pickle"
+        return fingerprints()
 
 
 @pytest.fixture(scope="module")
 def second(first: Fingerprints, demo_database: DemoDatabase, django_db_blocker: Any) -> Fingerprints:
-    """The same code's demo as built on SQLite, when this run is on another database; else
-    ``pmo demo`` run on ``DEMO_TODAY`` into the empty register."""
-    if connection.vendor != "sqlite" and _kept(demo_database).exists():
-        kept: Fingerprints = pickle.loads(_kept(demo_database).read_bytes())  # noqa: S301 - our own file
-        return kept
+    """The same code's demo as the other database built it, if a run on it did; else ``pmo demo``
+    run on ``DEMO_TODAY`` into the empty register."""
+    other = the_other_databases(demo_database.directory, demo_database.fingerprint)
+    if other is not None:
+        return other
     on_the_day = timezone.make_aware(dt.datetime.combine(DEMO_TODAY, dt.time(10)))
     with time_machine.travel(on_the_day, tick=False):
         return build_and_undo(lambda: call_command("demo", stdout=StringIO()), django_db_blocker)

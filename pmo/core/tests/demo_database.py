@@ -62,8 +62,9 @@ def templates_directory() -> Path:
 @functools.cache
 def fingerprint() -> str:
     """What the demo template is built from: every file of the product outside its tests (code,
-    migrations, data), this module and the one that builds the empty template
-    (migrated_database.py), Python's, SQLite's and the installed packages' versions."""
+    migrations, data), this module, the one that builds the empty template
+    (migrated_database.py) and the one that keeps the demo's values (pmo/tests/demo_values.py),
+    Python's, SQLite's and the installed packages' versions."""
     digest = hashlib.sha256()
     for top in ("pmo", "config"):
         for path in sorted((SOURCES / top).rglob("*")):
@@ -73,6 +74,7 @@ def fingerprint() -> str:
             digest.update(str(relative).encode() + b"\0" + path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     digest.update(Path(__file__).with_name("migrated_database.py").read_bytes())
+    digest.update((SOURCES / "pmo" / "tests" / "demo_values.py").read_bytes())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update("\n".join([sys.version, sqlite3.sqlite_version, *packages]).encode())
     return digest.hexdigest()[:16]
@@ -165,6 +167,7 @@ class DemoDatabase:
         template is read under its lock, and only if it is this code's (another run in the
         checkout may have replaced it); else the demo is built on this process's database."""
         from pmo.core.tests.migrated_database import MigratedTemplate
+        from pmo.tests.demo_values import keep as keep_values
 
         migrated = MigratedTemplate(self.directory, self.fingerprint)
         if _is_sqlite():
@@ -178,8 +181,9 @@ class DemoDatabase:
                             _sqlite_copy(empty, raw)
                         empty.close()
                 _build_the_demo()
-                for older in self.directory.glob("demo-*"):  # with its -wal, -shm and values
-                    older.unlink()
+                keep_values(self.directory, self.fingerprint)
+                for older in [*self.directory.glob("demo-*.sqlite3*"), *self.directory.glob("demo-*.part")]:
+                    older.unlink()  # with its -wal and -shm files
                 partial = self.template_file.with_suffix(".part")
                 with sqlite3.connect(partial) as template:
                     _sqlite_copy(raw, template)
@@ -194,6 +198,7 @@ class DemoDatabase:
                 self._postgresql_create(self.template_name, template=source)
             with self._connected_to(self.template_name):
                 _build_the_demo()
+                keep_values(self.directory, self.fingerprint)
             with connection._nodb_cursor() as cursor:  # current only once built
                 quote = connection.ops.quote_name
                 cursor.execute(f"COMMENT ON DATABASE {quote(self.template_name)} IS %s", [self.fingerprint])
