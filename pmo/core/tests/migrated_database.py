@@ -9,9 +9,9 @@ writes what the data migrations write (``MIGRATION_DATA``), without history entr
 migration writes none; it keeps the result as a template and every later one copies it in place
 of migrating:
 
-- SQLite: the migrated in-memory database is saved to a file under var/test-demo (SQLite's
-  backup API) and copied into each process's in-memory database;
-- PostgreSQL: ``test_<name>_migrated_template``, made from the first process's migrated database,
+- SQLite: the built database is saved to a file under var/test-demo (SQLite's backup API)
+  and copied into each process's database;
+- PostgreSQL: ``test_<name>_migrated_template``, made from the first process's built database,
   and each process's database made again from it (``CREATE DATABASE … TEMPLATE``).
 
 Like the demo's template (pmo/core/tests/demo_database.py, whose fingerprint it shares),
@@ -117,8 +117,8 @@ def _compared(table: str, column: str) -> bool:
 
 
 class MigratedTemplate:
-    """The migrated empty database this run's processes copy (SQLite file or PostgreSQL
-    database), for the code whose ``fingerprint`` it carries."""
+    """The empty database (every migration recorded as applied) this run's processes copy
+    (SQLite file or PostgreSQL database), for the code whose ``fingerprint`` it carries."""
 
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.directory = directory
@@ -168,8 +168,9 @@ class MigratedTemplate:
             older.unlink()
         self.description.write_bytes(pickle.dumps(described(connection)))
         if self._sqlite():
-            for older in self.directory.glob("migrated-*.sqlite3*"):  # with its -wal and -shm files
-                older.unlink()
+            for pattern in ("migrated-*.sqlite3*", "migrated-*.part"):  # with its -wal and -shm files
+                for older in self.directory.glob(pattern):
+                    older.unlink()
             partial = self.file.with_suffix(".part")
             connection.ensure_connection()
             with sqlite3.connect(partial) as template:

@@ -1,10 +1,10 @@
-"""A new SQLite database migrated by `pmo migrate`, for the tests that start `pmo` processes (they
-use SQLite files whatever the database of the run): migrated once per test run (by the first
-process to ask) and copied for each test, as migrating takes tens of seconds of CPU. It is SQLite
-test databases' migrated template for this code (the same migrations, already run:
-pmo/core/tests/migrated_database.py) where one exists: on SQLite always, and on PostgreSQL when a
-SQLite run of the same code made it (CI's SQLite unit tests come first); else `pmo migrate`
-makes it."""
+"""A new, migrated SQLite database for the tests that start `pmo` processes (they use SQLite
+files whatever the database of the run): made once per test run (by the first process to ask)
+and copied for each test, as migrating takes a minute of CPU. It is SQLite test databases'
+template for this code (built from the models, every migration recorded as applied, and checked
+against a migrated database by the upgrade journey: pmo/core/tests/migrated_database.py) where
+one exists: on SQLite always, and on PostgreSQL when a SQLite run of the same code made it (CI's
+SQLite unit tests come first); else `pmo migrate` makes it."""
 
 import shutil
 import subprocess
