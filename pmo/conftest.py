@@ -16,6 +16,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from pytest_django.plugin import blocking_manager_key
 
 from pmo.core.choices import Role
 from pmo.core.models import User
@@ -67,10 +68,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run transactional tests (the browser ones) after all others, as pytest-django means to:
-    they empty the database when they finish, migration data (roles, lifecycle) included.
-    pytest's grouping of session-scoped parameters (the browser name) would mix them in. A module
-    holds transactional tests or others, never both (``MIXED_MODULE`` says why)."""
+    """Run the tests in the order ``_run_order`` gives. A module holds transactional tests or
+    others, never both (``MIXED_MODULE`` says why)."""
     kinds: dict[Path, set[bool]] = {}
     for item in items:
         kinds.setdefault(item.path, set()).add(is_transactional(item))
@@ -89,20 +88,40 @@ def _run_order(items: list[pytest.Item]) -> Callable[[pytest.Item], int]:
     """The long modules marked ``first`` (one of them reading the demo, its worker builds the
     run's demo template while the other workers run modules that do not need it), then the
     modules that do not read the demo, then those that do (the template is ready by then: nobody
-    waits for it), the transactional last, the long ones among them (marked ``first``) first:
-    the last module a worker takes should be a short one, or the other worker waits idle."""
+    waits for it), the other transactional ones last: the last module a worker takes should be
+    a short one, or the other worker waits idle. A non-transactional test after a transactional
+    one finds the database as the run started (``_the_database_as_built_after_an_emptying``)."""
     first = {item.path for item in items if item.get_closest_marker("first")}
     if not any(_uses_the_demo(item) for item in items if item.path in first):
         first |= {next((item.path for item in items if _uses_the_demo(item)), None)} - {None}
 
     def order(item: pytest.Item) -> int:
-        if is_transactional(item):
-            return 3 if item.path in first else 4
         if item.path in first:
             return 0
+        if is_transactional(item):
+            return 3
         return 2 if _uses_the_demo(item) else 1
 
     return order
+
+
+_EMPTIED = {"database": False}
+"""Whether a transactional test has run in this process since its database was last built."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A transactional test empties the database when it ends, what the data migrations wrote
+    included (``_migration_data_in_transactional_tests`` puts that back for the next one). A
+    test after it that is not transactional gets the database back as the run built it, the
+    template copied in again (the ids' counters too), before any of its fixtures."""
+    if is_transactional(item):
+        _EMPTIED["database"] = True
+        return
+    if _EMPTIED["database"]:
+        with item.config.stash[blocking_manager_key].unblock():
+            MigratedTemplate(templates_directory(), fingerprint()).copy_in()
+        _EMPTIED["database"] = False
 
 
 TESTS_RUN_AT = "2026-12-04 10:00"

@@ -149,7 +149,8 @@ class MigratedTemplate:
         return found is not None and found[0] == self.fingerprint and self.description.exists()
 
     def copy_in(self) -> None:
-        """Make the process's (new, empty) test database a copy of the template."""
+        """Make the process's test database (new, or emptied by a transactional test) a copy of
+        the template."""
         if self._sqlite():
             connection.ensure_connection()
             with sqlite3.connect(self.file) as template:
@@ -158,8 +159,8 @@ class MigratedTemplate:
             return
         own, quote = connection.settings_dict["NAME"], connection.ops.quote_name
         connection.close()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quote(own)}")
+        with connection._nodb_cursor() as cursor:  # FORCE: a live server's threads may linger
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(own)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {quote(own)} TEMPLATE {quote(self.name())}")
 
     def keep(self) -> None:

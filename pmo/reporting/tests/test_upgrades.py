@@ -28,7 +28,7 @@ from pmo.reporting.models import ProjectException, Tolerance, ToleranceCheck
 from pmo.reporting.tests.factories import BaselineFactory, ReportFactory
 from pmo.reporting.upgrades import REJUDGED
 
-# Long (40 s): the first of the transactional modules, so that no worker waits at the end for it.
+# Long (40 s): started first, so that no worker waits at the end for it.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.first]
 
 BEFORE_ACTIONS = [("reporting", "0005_report_raid_references")]
