@@ -68,8 +68,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests in the order ``_run_order`` gives. A module holds transactional tests or
-    others, never both (``MIXED_MODULE`` says why)."""
+    """Run the tests in the order ``_run_order`` gives (pytest's grouping of session-scoped
+    parameters, the browser name, would otherwise mix the modules). A module holds transactional
+    tests or others, never both (``MIXED_MODULE`` says why)."""
     kinds: dict[Path, set[bool]] = {}
     for item in items:
         kinds.setdefault(item.path, set()).add(is_transactional(item))
@@ -90,7 +91,7 @@ def _run_order(items: list[pytest.Item]) -> Callable[[pytest.Item], int]:
     modules that do not read the demo, then those that do (the template is ready by then: nobody
     waits for it), the other transactional ones last: the last module a worker takes should be
     a short one, or the other worker waits idle. A non-transactional test after a transactional
-    one finds the database as the run started (``_the_database_as_built_after_an_emptying``)."""
+    one finds the database as the run built it (``pytest_runtest_setup`` below)."""
     first = {item.path for item in items if item.get_closest_marker("first")}
     if not any(_uses_the_demo(item) for item in items if item.path in first):
         first |= {next((item.path for item in items if _uses_the_demo(item)), None)} - {None}
