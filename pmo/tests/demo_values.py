@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 
 from pmo.change.tests.demo.conftest import fingerprint as registers_and_change_log
+from pmo.core.tests.demo_database import remove_older
 from pmo.finance.tests.demo.conftest import fingerprint as money
 from pmo.portfolio.tests.demo.conftest import fingerprint as register
 from pmo.raid.tests.references import without_ids
@@ -37,8 +38,7 @@ def values_file(directory: Path, fingerprint: str, vendor: str) -> Path:
 def keep(directory: Path, fingerprint: str) -> None:
     """Keep the demo now in the database as this database's build of the code ``fingerprint``
     (the older builds' values of this database go)."""
-    for older in directory.glob(f"demo-values-*-{connection.vendor}.pickle"):
-        older.unlink()
+    remove_older(directory, f"demo-values-*-{connection.vendor}.pickle")
     values_file(directory, fingerprint, connection.vendor).write_bytes(pickle.dumps(fingerprints()))
 
 

@@ -59,6 +59,14 @@ def templates_directory() -> Path:
     return directory
 
 
+def remove_older(directory: Path, *patterns: str) -> None:
+    """Remove the files of ``directory`` matching any of ``patterns``: an older code's templates
+    (with SQLite's -wal and -shm files, and a part left by a build that stopped) or values."""
+    for pattern in patterns:
+        for older in directory.glob(pattern):
+            older.unlink()
+
+
 @functools.cache
 def fingerprint() -> str:
     """What the demo template is built from: every file of the product outside its tests (code,
@@ -182,8 +190,7 @@ class DemoDatabase:
                         empty.close()
                 _build_the_demo()
                 keep_values(self.directory, self.fingerprint)
-                for older in [*self.directory.glob("demo-*.sqlite3*"), *self.directory.glob("demo-*.part")]:
-                    older.unlink()  # with its -wal and -shm files
+                remove_older(self.directory, "demo-*.sqlite3*", "demo-*.part")
                 partial = self.template_file.with_suffix(".part")
                 with sqlite3.connect(partial) as template:
                     _sqlite_copy(raw, template)

@@ -40,7 +40,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 
-from pmo.core.tests.demo_database import _one_process_at_a_time, _worker
+from pmo.core.tests.demo_database import _one_process_at_a_time, _worker, remove_older
 
 TEMPLATE_SUFFIX = "_migrated_template"
 
@@ -165,13 +165,10 @@ class MigratedTemplate:
 
     def keep(self) -> None:
         """Keep the process's freshly built database as the template, and its description."""
-        for older in self.directory.glob(f"migrated-*-{connection.vendor}.pickle"):
-            older.unlink()
+        remove_older(self.directory, f"migrated-*-{connection.vendor}.pickle")
         self.description.write_bytes(pickle.dumps(described(connection)))
         if self._sqlite():
-            for pattern in ("migrated-*.sqlite3*", "migrated-*.part"):  # with its -wal and -shm files
-                for older in self.directory.glob(pattern):
-                    older.unlink()
+            remove_older(self.directory, "migrated-*.sqlite3*", "migrated-*.part")
             partial = self.file.with_suffix(".part")
             connection.ensure_connection()
             with sqlite3.connect(partial) as template:
