@@ -421,6 +421,10 @@ def assert_accessible(page: Any, name: str) -> None:
     screenshot)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # The page as a reader sees it: a click that opens another page returns once that page has
+    # started to load, and axe run on half a page finds half-parsed elements (a link whose text
+    # had not yet arrived).
+    page.wait_for_load_state()
     # Only the violations in full: axe then leaves out each passing rule's list of nodes, which
     # took about 40% of a run on a long page (the rules checked are the same).
     results = Axe().run(page, options={"resultTypes": ["violations"]})
