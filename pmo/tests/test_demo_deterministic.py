@@ -5,8 +5,9 @@ The first build is the run's demo template (pmo/core/tests/demo_database.py, bui
 test process asked first). It is compared with a second build of the same code on the same day:
 the other database's, where a run on it built one (each database's template keeps its values
 beside it: pmo/tests/demo_values.py), else ``pmo demo`` run here, rolled back. Two builds, in two
-processes, on two databases, must give the same demo; CI builds each database's template in its
-first round, so neither database's run builds the demo a second time. A week later the demo is
+processes, on two databases, must give the same demo; CI builds PostgreSQL's template in its first
+stage (the browser tests) and SQLite's before PostgreSQL's unit tests, so neither database's unit
+tests build the demo a second time. A week later the demo is
 built without the steps that write no project (the register is compared), rolled back."""
 
 import datetime as dt
@@ -31,8 +32,8 @@ from pmo.raid.demo import raid_logs
 from pmo.reporting.demo import reporting_history
 from pmo.tests.demo_values import Fingerprints, fingerprints, the_other_databases
 
-# Not started first, as a long module is: by the time it runs, the other database's first round
-# has built its demo, and there is no second build here (in CI; on one database alone there is).
+# Not marked first, as a long module is: in CI the other database's values were written a stage
+# earlier, and there is no second build here (on one database alone there is).
 pytestmark = pytest.mark.django_db
 
 
