@@ -125,8 +125,11 @@ def _reports(project_ids: list[int], periods: list[ReportingPeriod]) -> dict[tup
             latest[(project_id, period_id)] = by_id[pk] = ReportRead(forecast_cost, overall_status)
     if not by_id:
         return latest
+    # The latest revisions' ids when they are few (a project manager's projects): as a subquery
+    # of the reports, SQLite read every milestone not yet achieved (41 ms at 5,000 projects).
+    reports = list(by_id) if len(by_id) <= MAX_PARAMETERS else handed_in
     for report_id, name, forecast in (
-        ReportMilestone.objects.filter(report__in=handed_in, achieved_on__isnull=True)
+        ReportMilestone.objects.filter(report__in=reports, achieved_on__isnull=True)
         .order_by("report_id", "pk")
         .values_list("report_id", "name", "forecast")
     ):
