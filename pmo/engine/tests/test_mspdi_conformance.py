@@ -1,7 +1,8 @@
 """Conformance with MS Project: every file of the MSPDI corpus (``../shared/corpora/mspdi/``, 98
 files from MPXJ's test data) reads; for files MS Project saved, the engine recomputes each task's
 start, finish, early and late dates, total and free slack and critical flag and compares them with
-what MS Project stored. ``pytest -s`` prints the agreement per field.
+what MS Project stored; and the schedule-risk simulation, given no uncertainty, forecasts each
+plan's own schedule. ``pytest -s`` prints the agreement per field.
 
 Dates agree when they are the same working moment on the task's calendar (MS Project writes a
 late finish of "Monday 08:00" where the engine writes "Friday 17:00": no working time lies between).
@@ -18,6 +19,7 @@ import pytest
 from pmo.engine.calendar import minute_of
 from pmo.engine.mspdi import ImportedProject, read_mspdi
 from pmo.engine.schedule import Schedule, schedule
+from pmo.engine.schedule_risk import analyse_schedule_risk
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "mspdi"
 FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -118,3 +120,25 @@ def test_the_engine_agrees_with_what_ms_project_stored():
     assert set(disagreeing) <= set(CAUSES), "a disagreement without a known cause"
     assert dates >= 0.99
     assert all(rates[name] >= floor for name, floor in FLOORS.items()), rates
+
+
+def test_plans_from_ms_project_files_run_as_scheduled():
+    """Every plan of the MSPDI corpus with tasks: the simulation's finish, milestones and critical
+    tasks are the engine's, except in plans whose tasks are dated by their resources."""
+    exact = 0
+    for path, project, deterministic in corpus()[0]:
+        net = project.plan()
+        if not net.tasks:
+            continue
+        result = analyse_schedule_risk(net, iterations=2, key_tasks=[task.id for task in net.tasks])
+        if result.approximated:
+            continue
+        assert result.finish.p50 == deterministic.finish, path.name
+        assert all(
+            result.key_tasks[task].p50 == dates.early_finish for task, dates in deterministic.tasks.items()
+        )
+        assert result.criticality == {
+            task: float(dates.critical) for task, dates in deterministic.tasks.items()
+        }
+        exact += 1
+    assert exact >= 49  # of 69 plans with tasks; 20 have tasks dated by resources

@@ -129,32 +129,6 @@ def test_with_three_equal_points_every_iteration_is_the_deterministic_schedule(n
     assert result.sensitivity == ()
 
 
-def test_plans_from_ms_project_files_run_as_scheduled():
-    """Every plan of the MSPDI corpus with tasks: the simulation's finish, milestones and critical
-    tasks are the engine's, except in plans whose tasks are dated by their resources."""
-    from pmo.engine.tests.test_mspdi_conformance import FILES, corpus
-
-    if not FILES:
-        pytest.skip("The MSPDI corpus is not here (it comes with ../shared in CI).")
-    exact = 0
-    for path, project, deterministic in corpus()[0]:
-        net = project.plan()
-        if not net.tasks:
-            continue
-        result = analyse_schedule_risk(net, iterations=2, key_tasks=[task.id for task in net.tasks])
-        if result.approximated:
-            continue
-        assert result.finish.p50 == deterministic.finish, path.name
-        assert all(
-            result.key_tasks[task].p50 == dates.early_finish for task, dates in deterministic.tasks.items()
-        )
-        assert result.criticality == {
-            task: float(dates.critical) for task, dates in deterministic.tasks.items()
-        }
-        exact += 1
-    assert exact >= 49  # of 69 plans with tasks; 20 have tasks dated by resources
-
-
 # -- properties with uncertainty ------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ and copied for each test, as migrating takes a minute of CPU. It is SQLite test 
 template for this code (built from the models, every migration recorded as applied, and checked
 against a migrated database by the upgrade journey: pmo/core/tests/migrated_database.py) where
 one exists: on SQLite always, and on PostgreSQL when a SQLite run of the same code made it (CI's
-SQLite unit tests come first); else `pmo migrate` makes it."""
+SQLite unit tests run before PostgreSQL's); else `pmo migrate` makes it."""
 
 import shutil
 import subprocess
